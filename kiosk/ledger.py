@@ -1,0 +1,124 @@
+"""The points ledger: immutable entries, balances derived from them.
+
+Every change of points is an :class:`Entry`; corrections are new entries that point at
+the entry they correct (``reverses``). Nothing here touches a database or a clock, so
+the kiosk and the central ledger compute the same numbers from the same entries.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+class EntryKind(enum.StrEnum):
+    EARN = "earn"
+    BONUS = "bonus"
+    REDEEM = "redeem"
+    ADJUST = "adjust"
+    EXPIRE = "expire"
+    REVERSE = "reverse"
+    DONATE = "donate"
+    TRANSFER = "transfer"
+
+
+# The sign each kind may carry; a reversal mirrors the entry it reverses and an
+# adjustment or transfer can go either way.
+_NON_NEGATIVE = {EntryKind.EARN, EntryKind.BONUS}
+_NON_POSITIVE = {EntryKind.REDEEM, EntryKind.EXPIRE, EntryKind.DONATE}
+
+
+class LedgerError(ValueError):
+    """An entry that breaks the ledger's rules; a bug upstream, never a cashier's mistake."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One immutable change of a member's points.
+
+    ``amount_minor`` is the spend the entry stands for (sale amount for an earn entry,
+    its negation for a refund, 0 otherwise): tiers are computed from it.
+    """
+
+    id: uuid.UUID
+    member_id: uuid.UUID
+    kind: EntryKind
+    points: int
+    channel: str
+    occurred_at: datetime
+    program_version: str
+    order_ref: str | None = None
+    amount_minor: int = 0
+    reverses: uuid.UUID | None = None
+    reward_id: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("points", "amount_minor"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                raise LedgerError(f"{name} must be an int, got {type(value).__name__}")
+        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() != timedelta(0):
+            raise LedgerError("occurred_at must be an aware UTC datetime")
+        if self.kind in _NON_NEGATIVE and self.points < 0:
+            raise LedgerError(f"a {self.kind} entry cannot take points away")
+        if self.kind in _NON_POSITIVE and self.points > 0:
+            raise LedgerError(f"a {self.kind} entry cannot add points")
+        if (self.kind is EntryKind.REVERSE) != (self.reverses is not None):
+            raise LedgerError("exactly the reverse entries point at the entry they reverse")
+        if not self.channel:
+            raise LedgerError("an entry needs the channel it happened on")
+
+
+def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: str,
+             program_version: str, note: str | None = None) -> Entry:
+    """The entry that cancels ``original`` exactly: points and spend negated."""
+    if original.kind is EntryKind.REVERSE:
+        raise LedgerError("a reversal is not itself reversed; record a new entry instead")
+    return Entry(
+        id=id, member_id=original.member_id, kind=EntryKind.REVERSE,
+        points=-original.points, channel=channel, occurred_at=occurred_at,
+        program_version=program_version, order_ref=original.order_ref,
+        amount_minor=-original.amount_minor, reverses=original.id,
+        reward_id=original.reward_id, note=note,
+    )
+
+
+def balance(entries: Iterable[Entry]) -> int:
+    """A member's points are the sum of their entries, nothing more."""
+    return sum(e.points for e in entries)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSummary:
+    """Totals a member view and a manager report read off the entries."""
+
+    balance: int = 0
+    earned: int = 0  # earn + bonus
+    redeemed: int = 0  # points spent on rewards, positive
+    spend_minor: int = 0  # net of refunds
+    entries: int = 0
+    kinds: dict[EntryKind, int] = field(default_factory=dict)
+
+
+def summarize(entries: Iterable[Entry]) -> MemberSummary:
+    balance_ = earned = redeemed = spend = count = 0
+    kinds: dict[EntryKind, int] = {}
+    for e in entries:
+        balance_ += e.points
+        spend += e.amount_minor
+        count += 1
+        kinds[e.kind] = kinds.get(e.kind, 0) + e.points
+        if e.kind in _NON_NEGATIVE:
+            earned += e.points
+        elif e.kind is EntryKind.REDEEM:
+            redeemed -= e.points
+    return MemberSummary(balance_, earned, redeemed, spend, count, kinds)
+
+
+def spend_since(entries: Iterable[Entry], since: datetime) -> int:
+    """Net spend (refunds subtracted) in entries at or after ``since``: the tier basis."""
+    return sum(e.amount_minor for e in entries if e.occurred_at >= since)

@@ -1,0 +1,307 @@
+"""The loyalty program as data, and the pure rules that read it.
+
+The document (TOML or JSON; a default ships in ``assets/program.toml``) is versioned and
+published by the ledger; every entry records the version that produced it. Decimals in
+the document are parsed as :class:`~decimal.Decimal` straight from the text, so no
+amount or multiplier ever passes through a float.
+
+Earn rule, stated once: ``points = round(amount / per * points * tier multiplier)`` with
+the document's rounding (``floor`` by default: part of a step earns nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kiosk.ledger import EntryKind
+
+LANGUAGES = ("en", "zh-TW", "zh-CN")
+_ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+
+class ProgramError(ValueError):
+    """A program document that cannot be used; the message names the bad field."""
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Names(_Doc):
+    """A label in each language the counter speaks."""
+
+    en: str = Field(min_length=1)
+    zh_TW: str = Field(alias="zh-TW", min_length=1)
+    zh_CN: str = Field(alias="zh-CN", min_length=1)
+
+    def get(self, language: str) -> str:
+        return {"en": self.en, "zh-TW": self.zh_TW, "zh-CN": self.zh_CN}.get(language, self.en)
+
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+
+
+class Earn(_Doc):
+    points: int = Field(default=1, ge=0, strict=True)
+    per: Money = Field(gt=0)
+    rounding: Literal["floor", "half_up", "half_even"] = "floor"
+
+
+class Tier(_Doc):
+    id: Identifier
+    names: Names
+    min_spend: Money
+    multiplier: Decimal = Field(ge=1, le=10, allow_inf_nan=False)
+
+
+class _Reward(_Doc):
+    id: Identifier
+    names: Names
+    cost: int = Field(gt=0, strict=True)
+
+
+class FixedDiscount(_Reward):
+    kind: Literal["fixed_discount"]
+    amount: Money = Field(gt=0)
+
+
+class PercentDiscount(_Reward):
+    kind: Literal["percent_discount"]
+    percent: int = Field(gt=0, le=100, strict=True)
+
+
+class FreeItem(_Reward):
+    kind: Literal["free_item"]
+    item: str = Field(min_length=1)
+
+
+Reward = Annotated[FixedDiscount | PercentDiscount | FreeItem, Field(discriminator="kind")]
+
+
+class OfflinePolicy(_Doc):
+    """Floor limits for redeeming while the ledger can't be asked (DESIGN rule 6)."""
+
+    max_points_per_redemption: int = Field(ge=0, strict=True)
+    max_points_per_member_per_day: int = Field(ge=0, strict=True)
+    max_consecutive_redemptions: int = Field(ge=0, strict=True)
+
+
+class Program(_Doc):
+    schema_: Literal[1] = Field(alias="schema")
+    version: str = Field(min_length=1, max_length=40)
+    name: Names
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    minor_units: int = Field(ge=0, le=3, strict=True)
+    timezone: str
+    signup_bonus: int = Field(ge=0, strict=True)
+    tier_window_days: int = Field(default=365, gt=0, strict=True)
+    earn: Earn
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    rewards: tuple[Reward, ...] = ()
+    offline: OfflinePolicy
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Program:
+        step = Decimal(1).scaleb(-self.minor_units)
+        money = [("earn.per", self.earn.per)]
+        money += [(f"tiers[{i}].min_spend", t.min_spend) for i, t in enumerate(self.tiers)]
+        money += [(f"rewards[{i}].amount", r.amount) for i, r in enumerate(self.rewards)
+                  if isinstance(r, FixedDiscount)]
+        for where, value in money:
+            if value % step:
+                raise ValueError(f"{where}: {value} has more than {self.minor_units} decimals")
+        if self.tiers[0].min_spend != 0:
+            raise ValueError("tiers[0].min_spend: the first tier must start at 0")
+        for i in range(1, len(self.tiers)):
+            if self.tiers[i].min_spend <= self.tiers[i - 1].min_spend:
+                raise ValueError(f"tiers[{i}].min_spend: must be above the tier before it")
+        for label, ids in (("tiers", [t.id for t in self.tiers]),
+                           ("rewards", [r.id for r in self.rewards])):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{label}: duplicate id {dupes[0]!r}")
+        return self
+
+    # -- derived values, all exact ------------------------------------------------------
+    def minor(self, amount: Decimal) -> int:
+        return int(amount.scaleb(self.minor_units))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def tier(self, tier_id: str) -> Tier:
+        return next(t for t in self.tiers if t.id == tier_id)
+
+    def reward(self, reward_id: str) -> Reward | None:
+        return next((r for r in self.rewards if r.id == reward_id), None)
+
+
+def parse_program(text: str, *, format: Literal["toml", "json"] = "toml") -> Program:
+    """Validate a program document; :class:`ProgramError` names the first bad field."""
+    try:
+        raw: Any = (tomllib.loads(text, parse_float=Decimal) if format == "toml"
+                    else json.loads(text, parse_float=Decimal))
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ProgramError(f"program document is not valid {format.upper()}: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ProgramError("program document must be a table of settings")
+    try:
+        return Program.model_validate(raw)
+    except ValidationError as exc:
+        raise ProgramError("program: " + "; ".join(
+            (f"{_where(err['loc'])}: " if err["loc"] else "")
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors())) from None
+
+
+def load_program(path: Path) -> Program:
+    return parse_program(path.read_text(encoding="utf-8"),
+                         format="json" if path.suffix == ".json" else "toml")
+
+
+def program_json(program: Program) -> str:
+    """Canonical JSON text of a program (what the store keeps and the ledger publishes)."""
+    return program.model_dump_json(by_alias=True)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("fixed_discount", "percent_discount", "free_item"):
+            continue  # pydantic's union tag adds nothing a reader needs
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+# -- pure rules ---------------------------------------------------------------------------
+
+
+def tier_window_start(program: Program, now: datetime) -> datetime:
+    return now - timedelta(days=program.tier_window_days)
+
+
+def tier_for_spend(program: Program, spend_minor: int) -> Tier:
+    """The highest tier whose threshold the rolling spend reaches."""
+    current = program.tiers[0]
+    for tier in program.tiers:
+        if spend_minor >= program.minor(tier.min_spend):
+            current = tier
+    return current
+
+
+@dataclass(frozen=True, slots=True)
+class TierProgress:
+    tier: Tier
+    next_tier: Tier | None
+    spend_minor: int
+    remaining_minor: int  # spend still needed for the next tier; 0 at the top
+
+
+def tier_progress(program: Program, spend_minor: int) -> TierProgress:
+    tier = tier_for_spend(program, spend_minor)
+    later = [t for t in program.tiers if program.minor(t.min_spend) > spend_minor]
+    nxt = later[0] if later else None
+    remaining = program.minor(nxt.min_spend) - spend_minor if nxt else 0
+    return TierProgress(tier, nxt, spend_minor, remaining)
+
+
+def points_for_amount(program: Program, amount_minor: int, tier: Tier) -> int:
+    """Points one sale earns under the earn rule stated in the module docstring."""
+    if amount_minor < 0:
+        raise ValueError("a sale amount cannot be negative")
+    exact = (Decimal(amount_minor) / program.minor(program.earn.per)
+             * program.earn.points * tier.multiplier)
+    return int(exact.to_integral_value(rounding=_ROUNDING[program.earn.rounding]))
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """Points a rule grants, before it becomes a ledger entry with an id and a time."""
+
+    kind: EntryKind
+    points: int
+    amount_minor: int = 0
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SaleContext:
+    program: Program
+    amount_minor: int
+    tier: Tier
+    occurred_at: datetime
+
+
+EarnRule = Callable[[SaleContext], Sequence[Award]]
+
+
+def base_earn(sale: SaleContext) -> Sequence[Award]:
+    """Points per currency unit times the tier multiplier; always one entry per sale, so
+    the sale's spend is on the ledger even when it earns 0 points."""
+    points = points_for_amount(sale.program, sale.amount_minor, sale.tier)
+    return [Award(EntryKind.EARN, points, sale.amount_minor)]
+
+
+# Promotions are new functions appended here (each with its own tests), not ifs in a service.
+EARN_RULES: tuple[EarnRule, ...] = (base_earn,)
+
+
+def awards_for_sale(sale: SaleContext, rules: Sequence[EarnRule] = EARN_RULES) -> list[Award]:
+    return [award for rule in rules for award in rule(sale)]
+
+
+def awards_for_enrolment(program: Program) -> list[Award]:
+    if program.signup_bonus == 0:
+        return []
+    return [Award(EntryKind.BONUS, program.signup_bonus, note="signup")]
+
+
+@dataclass(frozen=True, slots=True)
+class RewardOffer:
+    reward: Reward
+    affordable: bool
+    points_short: int
+
+
+def rewards_within_reach(program: Program, balance: int) -> list[RewardOffer]:
+    """Every reward the member can take now, then the cheapest one still to save for,
+    cheapest first: what a cashier can offer and what to tell the member to aim for."""
+    offers: list[RewardOffer] = []
+    for reward in sorted(program.rewards, key=lambda r: (r.cost, r.id)):
+        if reward.cost <= balance:
+            offers.append(RewardOffer(reward, True, 0))
+        else:
+            offers.append(RewardOffer(reward, False, reward.cost - balance))
+            break
+    return offers
