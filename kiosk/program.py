@@ -230,8 +230,8 @@ class TierProgress:
 
 def tier_progress(program: Program, spend_minor: int) -> TierProgress:
     tier = tier_for_spend(program, spend_minor)
-    later = [t for t in program.tiers if program.minor(t.min_spend) > spend_minor]
-    nxt = later[0] if later else None
+    index = program.tiers.index(tier)
+    nxt = program.tiers[index + 1] if index + 1 < len(program.tiers) else None
     remaining = program.minor(nxt.min_spend) - spend_minor if nxt else 0
     return TierProgress(tier, nxt, spend_minor, remaining)
 

@@ -1,0 +1,76 @@
+"""The one composition root: where the data directory, the store, the clock and the id
+factory are chosen. Nothing is opened at import time."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import platformdirs
+
+from kiosk.cards import DeviceKey, certify_device
+from kiosk.ids import IdFactory, new_id
+from kiosk.program import Program, program_json
+from kiosk.services.context import Clock, Kiosk, utc_now
+from kiosk.services.errors import Refusal
+from kiosk.store import open_store
+from kiosk.store.repository import DeviceRecord
+
+STORE_FILE = "kiosk.db"
+STANDALONE_CARD_PREFIX = "1000"
+
+
+class AlreadyInitialised(Refusal):
+    code = "already_initialised"
+
+
+def resolve_data_dir(explicit: str | Path | None) -> Path:
+    """``--data-dir``, else ``KIOSK_HOME``, else the platform's per-user data folder."""
+    chosen = explicit or os.environ.get("KIOSK_HOME")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return platformdirs.user_data_path("counterpoint", appauthor=False)
+
+
+def bootstrap(data_dir: Path, *, clock: Clock = utc_now, ids: IdFactory = new_id) -> Kiosk:
+    """Open an initialised kiosk (migrating its store first)."""
+    return Kiosk.open(open_store(data_dir / STORE_FILE), clock, ids)
+
+
+def is_initialised(data_dir: Path) -> bool:
+    if not (data_dir / STORE_FILE).exists():
+        return False
+    store = open_store(data_dir / STORE_FILE)
+    try:
+        with store.read() as tx:
+            return tx.device() is not None
+    finally:
+        store.close()
+
+
+def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
+                          device_id: str | None = None,
+                          card_prefix: str = STANDALONE_CARD_PREFIX,
+                          clock: Clock = utc_now, ids: IdFactory = new_id) -> Kiosk:
+    """Set up a kiosk that is its own card authority until it is paired with a ledger.
+
+    A fresh root key certifies this kiosk's card-signing key and is then thrown away, so
+    nobody, this kiosk included, can certify another key under it later.
+    """
+    store = open_store(data_dir / STORE_FILE)
+    now = clock()
+    root, key = DeviceKey.generate(), DeviceKey.generate()
+    device_id = device_id or f"kiosk-{secrets.token_hex(4)}"
+    cert = certify_device(root, key.public_bytes(), device_id=device_id,
+                          card_prefix=card_prefix, issued_at=now)
+    with store.write() as tx:
+        if tx.device() is not None:
+            raise AlreadyInitialised(f"{data_dir} already holds a kiosk; "
+                                     "choose another --data-dir")
+        tx.create_device(DeviceRecord(device_id, device_id, store_name, key.to_bytes(),
+                                      json.dumps(cert.to_dict()), root.public_bytes()), now)
+        tx.add_certificate(cert.key_id, json.dumps(cert.to_dict()))
+        tx.install_program(program.version, program_json(program), now)
+    return Kiosk.open(store, clock, ids)

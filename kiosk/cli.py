@@ -1,0 +1,263 @@
+"""The ``kiosk`` command: every counter operation, scriptable, with ``--json`` everywhere.
+
+Exit codes: 0 done; 1 refused (bad card, not enough points, bad input...), nothing changed;
+2 usage error; 3 the disk or database refused the write, nothing changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kiosk import presenters
+from kiosk.bootstrap import bootstrap, initialise_standalone, resolve_data_dir
+from kiosk.cards import CardError, is_valid_card_number
+from kiosk.money import AmountError, to_minor
+from kiosk.program import ProgramError, load_program
+from kiosk.services import (
+    Enrolment,
+    Kiosk,
+    Refusal,
+    Sale,
+    enrol,
+    identify,
+    member_for_card,
+    redeem,
+    refund_order,
+    ring_up_sale,
+    verify_store,
+)
+from kiosk.services.errors import InvalidInput, UnknownMember
+from kiosk.store import StorageError
+
+DEFAULT_PROGRAM = Path(__file__).resolve().parent.parent / "assets" / "program.toml"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class Output:
+    """Prints a result as JSON or as a line of text, and errors the same way."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def result(self, data: dict[str, Any], text: str) -> None:
+        print(json.dumps(data, ensure_ascii=False) if self.as_json else text)
+
+    def error(self, code: str, message: str) -> None:
+        if self.as_json:
+            print(json.dumps({"error": {"code": code, "message": message}},
+                             ensure_ascii=False))
+        else:
+            print(f"error: {message}", file=sys.stderr)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    program = load_program(Path(args.program) if args.program else DEFAULT_PROGRAM)
+    kiosk = initialise_standalone(data_dir, store_name=args.store_name, program=program,
+                                  device_id=args.device_id, card_prefix=args.card_prefix)
+    out.result({"data_dir": str(data_dir), "device_id": kiosk.device.device_id,
+                "store_name": kiosk.device.store_name, "program_version": program.version,
+                "card_prefix": kiosk.certificate.card_prefix},
+               f"Kiosk {kiosk.device.device_id} set up in {data_dir} "
+               f"(program {program.version}).")
+    return 0
+
+
+def _member_ref(kiosk: Kiosk, text: str) -> uuid.UUID:
+    """A member named by id, card number or card payload."""
+    text = text.strip()
+    if is_valid_card_number(text):
+        with kiosk.store.read() as tx:
+            card = tx.card(text)
+        if card is None:
+            raise UnknownMember(f"no member holds card {text} at this kiosk")
+        return card.member_id
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return member_for_card(kiosk, text)
+
+
+def cmd_enroll(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    try:
+        birthday = date.fromisoformat(args.birthday) if args.birthday else None
+    except ValueError:
+        raise InvalidInput(f"birthday {args.birthday!r} is not a date (YYYY-MM-DD)") from None
+    referrer = _member_ref(kiosk, args.referrer) if args.referrer else None
+    result = enrol(kiosk, Enrolment(args.name, args.phone, birthday, referrer, args.consent))
+    out.result(presenters.enrolment_dict(result), presenters.enrolment_text(result))
+    return 0
+
+
+def cmd_card_render(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from devices.card_image import render_card, save_card
+
+    member_id = _member_ref(kiosk, args.member)
+    with kiosk.store.read() as tx:
+        member, cards = tx.member(member_id), tx.cards_of(member_id)
+    if member is None or not cards:
+        raise UnknownMember(f"member {args.member} has no card at this kiosk")
+    card = cards[-1]
+    path = Path(args.out)
+    save_card(render_card(card.payload, card.card_no, member.name), path)
+    out.result({"member_id": str(member_id), "card_no": card.card_no, "out": str(path)},
+               f"Card {card.card_no} for {member.name} written to {path}")
+    return 0
+
+
+def cmd_sale(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    member_id = member_for_card(kiosk, args.card)
+    amount = to_minor(args.amount, kiosk.program.minor_units)
+    result = ring_up_sale(kiosk, Sale(member_id, amount, args.order_ref))
+    out.result(presenters.sale_dict(result), presenters.sale_text(result))
+    return 0
+
+
+def cmd_redeem(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    result = redeem(kiosk, member_for_card(kiosk, args.card), args.reward, args.order_ref)
+    out.result(presenters.redemption_dict(result), presenters.redemption_text(result))
+    return 0
+
+
+def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    result = refund_order(kiosk, args.order_ref, args.reason)
+    out.result(presenters.refund_dict(result), presenters.refund_text(result))
+    return 0
+
+
+def cmd_balance(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    view = identify(kiosk, args.card)
+    out.result(presenters.member_dict(view, kiosk.program),
+               presenters.member_text(view, kiosk.program))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    report = verify_store(kiosk)
+    out.result(presenters.verify_dict(report), presenters.verify_text(report))
+    return 0 if report.ok else 1
+
+
+def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from kiosk.demo import run_counter
+
+    return run_counter(data_dir, demo=args.demo, out=out)
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+KioskCommand = Callable[[argparse.Namespace, Kiosk, Output], int]
+DirCommand = Callable[[argparse.Namespace, Path, Output], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="kiosk data folder (default: $KIOSK_HOME or the user data dir)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print results and errors as JSON")
+    parser = _Parser(prog="kiosk", description="Counterpoint loyalty kiosk", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, handler: KioskCommand | DirCommand, help: str, *,
+                needs_kiosk: bool = True, into: Any = sub) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = into.add_parser(name, help=help, parents=[common])
+        p.set_defaults(handler=handler, needs_kiosk=needs_kiosk)
+        return p
+
+    p = command("init", cmd_init, "set up this kiosk in its data folder", needs_kiosk=False)
+    p.add_argument("--store-name", default="Counterpoint demo store")
+    p.add_argument("--device-id", help="name of this kiosk (default: generated)")
+    p.add_argument("--program", help="loyalty program document (TOML or JSON)")
+    p.add_argument("--card-prefix", default="1000", help="first digits of cards issued here")
+
+    member = sub.add_parser("member", help="members").add_subparsers(
+        dest="member_command", required=True, parser_class=_Parser)
+    p = command("enroll", cmd_enroll, "enrol a new member and issue a card", into=member)
+    p.add_argument("--name", required=True)
+    p.add_argument("--phone", required=True)
+    p.add_argument("--birthday", help="YYYY-MM-DD")
+    p.add_argument("--referrer", help="referring member: id, card number or card payload")
+    p.add_argument("--consent", action="store_true",
+                   help="the member accepted the privacy notice (required)")
+
+    card = sub.add_parser("card", help="member cards").add_subparsers(
+        dest="card_command", required=True, parser_class=_Parser)
+    p = command("render", cmd_card_render, "render a member card to PNG or PDF", into=card)
+    p.add_argument("member", help="member id, card number or card payload")
+    p.add_argument("--out", required=True, help="card.png or card.pdf")
+
+    p = command("sale", cmd_sale, "ring up a sale and award points")
+    p.add_argument("--card", required=True, help="the scanned card payload")
+    p.add_argument("--amount", required=True, help="sale amount, e.g. 12.34")
+    p.add_argument("--order-ref", help="the till's order number (makes retries safe)")
+
+    p = command("redeem", cmd_redeem, "redeem a reward")
+    p.add_argument("--card", required=True)
+    p.add_argument("--reward", required=True, help="reward id from the program")
+    p.add_argument("--order-ref")
+
+    p = command("refund", cmd_refund, "refund an order: reverse its points")
+    p.add_argument("--order-ref", required=True)
+    p.add_argument("--reason", help="why (kept on the reversing entries)")
+
+    p = command("balance", cmd_balance, "show a member's balance, tier and rewards")
+    p.add_argument("--card", required=True)
+
+    command("verify", cmd_verify, "recompute balances and check the ledger's invariants")
+
+    p = command("run", cmd_run, "run the counter", needs_kiosk=False)
+    p.add_argument("--demo", action="store_true", help="set up demo data if needed")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = Output("--json" in args_list)
+    try:
+        args = build_parser().parse_args(args_list)
+    except UsageError as exc:
+        out.error("usage", str(exc))
+        return 2
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    try:
+        if not args.needs_kiosk:
+            return int(args.handler(args, data_dir, out))
+        kiosk = bootstrap(data_dir)
+        try:
+            return int(args.handler(args, kiosk, out))
+        finally:
+            kiosk.store.close()
+    except CardError as exc:
+        out.error(exc.code, str(exc))
+    except Refusal as exc:
+        out.error(exc.code, str(exc))
+    except AmountError as exc:
+        out.error("invalid_amount", str(exc))
+    except ProgramError as exc:
+        out.error("invalid_program", str(exc))
+    except StorageError as exc:
+        out.error("storage", str(exc))
+        return 3
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Service results as JSON-able dicts (``--json``) and as one line a person reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ledger import Entry
+from kiosk.money import format_amount
+from kiosk.program import Program
+from kiosk.services import (
+    EnrolmentResult,
+    MemberView,
+    RedemptionResult,
+    RefundResult,
+    SaleResult,
+    VerifyReport,
+)
+
+
+def entry_dict(e: Entry) -> dict[str, Any]:
+    return {"id": str(e.id), "member_id": str(e.member_id), "kind": e.kind.value,
+            "points": e.points, "amount_minor": e.amount_minor, "channel": e.channel,
+            "order_ref": e.order_ref, "program_version": e.program_version,
+            "occurred_at": e.occurred_at.isoformat(), "reward_id": e.reward_id,
+            "reverses": str(e.reverses) if e.reverses else None, "note": e.note}
+
+
+def member_dict(view: MemberView, program: Program) -> dict[str, Any]:
+    p = view.progress
+    return {
+        "member_id": str(view.member.id), "name": view.member.name,
+        "phone": view.masked_phone, "card_no": view.card_no, "balance": view.balance,
+        "tier": p.tier.id, "next_tier": p.next_tier.id if p.next_tier else None,
+        "spend_to_next_tier": format_amount(p.remaining_minor, program.minor_units),
+        "currency": program.currency,
+        "rewards_within_reach": [
+            {"id": o.reward.id, "name": o.reward.names.en, "cost": o.reward.cost,
+             "affordable": o.affordable, "points_short": o.points_short}
+            for o in view.rewards],
+        "recent": [entry_dict(e) for e in view.recent],
+    }
+
+
+def member_text(view: MemberView, program: Program) -> str:
+    p = view.progress
+    nxt = (f", {format_amount(p.remaining_minor, program.minor_units)} {program.currency} "
+           f"to {p.next_tier.names.en}" if p.next_tier else "")
+    offers = ", ".join(f"{o.reward.id} ({o.reward.cost})" for o in view.rewards
+                       if o.affordable) or "none yet"
+    return (f"{view.member.name} ({view.masked_phone}) card {view.card_no}: "
+            f"{view.balance} points, {p.tier.names.en}{nxt}; rewards: {offers}")
+
+
+def sale_dict(r: SaleResult) -> dict[str, Any]:
+    return {"order_ref": r.order_ref, "points": r.points, "balance": r.balance,
+            "tier": r.tier.id, "duplicate": r.duplicate,
+            "entries": [entry_dict(e) for e in r.entries]}
+
+
+def sale_text(r: SaleResult) -> str:
+    if r.duplicate:
+        return (f"Order {r.order_ref} was already rung up ({r.points:+d} points); "
+                f"nothing new recorded. Balance {r.balance}.")
+    return f"Order {r.order_ref}: {r.points:+d} points at {r.tier.names.en}. Balance {r.balance}."
+
+
+def redemption_dict(r: RedemptionResult) -> dict[str, Any]:
+    return {"reward": r.reward.id, "points": r.entry.points, "balance": r.balance,
+            "authorised": r.authorised, "entry": entry_dict(r.entry)}
+
+
+def redemption_text(r: RedemptionResult) -> str:
+    return (f"Redeemed {r.reward.names.en} for {-r.entry.points} points "
+            f"({r.authorised}). Balance {r.balance}.")
+
+
+def refund_dict(r: RefundResult) -> dict[str, Any]:
+    return {"order_ref": r.order_ref, "points": r.points, "balance": r.balance,
+            "entries": [entry_dict(e) for e in r.entries]}
+
+
+def refund_text(r: RefundResult) -> str:
+    return f"Refunded order {r.order_ref}: {r.points:+d} points. Balance {r.balance}."
+
+
+def enrolment_dict(r: EnrolmentResult) -> dict[str, Any]:
+    return {"member_id": str(r.member.id), "name": r.member.name, "card_no": r.card.card_no,
+            "card_payload": r.card.payload, "balance": r.balance,
+            "entries": [entry_dict(e) for e in r.entries]}
+
+
+def enrolment_text(r: EnrolmentResult) -> str:
+    return (f"Enrolled {r.member.name}: member {r.member.id}, card {r.card.card_no}, "
+            f"{r.balance} points. Card payload: {r.card.payload}")
+
+
+def verify_dict(r: VerifyReport) -> dict[str, Any]:
+    return {"ok": r.ok, "problems": list(r.problems), "pending_uploads": r.pending_uploads}
+
+
+def verify_text(r: VerifyReport) -> str:
+    if r.ok:
+        return f"Store OK: balances match their entries; {r.pending_uploads} entries to upload."
+    return "Store has problems:\n" + "\n".join(f"  - {p}" for p in r.problems)

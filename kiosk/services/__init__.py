@@ -1,0 +1,17 @@
+"""Use cases the counter runs: each takes the :class:`Kiosk` context and a command, does one
+thing, and commits once. Expected refusals are :class:`Refusal` subclasses."""
+
+from kiosk.services.context import Kiosk
+from kiosk.services.enrolment import Enrolment, EnrolmentResult, enrol
+from kiosk.services.errors import Refusal
+from kiosk.services.redemption import RedemptionResult, redeem
+from kiosk.services.refunds import RefundResult, refund_order
+from kiosk.services.sales import Sale, SaleLine, SaleResult, ring_up_sale
+from kiosk.services.verification import VerifyReport, verify_store
+from kiosk.services.views import MemberView, identify, member_for_card, member_view
+
+__all__ = [
+    "Enrolment", "EnrolmentResult", "Kiosk", "MemberView", "RedemptionResult", "Refusal",
+    "RefundResult", "Sale", "SaleLine", "SaleResult", "VerifyReport", "enrol", "identify",
+    "member_for_card", "member_view", "redeem", "refund_order", "ring_up_sale", "verify_store",
+]

@@ -1,0 +1,70 @@
+"""What every service needs, built once by :func:`kiosk.bootstrap.bootstrap`: the store, the
+cached program and trust store, this device's identity, a clock and an id factory."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
+from kiosk.ids import IdFactory
+from kiosk.program import Program, parse_program
+from kiosk.services.errors import NotInitialised
+from kiosk.store import LocalStore, Transaction
+from kiosk.store.repository import DeviceRecord
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Kiosk:
+    store: LocalStore
+    device: DeviceRecord
+    key: DeviceKey
+    certificate: DeviceCertificate
+    program: Program
+    trust: TrustStore
+    clock: Clock
+    new_id: IdFactory
+
+    @property
+    def channel(self) -> str:
+        return self.device.channel
+
+    def reload(self) -> None:
+        """Re-read what sync may change underneath: the program and the trust store."""
+        with self.store.read() as tx:
+            self.program, self.trust = load_program_and_trust(tx)
+
+    @classmethod
+    def open(cls, store: LocalStore, clock: Clock, new_id: IdFactory) -> Kiosk:
+        with store.read() as tx:
+            device = tx.device()
+            if device is None:
+                raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
+            program, trust = load_program_and_trust(tx)
+        certificate = DeviceCertificate.from_dict(json.loads(device.certificate))
+        return cls(store, device, DeviceKey.from_bytes(device.signing_key), certificate,
+                   program, trust, clock, new_id)
+
+
+def load_program_and_trust(tx: Transaction) -> tuple[Program, TrustStore]:
+    device = tx.device()
+    document = tx.program_document()
+    if device is None or document is None:
+        raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
+    certificates = [(DeviceCertificate.from_dict(json.loads(doc)), revoked)
+                    for doc, revoked in tx.certificates()]
+    trust = TrustStore(
+        root_public_key=device.root_public_key,
+        certificates={c.key_id: c for c, _ in certificates},
+        revoked_cards=tx.revoked_cards(),
+        revoked_keys=frozenset(c.key_id for c, revoked in certificates if revoked),
+    )
+    return parse_program(document, format="json"), trust

@@ -1,0 +1,64 @@
+"""Enrolling a member offline: the kiosk signs the new card with its own certified key, so
+any kiosk can verify it before the ledger has heard of the member."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.cards import card_number, issue_card
+from kiosk.ledger import Entry
+from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
+from kiosk.program import awards_for_enrolment
+from kiosk.services.context import Kiosk
+from kiosk.services.errors import DuplicateMember, InvalidInput, UnknownMember
+from kiosk.store.repository import CardRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    name: str
+    phone: str
+    birthday: date | None = None
+    referrer_id: uuid.UUID | None = None
+    consent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentResult:
+    member: Member
+    card: CardRecord
+    entries: tuple[Entry, ...]
+    balance: int
+
+
+def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
+    try:
+        name, phone = clean_name(form.name), normalize_phone(form.phone)
+    except MemberInputError as exc:
+        raise InvalidInput(str(exc)) from None
+    if not form.consent:
+        raise InvalidInput("the member must accept the privacy notice to join")
+    now = kiosk.clock()
+    if form.birthday is not None and form.birthday > now.date():
+        raise InvalidInput("a birthday cannot be in the future")
+    member = Member(kiosk.new_id(), name, phone, now, kiosk.channel, form.birthday,
+                    form.referrer_id, form.consent)
+    with kiosk.store.write() as tx:
+        if tx.members_with_phone(phone):
+            raise DuplicateMember("this phone number already belongs to a member")
+        if form.referrer_id is not None and tx.member(form.referrer_id) is None:
+            raise UnknownMember("the referring member is not known at this kiosk")
+        tx.add_member(member)
+        card_no = card_number(kiosk.certificate.card_prefix, tx.take_card_serial())
+        payload = issue_card(kiosk.key, kiosk.certificate, member_id=member.id, card_no=card_no)
+        card = CardRecord(card_no, member.id, kiosk.certificate.key_id, payload, now)
+        tx.add_card(card)
+        entries = tuple(
+            Entry(kiosk.new_id(), member.id, a.kind, a.points, kiosk.channel, now,
+                  kiosk.program.version, note=a.note)
+            for a in awards_for_enrolment(kiosk.program))
+        tx.append(entries)
+        balance = tx.balance(member.id)
+    return EnrolmentResult(member, card, entries, balance)

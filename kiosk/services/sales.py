@@ -1,0 +1,78 @@
+"""Ringing up a sale: the program's earn rules turn it into entries, committed before the
+cashier hears about it. The same order rung up twice is recognised, never paid twice."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from kiosk.ledger import Entry
+from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
+from kiosk.services.context import Kiosk
+from kiosk.services.errors import InvalidInput, UnknownMember
+
+
+@dataclass(frozen=True, slots=True)
+class SaleLine:
+    sku: str
+    quantity: int
+    unit_price_minor: int
+
+    @property
+    def total_minor(self) -> int:
+        return self.quantity * self.unit_price_minor
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    member_id: uuid.UUID
+    amount_minor: int
+    order_ref: str | None = None
+    lines: tuple[SaleLine, ...] = ()
+
+    @classmethod
+    def of_basket(cls, member_id: uuid.UUID, lines: tuple[SaleLine, ...],
+                  order_ref: str | None = None) -> Sale:
+        return cls(member_id, sum(line.total_minor for line in lines), order_ref, lines)
+
+
+@dataclass(frozen=True, slots=True)
+class SaleResult:
+    order_ref: str
+    entries: tuple[Entry, ...]
+    points: int
+    balance: int
+    tier: Tier
+    duplicate: bool  # the order had already been rung up; nothing new was recorded
+
+
+def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
+    if sale.amount_minor <= 0:
+        raise InvalidInput("a sale amount must be more than zero")
+    if any(line.quantity <= 0 or line.unit_price_minor < 0 for line in sale.lines):
+        raise InvalidInput("basket lines need a positive quantity and a price")
+    if sale.order_ref is not None and not 0 < len(sale.order_ref) <= 64:
+        raise InvalidInput("an order reference is 1 to 64 characters")
+    now = kiosk.clock()
+    order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
+    program = kiosk.program
+    with kiosk.store.write() as tx:
+        earlier = tx.sale_entry(kiosk.channel, order_ref) if sale.order_ref else None
+        if earlier is not None:
+            if earlier.member_id != sale.member_id or earlier.amount_minor != sale.amount_minor:
+                raise InvalidInput(f"order {order_ref} was already rung up with a different "
+                                   "member or amount")
+            spend = tx.spend_since(sale.member_id, tier_window_start(program, now))
+            return SaleResult(order_ref, (earlier,), earlier.points,
+                              tx.balance(sale.member_id), tier_for_spend(program, spend), True)
+        if tx.member(sale.member_id) is None:
+            raise UnknownMember("this member is not known at this kiosk")
+        tier = tier_for_spend(program, tx.spend_since(sale.member_id,
+                                                      tier_window_start(program, now)))
+        awards = awards_for_sale(SaleContext(program, sale.amount_minor, tier, now))
+        entries = tuple(
+            Entry(kiosk.new_id(), sale.member_id, a.kind, a.points, kiosk.channel, now,
+                  program.version, order_ref, a.amount_minor, note=a.note) for a in awards)
+        tx.append(entries)
+        balance = tx.balance(sale.member_id)
+    return SaleResult(order_ref, entries, sum(e.points for e in entries), balance, tier, False)

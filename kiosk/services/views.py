@@ -1,0 +1,71 @@
+"""What the counter shows about a member, read in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from kiosk.cards import CardError, verify_card
+from kiosk.ledger import Entry
+from kiosk.members import Member, mask_phone
+from kiosk.program import (
+    RewardOffer,
+    TierProgress,
+    rewards_within_reach,
+    tier_progress,
+    tier_window_start,
+)
+from kiosk.services.context import Kiosk
+from kiosk.services.errors import UnknownMember
+from kiosk.store import Transaction
+
+RECENT_ACTIVITY = 10
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    member: Member
+    masked_phone: str
+    card_no: str | None
+    balance: int
+    progress: TierProgress
+    rewards: list[RewardOffer]
+    recent: list[Entry]
+
+
+def member_view_in(tx: Transaction, kiosk: Kiosk, member_id: uuid.UUID,
+                   card_no: str | None = None) -> MemberView:
+    member = tx.member(member_id)
+    if member is None:
+        raise UnknownMember("this card is genuine, but the member is not known at this kiosk "
+                            "yet; try again once the kiosk has synced")
+    program = kiosk.program
+    balance = tx.balance(member_id)
+    spend = tx.spend_since(member_id, tier_window_start(program, kiosk.clock()))
+    if card_no is None:
+        cards = tx.cards_of(member_id)
+        card_no = cards[-1].card_no if cards else None
+    return MemberView(member, mask_phone(member.phone), card_no, balance,
+                      tier_progress(program, spend), rewards_within_reach(program, balance),
+                      tx.recent_entries(member_id, RECENT_ACTIVITY))
+
+
+def identify(kiosk: Kiosk, payload: str) -> MemberView:
+    """A scanned card to what the cashier sees. Raises :class:`kiosk.cards.CardError` for
+    cards that are not ours, malformed, forged or revoked, before touching the store."""
+    claim = verify_card(payload, kiosk.trust)
+    with kiosk.store.read() as tx:
+        return member_view_in(tx, kiosk, claim.member_id, claim.card_no)
+
+
+def member_view(kiosk: Kiosk, member_id: uuid.UUID) -> MemberView:
+    with kiosk.store.read() as tx:
+        return member_view_in(tx, kiosk, member_id)
+
+
+def member_for_card(kiosk: Kiosk, payload: str) -> uuid.UUID:
+    """The member a scanned card belongs to (signature and revocation checked)."""
+    return verify_card(payload, kiosk.trust).member_id
+
+
+__all__ = ["CardError", "MemberView", "identify", "member_for_card", "member_view"]

@@ -1,0 +1,19 @@
+"""The kiosk's durable local store (SQLite, WAL, synchronous=FULL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.store.engine import sqlite_engine
+from kiosk.store.migrate import upgrade
+from kiosk.store.repository import LocalStore, StorageError, Transaction
+
+__all__ = ["LocalStore", "StorageError", "Transaction", "open_store"]
+
+
+def open_store(path: Path) -> LocalStore:
+    """Open (creating and migrating as needed) the store at ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sqlite_engine(path)
+    upgrade(engine)
+    return LocalStore(engine)

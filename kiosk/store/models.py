@@ -1,0 +1,127 @@
+"""The kiosk's local tables. Alembic migrations (``migrations/versions``) create them; these
+classes are the typed description the repository queries through."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kiosk.store.types import UtcMicros, UUIDBlob
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Device(Base):
+    """This kiosk: who it is, its card-signing key and certificate (one row)."""
+
+    __tablename__ = "device"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    store_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcMicros)
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    certificate: Mapped[str] = mapped_column(Text)
+    root_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    next_card_serial: Mapped[int] = mapped_column(Integer)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ProgramVersion(Base):
+    __tablename__ = "program_versions"
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    installed_at: Mapped[datetime] = mapped_column(UtcMicros)
+
+
+class Certificate(Base):
+    """Certified card-issuing keys this kiosk trusts (its own and other devices')."""
+
+    __tablename__ = "certificates"
+    key_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class RevokedCard(Base):
+    __tablename__ = "revoked_cards"
+    card_no: Mapped[str] = mapped_column(String(12), primary_key=True)
+    revoked_at: Mapped[datetime] = mapped_column(UtcMicros)
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(32), index=True)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    enrolled_at: Mapped[datetime] = mapped_column(UtcMicros)
+    channel: Mapped[str] = mapped_column(String(64))
+    referrer_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
+    consent: Mapped[bool] = mapped_column(default=False)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    card_no: Mapped[str] = mapped_column(String(12), primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, ForeignKey("members.id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(UtcMicros)
+
+
+class LedgerEntry(Base):
+    """Append-only (a trigger refuses updates of content and all deletes)."""
+
+    __tablename__ = "entries"
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(64))
+    order_ref: Mapped[str | None] = mapped_column(String(64))
+    program_version: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UtcMicros)
+    reverses: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob, ForeignKey("entries.id"),
+                                                       unique=True)
+    reward_id: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    server_seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+    __table_args__ = (
+        Index("ix_entries_member_time", "member_id", "occurred_at"),
+        Index("ix_entries_order", "order_ref"),
+        # One earn entry per order and channel: ringing the same order up twice is a no-op.
+        Index("ux_entries_sale_order", "channel", "order_ref", unique=True,
+              sqlite_where=text("kind = 'earn' AND order_ref IS NOT NULL")),
+    )
+
+
+class Outbox(Base):
+    """Entries made here and not yet acknowledged by the ledger, numbered by a gap-free
+    per-device sequence (AUTOINCREMENT never reuses a number, even after rows are cleared)."""
+
+    __tablename__ = "outbox"
+    device_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, ForeignKey("entries.id"), unique=True)
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+
+class Balance(Base):
+    """Cached sum of a member's entries, kept by a trigger in the entry's own transaction."""
+
+    __tablename__ = "balances"
+    member_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, ForeignKey("members.id"),
+                                                 primary_key=True)
+    points: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,296 @@
+"""The local store behind the services: typed reads and appends over one SQLite transaction.
+
+Writes go through :meth:`LocalStore.write`, which commits before it returns, so a caller
+that got a result back can tell the cashier it is done (DESIGN invariant 3).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import OperationalError
+
+from kiosk.ledger import Entry, EntryKind
+from kiosk.members import Member
+from kiosk.store import models as m
+
+
+class StorageError(Exception):
+    """The kiosk's disk or database refused a write; nothing from that write was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    device_id: str
+    channel: str
+    store_name: str
+    signing_key: bytes
+    certificate: str
+    root_public_key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    card_no: str
+    member_id: uuid.UUID
+    key_id: str
+    payload: str
+    issued_at: datetime
+
+
+_E = m.LedgerEntry.__table__.c
+_ENTRY_COLUMNS = (_E.id, _E.member_id, _E.kind, _E.points, _E.channel, _E.occurred_at,
+                  _E.program_version, _E.order_ref, _E.amount_minor, _E.reverses,
+                  _E.reward_id, _E.note)
+_ENTRIES = m.LedgerEntry.__table__
+_OUTBOX = m.Outbox.__table__
+_BALANCES = m.Balance.__table__
+_MEMBERS = m.Member.__table__
+_CARDS = m.Card.__table__
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(row.id, row.member_id, EntryKind(row.kind), row.points, row.channel,
+                 row.occurred_at, row.program_version, row.order_ref, row.amount_minor,
+                 row.reverses, row.reward_id, row.note)
+
+
+def _row(e: Entry) -> dict[str, Any]:
+    return {"id": e.id, "member_id": e.member_id, "kind": e.kind.value, "points": e.points,
+            "amount_minor": e.amount_minor, "channel": e.channel, "order_ref": e.order_ref,
+            "program_version": e.program_version, "occurred_at": e.occurred_at,
+            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note}
+
+
+def _member(row: Any) -> Member:
+    return Member(row.id, row.name, row.phone, row.enrolled_at, row.channel, row.birthday,
+                  row.referrer_id, bool(row.consent))
+
+
+class Transaction:
+    """One open transaction; every method is a single purposeful query."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- device, program, trust -----------------------------------------------------------
+    def device(self) -> DeviceRecord | None:
+        row = self.conn.execute(select(m.Device).where(m.Device.id == 1)).first()
+        if row is None:
+            return None
+        return DeviceRecord(row.device_id, row.channel, row.store_name, row.signing_key,
+                            row.certificate, row.root_public_key)
+
+    def create_device(self, record: DeviceRecord, created_at: datetime) -> None:
+        self.conn.execute(insert(m.Device).values(
+            id=1, device_id=record.device_id, channel=record.channel,
+            store_name=record.store_name, created_at=created_at,
+            signing_key=record.signing_key, certificate=record.certificate,
+            root_public_key=record.root_public_key, next_card_serial=1))
+
+    def take_card_serial(self) -> int:
+        return int(self.conn.execute(
+            update(m.Device).where(m.Device.id == 1)
+            .values(next_card_serial=m.Device.next_card_serial + 1)
+            .returning(m.Device.next_card_serial - 1)).scalar_one())
+
+    def setting(self, key: str) -> str | None:
+        return self.conn.execute(select(m.Setting.value).where(m.Setting.key == key)).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+
+        stmt = upsert(m.Setting).values(key=key, value=value)
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=["key"],
+                                                     set_={"value": value}))
+
+    def install_program(self, version: str, document: str, at: datetime) -> None:
+        exists = self.conn.execute(select(m.ProgramVersion.version)
+                                   .where(m.ProgramVersion.version == version)).first()
+        if exists is None:
+            self.conn.execute(insert(m.ProgramVersion).values(
+                version=version, document=document, installed_at=at))
+        self.set_setting("program_version", version)
+
+    def program_document(self) -> str | None:
+        version = self.setting("program_version")
+        return self.conn.execute(select(m.ProgramVersion.document)
+                                 .where(m.ProgramVersion.version == version)).scalar()
+
+    def add_certificate(self, key_id: str, document: str) -> None:
+        self.conn.execute(insert(m.Certificate).values(key_id=key_id, document=document))
+
+    def certificates(self) -> list[tuple[str, bool]]:
+        rows = self.conn.execute(select(m.Certificate.document, m.Certificate.revoked))
+        return [(r.document, bool(r.revoked)) for r in rows]
+
+    def revoked_cards(self) -> frozenset[str]:
+        return frozenset(self.conn.execute(select(m.RevokedCard.card_no)).scalars())
+
+    def revoke_card(self, card_no: str, at: datetime) -> None:
+        self.conn.execute(insert(m.RevokedCard).values(card_no=card_no, revoked_at=at)
+                          .prefix_with("OR IGNORE"))
+
+    # -- members and cards ----------------------------------------------------------------
+    def member(self, member_id: uuid.UUID) -> Member | None:
+        row = self.conn.execute(select(_MEMBERS).where(_MEMBERS.c.id == member_id)).first()
+        return None if row is None else _member(row)
+
+    def member_ids(self) -> list[uuid.UUID]:
+        return list(self.conn.execute(select(_MEMBERS.c.id).order_by(_MEMBERS.c.enrolled_at))
+                    .scalars())
+
+    def members_with_phone(self, phone: str) -> list[Member]:
+        rows = self.conn.execute(select(_MEMBERS).where(_MEMBERS.c.phone == phone))
+        return [_member(r) for r in rows]
+
+    def add_member(self, member: Member) -> None:
+        self.conn.execute(insert(_MEMBERS).values(
+            id=member.id, name=member.name, phone=member.phone, birthday=member.birthday,
+            enrolled_at=member.enrolled_at, channel=member.channel,
+            referrer_id=member.referrer_id, consent=member.consent))
+
+    def add_card(self, card: CardRecord) -> None:
+        self.conn.execute(insert(_CARDS).values(
+            card_no=card.card_no, member_id=card.member_id, key_id=card.key_id,
+            payload=card.payload, issued_at=card.issued_at))
+
+    def cards_of(self, member_id: uuid.UUID) -> list[CardRecord]:
+        rows = self.conn.execute(select(_CARDS).where(_CARDS.c.member_id == member_id)
+                                 .order_by(_CARDS.c.issued_at))
+        return [CardRecord(r.card_no, r.member_id, r.key_id, r.payload, r.issued_at)
+                for r in rows]
+
+    def card(self, card_no: str) -> CardRecord | None:
+        r = self.conn.execute(select(_CARDS).where(_CARDS.c.card_no == card_no)).first()
+        return None if r is None else CardRecord(r.card_no, r.member_id, r.key_id, r.payload,
+                                                 r.issued_at)
+
+    # -- ledger ---------------------------------------------------------------------------
+    def append(self, entries: Sequence[Entry], *, outbox: bool = True) -> None:
+        """Append entries (the balance trigger moves the cached balance in the same
+        statement); entries made on this device also join the outbox."""
+        if not entries:
+            return
+        self.conn.execute(insert(_ENTRIES), [_row(e) for e in entries])
+        if outbox:
+            self.conn.execute(insert(_OUTBOX), [{"entry_id": e.id} for e in entries])
+
+    def balance(self, member_id: uuid.UUID) -> int:
+        value = self.conn.execute(select(_BALANCES.c.points)
+                                  .where(_BALANCES.c.member_id == member_id)).scalar()
+        return int(value or 0)
+
+    def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
+        return int(self.conn.execute(
+            select(func.coalesce(func.sum(_E.amount_minor), 0))
+            .where(_E.member_id == member_id, _E.occurred_at >= since)).scalar_one())
+
+    def recent_entries(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
+        rows = self.conn.execute(select(*_ENTRY_COLUMNS).where(_E.member_id == member_id)
+                                 .order_by(_E.occurred_at.desc(), _E.id.desc()).limit(limit))
+        return [_entry(r) for r in rows]
+
+    def member_entries(self, member_id: uuid.UUID) -> list[Entry]:
+        rows = self.conn.execute(select(*_ENTRY_COLUMNS).where(_E.member_id == member_id)
+                                 .order_by(_E.occurred_at, _E.id))
+        return [_entry(r) for r in rows]
+
+    def sale_entry(self, channel: str, order_ref: str) -> Entry | None:
+        row = self.conn.execute(select(*_ENTRY_COLUMNS).where(
+            _E.channel == channel, _E.order_ref == order_ref, _E.kind == EntryKind.EARN.value,
+        )).first()
+        return None if row is None else _entry(row)
+
+    def order_entries(self, order_ref: str) -> list[tuple[Entry, bool]]:
+        """Every entry carrying ``order_ref``, each with whether it is already reversed."""
+        reversal = m.LedgerEntry.__table__.alias("reversal")
+        rows = self.conn.execute(
+            select(*_ENTRY_COLUMNS, reversal.c.id.label("reversed_by"))
+            .outerjoin(reversal, reversal.c.reverses == _E.id)
+            .where(_E.order_ref == order_ref).order_by(_E.occurred_at, _E.id))
+        return [(_entry(r), r.reversed_by is not None) for r in rows]
+
+    def redeemed_since(self, member_id: uuid.UUID, since: datetime, channel: str) -> int:
+        """Points this device redeemed for the member since ``since``; a voided redemption
+        still counts, which errs on the safe side of an offline limit."""
+        spent = self.conn.execute(
+            select(func.coalesce(func.sum(_E.points), 0)).where(
+                _E.member_id == member_id, _E.occurred_at >= since, _E.channel == channel,
+                _E.kind.in_([EntryKind.REDEEM.value]))).scalar_one()
+        return -int(spent)
+
+    def pending_redemptions(self) -> int:
+        return int(self.conn.execute(
+            select(func.count()).select_from(_OUTBOX.join(_ENTRIES, _ENTRIES.c.id ==
+                                                          _OUTBOX.c.entry_id))
+            .where(_E.kind == EntryKind.REDEEM.value)).scalar_one())
+
+    def outbox_size(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(_OUTBOX)).scalar_one())
+
+    # -- verification ---------------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Every way the store breaks the ledger's invariants; empty when all is well."""
+        found = [f"sqlite: {r[0]}" for r in self.conn.exec_driver_sql("PRAGMA quick_check")
+                 if r[0] != "ok"]
+        found += [f"sqlite foreign key: {tuple(r)}" for r in
+                  self.conn.exec_driver_sql("PRAGMA foreign_key_check")]
+        sums = {r[0]: r[1] for r in self.conn.execute(
+            select(_E.member_id, func.sum(_E.points)).group_by(_E.member_id))}
+        cached = {r[0]: r[1] for r in self.conn.execute(
+            select(_BALANCES.c.member_id, _BALANCES.c.points))}
+        for member_id in sums.keys() | cached.keys():
+            if sums.get(member_id, 0) != cached.get(member_id, 0):
+                found.append(f"member {member_id}: cached balance {cached.get(member_id)} "
+                             f"!= sum of entries {sums.get(member_id, 0)}")
+        original = m.LedgerEntry.__table__.alias("original")
+        bad_reversals = self.conn.execute(
+            select(_E.id).join(original, original.c.id == _E.reverses).where(
+                (original.c.points != -_E.points) | (original.c.member_id != _E.member_id)
+                | (original.c.amount_minor != -_E.amount_minor)))
+        found += [f"entry {r.id}: does not mirror the entry it reverses"
+                  for r in bad_reversals]
+        for row in self.conn.execute(select(*_ENTRY_COLUMNS)):
+            try:
+                _entry(row)
+            except ValueError as exc:
+                found.append(f"entry {row.id}: {exc}")
+        seqs = self.conn.execute(select(func.min(_OUTBOX.c.device_seq),
+                                        func.max(_OUTBOX.c.device_seq), func.count())).one()
+        if seqs[2] and seqs[1] - seqs[0] + 1 != seqs[2]:
+            found.append(f"outbox: device sequence has gaps ({seqs[2]} rows in "
+                         f"{seqs[0]}..{seqs[1]})")
+        return found
+
+
+class LocalStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        with self.engine.connect() as conn, conn.begin():
+            yield Transaction(conn)
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        """A write transaction that is committed (durably) when the block ends normally."""
+        try:
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                yield Transaction(conn)
+        except OperationalError as exc:
+            if isinstance(exc.orig, sqlite3.OperationalError) and getattr(
+                    exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise StorageError("the kiosk's disk is full: nothing was recorded") from exc
+            raise StorageError(f"the local database refused the write: {exc.orig}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()

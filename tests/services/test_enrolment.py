@@ -1,0 +1,53 @@
+"""Enrolling members at the counter, offline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kiosk.cards import verify_card
+from kiosk.services import Enrolment, enrol, identify
+from kiosk.services.errors import DuplicateMember, InvalidInput, UnknownMember
+from kiosk.ids import new_id
+
+
+def test_a_new_member_gets_a_verifiable_card_and_the_signup_bonus(kiosk, member):
+    claim = verify_card(member.card.payload, kiosk.trust)
+    assert (claim.member_id, claim.card_no) == (member.member.id, member.card.card_no)
+    assert member.card.card_no.startswith("1000")
+    view = identify(kiosk, member.card.payload)
+    assert (view.member.name, view.masked_phone, view.balance) == ("陳美玲", "•••••••678", 50)
+    assert view.progress.tier.id == "bronze"
+
+
+def test_card_numbers_are_not_reused(kiosk):
+    cards = [enrol(kiosk, Enrolment(f"M{i}", f"0911-000-00{i}", consent=True)).card.card_no
+             for i in range(5)]
+    assert len(set(cards)) == 5
+
+
+def test_a_phone_number_belongs_to_one_member(kiosk, member):
+    with pytest.raises(DuplicateMember):
+        enrol(kiosk, Enrolment("Someone else", "0912345678", consent=True))
+
+
+@pytest.mark.parametrize(("form", "why"), [
+    (Enrolment("", "0912000111", consent=True), "needs a name"),
+    (Enrolment("Ann", "call me", consent=True), "not a phone number"),
+    (Enrolment("Ann", "0912000111", consent=False), "privacy notice"),
+    (Enrolment("Ann", "0912000111", birthday=date(2099, 1, 1), consent=True), "future"),
+])
+def test_bad_enrolment_details_are_refused_and_nothing_is_stored(kiosk, form, why):
+    with pytest.raises(InvalidInput, match=why):
+        enrol(kiosk, form)
+    with kiosk.store.read() as tx:
+        assert tx.member_ids() == []
+
+
+def test_a_referrer_must_be_a_known_member(kiosk, member):
+    referred = enrol(kiosk, Enrolment("Ann", "0912000111", referrer_id=member.member.id,
+                                      consent=True))
+    assert referred.member.referrer_id == member.member.id
+    with pytest.raises(UnknownMember):
+        enrol(kiosk, Enrolment("Bob", "0912000222", referrer_id=new_id(), consent=True))

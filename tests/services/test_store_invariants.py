@@ -1,0 +1,65 @@
+"""The store keeps the ledger's invariants itself, and `verify` finds any breach."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from kiosk.services import Sale, identify, refund_order, ring_up_sale, verify_store
+from kiosk.store import StorageError
+
+
+def test_entries_cannot_be_edited_or_deleted_in_the_database(kiosk, member):
+    with pytest.raises(IntegrityError, match="append-only"), kiosk.store.write() as tx:
+        tx.conn.execute(text("UPDATE entries SET points = 9999"))
+    with pytest.raises(IntegrityError, match="append-only"), kiosk.store.write() as tx:
+        tx.conn.execute(text("DELETE FROM entries"))
+    assert identify(kiosk, member.card.payload).balance == 50
+
+
+def test_an_entry_can_be_reversed_only_once_even_bypassing_the_service(kiosk, member):
+    ring_up_sale(kiosk, Sale(member.member.id, 500, "X-1"))
+    [back] = refund_order(kiosk, "X-1").entries
+    with pytest.raises(IntegrityError), kiosk.store.write() as tx:
+        tx.conn.execute(text(
+            "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, "
+            "program_version, occurred_at, reverses) SELECT randomblob(16), member_id, "
+            "'reverse', points, amount_minor, channel, program_version, occurred_at, reverses "
+            "FROM entries WHERE kind = 'reverse'"))
+    assert back.reverses is not None
+
+
+def test_verify_finds_a_cached_balance_that_disagrees_with_the_entries(kiosk, member):
+    assert verify_store(kiosk).ok
+    with kiosk.store.write() as tx:
+        tx.conn.execute(text("UPDATE balances SET points = points + 7"))
+    report = verify_store(kiosk)
+    assert not report.ok
+    assert "cached balance 57 != sum of entries 50" in report.problems[0]
+
+
+def test_verify_finds_a_gap_in_the_device_sequence(kiosk, member):
+    for _ in range(3):
+        ring_up_sale(kiosk, Sale(member.member.id, 100))
+    with kiosk.store.write() as tx:
+        tx.conn.execute(text("DELETE FROM outbox WHERE device_seq = 2"))
+    assert any("gaps" in p for p in verify_store(kiosk).problems)
+
+
+def test_a_full_disk_refuses_the_sale_plainly_and_keeps_the_store_whole(kiosk, member):
+    with kiosk.store.write() as tx:
+        pages = tx.conn.exec_driver_sql("PRAGMA page_count").scalar()
+    from sqlalchemy import event
+
+    # A real SQLITE_FULL: no connection may grow the database file past its current size.
+    @event.listens_for(kiosk.store.engine, "checkout")
+    def _cap(dbapi_conn, record, proxy):
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    with pytest.raises(StorageError, match="disk is full"):
+        for i in range(2000):
+            ring_up_sale(kiosk, Sale(member.member.id, 100, f"F-{i}" + "x" * 40))
+    event.remove(kiosk.store.engine, "checkout", _cap)
+    report = verify_store(kiosk)
+    assert report.ok, report.problems
