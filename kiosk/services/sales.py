@@ -10,6 +10,7 @@ from kiosk.ledger import Entry
 from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import InvalidInput, UnknownMember
+from kiosk.store.repository import SaleState
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +58,27 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     program = kiosk.program
     with kiosk.store.write() as tx:
-        earlier = tx.sale_entry(kiosk.channel, order_ref) if sale.order_ref else None
-        if earlier is not None:
-            if earlier.member_id != sale.member_id or earlier.amount_minor != sale.amount_minor:
-                raise InvalidInput(f"order {order_ref} was already rung up with a different "
-                                   "member or amount")
-            spend = tx.spend_since(sale.member_id, tier_window_start(program, now))
-            return SaleResult(order_ref, (earlier,), earlier.points,
-                              tx.balance(sale.member_id), tier_for_spend(program, spend), True)
-        if tx.member(sale.member_id) is None:
+        state = tx.sale_state(sale.member_id, tier_window_start(program, now), kiosk.channel,
+                              order_ref)
+        tier = tier_for_spend(program, state.spend_minor)
+        if state.earlier_sale is not None:
+            return _already_rung_up(tx.sale_entry(kiosk.channel, order_ref), sale, state, tier)
+        if not state.member_known:
             raise UnknownMember("this member is not known at this kiosk")
-        tier = tier_for_spend(program, tx.spend_since(sale.member_id,
-                                                      tier_window_start(program, now)))
         awards = awards_for_sale(SaleContext(program, sale.amount_minor, tier, now))
         entries = tuple(
             Entry(kiosk.new_id(), sale.member_id, a.kind, a.points, kiosk.channel, now,
                   program.version, order_ref, a.amount_minor, note=a.note) for a in awards)
         tx.append(entries)
-        balance = tx.balance(sale.member_id)
-    return SaleResult(order_ref, entries, sum(e.points for e in entries), balance, tier, False)
+    points = sum(e.points for e in entries)
+    return SaleResult(order_ref, entries, points, state.balance + points, tier, False)
+
+
+def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,
+                     tier: Tier) -> SaleResult:
+    """A retried order (a double tap, a crash before the till heard back) changes nothing."""
+    assert earlier is not None and earlier.order_ref is not None
+    if earlier.member_id != sale.member_id or earlier.amount_minor != sale.amount_minor:
+        raise InvalidInput(f"order {earlier.order_ref} was already rung up with a different "
+                           "member or amount")
+    return SaleResult(earlier.order_ref, (earlier,), earlier.points, state.balance, tier, True)

@@ -100,7 +100,7 @@ class LedgerEntry(Base):
     server_seq: Mapped[int | None] = mapped_column(Integer, unique=True)
 
     __table_args__ = (
-        Index("ix_entries_member_time", "member_id", "occurred_at"),
+        Index("ix_entries_member_time", "member_id", "occurred_at", "amount_minor"),
         Index("ix_entries_order", "order_ref"),
         # One earn entry per order and channel: ringing the same order up twice is a no-op.
         Index("ux_entries_sale_order", "channel", "order_ref", unique=True,

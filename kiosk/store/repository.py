@@ -7,6 +7,7 @@ that got a result back can tell the cashier it is done (DESIGN invariant 3).
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from kiosk.ledger import Entry, EntryKind
 from kiosk.members import Member
 from kiosk.store import models as m
+from kiosk.store.types import to_micros
 
 
 class StorageError(Exception):
@@ -62,11 +64,31 @@ def _entry(row: Any) -> Entry:
                  row.reverses, row.reward_id, row.note)
 
 
-def _row(e: Entry) -> dict[str, Any]:
-    return {"id": e.id, "member_id": e.member_id, "kind": e.kind.value, "points": e.points,
-            "amount_minor": e.amount_minor, "channel": e.channel, "order_ref": e.order_ref,
-            "program_version": e.program_version, "occurred_at": e.occurred_at,
-            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note}
+_INSERT_ENTRY = (
+    "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
+    "program_version, occurred_at, reverses, reward_id, note) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_OUTBOX = "INSERT INTO outbox (entry_id) VALUES (?)"
+_SALE_STATE = (
+    "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?), "
+    "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
+    " WHERE member_id = ? AND occurred_at >= ?), "
+    "(SELECT points FROM balances WHERE member_id = ?), "
+    "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn')")
+
+
+def _params(e: Entry) -> tuple[Any, ...]:
+    return (e.id.bytes, e.member_id.bytes, e.kind.value, e.points, e.amount_minor, e.channel,
+            e.order_ref, e.program_version, to_micros(e.occurred_at),
+            e.reverses.bytes if e.reverses else None, e.reward_id, e.note)
+
+
+@dataclass(frozen=True, slots=True)
+class SaleState:
+    member_known: bool
+    spend_minor: int  # net spend in the tier window
+    balance: int
+    earlier_sale: uuid.UUID | None  # this order's earn entry, if it was rung up before
 
 
 def _member(row: Any) -> Member:
@@ -79,6 +101,12 @@ class Transaction:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def _raw(self) -> sqlite3.Connection:
+        """The driver connection, inside this same transaction, for the sale's hot path."""
+        driver = self.conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
 
     # -- device, program, trust -----------------------------------------------------------
     def device(self) -> DeviceRecord | None:
@@ -176,12 +204,25 @@ class Transaction:
     # -- ledger ---------------------------------------------------------------------------
     def append(self, entries: Sequence[Entry], *, outbox: bool = True) -> None:
         """Append entries (the balance trigger moves the cached balance in the same
-        statement); entries made on this device also join the outbox."""
+        statement); entries made on this device also join the outbox.
+
+        Plain SQL on purpose: this is every sale's path, and building statements in the
+        SQLAlchemy layer cost more than SQLite's own commit (see BENCHMARKS.md)."""
         if not entries:
             return
-        self.conn.execute(insert(_ENTRIES), [_row(e) for e in entries])
+        raw = self._raw()
+        raw.executemany(_INSERT_ENTRY, [_params(e) for e in entries])
         if outbox:
-            self.conn.execute(insert(_OUTBOX), [{"entry_id": e.id} for e in entries])
+            raw.executemany(_INSERT_OUTBOX, [(e.id.bytes,) for e in entries])
+
+    def sale_state(self, member_id: uuid.UUID, since: datetime, channel: str,
+                   order_ref: str | None) -> SaleState:
+        """Everything a sale must know before it writes, in one query."""
+        row = self._raw().execute(_SALE_STATE, (
+            member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes, channel,
+            order_ref)).fetchone()
+        return SaleState(bool(row[0]), int(row[1]), int(row[2] or 0),
+                         None if row[3] is None else uuid.UUID(bytes=row[3]))
 
     def balance(self, member_id: uuid.UUID) -> int:
         value = self.conn.execute(select(_BALANCES.c.points)
@@ -272,8 +313,13 @@ class Transaction:
 
 
 class LocalStore:
+    """Readers take pooled connections; writers share one connection under a lock, since
+    SQLite has a single writer anyway and waiting on a lock is cheaper than on SQLITE_BUSY."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._write_lock = threading.Lock()
+        self._writer: Connection | None = None
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -283,14 +329,33 @@ class LocalStore:
     @contextmanager
     def write(self) -> Iterator[Transaction]:
         """A write transaction that is committed (durably) when the block ends normally."""
-        try:
-            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-                yield Transaction(conn)
-        except OperationalError as exc:
-            if isinstance(exc.orig, sqlite3.OperationalError) and getattr(
-                    exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-                raise StorageError("the kiosk's disk is full: nothing was recorded") from exc
-            raise StorageError(f"the local database refused the write: {exc.orig}") from exc
+        with self._write_lock:
+            if self._writer is None:
+                self._writer = self.engine.connect().execution_options(write=True)
+            try:
+                with self._writer.begin():
+                    yield Transaction(self._writer)
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                self._drop_writer()
+                raise _storage_error(exc) from exc
+
+    def _drop_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.invalidate()
+            self._writer.close()
+            self._writer = None
 
     def close(self) -> None:
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
         self.engine.dispose()
+
+
+def _storage_error(exc: OperationalError | sqlite3.OperationalError) -> StorageError:
+    """Known trouble from the world, said plainly; the driver's words kept for the log."""
+    cause = exc.orig if isinstance(exc, OperationalError) else exc
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return StorageError("the kiosk's disk is full: nothing was recorded")
+    return StorageError(f"the local database refused the write: {cause}")

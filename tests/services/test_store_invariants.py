@@ -48,18 +48,21 @@ def test_verify_finds_a_gap_in_the_device_sequence(kiosk, member):
 
 
 def test_a_full_disk_refuses_the_sale_plainly_and_keeps_the_store_whole(kiosk, member):
+    # A real SQLITE_FULL: the writer may not grow the database file past its current size.
     with kiosk.store.write() as tx:
         pages = tx.conn.exec_driver_sql("PRAGMA page_count").scalar()
-    from sqlalchemy import event
-
-    # A real SQLITE_FULL: no connection may grow the database file past its current size.
-    @event.listens_for(kiosk.store.engine, "checkout")
-    def _cap(dbapi_conn, record, proxy):
-        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
-
+        tx.conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+    recorded = []
     with pytest.raises(StorageError, match="disk is full"):
-        for i in range(2000):
-            ring_up_sale(kiosk, Sale(member.member.id, 100, f"F-{i}" + "x" * 40))
-    event.remove(kiosk.store.engine, "checkout", _cap)
+        for i in range(5000):
+            recorded.append(ring_up_sale(kiosk, Sale(member.member.id, 100, f"F-{i:04}")))
+    assert recorded, "some sales fit before the disk filled"
+    # Every sale acknowledged before the failure is there; the failed one is not.
+    view_balance = identify(kiosk, member.card.payload).balance
+    assert view_balance == 50 + sum(r.points for r in recorded)
+    with kiosk.store.read() as tx:
+        assert tx.sale_entry(kiosk.channel, f"F-{len(recorded):04}") is None
     report = verify_store(kiosk)
     assert report.ok, report.problems
+    # Space freed (here: the cap lifted with a new connection), sales work again.
+    ring_up_sale(kiosk, Sale(member.member.id, 100, "after"))

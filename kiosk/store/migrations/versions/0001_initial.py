@@ -91,7 +91,8 @@ def upgrade() -> None:
         sa.Column("note", sa.Text),
         sa.Column("server_seq", sa.Integer, unique=True),
     )
-    op.create_index("ix_entries_member_time", "entries", ["member_id", "occurred_at"])
+    op.create_index("ix_entries_member_time", "entries",
+                    ["member_id", "occurred_at", "amount_minor"])
     op.create_index("ix_entries_order", "entries", ["order_ref"])
     op.create_index("ux_entries_sale_order", "entries", ["channel", "order_ref"], unique=True,
                     sqlite_where=sa.text("kind = 'earn' AND order_ref IS NOT NULL"))

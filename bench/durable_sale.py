@@ -1,0 +1,95 @@
+"""Durable sale latency beside a raw SQLite INSERT+COMMIT with synchronous=FULL.
+
+    .venv/bin/python -m bench.durable_sale [--runs 5] [--sales 2000] [--dir bench/data]
+
+Both run on the same disk, in WAL mode with synchronous=FULL. "Raw" is the floor: one row
+into a table shaped like ``entries`` and a commit, straight through sqlite3. "Sale" is
+``ring_up_sale`` through the kiosk's services and store, committed before it returns, for
+members taken in turn from 1,000 enrolled ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import uuid
+from pathlib import Path
+
+from bench.common import machine, median_of_runs, percentile, timed
+from kiosk.bootstrap import initialise_standalone
+from kiosk.program import load_program
+from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMBERS = 1000  # sales rotate over a store's worth of members, as at a real counter
+
+
+def raw_run(folder: Path, n: int) -> list[float]:
+    path = folder / "raw.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE entries (id BLOB PRIMARY KEY, member_id BLOB, kind TEXT, "
+                 "points INTEGER, amount_minor INTEGER, channel TEXT, order_ref TEXT, "
+                 "program_version TEXT, occurred_at INTEGER)")
+    member = uuid.uuid4().bytes
+    counter = iter(range(10**9))
+
+    def insert() -> None:
+        i = next(counter)
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?)",
+                     (uuid.uuid4().bytes, member, "earn", 5, 500, "bench", f"O-{i}",
+                      "2026.1", i))
+        conn.execute("COMMIT")
+
+    timed(insert, 50)  # warm up
+    samples = timed(insert, n)
+    conn.close()
+    return samples
+
+
+def sale_run(folder: Path, n: int) -> list[float]:
+    program = load_program(ROOT / "assets" / "program.toml")
+    kiosk = initialise_standalone(folder / "kiosk", store_name="bench", program=program)
+    members = [enrol(kiosk, Enrolment(f"Bench {i}", f"0912{i:06d}", consent=True)).member.id
+               for i in range(MEMBERS)]
+    counter = iter(range(10**9))
+
+    def sale() -> None:
+        i = next(counter)
+        ring_up_sale(kiosk, Sale(members[i % MEMBERS], 500, f"O-{i}"))
+
+    timed(sale, 50)
+    samples = timed(sale, n)
+    kiosk.store.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sales", type=int, default=2000)
+    parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "durable_sale"))
+    args = parser.parse_args()
+    runs = []
+    for _ in range(args.runs):
+        folder = Path(args.dir)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        raw, sale = raw_run(folder, args.sales), sale_run(folder, args.sales)
+        runs.append({"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
+                     "sale_p50_ms": percentile(sale, 50), "sale_p99_ms": percentile(sale, 99)})
+        shutil.rmtree(folder, ignore_errors=True)
+    result = median_of_runs(runs)
+    result["ratio_p50"] = result["sale_p50_ms"] / result["raw_p50_ms"]
+    result["ratio_p99"] = result["sale_p99_ms"] / result["raw_p99_ms"]
+    print(json.dumps({"machine": machine(), "runs": args.runs, "sales_per_run": args.sales,
+                      "median_of_runs": {k: round(v, 3) for k, v in result.items()}},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()
