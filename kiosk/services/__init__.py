@@ -11,7 +11,23 @@ from kiosk.services.verification import VerifyReport, verify_store
 from kiosk.services.views import MemberView, identify, member_for_card, member_view
 
 __all__ = [
-    "Enrolment", "EnrolmentResult", "Kiosk", "MemberView", "RedemptionResult", "Refusal",
-    "RefundResult", "Sale", "SaleLine", "SaleResult", "VerifyReport", "enrol", "identify",
-    "member_for_card", "member_view", "redeem", "refund_order", "ring_up_sale", "verify_store",
+    "Enrolment",
+    "EnrolmentResult",
+    "Kiosk",
+    "MemberView",
+    "RedemptionResult",
+    "RefundResult",
+    "Refusal",
+    "Sale",
+    "SaleLine",
+    "SaleResult",
+    "VerifyReport",
+    "enrol",
+    "identify",
+    "member_for_card",
+    "member_view",
+    "redeem",
+    "refund_order",
+    "ring_up_sale",
+    "verify_store",
 ]

@@ -180,13 +180,13 @@ class Transaction:
         return [_member(r) for r in rows]
 
     def add_member(self, member: Member) -> None:
-        self.conn.execute(insert(_MEMBERS).values(
+        self.conn.execute(insert(m.Member).values(
             id=member.id, name=member.name, phone=member.phone, birthday=member.birthday,
             enrolled_at=member.enrolled_at, channel=member.channel,
             referrer_id=member.referrer_id, consent=member.consent))
 
     def add_card(self, card: CardRecord) -> None:
-        self.conn.execute(insert(_CARDS).values(
+        self.conn.execute(insert(m.Card).values(
             card_no=card.card_no, member_id=card.member_id, key_id=card.key_id,
             payload=card.payload, issued_at=card.issued_at))
 

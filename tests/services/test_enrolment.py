@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from kiosk.cards import verify_card
+from kiosk.ids import new_id
 from kiosk.services import Enrolment, enrol, identify
 from kiosk.services.errors import DuplicateMember, InvalidInput, UnknownMember
-from kiosk.ids import new_id
 
 
 def test_a_new_member_gets_a_verifiable_card_and_the_signup_bonus(kiosk, member):

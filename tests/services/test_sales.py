@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.ids import new_id
 from kiosk.services import Sale, SaleLine, identify, ring_up_sale
 from kiosk.services.errors import InvalidInput, UnknownMember
-from kiosk.ids import new_id
 
 
 def test_a_sale_awards_points_and_the_member_view_shows_the_new_balance(kiosk, member):

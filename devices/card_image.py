@@ -1,0 +1,146 @@
+"""Member card artwork: a CR80 card with the signed QR code and the number people read.
+
+Kept apart from `kiosk.cards` (which signs and checks payloads) because it draws and
+writes files; nothing here decides whether a card is genuine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import qrcode
+import qrcode.constants
+import qrcode.util
+from PIL import Image, ImageDraw, ImageFont
+
+from kiosk.cards import CardError, parse_card
+
+__all__ = ["CARD_SIZE_PX", "DPI", "card_qr", "render_card", "save_card"]
+
+DPI = 300
+CARD_SIZE_PX = (1011, 638)
+"""CR80 (85.6 x 54 mm, a bank card) at 300 dpi."""
+
+QUIET_ZONE = 4
+"""Modules of white around the code; the QR standard's minimum, below which scanners
+start to miss it."""
+
+_MARGIN = 36  # px, 3 mm: card printers cannot print right to the edge.
+_MAX_MODULE_PX = 12  # 1 mm modules are plenty; larger would crowd out the number.
+_INK = 0
+_PAPER = 255
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def card_qr(payload: str) -> qrcode.QRCode:
+    """The QR code for ``payload``, forced into alphanumeric mode at error correction M.
+
+    Alphanumeric mode is why payloads are upper-case: it keeps a 156-character card at
+    version 7 (45 modules) instead of version 9 in byte mode, so modules stay large.
+    ValueError if the payload has characters alphanumeric mode cannot hold.
+    """
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1
+    )
+    qr.add_data(qrcode.util.QRData(payload.encode("ascii"), mode=qrcode.util.MODE_ALPHA_NUM))
+    qr.make(fit=True)
+    return qr
+
+
+def _qr_image(payload: str, max_side: int) -> tuple[Image.Image, int]:
+    """The code scaled to whole pixels per module (no blurred edges), and that scale."""
+    matrix: list[list[bool]] = card_qr(payload).get_matrix()  # includes the quiet zone
+    modules = len(matrix)
+    module_px = min(_MAX_MODULE_PX, max_side // modules)
+    if module_px < 3:
+        raise ValueError(f"a {modules}-module QR code does not fit legibly on a card")
+    small = Image.new("L", (modules, modules), _PAPER)
+    small.putdata([_INK if dark else _PAPER for row in matrix for dark in row])
+    side = modules * module_px
+    return small.resize((side, side), Image.Resampling.NEAREST), module_px
+
+
+def _font(size: int) -> Font:
+    return ImageFont.load_default(size=size)
+
+
+def _fitted_font(draw: ImageDraw.ImageDraw, text: str, width: int, sizes: range) -> Font:
+    """The largest size in ``sizes`` (descending) at which ``text`` fits ``width``."""
+    font = _font(sizes[0])
+    for size in sizes:
+        font = _font(size)
+        if draw.textlength(text, font=font) <= width:
+            break
+    return font
+
+
+def _group_digits(card_no: str) -> str:
+    return " ".join(card_no[i : i + 4] for i in range(0, len(card_no), 4))
+
+
+def render_card(payload: str, card_no: str, name: str | None = None) -> Image.Image:
+    """Draw the card: QR code on the left, card number in groups of four beside it,
+    and the member's name below the number.
+
+    The name is drawn only if it is printable ASCII: Pillow's built-in font has no CJK
+    glyphs and would print boxes, so other names are skipped until a CJK font is
+    bundled. ValueError if ``payload`` is not a normalised card payload or carries a
+    different card number than ``card_no``, so the printed number always matches the
+    code.
+    """
+    try:
+        claim = parse_card(payload)
+    except CardError as exc:
+        raise ValueError(f"not a card payload: {exc}") from exc
+    if claim.payload != payload:
+        raise ValueError("card payload must be upper-case with no surrounding whitespace")
+    if claim.card_no != card_no:
+        raise ValueError(f"payload is for card {claim.card_no}, not {card_no}")
+
+    width, height = CARD_SIZE_PX
+    card = Image.new("L", CARD_SIZE_PX, _PAPER)
+    qr, module_px = _qr_image(payload, height - 2 * _MARGIN)
+    offset = (height - qr.height) // 2
+    card.paste(qr, (offset, offset))
+
+    draw = ImageDraw.Draw(card)
+    left = offset + qr.width  # the quiet zone already separates code and text
+    column = width - _MARGIN - left
+    top = offset + QUIET_ZONE * module_px  # level with the code's top edge
+
+    draw.text((left, top), "COUNTERPOINT", font=_font(30), fill=_INK)
+    number = _group_digits(card_no)
+    number_font = _fitted_font(draw, number, column, range(52, 19, -2))
+    number_y = height // 2 - 30
+    draw.text((left, number_y), number, font=number_font, fill=_INK)
+
+    if name and name.isascii() and name.isprintable():
+        name_font = _fitted_font(draw, name, column, range(36, 19, -2))
+        shown = name
+        while draw.textlength(shown, font=name_font) > column:
+            name = name[:-1].rstrip()
+            shown = name + "..."
+        draw.text((left, number_y + 80), shown, font=name_font, fill=_INK)
+    return card
+
+
+def save_card(image: Image.Image, path: Path) -> None:
+    """Write ``image`` as PNG or PDF, chosen by suffix; ValueError for anything else.
+
+    Both record 300 dpi, so a PDF page is exactly CR80 and prints at true size. A
+    black-and-white card goes into the PDF as lossless 1-bit: the default JPEG would
+    blur module edges.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        image.save(path, format="PNG", dpi=(DPI, DPI))
+    elif suffix == ".pdf":
+        page = image
+        if image.mode in ("1", "L"):
+            page = image.convert("1", dither=Image.Dither.NONE)
+        elif image.mode != "RGB":
+            page = image.convert("RGB")
+        page.save(path, format="PDF", resolution=float(DPI))
+    else:
+        raise ValueError(f"cards are saved as .png or .pdf, not {path.suffix or path.name!r}")
