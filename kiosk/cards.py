@@ -57,7 +57,9 @@ __all__ = [
     "certify_device",
     "is_valid_card_number",
     "issue_card",
+    "key_from_text",
     "key_id_of",
+    "key_to_text",
     "parse_card",
     "verify_card",
     "verify_certificate",
@@ -189,6 +191,19 @@ def _unb32(text: str) -> bytes | None:
     except ValueError:  # binascii.Error: impossible length such as 1, 3 or 6 chars
         return None
     return raw if _b32(raw) == text else None
+
+
+def key_to_text(public_key: bytes) -> str:
+    """A raw public key as it travels in JSON (the cards' base32 spelling)."""
+    return _b32(public_key)
+
+
+def key_from_text(text: str) -> bytes:
+    """The inverse of :func:`key_to_text`; ValueError for anything but a 32-byte key."""
+    raw = _unb32(text) if text.isascii() else None
+    if raw is None or len(raw) != _RAW_KEY_LENGTH:
+        raise ValueError("not a base32 Ed25519 public key")
+    return raw
 
 
 def key_id_of(public_key: bytes) -> str:

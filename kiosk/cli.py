@@ -1,7 +1,8 @@
 """The ``kiosk`` command: every counter operation, scriptable, with ``--json`` everywhere.
 
 Exit codes: 0 done; 1 refused (bad card, not enough points, bad input...), nothing changed;
-2 usage error; 3 the disk or database refused the write, nothing changed.
+2 usage error; 3 the disk or database refused the write, nothing changed; 4 the ledger
+could not be reached (nothing lost; retry later).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from kiosk.services import (
     ring_up_sale,
     verify_store,
 )
-from kiosk.services.errors import InvalidInput, UnknownMember
+from kiosk.services.errors import InvalidInput, UnknownMember, Unreachable
 from kiosk.store import StorageError
 
 DEFAULT_PROGRAM = Path(__file__).resolve().parent.parent / "assets" / "program.toml"
@@ -43,7 +44,7 @@ class UsageError(Exception):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
@@ -69,14 +70,28 @@ class Output:
 
 
 def cmd_init(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    program = load_program(Path(args.program) if args.program else DEFAULT_PROGRAM)
-    kiosk = initialise_standalone(data_dir, store_name=args.store_name, program=program,
-                                  device_id=args.device_id, card_prefix=args.card_prefix)
-    out.result({"data_dir": str(data_dir), "device_id": kiosk.device.device_id,
-                "store_name": kiosk.device.store_name, "program_version": program.version,
-                "card_prefix": kiosk.certificate.card_prefix},
-               f"Kiosk {kiosk.device.device_id} set up in {data_dir} "
-               f"(program {program.version}).")
+    if bool(args.ledger_url) != bool(args.device_token):
+        raise InvalidInput("pairing needs both --ledger-url and --device-token")
+    if args.ledger_url:
+        from sync.pairing import pair_kiosk
+
+        kiosk = pair_kiosk(data_dir, ledger_url=args.ledger_url, token=args.device_token,
+                           store_name=args.store_name)
+    else:
+        program = load_program(Path(args.program) if args.program else DEFAULT_PROGRAM)
+        kiosk = initialise_standalone(data_dir, store_name=args.store_name, program=program,
+                                      device_id=args.device_id, card_prefix=args.card_prefix)
+    try:
+        out.result({"data_dir": str(data_dir), "device_id": kiosk.device.device_id,
+                    "store_name": kiosk.device.store_name,
+                    "program_version": kiosk.program.version,
+                    "card_prefix": kiosk.certificate.card_prefix,
+                    "paired": bool(args.ledger_url)},
+                   f"Kiosk {kiosk.device.device_id} set up in {data_dir} "
+                   f"(program {kiosk.program.version}"
+                   f"{', paired with ' + args.ledger_url if args.ledger_url else ''}).")
+    finally:
+        kiosk.store.close()
     return 0
 
 
@@ -168,13 +183,13 @@ DirCommand = Callable[[argparse.Namespace, Path, Output], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS,
                         help="kiosk data folder (default: $KIOSK_HOME or the user data dir)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print results and errors as JSON")
-    parser = _Parser(prog="kiosk", description="Counterpoint loyalty kiosk", parents=[common])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="kiosk", description="Counterpoint loyalty kiosk", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def command(name: str, handler: KioskCommand | DirCommand, help: str, *,
                 needs_kiosk: bool = True, into: Any = sub) -> argparse.ArgumentParser:
@@ -187,9 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device-id", help="name of this kiosk (default: generated)")
     p.add_argument("--program", help="loyalty program document (TOML or JSON)")
     p.add_argument("--card-prefix", default="1000", help="first digits of cards issued here")
+    p.add_argument("--ledger-url", help="pair with this central ledger")
+    p.add_argument("--device-token", help="the token `kiosk ledger add-device` printed")
 
     member = sub.add_parser("member", help="members").add_subparsers(
-        dest="member_command", required=True, parser_class=_Parser)
+        dest="member_command", required=True, parser_class=Parser)
     p = command("enroll", cmd_enroll, "enrol a new member and issue a card", into=member)
     p.add_argument("--name", required=True)
     p.add_argument("--phone", required=True)
@@ -199,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the member accepted the privacy notice (required)")
 
     card = sub.add_parser("card", help="member cards").add_subparsers(
-        dest="card_command", required=True, parser_class=_Parser)
+        dest="card_command", required=True, parser_class=Parser)
     p = command("render", cmd_card_render, "render a member card to PNG or PDF", into=card)
     p.add_argument("member", help="member id, card number or card payload")
     p.add_argument("--out", required=True, help="card.png or card.pdf")
@@ -225,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("run", cmd_run, "run the counter", needs_kiosk=False)
     p.add_argument("--demo", action="store_true", help="set up demo data if needed")
+
+    from sync.cli import add_commands
+
+    add_commands(sub, command)
     return parser
 
 
@@ -256,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as exc:
         out.error("storage", str(exc))
         return 3
+    except Unreachable as exc:
+        out.error("offline", str(exc))
+        return 4
     return 1
 
 

@@ -44,3 +44,8 @@ class AlreadyRefunded(Refusal):
 
 class InvalidInput(Refusal):
     code = "invalid_input"
+
+
+class Unreachable(Exception):
+    """Known trouble from the world: a service the kiosk needs can't be reached right now.
+    Not a refusal: the same request may succeed later, and nothing was lost."""

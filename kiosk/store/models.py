@@ -125,3 +125,13 @@ class Balance(Base):
     member_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, ForeignKey("members.id"),
                                                  primary_key=True)
     points: Mapped[int] = mapped_column(Integer)
+
+
+class Rejection(Base):
+    """An entry the ledger refused (a conflict, a rule it breaks): kept, never retried."""
+
+    __tablename__ = "rejections"
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, ForeignKey("entries.id"),
+                                                primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    rejected_at: Mapped[datetime] = mapped_column(UtcMicros)

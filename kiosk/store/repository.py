@@ -9,13 +9,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from kiosk.ledger import Entry, EntryKind
@@ -69,6 +69,10 @@ _INSERT_ENTRY = (
     "program_version, occurred_at, reverses, reward_id, note) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_OUTBOX = "INSERT INTO outbox (entry_id) VALUES (?)"
+_INSERT_PULLED = (
+    "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
+    "program_version, occurred_at, reverses, reward_id, note, server_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
 _SALE_STATE = (
     "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?), "
     "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
@@ -154,6 +158,14 @@ class Transaction:
 
     def add_certificate(self, key_id: str, document: str) -> None:
         self.conn.execute(insert(m.Certificate).values(key_id=key_id, document=document))
+
+    def upsert_certificate(self, key_id: str, document: str, revoked: bool) -> None:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(m.Certificate).values(key_id=key_id, document=document,
+                                                   revoked=revoked)
+        self.conn.execute(stmt.on_conflict_do_update(index_elements=["key_id"],
+                                                     set_={"revoked": revoked}))
 
     def certificates(self) -> list[tuple[str, bool]]:
         rows = self.conn.execute(select(m.Certificate.document, m.Certificate.revoked))
@@ -276,6 +288,70 @@ class Transaction:
 
     def outbox_size(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(_OUTBOX)).scalar_one())
+
+    # -- sync -----------------------------------------------------------------------------
+    def outbox_batch(self, limit: int) -> list[tuple[int, Entry]]:
+        """The oldest entries not yet acknowledged, with this device's number for each."""
+        rows = self.conn.execute(
+            select(_OUTBOX.c.device_seq, *_ENTRY_COLUMNS)
+            .join(_ENTRIES, _ENTRIES.c.id == _OUTBOX.c.entry_id)
+            .order_by(_OUTBOX.c.device_seq).limit(limit))
+        return [(r.device_seq, _entry(r)) for r in rows]
+
+    def members_by_id(self, ids: Iterable[uuid.UUID]) -> list[Member]:
+        rows = self.conn.execute(select(_MEMBERS).where(_MEMBERS.c.id.in_(set(ids))))
+        return [_member(r) for r in rows]
+
+    def cards_of_members(self, ids: Iterable[uuid.UUID]) -> list[CardRecord]:
+        rows = self.conn.execute(select(_CARDS).where(_CARDS.c.member_id.in_(set(ids))))
+        return [CardRecord(r.card_no, r.member_id, r.key_id, r.payload, r.issued_at)
+                for r in rows]
+
+    def record_acknowledgement(self, synced: Iterable[tuple[uuid.UUID, int]],
+                               rejected: Iterable[tuple[uuid.UUID, str]], acked_through: int,
+                               at: datetime) -> int:
+        """Note the ledger's seq for synced entries and its reasons for rejected ones, and
+        clear the outbox below the mark the ledger confirmed; returns rows cleared."""
+        for entry_id, seq in synced:
+            self.conn.execute(update(m.LedgerEntry).where(
+                m.LedgerEntry.id == entry_id, m.LedgerEntry.server_seq.is_(None))
+                .values(server_seq=seq))
+        for entry_id, reason in rejected:
+            self.conn.execute(insert(m.Rejection).prefix_with("OR IGNORE").values(
+                entry_id=entry_id, reason=reason, rejected_at=at))
+        return int(self.conn.execute(
+            delete(m.Outbox).where(m.Outbox.device_seq <= acked_through)).rowcount)
+
+    def apply_pulled(self, members: Sequence[Member], cards: Sequence[CardRecord],
+                     entries: Sequence[tuple[Entry, int]]) -> int:
+        """Entries from the ledger (other stores, the shop, our own coming back): new ones
+        are appended (the trigger moves balances), known ones get their seq; returns how
+        many were new."""
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        if members:
+            self.conn.execute(sqlite_insert(m.Member).on_conflict_do_nothing(), [
+                {"id": x.id, "name": x.name, "phone": x.phone, "birthday": x.birthday,
+                 "enrolled_at": x.enrolled_at, "channel": x.channel,
+                 "referrer_id": x.referrer_id, "consent": x.consent} for x in members])
+        if cards:
+            self.conn.execute(sqlite_insert(m.Card).on_conflict_do_nothing(), [
+                {"card_no": c.card_no, "member_id": c.member_id, "key_id": c.key_id,
+                 "payload": c.payload, "issued_at": c.issued_at} for c in cards])
+        new = 0
+        raw = self._raw()
+        for entry, seq in entries:
+            cur = raw.execute(_INSERT_PULLED, (*_params(entry), seq))
+            if cur.rowcount:
+                new += 1
+            else:
+                raw.execute("UPDATE entries SET server_seq = ? WHERE id = ? AND server_seq IS "
+                            "NULL", (seq, entry.id.bytes))
+        return new
+
+    def rejections(self) -> list[tuple[uuid.UUID, str]]:
+        rows = self.conn.execute(select(m.Rejection.entry_id, m.Rejection.reason))
+        return [(r.entry_id, r.reason) for r in rows]
 
     # -- verification ---------------------------------------------------------------------
     def problems(self) -> list[str]:

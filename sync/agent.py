@@ -1,0 +1,192 @@
+"""The kiosk's sync agent: uploads the outbox, pulls what other channels did, refreshes the
+program and the trust store. Safe to kill at any instant: an upload whose answer was lost
+is sent again and comes back as duplicates; the outbox is cleared only below the mark the
+ledger confirmed; each pulled page and its cursor commit together."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from tenacity import Retrying, retry_if_exception_type, stop_never, wait_random_exponential
+
+from kiosk.cards import DeviceCertificate, key_from_text
+from kiosk.ledger import Entry
+from kiosk.program import parse_program
+from kiosk.services import Kiosk
+from kiosk.store import Transaction
+from kiosk.store.repository import CardRecord
+from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
+from sync.protocol import CardWire, DeviceState, EntryWire, MemberWire, UploadRequest
+
+UPLOAD_BATCH = 500
+PULL_PAGE = 1000
+CURSOR = "pull_cursor"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the counter shows: online or not, what waits to go up, when it last worked."""
+
+    online: bool | None = None  # None: not tried yet
+    pending_uploads: int = 0
+    last_success: datetime | None = None
+    last_error: str | None = None
+    uploaded: int = 0
+    pulled: int = 0
+    rejected: int = 0
+    gaps: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    uploaded: int
+    duplicates: int
+    rejected: int
+    pulled: int
+    pending_uploads: int
+    cursor: int
+
+
+class SyncAgent:
+    def __init__(self, kiosk: Kiosk, client: LedgerClient, *, batch: int = UPLOAD_BATCH,
+                 page: int = PULL_PAGE) -> None:
+        self.kiosk, self.client = kiosk, client
+        self.batch, self.page = batch, page
+        self._status = SyncStatus()
+        self._lock = threading.Lock()
+
+    @property
+    def status(self) -> SyncStatus:
+        with self._lock:
+            return self._status
+
+    def _set(self, **changes: object) -> None:
+        with self._lock:
+            self._status = replace(self._status, **changes)  # type: ignore[arg-type]
+
+    def sync_once(self) -> SyncReport:
+        """One full round; raises :class:`LedgerUnavailable` when the ledger can't be
+        reached (nothing is lost: the next round resumes where this one stopped)."""
+        try:
+            uploaded, duplicates, rejected = self._upload()
+            pulled, cursor = self._pull()
+            self._refresh_state()
+        except LedgerUnavailable as exc:
+            self._set(online=False, last_error=str(exc), pending_uploads=self._pending())
+            raise
+        pending = self._pending()
+        self._set(online=True, last_error=None, last_success=self.kiosk.clock(),
+                  pending_uploads=pending, uploaded=self._status.uploaded + uploaded,
+                  pulled=self._status.pulled + pulled,
+                  rejected=self._status.rejected + rejected)
+        return SyncReport(uploaded, duplicates, rejected, pulled, pending, cursor)
+
+    def run_forever(self, stop: threading.Event, interval: float = 5.0) -> None:
+        """Sync every ``interval`` seconds; while the ledger is unreachable, retry with
+        exponential backoff and jitter (so a hundred kiosks don't return in lockstep)."""
+        def pause(seconds: float) -> None:
+            stop.wait(seconds)
+
+        retrying = Retrying(retry=retry_if_exception_type(LedgerUnavailable),
+                            wait=wait_random_exponential(multiplier=0.5, max=60),
+                            stop=stop_never, sleep=pause, reraise=True)
+        while not stop.is_set():
+            try:
+                for attempt in retrying:
+                    with attempt:
+                        if stop.is_set():
+                            return
+                        self.sync_once()
+            except LedgerUnavailable:
+                pass
+            except LedgerRefused as exc:
+                # A revoked token or a protocol mismatch: a person must act; keep trying
+                # slowly so the counter shows it, and recovers once it is fixed.
+                self._set(online=False, last_error=str(exc))
+                stop.wait(max(interval, 60.0))
+            stop.wait(interval)
+
+    def _pending(self) -> int:
+        with self.kiosk.store.read() as tx:
+            return tx.outbox_size()
+
+    # -- upload -------------------------------------------------------------------------
+    def _upload(self) -> tuple[int, int, int]:
+        uploaded = duplicates = rejected = 0
+        while True:
+            with self.kiosk.store.read() as tx:
+                batch = tx.outbox_batch(self.batch)
+                if not batch:
+                    return uploaded, duplicates, rejected
+                request = self._request(tx, batch)
+            response = self.client.upload(request)
+            synced = [(r.id, r.seq) for r in response.results
+                      if r.status in ("accepted", "duplicate") and r.seq is not None]
+            refused = [(r.id, r.reason or "rejected") for r in response.results
+                       if r.status == "rejected"]
+            with self.kiosk.store.write() as tx:
+                cleared = tx.record_acknowledgement(synced, refused, response.acked_through,
+                                                    self.kiosk.clock())
+            uploaded += sum(r.status == "accepted" for r in response.results)
+            duplicates += sum(r.status == "duplicate" for r in response.results)
+            rejected += len(refused)
+            self._set(gaps=tuple(response.gaps))
+            if cleared == 0:
+                # The ledger has not confirmed our oldest entry: don't spin; report it.
+                raise LedgerUnavailable(
+                    f"the ledger acknowledged up to {response.acked_through} only; "
+                    f"missing {response.gaps}")
+
+    def _request(self, tx: Transaction, batch: list[tuple[int, Entry]]) -> UploadRequest:
+        ids = {e.member_id for _, e in batch}
+        ours = [m for m in tx.members_by_id(ids) if m.channel == self.kiosk.channel]
+        cards = tx.cards_of_members(m.id for m in ours)
+        return UploadRequest(
+            members=[MemberWire.of(m) for m in ours],
+            cards=[CardWire(card_no=c.card_no, member_id=c.member_id, key_id=c.key_id,
+                            payload=c.payload, issued_at=c.issued_at) for c in cards],
+            entries=[EntryWire.of(e, device_seq=seq) for seq, e in batch])
+
+    # -- download -----------------------------------------------------------------------
+    def _pull(self) -> tuple[int, int]:
+        with self.kiosk.store.read() as tx:
+            cursor = int(tx.setting(CURSOR) or 0)
+        pulled = 0
+        while True:
+            page = self.client.pull(cursor, self.page)
+            with self.kiosk.store.write() as tx:
+                pulled += tx.apply_pulled(
+                    [w.to_member() for w in page.members],
+                    [CardRecord(c.card_no, c.member_id, c.key_id, c.payload, c.issued_at)
+                     for c in page.cards],
+                    [(w.to_entry(), w.seq or 0) for w in page.entries])
+                tx.set_setting(CURSOR, str(page.next_after))
+            cursor = page.next_after
+            if not page.more:
+                return pulled, cursor
+
+    def _refresh_state(self) -> None:
+        state = self.client.state()
+        with self.kiosk.store.write() as tx:
+            apply_state(tx, state, self.kiosk.clock())
+        self.kiosk.reload()
+
+
+def apply_state(tx: Transaction, state: DeviceState, now: datetime) -> None:
+    """Install the ledger's current program, certificates and revocations locally."""
+    program = parse_program(state.program, format="json")
+    if tx.setting("program_version") != program.version:
+        tx.install_program(program.version, state.program, now)
+    revoked = set(state.revoked_keys)
+    for document in state.certificates:
+        cert = DeviceCertificate.from_dict(document)
+        tx.upsert_certificate(cert.key_id, json.dumps(cert.to_dict()), cert.key_id in revoked)
+    for card_no in state.revoked_cards:
+        tx.revoke_card(card_no, now)
+
+
+def root_key(state: DeviceState) -> bytes:
+    return key_from_text(state.root_public_key)

@@ -1,0 +1,155 @@
+"""Sub-commands of ``kiosk`` that talk to or run the central ledger: ``kiosk sync`` and
+``kiosk ledger serve|add-device|revoke-device|check``. Kept here so ``kiosk/`` itself
+never imports an HTTP stack."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.services import Kiosk
+from kiosk.services.errors import Refusal
+
+if TYPE_CHECKING:
+    from kiosk.cli import Output
+
+EXIT_OFFLINE = 4
+
+
+class NotPaired(Refusal):
+    code = "not_paired"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_ledger_db(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'ledger.db'}"
+
+
+def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from sync.agent import SyncAgent
+    from sync.client import LedgerUnavailable
+    from sync.pairing import ledger_client_for
+
+    client = ledger_client_for(kiosk)
+    if client is None:
+        raise NotPaired("this kiosk is not paired with a ledger: "
+                        "kiosk init --ledger-url URL --device-token TOKEN")
+    agent = SyncAgent(kiosk, client)
+    try:
+        if args.forever:
+            stop = threading.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+            agent.run_forever(stop, interval=args.interval)
+            return 0
+        try:
+            report = agent.sync_once()
+        except LedgerUnavailable as exc:
+            out.error("offline", f"the ledger could not be reached: {exc}; nothing was lost, "
+                      f"{agent.status.pending_uploads} entries wait to upload")
+            return EXIT_OFFLINE
+        out.result({"uploaded": report.uploaded, "duplicates": report.duplicates,
+                    "rejected": report.rejected, "pulled": report.pulled,
+                    "pending_uploads": report.pending_uploads, "cursor": report.cursor},
+                   f"Synced: {report.uploaded} up ({report.duplicates} already there, "
+                   f"{report.rejected} rejected), {report.pulled} down; "
+                   f"{report.pending_uploads} waiting.")
+        return 0
+    finally:
+        client.close()
+
+
+def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
+    from kiosk.cli import DEFAULT_PROGRAM
+    from kiosk.program import load_program
+    from sync.server.db import ledger_engine, migrate
+    from sync.server.ledger import Ledger
+
+    url = args.db or default_ledger_db(data_dir)
+    if url.startswith("sqlite"):
+        data_dir.mkdir(parents=True, exist_ok=True)
+    engine = ledger_engine(url)
+    migrate(engine)
+    ledger = Ledger(engine, _now)
+    ledger.initialise(load_program(Path(args.program) if getattr(args, "program", None)
+                                   else DEFAULT_PROGRAM))
+    return ledger
+
+
+def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    ledger = _ledger(args, data_dir)
+    out.result({"listening": f"http://{args.host}:{args.port}"},
+               f"Ledger listening on http://{args.host}:{args.port}")
+    uvicorn.run(create_app(ledger), host=args.host, port=args.port, log_level="warning",
+                access_log=False)
+    return 0
+
+
+def cmd_ledger_add_device(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from sync.server.ledger import LedgerRefusal
+
+    ledger = _ledger(args, data_dir)
+    try:
+        device_id, token = ledger.add_device(args.name, args.kind)
+    except LedgerRefusal as exc:
+        raise Refusal(str(exc)) from None
+    out.result({"device_id": device_id, "kind": args.kind, "token": token},
+               f"Device {device_id} ({args.kind}) added. Its token, shown only now: {token}")
+    return 0
+
+
+def cmd_ledger_revoke_device(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    _ledger(args, data_dir).revoke_device(args.name)
+    out.result({"device_id": args.name, "revoked": True}, f"Device {args.name} revoked.")
+    return 0
+
+
+def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    problems = _ledger(args, data_dir).check()
+    out.result({"ok": not problems, "problems": problems},
+               "Ledger OK." if not problems else "\n".join(problems))
+    return 0 if not problems else 1
+
+
+def add_commands(sub: Any, command: Any) -> None:
+    """Register the sync and ledger commands on the ``kiosk`` parser."""
+    p = command("sync", cmd_sync, "upload the outbox and pull from the ledger")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="one round, then exit (default)")
+    mode.add_argument("--forever", action="store_true", help="keep syncing until stopped")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+
+    from kiosk.cli import Parser
+
+    ledger = sub.add_parser("ledger", help="the central ledger service").add_subparsers(
+        dest="ledger_command", required=True, parser_class=Parser)
+
+    def ledger_command(name: str, handler: Any, help: str) -> argparse.ArgumentParser:
+        q: argparse.ArgumentParser = command(name, handler, help, needs_kiosk=False,
+                                             into=ledger)
+        q.add_argument("--db", help="database URL (default: SQLite in the data folder), "
+                                    "e.g. postgresql+psycopg://user@host/db")
+        return q
+
+    q = ledger_command("serve", cmd_ledger_serve, "run the ledger's HTTP API")
+    q.add_argument("--host", default="127.0.0.1")
+    q.add_argument("--port", type=int, default=8470)
+    q.add_argument("--program", help="program document to publish if it is new")
+    q = ledger_command("add-device", cmd_ledger_add_device, "register a kiosk or the shop")
+    q.add_argument("name")
+    q.add_argument("--kind", choices=("kiosk", "shop", "admin"), default="kiosk")
+    q = ledger_command("revoke-device", cmd_ledger_revoke_device,
+                       "withdraw a device's token and card key")
+    q.add_argument("name")
+    ledger_command("check", cmd_ledger_check, "check the ledger's invariants")

@@ -1,0 +1,99 @@
+"""The kiosk's (and the shop's) HTTP client for the ledger. Every request has a timeout
+(requests has none by default); failures come back as two kinds: the ledger can't be
+reached now (retry later) or it refused the request (don't retry the same thing)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel
+
+from kiosk.services.errors import Refusal, Unreachable
+from sync.protocol import DeviceState, PullResponse, UploadRequest, UploadResponse
+
+T = TypeVar("T", bound=BaseModel)
+TIMEOUT = (3.05, 30.0)  # connect, read
+
+
+class LedgerUnavailable(Unreachable):
+    """Network down, timed out, reset, or the ledger answered 5xx: try again later."""
+
+
+class LedgerRefused(Refusal):
+    """The ledger understood and said no (401 wrong token, 409 conflict, 422 bad body)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"the ledger refused: {message} ({status})")
+        self.status, self.code = status, code
+
+
+class LedgerClient:
+    def __init__(self, base_url: str, token: str, *,
+                 timeout: tuple[float, float] = TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _call(self, method: str, path: str, model: type[T], **kwargs: Any) -> T:
+        try:
+            response = self.session.request(method, self.base_url + path,
+                                            timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise LedgerUnavailable(f"ledger not reachable: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            raise LedgerUnavailable(f"ledger answered {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+                code, message = str(body.get("code", "refused")), str(
+                    body.get("message", body.get("detail", "refused")))
+            except ValueError:
+                code, message = "refused", response.text[:200]
+            raise LedgerRefused(response.status_code, code, message)
+        try:
+            return model.model_validate_json(response.content)
+        except ValueError as exc:
+            # A proxy or a half-read body: not the ledger's answer, so not final.
+            raise LedgerUnavailable(f"unreadable answer from the ledger: {exc}") from exc
+
+    def health(self) -> dict[str, str]:
+        return self._call("GET", "/v1/health", _Health).model_dump()
+
+    def pair(self, public_key: str) -> _Paired:
+        return self._call("POST", "/v1/pair", _Paired, json={"public_key": public_key})
+
+    def state(self) -> DeviceState:
+        return self._call("GET", "/v1/state", DeviceState)
+
+    def upload(self, request: UploadRequest) -> UploadResponse:
+        return self._call("POST", "/v1/upload", UploadResponse,
+                          data=request.model_dump_json(),
+                          headers={"Content-Type": "application/json"})
+
+    def pull(self, after: int, limit: int) -> PullResponse:
+        return self._call("GET", "/v1/entries", PullResponse,
+                          params={"after": after, "limit": limit})
+
+    def balance(self, member_id: uuid.UUID) -> int:
+        return self._call("GET", f"/v1/members/{member_id}/balance", _Balance).balance
+
+
+class _Health(BaseModel):
+    status: str
+    protocol: str
+
+
+class _Paired(BaseModel):
+    device_id: str
+    certificate: dict[str, str]
+
+
+class _Balance(BaseModel):
+    member_id: uuid.UUID
+    balance: int

@@ -1,0 +1,139 @@
+"""The ledger's wire protocol (``/v1``): pydantic schemas shared by the server, the kiosk's
+sync agent and the online shop. Strict types: a float where points belong, a naive time,
+an unknown field, or an oversize batch is a 422 with the field named, never a 500."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from kiosk.ledger import Entry, EntryKind
+from kiosk.members import Member
+
+MAX_BATCH = 1000
+PROTOCOL = "counterpoint-ledger/1"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcTime = Annotated[AwareDatetime, AfterValidator(_utc)]
+Text64 = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class EntryWire(Wire):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    kind: EntryKind
+    points: int = Field(strict=True, ge=-(10**9), le=10**9)
+    amount_minor: int = Field(default=0, strict=True, ge=-(10**13), le=10**13)
+    channel: Text64
+    occurred_at: UtcTime
+    program_version: Annotated[str, Field(min_length=1, max_length=40)]
+    order_ref: Text64 | None = None
+    reverses: uuid.UUID | None = None
+    reward_id: Annotated[str, Field(max_length=32)] | None = None
+    note: Annotated[str, Field(max_length=500)] | None = None
+    device_seq: int | None = Field(default=None, strict=True, ge=1)
+    seq: int | None = None  # assigned by the ledger; ignored on upload
+
+    def to_entry(self) -> Entry:
+        """The domain entry; raises :class:`kiosk.ledger.LedgerError` if it breaks a rule."""
+        return Entry(self.id, self.member_id, self.kind, self.points, self.channel,
+                     self.occurred_at, self.program_version, self.order_ref,
+                     self.amount_minor, self.reverses, self.reward_id, self.note)
+
+    @classmethod
+    def of(cls, e: Entry, *, device_seq: int | None = None, seq: int | None = None
+           ) -> EntryWire:
+        return cls(id=e.id, member_id=e.member_id, kind=e.kind, points=e.points,
+                   amount_minor=e.amount_minor, channel=e.channel, occurred_at=e.occurred_at,
+                   program_version=e.program_version, order_ref=e.order_ref,
+                   reverses=e.reverses, reward_id=e.reward_id, note=e.note,
+                   device_seq=device_seq, seq=seq)
+
+
+class MemberWire(Wire):
+    id: uuid.UUID
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    phone: Annotated[str, Field(min_length=1, max_length=32)]
+    enrolled_at: UtcTime
+    channel: Text64
+    birthday: date | None = None
+    referrer_id: uuid.UUID | None = None
+    consent: bool = False
+
+    def to_member(self) -> Member:
+        return Member(self.id, self.name, self.phone, self.enrolled_at, self.channel,
+                      self.birthday, self.referrer_id, self.consent)
+
+    @classmethod
+    def of(cls, m: Member) -> MemberWire:
+        return cls(id=m.id, name=m.name, phone=m.phone, enrolled_at=m.enrolled_at,
+                   channel=m.channel, birthday=m.birthday, referrer_id=m.referrer_id,
+                   consent=m.consent)
+
+
+class CardWire(Wire):
+    card_no: Annotated[str, Field(pattern=r"^[0-9]{12}$")]
+    member_id: uuid.UUID
+    key_id: Annotated[str, Field(pattern=r"^[A-Z2-7]{8}$")]
+    payload: Annotated[str, Field(max_length=200)]
+    issued_at: UtcTime
+
+
+class UploadRequest(Wire):
+    """A kiosk's outbox batch, with the members and cards it enrolled that the entries
+    refer to (the ledger keeps the first copy of each)."""
+
+    members: list[MemberWire] = Field(default_factory=list, max_length=MAX_BATCH)
+    cards: list[CardWire] = Field(default_factory=list, max_length=MAX_BATCH)
+    entries: list[EntryWire] = Field(max_length=MAX_BATCH)
+
+
+Outcome = Literal["accepted", "duplicate", "rejected"]
+
+
+class EntryResult(Wire):
+    id: uuid.UUID
+    status: Outcome
+    seq: int | None = None
+    reason: str | None = None
+
+
+class UploadResponse(Wire):
+    results: list[EntryResult]
+    acked_through: int  # every entry this device numbered up to here has been received
+    gaps: list[tuple[int, int]]  # device_seq ranges above the mark not received yet
+
+
+class PullResponse(Wire):
+    entries: list[EntryWire]
+    members: list[MemberWire]
+    cards: list[CardWire]
+    next_after: int
+    more: bool
+
+
+class DeviceState(Wire):
+    """What a kiosk caches besides entries: the program, trust, revocations."""
+
+    program_version: str
+    program: str  # the canonical JSON document
+    root_public_key: str  # base32
+    certificates: list[dict[str, str]]
+    revoked_keys: list[str]
+    revoked_cards: list[str]
+
+
+class ErrorBody(Wire):
+    code: str
+    message: str

@@ -1,0 +1,155 @@
+"""The ledger's HTTP API (``/v1``), documented by its OpenAPI schema at ``/openapi.json``.
+
+Every call but ``/v1/health`` carries a device's bearer token; a wrong or revoked token
+gets 401 and writes nothing. Bodies are validated by the wire schemas (422 with the field
+named), capped in size (413), and database trouble is a 503 to retry, never a 500.
+"""
+
+
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+from sqlalchemy.exc import OperationalError
+
+from kiosk.cards import key_from_text
+from sync.protocol import (
+    PROTOCOL,
+    DeviceState,
+    PullResponse,
+    UploadRequest,
+    UploadResponse,
+    Wire,
+)
+from sync.server.ledger import Caller, Ledger, LedgerRefusal
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_PULL = 5000
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class PairRequest(Wire):
+    public_key: str = Field(min_length=52, max_length=52)
+
+
+class PairResponse(Wire):
+    device_id: str
+    certificate: dict[str, str]
+
+
+class BalanceResponse(Wire):
+    member_id: uuid.UUID
+    balance: int
+
+
+class BodyLimit:
+    """Refuse bodies over the cap with 413, counting what actually arrives (a client can
+    lie in Content-Length or send chunks)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _too_large(send, self.limit)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _BodyTooLarge:
+            await _too_large(send, self.limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    response = JSONResponse({"code": "too_large",
+                             "message": f"request bodies are at most {limit} bytes"}, 413)
+    await send({"type": "http.response.start", "status": 413,
+                "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def create_app(ledger: Ledger) -> FastAPI:
+    app = FastAPI(title="Counterpoint ledger", version="1",
+                  description="The central loyalty ledger shared by kiosks and the shop.")
+
+    def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
+        scheme, _, token = (authorization or "").partition(" ")
+        found = ledger.authenticate(token) if scheme.lower() == "bearer" and token else None
+        if found is None:
+            raise LedgerRefusal(401, "unauthorised", "missing, wrong or revoked device token")
+        return found
+
+    def kiosk_or_shop(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        return who
+
+    @app.exception_handler(LedgerRefusal)
+    async def _refused(_: Request, exc: LedgerRefusal) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"code": exc.code, "message": str(exc)}, exc.status,
+                            headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        return JSONResponse({"code": "unavailable",
+                             "message": "the ledger database is unavailable; retry"}, 503,
+                            headers={"Retry-After": "2"})
+
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "protocol": PROTOCOL}
+
+    @app.post("/v1/pair")
+    def pair(body: PairRequest, who: Annotated[Caller, Depends(caller)]) -> PairResponse:
+        try:
+            public_key = key_from_text(body.public_key)
+        except ValueError as exc:
+            raise LedgerRefusal(422, "invalid_key", str(exc)) from None
+        cert = ledger.pair(who, public_key)
+        return PairResponse(device_id=who.device_id, certificate=cert.to_dict())
+
+    @app.get("/v1/state")
+    def state(who: Annotated[Caller, Depends(caller)]) -> DeviceState:
+        return ledger.state()
+
+    @app.post("/v1/upload")
+    def upload(body: UploadRequest, who: Annotated[Caller, Depends(caller)]) -> UploadResponse:
+        return ledger.upload(who, body)
+
+    @app.get("/v1/entries")
+    def entries(who: Annotated[Caller, Depends(caller)],
+                after: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000) -> PullResponse:
+        return ledger.pull(after, limit)
+
+    @app.get("/v1/members/{member_id}/balance")
+    def balance(member_id: uuid.UUID,
+                who: Annotated[Caller, Depends(kiosk_or_shop)]) -> BalanceResponse:
+        return BalanceResponse(member_id=member_id, balance=ledger.balance(member_id))
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    return app

@@ -1,0 +1,387 @@
+"""The central ledger's operations, one transaction each, over PostgreSQL or SQLite.
+
+Exactly-once effect (DESIGN invariant 4) rests on the database: entries are inserted with
+``ON CONFLICT DO NOTHING`` against the primary key (and the unique reversal and sale-order
+indexes), so a replayed batch inserts nothing however it arrives; what did not insert is
+then classified as a duplicate (same content), a conflict (same id, other content) or a
+breach of a uniqueness rule. Gap-free ``seq`` (invariant 5) comes from one row,
+``ledger_head``, locked at the start of each ingest transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
+from kiosk.ledger import Entry, LedgerError
+from kiosk.program import Program, program_json
+from kiosk.services.context import Clock
+from sync.protocol import (
+    CardWire,
+    DeviceState,
+    EntryResult,
+    EntryWire,
+    MemberWire,
+    PullResponse,
+    UploadRequest,
+    UploadResponse,
+)
+from sync.server import models as m
+
+_ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
+_CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref",
+            "program_version", "occurred_at", "reverses", "reward_id", "note")
+FIRST_CARD_PREFIX = 2000  # kiosks set up without a ledger issue under 1000
+DEVICE_KINDS = ("kiosk", "shop", "admin")
+
+
+class LedgerRefusal(Exception):
+    """A request the ledger understood and declined; ``status`` is the HTTP answer."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    device_id: str
+    kind: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]],
+                   returning: Any = None) -> list[Any]:
+    """INSERT ... ON CONFLICT DO NOTHING on either dialect; returns RETURNING values."""
+    if not rows:
+        return []
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).on_conflict_do_nothing()
+    if returning is None:
+        conn.execute(stmt, rows)
+        return []
+    return list(conn.execute(stmt.returning(returning), rows).scalars())
+
+
+def _wire_row(e: EntryWire) -> dict[str, Any]:
+    return {"id": e.id, "member_id": e.member_id, "kind": e.kind.value, "points": e.points,
+            "amount_minor": e.amount_minor, "channel": e.channel, "order_ref": e.order_ref,
+            "program_version": e.program_version, "occurred_at": e.occurred_at,
+            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note}
+
+
+def _wire_of_row(row: Any) -> EntryWire:
+    return EntryWire(id=row.id, member_id=row.member_id, kind=row.kind, points=row.points,
+                     amount_minor=row.amount_minor, channel=row.channel,
+                     occurred_at=row.occurred_at, program_version=row.program_version,
+                     order_ref=row.order_ref, reverses=row.reverses,
+                     reward_id=row.reward_id, note=row.note, seq=row.seq)
+
+
+class Ledger:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    # -- set-up and devices ---------------------------------------------------------------
+    def initialise(self, program: Program) -> None:
+        """Create the root and shop-issuer keys and publish ``program`` once; idempotent."""
+        with self.engine.begin() as conn:
+            if conn.execute(select(m.LedgerKey.id)).first() is None:
+                conn.execute(insert(m.LedgerKey).values(
+                    id=1, root_private=DeviceKey.generate().to_bytes(),
+                    issuer_private=DeviceKey.generate().to_bytes()))
+            self._publish(conn, program)
+
+    def publish_program(self, program: Program) -> None:
+        with self.engine.begin() as conn:
+            self._publish(conn, program)
+
+    def _publish(self, conn: Connection, program: Program) -> None:
+        _insert_ignore(conn, m.Program.__table__, [{
+            "version": program.version, "document": program_json(program),
+            "published_at": self.clock()}])
+
+    def add_device(self, device_id: str, kind: str = "kiosk") -> tuple[str, str]:
+        """Register a device; returns its id and a token shown this once (only its hash is
+        kept). Kiosks get the next free card-number prefix."""
+        if kind not in DEVICE_KINDS:
+            raise LedgerRefusal(422, "invalid_kind", f"a device is one of {DEVICE_KINDS}")
+        token = secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            if conn.execute(select(m.Device.id).where(m.Device.id == device_id)).first():
+                raise LedgerRefusal(409, "device_exists", f"device {device_id!r} exists")
+            prefix = None
+            if kind == "kiosk":
+                taken = conn.execute(select(func.count()).select_from(m.Device)
+                                     .where(m.Device.card_prefix.is_not(None))).scalar_one()
+                prefix = str(FIRST_CARD_PREFIX + taken)
+            conn.execute(insert(m.Device).values(
+                id=device_id, kind=kind, token_hash=hash_token(token), card_prefix=prefix,
+                created_at=self.clock(), acked_through=0))
+        return device_id, token
+
+    def authenticate(self, token: str) -> Caller | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(m.Device.id, m.Device.kind, m.Device.revoked_at)
+                               .where(m.Device.token_hash == hash_token(token))).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        return Caller(row.id, row.kind)
+
+    def revoke_device(self, device_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(m.Device).where(m.Device.id == device_id)
+                         .values(revoked_at=self.clock()))
+            conn.execute(update(m.Certificate).where(m.Certificate.device_id == device_id)
+                         .values(revoked=True))
+
+    def pair(self, caller: Caller, public_key: bytes) -> DeviceCertificate:
+        """Certify a kiosk's card-signing key for its prefix (once; a second pairing with
+        another key is refused, so a leaked token can't re-key a kiosk)."""
+        with self.engine.begin() as conn:
+            device = conn.execute(select(m.Device).where(m.Device.id == caller.device_id)).one()
+            if device.card_prefix is None:
+                raise LedgerRefusal(403, "not_a_kiosk", "only kiosks issue cards")
+            existing = conn.execute(select(m.Certificate.document).where(
+                m.Certificate.device_id == caller.device_id)).scalars().all()
+            for document in existing:
+                cert = DeviceCertificate.from_dict(json.loads(document))
+                if cert.public_key == public_key:
+                    return cert
+                raise LedgerRefusal(409, "already_paired",
+                                    "this device is already paired with another key")
+            root = DeviceKey.from_bytes(conn.execute(select(m.LedgerKey.root_private)).scalar_one())
+            cert = certify_device(root, public_key, device_id=caller.device_id,
+                                  card_prefix=device.card_prefix, issued_at=self.clock())
+            conn.execute(insert(m.Certificate).values(
+                key_id=cert.key_id, device_id=caller.device_id,
+                document=json.dumps(cert.to_dict()), revoked=False))
+            return cert
+
+    def revoke_card(self, card_no: str) -> None:
+        with self.engine.begin() as conn:
+            _insert_ignore(conn, m.Revocation.__table__,
+                           [{"card_no": card_no, "revoked_at": self.clock()}])
+
+    def state(self) -> DeviceState:
+        with self.engine.connect() as conn:
+            program = conn.execute(select(m.Program).order_by(m.Program.published_at.desc(),
+                                                              m.Program.version.desc())).first()
+            root = conn.execute(select(m.LedgerKey.root_private)).scalar_one()
+            certs = conn.execute(select(m.Certificate.document, m.Certificate.revoked)).all()
+            revoked = conn.execute(select(m.Revocation.card_no)).scalars().all()
+        assert program is not None
+        return DeviceState(
+            program_version=program.version, program=program.document,
+            root_public_key=key_to_text(DeviceKey.from_bytes(root).public_bytes()),
+            certificates=[json.loads(c.document) for c in certs],
+            revoked_keys=[json.loads(c.document)["key_id"] for c in certs if c.revoked],
+            revoked_cards=list(revoked))
+
+    # -- upload ---------------------------------------------------------------------------
+    def upload(self, caller: Caller, request: UploadRequest) -> UploadResponse:
+        if caller.kind == "kiosk" and any(e.device_seq is None for e in request.entries):
+            raise LedgerRefusal(422, "device_seq_required",
+                                "a kiosk numbers every entry it uploads (device_seq)")
+        with self.engine.begin() as conn:
+            head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
+                                .with_for_update()).scalar_one()
+            self._store_members(conn, request.members, request.cards)
+            verdicts: dict[uuid.UUID, EntryResult] = {}
+            candidates = self._screen(conn, request.entries, verdicts)
+            head = self._insert_entries(conn, caller, candidates, head, verdicts)
+            conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
+                         .values(last_seq=head))
+            results = [verdicts[e.id] for e in request.entries]
+            acked, gaps = (self._receipts(conn, caller, request.entries, verdicts)
+                           if caller.kind == "kiosk" else (0, []))
+        return UploadResponse(results=results, acked_through=acked, gaps=gaps)
+
+    def _store_members(self, conn: Connection, members: Sequence[MemberWire],
+                       cards: Sequence[CardWire]) -> None:
+        _insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
+        _insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
+
+    def _screen(self, conn: Connection, entries: Sequence[EntryWire],
+                verdicts: dict[uuid.UUID, EntryResult]) -> list[EntryWire]:
+        """Entries that may be inserted; the rest get their rejection reason now."""
+        def reject(e: EntryWire, reason: str) -> None:
+            verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason)
+
+        members = _existing(conn, m.Member.id, {e.member_id for e in entries})
+        targets = {e.reverses for e in entries if e.reverses}
+        originals = {r.id: r for r in conn.execute(
+            select(_ENTRIES).where(_ENTRIES.c.id.in_(targets)))} if targets else {}
+        batch: dict[uuid.UUID, Entry] = {}
+        out: list[EntryWire] = []
+        for wire in entries:
+            if wire.id in verdicts or wire.id in batch:
+                continue  # the same id twice in one batch: the first one decides
+            try:
+                entry = wire.to_entry()
+            except LedgerError as exc:
+                reject(wire, str(exc))
+                continue
+            if entry.member_id not in members:
+                reject(wire, "unknown member: upload the member with the entry")
+                continue
+            if entry.reverses is not None:
+                original: Any = originals.get(entry.reverses) or batch.get(entry.reverses)
+                if original is None:
+                    reject(wire, "reverses an entry the ledger does not have")
+                    continue
+                if (original.member_id != entry.member_id or original.points != -entry.points
+                        or original.amount_minor != -entry.amount_minor):
+                    reject(wire, "does not mirror the entry it reverses")
+                    continue
+            batch[entry.id] = entry
+            out.append(wire)
+        return out
+
+    def _insert_entries(self, conn: Connection, caller: Caller, entries: list[EntryWire],
+                        head: int, verdicts: dict[uuid.UUID, EntryResult]) -> int:
+        def rows(batch: Iterable[EntryWire], start: int) -> list[dict[str, Any]]:
+            return [{**_wire_row(e), "seq": start + i + 1, "device_id": caller.device_id,
+                     "device_seq": e.device_seq} for i, e in enumerate(batch)]
+
+        savepoint = conn.begin_nested()
+        inserted = set(_insert_ignore(conn, _ENTRIES, rows(entries, head), _ENTRIES.c.id))
+        fresh = [e for e in entries if e.id in inserted]
+        if len(fresh) != len(entries):
+            # Some were already there (a replay) or broke a unique rule: number only the
+            # new ones, so seq stays gap-free.
+            savepoint.rollback()
+            savepoint = conn.begin_nested()
+            if fresh:
+                conn.execute(_ENTRIES.insert(), rows(fresh, head))
+        savepoint.commit()
+        for i, e in enumerate(fresh):
+            verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
+        self._classify_others(conn, [e for e in entries if e.id not in inserted], verdicts)
+        totals: dict[uuid.UUID, int] = defaultdict(int)
+        for e in fresh:
+            totals[e.member_id] += e.points
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        for member_id, points in totals.items():
+            stmt = dialect.insert(m.Balance.__table__).values(member_id=member_id,
+                                                              points=points)
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=["member_id"],
+                set_={"points": m.Balance.__table__.c.points + stmt.excluded.points}))
+        return head + len(fresh)
+
+    def _classify_others(self, conn: Connection, entries: list[EntryWire],
+                         verdicts: dict[uuid.UUID, EntryResult]) -> None:
+        if not entries:
+            return
+        stored = {r.id: r for r in conn.execute(
+            select(_ENTRIES).where(_ENTRIES.c.id.in_([e.id for e in entries])))}
+        for e in entries:
+            row = stored.get(e.id)
+            if row is None:
+                reason = ("this entry was already reversed" if e.reverses
+                          else f"order {e.order_ref!r} was already recorded on {e.channel}")
+                verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason)
+            elif all(getattr(row, k) == v for k, v in _wire_row(e).items() if k != "id"):
+                verdicts[e.id] = EntryResult(id=e.id, status="duplicate", seq=row.seq)
+            else:
+                verdicts[e.id] = EntryResult(
+                    id=e.id, status="rejected",
+                    reason="conflict: an entry with this id and different content exists")
+
+    def _receipts(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
+                  verdicts: dict[uuid.UUID, EntryResult]) -> tuple[int, list[tuple[int, int]]]:
+        """Record what this device's numbered entries came to, then work out the mark
+        below which everything has arrived, and the gaps above it."""
+        _insert_ignore(conn, m.Receipt.__table__, [
+            {"device_id": caller.device_id, "device_seq": e.device_seq, "entry_id": e.id,
+             "status": verdicts[e.id].status, "reason": verdicts[e.id].reason}
+            for e in entries if e.device_seq is not None])
+        mark = conn.execute(select(m.Device.acked_through).where(
+            m.Device.id == caller.device_id).with_for_update()).scalar_one()
+        above = conn.execute(select(m.Receipt.device_seq).where(
+            m.Receipt.device_id == caller.device_id, m.Receipt.device_seq > mark)
+            .order_by(m.Receipt.device_seq)).scalars().all()
+        for seq in above:
+            if seq != mark + 1:
+                break
+            mark = seq
+        conn.execute(update(m.Device).where(m.Device.id == caller.device_id)
+                     .values(acked_through=mark))
+        return mark, _missing(mark, above)
+
+    # -- download -------------------------------------------------------------------------
+    def pull(self, after: int, limit: int) -> PullResponse:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(_ENTRIES).where(_ENTRIES.c.seq > after)
+                                .order_by(_ENTRIES.c.seq).limit(limit + 1)).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            member_ids = {r.member_id for r in rows}
+            members = conn.execute(select(m.Member.__table__).where(
+                m.Member.id.in_(member_ids))).all() if member_ids else []
+            cards = conn.execute(select(m.Card.__table__).where(
+                m.Card.member_id.in_(member_ids))).all() if member_ids else []
+        return PullResponse(
+            entries=[_wire_of_row(r) for r in rows],
+            members=[MemberWire.model_validate(r._asdict()) for r in members],
+            cards=[CardWire.model_validate(r._asdict()) for r in cards],
+            next_after=rows[-1].seq if rows else after, more=more)
+
+    def balance(self, member_id: uuid.UUID) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(m.Balance.points).where(
+                m.Balance.member_id == member_id)).scalar() or 0)
+
+    def check(self) -> list[str]:
+        """The server-side invariants: seq gap-free, balances equal sums of entries."""
+        with self.engine.connect() as conn:
+            count, low, high = conn.execute(select(func.count(), func.min(_ENTRIES.c.seq),
+                                                   func.max(_ENTRIES.c.seq))).one()
+            head = conn.execute(select(m.LedgerHead.last_seq)).scalar_one()
+            problems = []
+            if count and (low != 1 or high != count or head != high):
+                problems.append(f"seq is not gap-free: {count} entries in {low}..{high}, "
+                                f"head {head}")
+            sums = dict(conn.execute(select(_ENTRIES.c.member_id, func.sum(_ENTRIES.c.points))
+                                     .group_by(_ENTRIES.c.member_id)).all())
+            cached = dict(conn.execute(select(m.Balance.member_id, m.Balance.points)).all())
+        for member_id in sums.keys() | cached.keys():
+            if int(sums.get(member_id) or 0) != int(cached.get(member_id) or 0):
+                problems.append(f"member {member_id}: balance {cached.get(member_id)} != "
+                                f"sum {sums.get(member_id)}")
+        return problems
+
+
+def _existing(conn: Connection, column: Any, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    if not ids:
+        return set()
+    return set(conn.execute(select(column).where(column.in_(ids))).scalars())
+
+
+def _missing(mark: int, received: Sequence[int]) -> list[tuple[int, int]]:
+    """Ranges of device seqs above ``mark`` that are missing between received ones."""
+    gaps: list[tuple[int, int]] = []
+    expected = mark + 1
+    for seq in received:
+        if seq <= mark:
+            continue
+        if seq > expected:
+            gaps.append((expected, seq - 1))
+        expected = seq + 1
+    return gaps
+

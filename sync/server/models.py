@@ -1,0 +1,177 @@
+"""The central ledger's tables, portable between PostgreSQL and SQLite. Keys are per member
+or per device, so the schema can be sharded by member id later (DESIGN: growing past one
+machine); the one global row is ``ledger_head``, the gap-free sequence."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import DateTime, TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """timestamptz on PostgreSQL; on SQLite, where the zone is lost, read back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # kiosk | shop | admin
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    card_prefix: Mapped[str | None] = mapped_column(String(6), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acked_through: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LedgerHead(Base):
+    """The last ``seq`` given out; incremented under a row lock in each ingest transaction,
+    so seqs are gap-free and become visible in order."""
+
+    __tablename__ = "ledger_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerKey(Base):
+    """The root key that certifies card issuers (one row)."""
+
+    __tablename__ = "ledger_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    root_private: Mapped[bytes] = mapped_column(LargeBinary(32))
+    issuer_private: Mapped[bytes] = mapped_column(LargeBinary(32))  # the shop's card key
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    key_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class Revocation(Base):
+    __tablename__ = "revocations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_no: Mapped[str] = mapped_column(String(12), unique=True)
+    revoked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(32), index=True)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[str] = mapped_column(String(64))
+    referrer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    consent: Mapped[bool] = mapped_column(default=False)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    card_no: Mapped[str] = mapped_column(String(12), primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("members.id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Entry(Base):
+    __tablename__ = "entries"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(BigInteger)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(64))
+    order_ref: Mapped[str | None] = mapped_column(String(64))
+    program_version: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reverses: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    reward_id: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (
+        Index("ix_entries_member_seq", "member_id", "seq"),
+        Index("ux_entries_sale_order", "channel", "order_ref", unique=True,
+              postgresql_where=text("kind = 'earn' AND order_ref IS NOT NULL"),
+              sqlite_where=text("kind = 'earn' AND order_ref IS NOT NULL")),
+    )
+
+
+class Receipt(Base):
+    """Every (device, device_seq) the ledger has received and decided, accepted or not:
+    what the per-device acknowledgement mark and gap report are computed from."""
+
+    __tablename__ = "receipts"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    device_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Balance(Base):
+    __tablename__ = "balances"
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("members.id"),
+                                                 primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+
+
+class Reservation(Base):
+    """An online redemption's hold on points (reserve, then confirm or void, like a card
+    authorisation); a hold past ``expires_at`` no longer counts and can't be confirmed."""
+
+    __tablename__ = "reservations"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the entry id to be
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("members.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(BigInteger)
+    entry: Mapped[str] = mapped_column(Text)  # the redeem entry, as sent, JSON
+    state: Mapped[str] = mapped_column(String(16))  # held | confirmed | voided
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
