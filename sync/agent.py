@@ -84,14 +84,15 @@ class SyncAgent:
                   rejected=self._status.rejected + rejected)
         return SyncReport(uploaded, duplicates, rejected, pulled, pending, cursor)
 
-    def run_forever(self, stop: threading.Event, interval: float = 5.0) -> None:
+    def run_forever(self, stop: threading.Event, interval: float = 5.0,
+                    max_backoff: float = 60.0) -> None:
         """Sync every ``interval`` seconds; while the ledger is unreachable, retry with
         exponential backoff and jitter (so a hundred kiosks don't return in lockstep)."""
         def pause(seconds: float) -> None:
             stop.wait(seconds)
 
         retrying = Retrying(retry=retry_if_exception_type(LedgerUnavailable),
-                            wait=wait_random_exponential(multiplier=0.5, max=60),
+                            wait=wait_random_exponential(multiplier=0.5, max=max_backoff),
                             stop=stop_never, sleep=pause, reraise=True)
         while not stop.is_set():
             try:

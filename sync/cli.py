@@ -47,7 +47,7 @@ def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
             stop = threading.Event()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, lambda *_: stop.set())
-            agent.run_forever(stop, interval=args.interval)
+            agent.run_forever(stop, interval=args.interval, max_backoff=args.max_backoff)
             return 0
         try:
             report = agent.sync_once()
@@ -129,6 +129,8 @@ def add_commands(sub: Any, command: Any) -> None:
     mode.add_argument("--once", action="store_true", help="one round, then exit (default)")
     mode.add_argument("--forever", action="store_true", help="keep syncing until stopped")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+    p.add_argument("--max-backoff", type=float, default=60.0,
+                   help="longest wait between retries while the ledger is unreachable")
 
     from kiosk.cli import Parser
 

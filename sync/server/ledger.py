@@ -206,7 +206,7 @@ class Ledger:
             head = self._insert_entries(conn, caller, candidates, head, verdicts)
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
                          .values(last_seq=head))
-            results = [verdicts[e.id] for e in request.entries]
+            results = _per_position(request.entries, verdicts)
             acked, gaps = (self._receipts(conn, caller, request.entries, verdicts)
                            if caller.kind == "kiosk" else (0, []))
         return UploadResponse(results=results, acked_through=acked, gaps=gaps)
@@ -365,6 +365,22 @@ class Ledger:
                 problems.append(f"member {member_id}: balance {cached.get(member_id)} != "
                                 f"sum {sums.get(member_id)}")
         return problems
+
+
+def _per_position(entries: Sequence[EntryWire],
+                  verdicts: dict[uuid.UUID, EntryResult]) -> list[EntryResult]:
+    """One answer per entry sent; a second copy of an id in the same batch shares the
+    first's answer if it is identical and is refused as a conflict if it is not."""
+    first: dict[uuid.UUID, EntryWire] = {}
+    out = []
+    for e in entries:
+        seen = first.setdefault(e.id, e)
+        if seen is not e and _wire_row(seen) != _wire_row(e):
+            out.append(EntryResult(id=e.id, status="rejected", reason=(
+                "conflict: the same id twice in one batch with different content")))
+        else:
+            out.append(verdicts[e.id])
+    return out
 
 
 def _existing(conn: Connection, column: Any, ids: set[uuid.UUID]) -> set[uuid.UUID]:

@@ -1,0 +1,109 @@
+"""Kiosks award and redeem while cut off from the ledger; after they sync, every balance is
+the same everywhere and equals the sum of entries, with no entry twice and none lost."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from kiosk.services import (
+    Enrolment,
+    Refusal,
+    Sale,
+    enrol,
+    redeem,
+    refund_order,
+    ring_up_sale,
+    verify_store,
+)
+from sync.client import LedgerUnavailable
+from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
+
+
+def all_server_entries(k: PairedKiosk) -> list:
+    client = k.agent().client
+    out, after = [], 0
+    while True:
+        page = client.pull(after, 5000)
+        out += page.entries
+        after = page.next_after
+        if not page.more:
+            return out
+
+
+def converge(ledger: LedgerProcess, kiosks: list[PairedKiosk]) -> None:
+    for _ in range(2):  # second round brings everyone the others' uploads
+        for k in kiosks:
+            k.agent().sync_once()
+    assert ledger.check() == []
+    server = all_server_entries(kiosks[0])
+    ids = [e.id for e in server]
+    assert len(ids) == len(set(ids)), "an entry is on the ledger twice"
+    assert [e.seq for e in server] == list(range(1, len(server) + 1)), "seq has gaps"
+    local_ids: set = set()
+    for k in kiosks:
+        with k.kiosk.store.read() as tx:
+            assert tx.outbox_size() == 0
+            members = tx.member_ids()
+            local_ids |= {e.id for m in members for e in tx.member_entries(m)}
+            for m in members:
+                entries = tx.member_entries(m)
+                assert tx.balance(m) == sum(e.points for e in entries)
+                assert tx.balance(m) == k.agent().client.balance(m), f"{m} differs"
+        assert verify_store(k.kiosk).ok
+    assert local_ids == set(ids), "an entry was lost on the way"
+
+
+def trade_offline(k: PairedKiosk, members: list, rng: random.Random) -> int:
+    """Sales, redemptions and a refund at one kiosk; returns how many entries it made."""
+    made = 0
+    for i, member in enumerate(members):
+        for j in range(3):
+            ring_up_sale(k.kiosk, Sale(member, rng.randrange(100, 20000),
+                                       f"{k.kiosk.channel}-{i}-{j}"))
+            made += 1
+        try:
+            redeem(k.kiosk, member, rng.choice(["coffee", "nt100-off"]))
+            made += 1
+        except Refusal:
+            pass
+    made += len(refund_order(k.kiosk, f"{k.kiosk.channel}-0-0").entries)
+    return made
+
+
+def partition_and_heal(ledger: LedgerProcess, tmp_path: Path) -> None:
+    rng = random.Random(3)
+    kiosks = [paired(ledger, tmp_path, f"till-{n}") for n in (1, 2, 3)]
+    for n, k in enumerate(kiosks):
+        for i in range(2):
+            enrol(k.kiosk, Enrolment(f"M{n}{i}", f"09120000{n}{i}", consent=True))
+    converge(ledger, kiosks)  # everyone now knows every member and every card issuer
+
+    ledger.kill()  # the partition
+    for k in kiosks:
+        with k.kiosk.store.read() as tx:
+            members = tx.member_ids()
+        assert len(members) == 6
+        assert trade_offline(k, members, rng) > 18
+        agent = k.agent(timeout=(0.5, 2.0))
+        with pytest.raises(LedgerUnavailable):
+            agent.sync_once()
+        assert agent.status.online is False and agent.status.pending_uploads > 18
+
+    ledger.start()  # healed
+    converge(ledger, kiosks)
+    for k in kiosks:
+        k.kiosk.store.close()
+
+
+@pytest.mark.postgres
+def test_three_kiosks_cut_off_from_the_ledger_agree_after_syncing_on_postgres(pg_ledger,
+                                                                              tmp_path):
+    partition_and_heal(pg_ledger, tmp_path)
+
+
+def test_three_kiosks_cut_off_from_the_ledger_agree_after_syncing_on_sqlite(sqlite_ledger,
+                                                                            tmp_path):
+    partition_and_heal(sqlite_ledger, tmp_path)

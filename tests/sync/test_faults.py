@@ -1,0 +1,192 @@
+"""Faults between kiosk and ledger: processes killed mid-sync, wrong tokens, bad bodies.
+Whatever happens, the ledger and the kiosks converge with nothing lost or doubled."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import requests
+
+from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
+from tests.sync.conftest import paired, start_ledger
+from tests.sync.test_convergence import converge
+from tests.test_cli import KIOSK
+
+
+def fill_outbox(k, sales: int) -> None:
+    member = enrol(k.kiosk, Enrolment("Busy", "0912999000", consent=True)).member.id
+    for i in range(sales):
+        ring_up_sale(k.kiosk, Sale(member, 100 + i % 900, f"F-{i}"))
+
+
+def outbox(k) -> int:
+    with k.kiosk.store.read() as tx:
+        return tx.outbox_size()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_killing_the_sync_agent_at_random_moments_loses_and_doubles_nothing(pg_ledger,
+                                                                            tmp_path):
+    k = paired(pg_ledger, tmp_path, "till-1")
+    fill_outbox(k, 2500)
+    rng = random.Random(11)
+    kills = 0
+    while outbox(k) and kills < 12:
+        agent = subprocess.Popen([KIOSK, "--data-dir", str(k.data_dir), "sync", "--once"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 1.2))
+        if agent.poll() is None:
+            agent.send_signal(signal.SIGKILL)
+            kills += 1
+        agent.wait(timeout=30)
+    assert kills >= 3, "the agent should have been killed mid-sync several times"
+    converge(pg_ledger, [k])
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_killing_the_ledger_mid_upload_loses_and_doubles_nothing(pg_ledger, tmp_path):
+    k = paired(pg_ledger, tmp_path, "till-1")
+    fill_outbox(k, 4000)
+    agent = subprocess.Popen([KIOSK, "--data-dir", str(k.data_dir), "sync", "--forever",
+                              "--interval", "0.2", "--max-backoff", "0.5"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        rng = random.Random(5)
+        for _ in range(4):
+            time.sleep(rng.uniform(0.1, 0.6))
+            pg_ledger.kill()
+            time.sleep(rng.uniform(0.0, 0.5))
+            pg_ledger.start()
+        deadline = time.monotonic() + 120
+        while outbox(k) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert outbox(k) == 0, "the agent never finished uploading"
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        agent.wait(timeout=30)
+    converge(pg_ledger, [k])
+
+
+@pytest.fixture(scope="module")
+def shared_ledger(tmp_path_factory):
+    """One ledger for the bad-input tests: each adds its own device."""
+    folder = tmp_path_factory.mktemp("shared-ledger")
+    ledger = start_ledger(f"sqlite:///{folder / 'ledger.db'}", folder)
+    yield ledger
+    ledger.kill()
+
+
+def upload(ledger, token: str, body: object, **kw) -> requests.Response:
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return requests.post(ledger.url + "/v1/upload", data=data, timeout=10,
+                         headers={"Authorization": f"Bearer {token}",
+                                  "Content-Type": "application/json", **kw})
+
+
+def entry(member_id: uuid.UUID, **changes) -> dict[str, object]:
+    body: dict[str, object] = {
+        "id": str(uuid.uuid4()), "member_id": str(member_id), "kind": "earn", "points": 5,
+        "amount_minor": 500, "channel": "till-1", "program_version": "2026.1",
+        "occurred_at": datetime.now(UTC).isoformat(), "device_seq": 1}
+    body.update(changes)
+    return body
+
+
+def test_wrong_or_revoked_tokens_get_401_and_write_nothing(sqlite_ledger, tmp_path):
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    fill_outbox(k, 3)
+    body = {"entries": [entry(uuid.uuid4())]}
+    for token in ("", "nonsense", k.token[:-1] + ("A" if k.token[-1] != "A" else "B")):
+        response = upload(sqlite_ledger, token, body)
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthorised"
+    sqlite_ledger.cli("revoke-device", "till-1")
+    assert requests.get(sqlite_ledger.url + "/v1/entries", timeout=10,
+                        headers={"Authorization": f"Bearer {k.token}"}).status_code == 401
+    agent = k.agent()
+    with pytest.raises(Exception, match="401"):
+        agent.sync_once()
+    assert outbox(k) == 4  # the sign-up bonus and three sales still wait, none lost
+    assert sqlite_ledger.check() == []
+    assert requests.get(sqlite_ledger.url + "/v1/health", timeout=10).ok
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ("{not json", "json"),
+    ({"entries": [entry(uuid.uuid4(), points=1.5)]}, "points"),
+    ({"entries": [entry(uuid.uuid4(), points="5")]}, "points"),
+    ({"entries": [entry(uuid.uuid4(), occurred_at="2026-11-20T10:00:00")]}, "occurred_at"),
+    ({"entries": [entry(uuid.uuid4(), kind="gift")]}, "kind"),
+    ({"entries": [entry(uuid.uuid4(), id="not-a-uuid")]}, "id"),
+    ({"entries": [entry(uuid.uuid4(), surprise=1)]}, "surprise"),
+    ({"entries": [entry(uuid.uuid4())] * 1001}, "entries"),
+    ({}, "entries"),
+    ([1, 2, 3], "body"),
+])
+def test_malformed_bodies_get_422_naming_the_field_never_500(shared_ledger, body, field):
+    token = shared_ledger.add_device(f"till-{uuid.uuid4().hex[:8]}")
+    response = upload(shared_ledger, token, body)
+    assert response.status_code == 422, response.text
+    assert field in json.dumps(response.json()["detail"])
+    assert shared_ledger.check() == []
+
+
+def test_oversize_bodies_get_413_and_the_ledger_keeps_serving(shared_ledger):
+    sqlite_ledger = shared_ledger
+    token = sqlite_ledger.add_device("big-talker")
+    response = upload(sqlite_ledger, token, b"[" + b"0," * 3_000_000 + b"0]")
+    assert response.status_code == 413
+    lying = requests.post(sqlite_ledger.url + "/v1/upload", timeout=10,
+                          data=(b"x" * n for n in [1_000_000] * 5),  # chunked, no length
+                          headers={"Authorization": f"Bearer {token}"})
+    assert lying.status_code == 413
+    assert requests.get(sqlite_ledger.url + "/v1/health", timeout=10).ok
+
+
+def test_entries_that_break_the_rules_are_rejected_one_by_one(sqlite_ledger, tmp_path):
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member = enrol(k.kiosk, Enrolment("A", "0912000111", consent=True)).member.id
+    k.agent().sync_once()
+    good = entry(member, device_seq=2)
+    bad_sign = entry(member, points=-5, device_seq=3)
+    stranger = entry(uuid.uuid4(), device_seq=4)
+    response = upload(sqlite_ledger, k.token, {"entries": [good, bad_sign, stranger]})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected", "rejected"]
+    assert "cannot take points away" in results[1]["reason"]
+    assert "unknown member" in results[2]["reason"]
+    assert response.json()["acked_through"] == 4
+    conflict = dict(good, points=50)
+    again = upload(sqlite_ledger, k.token, {"entries": [good]}).json()["results"]
+    assert [(r["status"], r["seq"]) for r in again] == [("duplicate", results[0]["seq"])]
+    clash = upload(sqlite_ledger, k.token, {"entries": [conflict]}).json()["results"]
+    assert clash[0]["status"] == "rejected" and "conflict" in clash[0]["reason"]
+    twice = entry(member, device_seq=5)
+    both = upload(sqlite_ledger, k.token,
+                  {"entries": [twice, dict(twice, points=9)]}).json()["results"]
+    assert [r["status"] for r in both] == ["accepted", "rejected"]
+    assert sqlite_ledger.check() == []
+
+
+def test_add_device_prints_a_token_once_and_the_ledger_keeps_only_its_hash(shared_ledger):
+    added = shared_ledger.cli("add-device", "till-cli")
+    token = str(added["token"])
+    assert added["device_id"] == "till-cli" and len(token) >= 40
+    assert requests.get(shared_ledger.url + "/v1/state", timeout=10,
+                        headers={"Authorization": f"Bearer {token}"}).ok
+    import sqlite3
+
+    db = shared_ledger.db.removeprefix("sqlite:///")
+    stored = sqlite3.connect(db).execute("SELECT token_hash FROM devices WHERE id = "
+                                         "'till-cli'").fetchone()[0]
+    assert token not in stored and len(stored) == 64
