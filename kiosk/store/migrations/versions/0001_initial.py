@@ -86,14 +86,19 @@ def upgrade() -> None:
         sa.Column("order_ref", sa.String(64)),
         sa.Column("program_version", sa.String(40), nullable=False),
         sa.Column("occurred_at", MICROS, nullable=False),
-        sa.Column("reverses", UUID, sa.ForeignKey("entries.id"), unique=True),
+        sa.Column("reverses", UUID, sa.ForeignKey("entries.id")),
         sa.Column("reward_id", sa.String(32)),
         sa.Column("note", sa.Text),
-        sa.Column("server_seq", sa.Integer, unique=True),
+        sa.Column("server_seq", sa.Integer),
     )
     op.create_index("ix_entries_member_time", "entries",
                     ["member_id", "occurred_at", "amount_minor"])
     op.create_index("ix_entries_order", "entries", ["order_ref"])
+    # Partial, so the NULLs every new local entry has cost nothing on the sale's path.
+    op.create_index("ux_entries_reverses", "entries", ["reverses"], unique=True,
+                    sqlite_where=sa.text("reverses IS NOT NULL"))
+    op.create_index("ux_entries_server_seq", "entries", ["server_seq"], unique=True,
+                    sqlite_where=sa.text("server_seq IS NOT NULL"))
     op.create_index("ux_entries_sale_order", "entries", ["channel", "order_ref"], unique=True,
                     sqlite_where=sa.text("kind = 'earn' AND order_ref IS NOT NULL"))
     op.create_table(
