@@ -146,7 +146,11 @@ def cmd_sale(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_redeem(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
-    result = redeem(kiosk, member_for_card(kiosk, args.card), args.reward, args.order_ref)
+    from sync.pairing import attach_ledger
+
+    member_id = member_for_card(kiosk, args.card)
+    attach_ledger(kiosk)  # online authorisation when paired and reachable
+    result = redeem(kiosk, member_id, args.reward, args.order_ref)
     out.result(presenters.redemption_dict(result), presenters.redemption_text(result))
     return 0
 

@@ -71,7 +71,7 @@ class SyncAgent:
         """One full round; raises :class:`LedgerUnavailable` when the ledger can't be
         reached (nothing is lost: the next round resumes where this one stopped)."""
         try:
-            uploaded, duplicates, rejected = self._upload()
+            uploaded, duplicates, rejected = self.upload()
             pulled, cursor = self._pull()
             self._refresh_state()
         except LedgerUnavailable as exc:
@@ -115,7 +115,8 @@ class SyncAgent:
             return tx.outbox_size()
 
     # -- upload -------------------------------------------------------------------------
-    def _upload(self) -> tuple[int, int, int]:
+    def upload(self) -> tuple[int, int, int]:
+        """Upload the whole outbox; returns (accepted, duplicates, rejected)."""
         uploaded = duplicates = rejected = 0
         while True:
             with self.kiosk.store.read() as tx:

@@ -122,6 +122,16 @@ def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     return 0 if not problems else 1
 
 
+def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from sync.server.counter import Counter
+
+    rows = Counter(_ledger(args, data_dir)).overdrafts()
+    out.result({"overdrafts": rows}, "\n".join(
+        f"{r['recorded_at']} member {r['member_id']} on {r['channel']}: balance "
+        f"{r['balance_after']}" for r in rows) or "No overdrafts.")
+    return 0
+
+
 def add_commands(sub: Any, command: Any) -> None:
     """Register the sync and ledger commands on the ``kiosk`` parser."""
     p = command("sync", cmd_sync, "upload the outbox and pull from the ledger")
@@ -155,3 +165,109 @@ def add_commands(sub: Any, command: Any) -> None:
                        "withdraw a device's token and card key")
     q.add_argument("name")
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
+    q = ledger_command("overdrafts", cmd_ledger_overdrafts,
+                       "balances that went negative when entries arrived")
+    add_shop_commands(sub, command)
+
+
+# -- the online shop, played from the command line ----------------------------------------
+
+
+def _shop_client(args: argparse.Namespace) -> Any:
+    import os
+
+    from sync.client import LedgerClient
+
+    token = args.token or os.environ.get("COUNTERPOINT_SHOP_TOKEN")
+    if not args.ledger_url or not token:
+        raise Refusal("the shop needs --ledger-url and --token (or COUNTERPOINT_SHOP_TOKEN)")
+    return LedgerClient(args.ledger_url, token)
+
+
+def _order_out(out: Output, result: Any, verb: str) -> int:
+    out.result(result.model_dump(mode="json"),
+               f"{verb} {result.order_ref}: {result.points:+d} points; balance "
+               f"{result.balance} ({result.tier})"
+               + (" (already recorded)" if result.duplicate else "") + ".")
+    return 0
+
+
+def cmd_shop_order(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    import uuid
+
+    from kiosk.money import to_minor
+    from kiosk.program import parse_program
+
+    client = _shop_client(args)
+    program = parse_program(client.state().program, format="json")
+    result = client.order(uuid.UUID(args.member), to_minor(args.amount, program.minor_units),
+                          args.order_ref)
+    return _order_out(out, result, "Order")
+
+
+def cmd_shop_refund(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    return _order_out(out, _shop_client(args).refund(args.order_ref), "Refund of")
+
+
+def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    import uuid
+
+    from kiosk.ids import new_id
+    from kiosk.ledger import EntryKind
+    from kiosk.program import parse_program
+    from sync.protocol import EntryWire
+
+    client = _shop_client(args)
+    program = parse_program(client.state().program, format="json")
+    reward = program.reward(args.reward)
+    if reward is None:
+        raise Refusal(f"there is no reward {args.reward!r} in program {program.version}")
+    entry = EntryWire(id=new_id(), member_id=uuid.UUID(args.member), kind=EntryKind.REDEEM,
+                      points=-reward.cost, channel=args.channel, occurred_at=_now(),
+                      program_version=program.version, reward_id=reward.id,
+                      order_ref=args.order_ref)
+    client.reserve(entry)
+    result = client.confirm(entry.id)
+    balance = client.balance(entry.member_id)
+    out.result({"reward": reward.id, "points": entry.points, "seq": result.seq,
+                "balance": balance, "authorised": "online"},
+               f"Redeemed {reward.names.en} online for {reward.cost} points; balance {balance}.")
+    return 0
+
+
+def cmd_shop_member(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    import uuid
+
+    history = _shop_client(args).member(uuid.UUID(args.member))
+    out.result(history.model_dump(mode="json"),
+               f"{history.member.name}: {history.balance} points ({history.available} "
+               f"available), {history.tier}; {len(history.entries)} recent entries.")
+    return 0
+
+
+def add_shop_commands(sub: Any, command: Any) -> None:
+    from kiosk.cli import Parser
+
+    shop = sub.add_parser("shop", help="play the online shop against a ledger").add_subparsers(
+        dest="shop_command", required=True, parser_class=Parser)
+
+    def shop_command(name: str, handler: Any, help: str) -> argparse.ArgumentParser:
+        q: argparse.ArgumentParser = command(name, handler, help, needs_kiosk=False,
+                                             into=shop)
+        q.add_argument("--ledger-url", required=True)
+        q.add_argument("--token", help="the shop's device token (or COUNTERPOINT_SHOP_TOKEN)")
+        return q
+
+    q = shop_command("order", cmd_shop_order, "award points for an online order")
+    q.add_argument("--member", required=True, help="member id")
+    q.add_argument("--amount", required=True)
+    q.add_argument("--order-ref", required=True)
+    q = shop_command("refund", cmd_shop_refund, "refund an online order")
+    q.add_argument("--order-ref", required=True)
+    q = shop_command("redeem", cmd_shop_redeem, "redeem a reward online (held, confirmed)")
+    q.add_argument("--member", required=True)
+    q.add_argument("--reward", required=True)
+    q.add_argument("--order-ref")
+    q.add_argument("--channel", default="web", help="the shop's channel name")
+    q = shop_command("member", cmd_shop_member, "a member's unified balance and history")
+    q.add_argument("--member", required=True)

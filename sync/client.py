@@ -11,9 +11,24 @@ import requests
 from pydantic import BaseModel
 
 from kiosk.services.errors import Refusal, Unreachable
-from sync.protocol import DeviceState, PullResponse, UploadRequest, UploadResponse
+from sync.protocol import (
+    DeviceState,
+    EntryResult,
+    EntryWire,
+    PullResponse,
+    UploadRequest,
+    UploadResponse,
+)
+from sync.server.counter import Hold, MemberHistory, OrderResult
 
 T = TypeVar("T", bound=BaseModel)
+_JSON = {"Content-Type": "application/json"}
+
+
+def _json(body: object) -> str:
+    import json
+
+    return json.dumps(body)
 TIMEOUT = (3.05, 30.0)  # connect, read
 
 
@@ -82,6 +97,28 @@ class LedgerClient:
 
     def balance(self, member_id: uuid.UUID) -> int:
         return self._call("GET", f"/v1/members/{member_id}/balance", _Balance).balance
+
+    def reserve(self, entry: EntryWire, hold_seconds: int = 120) -> Hold:
+        return self._call("POST", "/v1/redemptions", Hold, data=_json(
+            {"entry": entry.model_dump(mode="json"), "hold_seconds": hold_seconds}),
+            headers=_JSON)
+
+    def confirm(self, hold_id: uuid.UUID) -> EntryResult:
+        return self._call("POST", f"/v1/redemptions/{hold_id}/confirm", EntryResult)
+
+    def void(self, hold_id: uuid.UUID) -> Hold:
+        return self._call("POST", f"/v1/redemptions/{hold_id}/void", Hold)
+
+    def order(self, member_id: uuid.UUID, amount_minor: int, order_ref: str) -> OrderResult:
+        return self._call("POST", "/v1/shop/orders", OrderResult, json={
+            "member_id": str(member_id), "amount_minor": amount_minor, "order_ref": order_ref})
+
+    def refund(self, order_ref: str) -> OrderResult:
+        return self._call("POST", "/v1/shop/refunds", OrderResult, json={"order_ref": order_ref})
+
+    def member(self, member_id: uuid.UUID, limit: int = 50) -> MemberHistory:
+        return self._call("GET", f"/v1/members/{member_id}", MemberHistory,
+                          params={"limit": limit})
 
 
 class _Health(BaseModel):

@@ -13,8 +13,9 @@ from kiosk.ids import IdFactory, new_id
 from kiosk.services.context import Clock, Kiosk, utc_now
 from kiosk.store import open_store
 from kiosk.store.repository import DeviceRecord
-from sync.agent import apply_state, root_key
-from sync.client import LedgerClient
+from sync.agent import SyncAgent, apply_state, root_key
+from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser
+from sync.client import TIMEOUT, LedgerClient
 
 LEDGER_URL = "ledger_url"
 DEVICE_TOKEN = "device_token"
@@ -46,8 +47,20 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
     return Kiosk.open(store, clock, ids)
 
 
-def ledger_client_for(kiosk: Kiosk) -> LedgerClient | None:
+def ledger_client_for(kiosk: Kiosk, timeout: tuple[float, float] = TIMEOUT
+                      ) -> LedgerClient | None:
     """The client for the ledger this kiosk is paired with; None for a standalone kiosk."""
     with kiosk.store.read() as tx:
         url, token = tx.setting(LEDGER_URL), tx.setting(DEVICE_TOKEN)
-    return LedgerClient(url, token) if url and token else None
+    return LedgerClient(url, token, timeout=timeout) if url and token else None
+
+
+def attach_ledger(kiosk: Kiosk) -> SyncAgent | None:
+    """Let a paired kiosk redeem online (short timeouts: a cashier should not wait long
+    before the offline rules take over). None for a standalone kiosk."""
+    client = ledger_client_for(kiosk, ONLINE_TIMEOUT)
+    if client is None:
+        return None
+    agent = SyncAgent(kiosk, client)
+    kiosk.authoriser = LedgerAuthoriser(agent)
+    return agent

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
 from kiosk.ids import IdFactory
@@ -14,6 +15,9 @@ from kiosk.program import Program, parse_program
 from kiosk.services.errors import NotInitialised
 from kiosk.store import LocalStore, Transaction
 from kiosk.store.repository import DeviceRecord
+
+if TYPE_CHECKING:
+    from kiosk.services.redemption import Authoriser
 
 Clock = Callable[[], datetime]
 
@@ -32,6 +36,7 @@ class Kiosk:
     trust: TrustStore
     clock: Clock
     new_id: IdFactory
+    authoriser: Authoriser | None = None  # set when paired with a ledger
 
     @property
     def channel(self) -> str:

@@ -1,5 +1,10 @@
 """Redeeming a reward at the counter.
 
+Online, the kiosk asks the ledger to hold the points first (an :class:`Authoriser`), so
+the balance can't go negative; the redeem entry is then committed here and confirmed.
+The entry (and its id) is made once, before anything is asked, so a redemption that the
+ledger held, or even recorded, before the network failed is never taken twice.
+
 Without the ledger to ask (DESIGN rule 6) a kiosk redeems only within the member's
 balance as this kiosk knows it (the last balance it heard from the ledger, plus this
 kiosk's own pending earns, minus its own pending redemptions: exactly the local balance),
@@ -12,6 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Protocol
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program, Reward
@@ -19,9 +25,25 @@ from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     NotEnoughPoints,
     OfflineLimitReached,
+    Refusal,
     UnknownMember,
     UnknownReward,
+    Unreachable,
 )
+from kiosk.store import StorageError, Transaction
+
+
+class Authoriser(Protocol):
+    """The ledger's side of an online redemption, as the counter needs it."""
+
+    def reserve(self, entry: Entry) -> None:
+        """Hold the points; raises NotEnoughPoints if declined, Unreachable if offline."""
+
+    def confirm(self, entry: Entry) -> None:
+        """Record the held redemption now (best effort: the outbox carries it anyway)."""
+
+    def void(self, entry: Entry) -> None:
+        """Release the hold (best effort: holds expire by themselves)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,29 +66,50 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
     reward = program.reward(reward_id)
     if reward is None:
         raise UnknownReward(f"there is no reward {reward_id!r} in program {program.version}")
-    limits = program.offline
-    if reward.cost > limits.max_points_per_redemption:
-        raise OfflineLimitReached(
-            f"{reward.cost} points is more than the {limits.max_points_per_redemption} a kiosk "
-            "may redeem at once while offline")
     now = kiosk.clock()
-    with kiosk.store.write() as tx:
-        if tx.member(member_id) is None:
-            raise UnknownMember("this member is not known at this kiosk")
-        balance = tx.balance(member_id)
-        if balance < reward.cost:
-            raise NotEnoughPoints(f"{reward.cost} points needed, the member has {balance}")
-        today = tx.redeemed_since(member_id, store_day_start(program, now), kiosk.channel)
-        if today + reward.cost > limits.max_points_per_member_per_day:
-            raise OfflineLimitReached(
-                f"this member has redeemed {today} points here today; offline the limit is "
-                f"{limits.max_points_per_member_per_day} a day")
-        if tx.pending_redemptions() >= limits.max_consecutive_redemptions:
-            raise OfflineLimitReached(
-                f"{limits.max_consecutive_redemptions} redemptions are waiting to reach the "
-                "ledger; no more can be taken offline until the kiosk syncs")
-        entry = Entry(kiosk.new_id(), member_id, EntryKind.REDEEM, -reward.cost, kiosk.channel,
-                      now, program.version, order_ref, reward_id=reward.id)
-        tx.append([entry])
-        balance = tx.balance(member_id)
-    return RedemptionResult(entry, reward, balance, "offline")
+    entry = Entry(kiosk.new_id(), member_id, EntryKind.REDEEM, -reward.cost, kiosk.channel,
+                  now, program.version, order_ref, reward_id=reward.id)
+    authorised = "offline"
+    if kiosk.authoriser is not None:
+        try:
+            kiosk.authoriser.reserve(entry)
+            authorised = "online"
+        except Unreachable:
+            pass  # the floor limits below decide
+    try:
+        with kiosk.store.write() as tx:
+            if tx.member(member_id) is None:
+                raise UnknownMember("this member is not known at this kiosk")
+            if authorised == "offline":
+                _within_offline_limits(tx, kiosk, entry, reward.cost)
+            tx.append([entry])
+            balance = tx.balance(member_id)
+    except (Refusal, StorageError):
+        if authorised == "online" and kiosk.authoriser is not None:
+            kiosk.authoriser.void(entry)
+        raise
+    if authorised == "online" and kiosk.authoriser is not None:
+        kiosk.authoriser.confirm(entry)
+    return RedemptionResult(entry, reward, balance, authorised)
+
+
+def _within_offline_limits(tx: Transaction, kiosk: Kiosk, entry: Entry, cost: int) -> None:
+    limits = kiosk.program.offline
+    if cost > limits.max_points_per_redemption:
+        raise OfflineLimitReached(
+            f"{cost} points is more than the {limits.max_points_per_redemption} a kiosk "
+            "may redeem at once while offline")
+    balance = tx.balance(entry.member_id)
+    if balance < cost:
+        raise NotEnoughPoints(f"{cost} points needed, the member has {balance}")
+    today = tx.redeemed_since(entry.member_id, store_day_start(kiosk.program,
+                                                               entry.occurred_at),
+                              kiosk.channel)
+    if today + cost > limits.max_points_per_member_per_day:
+        raise OfflineLimitReached(
+            f"this member has redeemed {today} points here today; offline the limit is "
+            f"{limits.max_points_per_member_per_day} a day")
+    if tx.pending_redemptions() >= limits.max_consecutive_redemptions:
+        raise OfflineLimitReached(
+            f"{limits.max_consecutive_redemptions} redemptions are waiting to reach the "
+            "ledger; no more can be taken offline until the kiosk syncs")

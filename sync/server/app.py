@@ -19,11 +19,14 @@ from kiosk.cards import key_from_text
 from sync.protocol import (
     PROTOCOL,
     DeviceState,
+    EntryResult,
+    EntryWire,
     PullResponse,
     UploadRequest,
     UploadResponse,
     Wire,
 )
+from sync.server.counter import Counter, Hold, MemberHistory, OrderResult
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -48,6 +51,25 @@ class PairResponse(Wire):
 class BalanceResponse(Wire):
     member_id: uuid.UUID
     balance: int
+
+
+class HoldRequest(Wire):
+    entry: EntryWire
+    hold_seconds: int = Field(default=120, ge=1, le=600)
+
+
+class OrderRequest(Wire):
+    member_id: uuid.UUID
+    amount_minor: int = Field(strict=True, gt=0, le=10**13)
+    order_ref: str = Field(min_length=1, max_length=64)
+
+
+class RefundRequest(Wire):
+    order_ref: str = Field(min_length=1, max_length=64)
+
+
+class MemberSearch(Wire):
+    member_ids: list[uuid.UUID]
 
 
 class BodyLimit:
@@ -108,8 +130,17 @@ def create_app(ledger: Ledger) -> FastAPI:
             raise LedgerRefusal(401, "unauthorised", "missing, wrong or revoked device token")
         return found
 
-    def kiosk_or_shop(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    def shop(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        if who.kind not in ("shop", "admin"):
+            raise LedgerRefusal(403, "forbidden", "this is the shop's and back office's call")
         return who
+
+    def admin(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        if who.kind != "admin":
+            raise LedgerRefusal(403, "forbidden", "this is the back office's call")
+        return who
+
+    counter = Counter(ledger)
 
     @app.exception_handler(LedgerRefusal)
     async def _refused(_: Request, exc: LedgerRefusal) -> JSONResponse:
@@ -152,8 +183,42 @@ def create_app(ledger: Ledger) -> FastAPI:
 
     @app.get("/v1/members/{member_id}/balance")
     def balance(member_id: uuid.UUID,
-                who: Annotated[Caller, Depends(kiosk_or_shop)]) -> BalanceResponse:
+                who: Annotated[Caller, Depends(caller)]) -> BalanceResponse:
         return BalanceResponse(member_id=member_id, balance=ledger.balance(member_id))
+
+    @app.get("/v1/members/{member_id}")
+    def member(member_id: uuid.UUID, who: Annotated[Caller, Depends(caller)],
+               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> MemberHistory:
+        return counter.history(member_id, limit)
+
+    @app.get("/v1/members")
+    def find_members(phone: Annotated[str, Query(min_length=6, max_length=32)],
+                     who: Annotated[Caller, Depends(shop)]) -> MemberSearch:
+        return MemberSearch(member_ids=counter.find_member(phone))
+
+    @app.post("/v1/redemptions", status_code=201)
+    def reserve(body: HoldRequest, who: Annotated[Caller, Depends(caller)]) -> Hold:
+        return counter.reserve(who, body.entry, body.hold_seconds)
+
+    @app.post("/v1/redemptions/{hold_id}/confirm")
+    def confirm(hold_id: uuid.UUID, who: Annotated[Caller, Depends(caller)]) -> EntryResult:
+        return counter.confirm(who, hold_id)
+
+    @app.post("/v1/redemptions/{hold_id}/void")
+    def void(hold_id: uuid.UUID, who: Annotated[Caller, Depends(caller)]) -> Hold:
+        return counter.void(who, hold_id)
+
+    @app.post("/v1/shop/orders")
+    def order(body: OrderRequest, who: Annotated[Caller, Depends(shop)]) -> OrderResult:
+        return counter.order(who, body.member_id, body.amount_minor, body.order_ref)
+
+    @app.post("/v1/shop/refunds")
+    def refund(body: RefundRequest, who: Annotated[Caller, Depends(shop)]) -> OrderResult:
+        return counter.refund(who, body.order_ref)
+
+    @app.get("/v1/reports/overdrafts")
+    def overdrafts(who: Annotated[Caller, Depends(admin)]) -> list[dict[str, object]]:
+        return counter.overdrafts()
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app

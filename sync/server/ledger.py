@@ -198,18 +198,26 @@ class Ledger:
             raise LedgerRefusal(422, "device_seq_required",
                                 "a kiosk numbers every entry it uploads (device_seq)")
         with self.engine.begin() as conn:
-            head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
-                                .with_for_update()).scalar_one()
             self._store_members(conn, request.members, request.cards)
-            verdicts: dict[uuid.UUID, EntryResult] = {}
-            candidates = self._screen(conn, request.entries, verdicts)
-            head = self._insert_entries(conn, caller, candidates, head, verdicts)
-            conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
-                         .values(last_seq=head))
-            results = _per_position(request.entries, verdicts)
-            acked, gaps = (self._receipts(conn, caller, request.entries, verdicts)
+            results = self.append(conn, caller, request.entries)
+            acked, gaps = (self._receipts(conn, caller, request.entries, results)
                            if caller.kind == "kiosk" else (0, []))
         return UploadResponse(results=results, acked_through=acked, gaps=gaps)
+
+    def append(self, conn: Connection, caller: Caller,
+               entries: Sequence[EntryWire]) -> list[EntryResult]:
+        """Append entries in the caller's transaction: one answer per entry, in order.
+        Takes the ``ledger_head`` lock first, so concurrent appends queue up and seqs are
+        handed out gap-free and become visible in order."""
+        head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
+                            .with_for_update()).scalar_one()
+        verdicts: dict[uuid.UUID, EntryResult] = {}
+        candidates = self._screen(conn, entries, verdicts)
+        new_head = self._insert_entries(conn, caller, candidates, head, verdicts)
+        if new_head != head:
+            conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
+                         .values(last_seq=new_head))
+        return _per_position(entries, verdicts)
 
     def _store_members(self, conn: Connection, members: Sequence[MemberWire],
                        cards: Sequence[CardWire]) -> None:
@@ -276,12 +284,25 @@ class Ledger:
         for e in fresh:
             totals[e.member_id] += e.points
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        balances = m.Balance.__table__
+        after: dict[uuid.UUID, int] = {}
         for member_id, points in totals.items():
-            stmt = dialect.insert(m.Balance.__table__).values(member_id=member_id,
-                                                              points=points)
-            conn.execute(stmt.on_conflict_do_update(
+            stmt = dialect.insert(balances).values(member_id=member_id, points=points)
+            after[member_id] = conn.execute(stmt.on_conflict_do_update(
                 index_elements=["member_id"],
-                set_={"points": m.Balance.__table__.c.points + stmt.excluded.points}))
+                set_={"points": balances.c.points + stmt.excluded.points},
+            ).returning(balances.c.points)).scalar_one()
+        taking = [e for e in fresh if e.points < 0]
+        if taking:
+            # An entry that took points arriving here consumes any hold made for it...
+            conn.execute(update(m.Reservation).where(
+                m.Reservation.id.in_([e.id for e in taking]), m.Reservation.state == "held")
+                .values(state="confirmed"))
+            # ...and one that left the member below zero is an overdraft to report.
+            _insert_ignore(conn, m.Overdraft.__table__, [
+                {"entry_id": e.id, "member_id": e.member_id, "channel": e.channel,
+                 "balance_after": after[e.member_id], "recorded_at": self.clock()}
+                for e in taking if after[e.member_id] < 0])
         return head + len(fresh)
 
     def _classify_others(self, conn: Connection, entries: list[EntryWire],
@@ -304,13 +325,13 @@ class Ledger:
                     reason="conflict: an entry with this id and different content exists")
 
     def _receipts(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
-                  verdicts: dict[uuid.UUID, EntryResult]) -> tuple[int, list[tuple[int, int]]]:
+                  results: Sequence[EntryResult]) -> tuple[int, list[tuple[int, int]]]:
         """Record what this device's numbered entries came to, then work out the mark
         below which everything has arrived, and the gaps above it."""
         _insert_ignore(conn, m.Receipt.__table__, [
             {"device_id": caller.device_id, "device_seq": e.device_seq, "entry_id": e.id,
-             "status": verdicts[e.id].status, "reason": verdicts[e.id].reason}
-            for e in entries if e.device_seq is not None])
+             "status": r.status, "reason": r.reason}
+            for e, r in zip(entries, results, strict=True) if e.device_seq is not None])
         mark = conn.execute(select(m.Device.acked_through).where(
             m.Device.id == caller.device_id).with_for_update()).scalar_one()
         above = conn.execute(select(m.Receipt.device_seq).where(

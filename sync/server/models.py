@@ -175,3 +175,16 @@ class Reservation(Base):
     entry: Mapped[str] = mapped_column(Text)  # the redeem entry, as sent, JSON
     state: Mapped[str] = mapped_column(String(16))  # held | confirmed | voided
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Overdraft(Base):
+    """A balance that went below zero when an entry arrived (an offline redemption racing
+    another channel, a refund after the points were spent): reported, recovered from
+    future earnings."""
+
+    __tablename__ = "overdrafts"
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,13 +1,17 @@
-"""Kiosks award and redeem while cut off from the ledger; after they sync, every balance is
-the same everywhere and equals the sum of entries, with no entry twice and none lost."""
+"""Kiosks award and redeem while cut off from the ledger and the shop trades online; after
+they sync, every balance is the same everywhere and equals the sum of entries, with no
+entry twice and none lost."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from kiosk.ids import new_id
+from kiosk.ledger import EntryKind
 from kiosk.services import (
     Enrolment,
     Refusal,
@@ -18,8 +22,9 @@ from kiosk.services import (
     ring_up_sale,
     verify_store,
 )
-from sync.client import LedgerUnavailable
-from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
+from sync.client import LedgerClient, LedgerUnavailable
+from sync.protocol import EntryWire
+from tests.sync.conftest import LedgerProcess, PairedKiosk, free_port, paired
 
 
 def all_server_entries(k: PairedKiosk) -> list:
@@ -76,26 +81,42 @@ def trade_offline(k: PairedKiosk, members: list, rng: random.Random) -> int:
 def partition_and_heal(ledger: LedgerProcess, tmp_path: Path) -> None:
     rng = random.Random(3)
     kiosks = [paired(ledger, tmp_path, f"till-{n}") for n in (1, 2, 3)]
+    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
     for n, k in enumerate(kiosks):
         for i in range(2):
             enrol(k.kiosk, Enrolment(f"M{n}{i}", f"09120000{n}{i}", consent=True))
     converge(ledger, kiosks)  # everyone now knows every member and every card issuer
 
-    ledger.kill()  # the partition
+    # The partition: the kiosks lose the ledger; the shop keeps trading with it.
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    with kiosks[0].kiosk.store.read() as tx:
+        members = tx.member_ids()
+    assert len(members) == 6
+    for i, member in enumerate(members):
+        shop.order(member, rng.randrange(1000, 40000), f"WEB-{i}")
+        shop_redeem(shop, member, 60)
+    shop.refund("WEB-0")
     for k in kiosks:
-        with k.kiosk.store.read() as tx:
-            members = tx.member_ids()
-        assert len(members) == 6
         assert trade_offline(k, members, rng) > 18
-        agent = k.agent(timeout=(0.5, 2.0))
+        agent = k.agent(url=nowhere, timeout=(0.5, 2.0))
         with pytest.raises(LedgerUnavailable):
             agent.sync_once()
         assert agent.status.online is False and agent.status.pending_uploads > 18
 
-    ledger.start()  # healed
-    converge(ledger, kiosks)
+    converge(ledger, kiosks)  # healed
+    with kiosks[2].kiosk.store.read() as tx:
+        channels = {e.channel for m in members for e in tx.member_entries(m)}
+    assert channels == {"till-1", "till-2", "till-3", "web"}
     for k in kiosks:
         k.kiosk.store.close()
+
+
+def shop_redeem(shop: LedgerClient, member, points: int) -> None:
+    entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM, points=-points,
+                      channel="web", occurred_at=datetime.now(UTC), program_version="2026.1",
+                      reward_id="coffee")
+    shop.reserve(entry)
+    shop.confirm(entry.id)
 
 
 @pytest.mark.postgres

@@ -1,0 +1,47 @@
+"""Online redemption for a paired kiosk: the ledger holds the points before the counter
+commits the redemption (see kiosk/services/redemption.py for the order of steps)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from kiosk.ledger import Entry
+from kiosk.services.errors import NotEnoughPoints, UnknownMember
+from sync.agent import SyncAgent
+from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
+from sync.protocol import EntryWire
+
+ONLINE_TIMEOUT = (1.5, 4.0)  # a cashier waits this long at most before offline rules apply
+
+
+class LedgerAuthoriser:
+    def __init__(self, agent: SyncAgent, hold_seconds: int = 120) -> None:
+        self.agent, self.hold_seconds = agent, hold_seconds
+
+    @property
+    def client(self) -> LedgerClient:
+        return self.agent.client
+
+    def reserve(self, entry: Entry) -> None:
+        # What this kiosk earned offline must reach the ledger before it can be spent
+        # there; the upload is idempotent, so racing the background agent is harmless.
+        self.agent.upload()
+        try:
+            self.client.reserve(EntryWire.of(entry), self.hold_seconds)
+        except LedgerRefused as exc:
+            if exc.code == "not_enough_points":
+                raise NotEnoughPoints(f"the ledger declined: {exc}") from None
+            if exc.code == "unknown_member":
+                raise UnknownMember("the ledger does not know this member yet") from None
+            raise
+
+    def confirm(self, entry: Entry) -> None:
+        # Best effort: failing that, the outbox uploads the entry, which consumes the hold.
+        with suppress(LedgerUnavailable, LedgerRefused):
+            self.client.confirm(entry.id)
+
+    def void(self, entry: Entry) -> None:
+        # Best effort: failing that, an unconfirmed hold expires by itself.
+        with suppress(LedgerUnavailable, LedgerRefused):
+            self.client.void(entry.id)
+

@@ -1,0 +1,246 @@
+"""Online operations on the ledger: redemption holds (reserve, then confirm or void, like a
+card authorisation) for kiosks and the shop, and the shop's orders, refunds and look-ups.
+
+Holds are how a balance can't go negative online: a reservation is granted only while
+the balance minus every live hold covers it. The reservation id is the redeem entry's own
+id, so confirming it, or a kiosk later uploading that same entry, records it exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kiosk.ledger import EntryKind, reversal
+from kiosk.program import (
+    Program,
+    SaleContext,
+    Tier,
+    awards_for_sale,
+    parse_program,
+    tier_for_spend,
+    tier_window_start,
+)
+from sync.protocol import EntryResult, EntryWire, MemberWire, Wire
+from sync.server import models as m
+from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
+
+MAX_HOLD = timedelta(minutes=10)
+
+
+class Hold(Wire):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    points: int
+    state: str
+    expires_at: str
+    available_after: int
+
+
+class OrderResult(Wire):
+    order_ref: str
+    results: list[EntryResult]
+    points: int
+    balance: int
+    tier: str
+    duplicate: bool
+
+
+class MemberHistory(Wire):
+    member: MemberWire
+    balance: int
+    available: int
+    tier: str
+    entries: list[EntryWire]
+
+
+@dataclass(frozen=True)
+class Counter:
+    ledger: Ledger
+
+    # -- holds ----------------------------------------------------------------------------
+    def reserve(self, caller: Caller, entry: EntryWire, hold_seconds: int) -> Hold:
+        if entry.kind is not EntryKind.REDEEM or entry.points >= 0:
+            raise LedgerRefusal(422, "not_a_redemption", "only redeem entries can be held")
+        expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
+        with self.ledger.engine.begin() as conn:
+            self._lock_member(conn, entry.member_id)
+            existing = conn.execute(select(m.Reservation).where(
+                m.Reservation.id == entry.id)).first()
+            if existing is not None:
+                if existing.entry != entry.model_dump_json():
+                    raise LedgerRefusal(409, "conflict", "another hold has this id")
+                return self._hold(conn, existing)
+            if conn.execute(select(_ENTRIES.c.id).where(_ENTRIES.c.id == entry.id)).first():
+                raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
+            available = self._available(conn, entry.member_id)
+            if available + entry.points < 0:
+                raise LedgerRefusal(409, "not_enough_points",
+                                    f"{-entry.points} points needed, {available} available")
+            conn.execute(insert(m.Reservation).values(
+                id=entry.id, member_id=entry.member_id, device_id=caller.device_id,
+                points=entry.points, entry=entry.model_dump_json(), state="held",
+                expires_at=expires))
+            row = conn.execute(select(m.Reservation).where(m.Reservation.id == entry.id)).one()
+            return self._hold(conn, row)
+
+    def confirm(self, caller: Caller, hold_id: uuid.UUID) -> EntryResult:
+        with self.ledger.engine.begin() as conn:
+            row = conn.execute(select(m.Reservation).where(
+                m.Reservation.id == hold_id).with_for_update()).first()
+            if row is None:
+                raise LedgerRefusal(404, "unknown_hold", "no such hold")
+            recorded = conn.execute(select(_ENTRIES.c.seq).where(
+                _ENTRIES.c.id == hold_id)).scalar()
+            if recorded is not None:  # confirmed before, or uploaded by the kiosk
+                return EntryResult(id=hold_id, status="duplicate", seq=recorded)
+            if row.state == "voided" or row.expires_at <= self.ledger.clock():
+                raise LedgerRefusal(410, "hold_expired", "this hold was voided or expired")
+            entry = EntryWire.model_validate_json(row.entry)
+            [result] = self.ledger.append(conn, caller, [entry])
+            return result
+
+    def void(self, caller: Caller, hold_id: uuid.UUID) -> Hold:
+        with self.ledger.engine.begin() as conn:
+            row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)).first()
+            if row is None:
+                raise LedgerRefusal(404, "unknown_hold", "no such hold")
+            if row.state == "confirmed":
+                raise LedgerRefusal(409, "already_confirmed",
+                                    "this redemption is recorded; refund it instead")
+            conn.execute(update(m.Reservation).where(m.Reservation.id == hold_id)
+                         .values(state="voided"))
+            return self._hold(conn, conn.execute(select(m.Reservation).where(
+                m.Reservation.id == hold_id)).one())
+
+    def _lock_member(self, conn: Connection, member_id: uuid.UUID) -> None:
+        """Serialise holds per member (the balance row, as a lock), never across members."""
+        if conn.execute(select(m.Member.id).where(m.Member.id == member_id)).first() is None:
+            raise LedgerRefusal(404, "unknown_member", "the ledger does not know this member")
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(m.Balance.__table__).values(member_id=member_id, points=0)
+                     .on_conflict_do_nothing())
+        conn.execute(select(m.Balance.points).where(m.Balance.member_id == member_id)
+                     .with_for_update())
+
+    def _available(self, conn: Connection, member_id: uuid.UUID) -> int:
+        balance = conn.execute(select(m.Balance.points).where(
+            m.Balance.member_id == member_id)).scalar() or 0
+        held = conn.execute(select(func.coalesce(func.sum(m.Reservation.points), 0)).where(
+            m.Reservation.member_id == member_id, m.Reservation.state == "held",
+            m.Reservation.expires_at > self.ledger.clock())).scalar_one()
+        return int(balance) + int(held)
+
+    def _hold(self, conn: Connection, row: Any) -> Hold:
+        state = row.state
+        if state == "held" and row.expires_at <= self.ledger.clock():
+            state = "expired"
+        return Hold(id=row.id, member_id=row.member_id, points=row.points, state=state,
+                    expires_at=row.expires_at.isoformat(),
+                    available_after=self._available(conn, row.member_id))
+
+    # -- the shop -------------------------------------------------------------------------
+    def program(self, conn: Connection) -> Program:
+        document = conn.execute(select(m.Program.document).order_by(
+            m.Program.published_at.desc(), m.Program.version.desc())).scalar_one()
+        return parse_program(document, format="json")
+
+    def order(self, caller: Caller, member_id: uuid.UUID, amount_minor: int,
+              order_ref: str) -> OrderResult:
+        """The shop's sale: points by the same rules and tiers the kiosks use."""
+        if amount_minor <= 0:
+            raise LedgerRefusal(422, "invalid_amount", "an order amount must be above zero")
+        now = self.ledger.clock()
+        with self.ledger.engine.begin() as conn:
+            self._lock_member(conn, member_id)
+            program = self.program(conn)
+            earlier = conn.execute(select(_ENTRIES).where(
+                _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
+                _ENTRIES.c.kind == EntryKind.EARN.value)).first()
+            tier = self._tier(conn, program, member_id)
+            if earlier is not None:
+                if earlier.member_id != member_id or earlier.amount_minor != amount_minor:
+                    raise LedgerRefusal(409, "order_conflict",
+                                        f"order {order_ref} was recorded differently")
+                return OrderResult(order_ref=order_ref, results=[EntryResult(
+                    id=earlier.id, status="duplicate", seq=earlier.seq)],
+                    points=earlier.points, balance=self._balance(conn, member_id),
+                    tier=tier.id, duplicate=True)
+            awards = awards_for_sale(SaleContext(program, amount_minor, tier, now))
+            entries = [EntryWire(id=uuid.uuid4(), member_id=member_id, kind=a.kind,
+                                 points=a.points, amount_minor=a.amount_minor,
+                                 channel=caller.device_id, occurred_at=now,
+                                 program_version=program.version, order_ref=order_ref,
+                                 note=a.note) for a in awards]
+            results = self.ledger.append(conn, caller, entries)
+            return OrderResult(order_ref=order_ref, results=results,
+                               points=sum(a.points for a in awards),
+                               balance=self._balance(conn, member_id), tier=tier.id,
+                               duplicate=False)
+
+    def refund(self, caller: Caller, order_ref: str) -> OrderResult:
+        """Reverse every entry of one of the caller's orders not yet reversed."""
+        now = self.ledger.clock()
+        with self.ledger.engine.begin() as conn:
+            program = self.program(conn)
+            reversed_ids = select(_ENTRIES.c.reverses).where(_ENTRIES.c.reverses.is_not(None))
+            rows = conn.execute(select(_ENTRIES).where(
+                _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
+                _ENTRIES.c.kind != EntryKind.REVERSE.value,
+                _ENTRIES.c.id.not_in(reversed_ids))).all()
+            if not rows:
+                raise LedgerRefusal(404, "unknown_order",
+                                    f"nothing left to refund for order {order_ref!r}")
+            backs = [reversal(_wire_of_row(r).to_entry(), id=uuid.uuid4(), occurred_at=now,
+                              channel=caller.device_id, program_version=program.version,
+                              note="refund") for r in rows]
+            results = self.ledger.append(conn, caller, [EntryWire.of(b) for b in backs])
+            member_id = rows[0].member_id
+            return OrderResult(order_ref=order_ref, results=results,
+                               points=sum(b.points for b in backs),
+                               balance=self._balance(conn, member_id),
+                               tier=self._tier(conn, program, member_id).id, duplicate=False)
+
+    def history(self, member_id: uuid.UUID, limit: int) -> MemberHistory:
+        with self.ledger.engine.connect() as conn:
+            member = conn.execute(select(m.Member.__table__).where(
+                m.Member.id == member_id)).first()
+            if member is None:
+                raise LedgerRefusal(404, "unknown_member", "the ledger does not know this member")
+            program = self.program(conn)
+            rows = conn.execute(select(_ENTRIES).where(_ENTRIES.c.member_id == member_id)
+                                .order_by(_ENTRIES.c.seq.desc()).limit(limit)).all()
+            return MemberHistory(member=MemberWire.model_validate(member._asdict()),
+                                 balance=self._balance(conn, member_id),
+                                 available=self._available(conn, member_id),
+                                 tier=self._tier(conn, program, member_id).id,
+                                 entries=[_wire_of_row(r) for r in rows])
+
+    def find_member(self, phone: str) -> list[uuid.UUID]:
+        with self.ledger.engine.connect() as conn:
+            return list(conn.execute(select(m.Member.id).where(m.Member.phone == phone))
+                        .scalars())
+
+    def overdrafts(self) -> list[dict[str, object]]:
+        with self.ledger.engine.connect() as conn:
+            rows = conn.execute(select(m.Overdraft.__table__).order_by(
+                m.Overdraft.recorded_at)).all()
+        return [json.loads(json.dumps(r._asdict(), default=str)) for r in rows]
+
+    def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
+        since = tier_window_start(program, self.ledger.clock())
+        spend = conn.execute(select(func.coalesce(func.sum(_ENTRIES.c.amount_minor), 0))
+                             .where(_ENTRIES.c.member_id == member_id,
+                                    _ENTRIES.c.occurred_at >= since)).scalar_one()
+        return tier_for_spend(program, int(spend))
+
+    def _balance(self, conn: Connection, member_id: uuid.UUID) -> int:
+        return int(conn.execute(select(m.Balance.points).where(
+            m.Balance.member_id == member_id)).scalar() or 0)
+
