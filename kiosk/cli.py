@@ -175,9 +175,9 @@ def cmd_verify(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from kiosk.demo import run_counter
+    from sync.runtime import run
 
-    return run_counter(data_dir, demo=args.demo, out=out)
+    return run(data_dir, demo=args.demo, program_path=DEFAULT_PROGRAM)
 
 
 # -- parser ---------------------------------------------------------------------------------

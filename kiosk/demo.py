@@ -1,21 +1,21 @@
 """Demo data and the text counter behind ``kiosk run``.
 
-The touchscreen app (ui/) replaces the text counter; the demo seed stays: a newcomer gets
-members in three languages at three tiers, with cards rendered to ``<data-dir>/cards``.
+The touchscreen app (ui/) will replace the text counter; the demo seed stays: a newcomer
+gets members in three languages at three tiers, with cards rendered to
+``<data-dir>/cards``. Wiring (embedded ledger, sync) is in ``sync/runtime.py``.
 """
 
 from __future__ import annotations
 
 import sys
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from kiosk.bootstrap import bootstrap, initialise_standalone, is_initialised
 from kiosk.cards import CardError
 from kiosk.money import AmountError, to_minor
-from kiosk.program import load_program
 from kiosk.services import (
     Enrolment,
     Kiosk,
@@ -27,9 +27,6 @@ from kiosk.services import (
     refund_order,
     ring_up_sale,
 )
-
-if TYPE_CHECKING:
-    from kiosk.cli import Output
 
 
 @dataclass(frozen=True)
@@ -63,64 +60,52 @@ def seed_demo(kiosk: Kiosk, cards_dir: Path) -> list[uuid.UUID]:
     return ids
 
 
-def open_demo(data_dir: Path) -> Kiosk:
-    if is_initialised(data_dir):
-        return bootstrap(data_dir)
-    program = load_program(Path(__file__).resolve().parent.parent / "assets" / "program.toml")
-    kiosk = initialise_standalone(data_dir, store_name="Counterpoint Demo 示範店",
-                                  program=program, device_id="demo-kiosk")
-    seed_demo(kiosk, data_dir / "cards")
-    return kiosk
-
-
 HELP = ("Scan a card (or paste its payload), then: sale AMOUNT | redeem REWARD | "
-        "refund ORDER | clear | help | quit")
+        "refund ORDER | clear | status | help | quit")
 
 
-def run_counter(data_dir: Path, *, demo: bool, out: Output,
-                stdin: TextIO = sys.stdin) -> int:
+def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
+                status: Callable[[], str] | None = None) -> int:
     """A line-based counter: a keyboard-wedge scanner types the payload and Enter."""
     from kiosk import presenters
 
-    kiosk = open_demo(data_dir) if demo else bootstrap(data_dir)
-    try:
-        print(f"{kiosk.device.store_name}: kiosk {kiosk.device.device_id}, program "
-              f"{kiosk.program.version}. Cards are in {data_dir / 'cards'}.")
-        with kiosk.store.read() as tx:
-            for member_id in tx.member_ids():
-                cards = tx.cards_of(member_id)
-                if cards:
-                    print(f"  demo card {cards[-1].card_no}: {cards[-1].payload}")
-        print(HELP)
-        member: uuid.UUID | None = None
-        for raw in stdin:
-            line = raw.strip()
-            word, _, rest = line.partition(" ")
-            try:
-                if not line:
-                    continue
-                if word in ("quit", "exit"):
-                    break
-                if word == "help":
-                    print(HELP)
-                elif word == "clear":
-                    member = None
-                    print("Member cleared.")
-                elif word in ("sale", "redeem") and member is None:
-                    print("Scan a member card first.")
-                elif word == "sale" and member is not None:
-                    amount = to_minor(rest, kiosk.program.minor_units)
-                    print(presenters.sale_text(ring_up_sale(kiosk, Sale(member, amount))))
-                elif word == "redeem" and member is not None:
-                    print(presenters.redemption_text(redeem(kiosk, member, rest.strip())))
-                elif word == "refund":
-                    print(presenters.refund_text(refund_order(kiosk, rest.strip())))
-                else:
-                    view = identify(kiosk, line)
-                    member = view.member.id
-                    print(presenters.member_text(view, kiosk.program))
-            except (CardError, Refusal, AmountError) as exc:
-                print(f"! {exc}")
-        return 0
-    finally:
-        kiosk.store.close()
+    print(f"{kiosk.device.store_name}: kiosk {kiosk.device.device_id}, program "
+          f"{kiosk.program.version}. Cards are in {cards_dir}.")
+    with kiosk.store.read() as tx:
+        for member_id in tx.member_ids():
+            cards = tx.cards_of(member_id)
+            if cards:
+                print(f"  demo card {cards[-1].card_no}: {cards[-1].payload}")
+    print(HELP)
+    member: uuid.UUID | None = None
+    for raw in stdin:
+        line = raw.strip()
+        word, _, rest = line.partition(" ")
+        try:
+            if not line:
+                continue
+            if word in ("quit", "exit"):
+                break
+            if word == "help":
+                print(HELP)
+            elif word == "status":
+                print(status() if status else "This kiosk is not paired with a ledger.")
+            elif word == "clear":
+                member = None
+                print("Member cleared.")
+            elif word in ("sale", "redeem") and member is None:
+                print("Scan a member card first.")
+            elif word == "sale" and member is not None:
+                amount = to_minor(rest, kiosk.program.minor_units)
+                print(presenters.sale_text(ring_up_sale(kiosk, Sale(member, amount))))
+            elif word == "redeem" and member is not None:
+                print(presenters.redemption_text(redeem(kiosk, member, rest.strip())))
+            elif word == "refund":
+                print(presenters.refund_text(refund_order(kiosk, rest.strip())))
+            else:
+                view = identify(kiosk, line)
+                member = view.member.id
+                print(presenters.member_text(view, kiosk.program))
+        except (CardError, Refusal, AmountError) as exc:
+            print(f"! {exc}")
+    return 0

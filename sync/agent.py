@@ -55,8 +55,8 @@ class SyncAgent:
                  page: int = PULL_PAGE) -> None:
         self.kiosk, self.client = kiosk, client
         self.batch, self.page = batch, page
-        self._status = SyncStatus()
         self._lock = threading.Lock()
+        self._status = SyncStatus(pending_uploads=self._pending())
 
     @property
     def status(self) -> SyncStatus:
