@@ -12,16 +12,13 @@ from sqlalchemy import Engine
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(_SCRIPTS))
-    return config
-
-
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, scripts: Path = _SCRIPTS) -> None:
+    """Migrate ``engine``'s database to the newest revision in ``scripts`` (the kiosk's by
+    default; the ledger passes its own)."""
     from alembic import command
 
-    config = _config()
+    config = Config()
+    config.set_main_option("script_location", str(scripts))
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() == head:
