@@ -115,6 +115,13 @@ def cmd_ledger_revoke_device(args: argparse.Namespace, data_dir: Path, out: Outp
     return 0
 
 
+def cmd_ledger_revoke_card(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    _ledger(args, data_dir).revoke_card(args.card_no)
+    out.result({"card_no": args.card_no, "revoked": True},
+               f"Card {args.card_no} revoked; kiosks refuse it after their next sync.")
+    return 0
+
+
 def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     problems = _ledger(args, data_dir).check()
     out.result({"ok": not problems, "problems": problems},
@@ -164,6 +171,8 @@ def add_commands(sub: Any, command: Any) -> None:
     q = ledger_command("revoke-device", cmd_ledger_revoke_device,
                        "withdraw a device's token and card key")
     q.add_argument("name")
+    q = ledger_command("revoke-card", cmd_ledger_revoke_card, "cancel a lost card")
+    q.add_argument("card_no")
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
     q = ledger_command("overdrafts", cmd_ledger_overdrafts,
                        "balances that went negative when entries arrived")

@@ -1,0 +1,80 @@
+"""What kiosks cache besides entries reaches them by sync: revocations and new programs.
+And the shop, played from the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+
+from kiosk.cards import RevokedCard
+from kiosk.program import parse_program
+from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale
+from sync.server.db import ledger_engine
+from sync.server.ledger import Ledger
+from tests.conftest import DEFAULT_PROGRAM
+from tests.sync.conftest import paired
+from tests.test_cli import KIOSK
+
+
+def test_a_card_revoked_at_the_ledger_is_refused_at_every_kiosk_after_sync(sqlite_ledger,
+                                                                           tmp_path):
+    k1 = paired(sqlite_ledger, tmp_path, "till-1")
+    k2 = paired(sqlite_ledger, tmp_path, "till-2")
+    member = enrol(k1.kiosk, Enrolment("Lost Card", "0912000333", consent=True))
+    k1.agent().sync_once()
+    k2.agent().sync_once()
+    assert identify(k2.kiosk, member.card.payload).member.name == "Lost Card"
+    sqlite_ledger.cli("revoke-card", member.card.card_no)
+    for k in (k1, k2):
+        k.agent().sync_once()
+        with pytest.raises(RevokedCard):
+            identify(k.kiosk, member.card.payload)
+
+
+def test_a_new_program_version_reaches_the_kiosk_and_marks_new_entries(sqlite_ledger,
+                                                                       tmp_path):
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member = enrol(k.kiosk, Enrolment("A", "0912000444", consent=True)).member.id
+    assert ring_up_sale(k.kiosk, Sale(member, 1000)).entries[0].program_version == "2026.1"
+    text = DEFAULT_PROGRAM.read_text().replace('version = "2026.1"', 'version = "2026.2"')
+    text = text.replace("points = 1\nper = 100", "points = 2\nper = 100")  # double points
+    engine = ledger_engine(sqlite_ledger.db)
+    Ledger(engine, lambda: datetime.now(UTC)).publish_program(parse_program(text))
+    engine.dispose()
+    k.agent().sync_once()
+    assert k.kiosk.program.version == "2026.2"
+    sale = ring_up_sale(k.kiosk, Sale(member, 1000))
+    assert (sale.points, sale.entries[0].program_version) == (20, "2026.2")
+
+
+def shop(ledger, token: str, *args: str, expect: int = 0) -> dict[str, object]:
+    proc = subprocess.run([KIOSK, "shop", *args, "--ledger-url", ledger.url, "--token", token,
+                           "--json"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == expect, proc.stdout + proc.stderr
+    return dict(json.loads(proc.stdout))
+
+
+def test_the_shop_command_awards_redeems_refunds_and_looks_up(sqlite_ledger, tmp_path):
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member = enrol(k.kiosk, Enrolment("Online", "0912000555", consent=True)).member.id
+    k.agent().sync_once()
+    token = sqlite_ledger.add_device("web", "shop")
+    order = shop(sqlite_ledger, token, "order", "--member", str(member), "--amount", "5000",
+                 "--order-ref", "W-1")
+    assert (order["points"], order["balance"]) == (50, 100)
+    redeemed = shop(sqlite_ledger, token, "redeem", "--member", str(member),
+                    "--reward", "nt100-off")
+    assert (redeemed["balance"], redeemed["authorised"]) == (0, "online")
+    refused = shop(sqlite_ledger, token, "redeem", "--member", str(member), "--reward",
+                   "coffee", expect=1)
+    assert refused["error"]["code"] == "not_enough_points"  # type: ignore[index]
+    refund = shop(sqlite_ledger, token, "refund", "--order-ref", "W-1")
+    assert refund["balance"] == -50  # the reward was already spent: a visible debt
+    history = shop(sqlite_ledger, token, "member", "--member", str(member))
+    assert [e["kind"] for e in history["entries"]] == [  # type: ignore[union-attr]
+        "reverse", "redeem", "earn", "bonus"]
+    wrong = shop(sqlite_ledger, "not-the-token", "member", "--member", str(member), expect=1)
+    assert wrong["error"]["code"] == "unauthorised"  # type: ignore[index]
