@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from tests.sync.conftest import paired, start_ledger
@@ -190,3 +192,29 @@ def test_add_device_prints_a_token_once_and_the_ledger_keeps_only_its_hash(share
     stored = sqlite3.connect(db).execute("SELECT token_hash FROM devices WHERE id = "
                                          "'till-cli'").fetchone()[0]
     assert token not in stored and len(stored) == 64
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                 max_size=4),
+    max_leaves=20)
+FIELDS = ["id", "member_id", "kind", "points", "amount_minor", "channel", "occurred_at",
+          "program_version", "order_ref", "reverses", "reward_id", "note", "device_seq"]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=json_values | st.fixed_dictionaries({"entries": st.lists(json_values,
+                                                                      max_size=3)}),
+       field=st.sampled_from(FIELDS), value=json_values)
+def test_no_body_ever_gets_a_500(shared_ledger, fuzz_token, body, field, value):
+    for candidate in (body, {"entries": [dict(entry(uuid.uuid4()), **{field: value})]}):
+        response = upload(shared_ledger, fuzz_token, candidate)
+        assert response.status_code in (200, 413, 422), response.text
+
+
+@pytest.fixture(scope="module")
+def fuzz_token(shared_ledger):
+    return shared_ledger.add_device("fuzzer")
