@@ -175,9 +175,22 @@ def cmd_verify(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from sync.runtime import run
+    if args.text:
+        from sync.runtime import run
 
-    return run(data_dir, demo=args.demo, program_path=DEFAULT_PROGRAM)
+        return run(data_dir, demo=args.demo, program_path=DEFAULT_PROGRAM)
+    from ui.app import run_app  # Qt is imported only for the app itself
+
+    return run_app(data_dir, demo=args.demo, program_path=DEFAULT_PROGRAM,
+                   fullscreen=args.fullscreen, idle_ms=int(args.idle_seconds * 1000))
+
+
+def cmd_manager_pin(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from kiosk.services.manager import set_manager_pin
+
+    set_manager_pin(kiosk, args.pin)
+    out.result({"manager_pin": "set"}, "Manager PIN set.")
+    return 0
 
 
 # -- parser ---------------------------------------------------------------------------------
@@ -246,6 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("run", cmd_run, "run the counter", needs_kiosk=False)
     p.add_argument("--demo", action="store_true", help="set up demo data if needed")
+    p.add_argument("--fullscreen", action="store_true", help="fill the screen (the counter)")
+    p.add_argument("--idle-seconds", type=float, default=90.0,
+                   help="return to the attract screen after this long without a touch")
+    p.add_argument("--text", action="store_true",
+                   help="a line-based counter on the terminal instead of the touchscreen app")
+
+    p = command("manager-pin", cmd_manager_pin, "set the PIN that unlocks the manager screen")
+    p.add_argument("pin", help="4 to 12 digits")
 
     from sync.cli import add_commands
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -56,7 +57,10 @@ class SyncAgent:
         self.kiosk, self.client = kiosk, client
         self.batch, self.page = batch, page
         self._lock = threading.Lock()
+        self._wake = threading.Event()
         self._status = SyncStatus(pending_uploads=self._pending())
+        self.on_status: Callable[[SyncStatus], None] | None = None
+        """Called (on the syncing thread) with every new status, e.g. to signal a UI."""
 
     @property
     def status(self) -> SyncStatus:
@@ -65,7 +69,14 @@ class SyncAgent:
 
     def _set(self, **changes: object) -> None:
         with self._lock:
-            self._status = replace(self._status, **changes)  # type: ignore[arg-type]
+            self._status = status = replace(self._status, **changes)  # type: ignore[arg-type]
+        if self.on_status is not None:
+            self.on_status(status)
+
+    def wake(self) -> None:
+        """Cut the current pause of :meth:`run_forever` short: new entries to send, or a
+        stop requested (set the stop event first)."""
+        self._wake.set()
 
     def sync_once(self) -> SyncReport:
         """One full round; raises :class:`LedgerUnavailable` when the ledger can't be
@@ -87,9 +98,13 @@ class SyncAgent:
     def run_forever(self, stop: threading.Event, interval: float = 5.0,
                     max_backoff: float = 60.0) -> None:
         """Sync every ``interval`` seconds; while the ledger is unreachable, retry with
-        exponential backoff and jitter (so a hundred kiosks don't return in lockstep)."""
+        exponential backoff and jitter (so a hundred kiosks don't return in lockstep).
+
+        ``stop`` is checked between rounds: set it, then :meth:`wake` to end a pause now."""
         def pause(seconds: float) -> None:
-            stop.wait(seconds)
+            if not stop.is_set():
+                self._wake.wait(seconds)
+            self._wake.clear()
 
         retrying = Retrying(retry=retry_if_exception_type(LedgerUnavailable),
                             wait=wait_random_exponential(multiplier=0.5, max=max_backoff),
@@ -107,8 +122,8 @@ class SyncAgent:
                 # A revoked token or a protocol mismatch: a person must act; keep trying
                 # slowly so the counter shows it, and recovers once it is fixed.
                 self._set(online=False, last_error=str(exc))
-                stop.wait(max(interval, 60.0))
-            stop.wait(interval)
+                pause(max(interval, 60.0))
+            pause(interval)
 
     def _pending(self) -> int:
         with self.kiosk.store.read() as tx:

@@ -45,8 +45,12 @@ def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     try:
         if args.forever:
             stop = threading.Event()
+
+            def finish(*_: object) -> None:
+                stop.set()
+                agent.wake()
             for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, lambda *_: stop.set())
+                signal.signal(sig, finish)
             agent.run_forever(stop, interval=args.interval, max_backoff=args.max_backoff)
             return 0
         try:

@@ -1,5 +1,6 @@
 """A running counter: the kiosk, its background sync, online redemption and, in demo mode,
-the embedded ledger on loopback. The text counter uses it today; the Qt app will too."""
+the embedded ledger on loopback. Both the text counter and the Qt app open it here; the Qt
+app runs the sync loop on its own QThread instead of the plain thread used here."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ DEMO_STORE = "Counterpoint Demo 示範店"
 class Counter:
     kiosk: Kiosk
     agent: SyncAgent | None
+    data_dir: Path
+    demo: bool = False
 
     def status(self) -> str:
         if self.agent is None:
@@ -52,8 +55,11 @@ def _demo_kiosk(data_dir: Path, embedded: EmbeddedLedger) -> Kiosk:
 
 
 @contextmanager
-def counter_session(data_dir: Path, *, demo: bool, program_path: Path) -> Iterator[Counter]:
-    """Open the kiosk with everything it runs beside; stops all of it on the way out."""
+def counter_session(data_dir: Path, *, demo: bool, program_path: Path,
+                    background_sync: bool = True) -> Iterator[Counter]:
+    """Open the kiosk with everything it runs beside; stops all of it on the way out.
+
+    With ``background_sync=False`` the caller runs ``counter.agent`` itself."""
     embedded = EmbeddedLedger(data_dir / "ledger", load_program(program_path)) if demo else None
     stop = threading.Event()
     syncing: threading.Thread | None = None
@@ -64,11 +70,12 @@ def counter_session(data_dir: Path, *, demo: bool, program_path: Path) -> Iterat
             kiosk = _demo_kiosk(data_dir, embedded)
         else:
             kiosk = bootstrap(data_dir)
-        counter = Counter(kiosk, attach_ledger(kiosk))
+        counter = Counter(kiosk, attach_ledger(kiosk), data_dir, demo)
         client = ledger_client_for(kiosk)
         if client is not None:
             background = SyncAgent(kiosk, client)
             counter.agent = background
+        if client is not None and background_sync:
             syncing = threading.Thread(target=background.run_forever, args=(stop, 2.0),
                                        name="sync-agent", daemon=True)
             syncing.start()
@@ -76,6 +83,7 @@ def counter_session(data_dir: Path, *, demo: bool, program_path: Path) -> Iterat
     finally:
         stop.set()
         if syncing is not None:
+            background.wake()
             syncing.join(timeout=30)
         if kiosk is not None:
             kiosk.store.close()

@@ -15,7 +15,7 @@ from tests.test_cli import KIOSK
 
 
 def counter(data: Path, script: str) -> str:
-    proc = subprocess.run([KIOSK, "--data-dir", str(data), "run", "--demo"], input=script,
+    proc = subprocess.run([KIOSK, "--data-dir", str(data), "run", "--demo", "--text"], input=script,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout

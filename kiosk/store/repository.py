@@ -280,6 +280,16 @@ class Transaction:
                 _E.kind.in_([EntryKind.REDEEM.value]))).scalar_one()
         return -int(spent)
 
+    def entries_since(self, since: datetime, channel: str) -> list[Entry]:
+        """This device's entries since ``since``: what the manager's day figures add up."""
+        rows = self.conn.execute(select(*_ENTRY_COLUMNS).where(
+            _E.occurred_at >= since, _E.channel == channel).order_by(_E.occurred_at))
+        return [_entry(r) for r in rows]
+
+    def members_enrolled_since(self, since: datetime, channel: str) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(_MEMBERS).where(
+            _MEMBERS.c.enrolled_at >= since, _MEMBERS.c.channel == channel)).scalar_one())
+
     def pending_redemptions(self) -> int:
         return int(self.conn.execute(
             select(func.count()).select_from(_OUTBOX.join(_ENTRIES, _ENTRIES.c.id ==

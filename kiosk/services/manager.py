@@ -1,0 +1,111 @@
+"""What only a store manager may do at the counter: correct a balance with a stated reason,
+read today's figures, and guard both behind a PIN.
+
+An adjustment is an ordinary ledger entry of kind ``adjust`` whose note carries the reason
+and who approved it, so the audit trail is the ledger itself and syncs like everything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from kiosk.ledger import Entry, EntryKind
+from kiosk.services.context import Kiosk
+from kiosk.services.errors import InvalidInput, Refusal, UnknownMember
+from kiosk.services.redemption import store_day_start
+
+PIN_SETTING = "manager_pin"
+MAX_ADJUSTMENT = 100_000
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class WrongPin(Refusal):
+    code = "wrong_pin"
+
+
+class NoManagerPin(Refusal):
+    code = "no_manager_pin"
+
+
+def _hash_pin(pin: str, salt: bytes) -> str:
+    return hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT).hex()
+
+
+def set_manager_pin(kiosk: Kiosk, pin: str) -> None:
+    """Store a salted scrypt hash of the PIN (never the PIN): 4 to 12 digits."""
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
+        raise InvalidInput("a manager PIN is 4 to 12 digits")
+    salt = secrets.token_bytes(16)
+    with kiosk.store.write() as tx:
+        tx.set_setting(PIN_SETTING, f"{salt.hex()}:{_hash_pin(pin, salt)}")
+
+
+def check_manager_pin(kiosk: Kiosk, pin: str) -> None:
+    with kiosk.store.read() as tx:
+        stored = tx.setting(PIN_SETTING)
+    if stored is None:
+        raise NoManagerPin("no manager PIN is set on this kiosk: set one with "
+                           "`kiosk manager-pin`")
+    salt, digest = stored.split(":", 1)
+    if not hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest):
+        raise WrongPin("wrong manager PIN")
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentResult:
+    entry: Entry
+    balance: int
+
+
+def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
+                  approved_by: str = "manager") -> AdjustmentResult:
+    """A manual correction: signed points with a reason that stays on the ledger."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("an adjustment needs a reason")
+    if points == 0 or abs(points) > MAX_ADJUSTMENT:
+        raise InvalidInput(f"an adjustment is between 1 and {MAX_ADJUSTMENT} points, "
+                           "up or down")
+    entry = Entry(kiosk.new_id(), member_id, EntryKind.ADJUST, points, kiosk.channel,
+                  kiosk.clock(), kiosk.program.version,
+                  note=f"{reason} (approved by {approved_by})"[:200])
+    with kiosk.store.write() as tx:
+        if tx.member(member_id) is None:
+            raise UnknownMember("this member is not known at this kiosk")
+        tx.append([entry])
+        return AdjustmentResult(entry, tx.balance(member_id))
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    """This kiosk's store day so far, as a manager reads it at closing."""
+
+    enrolments: int
+    sales: int
+    sales_minor: int  # net of refunds
+    points_issued: int  # earned, bonuses and adjustments, net of refunds
+    points_redeemed: int
+    redemptions: int
+
+
+def todays_figures(kiosk: Kiosk) -> DayFigures:
+    since = store_day_start(kiosk.program, kiosk.clock())
+    with kiosk.store.read() as tx:
+        entries = tx.entries_since(since, kiosk.channel)
+        enrolments = tx.members_enrolled_since(since, kiosk.channel)
+    issued = redeemed = 0
+    for e in entries:
+        if e.kind is EntryKind.REDEEM or (e.kind is EntryKind.REVERSE and e.points > 0):
+            redeemed -= e.points  # a reversed redemption gives its points back
+        elif e.kind is not EntryKind.DONATE:
+            issued += e.points  # a refund's reversal takes back what the sale earned
+    return DayFigures(
+        enrolments=enrolments,
+        sales=sum(1 for e in entries if e.kind is EntryKind.EARN),
+        sales_minor=sum(e.amount_minor for e in entries),
+        points_issued=issued, points_redeemed=redeemed,
+        redemptions=sum(1 for e in entries if e.kind is EntryKind.REDEEM))

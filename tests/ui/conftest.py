@@ -1,0 +1,43 @@
+"""The real app on a real (offscreen) Qt event loop: a demo kiosk in a temporary folder with
+its embedded ledger on loopback, the real store, the real sync thread."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.services.manager import set_manager_pin
+from sync.runtime import counter_session
+from tests.conftest import DEFAULT_PROGRAM
+from ui.app import DEMO_PIN, CounterApp, demo_scans
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed a demo kiosk once; each test copies it (seeding renders cards and is slow)."""
+    folder = tmp_path_factory.mktemp("demo-template") / "kiosk"
+    with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
+                         background_sync=False) as running:
+        set_manager_pin(running.kiosk, DEMO_PIN)
+    return folder
+
+
+@pytest.fixture
+def app(qtbot, qapp, demo_template: Path, tmp_path: Path) -> Iterator[CounterApp]:
+    import shutil
+
+    folder = tmp_path / "kiosk"
+    shutil.copytree(demo_template, folder)
+    with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
+                         background_sync=False) as running:
+        counter_app = CounterApp(running, qapp, idle_ms=60_000,
+                                 simulated_scans=demo_scans(running))
+        qtbot.addWidget(counter_app.window)
+        counter_app.start()
+        yield counter_app
+        counter_app.shutdown()
+        counter_app.languages.switch("en")

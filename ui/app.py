@@ -1,0 +1,98 @@
+"""``kiosk run``: the Qt application around a running counter (kiosk, embedded ledger in
+demo mode, sync agent), assembled in one place and taken down in order on close."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.services.manager import set_manager_pin
+from sync.runtime import Counter as Running
+from sync.runtime import counter_session
+from ui.context import Counter
+from ui.i18n import Languages, load_cjk_font
+from ui.sync_worker import SyncWorker
+from ui.tasks import Tasks
+from ui.theme import STYLE
+from ui.window import DEFAULT_IDLE_MS, CounterWindow
+
+log = logging.getLogger(__name__)
+
+DEMO_PIN = "1234"
+
+
+def demo_scans(running: Running) -> list[tuple[str, str]]:
+    """Buttons that play a scanner in demo mode: each demo member's card, a forged copy of
+    one, and something that is not a card at all."""
+    kiosk = running.kiosk
+    with kiosk.store.read() as tx:
+        members = {m.id: m for m in tx.members_by_id(tx.member_ids())}
+        cards = tx.cards_of_members(list(members))
+    scans = [(members[c.member_id].name, c.payload) for c in cards]
+    if cards:
+        real = cards[0].payload
+        forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
+        scans.append(("Forged card", forged))
+    scans.append(("Not a card", "HELLO-WORLD-123"))
+    return scans
+
+
+class CounterApp:
+    """The window, the task runner and the sync thread for one running counter."""
+
+    def __init__(self, running: Running, app: QApplication, *, language: str = "en",
+                 idle_ms: int = DEFAULT_IDLE_MS,
+                 simulated_scans: Sequence[tuple[str, str]] = ()) -> None:
+        self.running, self.app = running, app
+        load_cjk_font()
+        app.setStyleSheet(STYLE)
+        self.languages = Languages(app, language)
+        self.tasks = Tasks()
+        self.counter = Counter(running.kiosk, self.tasks, self.languages)
+        self.window = CounterWindow(self.counter, idle_ms=idle_ms,
+                                    simulated_scans=simulated_scans)
+        self.sync_worker: SyncWorker | None = None
+        if running.agent is not None:
+            self.sync_worker = SyncWorker(running.agent, interval=5.0)
+            self.sync_worker.status_changed.connect(self.window.show_sync_status)
+            self.window.sync_worker = self.sync_worker  # type: ignore[attr-defined]
+            self.window.show_sync_status(running.agent.status)
+
+    def start(self, *, fullscreen: bool = False) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.start()
+        if fullscreen:
+            self.window.showFullScreen()
+        else:
+            self.window.show()
+
+    def shutdown(self) -> None:
+        """Threads first (quit + wait), then the window: nothing may outlive the store."""
+        if self.sync_worker is not None:
+            self.sync_worker.shutdown()
+        self.tasks.wait_done()
+        self.window.close()
+
+
+def run_app(data_dir: Path, *, demo: bool, program_path: Path, fullscreen: bool = False,
+            idle_ms: int = DEFAULT_IDLE_MS) -> int:
+    with counter_session(data_dir, demo=demo, program_path=program_path,
+                         background_sync=False) as running:
+        if demo:
+            with running.kiosk.store.read() as tx:
+                has_pin = tx.setting("manager_pin") is not None
+            if not has_pin:
+                set_manager_pin(running.kiosk, DEMO_PIN)
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)
+        counter_app = CounterApp(running, app, idle_ms=idle_ms,
+                                 simulated_scans=demo_scans(running) if demo else ())
+        counter_app.start(fullscreen=fullscreen)
+        try:
+            return app.exec()
+        finally:
+            counter_app.shutdown()

@@ -1,0 +1,43 @@
+"""What every screen is handed: the kiosk's services, the task runner and the language.
+Screens never open the store or the network themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.program import Names
+from kiosk.services import Kiosk
+from ui.i18n import Languages
+from ui.tasks import Tasks
+
+
+@dataclass(frozen=True)
+class Product:
+    """A catalogue item a barcode scan can put in the basket."""
+
+    code: str
+    names: Names
+    price_minor: int
+
+
+@dataclass
+class Counter:
+    kiosk: Kiosk
+    tasks: Tasks
+    languages: Languages
+    find_product: Callable[[str], Product | None] = lambda _code: None
+    print_receipt: Callable[[Any], None] | None = None
+    """Sends a receipt to the configured printer; None when there is none."""
+
+    def name(self, names: Names) -> str:
+        return names.get(self.languages.current)
+
+    def money(self, minor: int) -> str:
+        from kiosk.money import to_major
+
+        program = self.kiosk.program
+        symbol = {"TWD": "NT$", "HKD": "HK$", "CNY": "¥", "USD": "$"}.get(program.currency,
+                                                                          program.currency + " ")
+        return f"{symbol}{to_major(minor, program.minor_units):,.{program.minor_units}f}"

@@ -1,0 +1,1 @@
+"""The counter's pages; each one renders what a service returned and asks for the next."""

@@ -1,0 +1,163 @@
+"""Joining: a touch form (name, phone, birthday, referrer, consent to the privacy notice)
+and then the new member's card, shown on screen and ready to print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+
+from kiosk.services import Enrolment, EnrolmentResult, enrol
+from kiosk.services.errors import InvalidInput
+from ui.context import Counter
+from ui.widgets import OnScreenKeyboard, Screen, button, label
+
+
+class EnrolScreen(Screen):
+    completed = Signal(object)  # EnrolmentResult
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__()
+        self.counter = counter
+        self.referrer: uuid.UUID | None = None
+        layout = QVBoxLayout(self)
+        self.title = label("", "title")
+        layout.addWidget(self.title)
+        form = QFormLayout()
+        self.name, self.phone, self.birthday = QLineEdit(), QLineEdit(), QLineEdit()
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.birthday.setInputMask("0000-00-00;_")
+        self.referrer_label = label("", "subtle")
+        self.name_label, self.phone_label, self.birthday_label, self.ref_title = (
+            label(), label(), label(), label())
+        form.addRow(self.name_label, self.name)
+        form.addRow(self.phone_label, self.phone)
+        form.addRow(self.birthday_label, self.birthday)
+        form.addRow(self.ref_title, self.referrer_label)
+        layout.addLayout(form)
+        self.notice = label("", "subtle", wrap=True)
+        layout.addWidget(self.notice)
+        self.consent = QCheckBox()
+        self.consent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.consent)
+        self.keyboard = OnScreenKeyboard()
+        layout.addWidget(self.keyboard, 1)
+        actions = QHBoxLayout()
+        self.submit = button(role="primary", clicked=self._submit)
+        self.cancel = button(clicked=self.cancelled.emit)
+        actions.addWidget(self.submit)
+        actions.addWidget(self.cancel)
+        layout.addLayout(actions)
+        self.consent.toggled.connect(self._update)
+        for field in (self.name, self.phone):
+            field.textChanged.connect(self._update)
+        self.retranslate()
+
+    def start(self) -> None:
+        for field in (self.name, self.phone, self.birthday):
+            field.clear()
+        self.consent.setChecked(False)
+        self.referrer = None
+        self.name.setFocus()
+        self.retranslate()
+
+    def set_referrer(self, member_id: uuid.UUID, name: str) -> None:
+        """A member's card scanned while the form is open: they referred the newcomer."""
+        self.referrer = member_id
+        self.referrer_label.setText(name)
+
+    def form(self) -> Enrolment:
+        text = self.birthday.text().strip("-_ ")
+        try:
+            birthday = dt.date.fromisoformat(self.birthday.text()) if text else None
+        except ValueError as exc:
+            raise InvalidInput(self.tr("the birthday is not a date (YYYY-MM-DD)")) from exc
+        return Enrolment(self.name.text().strip(), self.phone.text().strip(), birthday,
+                         self.referrer, self.consent.isChecked())
+
+    def _update(self) -> None:
+        self.submit.setEnabled(bool(self.name.text().strip() and self.phone.text().strip()
+                                    and self.consent.isChecked()))
+
+    def _submit(self) -> None:
+        try:
+            form = self.form()
+        except InvalidInput as exc:
+            self.failed.emit(exc)
+            return
+        kiosk = self.counter.kiosk
+        self.setEnabled(False)
+        self.counter.tasks.run(lambda: enrol(kiosk, form), self._done, self._failed)
+
+    def _done(self, result: EnrolmentResult) -> None:
+        self.setEnabled(True)
+        self.completed.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.setEnabled(True)
+        self.failed.emit(exc)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Become a member"))
+        self.name_label.setText(self.tr("Name"))
+        self.phone_label.setText(self.tr("Mobile phone"))
+        self.birthday_label.setText(self.tr("Birthday (optional)"))
+        self.ref_title.setText(self.tr("Referred by"))
+        if self.referrer is None:
+            self.referrer_label.setText(self.tr("scan the referring member's card"))
+        self.notice.setText(self.tr(
+            "Privacy notice: we keep your name, phone number and birthday to run the loyalty "
+            "programme and never sell them. Ask at the counter to see or delete your data."))
+        self.consent.setText(self.tr("I have read and accept the privacy notice"))
+        self.submit.setText(self.tr("Join and issue my card"))
+        self.cancel.setText(self.tr("Cancel"))
+        self._update()
+
+
+class CardScreen(Screen):
+    """The new card, as it will print: shown so the member can photograph it at once."""
+
+    print_requested = Signal()
+    finished = Signal()
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__()
+        self.counter = counter
+        self.result: EnrolmentResult | None = None
+        layout = QVBoxLayout(self)
+        self.title = label("", "title")
+        self.image = label()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.bonus = label("", "subtle")
+        layout.addWidget(self.title)
+        layout.addWidget(self.image, 1)
+        layout.addWidget(self.bonus)
+        actions = QHBoxLayout()
+        self.print = button(role="primary", clicked=self.print_requested.emit)
+        self.done = button(clicked=self.finished.emit)
+        actions.addWidget(self.print)
+        actions.addWidget(self.done)
+        layout.addLayout(actions)
+        self.retranslate()
+
+    def show_card(self, result: EnrolmentResult, card_png: bytes) -> None:
+        self.result = result
+        image = QImage.fromData(card_png)
+        self.image.setPixmap(QPixmap.fromImage(image).scaledToWidth(
+            640, Qt.TransformationMode.SmoothTransformation))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.print.setText(self.tr("Print card"))
+        self.done.setText(self.tr("Continue"))
+        if self.result is None:
+            self.title.setText("")
+            return
+        self.title.setText(self.tr("Welcome, {name}! Card {card}").format(
+            name=self.result.member.name, card=self.result.card.card_no))
+        self.bonus.setText(self.tr("Sign-up bonus: {n} points").format(n=self.result.balance))

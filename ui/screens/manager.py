@@ -1,0 +1,261 @@
+"""The manager's corner, behind a PIN: refunds, audited manual adjustments, today's
+figures, and the device and sync settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services import MemberView, RefundResult, refund_order
+from kiosk.services.errors import InvalidInput
+from kiosk.services.manager import (
+    AdjustmentResult,
+    DayFigures,
+    adjust_points,
+    check_manager_pin,
+    todays_figures,
+)
+from sync.agent import SyncStatus
+from ui.context import Counter
+from ui.sync_badge import describe_sync
+from ui.widgets import Keypad, OnScreenKeyboard, Screen, button, label
+
+
+class ManagerScreen(Screen):
+    refunded = Signal(object)  # RefundResult
+    adjusted = Signal(object)  # AdjustmentResult
+    failed = Signal(object)
+    closed = Signal()
+    sync_requested = Signal()
+
+    def __init__(self, counter: Counter, settings_page: QWidget | None = None) -> None:
+        super().__init__()
+        self.counter = counter
+        self.member: MemberView | None = None
+        self.pin = ""
+        layout = QVBoxLayout(self)
+        self.title = label("", "title")
+        layout.addWidget(self.title)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages, 1)
+
+        # the PIN page
+        pin_page = QWidget()
+        pin_layout = QVBoxLayout(pin_page)
+        self.pin_prompt = label("")
+        self.pin_dots = label("", "huge")
+        self.pin_pad = Keypad(double_zero=False)
+        self.pin_pad.typed.connect(self._pin_typed)
+        self.pin_pad.erased.connect(lambda: self._set_pin(self.pin[:-1]))
+        self.pin_pad.cleared.connect(lambda: self._set_pin(""))
+        self.unlock = button(role="primary", clicked=self._unlock)
+        for w in (self.pin_prompt, self.pin_dots, self.pin_pad, self.unlock):
+            pin_layout.addWidget(w)
+        self.pages.addWidget(pin_page)
+
+        # the unlocked tabs
+        self.tabs = QTabWidget()
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 140px; }")
+        self.pages.addWidget(self.tabs)
+        self.refund_tab = QWidget()
+        r = QVBoxLayout(self.refund_tab)
+        self.order_ref = QLineEdit()
+        self.refund_reason = QLineEdit()
+        self.refund_form = QFormLayout()
+        self.order_label, self.reason_label = label(), label()
+        self.refund_form.addRow(self.order_label, self.order_ref)
+        self.refund_form.addRow(self.reason_label, self.refund_reason)
+        r.addLayout(self.refund_form)
+        r.addWidget(OnScreenKeyboard(), 1)
+        self.refund_button = button(role="danger", clicked=self._refund)
+        r.addWidget(self.refund_button)
+        self.tabs.addTab(self.refund_tab, "")
+
+        self.adjust_tab = QWidget()
+        a = QVBoxLayout(self.adjust_tab)
+        self.adjust_member = label("", wrap=True)
+        self.adjust_points = QLineEdit()
+        self.adjust_points.setPlaceholderText("+50 / -20")
+        self.adjust_reason = QLineEdit()
+        adjust_form = QFormLayout()
+        self.points_label, self.adjust_reason_label = label(), label()
+        adjust_form.addRow(self.points_label, self.adjust_points)
+        adjust_form.addRow(self.adjust_reason_label, self.adjust_reason)
+        a.addWidget(self.adjust_member)
+        a.addLayout(adjust_form)
+        a.addWidget(OnScreenKeyboard(), 1)
+        self.adjust_button = button(role="primary", clicked=self._adjust)
+        a.addWidget(self.adjust_button)
+        self.tabs.addTab(self.adjust_tab, "")
+
+        self.today_tab = QWidget()
+        t = QVBoxLayout(self.today_tab)
+        self.figures = label("", wrap=True)
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.refresh_figures = button(clicked=self.load_figures)
+        t.addWidget(self.figures, 1)
+        t.addWidget(self.refresh_figures)
+        self.tabs.addTab(self.today_tab, "")
+
+        self.device_tab = QWidget()
+        d = QVBoxLayout(self.device_tab)
+        self.device_info = label("", wrap=True)
+        self.sync_info = label("", wrap=True)
+        self.sync_now = button(clicked=self.sync_requested.emit)
+        d.addWidget(self.device_info)
+        d.addWidget(self.sync_info)
+        d.addWidget(self.sync_now)
+        if settings_page is not None:
+            d.addWidget(settings_page, 1)
+        else:
+            d.addStretch(1)
+        self.tabs.addTab(self.device_tab, "")
+
+        bottom = QHBoxLayout()
+        self.close_button = button(clicked=self.close_manager)
+        bottom.addStretch()
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+        self._figures: DayFigures | None = None
+        self._status: SyncStatus | None = None
+        self.retranslate()
+
+    # -- PIN ---------------------------------------------------------------------------
+    def start(self, member: MemberView | None) -> None:
+        self.member = member
+        self._set_pin("")
+        self.pages.setCurrentIndex(0)
+        self.retranslate()
+
+    @property
+    def unlocked(self) -> bool:
+        return self.pages.currentIndex() == 1
+
+    def _set_pin(self, pin: str) -> None:
+        self.pin = pin
+        self.pin_dots.setText("●" * len(pin) or " ")
+        self.unlock.setEnabled(len(pin) >= 4)
+
+    def _pin_typed(self, key: str) -> None:
+        if len(self.pin) < 12:
+            self._set_pin(self.pin + key)
+
+    def _unlock(self) -> None:
+        kiosk, pin = self.counter.kiosk, self.pin
+        self._set_pin("")
+        self._run(lambda: check_manager_pin(kiosk, pin), lambda _: self._unlocked())
+
+    def _unlocked(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.tabs.setCurrentIndex(0)
+        self.load_figures()
+        self.retranslate()
+
+    def close_manager(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.closed.emit()
+
+    # -- actions -------------------------------------------------------------------------
+    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        self.setEnabled(False)
+
+        def ok(result: Any) -> None:
+            self.setEnabled(True)
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.setEnabled(True)
+            self.failed.emit(exc)
+        self.counter.tasks.run(fn, ok, failed)
+
+    def _refund(self) -> None:
+        kiosk = self.counter.kiosk
+        ref, reason = self.order_ref.text().strip(), self.refund_reason.text().strip()
+        if not ref:
+            self.failed.emit(InvalidInput(self.tr("enter the order number to refund")))
+            return
+        self._run(lambda: refund_order(kiosk, ref, reason or None), self._refunded)
+
+    def _refunded(self, result: RefundResult) -> None:
+        self.order_ref.clear()
+        self.refund_reason.clear()
+        self.load_figures()
+        self.refunded.emit(result)
+
+    def _adjust(self) -> None:
+        if self.member is None:
+            self.failed.emit(InvalidInput(self.tr("scan the member's card first")))
+            return
+        try:
+            points = int(self.adjust_points.text().replace(" ", ""))
+        except ValueError:
+            self.failed.emit(InvalidInput(self.tr("points are a whole number, e.g. +50 or -20")))
+            return
+        kiosk, member_id = self.counter.kiosk, self.member.member.id
+        reason = self.adjust_reason.text()
+        self._run(lambda: adjust_points(kiosk, member_id, points, reason), self._adjusted)
+
+    def _adjusted(self, result: AdjustmentResult) -> None:
+        self.adjust_points.clear()
+        self.adjust_reason.clear()
+        self.load_figures()
+        self.adjusted.emit(result)
+
+    def load_figures(self) -> None:
+        kiosk = self.counter.kiosk
+        self._run(lambda: todays_figures(kiosk), self._show_figures)
+
+    def _show_figures(self, figures: DayFigures) -> None:
+        self._figures = figures
+        self.retranslate()
+
+    def show_sync(self, status: SyncStatus | None) -> None:
+        self._status = status
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        c = self.counter
+        self.title.setText(self.tr("Manager"))
+        self.pin_prompt.setText(self.tr("Enter the manager PIN"))
+        self.unlock.setText(self.tr("Unlock"))
+        self.tabs.setTabText(0, self.tr("Refund"))
+        self.tabs.setTabText(1, self.tr("Adjust points"))
+        self.tabs.setTabText(2, self.tr("Today"))
+        self.tabs.setTabText(3, self.tr("Device and sync"))
+        self.order_label.setText(self.tr("Order number"))
+        self.reason_label.setText(self.tr("Reason"))
+        self.adjust_reason_label.setText(self.tr("Reason"))
+        self.points_label.setText(self.tr("Points (+/-)"))
+        self.refund_button.setText(self.tr("Refund the order's points"))
+        self.adjust_button.setText(self.tr("Record adjustment"))
+        self.refresh_figures.setText(self.tr("Refresh"))
+        self.sync_now.setText(self.tr("Sync now"))
+        self.close_button.setText(self.tr("Close"))
+        self.adjust_member.setText(
+            self.tr("Member: {name}, {points} points").format(
+                name=self.member.member.name, points=self.member.balance)
+            if self.member else self.tr("Scan a member's card before adjusting points."))
+        f = self._figures
+        if f is not None:
+            self.figures.setText("\n".join([
+                self.tr("New members: {n}").format(n=f.enrolments),
+                self.tr("Sales: {n} ({amount})").format(n=f.sales,
+                                                        amount=c.money(f.sales_minor)),
+                self.tr("Points issued: {n}").format(n=f.points_issued),
+                self.tr("Points redeemed: {n} in {count} redemptions").format(
+                    n=f.points_redeemed, count=f.redemptions)]))
+        device = c.kiosk.device
+        self.device_info.setText(self.tr("Device {device} at {store}").format(
+            device=device.device_id, store=device.store_name))
+        self.sync_info.setText(describe_sync(self._status, detail=True))

@@ -1,0 +1,119 @@
+"""The member as the cashier and the member see them: who, tier, balance, what is within
+reach, and recent activity from every channel (other stores and the online shop too)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QProgressBar, QVBoxLayout
+
+from kiosk.ledger import Entry, EntryKind
+from kiosk.services import MemberView
+from ui.context import Counter
+from ui.widgets import Screen, button, label
+
+
+class MemberScreen(Screen):
+    sale_requested = Signal()
+    redeem_requested = Signal()
+    done = Signal()
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__()
+        self.counter = counter
+        self.view: MemberView | None = None
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.name = label("", "title")
+        self.tier = label("", "tier")
+        head.addWidget(self.name)
+        head.addWidget(self.tier)
+        head.addStretch()
+        self.phone = label("", "subtle")
+        head.addWidget(self.phone)
+        layout.addLayout(head)
+        self.balance = label("", "huge")
+        layout.addWidget(self.balance)
+        self.progress_text = label("", wrap=True)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMinimumHeight(18)
+        layout.addWidget(self.progress_text)
+        layout.addWidget(self.progress)
+        lists = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        self.rewards_title, self.activity_title = label(""), label("")
+        self.rewards, self.activity = QListWidget(), QListWidget()
+        for w in (self.rewards, self.activity):
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left.addWidget(self.rewards_title)
+        left.addWidget(self.rewards)
+        right.addWidget(self.activity_title)
+        right.addWidget(self.activity)
+        lists.addLayout(left, 1)
+        lists.addLayout(right, 1)
+        layout.addLayout(lists, 1)
+        actions = QHBoxLayout()
+        self.sale = button(role="primary", clicked=self.sale_requested.emit)
+        self.redeem = button(role="primary", clicked=self.redeem_requested.emit)
+        self.finish = button(clicked=self.done.emit)
+        for b in (self.sale, self.redeem, self.finish):
+            actions.addWidget(b)
+        layout.addLayout(actions)
+        self.retranslate()
+
+    def show_member(self, view: MemberView) -> None:
+        self.view = view
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.sale.setText(self.tr("Ring up a sale"))
+        self.redeem.setText(self.tr("Redeem a reward"))
+        self.finish.setText(self.tr("Done"))
+        self.rewards_title.setText(self.tr("Rewards within reach"))
+        self.activity_title.setText(self.tr("Recent activity"))
+        view = self.view
+        if view is None:
+            return
+        c = self.counter
+        p = view.progress
+        self.name.setText(view.member.name)
+        self.phone.setText(view.masked_phone)
+        self.tier.setText(c.name(p.tier.names))
+        self.balance.setText(self.tr("{n} points").format(n=view.balance))
+        if p.next_tier is None:
+            self.progress_text.setText(self.tr("Top tier: thank you!"))
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)
+        else:
+            self.progress_text.setText(self.tr("Spend {amount} more to reach {tier}").format(
+                amount=c.money(p.remaining_minor), tier=c.name(p.next_tier.names)))
+            goal = p.spend_minor + p.remaining_minor
+            self.progress.setRange(0, max(goal, 1))
+            self.progress.setValue(p.spend_minor)
+        self.rewards.clear()
+        for offer in view.rewards:
+            if offer.affordable:
+                self.rewards.addItem(self.tr("✓ {reward}: {cost} points").format(
+                    reward=c.name(offer.reward.names), cost=offer.reward.cost))
+            else:
+                self.rewards.addItem(self.tr("{reward}: {short} more points").format(
+                    reward=c.name(offer.reward.names), short=offer.points_short))
+        if not view.rewards:
+            self.rewards.addItem(self.tr("No rewards in the catalogue"))
+        self.activity.clear()
+        for entry in view.recent:
+            self.activity.addItem(self.describe(entry))
+
+    def describe(self, e: Entry) -> str:
+        kinds = {EntryKind.EARN: self.tr("Purchase"), EntryKind.BONUS: self.tr("Bonus"),
+                 EntryKind.REDEEM: self.tr("Reward"), EntryKind.ADJUST: self.tr("Adjustment"),
+                 EntryKind.REVERSE: self.tr("Refund"), EntryKind.EXPIRE: self.tr("Expired"),
+                 EntryKind.DONATE: self.tr("Donation"), EntryKind.TRANSFER: self.tr("Transfer")}
+        if e.channel == "web":
+            where = self.tr("online shop")
+        elif e.channel == self.counter.kiosk.channel:
+            where = self.tr("this store")
+        else:
+            where = e.channel
+        when = e.occurred_at.astimezone(self.counter.kiosk.program.zone).strftime("%m-%d %H:%M")
+        return f"{when}  {kinds[e.kind]}  {e.points:+d}  · {where}"

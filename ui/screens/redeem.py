@@ -1,0 +1,107 @@
+"""Redeeming a reward: the catalogue with what the member can afford, a confirmation, and
+whether the ledger authorised it online or the offline floor limits allowed it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.program import Reward
+from kiosk.services import MemberView, RedemptionResult, redeem
+from ui.context import Counter
+from ui.widgets import Screen, button, label
+
+
+class RedeemScreen(Screen):
+    completed = Signal(object)  # RedemptionResult
+    failed = Signal(object)
+    cancelled = Signal()
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__()
+        self.counter = counter
+        self.member: MemberView | None = None
+        self.chosen: Reward | None = None
+        self.reward_buttons: dict[str, QPushButton] = {}
+        layout = QVBoxLayout(self)
+        self.title = label("", "title")
+        self.balance = label("", "subtle")
+        layout.addWidget(self.title)
+        layout.addWidget(self.balance)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        layout.addWidget(self.grid_host, 1)
+        self.question = label("", wrap=True)
+        layout.addWidget(self.question)
+        actions = QHBoxLayout()
+        self.confirm = button(role="primary", clicked=self._confirm)
+        self.cancel = button(clicked=self._cancel)
+        actions.addWidget(self.confirm)
+        actions.addWidget(self.cancel)
+        layout.addLayout(actions)
+        self.retranslate()
+
+    def start(self, member: MemberView) -> None:
+        self.member, self.chosen = member, None
+        self._build()
+        self.retranslate()
+
+    def _build(self) -> None:
+        for b in self.reward_buttons.values():
+            b.deleteLater()
+        self.reward_buttons = {}
+        for i, reward in enumerate(self.counter.kiosk.program.rewards):
+            b = button(clicked=lambda r=reward: self.choose(r))
+            b.setMinimumHeight(96)
+            self.reward_buttons[reward.id] = b
+            self.grid.addWidget(b, i // 2, i % 2)
+
+    def choose(self, reward: Reward) -> None:
+        self.chosen = reward
+        self.retranslate()
+
+    def _confirm(self) -> None:
+        assert self.member is not None and self.chosen is not None
+        kiosk, member_id, reward_id = self.counter.kiosk, self.member.member.id, self.chosen.id
+        self.setEnabled(False)
+        self.counter.tasks.run(lambda: redeem(kiosk, member_id, reward_id), self._done,
+                               self._failed)
+
+    def _done(self, result: RedemptionResult) -> None:
+        self.setEnabled(True)
+        self.completed.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.setEnabled(True)
+        self.failed.emit(exc)
+
+    def _cancel(self) -> None:
+        if self.chosen is not None:
+            self.chosen = None
+            self.retranslate()
+        else:
+            self.cancelled.emit()
+
+    def retranslate(self) -> None:
+        c = self.counter
+        self.title.setText(self.tr("Redeem a reward"))
+        self.cancel.setText(self.tr("Back"))
+        self.confirm.setText(self.tr("Confirm"))
+        balance = self.member.balance if self.member else 0
+        self.balance.setText(self.tr("Balance: {n} points").format(n=balance))
+        for reward in c.kiosk.program.rewards:
+            b = self.reward_buttons.get(reward.id)
+            if b is None:
+                continue
+            b.setText(self.tr("{reward}\n{cost} points").format(reward=c.name(reward.names),
+                                                                cost=reward.cost))
+            b.setEnabled(reward.cost <= balance)
+            b.setProperty("role", "primary" if self.chosen is reward else None)
+            b.style().unpolish(b)
+            b.style().polish(b)
+        if self.chosen is None:
+            self.question.setText(self.tr("Choose a reward the member can afford."))
+        else:
+            self.question.setText(self.tr("Redeem {reward} for {cost} points?").format(
+                reward=c.name(self.chosen.names), cost=self.chosen.cost))
+        self.confirm.setEnabled(self.chosen is not None)

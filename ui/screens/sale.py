@@ -1,0 +1,148 @@
+"""Ringing up a sale: an amount on the keypad and/or scanned products in a basket, a live
+points preview, and a confirmation shown only once the entry is durably committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout
+
+from kiosk.money import to_minor
+from kiosk.program import SaleContext, awards_for_sale
+from kiosk.services import MemberView, Sale, SaleLine, SaleResult, ring_up_sale
+from ui.context import Counter, Product
+from ui.widgets import Keypad, Screen, button, label
+
+MAX_DIGITS = 9
+
+
+@dataclass
+class _Line:
+    product: Product
+    quantity: int
+
+
+class SaleScreen(Screen):
+    completed = Signal(object)  # SaleResult
+    failed = Signal(object)  # the exception
+    cancelled = Signal()
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__()
+        self.counter = counter
+        self.member: MemberView | None = None
+        self.digits = ""
+        self.basket: list[_Line] = []
+        self.order_ref = ""
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.title = label("", "title")
+        self.amount_label = label("")
+        self.amount = label("", "huge")
+        self.basket_title = label("")
+        self.basket_list = QListWidget()
+        self.basket_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.total = label("", "title")
+        self.preview = label("", "subtle")
+        for w in (self.title, self.amount_label, self.amount, self.basket_title):
+            left.addWidget(w)
+        left.addWidget(self.basket_list, 1)
+        left.addWidget(self.total)
+        left.addWidget(self.preview)
+        right = QVBoxLayout()
+        self.keypad = Keypad()
+        self.keypad.typed.connect(self._typed)
+        self.keypad.erased.connect(self._erase)
+        right.addWidget(self.keypad, 1)
+        self.confirm = button(role="primary", clicked=self._confirm)
+        self.cancel = button(clicked=self.cancelled.emit)
+        right.addWidget(self.confirm)
+        right.addWidget(self.cancel)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+        self.retranslate()
+
+    def start(self, member: MemberView) -> None:
+        """A new sale for ``member``; its order number is made now, once, so a retry after
+        an error can never ring the same sale up twice."""
+        self.member = member
+        self.digits, self.basket = "", []
+        self.order_ref = f"S-{self.counter.kiosk.new_id().hex[:16]}"
+        self._refresh()
+
+    def add_product(self, product: Product) -> None:
+        for line in self.basket:
+            if line.product.code == product.code:
+                line.quantity += 1
+                break
+        else:
+            self.basket.append(_Line(product, 1))
+        self._refresh()
+
+    # -- amounts -------------------------------------------------------------------------
+    def _typed(self, key: str) -> None:
+        if len(self.digits + key) <= MAX_DIGITS and (self.digits or key.strip("0")):
+            self.digits += key
+            self._refresh()
+
+    def _erase(self) -> None:
+        self.digits = self.digits[:-1]
+        self._refresh()
+
+    def keyed_minor(self) -> int:
+        """The keypad's amount: digits are whole currency units, as on a till."""
+        return to_minor(self.digits or "0", self.counter.kiosk.program.minor_units)
+
+    def total_minor(self) -> int:
+        return self.keyed_minor() + sum(line.product.price_minor * line.quantity
+                                        for line in self.basket)
+
+    def preview_points(self) -> int:
+        if self.member is None:
+            return 0
+        program = self.counter.kiosk.program
+        context = SaleContext(program, self.total_minor(), self.member.progress.tier,
+                              self.counter.kiosk.clock())
+        return sum(a.points for a in awards_for_sale(context))
+
+    def _refresh(self) -> None:
+        c = self.counter
+        self.amount.setText(c.money(self.keyed_minor()))
+        self.basket_list.clear()
+        for line in self.basket:
+            self.basket_list.addItem(f"{line.quantity} × {c.name(line.product.names)}   "
+                                     f"{c.money(line.product.price_minor * line.quantity)}")
+        self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
+        self.preview.setText(self.tr("Earns {n} points").format(n=self.preview_points()))
+        self.confirm.setEnabled(self.total_minor() > 0)
+
+    # -- confirm -------------------------------------------------------------------------
+    def sale(self) -> Sale:
+        assert self.member is not None
+        lines = [SaleLine(line.product.code, line.quantity, line.product.price_minor)
+                 for line in self.basket]
+        if self.keyed_minor():
+            lines.append(SaleLine("amount", 1, self.keyed_minor()))
+        return Sale.of_basket(self.member.member.id, tuple(lines), self.order_ref)
+
+    def _confirm(self) -> None:
+        sale, kiosk = self.sale(), self.counter.kiosk
+        self.setEnabled(False)
+        self.counter.tasks.run(lambda: ring_up_sale(kiosk, sale), self._done, self._failed)
+
+    def _done(self, result: SaleResult) -> None:
+        self.setEnabled(True)
+        self.completed.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.setEnabled(True)
+        self.failed.emit(exc)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("New sale"))
+        self.amount_label.setText(self.tr("Amount (keypad)"))
+        self.basket_title.setText(self.tr("Scanned items"))
+        self.confirm.setText(self.tr("Confirm sale"))
+        self.cancel.setText(self.tr("Cancel"))
+        self._refresh()

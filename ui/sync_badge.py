@@ -1,0 +1,57 @@
+"""The sync state on every screen: online or offline, uploads waiting, last success.
+Tapping it opens the detail (the manager's device page, or a dialog-free overlay)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import QPushButton
+
+from sync.agent import SyncStatus
+
+
+def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
+    """The sync state in words, in the current language."""
+    tr = QCoreApplication.translate
+    if status is None:
+        return tr("SyncStatus", "Not paired with a ledger: working offline only.")
+    state = {True: tr("SyncStatus", "Online"), False: tr("SyncStatus", "Offline"),
+             None: tr("SyncStatus", "Connecting…")}[status.online]
+    text = tr("SyncStatus", "{state} · {n} waiting").format(state=state,
+                                                           n=status.pending_uploads)
+    if not detail:
+        return text
+    last = (status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            if status.last_success else tr("SyncStatus", "never"))
+    lines = [text, tr("SyncStatus", "Last successful sync: {time}").format(time=last),
+             tr("SyncStatus", "Sent {up}, received {down}").format(up=status.uploaded,
+                                                                   down=status.pulled)]
+    if status.last_error:
+        lines.append(tr("SyncStatus", "Last error: {error}").format(error=status.last_error))
+    return "\n".join(lines)
+
+
+class SyncBadge(QPushButton):
+    """Coloured by state; ``status`` is None for a kiosk with no ledger."""
+
+    detail_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("sync")
+        self.status: SyncStatus | None = None
+        self.clicked.connect(self.detail_requested.emit)
+        self.show_status(None)
+
+    def show_status(self, status: SyncStatus | None) -> None:
+        self.status = status
+        state = "unknown" if status is None or status.online is None else (
+            "online" if status.online else "offline")
+        self.setProperty("state", state)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(describe_sync(status))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setText(describe_sync(self.status))
+        super().changeEvent(event)

@@ -1,0 +1,48 @@
+"""The sync agent's loop on its own QThread, its status delivered to the UI by a signal."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from sync.agent import SyncAgent, SyncStatus
+
+
+class SyncWorker(QObject):
+    """Owns no widgets; lives on ``thread``. ``status_changed`` carries a ``SyncStatus``."""
+
+    status_changed = Signal(object)
+
+    def __init__(self, agent: SyncAgent, interval: float = 5.0) -> None:
+        super().__init__()
+        self.agent, self.interval = agent, interval
+        self._stop = threading.Event()
+        self.thread = QThread()
+        self.thread.setObjectName("sync-agent")
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self._run)
+        agent.on_status = self.status_changed.emit
+
+    def start(self) -> None:
+        self.thread.start()
+
+    @Slot()
+    def _run(self) -> None:
+        self.agent.run_forever(self._stop, self.interval)
+
+    def sync_soon(self) -> None:
+        """New entries at the counter: send them (and recount) without waiting for the
+        next round. Never touches the store itself: this is called on the UI thread."""
+        self.agent.wake()
+
+    @property
+    def status(self) -> SyncStatus:
+        return self.agent.status
+
+    def shutdown(self) -> None:
+        self._stop.set()
+        self.agent.wake()
+        self.thread.quit()
+        self.thread.wait()
+        self.agent.on_status = None

@@ -1,0 +1,46 @@
+"""Touch-first look: large type and targets no smaller than 9 mm.
+
+Sizes are in Qt's device-independent pixels (96 per inch), which Qt scales on high-DPI
+screens, so 48 px is about 12.7 mm at 96 dpi and stays that size on a 4K panel.
+"""
+
+from __future__ import annotations
+
+TOUCH_MIN_PX = 48
+"""The smallest target anywhere (9 mm is 34 px at 96 dpi; 48 px leaves margin)."""
+PRIMARY_PX = 64
+
+STYLE = f"""
+QWidget {{ font-size: 20px; color: #1b1b1f; }}
+QMainWindow, #screen {{ background: #f6f5f2; }}
+QPushButton {{ min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px; padding: 6px 18px;
+  border-radius: 10px; background: #ffffff; border: 2px solid #c9c6bf; }}
+QPushButton:pressed {{ background: #e8e4da; }}
+QPushButton:disabled {{ color: #9a978f; border-color: #e0ddd6; }}
+QPushButton[role="primary"] {{ min-height: {PRIMARY_PX}px; background: #0b6e4f; color: white;
+  border-color: #0b6e4f; font-size: 24px; font-weight: bold; }}
+QPushButton[role="primary"]:disabled {{ background: #8fb8aa; border-color: #8fb8aa; }}
+QPushButton[role="danger"] {{ background: #b3261e; color: white; border-color: #b3261e; }}
+QPushButton[role="lang"]:checked {{ background: #1b1b1f; color: white; }}
+QLineEdit, QSpinBox {{ min-height: {TOUCH_MIN_PX}px; font-size: 22px; padding: 0 10px;
+  border: 2px solid #c9c6bf; border-radius: 8px; background: white; }}
+QLineEdit:focus {{ border-color: #0b6e4f; }}
+QCheckBox::indicator {{ width: 36px; height: 36px; }}
+QCheckBox {{ min-height: {TOUCH_MIN_PX}px; }}
+QListWidget {{ font-size: 20px; background: white; border-radius: 8px; }}
+QListWidget::item {{ min-height: {TOUCH_MIN_PX}px; }}
+#title {{ font-size: 40px; font-weight: bold; }}
+#huge {{ font-size: 56px; font-weight: bold; color: #0b6e4f; }}
+#subtle {{ color: #5d5a53; }}
+#tier {{ font-size: 22px; font-weight: bold; padding: 4px 14px; border-radius: 14px;
+  background: #d8c7a0; }}
+#banner[kind="error"] {{ background: #fde7e4; color: #8c1d18; border: 2px solid #b3261e;
+  border-radius: 8px; padding: 10px; }}
+#banner[kind="info"] {{ background: #e2f3ec; color: #0b4d38; border: 2px solid #0b6e4f;
+  border-radius: 8px; padding: 10px; }}
+#topbar {{ background: #1b1b1f; }}
+#topbar QLabel {{ color: white; }}
+#sync[state="online"] {{ background: #0b6e4f; color: white; }}
+#sync[state="offline"] {{ background: #b3261e; color: white; }}
+#sync[state="unknown"] {{ background: #5d5a53; color: white; }}
+"""

@@ -1,0 +1,165 @@
+"""Small touch widgets the screens share: buttons, a digit keypad, an on-screen keyboard,
+the message banner, and the base class that retranslates a screen on a language change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def button(text: str = "", role: str | None = None,
+           clicked: Callable[[], None] | None = None) -> QPushButton:
+    b = QPushButton(text)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # taps must not steal a field's focus
+    if role:
+        b.setProperty("role", role)
+    if clicked is not None:
+        b.clicked.connect(lambda *_: clicked())  # drop `checked`: handlers take no args
+    return b
+
+
+def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel:
+    lbl = QLabel(text)
+    if name:
+        lbl.setObjectName(name)
+    lbl.setWordWrap(wrap)
+    return lbl
+
+
+class Screen(QWidget):
+    """A page of the counter; ``retranslate`` sets every text and runs again on each
+    language change, so the screen never shows a mix of languages."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+
+class Keypad(QWidget):
+    """Digits for amounts, phone numbers and PINs (no Qt Virtual Keyboard: that is GPLv3)."""
+
+    typed = Signal(str)  # a digit, "00" or "."
+    erased = Signal()
+    cleared = Signal()
+
+    def __init__(self, *, decimal: bool = False, double_zero: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3",
+                "." if decimal else ("00" if double_zero else "C"), "0", "⌫"]
+        self.keys: dict[str, QPushButton] = {}
+        for i, key in enumerate(keys):
+            b = button(key)
+            b.setMinimumSize(88, 72)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            b.clicked.connect(lambda _=False, k=key: self._press(k))
+            self.keys[key] = b
+            grid.addWidget(b, i // 3, i % 3)
+
+    def _press(self, key: str) -> None:
+        if key == "⌫":
+            self.erased.emit()
+        elif key == "C":
+            self.cleared.emit()
+        else:
+            self.typed.emit(key)
+
+
+class OnScreenKeyboard(QWidget):
+    """Latin letters, digits and a few marks, typed into whichever field has focus.
+
+    Chinese names come from the system input method (or a wedge keyboard); a pinyin or
+    zhuyin on-screen IME is not built in (Qt Virtual Keyboard would be GPLv3)."""
+
+    ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM.@+")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(4)
+        for row in self.ROWS:
+            line = QHBoxLayout()
+            for ch in row:
+                b = button(ch)
+                b.clicked.connect(lambda _=False, c=ch: self._insert(c))
+                line.addWidget(b)
+            layout.addLayout(line)
+        last = QHBoxLayout()
+        self.space = button("␣", clicked=lambda: self._insert(" "))
+        self.backspace = button("⌫", clicked=self._erase)
+        last.addWidget(self.space, 4)
+        last.addWidget(self.backspace, 1)
+        layout.addLayout(last)
+
+    @staticmethod
+    def _field() -> QLineEdit | None:
+        focused = QApplication.focusWidget()
+        return focused if isinstance(focused, QLineEdit) else None
+
+    def _insert(self, text: str) -> None:
+        if field := self._field():
+            before = field.text()[:field.cursorPosition()]
+            if text.isalpha() and before and not before.endswith(" "):
+                text = text.lower()  # names: capital at the start of each word
+            field.insert(text)
+
+    def _erase(self) -> None:
+        if field := self._field():
+            field.backspace()
+
+
+class Banner(QLabel):
+    """One line of news for the cashier: green for done, red for a problem. Errors stay
+    until the next action; confirmations fade after a few seconds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setWordWrap(True)
+        self.setMinimumHeight(56)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.clear_message)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.show()
+        if kind == "info":
+            self._timer.start(6000)
+        else:
+            self._timer.stop()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+    @property
+    def kind(self) -> str:
+        return str(self.property("kind") or "")

@@ -1,0 +1,392 @@
+"""The counter's one window: a top bar (store, languages, sync state, manager), the current
+screen, and a banner for news. It routes scans and moves between screens; the screens do
+the work through services on worker threads."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services import (
+    EnrolmentResult,
+    MemberView,
+    RedemptionResult,
+    RefundResult,
+    SaleResult,
+    identify,
+    member_view,
+)
+from kiosk.services.manager import AdjustmentResult
+from sync.agent import SyncStatus
+from ui.context import Counter
+from ui.i18n import LANGUAGES
+from ui.messages import describe
+from ui.screens.enrol import CardScreen, EnrolScreen
+from ui.screens.idle import IdleScreen
+from ui.screens.manager import ManagerScreen
+from ui.screens.member import MemberScreen
+from ui.screens.redeem import RedeemScreen
+from ui.screens.sale import SaleScreen
+from ui.sync_badge import SyncBadge
+from ui.widgets import Banner, button, label
+
+log = logging.getLogger(__name__)
+
+DEFAULT_IDLE_MS = 90_000
+_ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
+
+
+class CounterWindow(QMainWindow):
+    """``screen_changed`` and ``message_shown`` let tests (and logs) follow the flow."""
+
+    screen_changed = Signal(str)
+    message_shown = Signal(str, str)  # text, kind
+    member_shown = Signal(object)  # MemberView
+
+    def __init__(self, counter: Counter, *, idle_ms: int = DEFAULT_IDLE_MS,
+                 simulated_scans: Sequence[tuple[str, str]] = (),
+                 settings_page: QWidget | None = None) -> None:
+        super().__init__()
+        self.counter = counter
+        self.member: MemberView | None = None
+        self.receipt: Any = None
+        self.sync_status: SyncStatus | None = None
+        self.setWindowTitle("Counterpoint")
+        self.setMinimumSize(1024, 768)
+        central = QWidget()
+        root = QVBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 8)
+        self.setCentralWidget(central)
+
+        bar = QWidget()
+        bar.setObjectName("topbar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        top = QHBoxLayout(bar)
+        self.store_label = label(counter.kiosk.device.store_name)
+        top.addWidget(self.store_label)
+        top.addStretch()
+        self.language_buttons: dict[str, QPushButton] = {}
+        for code, name in LANGUAGES.items():
+            b = button(name, role="lang", clicked=lambda c=code: self.set_language(c))
+            b.setCheckable(True)
+            self.language_buttons[code] = b
+            top.addWidget(b)
+        self.sync_badge = SyncBadge()
+        self.sync_badge.detail_requested.connect(self.open_sync_detail)
+        top.addWidget(self.sync_badge)
+        self.manager_button = button(clicked=self.open_manager)
+        top.addWidget(self.manager_button)
+        root.addWidget(bar)
+
+        self.stack = QStackedWidget()
+        root.addWidget(self.stack, 1)
+        self.idle = IdleScreen(counter)
+        self.member_screen = MemberScreen(counter)
+        self.sale = SaleScreen(counter)
+        self.redeem = RedeemScreen(counter)
+        self.enrol = EnrolScreen(counter)
+        self.card = CardScreen(counter)
+        self.manager = ManagerScreen(counter, settings_page)
+        self.screens: dict[str, QWidget] = {
+            "idle": self.idle, "member": self.member_screen, "sale": self.sale,
+            "redeem": self.redeem, "enrol": self.enrol, "card": self.card,
+            "manager": self.manager}
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(12, 0, 12, 0)
+        self.banner = Banner()
+        self.receipt_button = button(clicked=self.print_receipt)
+        self.receipt_button.hide()
+        bottom.addWidget(self.banner, 1)
+        bottom.addWidget(self.receipt_button)
+        root.addLayout(bottom)
+
+        self.simulate_buttons: list[QPushButton] = []
+        if simulated_scans:
+            sim = QHBoxLayout()
+            sim.setContentsMargins(12, 0, 12, 0)
+            self.simulate_label = label("", "subtle")
+            sim.addWidget(self.simulate_label)
+            for title, text in simulated_scans:
+                b = button(title, clicked=lambda t=text: self.handle_scan(t, "simulated"))
+                self.simulate_buttons.append(b)
+                sim.addWidget(b)
+            sim.addStretch()
+            root.addLayout(sim)
+
+        self._wire()
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(idle_ms)
+        self.idle_timer.timeout.connect(self.go_idle)
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        self.show_screen("idle")
+        self.retranslate()
+
+    # -- wiring ----------------------------------------------------------------------------
+    def _wire(self) -> None:
+        self.idle.enrol_requested.connect(self.start_enrolment)
+        self.member_screen.sale_requested.connect(self.start_sale)
+        self.member_screen.redeem_requested.connect(self.start_redemption)
+        self.member_screen.done.connect(self.go_idle)
+        self.sale.completed.connect(self._sale_done)
+        self.redeem.completed.connect(self._redeemed)
+        self.enrol.completed.connect(self._enrolled)
+        self.card.finished.connect(lambda: self.show_screen("member"))
+        self.card.print_requested.connect(self.print_card)
+        self.manager.refunded.connect(self._refunded)
+        self.manager.adjusted.connect(self._adjusted)
+        self.manager.closed.connect(self._manager_closed)
+        for screen in (self.sale, self.redeem, self.enrol, self.manager):
+            screen.failed.connect(self.show_error)  # type: ignore[attr-defined]
+        for screen in (self.sale, self.redeem):
+            screen.cancelled.connect(lambda: self.show_screen("member"))  # type: ignore[attr-defined]
+        self.enrol.cancelled.connect(self.go_idle)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY:
+            self.touch()
+        return False
+
+    def touch(self) -> None:
+        """Someone is at the counter: push the idle reset back."""
+        if self.current != "idle":
+            self.idle_timer.start()
+
+    # -- navigation ------------------------------------------------------------------------
+    @property
+    def current(self) -> str:
+        widget = self.stack.currentWidget()
+        return next(name for name, screen in self.screens.items() if screen is widget)
+
+    def show_screen(self, name: str) -> None:
+        self.stack.setCurrentWidget(self.screens[name])
+        if name == "idle":
+            self.idle_timer.stop()
+        else:
+            self.idle_timer.start()
+        self.screen_changed.emit(name)
+
+    def go_idle(self) -> None:
+        """Between customers: forget the member, lock the manager screen, clear news."""
+        self.member = None
+        self.receipt = None
+        self.receipt_button.hide()
+        self.banner.clear_message()
+        self.show_screen("idle")
+
+    def show_member(self, view: MemberView) -> None:
+        self.member = view
+        self.member_screen.show_member(view)
+        self.show_screen("member")
+        self.member_shown.emit(view)
+
+    def start_sale(self) -> None:
+        if self.member is not None:
+            self.sale.start(self.member)
+            self.show_screen("sale")
+
+    def start_redemption(self) -> None:
+        if self.member is not None:
+            self.redeem.start(self.member)
+            self.show_screen("redeem")
+
+    def start_enrolment(self) -> None:
+        self.member = None
+        self.enrol.start()
+        self.show_screen("enrol")
+
+    def open_manager(self) -> None:
+        self.manager.start(self.member)
+        self.manager.show_sync(self.sync_status)
+        self.show_screen("manager")
+
+    def open_sync_detail(self) -> None:
+        self.open_manager()
+
+    def _manager_closed(self) -> None:
+        if self.member is not None:
+            self.refresh_member(self.member.member.id)
+        else:
+            self.go_idle()
+
+    def set_language(self, code: str) -> None:
+        self.counter.languages.switch(code)
+        self.retranslate()
+
+    # -- scans -----------------------------------------------------------------------------
+    def handle_scan(self, text: str, source: str = "scanner") -> None:
+        """Any scanner's text. On the sale screen a product code goes into the basket; on
+        the enrolment form a member card names the referrer; anywhere else a card opens its
+        member. Nothing here parses the card: the service does, off the UI thread."""
+        self.touch()
+        text = text.strip()
+        log.info("scan from %s (%d characters)", source, len(text))
+        if not text:
+            return
+        if self.current == "sale" and (product := self.counter.find_product(text)):
+            self.sale.add_product(product)
+            return
+        kiosk = self.counter.kiosk
+        if self.current == "enrol":
+            self.counter.tasks.run(lambda: identify(kiosk, text),
+                                   lambda v: self.enrol.set_referrer(v.member.id,
+                                                                     v.member.name),
+                                   self.show_error)
+            return
+        if self.current in ("sale", "redeem", "card", "manager") and self.member:
+            self.show_error_text(self.tr("Finish or cancel this step before scanning "
+                                         "another card."))
+            return
+        self.counter.tasks.run(lambda: identify(kiosk, text), self._identified,
+                               self.show_error)
+
+    def _identified(self, view: MemberView) -> None:
+        self.banner.clear_message()
+        self.receipt = None
+        self.receipt_button.hide()
+        self.show_member(view)
+
+    def refresh_member(self, member_id: Any) -> None:
+        kiosk = self.counter.kiosk
+        self.counter.tasks.run(lambda: member_view(kiosk, member_id), self.show_member,
+                               self.show_error)
+
+    # -- results ---------------------------------------------------------------------------
+    def _sale_done(self, result: SaleResult) -> None:
+        if result.duplicate:
+            self.show_info(self.tr("This sale was already recorded; nothing was added. "
+                                   "Balance: {balance}").format(balance=result.balance))
+        else:
+            self.show_info(self.tr("+{points} points for order {order}. New balance: "
+                                   "{balance}").format(points=result.points,
+                                                       order=result.order_ref,
+                                                       balance=result.balance))
+        self.offer_receipt(("sale", result, self.sale.total_minor()))
+        self._after_change(result.entries[0].member_id if result.entries else None)
+
+    def _redeemed(self, result: RedemptionResult) -> None:
+        how = (self.tr("authorised online") if result.authorised == "online"
+               else self.tr("taken offline under the store's limits"))
+        self.show_info(self.tr("{reward} redeemed ({how}). New balance: {balance}").format(
+            reward=self.counter.name(result.reward.names), how=how, balance=result.balance))
+        self.offer_receipt(("redeem", result))
+        self._after_change(result.entry.member_id)
+
+    def _enrolled(self, result: EnrolmentResult) -> None:
+        from devices.card_image import render_card
+
+        image = render_card(result.card.payload, result.card.card_no, result.member.name)
+        import io
+
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        self.card.show_card(result, png.getvalue())
+        self.member = None
+        self.show_screen("card")
+        self._after_change(result.member.id, show=False)
+
+    def _refunded(self, result: RefundResult) -> None:
+        self.show_info(self.tr("Order {order} refunded: {points} points. Balance: "
+                               "{balance}").format(order=result.order_ref,
+                                                   points=result.points,
+                                                   balance=result.balance))
+        self._after_change(None)
+
+    def _adjusted(self, result: AdjustmentResult) -> None:
+        self.show_info(self.tr("Adjustment recorded: {points:+d} points. Balance: "
+                               "{balance}").format(points=result.entry.points,
+                                                   balance=result.balance))
+        self._after_change(None)
+
+    def _after_change(self, member_id: Any, *, show: bool = True) -> None:
+        """A change is committed: let sync send it now, and show the member's new state."""
+        sync = getattr(self, "sync_worker", None)
+        if sync is not None:
+            sync.sync_soon()
+        if member_id is not None:
+            kiosk = self.counter.kiosk
+
+            def shown(view: MemberView) -> None:
+                if show:
+                    self.show_member(view)
+                else:
+                    self.member = view
+                    self.member_screen.show_member(view)
+            self.counter.tasks.run(lambda: member_view(kiosk, member_id), shown,
+                                   self.show_error)
+
+    # -- receipts and cards ----------------------------------------------------------------
+    def offer_receipt(self, receipt: Any) -> None:
+        if self.counter.print_receipt is None:
+            return
+        self.receipt = receipt
+        self.receipt_button.show()
+
+    def print_receipt(self) -> None:
+        printer, receipt = self.counter.print_receipt, self.receipt
+        if printer is None or receipt is None:
+            return
+        member = self.member
+        self.counter.tasks.run(lambda: printer((receipt, member, self.counter.languages.current)),
+                               lambda _: self.show_info(self.tr("Receipt printed.")),
+                               self.show_error)
+
+    def print_card(self) -> None:
+        printer, result = self.counter.print_receipt, self.card.result
+        if printer is None or result is None:
+            self.show_error_text(self.tr("No printer is set up: the card is saved in the "
+                                         "kiosk's cards folder."))
+            return
+        self.counter.tasks.run(lambda: printer(("card", result, None)),
+                               lambda _: self.show_info(self.tr("Card printed.")),
+                               self.show_error)
+
+    # -- news ------------------------------------------------------------------------------
+    def show_info(self, text: str) -> None:
+        self.banner.show_message(text, "info")
+        self.message_shown.emit(text, "info")
+
+    def show_error_text(self, text: str) -> None:
+        self.banner.show_message(text, "error")
+        self.message_shown.emit(text, "error")
+
+    def show_error(self, exc: BaseException) -> None:
+        self.show_error_text(describe(exc))
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        self.sync_status = status
+        self.sync_badge.show_status(status)
+        if self.current == "manager":
+            self.manager.show_sync(status)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        for code, b in self.language_buttons.items():
+            b.setChecked(code == self.counter.languages.current)
+        self.manager_button.setText(self.tr("Manager"))
+        self.receipt_button.setText(self.tr("Print receipt"))
+        if self.simulate_buttons:
+            self.simulate_label.setText(self.tr("Simulate a scan:"))
+
+    def closeEvent(self, event: Any) -> None:
+        QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        super().closeEvent(event)
