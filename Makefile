@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# After changing any text in ui/: refresh the .ts files, translate the new entries (Qt
+# Linguist: .venv/bin/pyside6-linguist), then compile the .qm files the app loads.
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate $$(find ui -name '*.py') -no-obsolete \
+		-ts assets/i18n/counterpoint_zh_TW.ts assets/i18n/counterpoint_zh_CN.ts
+	$(BIN)/pyside6-lrelease assets/i18n/counterpoint_zh_TW.ts assets/i18n/counterpoint_zh_CN.ts
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -29,7 +29,7 @@ class Counter:
     kiosk: Kiosk
     agent: SyncAgent | None
     data_dir: Path
-    demo: bool = False
+    embedded: EmbeddedLedger | None = None
 
     def status(self) -> str:
         if self.agent is None:
@@ -70,7 +70,7 @@ def counter_session(data_dir: Path, *, demo: bool, program_path: Path,
             kiosk = _demo_kiosk(data_dir, embedded)
         else:
             kiosk = bootstrap(data_dir)
-        counter = Counter(kiosk, attach_ledger(kiosk), data_dir, demo)
+        counter = Counter(kiosk, attach_ledger(kiosk), data_dir, embedded)
         client = ledger_client_for(kiosk)
         if client is not None:
             background = SyncAgent(kiosk, client)

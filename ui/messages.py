@@ -19,10 +19,11 @@ from kiosk.services.errors import (
     NotEnoughPoints,
     OfflineLimitReached,
     Refusal,
-    Unreachable,
     UnknownMember,
     UnknownOrder,
+    Unreachable,
 )
+from kiosk.services.manager import NoManagerPin, WrongPin
 from kiosk.store.repository import StorageError
 
 log = logging.getLogger(__name__)
@@ -30,44 +31,66 @@ log = logging.getLogger(__name__)
 
 def describe(exc: BaseException) -> str:
     """One sentence for the cashier; the service's own words follow where they add facts."""
-    tr = QCoreApplication.translate
     if isinstance(exc, NotACard):
-        return tr("Messages", "That is not a Counterpoint membership card.")
+        return QCoreApplication.translate(
+            "Messages", "That is not a Counterpoint membership card.")
     if isinstance(exc, MalformedCard):
-        return tr("Messages", "The card could not be read completely. Please scan it again.")
+        return QCoreApplication.translate(
+            "Messages", "The card could not be read completely. Please scan it again.")
     if isinstance(exc, UnknownIssuer):
-        return tr("Messages", "This card comes from a kiosk this store does not trust yet.")
+        return QCoreApplication.translate(
+            "Messages", "This card comes from a kiosk this store does not trust yet.")
     if isinstance(exc, ForgedCard):
-        return tr("Messages", "This card failed the security check and cannot be used.")
+        return QCoreApplication.translate(
+            "Messages", "This card failed the security check and cannot be used.")
     if isinstance(exc, RevokedCard):
-        return tr("Messages", "This card has been reported lost and is blocked. "
+        return QCoreApplication.translate(
+            "Messages", "This card has been reported lost and is blocked. "
                   "Please ask the member for their new card.")
     if isinstance(exc, CardError):
-        return tr("Messages", "This card cannot be used.")
+        return QCoreApplication.translate(
+            "Messages", "This card cannot be used.")
     if isinstance(exc, UnknownMember):
-        return tr("Messages", "The card is genuine, but this member is not known here yet. "
+        return QCoreApplication.translate(
+            "Messages", "The card is genuine, but this member is not known here yet. "
                   "Try again after the kiosk has synced.")
     if isinstance(exc, NotEnoughPoints):
-        return tr("Messages", "Not enough points for this reward.")
+        return QCoreApplication.translate(
+            "Messages", "Not enough points for this reward.")
     if isinstance(exc, OfflineLimitReached):
-        return tr("Messages", "The ledger cannot be reached and this is over the offline "
+        return QCoreApplication.translate(
+            "Messages", "The ledger cannot be reached and this is over the offline "
                   "limit. Try again when the kiosk is online.")
     if isinstance(exc, AlreadyRefunded):
-        return tr("Messages", "This order has already been refunded.")
+        return QCoreApplication.translate(
+            "Messages", "This order has already been refunded.")
     if isinstance(exc, UnknownOrder):
-        return tr("Messages", "No points were recorded for this order number.")
+        return QCoreApplication.translate(
+            "Messages", "No points were recorded for this order number.")
     if isinstance(exc, DuplicateMember):
-        return tr("Messages", "A member with this phone number already exists.")
+        return QCoreApplication.translate(
+            "Messages", "A member with this phone number already exists.")
     if isinstance(exc, InvalidInput):
-        return tr("Messages", "Please check the input:") + " " + str(exc)
+        return QCoreApplication.translate(
+            "Messages", "Please check the input:") + " " + str(exc)
     if isinstance(exc, StorageError):
-        return tr("Messages", "Could not save: the disk is full or not available. "
+        return QCoreApplication.translate(
+            "Messages", "Could not save: the disk is full or not available. "
                   "Nothing was recorded; please call the manager.")
     if isinstance(exc, Unreachable):
-        return tr("Messages", "The central ledger cannot be reached right now.")
+        return QCoreApplication.translate(
+            "Messages", "The central ledger cannot be reached right now.")
+    if isinstance(exc, WrongPin):
+        return QCoreApplication.translate(
+            "Messages", "Wrong manager PIN.")
+    if isinstance(exc, NoManagerPin):
+        return QCoreApplication.translate(
+            "Messages", "No manager PIN is set on this kiosk (kiosk manager-pin).")
     if isinstance(exc, Refusal):
         return str(exc)
     if isinstance(exc, OSError):  # a printer or port that went away
-        return tr("Messages", "The device is not available:") + " " + str(exc)
+        return QCoreApplication.translate(
+            "Messages", "The device is not available:") + " " + str(exc)
     log.error("unexpected error at the counter", exc_info=exc)
-    return tr("Messages", "Something went wrong. It has been logged; please try again.")
+    return QCoreApplication.translate(
+            "Messages", "Something went wrong. It has been logged; please try again.")

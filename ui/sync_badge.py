@@ -11,22 +11,25 @@ from sync.agent import SyncStatus
 
 def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
     """The sync state in words, in the current language."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if status is None:
-        return tr("SyncStatus", "Not paired with a ledger: working offline only.")
-    state = {True: tr("SyncStatus", "Online"), False: tr("SyncStatus", "Offline"),
-             None: tr("SyncStatus", "Connecting…")}[status.online]
-    text = tr("SyncStatus", "{state} · {n} waiting").format(state=state,
-                                                           n=status.pending_uploads)
+        return translate("SyncStatus", "Not paired with a ledger: working offline only.")
+    state = {True: translate("SyncStatus", "Online"),
+             False: translate("SyncStatus", "Offline"),
+             None: translate("SyncStatus", "Connecting…")}[status.online]
+    text = translate("SyncStatus", "{state} · {n} waiting").format(
+        state=state, n=status.pending_uploads)
     if not detail:
         return text
     last = (status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            if status.last_success else tr("SyncStatus", "never"))
-    lines = [text, tr("SyncStatus", "Last successful sync: {time}").format(time=last),
-             tr("SyncStatus", "Sent {up}, received {down}").format(up=status.uploaded,
-                                                                   down=status.pulled)]
+            if status.last_success else translate("SyncStatus", "never"))
+    lines = [text,
+             translate("SyncStatus", "Last successful sync: {time}").format(time=last),
+             translate("SyncStatus", "Sent {up}, received {down}").format(
+                 up=status.uploaded, down=status.pulled)]
     if status.last_error:
-        lines.append(tr("SyncStatus", "Last error: {error}").format(error=status.last_error))
+        lines.append(translate("SyncStatus", "Last error: {error}").format(
+            error=status.last_error))
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -146,7 +146,7 @@ class CounterWindow(QMainWindow):
         self.sale.completed.connect(self._sale_done)
         self.redeem.completed.connect(self._redeemed)
         self.enrol.completed.connect(self._enrolled)
-        self.card.finished.connect(lambda: self.show_screen("member"))
+        self.card.finished.connect(self._card_done)
         self.card.print_requested.connect(self.print_card)
         self.manager.refunded.connect(self._refunded)
         self.manager.adjusted.connect(self._adjusted)
@@ -226,6 +226,8 @@ class CounterWindow(QMainWindow):
 
     def set_language(self, code: str) -> None:
         self.counter.languages.switch(code)
+        # apply the posted LanguageChange events now, so no frame shows two languages
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self.retranslate()
 
     # -- scans -----------------------------------------------------------------------------
@@ -298,7 +300,11 @@ class CounterWindow(QMainWindow):
         self.card.show_card(result, png.getvalue())
         self.member = None
         self.show_screen("card")
-        self._after_change(result.member.id, show=False)
+        self._after_change(None)
+
+    def _card_done(self) -> None:
+        if self.card.result is not None:
+            self.refresh_member(self.card.result.member.id)
 
     def _refunded(self, result: RefundResult) -> None:
         self.show_info(self.tr("Order {order} refunded: {points} points. Balance: "
@@ -313,22 +319,13 @@ class CounterWindow(QMainWindow):
                                                    balance=result.balance))
         self._after_change(None)
 
-    def _after_change(self, member_id: Any, *, show: bool = True) -> None:
+    def _after_change(self, member_id: Any) -> None:
         """A change is committed: let sync send it now, and show the member's new state."""
         sync = getattr(self, "sync_worker", None)
         if sync is not None:
             sync.sync_soon()
         if member_id is not None:
-            kiosk = self.counter.kiosk
-
-            def shown(view: MemberView) -> None:
-                if show:
-                    self.show_member(view)
-                else:
-                    self.member = view
-                    self.member_screen.show_member(view)
-            self.counter.tasks.run(lambda: member_view(kiosk, member_id), shown,
-                                   self.show_error)
+            self.refresh_member(member_id)
 
     # -- receipts and cards ----------------------------------------------------------------
     def offer_receipt(self, receipt: Any) -> None:

@@ -213,8 +213,9 @@ class ManagerScreen(Screen):
         self.adjusted.emit(result)
 
     def load_figures(self) -> None:
-        kiosk = self.counter.kiosk
-        self._run(lambda: todays_figures(kiosk), self._show_figures)
+        kiosk = self.counter.kiosk  # a read in the background: the screen stays usable
+        self.counter.tasks.run(lambda: todays_figures(kiosk), self._show_figures,
+                               self.failed.emit)
 
     def _show_figures(self, figures: DayFigures) -> None:
         self._figures = figures

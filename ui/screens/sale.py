@@ -111,7 +111,7 @@ class SaleScreen(Screen):
         self.amount.setText(c.money(self.keyed_minor()))
         self.basket_list.clear()
         for line in self.basket:
-            self.basket_list.addItem(f"{line.quantity} × {c.name(line.product.names)}   "
+            self.basket_list.addItem(f"{line.quantity} × {c.name(line.product.names)}   "  # noqa: RUF001
                                      f"{c.money(line.product.price_minor * line.quantity)}")
         self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
         self.preview.setText(self.tr("Earns {n} points").format(n=self.preview_points()))

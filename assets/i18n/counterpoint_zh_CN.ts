@@ -1,0 +1,631 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CardScreen</name>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="156" />
+        <source>Print card</source>
+        <translation>打印会员卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="157" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="161" />
+        <source>Welcome, {name}! Card {card}</source>
+        <translation>欢迎，{name}！卡号 {card}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="163" />
+        <source>Sign-up bonus: {n} points</source>
+        <translation>入会礼：{n} 积分</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWindow</name>
+    <message>
+        <location filename="../../ui/window.py" line="252" />
+        <source>Finish or cancel this step before scanning another card.</source>
+        <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="272" />
+        <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
+        <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="275" />
+        <source>+{points} points for order {order}. New balance: {balance}</source>
+        <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="283" />
+        <source>authorised online</source>
+        <translation>已在线授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="284" />
+        <source>taken offline under the store's limits</source>
+        <translation>按本店离线额度兑换</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="285" />
+        <source>{reward} redeemed ({how}). New balance: {balance}</source>
+        <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="308" />
+        <source>Order {order} refunded: {points} points. Balance: {balance}</source>
+        <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="315" />
+        <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
+        <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="341" />
+        <source>Receipt printed.</source>
+        <translation>小票已打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="347" />
+        <source>No printer is set up: the card is saved in the kiosk's cards folder.</source>
+        <translation>尚未设置打印机：会员卡已保存在本机的 cards 文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="351" />
+        <source>Card printed.</source>
+        <translation>会员卡已打印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="380" />
+        <source>Manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="381" />
+        <source>Print receipt</source>
+        <translation>打印小票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="383" />
+        <source>Simulate a scan:</source>
+        <translation>模拟扫描：</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolScreen</name>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="79" />
+        <source>the birthday is not a date (YYYY-MM-DD)</source>
+        <translation>生日格式不正确（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="106" />
+        <source>Become a member</source>
+        <translation>加入会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="107" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="108" />
+        <source>Mobile phone</source>
+        <translation>手机号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="109" />
+        <source>Birthday (optional)</source>
+        <translation>生日（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="110" />
+        <source>Referred by</source>
+        <translation>推荐人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="112" />
+        <source>scan the referring member's card</source>
+        <translation>请扫描推荐会员的卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="114" />
+        <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
+        <translation>隐私声明：我们保存您的姓名、手机号码和生日，仅用于会员积分计划，绝不出售。如需查看或删除资料，请咨询柜台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="116" />
+        <source>I have read and accept the privacy notice</source>
+        <translation>我已阅读并同意隐私声明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="117" />
+        <source>Join and issue my card</source>
+        <translation>加入并发卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="118" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>IdleScreen</name>
+    <message>
+        <location filename="../../ui/screens/idle.py" line="34" />
+        <source>Please scan your membership card</source>
+        <translation>请扫描您的会员卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/idle.py" line="35" />
+        <source>New member? Join here</source>
+        <translation>新会员？请在此加入</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerScreen</name>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="186" />
+        <source>enter the order number to refund</source>
+        <translation>请输入要退款的订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="198" />
+        <source>scan the member's card first</source>
+        <translation>请先扫描会员卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="203" />
+        <source>points are a whole number, e.g. +50 or -20</source>
+        <translation>积分须为整数，例如 +50 或 -20</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="230" />
+        <source>Manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="231" />
+        <source>Enter the manager PIN</source>
+        <translation>请输入店长密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="232" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="233" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="234" />
+        <source>Adjust points</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="235" />
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="236" />
+        <source>Device and sync</source>
+        <translation>设备与同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="237" />
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="238" />
+        <location filename="../../ui/screens/manager.py" line="239" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="240" />
+        <source>Points (+/-)</source>
+        <translation>积分（+/-）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="241" />
+        <source>Refund the order's points</source>
+        <translation>退回此订单的积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="242" />
+        <source>Record adjustment</source>
+        <translation>记录调整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="243" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="244" />
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="245" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="247" />
+        <source>Member: {name}, {points} points</source>
+        <translation>会员：{name}，{points} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="249" />
+        <source>Scan a member's card before adjusting points.</source>
+        <translation>调整积分前请先扫描会员卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="253" />
+        <source>New members: {n}</source>
+        <translation>新会员：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="254" />
+        <source>Sales: {n} ({amount})</source>
+        <translation>交易：{n} 笔（{amount}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="256" />
+        <source>Points issued: {n}</source>
+        <translation>发放积分：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="257" />
+        <source>Points redeemed: {n} in {count} redemptions</source>
+        <translation>兑换积分：{n}（{count} 次兑换）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="260" />
+        <source>Device {device} at {store}</source>
+        <translation>设备 {device}，{store}</translation>
+    </message>
+</context>
+<context>
+    <name>MemberScreen</name>
+    <message>
+        <location filename="../../ui/screens/member.py" line="69" />
+        <source>Ring up a sale</source>
+        <translation>结账积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="70" />
+        <source>Redeem a reward</source>
+        <translation>兑换奖励</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="71" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="72" />
+        <source>Rewards within reach</source>
+        <translation>可兑换的奖励</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="73" />
+        <source>Recent activity</source>
+        <translation>近期记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="82" />
+        <source>{n} points</source>
+        <translation>{n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="84" />
+        <source>Top tier: thank you!</source>
+        <translation>最高等级，感谢您的支持！</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="88" />
+        <source>Spend {amount} more to reach {tier}</source>
+        <translation>再消费 {amount} 即可升级为{tier}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="96" />
+        <source>✓ {reward}: {cost} points</source>
+        <translation>✓ {reward}：{cost} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="99" />
+        <source>{reward}: {short} more points</source>
+        <translation>{reward}：还差 {short} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="102" />
+        <source>No rewards in the catalogue</source>
+        <translation>目前没有可兑换的奖励</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="108" />
+        <source>Purchase</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="108" />
+        <source>Bonus</source>
+        <translation>奖励积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="109" />
+        <source>Reward</source>
+        <translation>兑换</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="109" />
+        <source>Adjustment</source>
+        <translation>调整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="110" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="110" />
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="111" />
+        <source>Donation</source>
+        <translation>捐赠</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="111" />
+        <source>Transfer</source>
+        <translation>转移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="113" />
+        <source>online shop</source>
+        <translation>网店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="115" />
+        <source>this store</source>
+        <translation>本店</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../ui/messages.py" line="35" />
+        <source>That is not a Counterpoint membership card.</source>
+        <translation>这不是 Counterpoint 会员卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="38" />
+        <source>The card could not be read completely. Please scan it again.</source>
+        <translation>无法完整读取此卡，请再扫描一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="41" />
+        <source>This card comes from a kiosk this store does not trust yet.</source>
+        <translation>此卡由本店尚未信任的终端发行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="44" />
+        <source>This card failed the security check and cannot be used.</source>
+        <translation>此卡未通过安全检查，无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="47" />
+        <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
+        <translation>此卡已挂失停用，请向会员索取新卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="51" />
+        <source>This card cannot be used.</source>
+        <translation>此卡无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="54" />
+        <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
+        <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="58" />
+        <source>Not enough points for this reward.</source>
+        <translation>积分不足，无法兑换此奖励。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="61" />
+        <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
+        <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="65" />
+        <source>This order has already been refunded.</source>
+        <translation>此订单已退款。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="68" />
+        <source>No points were recorded for this order number.</source>
+        <translation>此订单号没有积分记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="71" />
+        <source>A member with this phone number already exists.</source>
+        <translation>此手机号码已有会员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="74" />
+        <source>Please check the input:</source>
+        <translation>请检查输入内容：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="77" />
+        <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
+        <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="81" />
+        <source>The central ledger cannot be reached right now.</source>
+        <translation>目前无法连接总账。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="84" />
+        <source>Wrong manager PIN.</source>
+        <translation>店长密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="87" />
+        <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
+        <translation>本机尚未设置店长密码（kiosk manager-pin）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="92" />
+        <source>The device is not available:</source>
+        <translation>设备不可用：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="95" />
+        <source>Something went wrong. It has been logged; please try again.</source>
+        <translation>出现错误，已记录，请再试一次。</translation>
+    </message>
+</context>
+<context>
+    <name>RedeemScreen</name>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="87" />
+        <source>Redeem a reward</source>
+        <translation>兑换奖励</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="88" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="89" />
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="91" />
+        <source>Balance: {n} points</source>
+        <translation>余额：{n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="96" />
+        <source>{reward}
+{cost} points</source>
+        <translation>{reward}
+{cost} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="103" />
+        <source>Choose a reward the member can afford.</source>
+        <translation>请选择会员积分足够的奖励。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="105" />
+        <source>Redeem {reward} for {cost} points?</source>
+        <translation>用 {cost} 积分兑换{reward}？</translation>
+    </message>
+</context>
+<context>
+    <name>SaleScreen</name>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="116" />
+        <source>Total {amount}</source>
+        <translation>合计 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="117" />
+        <source>Earns {n} points</source>
+        <translation>可得 {n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="143" />
+        <source>New sale</source>
+        <translation>新交易</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="144" />
+        <source>Amount (keypad)</source>
+        <translation>金额（数字键）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="145" />
+        <source>Scanned items</source>
+        <translation>已扫描商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="146" />
+        <source>Confirm sale</source>
+        <translation>确认结账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="147" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="16" />
+        <source>Not paired with a ledger: working offline only.</source>
+        <translation>未连接总账：仅离线工作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="17" />
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="18" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="19" />
+        <source>Connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="20" />
+        <source>{state} · {n} waiting</source>
+        <translation>{state} · {n} 条待传</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="25" />
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="27" />
+        <source>Last successful sync: {time}</source>
+        <translation>上次成功同步：{time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="28" />
+        <source>Sent {up}, received {down}</source>
+        <translation>已发送 {up}，已接收 {down}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="31" />
+        <source>Last error: {error}</source>
+        <translation>上次错误：{error}</translation>
+    </message>
+</context>
+</TS>

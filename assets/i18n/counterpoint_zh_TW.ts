@@ -1,0 +1,631 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_TW">
+<context>
+    <name>CardScreen</name>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="156" />
+        <source>Print card</source>
+        <translation>列印會員卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="157" />
+        <source>Continue</source>
+        <translation>繼續</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="161" />
+        <source>Welcome, {name}! Card {card}</source>
+        <translation>歡迎，{name}！卡號 {card}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="163" />
+        <source>Sign-up bonus: {n} points</source>
+        <translation>入會禮：{n} 點</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWindow</name>
+    <message>
+        <location filename="../../ui/window.py" line="252" />
+        <source>Finish or cancel this step before scanning another card.</source>
+        <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="272" />
+        <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
+        <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="275" />
+        <source>+{points} points for order {order}. New balance: {balance}</source>
+        <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="283" />
+        <source>authorised online</source>
+        <translation>已線上授權</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="284" />
+        <source>taken offline under the store's limits</source>
+        <translation>依本店離線額度兌換</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="285" />
+        <source>{reward} redeemed ({how}). New balance: {balance}</source>
+        <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="308" />
+        <source>Order {order} refunded: {points} points. Balance: {balance}</source>
+        <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="315" />
+        <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
+        <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="341" />
+        <source>Receipt printed.</source>
+        <translation>收據已列印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="347" />
+        <source>No printer is set up: the card is saved in the kiosk's cards folder.</source>
+        <translation>尚未設定印表機：會員卡已存於本機的 cards 資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="351" />
+        <source>Card printed.</source>
+        <translation>會員卡已列印。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="380" />
+        <source>Manager</source>
+        <translation>店長</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="381" />
+        <source>Print receipt</source>
+        <translation>列印收據</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="383" />
+        <source>Simulate a scan:</source>
+        <translation>模擬掃描：</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolScreen</name>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="79" />
+        <source>the birthday is not a date (YYYY-MM-DD)</source>
+        <translation>生日格式不正確（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="106" />
+        <source>Become a member</source>
+        <translation>加入會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="107" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="108" />
+        <source>Mobile phone</source>
+        <translation>手機號碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="109" />
+        <source>Birthday (optional)</source>
+        <translation>生日（選填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="110" />
+        <source>Referred by</source>
+        <translation>推薦人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="112" />
+        <source>scan the referring member's card</source>
+        <translation>請掃描推薦會員的卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="114" />
+        <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
+        <translation>隱私權聲明：我們保存您的姓名、手機號碼與生日，僅用於會員回饋計畫，絕不出售。如需查閱或刪除資料，請洽櫃檯。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="116" />
+        <source>I have read and accept the privacy notice</source>
+        <translation>我已閱讀並同意隱私權聲明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="117" />
+        <source>Join and issue my card</source>
+        <translation>加入並發卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/enrol.py" line="118" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>IdleScreen</name>
+    <message>
+        <location filename="../../ui/screens/idle.py" line="34" />
+        <source>Please scan your membership card</source>
+        <translation>請掃描您的會員卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/idle.py" line="35" />
+        <source>New member? Join here</source>
+        <translation>新會員？請由此加入</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerScreen</name>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="186" />
+        <source>enter the order number to refund</source>
+        <translation>請輸入要退款的訂單編號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="198" />
+        <source>scan the member's card first</source>
+        <translation>請先掃描會員卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="203" />
+        <source>points are a whole number, e.g. +50 or -20</source>
+        <translation>點數須為整數，例如 +50 或 -20</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="230" />
+        <source>Manager</source>
+        <translation>店長</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="231" />
+        <source>Enter the manager PIN</source>
+        <translation>請輸入店長密碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="232" />
+        <source>Unlock</source>
+        <translation>解鎖</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="233" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="234" />
+        <source>Adjust points</source>
+        <translation>調整點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="235" />
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="236" />
+        <source>Device and sync</source>
+        <translation>裝置與同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="237" />
+        <source>Order number</source>
+        <translation>訂單編號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="238" />
+        <location filename="../../ui/screens/manager.py" line="239" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="240" />
+        <source>Points (+/-)</source>
+        <translation>點數（+/-）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="241" />
+        <source>Refund the order's points</source>
+        <translation>退回此訂單的點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="242" />
+        <source>Record adjustment</source>
+        <translation>記錄調整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="243" />
+        <source>Refresh</source>
+        <translation>重新整理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="244" />
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="245" />
+        <source>Close</source>
+        <translation>關閉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="247" />
+        <source>Member: {name}, {points} points</source>
+        <translation>會員：{name}，{points} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="249" />
+        <source>Scan a member's card before adjusting points.</source>
+        <translation>調整點數前請先掃描會員卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="253" />
+        <source>New members: {n}</source>
+        <translation>新會員：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="254" />
+        <source>Sales: {n} ({amount})</source>
+        <translation>交易：{n} 筆（{amount}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="256" />
+        <source>Points issued: {n}</source>
+        <translation>發出點數：{n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="257" />
+        <source>Points redeemed: {n} in {count} redemptions</source>
+        <translation>兌換點數：{n}（{count} 次兌換）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="260" />
+        <source>Device {device} at {store}</source>
+        <translation>裝置 {device}，{store}</translation>
+    </message>
+</context>
+<context>
+    <name>MemberScreen</name>
+    <message>
+        <location filename="../../ui/screens/member.py" line="69" />
+        <source>Ring up a sale</source>
+        <translation>結帳集點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="70" />
+        <source>Redeem a reward</source>
+        <translation>兌換獎勵</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="71" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="72" />
+        <source>Rewards within reach</source>
+        <translation>可兌換的獎勵</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="73" />
+        <source>Recent activity</source>
+        <translation>近期紀錄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="82" />
+        <source>{n} points</source>
+        <translation>{n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="84" />
+        <source>Top tier: thank you!</source>
+        <translation>最高等級，感謝您的支持！</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="88" />
+        <source>Spend {amount} more to reach {tier}</source>
+        <translation>再消費 {amount} 即可升級為{tier}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="96" />
+        <source>✓ {reward}: {cost} points</source>
+        <translation>✓ {reward}：{cost} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="99" />
+        <source>{reward}: {short} more points</source>
+        <translation>{reward}：還差 {short} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="102" />
+        <source>No rewards in the catalogue</source>
+        <translation>目前沒有可兌換的獎勵</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="108" />
+        <source>Purchase</source>
+        <translation>消費</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="108" />
+        <source>Bonus</source>
+        <translation>獎勵點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="109" />
+        <source>Reward</source>
+        <translation>兌換</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="109" />
+        <source>Adjustment</source>
+        <translation>調整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="110" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="110" />
+        <source>Expired</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="111" />
+        <source>Donation</source>
+        <translation>捐贈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="111" />
+        <source>Transfer</source>
+        <translation>轉移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="113" />
+        <source>online shop</source>
+        <translation>網路商店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="115" />
+        <source>this store</source>
+        <translation>本店</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../ui/messages.py" line="35" />
+        <source>That is not a Counterpoint membership card.</source>
+        <translation>這不是 Counterpoint 會員卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="38" />
+        <source>The card could not be read completely. Please scan it again.</source>
+        <translation>無法完整讀取此卡，請再掃描一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="41" />
+        <source>This card comes from a kiosk this store does not trust yet.</source>
+        <translation>此卡由本店尚未信任的機台發行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="44" />
+        <source>This card failed the security check and cannot be used.</source>
+        <translation>此卡未通過安全檢查，無法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="47" />
+        <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
+        <translation>此卡已掛失停用，請向會員索取新卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="51" />
+        <source>This card cannot be used.</source>
+        <translation>此卡無法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="54" />
+        <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
+        <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="58" />
+        <source>Not enough points for this reward.</source>
+        <translation>點數不足，無法兌換此獎勵。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="61" />
+        <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
+        <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="65" />
+        <source>This order has already been refunded.</source>
+        <translation>此訂單已退款。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="68" />
+        <source>No points were recorded for this order number.</source>
+        <translation>此訂單編號沒有點數紀錄。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="71" />
+        <source>A member with this phone number already exists.</source>
+        <translation>此手機號碼已有會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="74" />
+        <source>Please check the input:</source>
+        <translation>請檢查輸入內容：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="77" />
+        <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
+        <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="81" />
+        <source>The central ledger cannot be reached right now.</source>
+        <translation>目前無法連線總帳。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="84" />
+        <source>Wrong manager PIN.</source>
+        <translation>店長密碼錯誤。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="87" />
+        <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
+        <translation>本機尚未設定店長密碼（kiosk manager-pin）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="92" />
+        <source>The device is not available:</source>
+        <translation>裝置無法使用：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="95" />
+        <source>Something went wrong. It has been logged; please try again.</source>
+        <translation>發生錯誤，已記錄，請再試一次。</translation>
+    </message>
+</context>
+<context>
+    <name>RedeemScreen</name>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="87" />
+        <source>Redeem a reward</source>
+        <translation>兌換獎勵</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="88" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="89" />
+        <source>Confirm</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="91" />
+        <source>Balance: {n} points</source>
+        <translation>餘額：{n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="96" />
+        <source>{reward}
+{cost} points</source>
+        <translation>{reward}
+{cost} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="103" />
+        <source>Choose a reward the member can afford.</source>
+        <translation>請選擇會員點數足夠的獎勵。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/redeem.py" line="105" />
+        <source>Redeem {reward} for {cost} points?</source>
+        <translation>以 {cost} 點兌換{reward}？</translation>
+    </message>
+</context>
+<context>
+    <name>SaleScreen</name>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="116" />
+        <source>Total {amount}</source>
+        <translation>總計 {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="117" />
+        <source>Earns {n} points</source>
+        <translation>可得 {n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="143" />
+        <source>New sale</source>
+        <translation>新交易</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="144" />
+        <source>Amount (keypad)</source>
+        <translation>金額（數字鍵）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="145" />
+        <source>Scanned items</source>
+        <translation>已掃描商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="146" />
+        <source>Confirm sale</source>
+        <translation>確認結帳</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="147" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatus</name>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="16" />
+        <source>Not paired with a ledger: working offline only.</source>
+        <translation>未連結總帳：僅離線作業。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="17" />
+        <source>Online</source>
+        <translation>已連線</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="18" />
+        <source>Offline</source>
+        <translation>離線</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="19" />
+        <source>Connecting…</source>
+        <translation>連線中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="20" />
+        <source>{state} · {n} waiting</source>
+        <translation>{state} · {n} 筆待傳</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="25" />
+        <source>never</source>
+        <translation>從未</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="27" />
+        <source>Last successful sync: {time}</source>
+        <translation>上次成功同步：{time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="28" />
+        <source>Sent {up}, received {down}</source>
+        <translation>已傳送 {up}，已接收 {down}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="31" />
+        <source>Last error: {error}</source>
+        <translation>上次錯誤：{error}</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,256 @@
+"""Every counter flow, driven through the real widgets with taps and scans, against the
+real store, the real embedded ledger and the real sync thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from kiosk.cards import parse_card
+from kiosk.services import member_view
+from kiosk.services.manager import todays_figures
+from ui.app import DEMO_PIN, CounterApp
+
+WAIT = 15_000
+
+
+def tap(qtbot, widget: QPushButton) -> None:
+    assert widget.isEnabled() and widget.isVisible(), f"{widget.text()!r} can't be tapped"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def on_screen(qtbot, app: CounterApp, name: str) -> None:
+    qtbot.waitUntil(lambda: app.window.current == name, timeout=WAIT)
+
+
+def message(qtbot, app: CounterApp, kind: str) -> str:
+    qtbot.waitUntil(lambda: app.window.banner.isVisible() and app.window.banner.kind == kind,
+                    timeout=WAIT)
+    return app.window.banner.text()
+
+
+def scan_member(qtbot, app: CounterApp, index: int = 0) -> None:
+    tap(qtbot, app.window.simulate_buttons[index])
+    on_screen(qtbot, app, "member")
+
+
+def stored_balance(app: CounterApp) -> int:
+    assert app.window.member is not None
+    return member_view(app.counter.kiosk, app.window.member.member.id).balance
+
+
+def key_in(qtbot, keypad, digits: str) -> None:
+    for d in digits:
+        tap(qtbot, keypad.keys[d])
+
+
+def test_scan_shows_the_member_then_a_sale_awards_points_and_shows_the_new_balance(qtbot, app):
+    w = app.window
+    scan_member(qtbot, app, 0)
+    before = w.member.balance
+    assert w.member_screen.name.text() == "陳美玲"
+    assert w.member_screen.balance.text() == f"{before} points"
+    assert w.member_screen.tier.text() == "Silver"
+    tap(qtbot, w.member_screen.sale)
+    on_screen(qtbot, app, "sale")
+    key_in(qtbot, w.sale.keypad, "1250")
+    assert w.sale.total.text() == "Total NT$1,250"
+    assert w.sale.preview.text() == "Earns 18 points"  # floor(1250 / 100 * 1.5)
+    tap(qtbot, w.sale.confirm)
+    assert "+18 points" in message(qtbot, app, "info")
+    qtbot.waitUntil(lambda: w.member is not None and w.member.balance == before + 18,
+                    timeout=WAIT)
+    assert w.current == "member"
+    assert w.member_screen.balance.text() == f"{before + 18} points"
+    assert stored_balance(app) == before + 18
+    assert "Purchase  +18" in w.member_screen.activity.item(0).text()
+    # the sale leaves for the ledger at once
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online
+                    and w.sync_status.pending_uploads == 0, timeout=WAIT)
+
+
+def test_redeeming_online_is_authorised_by_the_ledger(qtbot, app):
+    w = app.window
+    scan_member(qtbot, app, 0)
+    before = w.member.balance
+    tap(qtbot, w.member_screen.redeem)
+    on_screen(qtbot, app, "redeem")
+    assert not w.redeem.reward_buttons["pct10-off"].isEnabled()  # 250 > balance
+    tap(qtbot, w.redeem.reward_buttons["coffee"])
+    assert w.redeem.question.text() == "Redeem Free americano for 60 points?"
+    tap(qtbot, w.redeem.confirm)
+    assert "authorised online" in message(qtbot, app, "info")
+    qtbot.waitUntil(lambda: w.member.balance == before - 60, timeout=WAIT)
+    assert stored_balance(app) == before - 60
+
+
+def test_with_the_ledger_down_a_redemption_is_taken_under_the_offline_limits(qtbot, app):
+    w = app.window
+    app.running.embedded.stop()  # the network to the ledger is gone
+    w.sync_worker.sync_soon()
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is False,
+                    timeout=WAIT)
+    assert w.sync_badge.text().startswith("Offline")
+    scan_member(qtbot, app, 0)
+    before = w.member.balance
+    tap(qtbot, w.member_screen.redeem)
+    tap(qtbot, w.redeem.reward_buttons["coffee"])
+    tap(qtbot, w.redeem.confirm)
+    assert "taken offline" in message(qtbot, app, "info")
+    qtbot.waitUntil(lambda: w.member.balance == before - 60, timeout=WAIT)
+    assert stored_balance(app) == before - 60
+    qtbot.waitUntil(lambda: w.sync_status.pending_uploads >= 1, timeout=WAIT)
+
+
+def test_enrolling_a_member_shows_their_new_card_then_their_sign_up_bonus(qtbot, app):
+    w = app.window
+    tap(qtbot, w.idle.enrol)
+    on_screen(qtbot, app, "enrol")
+    assert not w.enrol.submit.isEnabled()
+    w.enrol.name.setFocus()
+    for key in ("A", "M", "Y"):  # the on-screen keyboard types into the focused field
+        tap(qtbot, next(b for b in w.enrol.keyboard.findChildren(QPushButton)
+                        if b.text() == key))
+    assert w.enrol.name.text() == "Amy"
+    qtbot.keyClicks(w.enrol.phone, "0911222333")
+    w.enrol.consent.setChecked(True)
+    tap(qtbot, w.enrol.submit)
+    on_screen(qtbot, app, "card")
+    assert w.card.title.text().startswith("Welcome, Amy! Card ")
+    assert not w.card.image.pixmap().isNull()
+    payload = w.card.result.card.payload
+    assert parse_card(payload).member_id == w.card.result.member.id
+    tap(qtbot, w.card.done)
+    on_screen(qtbot, app, "member")
+    assert w.member_screen.name.text() == "Amy"
+    assert w.member_screen.balance.text() == "50 points"
+    # and the new card works at the counter straight away
+    w.handle_scan(payload)
+    qtbot.waitUntil(lambda: w.member is not None and w.member.member.name == "Amy",
+                    timeout=WAIT)
+
+
+def test_enrolment_needs_consent_and_a_duplicate_phone_is_refused(qtbot, app):
+    w = app.window
+    tap(qtbot, w.idle.enrol)
+    qtbot.keyClicks(w.enrol.name, "Copy Cat")
+    qtbot.keyClicks(w.enrol.phone, "0912-345-678")  # 陳美玲's number
+    assert not w.enrol.submit.isEnabled()
+    w.enrol.consent.setChecked(True)
+    tap(qtbot, w.enrol.submit)
+    assert "already exists" in message(qtbot, app, "error")
+    assert w.current == "enrol"
+
+
+def manager_unlock(qtbot, app: CounterApp, pin: str = DEMO_PIN) -> None:
+    w = app.window
+    tap(qtbot, w.manager_button)
+    on_screen(qtbot, app, "manager")
+    key_in(qtbot, w.manager.pin_pad, pin)
+    tap(qtbot, w.manager.unlock)
+
+
+def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
+    w = app.window
+    scan_member(qtbot, app, 1)
+    before = w.member.balance
+    day = todays_figures(app.counter.kiosk)
+    tap(qtbot, w.member_screen.sale)
+    key_in(qtbot, w.sale.keypad, "900")
+    order = w.sale.order_ref
+    tap(qtbot, w.sale.confirm)
+    qtbot.waitUntil(lambda: w.member.balance == before + 9, timeout=WAIT)
+
+    manager_unlock(qtbot, app, "9999")
+    assert message(qtbot, app, "error") == "Wrong manager PIN."
+    assert not w.manager.unlocked
+    key_in(qtbot, w.manager.pin_pad, DEMO_PIN)
+    tap(qtbot, w.manager.unlock)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    qtbot.keyClicks(w.manager.order_ref, order)
+    qtbot.keyClicks(w.manager.refund_reason, "returned")
+    tap(qtbot, w.manager.refund_button)
+    assert f"Order {order} refunded: -9 points" in message(qtbot, app, "info")
+    # today's figures: one more sale, but refunded, so net takings and points are as before
+    expected = f"Sales: {day.sales + 1} ({app.counter.money(day.sales_minor)})"
+    qtbot.waitUntil(lambda: expected in w.manager.figures.text(), timeout=WAIT)
+    assert f"Points issued: {day.points_issued}" in w.manager.figures.text()
+    tap(qtbot, w.manager.close_button)
+    qtbot.waitUntil(lambda: w.current == "member" and w.member.balance == before,
+                    timeout=WAIT)
+    assert stored_balance(app) == before
+
+
+def test_a_manager_adjustment_is_recorded_with_its_reason(qtbot, app):
+    w = app.window
+    scan_member(qtbot, app, 2)
+    before = w.member.balance
+    manager_unlock(qtbot, app)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    w.manager.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(w.manager.adjust_points, "+25")
+    tap(qtbot, w.manager.adjust_button)
+    assert "needs a reason" in message(qtbot, app, "error")
+    qtbot.keyClicks(w.manager.adjust_reason, "goodwill: broken cup")
+    tap(qtbot, w.manager.adjust_button)
+    assert "+25 points" in message(qtbot, app, "info")
+    tap(qtbot, w.manager.close_button)
+    qtbot.waitUntil(lambda: w.member.balance == before + 25, timeout=WAIT)
+    latest = w.member.recent[0]
+    assert latest.kind.value == "adjust" and latest.note.startswith("goodwill: broken cup")
+
+
+def test_bad_cards_get_a_clear_message_and_change_nothing(qtbot, app):
+    w = app.window
+    real = next(text for title, text in demo_scan_list(app) if title == "陳美玲")
+    cases = [
+        (real[:-2] + ("AA" if not real.endswith("AA") else "BB"), "failed the security check"),
+        ("HELLO-WORLD-123", "not a Counterpoint membership card"),
+        (real[: len(real) // 2], "could not be read"),
+        ("\x00\x1b[2J" + "Z" * 5000, "not a Counterpoint membership card"),
+    ]
+    for text, expected in cases:
+        w.handle_scan(text)
+        assert expected in message(qtbot, app, "error")
+        assert w.current == "idle" and w.member is None
+        w.banner.clear_message()
+    with app.counter.kiosk.store.write() as tx:
+        tx.revoke_card(parse_card(real).card_no, app.counter.kiosk.clock())
+    app.counter.kiosk.reload()
+    w.handle_scan(real)
+    assert "reported lost" in message(qtbot, app, "error")
+    assert w.current == "idle"
+
+
+def demo_scan_list(app: CounterApp) -> list[tuple[str, str]]:
+    from ui.app import demo_scans
+
+    return demo_scans(app.running)
+
+
+def test_switching_language_retranslates_every_screen_at_once(qtbot, app):
+    w = app.window
+    tap(qtbot, w.language_buttons["zh-TW"])
+    assert w.idle.prompt.text() == "請掃描您的會員卡"
+    assert w.manager_button.text() == "店長"
+    scan_member(qtbot, app, 0)
+    assert w.member_screen.tier.text() == "銀卡"
+    assert w.member_screen.sale.text() == "結帳集點"
+    tap(qtbot, w.language_buttons["zh-CN"])
+    assert w.member_screen.tier.text() == "银卡"
+    assert w.member_screen.sale.text() == "结账积分"
+    assert w.idle.prompt.text() == "请扫描您的会员卡"
+    tap(qtbot, w.language_buttons["en"])
+    assert w.member_screen.sale.text() == "Ring up a sale"
+    assert w.idle.prompt.text() == "Please scan your membership card"
+
+
+def test_the_counter_returns_to_the_attract_screen_when_left_alone(qtbot, app):
+    w = app.window
+    w.idle_timer.setInterval(300)
+    scan_member(qtbot, app, 0)
+    tap(qtbot, w.member_screen.sale)
+    on_screen(qtbot, app, "sale")
+    on_screen(qtbot, app, "idle")
+    assert w.member is None
+    assert not w.banner.isVisible()

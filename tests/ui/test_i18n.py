@@ -1,0 +1,44 @@
+"""Every text on screen has a Traditional and a Simplified Chinese translation, the shipped
+.qm files are compiled from the .ts files translators edit, and Chinese has a font."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFontDatabase
+
+from ui.i18n import I18N_DIR, load_cjk_font
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SOURCES = sorted(str(p) for p in (ROOT / "ui").rglob("*.py"))
+
+
+@pytest.mark.parametrize("language", ["zh_TW", "zh_CN"])
+def test_every_ui_string_is_translated_and_the_shipped_qm_is_up_to_date(tmp_path, language):
+    ts = tmp_path / f"counterpoint_{language}.ts"
+    shutil.copy(I18N_DIR / ts.name, ts)
+    subprocess.run([BIN / "pyside6-lupdate", *SOURCES, "-no-obsolete", "-ts", str(ts)],
+                   check=True, capture_output=True, timeout=120)
+    untranslated = [m.findtext("source") for m in ET.parse(ts).getroot().iter("message")
+                    if m.find("translation").get("type") == "unfinished"
+                    or not m.findtext("translation")]
+    assert untranslated == [], f"run `make translations` and translate: {untranslated}"
+    qm = tmp_path / "fresh.qm"
+    subprocess.run([BIN / "pyside6-lrelease", str(I18N_DIR / ts.name), "-qm", str(qm)],
+                   check=True, capture_output=True, timeout=120)
+    assert qm.read_bytes() == (I18N_DIR / ts.with_suffix(".qm").name).read_bytes(), \
+        "the .qm is stale: run `make translations`"
+
+
+def test_the_bundled_cjk_font_has_the_glyphs_for_both_scripts(qapp):
+    families = load_cjk_font()
+    assert "Noto Sans CJK TC" in families and "Noto Sans CJK SC" in families
+    systems = QFontDatabase.writingSystems("Noto Sans CJK TC")
+    assert QFontDatabase.WritingSystem.TraditionalChinese in systems
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in systems
