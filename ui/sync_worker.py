@@ -18,14 +18,14 @@ class SyncWorker(QObject):
         super().__init__()
         self.agent, self.interval = agent, interval
         self._stop = threading.Event()
-        self.thread = QThread()
-        self.thread.setObjectName("sync-agent")
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self._run)
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("sync-agent")
+        self.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self._run)
         agent.on_status = self.status_changed.emit
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     @Slot()
     def _run(self) -> None:
@@ -43,6 +43,6 @@ class SyncWorker(QObject):
     def shutdown(self) -> None:
         self._stop.set()
         self.agent.wake()
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         self.agent.on_status = None

@@ -7,7 +7,8 @@ screens, so 48 px is about 12.7 mm at 96 dpi and stays that size on a 4K panel.
 from __future__ import annotations
 
 TOUCH_MIN_PX = 48
-"""The smallest target anywhere (9 mm is 34 px at 96 dpi; 48 px leaves margin)."""
+"""The smallest target anywhere, border included (9 mm is 34 px at 96 dpi; 48 px leaves
+margin). Style sheet sizes are of the content box, hence the ``- 4`` for the border below."""
 PRIMARY_PX = 64
 
 STYLE = f"""
@@ -20,6 +21,8 @@ QPushButton:disabled {{ color: #9a978f; border-color: #e0ddd6; }}
 QPushButton[role="primary"] {{ min-height: {PRIMARY_PX}px; background: #0b6e4f; color: white;
   border-color: #0b6e4f; font-size: 24px; font-weight: bold; }}
 QPushButton[role="primary"]:disabled {{ background: #8fb8aa; border-color: #8fb8aa; }}
+QPushButton[role="key"] {{ min-height: {TOUCH_MIN_PX - 4}px; min-width: {TOUCH_MIN_PX - 4}px;
+  padding: 0; }}
 QPushButton[role="danger"] {{ background: #b3261e; color: white; border-color: #b3261e; }}
 QPushButton[role="lang"]:checked {{ background: #1b1b1f; color: white; }}
 QLineEdit, QSpinBox {{ min-height: {TOUCH_MIN_PX}px; font-size: 22px; padding: 0 10px;
@@ -39,6 +42,10 @@ QListWidget::item {{ min-height: {TOUCH_MIN_PX}px; }}
 #banner[kind="info"] {{ background: #e2f3ec; color: #0b4d38; border: 2px solid #0b6e4f;
   border-radius: 8px; padding: 10px; }}
 #topbar {{ background: #1b1b1f; }}
+QMenu {{ font-size: 22px; }}
+QMenu::item {{ min-height: {TOUCH_MIN_PX}px; padding: 0 24px; }}
+#topbar QPushButton {{ min-height: {TOUCH_MIN_PX - 4}px;
+  padding: 0 14px; }}
 #topbar QLabel {{ color: white; }}
 #sync[state="online"] {{ background: #0b6e4f; color: white; }}
 #sync[state="offline"] {{ background: #b3261e; color: white; }}

@@ -94,25 +94,25 @@ class OnScreenKeyboard(QWidget):
     Chinese names come from the system input method (or a wedge keyboard); a pinyin or
     zhuyin on-screen IME is not built in (Qt Virtual Keyboard would be GPLv3)."""
 
-    ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM.@+")
+    ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM.@")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.space = button("␣", role="key", clicked=lambda: self._insert(" "))
+        self.backspace = button("⌫", role="key", clicked=self._erase)
         for row in self.ROWS:
             line = QHBoxLayout()
             for ch in row:
-                b = button(ch)
+                b = button(ch, role="key")
                 b.clicked.connect(lambda _=False, c=ch: self._insert(c))
                 line.addWidget(b)
+            if row is self.ROWS[-1]:  # four rows, so the keyboard fits under a form
+                line.addWidget(self.space, 2)
+                line.addWidget(self.backspace)
             layout.addLayout(line)
-        last = QHBoxLayout()
-        self.space = button("␣", clicked=lambda: self._insert(" "))
-        self.backspace = button("⌫", clicked=self._erase)
-        last.addWidget(self.space, 4)
-        last.addWidget(self.backspace, 1)
-        layout.addLayout(last)
 
     @staticmethod
     def _field() -> QLineEdit | None:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QMainWindow,
+    QMenu,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,7 +83,7 @@ class CounterWindow(QMainWindow):
         top.addStretch()
         self.language_buttons: dict[str, QPushButton] = {}
         for code, name in LANGUAGES.items():
-            b = button(name, role="lang", clicked=lambda c=code: self.set_language(c))
+            b = button(name, role="lang", clicked=partial(self.set_language, code))
             b.setCheckable(True)
             self.language_buttons[code] = b
             top.addWidget(b)
@@ -88,6 +92,17 @@ class CounterWindow(QMainWindow):
         top.addWidget(self.sync_badge)
         self.manager_button = button(clicked=self.open_manager)
         top.addWidget(self.manager_button)
+        self.simulate_actions: list[QAction] = []
+        self.simulate_button: QPushButton | None = None
+        if simulated_scans:  # demo mode: a menu that plays the scanner
+            menu = QMenu(self)
+            for title, text in simulated_scans:
+                action = menu.addAction(title)
+                action.triggered.connect(partial(self.handle_scan, text, "simulated"))
+                self.simulate_actions.append(action)
+            self.simulate_button = button()
+            self.simulate_button.setMenu(menu)
+            top.insertWidget(1, self.simulate_button)
         root.addWidget(bar)
 
         self.stack = QStackedWidget()
@@ -115,19 +130,6 @@ class CounterWindow(QMainWindow):
         bottom.addWidget(self.receipt_button)
         root.addLayout(bottom)
 
-        self.simulate_buttons: list[QPushButton] = []
-        if simulated_scans:
-            sim = QHBoxLayout()
-            sim.setContentsMargins(12, 0, 12, 0)
-            self.simulate_label = label("", "subtle")
-            sim.addWidget(self.simulate_label)
-            for title, text in simulated_scans:
-                b = button(title, clicked=lambda t=text: self.handle_scan(t, "simulated"))
-                self.simulate_buttons.append(b)
-                sim.addWidget(b)
-            sim.addStretch()
-            root.addLayout(sim)
-
         self._wire()
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -152,9 +154,9 @@ class CounterWindow(QMainWindow):
         self.manager.adjusted.connect(self._adjusted)
         self.manager.closed.connect(self._manager_closed)
         for screen in (self.sale, self.redeem, self.enrol, self.manager):
-            screen.failed.connect(self.show_error)  # type: ignore[attr-defined]
+            screen.failed.connect(self.show_error)
         for screen in (self.sale, self.redeem):
-            screen.cancelled.connect(lambda: self.show_screen("member"))  # type: ignore[attr-defined]
+            screen.cancelled.connect(partial(self.show_screen, "member"))
         self.enrol.cancelled.connect(self.go_idle)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -174,6 +176,10 @@ class CounterWindow(QMainWindow):
         return next(name for name, screen in self.screens.items() if screen is widget)
 
     def show_screen(self, name: str) -> None:
+        for screen_name, screen in self.screens.items():  # only the shown page takes room
+            policy = (QSizePolicy.Policy.Preferred if screen_name == name
+                      else QSizePolicy.Policy.Ignored)
+            screen.setSizePolicy(policy, policy)
         self.stack.setCurrentWidget(self.screens[name])
         if name == "idle":
             self.idle_timer.stop()
@@ -381,8 +387,8 @@ class CounterWindow(QMainWindow):
             b.setChecked(code == self.counter.languages.current)
         self.manager_button.setText(self.tr("Manager"))
         self.receipt_button.setText(self.tr("Print receipt"))
-        if self.simulate_buttons:
-            self.simulate_label.setText(self.tr("Simulate a scan:"))
+        if self.simulate_button is not None:
+            self.simulate_button.setText(self.tr("Simulate a scan"))
 
     def closeEvent(self, event: Any) -> None:
         QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]

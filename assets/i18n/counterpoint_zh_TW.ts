@@ -3,22 +3,22 @@
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="156" />
+        <location filename="../../ui/screens/enrol.py" line="160" />
         <source>Print card</source>
         <translation>列印會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="157" />
+        <location filename="../../ui/screens/enrol.py" line="161" />
         <source>Continue</source>
         <translation>繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="161" />
+        <location filename="../../ui/screens/enrol.py" line="165" />
         <source>Welcome, {name}! Card {card}</source>
         <translation>歡迎，{name}！卡號 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="163" />
+        <location filename="../../ui/screens/enrol.py" line="167" />
         <source>Sign-up bonus: {n} points</source>
         <translation>入會禮：{n} 點</translation>
     </message>
@@ -26,130 +26,130 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="252" />
+        <location filename="../../ui/window.py" line="260" />
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="272" />
+        <location filename="../../ui/window.py" line="280" />
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="275" />
+        <location filename="../../ui/window.py" line="283" />
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="283" />
+        <location filename="../../ui/window.py" line="291" />
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="284" />
+        <location filename="../../ui/window.py" line="292" />
         <source>taken offline under the store's limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="285" />
+        <location filename="../../ui/window.py" line="293" />
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="308" />
+        <location filename="../../ui/window.py" line="316" />
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="315" />
+        <location filename="../../ui/window.py" line="323" />
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="341" />
+        <location filename="../../ui/window.py" line="349" />
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="347" />
+        <location filename="../../ui/window.py" line="355" />
         <source>No printer is set up: the card is saved in the kiosk's cards folder.</source>
         <translation>尚未設定印表機：會員卡已存於本機的 cards 資料夾。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="351" />
+        <location filename="../../ui/window.py" line="359" />
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="380" />
+        <location filename="../../ui/window.py" line="388" />
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="381" />
+        <location filename="../../ui/window.py" line="389" />
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="383" />
-        <source>Simulate a scan:</source>
-        <translation>模擬掃描：</translation>
+        <location filename="../../ui/window.py" line="391" />
+        <source>Simulate a scan</source>
+        <translation>模擬掃描</translation>
     </message>
 </context>
 <context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="79" />
+        <location filename="../../ui/screens/enrol.py" line="83" />
         <source>the birthday is not a date (YYYY-MM-DD)</source>
         <translation>生日格式不正確（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="106" />
+        <location filename="../../ui/screens/enrol.py" line="110" />
         <source>Become a member</source>
         <translation>加入會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="107" />
+        <location filename="../../ui/screens/enrol.py" line="111" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="108" />
+        <location filename="../../ui/screens/enrol.py" line="112" />
         <source>Mobile phone</source>
         <translation>手機號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="109" />
+        <location filename="../../ui/screens/enrol.py" line="113" />
         <source>Birthday (optional)</source>
         <translation>生日（選填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="110" />
+        <location filename="../../ui/screens/enrol.py" line="114" />
         <source>Referred by</source>
         <translation>推薦人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="112" />
+        <location filename="../../ui/screens/enrol.py" line="116" />
         <source>scan the referring member's card</source>
         <translation>請掃描推薦會員的卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="114" />
+        <location filename="../../ui/screens/enrol.py" line="118" />
         <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
         <translation>隱私權聲明：我們保存您的姓名、手機號碼與生日，僅用於會員回饋計畫，絕不出售。如需查閱或刪除資料，請洽櫃檯。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="116" />
+        <location filename="../../ui/screens/enrol.py" line="120" />
         <source>I have read and accept the privacy notice</source>
         <translation>我已閱讀並同意隱私權聲明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="117" />
+        <location filename="../../ui/screens/enrol.py" line="121" />
         <source>Join and issue my card</source>
         <translation>加入並發卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="118" />
+        <location filename="../../ui/screens/enrol.py" line="122" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -505,39 +505,39 @@
 <context>
     <name>RedeemScreen</name>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="87" />
+        <location filename="../../ui/screens/redeem.py" line="89" />
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="88" />
+        <location filename="../../ui/screens/redeem.py" line="90" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="89" />
+        <location filename="../../ui/screens/redeem.py" line="91" />
         <source>Confirm</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="91" />
+        <location filename="../../ui/screens/redeem.py" line="93" />
         <source>Balance: {n} points</source>
         <translation>餘額：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="96" />
+        <location filename="../../ui/screens/redeem.py" line="98" />
         <source>{reward}
 {cost} points</source>
         <translation>{reward}
 {cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="103" />
+        <location filename="../../ui/screens/redeem.py" line="105" />
         <source>Choose a reward the member can afford.</source>
         <translation>請選擇會員點數足夠的獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="105" />
+        <location filename="../../ui/screens/redeem.py" line="107" />
         <source>Redeem {reward} for {cost} points?</source>
         <translation>以 {cost} 點兌換{reward}？</translation>
     </message>

@@ -30,7 +30,7 @@ def message(qtbot, app: CounterApp, kind: str) -> str:
 
 
 def scan_member(qtbot, app: CounterApp, index: int = 0) -> None:
-    tap(qtbot, app.window.simulate_buttons[index])
+    app.window.simulate_actions[index].trigger()
     on_screen(qtbot, app, "member")
 
 

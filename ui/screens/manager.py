@@ -45,8 +45,13 @@ class ManagerScreen(Screen):
         self.member: MemberView | None = None
         self.pin = ""
         layout = QVBoxLayout(self)
+        header = QHBoxLayout()
         self.title = label("", "title")
-        layout.addWidget(self.title)
+        self.close_button = button(clicked=self.close_manager)
+        header.addWidget(self.title)
+        header.addStretch()
+        header.addWidget(self.close_button)
+        layout.addLayout(header)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages, 1)
 
@@ -122,11 +127,6 @@ class ManagerScreen(Screen):
             d.addStretch(1)
         self.tabs.addTab(self.device_tab, "")
 
-        bottom = QHBoxLayout()
-        self.close_button = button(clicked=self.close_manager)
-        bottom.addStretch()
-        bottom.addWidget(self.close_button)
-        layout.addLayout(bottom)
         self._figures: DayFigures | None = None
         self._status: SyncStatus | None = None
         self.retranslate()

@@ -3,6 +3,8 @@ whether the ledger authorised it online or the offline floor limits allowed it."
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -51,7 +53,7 @@ class RedeemScreen(Screen):
             b.deleteLater()
         self.reward_buttons = {}
         for i, reward in enumerate(self.counter.kiosk.program.rewards):
-            b = button(clicked=lambda r=reward: self.choose(r))
+            b = button(clicked=partial(self.choose, reward))
             b.setMinimumHeight(96)
             self.reward_buttons[reward.id] = b
             self.grid.addWidget(b, i // 2, i % 2)

@@ -1,0 +1,103 @@
+"""A PNG of every screen in every language (docs/screenshots/, named in the README), so
+anyone can look at the app without running it; and, on each, no touch target under 48 px."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from tests.ui.test_flows import WAIT, key_in, manager_unlock, on_screen, scan_member, tap
+from ui.app import CounterApp
+from ui.i18n import LANGUAGES
+from ui.theme import TOUCH_MIN_PX
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
+    """Each screen with the steps that bring it up with realistic content."""
+    w = app.window
+
+    def idle() -> None:
+        w.go_idle()
+
+    def member() -> None:
+        scan_member(qtbot, app, 0)
+
+    def sale() -> None:
+        tap(qtbot, w.member_screen.sale)
+        key_in(qtbot, w.sale.keypad, "1250")
+
+    def redeem() -> None:
+        w.show_screen("member")
+        tap(qtbot, w.member_screen.redeem)
+        tap(qtbot, w.redeem.reward_buttons["coffee"])
+
+    def enrol() -> None:
+        w.go_idle()
+        tap(qtbot, w.idle.enrol)
+        qtbot.keyClicks(w.enrol.name, "Amy Lin")
+        qtbot.keyClicks(w.enrol.phone, "0911222333")
+
+    def card() -> None:
+        w.enrol.consent.setChecked(True)
+        tap(qtbot, w.enrol.submit)
+        on_screen(qtbot, app, "card")
+
+    def error() -> None:
+        w.go_idle()
+        w.handle_scan("HELLO-WORLD")
+        qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=WAIT)
+
+    def manager_pin() -> None:
+        tap(qtbot, w.manager_button)
+        key_in(qtbot, w.manager.pin_pad, "12")
+
+    def manager() -> None:
+        w.go_idle()
+        manager_unlock(qtbot, app)
+        qtbot.waitUntil(lambda: w.manager.unlocked and bool(w.manager.figures.text()),
+                        timeout=WAIT)
+        w.manager.tabs.setCurrentIndex(2)
+
+    def sync_detail() -> None:
+        w.manager.tabs.setCurrentIndex(3)
+
+    return [("idle", idle), ("member", member), ("sale", sale), ("redeem", redeem),
+            ("enrol", enrol), ("card", card), ("bad-card", error),
+            ("manager-pin", manager_pin), ("manager-today", manager),
+            ("device-and-sync", sync_detail)]
+
+
+def small_buttons(app: CounterApp) -> list[str]:
+    return [f"{b.text()!r} {b.width()}x{b.height()}"
+            for b in app.window.findChildren(QPushButton)
+            if b.isVisible() and (b.width() < TOUCH_MIN_PX or b.height() < TOUCH_MIN_PX)]
+
+
+@pytest.mark.parametrize(("language", "size"), [
+    *((code, (1024, 768)) for code in LANGUAGES), ("en", (1920, 1080))])
+def test_every_screen_is_captured_and_every_target_is_touch_sized(qtbot, app, language, size):
+    w = app.window
+    w.resize(*size)
+    w.set_language(language)
+    folder = SHOTS / (language if size == (1024, 768) else f"{language}-{size[0]}x{size[1]}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, show in visit(qtbot, app):
+        show()
+        QApplication.processEvents()  # let the layout settle before measuring
+        assert small_buttons(app) == [], f"{name}: targets under {TOUCH_MIN_PX} px"
+        needed = w.centralWidget().minimumSizeHint()
+        assert needed.height() <= size[1] and needed.width() <= size[0], \
+            f"{name} needs {needed.width()}x{needed.height()}: widgets would overlap"
+        path = folder / f"{name}.png"
+        assert w.grab().save(str(path))
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == size
+        colours = {image.pixel(x, y) for x in range(0, size[0], 16)
+                   for y in range(0, size[1], 16)}
+        assert len(colours) > 4, f"{name} looks blank"
