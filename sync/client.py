@@ -15,11 +15,13 @@ from sync.protocol import (
     DeviceState,
     EntryResult,
     EntryWire,
+    Hold,
+    MemberHistory,
+    OrderResult,
     PullResponse,
     UploadRequest,
     UploadResponse,
 )
-from sync.server.counter import Hold, MemberHistory, OrderResult
 
 T = TypeVar("T", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}

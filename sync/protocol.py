@@ -137,3 +137,31 @@ class DeviceState(Wire):
 class ErrorBody(Wire):
     code: str
     message: str
+
+
+# -- online counter: redemption holds and the shop's orders and look-ups --
+
+class Hold(Wire):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    points: int
+    state: str
+    expires_at: str
+    available_after: int
+
+
+class OrderResult(Wire):
+    order_ref: str
+    results: list[EntryResult]
+    points: int
+    balance: int
+    tier: str
+    duplicate: bool
+
+
+class MemberHistory(Wire):
+    member: MemberWire
+    balance: int
+    available: int
+    tier: str
+    entries: list[EntryWire]

@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kiosk.bootstrap import bootstrap, is_initialised
 from kiosk.demo import run_counter, seed_demo
 from kiosk.program import load_program
 from kiosk.services import Kiosk
 from sync.agent import SyncAgent
-from sync.embedded import EmbeddedLedger
 from sync.pairing import LEDGER_URL, attach_ledger, ledger_client_for, pair_kiosk
+
+if TYPE_CHECKING:
+    from sync.embedded import EmbeddedLedger
 
 DEMO_DEVICE = "demo-kiosk"
 DEMO_STORE = "Counterpoint Demo 示範店"
@@ -60,7 +62,11 @@ def counter_session(data_dir: Path, *, demo: bool, program_path: Path,
     """Open the kiosk with everything it runs beside; stops all of it on the way out.
 
     With ``background_sync=False`` the caller runs ``counter.agent`` itself."""
-    embedded = EmbeddedLedger(data_dir / "ledger", load_program(program_path)) if demo else None
+    embedded: EmbeddedLedger | None = None
+    if demo:  # FastAPI and uvicorn are imported only when the ledger is embedded
+        from sync.embedded import EmbeddedLedger
+
+        embedded = EmbeddedLedger(data_dir / "ledger", load_program(program_path))
     stop = threading.Event()
     syncing: threading.Thread | None = None
     kiosk: Kiosk | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.store.engine import sqlite_engine
-from kiosk.store.migrate import upgrade
+from kiosk.store.migrate import KIOSK_HEAD, upgrade
 from kiosk.store.repository import LocalStore, StorageError, Transaction
 
 __all__ = ["LocalStore", "StorageError", "Transaction", "open_store"]
@@ -15,5 +15,5 @@ def open_store(path: Path) -> LocalStore:
     """Open (creating and migrating as needed) the store at ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = sqlite_engine(path)
-    upgrade(engine)
+    upgrade(engine, head=KIOSK_HEAD)
     return LocalStore(engine)

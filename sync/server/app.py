@@ -22,12 +22,15 @@ from sync.protocol import (
     DeviceState,
     EntryResult,
     EntryWire,
+    Hold,
+    MemberHistory,
+    OrderResult,
     PullResponse,
     UploadRequest,
     UploadResponse,
     Wire,
 )
-from sync.server.counter import Counter, Hold, MemberHistory, OrderResult
+from sync.server.counter import Counter
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
 
 MAX_BODY_BYTES = 4 * 1024 * 1024

@@ -27,37 +27,11 @@ from kiosk.program import (
     tier_for_spend,
     tier_window_start,
 )
-from sync.protocol import EntryResult, EntryWire, MemberWire, Wire
+from sync.protocol import EntryResult, EntryWire, Hold, MemberHistory, MemberWire, OrderResult
 from sync.server import models as m
 from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
 
 MAX_HOLD = timedelta(minutes=10)
-
-
-class Hold(Wire):
-    id: uuid.UUID
-    member_id: uuid.UUID
-    points: int
-    state: str
-    expires_at: str
-    available_after: int
-
-
-class OrderResult(Wire):
-    order_ref: str
-    results: list[EntryResult]
-    points: int
-    balance: int
-    tier: str
-    duplicate: bool
-
-
-class MemberHistory(Wire):
-    member: MemberWire
-    balance: int
-    available: int
-    tier: str
-    entries: list[EntryWire]
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,14 @@ def newest_revision() -> str | None:
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
     return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_the_start_up_shortcut_knows_the_newest_migration():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from kiosk.store.migrate import _SCRIPTS, KIOSK_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    assert ScriptDirectory.from_config(config).get_current_head() == KIOSK_HEAD
