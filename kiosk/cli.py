@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -174,7 +175,18 @@ def cmd_verify(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     return 0 if report.ok else 1
 
 
+def _no_display() -> bool:
+    """Linux with neither X11 nor Wayland (a server, an SSH session) and no Qt platform
+    chosen: the touchscreen app could not open a window."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    if not args.text and _no_display():
+        print("No display found: running the text counter instead "
+              "(set QT_QPA_PLATFORM to choose a Qt platform).", file=sys.stderr)
+        args.text = True
     if args.text:
         from sync.runtime import run
 
