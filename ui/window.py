@@ -43,7 +43,7 @@ from ui.screens.manager import ManagerScreen
 from ui.screens.member import MemberScreen
 from ui.screens.redeem import RedeemScreen
 from ui.screens.sale import SaleScreen
-from ui.sync_badge import SyncBadge
+from ui.sync_badge import SyncBadge, describe_sync
 from ui.widgets import Banner, button, label
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,8 @@ class CounterWindow(QMainWindow):
         self.show_screen("manager")
 
     def open_sync_detail(self) -> None:
-        self.open_manager()
+        """Anyone may see the sync state in full; nothing here needs the manager."""
+        self.show_info(describe_sync(self.sync_status, detail=True))
 
     def _manager_closed(self) -> None:
         if self.member is not None:

@@ -12,6 +12,7 @@ from kiosk.services.manager import todays_figures
 from ui.app import DEMO_PIN, CounterApp
 
 WAIT = 15_000
+# Every waitUntil predicate here returns a bool: pytest-qt takes a None as "passed".
 
 
 def tap(qtbot, widget: QPushButton) -> None:
@@ -65,7 +66,7 @@ def test_scan_shows_the_member_then_a_sale_awards_points_and_shows_the_new_balan
     assert stored_balance(app) == before + 18
     assert "Purchase  +18" in w.member_screen.activity.item(0).text()
     # the sale leaves for the ledger at once
-    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True
                     and w.sync_status.pending_uploads == 0, timeout=WAIT)
 
 
@@ -254,3 +255,28 @@ def test_the_counter_returns_to_the_attract_screen_when_left_alone(qtbot, app):
     on_screen(qtbot, app, "idle")
     assert w.member is None
     assert not w.banner.isVisible()
+
+
+def test_the_sync_badge_shows_the_detail_and_online_shop_activity_reaches_the_counter(
+        qtbot, app):
+    from sync.client import LedgerClient
+
+    w = app.window
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True,
+                    timeout=WAIT)
+    tap(qtbot, w.sync_badge)
+    detail = message(qtbot, app, "info")
+    assert detail.startswith("Online · 0 waiting") and "Last successful sync: 20" in detail
+    scan_member(qtbot, app, 2)
+    member, before = w.member.member.id, w.member.balance
+    ledger = app.running.embedded
+    _, token = ledger.ledger.add_device("web", "shop")
+    shop = LedgerClient(ledger.url, token)
+    points = shop.order(member, 48_000, "WEB-1001").points
+    shop.close()
+    w.sync_worker.sync_soon()
+    qtbot.waitUntil(lambda: stored_balance(app) == before + points, timeout=WAIT)
+    tap(qtbot, w.member_screen.finish)
+    scan_member(qtbot, app, 2)
+    assert w.member.balance == before + points
+    assert f"Purchase  +{points}  · online shop" in w.member_screen.activity.item(0).text()
