@@ -4,6 +4,7 @@ the message banner, and the base class that retranslates a screen on a language 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.context import Counter
 
 
 def button(text: str = "", role: str | None = None,
@@ -54,6 +57,30 @@ class Screen(QWidget):
 
     def retranslate(self) -> None:
         raise NotImplementedError
+
+
+class ServiceScreen(Screen):
+    """A screen that asks a service for something: the call runs on a worker thread while
+    the screen is locked (a second tap can't start it twice), then the result or the
+    refusal comes back here, on the UI thread."""
+
+    failed = Signal(object)  # the exception, for the window to put into words
+
+    def __init__(self, counter: Counter) -> None:
+        super().__init__()
+        self.counter = counter
+
+    def call(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        self.setEnabled(False)
+
+        def succeeded(result: Any) -> None:
+            self.setEnabled(True)
+            done(result)
+
+        def refused(exc: BaseException) -> None:
+            self.setEnabled(True)
+            self.failed.emit(exc)
+        self.counter.tasks.run(fn, succeeded, refused)
 
 
 class Keypad(QWidget):

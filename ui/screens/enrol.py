@@ -13,17 +13,15 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QV
 from kiosk.services import Enrolment, EnrolmentResult, enrol
 from kiosk.services.errors import InvalidInput
 from ui.context import Counter
-from ui.widgets import OnScreenKeyboard, Screen, button, label
+from ui.widgets import OnScreenKeyboard, Screen, ServiceScreen, button, label
 
 
-class EnrolScreen(Screen):
+class EnrolScreen(ServiceScreen):
     completed = Signal(object)  # EnrolmentResult
-    failed = Signal(object)
     cancelled = Signal()
 
     def __init__(self, counter: Counter) -> None:
-        super().__init__()
-        self.counter = counter
+        super().__init__(counter)
         self.referrer: uuid.UUID | None = None
         layout = QVBoxLayout(self)
         self.title = label("", "title")
@@ -95,16 +93,7 @@ class EnrolScreen(Screen):
             self.failed.emit(exc)
             return
         kiosk = self.counter.kiosk
-        self.setEnabled(False)
-        self.counter.tasks.run(lambda: enrol(kiosk, form), self._done, self._failed)
-
-    def _done(self, result: EnrolmentResult) -> None:
-        self.setEnabled(True)
-        self.completed.emit(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.setEnabled(True)
-        self.failed.emit(exc)
+        self.call(lambda: enrol(kiosk, form), self.completed.emit)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Become a member"))

@@ -3,9 +3,6 @@ figures, and the device and sync settings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -29,19 +26,17 @@ from kiosk.services.manager import (
 from sync.agent import SyncStatus
 from ui.context import Counter
 from ui.sync_badge import describe_sync
-from ui.widgets import Keypad, OnScreenKeyboard, Screen, button, label
+from ui.widgets import Keypad, OnScreenKeyboard, ServiceScreen, button, label
 
 
-class ManagerScreen(Screen):
+class ManagerScreen(ServiceScreen):
     refunded = Signal(object)  # RefundResult
     adjusted = Signal(object)  # AdjustmentResult
-    failed = Signal(object)
     closed = Signal()
     sync_requested = Signal()
 
     def __init__(self, counter: Counter, settings_page: QWidget | None = None) -> None:
-        super().__init__()
-        self.counter = counter
+        super().__init__(counter)
         self.member: MemberView | None = None
         self.pin = ""
         layout = QVBoxLayout(self)
@@ -154,7 +149,7 @@ class ManagerScreen(Screen):
     def _unlock(self) -> None:
         kiosk, pin = self.counter.kiosk, self.pin
         self._set_pin("")
-        self._run(lambda: check_manager_pin(kiosk, pin), lambda _: self._unlocked())
+        self.call(lambda: check_manager_pin(kiosk, pin), lambda _: self._unlocked())
 
     def _unlocked(self) -> None:
         self.pages.setCurrentIndex(1)
@@ -167,25 +162,13 @@ class ManagerScreen(Screen):
         self.closed.emit()
 
     # -- actions -------------------------------------------------------------------------
-    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self.setEnabled(False)
-
-        def ok(result: Any) -> None:
-            self.setEnabled(True)
-            done(result)
-
-        def failed(exc: BaseException) -> None:
-            self.setEnabled(True)
-            self.failed.emit(exc)
-        self.counter.tasks.run(fn, ok, failed)
-
     def _refund(self) -> None:
         kiosk = self.counter.kiosk
         ref, reason = self.order_ref.text().strip(), self.refund_reason.text().strip()
         if not ref:
             self.failed.emit(InvalidInput(self.tr("enter the order number to refund")))
             return
-        self._run(lambda: refund_order(kiosk, ref, reason or None), self._refunded)
+        self.call(lambda: refund_order(kiosk, ref, reason or None), self._refunded)
 
     def _refunded(self, result: RefundResult) -> None:
         self.order_ref.clear()
@@ -204,7 +187,7 @@ class ManagerScreen(Screen):
             return
         kiosk, member_id = self.counter.kiosk, self.member.member.id
         reason = self.adjust_reason.text()
-        self._run(lambda: adjust_points(kiosk, member_id, points, reason), self._adjusted)
+        self.call(lambda: adjust_points(kiosk, member_id, points, reason), self._adjusted)
 
     def _adjusted(self, result: AdjustmentResult) -> None:
         self.adjust_points.clear()

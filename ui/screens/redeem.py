@@ -9,19 +9,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.program import Reward
-from kiosk.services import MemberView, RedemptionResult, redeem
+from kiosk.services import MemberView, redeem
 from ui.context import Counter
-from ui.widgets import Screen, button, label
+from ui.widgets import ServiceScreen, button, label
 
 
-class RedeemScreen(Screen):
+class RedeemScreen(ServiceScreen):
     completed = Signal(object)  # RedemptionResult
-    failed = Signal(object)
     cancelled = Signal()
 
     def __init__(self, counter: Counter) -> None:
-        super().__init__()
-        self.counter = counter
+        super().__init__(counter)
         self.member: MemberView | None = None
         self.chosen: Reward | None = None
         self.reward_buttons: dict[str, QPushButton] = {}
@@ -65,17 +63,7 @@ class RedeemScreen(Screen):
     def _confirm(self) -> None:
         assert self.member is not None and self.chosen is not None
         kiosk, member_id, reward_id = self.counter.kiosk, self.member.member.id, self.chosen.id
-        self.setEnabled(False)
-        self.counter.tasks.run(lambda: redeem(kiosk, member_id, reward_id), self._done,
-                               self._failed)
-
-    def _done(self, result: RedemptionResult) -> None:
-        self.setEnabled(True)
-        self.completed.emit(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.setEnabled(True)
-        self.failed.emit(exc)
+        self.call(lambda: redeem(kiosk, member_id, reward_id), self.completed.emit)
 
     def _cancel(self) -> None:
         if self.chosen is not None:

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout
 
 from kiosk.money import to_minor
 from kiosk.program import SaleContext, awards_for_sale
-from kiosk.services import MemberView, Sale, SaleLine, SaleResult, ring_up_sale
+from kiosk.services import MemberView, Sale, SaleLine, ring_up_sale
 from ui.context import Counter, Product
-from ui.widgets import Keypad, Screen, button, label
+from ui.widgets import Keypad, ServiceScreen, button, label
 
 MAX_DIGITS = 9
 
@@ -23,14 +23,12 @@ class _Line:
     quantity: int
 
 
-class SaleScreen(Screen):
+class SaleScreen(ServiceScreen):
     completed = Signal(object)  # SaleResult
-    failed = Signal(object)  # the exception
     cancelled = Signal()
 
     def __init__(self, counter: Counter) -> None:
-        super().__init__()
-        self.counter = counter
+        super().__init__(counter)
         self.member: MemberView | None = None
         self.digits = ""
         self.basket: list[_Line] = []
@@ -128,16 +126,7 @@ class SaleScreen(Screen):
 
     def _confirm(self) -> None:
         sale, kiosk = self.sale(), self.counter.kiosk
-        self.setEnabled(False)
-        self.counter.tasks.run(lambda: ring_up_sale(kiosk, sale), self._done, self._failed)
-
-    def _done(self, result: SaleResult) -> None:
-        self.setEnabled(True)
-        self.completed.emit(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.setEnabled(True)
-        self.failed.emit(exc)
+        self.call(lambda: ring_up_sale(kiosk, sale), self.completed.emit)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("New sale"))
