@@ -11,10 +11,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from devices import settings as device_settings
+from devices.serial_scanner import SerialScanner, SerialSettings
+from devices.wedge import WedgeScanFilter
 from kiosk.services.manager import set_manager_pin
 from sync.runtime import Counter as Running
 from sync.runtime import counter_session
 from ui.context import Counter
+from ui.devices_page import DevicesPage
 from ui.i18n import Languages, load_cjk_font
 from ui.sync_worker import SyncWorker
 from ui.tasks import Tasks
@@ -54,8 +58,19 @@ class CounterApp:
         self.languages = Languages(app, language)
         self.tasks = Tasks()
         self.counter = Counter(running.kiosk, self.tasks, self.languages)
+        settings_error = None
+        try:
+            settings = device_settings.load(running.data_dir)
+        except device_settings.SettingsError as exc:
+            settings, settings_error = device_settings.DeviceSettings(), str(exc)
+        self.devices_page = DevicesPage(settings, self.apply_device_settings)
         self.window = CounterWindow(self.counter, idle_ms=idle_ms,
-                                    simulated_scans=simulated_scans)
+                                    simulated_scans=simulated_scans,
+                                    settings_page=self.devices_page)
+        if settings_error:
+            self.window.show_error_text(settings_error)
+        self.wedge: WedgeScanFilter | None = None
+        self.serial: SerialScanner | None = None
         self.sync_worker: SyncWorker | None = None
         if running.agent is not None:
             self.sync_worker = SyncWorker(running.agent, interval=5.0)
@@ -63,12 +78,44 @@ class CounterApp:
             self.window.sync_worker = self.sync_worker  # type: ignore[attr-defined]
             self.window.show_sync_status(running.agent.status)
 
+    def apply_device_settings(self, settings: device_settings.DeviceSettings) -> None:
+        """Save and (re)start the scanners as configured; the manager screen calls this."""
+        device_settings.save(self.running.data_dir, settings)
+        self._stop_scanners()
+        self._start_scanners(settings)
+
+    def _start_scanners(self, settings: device_settings.DeviceSettings) -> None:
+        if settings.wedge.enabled:
+            self.wedge = WedgeScanFilter(settings.wedge.max_gap_ms / 1000,
+                                         settings.wedge.min_length)
+            self.wedge.scanned.connect(self.window.on_scan)
+            self.wedge.install(self.app)
+        self.devices_page.show_state("wedge", "on" if settings.wedge.enabled else "off")
+        serial = settings.serial_scanner
+        if serial.enabled:
+            self.serial = SerialScanner(SerialSettings(serial.port, serial.baudrate,
+                                                       serial.suffix))
+            self.serial.scanned.connect(self.window.on_scan)
+            self.serial.state_changed.connect(self.devices_page.show_serial_state)
+            self.serial.start()
+        else:
+            self.devices_page.show_state("serial", "off")
+
+    def _stop_scanners(self) -> None:
+        if self.serial is not None:
+            self.serial.shutdown()
+            self.serial = None
+        if self.wedge is not None:
+            self.wedge.uninstall(self.app)
+            self.wedge = None
+
     def start(self, *, fullscreen: bool = False) -> None:
         # Everything built so far (Qt wrappers, SQLAlchemy and pydantic classes) lives as
         # long as the app: move it out of the cyclic collector's reach, or each full
         # collection, run on whichever thread allocates, holds the GIL ~150 ms and the UI
         # thread stalls (measured by bench/ui.py stall).
         gc.freeze()
+        self._start_scanners(self.devices_page.settings)
         if self.sync_worker is not None:
             self.sync_worker.start()
         if fullscreen:
@@ -78,6 +125,7 @@ class CounterApp:
 
     def shutdown(self) -> None:
         """Threads first (quit + wait), then the window: nothing may outlive the store."""
+        self._stop_scanners()
         if self.sync_worker is not None:
             self.sync_worker.shutdown()
         self.tasks.wait_done()

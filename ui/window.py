@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.scan import ScanEvent
 from kiosk.services import (
     EnrolmentResult,
     MemberView,
@@ -238,6 +239,11 @@ class CounterWindow(QMainWindow):
         self.retranslate()
 
     # -- scans -----------------------------------------------------------------------------
+    @Slot(object)
+    def on_scan(self, event: ScanEvent) -> None:
+        """Every scanner's events arrive here, on the UI thread (queued from theirs)."""
+        self.handle_scan(event.text, event.source)
+
     def handle_scan(self, text: str, source: str = "scanner") -> None:
         """Any scanner's text. On the sale screen a product code goes into the basket; on
         the enrolment form a member card names the referrer; anywhere else a card opens its

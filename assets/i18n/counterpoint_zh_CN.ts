@@ -3,22 +3,22 @@
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="160" />
+        <location filename="../../ui/screens/enrol.py" line="149" />
         <source>Print card</source>
         <translation>打印会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="161" />
+        <location filename="../../ui/screens/enrol.py" line="150" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="165" />
+        <location filename="../../ui/screens/enrol.py" line="154" />
         <source>Welcome, {name}! Card {card}</source>
         <translation>欢迎，{name}！卡号 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="167" />
+        <location filename="../../ui/screens/enrol.py" line="156" />
         <source>Sign-up bonus: {n} points</source>
         <translation>入会礼：{n} 积分</translation>
     </message>
@@ -26,130 +26,173 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="260" />
+        <location filename="../../ui/window.py" line="267" />
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="280" />
+        <location filename="../../ui/window.py" line="287" />
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="283" />
+        <location filename="../../ui/window.py" line="290" />
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="291" />
+        <location filename="../../ui/window.py" line="298" />
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="292" />
+        <location filename="../../ui/window.py" line="299" />
         <source>taken offline under the store's limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="293" />
+        <location filename="../../ui/window.py" line="300" />
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="316" />
+        <location filename="../../ui/window.py" line="323" />
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="323" />
+        <location filename="../../ui/window.py" line="330" />
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="349" />
+        <location filename="../../ui/window.py" line="356" />
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="355" />
+        <location filename="../../ui/window.py" line="362" />
         <source>No printer is set up: the card is saved in the kiosk's cards folder.</source>
         <translation>尚未设置打印机：会员卡已保存在本机的 cards 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="359" />
+        <location filename="../../ui/window.py" line="366" />
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="388" />
+        <location filename="../../ui/window.py" line="395" />
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="389" />
+        <location filename="../../ui/window.py" line="396" />
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="391" />
+        <location filename="../../ui/window.py" line="398" />
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
 </context>
 <context>
+    <name>DevicesPage</name>
+    <message>
+        <location filename="../../ui/devices_page.py" line="83" />
+        <source>Keyboard-wedge scanner</source>
+        <translation>键盘式扫描枪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="84" />
+        <source>Serial scanner</source>
+        <translation>串口扫描枪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="85" />
+        <source>Port (or auto)</source>
+        <translation>端口（或 auto）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="86" />
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="87" />
+        <source>Line end</source>
+        <translation>行尾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="88" />
+        <source>Save and apply</source>
+        <translation>保存并应用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="89" />
+        <source>Camera scanner: not available in this version</source>
+        <translation>摄像头扫描：此版本暂不提供</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="90" />
+        <source>Receipt printer: not set up</source>
+        <translation>小票打印机：尚未设置</translation>
+    </message>
+</context>
+<context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="83" />
+        <location filename="../../ui/screens/enrol.py" line="81" />
         <source>the birthday is not a date (YYYY-MM-DD)</source>
         <translation>生日格式不正确（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="110" />
+        <location filename="../../ui/screens/enrol.py" line="99" />
         <source>Become a member</source>
         <translation>加入会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="111" />
+        <location filename="../../ui/screens/enrol.py" line="100" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="112" />
+        <location filename="../../ui/screens/enrol.py" line="101" />
         <source>Mobile phone</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="113" />
+        <location filename="../../ui/screens/enrol.py" line="102" />
         <source>Birthday (optional)</source>
         <translation>生日（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="114" />
+        <location filename="../../ui/screens/enrol.py" line="103" />
         <source>Referred by</source>
         <translation>推荐人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="116" />
+        <location filename="../../ui/screens/enrol.py" line="105" />
         <source>scan the referring member's card</source>
         <translation>请扫描推荐会员的卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="118" />
+        <location filename="../../ui/screens/enrol.py" line="107" />
         <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
         <translation>隐私声明：我们保存您的姓名、手机号码和生日，仅用于会员积分计划，绝不出售。如需查看或删除资料，请咨询柜台。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="120" />
+        <location filename="../../ui/screens/enrol.py" line="109" />
         <source>I have read and accept the privacy notice</source>
         <translation>我已阅读并同意隐私声明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="121" />
+        <location filename="../../ui/screens/enrol.py" line="110" />
         <source>Join and issue my card</source>
         <translation>加入并发卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="122" />
+        <location filename="../../ui/screens/enrol.py" line="111" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -170,128 +213,133 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186" />
+        <location filename="../../ui/screens/manager.py" line="169" />
         <source>enter the order number to refund</source>
         <translation>请输入要退款的订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="198" />
+        <location filename="../../ui/screens/manager.py" line="181" />
         <source>scan the member's card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="203" />
+        <location filename="../../ui/screens/manager.py" line="186" />
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="230" />
+        <location filename="../../ui/screens/manager.py" line="213" />
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="231" />
+        <location filename="../../ui/screens/manager.py" line="214" />
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="232" />
+        <location filename="../../ui/screens/manager.py" line="215" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="233" />
+        <location filename="../../ui/screens/manager.py" line="216" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="234" />
+        <location filename="../../ui/screens/manager.py" line="217" />
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="235" />
+        <location filename="../../ui/screens/manager.py" line="218" />
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="236" />
+        <location filename="../../ui/screens/manager.py" line="219" />
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="237" />
+        <location filename="../../ui/screens/manager.py" line="221" />
+        <source>Hardware</source>
+        <translation>硬件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="222" />
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="238" />
-        <location filename="../../ui/screens/manager.py" line="239" />
+        <location filename="../../ui/screens/manager.py" line="223" />
+        <location filename="../../ui/screens/manager.py" line="224" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="240" />
+        <location filename="../../ui/screens/manager.py" line="225" />
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241" />
+        <location filename="../../ui/screens/manager.py" line="226" />
         <source>Refund the order's points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242" />
+        <location filename="../../ui/screens/manager.py" line="227" />
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="243" />
+        <location filename="../../ui/screens/manager.py" line="228" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="244" />
+        <location filename="../../ui/screens/manager.py" line="229" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245" />
+        <location filename="../../ui/screens/manager.py" line="230" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="247" />
+        <location filename="../../ui/screens/manager.py" line="232" />
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="249" />
+        <location filename="../../ui/screens/manager.py" line="234" />
         <source>Scan a member's card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="253" />
+        <location filename="../../ui/screens/manager.py" line="238" />
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="254" />
+        <location filename="../../ui/screens/manager.py" line="239" />
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 笔（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="256" />
+        <location filename="../../ui/screens/manager.py" line="241" />
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="257" />
+        <location filename="../../ui/screens/manager.py" line="242" />
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兑换积分：{n}（{count} 次兑换）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="260" />
+        <location filename="../../ui/screens/manager.py" line="245" />
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -505,39 +553,39 @@
 <context>
     <name>RedeemScreen</name>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="89" />
+        <location filename="../../ui/screens/redeem.py" line="77" />
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="90" />
+        <location filename="../../ui/screens/redeem.py" line="78" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="91" />
+        <location filename="../../ui/screens/redeem.py" line="79" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="93" />
+        <location filename="../../ui/screens/redeem.py" line="81" />
         <source>Balance: {n} points</source>
         <translation>余额：{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="98" />
+        <location filename="../../ui/screens/redeem.py" line="86" />
         <source>{reward}
 {cost} points</source>
         <translation>{reward}
 {cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="105" />
+        <location filename="../../ui/screens/redeem.py" line="93" />
         <source>Choose a reward the member can afford.</source>
         <translation>请选择会员积分足够的奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="107" />
+        <location filename="../../ui/screens/redeem.py" line="95" />
         <source>Redeem {reward} for {cost} points?</source>
         <translation>用 {cost} 积分兑换{reward}？</translation>
     </message>
@@ -545,37 +593,37 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="116" />
+        <location filename="../../ui/screens/sale.py" line="114" />
         <source>Total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="117" />
+        <location filename="../../ui/screens/sale.py" line="115" />
         <source>Earns {n} points</source>
         <translation>可得 {n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="143" />
+        <location filename="../../ui/screens/sale.py" line="132" />
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="144" />
+        <location filename="../../ui/screens/sale.py" line="133" />
         <source>Amount (keypad)</source>
         <translation>金额（数字键）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="145" />
+        <location filename="../../ui/screens/sale.py" line="134" />
         <source>Scanned items</source>
         <translation>已扫描商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="146" />
+        <location filename="../../ui/screens/sale.py" line="135" />
         <source>Confirm sale</source>
         <translation>确认结账</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="147" />
+        <location filename="../../ui/screens/sale.py" line="136" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

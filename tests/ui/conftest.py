@@ -3,11 +3,14 @@ its embedded ledger on loopback, the real store, the real sync thread."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from devices import settings as device_settings
+from devices.settings import DeviceSettings, WedgeSettings
 from kiosk.services.manager import set_manager_pin
 from sync.runtime import counter_session
 from tests.conftest import DEFAULT_PROGRAM
@@ -27,11 +30,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(qtbot, qapp, demo_template: Path, tmp_path: Path) -> Iterator[CounterApp]:
-    import shutil
+def devices() -> DeviceSettings:
+    """No hardware scanners: the flow tests type into fields with synthetic key events at
+    machine speed, which a keyboard-wedge filter would rightly take for a scanner."""
+    return DeviceSettings(wedge=WedgeSettings(enabled=False))
 
+
+@pytest.fixture
+def app(qtbot, qapp, demo_template: Path, tmp_path: Path,
+        devices: DeviceSettings) -> Iterator[CounterApp]:
     folder = tmp_path / "kiosk"
     shutil.copytree(demo_template, folder)
+    device_settings.save(folder, devices)
     with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
                          background_sync=False) as running:
         counter_app = CounterApp(running, qapp, idle_ms=60_000,

@@ -67,10 +67,13 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
     def sync_detail() -> None:
         w.manager.tabs.setCurrentIndex(3)
 
+    def hardware() -> None:
+        w.manager.tabs.setCurrentIndex(4)
+
     return [("idle", idle), ("member", member), ("sale", sale), ("redeem", redeem),
             ("enrol", enrol), ("card", card), ("bad-card", error),
             ("manager-pin", manager_pin), ("manager-today", manager),
-            ("device-and-sync", sync_detail)]
+            ("device-and-sync", sync_detail), ("hardware", hardware)]
 
 
 def small_buttons(app: CounterApp) -> list[str]:

@@ -116,11 +116,11 @@ class ManagerScreen(ServiceScreen):
         d.addWidget(self.device_info)
         d.addWidget(self.sync_info)
         d.addWidget(self.sync_now)
-        if settings_page is not None:
-            d.addWidget(settings_page, 1)
-        else:
-            d.addStretch(1)
+        d.addStretch(1)
         self.tabs.addTab(self.device_tab, "")
+        self.hardware_tab = settings_page
+        if settings_page is not None:
+            self.tabs.addTab(settings_page, "")
 
         self._figures: DayFigures | None = None
         self._status: SyncStatus | None = None
@@ -217,6 +217,8 @@ class ManagerScreen(ServiceScreen):
         self.tabs.setTabText(1, self.tr("Adjust points"))
         self.tabs.setTabText(2, self.tr("Today"))
         self.tabs.setTabText(3, self.tr("Device and sync"))
+        if self.hardware_tab is not None:
+            self.tabs.setTabText(4, self.tr("Hardware"))
         self.order_label.setText(self.tr("Order number"))
         self.reason_label.setText(self.tr("Reason"))
         self.adjust_reason_label.setText(self.tr("Reason"))
