@@ -76,6 +76,20 @@ class LineFramer:
             self._overflowed = True
         return out
 
+    @property
+    def pending(self) -> int:
+        """Bytes of an unfinished scan waiting for its line end (or 1 while the tail of an
+        over-long line is being skipped)."""
+        return len(self._buffer) or int(self._overflowed)
+
+    def drop_partial(self, why: str) -> None:
+        """Forget an unfinished scan (the scanner stopped mid-code, or the port went away),
+        so it can't glue itself to the front of the next one."""
+        if self._buffer:
+            log.warning("dropped %d bytes of an unfinished scan (%s)", len(self._buffer), why)
+            self._buffer.clear()
+        self._overflowed = False
+
     @staticmethod
     def _decode(line: bytes) -> str | None:
         # A CRLF scanner read with suffix LF leaves a CR: tolerate either end of line.

@@ -7,10 +7,24 @@ back for at most ``max_gap`` and either turns a burst ending in Enter into a
 ``ScanEvent`` (so a scan never lands in a text field) or hands the keys on, in order, to
 the widget they were meant for (so typing is never taken for a scan, only delayed by a
 few tens of milliseconds).
+
+Times come from the key events' own timestamps (set by the window system when the key
+was pressed) when they have them, so a moment when the UI thread was busy and keys queued
+up doesn't make a person's typing look like a burst; synthetic events without one are
+timed on arrival.
+
+Wiring::
+
+    wedge = WedgeScanFilter(max_gap=0.035, min_length=4)
+    wedge.scanned.connect(window.on_scan)
+    wedge.install(app)        # QApplication-wide, sees every key first
+    ...
+    wedge.uninstall(app)      # hands on anything still held
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +34,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from devices.scan import ScanEvent, clean_scan
+
+log = logging.getLogger(__name__)
 
 MAX_GAP = 0.035  # s between a scanner's keys (they send one every 1-15 ms)
 MIN_LENGTH = 4  # a burst shorter than this ending in Enter is a person pressing keys
@@ -35,8 +51,12 @@ class WedgeClassifier:
     held: list[str] = field(default_factory=list)
     last: float | None = None
 
+    def _fast(self, now: float) -> bool:
+        # A negative gap (a clock that wrapped) can't be judged: start afresh.
+        return self.last is not None and 0 <= now - self.last <= self.max_gap
+
     def key(self, text: str, now: float) -> bool:
-        if self.last is not None and now - self.last > self.max_gap:
+        if self.last is not None and not self._fast(now):
             return False
         self.held.append(text)
         self.last = now
@@ -44,8 +64,7 @@ class WedgeClassifier:
 
     def enter(self, now: float) -> str | None:
         """The scan, if the held burst was one; else None (the caller replays)."""
-        if (self.last is None or now - self.last > self.max_gap
-                or len(self.held) < self.min_length):
+        if not self._fast(now) or len(self.held) < self.min_length:
             return None
         return "".join(self.held)
 
@@ -60,6 +79,7 @@ class _Held:
     key: int
     text: str
     modifiers: Qt.KeyboardModifier
+    timestamp: int
 
 
 class WedgeScanFilter(QObject):
@@ -90,27 +110,31 @@ class WedgeScanFilter(QObject):
                 or not isinstance(watched, QWidget)):
             return False
         assert isinstance(event, QKeyEvent)
-        now = self.clock()
+        now = event.timestamp() / 1000 if event.timestamp() else self.clock()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             text = self.classifier.enter(now) if self._held else None
-            scan = clean_scan(text) if text is not None else None
-            if scan is not None:
-                self._held.clear()
-                self.classifier.take()
-                self._timer.stop()
-                self.scanned.emit(ScanEvent(scan, "wedge"))
+            if text is None:  # a person pressing Enter: hand on what they typed, then it
+                self.release()
+                return False
+            self._held.clear()
+            self.classifier.take()
+            self._timer.stop()
+            scan = clean_scan(text)
+            if scan is None:  # a scanner's burst, but nothing we can use: never a field's
+                log.warning("dropped an unusable %d-key wedge scan", len(text))
                 return True
-            self.release()
-            return False
+            self.scanned.emit(ScanEvent(scan, "wedge"))
+            return True
         typed = event.text()
-        if (not typed or not typed.isprintable() or event.modifiers()
+        if (not typed or not typed.isprintable() or event.isAutoRepeat() or event.modifiers()
                 & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)):
-            self.release()  # editing keys, shortcuts: a person; hand on what was held
+            self.release()  # editing keys, shortcuts, a held key: a person; hand on the rest
             return False
         if not self.classifier.key(typed, now):
             self.release()
             self.classifier.key(typed, now)
-        self._held.append(_Held(watched, event.key(), typed, event.modifiers()))
+        self._held.append(_Held(watched, event.key(), typed, event.modifiers(),
+                                event.timestamp()))
         self._timer.start()
         return True
 
@@ -123,9 +147,9 @@ class WedgeScanFilter(QObject):
         try:
             for h in held:
                 target = QApplication.focusWidget() or h.target
-                QCoreApplication.sendEvent(target, QKeyEvent(
-                    QEvent.Type.KeyPress, h.key, h.modifiers, h.text))
-                QCoreApplication.sendEvent(target, QKeyEvent(
-                    QEvent.Type.KeyRelease, h.key, h.modifiers, h.text))
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    replay = QKeyEvent(kind, h.key, h.modifiers, h.text)
+                    replay.setTimestamp(h.timestamp)
+                    QCoreApplication.sendEvent(target, replay)
         finally:
             self._replaying = False

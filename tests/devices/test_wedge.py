@@ -3,12 +3,16 @@ a scan becomes an event and never reaches the field; typing reaches it, all of i
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
+from devices.scan import MAX_SCAN_CHARS
 from devices.wedge import WedgeClassifier, WedgeScanFilter
 
 WAIT = 5_000
@@ -94,3 +98,70 @@ def test_the_classifier_decides_by_the_gaps_between_keys(gaps, scan):
             c.key(str(i), now)
     result = c.enter(now + 0.005)
     assert (result == scan) if scan else (result is None)
+
+
+def send_key(widget: QWidget, ch: str, timestamp_ms: int, autorepeat: bool = False) -> None:
+    """A key as the window system delivers it: press and release, stamped with the time
+    the key went down."""
+    key = Qt.Key.Key_Return if ch == "\r" else Qt.Key(ord(ch.upper()))
+    text = "" if ch == "\r" else ch
+    mods = (Qt.KeyboardModifier.ShiftModifier if ch.isupper()
+            else Qt.KeyboardModifier.NoModifier)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        event = QKeyEvent(kind, key, mods, text, autorepeat)
+        event.setTimestamp(timestamp_ms)
+        QApplication.sendEvent(widget, event)
+
+
+def type_stamped(widget: QWidget, text: str, start_ms: int, gap_ms: int) -> int:
+    for i, ch in enumerate(text):
+        send_key(widget, ch, start_ms + i * gap_ms)
+    return start_ms + len(text) * gap_ms
+
+
+def test_window_system_timestamps_decide_even_when_keys_are_handled_late(qtbot, setup):
+    """Keys that queued up while the UI thread was busy arrive together, but their
+    timestamps still say a person typed them; and a scanner's still say scanner."""
+    field, _, seen = setup
+    end = type_stamped(field, "Linda\r", start_ms=10_000, gap_ms=140)  # handled at once
+    qtbot.waitUntil(lambda: field.text() == "Linda", timeout=WAIT)
+    type_stamped(field, "CP1.XYZ.123\r", start_ms=end + 1000, gap_ms=3)
+    assert [e.text for e in seen] == ["CP1.XYZ.123"]
+    assert field.text() == "Linda"
+
+
+def test_a_scan_right_after_typing_leaves_the_typing_and_takes_the_scan(qtbot, setup):
+    field, clock, seen = setup
+    type_text(qtbot, field, clock, "Wang", gap=0.12, enter=False)
+    clock.now += 0.5
+    type_text(qtbot, field, clock, "4710088410012", gap=0.003)
+    qtbot.waitUntil(lambda: field.text() == "Wang", timeout=WAIT)
+    assert [e.text for e in seen] == ["4710088410012"]
+
+
+def test_a_held_down_key_repeating_fast_is_typing_not_a_scan(qtbot, setup):
+    field, _, seen = setup
+    for i in range(6):
+        send_key(field, "a", 5_000 + 30 * i, autorepeat=i > 0)
+    send_key(field, "\r", 5_000 + 30 * 6)
+    qtbot.waitUntil(lambda: field.text() == "aaaaaa", timeout=WAIT)
+    assert seen == []
+
+
+def test_an_unusable_scanner_burst_is_swallowed_not_typed(qtbot, setup, caplog):
+    caplog.set_level(logging.WARNING, "devices.wedge")
+    field, _, seen = setup
+    type_stamped(field, "x" * (MAX_SCAN_CHARS + 10) + "\r", start_ms=1_000, gap_ms=2)
+    assert seen == []
+    assert field.text() == ""
+    assert "unusable" in caplog.text
+
+
+def test_a_person_typing_into_a_field_sees_each_key_within_a_moment(qtbot, setup):
+    """Human keys are held back only until the scanner's gap has passed (~36 ms)."""
+    field, _, seen = setup
+    send_key(field, "h", 20_000)
+    began = time.monotonic()
+    qtbot.waitUntil(lambda: field.text() == "h", timeout=WAIT)
+    assert time.monotonic() - began < 0.5
+    assert seen == []
