@@ -1,0 +1,100 @@
+"""The product catalogue the sale screen looks scanned barcodes up in (the demo one is
+``assets/catalogue.toml``): products with an EAN-13, a Code 128 shop code, a name in
+each language and a price in integer minor units.
+
+Pure data and a loader; no Qt, no printing. A catalogue with a mistake (a wrong check
+digit, two products with one code, a missing English name) is refused with a message
+naming the product and the field, because a typo here would ring up the wrong goods.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "assets" / "catalogue.toml"
+
+
+def ean13_check_digit(first12: str) -> str:
+    total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+class Product(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sku: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+    ean13: str = Field(pattern=r"^[0-9]{13}$")
+    price: int = Field(ge=0)  # minor units of the catalogue's currency
+    name: dict[str, str]
+
+    @field_validator("ean13")
+    @classmethod
+    def _check_digit(cls, ean13: str) -> str:
+        expected = ean13_check_digit(ean13[:12])
+        if ean13[12] != expected:
+            raise ValueError(f"check digit of {ean13} should be {expected}")
+        return ean13
+
+    @field_validator("name")
+    @classmethod
+    def _english_name(cls, name: dict[str, str]) -> dict[str, str]:
+        if not name.get("en", "").strip():
+            raise ValueError("every product needs an English name (name.en)")
+        return name
+
+    def name_in(self, language: str) -> str:
+        return self.name.get(language) or self.name["en"]
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_: int = Field(alias="schema", ge=1, le=1)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    minor_units: int = Field(ge=0, le=3)
+    products: tuple[Product, ...]
+
+    @field_validator("products")
+    @classmethod
+    def _unique_codes(cls, products: tuple[Product, ...]) -> tuple[Product, ...]:
+        seen: set[str] = set()
+        for p in products:
+            for code in (p.sku, p.ean13):
+                if code in seen:
+                    raise ValueError(f"{code} is on two products")
+                seen.add(code)
+        return products
+
+    def find(self, code: str) -> Product | None:
+        """The product a scan names: its EAN-13, the same as 12-digit UPC-A (which some
+        scanners send for codes starting with 0), or its shop code; None if it isn't ours."""
+        code = code.strip()
+        if len(code) == 12 and code.isdigit():
+            code = "0" + code
+        for p in self.products:
+            if code in (p.ean13, p.sku):
+                return p
+        return None
+
+
+class CatalogueError(ValueError):
+    """The catalogue file can't be used; the message names the product and field."""
+
+
+def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"{path}: {exc}") from exc
+    try:
+        return Catalogue.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                        for part in first["loc"]).lstrip(".")
+        message = first["msg"].removeprefix("Value error, ")
+        raise CatalogueError(f"{path.name}: {field}: {message}") from exc
