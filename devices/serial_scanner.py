@@ -32,6 +32,7 @@ from serial.tools.list_ports_common import ListPortInfo
 
 from devices import threads
 from devices.scan import LineFramer, ScanEvent
+from devices.settings import DeviceSettings
 
 log = logging.getLogger(__name__)
 
@@ -164,3 +165,13 @@ class SerialScanner(QObject):
                     self.scanned.emit(ScanEvent(text, source))
             elif framer.pending and now - last_byte > self.partial_timeout:
                 framer.drop_partial(f"no line end within {self.partial_timeout:g} s")
+
+
+def serial_scanner_for(settings: DeviceSettings) -> SerialScanner | None:
+    """The scanner the settings ask for (not started), or None when it is off. In "auto"
+    mode it leaves a serial receipt printer's port alone."""
+    if not settings.serial_scanner.enabled:
+        return None
+    printer = settings.printer
+    avoid = (printer.target,) if printer.kind == "serial" else ()
+    return SerialScanner(settings.serial_scanner, avoid=avoid)

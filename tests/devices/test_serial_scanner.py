@@ -13,7 +13,13 @@ import pytest
 from serial.tools.list_ports_common import ListPortInfo
 
 from devices.scan import ScanEvent
-from devices.serial_scanner import SerialScanner, SerialSettings, choose_port
+from devices.serial_scanner import (
+    SerialScanner,
+    SerialSettings,
+    choose_port,
+    serial_scanner_for,
+)
+from devices.settings import DeviceSettings, PrinterSettings, SerialScannerSettings
 
 WAIT = 10_000
 
@@ -171,3 +177,12 @@ def port(device: str, description: str = "n/a", vid: int | None = None,
 def test_auto_detect_picks_the_scanner_and_leaves_the_printer_port_alone(ports, avoid,
                                                                           expected):
     assert choose_port(ports, avoid) == expected
+
+
+def test_settings_build_the_scanner_and_auto_mode_avoids_a_serial_printer():
+    assert serial_scanner_for(DeviceSettings()) is None  # off by default
+    s = serial_scanner_for(DeviceSettings(
+        serial_scanner=SerialScannerSettings(enabled=True, suffix="CRLF"),
+        printer=PrinterSettings(kind="serial", target="/dev/ttyUSB0")))
+    assert s is not None
+    assert (s.settings.port, s.settings.suffix, s.avoid) == ("auto", "CRLF", ("/dev/ttyUSB0",))

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from devices.scan import MAX_SCAN_CHARS
-from devices.wedge import WedgeClassifier, WedgeScanFilter
+from devices.wedge import WedgeScanFilter
 
 WAIT = 5_000
 
@@ -82,22 +82,6 @@ def test_editing_keys_pass_straight_through(qtbot, setup):
     qtbot.waitUntil(lambda: field.text() == "abc", timeout=WAIT)
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
     assert field.text() == "ab"
-
-
-@pytest.mark.parametrize(("gaps", "scan"), [
-    ([0.005] * 10, "0123456789"),  # a scanner
-    ([0.005] * 5 + [0.2] + [0.005] * 2, None),  # a pause, then too few keys for a code
-    ([0.12, 0.09, 0.15, 0.11, 0.1], None),  # a person's pace
-])
-def test_the_classifier_decides_by_the_gaps_between_keys(gaps, scan):
-    c, now = WedgeClassifier(), 0.0
-    for i, gap in enumerate(gaps):
-        now += gap
-        if not c.key(str(i), now):
-            c.take()
-            c.key(str(i), now)
-    result = c.enter(now + 0.005)
-    assert (result == scan) if scan else (result is None)
 
 
 def send_key(widget: QWidget, ch: str, timestamp_ms: int, autorepeat: bool = False) -> None:
