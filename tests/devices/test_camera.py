@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -128,8 +129,13 @@ def test_a_frame_is_not_decoded_before_the_scanner_starts(scanner):
 
 # --- real video frames (needs QtMultimedia's libraries) --------------------------------
 
+def multimedia_or_skip() -> Any:
+    return pytest.importorskip("PySide6.QtMultimedia", exc_type=ImportError,
+                               reason="QtMultimedia's libraries (libpulse...) are missing")
+
+
 def yuv_frame(gray: Image.Image, fmt_name: str) -> object:
-    mm = pytest.importorskip("PySide6.QtMultimedia", reason="QtMultimedia can't load here")
+    mm = multimedia_or_skip()
     from PySide6.QtCore import QSize
 
     fmt = getattr(mm.QVideoFrameFormat.PixelFormat, fmt_name)
@@ -160,7 +166,7 @@ def yuv_frame(gray: Image.Image, fmt_name: str) -> object:
 def test_webcam_frames_decode_to_the_payload(qapp, fmt_name):
     gray = camera_frame(PAYLOAD, (320, 240))
     if fmt_name == "Format_XRGB8888":  # not YUV: goes through QVideoFrame.toImage()
-        mm = pytest.importorskip("PySide6.QtMultimedia", reason="QtMultimedia can't load here")
+        mm = multimedia_or_skip()
         frame = mm.QVideoFrame(to_qimage(gray).convertToFormat(QImage.Format.Format_RGB32))
     else:
         frame = yuv_frame(gray, fmt_name)
