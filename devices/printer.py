@@ -58,6 +58,7 @@ class Paper:
 
 PAPER = {80: Paper(576, 48, 6), 58: Paper(384, 32, 5)}
 DPI = 203
+CHUNK = 1024  # bytes per write: ~1 s at 9600 baud
 _TEXT_PX, _TITLE_PX = 24, 44  # raster glyph sizes: font A's 24 dots, and a title
 
 
@@ -244,7 +245,10 @@ def send(data: bytes, settings: PrinterSettings) -> None:
     """Write ``data`` to the configured printer and close it."""
     printer = open_printer(settings)
     try:
-        printer._raw(data)  # every python-escpos printer's one write primitive
+        # In pieces, so the timeout means "stopped taking data", not "slow": a Chinese
+        # raster receipt is ~25 kB, which takes 25 s at 9600 baud.
+        for start in range(0, len(data), CHUNK):
+            printer._raw(data[start:start + CHUNK])  # every python-escpos printer's write
         if settings.kind in ("file", "serial"):
             _device(printer).flush()
     except (EscposError, OSError) as exc:  # serial timeouts and USB errors are OSErrors

@@ -236,3 +236,32 @@ def test_a_serial_printer_that_stops_taking_data_fails_within_its_timeout():
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_a_slow_printer_that_keeps_taking_data_is_not_cut_off():
+    """A timeout means the printer stopped, not that the receipt is long: ~44 kB of
+    Chinese raster, taken 4 kB every 20 ms, takes longer than the 0.1 s timeout."""
+    master, slave = os.openpty()  # a pseudo-terminal buffers ~20 kB; the rest must wait
+    try:
+        items = tuple((f"珍珠奶茶 第 {i} 杯", "NT$75") for i in range(12))
+        receipt = Receipt(**{**RECEIPT.__dict__, "language": "zh-TW", "lines": items})
+        expected = render_receipt(receipt)
+        settings = PrinterSettings(kind="serial", target=os.ttyname(slave), timeout_s=0.1)
+        with ThreadPoolExecutor(1) as pool:
+            job = pool.submit(print_receipt, receipt, settings)
+            data = b""
+            began = time.monotonic()
+            while not data.endswith(b"\x1dV\x00"):
+                ready, _, _ = select.select([master], [], [], 2)
+                if not ready:
+                    job.result(timeout=0)  # raises what stopped the printing
+                    pytest.fail(f"printing stopped after {len(data)} bytes")
+                data += os.read(master, 4096)
+                time.sleep(0.02)  # the printer's pace
+            took = time.monotonic() - began
+            job.result(timeout=10)
+        assert len(expected) > 40_000 and took > 2 * settings.timeout_s
+        assert data == expected
+    finally:
+        os.close(master)
+        os.close(slave)
