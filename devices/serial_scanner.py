@@ -18,6 +18,7 @@ Wiring::
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -103,6 +104,7 @@ class SerialScanner(QObject):
         self.state = "starting"
         self._stop = threading.Event()
         self._thread: QThread | None = None
+        self._connection: serial.SerialBase | None = None
 
     def start(self) -> None:
         """Move the worker onto its own QThread and start reading there."""
@@ -113,9 +115,15 @@ class SerialScanner(QObject):
     def stop(self) -> None:
         """Ask the read loop to end; returns at once, from any thread."""
         self._stop.set()
+        connection = self._connection
+        if connection is not None and hasattr(connection, "cancel_read"):
+            # Wake a read waiting for data (POSIX ports). The worker may be closing the
+            # port at this very moment, which is as good.
+            with contextlib.suppress(OSError, TypeError):
+                connection.cancel_read()
 
     def shutdown(self) -> None:
-        """stop() and wait for the thread (at most ~0.1 s: the read timeout)."""
+        """stop() and wait for the thread (at most the 0.1 s read timeout)."""
         self.stop()
         if self._thread is not None and not threads.shutdown(self._thread):
             log.error("serial scanner thread did not stop")
@@ -144,6 +152,7 @@ class SerialScanner(QObject):
                 continue
             self._report(f"connected {port}")
             framer = LineFramer(self.settings.suffix)
+            self._connection = connection
             try:
                 self._read(connection, port, framer)
             except (serial.SerialException, OSError) as exc:
@@ -151,6 +160,7 @@ class SerialScanner(QObject):
                 self._report(f"disconnected: {exc}")
                 self._stop.wait(self.reopen_every)
             finally:
+                self._connection = None
                 connection.close()
 
     def _read(self, connection: serial.SerialBase, port: str, framer: LineFramer) -> None:
