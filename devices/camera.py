@@ -134,6 +134,24 @@ def decode_frame(frame: Any) -> list[str]:
         frame.unmap()
 
 
+def preferred_format(formats: list[Any]) -> Any | None:
+    """Of a camera's QCameraFormats, the one to scan with: YUV (read in place, no
+    conversion) over anything else, and the largest picture up to 1280 x 720, which reads
+    a card's QR at arm's length while decoding in ~20 ms; larger only if nothing fits."""
+    if not formats:
+        return None
+    pf = _multimedia().QVideoFrameFormat.PixelFormat
+    yuv = {pf.Format_NV12, pf.Format_NV21, pf.Format_YUV420P, pf.Format_YV12,
+           pf.Format_YUYV, pf.Format_UYVY, pf.Format_YUV422P}
+
+    def rank(f: Any) -> tuple[bool, bool, int, float]:
+        pixels = f.resolution().width() * f.resolution().height()
+        fits = pixels <= 1280 * 720
+        return (fits, f.pixelFormat() in yuv, pixels if fits else -pixels, f.maxFrameRate())
+
+    return max(formats, key=rank)
+
+
 class FrameDecoder(QObject):
     """Lives on a worker thread; ``decode`` takes a QVideoFrame or QImage and emits
     ``scanned`` for each new code. ``idle`` is set while it can take the next frame."""
@@ -205,6 +223,9 @@ class CameraScanner(QObject):
         chosen = next((d for d in devices if d.description() == self.device),
                       mm.QMediaDevices.defaultVideoInput())
         self._camera = mm.QCamera(chosen)
+        preferred = preferred_format(chosen.videoFormats())
+        if preferred is not None:
+            self._camera.setCameraFormat(preferred)
         self._camera.errorOccurred.connect(lambda _e, text: self._report(f"error: {text}"))
         self._session = mm.QMediaCaptureSession()
         self._sink = mm.QVideoSink()

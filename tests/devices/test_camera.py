@@ -171,3 +171,36 @@ def test_webcam_frames_decode_to_the_payload(qapp, fmt_name):
     else:
         frame = yuv_frame(gray, fmt_name)
     assert camera.decode_frame(frame) == [PAYLOAD]
+
+
+class FakeCameraFormat:
+    """What ``preferred_format`` reads of a QCameraFormat (which Python can't build)."""
+
+    def __init__(self, w: int, h: int, fmt_name: str, fps: float = 30.0) -> None:
+        from PySide6.QtCore import QSize
+
+        self._size, self._fps = QSize(w, h), fps
+        self._fmt = getattr(multimedia_or_skip().QVideoFrameFormat.PixelFormat, fmt_name)
+
+    def resolution(self) -> object:
+        return self._size
+
+    def pixelFormat(self) -> object:
+        return self._fmt
+
+    def maxFrameRate(self) -> float:
+        return self._fps
+
+
+@QT_MULTIMEDIA_CHATTER
+def test_the_camera_is_set_to_720p_yuv_when_it_offers_it():
+    offered = [FakeCameraFormat(1920, 1080, "Format_Jpeg"),
+               FakeCameraFormat(1280, 720, "Format_Jpeg"),
+               FakeCameraFormat(1280, 720, "Format_YUYV", 10),
+               FakeCameraFormat(640, 480, "Format_YUYV"),
+               FakeCameraFormat(1920, 1080, "Format_NV12")]
+    assert camera.preferred_format(offered) is offered[2]
+    big_only = [FakeCameraFormat(3840, 2160, "Format_NV12"),
+                FakeCameraFormat(1920, 1080, "Format_NV12")]
+    assert camera.preferred_format(big_only) is big_only[1]
+    assert camera.preferred_format([]) is None
