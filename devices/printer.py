@@ -77,6 +77,8 @@ class PrinterUnavailable(Exception):
 
 def render_receipt(receipt: Receipt, paper_mm: int = 80, cjk: CjkMode = "raster") -> bytes:
     """The receipt as the ESC/POS bytes a printer of that paper width should get."""
+    if paper_mm not in PAPER:
+        raise ValueError(f"paper is 58 or 80 mm wide, not {paper_mm}")
     paper = PAPER[paper_mm]
     p = Dummy()
     p.profile = _profile(paper_mm)
