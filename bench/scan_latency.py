@@ -17,12 +17,11 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Slot
 
 from bench.common import machine, median_of_runs, percentile
 from devices.scan import LineFramer, ScanEvent
@@ -102,42 +101,21 @@ def framing_us(n: int = 20000) -> float:
     return (time.perf_counter() - t) / n * 1e6
 
 
-def emit_drops_a_reference_to_true() -> bool:
-    """PySide6 6.12.0's ``SignalInstance.emit`` returns True without a reference of its
-    own, so every emit from Python leaves True one reference short; with Python 3.11's
-    mortal bools the process aborts ("bool_dealloc") once they run out."""
-
-    class Probe(QObject):
-        ping = Signal()
-
-    probe = Probe()
-    before = sys.getrefcount(True)
-    for _ in range(10):
-        probe.ping.emit()
-    return sys.getrefcount(True) < before
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scans", type=int, default=200)
     args = parser.parse_args()
     app = QCoreApplication([])
-    leaks = emit_drops_a_reference_to_true()
-    # With that bug, keep enough references to True for every scan's emit, and leave
-    # without tearing the interpreter down (where the shortfall would abort the process).
-    ballast = [True] * (args.runs + 1) * (args.scans + 100) if leaks else []
     one_run(20)  # warm-up: imports, first thread start
     result = median_of_runs([one_run(args.scans) for _ in range(args.runs)])
     result["framing_us"] = framing_us()
     result["goal_p99_ms"] = GOAL_P99_MS
     result["p99_ratio_to_goal"] = round(result["p99_ms"] / GOAL_P99_MS, 3)
     print(json.dumps({"bench": "scan_latency", "runs": args.runs, "scans": args.scans,
-                      "machine": machine(), "pyside_emit_drops_true": leaks,
+                      "machine": machine(),
                       **{k: round(v, 3) for k, v in result.items()}}), flush=True)
     app.quit()
-    if ballast:
-        os._exit(0)
 
 
 if __name__ == "__main__":
