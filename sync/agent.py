@@ -140,11 +140,15 @@ class SyncAgent:
                     return uploaded, duplicates, rejected
                 request = self._request(tx, batch)
             response = self.client.upload(request)
+            # An answer means the ledger committed the request's members and cards.
+            sent_members = [w.id for w in request.members]
+            sent_cards = [w.card_no for w in request.cards]
             synced = [(r.id, r.seq) for r in response.results
                       if r.status in ("accepted", "duplicate") and r.seq is not None]
             refused = [(r.id, r.reason or "rejected") for r in response.results
                        if r.status == "rejected"]
             with self.kiosk.store.write() as tx:
+                tx.mark_on_ledger(sent_members, sent_cards)
                 cleared = tx.record_acknowledgement(synced, refused, response.acked_through,
                                                     self.kiosk.clock())
             uploaded += sum(r.status == "accepted" for r in response.results)
@@ -159,8 +163,8 @@ class SyncAgent:
 
     def _request(self, tx: Transaction, batch: list[tuple[int, Entry]]) -> UploadRequest:
         ids = {e.member_id for _, e in batch}
-        ours = [m for m in tx.members_by_id(ids) if m.channel == self.kiosk.channel]
-        cards = tx.cards_of_members(m.id for m in ours)
+        ours = tx.members_to_upload(ids)
+        cards = tx.cards_to_upload(ids)
         return UploadRequest(
             members=[MemberWire.of(m) for m in ours],
             cards=[CardWire(card_no=c.card_no, member_id=c.member_id, key_id=c.key_id,
@@ -173,7 +177,8 @@ class SyncAgent:
             cursor = int(tx.setting(CURSOR) or 0)
         pulled = 0
         while True:
-            page = self.client.pull(cursor, self.page)
+            # Our own entries we have, with their seqs from the upload's answers.
+            page = self.client.pull(cursor, self.page, skip_own=True)
             with self.kiosk.store.write() as tx:
                 pulled += tx.apply_pulled(
                     [w.to_member() for w in page.members],

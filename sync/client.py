@@ -4,6 +4,7 @@ reached now (retry later) or it refused the request (don't retry the same thing)
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, TypeVar
 
@@ -28,9 +29,9 @@ _JSON = {"Content-Type": "application/json"}
 
 
 def _json(body: object) -> str:
-    import json
-
     return json.dumps(body)
+
+
 TIMEOUT = (3.05, 30.0)  # connect, read
 
 
@@ -93,9 +94,11 @@ class LedgerClient:
                           data=request.model_dump_json(),
                           headers={"Content-Type": "application/json"})
 
-    def pull(self, after: int, limit: int) -> PullResponse:
-        return self._call("GET", "/v1/entries", PullResponse,
-                          params={"after": after, "limit": limit})
+    def pull(self, after: int, limit: int, *, skip_own: bool = False) -> PullResponse:
+        params: dict[str, object] = {"after": after, "limit": limit}
+        if skip_own:
+            params["skip_own"] = "true"
+        return self._call("GET", "/v1/entries", PullResponse, params=params)
 
     def balance(self, member_id: uuid.UUID) -> int:
         return self._call("GET", f"/v1/members/{member_id}/balance", _Balance).balance

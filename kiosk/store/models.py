@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kiosk.store.types import UtcMicros, UUIDBlob
@@ -69,6 +69,9 @@ class Member(Base):
     channel: Mapped[str] = mapped_column(String(64))
     referrer_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
     consent: Mapped[bool] = mapped_column(default=False)
+    on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The ledger has this member (it came from there, or an upload carrying it was
+    answered), so uploads need not carry it again."""
 
 
 class Card(Base):
@@ -78,6 +81,7 @@ class Card(Base):
     key_id: Mapped[str] = mapped_column(String(8))
     payload: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(UtcMicros)
+    on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class LedgerEntry(Base):

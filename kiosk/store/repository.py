@@ -73,6 +73,9 @@ _INSERT_PULLED = (
     "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
     "program_version, occurred_at, reverses, reward_id, note, server_seq) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+_SET_SERVER_SEQ = "UPDATE entries SET server_seq = ? WHERE id = ? AND server_seq IS NULL"
+_INSERT_REJECTION = ("INSERT OR IGNORE INTO rejections (entry_id, reason, rejected_at) "
+                     "VALUES (?, ?, ?)")
 _SALE_STATE = (
     "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?), "
     "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
@@ -317,18 +320,35 @@ class Transaction:
         return [CardRecord(r.card_no, r.member_id, r.key_id, r.payload, r.issued_at)
                 for r in rows]
 
+    def members_to_upload(self, ids: Iterable[uuid.UUID]) -> list[Member]:
+        """Of ``ids``, the members the ledger doesn't have yet."""
+        rows = self.conn.execute(select(_MEMBERS).where(_MEMBERS.c.id.in_(set(ids)),
+                                                        _MEMBERS.c.on_ledger.is_(False)))
+        return [_member(r) for r in rows]
+
+    def cards_to_upload(self, member_ids: Iterable[uuid.UUID]) -> list[CardRecord]:
+        """The cards of these members that the ledger doesn't have yet."""
+        rows = self.conn.execute(select(_CARDS).where(_CARDS.c.member_id.in_(set(member_ids)),
+                                                      _CARDS.c.on_ledger.is_(False)))
+        return [CardRecord(r.card_no, r.member_id, r.key_id, r.payload, r.issued_at)
+                for r in rows]
+
+    def mark_on_ledger(self, member_ids: Iterable[uuid.UUID], card_nos: Iterable[str]) -> None:
+        raw = self._raw()
+        raw.executemany("UPDATE members SET on_ledger = 1 WHERE id = ?",
+                        [(i.bytes,) for i in member_ids])
+        raw.executemany("UPDATE cards SET on_ledger = 1 WHERE card_no = ?",
+                        [(c,) for c in card_nos])
+
     def record_acknowledgement(self, synced: Iterable[tuple[uuid.UUID, int]],
                                rejected: Iterable[tuple[uuid.UUID, str]], acked_through: int,
                                at: datetime) -> int:
         """Note the ledger's seq for synced entries and its reasons for rejected ones, and
         clear the outbox below the mark the ledger confirmed; returns rows cleared."""
-        for entry_id, seq in synced:
-            self.conn.execute(update(m.LedgerEntry).where(
-                m.LedgerEntry.id == entry_id, m.LedgerEntry.server_seq.is_(None))
-                .values(server_seq=seq))
-        for entry_id, reason in rejected:
-            self.conn.execute(insert(m.Rejection).prefix_with("OR IGNORE").values(
-                entry_id=entry_id, reason=reason, rejected_at=at))
+        raw = self._raw()
+        raw.executemany(_SET_SERVER_SEQ, [(seq, entry_id.bytes) for entry_id, seq in synced])
+        raw.executemany(_INSERT_REJECTION, [(entry_id.bytes, reason, to_micros(at))
+                                            for entry_id, reason in rejected])
         return int(self.conn.execute(
             delete(m.Outbox).where(m.Outbox.device_seq <= acked_through)).rowcount)
 
@@ -339,24 +359,26 @@ class Transaction:
         many were new."""
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+        # What comes from the ledger is on the ledger, whether we had it already or not.
         if members:
-            self.conn.execute(sqlite_insert(m.Member).on_conflict_do_nothing(), [
+            stmt = sqlite_insert(m.Member).on_conflict_do_update(
+                index_elements=["id"], set_={"on_ledger": True})
+            self.conn.execute(stmt, [
                 {"id": x.id, "name": x.name, "phone": x.phone, "birthday": x.birthday,
                  "enrolled_at": x.enrolled_at, "channel": x.channel,
-                 "referrer_id": x.referrer_id, "consent": x.consent} for x in members])
+                 "referrer_id": x.referrer_id, "consent": x.consent, "on_ledger": True}
+                for x in members])
         if cards:
-            self.conn.execute(sqlite_insert(m.Card).on_conflict_do_nothing(), [
+            stmt = sqlite_insert(m.Card).on_conflict_do_update(
+                index_elements=["card_no"], set_={"on_ledger": True})
+            self.conn.execute(stmt, [
                 {"card_no": c.card_no, "member_id": c.member_id, "key_id": c.key_id,
-                 "payload": c.payload, "issued_at": c.issued_at} for c in cards])
-        new = 0
+                 "payload": c.payload, "issued_at": c.issued_at, "on_ledger": True}
+                for c in cards])
         raw = self._raw()
-        for entry, seq in entries:
-            cur = raw.execute(_INSERT_PULLED, (*_params(entry), seq))
-            if cur.rowcount:
-                new += 1
-            else:
-                raw.execute("UPDATE entries SET server_seq = ? WHERE id = ? AND server_seq IS "
-                            "NULL", (seq, entry.id.bytes))
+        new = raw.executemany(_INSERT_PULLED, [(*_params(e), seq) for e, seq in entries]).rowcount
+        # Those already here (ours, coming back) only learn their seq.
+        raw.executemany(_SET_SERVER_SEQ, [(seq, e.id.bytes) for e, seq in entries])
         return new
 
     def rejections(self) -> list[tuple[uuid.UUID, str]]:

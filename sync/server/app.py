@@ -190,8 +190,12 @@ def create_app(ledger: Ledger) -> FastAPI:
     @app.get("/v1/entries")
     def entries(who: Annotated[Caller, Depends(caller)],
                 after: Annotated[int, Query(ge=0)] = 0,
-                limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000) -> PullResponse:
-        return ledger.pull(after, limit)
+                limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
+                skip_own: Annotated[bool, Query(
+                    description="leave out the entries this device uploaded (it has them); "
+                                "the cursor still moves past them")] = False,
+                ) -> PullResponse:
+        return ledger.pull(after, limit, skip_device=who.device_id if skip_own else None)
 
     @app.get("/v1/members/{member_id}/balance")
     def balance(member_id: uuid.UUID,

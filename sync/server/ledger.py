@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
 from kiosk.ledger import Entry, LedgerError
@@ -37,6 +37,7 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server import models as m
+from sync.server.bulk import insert_rows, select_where_in
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 _CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref",
@@ -66,14 +67,9 @@ def hash_token(token: str) -> str:
 def _insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]],
                    returning: Any = None) -> list[Any]:
     """INSERT ... ON CONFLICT DO NOTHING on either dialect; returns RETURNING values."""
-    if not rows:
-        return []
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).on_conflict_do_nothing()
-    if returning is None:
-        conn.execute(stmt, rows)
-        return []
-    return list(conn.execute(stmt.returning(returning), rows).scalars())
+    written = insert_rows(conn, table, rows, returning=[returning.name] if returning is not
+                          None else ())
+    return [row[0] for row in written]
 
 
 def _wire_row(e: EntryWire) -> dict[str, Any]:
@@ -230,10 +226,10 @@ class Ledger:
         def reject(e: EntryWire, reason: str) -> None:
             verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason)
 
-        members = _existing(conn, m.Member.id, {e.member_id for e in entries})
-        targets = {e.reverses for e in entries if e.reverses}
-        originals = {r.id: r for r in conn.execute(
-            select(_ENTRIES).where(_ENTRIES.c.id.in_(targets)))} if targets else {}
+        members = {r.id for r in select_where_in(conn, m.Member.__table__, "id",
+                                                  {e.member_id for e in entries}, ["id"])}
+        originals = {r.id: r for r in select_where_in(
+            conn, _ENTRIES, "id", {e.reverses for e in entries if e.reverses})}
         batch: dict[uuid.UUID, Entry] = {}
         out: list[EntryWire] = []
         for wire in entries:
@@ -275,7 +271,7 @@ class Ledger:
             savepoint.rollback()
             savepoint = conn.begin_nested()
             if fresh:
-                conn.execute(_ENTRIES.insert(), rows(fresh, head))
+                insert_rows(conn, _ENTRIES, rows(fresh, head), conflict=None)
         savepoint.commit()
         for i, e in enumerate(fresh):
             verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
@@ -283,15 +279,7 @@ class Ledger:
         totals: dict[uuid.UUID, int] = defaultdict(int)
         for e in fresh:
             totals[e.member_id] += e.points
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        balances = m.Balance.__table__
-        after: dict[uuid.UUID, int] = {}
-        for member_id, points in totals.items():
-            stmt = dialect.insert(balances).values(member_id=member_id, points=points)
-            after[member_id] = conn.execute(stmt.on_conflict_do_update(
-                index_elements=["member_id"],
-                set_={"points": balances.c.points + stmt.excluded.points},
-            ).returning(balances.c.points)).scalar_one()
+        after = self._add_to_balances(conn, totals)
         taking = [e for e in fresh if e.points < 0]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
@@ -305,12 +293,35 @@ class Ledger:
                 for e in taking if after[e.member_id] < 0])
         return head + len(fresh)
 
+    @staticmethod
+    def _add_to_balances(conn: Connection, totals: dict[uuid.UUID, int]) -> dict[uuid.UUID, int]:
+        """Every member's cached balance moved in one statement (one round trip, whatever
+        the batch size); returns the balances after."""
+        if not totals:
+            return {}
+        balances: Any = m.Balance.__table__
+        if conn.dialect.name == "postgresql":
+            written = insert_rows(
+                conn, balances, [{"member_id": k, "points": v}
+                                 for k, v in sorted(totals.items())],
+                conflict_target=["member_id"],
+                conflict="DO UPDATE SET points = balances.points + excluded.points",
+                returning=["member_id", "points"])
+            return {row.member_id: row.points for row in written}
+        stmt = sqlite.insert(balances).values(
+            [{"member_id": k, "points": v} for k, v in sorted(totals.items())])
+        upsert = stmt.on_conflict_do_update(
+            index_elements=["member_id"],
+            set_={"points": balances.c.points + stmt.excluded.points},
+        ).returning(balances.c.member_id, balances.c.points)
+        return {row.member_id: row.points for row in conn.execute(upsert)}
+
     def _classify_others(self, conn: Connection, entries: list[EntryWire],
                          verdicts: dict[uuid.UUID, EntryResult]) -> None:
         if not entries:
             return
-        stored = {r.id: r for r in conn.execute(
-            select(_ENTRIES).where(_ENTRIES.c.id.in_([e.id for e in entries])))}
+        stored = {r.id: r for r in select_where_in(conn, _ENTRIES, "id",
+                                                   [e.id for e in entries])}
         for e in entries:
             row = stored.get(e.id)
             if row is None:
@@ -334,34 +345,41 @@ class Ledger:
             for e, r in zip(entries, results, strict=True) if e.device_seq is not None])
         mark = conn.execute(select(m.Device.acked_through).where(
             m.Device.id == caller.device_id).with_for_update()).scalar_one()
+        # Walk this batch's numbers first (usually the run right above the mark), then
+        # whatever arrived earlier above where that leaves the mark (usually nothing).
+        mark = _advance(mark, sorted({e.device_seq for e in entries if e.device_seq}))
         above = conn.execute(select(m.Receipt.device_seq).where(
             m.Receipt.device_id == caller.device_id, m.Receipt.device_seq > mark)
             .order_by(m.Receipt.device_seq)).scalars().all()
-        for seq in above:
-            if seq != mark + 1:
-                break
-            mark = seq
+        mark = _advance(mark, above)
         conn.execute(update(m.Device).where(m.Device.id == caller.device_id)
                      .values(acked_through=mark))
         return mark, _missing(mark, above)
 
     # -- download -------------------------------------------------------------------------
-    def pull(self, after: int, limit: int) -> PullResponse:
+    def pull(self, after: int, limit: int, *, skip_device: str | None = None) -> PullResponse:
+        """Entries after ``after`` in seq order, with their members and cards. A kiosk
+        already holds the entries it uploaded (and their seqs, from the upload's answer),
+        so ``skip_device`` leaves them out; the cursor still moves past them."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(_ENTRIES).where(_ENTRIES.c.seq > after)
+            # The head first: every seq up to it is committed (seqs become visible in
+            # order), so the cursor may move to it even if nothing below it is sent.
+            head = conn.execute(select(m.LedgerHead.last_seq)).scalar_one()
+            wanted = [_ENTRIES.c.seq > after, _ENTRIES.c.seq <= head]
+            if skip_device is not None:
+                wanted.append(_ENTRIES.c.device_id.is_distinct_from(skip_device))
+            rows = conn.execute(select(_ENTRIES).where(*wanted)
                                 .order_by(_ENTRIES.c.seq).limit(limit + 1)).all()
             more = len(rows) > limit
             rows = rows[:limit]
             member_ids = {r.member_id for r in rows}
-            members = conn.execute(select(m.Member.__table__).where(
-                m.Member.id.in_(member_ids))).all() if member_ids else []
-            cards = conn.execute(select(m.Card.__table__).where(
-                m.Card.member_id.in_(member_ids))).all() if member_ids else []
+            members = select_where_in(conn, m.Member.__table__, "id", member_ids)
+            cards = select_where_in(conn, m.Card.__table__, "member_id", member_ids)
         return PullResponse(
             entries=[_wire_of_row(r) for r in rows],
             members=[MemberWire.model_validate(r._asdict()) for r in members],
             cards=[CardWire.model_validate(r._asdict()) for r in cards],
-            next_after=rows[-1].seq if rows else after, more=more)
+            next_after=rows[-1].seq if more else max(head, after), more=more)
 
     def balance(self, member_id: uuid.UUID) -> int:
         with self.engine.connect() as conn:
@@ -404,10 +422,13 @@ def _per_position(entries: Sequence[EntryWire],
     return out
 
 
-def _existing(conn: Connection, column: Any, ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    if not ids:
-        return set()
-    return set(conn.execute(select(column).where(column.in_(ids))).scalars())
+def _advance(mark: int, received: Sequence[int]) -> int:
+    """The mark moved up through the unbroken run of ``received`` (ascending) above it."""
+    for seq in received:
+        if seq > mark + 1:
+            break
+        mark = max(mark, seq)
+    return mark
 
 
 def _missing(mark: int, received: Sequence[int]) -> list[tuple[int, int]]:

@@ -38,13 +38,13 @@ def outbox(k) -> int:
 def test_killing_the_sync_agent_at_random_moments_loses_and_doubles_nothing(pg_ledger,
                                                                             tmp_path):
     k = paired(pg_ledger, tmp_path, "till-1")
-    fill_outbox(k, 2500)
+    fill_outbox(k, 8000)  # an upload round takes well under 0.1 s: a few seconds of work
     rng = random.Random(11)
     kills = 0
     while outbox(k) and kills < 12:
         agent = subprocess.Popen([KIOSK, "--data-dir", str(k.data_dir), "sync", "--once"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 1.2))
+        time.sleep(rng.uniform(0.3, 1.0))  # the process takes ~0.4 s to start
         if agent.poll() is None:
             agent.send_signal(signal.SIGKILL)
             kills += 1

@@ -11,7 +11,10 @@ import pytest
 
 from kiosk.cards import RevokedCard
 from kiosk.program import parse_program
-from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale
+from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale, verify_store
+from sync.agent import SyncAgent
+from sync.client import LedgerClient
+from sync.protocol import UploadRequest, UploadResponse
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
 from tests.conftest import DEFAULT_PROGRAM
@@ -78,3 +81,48 @@ def test_the_shop_command_awards_redeems_refunds_and_looks_up(sqlite_ledger, tmp
         "reverse", "redeem", "earn", "bonus"]
     wrong = shop(sqlite_ledger, "not-the-token", "member", "--member", str(member), expect=1)
     assert wrong["error"]["code"] == "unauthorised"  # type: ignore[index]
+
+
+class RecordingClient(LedgerClient):
+    """The real client, keeping every upload request it sent."""
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__(url, token, timeout=(2.0, 10.0))
+        self.sent: list[UploadRequest] = []
+
+    def upload(self, request: UploadRequest) -> UploadResponse:
+        self.sent.append(request)
+        return super().upload(request)
+
+
+def test_uploads_carry_a_member_and_card_once_and_pulls_skip_our_own_entries(sqlite_ledger,
+                                                                            tmp_path):
+    k1 = paired(sqlite_ledger, tmp_path, "till-1")
+    k2 = paired(sqlite_ledger, tmp_path, "till-2")
+    client = RecordingClient(k1.url, k1.token)
+    agent = SyncAgent(k1.kiosk, client)
+    member = enrol(k1.kiosk, Enrolment("Once", "0912000555", consent=True))
+    ring_up_sale(k1.kiosk, Sale(member.member.id, 1000))
+    first = agent.sync_once()
+    assert [w.id for w in client.sent[0].members] == [member.member.id]
+    assert [w.card_no for w in client.sent[0].cards] == [member.card.card_no]
+    assert first.pulled == 0, "our own entries came back"
+
+    ring_up_sale(k1.kiosk, Sale(member.member.id, 2000))
+    agent.sync_once()
+    assert (client.sent[-1].members, client.sent[-1].cards) == ([], [])
+    assert len(client.sent[-1].entries) == 1
+
+    # Another store knows the member and card, and its sale reaches the first store.
+    k2.agent().sync_once()
+    assert identify(k2.kiosk, member.card.payload).member.name == "Once"
+    ring_up_sale(k2.kiosk, Sale(member.member.id, 3000))
+    k2.agent().sync_once()
+    assert agent.sync_once().pulled == 1
+    for k in (k1, k2):
+        with k.kiosk.store.read() as tx:
+            entries = tx.member_entries(member.member.id)
+            assert len(entries) == 4  # sign-up bonus and three sales
+            assert tx.balance(member.member.id) == sum(e.points for e in entries)
+        assert verify_store(k.kiosk).ok
+    client.close()

@@ -1,0 +1,325 @@
+"""Ledger ingest throughput on PostgreSQL, batches of 500, beside a raw psycopg floor.
+
+    .venv/bin/python -m bench.ledger_ingest [--runs 3] [--batches 200] [--batch 500]
+                                            [--members 10000] [--dir bench/data/ledger_ingest]
+
+Each run makes the same rows (kiosk-style sales: UUIDv7 ids, one kiosk device numbering
+them 1..N) and loads them three ways, each into its own fresh database migrated by the
+ledger's own migrations, with the members already there (the entries' foreign key needs
+them; every mode gets them the same way, untimed):
+
+* ``raw``: psycopg ``executemany`` of the rows, seq precomputed, one transaction per
+  batch, into the same ``entries`` table (same indexes and foreign key). The floor: no
+  screening, balances, receipts or HTTP.
+* ``inproc``: ``Ledger.upload`` called in this process with prebuilt ``UploadRequest``s
+  (the database work the server does, no HTTP, no JSON).
+* ``http``: POST /v1/upload to a real ``kiosk ledger serve`` process, bodies serialized
+  before the clock starts, one ``requests.Session`` (keep-alive).
+
+The three modes run in a different order in each run (raw first, then inproc first, ...),
+so PostgreSQL's background work left by one mode doesn't always land on the same one.
+Prints entries/s for each and their ratios to raw (goal: >= 10,000/s and >= 50% of raw).
+The ledger process, PostgreSQL and this client share the machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import requests
+from sqlalchemy import Engine
+
+from bench.common import machine, median_of_runs
+from kiosk.ids import new_id
+from kiosk.ledger import EntryKind
+from kiosk.program import load_program
+from sync.protocol import EntryWire, UploadRequest
+from sync.server.db import ledger_engine, migrate
+from sync.server.ledger import Caller, Ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = ROOT / "assets" / "program.toml"
+KIOSK = str(Path(sys.executable).with_name("kiosk"))
+PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+DEVICE = "bench-kiosk"
+
+_INSERT_RAW = (
+    "INSERT INTO entries (id, seq, member_id, kind, points, amount_minor, channel, order_ref,"
+    " program_version, occurred_at, reverses, reward_id, note, device_id, device_seq) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+_INSERT_MEMBER = (
+    "INSERT INTO members (id, name, phone, birthday, enrolled_at, channel, referrer_id, "
+    "consent) VALUES (%s, %s, %s, NULL, %s, %s, NULL, true)")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- shared by the ledger benchmarks (backlog_drain, pull) --------------------------------
+def sqlalchemy_url(name: str) -> str:
+    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return f"{base}/{name}"
+
+
+def psycopg_url(name: str) -> str:
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def create_database(template: str | None = None) -> str:
+    """A fresh database (optionally a copy of ``template``); its name. A template just
+    used by a ledger process may still have a backend on its way out: wait for it."""
+    name = f"cp_bench_{secrets.token_hex(6)}"
+    deadline = time.monotonic() + 30
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        while True:
+            try:
+                conn.execute(f'CREATE DATABASE "{name}"'
+                             + (f' TEMPLATE "{template}"' if template else ""))
+                return name
+            except psycopg.errors.ObjectInUse:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_database(template: str | None = None) -> Iterator[str]:
+    """A database that is dropped afterwards whatever happens, so runs never pile up."""
+    name = create_database(template)
+    try:
+        yield name
+    finally:
+        drop_database(name)
+
+
+def migrated_ledger(name: str) -> tuple[Ledger, Engine]:
+    """The ledger's schema and program, as ``kiosk ledger serve`` sets them up."""
+    engine = ledger_engine(sqlalchemy_url(name))
+    migrate(engine)
+    ledger = Ledger(engine, _now)
+    ledger.initialise(load_program(PROGRAM))
+    return ledger, engine
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LedgerServer:
+    """``kiosk ledger serve`` as its own process, as in production (and in tests/sync)."""
+
+    db: str
+    folder: Path
+    port: int = 0
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LedgerServer:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        log = (self.folder / "ledger.log").open("ab")
+        self.proc = subprocess.Popen(
+            [KIOSK, "--data-dir", str(self.folder), "ledger", "serve", "--db",
+             sqlalchemy_url(self.db), "--port", str(self.port)], stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError((self.folder / "ledger.log").read_text())
+            try:
+                if requests.get(self.url + "/v1/health", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("the ledger did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=30)
+
+
+@contextmanager
+def running_ledger(db: str, folder: Path) -> Iterator[LedgerServer]:
+    server = LedgerServer(db, folder).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# -- this benchmark -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Workload:
+    members: list[tuple[Any, ...]]  # rows for ``members``
+    entries: list[EntryWire]  # device_seq 1..N, in order
+
+    def batches(self, size: int) -> list[list[EntryWire]]:
+        return [self.entries[i:i + size] for i in range(0, len(self.entries), size)]
+
+
+def make_workload(n_members: int, n_entries: int) -> Workload:
+    """Sales as a kiosk makes them: an earn entry per sale, members taken in turn."""
+    start = _now() - timedelta(days=1)
+    version = load_program(PROGRAM).version
+    member_ids = [new_id() for _ in range(n_members)]
+    members = [(mid, f"Bench {i}", f"0912{i:06d}", start, DEVICE)
+               for i, mid in enumerate(member_ids)]
+    entries = [EntryWire(id=new_id(), member_id=member_ids[i % n_members], kind=EntryKind.EARN,
+                         points=5, amount_minor=500, channel=DEVICE,
+                         occurred_at=start + timedelta(milliseconds=i),
+                         program_version=version, order_ref=f"O-{i}", device_seq=i + 1)
+               for i in range(n_entries)]
+    return Workload(members, entries)
+
+
+def load_members(name: str, members: list[tuple[Any, ...]]) -> None:
+    with psycopg.connect(psycopg_url(name)) as conn, conn.cursor() as cur:
+        cur.executemany(_INSERT_MEMBER, members)
+
+
+def raw_run(work: Workload, batch: int) -> float:
+    """Seconds to executemany every batch straight into ``entries``, a commit each."""
+    with fresh_database() as name:
+        _, engine = migrated_ledger(name)
+        engine.dispose()
+        load_members(name, work.members)
+        rows = [[(e.id, i + 1, e.member_id, e.kind.value, e.points, e.amount_minor,
+                  e.channel, e.order_ref, e.program_version, e.occurred_at, e.reverses,
+                  e.reward_id, e.note, DEVICE, e.device_seq) for i, e in enumerate(b, start)]
+                for start, b in zip(range(0, len(work.entries), batch),
+                                    work.batches(batch), strict=True)]
+        with psycopg.connect(psycopg_url(name)) as conn:
+            t = time.perf_counter()
+            for chunk in rows:
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(_INSERT_RAW, chunk)
+            elapsed = time.perf_counter() - t
+            count = conn.execute("SELECT count(*) FROM entries").fetchone()
+        assert count is not None and count[0] == len(work.entries), count
+        return elapsed
+
+
+def inproc_run(work: Workload, batch: int) -> float:
+    """Seconds for ``Ledger.upload`` of every batch, requests built before the clock."""
+    with fresh_database() as name:
+        ledger, engine = migrated_ledger(name)
+        try:
+            ledger.add_device(DEVICE, "kiosk")
+            load_members(name, work.members)
+            caller = Caller(DEVICE, "kiosk")
+            requests_ = [UploadRequest(entries=b) for b in work.batches(batch)]
+            accepted = 0
+            t = time.perf_counter()
+            for request in requests_:
+                response = ledger.upload(caller, request)
+                accepted += sum(r.status == "accepted" for r in response.results)
+            elapsed = time.perf_counter() - t
+            assert accepted == len(work.entries), accepted
+            assert response.acked_through == len(work.entries), response.acked_through
+            return elapsed
+        finally:
+            engine.dispose()
+
+
+def http_run(work: Workload, batch: int, folder: Path) -> float:
+    """Seconds to POST every batch to a ledger process; bodies serialized beforehand."""
+    with fresh_database() as name:
+        ledger, engine = migrated_ledger(name)
+        _, token = ledger.add_device(DEVICE, "kiosk")
+        engine.dispose()
+        load_members(name, work.members)
+        bodies = [UploadRequest(entries=b).model_dump_json().encode()
+                  for b in work.batches(batch)]
+        with running_ledger(name, folder / "ledger") as server, requests.Session() as http:
+            http.headers.update({"Authorization": f"Bearer {token}",
+                                 "Content-Type": "application/json"})
+            url = server.url + "/v1/upload"
+            accepted = 0
+            t = time.perf_counter()
+            for body in bodies:
+                response = http.post(url, data=body, timeout=(3.05, 120))
+                response.raise_for_status()
+                accepted += sum(r["status"] == "accepted" for r in response.json()["results"])
+            elapsed = time.perf_counter() - t
+        assert accepted == len(work.entries), accepted
+        return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "ledger_ingest"))
+    args = parser.parse_args()
+    n = args.batches * args.batch
+    folder = Path(args.dir)
+    modes: dict[str, Callable[[Workload], float]] = {
+        "raw": lambda work: raw_run(work, args.batch),
+        "inproc": lambda work: inproc_run(work, args.batch),
+        "http": lambda work: http_run(work, args.batch, folder),
+    }
+    runs = []
+    try:
+        for i in range(args.runs):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            work = make_workload(args.members, n)
+            order = list(modes)[i % 3:] + list(modes)[:i % 3]
+            seconds = {mode: modes[mode](work) for mode in order}
+            run = {f"{mode}_entries_per_s": n / seconds[mode] for mode in modes}
+            print(f"run {i + 1} ({', '.join(order)}): "
+                  + json.dumps({k: round(v) for k, v in run.items()}),
+                  file=sys.stderr, flush=True)
+            runs.append(run)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result = median_of_runs(runs)
+    print(json.dumps({
+        "machine": machine(), "runs": args.runs, "entries_per_run": n,
+        "batch": args.batch, "members": args.members,
+        "median_of_runs": {k: round(v) for k, v in result.items()},
+        "each_run": [{k: round(v) for k, v in run.items()} for run in runs],
+        "ratios": {"inproc_to_raw": round(result["inproc_entries_per_s"]
+                                          / result["raw_entries_per_s"], 3),
+                   "http_to_raw": round(result["http_entries_per_s"]
+                                        / result["raw_entries_per_s"], 3)},
+        "goal": {"entries_per_s": 10_000, "ratio_to_raw": 0.5},
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
