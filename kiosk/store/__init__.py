@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.store.checkpoint import Checkpointer
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import KIOSK_HEAD, upgrade
 from kiosk.store.repository import LocalStore, StorageError, Transaction
@@ -16,4 +17,4 @@ def open_store(path: Path) -> LocalStore:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = sqlite_engine(path)
     upgrade(engine, head=KIOSK_HEAD)
-    return LocalStore(engine)
+    return LocalStore(engine, Checkpointer(path))

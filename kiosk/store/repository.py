@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from kiosk.ledger import Entry, EntryKind
 from kiosk.members import Member
 from kiosk.store import models as m
+from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from kiosk.store.types import to_micros
 
 
@@ -424,8 +425,9 @@ class LocalStore:
     """Readers take pooled connections; writers share one connection under a lock, since
     SQLite has a single writer anyway and waiting on a lock is cheaper than on SQLITE_BUSY."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, checkpointer: Checkpointer | None = None) -> None:
         self.engine = engine
+        self.checkpointer = checkpointer
         self._write_lock = threading.Lock()
         self._writer: Connection | None = None
 
@@ -440,12 +442,18 @@ class LocalStore:
         with self._write_lock:
             if self._writer is None:
                 self._writer = self.engine.connect().execution_options(write=True)
+                if self.checkpointer is not None:  # it checkpoints between sales
+                    driver = self._writer.connection.driver_connection
+                    assert isinstance(driver, sqlite3.Connection)
+                    driver.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
             try:
                 with self._writer.begin():
                     yield Transaction(self._writer)
             except (OperationalError, sqlite3.OperationalError) as exc:
                 self._drop_writer()
                 raise _storage_error(exc) from exc
+        if self.checkpointer is not None:
+            self.checkpointer.written()
 
     def _drop_writer(self) -> None:
         if self._writer is not None:
@@ -454,6 +462,8 @@ class LocalStore:
             self._writer = None
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         with self._write_lock:
             if self._writer is not None:
                 self._writer.close()
