@@ -98,7 +98,8 @@ def list_cameras() -> list[str]:
 def decode_image(image: object) -> list[str]:
     """Texts of the codes in a QImage, PIL image or zxing-cpp ImageView, usable scans
     only (see ``clean_scan``), in the order zxing-cpp finds them."""
-    found = zxingcpp.read_barcodes(image, formats=FORMATS)
+    # FORMATS is a list (zxing-cpp 3) or flags (2), so typed loosely
+    found = zxingcpp.read_barcodes(image, formats=FORMATS)  # type: ignore[arg-type]
     return [text for b in found if (text := clean_scan(b.text)) is not None]
 
 

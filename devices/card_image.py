@@ -6,6 +6,7 @@ writes files; nothing here decides whether a card is genuine.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import qrcode
@@ -144,3 +145,10 @@ def save_card(image: Image.Image, path: Path) -> None:
         page.save(path, format="PDF", resolution=float(DPI))
     else:
         raise ValueError(f"cards are saved as .png or .pdf, not {path.suffix or path.name!r}")
+
+
+def card_png(payload: str, card_no: str, name: str | None = None) -> bytes:
+    """The card as PNG bytes (for showing it on screen)."""
+    out = io.BytesIO()
+    render_card(payload, card_no, name).save(out, format="PNG", dpi=(DPI, DPI))
+    return out.getvalue()

@@ -32,5 +32,6 @@ def font(size: int, language: str = "en") -> Font:
 
 
 def has_cjk_font() -> bool:
-    return isinstance(font(24), ImageFont.FreeTypeFont) and "CJK" in " ".join(
-        str(part) for part in font(24).getname())
+    face = font(24)
+    return isinstance(face, ImageFont.FreeTypeFont) and "CJK" in " ".join(
+        str(part) for part in face.getname())

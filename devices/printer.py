@@ -39,6 +39,7 @@ from escpos.printer import Dummy, File, Network, Serial, Usb
 from PIL import Image, ImageDraw
 
 from devices import fonts
+from devices.errors import PrinterUnavailable
 from devices.receipt import Receipt, Row, display_width, layout, pair_lines, wrap
 from devices.settings import PrinterSettings, network_address, usb_ids
 
@@ -60,16 +61,6 @@ PAPER = {80: Paper(576, 48, 6), 58: Paper(384, 32, 5)}
 DPI = 203
 CHUNK = 1024  # bytes per write: ~1 s at 9600 baud
 _TEXT_PX, _TITLE_PX = 24, 44  # raster glyph sizes: font A's 24 dots, and a title
-
-
-class PrinterUnavailable(Exception):
-    """The receipt printer can't be reached. ``message`` is for the cashier; ``detail``
-    is the driver's own words, for the log."""
-
-    def __init__(self, message: str, detail: str = "") -> None:
-        super().__init__(f"{message} ({detail})" if detail else message)
-        self.message = message
-        self.detail = detail
 
 
 # --- rendering -------------------------------------------------------------------------
@@ -203,7 +194,7 @@ def open_printer(settings: PrinterSettings) -> Escpos:
     kind, target = settings.kind, settings.target
     if kind == "none":
         raise PrinterUnavailable("No receipt printer is set up.",
-                                 "devices.json printer.kind is none")
+                                 "devices.json printer.kind is none", "not_set_up")
     printer: Escpos
     try:
         if kind == "file":
@@ -236,7 +227,7 @@ def _unavailable(settings: PrinterSettings, exc: BaseException) -> PrinterUnavai
         return PrinterUnavailable(
             "USB printers can't be used on this machine: the libusb library is missing. "
             "Ask a technician to install it (libusb-1.0), or connect the printer another way.",
-            detail)
+            detail, "no_libusb")
     return PrinterUnavailable(
         f"The receipt printer on {_WHERE[settings.kind]} ({settings.target}) is not "
         "answering. Check that it is switched on, connected and has paper, then try again.",

@@ -17,26 +17,29 @@ from typing import Literal
 LANGUAGES = ("en", "zh-TW", "zh-CN")
 
 CAPTIONS: dict[str, dict[str, str]] = {
-    "en": {"order": "Order", "total": "Total", "points": "Points this visit",
+    "en": {"order": "Order", "amount": "Purchase", "total": "Total", "points": "Points this visit",
            "balance": "Points balance", "tier": "Tier", "rewards": "Rewards within reach",
            "card": "Your member card", "thanks": "Thank you!"},
-    "zh-TW": {"order": "訂單", "total": "合計", "points": "本次點數", "balance": "點數餘額",
-              "tier": "會員等級", "rewards": "可兌換的獎勵", "card": "您的會員卡",
+    "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
+              "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
+              "card": "您的會員卡",
               "thanks": "謝謝惠顧！"},  # noqa: RUF001 (Chinese punctuation)
-    "zh-CN": {"order": "订单", "total": "合计", "points": "本次积分", "balance": "积分余额",
-              "tier": "会员等级", "rewards": "可兑换的奖励", "card": "您的会员卡",
+    "zh-CN": {"order": "订单", "amount": "消费", "total": "合计", "points": "本次积分",
+              "balance": "积分余额", "tier": "会员等级", "rewards": "可兑换的奖励",
+              "card": "您的会员卡",
               "thanks": "谢谢惠顾！"},  # noqa: RUF001 (Chinese punctuation)
 }
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """One receipt. Amounts are text the UI formatted ("NT$1,250"); the loyalty part is
-    printed only for a member (``balance`` given), and the QR only with a card payload."""
+    """One receipt. Amounts are text the UI formatted ("NT$1,250"); the total line is
+    printed only when there is a total (a card slip has none), the loyalty part only for a
+    member (``balance`` given), and the QR only with a card payload."""
 
     store: str
     lines: tuple[tuple[str, str], ...]  # (label, amount text), e.g. ("Oolong tea x2", "NT$130")
-    total: str
+    total: str = ""
     points_earned: int | None = None  # signed: a redemption prints "-120"
     balance: int | None = None
     tier: str | None = None
@@ -72,7 +75,8 @@ def layout(receipt: Receipt) -> list[Row]:
         rows.append(Row("pair", order, receipt.when or ""))
     rows.append(Row("rule"))
     rows += [Row("pair", label, amount) for label, amount in receipt.lines]
-    rows += [Row("rule"), Row("bold_pair", words["total"], receipt.total)]
+    if receipt.total:
+        rows += [Row("rule"), Row("bold_pair", words["total"], receipt.total)]
     if receipt.balance is not None:
         rows.append(Row("blank"))
         if receipt.points_earned is not None:

@@ -8,10 +8,12 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from devices import settings as device_settings
+from devices.receipt import Receipt, sample_receipt
 from devices.serial_scanner import SerialScanner, SerialSettings
 from devices.wedge import WedgeScanFilter
 from kiosk.services.manager import set_manager_pin
@@ -24,6 +26,9 @@ from ui.sync_worker import SyncWorker
 from ui.tasks import Tasks
 from ui.theme import STYLE
 from ui.window import DEFAULT_IDLE_MS, CounterWindow
+
+if TYPE_CHECKING:
+    from devices.camera import CameraScanner
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,20 @@ def demo_scans(running: Running) -> list[tuple[str, str]]:
     return scans
 
 
+def receipt_printer(settings: device_settings.PrinterSettings
+                    ) -> Callable[[Receipt], None] | None:
+    """What prints a receipt on the configured printer (blocking), or None without one."""
+    if settings.kind == "none":
+        return None
+
+    def print_on_configured_printer(receipt: Receipt) -> None:
+        from devices.printer import print_receipt  # python-escpos: only once printing
+
+        print_receipt(receipt, settings)
+
+    return print_on_configured_printer
+
+
 class CounterApp:
     """The window, the task runner and the sync thread for one running counter."""
 
@@ -63,7 +82,8 @@ class CounterApp:
             settings = device_settings.load(running.data_dir)
         except device_settings.SettingsError as exc:
             settings, settings_error = device_settings.DeviceSettings(), str(exc)
-        self.devices_page = DevicesPage(settings, self.apply_device_settings)
+        self.devices_page = DevicesPage(settings, self.apply_device_settings,
+                                        self.print_test_page)
         self.window = CounterWindow(self.counter, idle_ms=idle_ms,
                                     simulated_scans=simulated_scans,
                                     settings_page=self.devices_page)
@@ -71,6 +91,7 @@ class CounterApp:
             self.window.show_error_text(settings_error)
         self.wedge: WedgeScanFilter | None = None
         self.serial: SerialScanner | None = None
+        self.camera: CameraScanner | None = None
         self.sync_worker: SyncWorker | None = None
         if running.agent is not None:
             self.sync_worker = SyncWorker(running.agent, interval=5.0)
@@ -84,7 +105,15 @@ class CounterApp:
         self._stop_scanners()
         self._start_scanners(settings)
 
+    def print_test_page(self) -> None:
+        """The manager's test page, in the counter's language, on the saved printer."""
+        self.window.print_page(sample_receipt(self.languages.current))
+
     def _start_scanners(self, settings: device_settings.DeviceSettings) -> None:
+        self.counter.print_receipt = receipt_printer(settings.printer)
+        printer = settings.printer
+        self.devices_page.show_state(
+            "printer", f"{printer.kind} {printer.target}".strip())
         if settings.wedge.enabled:
             self.wedge = WedgeScanFilter(settings.wedge.max_gap_ms / 1000,
                                          settings.wedge.min_length)
@@ -100,8 +129,27 @@ class CounterApp:
             self.serial.start()
         else:
             self.devices_page.show_state("serial", "off")
+        self._start_camera(settings.camera)
+
+    def _start_camera(self, settings: device_settings.CameraSettings) -> None:
+        if not settings.enabled:
+            self.devices_page.show_state("camera", "off")
+            return
+        from devices.camera import CameraScanner, camera_available
+
+        ok, why = camera_available()
+        if not ok:
+            self.devices_page.show_state("camera", why)
+            return
+        self.camera = CameraScanner(device=settings.device)
+        self.camera.scanned.connect(self.window.on_scan)
+        self.camera.state_changed.connect(self.devices_page.show_camera_state)
+        self.camera.start()
 
     def _stop_scanners(self) -> None:
+        if self.camera is not None:
+            self.camera.shutdown()
+            self.camera = None
         if self.serial is not None:
             self.serial.shutdown()
             self.serial = None

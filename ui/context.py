@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from devices.receipt import Receipt
 from kiosk.program import Names
 from kiosk.services import Kiosk
 from ui.i18n import Languages
@@ -28,8 +28,9 @@ class Counter:
     tasks: Tasks
     languages: Languages
     find_product: Callable[[str], Product | None] = lambda _code: None
-    print_receipt: Callable[[Any], None] | None = None
-    """Sends a receipt to the configured printer; None when there is none."""
+    print_receipt: Callable[[Receipt], None] | None = None
+    """Prints on the configured printer (blocking: call it on a worker); None when the
+    kiosk has no printer."""
 
     def name(self, names: Names) -> str:
         return names.get(self.languages.current)

@@ -1,57 +1,124 @@
-"""The manager's hardware settings: which scanners listen, on which port, and how they
-are doing right now. Saved to devices.json and applied at once."""
+"""The manager's hardware settings: which scanners listen, where receipts print, and how
+each device is doing right now. Saved to devices.json and applied at once; a setting that
+can't work (a file printer without a path) is refused with the field named, and nothing
+is saved."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from pydantic import ValidationError
 from PySide6.QtCore import QEvent, Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
 
-from devices.settings import DeviceSettings, SerialScannerSettings, WedgeSettings
+from devices.settings import DeviceSettings
 from ui.widgets import button, label
+
+BAUD_RATES = ["9600", "19200", "38400", "57600", "115200"]
+PRINTER_KINDS = ["none", "file", "serial", "usb", "network"]
+
+
+def _combo(items: list[str]) -> QComboBox:
+    box = QComboBox()
+    box.addItems(items)
+    box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    box.setMinimumHeight(48)
+    return box
+
+
+def _check() -> QCheckBox:
+    box = QCheckBox()
+    box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    box.setMinimumHeight(48)
+    return box
 
 
 class DevicesPage(QWidget):
     def __init__(self, settings: DeviceSettings,
-                 apply: Callable[[DeviceSettings], None]) -> None:
+                 apply: Callable[[DeviceSettings], None],
+                 test_print: Callable[[], None] | None = None) -> None:
         super().__init__()
-        self.apply = apply
+        self.apply, self.test_print = apply, test_print
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.state = label("", "subtle", wrap=True)
         layout.addWidget(self.state)
-        form = QFormLayout()
-        self.wedge = QCheckBox()
-        self.serial = QCheckBox()
-        self.port = QLineEdit()
-        self.baud = QComboBox()
-        self.baud.addItems(["9600", "19200", "38400", "57600", "115200"])
-        self.suffix = QComboBox()
-        self.suffix.addItems(["CR", "LF", "CRLF"])
-        for w in (self.wedge, self.serial, self.baud, self.suffix):
-            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            w.setMinimumHeight(48)
+        # Scanners on the left, the printer on the right, scrolling (by finger too) where
+        # the screen is short: the page must fit the manager's tab at 1024x768.
+        form = QWidget()
+        columns = QHBoxLayout(form)
+        scanners, printer = QFormLayout(), QFormLayout()
+        columns.addLayout(scanners, 1)
+        columns.addLayout(printer, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form)
+        QScroller.grabGesture(scroll.viewport(),
+                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        layout.addWidget(scroll, 1)
+
+        self.wedge, self.serial, self.camera = _check(), _check(), _check()
+        self.port, self.camera_device = QLineEdit(), QLineEdit()
+        self.baud, self.suffix = _combo(BAUD_RATES), _combo(["CR", "LF", "CRLF"])
         self.port_label, self.baud_label, self.suffix_label = label(), label(), label()
-        form.addRow(self.wedge)
-        form.addRow(self.serial)
-        form.addRow(self.port_label, self.port)
-        form.addRow(self.baud_label, self.baud)
-        form.addRow(self.suffix_label, self.suffix)
-        layout.addLayout(form)
+        self.camera_label = label()
+        scanners.addRow(self.wedge)
+        scanners.addRow(self.serial)
+        scanners.addRow(self.port_label, self.port)
+        scanners.addRow(self.baud_label, self.baud)
+        scanners.addRow(self.suffix_label, self.suffix)
+        scanners.addRow(self.camera)
+        scanners.addRow(self.camera_label, self.camera_device)
+
+        self.printer_kind = _combo(PRINTER_KINDS)
+        self.printer_target = QLineEdit()
+        self.printer_baud = _combo(BAUD_RATES)
+        self.paper = _combo(["80", "58"])
+        self.cjk = _combo(["raster", "gb18030", "big5"])
+        self.printer_labels = [label() for _ in range(5)]
+        for caption, field in zip(self.printer_labels, (
+                self.printer_kind, self.printer_target, self.printer_baud, self.paper,
+                self.cjk), strict=True):
+            printer.addRow(caption, field)
+
+        actions = QHBoxLayout()
         self.save = button(role="primary", clicked=self._save)
-        layout.addWidget(self.save)
+        self.test = button(clicked=self._test_print)
+        actions.addWidget(self.save)
+        actions.addWidget(self.test)
+        layout.addLayout(actions)
         self.states: dict[str, str] = {}
+        self.error = ""
         self.show_settings(settings)
         self.retranslate()
 
     def show_settings(self, settings: DeviceSettings) -> None:
         self.settings = settings
+        scanner, p = settings.serial_scanner, settings.printer
         self.wedge.setChecked(settings.wedge.enabled)
-        self.serial.setChecked(settings.serial_scanner.enabled)
-        self.port.setText(settings.serial_scanner.port)
-        self.baud.setCurrentText(str(settings.serial_scanner.baudrate))
-        self.suffix.setCurrentText(settings.serial_scanner.suffix)
+        self.serial.setChecked(scanner.enabled)
+        self.port.setText(scanner.port)
+        self.baud.setCurrentText(str(scanner.baudrate))
+        self.suffix.setCurrentText(scanner.suffix)
+        self.camera.setChecked(settings.camera.enabled)
+        self.camera_device.setText(settings.camera.device)
+        self.printer_kind.setCurrentText(p.kind)
+        self.printer_target.setText(p.target)
+        self.printer_baud.setCurrentText(str(p.baudrate))
+        self.paper.setCurrentText(str(p.paper_mm))
+        self.cjk.setCurrentText(p.cjk)
 
     def show_state(self, device: str, state: str) -> None:
         self.states[device] = state
@@ -62,17 +129,44 @@ class DevicesPage(QWidget):
         """Connected to the scanner's thread: a slot, so Qt queues it to the UI thread."""
         self.show_state("serial", state)
 
+    @Slot(str)
+    def show_camera_state(self, state: str) -> None:
+        self.show_state("camera", state)
+
+    def edited(self) -> DeviceSettings:
+        """The settings as the form shows them; ValidationError names a field that can't
+        work (``printer.target``)."""
+        old = self.settings
+        return DeviceSettings.model_validate({
+            "serial_scanner": {
+                "enabled": self.serial.isChecked(), "port": self.port.text().strip() or "auto",
+                "baudrate": int(self.baud.currentText()), "suffix": self.suffix.currentText()},
+            "wedge": {**old.wedge.model_dump(), "enabled": self.wedge.isChecked()},
+            "camera": {"enabled": self.camera.isChecked(),
+                       "device": self.camera_device.text().strip() or "default"},
+            "printer": {
+                **old.printer.model_dump(), "kind": self.printer_kind.currentText(),
+                "target": self.printer_target.text(),
+                "baudrate": int(self.printer_baud.currentText()),
+                "paper_mm": int(self.paper.currentText()), "cjk": self.cjk.currentText()},
+        })
+
     def _save(self) -> None:
-        settings = DeviceSettings(
-            serial_scanner=SerialScannerSettings(
-                enabled=self.serial.isChecked(), port=self.port.text().strip() or "auto",
-                baudrate=int(self.baud.currentText()),
-                suffix=self.suffix.currentText()),
-            wedge=WedgeSettings(enabled=self.wedge.isChecked(),
-                                max_gap_ms=self.settings.wedge.max_gap_ms,
-                                min_length=self.settings.wedge.min_length))
+        try:
+            settings = self.edited()
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            self.error = f"{field}: {first['msg'].removeprefix('Value error, ')}"
+            self.retranslate()
+            return
+        self.error = ""
         self.settings = settings
         self.apply(settings)
+
+    def _test_print(self) -> None:
+        if self.test_print is not None:
+            self.test_print()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -85,8 +179,17 @@ class DevicesPage(QWidget):
         self.port_label.setText(self.tr("Port (or auto)"))
         self.baud_label.setText(self.tr("Baud rate"))
         self.suffix_label.setText(self.tr("Line end"))
+        self.camera.setText(self.tr("Camera scanner"))
+        self.camera_label.setText(self.tr("Camera"))
+        for caption, text in zip(self.printer_labels, (
+                self.tr("Receipt printer"), self.tr("Where"), self.tr("Baud rate"),
+                self.tr("Paper (mm)"), self.tr("Chinese as")), strict=True):
+            caption.setText(text)
+        self.printer_target.setPlaceholderText(
+            self.tr("/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9"))
         self.save.setText(self.tr("Save and apply"))
-        lines = [self.tr("Camera scanner: not available in this version"),
-                 self.tr("Receipt printer: not set up")]
-        lines += [f"{name}: {state}" for name, state in self.states.items()]
-        self.state.setText("\n".join(lines))
+        self.test.setText(self.tr("Print a test page"))
+        lines = [f"{name}: {state}" for name, state in self.states.items()]
+        if self.error:
+            lines.append(self.tr("Not saved: {problem}").format(problem=self.error))
+        self.state.setText("   ·   ".join(lines))

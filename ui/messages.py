@@ -11,6 +11,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication
 
+from devices.errors import PrinterUnavailable
 from kiosk.cards import CardError, ForgedCard, MalformedCard, NotACard, RevokedCard, UnknownIssuer
 from kiosk.services.errors import (
     AlreadyRefunded,
@@ -88,6 +89,17 @@ def describe(exc: BaseException) -> str:
             "Messages", "No manager PIN is set on this kiosk (kiosk manager-pin).")
     if isinstance(exc, Refusal):
         return str(exc)
+    if isinstance(exc, PrinterUnavailable):
+        log.warning("printer: %s", exc)
+        if exc.reason == "not_set_up":
+            return QCoreApplication.translate("Messages", "No receipt printer is set up.")
+        if exc.reason == "no_libusb":
+            return QCoreApplication.translate(
+                "Messages", "USB printers can't be used on this machine: the libusb library "
+                      "is missing. Connect the printer another way, or ask a technician.")
+        return QCoreApplication.translate(
+            "Messages", "The receipt printer is not answering. Check that it is switched on, "
+                  "connected and has paper, then try again.")
     if isinstance(exc, OSError):  # a printer or port that went away
         return QCoreApplication.translate(
             "Messages", "The device is not available:") + " " + str(exc)

@@ -5,7 +5,7 @@ the work through services on worker threads."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from devices.errors import PrinterUnavailable
+from devices.receipt import Receipt
 from devices.scan import ScanEvent
 from kiosk.services import (
     EnrolmentResult,
@@ -38,6 +40,7 @@ from sync.agent import SyncStatus
 from ui.context import Counter
 from ui.i18n import LANGUAGES
 from ui.messages import describe
+from ui.receipts import card_slip, redemption_receipt, sale_receipt
 from ui.screens.enrol import CardScreen, EnrolScreen
 from ui.screens.idle import IdleScreen
 from ui.screens.manager import ManagerScreen
@@ -66,7 +69,10 @@ class CounterWindow(QMainWindow):
         super().__init__()
         self.counter = counter
         self.member: MemberView | None = None
-        self.receipt: Any = None
+        self.receipt: Callable[[], Receipt] | None = None
+        """Makes the last flow's receipt, offered until the member changes."""
+        self.card_payload: str | None = None
+        """The card that opened the member on screen: its QR goes on their receipts."""
         self.sync_status: SyncStatus | None = None
         self.setWindowTitle("Counterpoint")
         self.setMinimumSize(1024, 768)
@@ -191,6 +197,7 @@ class CounterWindow(QMainWindow):
     def go_idle(self) -> None:
         """Between customers: forget the member, lock the manager screen, clear news."""
         self.member = None
+        self.card_payload = None
         self.receipt = None
         self.receipt_button.hide()
         self.banner.clear_message()
@@ -267,13 +274,14 @@ class CounterWindow(QMainWindow):
             self.show_error_text(self.tr("Finish or cancel this step before scanning "
                                          "another card."))
             return
-        self.counter.tasks.run(lambda: identify(kiosk, text), self._identified,
-                               self.show_error)
+        self.counter.tasks.run(lambda: identify(kiosk, text),
+                               lambda view: self._identified(view, text), self.show_error)
 
-    def _identified(self, view: MemberView) -> None:
+    def _identified(self, view: MemberView, payload: str) -> None:
         self.banner.clear_message()
         self.receipt = None
         self.receipt_button.hide()
+        self.card_payload = payload
         self.show_member(view)
 
     def refresh_member(self, member_id: Any) -> None:
@@ -291,7 +299,9 @@ class CounterWindow(QMainWindow):
                                    "{balance}").format(points=result.points,
                                                        order=result.order_ref,
                                                        balance=result.balance))
-        self.offer_receipt(("sale", result, self.sale.total_minor()))
+        lines, total, payload = self.sale.receipt_lines(), self.sale.total_minor(), \
+            self.card_payload
+        self.offer_receipt(lambda: sale_receipt(self.counter, result, lines, total, payload))
         self._after_change(result.entries[0].member_id if result.entries else None)
 
     def _redeemed(self, result: RedemptionResult) -> None:
@@ -299,24 +309,28 @@ class CounterWindow(QMainWindow):
                else self.tr("taken offline under the store's limits"))
         self.show_info(self.tr("{reward} redeemed ({how}). New balance: {balance}").format(
             reward=self.counter.name(result.reward.names), how=how, balance=result.balance))
-        self.offer_receipt(("redeem", result))
+        tier = self.counter.name(self.member.progress.tier.names) if self.member else None
+        payload = self.card_payload
+        self.offer_receipt(lambda: redemption_receipt(self.counter, result, tier, payload))
         self._after_change(result.entry.member_id)
 
     def _enrolled(self, result: EnrolmentResult) -> None:
-        from devices.card_image import render_card
+        self._after_change(None)
+        # A 300 dpi card takes a while to draw: on a worker, like everything slow.
+        from devices.card_image import card_png  # qrcode and Pillow: not at start-up
 
-        image = render_card(result.card.payload, result.card.card_no, result.member.name)
-        import io
+        card = result.card
+        self.counter.tasks.run(lambda: card_png(card.payload, card.card_no, result.member.name),
+                               lambda png: self._show_card(result, png), self.show_error)
 
-        png = io.BytesIO()
-        image.save(png, format="PNG")
-        self.card.show_card(result, png.getvalue())
+    def _show_card(self, result: EnrolmentResult, png: bytes) -> None:
+        self.card.show_card(result, png)
         self.member = None
         self.show_screen("card")
-        self._after_change(None)
 
     def _card_done(self) -> None:
         if self.card.result is not None:
+            self.card_payload = self.card.result.card.payload
             self.refresh_member(self.card.result.member.id)
 
     def _refunded(self, result: RefundResult) -> None:
@@ -341,18 +355,26 @@ class CounterWindow(QMainWindow):
             self.refresh_member(member_id)
 
     # -- receipts and cards ----------------------------------------------------------------
-    def offer_receipt(self, receipt: Any) -> None:
+    def offer_receipt(self, receipt: Callable[[], Receipt]) -> None:
         if self.counter.print_receipt is None:
             return
         self.receipt = receipt
         self.receipt_button.show()
 
     def print_receipt(self) -> None:
-        printer, receipt = self.counter.print_receipt, self.receipt
-        if printer is None or receipt is None:
+        printer, make = self.counter.print_receipt, self.receipt
+        if printer is None or make is None:
             return
-        member = self.member
-        self.counter.tasks.run(lambda: printer((receipt, member, self.counter.languages.current)),
+        self.print_page(make())  # in the language on screen now
+
+    def print_page(self, receipt: Receipt) -> None:
+        """Print on a worker; say so when it is done, or say what is wrong."""
+        printer = self.counter.print_receipt
+        if printer is None:
+            self.show_error(PrinterUnavailable("No receipt printer is set up.",
+                                               reason="not_set_up"))
+            return
+        self.counter.tasks.run(lambda: printer(receipt),
                                lambda _: self.show_info(self.tr("Receipt printed.")),
                                self.show_error)
 
@@ -362,7 +384,8 @@ class CounterWindow(QMainWindow):
             self.show_error_text(self.tr("No printer is set up: the card is saved in the "
                                          "kiosk's cards folder."))
             return
-        self.counter.tasks.run(lambda: printer(("card", result, None)),
+        slip = card_slip(self.counter, result)
+        self.counter.tasks.run(lambda: printer(slip),
                                lambda _: self.show_info(self.tr("Card printed.")),
                                self.show_error)
 

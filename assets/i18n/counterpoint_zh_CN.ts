@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="149" />
+        <location filename="../../ui/screens/enrol.py" line="149"/>
         <source>Print card</source>
         <translation>打印会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="150" />
+        <location filename="../../ui/screens/enrol.py" line="150"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="154" />
+        <location filename="../../ui/screens/enrol.py" line="154"/>
         <source>Welcome, {name}! Card {card}</source>
         <translation>欢迎，{name}！卡号 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="156" />
+        <location filename="../../ui/screens/enrol.py" line="156"/>
         <source>Sign-up bonus: {n} points</source>
         <translation>入会礼：{n} 积分</translation>
     </message>
@@ -26,72 +27,72 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="267" />
+        <location filename="../../ui/window.py" line="274"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="287" />
+        <location filename="../../ui/window.py" line="295"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="290" />
+        <location filename="../../ui/window.py" line="298"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="298" />
+        <location filename="../../ui/window.py" line="308"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="299" />
-        <source>taken offline under the store's limits</source>
+        <location filename="../../ui/window.py" line="309"/>
+        <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="300" />
+        <location filename="../../ui/window.py" line="310"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="323" />
+        <location filename="../../ui/window.py" line="337"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="330" />
+        <location filename="../../ui/window.py" line="344"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="356" />
+        <location filename="../../ui/window.py" line="378"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="362" />
-        <source>No printer is set up: the card is saved in the kiosk's cards folder.</source>
+        <location filename="../../ui/window.py" line="384"/>
+        <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
         <translation>尚未设置打印机：会员卡已保存在本机的 cards 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="366" />
+        <location filename="../../ui/window.py" line="389"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="395" />
+        <location filename="../../ui/window.py" line="418"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="396" />
+        <location filename="../../ui/window.py" line="419"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="398" />
+        <location filename="../../ui/window.py" line="421"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -99,100 +100,136 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/devices_page.py" line="83" />
+        <location filename="../../ui/devices_page.py" line="172"/>
         <source>Keyboard-wedge scanner</source>
         <translation>键盘式扫描枪</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="84" />
+        <location filename="../../ui/devices_page.py" line="173"/>
         <source>Serial scanner</source>
         <translation>串口扫描枪</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="85" />
+        <location filename="../../ui/devices_page.py" line="174"/>
         <source>Port (or auto)</source>
         <translation>端口（或 auto）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="86" />
+        <location filename="../../ui/devices_page.py" line="175"/>
+        <location filename="../../ui/devices_page.py" line="180"/>
         <source>Baud rate</source>
         <translation>波特率</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="87" />
+        <location filename="../../ui/devices_page.py" line="176"/>
         <source>Line end</source>
         <translation>行尾</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="88" />
+        <location filename="../../ui/devices_page.py" line="177"/>
+        <source>Camera scanner</source>
+        <translation>相机扫描</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="178"/>
+        <source>Camera</source>
+        <translation>相机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="180"/>
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="180"/>
+        <source>Where</source>
+        <translation>连接位置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="181"/>
+        <source>Paper (mm)</source>
+        <translation>纸宽（mm）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="181"/>
+        <source>Chinese as</source>
+        <translation>中文打印方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="184"/>
+        <source>/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9</source>
+        <translation>/dev/usb/lp0、COM3、04b8:0e28 或 10.0.0.9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="89" />
-        <source>Camera scanner: not available in this version</source>
-        <translation>摄像头扫描：此版本暂不提供</translation>
+        <location filename="../../ui/devices_page.py" line="186"/>
+        <source>Print a test page</source>
+        <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="90" />
-        <source>Receipt printer: not set up</source>
-        <translation>小票打印机：尚未设置</translation>
+        <location filename="../../ui/devices_page.py" line="189"/>
+        <source>Not saved: {problem}</source>
+        <translation>未保存：{problem}</translation>
     </message>
 </context>
 <context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="81" />
+        <location filename="../../ui/screens/enrol.py" line="81"/>
         <source>the birthday is not a date (YYYY-MM-DD)</source>
         <translation>生日格式不正确（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="99" />
+        <location filename="../../ui/screens/enrol.py" line="99"/>
         <source>Become a member</source>
         <translation>加入会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="100" />
+        <location filename="../../ui/screens/enrol.py" line="100"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="101" />
+        <location filename="../../ui/screens/enrol.py" line="101"/>
         <source>Mobile phone</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="102" />
+        <location filename="../../ui/screens/enrol.py" line="102"/>
         <source>Birthday (optional)</source>
         <translation>生日（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="103" />
+        <location filename="../../ui/screens/enrol.py" line="103"/>
         <source>Referred by</source>
         <translation>推荐人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="105" />
-        <source>scan the referring member's card</source>
+        <location filename="../../ui/screens/enrol.py" line="105"/>
+        <source>scan the referring member&apos;s card</source>
         <translation>请扫描推荐会员的卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="107" />
+        <location filename="../../ui/screens/enrol.py" line="107"/>
         <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
         <translation>隐私声明：我们保存您的姓名、手机号码和生日，仅用于会员积分计划，绝不出售。如需查看或删除资料，请咨询柜台。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="109" />
+        <location filename="../../ui/screens/enrol.py" line="109"/>
         <source>I have read and accept the privacy notice</source>
         <translation>我已阅读并同意隐私声明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="110" />
+        <location filename="../../ui/screens/enrol.py" line="110"/>
         <source>Join and issue my card</source>
         <translation>加入并发卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="111" />
+        <location filename="../../ui/screens/enrol.py" line="111"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -200,12 +237,12 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../../ui/screens/idle.py" line="34" />
+        <location filename="../../ui/screens/idle.py" line="34"/>
         <source>Please scan your membership card</source>
         <translation>请扫描您的会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/idle.py" line="35" />
+        <location filename="../../ui/screens/idle.py" line="35"/>
         <source>New member? Join here</source>
         <translation>新会员？请在此加入</translation>
     </message>
@@ -213,133 +250,133 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="169" />
+        <location filename="../../ui/screens/manager.py" line="169"/>
         <source>enter the order number to refund</source>
         <translation>请输入要退款的订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="181" />
-        <source>scan the member's card first</source>
+        <location filename="../../ui/screens/manager.py" line="181"/>
+        <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186" />
+        <location filename="../../ui/screens/manager.py" line="186"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="213" />
+        <location filename="../../ui/screens/manager.py" line="213"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="214" />
+        <location filename="../../ui/screens/manager.py" line="214"/>
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="215" />
+        <location filename="../../ui/screens/manager.py" line="215"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="216" />
+        <location filename="../../ui/screens/manager.py" line="216"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="217" />
+        <location filename="../../ui/screens/manager.py" line="217"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="218" />
+        <location filename="../../ui/screens/manager.py" line="218"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="219" />
+        <location filename="../../ui/screens/manager.py" line="219"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="221" />
+        <location filename="../../ui/screens/manager.py" line="221"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="222" />
+        <location filename="../../ui/screens/manager.py" line="222"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="223" />
-        <location filename="../../ui/screens/manager.py" line="224" />
+        <location filename="../../ui/screens/manager.py" line="223"/>
+        <location filename="../../ui/screens/manager.py" line="224"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="225" />
+        <location filename="../../ui/screens/manager.py" line="225"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="226" />
-        <source>Refund the order's points</source>
+        <location filename="../../ui/screens/manager.py" line="226"/>
+        <source>Refund the order&apos;s points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="227" />
+        <location filename="../../ui/screens/manager.py" line="227"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="228" />
+        <location filename="../../ui/screens/manager.py" line="228"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="229" />
+        <location filename="../../ui/screens/manager.py" line="229"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="230" />
+        <location filename="../../ui/screens/manager.py" line="230"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="232" />
+        <location filename="../../ui/screens/manager.py" line="232"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="234" />
-        <source>Scan a member's card before adjusting points.</source>
+        <location filename="../../ui/screens/manager.py" line="234"/>
+        <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="238" />
+        <location filename="../../ui/screens/manager.py" line="238"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="239" />
+        <location filename="../../ui/screens/manager.py" line="239"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 笔（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241" />
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242" />
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兑换积分：{n}（{count} 次兑换）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245" />
+        <location filename="../../ui/screens/manager.py" line="245"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -347,107 +384,107 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="69" />
+        <location filename="../../ui/screens/member.py" line="69"/>
         <source>Ring up a sale</source>
         <translation>结账积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="70" />
+        <location filename="../../ui/screens/member.py" line="70"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="71" />
+        <location filename="../../ui/screens/member.py" line="71"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="72" />
+        <location filename="../../ui/screens/member.py" line="72"/>
         <source>Rewards within reach</source>
         <translation>可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="73" />
+        <location filename="../../ui/screens/member.py" line="73"/>
         <source>Recent activity</source>
         <translation>近期记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="82" />
+        <location filename="../../ui/screens/member.py" line="82"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="84" />
+        <location filename="../../ui/screens/member.py" line="84"/>
         <source>Top tier: thank you!</source>
         <translation>最高等级，感谢您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88" />
+        <location filename="../../ui/screens/member.py" line="88"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消费 {amount} 即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="96" />
+        <location filename="../../ui/screens/member.py" line="96"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="99" />
+        <location filename="../../ui/screens/member.py" line="99"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：还差 {short} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="102" />
+        <location filename="../../ui/screens/member.py" line="102"/>
         <source>No rewards in the catalogue</source>
         <translation>目前没有可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="108" />
+        <location filename="../../ui/screens/member.py" line="108"/>
         <source>Purchase</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="108" />
+        <location filename="../../ui/screens/member.py" line="108"/>
         <source>Bonus</source>
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="109" />
+        <location filename="../../ui/screens/member.py" line="109"/>
         <source>Reward</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="109" />
+        <location filename="../../ui/screens/member.py" line="109"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="110" />
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="110" />
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="111" />
+        <location filename="../../ui/screens/member.py" line="111"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="111" />
+        <location filename="../../ui/screens/member.py" line="111"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="113" />
+        <location filename="../../ui/screens/member.py" line="113"/>
         <source>online shop</source>
         <translation>网店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="115" />
+        <location filename="../../ui/screens/member.py" line="115"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
@@ -455,97 +492,112 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="35" />
+        <location filename="../../ui/messages.py" line="36"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="38" />
+        <location filename="../../ui/messages.py" line="39"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="41" />
+        <location filename="../../ui/messages.py" line="42"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="44" />
+        <location filename="../../ui/messages.py" line="45"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="47" />
+        <location filename="../../ui/messages.py" line="48"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="51" />
+        <location filename="../../ui/messages.py" line="52"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54" />
+        <location filename="../../ui/messages.py" line="55"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="58" />
+        <location filename="../../ui/messages.py" line="59"/>
         <source>Not enough points for this reward.</source>
         <translation>积分不足，无法兑换此奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61" />
+        <location filename="../../ui/messages.py" line="62"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="65" />
+        <location filename="../../ui/messages.py" line="66"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="68" />
+        <location filename="../../ui/messages.py" line="69"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="71" />
+        <location filename="../../ui/messages.py" line="72"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="74" />
+        <location filename="../../ui/messages.py" line="75"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77" />
+        <location filename="../../ui/messages.py" line="78"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="81" />
+        <location filename="../../ui/messages.py" line="82"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="84" />
+        <location filename="../../ui/messages.py" line="85"/>
         <source>Wrong manager PIN.</source>
         <translation>店长密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="87" />
+        <location filename="../../ui/messages.py" line="88"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本机尚未设置店长密码（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="92" />
+        <location filename="../../ui/messages.py" line="95"/>
+        <source>No receipt printer is set up.</source>
+        <translation>尚未设置小票打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="97"/>
+        <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
+        <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="100"/>
+        <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
+        <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="104"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="95" />
+        <location filename="../../ui/messages.py" line="107"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
@@ -553,39 +605,39 @@
 <context>
     <name>RedeemScreen</name>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="77" />
+        <location filename="../../ui/screens/redeem.py" line="77"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="78" />
+        <location filename="../../ui/screens/redeem.py" line="78"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="79" />
+        <location filename="../../ui/screens/redeem.py" line="79"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="81" />
+        <location filename="../../ui/screens/redeem.py" line="81"/>
         <source>Balance: {n} points</source>
         <translation>余额：{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="86" />
+        <location filename="../../ui/screens/redeem.py" line="86"/>
         <source>{reward}
 {cost} points</source>
         <translation>{reward}
 {cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="93" />
+        <location filename="../../ui/screens/redeem.py" line="93"/>
         <source>Choose a reward the member can afford.</source>
         <translation>请选择会员积分足够的奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="95" />
+        <location filename="../../ui/screens/redeem.py" line="95"/>
         <source>Redeem {reward} for {cost} points?</source>
         <translation>用 {cost} 积分兑换{reward}？</translation>
     </message>
@@ -593,37 +645,37 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="114" />
+        <location filename="../../ui/screens/sale.py" line="128"/>
         <source>Total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="115" />
+        <location filename="../../ui/screens/sale.py" line="129"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="132" />
+        <location filename="../../ui/screens/sale.py" line="146"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="133" />
+        <location filename="../../ui/screens/sale.py" line="147"/>
         <source>Amount (keypad)</source>
         <translation>金额（数字键）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="134" />
+        <location filename="../../ui/screens/sale.py" line="148"/>
         <source>Scanned items</source>
         <translation>已扫描商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="135" />
+        <location filename="../../ui/screens/sale.py" line="149"/>
         <source>Confirm sale</source>
         <translation>确认结账</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="136" />
+        <location filename="../../ui/screens/sale.py" line="150"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -631,47 +683,47 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_badge.py" line="16" />
+        <location filename="../../ui/sync_badge.py" line="16"/>
         <source>Not paired with a ledger: working offline only.</source>
         <translation>未连接总账：仅离线工作。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="17" />
+        <location filename="../../ui/sync_badge.py" line="17"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="18" />
+        <location filename="../../ui/sync_badge.py" line="18"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="19" />
+        <location filename="../../ui/sync_badge.py" line="19"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="20" />
+        <location filename="../../ui/sync_badge.py" line="20"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 条待传</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="25" />
+        <location filename="../../ui/sync_badge.py" line="25"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27" />
+        <location filename="../../ui/sync_badge.py" line="27"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="28" />
+        <location filename="../../ui/sync_badge.py" line="28"/>
         <source>Sent {up}, received {down}</source>
         <translation>已发送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="31" />
+        <location filename="../../ui/sync_badge.py" line="31"/>
         <source>Last error: {error}</source>
         <translation>上次错误：{error}</translation>
     </message>

@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="149" />
+        <location filename="../../ui/screens/enrol.py" line="149"/>
         <source>Print card</source>
         <translation>列印會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="150" />
+        <location filename="../../ui/screens/enrol.py" line="150"/>
         <source>Continue</source>
         <translation>繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="154" />
+        <location filename="../../ui/screens/enrol.py" line="154"/>
         <source>Welcome, {name}! Card {card}</source>
         <translation>歡迎，{name}！卡號 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="156" />
+        <location filename="../../ui/screens/enrol.py" line="156"/>
         <source>Sign-up bonus: {n} points</source>
         <translation>入會禮：{n} 點</translation>
     </message>
@@ -26,72 +27,72 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="267" />
+        <location filename="../../ui/window.py" line="274"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="287" />
+        <location filename="../../ui/window.py" line="295"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="290" />
+        <location filename="../../ui/window.py" line="298"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="298" />
+        <location filename="../../ui/window.py" line="308"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="299" />
-        <source>taken offline under the store's limits</source>
+        <location filename="../../ui/window.py" line="309"/>
+        <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="300" />
+        <location filename="../../ui/window.py" line="310"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="323" />
+        <location filename="../../ui/window.py" line="337"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="330" />
+        <location filename="../../ui/window.py" line="344"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="356" />
+        <location filename="../../ui/window.py" line="378"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="362" />
-        <source>No printer is set up: the card is saved in the kiosk's cards folder.</source>
+        <location filename="../../ui/window.py" line="384"/>
+        <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
         <translation>尚未設定印表機：會員卡已存於本機的 cards 資料夾。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="366" />
+        <location filename="../../ui/window.py" line="389"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="395" />
+        <location filename="../../ui/window.py" line="418"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="396" />
+        <location filename="../../ui/window.py" line="419"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="398" />
+        <location filename="../../ui/window.py" line="421"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -99,100 +100,136 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/devices_page.py" line="83" />
+        <location filename="../../ui/devices_page.py" line="172"/>
         <source>Keyboard-wedge scanner</source>
         <translation>鍵盤式掃描器</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="84" />
+        <location filename="../../ui/devices_page.py" line="173"/>
         <source>Serial scanner</source>
         <translation>序列埠掃描器</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="85" />
+        <location filename="../../ui/devices_page.py" line="174"/>
         <source>Port (or auto)</source>
         <translation>連接埠（或 auto）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="86" />
+        <location filename="../../ui/devices_page.py" line="175"/>
+        <location filename="../../ui/devices_page.py" line="180"/>
         <source>Baud rate</source>
         <translation>鮑率</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="87" />
+        <location filename="../../ui/devices_page.py" line="176"/>
         <source>Line end</source>
         <translation>行尾</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="88" />
+        <location filename="../../ui/devices_page.py" line="177"/>
+        <source>Camera scanner</source>
+        <translation>相機掃描</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="178"/>
+        <source>Camera</source>
+        <translation>相機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="180"/>
+        <source>Receipt printer</source>
+        <translation>收據印表機</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="180"/>
+        <source>Where</source>
+        <translation>連接位置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="181"/>
+        <source>Paper (mm)</source>
+        <translation>紙寬（mm）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="181"/>
+        <source>Chinese as</source>
+        <translation>中文列印方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="184"/>
+        <source>/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9</source>
+        <translation>/dev/usb/lp0、COM3、04b8:0e28 或 10.0.0.9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Save and apply</source>
         <translation>儲存並套用</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="89" />
-        <source>Camera scanner: not available in this version</source>
-        <translation>相機掃描：此版本尚未提供</translation>
+        <location filename="../../ui/devices_page.py" line="186"/>
+        <source>Print a test page</source>
+        <translation>列印測試頁</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="90" />
-        <source>Receipt printer: not set up</source>
-        <translation>收據印表機：尚未設定</translation>
+        <location filename="../../ui/devices_page.py" line="189"/>
+        <source>Not saved: {problem}</source>
+        <translation>未儲存：{problem}</translation>
     </message>
 </context>
 <context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="81" />
+        <location filename="../../ui/screens/enrol.py" line="81"/>
         <source>the birthday is not a date (YYYY-MM-DD)</source>
         <translation>生日格式不正確（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="99" />
+        <location filename="../../ui/screens/enrol.py" line="99"/>
         <source>Become a member</source>
         <translation>加入會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="100" />
+        <location filename="../../ui/screens/enrol.py" line="100"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="101" />
+        <location filename="../../ui/screens/enrol.py" line="101"/>
         <source>Mobile phone</source>
         <translation>手機號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="102" />
+        <location filename="../../ui/screens/enrol.py" line="102"/>
         <source>Birthday (optional)</source>
         <translation>生日（選填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="103" />
+        <location filename="../../ui/screens/enrol.py" line="103"/>
         <source>Referred by</source>
         <translation>推薦人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="105" />
-        <source>scan the referring member's card</source>
+        <location filename="../../ui/screens/enrol.py" line="105"/>
+        <source>scan the referring member&apos;s card</source>
         <translation>請掃描推薦會員的卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="107" />
+        <location filename="../../ui/screens/enrol.py" line="107"/>
         <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
         <translation>隱私權聲明：我們保存您的姓名、手機號碼與生日，僅用於會員回饋計畫，絕不出售。如需查閱或刪除資料，請洽櫃檯。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="109" />
+        <location filename="../../ui/screens/enrol.py" line="109"/>
         <source>I have read and accept the privacy notice</source>
         <translation>我已閱讀並同意隱私權聲明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="110" />
+        <location filename="../../ui/screens/enrol.py" line="110"/>
         <source>Join and issue my card</source>
         <translation>加入並發卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="111" />
+        <location filename="../../ui/screens/enrol.py" line="111"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -200,12 +237,12 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../../ui/screens/idle.py" line="34" />
+        <location filename="../../ui/screens/idle.py" line="34"/>
         <source>Please scan your membership card</source>
         <translation>請掃描您的會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/idle.py" line="35" />
+        <location filename="../../ui/screens/idle.py" line="35"/>
         <source>New member? Join here</source>
         <translation>新會員？請由此加入</translation>
     </message>
@@ -213,133 +250,133 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="169" />
+        <location filename="../../ui/screens/manager.py" line="169"/>
         <source>enter the order number to refund</source>
         <translation>請輸入要退款的訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="181" />
-        <source>scan the member's card first</source>
+        <location filename="../../ui/screens/manager.py" line="181"/>
+        <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186" />
+        <location filename="../../ui/screens/manager.py" line="186"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="213" />
+        <location filename="../../ui/screens/manager.py" line="213"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="214" />
+        <location filename="../../ui/screens/manager.py" line="214"/>
         <source>Enter the manager PIN</source>
         <translation>請輸入店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="215" />
+        <location filename="../../ui/screens/manager.py" line="215"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="216" />
+        <location filename="../../ui/screens/manager.py" line="216"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="217" />
+        <location filename="../../ui/screens/manager.py" line="217"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="218" />
+        <location filename="../../ui/screens/manager.py" line="218"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="219" />
+        <location filename="../../ui/screens/manager.py" line="219"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="221" />
+        <location filename="../../ui/screens/manager.py" line="221"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="222" />
+        <location filename="../../ui/screens/manager.py" line="222"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="223" />
-        <location filename="../../ui/screens/manager.py" line="224" />
+        <location filename="../../ui/screens/manager.py" line="223"/>
+        <location filename="../../ui/screens/manager.py" line="224"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="225" />
+        <location filename="../../ui/screens/manager.py" line="225"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="226" />
-        <source>Refund the order's points</source>
+        <location filename="../../ui/screens/manager.py" line="226"/>
+        <source>Refund the order&apos;s points</source>
         <translation>退回此訂單的點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="227" />
+        <location filename="../../ui/screens/manager.py" line="227"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="228" />
+        <location filename="../../ui/screens/manager.py" line="228"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="229" />
+        <location filename="../../ui/screens/manager.py" line="229"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="230" />
+        <location filename="../../ui/screens/manager.py" line="230"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="232" />
+        <location filename="../../ui/screens/manager.py" line="232"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="234" />
-        <source>Scan a member's card before adjusting points.</source>
+        <location filename="../../ui/screens/manager.py" line="234"/>
+        <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="238" />
+        <location filename="../../ui/screens/manager.py" line="238"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="239" />
+        <location filename="../../ui/screens/manager.py" line="239"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 筆（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241" />
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242" />
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兌換點數：{n}（{count} 次兌換）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245" />
+        <location filename="../../ui/screens/manager.py" line="245"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -347,107 +384,107 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="69" />
+        <location filename="../../ui/screens/member.py" line="69"/>
         <source>Ring up a sale</source>
         <translation>結帳集點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="70" />
+        <location filename="../../ui/screens/member.py" line="70"/>
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="71" />
+        <location filename="../../ui/screens/member.py" line="71"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="72" />
+        <location filename="../../ui/screens/member.py" line="72"/>
         <source>Rewards within reach</source>
         <translation>可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="73" />
+        <location filename="../../ui/screens/member.py" line="73"/>
         <source>Recent activity</source>
         <translation>近期紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="82" />
+        <location filename="../../ui/screens/member.py" line="82"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="84" />
+        <location filename="../../ui/screens/member.py" line="84"/>
         <source>Top tier: thank you!</source>
         <translation>最高等級，感謝您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88" />
+        <location filename="../../ui/screens/member.py" line="88"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消費 {amount} 即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="96" />
+        <location filename="../../ui/screens/member.py" line="96"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="99" />
+        <location filename="../../ui/screens/member.py" line="99"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：還差 {short} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="102" />
+        <location filename="../../ui/screens/member.py" line="102"/>
         <source>No rewards in the catalogue</source>
         <translation>目前沒有可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="108" />
+        <location filename="../../ui/screens/member.py" line="108"/>
         <source>Purchase</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="108" />
+        <location filename="../../ui/screens/member.py" line="108"/>
         <source>Bonus</source>
         <translation>獎勵點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="109" />
+        <location filename="../../ui/screens/member.py" line="109"/>
         <source>Reward</source>
         <translation>兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="109" />
+        <location filename="../../ui/screens/member.py" line="109"/>
         <source>Adjustment</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="110" />
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="110" />
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Expired</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="111" />
+        <location filename="../../ui/screens/member.py" line="111"/>
         <source>Donation</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="111" />
+        <location filename="../../ui/screens/member.py" line="111"/>
         <source>Transfer</source>
         <translation>轉移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="113" />
+        <location filename="../../ui/screens/member.py" line="113"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="115" />
+        <location filename="../../ui/screens/member.py" line="115"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
@@ -455,97 +492,112 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="35" />
+        <location filename="../../ui/messages.py" line="36"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="38" />
+        <location filename="../../ui/messages.py" line="39"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="41" />
+        <location filename="../../ui/messages.py" line="42"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="44" />
+        <location filename="../../ui/messages.py" line="45"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="47" />
+        <location filename="../../ui/messages.py" line="48"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="51" />
+        <location filename="../../ui/messages.py" line="52"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54" />
+        <location filename="../../ui/messages.py" line="55"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="58" />
+        <location filename="../../ui/messages.py" line="59"/>
         <source>Not enough points for this reward.</source>
         <translation>點數不足，無法兌換此獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61" />
+        <location filename="../../ui/messages.py" line="62"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="65" />
+        <location filename="../../ui/messages.py" line="66"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="68" />
+        <location filename="../../ui/messages.py" line="69"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="71" />
+        <location filename="../../ui/messages.py" line="72"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="74" />
+        <location filename="../../ui/messages.py" line="75"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77" />
+        <location filename="../../ui/messages.py" line="78"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="81" />
+        <location filename="../../ui/messages.py" line="82"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="84" />
+        <location filename="../../ui/messages.py" line="85"/>
         <source>Wrong manager PIN.</source>
         <translation>店長密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="87" />
+        <location filename="../../ui/messages.py" line="88"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本機尚未設定店長密碼（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="92" />
+        <location filename="../../ui/messages.py" line="95"/>
+        <source>No receipt printer is set up.</source>
+        <translation>尚未設定收據印表機。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="97"/>
+        <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
+        <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="100"/>
+        <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
+        <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="104"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="95" />
+        <location filename="../../ui/messages.py" line="107"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
@@ -553,39 +605,39 @@
 <context>
     <name>RedeemScreen</name>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="77" />
+        <location filename="../../ui/screens/redeem.py" line="77"/>
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="78" />
+        <location filename="../../ui/screens/redeem.py" line="78"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="79" />
+        <location filename="../../ui/screens/redeem.py" line="79"/>
         <source>Confirm</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="81" />
+        <location filename="../../ui/screens/redeem.py" line="81"/>
         <source>Balance: {n} points</source>
         <translation>餘額：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="86" />
+        <location filename="../../ui/screens/redeem.py" line="86"/>
         <source>{reward}
 {cost} points</source>
         <translation>{reward}
 {cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="93" />
+        <location filename="../../ui/screens/redeem.py" line="93"/>
         <source>Choose a reward the member can afford.</source>
         <translation>請選擇會員點數足夠的獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/redeem.py" line="95" />
+        <location filename="../../ui/screens/redeem.py" line="95"/>
         <source>Redeem {reward} for {cost} points?</source>
         <translation>以 {cost} 點兌換{reward}？</translation>
     </message>
@@ -593,37 +645,37 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="114" />
+        <location filename="../../ui/screens/sale.py" line="128"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="115" />
+        <location filename="../../ui/screens/sale.py" line="129"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="132" />
+        <location filename="../../ui/screens/sale.py" line="146"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="133" />
+        <location filename="../../ui/screens/sale.py" line="147"/>
         <source>Amount (keypad)</source>
         <translation>金額（數字鍵）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="134" />
+        <location filename="../../ui/screens/sale.py" line="148"/>
         <source>Scanned items</source>
         <translation>已掃描商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="135" />
+        <location filename="../../ui/screens/sale.py" line="149"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="136" />
+        <location filename="../../ui/screens/sale.py" line="150"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -631,47 +683,47 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_badge.py" line="16" />
+        <location filename="../../ui/sync_badge.py" line="16"/>
         <source>Not paired with a ledger: working offline only.</source>
         <translation>未連結總帳：僅離線作業。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="17" />
+        <location filename="../../ui/sync_badge.py" line="17"/>
         <source>Online</source>
         <translation>已連線</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="18" />
+        <location filename="../../ui/sync_badge.py" line="18"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="19" />
+        <location filename="../../ui/sync_badge.py" line="19"/>
         <source>Connecting…</source>
         <translation>連線中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="20" />
+        <location filename="../../ui/sync_badge.py" line="20"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 筆待傳</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="25" />
+        <location filename="../../ui/sync_badge.py" line="25"/>
         <source>never</source>
         <translation>從未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27" />
+        <location filename="../../ui/sync_badge.py" line="27"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="28" />
+        <location filename="../../ui/sync_badge.py" line="28"/>
         <source>Sent {up}, received {down}</source>
         <translation>已傳送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="31" />
+        <location filename="../../ui/sync_badge.py" line="31"/>
         <source>Last error: {error}</source>
         <translation>上次錯誤：{error}</translation>
     </message>

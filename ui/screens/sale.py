@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout
 
+from devices.receipt import CAPTIONS
 from kiosk.money import to_minor
 from kiosk.program import SaleContext, awards_for_sale
 from kiosk.services import MemberView, Sale, SaleLine, ring_up_sale
@@ -104,13 +105,26 @@ class SaleScreen(ServiceScreen):
                               self.counter.kiosk.clock())
         return sum(a.points for a in awards_for_sale(context))
 
+    def basket_lines(self) -> list[tuple[str, str]]:
+        """The products in the basket as (label, amount text)."""
+        c = self.counter
+        return [(f"{line.quantity} × {c.name(line.product.names)}",  # noqa: RUF001
+                 c.money(line.product.price_minor * line.quantity)) for line in self.basket]
+
+    def receipt_lines(self) -> list[tuple[str, str]]:
+        """What the receipt lists: the basket, then an amount keyed in on the keypad."""
+        lines = self.basket_lines()
+        if self.keyed_minor():
+            language = self.counter.languages.current
+            lines.append((CAPTIONS[language]["amount"], self.counter.money(self.keyed_minor())))
+        return lines
+
     def _refresh(self) -> None:
         c = self.counter
         self.amount.setText(c.money(self.keyed_minor()))
         self.basket_list.clear()
-        for line in self.basket:
-            self.basket_list.addItem(f"{line.quantity} × {c.name(line.product.names)}   "  # noqa: RUF001
-                                     f"{c.money(line.product.price_minor * line.quantity)}")
+        for text, amount in self.basket_lines():
+            self.basket_list.addItem(f"{text}   {amount}")
         self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
         self.preview.setText(self.tr("Earns {n} points").format(n=self.preview_points()))
         self.confirm.setEnabled(self.total_minor() > 0)

@@ -1,0 +1,66 @@
+"""What the counter prints: a sale's or a redemption's receipt and a new member's card slip,
+as ``devices.receipt.Receipt`` data in the counter's current language.
+
+The printer knows nothing of the loyalty program and the services know nothing of paper,
+so the words and amounts are put together here, from what a flow's result already holds;
+nothing is read from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from devices.receipt import CAPTIONS, Receipt
+from kiosk.program import rewards_within_reach
+from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
+from ui.context import Counter
+
+RECEIPT_REWARDS = 3  # a receipt lists at most this many rewards within reach
+
+
+def _when(counter: Counter, moment: datetime) -> str:
+    return moment.astimezone(counter.kiosk.program.zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _within_reach(counter: Counter, balance: int) -> tuple[str, ...]:
+    offers = rewards_within_reach(counter.kiosk.program, balance)
+    return tuple(f"{counter.name(o.reward.names)} ({o.reward.cost:,})"
+                 for o in offers if o.affordable)[:RECEIPT_REWARDS]
+
+
+def sale_receipt(counter: Counter, result: SaleResult, lines: Sequence[tuple[str, str]],
+                 total_minor: int, card_payload: str | None) -> Receipt:
+    """``lines``: the basket as the sale screen showed it, (label, amount text)."""
+    moment = result.entries[0].occurred_at if result.entries else counter.kiosk.clock()
+    language = counter.languages.current
+    return Receipt(
+        store=counter.kiosk.device.store_name,
+        lines=tuple(lines) or ((CAPTIONS[language]["amount"], counter.money(total_minor)),),
+        total=counter.money(total_minor), points_earned=result.points,
+        balance=result.balance, tier=counter.name(result.tier.names),
+        rewards=_within_reach(counter, result.balance), card_payload=card_payload,
+        language=language, order_ref=result.order_ref, when=_when(counter, moment))
+
+
+def redemption_receipt(counter: Counter, result: RedemptionResult, tier: str | None,
+                       card_payload: str | None) -> Receipt:
+    entry = result.entry
+    return Receipt(
+        store=counter.kiosk.device.store_name,
+        lines=((counter.name(result.reward.names), f"{entry.points:+,}"),),
+        points_earned=entry.points, balance=result.balance, tier=tier,
+        rewards=_within_reach(counter, result.balance), card_payload=card_payload,
+        language=counter.languages.current, order_ref=entry.order_ref,
+        when=_when(counter, entry.occurred_at))
+
+
+def card_slip(counter: Counter, result: EnrolmentResult) -> Receipt:
+    """A new member's card on receipt paper: their name and card number, and the QR the
+    kiosk scans."""
+    card_no = result.card.card_no
+    grouped = " ".join(card_no[i:i + 4] for i in range(0, len(card_no), 4))
+    return Receipt(
+        store=counter.kiosk.device.store_name, lines=((result.member.name, grouped),),
+        balance=result.balance, card_payload=result.card.payload,
+        language=counter.languages.current, when=_when(counter, result.member.enrolled_at))
