@@ -8,12 +8,12 @@ named), capped in size (413), and database trouble is a 503 to retry, never a 50
 
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import OperationalError
 
 from kiosk.cards import key_from_text
@@ -183,8 +183,10 @@ def create_app(ledger: Ledger) -> FastAPI:
     def state(who: Annotated[Caller, Depends(caller)]) -> DeviceState:
         return ledger.state()
 
-    @app.post("/v1/upload")
-    def upload(body: UploadRequest, who: Annotated[Caller, Depends(caller)]) -> UploadResponse:
+    @app.post("/v1/upload", openapi_extra=_json_request_body(UploadRequest))
+    def upload(who: Annotated[Caller, Depends(caller)],
+               body: Annotated[UploadRequest, Depends(json_body(UploadRequest))],
+               ) -> UploadResponse:
         return ledger.upload(who, body)
 
     @app.get("/v1/entries")
@@ -237,4 +239,49 @@ def create_app(ledger: Ledger) -> FastAPI:
         return counter.overdrafts()
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    _document_models(app, [UploadRequest])
     return app
+
+
+W = TypeVar("W", bound=BaseModel)
+
+
+def json_body(model: type[W]) -> Callable[[Request], Awaitable[W]]:
+    """The request body validated by pydantic's own JSON parser, in one pass. FastAPI's
+    default decodes with ``json.loads`` and then validates the Python objects, which took
+    twice as long on a 500-entry upload (the ledger's hottest call). Errors are the same
+    422, with the field named under ``body``."""
+    async def parse(request: Request) -> W:
+        try:
+            return model.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])}
+                 for e in exc.errors(include_url=False, include_input=False)]) from None
+    return parse
+
+
+def _json_request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that parses its body with :func:`json_body`."""
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"required": True,
+                            "content": {"application/json": {"schema": schema}}}}
+
+
+def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Add schemas that only :func:`json_body` routes use to the OpenAPI components."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            components = document.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for name, nested in schema.pop("$defs", {}).items():
+                    components.setdefault(name, nested)
+                components[model.__name__] = schema
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

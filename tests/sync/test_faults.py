@@ -218,3 +218,13 @@ def test_no_body_ever_gets_a_500(shared_ledger, fuzz_token, body, field, value):
 @pytest.fixture(scope="module")
 def fuzz_token(shared_ledger):
     return shared_ledger.add_device("fuzzer")
+
+
+def test_the_openapi_schema_documents_the_upload_body(shared_ledger):
+    doc = requests.get(shared_ledger.url + "/openapi.json", timeout=10).json()
+    body = doc["paths"]["/v1/upload"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/UploadRequest"}
+    schemas = doc["components"]["schemas"]
+    entries = schemas["UploadRequest"]["properties"]["entries"]
+    assert entries["items"] == {"$ref": "#/components/schemas/EntryWire"}
+    assert "device_seq" in schemas["EntryWire"]["properties"]
