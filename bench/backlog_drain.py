@@ -31,7 +31,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +171,24 @@ def timed_sync(template: str, paired: Paired, folder: Path
     return elapsed, report, client
 
 
+def timed_syncs(template: str, paired: Paired, folder: Path, runs: int, entries: int,
+                done: Callable[[SyncReport], bool]
+                ) -> tuple[list[dict[str, float]], SyncReport, TimedClient]:
+    """``runs`` timed syncs, each checked by ``done``; the seconds of each, split into
+    the client's calls and the kiosk's own work, with the last report and client."""
+    out = []
+    for i in range(runs):
+        elapsed, report, client = timed_sync(template, paired, folder)
+        assert done(report), report
+        run = {"seconds": elapsed, "entries_per_s": entries / elapsed,
+               **{f"{kind}_calls_s": s for kind, s in client.seconds.items()},
+               "kiosk_local_s": elapsed - sum(client.seconds.values())}
+        print(f"run {i + 1}: " + json.dumps({k: round(v, 3) for k, v in run.items()}),
+              file=sys.stderr, flush=True)
+        out.append(run)
+    return out, report, client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -193,18 +211,9 @@ def main() -> None:
         kiosk.store.close()
         print(f"backlog of {args.entries} built in {setup_s:.1f} s ({args.backlog})",
               file=sys.stderr, flush=True)
-        runs = []
-        for i in range(args.runs):
-            elapsed, report, client = timed_sync(template, paired, folder)
-            assert report.pending_uploads == 0 and report.uploaded == args.entries, report
-            run = {"seconds": elapsed, "entries_per_s": args.entries / elapsed,
-                   "upload_calls_s": client.seconds["upload"],
-                   "pull_calls_s": client.seconds["pull"],
-                   "state_call_s": client.seconds["state"],
-                   "kiosk_local_s": elapsed - sum(client.seconds.values())}
-            print(f"run {i + 1}: " + json.dumps({k: round(v, 2) for k, v in run.items()}),
-                  file=sys.stderr, flush=True)
-            runs.append(run)
+        runs, report, client = timed_syncs(
+            template, paired, folder, args.runs, args.entries,
+            lambda r: r.pending_uploads == 0 and r.uploaded == args.entries)
     finally:
         drop_database(template)
         shutil.rmtree(folder, ignore_errors=True)

@@ -17,10 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from pathlib import Path
 
-from bench.backlog_drain import TimedClient, fill_backlog, paired_template, timed_sync
+from bench.backlog_drain import TimedClient, fill_backlog, paired_template, timed_syncs
 from bench.common import machine, median_of_runs
 from bench.ledger_ingest import ROOT, drop_database, running_ledger
 from kiosk.bootstrap import bootstrap
@@ -51,16 +50,9 @@ def main() -> None:
             client.close()
         kiosk.store.close()
         assert report.uploaded == args.entries and report.pending_uploads == 0, report
-        runs = []
-        for i in range(args.runs):
-            elapsed, report, client = timed_sync(template, sink, folder)
-            assert report.pulled == args.entries and report.uploaded == 0, report
-            run = {"seconds": elapsed, "entries_per_s": args.entries / elapsed,
-                   "pull_calls_s": client.seconds["pull"],
-                   "kiosk_local_s": elapsed - sum(client.seconds.values())}
-            print(f"run {i + 1}: " + json.dumps({k: round(v, 3) for k, v in run.items()}),
-                  file=sys.stderr, flush=True)
-            runs.append(run)
+        runs, report, client = timed_syncs(
+            template, sink, folder, args.runs, args.entries,
+            lambda r: r.pulled == args.entries and r.uploaded == 0)
     finally:
         drop_database(template)
         shutil.rmtree(folder, ignore_errors=True)

@@ -33,6 +33,18 @@ def devices(paper: Path) -> DeviceSettings:
                           printer=PrinterSettings(kind="file", target=str(paper)))
 
 
+def sell(qtbot, app, digits: str) -> int:
+    """Ring up a keyed amount for the first demo member; their balance before it."""
+    w = app.window
+    scan_member(qtbot, app, 0)
+    before = w.member.balance
+    tap(qtbot, w.member_screen.sale)
+    key_in(qtbot, w.sale.keypad, digits)
+    tap(qtbot, w.sale.confirm)
+    qtbot.waitUntil(lambda: w.receipt_button.isVisible(), timeout=WAIT)
+    return before
+
+
 def printed(qtbot, app, paper: Path):
     banner = app.window.banner
     qtbot.waitUntil(lambda: banner.kind == "info" and banner.text().endswith(" printed."),
@@ -42,12 +54,7 @@ def printed(qtbot, app, paper: Path):
 
 def test_a_sale_receipt_prints_the_points_the_new_balance_and_the_member_qr(qtbot, app, paper):
     w = app.window
-    scan_member(qtbot, app, 0)
-    before = w.member.balance
-    tap(qtbot, w.member_screen.sale)
-    key_in(qtbot, w.sale.keypad, "1250")
-    tap(qtbot, w.sale.confirm)
-    qtbot.waitUntil(lambda: w.receipt_button.isVisible(), timeout=WAIT)
+    before = sell(qtbot, app, "1250")
     tap(qtbot, w.receipt_button)
     out = printed(qtbot, app, paper)
     text = " | ".join(" ".join(line.text.split()) for line in out.lines)
@@ -83,12 +90,7 @@ def test_a_printer_that_is_not_there_is_a_plain_message_and_the_sale_stands(qtbo
         wedge=WedgeSettings(enabled=False),
         printer=PrinterSettings(kind="file", target=str(tmp_path / "unplugged" / "lp0"))))
     w = app.window
-    scan_member(qtbot, app, 0)
-    before = w.member.balance
-    tap(qtbot, w.member_screen.sale)
-    key_in(qtbot, w.sale.keypad, "500")
-    tap(qtbot, w.sale.confirm)
-    qtbot.waitUntil(lambda: w.receipt_button.isVisible(), timeout=WAIT)
+    before = sell(qtbot, app, "500")
     qtbot.waitUntil(lambda: w.member.balance == before + 7, timeout=WAIT)
     tap(qtbot, w.receipt_button)
     banner = app.window.banner
