@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -20,9 +21,17 @@ from kiosk.services import Kiosk
 from kiosk.store import Transaction
 from kiosk.store.repository import CardRecord
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
-from sync.protocol import CardWire, DeviceState, EntryWire, MemberWire, UploadRequest
+from sync.protocol import (
+    MAX_BATCH,
+    CardWire,
+    DeviceState,
+    EntryWire,
+    MemberWire,
+    UploadRequest,
+    UploadResponse,
+)
 
-UPLOAD_BATCH = 500
+UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 PULL_PAGE = 1000
 CURSOR = "pull_cursor"
 
@@ -131,35 +140,52 @@ class SyncAgent:
 
     # -- upload -------------------------------------------------------------------------
     def upload(self) -> tuple[int, int, int]:
-        """Upload the whole outbox; returns (accepted, duplicates, rejected)."""
+        """Upload the whole outbox; returns (accepted, duplicates, rejected).
+
+        While the ledger works on one batch, the next is read from the outbox (the HTTP
+        call waits on a socket, so the two overlap): a long offline backlog drains in the
+        time of the uploads alone. A batch the ledger didn't fully acknowledge is read
+        again from the oldest entry, as if nothing had been prepared."""
         uploaded = duplicates = rejected = 0
-        while True:
-            with self.kiosk.store.read() as tx:
-                batch = tx.outbox_batch(self.batch)
-                if not batch:
-                    return uploaded, duplicates, rejected
-                request = self._request(tx, batch)
-            response = self.client.upload(request)
+        request = self._next_request(after=0)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload") as sender:
+            while request is not None:
+                in_flight = sender.submit(self.client.upload, request)
+                last = request.entries[-1].device_seq or 0
+                following = self._next_request(after=last)
+                response = in_flight.result()
+                cleared = self._acknowledge(request, response)
+                uploaded += sum(r.status == "accepted" for r in response.results)
+                duplicates += sum(r.status == "duplicate" for r in response.results)
+                rejected += sum(r.status == "rejected" for r in response.results)
+                self._set(gaps=tuple(response.gaps))
+                if cleared == 0:
+                    # The ledger has not confirmed our oldest entry: don't spin; report it.
+                    raise LedgerUnavailable(
+                        f"the ledger acknowledged up to {response.acked_through} only; "
+                        f"missing {response.gaps}")
+                request = (following if response.acked_through >= last
+                           else self._next_request(after=0))
+        return uploaded, duplicates, rejected
+
+    def _next_request(self, after: int) -> UploadRequest | None:
+        """The outbox's next batch above device seq ``after``; None when there is none."""
+        with self.kiosk.store.read() as tx:
+            batch = tx.outbox_batch(self.batch, after=after)
+            return self._request(tx, batch) if batch else None
+
+    def _acknowledge(self, request: UploadRequest, response: UploadResponse) -> int:
+        """Record the ledger's answer; returns how many outbox rows it cleared."""
+        synced = [(r.id, r.seq) for r in response.results
+                  if r.status in ("accepted", "duplicate") and r.seq is not None]
+        refused = [(r.id, r.reason or "rejected") for r in response.results
+                   if r.status == "rejected"]
+        with self.kiosk.store.write() as tx:
             # An answer means the ledger committed the request's members and cards.
-            sent_members = [w.id for w in request.members]
-            sent_cards = [w.card_no for w in request.cards]
-            synced = [(r.id, r.seq) for r in response.results
-                      if r.status in ("accepted", "duplicate") and r.seq is not None]
-            refused = [(r.id, r.reason or "rejected") for r in response.results
-                       if r.status == "rejected"]
-            with self.kiosk.store.write() as tx:
-                tx.mark_on_ledger(sent_members, sent_cards)
-                cleared = tx.record_acknowledgement(synced, refused, response.acked_through,
-                                                    self.kiosk.clock())
-            uploaded += sum(r.status == "accepted" for r in response.results)
-            duplicates += sum(r.status == "duplicate" for r in response.results)
-            rejected += len(refused)
-            self._set(gaps=tuple(response.gaps))
-            if cleared == 0:
-                # The ledger has not confirmed our oldest entry: don't spin; report it.
-                raise LedgerUnavailable(
-                    f"the ledger acknowledged up to {response.acked_through} only; "
-                    f"missing {response.gaps}")
+            tx.mark_on_ledger([w.id for w in request.members],
+                              [w.card_no for w in request.cards])
+            return tx.record_acknowledgement(synced, refused, response.acked_through,
+                                             self.kiosk.clock())
 
     def _request(self, tx: Transaction, batch: list[tuple[int, Entry]]) -> UploadRequest:
         ids = {e.member_id for _, e in batch}

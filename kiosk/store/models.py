@@ -72,6 +72,7 @@ class Member(Base):
     on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
     """The ledger has this member (it came from there, or an upload carrying it was
     answered), so uploads need not carry it again."""
+    __table_args__ = (Index("ix_members_unsent", "id", sqlite_where=text("on_ledger = 0")),)
 
 
 class Card(Base):
@@ -82,6 +83,7 @@ class Card(Base):
     payload: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(UtcMicros)
     on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
+    __table_args__ = (Index("ix_cards_unsent", "member_id", sqlite_where=text("on_ledger = 0")),)
 
 
 class LedgerEntry(Base):

@@ -20,14 +20,20 @@ branch_labels = None
 depends_on = None
 
 
+UNSENT = {"members": ("ix_members_unsent", "id"), "cards": ("ix_cards_unsent", "member_id")}
+
+
 def upgrade() -> None:
-    for table in ("members", "cards"):
+    for table, (index, column) in UNSENT.items():
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("on_ledger", sa.Boolean, nullable=False,
                                        server_default=sa.false()))
+        # Only the few rows still to send, so finding them never scans the table.
+        op.create_index(index, table, [column], sqlite_where=sa.text("on_ledger = 0"))
 
 
 def downgrade() -> None:
-    for table in ("members", "cards"):
+    for table, (index, _column) in UNSENT.items():
+        op.drop_index(index, table)
         with op.batch_alter_table(table) as batch:
             batch.drop_column("on_ledger")
