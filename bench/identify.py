@@ -49,12 +49,14 @@ def seed(folder: Path, members: int, entries: int) -> None:
             mid = new_id()
             ids.append(mid.bytes)
             card_no = card_number(cert.card_prefix, i + 1)
-            member_rows.append((mid.bytes, f"Member {i}", f"09{i:08d}", start, "bench", 1))
+            member_rows.append((mid.bytes, f"Member {i}", f"09{i:08d}", start, "bench"))
             card_rows.append((card_no, mid.bytes, cert.key_id,
                               issue_card(key, cert, member_id=mid, card_no=card_no), start))
-        db.executemany("INSERT INTO members (id, name, phone, enrolled_at, channel, consent) "
-                       "VALUES (?,?,?,?,?,?)", member_rows)
-        db.executemany("INSERT INTO cards VALUES (?,?,?,?,?)", card_rows)
+        # as if synced: the ledger has every member and card
+        db.executemany("INSERT INTO members (id, name, phone, enrolled_at, channel, consent, "
+                       "on_ledger) VALUES (?,?,?,?,?,1,1)", member_rows)
+        db.executemany("INSERT INTO cards (card_no, member_id, key_id, payload, issued_at, "
+                       "on_ledger) VALUES (?,?,?,?,?,1)", card_rows)
         db.execute("COMMIT")
     print(f"seeded {members} members in {time.perf_counter() - t0:.0f} s", flush=True)
     t0 = time.perf_counter()

@@ -51,3 +51,4 @@ def app(qtbot, qapp, demo_template: Path, tmp_path: Path,
         yield counter_app
         counter_app.shutdown()
         counter_app.languages.switch("en")
+        qapp.setStyleSheet("")  # the app's style is app-wide: leave other tests Qt's own
