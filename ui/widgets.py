@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import Counter
+from ui.theme import TOUCH_MIN_PX
 
 
 def button(text: str = "", role: str | None = None,
@@ -31,6 +32,27 @@ def button(text: str = "", role: str | None = None,
     if clicked is not None:
         b.clicked.connect(lambda *_: clicked())  # drop `checked`: handlers take no args
     return b
+
+
+class ElidedLabel(QLabel):
+    """One line that gives up its width first, ending in "…" when it must, so that the
+    buttons beside it keep their whole text (the store name in the top bar)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.full_text = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(TOUCH_MIN_PX)
+        self._elide()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
+                                                   self.width()))
+        self.setToolTip(self.full_text if self.text() != self.full_text else "")
 
 
 def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel:

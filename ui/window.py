@@ -48,7 +48,7 @@ from ui.screens.member import MemberScreen
 from ui.screens.redeem import RedeemScreen
 from ui.screens.sale import SaleScreen
 from ui.sync_badge import SyncBadge, describe_sync
-from ui.widgets import Banner, button, label
+from ui.widgets import Banner, ElidedLabel, button
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +85,8 @@ class CounterWindow(QMainWindow):
         bar.setObjectName("topbar")
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         top = QHBoxLayout(bar)
-        self.store_label = label(counter.kiosk.device.store_name)
-        top.addWidget(self.store_label)
-        top.addStretch()
+        self.store_label = ElidedLabel(counter.kiosk.device.store_name)
+        top.addWidget(self.store_label, 1)
         self.language_buttons: dict[str, QPushButton] = {}
         for code, name in LANGUAGES.items():
             b = button(name, role="lang", clicked=partial(self.set_language, code))

@@ -82,6 +82,14 @@ def small_buttons(app: CounterApp) -> list[str]:
             if b.isVisible() and (b.width() < TOUCH_MIN_PX or b.height() < TOUCH_MIN_PX)]
 
 
+def clipped_buttons(app: CounterApp) -> list[str]:
+    """Buttons narrower than their text needs: what a cashier would read as "imulate a
+    scar" or "Manage"."""
+    return [f"{b.text()!r} {b.width()} < {b.sizeHint().width()}"
+            for b in app.window.findChildren(QPushButton)
+            if b.isVisible() and b.text() and b.width() < b.sizeHint().width()]
+
+
 @pytest.mark.parametrize(("language", "size"), [
     *((code, (1024, 768)) for code in LANGUAGES), ("en", (1920, 1080))])
 def test_every_screen_is_captured_and_every_target_is_touch_sized(qtbot, app, language, size):
@@ -94,6 +102,7 @@ def test_every_screen_is_captured_and_every_target_is_touch_sized(qtbot, app, la
         show()
         QApplication.processEvents()  # let the layout settle before measuring
         assert small_buttons(app) == [], f"{name}: targets under {TOUCH_MIN_PX} px"
+        assert clipped_buttons(app) == [], f"{name}: button text cut off"
         needed = w.centralWidget().minimumSizeHint()
         assert needed.height() <= size[1] and needed.width() <= size[0], \
             f"{name} needs {needed.width()}x{needed.height()}: widgets would overlap"
