@@ -38,18 +38,32 @@ def outbox(k) -> int:
 def test_killing_the_sync_agent_at_random_moments_loses_and_doubles_nothing(pg_ledger,
                                                                             tmp_path):
     k = paired(pg_ledger, tmp_path, "till-1")
-    fill_outbox(k, 8000)  # an upload round takes well under 0.1 s: a few seconds of work
+    member = enrol(k.kiosk, Enrolment("Busy", "0912999000", consent=True)).member.id
+    sold = 0
+
+    def sell(n: int) -> None:
+        nonlocal sold
+        for i in range(sold, sold + n):
+            ring_up_sale(k.kiosk, Sale(member, 100 + i % 900, f"F-{i}"))
+        sold += n
+
     rng = random.Random(11)
     kills = 0
-    while outbox(k) and kills < 12:
+    more = 4000
+    for _ in range(40):
+        if kills >= 6:
+            break
+        if outbox(k) == 0:  # the agent was quicker than the kill: give it more to do
+            sell(more)
+            more *= 2
         agent = subprocess.Popen([KIOSK, "--data-dir", str(k.data_dir), "sync", "--once"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.0))  # the process takes ~0.4 s to start
+        time.sleep(rng.uniform(0.4, 1.5))  # the process takes ~0.5 s to start
         if agent.poll() is None:
             agent.send_signal(signal.SIGKILL)
             kills += 1
         agent.wait(timeout=30)
-    assert kills >= 3, "the agent should have been killed mid-sync several times"
+    assert kills >= 6, "the agent should have been killed mid-sync several times"
     converge(pg_ledger, [k])
 
 
@@ -57,7 +71,7 @@ def test_killing_the_sync_agent_at_random_moments_loses_and_doubles_nothing(pg_l
 @pytest.mark.slow
 def test_killing_the_ledger_mid_upload_loses_and_doubles_nothing(pg_ledger, tmp_path):
     k = paired(pg_ledger, tmp_path, "till-1")
-    fill_outbox(k, 4000)
+    fill_outbox(k, 10000)  # ten uploads of 1,000: the kills land while it uploads
     agent = subprocess.Popen([KIOSK, "--data-dir", str(k.data_dir), "sync", "--forever",
                               "--interval", "0.2", "--max-backoff", "0.5"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
