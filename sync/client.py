@@ -5,10 +5,10 @@ reached now (retry later) or it refused the request (don't retry the same thing)
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import requests
 from pydantic import BaseModel
 
 from kiosk.services.errors import Refusal, Unreachable
@@ -23,6 +23,9 @@ from sync.protocol import (
     UploadRequest,
     UploadResponse,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 T = TypeVar("T", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}
@@ -52,13 +55,30 @@ class LedgerClient:
                  timeout: tuple[float, float] = TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token}"
+        self._token = token
+        self._session: requests.Session | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        """Made at the first call: importing requests takes ~0.1 s, which the counter
+        should not spend before its first paint (its first call is on the sync thread)."""
+        with self._lock:
+            if self._session is None:
+                import requests
+
+                self._session = requests.Session()
+                self._session.headers["Authorization"] = f"Bearer {self._token}"
+            return self._session
 
     def close(self) -> None:
-        self.session.close()
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
 
     def _call(self, method: str, path: str, model: type[T], **kwargs: Any) -> T:
+        import requests  # already imported by ``session``: a dictionary look-up
+
         try:
             response = self.session.request(method, self.base_url + path,
                                             timeout=self.timeout, **kwargs)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from devices import settings as device_settings
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_PIN = "1234"
+SYNC_START_DELAY_MS = 300
 
 
 def demo_scans(running: Running) -> list[tuple[str, str]]:
@@ -93,6 +95,7 @@ class CounterApp:
         self.serial: SerialScanner | None = None
         self.camera: CameraScanner | None = None
         self.sync_worker: SyncWorker | None = None
+        self._sync_start = QTimer(singleShot=True, interval=SYNC_START_DELAY_MS)
         if running.agent is not None:
             self.sync_worker = SyncWorker(running.agent, interval=5.0)
             self.sync_worker.status_changed.connect(self.window.show_sync_status)
@@ -165,14 +168,24 @@ class CounterApp:
         gc.freeze()
         self._start_scanners(self.devices_page.settings)
         if self.sync_worker is not None:
-            self.sync_worker.start()
+            # Once the counter is on screen: the first round (importing the HTTP client,
+            # connecting, the outbox's first queries) would compete with the first paint.
+            # (A plain callable, so it runs here: the worker's own slots run on its thread,
+            # which isn't started yet.)
+            self._sync_start.timeout.connect(lambda: self._start_sync())
+            self._sync_start.start()
         if fullscreen:
             self.window.showFullScreen()
         else:
             self.window.show()
 
+    def _start_sync(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.start()
+
     def shutdown(self) -> None:
         """Threads first (quit + wait), then the window: nothing may outlive the store."""
+        self._sync_start.stop()
         self._stop_scanners()
         if self.sync_worker is not None:
             self.sync_worker.shutdown()
