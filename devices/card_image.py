@@ -14,7 +14,7 @@ import qrcode.constants
 import qrcode.util
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.cards import CardError, parse_card
+from kiosk.cards import CardError, grouped_card_number, parse_card
 
 __all__ = ["CARD_SIZE_PX", "DPI", "card_qr", "render_card", "save_card"]
 
@@ -76,10 +76,6 @@ def _fitted_font(draw: ImageDraw.ImageDraw, text: str, width: int, sizes: range)
     return font
 
 
-def _group_digits(card_no: str) -> str:
-    return " ".join(card_no[i : i + 4] for i in range(0, len(card_no), 4))
-
-
 def render_card(payload: str, card_no: str, name: str | None = None) -> Image.Image:
     """Draw the card: QR code on the left, card number in groups of four beside it,
     and the member's name below the number.
@@ -111,7 +107,7 @@ def render_card(payload: str, card_no: str, name: str | None = None) -> Image.Im
     top = offset + QUIET_ZONE * module_px  # level with the code's top edge
 
     draw.text((left, top), "COUNTERPOINT", font=_font(30), fill=_INK)
-    number = _group_digits(card_no)
+    number = grouped_card_number(card_no)
     number_font = _fitted_font(draw, number, column, range(52, 19, -2))
     number_y = height // 2 - 30
     draw.text((left, number_y), number, font=number_font, fill=_INK)

@@ -161,6 +161,11 @@ def card_number(prefix: str, serial: int) -> str:
     return body + _luhn_check_digit(body)
 
 
+def grouped_card_number(card_no: str) -> str:
+    """A card number in groups of four, as printed on cards and slips: "2000 0000 0017"."""
+    return " ".join(card_no[i:i + 4] for i in range(0, len(card_no), 4))
+
+
 def is_valid_card_number(text: str) -> bool:
     """True for exactly 12 ASCII digits with a correct Luhn check digit."""
     return (

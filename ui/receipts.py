@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from devices.receipt import CAPTIONS, Receipt
+from kiosk.cards import grouped_card_number
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
 from ui.context import Counter
@@ -58,9 +59,8 @@ def redemption_receipt(counter: Counter, result: RedemptionResult, tier: str | N
 def card_slip(counter: Counter, result: EnrolmentResult) -> Receipt:
     """A new member's card on receipt paper: their name and card number, and the QR the
     kiosk scans."""
-    card_no = result.card.card_no
-    grouped = " ".join(card_no[i:i + 4] for i in range(0, len(card_no), 4))
     return Receipt(
-        store=counter.kiosk.device.store_name, lines=((result.member.name, grouped),),
+        store=counter.kiosk.device.store_name,
+        lines=((result.member.name, grouped_card_number(result.card.card_no)),),
         balance=result.balance, card_payload=result.card.payload,
         language=counter.languages.current, when=_when(counter, result.member.enrolled_at))

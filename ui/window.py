@@ -366,27 +366,24 @@ class CounterWindow(QMainWindow):
             return
         self.print_page(make())  # in the language on screen now
 
-    def print_page(self, receipt: Receipt) -> None:
-        """Print on a worker; say so when it is done, or say what is wrong."""
+    def print_page(self, receipt: Receipt, done: str | None = None) -> None:
+        """Print on a worker; say so (``done``) when it is done, or say what is wrong."""
         printer = self.counter.print_receipt
         if printer is None:
             self.show_error(PrinterUnavailable("No receipt printer is set up.",
                                                reason="not_set_up"))
             return
-        self.counter.tasks.run(lambda: printer(receipt),
-                               lambda _: self.show_info(self.tr("Receipt printed.")),
+        done = done or self.tr("Receipt printed.")
+        self.counter.tasks.run(lambda: printer(receipt), lambda _: self.show_info(done),
                                self.show_error)
 
     def print_card(self) -> None:
-        printer, result = self.counter.print_receipt, self.card.result
-        if printer is None or result is None:
+        result = self.card.result
+        if self.counter.print_receipt is None or result is None:
             self.show_error_text(self.tr("No printer is set up: the card is saved in the "
                                          "kiosk's cards folder."))
             return
-        slip = card_slip(self.counter, result)
-        self.counter.tasks.run(lambda: printer(slip),
-                               lambda _: self.show_info(self.tr("Card printed.")),
-                               self.show_error)
+        self.print_page(card_slip(self.counter, result), self.tr("Card printed."))
 
     # -- news ------------------------------------------------------------------------------
     def show_info(self, text: str) -> None:

@@ -183,7 +183,17 @@ def create_app(ledger: Ledger) -> FastAPI:
     def state(who: Annotated[Caller, Depends(caller)]) -> DeviceState:
         return ledger.state()
 
-    @app.post("/v1/upload", openapi_extra=_json_request_body(UploadRequest))
+    json_bodies: list[type[BaseModel]] = []
+
+    def json_request_body(model: type[BaseModel]) -> dict[str, Any]:
+        """The OpenAPI request body of a route that parses its body with
+        :func:`json_body`; the model's schema joins the components."""
+        json_bodies.append(model)
+        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+        return {"requestBody": {"required": True,
+                                "content": {"application/json": {"schema": schema}}}}
+
+    @app.post("/v1/upload", openapi_extra=json_request_body(UploadRequest))
     def upload(who: Annotated[Caller, Depends(caller)],
                body: Annotated[UploadRequest, Depends(json_body(UploadRequest))],
                ) -> UploadResponse:
@@ -239,7 +249,7 @@ def create_app(ledger: Ledger) -> FastAPI:
         return counter.overdrafts()
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
-    _document_models(app, [UploadRequest])
+    _document_models(app, json_bodies)
     return app
 
 
@@ -259,13 +269,6 @@ def json_body(model: type[W]) -> Callable[[Request], Awaitable[W]]:
                 [{**e, "loc": ("body", *e["loc"])}
                  for e in exc.errors(include_url=False, include_input=False)]) from None
     return parse
-
-
-def _json_request_body(model: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAPI request body of a route that parses its body with :func:`json_body`."""
-    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
-    return {"requestBody": {"required": True,
-                            "content": {"application/json": {"schema": schema}}}}
 
 
 def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
