@@ -44,6 +44,10 @@ _CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref
             "program_version", "occurred_at", "reverses", "reward_id", "note")
 FIRST_CARD_PREFIX = 2000  # kiosks set up without a ledger issue under 1000
 DEVICE_KINDS = ("kiosk", "shop", "admin")
+# Tokens start with a letter: a urlsafe token starting with "-" reads as an option to
+# argparse (`kiosk shop ... --token -mHi...` failed), and the prefix says what a leaked
+# string is.
+TOKEN_PREFIX = "cpt_"
 
 
 class LedgerRefusal(Exception):
@@ -116,7 +120,7 @@ class Ledger:
         kept). Kiosks get the next free card-number prefix."""
         if kind not in DEVICE_KINDS:
             raise LedgerRefusal(422, "invalid_kind", f"a device is one of {DEVICE_KINDS}")
-        token = secrets.token_urlsafe(32)
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             if conn.execute(select(m.Device.id).where(m.Device.id == device_id)).first():
                 raise LedgerRefusal(409, "device_exists", f"device {device_id!r} exists")

@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
+from sync.server.db import ledger_engine, migrate
+from sync.server.ledger import Ledger
 from tests.sync.conftest import paired, start_ledger
 from tests.sync.test_convergence import converge
 from tests.test_cli import KIOSK
@@ -206,6 +208,16 @@ def test_add_device_prints_a_token_once_and_the_ledger_keeps_only_its_hash(share
     stored = sqlite3.connect(db).execute("SELECT token_hash FROM devices WHERE id = "
                                          "'till-cli'").fetchone()[0]
     assert token not in stored and len(stored) == 64
+
+
+def test_tokens_never_start_with_a_dash_so_any_command_line_takes_them(tmp_path):
+    """A token like "-mHi..." made `kiosk shop --token T` fail as a missing argument."""
+    engine = ledger_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+    migrate(engine)
+    ledger = Ledger(engine, lambda: datetime.now(UTC))
+    tokens = [ledger.add_device(f"till-{n}")[1] for n in range(200)]
+    assert all(t[0].isalpha() and len(t) >= 40 for t in tokens)
+    assert len(set(tokens)) == 200
 
 
 json_values = st.recursive(
