@@ -22,9 +22,9 @@ def sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
         driver = conn.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
-        driver.execute(f"BEGIN {mode}")
+        if not driver.in_transaction:  # the store's writer begins its own, IMMEDIATE
+            driver.execute("BEGIN")
 
     return engine

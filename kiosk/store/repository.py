@@ -317,7 +317,8 @@ class Transaction:
             .where(_E.kind == EntryKind.REDEEM.value)).scalar_one())
 
     def outbox_size(self) -> int:
-        return int(self.conn.execute(select(func.count()).select_from(_OUTBOX)).scalar_one())
+        return int(self.conn.execute(select(func.count()).select_from(_OUTBOX)
+                                     .where(_OUTBOX.c.entry_id.is_not(None))).scalar_one())
 
     # -- sync -----------------------------------------------------------------------------
     def outbox_batch(self, limit: int, after: int = 0) -> list[tuple[int, Entry]]:
@@ -367,8 +368,13 @@ class Transaction:
         raw.executemany(_SET_SERVER_SEQ, [(seq, entry_id.bytes) for entry_id, seq in synced])
         raw.executemany(_INSERT_REJECTION, [(entry_id.bytes, reason, to_micros(at))
                                             for entry_id, reason in rejected])
-        return int(self.conn.execute(
-            delete(m.Outbox).where(m.Outbox.device_seq <= acked_through)).rowcount)
+        cleared = self.conn.execute(select(func.count()).select_from(_OUTBOX).where(
+            _OUTBOX.c.device_seq <= acked_through, _OUTBOX.c.entry_id.is_not(None))).scalar_one()
+        # The mark's own row stays as a tombstone: it keeps the next number above it.
+        self.conn.execute(delete(_OUTBOX).where(_OUTBOX.c.device_seq < acked_through))
+        self.conn.execute(update(_OUTBOX).where(_OUTBOX.c.device_seq == acked_through)
+                          .values(entry_id=None))
+        return int(cleared)
 
     def apply_pulled(self, members: Sequence[Member], cards: Sequence[CardRecord],
                      entries: Sequence[tuple[Entry, int]]) -> int:
@@ -455,22 +461,43 @@ class LocalStore:
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
-        """A write transaction that is committed (durably) when the block ends normally."""
+        """A write transaction that is committed (durably) when the block ends normally.
+
+        The transaction is begun and committed on the driver connection: SQLAlchemy's own
+        begin and commit cost a sale more than one of its index pages (BENCHMARKS.md).
+        SQLAlchemy statements inside the block still join it (the engine's begin hook sees
+        the transaction open), and are committed with it."""
         with self._write_lock:
-            if self._writer is None:
-                self._writer = self.engine.connect().execution_options(write=True)
-                if self.checkpointer is not None:  # it checkpoints between sales
-                    driver = self._writer.connection.driver_connection
-                    assert isinstance(driver, sqlite3.Connection)
-                    driver.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+            writer = self._writer or self._open_writer()
+            driver = writer.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
             try:
-                with self._writer.begin():
-                    yield Transaction(self._writer)
+                driver.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Transaction(writer)
+                except BaseException:
+                    if writer.in_transaction():
+                        writer.rollback()
+                    elif driver.in_transaction:
+                        driver.execute("ROLLBACK")
+                    raise
+                if writer.in_transaction():
+                    writer.commit()
+                else:
+                    driver.execute("COMMIT")
             except (OperationalError, sqlite3.OperationalError) as exc:
                 self._drop_writer()
                 raise _storage_error(exc) from exc
         if self.checkpointer is not None:
             self.checkpointer.written()
+
+    def _open_writer(self) -> Connection:
+        self._writer = self.engine.connect()
+        if self.checkpointer is not None:  # it checkpoints between sales
+            driver = self._writer.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            driver.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+        return self._writer
 
     def _drop_writer(self) -> None:
         if self._writer is not None:

@@ -30,6 +30,22 @@ def test_an_entry_can_be_reversed_only_once_even_bypassing_the_service(kiosk, me
     assert back.reverses is not None
 
 
+def test_an_order_earns_only_once_per_channel_even_bypassing_the_service(kiosk, member):
+    ring_up_sale(kiosk, Sale(member.member.id, 500, "X-1"))
+    copy = ("INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, "
+            "order_ref, program_version, occurred_at) SELECT randomblob(16), member_id, kind, "
+            "points, amount_minor, {channel}, order_ref, program_version, occurred_at "
+            "FROM entries WHERE order_ref = 'X-1'")
+    with pytest.raises(IntegrityError, match="one sale per channel and order"), \
+            kiosk.store.write() as tx:
+        tx.conn.execute(text(copy.format(channel="channel")))
+    assert identify(kiosk, member.card.payload).balance == 55
+    # The same order number on another channel (the online shop's W-1 is not ours) is fine.
+    with kiosk.store.write() as tx:
+        tx.conn.execute(text(copy.format(channel="'shop'")))
+    assert identify(kiosk, member.card.payload).balance == 60
+
+
 def test_verify_finds_a_cached_balance_that_disagrees_with_the_entries(kiosk, member):
     assert verify_store(kiosk).ok
     with kiosk.store.write() as tx:

@@ -57,3 +57,49 @@ def test_the_start_up_shortcut_knows_the_newest_migration():
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
     assert ScriptDirectory.from_config(config).get_current_head() == KIOSK_HEAD
+
+
+def _migrate(engine, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from kiosk.store.migrate import _SCRIPTS
+
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if current > revision:
+            command.downgrade(config, revision)
+        else:
+            command.upgrade(config, revision)
+
+
+def _outbox(kiosk) -> list[int]:
+    with kiosk.store.read() as tx:
+        return [seq for seq, _entry in tx.outbox_batch(100)]
+
+
+def test_the_outbox_never_reuses_a_number_once_emptied_or_migrated(kiosk, member):
+    """A number back at 1 would be one the ledger has already seen: it would take new sales
+    for duplicates. The outbox keeps its last number when acknowledged (a tombstone row)
+    and when migration 0004 rebuilds it (up and down)."""
+    from datetime import UTC, datetime
+
+    from kiosk.services import Sale, ring_up_sale, verify_store
+
+    for i in range(3):
+        ring_up_sale(kiosk, Sale(member.member.id, 100, f"M-{i}"))
+    waiting = _outbox(kiosk)
+    with kiosk.store.write() as tx:  # the ledger acknowledged all of it
+        tx.record_acknowledgement([], [], waiting[-1], datetime.now(UTC))
+    assert _outbox(kiosk) == []
+    ring_up_sale(kiosk, Sale(member.member.id, 100, "after-ack"))
+    engine = kiosk.store.engine
+    for revision in ("0003", "0004"):
+        kiosk.store.close()
+        _migrate(engine, revision)
+        ring_up_sale(kiosk, Sale(member.member.id, 100, f"after-{revision}"))
+    assert _outbox(kiosk) == [waiting[-1] + 1, waiting[-1] + 2, waiting[-1] + 3]
+    assert verify_store(kiosk).ok
