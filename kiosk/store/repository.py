@@ -371,8 +371,8 @@ class Transaction:
         cleared = self.conn.execute(select(func.count()).select_from(_OUTBOX).where(
             _OUTBOX.c.device_seq <= acked_through, _OUTBOX.c.entry_id.is_not(None))).scalar_one()
         # The mark's own row stays as a tombstone: it keeps the next number above it.
-        self.conn.execute(delete(_OUTBOX).where(_OUTBOX.c.device_seq < acked_through))
-        self.conn.execute(update(_OUTBOX).where(_OUTBOX.c.device_seq == acked_through)
+        self.conn.execute(delete(m.Outbox).where(m.Outbox.device_seq < acked_through))
+        self.conn.execute(update(m.Outbox).where(m.Outbox.device_seq == acked_through)
                           .values(entry_id=None))
         return int(cleared)
 
