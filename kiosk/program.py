@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -153,6 +154,11 @@ class Program(_Doc):
     def minor(self, amount: Decimal) -> int:
         return int(amount.scaleb(self.minor_units))
 
+    @cached_property
+    def tier_floors_minor(self) -> tuple[int, ...]:
+        """Each tier's threshold in minor units, worked out once: every sale reads them."""
+        return tuple(self.minor(t.min_spend) for t in self.tiers)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -214,8 +220,8 @@ def tier_window_start(program: Program, now: datetime) -> datetime:
 def tier_for_spend(program: Program, spend_minor: int) -> Tier:
     """The highest tier whose threshold the rolling spend reaches."""
     current = program.tiers[0]
-    for tier in program.tiers:
-        if spend_minor >= program.minor(tier.min_spend):
+    for tier, floor in zip(program.tiers, program.tier_floors_minor, strict=True):
+        if spend_minor >= floor:
             current = tier
     return current
 

@@ -43,14 +43,18 @@ class Checkpointer:
         self.checkpoints = 0
 
     def written(self) -> None:
-        """A write transaction committed: checkpoint once things are quiet."""
-        with self._lock:
-            self._last_write = time.monotonic()
-            if self._thread is None and not self._stop.is_set():
-                self._thread = threading.Thread(target=self._run, name="wal-checkpoint",
-                                                daemon=True)
-                self._thread.start()
-        self._wake.set()
+        """A write transaction committed: checkpoint once things are quiet. Called on
+        every sale, so it takes no lock unless the thread must be started: a float
+        assignment is atomic, and the thread re-reads the time before it acts."""
+        self._last_write = time.monotonic()
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None and not self._stop.is_set():
+                    self._thread = threading.Thread(target=self._run, name="wal-checkpoint",
+                                                    daemon=True)
+                    self._thread.start()
+        if not self._wake.is_set():
+            self._wake.set()
 
     def _run(self) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

@@ -124,8 +124,9 @@ class Outbox(Base):
     """Entries made here and not yet acknowledged by the ledger, numbered by a gap-free
     per-device sequence that never reuses a number. The row of the highest number
     acknowledged stays, with ``entry_id`` NULL, so the next number is always one above every
-    number handed out (migration 0004 says why not AUTOINCREMENT). ``entry_id`` needs no
-    unique index: an entry joins the outbox only in the transaction that inserts it."""
+    number handed out (migration 0004 says why not AUTOINCREMENT). Entries made here join
+    it by trigger, in the statement that inserts them under their primary key, so
+    ``entry_id`` needs no unique index."""
 
     __tablename__ = "outbox"
     device_seq: Mapped[int] = mapped_column(Integer, primary_key=True)

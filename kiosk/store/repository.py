@@ -69,7 +69,6 @@ _INSERT_ENTRY = (
     "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
     "program_version, occurred_at, reverses, reward_id, note) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_INSERT_OUTBOX = "INSERT INTO outbox (entry_id) VALUES (?)"
 _INSERT_PULLED = (
     "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
     "program_version, occurred_at, reverses, reward_id, note, server_seq) "
@@ -234,18 +233,14 @@ class Transaction:
                                                  r.issued_at)
 
     # -- ledger ---------------------------------------------------------------------------
-    def append(self, entries: Sequence[Entry], *, outbox: bool = True) -> None:
-        """Append entries (the balance trigger moves the cached balance in the same
-        statement); entries made on this device also join the outbox.
+    def append(self, entries: Sequence[Entry]) -> None:
+        """Append entries made here: in the same statement, triggers move the cached balance
+        and put each entry in the outbox (migrations 0001 and 0004).
 
         Plain SQL on purpose: this is every sale's path, and building statements in the
         SQLAlchemy layer cost more than SQLite's own commit (see BENCHMARKS.md)."""
-        if not entries:
-            return
-        raw = self._raw()
-        raw.executemany(_INSERT_ENTRY, [_params(e) for e in entries])
-        if outbox:
-            raw.executemany(_INSERT_OUTBOX, [(e.id.bytes,) for e in entries])
+        if entries:
+            self._raw().executemany(_INSERT_ENTRY, [_params(e) for e in entries])
 
     def sale_state(self, member_id: uuid.UUID, since: datetime, channel: str,
                    order_ref: str | None) -> SaleState:

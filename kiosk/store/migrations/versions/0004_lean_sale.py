@@ -19,7 +19,7 @@ went away:
   handed out twice (a reused number would be taken by the ledger for a duplicate).
 
 The outbox is rebuilt (SQLite cannot drop a constraint in place), seeded with the last
-number the old counter handed out.
+number the old counter handed out. Entries now join it by trigger (below).
 
 Revision ID: 0004
 Revises: 0003
@@ -43,6 +43,14 @@ ONE_SALE_PER_ORDER = """
         AND kind = 'earn')
     BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: one sale per channel and order');
     END"""
+
+# Entries made here (the ledger has not numbered them yet) join the outbox in the statement
+# that inserts them, as the balance moves: no code path can forget it, and the sale makes
+# one call into SQLite instead of two.
+JOIN_OUTBOX = """
+    CREATE TRIGGER entries_join_outbox AFTER INSERT ON entries
+    WHEN NEW.server_seq IS NULL
+    BEGIN INSERT INTO outbox (entry_id) VALUES (NEW.id); END"""
 
 
 def _rebuild_outbox(*, lean: bool) -> None:
@@ -76,9 +84,11 @@ def upgrade() -> None:
                     sqlite_where=sa.text("order_ref IS NOT NULL"))
     op.execute(ONE_SALE_PER_ORDER)
     _rebuild_outbox(lean=True)
+    op.execute(JOIN_OUTBOX)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER entries_join_outbox")
     _rebuild_outbox(lean=False)
     op.execute("DROP TRIGGER entries_one_sale_per_order")
     op.drop_index("ix_entries_order", "entries")
