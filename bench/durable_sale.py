@@ -2,10 +2,10 @@
 
     .venv/bin/python -m bench.durable_sale [--runs 5] [--sales 2000] [--dir bench/data]
 
-Both run on the same disk, in WAL mode with synchronous=FULL. "Raw" is the floor: one row
-into a table shaped like ``entries`` and a commit, straight through sqlite3. "Sale" is
-``ring_up_sale`` through the kiosk's services and store, committed before it returns, for
-members taken in turn from 1,000 enrolled ones.
+Both run on the same disk, in WAL mode with synchronous=FULL, in alternating blocks of 100.
+"Raw" is the floor: one row into a table shaped like ``entries`` and a commit, straight
+through sqlite3. "Sale" is ``ring_up_sale`` through the kiosk's services and store,
+committed before it returns, for members taken in turn from 1,000 enrolled ones.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import shutil
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import machine, median_of_runs, percentile, timed
@@ -24,11 +25,11 @@ from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = 1000  # sales rotate over a store's worth of members, as at a real counter
+BLOCK = 100  # raw inserts and sales alternate in blocks of this many
 
 
-def raw_run(folder: Path, n: int) -> list[float]:
-    path = folder / "raw.db"
-    conn = sqlite3.connect(path, isolation_level=None)
+def raw_insert(folder: Path) -> Callable[[], None]:
+    conn = sqlite3.connect(folder / "raw.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE entries (id BLOB PRIMARY KEY, member_id BLOB, kind TEXT, "
@@ -45,13 +46,10 @@ def raw_run(folder: Path, n: int) -> list[float]:
                       "2026.1", i))
         conn.execute("COMMIT")
 
-    timed(insert, 50)  # warm up
-    samples = timed(insert, n)
-    conn.close()
-    return samples
+    return insert
 
 
-def sale_run(folder: Path, n: int) -> list[float]:
+def sale_of(folder: Path) -> tuple[Callable[[], None], Callable[[], None]]:
     program = load_program(ROOT / "assets" / "program.toml")
     kiosk = initialise_standalone(folder / "kiosk", store_name="bench", program=program)
     members = [enrol(kiosk, Enrolment(f"Bench {i}", f"0912{i:06d}", consent=True)).member.id
@@ -62,10 +60,24 @@ def sale_run(folder: Path, n: int) -> list[float]:
         i = next(counter)
         ring_up_sale(kiosk, Sale(members[i % MEMBERS], 500, f"O-{i}"))
 
+    return sale, kiosk.store.close
+
+
+def one_run(folder: Path, n: int) -> tuple[list[float], list[float]]:
+    """Raw inserts and sales in alternating blocks, so both see the same machine: this
+    VM's speed changes within minutes, and a ratio of two runs minutes apart moved with it
+    (BENCHMARKS.md)."""
+    insert = raw_insert(folder)
+    sale, close = sale_of(folder)
+    timed(insert, 50)  # warm up
     timed(sale, 50)
-    samples = timed(sale, n)
-    kiosk.store.close()
-    return samples
+    raw: list[float] = []
+    sales: list[float] = []
+    for _ in range(n // BLOCK):
+        raw += timed(insert, BLOCK)
+        sales += timed(sale, BLOCK)
+    close()
+    return raw, sales
 
 
 def main() -> None:
@@ -79,7 +91,7 @@ def main() -> None:
         folder = Path(args.dir)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        raw, sale = raw_run(folder, args.sales), sale_run(folder, args.sales)
+        raw, sale = one_run(folder, args.sales)
         runs.append({"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
                      "sale_p50_ms": percentile(sale, 50), "sale_p99_ms": percentile(sale, 99)})
         shutil.rmtree(folder, ignore_errors=True)
