@@ -27,6 +27,7 @@ class EntryKind(enum.StrEnum):
 
 # The sign each kind may carry; a reversal mirrors the entry it reverses and an
 # adjustment or transfer can go either way.
+_UTC_OFFSET = timedelta(0)
 _NON_NEGATIVE = {EntryKind.EARN, EntryKind.BONUS}
 _NON_POSITIVE = {EntryKind.REDEEM, EntryKind.EXPIRE, EntryKind.DONATE}
 
@@ -61,7 +62,7 @@ class Entry:
             value = getattr(self, name)
             if type(value) is not int:
                 raise LedgerError(f"{name} must be an int, got {type(value).__name__}")
-        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() != timedelta(0):
+        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() != _UTC_OFFSET:
             raise LedgerError("occurred_at must be an aware UTC datetime")
         if self.kind in _NON_NEGATIVE and self.points < 0:
             raise LedgerError(f"a {self.kind} entry cannot take points away")

@@ -154,10 +154,15 @@ class Program(_Doc):
     def minor(self, amount: Decimal) -> int:
         return int(amount.scaleb(self.minor_units))
 
+    # Worked out once: every sale reads them.
     @cached_property
     def tier_floors_minor(self) -> tuple[int, ...]:
-        """Each tier's threshold in minor units, worked out once: every sale reads them."""
+        """Each tier's threshold in minor units."""
         return tuple(self.minor(t.min_spend) for t in self.tiers)
+
+    @cached_property
+    def earn_per_minor(self) -> int:
+        return self.minor(self.earn.per)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -246,7 +251,7 @@ def points_for_amount(program: Program, amount_minor: int, tier: Tier) -> int:
     """Points one sale earns under the earn rule stated in the module docstring."""
     if amount_minor < 0:
         raise ValueError("a sale amount cannot be negative")
-    exact = (Decimal(amount_minor) / program.minor(program.earn.per)
+    exact = (Decimal(amount_minor) / program.earn_per_minor
              * program.earn.points * tier.multiplier)
     return int(exact.to_integral_value(rounding=_ROUNDING[program.earn.rounding]))
 

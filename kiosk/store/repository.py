@@ -122,14 +122,17 @@ def _member(row: Any) -> Member:
 class Transaction:
     """One open transaction; every method is a single purposeful query."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, driver: sqlite3.Connection | None = None) -> None:
         self.conn = conn
+        self._driver = driver
 
     def _raw(self) -> sqlite3.Connection:
         """The driver connection, inside this same transaction, for the sale's hot path."""
-        driver = self.conn.connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        return driver
+        if self._driver is None:
+            driver = self.conn.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            self._driver = driver
+        return self._driver
 
     # -- device, program, trust -----------------------------------------------------------
     def device(self) -> DeviceRecord | None:
@@ -469,7 +472,7 @@ class LocalStore:
             try:
                 driver.execute("BEGIN IMMEDIATE")
                 try:
-                    yield Transaction(writer)
+                    yield Transaction(writer, driver)
                 except BaseException:
                     if writer.in_transaction():
                         writer.rollback()
