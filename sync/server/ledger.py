@@ -1,10 +1,12 @@
 """The central ledger's operations, one transaction each, over PostgreSQL or SQLite.
 
-Exactly-once effect (DESIGN invariant 4) rests on the database: entries are inserted with
-``ON CONFLICT DO NOTHING`` against the primary key (and the unique reversal and sale-order
-indexes), so a replayed batch inserts nothing however it arrives; what did not insert is
-then classified as a duplicate (same content), a conflict (same id, other content) or a
-breach of a uniqueness rule. Gap-free ``seq`` (invariant 5) comes from one row,
+Exactly-once effect (DESIGN invariant 4) rests on the database: the primary key and the
+unique reversal and sale-order indexes refuse a second copy however it arrives. On
+PostgreSQL a batch is first tried as a plain insert inside a savepoint (the usual case:
+nothing in it was seen before; ``fresh_batch.py``); otherwise, and on SQLite, entries are
+inserted with ``ON CONFLICT DO NOTHING``, and what did not insert is classified as a
+duplicate (same content), a conflict (same id, other content) or a breach of a
+uniqueness rule. Gap-free ``seq`` (invariant 5) comes from one row,
 ``ledger_head``, locked at the start of each ingest transaction.
 """
 
@@ -38,6 +40,7 @@ from sync.protocol import (
 )
 from sync.server import models as m
 from sync.server.bulk import insert_rows, select_where_in
+from sync.server.fresh_batch import append_fresh
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 _CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref",
@@ -197,27 +200,37 @@ class Ledger:
         if caller.kind == "kiosk" and any(e.device_seq is None for e in request.entries):
             raise LedgerRefusal(422, "device_seq_required",
                                 "a kiosk numbers every entry it uploads (device_seq)")
+        kiosk = caller.kind == "kiosk"
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
-            results = self.append(conn, caller, request.entries)
-            acked, gaps = (self._receipts(conn, caller, request.entries, results)
-                           if caller.kind == "kiosk" else (0, []))
+            results = self.append(conn, caller, request.entries, receipts=kiosk)
+            acked, gaps = self._mark(conn, caller, request.entries) if kiosk else (0, [])
         return UploadResponse(results=results, acked_through=acked, gaps=gaps)
 
-    def append(self, conn: Connection, caller: Caller,
-               entries: Sequence[EntryWire]) -> list[EntryResult]:
-        """Append entries in the caller's transaction: one answer per entry, in order.
-        Takes the ``ledger_head`` lock first, so concurrent appends queue up and seqs are
-        handed out gap-free and become visible in order."""
+    def append(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire], *,
+               receipts: bool = False) -> list[EntryResult]:
+        """Append entries in the caller's transaction: one answer per entry, in order, and
+        with ``receipts`` a receipt per numbered entry (what a kiosk's acknowledgement mark
+        is worked out from). Takes the ``ledger_head`` lock first, so concurrent appends
+        queue up and seqs are handed out gap-free and become visible in order."""
         head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
                             .with_for_update()).scalar_one()
         verdicts: dict[uuid.UUID, EntryResult] = {}
         candidates = self._screen(conn, entries, verdicts)
-        new_head = self._insert_entries(conn, caller, candidates, head, verdicts)
+        # The fast path can write the receipts too when every entry is a candidate.
+        new_head, receipted = self._insert_entries(
+            conn, caller, candidates, head, verdicts,
+            receipts=receipts and len(candidates) == len(entries))
         if new_head != head:
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
                          .values(last_seq=new_head))
-        return _per_position(entries, verdicts)
+        results = _per_position(entries, verdicts)
+        if receipts and not receipted:
+            _insert_ignore(conn, m.Receipt.__table__, [
+                {"device_id": caller.device_id, "device_seq": e.device_seq, "entry_id": e.id,
+                 "status": r.status, "reason": r.reason}
+                for e, r in zip(entries, results, strict=True) if e.device_seq is not None])
+        return results
 
     def _store_members(self, conn: Connection, members: Sequence[MemberWire],
                        cards: Sequence[CardWire]) -> None:
@@ -261,11 +274,19 @@ class Ledger:
         return out
 
     def _insert_entries(self, conn: Connection, caller: Caller, entries: list[EntryWire],
-                        head: int, verdicts: dict[uuid.UUID, EntryResult]) -> int:
+                        head: int, verdicts: dict[uuid.UUID, EntryResult], *,
+                        receipts: bool) -> tuple[int, bool]:
+        """Insert the screened entries, numbering the new ones from ``head``; returns the
+        new head and whether their receipts were written too."""
         def rows(batch: Iterable[EntryWire], start: int) -> list[dict[str, Any]]:
             return [{**_wire_row(e), "seq": start + i + 1, "device_id": caller.device_id,
                      "device_seq": e.device_seq} for i, e in enumerate(batch)]
 
+        if entries and conn.dialect.name == "postgresql":
+            after = append_fresh(conn, rows(entries, head), receipts=receipts)
+            if after is not None:
+                self._accepted(conn, entries, head, after, verdicts)
+                return head + len(entries), receipts
         savepoint = conn.begin_nested()
         inserted = set(_insert_ignore(conn, _ENTRIES, rows(entries, head), _ENTRIES.c.id))
         fresh = [e for e in entries if e.id in inserted]
@@ -277,13 +298,19 @@ class Ledger:
             if fresh:
                 insert_rows(conn, _ENTRIES, rows(fresh, head), conflict=None)
         savepoint.commit()
-        for i, e in enumerate(fresh):
-            verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
         self._classify_others(conn, [e for e in entries if e.id not in inserted], verdicts)
         totals: dict[uuid.UUID, int] = defaultdict(int)
         for e in fresh:
             totals[e.member_id] += e.points
-        after = self._add_to_balances(conn, totals)
+        self._accepted(conn, fresh, head, self._add_to_balances(conn, totals), verdicts)
+        return head + len(fresh), False
+
+    def _accepted(self, conn: Connection, fresh: Sequence[EntryWire], head: int,
+                  after: dict[uuid.UUID, int], verdicts: dict[uuid.UUID, EntryResult]) -> None:
+        """Answer the entries just numbered from ``head``, and settle what those that took
+        points leave behind, given each member's balance ``after``."""
+        for i, e in enumerate(fresh):
+            verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
         taking = [e for e in fresh if e.points < 0]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
@@ -295,7 +322,6 @@ class Ledger:
                 {"entry_id": e.id, "member_id": e.member_id, "channel": e.channel,
                  "balance_after": after[e.member_id], "recorded_at": self.clock()}
                 for e in taking if after[e.member_id] < 0])
-        return head + len(fresh)
 
     @staticmethod
     def _add_to_balances(conn: Connection, totals: dict[uuid.UUID, int]) -> dict[uuid.UUID, int]:
@@ -339,14 +365,10 @@ class Ledger:
                     id=e.id, status="rejected",
                     reason="conflict: an entry with this id and different content exists")
 
-    def _receipts(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
-                  results: Sequence[EntryResult]) -> tuple[int, list[tuple[int, int]]]:
-        """Record what this device's numbered entries came to, then work out the mark
-        below which everything has arrived, and the gaps above it."""
-        _insert_ignore(conn, m.Receipt.__table__, [
-            {"device_id": caller.device_id, "device_seq": e.device_seq, "entry_id": e.id,
-             "status": r.status, "reason": r.reason}
-            for e, r in zip(entries, results, strict=True) if e.device_seq is not None])
+    def _mark(self, conn: Connection, caller: Caller,
+              entries: Sequence[EntryWire]) -> tuple[int, list[tuple[int, int]]]:
+        """Work out, from the receipts, the mark below which everything this device
+        numbered has arrived, and the gaps above it."""
         mark = conn.execute(select(m.Device.acked_through).where(
             m.Device.id == caller.device_id).with_for_update()).scalar_one()
         # Walk this batch's numbers first (usually the run right above the mark), then

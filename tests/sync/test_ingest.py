@@ -1,0 +1,115 @@
+"""Ledger.upload on both databases: a fresh batch takes PostgreSQL's one-statement path,
+anything seen before falls back to the careful one, and the outcome is the same either
+way: gap-free seqs, one receipt per number, balances equal to the sums, nothing twice."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.program import load_program
+from sync.protocol import EntryWire, MemberWire, UploadRequest
+from sync.server import models as m
+from sync.server.db import ledger_engine, migrate
+from sync.server.ledger import Caller, Ledger
+from tests.conftest import DEFAULT_PROGRAM
+
+KIOSK = Caller("till-1", "kiosk")
+SHOP = Caller("web", "shop")
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def ledger(request, tmp_path) -> Iterator[Ledger]:
+    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
+           else f"sqlite:///{tmp_path / 'ledger.db'}")
+    engine = ledger_engine(url)
+    migrate(engine)
+    ledger = Ledger(engine, lambda: datetime.now(UTC))
+    ledger.initialise(load_program(DEFAULT_PROGRAM))
+    ledger.add_device(KIOSK.device_id, "kiosk")
+    ledger.add_device(SHOP.device_id, "shop")
+    yield ledger
+    engine.dispose()
+
+
+def members(n: int) -> list[MemberWire]:
+    return [MemberWire(id=uuid.uuid4(), name=f"M{i}", phone=f"0912{i:06d}",
+                       enrolled_at=datetime.now(UTC), channel="till-1") for i in range(n)]
+
+
+def sale(member: MemberWire, seq: int | None, points: int = 5, **changes) -> EntryWire:
+    fields = dict(id=uuid.uuid4(), member_id=member.id, kind="earn", points=points,
+                  amount_minor=points * 100, channel="till-1", program_version="2026.1",
+                  occurred_at=datetime.now(UTC), order_ref=f"O-{uuid.uuid4().hex[:8]}",
+                  device_seq=seq)
+    fields.update(changes)
+    return EntryWire.model_validate(fields)
+
+
+def receipts(ledger: Ledger) -> dict[int, str]:
+    with ledger.engine.connect() as conn:
+        return dict(conn.execute(select(m.Receipt.device_seq, m.Receipt.status)).all())
+
+
+def test_a_fresh_batch_a_replay_and_a_mixed_batch_agree(ledger):
+    people = members(3)
+    first = [sale(people[i % 3], i + 1) for i in range(6)]
+    answer = ledger.upload(KIOSK, UploadRequest(members=people, entries=first))
+    assert [(r.status, r.seq) for r in answer.results] == [("accepted", i) for i in range(1, 7)]
+    assert answer.acked_through == 6 and answer.gaps == []
+
+    replay = ledger.upload(KIOSK, UploadRequest(entries=first))
+    assert [(r.status, r.seq) for r in replay.results] == [("duplicate", i) for i in range(1, 7)]
+
+    mixed = [first[4], sale(people[0], 7), first[5], sale(people[1], 8)]
+    answer = ledger.upload(KIOSK, UploadRequest(entries=mixed))
+    assert [(r.status, r.seq) for r in answer.results] == [
+        ("duplicate", 5), ("accepted", 7), ("duplicate", 6), ("accepted", 8)]
+    assert answer.acked_through == 8
+    assert receipts(ledger) == {i: "accepted" for i in range(1, 9)}
+    assert [ledger.balance(p.id) for p in people] == [15, 15, 10]
+    assert ledger.check() == []
+
+
+def test_an_order_already_recorded_is_refused_alone_and_seqs_stay_gap_free(ledger):
+    people = members(2)
+    ledger.upload(KIOSK, UploadRequest(members=people, entries=[
+        sale(people[0], 1, order_ref="A-1")]))
+    again = [sale(people[1], 2), sale(people[0], 3, order_ref="A-1"), sale(people[1], 4)]
+    answer = ledger.upload(KIOSK, UploadRequest(entries=again))
+    assert [(r.status, r.seq) for r in answer.results] == [
+        ("accepted", 2), ("rejected", None), ("accepted", 3)]
+    assert "already recorded" in (answer.results[1].reason or "")
+    assert answer.acked_through == 4  # a rejected number is decided, so it is received too
+    assert receipts(ledger) == {1: "accepted", 2: "accepted", 3: "rejected", 4: "accepted"}
+    assert [ledger.balance(p.id) for p in people] == [5, 10]
+    assert ledger.check() == []
+
+
+def test_a_redemption_that_overdraws_is_recorded_as_an_overdraft(ledger):
+    [member] = members(1)
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[sale(member, 1, 30)]))
+    spend = sale(member, 2, -40, kind="redeem", amount_minor=0, order_ref=None,
+                 reward_id="coffee")
+    answer = ledger.upload(KIOSK, UploadRequest(entries=[spend]))
+    assert answer.results[0].status == "accepted"
+    with ledger.engine.connect() as conn:
+        overdraft = conn.execute(select(m.Overdraft.balance_after)).scalar_one()
+    assert overdraft == ledger.balance(member.id) == -10
+
+
+def test_the_shop_gets_no_receipts_and_its_batches_take_the_same_path(ledger):
+    [member] = members(1)
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[sale(member, 1)]))
+    web = [sale(member, None, 7, channel="web") for _ in range(3)]
+    answer = ledger.upload(SHOP, UploadRequest(entries=web))
+    assert [r.seq for r in answer.results] == [2, 3, 4]
+    assert ledger.upload(SHOP, UploadRequest(entries=web)).results[0].status == "duplicate"
+    assert receipts(ledger) == {1: "accepted"}
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.Entry)).scalar_one() == 4
+    assert ledger.balance(member.id) == 26 and ledger.check() == []
