@@ -21,17 +21,18 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection
 
+from sync.protocol import EntryWire
 from sync.server import models as m
-from sync.server.bulk import _array_type, _pg_cursor
+from sync.server.bulk import array_type
 
 _COLUMNS = ("id", "seq", "member_id", "kind", "points", "amount_minor", "channel",
             "order_ref", "program_version", "occurred_at", "reverses", "reward_id", "note",
             "device_id", "device_seq")
 
 
-def _statement(conn: Connection, receipts: bool) -> str:
+def _statement(conn: Connection, receipts: bool, returning: bool) -> str:
     table = m.Entry.__table__
-    arrays = ", ".join(f"CAST(%({c})b AS {_array_type(table, c, conn)})" for c in _COLUMNS)
+    arrays = ", ".join(f"CAST(%({c})b AS {array_type(table, c, conn)})" for c in _COLUMNS)
     names = ", ".join(_COLUMNS)
     receipt = ("receipt AS (INSERT INTO receipts (device_id, device_seq, entry_id, status) "
                "SELECT device_id, device_seq, id, 'accepted' FROM batch "
@@ -42,21 +43,32 @@ def _statement(conn: Connection, receipts: bool) -> str:
             "total AS (SELECT member_id, sum(points) AS points FROM batch GROUP BY member_id) "
             "INSERT INTO balances (member_id, points) SELECT member_id, points FROM total "
             "ON CONFLICT (member_id) DO UPDATE SET points = balances.points + "
-            "excluded.points RETURNING member_id, points")
+            "excluded.points" + (" RETURNING member_id, points" if returning else ""))
 
 
-def append_fresh(conn: Connection, rows: Sequence[dict[str, Any]], *,
-                 receipts: bool) -> dict[uuid.UUID, int] | None:
-    """Insert ``rows`` (entries with seq, device and device seq) with an "accepted"
-    receipt each (when ``receipts``) and move their members' balances; returns each
-    member's balance after, or None if any row conflicted, in which case nothing was
-    written."""
+def append_fresh(conn: Connection, entries: Sequence[EntryWire], head: int, device_id: str,
+                 *, receipts: bool) -> dict[uuid.UUID, int] | None:
+    """Insert ``entries`` numbered from ``head`` + 1, with an "accepted" receipt each (when
+    ``receipts``), and move their members' balances. Returns the balance after of each
+    member who lost points (what overdrafts are judged by), or None if any row conflicted,
+    in which case nothing was written."""
+    taking = any(e.points < 0 for e in entries)
+    arrays: dict[str, list[Any]] = {
+        "id": [e.id for e in entries], "seq": list(range(head + 1, head + len(entries) + 1)),
+        "member_id": [e.member_id for e in entries], "kind": [e.kind.value for e in entries],
+        "points": [e.points for e in entries],
+        "amount_minor": [e.amount_minor for e in entries],
+        "channel": [e.channel for e in entries], "order_ref": [e.order_ref for e in entries],
+        "program_version": [e.program_version for e in entries],
+        "occurred_at": [e.occurred_at for e in entries],
+        "reverses": [e.reverses for e in entries], "reward_id": [e.reward_id for e in entries],
+        "note": [e.note for e in entries], "device_id": [device_id] * len(entries),
+        "device_seq": [e.device_seq for e in entries]}
     savepoint = conn.begin_nested()
     try:
-        with _pg_cursor(conn) as cur:
-            cur.execute(_statement(conn, receipts),
-                        {c: [row[c] for row in rows] for c in _COLUMNS})
-            after = {row.member_id: row.points for row in cur.fetchall()}
+        with conn.connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
+            cur.execute(_statement(conn, receipts, taking), arrays)
+            after = dict(cur.fetchall()) if taking else {}
     except psycopg.errors.UniqueViolation:
         savepoint.rollback()
         return None

@@ -39,7 +39,7 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server import models as m
-from sync.server.bulk import insert_rows, select_where_in
+from sync.server.bulk import insert_rows, keys_present, select_where_in
 from sync.server.fresh_batch import append_fresh
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
@@ -243,8 +243,7 @@ class Ledger:
         def reject(e: EntryWire, reason: str) -> None:
             verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason)
 
-        members = {r.id for r in select_where_in(conn, m.Member.__table__, "id",
-                                                  {e.member_id for e in entries}, ["id"])}
+        members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, _ENTRIES, "id", {e.reverses for e in entries if e.reverses})}
         batch: dict[uuid.UUID, Entry] = {}
@@ -283,7 +282,7 @@ class Ledger:
                      "device_seq": e.device_seq} for i, e in enumerate(batch)]
 
         if entries and conn.dialect.name == "postgresql":
-            after = append_fresh(conn, rows(entries, head), receipts=receipts)
+            after = append_fresh(conn, entries, head, caller.device_id, receipts=receipts)
             if after is not None:
                 self._accepted(conn, entries, head, after, verdicts)
                 return head + len(entries), receipts
@@ -309,8 +308,10 @@ class Ledger:
                   after: dict[uuid.UUID, int], verdicts: dict[uuid.UUID, EntryResult]) -> None:
         """Answer the entries just numbered from ``head``, and settle what those that took
         points leave behind, given each member's balance ``after``."""
+        accepted = EntryResult.model_construct  # values made here, nothing to validate
         for i, e in enumerate(fresh):
-            verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
+            verdicts[e.id] = accepted(id=e.id, status="accepted", seq=head + i + 1,
+                                      reason=None)
         taking = [e for e in fresh if e.points < 0]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
