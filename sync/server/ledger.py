@@ -308,10 +308,8 @@ class Ledger:
                   after: dict[uuid.UUID, int], verdicts: dict[uuid.UUID, EntryResult]) -> None:
         """Answer the entries just numbered from ``head``, and settle what those that took
         points leave behind, given each member's balance ``after``."""
-        accepted = EntryResult.model_construct  # values made here, nothing to validate
         for i, e in enumerate(fresh):
-            verdicts[e.id] = accepted(id=e.id, status="accepted", seq=head + i + 1,
-                                      reason=None)
+            verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
         taking = [e for e in fresh if e.points < 0]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
