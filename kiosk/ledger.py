@@ -58,20 +58,31 @@ class Entry:
     note: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("points", "amount_minor"):
-            value = getattr(self, name)
-            if type(value) is not int:
-                raise LedgerError(f"{name} must be an int, got {type(value).__name__}")
-        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() != _UTC_OFFSET:
-            raise LedgerError("occurred_at must be an aware UTC datetime")
-        if self.kind in _NON_NEGATIVE and self.points < 0:
-            raise LedgerError(f"a {self.kind} entry cannot take points away")
-        if self.kind in _NON_POSITIVE and self.points > 0:
-            raise LedgerError(f"a {self.kind} entry cannot add points")
-        if (self.kind is EntryKind.REVERSE) != (self.reverses is not None):
-            raise LedgerError("exactly the reverse entries point at the entry they reverse")
-        if not self.channel:
-            raise LedgerError("an entry needs the channel it happened on")
+        problem = entry_problem(self.kind, self.points, self.amount_minor, self.channel,
+                                self.occurred_at, self.reverses)
+        if problem is not None:
+            raise LedgerError(problem)
+
+
+def entry_problem(kind: EntryKind, points: int, amount_minor: int, channel: str,
+                  occurred_at: datetime, reverses: uuid.UUID | None) -> str | None:
+    """What makes these fields no valid entry, or None. :class:`Entry` is built only from
+    valid fields; the ledger screens a whole upload with this without building one each."""
+    if type(points) is not int:
+        return f"points must be an int, got {type(points).__name__}"
+    if type(amount_minor) is not int:
+        return f"amount_minor must be an int, got {type(amount_minor).__name__}"
+    if occurred_at.tzinfo is None or occurred_at.utcoffset() != _UTC_OFFSET:
+        return "occurred_at must be an aware UTC datetime"
+    if kind in _NON_NEGATIVE and points < 0:
+        return f"a {kind} entry cannot take points away"
+    if kind in _NON_POSITIVE and points > 0:
+        return f"a {kind} entry cannot add points"
+    if (kind is EntryKind.REVERSE) != (reverses is not None):
+        return "exactly the reverse entries point at the entry they reverse"
+    if not channel:
+        return "an entry needs the channel it happened on"
+    return None
 
 
 def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: str,

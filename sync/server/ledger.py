@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import sqlite
 
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
-from kiosk.ledger import Entry, LedgerError
+from kiosk.ledger import entry_problem
 from kiosk.program import Program, program_json
 from kiosk.services.context import Clock
 from sync.protocol import (
@@ -246,29 +246,29 @@ class Ledger:
         members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, _ENTRIES, "id", {e.reverses for e in entries if e.reverses})}
-        batch: dict[uuid.UUID, Entry] = {}
+        batch: dict[uuid.UUID, EntryWire] = {}
         out: list[EntryWire] = []
         for wire in entries:
             if wire.id in verdicts or wire.id in batch:
                 continue  # the same id twice in one batch: the first one decides
-            try:
-                entry = wire.to_entry()
-            except LedgerError as exc:
-                reject(wire, str(exc))
+            problem = entry_problem(wire.kind, wire.points, wire.amount_minor, wire.channel,
+                                    wire.occurred_at, wire.reverses)
+            if problem is not None:
+                reject(wire, problem)
                 continue
-            if entry.member_id not in members:
+            if wire.member_id not in members:
                 reject(wire, "unknown member: upload the member with the entry")
                 continue
-            if entry.reverses is not None:
-                original: Any = originals.get(entry.reverses) or batch.get(entry.reverses)
+            if wire.reverses is not None:
+                original: Any = originals.get(wire.reverses) or batch.get(wire.reverses)
                 if original is None:
                     reject(wire, "reverses an entry the ledger does not have")
                     continue
-                if (original.member_id != entry.member_id or original.points != -entry.points
-                        or original.amount_minor != -entry.amount_minor):
+                if (original.member_id != wire.member_id or original.points != -wire.points
+                        or original.amount_minor != -wire.amount_minor):
                     reject(wire, "does not mirror the entry it reverses")
                     continue
-            batch[entry.id] = entry
+            batch[wire.id] = wire
             out.append(wire)
         return out
 
