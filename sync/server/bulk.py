@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from psycopg.rows import namedtuple_row
-from sqlalchemy import Column, Connection, select
+from sqlalchemy import Column, Connection, Dialect, select
 from sqlalchemy.dialects import sqlite
 
 
@@ -26,8 +26,8 @@ def _pg_cursor(conn: Connection) -> Any:
     return conn.connection.driver_connection.cursor(row_factory=namedtuple_row)  # type: ignore[union-attr]
 
 
-def array_type(table: Any, column: str, conn: Connection) -> str:
-    return f"{table.c[column].type.compile(dialect=conn.dialect)}[]"
+def array_type(table: Any, column: str, dialect: Dialect) -> str:
+    return f"{table.c[column].type.compile(dialect=dialect)}[]"
 
 
 def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], *,
@@ -41,7 +41,7 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], *,
         return []
     columns = list(rows[0])
     if conn.dialect.name == "postgresql":
-        arrays = ", ".join(f"CAST(%(c{i})b AS {array_type(table, c, conn)})"
+        arrays = ", ".join(f"CAST(%(c{i})b AS {array_type(table, c, conn.dialect)})"
                            for i, c in enumerate(columns))
         target = f" ({', '.join(conflict_target)})" if conflict_target else ""
         sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
@@ -73,7 +73,7 @@ def select_where_in(conn: Connection, table: Any, key: str, values: Collection[A
     names = list(columns) or [c.name for c in table.columns]
     if conn.dialect.name == "postgresql":
         sql = (f"SELECT {', '.join(names)} FROM {table.name} "
-               f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, conn)}))")
+               f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, conn.dialect)}))")
         with _pg_cursor(conn) as cur:
             cur.execute(sql, {"v": list(values)})
             found: list[Any] = cur.fetchall()
@@ -89,7 +89,7 @@ def keys_present(conn: Connection, table: Any, key: str, values: Collection[Any]
         return set()
     if conn.dialect.name == "postgresql":
         sql = (f"SELECT {key} FROM {table.name} "
-               f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, conn)}))")
+               f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, conn.dialect)}))")
         with conn.connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
             cur.execute(sql, {"v": list(values)})
             return {row[0] for row in cur.fetchall()}

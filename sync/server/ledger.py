@@ -40,7 +40,7 @@ from sync.protocol import (
 )
 from sync.server import models as m
 from sync.server.bulk import insert_rows, keys_present, select_where_in
-from sync.server.fresh_batch import append_fresh
+from sync.server.fresh_batch import Conflict, append_fresh
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 _CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref",
@@ -201,11 +201,34 @@ class Ledger:
             raise LedgerRefusal(422, "device_seq_required",
                                 "a kiosk numbers every entry it uploads (device_seq)")
         kiosk = caller.kind == "kiosk"
+        if self._fresh_path_fits(request.entries):
+            try:
+                with self.engine.begin() as conn:
+                    self._store_members(conn, request.members, request.cards)
+                    head, after = append_fresh(conn, request.entries, caller.device_id,
+                                               receipts=kiosk)
+                    verdicts: dict[uuid.UUID, EntryResult] = {}
+                    self._accepted(conn, request.entries, head, after, verdicts)
+                    acked, gaps = self._mark(conn, caller) if kiosk else (0, [])
+                return UploadResponse(results=[verdicts[e.id] for e in request.entries],
+                                      acked_through=acked, gaps=gaps)
+            except Conflict:
+                pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
             results = self.append(conn, caller, request.entries, receipts=kiosk)
-            acked, gaps = self._mark(conn, caller, request.entries) if kiosk else (0, [])
+            acked, gaps = self._mark(conn, caller) if kiosk else (0, [])
         return UploadResponse(results=results, acked_through=acked, gaps=gaps)
+
+    def _fresh_path_fits(self, entries: Sequence[EntryWire]) -> bool:
+        """Whether a batch may try PostgreSQL's one-statement path (``fresh_batch.py``):
+        every entry keeps the rules, none reverses another (that needs the original looked
+        up) and no id comes twice. Whether any was seen before, the statement finds out."""
+        return (self.engine.dialect.name == "postgresql" and bool(entries)
+                and all(e.reverses is None and entry_problem(
+                    e.kind, e.points, e.amount_minor, e.channel, e.occurred_at, None) is None
+                        for e in entries)
+                and len({e.id for e in entries}) == len(entries))
 
     def append(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire], *,
                receipts: bool = False) -> list[EntryResult]:
@@ -217,15 +240,12 @@ class Ledger:
                             .with_for_update()).scalar_one()
         verdicts: dict[uuid.UUID, EntryResult] = {}
         candidates = self._screen(conn, entries, verdicts)
-        # The fast path can write the receipts too when every entry is a candidate.
-        new_head, receipted = self._insert_entries(
-            conn, caller, candidates, head, verdicts,
-            receipts=receipts and len(candidates) == len(entries))
+        new_head = self._insert_entries(conn, caller, candidates, head, verdicts)
         if new_head != head:
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
                          .values(last_seq=new_head))
         results = _per_position(entries, verdicts)
-        if receipts and not receipted:
+        if receipts:
             _insert_ignore(conn, m.Receipt.__table__, [
                 {"device_id": caller.device_id, "device_seq": e.device_seq, "entry_id": e.id,
                  "status": r.status, "reason": r.reason}
@@ -273,19 +293,13 @@ class Ledger:
         return out
 
     def _insert_entries(self, conn: Connection, caller: Caller, entries: list[EntryWire],
-                        head: int, verdicts: dict[uuid.UUID, EntryResult], *,
-                        receipts: bool) -> tuple[int, bool]:
+                        head: int, verdicts: dict[uuid.UUID, EntryResult]) -> int:
         """Insert the screened entries, numbering the new ones from ``head``; returns the
-        new head and whether their receipts were written too."""
+        new head."""
         def rows(batch: Iterable[EntryWire], start: int) -> list[dict[str, Any]]:
             return [{**_wire_row(e), "seq": start + i + 1, "device_id": caller.device_id,
                      "device_seq": e.device_seq} for i, e in enumerate(batch)]
 
-        if entries and conn.dialect.name == "postgresql":
-            after = append_fresh(conn, entries, head, caller.device_id, receipts=receipts)
-            if after is not None:
-                self._accepted(conn, entries, head, after, verdicts)
-                return head + len(entries), receipts
         savepoint = conn.begin_nested()
         inserted = set(_insert_ignore(conn, _ENTRIES, rows(entries, head), _ENTRIES.c.id))
         fresh = [e for e in entries if e.id in inserted]
@@ -302,7 +316,7 @@ class Ledger:
         for e in fresh:
             totals[e.member_id] += e.points
         self._accepted(conn, fresh, head, self._add_to_balances(conn, totals), verdicts)
-        return head + len(fresh), False
+        return head + len(fresh)
 
     def _accepted(self, conn: Connection, fresh: Sequence[EntryWire], head: int,
                   after: dict[uuid.UUID, int], verdicts: dict[uuid.UUID, EntryResult]) -> None:
@@ -364,22 +378,21 @@ class Ledger:
                     id=e.id, status="rejected",
                     reason="conflict: an entry with this id and different content exists")
 
-    def _mark(self, conn: Connection, caller: Caller,
-              entries: Sequence[EntryWire]) -> tuple[int, list[tuple[int, int]]]:
-        """Work out, from the receipts, the mark below which everything this device
-        numbered has arrived, and the gaps above it."""
-        mark = conn.execute(select(m.Device.acked_through).where(
-            m.Device.id == caller.device_id).with_for_update()).scalar_one()
-        # Walk this batch's numbers first (usually the run right above the mark), then
-        # whatever arrived earlier above where that leaves the mark (usually nothing).
-        mark = _advance(mark, sorted({e.device_seq for e in entries if e.device_seq}))
-        above = conn.execute(select(m.Receipt.device_seq).where(
-            m.Receipt.device_id == caller.device_id, m.Receipt.device_seq > mark)
-            .order_by(m.Receipt.device_seq)).scalars().all()
-        mark = _advance(mark, above)
+    def _mark(self, conn: Connection, caller: Caller) -> tuple[int, list[tuple[int, int]]]:
+        """Work out, from the receipts (this upload's included), the mark below which
+        everything this device numbered has arrived, and the gaps above it. One read (the
+        device's row locked, with the receipts above its mark) and one write."""
+        rows = conn.execute(
+            select(m.Device.acked_through, m.Receipt.device_seq)
+            .outerjoin(m.Receipt, (m.Receipt.device_id == m.Device.id)
+                       & (m.Receipt.device_seq > m.Device.acked_through))
+            .where(m.Device.id == caller.device_id).order_by(m.Receipt.device_seq)
+            .with_for_update(of=m.Device)).all()
+        above = [r.device_seq for r in rows if r.device_seq is not None]
+        mark = _advance(rows[0].acked_through, above)
         conn.execute(update(m.Device).where(m.Device.id == caller.device_id)
                      .values(acked_through=mark))
-        return mark, _missing(mark, above)
+        return mark, _missing(mark, [seq for seq in above if seq > mark])
 
     # -- download -------------------------------------------------------------------------
     def pull(self, after: int, limit: int, *, skip_device: str | None = None) -> PullResponse:
