@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -38,6 +39,26 @@ class Conflict(Exception):
     """Something in the batch was seen before: take the careful path."""
 
 
+# A kiosk's acknowledgement mark, moved in the same statement: the receipts already
+# stored above the mark plus this batch's numbers (the receipts this statement inserts are
+# not visible to it), and the mark moves to the end of the unbroken run above it (in a
+# run of consecutive numbers, number minus rank is the same: the mark itself).
+_MARK = (
+    "device AS (SELECT acked_through FROM devices WHERE id = %(device_id)s FOR UPDATE), "
+    "received AS (SELECT r.device_seq FROM receipts r, device "
+    "WHERE r.device_id = %(device_id)s AND r.device_seq > device.acked_through "
+    "UNION SELECT batch.device_seq FROM batch, device "
+    "WHERE batch.device_seq > device.acked_through), "
+    "run AS (SELECT device_seq, device_seq - row_number() OVER (ORDER BY device_seq) AS grp "
+    "FROM received), "
+    "mark AS (SELECT COALESCE(max(run.device_seq), device.acked_through) AS value "
+    "FROM device LEFT JOIN run ON run.grp = device.acked_through "
+    "GROUP BY device.acked_through), "
+    "moved AS (UPDATE devices SET acked_through = mark.value FROM mark "
+    "WHERE id = %(device_id)s) ")
+_NO_MARK = "mark AS (SELECT 0 AS value) "
+
+
 @cache
 def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
     table = m.Entry.__table__
@@ -46,6 +67,8 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
     receipt = ("receipt AS (INSERT INTO receipts (device_id, device_seq, entry_id, status) "
                "SELECT device_id, device_seq, id, 'accepted' FROM batch "
                "WHERE device_seq IS NOT NULL), " if receipts else "")
+    above = ("ARRAY(SELECT device_seq FROM received WHERE device_seq > mark.value "
+             "ORDER BY device_seq)" if receipts else "NULL")
     # The head's row lock is what makes concurrent appends queue up (seq gap-free and
     # visible in order); UPDATE takes it as SELECT ... FOR UPDATE would.
     return (
@@ -58,17 +81,26 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
         "total AS (SELECT member_id, sum(points) AS points FROM batch GROUP BY member_id), "
         "balance AS (INSERT INTO balances (member_id, points) "
         "SELECT member_id, points FROM total ON CONFLICT (member_id) DO UPDATE "
-        "SET points = balances.points + excluded.points RETURNING member_id, points) "
-        + ("SELECT head.base, balance.member_id, balance.points FROM head, balance" if taking
-           else "SELECT head.base, NULL, NULL FROM head"))
+        "SET points = balances.points + excluded.points RETURNING member_id, points), "
+        + (_MARK if receipts else _NO_MARK)
+        + f"SELECT head.base, mark.value, {above}, "
+        + ("balance.member_id, balance.points FROM head, mark, balance" if taking
+           else "NULL, NULL FROM head, mark"))
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    head: int  # the entries are numbered head + 1, head + 2, ...
+    acked_through: int  # the kiosk's acknowledgement mark after them (0 for other callers)
+    above: list[int]  # numbers received above that mark (the gaps are between them)
+    after: dict[uuid.UUID, int]  # each member's balance after, if any entry took points
 
 
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,
-                 receipts: bool) -> tuple[int, dict[uuid.UUID, int]]:
-    """Insert ``entries``, numbered after the ledger's head, with an "accepted" receipt
-    each (when ``receipts``), and move their members' balances. Returns the head they were
-    numbered after, and the balance after of each member when any entry took points (what
-    overdrafts are judged by). Raises :class:`Conflict` if anything was seen before or
+                 receipts: bool) -> Appended:
+    """Insert ``entries``, numbered after the ledger's head, and move their members'
+    balances; for a kiosk (``receipts``) also store an "accepted" receipt for each and move
+    its acknowledgement mark. Raises :class:`Conflict` if anything was seen before or
     names an unknown member: the transaction is then aborted and must be rolled back."""
     arrays: dict[str, Any] = {c: [getattr(e, c) for e in entries] for c in _COLUMNS}
     arrays["kind"] = [e.kind.value for e in entries]
@@ -80,4 +112,6 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
             rows = cur.fetchall()
     except (psycopg.errors.UniqueViolation, psycopg.errors.ForeignKeyViolation) as exc:
         raise Conflict(str(exc)) from exc
-    return rows[0][0], ({member: points for _, member, points in rows} if taking else {})
+    head, mark, above = rows[0][:3]
+    return Appended(head, mark, above or [],
+                    {row[3]: row[4] for row in rows} if taking else {})

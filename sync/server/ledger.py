@@ -205,13 +205,13 @@ class Ledger:
             try:
                 with self.engine.begin() as conn:
                     self._store_members(conn, request.members, request.cards)
-                    head, after = append_fresh(conn, request.entries, caller.device_id,
-                                               receipts=kiosk)
+                    done = append_fresh(conn, request.entries, caller.device_id,
+                                        receipts=kiosk)
                     verdicts: dict[uuid.UUID, EntryResult] = {}
-                    self._accepted(conn, request.entries, head, after, verdicts)
-                    acked, gaps = self._mark(conn, caller) if kiosk else (0, [])
+                    self._accepted(conn, request.entries, done.head, done.after, verdicts)
                 return UploadResponse(results=[verdicts[e.id] for e in request.entries],
-                                      acked_through=acked, gaps=gaps)
+                                      acked_through=done.acked_through,
+                                      gaps=_missing(done.acked_through, done.above))
             except Conflict:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:

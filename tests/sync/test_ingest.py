@@ -113,3 +113,22 @@ def test_the_shop_gets_no_receipts_and_its_batches_take_the_same_path(ledger):
     with ledger.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(m.Entry)).scalar_one() == 4
     assert ledger.balance(member.id) == 26 and ledger.check() == []
+
+
+def test_the_mark_stops_at_a_missing_batch_and_the_gap_is_reported_until_it_comes(ledger):
+    """A kiosk clears its outbox only below the mark: a batch lost on the way must hold
+    the mark back, however many later batches arrive."""
+    people = members(2)
+    sent = [sale(people[i % 2], i + 1) for i in range(12)]
+    first = ledger.upload(KIOSK, UploadRequest(members=people, entries=sent[:3]))
+    assert (first.acked_through, first.gaps) == (3, [])
+    later = ledger.upload(KIOSK, UploadRequest(entries=sent[5:7]))  # 4 and 5 were lost
+    assert (later.acked_through, later.gaps) == (3, [(4, 5)])
+    more = ledger.upload(KIOSK, UploadRequest(entries=sent[9:11]))
+    assert (more.acked_through, more.gaps) == (3, [(4, 5), (8, 9)])
+    resent = ledger.upload(KIOSK, UploadRequest(entries=sent[3:5]))
+    assert (resent.acked_through, resent.gaps) == (7, [(8, 9)])
+    rest = ledger.upload(KIOSK, UploadRequest(entries=sent[7:9] + sent[11:]))
+    assert (rest.acked_through, rest.gaps) == (12, [])
+    assert sorted(receipts(ledger)) == list(range(1, 13))
+    assert ledger.check() == []
