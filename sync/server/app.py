@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, TypeVar
 
+import psycopg
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -160,8 +161,10 @@ def create_app(ledger: Ledger) -> FastAPI:
                   for e in exc.errors()]
         return JSONResponse({"code": "invalid", "detail": detail}, 422)
 
+    # The batch statements run on the driver's cursor, so psycopg's own error arrives too.
     @app.exception_handler(OperationalError)
-    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+    @app.exception_handler(psycopg.OperationalError)
+    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"code": "unavailable",
                              "message": "the ledger database is unavailable; retry"}, 503,
                             headers={"Retry-After": "2"})

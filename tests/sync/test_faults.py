@@ -94,6 +94,40 @@ def test_killing_the_ledger_mid_upload_loses_and_doubles_nothing(pg_ledger, tmp_
     converge(pg_ledger, [k])
 
 
+@pytest.mark.postgres
+def test_a_database_restart_costs_a_retry_at_most_and_loses_nothing(pg_ledger, tmp_path):
+    """Every connection the ledger holds is cut, as a PostgreSQL restart would: the next
+    calls answer 503 (retry) or succeed, never 500, and sync carries on."""
+    import psycopg
+
+    from sync.client import LedgerUnavailable
+    from tests.sync.conftest import PG_ADMIN
+
+    k = paired(pg_ledger, tmp_path, "till-1")
+    fill_outbox(k, 300)
+    k.agent().sync_once()
+    database = pg_ledger.db.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        cut = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE datname = %s", (database,)).fetchone()
+    assert cut is not None and cut[0] >= 1
+    state = [requests.get(pg_ledger.url + "/v1/state", timeout=10,
+                          headers={"Authorization": f"Bearer {k.token}"}).status_code
+             for _ in range(3)]
+    assert set(state) <= {200, 503} and state[-1] == 200, state
+    with k.kiosk.store.read() as tx:
+        [member] = tx.member_ids()
+    for i in range(300):
+        ring_up_sale(k.kiosk, Sale(member, 100 + i, f"R-{i}"))
+    for _attempt in range(3):
+        try:
+            k.agent().sync_once()
+            break
+        except LedgerUnavailable:
+            continue
+    converge(pg_ledger, [k])
+
+
 @pytest.fixture(scope="module")
 def shared_ledger(tmp_path_factory):
     """One ledger for the bad-input tests: each adds its own device."""
