@@ -17,7 +17,8 @@ import json
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,8 +138,17 @@ class Ledger:
                 created_at=self.clock(), acked_through=0))
         return device_id, token
 
-    def authenticate(self, token: str) -> Caller | None:
+    @contextmanager
+    def _one_statement(self) -> Iterator[Connection]:
+        """A connection for work done in one statement, atomic on its own: on PostgreSQL
+        in autocommit, which saves the BEGIN and COMMIT round trips (~0.8 ms each here)."""
         with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
+    def authenticate(self, token: str) -> Caller | None:
+        with self._one_statement() as conn:
             row = conn.execute(select(m.Device.id, m.Device.kind, m.Device.revoked_at)
                                .where(m.Device.token_hash == hash_token(token))).first()
         if row is None or row.revoked_at is not None:
@@ -202,8 +212,12 @@ class Ledger:
                                 "a kiosk numbers every entry it uploads (device_seq)")
         kiosk = caller.kind == "kiosk"
         if self._fresh_path_fits(request.entries):
+            # With no members or cards to store and no entry that takes points (so no
+            # overdraft to record), the fast path is a single statement.
+            single = not (request.members or request.cards
+                          or any(e.points < 0 for e in request.entries))
             try:
-                with self.engine.begin() as conn:
+                with self._one_statement() if single else self.engine.begin() as conn:
                     self._store_members(conn, request.members, request.cards)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk)
