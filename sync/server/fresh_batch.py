@@ -9,8 +9,9 @@ statement is another round trip carrying its own arrays. Replays are rare (a cra
 lost answer), so this path tries a plain insert of everything: any unique violation (a
 replay, an order already recorded) or unknown member aborts the transaction, which the
 caller rolls back and runs again on the careful path, so the outcome is the same either
-way and nothing is written twice. It is one statement, moving the ledger's head too:
-each statement is a round trip, ~0.8 ms on this machine's loopback.
+way and nothing is written twice. It is one statement, moving the ledger's head and the
+kiosk's acknowledgement mark too: each statement cost 0.5-0.8 ms here, mostly in
+SQLAlchemy's and psycopg's Python, against a 0.06-0.15 ms round trip.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ _INSERTED = ("id", "seq", "member_id", "kind", "points", "amount_minor", "channe
 
 
 class Conflict(Exception):
-    """Something in the batch was seen before: take the careful path."""
+    """Something in the batch was seen before or names an unknown member: take the
+    careful path, which answers entry by entry."""
 
 
 # A kiosk's acknowledgement mark, moved in the same statement: the receipts already
