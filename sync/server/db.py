@@ -34,8 +34,8 @@ def ledger_engine(url: str) -> Engine:
             driver.execute("BEGIN IMMEDIATE")
 
         return engine
-    # No pre-ping: it is a round trip on every checkout (two per upload, ~0.8 ms each on
-    # this machine, 4% of an upload). After a database restart the first statement on a
+    # No pre-ping: it is a statement on every checkout (two per upload: 3.5% of the
+    # server's time under py-spy while ingesting). After a database restart the first statement on a
     # dead connection fails instead; SQLAlchemy then drops the whole pool, the request
     # gets a 503 with Retry-After, and the kiosk's agent retries
     # (tests/sync/test_faults.py kills the ledger's database connections to prove it).
