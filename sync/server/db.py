@@ -35,9 +35,9 @@ def ledger_engine(url: str) -> Engine:
 
         return engine
     # No pre-ping: it is a statement on every checkout (two per upload: 3.5% of the
-    # server's time under py-spy while ingesting). After a database restart the first statement on a
-    # dead connection fails instead; SQLAlchemy then drops the whole pool, the request
-    # gets a 503 with Retry-After, and the kiosk's agent retries
+    # server's time under py-spy while ingesting). After a database restart the first
+    # statement on a dead connection fails instead; SQLAlchemy then drops the whole pool,
+    # the request gets a 503 with Retry-After, and the kiosk's agent retries
     # (tests/sync/test_faults.py kills the ledger's database connections to prove it).
     return create_engine(url, pool_size=8, max_overflow=8)
 
