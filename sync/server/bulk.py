@@ -21,9 +21,11 @@ from sqlalchemy import Column, Connection, Dialect, select
 from sqlalchemy.dialects import sqlite
 
 
-def _pg_cursor(conn: Connection) -> Any:
-    """A cursor on the psycopg connection under ``conn``, inside its transaction."""
-    return conn.connection.driver_connection.cursor(row_factory=namedtuple_row)  # type: ignore[union-attr]
+def pg_cursor(conn: Connection, *, named: bool = True) -> Any:
+    """A cursor on the psycopg connection under ``conn``, inside its transaction; rows
+    are named tuples, or plain ones where building a name per row costs too much."""
+    driver: Any = conn.connection.driver_connection
+    return driver.cursor(row_factory=namedtuple_row) if named else driver.cursor()
 
 
 def array_type(table: Any, column: str, dialect: Dialect) -> str:
@@ -50,7 +52,7 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], *,
             sql += f" ON CONFLICT{target} {conflict}"
         if returning:
             sql += f" RETURNING {', '.join(returning)}"
-        with _pg_cursor(conn) as cur:
+        with pg_cursor(conn) as cur:
             cur.execute(sql, {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)})
             written: list[Any] = cur.fetchall() if returning else []
             return written
@@ -65,6 +67,11 @@ def insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], *,
     return []
 
 
+def _any_of(table: Any, key: str, names: Sequence[str], dialect: Dialect) -> str:
+    return (f"SELECT {', '.join(names)} FROM {table.name} "
+            f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, dialect)}))")
+
+
 def select_where_in(conn: Connection, table: Any, key: str, values: Collection[Any],
                     columns: Sequence[str] = ()) -> list[Any]:
     """Rows of ``table`` (``columns``, default all) whose ``key`` is one of ``values``."""
@@ -72,10 +79,8 @@ def select_where_in(conn: Connection, table: Any, key: str, values: Collection[A
         return []
     names = list(columns) or [c.name for c in table.columns]
     if conn.dialect.name == "postgresql":
-        sql = (f"SELECT {', '.join(names)} FROM {table.name} "
-               f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, conn.dialect)}))")
-        with _pg_cursor(conn) as cur:
-            cur.execute(sql, {"v": list(values)})
+        with pg_cursor(conn) as cur:
+            cur.execute(_any_of(table, key, names, conn.dialect), {"v": list(values)})
             found: list[Any] = cur.fetchall()
             return found
     picked: list[Column[Any]] = [table.c[n] for n in names]
@@ -88,9 +93,7 @@ def keys_present(conn: Connection, table: Any, key: str, values: Collection[Any]
     if not values:
         return set()
     if conn.dialect.name == "postgresql":
-        sql = (f"SELECT {key} FROM {table.name} "
-               f"WHERE {key} = ANY(CAST(%(v)b AS {array_type(table, key, conn.dialect)}))")
-        with conn.connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
-            cur.execute(sql, {"v": list(values)})
+        with pg_cursor(conn, named=False) as cur:
+            cur.execute(_any_of(table, key, [key], conn.dialect), {"v": list(values)})
             return {row[0] for row in cur.fetchall()}
     return set(conn.execute(select(table.c[key]).where(table.c[key].in_(values))).scalars())

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Dialect
 
 from sync.protocol import EntryWire
 from sync.server import models as m
-from sync.server.bulk import array_type
+from sync.server.bulk import array_type, pg_cursor
 
 _COLUMNS = ("id", "member_id", "kind", "points", "amount_minor", "channel", "order_ref",
             "program_version", "occurred_at", "reverses", "reward_id", "note", "device_seq")
@@ -108,7 +108,7 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
     arrays["kind"] = [e.kind.value for e in entries]
     taking = any(e.points < 0 for e in entries)
     try:
-        with conn.connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
+        with pg_cursor(conn, named=False) as cur:
             cur.execute(_statement(conn.dialect, receipts, taking),
                         {**arrays, "n": len(entries), "device_id": device_id})
             rows = cur.fetchall()

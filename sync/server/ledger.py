@@ -407,7 +407,7 @@ class Ledger:
         mark = _advance(rows[0].acked_through, above)
         conn.execute(update(m.Device).where(m.Device.id == caller.device_id)
                      .values(acked_through=mark))
-        return mark, _missing(mark, [seq for seq in above if seq > mark])
+        return mark, _missing(mark, above)
 
     # -- download -------------------------------------------------------------------------
     def pull(self, after: int, limit: int, *, skip_device: str | None = None) -> PullResponse:

@@ -37,36 +37,32 @@ def test_reopening_a_store_keeps_its_data_at_the_current_schema(tmp_path, kiosk,
     reopened.store.close()
 
 
-def newest_revision() -> str | None:
+def _alembic_config():
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     from kiosk.store.migrate import _SCRIPTS
 
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return config
+
+
+def newest_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def test_the_start_up_shortcut_knows_the_newest_migration():
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+    from kiosk.store.migrate import KIOSK_HEAD
 
-    from kiosk.store.migrate import _SCRIPTS, KIOSK_HEAD
-
-    config = Config()
-    config.set_main_option("script_location", str(_SCRIPTS))
-    assert ScriptDirectory.from_config(config).get_current_head() == KIOSK_HEAD
+    assert newest_revision() == KIOSK_HEAD
 
 
 def _migrate(engine, revision: str) -> None:
     from alembic import command
-    from alembic.config import Config
 
-    from kiosk.store.migrate import _SCRIPTS
-
-    config = Config()
-    config.set_main_option("script_location", str(_SCRIPTS))
+    config = _alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
