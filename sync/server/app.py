@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, TypeVar
 
 import psycopg
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -203,14 +203,17 @@ def create_app(ledger: Ledger) -> FastAPI:
         return {"requestBody": {"required": True,
                                 "content": {"application/json": {"schema": schema}}}}
 
-    @app.post("/v1/upload", openapi_extra=json_request_body(UploadRequest))
+    @app.post("/v1/upload", openapi_extra=json_request_body(UploadRequest),
+              response_model=UploadResponse)
     async def upload(token: Annotated[str, Depends(bearer)],
                      body: Annotated[UploadRequest, Depends(json_body(UploadRequest))],
-                     ) -> UploadResponse:
+                     ) -> Response:
         # The busiest call checks its token and uploads in one trip to a worker thread
-        # (a sync dependency and a sync endpoint are a trip each).
-        return await run_in_threadpool(
-            lambda: ledger.upload(authenticated(token), body))
+        # (a sync dependency and a sync endpoint are a trip each), and its answer goes
+        # out as serialized by its own model: FastAPI would dump it to dicts, validate
+        # those against the model again, then serialize (1 ms of a 500-entry upload).
+        answer = await run_in_threadpool(lambda: ledger.upload(authenticated(token), body))
+        return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/entries")
     def entries(who: Annotated[Caller, Depends(caller)],

@@ -337,8 +337,11 @@ class Ledger:
                   after: dict[uuid.UUID, int], verdicts: dict[uuid.UUID, EntryResult]) -> None:
         """Answer the entries just numbered from ``head``, and settle what those that took
         points leave behind, given each member's balance ``after``."""
+        # Built without validation: the ledger made these values itself, and validating
+        # 500 of them was ~2 ms of a busy upload.
+        accepted = EntryResult.model_construct
         for i, e in enumerate(fresh):
-            verdicts[e.id] = EntryResult(id=e.id, status="accepted", seq=head + i + 1)
+            verdicts[e.id] = accepted(id=e.id, status="accepted", seq=head + i + 1, reason=None)
         taking = [e for e in fresh if e.points < 0]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
