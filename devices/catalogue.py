@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "assets" / "catalogue.toml"
+CATALOGUE_FILE = "catalogue.toml"  # a store's own, in the kiosk's data folder
 
 
 def ean13_check_digit(first12: str) -> str:
@@ -98,3 +99,22 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
                         for part in first["loc"]).lstrip(".")
         message = first["msg"].removeprefix("Value error, ")
         raise CatalogueError(f"{path.name}: {field}: {message}") from exc
+
+
+def store_catalogue(data_dir: Path, *, demo: bool, currency: str,
+                    minor_units: int) -> Catalogue | None:
+    """The catalogue a kiosk looks scanned products up in: the store's own
+    ``catalogue.toml`` in its data folder, else in demo mode the demo one; None turns
+    product scans off. A catalogue priced in another currency than the program's is
+    refused: its prices would be rung up as the wrong money."""
+    path = data_dir / CATALOGUE_FILE
+    if not path.exists():
+        if not demo:
+            return None
+        path = DEFAULT_CATALOGUE
+    catalogue = load_catalogue(path)
+    if (catalogue.currency, catalogue.minor_units) != (currency, minor_units):
+        raise CatalogueError(
+            f"{path.name}: prices are in {catalogue.currency} with {catalogue.minor_units} "
+            f"decimals, but the loyalty program counts {currency} with {minor_units}")
+    return catalogue

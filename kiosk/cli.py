@@ -197,6 +197,42 @@ def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
                    fullscreen=args.fullscreen, idle_ms=int(args.idle_seconds * 1000))
 
 
+def cmd_label_render(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from devices.catalogue import (
+        CATALOGUE_FILE,
+        DEFAULT_CATALOGUE,
+        CatalogueError,
+        load_catalogue,
+    )
+    from devices.labels import price_text, render_label, save_label
+
+    own = data_dir / CATALOGUE_FILE
+    path = Path(args.catalogue) if args.catalogue else own if own.exists() else DEFAULT_CATALOGUE
+    try:
+        catalogue = load_catalogue(path)
+    except CatalogueError as exc:
+        out.error("invalid_catalogue", str(exc))
+        return 1
+    products = list(catalogue.products)
+    if args.codes:
+        found = {code: catalogue.find(code) for code in args.codes}
+        if missing := [code for code, product in found.items() if product is None]:
+            out.error("unknown_product", f"not in {path.name}: {', '.join(missing)}")
+            return 1
+        products = [p for p in found.values() if p is not None]
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for product in products:
+        target = folder / f"{product.sku}-{args.symbology}.png"
+        save_label(render_label(product, price_text(catalogue, product), args.symbology,
+                                args.language), target)
+        written.append(str(target))
+    out.result({"catalogue": str(path), "labels": written},
+               f"{len(written)} label(s) from {path} written to {folder}")
+    return 0
+
+
 def cmd_manager_pin(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     from kiosk.services.manager import set_manager_pin
 
@@ -249,6 +285,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("render", cmd_card_render, "render a member card to PNG or PDF", into=card)
     p.add_argument("member", help="member id, card number or card payload")
     p.add_argument("--out", required=True, help="card.png or card.pdf")
+
+    label = sub.add_parser("label", help="product labels").add_subparsers(
+        dest="label_command", required=True, parser_class=Parser)
+    p = command("render", cmd_label_render, "render product labels (50 x 30 mm PNG, 300 dpi)",
+                needs_kiosk=False, into=label)
+    p.add_argument("codes", nargs="*", help="EAN-13 or shop codes (default: every product)")
+    p.add_argument("--out", required=True, help="folder for the PNG files")
+    p.add_argument("--symbology", choices=("ean13", "code128"), default="ean13",
+                   help="EAN-13 (the retail code) or Code 128 (the shop's own code)")
+    p.add_argument("--language", choices=("en", "zh-TW", "zh-CN"), default="en")
+    p.add_argument("--catalogue", help="catalogue file (default: catalogue.toml in the "
+                   "data folder, else the demo catalogue)")
 
     p = command("sale", cmd_sale, "ring up a sale and award points")
     p.add_argument("--card", required=True, help="the scanned card payload")

@@ -107,6 +107,43 @@ def test_a_rendered_card_decodes_back_to_the_members_payload(data, card, tmp_pat
     assert kiosk_json(data, "balance", "--card", code.text)["balance"] == 50
 
 
+STORE_CATALOGUE = """schema = 1
+currency = "HKD"
+minor_units = 1
+[[products]]
+sku = "EGG-TART"
+ean13 = "4891234000012"
+price = 95
+name = { en = "Egg tart", zh-TW = "蛋撻" }
+[[products]]
+sku = "MILK-TEA"
+ean13 = "4891234000029"
+price = 180
+name = { en = "Milk tea" }
+"""
+
+
+def test_product_labels_scan_back_to_the_stores_own_codes(data, tmp_path):
+    (data / "catalogue.toml").write_text(STORE_CATALOGUE, encoding="utf-8")
+    out = tmp_path / "labels"
+    made = kiosk_json(data, "label", "render", "--out", str(out))
+    assert made["catalogue"] == str(data / "catalogue.toml")
+    assert [zxingcpp.read_barcodes(Image.open(p))[0].text for p in made["labels"]] == [
+        "4891234000012", "4891234000029"]
+    shelf = kiosk_json(data, "label", "render", "4891234000029", "--symbology", "code128",
+                       "--language", "zh-TW", "--out", str(out))
+    [code] = zxingcpp.read_barcodes(Image.open(shelf["labels"][0]))
+    assert (code.text, code.format) == ("MILK-TEA", zxingcpp.BarcodeFormat.Code128)
+    unknown = kiosk_json(data, "label", "render", "123", "--out", str(out), expect=1)
+    assert unknown["error"] == {"code": "unknown_product",
+                                "message": "not in catalogue.toml: 123"}
+    (data / "catalogue.toml").write_text(STORE_CATALOGUE.replace("4891234000012",
+                                                                 "4891234000013"))
+    broken = kiosk_json(data, "label", "render", "--out", str(out), expect=1)
+    assert broken["error"]["message"] == ("catalogue.toml: products[0].ean13: check digit "
+                                          "of 4891234000013 should be 2")
+
+
 def test_init_twice_is_refused(data):
     err = kiosk_json(data, "init", expect=1)
     assert err["error"]["code"] == "already_initialised"

@@ -14,13 +14,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from devices import settings as device_settings
+from devices.catalogue import Catalogue, CatalogueError, store_catalogue
 from devices.receipt import Receipt, sample_receipt
 from devices.serial_scanner import SerialScanner, SerialSettings
 from devices.wedge import WedgeScanFilter
+from kiosk.program import Names
 from kiosk.services.manager import set_manager_pin
 from sync.runtime import Counter as Running
 from sync.runtime import counter_session
-from ui.context import Counter
+from ui.context import Counter, Product
 from ui.devices_page import DevicesPage
 from ui.i18n import Languages, load_cjk_font
 from ui.sync_worker import SyncWorker
@@ -39,7 +41,8 @@ SYNC_START_DELAY_MS = 300
 
 def demo_scans(running: Running) -> list[tuple[str, str]]:
     """Buttons that play a scanner in demo mode: each demo member's card, a forged copy of
-    one, and something that is not a card at all."""
+    one, something that is not a card at all, and two products' barcodes for the sale
+    screen."""
     kiosk = running.kiosk
     with kiosk.store.read() as tx:
         members = {m.id: m for m in tx.members_by_id(tx.member_ids())}
@@ -50,7 +53,30 @@ def demo_scans(running: Running) -> list[tuple[str, str]]:
         forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
         scans.append(("Forged card", forged))
     scans.append(("Not a card", "HELLO-WORLD-123"))
+    try:
+        catalogue = store_catalogue(running.data_dir, demo=True,
+                                    currency=kiosk.program.currency,
+                                    minor_units=kiosk.program.minor_units)
+    except CatalogueError:
+        catalogue = None  # the app says why when it starts
+    for product in catalogue.products[:2] if catalogue else ():
+        scans.append((f"Product: {product.name_in('en')}", product.ean13))
     return scans
+
+
+def product_finder(catalogue: Catalogue | None) -> Callable[[str], Product | None]:
+    """What the sale screen looks a scanned code up with (an EAN-13, UPC-A or shop code)."""
+    if catalogue is None:
+        return lambda _code: None
+    products = {p.sku: Product(p.sku, Names.model_validate(
+        {lang: p.name_in(lang) for lang in ("en", "zh-TW", "zh-CN")}), p.price)
+        for p in catalogue.products}
+
+    def find(code: str) -> Product | None:
+        found = catalogue.find(code)
+        return None if found is None else products[found.sku]
+
+    return find
 
 
 def receipt_printer(settings: device_settings.PrinterSettings
@@ -79,6 +105,15 @@ class CounterApp:
         self.languages = Languages(app, language)
         self.tasks = Tasks()
         self.counter = Counter(running.kiosk, self.tasks, self.languages)
+        program = running.kiosk.program
+        catalogue_error = None
+        try:
+            catalogue = store_catalogue(running.data_dir, demo=running.embedded is not None,
+                                        currency=program.currency,
+                                        minor_units=program.minor_units)
+        except CatalogueError as exc:
+            catalogue, catalogue_error = None, str(exc)
+        self.counter.find_product = product_finder(catalogue)
         settings_error = None
         try:
             settings = device_settings.load(running.data_dir)
@@ -89,8 +124,9 @@ class CounterApp:
         self.window = CounterWindow(self.counter, idle_ms=idle_ms,
                                     simulated_scans=simulated_scans,
                                     settings_page=self.devices_page)
-        if settings_error:
-            self.window.show_error_text(settings_error)
+        for error in (catalogue_error, settings_error):
+            if error:
+                self.window.show_error_text(error)
         self.wedge: WedgeScanFilter | None = None
         self.serial: SerialScanner | None = None
         self.camera: CameraScanner | None = None

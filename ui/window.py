@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from devices.errors import PrinterUnavailable
 from devices.receipt import Receipt
 from devices.scan import ScanEvent
+from kiosk.cards import PAYLOAD_PREFIX
 from kiosk.services import (
     EnrolmentResult,
     MemberView,
@@ -261,6 +262,10 @@ class CounterWindow(QMainWindow):
             return
         if self.current == "sale" and (product := self.counter.find_product(text)):
             self.sale.add_product(product)
+            return
+        if self.current == "sale" and not text.startswith(PAYLOAD_PREFIX):
+            shown = "".join(ch for ch in text[:32] if ch.isprintable())
+            self.show_error_text(self.tr("No product has the code {code}.").format(code=shown))
             return
         kiosk = self.counter.kiosk
         if self.current == "enrol":

@@ -27,72 +27,77 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="274"/>
+        <location filename="../../ui/window.py" line="268"/>
+        <source>No product has the code {code}.</source>
+        <translation>没有条码为 {code} 的商品。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="278"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="295"/>
+        <location filename="../../ui/window.py" line="299"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="298"/>
+        <location filename="../../ui/window.py" line="302"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="308"/>
+        <location filename="../../ui/window.py" line="312"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="309"/>
+        <location filename="../../ui/window.py" line="313"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="310"/>
+        <location filename="../../ui/window.py" line="314"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="337"/>
+        <location filename="../../ui/window.py" line="341"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="344"/>
+        <location filename="../../ui/window.py" line="348"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="378"/>
+        <location filename="../../ui/window.py" line="381"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="384"/>
+        <location filename="../../ui/window.py" line="388"/>
         <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
         <translation>尚未设置打印机：会员卡已保存在本机的 cards 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="389"/>
+        <location filename="../../ui/window.py" line="391"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="418"/>
+        <location filename="../../ui/window.py" line="419"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="419"/>
+        <location filename="../../ui/window.py" line="420"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="421"/>
+        <location filename="../../ui/window.py" line="422"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -100,78 +105,78 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/devices_page.py" line="172"/>
+        <location filename="../../ui/devices_page.py" line="177"/>
         <source>Keyboard-wedge scanner</source>
         <translation>键盘式扫描枪</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="173"/>
+        <location filename="../../ui/devices_page.py" line="178"/>
         <source>Serial scanner</source>
         <translation>串口扫描枪</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="174"/>
+        <location filename="../../ui/devices_page.py" line="179"/>
         <source>Port (or auto)</source>
         <translation>端口（或 auto）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="175"/>
         <location filename="../../ui/devices_page.py" line="180"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Baud rate</source>
         <translation>波特率</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="176"/>
+        <location filename="../../ui/devices_page.py" line="181"/>
         <source>Line end</source>
         <translation>行尾</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="177"/>
+        <location filename="../../ui/devices_page.py" line="182"/>
         <source>Camera scanner</source>
         <translation>相机扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="178"/>
+        <location filename="../../ui/devices_page.py" line="183"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="180"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="180"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Where</source>
         <translation>连接位置</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="181"/>
+        <location filename="../../ui/devices_page.py" line="186"/>
         <source>Paper (mm)</source>
         <translation>纸宽（mm）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="181"/>
+        <location filename="../../ui/devices_page.py" line="186"/>
         <source>Chinese as</source>
         <translation>中文打印方式</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="184"/>
+        <location filename="../../ui/devices_page.py" line="189"/>
         <source>/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9</source>
         <translation>/dev/usb/lp0、COM3、04b8:0e28 或 10.0.0.9</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="185"/>
+        <location filename="../../ui/devices_page.py" line="190"/>
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="186"/>
+        <location filename="../../ui/devices_page.py" line="191"/>
         <source>Print a test page</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="189"/>
+        <location filename="../../ui/devices_page.py" line="194"/>
         <source>Not saved: {problem}</source>
         <translation>未保存：{problem}</translation>
     </message>

@@ -27,72 +27,77 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="274"/>
+        <location filename="../../ui/window.py" line="268"/>
+        <source>No product has the code {code}.</source>
+        <translation>查無條碼 {code} 的商品。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="278"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="295"/>
+        <location filename="../../ui/window.py" line="299"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="298"/>
+        <location filename="../../ui/window.py" line="302"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="308"/>
+        <location filename="../../ui/window.py" line="312"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="309"/>
+        <location filename="../../ui/window.py" line="313"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="310"/>
+        <location filename="../../ui/window.py" line="314"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="337"/>
+        <location filename="../../ui/window.py" line="341"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="344"/>
+        <location filename="../../ui/window.py" line="348"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="378"/>
+        <location filename="../../ui/window.py" line="381"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="384"/>
+        <location filename="../../ui/window.py" line="388"/>
         <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
         <translation>尚未設定印表機：會員卡已存於本機的 cards 資料夾。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="389"/>
+        <location filename="../../ui/window.py" line="391"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="418"/>
+        <location filename="../../ui/window.py" line="419"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="419"/>
+        <location filename="../../ui/window.py" line="420"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="421"/>
+        <location filename="../../ui/window.py" line="422"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -100,78 +105,78 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/devices_page.py" line="172"/>
+        <location filename="../../ui/devices_page.py" line="177"/>
         <source>Keyboard-wedge scanner</source>
         <translation>鍵盤式掃描器</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="173"/>
+        <location filename="../../ui/devices_page.py" line="178"/>
         <source>Serial scanner</source>
         <translation>序列埠掃描器</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="174"/>
+        <location filename="../../ui/devices_page.py" line="179"/>
         <source>Port (or auto)</source>
         <translation>連接埠（或 auto）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="175"/>
         <location filename="../../ui/devices_page.py" line="180"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Baud rate</source>
         <translation>鮑率</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="176"/>
+        <location filename="../../ui/devices_page.py" line="181"/>
         <source>Line end</source>
         <translation>行尾</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="177"/>
+        <location filename="../../ui/devices_page.py" line="182"/>
         <source>Camera scanner</source>
         <translation>相機掃描</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="178"/>
+        <location filename="../../ui/devices_page.py" line="183"/>
         <source>Camera</source>
         <translation>相機</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="180"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Receipt printer</source>
         <translation>收據印表機</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="180"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Where</source>
         <translation>連接位置</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="181"/>
+        <location filename="../../ui/devices_page.py" line="186"/>
         <source>Paper (mm)</source>
         <translation>紙寬（mm）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="181"/>
+        <location filename="../../ui/devices_page.py" line="186"/>
         <source>Chinese as</source>
         <translation>中文列印方式</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="184"/>
+        <location filename="../../ui/devices_page.py" line="189"/>
         <source>/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9</source>
         <translation>/dev/usb/lp0、COM3、04b8:0e28 或 10.0.0.9</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="185"/>
+        <location filename="../../ui/devices_page.py" line="190"/>
         <source>Save and apply</source>
         <translation>儲存並套用</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="186"/>
+        <location filename="../../ui/devices_page.py" line="191"/>
         <source>Print a test page</source>
         <translation>列印測試頁</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="189"/>
+        <location filename="../../ui/devices_page.py" line="194"/>
         <source>Not saved: {problem}</source>
         <translation>未儲存：{problem}</translation>
     </message>

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from devices.catalogue import CatalogueError, load_catalogue
+from devices.catalogue import CatalogueError, load_catalogue, store_catalogue
 from devices.labels import LABEL_PX, price_text, render_label, save_label
 
 CATALOGUE = load_catalogue()
@@ -87,3 +87,19 @@ def test_a_catalogue_with_a_mistake_is_refused_naming_the_product(tmp_path: Path
     with pytest.raises(CatalogueError) as err:
         load_catalogue(write(tmp_path, products))
     assert message in str(err.value)
+
+
+def test_a_kiosk_uses_its_stores_own_catalogue_else_the_demo_one_in_demo_mode(tmp_path: Path):
+    assert store_catalogue(tmp_path, demo=False, currency="EUR", minor_units=2) is None
+    demo = store_catalogue(tmp_path, demo=True, currency="TWD", minor_units=0)
+    assert demo == CATALOGUE
+    write(tmp_path, PRODUCT.format(sku="A-1", ean="0012345678905"))
+    own = store_catalogue(tmp_path, demo=True, currency="EUR", minor_units=2)
+    assert own is not None and [p.sku for p in own.products] == ["A-1"]
+
+
+def test_a_catalogue_in_another_currency_than_the_program_is_refused(tmp_path: Path):
+    write(tmp_path, PRODUCT.format(sku="A-1", ean="0012345678905"))
+    with pytest.raises(CatalogueError, match="prices are in EUR with 2 decimals, but the "
+                                             "loyalty program counts TWD with 0"):
+        store_catalogue(tmp_path, demo=False, currency="TWD", minor_units=0)

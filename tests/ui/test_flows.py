@@ -3,9 +3,13 @@ real store, the real embedded ledger and the real sync thread."""
 
 from __future__ import annotations
 
+import zxingcpp
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from devices.catalogue import load_catalogue
+from devices.labels import price_text, render_label, save_label
 from kiosk.cards import parse_card
 from kiosk.services import member_view
 from kiosk.services.manager import todays_figures
@@ -68,6 +72,39 @@ def test_scan_shows_the_member_then_a_sale_awards_points_and_shows_the_new_balan
     # the sale leaves for the ledger at once
     qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True
                     and w.sync_status.pending_uploads == 0, timeout=WAIT)
+
+
+def test_scanned_products_go_into_the_basket_beside_a_keyed_amount(qtbot, app, tmp_path):
+    w = app.window
+    catalogue = load_catalogue()  # the demo store's
+    tea, milk_tea = catalogue.products[0], catalogue.products[1]
+    codes = []  # what a scanner reads off the printed shelf labels
+    for product, symbology in ((tea, "ean13"), (milk_tea, "code128")):
+        path = tmp_path / f"{product.sku}.png"
+        save_label(render_label(product, price_text(catalogue, product), symbology), path)
+        codes += [b.text for b in zxingcpp.read_barcodes(Image.open(path))]
+    assert codes == [tea.ean13, milk_tea.sku]
+    scan_member(qtbot, app, 0)
+    before = w.member.balance
+    tap(qtbot, w.member_screen.sale)
+    on_screen(qtbot, app, "sale")
+    for code in (codes[0], codes[1], codes[0]):
+        w.handle_scan(code, "serial")
+    w.handle_scan("4006381333931", "serial")  # a real EAN-13, but not this store's
+    assert message(qtbot, app, "error") == "No product has the code 4006381333931."
+    assert [w.sale.basket_list.item(i).text() for i in range(w.sale.basket_list.count())] == [
+        f"2 × {tea.name['en']}   {app.counter.money(2 * tea.price)}",  # noqa: RUF001
+        f"1 × {milk_tea.name['en']}   {app.counter.money(milk_tea.price)}"]  # noqa: RUF001
+    key_in(qtbot, w.sale.keypad, "300")
+    total = 2 * tea.price + milk_tea.price + 300
+    earned = total * 15 // 1000  # NT$ at silver: floor(total / 100 * 1.5)
+    assert w.sale.total.text() == f"Total {app.counter.money(total)}"
+    assert w.sale.preview.text() == f"Earns {earned} points"
+    tap(qtbot, w.sale.confirm)
+    assert f"+{earned} points" in message(qtbot, app, "info")
+    qtbot.waitUntil(lambda: w.member is not None and w.member.balance == before + earned,
+                    timeout=WAIT)
+    assert stored_balance(app) == before + earned
 
 
 def test_redeeming_online_is_authorised_by_the_ledger(qtbot, app):
