@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from tests.ui.test_flows import WAIT, key_in, manager_unlock, on_screen, scan_member, tap
-from ui.app import CounterApp
+from ui.app import CounterApp, demo_scans
 from ui.i18n import LANGUAGES
 from ui.theme import TOUCH_MIN_PX
 
@@ -30,7 +30,11 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
 
     def sale() -> None:
         tap(qtbot, w.member_screen.sale)
-        key_in(qtbot, w.sale.keypad, "1250")
+        products = [code for title, code in demo_scans(app.running)
+                    if title.startswith("Product: ")]
+        for code in (products[0], products[0], products[1]):  # two teas, a milk tea
+            w.handle_scan(code, "serial")
+        key_in(qtbot, w.sale.keypad, "1000")
 
     def redeem() -> None:
         w.show_screen("member")
