@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kiosk.bootstrap import STORE_FILE, AlreadyInitialised
 from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
 from kiosk.services.context import Clock, Kiosk, utc_now
+from kiosk.services.errors import InvalidInput, Refusal
 from kiosk.store import open_store
 from kiosk.store.repository import DeviceRecord
 from sync.agent import SyncAgent, apply_state, root_key
@@ -19,6 +21,14 @@ from sync.client import TIMEOUT, LedgerClient
 
 LEDGER_URL = "ledger_url"
 DEVICE_TOKEN = "device_token"
+
+
+class NotPaired(Refusal):
+    code = "not_paired"
+
+
+class OtherLedger(Refusal):
+    code = "other_ledger"
 
 
 def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
@@ -64,3 +74,35 @@ def attach_ledger(kiosk: Kiosk) -> SyncAgent | None:
     agent = SyncAgent(kiosk, client)
     kiosk.authoriser = LedgerAuthoriser(agent)
     return agent
+
+
+def ledger_address(kiosk: Kiosk) -> str | None:
+    with kiosk.store.read() as tx:
+        return tx.setting(LEDGER_URL)
+
+
+def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TIMEOUT) -> str:
+    """Point a paired kiosk at its ledger's new address (the ledger moved to another host
+    or port); returns the address as saved. It is saved only once the ledger there has
+    accepted this kiosk's token and shown the root key the kiosk was paired under, so a
+    typo, or a different ledger, can't cut the kiosk off or hand it another program."""
+    address = url.strip().rstrip("/")
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"a ledger address looks like https://ledger.example.com:8470, "
+                           f"not {url.strip()!r}")
+    with kiosk.store.read() as tx:
+        token, device = tx.setting(DEVICE_TOKEN), tx.device()
+    if not token or device is None:
+        raise NotPaired("this kiosk is not paired with a ledger (kiosk init --ledger-url)")
+    probe = LedgerClient(address, token, timeout=timeout)
+    try:
+        state = probe.state()  # refused (401) if that ledger does not know this kiosk
+    finally:
+        probe.close()
+    if root_key(state) != device.root_public_key:
+        raise OtherLedger(f"the ledger at {address} is not the one this kiosk is paired "
+                          "with (its root key differs); nothing was changed")
+    with kiosk.store.write() as tx:
+        tx.set_setting(LEDGER_URL, address)
+    return address

@@ -17,7 +17,8 @@ from kiosk.demo import run_counter, seed_demo
 from kiosk.program import load_program
 from kiosk.services import Kiosk
 from sync.agent import SyncAgent
-from sync.pairing import LEDGER_URL, attach_ledger, ledger_client_for, pair_kiosk
+from sync.authoriser import LedgerAuthoriser
+from sync.pairing import LEDGER_URL, attach_ledger, ledger_client_for, move_ledger, pair_kiosk
 
 if TYPE_CHECKING:
     from sync.embedded import EmbeddedLedger
@@ -32,6 +33,18 @@ class Counter:
     agent: SyncAgent | None
     data_dir: Path
     embedded: EmbeddedLedger | None = None
+
+    def move_ledger(self, url: str) -> str:
+        """Save the ledger's new address (checked first: :func:`sync.pairing.move_ledger`)
+        and point the running sync and online-redemption clients at it."""
+        address = move_ledger(self.kiosk, url)
+        agents = [self.agent]
+        if isinstance(self.kiosk.authoriser, LedgerAuthoriser):
+            agents.append(self.kiosk.authoriser.agent)
+        for agent in agents:
+            if agent is not None:
+                agent.client.base_url = address
+        return address
 
     def status(self) -> str:
         if self.agent is None:

@@ -114,6 +114,9 @@ class CounterApp:
         except CatalogueError as exc:
             catalogue, catalogue_error = None, str(exc)
         self.counter.find_product = product_finder(catalogue)
+        if running.agent is not None:
+            self.counter.ledger_url = running.agent.client.base_url
+            self.counter.move_ledger = running.move_ledger
         settings_error = None
         try:
             settings = device_settings.load(running.data_dir)

@@ -31,6 +31,9 @@ class Counter:
     print_receipt: Callable[[Receipt], None] | None = None
     """Prints on the configured printer (blocking: call it on a worker); None when the
     kiosk has no printer."""
+    ledger_url: str | None = None  # the paired ledger's address; None when standalone
+    move_ledger: Callable[[str], str] | None = None
+    """Checks and saves the ledger's new address, returning it (blocking: on a worker)."""
 
     def name(self, names: Names) -> str:
         return names.get(self.languages.current)

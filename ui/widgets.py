@@ -144,21 +144,24 @@ class OnScreenKeyboard(QWidget):
     zhuyin on-screen IME is not built in (Qt Virtual Keyboard would be GPLv3)."""
 
     ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM.@")
+    ADDRESS_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL:", "ZXCVBNM./-")  # web addresses
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, rows: tuple[str, ...] = ROWS,
+                 names: bool = True) -> None:
         super().__init__(parent)
+        self.names = names  # capitalise each word, else type lower case
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         layout.setContentsMargins(0, 0, 0, 0)
         self.space = button("␣", role="key", clicked=lambda: self._insert(" "))
         self.backspace = button("⌫", role="key", clicked=self._erase)
-        for row in self.ROWS:
+        for row in rows:
             line = QHBoxLayout()
             for ch in row:
                 b = button(ch, role="key")
                 b.clicked.connect(lambda _=False, c=ch: self._insert(c))
                 line.addWidget(b)
-            if row is self.ROWS[-1]:  # four rows, so the keyboard fits under a form
+            if row is rows[-1]:  # four rows, so the keyboard fits under a form
                 line.addWidget(self.space, 2)
                 line.addWidget(self.backspace)
             layout.addLayout(line)
@@ -171,7 +174,7 @@ class OnScreenKeyboard(QWidget):
     def _insert(self, text: str) -> None:
         if field := self._field():
             before = field.text()[:field.cursorPosition()]
-            if text.isalpha() and before and not before.endswith(" "):
+            if not self.names or (text.isalpha() and before and not before.endswith(" ")):
                 text = text.lower()  # names: capital at the start of each word
             field.insert(text)
 

@@ -160,6 +160,8 @@ class CounterWindow(QMainWindow):
         self.manager.refunded.connect(self._refunded)
         self.manager.adjusted.connect(self._adjusted)
         self.manager.closed.connect(self._manager_closed)
+        self.manager.sync_requested.connect(lambda: self._after_change(None))
+        self.manager.ledger_moved.connect(self._ledger_moved)
         for screen in (self.sale, self.redeem, self.enrol, self.manager):
             screen.failed.connect(self.show_error)
         for screen in (self.sale, self.redeem):
@@ -348,6 +350,10 @@ class CounterWindow(QMainWindow):
         self.show_info(self.tr("Adjustment recorded: {points:+d} points. Balance: "
                                "{balance}").format(points=result.entry.points,
                                                    balance=result.balance))
+        self._after_change(None)
+
+    def _ledger_moved(self, address: str) -> None:
+        self.show_info(self.tr("Ledger address saved: {address}").format(address=address))
         self._after_change(None)
 
     def _after_change(self, member_id: Any) -> None:

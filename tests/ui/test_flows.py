@@ -7,12 +7,16 @@ import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
+from sqlalchemy import text as sql
 
 from devices.catalogue import load_catalogue
 from devices.labels import price_text, render_label, save_label
 from kiosk.cards import parse_card
 from kiosk.services import member_view
 from kiosk.services.manager import todays_figures
+from sync.embedded import EmbeddedLedger
+from sync.pairing import DEVICE_TOKEN, ledger_address
+from sync.server.ledger import hash_token
 from ui.app import DEMO_PIN, CounterApp
 
 WAIT = 15_000
@@ -236,6 +240,64 @@ def test_a_manager_adjustment_is_recorded_with_its_reason(qtbot, app):
     qtbot.waitUntil(lambda: w.member.balance == before + 25, timeout=WAIT)
     latest = w.member.recent[0]
     assert latest.kind.value == "adjust" and latest.note.startswith("goodwill: broken cup")
+
+
+def test_the_manager_moves_the_ledger_address_only_to_the_same_ledger(qtbot, app, tmp_path):
+    w = app.window
+    embedded = app.running.embedded
+    manager_unlock(qtbot, app)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    w.manager.tabs.setCurrentIndex(3)
+    field = w.manager.ledger_address
+    assert field.text() == embedded.url
+    field.clear()
+    field.setFocus()
+    for key in "HTTP:/":  # the address keyboard types lower case and the marks URLs need
+        tap(qtbot, next(b for b in w.manager.address_keyboard.findChildren(QPushButton)
+                        if b.text() == key))
+    assert field.text() == "http:/"
+    tap(qtbot, w.manager.move_ledger_button)
+    assert "a ledger address looks like" in message(qtbot, app, "error")
+    w.banner.clear_message()
+
+    def try_address(address: str, kind: str) -> str:
+        field.clear()
+        qtbot.keyClicks(field, address)
+        tap(qtbot, w.manager.move_ledger_button)
+        text = message(qtbot, app, kind)
+        w.banner.clear_message()
+        return text
+
+    assert try_address("http://127.0.0.1:1", "error") == (
+        "The central ledger cannot be reached right now.")
+    # another ledger that happens to accept this kiosk's token: a different root key
+    other = EmbeddedLedger(tmp_path / "other", app.counter.kiosk.program,
+                           port=embedded.port)  # taken, so it serves on another
+    other.start()
+    try:
+        with app.counter.kiosk.store.read() as tx:
+            token = tx.setting(DEVICE_TOKEN)
+        device_id, _ = other.ledger.add_device(app.counter.kiosk.device.device_id)
+        with other.ledger.engine.begin() as conn:
+            conn.execute(sql("UPDATE devices SET token_hash = :h WHERE id = :d"),
+                         {"h": hash_token(token), "d": device_id})
+        assert "is not the one this kiosk is paired with" in try_address(other.url, "error")
+    finally:
+        other.stop()
+    assert ledger_address(app.counter.kiosk) == embedded.url  # nothing saved so far
+    # the same ledger under another name: saved, and sync goes on through it
+    moved = f"http://localhost:{embedded.port}/"
+    assert try_address(moved, "info") == f"Ledger address saved: {moved.rstrip('/')}"
+    assert ledger_address(app.counter.kiosk) == moved.rstrip("/")
+    assert app.running.agent.client.base_url == moved.rstrip("/")
+    tap(qtbot, w.manager.close_button)
+    scan_member(qtbot, app, 0)
+    tap(qtbot, w.member_screen.sale)
+    key_in(qtbot, w.sale.keypad, "500")
+    tap(qtbot, w.sale.confirm)
+    message(qtbot, app, "info")
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True
+                    and w.sync_status.pending_uploads == 0, timeout=WAIT)
 
 
 def test_bad_cards_get_a_clear_message_and_change_nothing(qtbot, app):

@@ -34,6 +34,7 @@ class ManagerScreen(ServiceScreen):
     adjusted = Signal(object)  # AdjustmentResult
     closed = Signal()
     sync_requested = Signal()
+    ledger_moved = Signal(str)  # the new address, saved
 
     def __init__(self, counter: Counter, settings_page: QWidget | None = None) -> None:
         super().__init__(counter)
@@ -116,6 +117,23 @@ class ManagerScreen(ServiceScreen):
         d.addWidget(self.device_info)
         d.addWidget(self.sync_info)
         d.addWidget(self.sync_now)
+        # the ledger's address, for when it moves (a paired kiosk only)
+        self.ledger_address = QLineEdit(counter.ledger_url or "")
+        self.ledger_label = label()
+        self.move_ledger_button = button(clicked=self._move_ledger)
+        ledger_row = QHBoxLayout()
+        ledger_row.addWidget(self.ledger_label)
+        ledger_row.addWidget(self.ledger_address, 1)
+        ledger_row.addWidget(self.move_ledger_button)
+        self.address_keyboard = OnScreenKeyboard(rows=OnScreenKeyboard.ADDRESS_ROWS,
+                                                 names=False)
+        d.addLayout(ledger_row)
+        d.addWidget(self.address_keyboard, 1)
+        if counter.move_ledger is None:
+            hidden: tuple[QWidget, ...] = (self.ledger_label, self.ledger_address,
+                                           self.address_keyboard, self.move_ledger_button)
+            for widget in hidden:
+                widget.hide()
         d.addStretch(1)
         self.tabs.addTab(self.device_tab, "")
         self.hardware_tab = settings_page
@@ -195,6 +213,16 @@ class ManagerScreen(ServiceScreen):
         self.load_figures()
         self.adjusted.emit(result)
 
+    def _move_ledger(self) -> None:
+        move, address = self.counter.move_ledger, self.ledger_address.text()
+        if move is not None:  # checked against the ledger there before it is saved
+            self.call(lambda: move(address), self._ledger_moved)
+
+    def _ledger_moved(self, address: str) -> None:
+        self.counter.ledger_url = address
+        self.ledger_address.setText(address)
+        self.ledger_moved.emit(address)
+
     def load_figures(self) -> None:
         kiosk = self.counter.kiosk  # a read in the background: the screen stays usable
         self.counter.tasks.run(lambda: todays_figures(kiosk), self._show_figures,
@@ -227,6 +255,8 @@ class ManagerScreen(ServiceScreen):
         self.adjust_button.setText(self.tr("Record adjustment"))
         self.refresh_figures.setText(self.tr("Refresh"))
         self.sync_now.setText(self.tr("Sync now"))
+        self.ledger_label.setText(self.tr("Ledger address"))
+        self.move_ledger_button.setText(self.tr("Check and save the ledger address"))
         self.close_button.setText(self.tr("Close"))
         self.adjust_member.setText(
             self.tr("Member: {name}, {points} points").format(
