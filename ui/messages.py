@@ -26,6 +26,8 @@ from kiosk.services.errors import (
 )
 from kiosk.services.manager import NoManagerPin, WrongPin
 from kiosk.store.repository import StorageError
+from sync.client import LedgerRefused
+from sync.pairing import OtherLedger
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,14 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, NoManagerPin):
         return QCoreApplication.translate(
             "Messages", "No manager PIN is set on this kiosk (kiosk manager-pin).")
+    if isinstance(exc, OtherLedger):
+        return QCoreApplication.translate(
+            "Messages", "That address is a different ledger from the one this kiosk is "
+                  "paired with. Nothing was changed.")
+    if isinstance(exc, LedgerRefused) and exc.status == 401:
+        return QCoreApplication.translate(
+            "Messages", "The ledger did not accept this kiosk's device token. "
+                  "Nothing was changed.")
     if isinstance(exc, Refusal):
         return str(exc)
     if isinstance(exc, PrinterUnavailable):

@@ -260,143 +260,143 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186"/>
+        <location filename="../../ui/screens/manager.py" line="187"/>
         <source>enter the order number to refund</source>
         <translation>请输入要退款的订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="198"/>
+        <location filename="../../ui/screens/manager.py" line="199"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="203"/>
+        <location filename="../../ui/screens/manager.py" line="204"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="240"/>
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242"/>
+        <location filename="../../ui/screens/manager.py" line="243"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="243"/>
+        <location filename="../../ui/screens/manager.py" line="244"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="244"/>
+        <location filename="../../ui/screens/manager.py" line="245"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245"/>
+        <location filename="../../ui/screens/manager.py" line="246"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="246"/>
+        <location filename="../../ui/screens/manager.py" line="247"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="248"/>
+        <location filename="../../ui/screens/manager.py" line="249"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="249"/>
+        <location filename="../../ui/screens/manager.py" line="250"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="250"/>
         <location filename="../../ui/screens/manager.py" line="251"/>
+        <location filename="../../ui/screens/manager.py" line="252"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="252"/>
+        <location filename="../../ui/screens/manager.py" line="253"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="253"/>
+        <location filename="../../ui/screens/manager.py" line="254"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="254"/>
+        <location filename="../../ui/screens/manager.py" line="255"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="255"/>
+        <location filename="../../ui/screens/manager.py" line="256"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="256"/>
+        <location filename="../../ui/screens/manager.py" line="257"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="257"/>
+        <location filename="../../ui/screens/manager.py" line="258"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="258"/>
+        <location filename="../../ui/screens/manager.py" line="259"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="259"/>
+        <location filename="../../ui/screens/manager.py" line="260"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="261"/>
+        <location filename="../../ui/screens/manager.py" line="262"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="263"/>
+        <location filename="../../ui/screens/manager.py" line="264"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="267"/>
+        <location filename="../../ui/screens/manager.py" line="268"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="268"/>
+        <location filename="../../ui/screens/manager.py" line="269"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 笔（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="270"/>
+        <location filename="../../ui/screens/manager.py" line="271"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="271"/>
+        <location filename="../../ui/screens/manager.py" line="272"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兑换积分：{n}（{count} 次兑换）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="274"/>
+        <location filename="../../ui/screens/manager.py" line="275"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -512,112 +512,122 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="36"/>
+        <location filename="../../ui/messages.py" line="38"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="39"/>
+        <location filename="../../ui/messages.py" line="41"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="42"/>
+        <location filename="../../ui/messages.py" line="44"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="45"/>
+        <location filename="../../ui/messages.py" line="47"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="48"/>
+        <location filename="../../ui/messages.py" line="50"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="52"/>
+        <location filename="../../ui/messages.py" line="54"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="55"/>
+        <location filename="../../ui/messages.py" line="57"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="59"/>
+        <location filename="../../ui/messages.py" line="61"/>
         <source>Not enough points for this reward.</source>
         <translation>积分不足，无法兑换此奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="62"/>
+        <location filename="../../ui/messages.py" line="64"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="66"/>
+        <location filename="../../ui/messages.py" line="68"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="74"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="75"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="78"/>
+        <location filename="../../ui/messages.py" line="80"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="82"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="85"/>
+        <location filename="../../ui/messages.py" line="87"/>
         <source>Wrong manager PIN.</source>
         <translation>店长密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="88"/>
+        <location filename="../../ui/messages.py" line="90"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本机尚未设置店长密码（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="95"/>
+        <location filename="../../ui/messages.py" line="93"/>
+        <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
+        <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="97"/>
+        <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
+        <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="105"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="97"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="100"/>
+        <location filename="../../ui/messages.py" line="110"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="104"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="117"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>

@@ -260,143 +260,143 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186"/>
+        <location filename="../../ui/screens/manager.py" line="187"/>
         <source>enter the order number to refund</source>
         <translation>請輸入要退款的訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="198"/>
+        <location filename="../../ui/screens/manager.py" line="199"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="203"/>
+        <location filename="../../ui/screens/manager.py" line="204"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="240"/>
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>Enter the manager PIN</source>
         <translation>請輸入店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242"/>
+        <location filename="../../ui/screens/manager.py" line="243"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="243"/>
+        <location filename="../../ui/screens/manager.py" line="244"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="244"/>
+        <location filename="../../ui/screens/manager.py" line="245"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245"/>
+        <location filename="../../ui/screens/manager.py" line="246"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="246"/>
+        <location filename="../../ui/screens/manager.py" line="247"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="248"/>
+        <location filename="../../ui/screens/manager.py" line="249"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="249"/>
+        <location filename="../../ui/screens/manager.py" line="250"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="250"/>
         <location filename="../../ui/screens/manager.py" line="251"/>
+        <location filename="../../ui/screens/manager.py" line="252"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="252"/>
+        <location filename="../../ui/screens/manager.py" line="253"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="253"/>
+        <location filename="../../ui/screens/manager.py" line="254"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此訂單的點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="254"/>
+        <location filename="../../ui/screens/manager.py" line="255"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="255"/>
+        <location filename="../../ui/screens/manager.py" line="256"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="256"/>
+        <location filename="../../ui/screens/manager.py" line="257"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="257"/>
+        <location filename="../../ui/screens/manager.py" line="258"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="258"/>
+        <location filename="../../ui/screens/manager.py" line="259"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="259"/>
+        <location filename="../../ui/screens/manager.py" line="260"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="261"/>
+        <location filename="../../ui/screens/manager.py" line="262"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="263"/>
+        <location filename="../../ui/screens/manager.py" line="264"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="267"/>
+        <location filename="../../ui/screens/manager.py" line="268"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="268"/>
+        <location filename="../../ui/screens/manager.py" line="269"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 筆（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="270"/>
+        <location filename="../../ui/screens/manager.py" line="271"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="271"/>
+        <location filename="../../ui/screens/manager.py" line="272"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兌換點數：{n}（{count} 次兌換）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="274"/>
+        <location filename="../../ui/screens/manager.py" line="275"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -512,112 +512,122 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="36"/>
+        <location filename="../../ui/messages.py" line="38"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="39"/>
+        <location filename="../../ui/messages.py" line="41"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="42"/>
+        <location filename="../../ui/messages.py" line="44"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="45"/>
+        <location filename="../../ui/messages.py" line="47"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="48"/>
+        <location filename="../../ui/messages.py" line="50"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="52"/>
+        <location filename="../../ui/messages.py" line="54"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="55"/>
+        <location filename="../../ui/messages.py" line="57"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="59"/>
+        <location filename="../../ui/messages.py" line="61"/>
         <source>Not enough points for this reward.</source>
         <translation>點數不足，無法兌換此獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="62"/>
+        <location filename="../../ui/messages.py" line="64"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="66"/>
+        <location filename="../../ui/messages.py" line="68"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="74"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="75"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="78"/>
+        <location filename="../../ui/messages.py" line="80"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="82"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="85"/>
+        <location filename="../../ui/messages.py" line="87"/>
         <source>Wrong manager PIN.</source>
         <translation>店長密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="88"/>
+        <location filename="../../ui/messages.py" line="90"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本機尚未設定店長密碼（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="95"/>
+        <location filename="../../ui/messages.py" line="93"/>
+        <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
+        <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="97"/>
+        <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
+        <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="105"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="97"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="100"/>
+        <location filename="../../ui/messages.py" line="110"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="104"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="117"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>

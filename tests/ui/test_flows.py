@@ -270,18 +270,23 @@ def test_the_manager_moves_the_ledger_address_only_to_the_same_ledger(qtbot, app
 
     assert try_address("http://127.0.0.1:1", "error") == (
         "The central ledger cannot be reached right now.")
-    # another ledger that happens to accept this kiosk's token: a different root key
+    # another ledger: it doesn't know this kiosk, then it accepts its token (a copy of
+    # the device table, say) but has its own root key
     other = EmbeddedLedger(tmp_path / "other", app.counter.kiosk.program,
                            port=embedded.port)  # taken, so it serves on another
     other.start()
     try:
+        assert try_address(other.url, "error") == (
+            "The ledger did not accept this kiosk's device token. Nothing was changed.")
         with app.counter.kiosk.store.read() as tx:
             token = tx.setting(DEVICE_TOKEN)
         device_id, _ = other.ledger.add_device(app.counter.kiosk.device.device_id)
         with other.ledger.engine.begin() as conn:
             conn.execute(sql("UPDATE devices SET token_hash = :h WHERE id = :d"),
                          {"h": hash_token(token), "d": device_id})
-        assert "is not the one this kiosk is paired with" in try_address(other.url, "error")
+        assert try_address(other.url, "error") == (
+            "That address is a different ledger from the one this kiosk is paired with. "
+            "Nothing was changed.")
     finally:
         other.stop()
     assert ledger_address(app.counter.kiosk) == embedded.url  # nothing saved so far
