@@ -10,6 +10,7 @@ naming the product and the field, because a typo here would ring up the wrong go
 from __future__ import annotations
 
 import tomllib
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +77,12 @@ class Catalogue(BaseModel):
         code = code.strip()
         if len(code) == 12 and code.isdigit():
             code = "0" + code
-        for p in self.products:
-            if code in (p.ean13, p.sku):
-                return p
-        return None
+        return self.by_code.get(code)
+
+    @cached_property
+    def by_code(self) -> dict[str, Product]:
+        """Every product under each of its codes (looked up on the UI thread, per scan)."""
+        return {code: p for p in self.products for code in (p.ean13, p.sku)}
 
 
 class CatalogueError(ValueError):
