@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 EXIT_OFFLINE = 4
 
 
-class NotPaired(Refusal):
-    code = "not_paired"
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -35,7 +31,7 @@ def default_ledger_db(data_dir: Path) -> str:
 def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     from sync.agent import SyncAgent
     from sync.client import LedgerUnavailable
-    from sync.pairing import ledger_client_for
+    from sync.pairing import NotPaired, ledger_client_for
 
     client = ledger_client_for(kiosk)
     if client is None:
@@ -68,6 +64,15 @@ def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
         return 0
     finally:
         client.close()
+
+
+def cmd_move_ledger(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from sync.client import TIMEOUT
+    from sync.pairing import move_ledger
+
+    address = move_ledger(kiosk, args.url, TIMEOUT)
+    out.result({"ledger_url": address}, f"Ledger address saved: {address}")
+    return 0
 
 
 def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
@@ -152,6 +157,10 @@ def add_commands(sub: Any, command: Any) -> None:
     p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
     p.add_argument("--max-backoff", type=float, default=60.0,
                    help="longest wait between retries while the ledger is unreachable")
+
+    p = command("move-ledger", cmd_move_ledger,
+                "point this kiosk at its ledger's new address (checked before it is saved)")
+    p.add_argument("url", help="e.g. https://ledger.example.com:8470")
 
     from kiosk.cli import Parser
 
