@@ -150,9 +150,12 @@ class SyncAgent:
         everything before it is answered, so the ledger sees originals before reversals
         and earnings before redemptions (no false overdraft). Answers are recorded in
         order; a batch the ledger didn't fully acknowledge makes the agent read the outbox
-        again from the oldest entry, as if nothing had been prepared."""
+        again from the oldest entry, as if nothing had been prepared (the ledger works its
+        mark out again on a batch it has seen). If that clears nothing either, the ledger
+        is missing something it should have: the round stops and says so."""
         counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
         mark = 0  # the highest acknowledgement mark the ledger has answered with
+        stalled = False  # the last answer cleared nothing and the outbox is read again
         request = self._next_request(after=0)
         in_flight: deque[tuple[UploadRequest, Future[UploadResponse]]] = deque()
         with ThreadPoolExecutor(max_workers=UPLOADS_IN_FLIGHT,
@@ -170,12 +173,14 @@ class SyncAgent:
                 mark = max(mark, response.acked_through)
                 self._set(gaps=tuple(response.gaps))
                 if mark >= _last_seq(sent):
+                    stalled = False
                     continue
-                if cleared == 0:
-                    # The ledger has not confirmed our oldest entry: don't spin; report it.
+                if cleared == 0 and stalled:
+                    # Sent again from the oldest entry and still not confirmed: don't spin.
                     raise LedgerUnavailable(
                         f"the ledger acknowledged up to {response.acked_through} only; "
                         f"missing {response.gaps}")
+                stalled = cleared == 0
                 for later, pending in in_flight:  # answered but now read again: harmless
                     self._acknowledge(later, pending.result())
                 in_flight.clear()

@@ -85,7 +85,10 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
         "SELECT member_id, points FROM total ON CONFLICT (member_id) DO UPDATE "
         "SET points = balances.points + excluded.points RETURNING member_id, points), "
         + (_MARK if receipts else _NO_MARK)
+        # The head as this statement's snapshot saw it: if another upload committed
+        # while this one waited for the head's lock, the two differ (see Appended).
         + f"SELECT head.base, mark.value, {above}, "
+        + "(SELECT last_seq FROM ledger_head WHERE id = 1), "
         + ("balance.member_id, balance.points FROM head, mark, balance" if taking
            else "NULL, NULL FROM head, mark"))
 
@@ -96,6 +99,10 @@ class Appended:
     acked_through: int  # the kiosk's acknowledgement mark after them (0 for other callers)
     above: list[int]  # numbers received above that mark (the gaps are between them)
     after: dict[uuid.UUID, int]  # each member's balance after, if any entry took points
+    raced: bool  # another upload committed after this statement's snapshot was taken
+    """Then that upload's receipts were invisible to the mark worked out here, which may
+    have stopped short of them (two of a kiosk's batches in flight at once): the caller
+    works the mark out again in a new statement."""
 
 
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,
@@ -114,6 +121,6 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
             rows = cur.fetchall()
     except (psycopg.errors.UniqueViolation, psycopg.errors.ForeignKeyViolation) as exc:
         raise Conflict(str(exc)) from exc
-    head, mark, above = rows[0][:3]
+    head, mark, above, seen = rows[0][:4]
     return Appended(head, mark, above or [],
-                    {row[3]: row[4] for row in rows} if taking else {})
+                    {row[4]: row[5] for row in rows} if taking else {}, raced=seen != head)

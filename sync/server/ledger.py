@@ -224,9 +224,12 @@ class Ledger:
                                         receipts=kiosk)
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
+                acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
+                if kiosk and done.raced:
+                    with self.engine.begin() as conn:
+                        acked, gaps = self._mark(conn, caller)
                 return UploadResponse(results=[verdicts[e.id] for e in request.entries],
-                                      acked_through=done.acked_through,
-                                      gaps=_missing(done.acked_through, done.above))
+                                      acked_through=acked, gaps=gaps)
             except Conflict:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:

@@ -4,15 +4,17 @@ way: gap-free seqs, one receipt per number, balances equal to the sums, nothing 
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kiosk.program import load_program
-from sync.protocol import EntryWire, MemberWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, UploadRequest, UploadResponse
 from sync.server import models as m
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Caller, Ledger
@@ -131,4 +133,40 @@ def test_the_mark_stops_at_a_missing_batch_and_the_gap_is_reported_until_it_come
     rest = ledger.upload(KIOSK, UploadRequest(entries=sent[7:9] + sent[11:]))
     assert (rest.acked_through, rest.gaps) == (12, [])
     assert sorted(receipts(ledger)) == list(range(1, 13))
+    assert ledger.check() == []
+
+
+@pytest.mark.parametrize("ledger", ["postgres"], indirect=True)
+def test_two_batches_racing_for_the_head_both_count_towards_the_mark(ledger):
+    """A kiosk with two uploads in flight: the later batch takes the ledger's head first
+    while the earlier one waits for it. The earlier one's statement started before the
+    later one committed, so it can't see that batch's receipts; its answer must still
+    acknowledge both, or the kiosk would think the later batch lost."""
+    people = members(2)
+    ledger.upload(KIOSK, UploadRequest(members=people, entries=[sale(people[0], 1)]))
+    earlier = UploadRequest(entries=[sale(people[0], seq) for seq in (2, 3)])
+    later = UploadRequest(entries=[sale(people[1], seq) for seq in (4, 5)])
+    answers: dict[str, UploadResponse] = {}
+
+    def waiting_for_the_head(conn, n: int) -> bool:
+        return conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()")).scalar_one() == n
+
+    with ledger.engine.connect() as holder, ThreadPoolExecutor(2) as uploads, \
+            ledger.engine.connect() as watcher:
+        watcher.execution_options(isolation_level="AUTOCOMMIT")
+        holder.execute(text("SELECT last_seq FROM ledger_head WHERE id = 1 FOR UPDATE"))
+        for name, request, queued in (("later", later, 1), ("earlier", earlier, 2)):
+            answer = uploads.submit(ledger.upload, KIOSK, request)
+            answer.add_done_callback(lambda f, name=name: answers.__setitem__(name, f.result()))
+            deadline = time.monotonic() + 10
+            while not waiting_for_the_head(watcher, queued):
+                assert time.monotonic() < deadline, "the upload never queued for the head"
+                time.sleep(0.01)
+        holder.commit()  # the lock queue is first come, first served: "later" goes first
+    assert (answers["later"].acked_through, answers["later"].gaps) == (1, [(2, 3)])
+    assert (answers["earlier"].acked_through, answers["earlier"].gaps) == (5, [])
+    assert [r.seq for r in answers["later"].results] == [2, 3]
+    assert [r.seq for r in answers["earlier"].results] == [4, 5]
     assert ledger.check() == []
