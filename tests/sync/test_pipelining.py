@@ -5,6 +5,7 @@ batch overtake when it is allowed to."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from kiosk.services import Enrolment, Sale, enrol, refund_order, ring_up_sale
@@ -14,7 +15,7 @@ from tests.helpers.chaos_proxy import ChaosProxy, Fault
 from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
 from tests.sync.test_convergence import all_server_entries
 
-HOLD_FIRST = 0.5  # seconds the proxy holds back the first connection's traffic
+HOLD_FIRST = 1.0  # seconds the proxy holds back the first connection's traffic
 
 
 def outbox_size(k: PairedKiosk) -> int:
@@ -40,7 +41,7 @@ def sync_through_slow_first_connection(ledger: LedgerProcess, k: PairedKiosk,
     return [(e.order_ref or e.kind.value, seqs[e.id]) for e in mine]
 
 
-def first_batch(k: PairedKiosk) -> tuple[object, int]:
+def first_batch(k: PairedKiosk) -> tuple[uuid.UUID, int]:
     member = enrol(k.kiosk, Enrolment("Chan Tai Man", "0912345678", consent=True)).member
     for i in range(3):
         ring_up_sale(k.kiosk, Sale(member.id, 50_000, f"S-{i}"))
