@@ -146,13 +146,14 @@ class SyncAgent:
 
         Two batches are in flight at once when the later one can't depend on the earlier:
         the ledger then parses one while its database writes the other (BENCHMARKS.md:
-        ingest 12-40% faster when the kiosk has CPU to spare). A batch that takes points or reverses an entry waits until
-        everything before it is answered, so the ledger sees originals before reversals
-        and earnings before redemptions (no false overdraft). Answers are recorded in
-        order; a batch the ledger didn't fully acknowledge makes the agent read the outbox
-        again from the oldest entry, as if nothing had been prepared (the ledger works its
-        mark out again on a batch it has seen). If that clears nothing either, the ledger
-        is missing something it should have: the round stops and says so."""
+        ingest 12-40% faster when the kiosk has CPU to spare). A batch that takes points
+        or reverses an entry waits until everything before it is answered, so the ledger
+        sees originals before reversals and earnings before redemptions (no false
+        overdraft). Answers are recorded in order; a batch the ledger didn't fully
+        acknowledge makes the agent read the outbox again from the oldest entry, as if
+        nothing had been prepared (the ledger works its mark out again on a batch it has
+        seen). If that clears nothing either, the ledger is missing something it should
+        have: the round stops and says so."""
         counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
         mark = 0  # the highest acknowledgement mark the ledger has answered with
         stalled = False  # the last answer cleared nothing and the outbox is read again
