@@ -101,8 +101,8 @@ class Appended:
     after: dict[uuid.UUID, int]  # each member's balance after, if any entry took points
     raced: bool  # another upload committed after this statement's snapshot was taken
     """Then that upload's receipts were invisible to the mark worked out here, which may
-    have stopped short of them (two of a kiosk's batches in flight at once): the caller
-    works the mark out again in a new statement."""
+    have stopped short of them (two of a kiosk's batches in flight, the later first): the
+    caller checks, and works the mark out again in a new statement if so."""
 
 
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,

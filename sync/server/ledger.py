@@ -225,7 +225,7 @@ class Ledger:
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
                 acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
-                if kiosk and done.raced:
+                if kiosk and done.raced and self._received(caller, acked + 1):
                     with self.engine.begin() as conn:
                         acked, gaps = self._mark(conn, caller)
                 return UploadResponse(results=[verdicts[e.id] for e in request.entries],
@@ -398,6 +398,16 @@ class Ledger:
                 verdicts[e.id] = EntryResult(
                     id=e.id, status="rejected",
                     reason="conflict: an entry with this id and different content exists")
+
+    def _received(self, caller: Caller, device_seq: int) -> bool:
+        """Whether the ledger holds this device's number ``device_seq``. After a raced
+        fresh batch, the mark it worked out can move only if the next number is here: a
+        later batch of the kiosk's went first. (If the earlier one went first, this
+        batch's statement saw the mark that batch left, so its own is right.)"""
+        with self._one_statement() as conn:
+            return conn.execute(select(m.Receipt.device_seq).where(
+                m.Receipt.device_id == caller.device_id,
+                m.Receipt.device_seq == device_seq)).first() is not None
 
     def _mark(self, conn: Connection, caller: Caller) -> tuple[int, list[tuple[int, int]]]:
         """Work out, from the receipts (this upload's included), the mark below which
