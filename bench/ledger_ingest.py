@@ -19,7 +19,8 @@ them; every mode gets them the same way, untimed):
 * ``http_one``: the same, one request at a time.
 
 The modes run in a different order in each run (raw first, then inproc first, ...),
-so PostgreSQL's background work left by one mode doesn't always land on the same one.
+so PostgreSQL's background work left by one mode doesn't always land on the same one, and
+each timed section starts right after a CHECKPOINT.
 Prints entries/s for each and their ratios to raw (goal: >= 10,000/s and >= 50% of raw).
 The ledger process, PostgreSQL and this client share the machine's cores.
 """
@@ -102,6 +103,15 @@ def create_database(template: str | None = None) -> str:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+
+
+def checkpoint() -> None:
+    """Flush PostgreSQL's dirty pages before a timed section. Without it, a checkpoint
+    forced by the WAL the previous mode wrote (max_wal_size) could land in the middle of
+    whichever mode came next, slowing it at random by its writes and the full-page images
+    that follow it."""
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        conn.execute("CHECKPOINT")
 
 
 def drop_database(name: str) -> None:
@@ -226,6 +236,7 @@ def raw_run(work: Workload, batch: int) -> float:
                 for start, b in zip(range(0, len(work.entries), batch),
                                     work.batches(batch), strict=True)]
         with psycopg.connect(psycopg_url(name)) as conn:
+            checkpoint()
             t = time.perf_counter()
             for chunk in rows:
                 with conn.transaction(), conn.cursor() as cur:
@@ -246,6 +257,7 @@ def inproc_run(work: Workload, batch: int) -> float:
             caller = Caller(DEVICE, "kiosk")
             requests_ = [UploadRequest(entries=b) for b in work.batches(batch)]
             accepted = 0
+            checkpoint()
             t = time.perf_counter()
             for request in requests_:
                 response = ledger.upload(caller, request)
@@ -279,6 +291,7 @@ def http_run(work: Workload, batch: int, folder: Path, in_flight: int) -> float:
                 return sum(r["status"] == "accepted" for r in response.json()["results"])
 
             accepted = 0
+            checkpoint()
             t = time.perf_counter()
             with ThreadPoolExecutor(in_flight) as sender:
                 sent: deque[Future[int]] = deque()
