@@ -51,16 +51,20 @@ def test_killing_the_sync_agent_at_random_moments_loses_and_doubles_nothing(pg_l
 
     rng = random.Random(11)
     kills = 0
-    more = 4000
     for _ in range(40):
         if kills >= 6:
             break
-        if outbox(k) == 0:  # the agent was quicker than the kill: give it more to do
-            sell(more)
-            more *= 2
+        if outbox(k) < 3000:  # the agent was quicker than the kill: give it more to do
+            sell(4000)
+        before = outbox(k)
         agent = subprocess.Popen([KIOSK, "--data-dir", str(k.data_dir), "sync", "--once"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.4, 1.5))  # the process takes ~0.5 s to start
+        # Kill it mid-upload: once its first batch is acknowledged (the process takes
+        # ~0.5 s to start), at a random moment within the next few batches.
+        deadline = time.monotonic() + 30
+        while agent.poll() is None and outbox(k) == before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.15))
         if agent.poll() is None:
             agent.send_signal(signal.SIGKILL)
             kills += 1
