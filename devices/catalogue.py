@@ -104,17 +104,21 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
         raise CatalogueError(f"{path.name}: {field}: {message}") from exc
 
 
+def catalogue_path(data_dir: Path, *, demo: bool) -> Path | None:
+    """The store's own ``catalogue.toml`` in the kiosk's data folder, else (``demo``) the
+    demo one; None if neither applies."""
+    own = data_dir / CATALOGUE_FILE
+    return own if own.exists() else DEFAULT_CATALOGUE if demo else None
+
+
 def store_catalogue(data_dir: Path, *, demo: bool, currency: str,
                     minor_units: int) -> Catalogue | None:
-    """The catalogue a kiosk looks scanned products up in: the store's own
-    ``catalogue.toml`` in its data folder, else in demo mode the demo one; None turns
-    product scans off. A catalogue priced in another currency than the program's is
-    refused: its prices would be rung up as the wrong money."""
-    path = data_dir / CATALOGUE_FILE
-    if not path.exists():
-        if not demo:
-            return None
-        path = DEFAULT_CATALOGUE
+    """The catalogue a kiosk looks scanned products up in (:func:`catalogue_path`); None
+    turns product scans off. A catalogue priced in another currency than the program's
+    is refused: its prices would be rung up as the wrong money."""
+    path = catalogue_path(data_dir, demo=demo)
+    if path is None:
+        return None
     catalogue = load_catalogue(path)
     if (catalogue.currency, catalogue.minor_units) != (currency, minor_units):
         raise CatalogueError(

@@ -198,16 +198,11 @@ def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
 
 
 def cmd_label_render(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from devices.catalogue import (
-        CATALOGUE_FILE,
-        DEFAULT_CATALOGUE,
-        CatalogueError,
-        load_catalogue,
-    )
+    from devices.catalogue import CatalogueError, catalogue_path, load_catalogue
     from devices.labels import price_text, render_label, save_label
 
-    own = data_dir / CATALOGUE_FILE
-    path = Path(args.catalogue) if args.catalogue else own if own.exists() else DEFAULT_CATALOGUE
+    path = Path(args.catalogue) if args.catalogue else catalogue_path(data_dir, demo=True)
+    assert path is not None  # with demo=True there is always the demo catalogue
     try:
         catalogue = load_catalogue(path)
     except CatalogueError as exc:

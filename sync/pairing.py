@@ -76,11 +76,6 @@ def attach_ledger(kiosk: Kiosk) -> SyncAgent | None:
     return agent
 
 
-def ledger_address(kiosk: Kiosk) -> str | None:
-    with kiosk.store.read() as tx:
-        return tx.setting(LEDGER_URL)
-
-
 def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TIMEOUT) -> str:
     """Point a paired kiosk at its ledger's new address (the ledger moved to another host
     or port); returns the address as saved. It is saved only once the ledger there has

@@ -41,8 +41,8 @@ SYNC_START_DELAY_MS = 300
 
 def demo_scans(running: Running) -> list[tuple[str, str]]:
     """Buttons that play a scanner in demo mode: each demo member's card, a forged copy of
-    one, something that is not a card at all, and two products' barcodes for the sale
-    screen."""
+    one, and something that is not a card at all (the app adds two products' barcodes
+    from the catalogue it loads)."""
     kiosk = running.kiosk
     with kiosk.store.read() as tx:
         members = {m.id: m for m in tx.members_by_id(tx.member_ids())}
@@ -53,14 +53,6 @@ def demo_scans(running: Running) -> list[tuple[str, str]]:
         forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
         scans.append(("Forged card", forged))
     scans.append(("Not a card", "HELLO-WORLD-123"))
-    try:
-        catalogue = store_catalogue(running.data_dir, demo=True,
-                                    currency=kiosk.program.currency,
-                                    minor_units=kiosk.program.minor_units)
-    except CatalogueError:
-        catalogue = None  # the app says why when it starts
-    for product in catalogue.products[:2] if catalogue else ():
-        scans.append((f"Product: {product.name_in('en')}", product.ean13))
     return scans
 
 
@@ -114,6 +106,9 @@ class CounterApp:
         except CatalogueError as exc:
             catalogue, catalogue_error = None, str(exc)
         self.counter.find_product = product_finder(catalogue)
+        if simulated_scans and catalogue is not None:  # demo mode: products to scan too
+            simulated_scans = [*simulated_scans, *(
+                (f"Product: {p.name_in('en')}", p.ean13) for p in catalogue.products[:2])]
         if running.agent is not None:
             self.counter.ledger_url = running.agent.client.base_url
             self.counter.move_ledger = running.move_ledger

@@ -262,13 +262,15 @@ class CounterWindow(QMainWindow):
         log.info("scan from %s (%d characters)", source, len(text))
         if not text:
             return
-        if self.current == "sale" and (product := self.counter.find_product(text)):
-            self.sale.add_product(product)
-            return
-        if self.current == "sale" and not text.startswith(PAYLOAD_PREFIX):
-            shown = "".join(ch for ch in text[:32] if ch.isprintable())
-            self.show_error_text(self.tr("No product has the code {code}.").format(code=shown))
-            return
+        if self.current == "sale":
+            if product := self.counter.find_product(text):
+                self.sale.add_product(product)
+                return
+            if not text.startswith(PAYLOAD_PREFIX):
+                shown = "".join(ch for ch in text[:32] if ch.isprintable())
+                self.show_error_text(
+                    self.tr("No product has the code {code}.").format(code=shown))
+                return
         kiosk = self.counter.kiosk
         if self.current == "enrol":
             self.counter.tasks.run(lambda: identify(kiosk, text),

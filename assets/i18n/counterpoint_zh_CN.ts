@@ -27,82 +27,82 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="270"/>
+        <location filename="../../ui/window.py" line="272"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="280"/>
+        <location filename="../../ui/window.py" line="282"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="301"/>
+        <location filename="../../ui/window.py" line="303"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="304"/>
+        <location filename="../../ui/window.py" line="306"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="314"/>
+        <location filename="../../ui/window.py" line="316"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="315"/>
+        <location filename="../../ui/window.py" line="317"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="316"/>
+        <location filename="../../ui/window.py" line="318"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="343"/>
+        <location filename="../../ui/window.py" line="345"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="350"/>
+        <location filename="../../ui/window.py" line="352"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="356"/>
+        <location filename="../../ui/window.py" line="358"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="387"/>
+        <location filename="../../ui/window.py" line="389"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="394"/>
+        <location filename="../../ui/window.py" line="396"/>
         <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
         <translation>尚未设置打印机：会员卡已保存在本机的 cards 文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="397"/>
+        <location filename="../../ui/window.py" line="399"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="425"/>
+        <location filename="../../ui/window.py" line="427"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="426"/>
+        <location filename="../../ui/window.py" line="428"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="428"/>
+        <location filename="../../ui/window.py" line="430"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -275,128 +275,128 @@
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="240"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242"/>
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="243"/>
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="244"/>
+        <location filename="../../ui/screens/manager.py" line="243"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245"/>
+        <location filename="../../ui/screens/manager.py" line="244"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="246"/>
+        <location filename="../../ui/screens/manager.py" line="245"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="247"/>
+        <location filename="../../ui/screens/manager.py" line="246"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="249"/>
+        <location filename="../../ui/screens/manager.py" line="248"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="250"/>
+        <location filename="../../ui/screens/manager.py" line="249"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/manager.py" line="250"/>
         <location filename="../../ui/screens/manager.py" line="251"/>
-        <location filename="../../ui/screens/manager.py" line="252"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="253"/>
+        <location filename="../../ui/screens/manager.py" line="252"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="254"/>
+        <location filename="../../ui/screens/manager.py" line="253"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="255"/>
+        <location filename="../../ui/screens/manager.py" line="254"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="256"/>
+        <location filename="../../ui/screens/manager.py" line="255"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="257"/>
+        <location filename="../../ui/screens/manager.py" line="256"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="258"/>
+        <location filename="../../ui/screens/manager.py" line="257"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="259"/>
+        <location filename="../../ui/screens/manager.py" line="258"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="260"/>
+        <location filename="../../ui/screens/manager.py" line="259"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="262"/>
+        <location filename="../../ui/screens/manager.py" line="261"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="264"/>
+        <location filename="../../ui/screens/manager.py" line="263"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="268"/>
+        <location filename="../../ui/screens/manager.py" line="267"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="269"/>
+        <location filename="../../ui/screens/manager.py" line="268"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 笔（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="271"/>
+        <location filename="../../ui/screens/manager.py" line="270"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="272"/>
+        <location filename="../../ui/screens/manager.py" line="271"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兑换积分：{n}（{count} 次兑换）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="275"/>
+        <location filename="../../ui/screens/manager.py" line="274"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>

@@ -15,7 +15,7 @@ from kiosk.cards import parse_card
 from kiosk.services import member_view
 from kiosk.services.manager import todays_figures
 from sync.embedded import EmbeddedLedger
-from sync.pairing import DEVICE_TOKEN, ledger_address
+from sync.pairing import DEVICE_TOKEN, ledger_client_for
 from sync.server.ledger import hash_token
 from ui.app import DEMO_PIN, CounterApp
 
@@ -289,11 +289,11 @@ def test_the_manager_moves_the_ledger_address_only_to_the_same_ledger(qtbot, app
             "Nothing was changed.")
     finally:
         other.stop()
-    assert ledger_address(app.counter.kiosk) == embedded.url  # nothing saved so far
+    assert ledger_client_for(app.counter.kiosk).base_url == embedded.url  # nothing saved
     # the same ledger under another name: saved, and sync goes on through it
     moved = f"http://localhost:{embedded.port}/"
     assert try_address(moved, "info") == f"Ledger address saved: {moved.rstrip('/')}"
-    assert ledger_address(app.counter.kiosk) == moved.rstrip("/")
+    assert ledger_client_for(app.counter.kiosk).base_url == moved.rstrip("/")
     assert app.running.agent.client.base_url == moved.rstrip("/")
     tap(qtbot, w.manager.close_button)
     scan_member(qtbot, app, 0)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from tests.ui.test_flows import WAIT, key_in, manager_unlock, on_screen, scan_member, tap
-from ui.app import CounterApp, demo_scans
+from ui.app import CounterApp
 from ui.i18n import LANGUAGES
 from ui.theme import TOUCH_MIN_PX
 
@@ -30,10 +30,9 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
 
     def sale() -> None:
         tap(qtbot, w.member_screen.sale)
-        products = [code for title, code in demo_scans(app.running)
-                    if title.startswith("Product: ")]
-        for code in (products[0], products[0], products[1]):  # two teas, a milk tea
-            w.handle_scan(code, "serial")
+        products = [a for a in w.simulate_actions if a.text().startswith("Product: ")]
+        for action in (products[0], products[0], products[1]):  # two teas, a milk tea
+            action.trigger()
         key_in(qtbot, w.sale.keypad, "1000")
 
     def redeem() -> None:

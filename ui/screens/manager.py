@@ -219,7 +219,6 @@ class ManagerScreen(ServiceScreen):
             self.call(lambda: move(address), self._ledger_moved)
 
     def _ledger_moved(self, address: str) -> None:
-        self.counter.ledger_url = address
         self.ledger_address.setText(address)
         self.ledger_moved.emit(address)
 
