@@ -19,7 +19,7 @@ from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
 from tests.conftest import DEFAULT_PROGRAM
 from tests.sync.conftest import paired, start_ledger
-from tests.test_cli import KIOSK
+from tests.test_cli import KIOSK, kiosk_json
 
 
 def test_a_card_revoked_at_the_ledger_is_refused_at_every_kiosk_after_sync(sqlite_ledger,
@@ -128,33 +128,26 @@ def test_uploads_carry_a_member_and_card_once_and_pulls_skip_our_own_entries(sql
     client.close()
 
 
-def run_kiosk(data_dir, *args: str) -> tuple[int, dict[str, object]]:
-    proc = subprocess.run([KIOSK, "--data-dir", str(data_dir), *args, "--json"],
-                          capture_output=True, text=True, timeout=60)
-    return proc.returncode, json.loads(proc.stdout)
-
-
 def test_a_kiosk_follows_its_ledger_to_a_new_address_but_not_to_another(sqlite_ledger,
                                                                         tmp_path):
     kiosk = paired(sqlite_ledger, tmp_path, "till-1")
     kiosk.kiosk.store.close()
     folder = kiosk.data_dir
-    assert run_kiosk(folder, "move-ledger", "ledger.example") == (1, {"error": {
+    assert kiosk_json(folder, "move-ledger", "ledger.example", expect=1) == {"error": {
         "code": "invalid_input", "message": "a ledger address looks like "
-        "https://ledger.example.com:8470, not 'ledger.example'"}})
-    code, answer = run_kiosk(folder, "move-ledger", "http://127.0.0.1:1")
-    assert code == 4 and answer["error"]["code"] == "offline"  # type: ignore[index]
+        "https://ledger.example.com:8470, not 'ledger.example'"}}
+    answer = kiosk_json(folder, "move-ledger", "http://127.0.0.1:1", expect=4)
+    assert answer["error"]["code"] == "offline"
     # a second ledger: this kiosk's token means nothing there
     other = start_ledger(f"sqlite:///{tmp_path / 'other' / 'ledger.db'}", tmp_path / "other")
     try:
-        code, answer = run_kiosk(folder, "move-ledger", other.url)
-        assert code == 1 and answer["error"]["code"] == "unauthorised"  # type: ignore[index]
+        answer = kiosk_json(folder, "move-ledger", other.url, expect=1)
+        assert answer["error"]["code"] == "unauthorised"
     finally:
         other.kill()
     moved = sqlite_ledger.url.replace("127.0.0.1", "localhost")
-    assert run_kiosk(folder, "move-ledger", moved + "/") == (0, {"ledger_url": moved})
-    code, _ = run_kiosk(folder, "member", "enroll", "--name", "Lee", "--phone", "0911222333",
-                        "--consent")
-    assert code == 0
-    code, synced = run_kiosk(folder, "sync", "--once")
-    assert code == 0 and synced["uploaded"] == 1 and synced["pending_uploads"] == 0
+    assert kiosk_json(folder, "move-ledger", moved + "/") == {"ledger_url": moved}
+    kiosk_json(folder, "member", "enroll", "--name", "Lee", "--phone", "0911222333",
+               "--consent")
+    synced = kiosk_json(folder, "sync", "--once")
+    assert synced["uploaded"] == 1 and synced["pending_uploads"] == 0
