@@ -5,6 +5,7 @@ never imports an HTTP stack."""
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import threading
 from datetime import UTC, datetime
@@ -100,9 +101,26 @@ def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     ledger = _ledger(args, data_dir)
     out.result({"listening": f"http://{args.host}:{args.port}"},
                f"Ledger listening on http://{args.host}:{args.port}")
-    uvicorn.run(create_app(ledger), host=args.host, port=args.port, log_level="warning",
+    app = create_app(ledger)
+    _settle_heap()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False)
     return 0
+
+
+def _settle_heap() -> None:
+    """Keep the garbage collector off the server's own long-lived objects.
+
+    A 500-entry upload allocates tens of thousands of short-lived objects, which with
+    the default thresholds set off ~30 collections per upload, some of them full passes
+    over the ~140,000 objects the imports leave (FastAPI, pydantic, SQLAlchemy): 5 ms of
+    CPU per upload. Those objects live as long as the process, so they are moved out of
+    the collector's sight (``gc.freeze``) and young objects are collected less often. The
+    server's CPU per upload fell by a fifth to a third (bench/ledger_ingest.py).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def cmd_ledger_add_device(args: argparse.Namespace, data_dir: Path, out: Output) -> int:

@@ -105,13 +105,21 @@ class Appended:
     caller checks, and works the mark out again in a new statement if so."""
 
 
+def _column(entries: Sequence[EntryWire], name: str) -> list[Any] | None:
+    """One column's values, or None (a NULL array) when every one is null: ``unnest``
+    pads it with nulls, and the columns a sale leaves empty (reverses, reward, note)
+    then cost no array to dump."""
+    values = [getattr(e, name) for e in entries]
+    return values if any(v is not None for v in values) else None
+
+
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,
                  receipts: bool) -> Appended:
     """Insert ``entries``, numbered after the ledger's head, and move their members'
     balances; for a kiosk (``receipts``) also store an "accepted" receipt for each and move
     its acknowledgement mark. Raises :class:`Conflict` if anything was seen before or
     names an unknown member: the transaction is then aborted and must be rolled back."""
-    arrays: dict[str, Any] = {c: [getattr(e, c) for e in entries] for c in _COLUMNS}
+    arrays: dict[str, Any] = {c: _column(entries, c) for c in _COLUMNS}
     arrays["kind"] = [e.kind.value for e in entries]
     taking = any(e.points < 0 for e in entries)
     try:
