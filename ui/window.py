@@ -162,6 +162,8 @@ class CounterWindow(QMainWindow):
         self.manager.closed.connect(self._manager_closed)
         self.manager.sync_requested.connect(lambda: self._after_change(None))
         self.manager.ledger_moved.connect(self._ledger_moved)
+        self.manager.pin_changed.connect(
+            lambda: self.show_info(self.tr("Manager PIN changed. Use the new PIN from now on.")))
         for screen in (self.sale, self.redeem, self.enrol, self.manager):
             screen.failed.connect(self.show_error)
         for screen in (self.sale, self.redeem):

@@ -35,9 +35,12 @@ def _hash_pin(pin: str, salt: bytes) -> str:
     return hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT).hex()
 
 
+MIN_PIN, MAX_PIN = 4, 12  # digits
+
+
 def set_manager_pin(kiosk: Kiosk, pin: str) -> None:
     """Store a salted scrypt hash of the PIN (never the PIN): 4 to 12 digits."""
-    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
+    if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
         raise InvalidInput("a manager PIN is 4 to 12 digits")
     salt = secrets.token_bytes(16)
     with kiosk.store.write() as tx:

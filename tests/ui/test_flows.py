@@ -13,7 +13,7 @@ from devices.catalogue import load_catalogue
 from devices.labels import price_text, render_label, save_label
 from kiosk.cards import parse_card
 from kiosk.services import member_view
-from kiosk.services.manager import todays_figures
+from kiosk.services.manager import check_manager_pin, todays_figures
 from sync.embedded import EmbeddedLedger
 from sync.pairing import DEVICE_TOKEN, ledger_client_for
 from sync.server.ledger import hash_token
@@ -222,6 +222,39 @@ def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
     qtbot.waitUntil(lambda: w.current == "member" and w.member.balance == before,
                     timeout=WAIT)
     assert stored_balance(app) == before
+
+
+def test_the_manager_pin_is_changed_on_screen_typed_twice(qtbot, app):
+    w = app.window
+    manager_unlock(qtbot, app)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
+    pad, next_step = w.manager.new_pin.pad, w.manager.new_pin_button
+
+    def type_twice(first: str, second: str) -> None:
+        key_in(qtbot, pad, first[:3])
+        assert not next_step.isEnabled()  # fewer than four digits
+        key_in(qtbot, pad, first[3:])
+        assert w.manager.new_pin.dots.text() == "●" * len(first)  # never the digits
+        tap(qtbot, next_step)
+        assert w.manager.new_pin_prompt.text() == "Type the new PIN again"
+        key_in(qtbot, pad, second)
+        tap(qtbot, next_step)
+
+    type_twice("2468", "2469")
+    assert "not the same" in message(qtbot, app, "error")
+    check_manager_pin(app.counter.kiosk, DEMO_PIN)  # unchanged: still unlocks
+    w.banner.clear_message()
+    type_twice("24680", "24680")
+    assert message(qtbot, app, "info") == "Manager PIN changed. Use the new PIN from now on."
+    tap(qtbot, w.manager.close_button)
+
+    manager_unlock(qtbot, app, DEMO_PIN)
+    assert message(qtbot, app, "error") == "Wrong manager PIN."
+    assert not w.manager.unlocked
+    key_in(qtbot, w.manager.pin_pad, "24680")
+    tap(qtbot, w.manager.unlock)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
 
 
 def test_a_manager_adjustment_is_recorded_with_its_reason(qtbot, app):

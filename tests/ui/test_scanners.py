@@ -65,7 +65,7 @@ def test_a_serial_scan_opens_the_member_and_the_settings_show_the_port(qtbot, ap
     assert w.member.member.name == "李华"
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
-    w.manager.tabs.setCurrentIndex(4)
+    w.manager.tabs.setCurrentWidget(w.manager.hardware_tab)
     assert f"serial: connected {pty.link}" in app.devices_page.state.text()
     # the manager turns the serial scanner off: saved, applied, and scans stop arriving
     app.devices_page.serial.setChecked(False)

@@ -70,13 +70,18 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
     def sync_detail() -> None:
         w.manager.tabs.setCurrentIndex(3)
 
+    def new_pin() -> None:
+        w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
+        key_in(qtbot, w.manager.new_pin.pad, "2468")
+
     def hardware() -> None:
-        w.manager.tabs.setCurrentIndex(4)
+        w.manager.tabs.setCurrentWidget(w.manager.hardware_tab)
 
     return [("idle", idle), ("member", member), ("sale", sale), ("redeem", redeem),
             ("enrol", enrol), ("card", card), ("bad-card", error),
             ("manager-pin", manager_pin), ("manager-today", manager),
-            ("device-and-sync", sync_detail), ("hardware", hardware)]
+            ("device-and-sync", sync_detail), ("new-manager-pin", new_pin),
+            ("hardware", hardware)]
 
 
 def small_buttons(app: CounterApp) -> list[str]:

@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
 from kiosk.services import MemberView, RefundResult, refund_order
 from kiosk.services.errors import InvalidInput
 from kiosk.services.manager import (
+    MAX_PIN,
+    MIN_PIN,
     AdjustmentResult,
     DayFigures,
     adjust_points,
     check_manager_pin,
+    set_manager_pin,
     todays_figures,
 )
 from sync.agent import SyncStatus
@@ -29,17 +32,44 @@ from ui.sync_badge import describe_sync
 from ui.widgets import Keypad, OnScreenKeyboard, ServiceScreen, button, label
 
 
+class PinEntry(QWidget):
+    """A PIN typed on a digit keypad and shown only as dots (a customer stands opposite)."""
+
+    changed = Signal(str)
+
+    def __init__(self, *, side_by_side: bool = False) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self) if side_by_side else QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.pin = ""
+        self.dots = label(" ", "huge")
+        self.pad = Keypad(double_zero=False)
+        self.pad.typed.connect(lambda key: self.set_pin((self.pin + key)[:MAX_PIN]))
+        self.pad.erased.connect(lambda: self.set_pin(self.pin[:-1]))
+        self.pad.cleared.connect(lambda: self.set_pin(""))
+        if side_by_side:  # room for the longest PIN, so the keypad never moves under a finger
+            self.dots.ensurePolished()  # the style sheet's "huge" font, not the default
+            self.dots.setMinimumWidth(self.dots.fontMetrics().horizontalAdvance("●" * MAX_PIN))
+        layout.addWidget(self.dots)
+        layout.addWidget(self.pad, 1)
+
+    def set_pin(self, pin: str) -> None:
+        self.pin = pin
+        self.dots.setText("●" * len(pin) or " ")
+        self.changed.emit(pin)
+
+
 class ManagerScreen(ServiceScreen):
     refunded = Signal(object)  # RefundResult
     adjusted = Signal(object)  # AdjustmentResult
     closed = Signal()
     sync_requested = Signal()
     ledger_moved = Signal(str)  # the new address, saved
+    pin_changed = Signal()
 
     def __init__(self, counter: Counter, settings_page: QWidget | None = None) -> None:
         super().__init__(counter)
         self.member: MemberView | None = None
-        self.pin = ""
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
         self.title = label("", "title")
@@ -55,14 +85,14 @@ class ManagerScreen(ServiceScreen):
         pin_page = QWidget()
         pin_layout = QVBoxLayout(pin_page)
         self.pin_prompt = label("")
-        self.pin_dots = label("", "huge")
-        self.pin_pad = Keypad(double_zero=False)
-        self.pin_pad.typed.connect(self._pin_typed)
-        self.pin_pad.erased.connect(lambda: self._set_pin(self.pin[:-1]))
-        self.pin_pad.cleared.connect(lambda: self._set_pin(""))
+        self.pin_entry = PinEntry()
+        self.pin_pad = self.pin_entry.pad
         self.unlock = button(role="primary", clicked=self._unlock)
-        for w in (self.pin_prompt, self.pin_dots, self.pin_pad, self.unlock):
-            pin_layout.addWidget(w)
+        self.pin_entry.changed.connect(lambda pin: self.unlock.setEnabled(len(pin) >= MIN_PIN))
+        self.pin_entry.set_pin("")
+        pin_layout.addWidget(self.pin_prompt)
+        pin_layout.addWidget(self.pin_entry, 1)
+        pin_layout.addWidget(self.unlock)
         self.pages.addWidget(pin_page)
 
         # the unlocked tabs
@@ -136,6 +166,21 @@ class ManagerScreen(ServiceScreen):
                 widget.hide()
         d.addStretch(1)
         self.tabs.addTab(self.device_tab, "")
+
+        # a new manager PIN, typed twice (no one sees it to catch a slip)
+        self.new_pin_tab = QWidget()
+        n = QVBoxLayout(self.new_pin_tab)
+        self.new_pin_prompt = label("")
+        self.new_pin = PinEntry(side_by_side=True)  # under a tab bar: 768 px is tight
+        self.new_pin_button = button(role="primary", clicked=self._new_pin_entered)
+        self.new_pin.changed.connect(
+            lambda pin: self.new_pin_button.setEnabled(len(pin) >= MIN_PIN))
+        self._first_pin: str | None = None
+        self.new_pin.set_pin("")
+        n.addWidget(self.new_pin_prompt)
+        n.addWidget(self.new_pin, 1)
+        n.addWidget(self.new_pin_button)
+        self.tabs.addTab(self.new_pin_tab, "")
         self.hardware_tab = settings_page
         if settings_page is not None:
             self.tabs.addTab(settings_page, "")
@@ -147,7 +192,8 @@ class ManagerScreen(ServiceScreen):
     # -- PIN ---------------------------------------------------------------------------
     def start(self, member: MemberView | None) -> None:
         self.member = member
-        self._set_pin("")
+        self.pin_entry.set_pin("")
+        self._restart_new_pin()
         self.pages.setCurrentIndex(0)
         self.retranslate()
 
@@ -155,18 +201,9 @@ class ManagerScreen(ServiceScreen):
     def unlocked(self) -> bool:
         return self.pages.currentIndex() == 1
 
-    def _set_pin(self, pin: str) -> None:
-        self.pin = pin
-        self.pin_dots.setText("●" * len(pin) or " ")
-        self.unlock.setEnabled(len(pin) >= 4)
-
-    def _pin_typed(self, key: str) -> None:
-        if len(self.pin) < 12:
-            self._set_pin(self.pin + key)
-
     def _unlock(self) -> None:
-        kiosk, pin = self.counter.kiosk, self.pin
-        self._set_pin("")
+        kiosk, pin = self.counter.kiosk, self.pin_entry.pin
+        self.pin_entry.set_pin("")
         self.call(lambda: check_manager_pin(kiosk, pin), lambda _: self._unlocked())
 
     def _unlocked(self) -> None:
@@ -222,6 +259,26 @@ class ManagerScreen(ServiceScreen):
         self.ledger_address.setText(address)
         self.ledger_moved.emit(address)
 
+    def _new_pin_entered(self) -> None:
+        pin, first = self.new_pin.pin, self._first_pin
+        self.new_pin.set_pin("")
+        if first is None:
+            self._first_pin = pin
+            self.retranslate()
+            return
+        self._restart_new_pin()
+        if pin != first:
+            self.failed.emit(InvalidInput(self.tr(
+                "the two PINs were not the same; the manager PIN is unchanged")))
+            return
+        kiosk = self.counter.kiosk
+        self.call(lambda: set_manager_pin(kiosk, pin), lambda _: self.pin_changed.emit())
+
+    def _restart_new_pin(self) -> None:
+        self._first_pin = None
+        self.new_pin.set_pin("")
+        self.retranslate()
+
     def load_figures(self) -> None:
         kiosk = self.counter.kiosk  # a read in the background: the screen stays usable
         self.counter.tasks.run(lambda: todays_figures(kiosk), self._show_figures,
@@ -244,8 +301,15 @@ class ManagerScreen(ServiceScreen):
         self.tabs.setTabText(1, self.tr("Adjust points"))
         self.tabs.setTabText(2, self.tr("Today"))
         self.tabs.setTabText(3, self.tr("Device and sync"))
+        self.tabs.setTabText(4, self.tr("Manager PIN"))
         if self.hardware_tab is not None:
-            self.tabs.setTabText(4, self.tr("Hardware"))
+            self.tabs.setTabText(5, self.tr("Hardware"))
+        again = self._first_pin is not None
+        self.new_pin_prompt.setText(
+            self.tr("Type the new PIN again") if again
+            else self.tr("Type a new manager PIN ({low} to {high} digits)").format(
+                low=MIN_PIN, high=MAX_PIN))
+        self.new_pin_button.setText(self.tr("Save the new PIN") if again else self.tr("Next"))
         self.order_label.setText(self.tr("Order number"))
         self.reason_label.setText(self.tr("Reason"))
         self.adjust_reason_label.setText(self.tr("Reason"))
