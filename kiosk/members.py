@@ -7,9 +7,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+MAX_NAME = 100  # characters
+
 
 class MemberInputError(ValueError):
-    """Enrolment details a cashier typed that can't be accepted; the message says why."""
+    """Enrolment details a cashier typed that can't be accepted; the message says why,
+    and ``problem`` which rule (an ``InputProblem`` value, for the counter's languages)."""
+
+    def __init__(self, message: str, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +37,7 @@ def normalize_phone(text: str) -> str:
     plus = cleaned.startswith("+")
     digits = re.sub(r"[\s\-().]", "", cleaned.removeprefix("+"))
     if not digits.isascii() or not digits.isdigit() or not 6 <= len(digits) <= 15:
-        raise MemberInputError(f"{text!r} is not a phone number (6 to 15 digits)")
+        raise MemberInputError(f"{text!r} is not a phone number (6 to 15 digits)", "phone")
     return ("+" if plus else "") + digits
 
 
@@ -53,7 +60,7 @@ def mask_phone(phone: str) -> str:
 def clean_name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise MemberInputError("a member needs a name")
-    if len(name) > 100:
-        raise MemberInputError("a name is at most 100 characters")
+        raise MemberInputError("a member needs a name", "name_missing")
+    if len(name) > MAX_NAME:
+        raise MemberInputError(f"a name is at most {MAX_NAME} characters", "name_too_long")
     return name

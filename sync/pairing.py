@@ -12,7 +12,7 @@ from kiosk.bootstrap import STORE_FILE, AlreadyInitialised
 from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
 from kiosk.services.context import Clock, Kiosk, utc_now
-from kiosk.services.errors import InvalidInput, Refusal
+from kiosk.services.errors import InputProblem, InvalidInput, Refusal
 from kiosk.store import open_store
 from kiosk.store.repository import DeviceRecord
 from sync.agent import SyncAgent, apply_state, root_key
@@ -85,7 +85,7 @@ def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TI
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"a ledger address looks like https://ledger.example.com:8470, "
-                           f"not {url.strip()!r}")
+                           f"not {url.strip()!r}", InputProblem.LEDGER_ADDRESS)
     with kiosk.store.read() as tx:
         token, device = tx.setting(DEVICE_TOKEN), tx.device()
     if not token or device is None:

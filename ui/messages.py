@@ -13,9 +13,11 @@ from PySide6.QtCore import QCoreApplication
 
 from devices.errors import PrinterUnavailable
 from kiosk.cards import CardError, ForgedCard, MalformedCard, NotACard, RevokedCard, UnknownIssuer
+from kiosk.members import MAX_NAME
 from kiosk.services.errors import (
     AlreadyRefunded,
     DuplicateMember,
+    InputProblem,
     InvalidInput,
     NotEnoughPoints,
     OfflineLimitReached,
@@ -24,7 +26,7 @@ from kiosk.services.errors import (
     UnknownOrder,
     Unreachable,
 )
-from kiosk.services.manager import NoManagerPin, WrongPin
+from kiosk.services.manager import MAX_ADJUSTMENT, MAX_PIN, MIN_PIN, NoManagerPin, WrongPin
 from kiosk.store.repository import StorageError
 from sync.client import LedgerRefused
 from sync.pairing import OtherLedger
@@ -74,6 +76,8 @@ def describe(exc: BaseException) -> str:
         return QCoreApplication.translate(
             "Messages", "A member with this phone number already exists.")
     if isinstance(exc, InvalidInput):
+        if exc.problem is not None:
+            return input_problem(exc.problem)
         return QCoreApplication.translate(
             "Messages", "Please check the input:") + " " + str(exc)
     if isinstance(exc, StorageError):
@@ -116,3 +120,38 @@ def describe(exc: BaseException) -> str:
     log.error("unexpected error at the counter", exc_info=exc)
     return QCoreApplication.translate(
             "Messages", "Something went wrong. It has been logged; please try again.")
+
+
+def input_problem(problem: InputProblem) -> str:
+    """A broken input rule in the counter's language (the service's message is English)."""
+    p = InputProblem
+    texts = {
+        p.AMOUNT: QCoreApplication.translate("Messages", "The amount must be more than zero."),
+        p.BASKET_LINE: QCoreApplication.translate(
+            "Messages", "Every basket line needs a quantity and a price."),
+        p.ORDER_REF: QCoreApplication.translate(
+            "Messages", "An order number is 1 to 64 characters."),
+        p.ORDER_REUSED: QCoreApplication.translate(
+            "Messages", "This order number was already rung up for another member or "
+                  "amount."),
+        p.NAME_MISSING: QCoreApplication.translate("Messages", "Please enter the member's name."),
+        p.NAME_TOO_LONG: QCoreApplication.translate(
+            "Messages", "A name can be at most {max} characters.").format(max=MAX_NAME),
+        p.PHONE: QCoreApplication.translate(
+            "Messages", "That is not a phone number: it needs 6 to 15 digits."),
+        p.CONSENT: QCoreApplication.translate(
+            "Messages", "The member must accept the privacy notice to join."),
+        p.BIRTHDAY_FUTURE: QCoreApplication.translate(
+            "Messages", "A birthday cannot be in the future."),
+        p.ADJUSTMENT_REASON: QCoreApplication.translate(
+            "Messages", "Please give a reason for the adjustment."),
+        p.ADJUSTMENT_SIZE: QCoreApplication.translate(
+            "Messages", "An adjustment is 1 to {max} points, up or down.").format(
+                max=MAX_ADJUSTMENT),
+        p.PIN: QCoreApplication.translate(
+            "Messages", "A manager PIN is {low} to {high} digits.").format(
+                low=MIN_PIN, high=MAX_PIN),
+        p.LEDGER_ADDRESS: QCoreApplication.translate(
+            "Messages", "A ledger address looks like https://ledger.example.com:8470."),
+    }
+    return texts[problem]

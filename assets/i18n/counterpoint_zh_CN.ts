@@ -265,173 +265,173 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="221"/>
+        <location filename="../../ui/screens/manager.py" line="224"/>
         <source>enter the order number to refund</source>
         <translation>请输入要退款的订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="233"/>
+        <location filename="../../ui/screens/manager.py" line="236"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="238"/>
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="269"/>
+        <location filename="../../ui/screens/manager.py" line="272"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="294"/>
+        <location filename="../../ui/screens/manager.py" line="297"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="295"/>
+        <location filename="../../ui/screens/manager.py" line="298"/>
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="296"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="300"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="301"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="302"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="303"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="304"/>
         <source>Manager PIN</source>
         <translation>店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="306"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>请输入新的店长密码（{low} 至 {high} 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 笔（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兑换积分：{n}（{count} 次兑换）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="338"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -547,124 +547,189 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="38"/>
+        <location filename="../../ui/messages.py" line="40"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="41"/>
+        <location filename="../../ui/messages.py" line="43"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="44"/>
+        <location filename="../../ui/messages.py" line="46"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="47"/>
+        <location filename="../../ui/messages.py" line="49"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="50"/>
+        <location filename="../../ui/messages.py" line="52"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54"/>
+        <location filename="../../ui/messages.py" line="56"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="57"/>
+        <location filename="../../ui/messages.py" line="59"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61"/>
+        <location filename="../../ui/messages.py" line="63"/>
         <source>Not enough points for this reward.</source>
         <translation>积分不足，无法兑换此奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="64"/>
+        <location filename="../../ui/messages.py" line="66"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="68"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="71"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="74"/>
+        <location filename="../../ui/messages.py" line="76"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="80"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="84"/>
+        <location filename="../../ui/messages.py" line="88"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="87"/>
+        <location filename="../../ui/messages.py" line="91"/>
         <source>Wrong manager PIN.</source>
         <translation>店长密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="90"/>
+        <location filename="../../ui/messages.py" line="94"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本机尚未设置店长密码（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="93"/>
+        <location filename="../../ui/messages.py" line="97"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="97"/>
+        <location filename="../../ui/messages.py" line="101"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="105"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="114"/>
+        <location filename="../../ui/messages.py" line="118"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="117"/>
+        <location filename="../../ui/messages.py" line="121"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="129"/>
+        <source>The amount must be more than zero.</source>
+        <translation>金额必须大于零。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="130"/>
+        <source>Every basket line needs a quantity and a price.</source>
+        <translation>购物清单的每一项都需要数量和价格。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="132"/>
+        <source>An order number is 1 to 64 characters.</source>
+        <translation>订单编号为 1 至 64 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="134"/>
+        <source>This order number was already rung up for another member or amount.</source>
+        <translation>此订单编号已用于其他会员或金额结账。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="137"/>
+        <source>Please enter the member&apos;s name.</source>
+        <translation>请输入会员姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="138"/>
+        <source>A name can be at most {max} characters.</source>
+        <translation>姓名最多 {max} 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="140"/>
+        <source>That is not a phone number: it needs 6 to 15 digits.</source>
+        <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="142"/>
+        <source>The member must accept the privacy notice to join.</source>
+        <translation>会员须同意隐私声明才能加入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="144"/>
+        <source>A birthday cannot be in the future.</source>
+        <translation>生日不能是未来的日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="146"/>
+        <source>Please give a reason for the adjustment.</source>
+        <translation>请填写调整原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="148"/>
+        <source>An adjustment is 1 to {max} points, up or down.</source>
+        <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="151"/>
+        <source>A manager PIN is {low} to {high} digits.</source>
+        <translation>店长密码为 {low} 至 {high} 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="154"/>
+        <source>A ledger address looks like https://ledger.example.com:8470.</source>
+        <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
 </context>
 <context>

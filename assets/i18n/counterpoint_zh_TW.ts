@@ -265,173 +265,173 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="221"/>
+        <location filename="../../ui/screens/manager.py" line="224"/>
         <source>enter the order number to refund</source>
         <translation>請輸入要退款的訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="233"/>
+        <location filename="../../ui/screens/manager.py" line="236"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="238"/>
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="269"/>
+        <location filename="../../ui/screens/manager.py" line="272"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="294"/>
+        <location filename="../../ui/screens/manager.py" line="297"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="295"/>
+        <location filename="../../ui/screens/manager.py" line="298"/>
         <source>Enter the manager PIN</source>
         <translation>請輸入店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="296"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="300"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="301"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="302"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="303"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="304"/>
         <source>Manager PIN</source>
         <translation>店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="306"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>請輸入新的店長密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此訂單的點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 筆（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兌換點數：{n}（{count} 次兌換）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="338"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -547,124 +547,189 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="38"/>
+        <location filename="../../ui/messages.py" line="40"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="41"/>
+        <location filename="../../ui/messages.py" line="43"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="44"/>
+        <location filename="../../ui/messages.py" line="46"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="47"/>
+        <location filename="../../ui/messages.py" line="49"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="50"/>
+        <location filename="../../ui/messages.py" line="52"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54"/>
+        <location filename="../../ui/messages.py" line="56"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="57"/>
+        <location filename="../../ui/messages.py" line="59"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61"/>
+        <location filename="../../ui/messages.py" line="63"/>
         <source>Not enough points for this reward.</source>
         <translation>點數不足，無法兌換此獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="64"/>
+        <location filename="../../ui/messages.py" line="66"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="68"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="71"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="74"/>
+        <location filename="../../ui/messages.py" line="76"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="80"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="84"/>
+        <location filename="../../ui/messages.py" line="88"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="87"/>
+        <location filename="../../ui/messages.py" line="91"/>
         <source>Wrong manager PIN.</source>
         <translation>店長密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="90"/>
+        <location filename="../../ui/messages.py" line="94"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本機尚未設定店長密碼（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="93"/>
+        <location filename="../../ui/messages.py" line="97"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="97"/>
+        <location filename="../../ui/messages.py" line="101"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="105"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="114"/>
+        <location filename="../../ui/messages.py" line="118"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="117"/>
+        <location filename="../../ui/messages.py" line="121"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="129"/>
+        <source>The amount must be more than zero.</source>
+        <translation>金額必須大於零。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="130"/>
+        <source>Every basket line needs a quantity and a price.</source>
+        <translation>購物清單的每一項都需要數量和價格。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="132"/>
+        <source>An order number is 1 to 64 characters.</source>
+        <translation>訂單編號為 1 至 64 個字元。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="134"/>
+        <source>This order number was already rung up for another member or amount.</source>
+        <translation>此訂單編號已用於其他會員或金額結帳。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="137"/>
+        <source>Please enter the member&apos;s name.</source>
+        <translation>請輸入會員姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="138"/>
+        <source>A name can be at most {max} characters.</source>
+        <translation>姓名最多 {max} 個字元。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="140"/>
+        <source>That is not a phone number: it needs 6 to 15 digits.</source>
+        <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="142"/>
+        <source>The member must accept the privacy notice to join.</source>
+        <translation>會員須同意隱私權聲明才能加入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="144"/>
+        <source>A birthday cannot be in the future.</source>
+        <translation>生日不能是未來的日期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="146"/>
+        <source>Please give a reason for the adjustment.</source>
+        <translation>請填寫調整原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="148"/>
+        <source>An adjustment is 1 to {max} points, up or down.</source>
+        <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="151"/>
+        <source>A manager PIN is {low} to {high} digits.</source>
+        <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="154"/>
+        <source>A ledger address looks like https://ledger.example.com:8470.</source>
+        <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,7 @@ from kiosk.ledger import Entry
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
 from kiosk.program import awards_for_enrolment
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import DuplicateMember, InvalidInput, UnknownMember
+from kiosk.services.errors import DuplicateMember, InputProblem, InvalidInput, UnknownMember
 from kiosk.store.repository import CardRecord
 
 
@@ -37,12 +37,13 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
     try:
         name, phone = clean_name(form.name), normalize_phone(form.phone)
     except MemberInputError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(str(exc), InputProblem(exc.problem)) from None
     if not form.consent:
-        raise InvalidInput("the member must accept the privacy notice to join")
+        raise InvalidInput("the member must accept the privacy notice to join",
+                           InputProblem.CONSENT)
     now = kiosk.clock()
     if form.birthday is not None and form.birthday > now.date():
-        raise InvalidInput("a birthday cannot be in the future")
+        raise InvalidInput("a birthday cannot be in the future", InputProblem.BIRTHDAY_FUTURE)
     member = Member(kiosk.new_id(), name, phone, now, kiosk.channel, form.birthday,
                     form.referrer_id, form.consent)
     with kiosk.store.write() as tx:

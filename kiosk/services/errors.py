@@ -5,6 +5,8 @@ Each has a stable ``code`` (for translations and ``--json``) and an English mess
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class Refusal(Exception):
     code = "refused"
@@ -42,8 +44,31 @@ class AlreadyRefunded(Refusal):
     code = "already_refunded"
 
 
+class InputProblem(StrEnum):
+    """Which rule a typed value broke, so the counter can say it in its own language
+    (``ui/messages.py``); the exception's message stays English for logs and the CLI."""
+
+    AMOUNT = "amount_not_positive"
+    BASKET_LINE = "basket_line"
+    ORDER_REF = "order_ref_length"
+    ORDER_REUSED = "order_reused"
+    NAME_MISSING = "name_missing"
+    NAME_TOO_LONG = "name_too_long"
+    PHONE = "phone"
+    CONSENT = "consent_missing"
+    BIRTHDAY_FUTURE = "birthday_in_future"
+    ADJUSTMENT_REASON = "adjustment_reason_missing"
+    ADJUSTMENT_SIZE = "adjustment_size"
+    PIN = "pin_format"
+    LEDGER_ADDRESS = "ledger_address"
+
+
 class InvalidInput(Refusal):
     code = "invalid_input"
+
+    def __init__(self, message: str, problem: InputProblem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class Unreachable(Exception):

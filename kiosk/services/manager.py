@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InvalidInput, Refusal, UnknownMember
+from kiosk.services.errors import InputProblem, InvalidInput, Refusal, UnknownMember
 from kiosk.services.redemption import store_day_start
 
 PIN_SETTING = "manager_pin"
@@ -41,7 +41,7 @@ MIN_PIN, MAX_PIN = 4, 12  # digits
 def set_manager_pin(kiosk: Kiosk, pin: str) -> None:
     """Store a salted scrypt hash of the PIN (never the PIN): 4 to 12 digits."""
     if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
-        raise InvalidInput("a manager PIN is 4 to 12 digits")
+        raise InvalidInput(f"a manager PIN is {MIN_PIN} to {MAX_PIN} digits", InputProblem.PIN)
     salt = secrets.token_bytes(16)
     with kiosk.store.write() as tx:
         tx.set_setting(PIN_SETTING, f"{salt.hex()}:{_hash_pin(pin, salt)}")
@@ -69,10 +69,10 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
     """A manual correction: signed points with a reason that stays on the ledger."""
     reason = " ".join(reason.split())
     if not reason:
-        raise InvalidInput("an adjustment needs a reason")
+        raise InvalidInput("an adjustment needs a reason", InputProblem.ADJUSTMENT_REASON)
     if points == 0 or abs(points) > MAX_ADJUSTMENT:
         raise InvalidInput(f"an adjustment is between 1 and {MAX_ADJUSTMENT} points, "
-                           "up or down")
+                           "up or down", InputProblem.ADJUSTMENT_SIZE)
     entry = Entry(kiosk.new_id(), member_id, EntryKind.ADJUST, points, kiosk.channel,
                   kiosk.clock(), kiosk.program.version,
                   note=f"{reason} (approved by {approved_by})"[:200])

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kiosk.ledger import Entry
 from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InvalidInput, UnknownMember
+from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember
 from kiosk.store.repository import SaleState
 
 
@@ -49,11 +49,12 @@ class SaleResult:
 
 def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     if sale.amount_minor <= 0:
-        raise InvalidInput("a sale amount must be more than zero")
+        raise InvalidInput("a sale amount must be more than zero", InputProblem.AMOUNT)
     if any(line.quantity <= 0 or line.unit_price_minor < 0 for line in sale.lines):
-        raise InvalidInput("basket lines need a positive quantity and a price")
+        raise InvalidInput("basket lines need a positive quantity and a price",
+                           InputProblem.BASKET_LINE)
     if sale.order_ref is not None and not 0 < len(sale.order_ref) <= 64:
-        raise InvalidInput("an order reference is 1 to 64 characters")
+        raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     program = kiosk.program
@@ -80,5 +81,5 @@ def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,
     assert earlier is not None and earlier.order_ref is not None
     if earlier.member_id != sale.member_id or earlier.amount_minor != sale.amount_minor:
         raise InvalidInput(f"order {earlier.order_ref} was already rung up with a different "
-                           "member or amount")
+                           "member or amount", InputProblem.ORDER_REUSED)
     return SaleResult(earlier.order_ref, (earlier,), earlier.points, state.balance, tier, True)

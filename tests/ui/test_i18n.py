@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QFontDatabase
 
+from kiosk.services.errors import InputProblem, InvalidInput
 from ui.i18n import I18N_DIR, load_cjk_font
+from ui.messages import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -42,3 +45,17 @@ def test_the_bundled_cjk_font_has_the_glyphs_for_both_scripts(qapp):
     systems = QFontDatabase.writingSystems("Noto Sans CJK TC")
     assert QFontDatabase.WritingSystem.TraditionalChinese in systems
     assert QFontDatabase.WritingSystem.SimplifiedChinese in systems
+
+
+@pytest.mark.parametrize("language", ["zh-TW", "zh-CN"])
+def test_every_input_rule_a_service_enforces_is_explained_in_each_language(app, language):
+    """A service's own words are English; a cashier in Taipei or Shenzhen reads the
+    sentence for the broken rule instead, with no English left in it but the example."""
+    english = {problem: describe(InvalidInput("in English", problem)) for problem in InputProblem}
+    app.window.set_language(language)
+    for problem in InputProblem:
+        said = describe(InvalidInput("in English", problem))
+        assert said != english[problem] and "English" not in said, problem
+        assert re.search(r"[\u4e00-\u9fff]", said), (problem, said)
+    app.window.set_language("en")
+    assert "in English" not in "".join(english.values())
