@@ -34,8 +34,9 @@ from sync.pairing import OtherLedger
 log = logging.getLogger(__name__)
 
 
-def describe(exc: BaseException) -> str:
-    """One sentence for the cashier; the service's own words follow where they add facts."""
+def describe(exc: BaseException, *, quiet: bool = False) -> str:
+    """One sentence for the cashier; the service's own words follow where they add facts.
+    ``quiet``: the same error said again (in another language), so not logged again."""
     if isinstance(exc, NotACard):
         return QCoreApplication.translate(
             "Messages", "That is not a Counterpoint membership card.")
@@ -104,7 +105,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, Refusal):
         return str(exc)
     if isinstance(exc, PrinterUnavailable):
-        log.warning("printer: %s", exc)
+        if not quiet:
+            log.warning("printer: %s", exc)
         if exc.reason == "not_set_up":
             return QCoreApplication.translate("Messages", "No receipt printer is set up.")
         if exc.reason == "no_libusb":
@@ -117,7 +119,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError):  # a printer or port that went away
         return QCoreApplication.translate(
             "Messages", "The device is not available:") + " " + str(exc)
-    log.error("unexpected error at the counter", exc_info=exc)
+    if not quiet:
+        log.error("unexpected error at the counter", exc_info=exc)
     return QCoreApplication.translate(
             "Messages", "Something went wrong. It has been logged; please try again.")
 

@@ -185,7 +185,8 @@ class OnScreenKeyboard(QWidget):
 
 class Banner(QLabel):
     """One line of news for the cashier: green for done, red for a problem. Errors stay
-    until the next action; confirmations fade after a few seconds."""
+    until the next action; confirmations fade after a few seconds. A message shown with
+    ``again`` is said again in the new language when the counter switches."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,12 +196,15 @@ class Banner(QLabel):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
+        self._say: Callable[[], str] | None = None
         self.hide()
 
-    def show_message(self, text: str, kind: str = "info") -> None:
+    def show_message(self, text: str, kind: str = "info",
+                     again: Callable[[], str] | None = None) -> None:
         self.setProperty("kind", kind)
         self.style().unpolish(self)
         self.style().polish(self)
+        self._say = again
         self.setText(text)
         self.show()
         if kind == "info":
@@ -209,8 +213,13 @@ class Banner(QLabel):
             self._timer.stop()
 
     def clear_message(self) -> None:
+        self._say = None
         self.setText("")
         self.hide()
+
+    def retranslate(self) -> None:
+        if self._say is not None:
+            self.setText(self._say())
 
     @property
     def kind(self) -> str:

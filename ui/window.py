@@ -410,7 +410,9 @@ class CounterWindow(QMainWindow):
         self.message_shown.emit(text, "error")
 
     def show_error(self, exc: BaseException) -> None:
-        self.show_error_text(describe(exc))
+        text = describe(exc)
+        self.banner.show_message(text, "error", again=lambda: describe(exc, quiet=True))
+        self.message_shown.emit(text, "error")
 
     def show_sync_status(self, status: SyncStatus) -> None:
         self.sync_status = status
@@ -428,6 +430,7 @@ class CounterWindow(QMainWindow):
             b.setChecked(code == self.counter.languages.current)
         self.manager_button.setText(self.tr("Manager"))
         self.receipt_button.setText(self.tr("Print receipt"))
+        self.banner.retranslate()
         if self.simulate_button is not None:
             self.simulate_button.setText(self.tr("Simulate a scan"))
 

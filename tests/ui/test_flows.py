@@ -197,6 +197,8 @@ def test_a_mistyped_enrolment_is_explained_in_the_counters_language(qtbot, app):
     tap(qtbot, w.enrol.submit)
     assert message(qtbot, app, "error") == "這不是有效的電話號碼：需要 6 至 15 位數字。"  # noqa: RUF001
     assert w.current == "enrol"
+    w.set_language("zh-CN")  # the message still on screen follows the switch
+    assert w.banner.text() == "这不是有效的电话号码：需要 6 至 15 位数字。"  # noqa: RUF001
     with app.counter.kiosk.store.read() as tx:
         assert len(tx.member_ids()) == before
 
