@@ -24,6 +24,7 @@ from kiosk.cards import (
     issue_card,
     verify_card,
 )
+from tests.codes import read_codes
 
 ROOT = DeviceKey.from_bytes(bytes([1]) * 32)
 KIOSK = DeviceKey.from_bytes(bytes([2]) * 32)
@@ -45,16 +46,11 @@ def b32(raw: bytes) -> str:
     return base64.b32encode(raw).decode().rstrip("=")
 
 
-def scan(path: Path) -> list[zxingcpp.Barcode]:
-    with Image.open(path) as image:
-        return list(zxingcpp.read_barcodes(image))
-
-
 def test_printed_card_scans_back_to_its_payload_and_verifies(tmp_path: Path) -> None:
     path = tmp_path / "card.png"
     save_card(render_card(PAYLOAD, CARD_NO, "Ada Lovelace"), path)
 
-    codes = scan(path)
+    codes = read_codes(path)
 
     assert len(codes) == 1
     assert codes[0].format == zxingcpp.BarcodeFormat.QRCode
@@ -137,7 +133,7 @@ def test_a_very_long_name_still_leaves_the_card_scannable(tmp_path: Path) -> Non
     path = tmp_path / "card.png"
     save_card(render_card(PAYLOAD, CARD_NO, "W" * 100), path)
 
-    assert [code.text for code in scan(path)] == [PAYLOAD]
+    assert [code.text for code in read_codes(path)] == [PAYLOAD]
 
 
 def test_pdf_card_is_a_cr80_page(tmp_path: Path) -> None:
@@ -176,7 +172,7 @@ def test_a_forged_card_prints_and_scans_but_fails_verification(tmp_path: Path) -
     path = tmp_path / "forged.png"
     save_card(render_card(forged, CARD_NO), path)
 
-    codes = scan(path)
+    codes = read_codes(path)
 
     assert [code.text for code in codes] == [forged]
     with pytest.raises(ForgedCard):
