@@ -24,7 +24,7 @@ from sync.runtime import Counter as Running
 from sync.runtime import counter_session
 from ui.context import Counter, Product
 from ui.devices_page import DevicesPage
-from ui.i18n import Languages, load_cjk_font
+from ui.i18n import LANGUAGES, Languages, load_cjk_font
 from ui.sync_worker import SyncWorker
 from ui.tasks import Tasks
 from ui.theme import STYLE
@@ -61,7 +61,7 @@ def product_finder(catalogue: Catalogue | None) -> Callable[[str], Product | Non
     if catalogue is None:
         return lambda _code: None
     products = {p.sku: Product(p.sku, Names.model_validate(
-        {lang: p.name_in(lang) for lang in ("en", "zh-TW", "zh-CN")}), p.price)
+        {lang: p.name_in(lang) for lang in LANGUAGES}), p.price)
         for p in catalogue.products}
 
     def find(code: str) -> Product | None:

@@ -405,14 +405,12 @@ class CounterWindow(QMainWindow):
         self.banner.show_message(text, "info")
         self.message_shown.emit(text, "info")
 
-    def show_error_text(self, text: str) -> None:
-        self.banner.show_message(text, "error")
+    def show_error_text(self, text: str, again: Callable[[], str] | None = None) -> None:
+        self.banner.show_message(text, "error", again)
         self.message_shown.emit(text, "error")
 
     def show_error(self, exc: BaseException) -> None:
-        text = describe(exc)
-        self.banner.show_message(text, "error", again=lambda: describe(exc, quiet=True))
-        self.message_shown.emit(text, "error")
+        self.show_error_text(describe(exc), again=lambda: describe(exc, quiet=True))
 
     def show_sync_status(self, status: SyncStatus) -> None:
         self.sync_status = status

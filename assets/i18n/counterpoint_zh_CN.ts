@@ -97,17 +97,17 @@
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="431"/>
+        <location filename="../../ui/window.py" line="429"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="432"/>
+        <location filename="../../ui/window.py" line="430"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="435"/>
+        <location filename="../../ui/window.py" line="433"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -265,17 +265,17 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="224"/>
+        <location filename="../../ui/screens/manager.py" line="225"/>
         <source>enter the order number to refund</source>
         <translation>请输入要退款的订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="236"/>
+        <location filename="../../ui/screens/manager.py" line="237"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
@@ -285,153 +285,153 @@
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="292"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="293"/>
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="294"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="295"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="296"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="302"/>
+        <location filename="../../ui/screens/manager.py" line="297"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="298"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="304"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Manager PIN</source>
         <translation>店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="301"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="304"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="305"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>请输入新的店长密码（{low} 至 {high} 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="308"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 笔（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兑换积分：{n}（{count} 次兑换）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="338"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>

@@ -97,17 +97,17 @@
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="431"/>
+        <location filename="../../ui/window.py" line="429"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="432"/>
+        <location filename="../../ui/window.py" line="430"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="435"/>
+        <location filename="../../ui/window.py" line="433"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -265,17 +265,17 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="224"/>
+        <location filename="../../ui/screens/manager.py" line="225"/>
         <source>enter the order number to refund</source>
         <translation>請輸入要退款的訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="236"/>
+        <location filename="../../ui/screens/manager.py" line="237"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="242"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
@@ -285,153 +285,153 @@
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="292"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="293"/>
         <source>Enter the manager PIN</source>
         <translation>請輸入店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="294"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="295"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="296"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="302"/>
+        <location filename="../../ui/screens/manager.py" line="297"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="298"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="304"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Manager PIN</source>
         <translation>店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="301"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="304"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="305"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>請輸入新的店長密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="308"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此訂單的點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Sales: {n} ({amount})</source>
         <translation>交易：{n} 筆（{amount}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Points redeemed: {n} in {count} redemptions</source>
         <translation>兌換點數：{n}（{count} 次兌換）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="338"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>

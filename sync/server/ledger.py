@@ -343,7 +343,7 @@ class Ledger:
         """Answer the entries just numbered from ``head``, and settle what those that took
         points leave behind, given each member's balance ``after``."""
         # Validated as one list: pydantic's core then builds the 500 answers of a busy
-        # upload in 0.5 ms, against 2 ms for one model_construct (Python) per answer.
+        # upload in 0.6 ms, against 1.5 ms for one model_construct (Python) per answer.
         answers = _ANSWERS.validate_python(
             [{"id": e.id, "status": "accepted", "seq": head + i} for i, e in enumerate(fresh, 1)])
         verdicts.update(zip([e.id for e in fresh], answers, strict=True))

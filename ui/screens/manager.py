@@ -193,7 +193,8 @@ class ManagerScreen(ServiceScreen):
     def start(self, member: MemberView | None) -> None:
         self.member = member
         self.pin_entry.set_pin("")
-        self._restart_new_pin()
+        self._first_pin = None
+        self.new_pin.set_pin("")
         self.pages.setCurrentIndex(0)
         self.retranslate()
 
@@ -262,22 +263,16 @@ class ManagerScreen(ServiceScreen):
     def _new_pin_entered(self) -> None:
         pin, first = self.new_pin.pin, self._first_pin
         self.new_pin.set_pin("")
+        self._first_pin = pin if first is None else None  # the second time starts over
+        self.retranslate()  # the prompt for the next step
         if first is None:
-            self._first_pin = pin
-            self.retranslate()
             return
-        self._restart_new_pin()
         if pin != first:
             self.failed.emit(InvalidInput(self.tr(
                 "the two PINs were not the same; the manager PIN is unchanged")))
             return
         kiosk = self.counter.kiosk
         self.call(lambda: set_manager_pin(kiosk, pin), lambda _: self.pin_changed.emit())
-
-    def _restart_new_pin(self) -> None:
-        self._first_pin = None
-        self.new_pin.set_pin("")
-        self.retranslate()
 
     def load_figures(self) -> None:
         kiosk = self.counter.kiosk  # a read in the background: the screen stays usable
