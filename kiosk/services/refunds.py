@@ -21,10 +21,11 @@ class RefundResult:
 def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None) -> RefundResult:
     now = kiosk.clock()
     with kiosk.store.write() as tx:
-        found = [(e, done) for e, done in tx.order_entries(order_ref)
+        found = [(e, done) for e, done in tx.order_entries(kiosk.channel, order_ref)
                  if e.kind is not EntryKind.REVERSE]
         if not found:
-            raise UnknownOrder(f"no points were recorded for order {order_ref!r}")
+            raise UnknownOrder(f"no points were recorded for order {order_ref!r} "
+                               f"at this kiosk ({kiosk.channel})")
         members = {e.member_id for e, _ in found}
         if len(members) > 1:
             raise UnknownOrder(f"order {order_ref!r} is ambiguous: it names several members")

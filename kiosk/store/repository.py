@@ -280,13 +280,16 @@ class Transaction:
         )).first()
         return None if row is None else _entry(row)
 
-    def order_entries(self, order_ref: str) -> list[tuple[Entry, bool]]:
-        """Every entry carrying ``order_ref``, each with whether it is already reversed."""
+    def order_entries(self, channel: str, order_ref: str) -> list[tuple[Entry, bool]]:
+        """Every entry of ``channel``'s order ``order_ref``, each with whether it is already
+        reversed. An order ref is unique per channel only: another kiosk or the shop may
+        use the same one for an order of its own, which is never this order's."""
         reversal = m.LedgerEntry.__table__.alias("reversal")
         rows = self.conn.execute(
             select(*_ENTRY_COLUMNS, reversal.c.id.label("reversed_by"))
             .outerjoin(reversal, reversal.c.reverses == _E.id)
-            .where(_E.order_ref == order_ref).order_by(_E.occurred_at, _E.id))
+            .where(_E.order_ref == order_ref, _E.channel == channel)
+            .order_by(_E.occurred_at, _E.id))
         return [(_entry(r), r.reversed_by is not None) for r in rows]
 
     def redeemed_since(self, member_id: uuid.UUID, since: datetime, channel: str) -> int:
