@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from kiosk.ledger import Entry, EntryKind
@@ -23,6 +23,8 @@ from kiosk.members import Member
 from kiosk.store import models as m
 from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from kiosk.store.types import from_micros, to_micros
+
+ACKED_THROUGH = "acked_through"  # the ledger's last acknowledgement mark, in settings
 
 
 class StorageError(Exception):
@@ -76,6 +78,14 @@ _INSERT_PULLED = (
 _SET_SERVER_SEQ = "UPDATE entries SET server_seq = ? WHERE id = ? AND server_seq IS NULL"
 _INSERT_REJECTION = ("INSERT OR IGNORE INTO rejections (entry_id, reason, rejected_at) "
                      "VALUES (?, ?, ?)")
+_SETTLED = (  # an outbox row whose entry the ledger has answered for
+    "(entry_id IS NULL OR EXISTS (SELECT 1 FROM entries e WHERE e.id = outbox.entry_id "
+    "AND e.server_seq IS NOT NULL) OR EXISTS (SELECT 1 FROM rejections r "
+    "WHERE r.entry_id = outbox.entry_id))")
+_CLEARED = ("SELECT count(*) FROM outbox WHERE device_seq <= ? AND entry_id IS NOT NULL AND "
+            + _SETTLED)
+_CLEAR_OUTBOX = "DELETE FROM outbox WHERE device_seq < ? AND " + _SETTLED
+_TOMBSTONE = "UPDATE outbox SET entry_id = NULL WHERE device_seq = ? AND " + _SETTLED
 _SALE_STATE = (
     "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?), "
     "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
@@ -369,12 +379,21 @@ class Transaction:
         raw.executemany(_SET_SERVER_SEQ, [(seq, entry_id.bytes) for entry_id, seq in synced])
         raw.executemany(_INSERT_REJECTION, [(entry_id.bytes, reason, to_micros(at))
                                             for entry_id, reason in rejected])
-        cleared = self.conn.execute(select(func.count()).select_from(_OUTBOX).where(
-            _OUTBOX.c.device_seq <= acked_through, _OUTBOX.c.entry_id.is_not(None))).scalar_one()
+        # A row below the mark leaves only once its entry knows its ledger seq (or why the
+        # ledger refused it). The mark can cover a batch whose own answer was lost (two in
+        # flight, the later one committed first): those rows stay and go up again, and the
+        # ledger's "duplicate" answers tell them their seqs (DESIGN invariant 1), which no
+        # pull would (the agent pulls with skip_own).
+        # Answers come back in order, but a later batch may have been numbered first: its
+        # answer's mark can be below one already heard. The highest mark heard counts.
+        known = int(self.setting(ACKED_THROUGH) or 0)
+        mark = max(acked_through, known)
+        cleared = raw.execute(_CLEARED, (mark,)).fetchone()[0]
+        raw.execute(_CLEAR_OUTBOX, (mark,))
         # The mark's own row stays as a tombstone: it keeps the next number above it.
-        self.conn.execute(delete(m.Outbox).where(m.Outbox.device_seq < acked_through))
-        self.conn.execute(update(m.Outbox).where(m.Outbox.device_seq == acked_through)
-                          .values(entry_id=None))
+        raw.execute(_TOMBSTONE, (mark,))
+        if mark > known:
+            self.set_setting(ACKED_THROUGH, str(mark))
         return int(cleared)
 
     def apply_pulled(self, members: Sequence[Member], cards: Sequence[CardRecord],
@@ -437,8 +456,11 @@ class Transaction:
                 _entry(row)
             except ValueError as exc:
                 found.append(f"entry {row.id}: {exc}")
+        # Above the ledger's last mark nothing has been cleared, so every number is there.
+        mark = int(self.setting(ACKED_THROUGH) or 0)
         seqs = self.conn.execute(select(func.min(_OUTBOX.c.device_seq),
-                                        func.max(_OUTBOX.c.device_seq), func.count())).one()
+                                        func.max(_OUTBOX.c.device_seq), func.count())
+                                 .where(_OUTBOX.c.device_seq > mark)).one()
         if seqs[2] and seqs[1] - seqs[0] + 1 != seqs[2]:
             found.append(f"outbox: device sequence has gaps ({seqs[2]} rows in "
                          f"{seqs[0]}..{seqs[1]})")

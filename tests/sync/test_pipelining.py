@@ -6,12 +6,17 @@ one at a time reuse one (keep-alive)."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from pathlib import Path
 
-from kiosk.services import Enrolment, Sale, enrol, refund_order, ring_up_sale
+import pytest
+from sqlalchemy import text
+
+from kiosk.services import Enrolment, Sale, enrol, refund_order, ring_up_sale, verify_store
 from sync.agent import SyncAgent
-from sync.client import LedgerClient
+from sync.client import LedgerClient, LedgerUnavailable
+from sync.protocol import UploadRequest, UploadResponse
 from tests.helpers.chaos_proxy import ChaosProxy, Fault
 from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
 from tests.sync.test_convergence import all_server_entries
@@ -71,3 +76,59 @@ def test_a_batch_with_a_refund_waits_for_the_one_before(sqlite_ledger, tmp_path:
     connections, seqs = sync_over_a_slow_network(sqlite_ledger, k, batch)
     assert connections == 1
     assert seqs == sorted(seqs)  # the ledger has them in the kiosk's order
+
+
+class LaterBatchFirst(LedgerClient):
+    """A network that delivers the later of two batches in flight first, and, with
+    ``lose_its_answer``, loses that batch's answer on the way back (the issue's
+    reproduction); only then is the earlier one delivered. A real client to a real ledger,
+    with the order forced."""
+
+    def __init__(self, url: str, token: str, *, lose_its_answer: bool) -> None:
+        super().__init__(url, token)
+        self.lose = lose_its_answer
+        self.later_committed = threading.Event()
+        self.calls = 0
+        self._count = threading.Lock()
+
+    def upload(self, request: UploadRequest) -> UploadResponse:
+        with self._count:
+            self.calls += 1
+            call = self.calls
+        if call == 1:
+            assert self.later_committed.wait(30)
+        answer = super().upload(request)
+        if call == 2:
+            self.later_committed.set()
+            if self.lose:
+                raise LedgerUnavailable("the answer was lost on the way back")
+        return answer
+
+
+@pytest.mark.parametrize("lose_its_answer", [False, True])
+def test_every_entry_learns_its_seq_when_the_later_batch_is_numbered_first(
+        sqlite_ledger, tmp_path: Path, lose_its_answer: bool):
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member_id, batch = first_batch(k)
+    for i in range(3, 6):
+        ring_up_sale(k.kiosk, Sale(member_id, 50_000, f"S-{i}"))
+    made = outbox_size(k)
+    assert batch < made <= 2 * batch
+    network = LaterBatchFirst(k.url, k.token, lose_its_answer=lose_its_answer)
+    agent = SyncAgent(k.kiosk, network, batch=batch)
+    if lose_its_answer:
+        with pytest.raises(LedgerUnavailable):
+            agent.sync_once()
+        agent.sync_once()  # the next round, on a network that works
+    else:
+        assert agent.sync_once().pending_uploads == 0
+    assert network.calls >= 2
+
+    seqs = {e.id: e.seq for e in all_server_entries(k)}
+    with k.kiosk.store.read() as tx:
+        local = dict(tx.conn.execute(text("SELECT id, server_seq FROM entries")).all())
+        assert tx.outbox_size() == 0
+    assert len(local) == made
+    assert {uuid.UUID(bytes=i): seq for i, seq in local.items()} == seqs
+    assert verify_store(k.kiosk).ok
+    k.kiosk.store.close()
