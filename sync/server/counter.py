@@ -23,7 +23,6 @@ from kiosk.program import (
     SaleContext,
     Tier,
     awards_for_sale,
-    parse_program,
     tier_for_spend,
     tier_window_start,
 )
@@ -120,11 +119,6 @@ class Counter:
                     available_after=self._available(conn, row.member_id))
 
     # -- the shop -------------------------------------------------------------------------
-    def program(self, conn: Connection) -> Program:
-        document = conn.execute(select(m.Program.document).order_by(
-            m.Program.published_at.desc(), m.Program.version.desc())).scalar_one()
-        return parse_program(document, format="json")
-
     def order(self, caller: Caller, member_id: uuid.UUID, amount_minor: int,
               order_ref: str) -> OrderResult:
         """The shop's sale: points by the same rules and tiers the kiosks use."""
@@ -133,7 +127,7 @@ class Counter:
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
             self._lock_member(conn, member_id)
-            program = self.program(conn)
+            program = self.ledger.current_program(conn)
             earlier = conn.execute(select(_ENTRIES).where(
                 _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
                 _ENTRIES.c.kind == EntryKind.EARN.value)).first()
@@ -162,7 +156,7 @@ class Counter:
         """Reverse every entry of one of the caller's orders not yet reversed."""
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
-            program = self.program(conn)
+            program = self.ledger.current_program(conn)
             reversed_ids = select(_ENTRIES.c.reverses).where(_ENTRIES.c.reverses.is_not(None))
             rows = conn.execute(select(_ENTRIES).where(
                 _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
@@ -187,7 +181,7 @@ class Counter:
                 m.Member.id == member_id)).first()
             if member is None:
                 raise LedgerRefusal(404, "unknown_member", "the ledger does not know this member")
-            program = self.program(conn)
+            program = self.ledger.current_program(conn)
             rows = conn.execute(select(_ENTRIES).where(_ENTRIES.c.member_id == member_id)
                                 .order_by(_ENTRIES.c.seq.desc()).limit(limit)).all()
             return MemberHistory(member=MemberWire.model_validate(member._asdict()),

@@ -28,7 +28,7 @@ from sqlalchemy.dialects import sqlite
 
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
 from kiosk.ledger import entry_problem
-from kiosk.program import Program, program_json
+from kiosk.program import Program, parse_program, program_json
 from kiosk.services.context import Clock
 from sync.protocol import (
     CardWire,
@@ -101,6 +101,9 @@ class Ledger:
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
         self.clock = clock
+        # Published program versions, parsed once each: a document never changes once
+        # published (DESIGN rule 8), so only which version is current is asked per call.
+        self._programs: dict[str, tuple[str, Program]] = {}
 
     # -- set-up and devices ---------------------------------------------------------------
     def initialise(self, program: Program) -> None:
@@ -115,6 +118,45 @@ class Ledger:
     def publish_program(self, program: Program) -> None:
         with self.engine.begin() as conn:
             self._publish(conn, program)
+
+    def program(self, version: str, conn: Connection | None = None) -> Program | None:
+        """A published version of the program (every one is kept), or None."""
+        with self._reading(conn) as c:
+            found = self._published(c, version)
+        return None if found is None else found[1]
+
+    def current_program(self, conn: Connection | None = None) -> Program:
+        """The version that applies now: the latest published."""
+        with self._reading(conn) as c:
+            return self._current(c)[1]
+
+    def _current(self, conn: Connection) -> tuple[str, Program]:
+        version = conn.execute(select(m.Program.version).order_by(
+            m.Program.published_at.desc(), m.Program.version.desc()).limit(1)).scalar_one()
+        found = self._published(conn, version)
+        assert found is not None  # just read, and versions are never deleted
+        return found
+
+    def _published(self, conn: Connection, version: str) -> tuple[str, Program] | None:
+        """A version's canonical document and the program parsed from it, cached."""
+        cached = self._programs.get(version)
+        if cached is None:
+            document = conn.execute(select(m.Program.document).where(
+                m.Program.version == version)).scalar()
+            if document is None:
+                return None
+            cached = self._programs.setdefault(
+                version, (document, parse_program(document, format="json")))
+        return cached
+
+    @contextmanager
+    def _reading(self, conn: Connection | None) -> Iterator[Connection]:
+        """The caller's connection, or a connection of its own for the read."""
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as own:
+            yield own
 
     def _publish(self, conn: Connection, program: Program) -> None:
         _insert_ignore(conn, m.Program.__table__, [{
@@ -195,14 +237,12 @@ class Ledger:
 
     def state(self) -> DeviceState:
         with self.engine.connect() as conn:
-            program = conn.execute(select(m.Program).order_by(m.Program.published_at.desc(),
-                                                              m.Program.version.desc())).first()
+            document, program = self._current(conn)
             root = conn.execute(select(m.LedgerKey.root_private)).scalar_one()
             certs = conn.execute(select(m.Certificate.document, m.Certificate.revoked)).all()
             revoked = conn.execute(select(m.Revocation.card_no)).scalars().all()
-        assert program is not None
         return DeviceState(
-            program_version=program.version, program=program.document,
+            program_version=program.version, program=document,
             root_public_key=key_to_text(DeviceKey.from_bytes(root).public_bytes()),
             certificates=[json.loads(c.document) for c in certs],
             revoked_keys=[json.loads(c.document)["key_id"] for c in certs if c.revoked],

@@ -53,6 +53,7 @@ class LedgerProcess:
     data_dir: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    program: Path | None = None  # `--program`: a document to publish at start
 
     @property
     def url(self) -> str:
@@ -62,7 +63,9 @@ class LedgerProcess:
         log = (self.data_dir / "ledger.log").open("ab")
         self.proc = subprocess.Popen(
             [KIOSK, "--data-dir", str(self.data_dir), "ledger", "serve", "--db", self.db,
-             "--port", str(self.port)], stdout=log, stderr=log)
+             "--port", str(self.port),
+             *(["--program", str(self.program)] if self.program else [])],
+            stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, (self.data_dir / "ledger.log").read_text()
