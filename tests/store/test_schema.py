@@ -88,8 +88,11 @@ def test_the_outbox_never_reuses_a_number_once_emptied_or_migrated(kiosk, member
     for i in range(3):
         ring_up_sale(kiosk, Sale(member.member.id, 100, f"M-{i}"))
     waiting = _outbox(kiosk)
-    with kiosk.store.write() as tx:  # the ledger acknowledged all of it
-        tx.record_acknowledgement([], [], waiting[-1], datetime.now(UTC))
+    with kiosk.store.read() as tx:
+        entries = [e for _, e in tx.outbox_batch(100)]
+    with kiosk.store.write() as tx:  # the ledger acknowledged all of it, seqs and all
+        tx.record_acknowledgement([(e.id, 100 + i) for i, e in enumerate(entries)], [],
+                                  waiting[-1], datetime.now(UTC))
     assert _outbox(kiosk) == []
     ring_up_sale(kiosk, Sale(member.member.id, 100, "after-ack"))
     assert _outbox(kiosk) == [waiting[-1] + 1]
