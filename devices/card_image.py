@@ -15,6 +15,7 @@ import qrcode.util
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.cards import CardError, grouped_card_number, parse_card
+from kiosk.store.disk import write_whole
 
 __all__ = ["CARD_SIZE_PX", "DPI", "card_qr", "render_card", "save_card"]
 
@@ -127,18 +128,20 @@ def save_card(image: Image.Image, path: Path) -> None:
 
     Both record 300 dpi, so a PDF page is exactly CR80 and prints at true size. A
     black-and-white card goes into the PDF as lossless 1-bit: the default JPEG would
-    blur module edges.
+    blur module edges. The file is written whole or not at all (a full disk is a
+    :class:`~kiosk.store.StorageError` and leaves no half card).
     """
     suffix = path.suffix.lower()
     if suffix == ".png":
-        image.save(path, format="PNG", dpi=(DPI, DPI))
+        write_whole(path, lambda part: image.save(part, format="PNG", dpi=(DPI, DPI)))
     elif suffix == ".pdf":
         page = image
         if image.mode in ("1", "L"):
             page = image.convert("1", dither=Image.Dither.NONE)
         elif image.mode != "RGB":
             page = image.convert("RGB")
-        page.save(path, format="PDF", resolution=float(DPI))
+        write_whole(path, lambda part: page.save(part, format="PDF",
+                                                 resolution=float(DPI)))
     else:
         raise ValueError(f"cards are saved as .png or .pdf, not {path.suffix or path.name!r}")
 

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from devices import fonts
 from devices.catalogue import Catalogue, Product
+from kiosk.store.disk import write_whole
 
 Symbology = Literal["ean13", "code128"]
 DPI = 300
@@ -79,4 +80,4 @@ def render_label(product: Product, price: str, symbology: Symbology = "ean13",
 def save_label(image: Image.Image, path: Path) -> None:
     if path.suffix.lower() != ".png":
         raise ValueError(f"labels are saved as .png, not {path.suffix or path.name!r}")
-    image.save(path, format="PNG", dpi=(DPI, DPI))
+    write_whole(path, lambda part: image.save(part, format="PNG", dpi=(DPI, DPI)))

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from kiosk.store.disk import write_whole
+
 FILE = "devices.json"
 NETWORK_PRINTER_PORT = 9100  # the raw "JetDirect" port every network receipt printer listens on
 
@@ -136,7 +138,7 @@ def load(data_dir: Path) -> DeviceSettings:
 
 
 def save(data_dir: Path, settings: DeviceSettings) -> None:
-    path = data_dir / FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(settings.model_dump_json(indent=2) + "\n", "utf-8")
-    tmp.replace(path)  # never a half-written settings file
+    """Never a half-written settings file: a full disk is a StorageError and leaves the
+    saved settings as they were."""
+    text = settings.model_dump_json(indent=2) + "\n"
+    write_whole(data_dir / FILE, lambda part: part.write_text(text, "utf-8"))

@@ -1,8 +1,8 @@
 """The ``kiosk`` command: every counter operation, scriptable, with ``--json`` everywhere.
 
 Exit codes: 0 done; 1 refused (bad card, not enough points, bad input...), nothing changed;
-2 usage error; 3 the disk or database refused the write, nothing changed; 4 the ledger
-could not be reached (nothing lost; retry later).
+2 usage error; 3 the disk or database failed (full, I/O error, won't open; reads too),
+nothing changed; 4 the ledger could not be reached (nothing lost; retry later).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from kiosk.services import (
 )
 from kiosk.services.errors import InvalidInput, UnknownMember, Unreachable
 from kiosk.store import StorageError
+from kiosk.store.disk import DISK_ERRNOS, storage_error
 
 DEFAULT_PROGRAM = Path(__file__).resolve().parent.parent / "assets" / "program.toml"
 
@@ -356,6 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.error("invalid_program", str(exc))
     except StorageError as exc:
         out.error("storage", str(exc))
+        return 3
+    except OSError as exc:  # the disk failed somewhere no store adapter wraps: still one line
+        if exc.errno not in DISK_ERRNOS:
+            raise
+        out.error("storage", str(storage_error(
+            exc, Path(os.fsdecode(exc.filename)) if exc.filename else data_dir)))
         return 3
     except Unreachable as exc:
         out.error("offline", str(exc))

@@ -6,6 +6,7 @@ ledger confirmed; each pulled page and its cursor commit together."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -13,13 +14,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from tenacity import Retrying, retry_if_exception_type, stop_never, wait_random_exponential
+from tenacity import Retrying, retry_if_exception, stop_never, wait_random_exponential
 
 from kiosk.cards import DeviceCertificate, key_from_text
 from kiosk.ledger import Entry
 from kiosk.program import parse_program
 from kiosk.services import Kiosk
-from kiosk.store import Transaction
+from kiosk.store import StorageError, Transaction
 from kiosk.store.repository import CardRecord
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
 from sync.protocol import (
@@ -31,6 +32,8 @@ from sync.protocol import (
     UploadRequest,
     UploadResponse,
 )
+
+log = logging.getLogger(__name__)
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
@@ -108,8 +111,10 @@ class SyncAgent:
 
     def run_forever(self, stop: threading.Event, interval: float = 5.0,
                     max_backoff: float = 60.0) -> None:
-        """Sync every ``interval`` seconds; while the ledger is unreachable, retry with
-        exponential backoff and jitter (so a hundred kiosks don't return in lockstep).
+        """Sync every ``interval`` seconds until ``stop``. A round that fails for any
+        reason (the ledger unreachable, a full disk, a bug) is reported in the status and
+        tried again with exponential backoff and jitter (so a hundred kiosks don't return
+        in lockstep): the counter's sync must not end until the app is restarted.
 
         ``stop`` is checked between rounds: set it, then :meth:`wake` to end a pause now."""
         def pause(seconds: float) -> None:
@@ -117,7 +122,7 @@ class SyncAgent:
                 self._wake.wait(seconds)
             self._wake.clear()
 
-        retrying = Retrying(retry=retry_if_exception_type(LedgerUnavailable),
+        retrying = Retrying(retry=retry_if_exception(_worth_retrying),
                             wait=wait_random_exponential(multiplier=0.5, max=max_backoff),
                             stop=stop_never, sleep=pause, reraise=True)
         while not stop.is_set():
@@ -126,15 +131,31 @@ class SyncAgent:
                     with attempt:
                         if stop.is_set():
                             return
-                        self.sync_once()
-            except LedgerUnavailable:
-                pass
+                        try:
+                            self.sync_once()
+                        except Exception as exc:
+                            self._round_failed(exc)
+                            raise
             except LedgerRefused as exc:
                 # A revoked token or a protocol mismatch: a person must act; keep trying
                 # slowly so the counter shows it, and recovers once it is fixed.
                 self._set(online=False, last_error=str(exc))
                 pause(max(interval, 60.0))
             pause(interval)
+
+    def _round_failed(self, exc: Exception) -> None:
+        """Say why a round failed (called in its ``except``); the loop then waits and tries
+        again. Sync_once has already said the ledger is unreachable, and the loop says
+        when the ledger refused; the rest is this kiosk's own trouble, which says nothing
+        about the ledger, so ``online`` stays as the last round found it."""
+        if isinstance(exc, LedgerUnavailable | LedgerRefused):
+            return
+        if isinstance(exc, StorageError):  # known trouble: the message says it all
+            log.warning("sync round failed, will retry: %s", exc)
+            self._set(last_error=str(exc))
+        else:
+            log.exception("sync round failed unexpectedly, will retry")
+            self._set(last_error=f"unexpected error: {type(exc).__name__}: {exc}")
 
     def _pending(self) -> int:
         with self.kiosk.store.read() as tx:
@@ -241,6 +262,12 @@ class SyncAgent:
         with self.kiosk.store.write() as tx:
             apply_state(tx, state, self.kiosk.clock())
         self.kiosk.reload()
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """Every failed round is tried again, except a refusal (a person must act first: the
+    loop retries it slowly) and an interpreter exit or Ctrl-C."""
+    return isinstance(exc, Exception) and not isinstance(exc, LedgerRefused)
 
 
 def _last_seq(request: UploadRequest) -> int:

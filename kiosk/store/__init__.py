@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.store.checkpoint import Checkpointer
+from kiosk.store.disk import on_disk
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import KIOSK_HEAD, upgrade
 from kiosk.store.repository import LocalStore, StorageError, Transaction
@@ -13,8 +14,14 @@ __all__ = ["LocalStore", "StorageError", "Transaction", "open_store"]
 
 
 def open_store(path: Path) -> LocalStore:
-    """Open (creating and migrating as needed) the store at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sqlite_engine(path)
-    upgrade(engine, head=KIOSK_HEAD)
+    """Open (creating and migrating as needed) the store at ``path``; a disk or database
+    that fails on the way (a full disk, a migration it can't write) is a StorageError."""
+    with on_disk(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sqlite_engine(path)
+        try:
+            upgrade(engine, head=KIOSK_HEAD)
+        except BaseException:
+            engine.dispose()
+            raise
     return LocalStore(engine, Checkpointer(path))

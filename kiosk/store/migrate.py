@@ -17,8 +17,10 @@ def _current(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except OperationalError:  # a new database: no version table yet
-        return None
+    except OperationalError as exc:
+        if "no such table" in str(exc.orig):  # a new database: no version table yet
+            return None
+        raise  # the disk or the database failed: not a reason to run the migrations
 
 
 def upgrade(engine: Engine, scripts: Path = _SCRIPTS, head: str | None = None) -> None:

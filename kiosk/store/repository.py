@@ -13,22 +13,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
-from sqlalchemy.exc import OperationalError
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.members import Member
 from kiosk.store import models as m
 from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
+from kiosk.store.disk import DATABASE_ERRORS, storage_error
+from kiosk.store.disk import StorageError as StorageError  # where callers import it from
 from kiosk.store.types import from_micros, to_micros
 
 ACKED_THROUGH = "acked_through"  # the ledger's last acknowledgement mark, in settings
-
-
-class StorageError(Exception):
-    """The kiosk's disk or database refused a write; nothing from that write was kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,13 +472,19 @@ class LocalStore:
     def __init__(self, engine: Engine, checkpointer: Checkpointer | None = None) -> None:
         self.engine = engine
         self.checkpointer = checkpointer
+        self.path = Path(engine.url.database or ".")
         self._write_lock = threading.Lock()
         self._writer: Connection | None = None
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
-        with self.engine.connect() as conn, conn.begin():
-            yield Transaction(conn)
+        """A read transaction; a disk or database failure (a full disk can't even open the
+        WAL) is a StorageError, as for writes."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield Transaction(conn)
+        except DATABASE_ERRORS as exc:
+            raise storage_error(exc, self.path) from exc
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
@@ -491,10 +495,10 @@ class LocalStore:
         SQLAlchemy statements inside the block still join it (the engine's begin hook sees
         the transaction open), and are committed with it."""
         with self._write_lock:
-            writer = self._writer or self._open_writer()
-            driver = writer.connection.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
             try:
+                writer = self._writer or self._open_writer()
+                driver = writer.connection.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
                 driver.execute("BEGIN IMMEDIATE")
                 try:
                     yield Transaction(writer, driver)
@@ -508,9 +512,9 @@ class LocalStore:
                     writer.commit()
                 else:
                     driver.execute("COMMIT")
-            except (OperationalError, sqlite3.OperationalError) as exc:
+            except DATABASE_ERRORS as exc:
                 self._drop_writer()
-                raise _storage_error(exc) from exc
+                raise storage_error(exc, self.path) from exc
         if self.checkpointer is not None:
             self.checkpointer.written()
 
@@ -536,11 +540,3 @@ class LocalStore:
                 self._writer.close()
                 self._writer = None
         self.engine.dispose()
-
-
-def _storage_error(exc: OperationalError | sqlite3.OperationalError) -> StorageError:
-    """Known trouble from the world, said plainly; the driver's words kept for the log."""
-    cause = exc.orig if isinstance(exc, OperationalError) else exc
-    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-        return StorageError("the kiosk's disk is full: nothing was recorded")
-    return StorageError(f"the local database refused the write: {cause}")

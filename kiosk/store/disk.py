@@ -1,0 +1,98 @@
+"""The kiosk's disk failing, said the same way everywhere.
+
+A full disk, a failing one or a database that won't open is neither a bug nor a refusal:
+the cashier (and a script) should get one plain sentence, and nothing half done. So the
+store's own edges (opening the engine, migrations, every read and write transaction, the
+files written beside it) turn the driver's and the OS's errors into :class:`StorageError`
+here, and nothing above them catches ``sqlite3`` or ``OSError`` one call at a time. The
+``kiosk`` command answers a ``StorageError`` with exit 3.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+DATABASE_ERRORS = (OperationalError, sqlite3.OperationalError)
+"""What SQLite raises when the disk or the database fails (SQLAlchemy wraps the second)."""
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+DISK_ERRNOS = _FULL_ERRNOS | {errno.EIO, errno.EROFS}
+"""OS errors that mean the disk itself failed, wherever they come from."""
+_NEARLY_FULL = 1 << 20
+"""Free bytes below which a disk I/O error is taken for a full disk: SQLite reports a WAL
+or shared-memory file it could not grow as an I/O error, not as SQLITE_FULL."""
+
+
+class StorageError(Exception):
+    """The kiosk's disk or database failed; nothing from that operation was kept."""
+
+
+def storage_error(exc: BaseException, where: Path) -> StorageError:
+    """``exc`` (a database or OS error about ``where``) as one plain sentence; the driver's
+    words stay in the message and on the chained cause, for the log."""
+    cause = getattr(exc, "orig", None) or exc
+    folder = where if where.is_dir() else where.parent
+    if _is_full(cause, folder):
+        return StorageError(f"the kiosk's disk is full ({folder}): nothing was recorded; "
+                            "free some space and try again")
+    if isinstance(cause, OSError):
+        return StorageError(f"could not write {where}: {cause.strerror or cause}; "
+                            "nothing was recorded")
+    return StorageError(f"the kiosk's database in {folder} failed: {cause}; "
+                        "nothing was recorded")
+
+
+def _is_full(cause: BaseException, folder: Path) -> bool:
+    if isinstance(cause, OSError):
+        return cause.errno in _FULL_ERRNOS
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code is None:
+        return False
+    if code & 0xFF == sqlite3.SQLITE_FULL:
+        return True
+    return code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _free(
+        folder) < _NEARLY_FULL
+
+
+def _free(folder: Path) -> int:
+    """Free bytes on the disk holding ``folder`` (or its nearest existing parent)."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            try:
+                return shutil.disk_usage(candidate).free
+            except OSError:
+                break
+    return _NEARLY_FULL
+
+
+@contextmanager
+def on_disk(where: Path) -> Iterator[None]:
+    """Database and OS errors raised in the block, about ``where``, as a StorageError."""
+    try:
+        yield
+    except (*DATABASE_ERRORS, OSError) as exc:
+        raise storage_error(exc, where) from exc
+
+
+def write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a file whole or not at all: ``write`` fills a temporary file beside ``path``,
+    which then takes its place. A full disk leaves no half file behind and an older file
+    of that name as it was; any OS error is a StorageError."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        write(part)
+        os.replace(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise storage_error(exc, path) from exc
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
