@@ -1,6 +1,14 @@
 """The ledger's wire protocol (``/v1``): pydantic schemas shared by the server, the kiosk's
 sync agent and the online shop. Strict types: a float where points belong, a naive time,
-an unknown field, or an oversize batch is a 422 with the field named, never a 500."""
+an unknown field, or an oversize batch is a 422 with the field named, never a 500.
+
+What the ledger's database can't hold is refused here too, by the rules in
+``kiosk/limits.py`` that the counter also applies: text is :data:`Text` (no control
+characters; :data:`Prose` may have tabs and line breaks), integers fit 64 bits
+(:data:`Int64`), and times are :data:`UtcTime` (aware, and from 1970 to 2999, so that
+converting them to UTC can't overflow). They are pydantic's own constraints, checked in
+its Rust core: an upload's 500 entries are validated at the ledger's busiest call.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +16,10 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from kiosk.ledger import Entry, EntryKind
+from kiosk.limits import CONTROL, CONTROL_BUT_LAYOUT, EARLIEST, INT64_MAX, INT64_MIN, LATEST
 from kiosk.members import Member
 
 MAX_BATCH = 1000
@@ -21,8 +30,17 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-UtcTime = Annotated[AwareDatetime, AfterValidator(_utc)]
-Text64 = Annotated[str, Field(min_length=1, max_length=64)]
+TEXT_PATTERN = f"^[^{CONTROL}]*$"
+PROSE_PATTERN = f"^[^{CONTROL_BUT_LAYOUT}]*$"
+
+# The bounds are checked before the conversion (which would overflow near year 1 or 9999).
+UtcTime = Annotated[AwareDatetime, Field(
+    ge=EARLIEST, lt=LATEST, description="an aware time from 1970 to 2999, kept in UTC"),
+    AfterValidator(_utc)]
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]  # one line, no controls
+Prose = Annotated[str, StringConstraints(pattern=PROSE_PATTERN)]  # may have line breaks
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+Text64 = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
 class Wire(BaseModel):
@@ -37,13 +55,13 @@ class EntryWire(Wire):
     amount_minor: int = Field(default=0, strict=True, ge=-(10**13), le=10**13)
     channel: Text64
     occurred_at: UtcTime
-    program_version: Annotated[str, Field(min_length=1, max_length=40)]
+    program_version: Annotated[Text, Field(min_length=1, max_length=40)]
     order_ref: Text64 | None = None
     reverses: uuid.UUID | None = None
-    reward_id: Annotated[str, Field(max_length=32)] | None = None
-    note: Annotated[str, Field(max_length=500)] | None = None
-    device_seq: int | None = Field(default=None, strict=True, ge=1)
-    seq: int | None = None  # assigned by the ledger; ignored on upload
+    reward_id: Annotated[Text, Field(max_length=32)] | None = None
+    note: Annotated[Prose, Field(max_length=500)] | None = None
+    device_seq: int | None = Field(default=None, strict=True, ge=1, le=INT64_MAX)
+    seq: Int64 | None = None  # assigned by the ledger; ignored on upload
 
     def to_entry(self) -> Entry:
         """The domain entry; raises :class:`kiosk.ledger.LedgerError` if it breaks a rule."""
@@ -63,8 +81,8 @@ class EntryWire(Wire):
 
 class MemberWire(Wire):
     id: uuid.UUID
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    phone: Annotated[str, Field(min_length=1, max_length=32)]
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    phone: Annotated[Text, Field(min_length=1, max_length=32)]
     enrolled_at: UtcTime
     channel: Text64
     birthday: date | None = None
@@ -86,7 +104,7 @@ class CardWire(Wire):
     card_no: Annotated[str, Field(pattern=r"^[0-9]{12}$")]
     member_id: uuid.UUID
     key_id: Annotated[str, Field(pattern=r"^[A-Z2-7]{8}$")]
-    payload: Annotated[str, Field(max_length=200)]
+    payload: Annotated[Text, Field(max_length=200)]
     issued_at: UtcTime
 
 

@@ -75,6 +75,16 @@ def test_errors_exit_non_zero_with_one_line_or_a_json_object(data, card):
     assert kiosk_json(data, "verify")["pending_uploads"] == 1
 
 
+def test_a_name_with_a_control_character_is_refused_and_nothing_is_stored(data):
+    # A command line can't carry a NUL (tests/services/test_enrolment.py sends one);
+    # an escape sequence pasted into a name is refused by the same rule.
+    err = kiosk_json(data, "member", "enroll", "--name", "Ann\x1b[2J", "--phone",
+                     "0912-000-111", "--consent", expect=1)
+    assert err["error"] == {"code": "invalid_input",
+                            "message": "the name contains a control character (U+001B)"}
+    assert kiosk_json(data, "verify")["pending_uploads"] == 0
+
+
 def test_a_command_on_an_uninitialised_folder_says_what_to_do(tmp_path):
     err = kiosk_json(tmp_path / "empty", "verify", expect=1)
     assert err["error"]["code"] == "not_initialised" and "kiosk init" in err["error"]["message"]

@@ -156,5 +156,8 @@ def input_problem(problem: InputProblem) -> str:
                 low=MIN_PIN, high=MAX_PIN),
         p.LEDGER_ADDRESS: QCoreApplication.translate(
             "Messages", "A ledger address looks like https://ledger.example.com:8470."),
+        p.CONTROL_CHARACTER: QCoreApplication.translate(
+            "Messages", "This contains a control character (an invisible code such as "
+                  "NUL). Please type it again."),
     }
     return texts[problem]

@@ -731,6 +731,11 @@
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
+    <message>
+        <location filename="../../ui/messages.py" line="159"/>
+        <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
+        <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
+    </message>
 </context>
 <context>
     <name>RedeemScreen</name>

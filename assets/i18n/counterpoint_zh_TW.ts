@@ -731,6 +731,11 @@
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
+    <message>
+        <location filename="../../ui/messages.py" line="159"/>
+        <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
+        <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
+    </message>
 </context>
 <context>
     <name>RedeemScreen</name>

@@ -61,6 +61,7 @@ class InputProblem(StrEnum):
     ADJUSTMENT_SIZE = "adjustment_size"
     PIN = "pin_format"
     LEDGER_ADDRESS = "ledger_address"
+    CONTROL_CHARACTER = "control_character"  # e.g. NUL: no database or receipt holds one
 
 
 class InvalidInput(Refusal):

@@ -19,8 +19,11 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import OperationalError
 
 from kiosk.cards import key_from_text
+from kiosk.limits import INT64_MAX
 from sync.protocol import (
+    PROSE_PATTERN,
     PROTOCOL,
+    TEXT_PATTERN,
     DeviceState,
     EntryResult,
     EntryWire,
@@ -28,6 +31,8 @@ from sync.protocol import (
     MemberHistory,
     OrderResult,
     PullResponse,
+    Text,
+    Text64,
     UploadRequest,
     UploadResponse,
     Wire,
@@ -46,7 +51,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class PairRequest(Wire):
-    public_key: str = Field(min_length=52, max_length=52)
+    public_key: Annotated[Text, Field(min_length=52, max_length=52)]
 
 
 class PairResponse(Wire):
@@ -67,11 +72,11 @@ class HoldRequest(Wire):
 class OrderRequest(Wire):
     member_id: uuid.UUID
     amount_minor: int = Field(strict=True, gt=0, le=10**13)
-    order_ref: str = Field(min_length=1, max_length=64)
+    order_ref: Text64
 
 
 class RefundRequest(Wire):
-    order_ref: str = Field(min_length=1, max_length=64)
+    order_ref: Text64
 
 
 class MemberSearch(Wire):
@@ -164,7 +169,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Name the field and the problem; don't echo the input back (it may be huge, or
         # not even representable in JSON, such as an Infinity: found by fuzzing).
-        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        detail = [{"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]}
                   for e in exc.errors()]
         return JSONResponse({"code": "invalid", "detail": detail}, 422)
 
@@ -217,7 +222,7 @@ def create_app(ledger: Ledger) -> FastAPI:
 
     @app.get("/v1/entries")
     def entries(who: Annotated[Caller, Depends(caller)],
-                after: Annotated[int, Query(ge=0)] = 0,
+                after: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
                 limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
                 skip_own: Annotated[bool, Query(
                     description="leave out the entries this device uploaded (it has them); "
@@ -236,7 +241,8 @@ def create_app(ledger: Ledger) -> FastAPI:
         return counter.history(member_id, limit)
 
     @app.get("/v1/members")
-    def find_members(phone: Annotated[str, Query(min_length=6, max_length=32)],
+    def find_members(phone: Annotated[str, Query(min_length=6, max_length=32,
+                                                 pattern=TEXT_PATTERN)],
                      who: Annotated[Caller, Depends(shop)]) -> MemberSearch:
         return MemberSearch(member_ids=counter.find_member(phone))
 
@@ -270,6 +276,18 @@ def create_app(ledger: Ledger) -> FastAPI:
 
 
 W = TypeVar("W", bound=BaseModel)
+
+_PATTERN_MEANS = {TEXT_PATTERN: "control characters (such as NUL) are not allowed here",
+                  PROSE_PATTERN: "control characters other than tabs and line breaks "
+                                 "are not allowed here"}
+
+
+def _message(error: Any) -> str:
+    """pydantic's message, or what a pattern of ``sync.protocol`` means instead of it."""
+    pattern = str((error.get("ctx") or {}).get("pattern"))
+    if error["type"] == "string_pattern_mismatch" and pattern in _PATTERN_MEANS:
+        return _PATTERN_MEANS[pattern]
+    return str(error["msg"])
 
 
 def json_body(model: type[W]) -> Callable[[Request], Awaitable[W]]:

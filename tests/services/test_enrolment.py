@@ -9,7 +9,12 @@ import pytest
 from kiosk.cards import verify_card
 from kiosk.ids import new_id
 from kiosk.services import Enrolment, enrol, identify
-from kiosk.services.errors import DuplicateMember, InvalidInput, UnknownMember
+from kiosk.services.errors import (
+    DuplicateMember,
+    InputProblem,
+    InvalidInput,
+    UnknownMember,
+)
 
 
 def test_a_new_member_gets_a_verifiable_card_and_the_signup_bonus(kiosk, member):
@@ -51,3 +56,25 @@ def test_a_referrer_must_be_a_known_member(kiosk, member):
     assert referred.member.referrer_id == member.member.id
     with pytest.raises(UnknownMember):
         enrol(kiosk, Enrolment("Bob", "0912000222", referrer_id=new_id(), consent=True))
+
+
+@pytest.mark.parametrize("form", [
+    Enrolment("陳\x00美玲", "0912000111", consent=True),
+    Enrolment("\x1b[2JAnn", "0912000111", consent=True),
+    Enrolment("Ann\x7f", "0912000111", consent=True),
+    Enrolment("Ann", "0912\x00000111", consent=True),
+    Enrolment("Ann", "\x070912000111", consent=True),
+])
+def test_a_control_character_in_a_name_or_phone_is_refused_and_nothing_is_stored(kiosk, form):
+    """The ledger's database can't hold a NUL, and no name or phone has a control
+    character: the counter refuses it by the ledger's own rule (kiosk.limits)."""
+    with pytest.raises(InvalidInput, match="control character") as refused:
+        enrol(kiosk, form)
+    assert refused.value.problem is InputProblem.CONTROL_CHARACTER
+    with kiosk.store.read() as tx:
+        assert tx.member_ids() == []
+
+
+def test_tabs_and_line_breaks_typed_in_a_name_are_cleaned_not_refused(kiosk):
+    enrolled = enrol(kiosk, Enrolment("陳\t美玲\r\n", "0912 000\t111", consent=True))
+    assert (enrolled.member.name, enrolled.member.phone) == ("陳 美玲", "0912000111")
