@@ -56,6 +56,7 @@ class Entry:
     reverses: uuid.UUID | None = None
     reward_id: str | None = None
     note: str | None = None
+    tier: str | None = None  # an earn entry's tier as the counter knew it (the rules' input)
 
     def __post_init__(self) -> None:
         problem = entry_problem(self.kind, self.points, self.amount_minor, self.channel,
@@ -95,7 +96,7 @@ def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: 
         points=-original.points, channel=channel, occurred_at=occurred_at,
         program_version=program_version, order_ref=original.order_ref,
         amount_minor=-original.amount_minor, reverses=original.id,
-        reward_id=original.reward_id, note=note,
+        reward_id=original.reward_id, note=note, tier=original.tier,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+MAX_DIGITS = 15  # no till amount has more digits before the point (and any sale limit is lower)
+
 
 class AmountError(ValueError):
     """A typed amount that is not a valid sum of money in the program's currency."""
@@ -23,6 +25,10 @@ def to_minor(amount: str | Decimal | int, minor_units: int) -> int:
         raise AmountError(f"{amount!r} is not an amount") from None
     if not value.is_finite():
         raise AmountError(f"{amount!r} is not an amount")
+    # Before any arithmetic: 1e999999 is a finite Decimal whose integer has a million
+    # digits, and working with it held the store's write lock for a minute.
+    if value and value.adjusted() > MAX_DIGITS:
+        raise AmountError(f"amount {amount} is too large")
     if value < 0:
         raise AmountError(f"amount {amount} must not be negative")
     scaled = value.scaleb(minor_units)

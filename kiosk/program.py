@@ -105,6 +105,15 @@ class OfflinePolicy(_Doc):
     max_consecutive_redemptions: int = Field(ge=0, strict=True)
 
 
+class Limits(_Doc):
+    """Bounds the ledger holds every device to: a sale above ``max_sale_amount`` is a
+    typing slip (an EAN-13 scanned into the amount keypad is NT$4.7 trillion), not a sale,
+    and a manual adjustment is a correction, not a way to mint points."""
+
+    max_sale_amount: Money = Field(default=Decimal(1_000_000), gt=0)
+    max_adjustment_points: int = Field(default=100_000, gt=0, le=10**9, strict=True)
+
+
 class Program(_Doc):
     schema_: Literal[1] = Field(alias="schema")
     version: str = Field(min_length=1, max_length=40)
@@ -118,6 +127,7 @@ class Program(_Doc):
     tiers: tuple[Tier, ...] = Field(min_length=1)
     rewards: tuple[Reward, ...] = ()
     offline: OfflinePolicy
+    limits: Limits = Limits()
 
     @field_validator("timezone")
     @classmethod
@@ -131,7 +141,8 @@ class Program(_Doc):
     @model_validator(mode="after")
     def _consistent(self) -> Program:
         step = Decimal(1).scaleb(-self.minor_units)
-        money = [("earn.per", self.earn.per)]
+        money = [("earn.per", self.earn.per), ("limits.max_sale_amount",
+                                                self.limits.max_sale_amount)]
         money += [(f"tiers[{i}].min_spend", t.min_spend) for i, t in enumerate(self.tiers)]
         money += [(f"rewards[{i}].amount", r.amount) for i, r in enumerate(self.rewards)
                   if isinstance(r, FixedDiscount)]
@@ -161,6 +172,10 @@ class Program(_Doc):
         return tuple(self.minor(t.min_spend) for t in self.tiers)
 
     @cached_property
+    def max_sale_minor(self) -> int:
+        return self.minor(self.limits.max_sale_amount)
+
+    @cached_property
     def earn_per_minor(self) -> int:
         return self.minor(self.earn.per)
 
@@ -170,6 +185,9 @@ class Program(_Doc):
 
     def tier(self, tier_id: str) -> Tier:
         return next(t for t in self.tiers if t.id == tier_id)
+
+    def find_tier(self, tier_id: str) -> Tier | None:
+        return next((t for t in self.tiers if t.id == tier_id), None)
 
     def reward(self, reward_id: str) -> Reward | None:
         return next((r for r in self.rewards if r.id == reward_id), None)

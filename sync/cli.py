@@ -8,12 +8,13 @@ import argparse
 import gc
 import signal
 import threading
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.services import Kiosk
-from kiosk.services.errors import Refusal
+from kiosk.services.errors import InvalidInput, Refusal
 
 if TYPE_CHECKING:
     from kiosk.cli import Output
@@ -166,6 +167,16 @@ def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output)
     return 0
 
 
+def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from sync.server.counter import Counter
+
+    rows = Counter(_ledger(args, data_dir)).rejections(args.device)
+    out.result({"rejections": [r.model_dump(mode="json") for r in rows]}, "\n".join(
+        f"{r.device_id} #{r.device_seq} entry {r.entry_id}: {r.code}: {r.reason}"
+        for r in rows) or "No rejections.")
+    return 0
+
+
 def add_commands(sub: Any, command: Any) -> None:
     """Register the sync and ledger commands on the ``kiosk`` parser."""
     p = command("sync", cmd_sync, "upload the outbox and pull from the ledger")
@@ -207,6 +218,9 @@ def add_commands(sub: Any, command: Any) -> None:
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
     q = ledger_command("overdrafts", cmd_ledger_overdrafts,
                        "balances that went negative when entries arrived")
+    q = ledger_command("rejections", cmd_ledger_rejections,
+                       "entries the ledger refused, per device, with the reason code")
+    q.add_argument("--device", help="only this device's")
     add_shop_commands(sub, command)
 
 
@@ -217,11 +231,21 @@ def _shop_client(args: argparse.Namespace) -> Any:
     import os
 
     from sync.client import LedgerClient
+    from sync.pairing import ledger_address
 
     token = args.token or os.environ.get("COUNTERPOINT_SHOP_TOKEN")
     if not args.ledger_url or not token:
         raise Refusal("the shop needs --ledger-url and --token (or COUNTERPOINT_SHOP_TOKEN)")
-    return LedgerClient(args.ledger_url, token)
+    return LedgerClient(ledger_address(args.ledger_url), token)
+
+
+def _member_id(text: str) -> uuid.UUID:
+    """``--member`` as a member id: a malformed one is refused before anything is sent."""
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise InvalidInput(f"--member {text!r} is not a member id (a UUID, e.g. "
+                           "0192f1c4-7b1e-7c3a-9d2e-5a6b7c8d9e0f)") from None
 
 
 def _order_out(out: Output, result: Any, verb: str) -> int:
@@ -233,15 +257,13 @@ def _order_out(out: Output, result: Any, verb: str) -> int:
 
 
 def cmd_shop_order(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    import uuid
-
     from kiosk.money import to_minor
     from kiosk.program import parse_program
 
+    member = _member_id(args.member)
     client = _shop_client(args)
     program = parse_program(client.state().program, format="json")
-    result = client.order(uuid.UUID(args.member), to_minor(args.amount, program.minor_units),
-                          args.order_ref)
+    result = client.order(member, to_minor(args.amount, program.minor_units), args.order_ref)
     return _order_out(out, result, "Order")
 
 
@@ -250,19 +272,18 @@ def cmd_shop_refund(args: argparse.Namespace, data_dir: Path, out: Output) -> in
 
 
 def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    import uuid
-
     from kiosk.ids import new_id
     from kiosk.ledger import EntryKind
     from kiosk.program import parse_program
     from sync.protocol import EntryWire
 
+    member = _member_id(args.member)
     client = _shop_client(args)
     program = parse_program(client.state().program, format="json")
     reward = program.reward(args.reward)
     if reward is None:
         raise Refusal(f"there is no reward {args.reward!r} in program {program.version}")
-    entry = EntryWire(id=new_id(), member_id=uuid.UUID(args.member), kind=EntryKind.REDEEM,
+    entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM,
                       points=-reward.cost, channel=args.channel, occurred_at=_now(),
                       program_version=program.version, reward_id=reward.id,
                       order_ref=args.order_ref)
@@ -276,9 +297,8 @@ def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> in
 
 
 def cmd_shop_member(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    import uuid
-
-    history = _shop_client(args).member(uuid.UUID(args.member))
+    member = _member_id(args.member)
+    history = _shop_client(args).member(member)
     out.result(history.model_dump(mode="json"),
                f"{history.member.name}: {history.balance} points ({history.available} "
                f"available), {history.tier}; {len(history.entries)} recent entries.")

@@ -60,6 +60,7 @@ class EntryWire(Wire):
     reverses: uuid.UUID | None = None
     reward_id: Annotated[Text, Field(max_length=32)] | None = None
     note: Annotated[Prose, Field(max_length=500)] | None = None
+    tier: Annotated[Text, Field(max_length=32)] | None = None  # an earn's tier, as counted
     device_seq: int | None = Field(default=None, strict=True, ge=1, le=INT64_MAX)
     seq: Int64 | None = None  # assigned by the ledger; ignored on upload
 
@@ -67,7 +68,7 @@ class EntryWire(Wire):
         """The domain entry; raises :class:`kiosk.ledger.LedgerError` if it breaks a rule."""
         return Entry(self.id, self.member_id, self.kind, self.points, self.channel,
                      self.occurred_at, self.program_version, self.order_ref,
-                     self.amount_minor, self.reverses, self.reward_id, self.note)
+                     self.amount_minor, self.reverses, self.reward_id, self.note, self.tier)
 
     @classmethod
     def of(cls, e: Entry, *, device_seq: int | None = None, seq: int | None = None
@@ -75,7 +76,7 @@ class EntryWire(Wire):
         return cls(id=e.id, member_id=e.member_id, kind=e.kind, points=e.points,
                    amount_minor=e.amount_minor, channel=e.channel, occurred_at=e.occurred_at,
                    program_version=e.program_version, order_ref=e.order_ref,
-                   reverses=e.reverses, reward_id=e.reward_id, note=e.note,
+                   reverses=e.reverses, reward_id=e.reward_id, note=e.note, tier=e.tier,
                    device_seq=device_seq, seq=seq)
 
 
@@ -108,6 +109,16 @@ class CardWire(Wire):
     issued_at: UtcTime
 
 
+class Withheld(Wire):
+    """An entry the kiosk keeps back (quarantined: it can't be sent, or the ledger refused
+    it once as a whole request): its number is accounted for, as rejected, so the
+    kiosk's acknowledgement mark moves past it and everything after it flows."""
+
+    device_seq: int = Field(strict=True, ge=1, le=INT64_MAX)
+    entry_id: uuid.UUID
+    reason: Annotated[Prose, Field(max_length=500)]
+
+
 class UploadRequest(Wire):
     """A kiosk's outbox batch, with the members and cards it enrolled that the entries
     refer to (the ledger keeps the first copy of each)."""
@@ -115,6 +126,7 @@ class UploadRequest(Wire):
     members: list[MemberWire] = Field(default_factory=list, max_length=MAX_BATCH)
     cards: list[CardWire] = Field(default_factory=list, max_length=MAX_BATCH)
     entries: list[EntryWire] = Field(max_length=MAX_BATCH)
+    withheld: list[Withheld] = Field(default_factory=list, max_length=MAX_BATCH)
 
 
 Outcome = Literal["accepted", "duplicate", "rejected"]
@@ -125,6 +137,7 @@ class EntryResult(Wire):
     status: Outcome
     seq: int | None = None
     reason: str | None = None
+    code: str | None = None  # a rejection's reason code (kiosk.audit.Rejected)
 
 
 class UploadResponse(Wire):
@@ -150,6 +163,16 @@ class DeviceState(Wire):
     certificates: list[dict[str, str]]
     revoked_keys: list[str]
     revoked_cards: list[str]
+
+
+class RejectionWire(Wire):
+    """An entry the ledger refused, as its reports list it."""
+
+    device_id: str
+    device_seq: int
+    entry_id: uuid.UUID
+    code: str
+    reason: str
 
 
 class ErrorBody(Wire):

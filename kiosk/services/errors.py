@@ -49,6 +49,7 @@ class InputProblem(StrEnum):
     (``ui/messages.py``); the exception's message stays English for logs and the CLI."""
 
     AMOUNT = "amount_not_positive"
+    AMOUNT_TOO_LARGE = "amount_over_limit"
     BASKET_LINE = "basket_line"
     ORDER_REF = "order_ref_length"
     ORDER_REUSED = "order_reused"

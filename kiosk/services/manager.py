@@ -70,9 +70,10 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("an adjustment needs a reason", InputProblem.ADJUSTMENT_REASON)
-    if points == 0 or abs(points) > MAX_ADJUSTMENT:
-        raise InvalidInput(f"an adjustment is between 1 and {MAX_ADJUSTMENT} points, "
-                           "up or down", InputProblem.ADJUSTMENT_SIZE)
+    bound = min(MAX_ADJUSTMENT, kiosk.program.limits.max_adjustment_points)
+    if points == 0 or abs(points) > bound:
+        raise InvalidInput(f"an adjustment is between 1 and {bound} points, up or down",
+                           InputProblem.ADJUSTMENT_SIZE)
     entry = Entry(kiosk.new_id(), member_id, EntryKind.ADJUST, points, kiosk.channel,
                   kiosk.clock(), kiosk.program.version,
                   note=f"{reason} (approved by {approved_by})"[:200])

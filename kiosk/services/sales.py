@@ -48,8 +48,13 @@ class SaleResult:
 
 
 def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
+    program = kiosk.program
     if sale.amount_minor <= 0:
         raise InvalidInput("a sale amount must be more than zero", InputProblem.AMOUNT)
+    if sale.amount_minor > program.max_sale_minor:
+        # The ledger refuses it too; caught here, it never reaches the outbox.
+        raise InvalidInput(f"a sale is at most {program.limits.max_sale_amount} "
+                           f"{program.currency} in this program", InputProblem.AMOUNT_TOO_LARGE)
     if any(line.quantity <= 0 or line.unit_price_minor < 0 for line in sale.lines):
         raise InvalidInput("basket lines need a positive quantity and a price",
                            InputProblem.BASKET_LINE)
@@ -57,7 +62,6 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
-    program = kiosk.program
     with kiosk.store.write() as tx:
         state = tx.sale_state(sale.member_id, tier_window_start(program, now), kiosk.channel,
                               order_ref)
@@ -69,7 +73,8 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         awards = awards_for_sale(SaleContext(program, sale.amount_minor, tier, now))
         entries = tuple(
             Entry(kiosk.new_id(), sale.member_id, a.kind, a.points, kiosk.channel, now,
-                  program.version, order_ref, a.amount_minor, note=a.note) for a in awards)
+                  program.version, order_ref, a.amount_minor, note=a.note, tier=tier.id)
+            for a in awards)
         tx.append(entries)
     points = sum(e.points for e in entries)
     return SaleResult(order_ref, entries, points, state.balance + points, tier, False)

@@ -103,6 +103,7 @@ class LedgerEntry(Base):
     reward_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     server_seq: Mapped[int | None] = mapped_column(Integer)
+    tier: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_entries_member_time", "member_id", "occurred_at", "amount_minor"),

@@ -31,6 +31,7 @@ from sync.protocol import (
     MemberHistory,
     OrderResult,
     PullResponse,
+    RejectionWire,
     Text,
     Text64,
     UploadRequest,
@@ -265,6 +266,15 @@ def create_app(ledger: Ledger) -> FastAPI:
     @app.post("/v1/shop/refunds")
     def refund(body: RefundRequest, who: Annotated[Caller, Depends(shop)]) -> OrderResult:
         return counter.refund(who, body.order_ref)
+
+    @app.get("/v1/reports/rejections")
+    def rejections(who: Annotated[Caller, Depends(admin)],
+                   device: Annotated[str | None, Query(
+                       min_length=1, max_length=64, pattern=TEXT_PATTERN,
+                       description="only this device's rejections")] = None,
+                   limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
+                   ) -> list[RejectionWire]:
+        return counter.rejections(device, limit)
 
     @app.get("/v1/reports/overdrafts")
     def overdrafts(who: Annotated[Caller, Depends(admin)]) -> list[dict[str, object]]:

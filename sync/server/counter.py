@@ -26,8 +26,17 @@ from kiosk.program import (
     tier_for_spend,
     tier_window_start,
 )
-from sync.protocol import EntryResult, EntryWire, Hold, MemberHistory, MemberWire, OrderResult
+from sync.protocol import (
+    EntryResult,
+    EntryWire,
+    Hold,
+    MemberHistory,
+    MemberWire,
+    OrderResult,
+    RejectionWire,
+)
 from sync.server import models as m
+from sync.server.audit import refusals
 from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
 
 MAX_HOLD = timedelta(minutes=10)
@@ -43,6 +52,12 @@ class Counter:
             raise LedgerRefusal(422, "not_a_redemption", "only redeem entries can be held")
         expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
         with self.ledger.engine.begin() as conn:
+            # Held points are points spent: the same audit as an uploaded redemption.
+            refused = refusals(conn, caller.device_id, [entry], self.ledger.program,
+                               self.ledger.clock())
+            if refused:
+                [why] = refused.values()
+                raise LedgerRefusal(422, why.code.value, why.message)
             self._lock_member(conn, entry.member_id)
             existing = conn.execute(select(m.Reservation).where(
                 m.Reservation.id == entry.id)).first()
@@ -145,7 +160,7 @@ class Counter:
                                  points=a.points, amount_minor=a.amount_minor,
                                  channel=caller.device_id, occurred_at=now,
                                  program_version=program.version, order_ref=order_ref,
-                                 note=a.note) for a in awards]
+                                 note=a.note, tier=tier.id) for a in awards]
             results = self.ledger.append(conn, caller, entries)
             return OrderResult(order_ref=order_ref, results=results,
                                points=sum(a.points for a in awards),
@@ -200,6 +215,21 @@ class Counter:
             rows = conn.execute(select(m.Overdraft.__table__).order_by(
                 m.Overdraft.recorded_at)).all()
         return [json.loads(json.dumps(r._asdict(), default=str)) for r in rows]
+
+    def rejections(self, device_id: str | None = None, limit: int = 1000
+                   ) -> list[RejectionWire]:
+        """Entries the ledger refused, per device and in the device's order, with the
+        reason code: what a stolen token tried, or a kiosk that needs attention."""
+        receipts = m.Receipt.__table__
+        query = (select(receipts).where(receipts.c.status == "rejected")
+                 .order_by(receipts.c.device_id, receipts.c.device_seq).limit(limit))
+        if device_id is not None:
+            query = query.where(receipts.c.device_id == device_id)
+        with self.ledger.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [RejectionWire(device_id=r.device_id, device_seq=r.device_seq,
+                              entry_id=r.entry_id, code=r.code or "rejected",
+                              reason=r.reason or "") for r in rows]
 
     def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
         since = tier_window_start(program, self.ledger.clock())

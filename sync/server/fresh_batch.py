@@ -30,10 +30,11 @@ from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
 
 _COLUMNS = ("id", "member_id", "kind", "points", "amount_minor", "channel", "order_ref",
-            "program_version", "occurred_at", "reverses", "reward_id", "note", "device_seq")
+            "program_version", "occurred_at", "reverses", "reward_id", "note", "tier",
+            "device_seq")
 _INSERTED = ("id", "seq", "member_id", "kind", "points", "amount_minor", "channel",
              "order_ref", "program_version", "occurred_at", "reverses", "reward_id", "note",
-             "device_id", "device_seq")
+             "tier", "device_id", "device_seq")
 
 
 class Conflict(Exception):

@@ -26,8 +26,8 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.dialects import sqlite
 
+from kiosk.audit import Refusal, Rejected, reversal_problem
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
-from kiosk.ledger import entry_problem
 from kiosk.program import Program, parse_program, program_json
 from kiosk.services.context import Clock
 from sync.protocol import (
@@ -41,13 +41,14 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server import models as m
+from sync.server.audit import refusals
 from sync.server.bulk import insert_rows, keys_present, select_where_in
 from sync.server.fresh_batch import Conflict, append_fresh
 
 _ANSWERS = TypeAdapter(list[EntryResult])
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 _CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref",
-            "program_version", "occurred_at", "reverses", "reward_id", "note")
+            "program_version", "occurred_at", "reverses", "reward_id", "note", "tier")
 FIRST_CARD_PREFIX = 2000  # kiosks set up without a ledger issue under 1000
 DEVICE_KINDS = ("kiosk", "shop", "admin")
 # Tokens start with a letter: a urlsafe token starting with "-" reads as an option to
@@ -86,7 +87,7 @@ def _wire_row(e: EntryWire) -> dict[str, Any]:
     return {"id": e.id, "member_id": e.member_id, "kind": e.kind.value, "points": e.points,
             "amount_minor": e.amount_minor, "channel": e.channel, "order_ref": e.order_ref,
             "program_version": e.program_version, "occurred_at": e.occurred_at,
-            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note}
+            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note, "tier": e.tier}
 
 
 def _wire_of_row(row: Any) -> EntryWire:
@@ -94,7 +95,7 @@ def _wire_of_row(row: Any) -> EntryWire:
                      amount_minor=row.amount_minor, channel=row.channel,
                      occurred_at=row.occurred_at, program_version=row.program_version,
                      order_ref=row.order_ref, reverses=row.reverses,
-                     reward_id=row.reward_id, note=row.note, seq=row.seq)
+                     reward_id=row.reward_id, note=row.note, tier=row.tier, seq=row.seq)
 
 
 class Ledger:
@@ -254,13 +255,16 @@ class Ledger:
             raise LedgerRefusal(422, "device_seq_required",
                                 "a kiosk numbers every entry it uploads (device_seq)")
         kiosk = caller.kind == "kiosk"
-        if self._fresh_path_fits(request.entries):
+        if self._fresh_path_fits(request):
             # With no members or cards to store and no entry that takes points (so no
             # overdraft to record), the fast path is a single statement.
             single = not (request.members or request.cards
                           or any(e.points < 0 for e in request.entries))
             try:
                 with self._one_statement() if single else self.engine.begin() as conn:
+                    if refusals(conn, caller.device_id, request.entries, self.program,
+                                self.clock()):
+                        raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk)
@@ -277,17 +281,24 @@ class Ledger:
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
             results = self.append(conn, caller, request.entries, receipts=kiosk)
+            if kiosk and request.withheld:
+                # Numbers the kiosk keeps back are accounted for, as rejected: its mark
+                # moves past them and nothing after them waits (no poison pill).
+                _insert_ignore(conn, m.Receipt.__table__, [
+                    {"device_id": caller.device_id, "device_seq": w.device_seq,
+                     "entry_id": w.entry_id, "status": "rejected", "reason": w.reason,
+                     "code": Rejected.WITHHELD.value} for w in request.withheld])
             acked, gaps = self._mark(conn, caller) if kiosk else (0, [])
         return UploadResponse(results=results, acked_through=acked, gaps=gaps)
 
-    def _fresh_path_fits(self, entries: Sequence[EntryWire]) -> bool:
+    def _fresh_path_fits(self, request: UploadRequest) -> bool:
         """Whether a batch may try PostgreSQL's one-statement path (``fresh_batch.py``):
-        every entry keeps the rules, none reverses another (that needs the original looked
-        up) and no id comes twice. Whether any was seen before, the statement finds out."""
+        none reverses another (that needs the original looked up), no id comes twice and
+        nothing is withheld. Whether the audit passes them all is checked first on the
+        same connection, and whether any was seen before, the statement finds out."""
+        entries = request.entries
         return (self.engine.dialect.name == "postgresql" and bool(entries)
-                and all(e.reverses is None and entry_problem(
-                    e.kind, e.points, e.amount_minor, e.channel, e.occurred_at, None) is None
-                        for e in entries)
+                and not request.withheld and all(e.reverses is None for e in entries)
                 and len({e.id for e in entries}) == len(entries))
 
     def append(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire], *,
@@ -299,7 +310,7 @@ class Ledger:
         head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
                             .with_for_update()).scalar_one()
         verdicts: dict[uuid.UUID, EntryResult] = {}
-        candidates = self._screen(conn, entries, verdicts)
+        candidates = self._screen(conn, caller, entries, verdicts)
         new_head = self._insert_entries(conn, caller, candidates, head, verdicts)
         if new_head != head:
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
@@ -308,7 +319,7 @@ class Ledger:
         if receipts:
             _insert_ignore(conn, m.Receipt.__table__, [
                 {"device_id": caller.device_id, "device_seq": e.device_seq, "entry_id": e.id,
-                 "status": r.status, "reason": r.reason}
+                 "status": r.status, "reason": r.reason, "code": r.code}
                 for e, r in zip(entries, results, strict=True) if e.device_seq is not None])
         return results
 
@@ -317,12 +328,16 @@ class Ledger:
         _insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
         _insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
 
-    def _screen(self, conn: Connection, entries: Sequence[EntryWire],
+    def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
                 verdicts: dict[uuid.UUID, EntryResult]) -> list[EntryWire]:
-        """Entries that may be inserted; the rest get their rejection reason now."""
-        def reject(e: EntryWire, reason: str) -> None:
-            verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason)
+        """Entries that may be inserted; the rest get their rejection reason now: what the
+        audit refuses (``audit.py``), an unknown member, a reversal of nothing, of another
+        channel's entry or that doesn't mirror its original."""
+        def reject(e: EntryWire, refusal: Refusal) -> None:
+            verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=refusal.message,
+                                         code=refusal.code.value)
 
+        refused = refusals(conn, caller.device_id, entries, self.program, self.clock())
         members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, _ENTRIES, "id", {e.reverses for e in entries if e.reverses})}
@@ -331,22 +346,23 @@ class Ledger:
         for wire in entries:
             if wire.id in verdicts or wire.id in batch:
                 continue  # the same id twice in one batch: the first one decides
-            problem = entry_problem(wire.kind, wire.points, wire.amount_minor, wire.channel,
-                                    wire.occurred_at, wire.reverses)
-            if problem is not None:
-                reject(wire, problem)
+            if wire.id in refused:
+                reject(wire, refused[wire.id])
                 continue
             if wire.member_id not in members:
-                reject(wire, "unknown member: upload the member with the entry")
+                reject(wire, Refusal(Rejected.UNKNOWN_MEMBER,
+                                     "unknown member: upload the member with the entry"))
                 continue
             if wire.reverses is not None:
                 original: Any = originals.get(wire.reverses) or batch.get(wire.reverses)
-                if original is None:
-                    reject(wire, "reverses an entry the ledger does not have")
-                    continue
-                if (original.member_id != wire.member_id or original.points != -wire.points
-                        or original.amount_minor != -wire.amount_minor):
-                    reject(wire, "does not mirror the entry it reverses")
+                problem = Refusal(Rejected.ORIGINAL, "reverses an entry the ledger does not "
+                                  "have") if original is None else reversal_problem(
+                    channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
+                    member=wire.member_id, original_channel=original.channel,
+                    original_points=original.points, original_amount=original.amount_minor,
+                    original_member=original.member_id)
+                if problem is not None:
+                    reject(wire, problem)
                     continue
             batch[wire.id] = wire
             out.append(wire)
@@ -431,14 +447,16 @@ class Ledger:
         for e in entries:
             row = stored.get(e.id)
             if row is None:
-                reason = ("this entry was already reversed" if e.reverses
-                          else f"order {e.order_ref!r} was already recorded on {e.channel}")
-                verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason)
+                code, reason = ((Rejected.ALREADY_REVERSED, "this entry was already reversed")
+                                if e.reverses else (Rejected.ORDER_RECORDED, f"order "
+                                f"{e.order_ref!r} was already recorded on {e.channel}"))
+                verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason,
+                                             code=code.value)
             elif all(getattr(row, k) == v for k, v in _wire_row(e).items() if k != "id"):
                 verdicts[e.id] = EntryResult(id=e.id, status="duplicate", seq=row.seq)
             else:
                 verdicts[e.id] = EntryResult(
-                    id=e.id, status="rejected",
+                    id=e.id, status="rejected", code=Rejected.CONFLICT.value,
                     reason="conflict: an entry with this id and different content exists")
 
     def _received(self, caller: Caller, device_seq: int) -> bool:
@@ -526,8 +544,9 @@ def _per_position(entries: Sequence[EntryWire],
     for e in entries:
         seen = first.setdefault(e.id, e)
         if seen is not e and _wire_row(seen) != _wire_row(e):
-            out.append(EntryResult(id=e.id, status="rejected", reason=(
-                "conflict: the same id twice in one batch with different content")))
+            out.append(EntryResult(id=e.id, status="rejected", code=Rejected.CONFLICT.value,
+                                   reason="conflict: the same id twice in one batch with "
+                                          "different content"))
         else:
             out.append(verdicts[e.id])
     return out

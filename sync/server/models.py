@@ -136,6 +136,7 @@ class Entry(Base):
     note: Mapped[str | None] = mapped_column(Text)
     device_id: Mapped[str | None] = mapped_column(String(64))
     device_seq: Mapped[int | None] = mapped_column(BigInteger)
+    tier: Mapped[str | None] = mapped_column(String(32))  # an earn's tier, as the device knew it
     __table_args__ = (
         Index("ix_entries_member_seq", "member_id", "seq"),
         Index("ux_entries_sale_order", "channel", "order_ref", unique=True,
@@ -154,6 +155,12 @@ class Receipt(Base):
     entry_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
+    code: Mapped[str | None] = mapped_column(String(40))  # a rejection's kiosk.audit.Rejected
+    __table_args__ = (
+        Index("ix_receipts_rejected", "device_id", "device_seq",
+              postgresql_where=text("status = 'rejected'"),
+              sqlite_where=text("status = 'rejected'")),
+    )
 
 
 class Balance(Base):

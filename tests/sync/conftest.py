@@ -10,19 +10,27 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import requests
 
+from kiosk.program import load_program
 from kiosk.services import Kiosk
 from sync.agent import SyncAgent
 from sync.client import LedgerClient
 from sync.pairing import pair_kiosk
-from tests.test_cli import KIOSK
+from sync.protocol import EntryWire, MemberWire
+from sync.server.db import ledger_engine, migrate
+from sync.server.ledger import Caller, Ledger
+from tests.conftest import DEFAULT_PROGRAM
+from tests.test_cli import KIOSK as KIOSK_COMMAND
 
 PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -62,7 +70,7 @@ class LedgerProcess:
     def start(self) -> None:
         log = (self.data_dir / "ledger.log").open("ab")
         self.proc = subprocess.Popen(
-            [KIOSK, "--data-dir", str(self.data_dir), "ledger", "serve", "--db", self.db,
+            [KIOSK_COMMAND, "--data-dir", str(self.data_dir), "ledger", "serve", "--db", self.db,
              "--port", str(self.port),
              *(["--program", str(self.program)] if self.program else [])],
             stdout=log, stderr=log)
@@ -82,7 +90,7 @@ class LedgerProcess:
             self.proc.wait(timeout=30)
 
     def cli(self, *args: str) -> dict[str, object]:
-        proc = subprocess.run([KIOSK, "--data-dir", str(self.data_dir), "ledger", *args,
+        proc = subprocess.run([KIOSK_COMMAND, "--data-dir", str(self.data_dir), "ledger", *args,
                                "--db", self.db, "--json"], capture_output=True, text=True,
                               timeout=60)
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -145,3 +153,39 @@ def paired(ledger: LedgerProcess, folder: Path, name: str) -> PairedKiosk:
     kiosk = pair_kiosk(folder / name, ledger_url=ledger.url, token=token,
                        store_name=f"Store {name}")
     return PairedKiosk(kiosk, token, ledger.url, folder / name)
+
+
+# -- the ledger in-process, on both databases ------------------------------------------------
+
+KIOSK = Caller("till-1", "kiosk")
+SHOP = Caller("web", "shop")
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    """The ledger's operations called directly (no HTTP), with a kiosk and a shop."""
+    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
+           else f"sqlite:///{tmp_path / 'ledger.db'}")
+    engine = ledger_engine(url)
+    migrate(engine)
+    ledger = Ledger(engine, lambda: datetime.now(UTC))
+    ledger.initialise(load_program(DEFAULT_PROGRAM))
+    ledger.add_device(KIOSK.device_id, "kiosk")
+    ledger.add_device(SHOP.device_id, "shop")
+    yield ledger
+    engine.dispose()
+
+
+def members(n: int) -> list[MemberWire]:
+    return [MemberWire(id=uuid.uuid4(), name=f"M{i}", phone=f"0912{i:06d}",
+                       enrolled_at=datetime.now(UTC), channel="till-1") for i in range(n)]
+
+
+def sale(member: MemberWire, seq: int | None, points: int = 5, **changes: Any) -> EntryWire:
+    """An earn entry of till-1 as the rules give it: ``points`` for ``points`` x NT$100."""
+    fields = dict(id=uuid.uuid4(), member_id=member.id, kind="earn", points=points,
+                  amount_minor=points * 100, channel="till-1", program_version="2026.1",
+                  occurred_at=datetime.now(UTC), order_ref=f"O-{uuid.uuid4().hex[:8]}",
+                  device_seq=seq)
+    fields.update(changes)
+    return EntryWire.model_validate(fields)

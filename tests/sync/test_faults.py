@@ -222,7 +222,7 @@ def test_entries_that_break_the_rules_are_rejected_one_by_one(sqlite_ledger, tmp
     assert "cannot take points away" in results[1]["reason"]
     assert "unknown member" in results[2]["reason"]
     assert response.json()["acked_through"] == 4
-    conflict = dict(good, points=50)
+    conflict = dict(good, points=50, amount_minor=5000)  # what the rules give, other content
     again = upload(sqlite_ledger, k.token, {"entries": [good]}).json()["results"]
     assert [(r["status"], r["seq"]) for r in again] == [("duplicate", results[0]["seq"])]
     clash = upload(sqlite_ledger, k.token, {"entries": [conflict]}).json()["results"]

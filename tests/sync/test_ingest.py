@@ -5,51 +5,15 @@ way: gap-free seqs, one receipt per number, balances equal to the sums, nothing 
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
 
-from kiosk.program import load_program
-from sync.protocol import EntryWire, MemberWire, UploadRequest, UploadResponse
+from sync.protocol import UploadRequest, UploadResponse
 from sync.server import models as m
-from sync.server.db import ledger_engine, migrate
-from sync.server.ledger import Caller, Ledger
-from tests.conftest import DEFAULT_PROGRAM
-
-KIOSK = Caller("till-1", "kiosk")
-SHOP = Caller("web", "shop")
-
-
-@pytest.fixture(params=["postgres", "sqlite"])
-def ledger(request, tmp_path) -> Iterator[Ledger]:
-    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
-           else f"sqlite:///{tmp_path / 'ledger.db'}")
-    engine = ledger_engine(url)
-    migrate(engine)
-    ledger = Ledger(engine, lambda: datetime.now(UTC))
-    ledger.initialise(load_program(DEFAULT_PROGRAM))
-    ledger.add_device(KIOSK.device_id, "kiosk")
-    ledger.add_device(SHOP.device_id, "shop")
-    yield ledger
-    engine.dispose()
-
-
-def members(n: int) -> list[MemberWire]:
-    return [MemberWire(id=uuid.uuid4(), name=f"M{i}", phone=f"0912{i:06d}",
-                       enrolled_at=datetime.now(UTC), channel="till-1") for i in range(n)]
-
-
-def sale(member: MemberWire, seq: int | None, points: int = 5, **changes) -> EntryWire:
-    fields = dict(id=uuid.uuid4(), member_id=member.id, kind="earn", points=points,
-                  amount_minor=points * 100, channel="till-1", program_version="2026.1",
-                  occurred_at=datetime.now(UTC), order_ref=f"O-{uuid.uuid4().hex[:8]}",
-                  device_seq=seq)
-    fields.update(changes)
-    return EntryWire.model_validate(fields)
+from sync.server.ledger import Ledger
+from tests.sync.conftest import KIOSK, SHOP, members, sale
 
 
 def receipts(ledger: Ledger) -> dict[int, str]:
@@ -94,8 +58,8 @@ def test_an_order_already_recorded_is_refused_alone_and_seqs_stay_gap_free(ledge
 
 def test_a_redemption_that_overdraws_is_recorded_as_an_overdraft(ledger):
     [member] = members(1)
-    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[sale(member, 1, 30)]))
-    spend = sale(member, 2, -40, kind="redeem", amount_minor=0, order_ref=None,
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[sale(member, 1, 50)]))
+    spend = sale(member, 2, -60, kind="redeem", amount_minor=0, order_ref=None,
                  reward_id="coffee")
     answer = ledger.upload(KIOSK, UploadRequest(entries=[spend]))
     assert answer.results[0].status == "accepted"
@@ -112,7 +76,7 @@ def test_entries_come_back_as_uploaded_whichever_columns_are_empty(ledger):
     batches = [
         [sale(member, 1, note="gift wrap"), sale(member, 2, order_ref=None)],
         [sale(member, 3, 9, order_ref=None), sale(member, 4)],  # no notes at all
-        [sale(member, 5, -5, kind="redeem", amount_minor=0, order_ref=None,
+        [sale(member, 5, -60, kind="redeem", amount_minor=0, order_ref=None,
               reward_id="coffee", note="birthday")],
     ]
     for i, batch in enumerate(batches):
@@ -123,7 +87,7 @@ def test_entries_come_back_as_uploaded_whichever_columns_are_empty(ledger):
     pulled = ledger.pull(0, 100).entries
     assert [e.model_dump(exclude={"seq", "device_seq"}) for e in pulled] == [
         e.model_dump(exclude={"seq", "device_seq"}) for e in sent]
-    assert ledger.balance(member.id) == 5 + 5 + 9 + 5 - 5
+    assert ledger.balance(member.id) == 5 + 5 + 9 + 5 - 60
 
 
 def test_the_shop_gets_no_receipts_and_its_batches_take_the_same_path(ledger):

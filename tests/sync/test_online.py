@@ -100,11 +100,12 @@ def test_a_hold_that_expires_frees_the_points_and_cannot_be_confirmed(counter):
 def test_a_voided_hold_releases_the_points(counter):
     k, member, shop = counter
     entry = EntryWire(id=uuid.uuid4(), member_id=member.member.id, kind="redeem",
-                      points=-150, channel="web", occurred_at=k.kiosk.clock(),
+                      points=-100, channel="web", occurred_at=k.kiosk.clock(),
                       program_version="2026.1", reward_id="nt100-off")
-    shop.reserve(entry)
+    shop.reserve(entry)  # 50 left to spend
     with pytest.raises(LedgerRefused, match=r"not_enough_points|available"):
-        shop.reserve(EntryWire(**{**entry.model_dump(), "id": uuid.uuid4(), "points": -10}))
+        shop.reserve(EntryWire(**{**entry.model_dump(), "id": uuid.uuid4(), "points": -60,
+                                  "reward_id": "coffee"}))
     assert shop.void(entry.id).state == "voided"
     assert shop.member(member.member.id).available == 150
 

@@ -1,0 +1,175 @@
+"""What the ledger checks of every entry a device uploads: the pure part.
+
+DESIGN ("The program engine", point 3): the ledger is the authority. It re-runs the same
+rules the counter ran, with the inputs the entry records (amount, tier, reward) under the
+program version the entry names, and refuses what doesn't match, with a reason code a
+report can count. A stolen kiosk token is then not a licence to mint points: the most it
+can claim is what the program would have given for a sale it says happened.
+
+What needs the ledger's data (whether the member could hold the tier claimed, the entry a
+reversal mirrors) is checked by the ledger with the helpers here; nothing in this module
+reads a database or a clock.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kiosk.ledger import EntryKind
+from kiosk.program import Program, Tier, points_for_amount
+
+# A device's clock may run this far ahead of the ledger's before its entries are refused
+# as dated in the future (a clock set a day or two years ahead would otherwise steer tiers
+# and daily limits everywhere).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# How much earlier than the entry the ledger still counts spend toward the tier claimed:
+# the counter's window ends at its own clock, which may lag the ledger's.
+TIER_WINDOW_SLACK = timedelta(days=1)
+
+
+class Rejected(enum.StrEnum):
+    """Why the ledger refused an entry; stable codes for reports and translations."""
+
+    ENTRY_RULES = "entry_rules"  # breaks the ledger's own shape rules (sign, time zone, ...)
+    WRONG_CHANNEL = "wrong_channel"  # claims another device's channel
+    UNKNOWN_VERSION = "unknown_program_version"
+    AMOUNT = "amount_out_of_bounds"
+    POINTS = "points_mismatch"  # not what the rules give for the recorded inputs
+    UNKNOWN_TIER = "unknown_tier"
+    TIER_NOT_HELD = "tier_not_held"  # the member's spend can't have reached the tier claimed
+    UNKNOWN_REWARD = "unknown_reward"
+    REWARD_COST = "reward_cost"
+    BONUS = "bonus_not_granted"
+    ADJUSTMENT = "adjustment_out_of_bounds"
+    KIND = "kind_not_issued"  # a kind this program issues nowhere yet
+    FUTURE = "dated_in_future"
+    UNKNOWN_MEMBER = "unknown_member"
+    ORIGINAL = "original_missing"
+    MIRROR = "not_a_mirror"
+    OTHER_CHANNEL = "other_channels_order"  # reverses an entry another channel recorded
+    CONFLICT = "conflict"
+    ORDER_RECORDED = "order_recorded"
+    ALREADY_REVERSED = "already_reversed"
+    WITHHELD = "withheld_by_device"  # the device could not send it (kept there, reported)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    code: Rejected
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The fields of an uploaded entry the rules read."""
+
+    kind: EntryKind
+    points: int
+    amount_minor: int
+    channel: str
+    occurred_at: datetime
+    program_version: str
+    reward_id: str | None = None
+    note: str | None = None
+    tier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """An entry that passed; ``tier`` is the tier its points were earned at, which the
+    ledger checks against the member's spend when it is above the first."""
+
+    tier: Tier | None = None
+
+
+SIGNUP = "signup"
+
+
+def audit(claim: Claim, *, device: str, program: Program | None,
+          received_at: datetime) -> Refusal | Audited:
+    """The rules re-run for one entry ``device`` uploaded. ``program`` is the version the
+    entry names, None if the ledger never published it."""
+    if claim.channel != device:
+        return Refusal(Rejected.WRONG_CHANNEL,
+                       f"channel {claim.channel!r} is not this device's ({device!r})")
+    if program is None:
+        return Refusal(Rejected.UNKNOWN_VERSION,
+                       f"program version {claim.program_version!r} was never published")
+    if claim.occurred_at > received_at + FUTURE_TOLERANCE:
+        return Refusal(Rejected.FUTURE, f"dated {claim.occurred_at.isoformat()}, after the "
+                       f"ledger's clock ({received_at.isoformat()}): check the device's clock")
+    if claim.kind is EntryKind.EARN:
+        return _earn(claim, program)
+    if claim.kind is EntryKind.BONUS:
+        if claim.note != SIGNUP or claim.points != program.signup_bonus:
+            return Refusal(Rejected.BONUS, f"program {program.version} grants a sign-up "
+                           f"bonus of {program.signup_bonus} and no other bonus")
+        return Audited()
+    if claim.kind is EntryKind.REDEEM:
+        reward = program.reward(claim.reward_id) if claim.reward_id else None
+        if reward is None:
+            return Refusal(Rejected.UNKNOWN_REWARD, f"reward {claim.reward_id!r} is not in "
+                           f"program {program.version}")
+        if claim.points != -reward.cost:
+            return Refusal(Rejected.REWARD_COST, f"reward {reward.id!r} costs {reward.cost} "
+                           f"points, not {-claim.points}")
+        return Audited()
+    if claim.kind is EntryKind.ADJUST:
+        bound = program.limits.max_adjustment_points
+        if claim.points == 0 or abs(claim.points) > bound or not (claim.note or "").strip():
+            return Refusal(Rejected.ADJUSTMENT, f"an adjustment is 1 to {bound} points, up "
+                           "or down, with a reason")
+        return Audited()
+    if claim.kind is EntryKind.REVERSE:
+        return Audited()  # checked against the entry it reverses: reversal_problem
+    return Refusal(Rejected.KIND, f"program {program.version} issues no {claim.kind} entries")
+
+
+def _earn(claim: Claim, program: Program) -> Refusal | Audited:
+    if not 0 <= claim.amount_minor <= program.max_sale_minor:
+        return Refusal(Rejected.AMOUNT, f"a sale is 0 to {program.max_sale_minor} in minor "
+                       f"units, not {claim.amount_minor}")
+    if claim.tier is not None:
+        tier = program.find_tier(claim.tier)
+        if tier is None:
+            return Refusal(Rejected.UNKNOWN_TIER,
+                           f"tier {claim.tier!r} is not in program {program.version}")
+        candidates = [tier]
+    else:  # uploaded before entries recorded their tier: the lowest that gives the points
+        candidates = list(program.tiers)
+    for tier in candidates:
+        if points_for_amount(program, claim.amount_minor, tier) == claim.points:
+            return Audited(tier)
+    return Refusal(Rejected.POINTS, f"{claim.points} points is not what program "
+                   f"{program.version} gives for {claim.amount_minor}"
+                   + (f" at tier {claim.tier}" if claim.tier else " at any tier"))
+
+
+def tier_floor_minor(program: Program, tier: Tier) -> int:
+    return program.tier_floors_minor[program.tiers.index(tier)]
+
+
+def tier_not_held(program: Program, tier: Tier, gross_spend_minor: int) -> Refusal | None:
+    """Whether a member whose purchases (refunds not subtracted: a refund the counter had
+    not heard of yet must not make its honest claim look false) add up to
+    ``gross_spend_minor`` in the window could hold ``tier``."""
+    floor = tier_floor_minor(program, tier)
+    if gross_spend_minor >= floor:
+        return None
+    return Refusal(Rejected.TIER_NOT_HELD, f"tier {tier.id} needs {floor} of spend in the "
+                   f"window; the ledger knows of {gross_spend_minor}")
+
+
+def reversal_problem(*, channel: str, points: int, amount_minor: int, member: object,
+                     original_channel: str, original_points: int, original_amount: int,
+                     original_member: object) -> Refusal | None:
+    """A reversal is recorded by the channel that recorded the original, and mirrors it."""
+    if original_channel != channel:
+        return Refusal(Rejected.OTHER_CHANNEL, f"reverses an entry of {original_channel}; "
+                       "an order is refunded where it was rung up")
+    if (original_member != member or original_points != -points
+            or original_amount != -amount_minor):
+        return Refusal(Rejected.MIRROR, "does not mirror the entry it reverses")
+    return None

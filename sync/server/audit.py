@@ -1,0 +1,98 @@
+"""The ledger's audit of an upload: the pure rules of ``kiosk/audit.py`` for every entry,
+plus the one thing they need the ledger's data for, whether the member could hold the tier
+an earn entry claims.
+
+The tier check is an upper bound, not a replay: the counter counted spend in its window
+from what it knew; the ledger knows at least that (a kiosk learns other channels' entries
+only from the ledger, and its own go up in order), so it adds up the member's purchases
+in a window a day wider, without subtracting refunds (one the counter had not heard of yet
+must not make an honest claim look false). A claim above that is one no counter could
+have made. Only claims above the first tier cost a query, one per upload.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+
+from kiosk.audit import (
+    TIER_WINDOW_SLACK,
+    Claim,
+    Refusal,
+    Rejected,
+    audit,
+    tier_not_held,
+)
+from kiosk.ledger import EntryKind, entry_problem
+from kiosk.program import Program, Tier
+from sync.protocol import EntryWire
+from sync.server import models as m
+
+_ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
+
+Programs = Callable[[str, Connection], Program | None]
+
+
+def claim_of(e: EntryWire) -> Claim:
+    return Claim(e.kind, e.points, e.amount_minor, e.channel, e.occurred_at,
+                 e.program_version, e.reward_id, e.note, e.tier)
+
+
+def refusals(conn: Connection, device: str, entries: Sequence[EntryWire], programs: Programs,
+             now: datetime) -> dict[uuid.UUID, Refusal]:
+    """Every entry of the upload the ledger refuses, with the reason (the first copy of an
+    id decides; a reversal's original is checked by the caller, which looks it up)."""
+    out: dict[uuid.UUID, Refusal] = {}
+    tiers: list[tuple[EntryWire, Program, Tier]] = []
+    seen: set[uuid.UUID] = set()
+    for e in entries:
+        if e.id in seen:
+            continue  # a second copy is answered by comparing it with the first
+        seen.add(e.id)
+        shape = entry_problem(e.kind, e.points, e.amount_minor, e.channel, e.occurred_at,
+                              e.reverses)
+        if shape is not None:
+            out[e.id] = Refusal(Rejected.ENTRY_RULES, shape)
+            continue
+        program = programs(e.program_version, conn)
+        verdict = audit(claim_of(e), device=device, program=program, received_at=now)
+        if isinstance(verdict, Refusal):
+            out[e.id] = verdict
+        elif verdict.tier is not None and program is not None and verdict.tier != program.tiers[0]:
+            tiers.append((e, program, verdict.tier))
+    if tiers:
+        out.update(_tiers_not_held(conn, entries, tiers))
+    return out
+
+
+def _tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
+                    claims: list[tuple[EntryWire, Program, Tier]]) -> dict[uuid.UUID, Refusal]:
+    since = min(e.occurred_at - timedelta(days=p.tier_window_days) - TIER_WINDOW_SLACK
+                for e, p, _ in claims)
+    members = {e.member_id for e, _, _ in claims}
+    known: dict[Any, int] = {row[0]: int(row[1]) for row in conn.execute(
+        select(_ENTRIES.c.member_id, func.sum(_ENTRIES.c.amount_minor))
+        .where(_ENTRIES.c.member_id.in_(members), _ENTRIES.c.amount_minor > 0,
+               _ENTRIES.c.occurred_at >= since)
+        .group_by(_ENTRIES.c.member_id))}
+    # Purchases earlier in this same upload count too (a sale that lifted the member into
+    # silver, then a sale at silver). Ones already on the ledger (a replay) are counted
+    # above as well, which only makes the bound looser.
+    ahead: dict[uuid.UUID, int] = {}
+    running: dict[uuid.UUID, int] = defaultdict(int)
+    for e in entries:
+        ahead.setdefault(e.id, running[e.member_id])
+        if e.kind is EntryKind.EARN and e.amount_minor > 0:
+            running[e.member_id] += e.amount_minor
+    out: dict[uuid.UUID, Refusal] = {}
+    for e, program, tier in claims:
+        spend = int(known.get(e.member_id) or 0) + ahead[e.id]
+        problem = tier_not_held(program, tier, spend)
+        if problem is not None:
+            out[e.id] = problem
+    return out
