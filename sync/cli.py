@@ -272,6 +272,8 @@ def cmd_shop_refund(args: argparse.Namespace, data_dir: Path, out: Output) -> in
 
 
 def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from pydantic import ValidationError
+
     from kiosk.ids import new_id
     from kiosk.ledger import EntryKind
     from kiosk.program import parse_program
@@ -283,10 +285,15 @@ def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> in
     reward = program.reward(args.reward)
     if reward is None:
         raise Refusal(f"there is no reward {args.reward!r} in program {program.version}")
-    entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM,
-                      points=-reward.cost, channel=args.channel, occurred_at=_now(),
-                      program_version=program.version, reward_id=reward.id,
-                      order_ref=args.order_ref)
+    try:
+        entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM,
+                          points=-reward.cost, channel=args.channel, occurred_at=_now(),
+                          program_version=program.version, reward_id=reward.id,
+                          order_ref=args.order_ref)
+    except ValidationError as exc:  # --channel or --order-ref the ledger would refuse
+        first = exc.errors()[0]
+        option = "--" + "-".join(str(part) for part in first["loc"]).replace("_", "-")
+        raise InvalidInput(f"{option}: {first['msg']}") from None
     client.reserve(entry)
     result = client.confirm(entry.id)
     balance = client.balance(entry.member_id)

@@ -76,16 +76,23 @@ def attach_ledger(kiosk: Kiosk) -> SyncAgent | None:
     return agent
 
 
-def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TIMEOUT) -> str:
-    """Point a paired kiosk at its ledger's new address (the ledger moved to another host
-    or port); returns the address as saved. It is saved only once the ledger there has
-    accepted this kiosk's token and shown the root key the kiosk was paired under, so a
-    typo, or a different ledger, can't cut the kiosk off or hand it another program."""
+def ledger_address(url: str) -> str:
+    """``url`` as a ledger's address (http or https, a host); InvalidInput otherwise, so a
+    typo is said as one rather than as a ledger that can't be reached."""
     address = url.strip().rstrip("/")
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"a ledger address looks like https://ledger.example.com:8470, "
                            f"not {url.strip()!r}", InputProblem.LEDGER_ADDRESS)
+    return address
+
+
+def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TIMEOUT) -> str:
+    """Point a paired kiosk at its ledger's new address (the ledger moved to another host
+    or port); returns the address as saved. It is saved only once the ledger there has
+    accepted this kiosk's token and shown the root key the kiosk was paired under, so a
+    typo, or a different ledger, can't cut the kiosk off or hand it another program."""
+    address = ledger_address(url)
     with kiosk.store.read() as tx:
         token, device = tx.setting(DEVICE_TOKEN), tx.device()
     if not token or device is None:

@@ -83,6 +83,41 @@ def test_the_shop_command_awards_redeems_refunds_and_looks_up(sqlite_ledger, tmp
     assert wrong["error"]["code"] == "unauthorised"  # type: ignore[index]
 
 
+def test_bad_shop_arguments_are_one_line_refusals_and_send_nothing(sqlite_ledger, tmp_path):
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member = str(enrol(k.kiosk, Enrolment("Online", "0912000777", consent=True)).member.id)
+    k.agent().sync_once()
+    token = sqlite_ledger.add_device("web", "shop")
+    for args in (("member", "--member", "not-a-uuid"),
+                 ("order", "--member", "not-a-uuid", "--amount", "5000", "--order-ref", "W-9"),
+                 ("redeem", "--member", "not-a-uuid", "--reward", "coffee")):
+        err = shop(sqlite_ledger, token, *args, expect=1)["error"]
+        assert err["code"] == "invalid_input"  # type: ignore[index]
+        assert "'not-a-uuid' is not a member id" in err["message"]  # type: ignore[index]
+        as_text = subprocess.run([KIOSK, "shop", *args, "--ledger-url", sqlite_ledger.url,
+                                  "--token", token], capture_output=True, text=True,
+                                 timeout=60)
+        assert as_text.returncode == 1 and as_text.stdout == ""
+        assert as_text.stderr.startswith("error: ") and as_text.stderr.count("\n") == 1
+    err = shop(sqlite_ledger, token, "order", "--member", member, "--amount", "fifty",
+               "--order-ref", "W-9", expect=1)["error"]
+    assert err["code"] == "invalid_amount"  # type: ignore[index]
+    err = shop(sqlite_ledger, token, "redeem", "--member", member, "--reward", "coffee",
+               "--channel", "", expect=1)["error"]
+    assert err["code"] == "invalid_input"  # type: ignore[index]
+    assert err["message"].startswith("--channel: ")  # type: ignore[index]
+    nowhere = subprocess.run([KIOSK, "shop", "member", "--member", member, "--ledger-url",
+                              "ledger.example.com", "--token", token, "--json"],
+                             capture_output=True, text=True, timeout=60)
+    assert nowhere.returncode == 1, nowhere.stdout + nowhere.stderr
+    assert json.loads(nowhere.stdout)["error"]["code"] == "invalid_input"
+    # Nothing reached the ledger: the order number is still free, the balance unchanged.
+    order = shop(sqlite_ledger, token, "order", "--member", member, "--amount", "5000",
+                 "--order-ref", "W-9")
+    assert (order["points"], order["balance"], order["duplicate"]) == (50, 100, False)
+    assert shop(sqlite_ledger, token, "member", "--member", member)["balance"] == 100
+
+
 class RecordingClient(LedgerClient):
     """The real client, keeping every upload request it sent."""
 
