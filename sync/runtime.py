@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from kiosk.bootstrap import bootstrap, is_initialised
 from kiosk.demo import run_counter, seed_demo
+from kiosk.folder_lock import sole_counter
 from kiosk.program import load_program
 from kiosk.services import Kiosk
 from sync.agent import SyncAgent
@@ -73,8 +74,18 @@ def _demo_kiosk(data_dir: Path, embedded: EmbeddedLedger) -> Kiosk:
 def counter_session(data_dir: Path, *, demo: bool, program_path: Path,
                     background_sync: bool = True) -> Iterator[Counter]:
     """Open the kiosk with everything it runs beside; stops all of it on the way out.
+    The counter holds its data folder while it runs: a second one on the same folder is
+    refused (:class:`kiosk.folder_lock.CounterRunning`) before it opens anything.
 
     With ``background_sync=False`` the caller runs ``counter.agent`` itself."""
+    with sole_counter(data_dir), _session(data_dir, demo=demo, program_path=program_path,
+                                          background_sync=background_sync) as counter:
+        yield counter
+
+
+@contextmanager
+def _session(data_dir: Path, *, demo: bool, program_path: Path,
+             background_sync: bool) -> Iterator[Counter]:
     embedded: EmbeddedLedger | None = None
     if demo:  # FastAPI and uvicorn are imported only when the ledger is embedded
         from sync.embedded import EmbeddedLedger
