@@ -1,8 +1,9 @@
 """The ledger's HTTP API (``/v1``), documented by its OpenAPI schema at ``/openapi.json``.
 
-Every call but ``/v1/health`` carries a device's bearer token; a wrong or revoked token
-gets 401 and writes nothing. Bodies are validated by the wire schemas (422 with the field
-named), capped in size (413), and database trouble is a 503 to retry, never a 500.
+Every call but ``/v1/health`` and the documentation carries a device's bearer token; a
+wrong or revoked token gets 401 before anything else about the request is looked at, and
+writes nothing. Bodies are validated by the wire schemas (422 with the field named),
+capped in size (413), and database trouble is a 503 to retry, never a 500.
 """
 
 
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any, TypeVar
 
 import psycopg
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -124,36 +125,87 @@ class BodyLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    response = JSONResponse({"code": "too_large",
-                             "message": f"request bodies are at most {limit} bytes"}, 413)
-    await send({"type": "http.response.start", "status": 413,
+    await _answer(send, JSONResponse(
+        {"code": "too_large", "message": f"request bodies are at most {limit} bytes"}, 413))
+
+
+async def _answer(send: Send, response: JSONResponse) -> None:
+    await send({"type": "http.response.start", "status": response.status_code,
                 "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": response.body})
+
+
+# The batch statements run on the driver's cursor, so psycopg's own error arrives too.
+DATABASE_DOWN = (OperationalError, psycopg.OperationalError)
+_CALLER = "counterpoint.caller"  # where Authenticate leaves the caller in the scope's state
+
+
+def _unauthorised() -> JSONResponse:
+    return JSONResponse({"code": "unauthorised",
+                         "message": "missing, wrong or revoked device token"}, 401,
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def _unavailable() -> JSONResponse:
+    return JSONResponse({"code": "unavailable",
+                         "message": "the ledger database is unavailable; retry"}, 503,
+                        headers={"Retry-After": "2"})
+
+
+class Authenticate:
+    """Who is asking, before anything else about the request: the bearer token is checked
+    once per request (in a worker thread: it is a database read), and a request without
+    a valid one gets 401 before its body is read or its query parsed, so a stranger
+    learns nothing of how the ledger reads them. The caller is left in the request's
+    state for the routes (:func:`caller_of`). ``public`` paths (the health check, the
+    API's documentation) need no token."""
+
+    def __init__(self, app: ASGIApp, authenticate: Callable[[str], Caller | None],
+                 public: frozenset[str]) -> None:
+        self.app, self.authenticate, self.public = app, authenticate, public
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.public:
+            await self.app(scope, receive, send)
+            return
+        scheme, _, token = (dict(scope["headers"]).get(b"authorization", b"")
+                            .decode("latin-1").partition(" "))
+        found = None
+        if scheme.lower() == "bearer" and token:
+            try:
+                found = await run_in_threadpool(self.authenticate, token)
+            except DATABASE_DOWN:  # outside FastAPI's handlers: answered here the same
+                await _answer(send, _unavailable())
+                return
+        if found is None:
+            await _answer(send, _unauthorised())
+            return
+        scope.setdefault("state", {})[_CALLER] = found
+        await self.app(scope, receive, send)
+
+
+def caller_of(request: Request) -> Caller:
+    """The caller :class:`Authenticate` found for this request."""
+    found = request.scope.get("state", {}).get(_CALLER)
+    if not isinstance(found, Caller):  # only if the middleware is missing: refuse
+        raise LedgerRefusal(401, "unauthorised", "missing, wrong or revoked device token")
+    return found
 
 
 def create_app(ledger: Ledger) -> FastAPI:
     app = FastAPI(title="Counterpoint ledger", version="1",
                   description="The central loyalty ledger shared by kiosks and the shop.")
 
-    async def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
-        scheme, _, token = (authorization or "").partition(" ")
-        return token if scheme.lower() == "bearer" else ""
+    # Async, so that reading what Authenticate found costs no trip to a worker thread.
+    async def caller(request: Request) -> Caller:
+        return caller_of(request)
 
-    def authenticated(token: str) -> Caller:
-        found = ledger.authenticate(token) if token else None
-        if found is None:
-            raise LedgerRefusal(401, "unauthorised", "missing, wrong or revoked device token")
-        return found
-
-    def caller(token: Annotated[str, Depends(bearer)]) -> Caller:
-        return authenticated(token)
-
-    def shop(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    async def shop(who: Annotated[Caller, Depends(caller)]) -> Caller:
         if who.kind not in ("shop", "admin"):
             raise LedgerRefusal(403, "forbidden", "this is the shop's and back office's call")
         return who
 
-    def admin(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    async def admin(who: Annotated[Caller, Depends(caller)]) -> Caller:
         if who.kind != "admin":
             raise LedgerRefusal(403, "forbidden", "this is the back office's call")
         return who
@@ -174,15 +226,12 @@ def create_app(ledger: Ledger) -> FastAPI:
                   for e in exc.errors()]
         return JSONResponse({"code": "invalid", "detail": detail}, 422)
 
-    # The batch statements run on the driver's cursor, so psycopg's own error arrives too.
     @app.exception_handler(OperationalError)
     @app.exception_handler(psycopg.OperationalError)
     async def _database_down(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"code": "unavailable",
-                             "message": "the ledger database is unavailable; retry"}, 503,
-                            headers={"Retry-After": "2"})
+        return _unavailable()
 
-    @app.get("/v1/health")
+    @app.get("/v1/health", openapi_extra={"security": []})
     def health() -> dict[str, str]:
         return {"status": "ok", "protocol": PROTOCOL}
 
@@ -211,14 +260,15 @@ def create_app(ledger: Ledger) -> FastAPI:
 
     @app.post("/v1/upload", openapi_extra=json_request_body(UploadRequest),
               response_model=UploadResponse)
-    async def upload(token: Annotated[str, Depends(bearer)],
+    async def upload(request: Request,
                      body: Annotated[UploadRequest, Depends(json_body(UploadRequest))],
                      ) -> Response:
-        # The busiest call checks its token and uploads in one trip to a worker thread
-        # (a sync dependency and a sync endpoint are a trip each), and its answer goes
-        # out as serialized by its own model: FastAPI would dump it to dicts, validate
-        # those against the model again, then serialize (1 ms of a 500-entry upload).
-        answer = await run_in_threadpool(lambda: ledger.upload(authenticated(token), body))
+        # The busiest call uploads in one trip to a worker thread (a sync dependency and a
+        # sync endpoint are a trip each), and its answer goes out as serialized by its own
+        # model: FastAPI would dump it to dicts, validate those against the model again,
+        # then serialize (1 ms of a 500-entry upload).
+        who = caller_of(request)
+        answer = await run_in_threadpool(ledger.upload, who, body)
         return Response(answer.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/entries")
@@ -281,6 +331,11 @@ def create_app(ledger: Ledger) -> FastAPI:
         return counter.overdrafts()
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    # Added last, so it runs first: a stranger's body is never read.
+    public = {"/v1/health", app.openapi_url, app.docs_url, app.redoc_url,
+              app.swagger_ui_oauth2_redirect_url}
+    app.add_middleware(Authenticate, authenticate=ledger.authenticate,
+                       public=frozenset(p for p in public if p))
     _document_models(app, json_bodies)
     return app
 
@@ -322,6 +377,10 @@ def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = build()
+            document.setdefault("components", {})["securitySchemes"] = {
+                "device": {"type": "http", "scheme": "bearer",
+                           "description": "the device's token, cpt_..."}}
+            document["security"] = [{"device": []}]
             components = document.setdefault("components", {}).setdefault("schemas", {})
             for model in models:
                 schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -55,7 +55,7 @@ def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     seeded = upload()
     seeded["members"][0]["id"] = seeded["entries"][0]["member_id"] = MEMBER
     seeded["cards"][0]["member_id"] = MEMBER
-    seeded["entries"][0]["points"] = 1000
+    seeded["entries"][0].update(points=1000, amount_minor=100_000)  # NT$100,000 at bronze
     answer = requests.post(process.url + "/v1/upload", json=seeded, timeout=30,
                            headers={"Authorization": f"Bearer {tokens['kiosk']}"})
     assert answer.json()["results"][0]["status"] == "accepted", answer.text
@@ -82,9 +82,9 @@ def upload() -> dict[str, Any]:
 
 
 def redeem_entry(member: str = MEMBER) -> dict[str, Any]:
-    return {"id": str(new_id()), "member_id": member, "kind": "redeem", "points": -50,
+    return {"id": str(new_id()), "member_id": member, "kind": "redeem", "points": -60,
             "channel": "till-1", "occurred_at": datetime.now(UTC).isoformat(),
-            "program_version": "2026.1", "reward_id": "coffee", "note": "held",
+            "program_version": "2026.1", "reward_id": "coffee", "note": "held",  # costs 60
             "device_seq": next(NUMBERS)}
 
 
@@ -210,7 +210,7 @@ def test_the_same_bodies_unbroken_are_accepted(ledger):
     assert [r["status"] for r in answer.json()["results"]] == ["accepted"]
     member = body["members"][0]["id"]
     hold = requests.post(process.url + "/v1/redemptions", headers=kiosk, timeout=30,
-                         json={"entry": redeem_entry(member) | {"points": -3}})
+                         json={"entry": redeem_entry()})
     assert hold.status_code == 201, hold.text
     shop = {"Authorization": f"Bearer {tokens['shop']}"}
     found = requests.get(process.url + "/v1/members", params={"phone": "0912345678"},
