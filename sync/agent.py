@@ -5,19 +5,22 @@ ledger confirmed; each pulled page and its cursor commit together."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception, stop_never, wait_random_exponential
 
 from kiosk.cards import DeviceCertificate, key_from_text
-from kiosk.ledger import Entry
+from kiosk.ledger import Entry, EntryKind
 from kiosk.program import parse_program
 from kiosk.services import Kiosk
 from kiosk.store import StorageError, Transaction
@@ -31,6 +34,7 @@ from sync.protocol import (
     MemberWire,
     UploadRequest,
     UploadResponse,
+    Withheld,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
 PULL_PAGE = 1000
+HELD_BACK_SHOWN = 5
 CURSOR = "pull_cursor"
 
 
@@ -53,6 +58,8 @@ class SyncStatus:
     pulled: int = 0
     rejected: int = 0
     gaps: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    held_back: int = 0  # entries the ledger refused or this kiosk quarantined, kept here
+    held_back_reasons: tuple[str, ...] = ()  # the latest few, for the sync detail
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,9 @@ class SyncAgent:
         self.batch, self.page = batch, page
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._status = SyncStatus(pending_uploads=self._pending())
+        pending, held, reasons = self._waiting()
+        self._status = SyncStatus(pending_uploads=pending, held_back=held,
+                                  held_back_reasons=reasons)
         self.on_status: Callable[[SyncStatus], None] | None = None
         """Called (on the syncing thread) with every new status, e.g. to signal a UI."""
 
@@ -100,11 +109,14 @@ class SyncAgent:
             pulled, cursor = self._pull()
             self._refresh_state()
         except LedgerUnavailable as exc:
-            self._set(online=False, last_error=str(exc), pending_uploads=self._pending())
+            pending, held, reasons = self._waiting()
+            self._set(online=False, last_error=str(exc), pending_uploads=pending,
+                      held_back=held, held_back_reasons=reasons)
             raise
-        pending = self._pending()
+        pending, held, reasons = self._waiting()
         self._set(online=True, last_error=None, last_success=self.kiosk.clock(),
-                  pending_uploads=pending, uploaded=self._status.uploaded + uploaded,
+                  pending_uploads=pending, held_back=held, held_back_reasons=reasons,
+                  uploaded=self._status.uploaded + uploaded,
                   pulled=self._status.pulled + pulled,
                   rejected=self._status.rejected + rejected)
         return SyncReport(uploaded, duplicates, rejected, pulled, pending, cursor)
@@ -157,9 +169,12 @@ class SyncAgent:
             log.exception("sync round failed unexpectedly, will retry")
             self._set(last_error=f"unexpected error: {type(exc).__name__}: {exc}")
 
-    def _pending(self) -> int:
+    def _waiting(self) -> tuple[int, int, tuple[str, ...]]:
+        """What the status says of the outbox: entries to send, entries held back and the
+        latest reasons why."""
         with self.kiosk.store.read() as tx:
-            return tx.outbox_size()
+            held, reasons = tx.held_back(HELD_BACK_SHOWN)
+            return tx.outbox_size(), held, tuple(reasons)
 
     # -- upload -------------------------------------------------------------------------
     def upload(self) -> tuple[int, int, int]:
@@ -184,11 +199,23 @@ class SyncAgent:
                                 thread_name_prefix="upload") as sender:
             while request is not None or in_flight:
                 while request is not None and len(in_flight) < UPLOADS_IN_FLIGHT and (
-                        not in_flight or _independent(request)):
+                        not in_flight or _independent(request, in_flight[-1][0],
+                                                      self.kiosk.program.tiers[0].id)):
                     in_flight.append((request, sender.submit(self.client.upload, request)))
                     request = self._next_request(after=_last_seq(request))
                 sent, answer = in_flight.popleft()
-                response = answer.result()
+                try:
+                    response = answer.result()
+                except LedgerRefused as exc:
+                    if exc.status != 422:
+                        raise
+                    # The ledger refused the request as a whole (a rule this kiosk's
+                    # version doesn't know): find the entries it refuses and quarantine
+                    # them, so nothing after them waits (no poison pill).
+                    self._settle(in_flight)
+                    self._isolate(sent, exc)
+                    request = self._next_request(after=0)
+                    continue
                 cleared = self._acknowledge(sent, response)
                 for r in response.results:
                     counts[r.status] += 1
@@ -209,11 +236,51 @@ class SyncAgent:
                 request = self._next_request(after=0)
         return counts["accepted"], counts["duplicate"], counts["rejected"]
 
+    def _settle(self, in_flight: deque[tuple[UploadRequest, Future[UploadResponse]]]
+                ) -> None:
+        """Record the answers still coming for requests in flight, then forget them (the
+        outbox is read again from the oldest entry, so one lost here is sent again)."""
+        for later, pending in in_flight:
+            with contextlib.suppress(LedgerRefused):
+                self._acknowledge(later, pending.result())
+        in_flight.clear()
+
+    def _isolate(self, request: UploadRequest, refused: LedgerRefused) -> None:
+        """Send the halves of a request the ledger refused whole, one at a time, down to
+        the single entries it refuses; quarantine those with the ledger's words."""
+        if "extra_forbidden" in str(refused):
+            # A field the ledger doesn't know: it runs an older protocol than this kiosk
+            # (upgrade the ledger first). That is no entry's fault; a person must act.
+            raise refused
+        if len(request.entries) <= 1:
+            with self.kiosk.store.write() as tx:
+                tx.quarantine([(e.id, f"the ledger refused it: {refused}")
+                               for e in request.entries], self.kiosk.clock())
+            return
+        middle = len(request.entries) // 2
+        for half in (request.entries[:middle], request.entries[middle:]):
+            part = _part(request, half)
+            try:
+                self._acknowledge(part, self.client.upload(part))
+            except LedgerRefused as exc:
+                if exc.status != 422:
+                    raise
+                self._isolate(part, exc)
+
     def _next_request(self, after: int) -> UploadRequest | None:
-        """The outbox's next batch above device seq ``after``; None when there is none."""
+        """The outbox's next batch above device seq ``after``; None when there is none.
+        Entries that can't go on the wire are quarantined on the way (kept here with the
+        reason, their numbers sent as withheld), so they never hold the others back."""
         with self.kiosk.store.read() as tx:
             batch = tx.outbox_batch(self.batch, after=after)
-            return self._request(tx, batch) if batch else None
+            if not batch:
+                return None
+            request, unsendable = self._request(tx, batch)
+        if not unsendable:
+            return request
+        with self.kiosk.store.write() as tx:
+            tx.quarantine(unsendable, self.kiosk.clock())
+        return self._next_request(after)
 
     def _acknowledge(self, request: UploadRequest, response: UploadResponse) -> int:
         """Record the ledger's answer; returns how many outbox rows it cleared."""
@@ -228,15 +295,45 @@ class SyncAgent:
             return tx.record_acknowledgement(synced, refused, response.acked_through,
                                              self.kiosk.clock())
 
-    def _request(self, tx: Transaction, batch: list[tuple[int, Entry]]) -> UploadRequest:
+    def _request(self, tx: Transaction, batch: list[tuple[int, Entry]]
+                 ) -> tuple[UploadRequest, list[tuple[uuid.UUID, str]]]:
+        """The upload of ``batch``, and the entries of it that can't be sent (the wire's
+        rules refuse them, or their member or card): (entry id, why)."""
+        quarantined = tx.quarantined([e.id for _, e in batch])
+        unsendable: list[tuple[uuid.UUID, str]] = []
+        members: list[MemberWire] = []
+        cards: list[CardWire] = []
+        broken: dict[uuid.UUID, str] = {}  # member id -> why its records can't go
         ids = {e.member_id for _, e in batch}
-        ours = tx.members_to_upload(ids)
-        cards = tx.cards_to_upload(ids)
-        return UploadRequest(
-            members=[MemberWire.of(m) for m in ours],
-            cards=[CardWire(card_no=c.card_no, member_id=c.member_id, key_id=c.key_id,
-                            payload=c.payload, issued_at=c.issued_at) for c in cards],
-            entries=[EntryWire.of(e, device_seq=seq) for seq, e in batch])
+        for m in tx.members_to_upload(ids):
+            try:
+                members.append(MemberWire.of(m))
+            except ValidationError as exc:
+                broken[m.id] = f"the member's record can't be sent: {_why(exc)}"
+        for c in tx.cards_to_upload(ids):
+            try:
+                cards.append(CardWire(card_no=c.card_no, member_id=c.member_id,
+                                      key_id=c.key_id, payload=c.payload,
+                                      issued_at=c.issued_at))
+            except ValidationError as exc:
+                broken.setdefault(c.member_id, f"the member's card can't be sent: {_why(exc)}")
+        entries: list[EntryWire] = []
+        withheld: list[Withheld] = []
+        for seq, e in batch:
+            if e.id in quarantined:
+                withheld.append(Withheld(device_seq=seq, entry_id=e.id,
+                                         reason=quarantined[e.id][:500]))
+                continue
+            if e.member_id in broken:
+                unsendable.append((e.id, broken[e.member_id]))
+                continue
+            try:
+                entries.append(EntryWire.of(e, device_seq=seq))
+            except ValidationError as exc:
+                unsendable.append((e.id, f"it can't be sent: {_why(exc)}"))
+        return UploadRequest(members=[w for w in members if w.id not in broken],
+                             cards=[c for c in cards if c.member_id not in broken],
+                             entries=entries, withheld=withheld), unsendable
 
     # -- download -----------------------------------------------------------------------
     def _pull(self) -> tuple[int, int]:
@@ -271,13 +368,33 @@ def _worth_retrying(exc: BaseException) -> bool:
 
 
 def _last_seq(request: UploadRequest) -> int:
-    return request.entries[-1].device_seq or 0
+    return max([e.device_seq or 0 for e in request.entries[-1:]]
+               + [w.device_seq for w in request.withheld[-1:]])
 
 
-def _independent(request: UploadRequest) -> bool:
-    """Whether a batch may reach the ledger before the one sent just before it: only
-    entries that add points, and no reversal (whose original may be in that batch)."""
-    return all(e.points >= 0 and e.reverses is None for e in request.entries)
+def _independent(request: UploadRequest, before: UploadRequest, base_tier: str) -> bool:
+    """Whether a batch may reach the ledger before the batch ``before`` it: only entries
+    that add points, no reversal (whose original may be in that batch), and no tier above
+    the first claimed for a member who buys in that batch (the ledger checks a claim
+    against the spend it knows, which may be that batch's)."""
+    buyers = {e.member_id for e in before.entries if e.kind is EntryKind.EARN}
+    return all(e.points >= 0 and e.reverses is None
+               and (e.tier in (None, base_tier) or e.member_id not in buyers)
+               for e in request.entries)
+
+
+def _part(request: UploadRequest, entries: list[EntryWire]) -> UploadRequest:
+    """The request for some of ``request``'s entries, with the members and cards they
+    need (the withheld numbers go with every part: the ledger keeps the first)."""
+    members = {e.member_id for e in entries}
+    return UploadRequest(members=[m for m in request.members if m.id in members],
+                         cards=[c for c in request.cards if c.member_id in members],
+                         entries=entries, withheld=request.withheld)
+
+
+def _why(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+                     for err in exc.errors(include_url=False))[:400]
 
 
 def apply_state(tx: Transaction, state: DeviceState, now: datetime) -> None:

@@ -130,6 +130,9 @@ def input_problem(problem: InputProblem) -> str:
     p = InputProblem
     texts = {
         p.AMOUNT: QCoreApplication.translate("Messages", "The amount must be more than zero."),
+        p.AMOUNT_TOO_LARGE: QCoreApplication.translate(
+            "Messages", "That amount is over this store's limit for one sale. Was a "
+                  "product's barcode scanned into the amount?"),
         p.BASKET_LINE: QCoreApplication.translate(
             "Messages", "Every basket line needs a quantity and a price."),
         p.ORDER_REF: QCoreApplication.translate(

@@ -19,6 +19,8 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
              None: translate("SyncStatus", "Connecting…")}[status.online]
     text = translate("SyncStatus", "{state} · {n} waiting").format(
         state=state, n=status.pending_uploads)
+    if status.held_back:
+        text += " · " + translate("SyncStatus", "{n} held back").format(n=status.held_back)
     if not detail:
         return text
     last = (status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -30,6 +32,12 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
     if status.last_error:
         lines.append(translate("SyncStatus", "Last error: {error}").format(
             error=status.last_error))
+    if status.held_back:
+        # Entries the ledger refused or this kiosk can't send: kept here, never retried,
+        # and nothing after them waits. The reasons are the ledger's or the wire's words.
+        lines.append(translate("SyncStatus", "Held back from the ledger, kept on this "
+                               "kiosk:"))
+        lines += [f"  • {reason}" for reason in status.held_back_reasons]
     return "\n".join(lines)
 
 

@@ -423,6 +423,32 @@ class Transaction:
         raw.executemany(_SET_SERVER_SEQ, [(seq, e.id.bytes) for e, seq in entries])
         return new
 
+    def quarantine(self, entries: Iterable[tuple[uuid.UUID, str]], at: datetime) -> None:
+        """Keep entries back from the ledger, with the reason (they can't be sent, or the
+        ledger refused them as a whole request): they stay here, and their numbers go up
+        as withheld so the ledger's mark moves past them."""
+        self._raw().executemany(_INSERT_REJECTION, [(entry_id.bytes, reason, to_micros(at))
+                                                    for entry_id, reason in entries])
+
+    def quarantined(self, entry_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Of ``entry_ids``, those kept back, with the reason."""
+        wanted = [i.bytes for i in entry_ids]
+        if not wanted:
+            return {}
+        rows = self._raw().execute(
+            f"SELECT entry_id, reason FROM rejections WHERE entry_id IN "
+            f"({', '.join('?' * len(wanted))})", wanted)
+        return {uuid.UUID(bytes=r[0]): r[1] for r in rows}
+
+    def held_back(self, latest: int) -> tuple[int, list[str]]:
+        """How many entries are kept back from the ledger (refused by it, or quarantined
+        here), and the reasons of the ``latest`` few."""
+        raw = self._raw()
+        count = raw.execute("SELECT count(*) FROM rejections").fetchone()[0]
+        reasons = [r[0] for r in raw.execute(
+            "SELECT reason FROM rejections ORDER BY rejected_at DESC LIMIT ?", (latest,))]
+        return int(count), reasons
+
     def rejections(self) -> list[tuple[uuid.UUID, str]]:
         rows = self.conn.execute(select(m.Rejection.entry_id, m.Rejection.reason))
         return [(r.entry_id, r.reason) for r in rows]

@@ -48,6 +48,19 @@ def sync_over_a_slow_network(ledger: LedgerProcess, k: PairedKiosk, batch: int
     return connections, [seqs[e.id] for e in mine]
 
 
+def test_a_tier_claim_waits_for_the_batch_with_the_spend_behind_it(sqlite_ledger,
+                                                                   tmp_path: Path):
+    """Gold from the first batch's sales, claimed in the second: sent alongside, the
+    second could reach the ledger first and be refused as a tier the member can't hold."""
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member_id, batch = first_batch(k)
+    for i in range(3, 6):
+        ring_up_sale(k.kiosk, Sale(member_id, 50_000, f"S-{i}"))  # at gold
+    connections, seqs = sync_over_a_slow_network(sqlite_ledger, k, batch)
+    assert connections == 1
+    assert seqs == sorted(seqs)
+
+
 def first_batch(k: PairedKiosk) -> tuple[uuid.UUID, int]:
     member = enrol(k.kiosk, Enrolment("Chan Tai Man", "0912345678", consent=True)).member
     for i in range(3):
@@ -55,12 +68,19 @@ def first_batch(k: PairedKiosk) -> tuple[uuid.UUID, int]:
     return member.id, outbox_size(k)
 
 
+def independent_batch(k: PairedKiosk) -> None:
+    """A second batch that only adds points and claims no tier above the first for the
+    first batch's buyer (the ledger checks such a claim against the spend it knows)."""
+    other = enrol(k.kiosk, Enrolment("Lee Siu Ming", "0912345679", consent=True)).member
+    for i in range(3, 6):
+        ring_up_sale(k.kiosk, Sale(other.id, 5_000, f"S-{i}"))
+
+
 def test_a_batch_that_only_adds_points_goes_while_the_one_before_is_in_flight(
         sqlite_ledger, tmp_path: Path):
     k = paired(sqlite_ledger, tmp_path, "till-1")
-    member_id, batch = first_batch(k)
-    for i in range(3, 6):
-        ring_up_sale(k.kiosk, Sale(member_id, 50_000, f"S-{i}"))
+    _, batch = first_batch(k)
+    independent_batch(k)
     assert batch < outbox_size(k) <= 2 * batch
     connections, _ = sync_over_a_slow_network(sqlite_ledger, k, batch)
     assert connections == 2
@@ -109,9 +129,8 @@ class LaterBatchFirst(LedgerClient):
 def test_every_entry_learns_its_seq_when_the_later_batch_is_numbered_first(
         sqlite_ledger, tmp_path: Path, lose_its_answer: bool):
     k = paired(sqlite_ledger, tmp_path, "till-1")
-    member_id, batch = first_batch(k)
-    for i in range(3, 6):
-        ring_up_sale(k.kiosk, Sale(member_id, 50_000, f"S-{i}"))
+    _, batch = first_batch(k)
+    independent_batch(k)
     made = outbox_size(k)
     assert batch < made <= 2 * batch
     network = LaterBatchFirst(k.url, k.token, lose_its_answer=lose_its_answer)

@@ -1,0 +1,27 @@
+"""What the counter says of entries held back from the ledger: counted on the sync badge,
+with their reasons in the detail, in the counter's language."""
+
+from __future__ import annotations
+
+from tests.sync.test_poison import poisoned_member
+from tests.ui.test_flows import WAIT, message, tap
+from ui.app import CounterApp
+
+
+def test_an_entry_held_back_is_counted_on_the_badge_and_explained_in_the_detail(qtbot,
+                                                                               app: CounterApp):
+    w = app.window
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True,
+                    timeout=WAIT)
+    poisoned_member(app.running.kiosk)
+    w.sync_worker.sync_soon()
+    qtbot.waitUntil(lambda: w.sync_status.held_back == 1, timeout=WAIT)
+    assert w.sync_status.pending_uploads == 0  # nothing waits behind it
+    assert w.sync_badge.text() == "Online · 0 waiting · 1 held back"
+    tap(qtbot, w.sync_badge)
+    detail = message(qtbot, app, "info")
+    assert "Held back from the ledger, kept on this kiosk:" in detail
+    assert "the member's record can't be sent" in detail
+    w.set_language("zh-TW")
+    assert "1 筆暫留" in w.sync_badge.text()
+    w.set_language("en")
