@@ -15,7 +15,7 @@ import json
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
@@ -234,6 +234,12 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 
 # -- pure rules ---------------------------------------------------------------------------
+
+
+def store_today(program: Program, now: datetime) -> date:
+    """The calendar date a person at the counter means by "today": the store's, in the
+    program's time zone (Taipei's today starts eight hours before UTC's)."""
+    return now.astimezone(program.zone).date()
 
 
 def tier_window_start(program: Program, now: datetime) -> datetime:

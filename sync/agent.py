@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception, stop_never, wait_random_exponential
@@ -23,6 +23,7 @@ from kiosk.cards import DeviceCertificate, key_from_text
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import parse_program
 from kiosk.services import Kiosk
+from kiosk.services.context import CLOCK_OFFSET
 from kiosk.store import StorageError, Transaction
 from kiosk.store.repository import CardRecord
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
@@ -43,6 +44,7 @@ UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer roun
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
 PULL_PAGE = 1000
 HELD_BACK_SHOWN = 5
+CLOCK_WARNING = timedelta(minutes=2)
 CURSOR = "pull_cursor"
 
 
@@ -60,6 +62,13 @@ class SyncStatus:
     gaps: tuple[tuple[int, int], ...] = field(default_factory=tuple)
     held_back: int = 0  # entries the ledger refused or this kiosk quarantined, kept here
     held_back_reasons: tuple[str, ...] = ()  # the latest few, for the sync detail
+    clock_skew: timedelta | None = None  # the ledger's clock minus this device's
+
+    @property
+    def clock_off(self) -> bool:
+        """Whether the device's clock is off by more than :data:`CLOCK_WARNING`: entries
+        are dated by the ledger's time, but someone should set the clock right."""
+        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING
 
 
 @dataclass(frozen=True)
@@ -355,9 +364,13 @@ class SyncAgent:
                 return pulled, cursor
 
     def _refresh_state(self) -> None:
-        state = self.client.state()
+        clock = self.kiosk.clock
+        state, skew = read_state(self.client, clock.device)
         with self.kiosk.store.write() as tx:
-            apply_state(tx, state, self.kiosk.clock())
+            apply_state(tx, state, clock.device() + (skew or clock.offset), skew)
+        if skew is not None:
+            clock.offset = skew
+            self._set(clock_skew=skew)
         self.kiosk.reload()
 
 
@@ -397,8 +410,24 @@ def _why(exc: ValidationError) -> str:
                      for err in exc.errors(include_url=False))[:400]
 
 
-def apply_state(tx: Transaction, state: DeviceState, now: datetime) -> None:
-    """Install the ledger's current program, certificates and revocations locally."""
+def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
+               ) -> tuple[DeviceState, timedelta | None]:
+    """The ledger's state, and how far its clock is ahead of ``device_clock`` (taken as
+    read halfway through the request; None from a ledger that doesn't say)."""
+    asked = device_clock()
+    state = client.state()
+    answered = device_clock()
+    if state.ledger_time is None:
+        return state, None
+    return state, state.ledger_time - (asked + (answered - asked) / 2)
+
+
+def apply_state(tx: Transaction, state: DeviceState, now: datetime,
+                skew: timedelta | None = None) -> None:
+    """Install the ledger's current program, certificates and revocations locally, and
+    the clock offset the kiosk dates entries with (kiosk.services.context.LedgerClock)."""
+    if skew is not None:
+        tx.set_setting(CLOCK_OFFSET, str(skew // timedelta(microseconds=1)))
     program = parse_program(state.program, format="json")
     if tx.setting("program_version") != program.version:
         tx.install_program(program.version, state.program, now)

@@ -177,6 +177,18 @@ def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output)
     return 0
 
 
+def cmd_ledger_clock_flags(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from sync.server.counter import Counter
+
+    rows = Counter(_ledger(args, data_dir)).clock_flags(args.device)
+    out.result({"clock_flags": [r.model_dump(mode="json") for r in rows]}, "\n".join(
+        f"{r.device_id} #{r.device_seq} entry {r.entry_id}: dated "
+        f"{r.occurred_at:%Y-%m-%d %H:%M}, after an upload at "
+        f"{r.uploaded_before:%Y-%m-%d %H:%M} UTC" for r in rows)
+        or "No entries from a clock that was behind.")
+    return 0
+
+
 def add_commands(sub: Any, command: Any) -> None:
     """Register the sync and ledger commands on the ``kiosk`` parser."""
     p = command("sync", cmd_sync, "upload the outbox and pull from the ledger")
@@ -220,6 +232,9 @@ def add_commands(sub: Any, command: Any) -> None:
                        "balances that went negative when entries arrived")
     q = ledger_command("rejections", cmd_ledger_rejections,
                        "entries the ledger refused, per device, with the reason code")
+    q.add_argument("--device", help="only this device's")
+    q = ledger_command("clock-flags", cmd_ledger_clock_flags,
+                       "entries dated well before an earlier upload of their device")
     q.add_argument("--device", help="only this device's")
     add_shop_commands(sub, command)
 

@@ -5,6 +5,7 @@ store. The private key never leaves the kiosk."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ from kiosk.services.context import Clock, Kiosk, utc_now
 from kiosk.services.errors import InputProblem, InvalidInput, Refusal
 from kiosk.store import open_store
 from kiosk.store.repository import DeviceRecord
-from sync.agent import SyncAgent, apply_state, root_key
+from sync.agent import SyncAgent, apply_state, read_state, root_key
 from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser
 from sync.client import TIMEOUT, LedgerClient
 
@@ -42,16 +43,16 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
     try:
         key = DeviceKey.generate()
         paired = client.pair(key_to_text(key.public_bytes()))
-        state = client.state()
+        state, skew = read_state(client, clock)
     finally:
         client.close()
     cert = DeviceCertificate.from_dict(paired.certificate)
-    now = clock()
+    now = clock() + (skew or timedelta(0))  # dated by the ledger's clock from the start
     with store.write() as tx:
         tx.create_device(DeviceRecord(paired.device_id, paired.device_id, store_name,
                                       key.to_bytes(), json.dumps(cert.to_dict()),
                                       root_key(state)), now)
-        apply_state(tx, state, now)
+        apply_state(tx, state, now, skew)
         tx.set_setting(LEDGER_URL, ledger_url)
         tx.set_setting(DEVICE_TOKEN, token)
     return Kiosk.open(store, clock, ids)

@@ -163,6 +163,7 @@ class DeviceState(Wire):
     certificates: list[dict[str, str]]
     revoked_keys: list[str]
     revoked_cards: list[str]
+    ledger_time: UtcTime | None = None  # the ledger's clock: kiosks date entries by it
 
 
 class RejectionWire(Wire):
@@ -173,6 +174,16 @@ class RejectionWire(Wire):
     entry_id: uuid.UUID
     code: str
     reason: str
+
+
+class ClockFlag(Wire):
+    """An entry dated well before an earlier one of its device reached the ledger."""
+
+    device_id: str
+    device_seq: int
+    entry_id: uuid.UUID
+    occurred_at: datetime
+    uploaded_before: datetime
 
 
 class ErrorBody(Wire):

@@ -3,6 +3,8 @@ Tapping it opens the detail (the manager's device page, or a dialog-free overlay
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QPushButton
 
@@ -21,6 +23,8 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
         state=state, n=status.pending_uploads)
     if status.held_back:
         text += " · " + translate("SyncStatus", "{n} held back").format(n=status.held_back)
+    if status.clock_off:
+        text += " · " + translate("SyncStatus", "Clock off")
     if not detail:
         return text
     last = (status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -32,6 +36,15 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
     if status.last_error:
         lines.append(translate("SyncStatus", "Last error: {error}").format(
             error=status.last_error))
+    if status.clock_off and status.clock_skew is not None:
+        minutes = round(abs(status.clock_skew).total_seconds() / 60)
+        lines.append((translate("SyncStatus", "This device's clock is {n} minutes ahead of "
+                                "the ledger's. Entries are dated by the ledger's time; "
+                                "please set the clock right.")
+                      if status.clock_skew < timedelta(0) else
+                      translate("SyncStatus", "This device's clock is {n} minutes behind "
+                                "the ledger's. Entries are dated by the ledger's time; "
+                                "please set the clock right.")).format(n=f"{minutes:,}"))
     if status.held_back:
         # Entries the ledger refused or this kiosk can't send: kept here, never retried,
         # and nothing after them waits. The reasons are the ledger's or the wire's words.
@@ -56,7 +69,7 @@ class SyncBadge(QPushButton):
     def show_status(self, status: SyncStatus | None) -> None:
         self.status = status
         state = "unknown" if status is None or status.online is None else (
-            "online" if status.online else "offline")
+            "offline" if not status.online else "clock" if status.clock_off else "online")
         self.setProperty("state", state)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -823,57 +823,72 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_badge.py" line="16"/>
+        <location filename="../../ui/sync_badge.py" line="18"/>
         <source>Not paired with a ledger: working offline only.</source>
         <translation>未连接总账：仅离线工作。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="17"/>
+        <location filename="../../ui/sync_badge.py" line="19"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="18"/>
+        <location filename="../../ui/sync_badge.py" line="20"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="19"/>
+        <location filename="../../ui/sync_badge.py" line="21"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="20"/>
+        <location filename="../../ui/sync_badge.py" line="22"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 条待传</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="23"/>
+        <location filename="../../ui/sync_badge.py" line="25"/>
         <source>{n} held back</source>
         <translation>{n} 笔暂留</translation>
     </message>
     <message>
         <location filename="../../ui/sync_badge.py" line="27"/>
+        <source>Clock off</source>
+        <translation>时钟不准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="31"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="29"/>
+        <location filename="../../ui/sync_badge.py" line="33"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="30"/>
+        <location filename="../../ui/sync_badge.py" line="34"/>
         <source>Sent {up}, received {down}</source>
         <translation>已发送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="33"/>
+        <location filename="../../ui/sync_badge.py" line="37"/>
         <source>Last error: {error}</source>
         <translation>上次错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="38"/>
+        <location filename="../../ui/sync_badge.py" line="41"/>
+        <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
+        <translation>本机时钟比总账快了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="45"/>
+        <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
+        <translation>本机时钟比总账慢了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="51"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往总账、保留在本机的记录：</translation>
     </message>

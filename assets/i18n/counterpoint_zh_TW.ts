@@ -823,57 +823,72 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_badge.py" line="16"/>
+        <location filename="../../ui/sync_badge.py" line="18"/>
         <source>Not paired with a ledger: working offline only.</source>
         <translation>未連結總帳：僅離線作業。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="17"/>
+        <location filename="../../ui/sync_badge.py" line="19"/>
         <source>Online</source>
         <translation>已連線</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="18"/>
+        <location filename="../../ui/sync_badge.py" line="20"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="19"/>
+        <location filename="../../ui/sync_badge.py" line="21"/>
         <source>Connecting…</source>
         <translation>連線中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="20"/>
+        <location filename="../../ui/sync_badge.py" line="22"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 筆待傳</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="23"/>
+        <location filename="../../ui/sync_badge.py" line="25"/>
         <source>{n} held back</source>
         <translation>{n} 筆暫留</translation>
     </message>
     <message>
         <location filename="../../ui/sync_badge.py" line="27"/>
+        <source>Clock off</source>
+        <translation>時鐘不準</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="31"/>
         <source>never</source>
         <translation>從未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="29"/>
+        <location filename="../../ui/sync_badge.py" line="33"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="30"/>
+        <location filename="../../ui/sync_badge.py" line="34"/>
         <source>Sent {up}, received {down}</source>
         <translation>已傳送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="33"/>
+        <location filename="../../ui/sync_badge.py" line="37"/>
         <source>Last error: {error}</source>
         <translation>上次錯誤：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="38"/>
+        <location filename="../../ui/sync_badge.py" line="41"/>
+        <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
+        <translation>本機時鐘比總帳快了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="45"/>
+        <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
+        <translation>本機時鐘比總帳慢了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="51"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往總帳、保留在本機的紀錄：</translation>
     </message>

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
@@ -26,6 +26,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+CLOCK_OFFSET = "clock_offset_us"  # setting: the ledger's clock minus this device's
+
+
+class LedgerClock:
+    """The time a kiosk dates its entries with: the device's clock corrected by how far
+    it was off the ledger's at the last sync (kept across restarts).
+
+    A counter whose clock was set two years ahead or behind dated its sales there, which
+    steered tiers, daily limits and the ledger's checks everywhere. Once it has synced,
+    its entries carry the ledger's time whatever its own clock says; the sync status
+    still shows the skew, so someone sets the clock right."""
+
+    def __init__(self, device: Clock = utc_now, offset: timedelta = timedelta(0)) -> None:
+        self.device = device
+        self.offset = offset
+
+    def __call__(self) -> datetime:
+        return self.device() + self.offset
+
+
 @dataclass
 class Kiosk:
     store: LocalStore
@@ -34,7 +54,7 @@ class Kiosk:
     certificate: DeviceCertificate
     program: Program
     trust: TrustStore
-    clock: Clock
+    clock: LedgerClock
     new_id: IdFactory
     authoriser: Authoriser | None = None  # set when paired with a ledger
 
@@ -54,9 +74,10 @@ class Kiosk:
             if device is None:
                 raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
             program, trust = load_program_and_trust(tx)
+            offset = timedelta(microseconds=int(tx.setting(CLOCK_OFFSET) or 0))
         certificate = DeviceCertificate.from_dict(json.loads(device.certificate))
         return cls(store, device, DeviceKey.from_bytes(device.signing_key), certificate,
-                   program, trust, clock, new_id)
+                   program, trust, LedgerClock(clock, offset), new_id)
 
 
 def load_program_and_trust(tx: Transaction) -> tuple[Program, TrustStore]:

@@ -11,7 +11,7 @@ from kiosk.cards import card_number, issue_card
 from kiosk.ledger import Entry
 from kiosk.limits import text_problem
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
-from kiosk.program import awards_for_enrolment
+from kiosk.program import awards_for_enrolment, store_today
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import DuplicateMember, InputProblem, InvalidInput, UnknownMember
 from kiosk.store.repository import CardRecord
@@ -49,7 +49,7 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
         raise InvalidInput("the member must accept the privacy notice to join",
                            InputProblem.CONSENT)
     now = kiosk.clock()
-    if form.birthday is not None and form.birthday > now.date():
+    if form.birthday is not None and form.birthday > store_today(kiosk.program, now):
         raise InvalidInput("a birthday cannot be in the future", InputProblem.BIRTHDAY_FUTURE)
     member = Member(kiosk.new_id(), name, phone, now, kiosk.channel, form.birthday,
                     form.referrer_id, form.consent)

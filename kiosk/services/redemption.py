@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
 from kiosk.ledger import Entry, EntryKind
-from kiosk.program import Program, Reward
+from kiosk.program import Program, Reward, store_today
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     NotEnoughPoints,
@@ -56,8 +56,16 @@ class RedemptionResult:
 
 def store_day_start(program: Program, now: datetime) -> datetime:
     """Midnight of the store's calendar day containing ``now``, as a UTC instant."""
-    local = now.astimezone(program.zone)
-    return datetime.combine(local.date(), time(0), program.zone).astimezone(now.tzinfo)
+    return store_day(program, now)[0]
+
+
+def store_day(program: Program, now: datetime) -> tuple[datetime, datetime]:
+    """The store's calendar day containing ``now``: its first instant and the next day's,
+    in ``now``'s zone (a day is 23 or 25 hours where clocks change)."""
+    today = store_today(program, now)
+    return (datetime.combine(today, time(0), program.zone).astimezone(now.tzinfo),
+            datetime.combine(today + timedelta(days=1), time(0), program.zone)
+            .astimezone(now.tzinfo))
 
 
 def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
@@ -102,9 +110,8 @@ def _within_offline_limits(tx: Transaction, kiosk: Kiosk, entry: Entry, cost: in
     balance = tx.balance(entry.member_id)
     if balance < cost:
         raise NotEnoughPoints(f"{cost} points needed, the member has {balance}")
-    today = tx.redeemed_since(entry.member_id, store_day_start(kiosk.program,
-                                                               entry.occurred_at),
-                              kiosk.channel)
+    today = tx.redeemed_between(entry.member_id, *store_day(kiosk.program, entry.occurred_at),
+                                kiosk.channel)
     if today + cost > limits.max_points_per_member_per_day:
         raise OfflineLimitReached(
             f"this member has redeemed {today} points here today; offline the limit is "

@@ -300,13 +300,16 @@ class Transaction:
             .order_by(_E.occurred_at, _E.id))
         return [(_entry(r), r.reversed_by is not None) for r in rows]
 
-    def redeemed_since(self, member_id: uuid.UUID, since: datetime, channel: str) -> int:
-        """Points this device redeemed for the member since ``since``; a voided redemption
-        still counts, which errs on the safe side of an offline limit."""
+    def redeemed_between(self, member_id: uuid.UUID, start: datetime, end: datetime,
+                         channel: str) -> int:
+        """Points this device redeemed for the member dated in [start, end); a voided
+        redemption still counts, which errs on the safe side of an offline limit. Bounded
+        on both sides: one dated in the future by a clock set ahead counts on its own day,
+        not on every day until then."""
         spent = self.conn.execute(
             select(func.coalesce(func.sum(_E.points), 0)).where(
-                _E.member_id == member_id, _E.occurred_at >= since, _E.channel == channel,
-                _E.kind.in_([EntryKind.REDEEM.value]))).scalar_one()
+                _E.member_id == member_id, _E.occurred_at >= start, _E.occurred_at < end,
+                _E.channel == channel, _E.kind.in_([EntryKind.REDEEM.value]))).scalar_one()
         return -int(spent)
 
     def entries_since(self, since: datetime, channel: str) -> list[Entry]:

@@ -27,6 +27,7 @@ from kiosk.program import (
     tier_window_start,
 )
 from sync.protocol import (
+    ClockFlag,
     EntryResult,
     EntryWire,
     Hold,
@@ -40,6 +41,10 @@ from sync.server.audit import refusals
 from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
 
 MAX_HOLD = timedelta(minutes=10)
+# An entry made while an earlier upload was on its way is dated a little before that upload
+# arrived; one dated this much before is from a clock that is behind.
+CLOCK_TOLERANCE = timedelta(minutes=10)
+UTC_TIME = m.UtcDateTime()
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,9 @@ class Counter:
         with self.ledger.engine.begin() as conn:
             self._lock_member(conn, member_id)
             program = self.ledger.current_program(conn)
+            if amount_minor > program.max_sale_minor:  # as at the counter (sales.py)
+                raise LedgerRefusal(422, "amount_over_limit", (
+                    f"a sale is at most {program.limits.max_sale_amount} {program.currency}"))
             earlier = conn.execute(select(_ENTRIES).where(
                 _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
                 _ENTRIES.c.kind == EntryKind.EARN.value)).first()
@@ -230,6 +238,35 @@ class Counter:
         return [RejectionWire(device_id=r.device_id, device_seq=r.device_seq,
                               entry_id=r.entry_id, code=r.code or "rejected",
                               reason=r.reason or "") for r in rows]
+
+    def clock_flags(self, device_id: str | None = None, limit: int = 1000
+                    ) -> list[ClockFlag]:
+        """Entries dated more than :data:`CLOCK_TOLERANCE` before an earlier-numbered
+        entry of the same device reached the ledger: the device's clock was behind when it
+        made them (they count, by the date they carry, but someone should look)."""
+        e = _ENTRIES
+        before = func.max(e.c.received_at).over(partition_by=e.c.device_id,
+                                                 order_by=e.c.device_seq, rows=(None, -1))
+        numbered = select(e.c.device_id, e.c.device_seq, e.c.id, e.c.occurred_at,
+                          before.label("uploaded_before")).where(
+            e.c.device_seq.is_not(None))
+        if device_id is not None:
+            numbered = numbered.where(e.c.device_id == device_id)
+        inner = numbered.subquery()
+        query = (select(inner).where(inner.c.occurred_at < inner.c.uploaded_before)
+                 .order_by(inner.c.device_id, inner.c.device_seq))
+        with self.ledger.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        flags = []
+        for r in rows:
+            occurred = UTC_TIME.process_result_value(r.occurred_at, conn.dialect)
+            uploaded = UTC_TIME.process_result_value(r.uploaded_before, conn.dialect)
+            assert occurred is not None and uploaded is not None
+            if occurred < uploaded - CLOCK_TOLERANCE:
+                flags.append(ClockFlag(device_id=r.device_id, device_seq=r.device_seq,
+                                       entry_id=r.id, occurred_at=occurred,
+                                       uploaded_before=uploaded))
+        return flags[:limit]
 
     def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
         since = tier_window_start(program, self.ledger.clock())

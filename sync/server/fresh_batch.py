@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -34,7 +35,7 @@ _COLUMNS = ("id", "member_id", "kind", "points", "amount_minor", "channel", "ord
             "device_seq")
 _INSERTED = ("id", "seq", "member_id", "kind", "points", "amount_minor", "channel",
              "order_ref", "program_version", "occurred_at", "reverses", "reward_id", "note",
-             "tier", "device_id", "device_seq")
+             "tier", "device_id", "device_seq", "received_at")
 
 
 class Conflict(Exception):
@@ -77,7 +78,8 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
     return (
         "WITH head AS (UPDATE ledger_head SET last_seq = last_seq + %(n)s WHERE id = 1 "
         "RETURNING last_seq - %(n)s AS base), "
-        f"batch AS (SELECT b.*, head.base + b.ord AS seq, %(device_id)s AS device_id "
+        f"batch AS (SELECT b.*, head.base + b.ord AS seq, %(device_id)s AS device_id, "
+        f"CAST(%(received_at)s AS timestamptz) AS received_at "
         f"FROM head, unnest({arrays}) WITH ORDINALITY AS b({', '.join(_COLUMNS)}, ord)), "
         f"entry AS (INSERT INTO entries ({inserted}) SELECT {inserted} FROM batch), "
         f"{receipt}"
@@ -115,7 +117,7 @@ def _column(entries: Sequence[EntryWire], name: str) -> list[Any] | None:
 
 
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,
-                 receipts: bool) -> Appended:
+                 receipts: bool, received_at: datetime) -> Appended:
     """Insert ``entries``, numbered after the ledger's head, and move their members'
     balances; for a kiosk (``receipts``) also store an "accepted" receipt for each and move
     its acknowledgement mark. Raises :class:`Conflict` if anything was seen before or
@@ -126,7 +128,8 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
     try:
         with pg_cursor(conn, named=False) as cur:
             cur.execute(_statement(conn.dialect, receipts, taking),
-                        {**arrays, "n": len(entries), "device_id": device_id})
+                        {**arrays, "n": len(entries), "device_id": device_id,
+                         "received_at": received_at})
             rows = cur.fetchall()
     except (psycopg.errors.UniqueViolation, psycopg.errors.ForeignKeyViolation) as exc:
         raise Conflict(str(exc)) from exc

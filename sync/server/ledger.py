@@ -247,7 +247,7 @@ class Ledger:
             root_public_key=key_to_text(DeviceKey.from_bytes(root).public_bytes()),
             certificates=[json.loads(c.document) for c in certs],
             revoked_keys=[json.loads(c.document)["key_id"] for c in certs if c.revoked],
-            revoked_cards=list(revoked))
+            revoked_cards=list(revoked), ledger_time=self.clock())
 
     # -- upload ---------------------------------------------------------------------------
     def upload(self, caller: Caller, request: UploadRequest) -> UploadResponse:
@@ -267,7 +267,7 @@ class Ledger:
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
                     done = append_fresh(conn, request.entries, caller.device_id,
-                                        receipts=kiosk)
+                                        receipts=kiosk, received_at=self.clock())
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
                 acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
@@ -326,6 +326,16 @@ class Ledger:
     def _store_members(self, conn: Connection, members: Sequence[MemberWire],
                        cards: Sequence[CardWire]) -> None:
         _insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
+        # A card's member comes with it, or is on the ledger already (lean uploads): a
+        # card for anyone else is refused whole, before the foreign key would (a 500).
+        sent = {w.id for w in members}
+        others = {c.member_id for c in cards} - sent
+        known = keys_present(conn, m.Member.__table__, "id", others) if others else set()
+        for i, card in enumerate(cards):
+            if card.member_id not in sent and card.member_id not in known:
+                raise LedgerRefusal(422, "unknown_member",
+                                    f"cards[{i}].member_id: the ledger does not know this "
+                                    "member; upload the member with its card")
         _insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
 
     def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
@@ -372,9 +382,12 @@ class Ledger:
                         head: int, verdicts: dict[uuid.UUID, EntryResult]) -> int:
         """Insert the screened entries, numbering the new ones from ``head``; returns the
         new head."""
+        now = self.clock()
+
         def rows(batch: Iterable[EntryWire], start: int) -> list[dict[str, Any]]:
             return [{**_wire_row(e), "seq": start + i + 1, "device_id": caller.device_id,
-                     "device_seq": e.device_seq} for i, e in enumerate(batch)]
+                     "device_seq": e.device_seq, "received_at": now}
+                    for i, e in enumerate(batch)]
 
         savepoint = conn.begin_nested()
         inserted = set(_insert_ignore(conn, _ENTRIES, rows(entries, head), _ENTRIES.c.id))

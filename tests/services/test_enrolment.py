@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -78,3 +78,14 @@ def test_a_control_character_in_a_name_or_phone_is_refused_and_nothing_is_stored
 def test_tabs_and_line_breaks_typed_in_a_name_are_cleaned_not_refused(kiosk):
     enrolled = enrol(kiosk, Enrolment("陳\t美玲\r\n", "0912 000\t111", consent=True))
     assert (enrolled.member.name, enrolled.member.phone) == ("陳 美玲", "0912000111")
+
+
+def test_a_birthday_that_is_today_in_the_stores_zone_is_accepted(kiosk, clock):
+    """17:00 UTC on 20 November is already 21 November in Taipei: a baby born today (in
+    the store's day) is not "in the future"; the day after still is."""
+    clock.now = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+    born = enrol(kiosk, Enrolment("陳小寶", "0912000777", date(2026, 11, 21), consent=True))
+    assert born.member.birthday == date(2026, 11, 21)
+    with pytest.raises(InvalidInput) as refused:
+        enrol(kiosk, Enrolment("陳小寶", "0912000778", date(2026, 11, 22), consent=True))
+    assert refused.value.problem is InputProblem.BIRTHDAY_FUTURE

@@ -44,6 +44,18 @@ def test_the_daily_offline_limit_per_member_applies_in_the_stores_day(kiosk, mem
     redeem(kiosk, member.member.id, "tote")
 
 
+def test_a_redemption_dated_ahead_by_a_wrong_clock_counts_on_its_own_day_only(kiosk, member,
+                                                                             clock):
+    """A clock two years ahead dated a redemption there; once the clock is right again the
+    member's daily limit is the limit of today, not spent until that date comes."""
+    top_up(kiosk, member, 200_000)
+    right = clock.now
+    clock.now = right.replace(year=right.year + 2)
+    redeem(kiosk, member.member.id, "tote")  # 500 of 600, dated two years ahead
+    clock.now = right
+    redeem(kiosk, member.member.id, "tote")  # today's own 500
+
+
 def test_a_reward_above_the_offline_per_redemption_limit_is_refused(kiosk, member, tmp_path):
     from kiosk.program import parse_program
     from tests.conftest import DEFAULT_PROGRAM

@@ -1,8 +1,11 @@
-"""What the counter says of entries held back from the ledger: counted on the sync badge,
-with their reasons in the detail, in the counter's language."""
+"""What the counter says of entries held back from the ledger and of a clock that is off:
+on the sync badge, and in the detail, in the counter's language."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from tests.sync.test_clocks import DeviceClock
 from tests.sync.test_poison import poisoned_member
 from tests.ui.test_flows import WAIT, message, tap
 from ui.app import CounterApp
@@ -24,4 +27,21 @@ def test_an_entry_held_back_is_counted_on_the_badge_and_explained_in_the_detail(
     assert "the member's record can't be sent" in detail
     w.set_language("zh-TW")
     assert "1 筆暫留" in w.sync_badge.text()
+    w.set_language("en")
+
+
+def test_a_clock_that_is_off_is_shown_on_the_badge_and_explained(qtbot, app: CounterApp):
+    w = app.window
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True,
+                    timeout=WAIT)
+    assert "Clock off" not in w.sync_badge.text()
+    app.running.kiosk.clock.device = DeviceClock(off=timedelta(hours=3))  # set 3 h ahead
+    w.sync_worker.sync_soon()
+    qtbot.waitUntil(lambda: w.sync_status.clock_off, timeout=WAIT)
+    assert w.sync_badge.text() == "Online · 0 waiting · Clock off"
+    assert w.sync_badge.property("state") == "clock"
+    tap(qtbot, w.sync_badge)
+    assert "clock is 180 minutes ahead of the ledger's" in message(qtbot, app, "info")
+    w.set_language("zh-CN")
+    assert "时钟不准" in w.sync_badge.text()
     w.set_language("en")

@@ -1,6 +1,7 @@
 """The ledger audits what devices upload: an earn entry records the tier it was earned at
-(the input the ledger re-runs the earn rule with), and a rejection keeps its reason code,
-so rejections can be listed and counted per device (``kiosk ledger rejections``).
+(the input the ledger re-runs the earn rule with), every entry the ledger's clock when it
+arrived, and a rejection keeps its reason code, so rejections can be listed and counted
+per device (``kiosk ledger rejections``).
 
 Revision ID: 0003
 Revises: 0002
@@ -20,6 +21,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("entries", sa.Column("tier", sa.String(32), nullable=True))
+    # The ledger's own clock when the entry arrived (entries from before stay NULL): the
+    # device's clock dates the entry, this says when the ledger first heard of it.
+    op.add_column("entries", sa.Column("received_at", sa.DateTime(timezone=True),
+                                       nullable=True))
     op.add_column("receipts", sa.Column("code", sa.String(40), nullable=True))
     # Rejections are few: a partial index lists them per device without a scan.
     op.create_index("ix_receipts_rejected", "receipts", ["device_id", "device_seq"],
@@ -32,4 +37,5 @@ def downgrade() -> None:
     with op.batch_alter_table("receipts") as batch:
         batch.drop_column("code")
     with op.batch_alter_table("entries") as batch:
+        batch.drop_column("received_at")
         batch.drop_column("tier")

@@ -1,0 +1,110 @@
+"""Clocks (issue 11, point 7). A kiosk's clock set two years ahead or behind dated its
+sales there and the ledger took them without a question. Now the ledger records when each
+entry reached it, refuses entries dated in its future and flags ones dated well before an
+earlier upload of the same device; a kiosk dates its entries by the ledger's clock once it
+has synced, and says its own clock is off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.audit import Rejected
+from kiosk.services import Enrolment, Sale, enrol, ring_up_sale, verify_store
+from sync.pairing import pair_kiosk
+from tests.sync.conftest import LedgerProcess, PairedKiosk
+from tests.sync.test_convergence import all_server_entries
+
+TWO_YEARS = timedelta(days=730)
+
+
+@dataclass
+class DeviceClock:
+    """A real clock that someone set wrong (``off``), as a device's battery-backed clock
+    is after a reset."""
+
+    off: timedelta = field(default_factory=timedelta)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.off
+
+
+def paired_with(ledger: LedgerProcess, folder: Path, clock: DeviceClock) -> PairedKiosk:
+    token = ledger.add_device("till-1")
+    kiosk = pair_kiosk(folder / "till-1", ledger_url=ledger.url, token=token,
+                       store_name="Store 1", clock=clock)
+    return PairedKiosk(kiosk, token, ledger.url, folder / "till-1")
+
+
+def near_now(moment: datetime) -> bool:
+    return abs(moment - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
+        sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
+    clock = DeviceClock()
+    k = paired_with(sqlite_ledger, tmp_path, clock)
+    member = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
+    agent = k.agent()
+    agent.sync_once()
+    assert not agent.status.clock_off
+
+    clock.off = TWO_YEARS  # the clock is reset two years ahead, while offline
+    ahead = ring_up_sale(k.kiosk, Sale(member, 1000, "AHEAD")).entries[0]
+    assert ahead.occurred_at > datetime.now(UTC) + timedelta(days=700)
+    report = agent.sync_once()
+
+    assert report.pending_uploads == 0  # refused, held back: nothing waits behind it
+    with k.kiosk.store.read() as tx:
+        [(held, why)] = tx.rejections()
+    assert held == ahead.id and "after the ledger's clock" in why
+    [listed] = sqlite_ledger.cli("rejections")["rejections"]  # type: ignore[misc]
+    assert listed["code"] == Rejected.FUTURE.value
+    assert agent.status.clock_off and agent.status.clock_skew is not None
+    assert abs(agent.status.clock_skew + TWO_YEARS) < timedelta(minutes=1)
+
+    later = ring_up_sale(k.kiosk, Sale(member, 1000, "AFTER")).entries[0]
+    assert near_now(later.occurred_at)  # dated by the ledger's clock now
+    agent.sync_once()
+    assert later.id in {e.id for e in all_server_entries(k)}
+    k.kiosk.store.close()
+
+
+@pytest.mark.parametrize("database", [
+    pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def test_a_clock_set_behind_is_flagged_by_the_ledger_then_corrected_by_it(
+        request: pytest.FixtureRequest, database: str, tmp_path: Path) -> None:
+    ledger: LedgerProcess = request.getfixturevalue(
+        "pg_ledger" if database == "postgres" else "sqlite_ledger")
+    clock = DeviceClock()
+    k = paired_with(ledger, tmp_path, clock)
+    member = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
+    agent = k.agent()
+    agent.sync_once()
+
+    clock.off = -TWO_YEARS
+    behind = ring_up_sale(k.kiosk, Sale(member, 1000, "BEHIND")).entries[0]
+    agent.sync_once()
+
+    assert behind.id in {e.id for e in all_server_entries(k)}  # a real sale: it counts
+    [flag] = ledger.cli("clock-flags")["clock_flags"]  # type: ignore[misc]
+    assert (flag["device_id"], flag["entry_id"]) == ("till-1", str(behind.id))
+    assert agent.status.clock_off
+    assert near_now(ring_up_sale(k.kiosk, Sale(member, 1000, "AFTER")).entries[0].occurred_at)
+    agent.sync_once()
+    assert len(ledger.cli("clock-flags")["clock_flags"]) == 1  # type: ignore[arg-type]
+    assert verify_store(k.kiosk).ok and ledger.check() == []
+    k.kiosk.store.close()
+
+
+def test_a_kiosk_paired_with_a_wrong_clock_dates_entries_by_the_ledgers_from_the_start(
+        sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
+    k = paired_with(sqlite_ledger, tmp_path, DeviceClock(off=-TWO_YEARS))
+    enrolled = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+    assert near_now(enrolled.member.enrolled_at)
+    assert k.agent().sync_once().rejected == 0
+    assert sqlite_ledger.cli("clock-flags")["clock_flags"] == []
+    k.kiosk.store.close()
