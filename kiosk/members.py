@@ -19,6 +19,11 @@ class MemberInputError(ValueError):
         self.problem = problem
 
 
+# What a member's own store enrolled them with: the fields a member known elsewhere only
+# by their card (``profile_pending``) takes once sync brings them.
+PROFILE = ("name", "phone", "birthday", "enrolled_at", "channel", "referrer_id", "consent")
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     id: uuid.UUID
@@ -29,6 +34,9 @@ class Member:
     birthday: date | None = None
     referrer_id: uuid.UUID | None = None
     consent: bool = False
+    # Known only by a card another store issued (a certified issuer's signature): no name
+    # or phone here until sync brings the profile. Sales earn at the first tier meanwhile.
+    profile_pending: bool = False
 
 
 def normalize_phone(text: str) -> str:

@@ -29,6 +29,7 @@ def member_dict(view: MemberView, program: Program) -> dict[str, Any]:
     p = view.progress
     return {
         "member_id": str(view.member.id), "name": view.member.name,
+        "profile_pending": view.member.profile_pending,
         "phone": view.masked_phone, "card_no": view.card_no, "balance": view.balance,
         "tier": p.tier.id, "next_tier": p.next_tier.id if p.next_tier else None,
         "spend_to_next_tier": format_amount(p.remaining_minor, program.minor_units),
@@ -47,7 +48,9 @@ def member_text(view: MemberView, program: Program) -> str:
            f"to {p.next_tier.names.en}" if p.next_tier else "")
     offers = ", ".join(f"{o.reward.id} ({o.reward.cost})" for o in view.rewards
                        if o.affordable) or "none yet"
-    return (f"{view.member.name} ({view.masked_phone}) card {view.card_no}: "
+    who = ("member from another store (profile not synced yet)"
+           if view.member.profile_pending else f"{view.member.name} ({view.masked_phone})")
+    return (f"{who} card {view.card_no}: "
             f"{view.balance} points, {p.tier.names.en}{nxt}; rewards: {offers}")
 
 

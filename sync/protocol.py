@@ -16,7 +16,15 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.limits import CONTROL, CONTROL_BUT_LAYOUT, EARLIEST, INT64_MAX, INT64_MIN, LATEST
@@ -81,24 +89,34 @@ class EntryWire(Wire):
 
 
 class MemberWire(Wire):
+    """A member's profile, or (``profile_pending``) a member a kiosk knows only by the card
+    another store issued, with an empty name and phone until that store's upload."""
+
     id: uuid.UUID
-    name: Annotated[Text, Field(min_length=1, max_length=200)]
-    phone: Annotated[Text, Field(min_length=1, max_length=32)]
+    name: Annotated[Text, Field(max_length=200)]
+    phone: Annotated[Text, Field(max_length=32)]
     enrolled_at: UtcTime
     channel: Text64
     birthday: date | None = None
     referrer_id: uuid.UUID | None = None
     consent: bool = False
+    profile_pending: bool = False
+
+    @model_validator(mode="after")
+    def _profile(self) -> MemberWire:
+        if not self.profile_pending and not (self.name and self.phone):
+            raise ValueError("a member's name and phone are needed (or profile_pending)")
+        return self
 
     def to_member(self) -> Member:
         return Member(self.id, self.name, self.phone, self.enrolled_at, self.channel,
-                      self.birthday, self.referrer_id, self.consent)
+                      self.birthday, self.referrer_id, self.consent, self.profile_pending)
 
     @classmethod
     def of(cls, m: Member) -> MemberWire:
         return cls(id=m.id, name=m.name, phone=m.phone, enrolled_at=m.enrolled_at,
                    channel=m.channel, birthday=m.birthday, referrer_id=m.referrer_id,
-                   consent=m.consent)
+                   consent=m.consent, profile_pending=m.profile_pending)
 
 
 class CardWire(Wire):

@@ -19,6 +19,7 @@ from kiosk.services.errors import (
     DuplicateMember,
     InputProblem,
     InvalidInput,
+    MemberNotSynced,
     NotEnoughPoints,
     OfflineLimitReached,
     Refusal,
@@ -60,6 +61,10 @@ def describe(exc: BaseException, *, quiet: bool = False) -> str:
         return QCoreApplication.translate(
             "Messages", "The card is genuine, but this member is not known here yet. "
                   "Try again after the kiosk has synced.")
+    if isinstance(exc, MemberNotSynced):
+        return QCoreApplication.translate(
+            "Messages", "This member joined at another store and this kiosk has not synced "
+                  "their account yet. Their points can be used once the kiosk is online.")
     if isinstance(exc, NotEnoughPoints):
         return QCoreApplication.translate(
             "Messages", "Not enough points for this reward.")

@@ -24,6 +24,13 @@ class DuplicateMember(Refusal):
     code = "duplicate_member"
 
 
+class MemberNotSynced(Refusal):
+    """A member this kiosk knows only by a card another store issued: their balance is
+    the ledger's to say, so nothing is spent offline."""
+
+    code = "member_not_synced"
+
+
 class UnknownReward(Refusal):
     code = "unknown_reward"
 

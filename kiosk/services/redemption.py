@@ -23,6 +23,7 @@ from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program, Reward, store_today
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
+    MemberNotSynced,
     NotEnoughPoints,
     OfflineLimitReached,
     Refusal,
@@ -86,9 +87,14 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
             pass  # the floor limits below decide
     try:
         with kiosk.store.write() as tx:
-            if tx.member(member_id) is None:
+            member = tx.member(member_id)
+            if member is None:
                 raise UnknownMember("this member is not known at this kiosk")
             if authorised == "offline":
+                if member.profile_pending:
+                    raise MemberNotSynced(
+                        "this member joined at another store and this kiosk has not synced "
+                        "their account yet: their points can be used once it is online")
                 _within_offline_limits(tx, kiosk, entry, reward.cost)
             tx.append([entry])
             balance = tx.balance(member_id)

@@ -65,7 +65,10 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     with kiosk.store.write() as tx:
         state = tx.sale_state(sale.member_id, tier_window_start(program, now), kiosk.channel,
                               order_ref)
-        tier = tier_for_spend(program, state.spend_minor)
+        # A member known here only by another store's card earns at the first tier: their
+        # spend is the ledger's to say (DESIGN: no kiosk knows every member).
+        tier = (program.tiers[0] if state.profile_pending
+                else tier_for_spend(program, state.spend_minor))
         if state.earlier_sale is not None:
             return _already_rung_up(tx.sale_entry(kiosk.channel, order_ref), sale, state, tier)
         if not state.member_known:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from kiosk.cards import CardError, verify_card
+from kiosk.cards import CardClaim, CardError, verify_card
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
 from kiosk.program import (
@@ -54,6 +54,11 @@ def identify(kiosk: Kiosk, payload: str) -> MemberView:
     """A scanned card to what the cashier sees. Raises :class:`kiosk.cards.CardError` for
     cards that are not ours, malformed, forged or revoked, before touching the store."""
     claim = verify_card(payload, kiosk.trust)
+    try:
+        with kiosk.store.read() as tx:
+            return member_view_in(tx, kiosk, claim.member_id, claim.card_no)
+    except UnknownMember:
+        _met_by_card(kiosk, claim)
     with kiosk.store.read() as tx:
         return member_view_in(tx, kiosk, claim.member_id, claim.card_no)
 
@@ -65,7 +70,25 @@ def member_view(kiosk: Kiosk, member_id: uuid.UUID) -> MemberView:
 
 def member_for_card(kiosk: Kiosk, payload: str) -> uuid.UUID:
     """The member a scanned card belongs to (signature and revocation checked)."""
-    return verify_card(payload, kiosk.trust).member_id
+    claim = verify_card(payload, kiosk.trust)
+    with kiosk.store.read() as tx:
+        known = tx.member(claim.member_id) is not None
+    if not known:
+        _met_by_card(kiosk, claim)
+    return claim.member_id
+
+
+def _met_by_card(kiosk: Kiosk, claim: CardClaim) -> None:
+    """A genuine card (a certified issuer's signature) of a member this kiosk hasn't
+    heard of: enrolled at another store that hasn't synced yet, or before this kiosk's
+    last pull. Recorded by the card's member id with the profile pending, so sales here
+    are kept against the right member; sync brings the name and phone."""
+    issuer = kiosk.trust.certificates.get(claim.key_id)
+    member = Member(claim.member_id, "", "", kiosk.clock(),
+                    issuer.device_id if issuer else kiosk.channel, profile_pending=True)
+    with kiosk.store.write() as tx:
+        if tx.member(claim.member_id) is None:
+            tx.add_member(member)
 
 
 __all__ = ["CardError", "MemberView", "identify", "member_for_card", "member_view"]

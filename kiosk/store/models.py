@@ -72,6 +72,8 @@ class Member(Base):
     on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
     """The ledger has this member (it came from there, or an upload carrying it was
     answered), so uploads need not carry it again."""
+    profile_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Known only by a card another store issued; the profile comes with sync."""
     __table_args__ = (Index("ix_members_unsent", "id", sqlite_where=text("on_ledger = 0")),)
 
 

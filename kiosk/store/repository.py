@@ -16,10 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 
 from kiosk.ledger import Entry, EntryKind
-from kiosk.members import Member
+from kiosk.members import PROFILE, Member
 from kiosk.store import models as m
 from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from kiosk.store.disk import DATABASE_ERRORS, storage_error
@@ -85,7 +85,7 @@ _CLEARED = ("SELECT count(*) FROM outbox WHERE device_seq <= ? AND entry_id IS N
 _CLEAR_OUTBOX = "DELETE FROM outbox WHERE device_seq < ? AND " + _SETTLED
 _TOMBSTONE = "UPDATE outbox SET entry_id = NULL WHERE device_seq = ? AND " + _SETTLED
 _SALE_STATE = (
-    "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?), "
+    "SELECT (SELECT profile_pending FROM members WHERE id = ?), "
     "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
     " WHERE member_id = ? AND occurred_at >= ?), "
     "(SELECT points FROM balances WHERE member_id = ?), "
@@ -120,11 +120,12 @@ class SaleState:
     spend_minor: int  # net spend in the tier window
     balance: int
     earlier_sale: uuid.UUID | None  # this order's earn entry, if it was rung up before
+    profile_pending: bool = False  # known here only by another store's card
 
 
 def _member(row: Any) -> Member:
     return Member(row.id, row.name, row.phone, row.enrolled_at, row.channel, row.birthday,
-                  row.referrer_id, bool(row.consent))
+                  row.referrer_id, bool(row.consent), bool(row.profile_pending))
 
 
 class Transaction:
@@ -225,7 +226,19 @@ class Transaction:
         self.conn.execute(insert(m.Member).values(
             id=member.id, name=member.name, phone=member.phone, birthday=member.birthday,
             enrolled_at=member.enrolled_at, channel=member.channel,
-            referrer_id=member.referrer_id, consent=member.consent))
+            referrer_id=member.referrer_id, consent=member.consent,
+            profile_pending=member.profile_pending))
+
+    def complete_profiles(self, members: Sequence[Member]) -> None:
+        """Members known here only by a card (``profile_pending``) take the profile their
+        own store enrolled them with; complete profiles are never overwritten."""
+        if members:
+            self.conn.execute(
+                update(m.Member).where(m.Member.id == bindparam("member"),
+                                       m.Member.profile_pending.is_(True))
+                .values({**{f: bindparam(f"p_{f}") for f in PROFILE}, "profile_pending": False}),
+                [{"member": x.id, **{f"p_{f}": getattr(x, f) for f in PROFILE}}
+                 for x in members])
 
     def add_card(self, card: CardRecord) -> None:
         self.conn.execute(insert(m.Card).values(
@@ -259,8 +272,8 @@ class Transaction:
         row = self._raw().execute(_SALE_STATE, (
             member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes, channel,
             order_ref)).fetchone()
-        return SaleState(bool(row[0]), int(row[1]), int(row[2] or 0),
-                         None if row[3] is None else uuid.UUID(bytes=row[3]))
+        return SaleState(row[0] is not None, int(row[1]), int(row[2] or 0),
+                         None if row[3] is None else uuid.UUID(bytes=row[3]), bool(row[0]))
 
     def balance(self, member_id: uuid.UUID) -> int:
         value = self.conn.execute(select(_BALANCES.c.points)
@@ -411,8 +424,10 @@ class Transaction:
             self.conn.execute(stmt, [
                 {"id": x.id, "name": x.name, "phone": x.phone, "birthday": x.birthday,
                  "enrolled_at": x.enrolled_at, "channel": x.channel,
-                 "referrer_id": x.referrer_id, "consent": x.consent, "on_ledger": True}
+                 "referrer_id": x.referrer_id, "consent": x.consent, "on_ledger": True,
+                 "profile_pending": x.profile_pending}
                 for x in members])
+            self.complete_profiles([x for x in members if not x.profile_pending])
         if cards:
             stmt = sqlite_insert(m.Card).on_conflict_do_update(
                 index_elements=["card_no"], set_={"on_ledger": True})

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import sqlite
 
 from kiosk.audit import Refusal, Rejected, reversal_problem
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
+from kiosk.members import PROFILE
 from kiosk.program import Program, parse_program, program_json
 from kiosk.services.context import Clock
 from sync.protocol import (
@@ -326,6 +327,16 @@ class Ledger:
     def _store_members(self, conn: Connection, members: Sequence[MemberWire],
                        cards: Sequence[CardWire]) -> None:
         _insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
+        complete = [w for w in members if not w.profile_pending]
+        if complete:
+            # A member another store's kiosk knew only by the card (profile pending) takes
+            # the profile their own store enrolled them with; a complete one never changes.
+            conn.execute(update(m.Member).where(m.Member.id == bindparam("member"),
+                                                m.Member.profile_pending.is_(True))
+                         .values({**{c: bindparam(f"p_{c}") for c in PROFILE},
+                                  "profile_pending": False}),
+                         [{"member": w.id, **{f"p_{c}": getattr(w, c) for c in PROFILE}}
+                          for w in complete])
         # A card's member comes with it, or is on the ledger already (lean uploads): a
         # card for anyone else is refused whole, before the foreign key would (a 500).
         sent = {w.id for w in members}

@@ -108,6 +108,7 @@ class Member(Base):
     channel: Mapped[str] = mapped_column(String(64))
     referrer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     consent: Mapped[bool] = mapped_column(default=False)
+    profile_pending: Mapped[bool] = mapped_column(default=False)  # known by a card only
 
 
 class Card(Base):

@@ -76,8 +76,12 @@ class MemberScreen(Screen):
             return
         c = self.counter
         p = view.progress
-        self.name.setText(view.member.name)
-        self.phone.setText(view.masked_phone)
+        if view.member.profile_pending:  # known here only by another store's card
+            self.name.setText(self.tr("Member from another store"))
+            self.phone.setText(self.tr("Name and phone arrive when this kiosk syncs"))
+        else:
+            self.name.setText(view.member.name)
+            self.phone.setText(view.masked_phone)
         self.tier.setText(c.name(p.tier.names))
         self.balance.setText(self.tr("{n} points").format(n=view.balance))
         if p.next_tier is None:

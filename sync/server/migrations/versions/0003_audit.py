@@ -26,6 +26,10 @@ def upgrade() -> None:
     op.add_column("entries", sa.Column("received_at", sa.DateTime(timezone=True),
                                        nullable=True))
     op.add_column("receipts", sa.Column("code", sa.String(40), nullable=True))
+    # A member a kiosk knew only by a card another store issued, until that store's
+    # upload brings the profile.
+    op.add_column("members", sa.Column("profile_pending", sa.Boolean, nullable=False,
+                                       server_default=sa.false()))
     # Rejections are few: a partial index lists them per device without a scan.
     op.create_index("ix_receipts_rejected", "receipts", ["device_id", "device_seq"],
                     postgresql_where=sa.text("status = 'rejected'"),
@@ -34,6 +38,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_receipts_rejected", "receipts")
+    with op.batch_alter_table("members") as batch:
+        batch.drop_column("profile_pending")
     with op.batch_alter_table("receipts") as batch:
         batch.drop_column("code")
     with op.batch_alter_table("entries") as batch:
