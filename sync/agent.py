@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception, stop_never, wait_random_exponential
@@ -406,7 +407,12 @@ def _part(request: UploadRequest, entries: list[EntryWire]) -> UploadRequest:
 
 
 def _why(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+    """The wire's refusal in plain words (the manager reads it on the sync detail)."""
+    def said(err: Any) -> str:
+        if err["type"] == "string_pattern_mismatch":  # the wire's text rules (kiosk/limits)
+            return "has a control character (an invisible code such as NUL)"
+        return str(err["msg"])
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])} {said(err)}"
                      for err in exc.errors(include_url=False))[:400]
 
 

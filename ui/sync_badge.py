@@ -19,12 +19,19 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
     state = {True: translate("SyncStatus", "Online"),
              False: translate("SyncStatus", "Offline"),
              None: translate("SyncStatus", "Connecting…")}[status.online]
-    text = translate("SyncStatus", "{state} · {n} waiting").format(
-        state=state, n=status.pending_uploads)
-    if status.held_back:
-        text += " · " + translate("SyncStatus", "{n} held back").format(n=status.held_back)
-    if status.clock_off:
-        text += " · " + translate("SyncStatus", "Clock off")
+    # The badge shares the top bar with the language buttons, so it names one warning (the
+    # detail has them all): entries held back, else a clock that is off (the badge is
+    # amber for it either way); with a warning to show, "0 waiting" gives way to it.
+    warning = (translate("SyncStatus", "{n} held back").format(n=status.held_back)
+               if status.held_back else
+               translate("SyncStatus", "Clock off") if status.clock_off else None)
+    if status.pending_uploads or warning is None:
+        text = translate("SyncStatus", "{state} · {n} waiting").format(
+            state=state, n=status.pending_uploads)
+    else:
+        text = state
+    if warning is not None:
+        text += " · " + warning
     if not detail:
         return text
     last = (status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")

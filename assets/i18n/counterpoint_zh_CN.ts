@@ -470,8 +470,8 @@
     </message>
     <message>
         <location filename="../../ui/screens/member.py" line="81"/>
-        <source>Name and phone arrive when this kiosk syncs</source>
-        <translation>本机同步后会显示姓名与电话</translation>
+        <source>Details arrive with sync</source>
+        <translation>同步后显示姓名与电话</translation>
     </message>
     <message>
         <location filename="../../ui/screens/member.py" line="86"/>
@@ -858,52 +858,52 @@
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="22"/>
+        <location filename="../../ui/sync_badge.py" line="29"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 条待传</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="25"/>
+        <location filename="../../ui/sync_badge.py" line="24"/>
         <source>{n} held back</source>
         <translation>{n} 笔暂留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27"/>
+        <location filename="../../ui/sync_badge.py" line="26"/>
         <source>Clock off</source>
         <translation>时钟不准</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="31"/>
+        <location filename="../../ui/sync_badge.py" line="37"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="33"/>
+        <location filename="../../ui/sync_badge.py" line="39"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="34"/>
+        <location filename="../../ui/sync_badge.py" line="40"/>
         <source>Sent {up}, received {down}</source>
         <translation>已发送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="37"/>
+        <location filename="../../ui/sync_badge.py" line="43"/>
         <source>Last error: {error}</source>
         <translation>上次错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="41"/>
+        <location filename="../../ui/sync_badge.py" line="47"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本机时钟比总账快了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="45"/>
+        <location filename="../../ui/sync_badge.py" line="51"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本机时钟比总账慢了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="51"/>
+        <location filename="../../ui/sync_badge.py" line="57"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往总账、保留在本机的记录：</translation>
     </message>

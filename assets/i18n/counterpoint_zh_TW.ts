@@ -470,8 +470,8 @@
     </message>
     <message>
         <location filename="../../ui/screens/member.py" line="81"/>
-        <source>Name and phone arrive when this kiosk syncs</source>
-        <translation>本機同步後會顯示姓名與電話</translation>
+        <source>Details arrive with sync</source>
+        <translation>同步後顯示姓名與電話</translation>
     </message>
     <message>
         <location filename="../../ui/screens/member.py" line="86"/>
@@ -858,52 +858,52 @@
         <translation>連線中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="22"/>
+        <location filename="../../ui/sync_badge.py" line="29"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 筆待傳</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="25"/>
+        <location filename="../../ui/sync_badge.py" line="24"/>
         <source>{n} held back</source>
         <translation>{n} 筆暫留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27"/>
+        <location filename="../../ui/sync_badge.py" line="26"/>
         <source>Clock off</source>
         <translation>時鐘不準</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="31"/>
+        <location filename="../../ui/sync_badge.py" line="37"/>
         <source>never</source>
         <translation>從未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="33"/>
+        <location filename="../../ui/sync_badge.py" line="39"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="34"/>
+        <location filename="../../ui/sync_badge.py" line="40"/>
         <source>Sent {up}, received {down}</source>
         <translation>已傳送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="37"/>
+        <location filename="../../ui/sync_badge.py" line="43"/>
         <source>Last error: {error}</source>
         <translation>上次錯誤：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="41"/>
+        <location filename="../../ui/sync_badge.py" line="47"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳快了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="45"/>
+        <location filename="../../ui/sync_badge.py" line="51"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳慢了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="51"/>
+        <location filename="../../ui/sync_badge.py" line="57"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往總帳、保留在本機的紀錄：</translation>
     </message>

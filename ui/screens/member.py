@@ -78,7 +78,7 @@ class MemberScreen(Screen):
         p = view.progress
         if view.member.profile_pending:  # known here only by another store's card
             self.name.setText(self.tr("Member from another store"))
-            self.phone.setText(self.tr("Name and phone arrive when this kiosk syncs"))
+            self.phone.setText(self.tr("Details arrive with sync"))
         else:
             self.name.setText(view.member.name)
             self.phone.setText(view.masked_phone)
