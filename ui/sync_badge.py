@@ -76,7 +76,8 @@ class SyncBadge(QPushButton):
     def show_status(self, status: SyncStatus | None) -> None:
         self.status = status
         state = "unknown" if status is None or status.online is None else (
-            "offline" if not status.online else "clock" if status.clock_off else "online")
+            "offline" if not status.online
+            else "warning" if status.clock_off or status.held_back else "online")
         self.setProperty("state", state)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -50,5 +50,5 @@ QMenu::item {{ min-height: {TOUCH_MIN_PX}px; padding: 0 24px; }}
 #sync[state="online"] {{ background: #0b6e4f; color: white; }}
 #sync[state="offline"] {{ background: #b3261e; color: white; }}
 #sync[state="unknown"] {{ background: #5d5a53; color: white; }}
-#sync[state="clock"] {{ background: #8a5300; color: white; }}
+#sync[state="warning"] {{ background: #8a5300; color: white; }}
 """

@@ -21,6 +21,7 @@ def test_an_entry_held_back_is_counted_on_the_badge_and_explained_in_the_detail(
     qtbot.waitUntil(lambda: w.sync_status.held_back == 1, timeout=WAIT)
     assert w.sync_status.pending_uploads == 0  # nothing waits behind it
     assert w.sync_badge.text() == "Online · 1 held back"
+    assert w.sync_badge.property("state") == "warning"
     tap(qtbot, w.sync_badge)
     detail = message(qtbot, app, "info")
     assert "Held back from the ledger, kept on this kiosk:" in detail
@@ -39,7 +40,7 @@ def test_a_clock_that_is_off_is_shown_on_the_badge_and_explained(qtbot, app: Cou
     w.sync_worker.sync_soon()
     qtbot.waitUntil(lambda: w.sync_status.clock_off, timeout=WAIT)
     assert w.sync_badge.text() == "Online · Clock off"
-    assert w.sync_badge.property("state") == "clock"
+    assert w.sync_badge.property("state") == "warning"
     tap(qtbot, w.sync_badge)
     assert "clock is 180 minutes ahead of the ledger's" in message(qtbot, app, "info")
     w.set_language("zh-CN")
