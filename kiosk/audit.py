@@ -56,7 +56,7 @@ class Rejected(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
+class Rejection:
     code: Rejected
     message: str
 
@@ -88,53 +88,53 @@ SIGNUP = "signup"
 
 
 def audit(claim: Claim, *, device: str, program: Program | None,
-          received_at: datetime) -> Refusal | Audited:
+          received_at: datetime) -> Rejection | Audited:
     """The rules re-run for one entry ``device`` uploaded. ``program`` is the version the
     entry names, None if the ledger never published it."""
     if claim.channel != device:
-        return Refusal(Rejected.WRONG_CHANNEL,
+        return Rejection(Rejected.WRONG_CHANNEL,
                        f"channel {claim.channel!r} is not this device's ({device!r})")
     if program is None:
-        return Refusal(Rejected.UNKNOWN_VERSION,
+        return Rejection(Rejected.UNKNOWN_VERSION,
                        f"program version {claim.program_version!r} was never published")
     if claim.occurred_at > received_at + FUTURE_TOLERANCE:
-        return Refusal(Rejected.FUTURE, f"dated {claim.occurred_at.isoformat()}, after the "
+        return Rejection(Rejected.FUTURE, f"dated {claim.occurred_at.isoformat()}, after the "
                        f"ledger's clock ({received_at.isoformat()}): check the device's clock")
     if claim.kind is EntryKind.EARN:
         return _earn(claim, program)
     if claim.kind is EntryKind.BONUS:
         if claim.note != SIGNUP or claim.points != program.signup_bonus:
-            return Refusal(Rejected.BONUS, f"program {program.version} grants a sign-up "
+            return Rejection(Rejected.BONUS, f"program {program.version} grants a sign-up "
                            f"bonus of {program.signup_bonus} and no other bonus")
         return Audited()
     if claim.kind is EntryKind.REDEEM:
         reward = program.reward(claim.reward_id) if claim.reward_id else None
         if reward is None:
-            return Refusal(Rejected.UNKNOWN_REWARD, f"reward {claim.reward_id!r} is not in "
+            return Rejection(Rejected.UNKNOWN_REWARD, f"reward {claim.reward_id!r} is not in "
                            f"program {program.version}")
         if claim.points != -reward.cost:
-            return Refusal(Rejected.REWARD_COST, f"reward {reward.id!r} costs {reward.cost} "
+            return Rejection(Rejected.REWARD_COST, f"reward {reward.id!r} costs {reward.cost} "
                            f"points, not {-claim.points}")
         return Audited()
     if claim.kind is EntryKind.ADJUST:
         bound = program.limits.max_adjustment_points
         if claim.points == 0 or abs(claim.points) > bound or not (claim.note or "").strip():
-            return Refusal(Rejected.ADJUSTMENT, f"an adjustment is 1 to {bound} points, up "
+            return Rejection(Rejected.ADJUSTMENT, f"an adjustment is 1 to {bound} points, up "
                            "or down, with a reason")
         return Audited()
     if claim.kind is EntryKind.REVERSE:
         return Audited()  # checked against the entry it reverses: reversal_problem
-    return Refusal(Rejected.KIND, f"program {program.version} issues no {claim.kind} entries")
+    return Rejection(Rejected.KIND, f"program {program.version} issues no {claim.kind} entries")
 
 
-def _earn(claim: Claim, program: Program) -> Refusal | Audited:
+def _earn(claim: Claim, program: Program) -> Rejection | Audited:
     if not 0 <= claim.amount_minor <= program.max_sale_minor:
-        return Refusal(Rejected.AMOUNT, f"a sale is 0 to {program.max_sale_minor} in minor "
+        return Rejection(Rejected.AMOUNT, f"a sale is 0 to {program.max_sale_minor} in minor "
                        f"units, not {claim.amount_minor}")
     if claim.tier is not None:
         tier = program.find_tier(claim.tier)
         if tier is None:
-            return Refusal(Rejected.UNKNOWN_TIER,
+            return Rejection(Rejected.UNKNOWN_TIER,
                            f"tier {claim.tier!r} is not in program {program.version}")
         candidates = [tier]
     else:  # uploaded before entries recorded their tier: the lowest that gives the points
@@ -142,7 +142,7 @@ def _earn(claim: Claim, program: Program) -> Refusal | Audited:
     for tier in candidates:
         if points_for_amount(program, claim.amount_minor, tier) == claim.points:
             return Audited(tier)
-    return Refusal(Rejected.POINTS, f"{claim.points} points is not what program "
+    return Rejection(Rejected.POINTS, f"{claim.points} points is not what program "
                    f"{program.version} gives for {claim.amount_minor}"
                    + (f" at tier {claim.tier}" if claim.tier else " at any tier"))
 
@@ -151,25 +151,25 @@ def tier_floor_minor(program: Program, tier: Tier) -> int:
     return program.tier_floors_minor[program.tiers.index(tier)]
 
 
-def tier_not_held(program: Program, tier: Tier, gross_spend_minor: int) -> Refusal | None:
+def tier_not_held(program: Program, tier: Tier, gross_spend_minor: int) -> Rejection | None:
     """Whether a member whose purchases (refunds not subtracted: a refund the counter had
     not heard of yet must not make its honest claim look false) add up to
     ``gross_spend_minor`` in the window could hold ``tier``."""
     floor = tier_floor_minor(program, tier)
     if gross_spend_minor >= floor:
         return None
-    return Refusal(Rejected.TIER_NOT_HELD, f"tier {tier.id} needs {floor} of spend in the "
+    return Rejection(Rejected.TIER_NOT_HELD, f"tier {tier.id} needs {floor} of spend in the "
                    f"window; the ledger knows of {gross_spend_minor}")
 
 
 def reversal_problem(*, channel: str, points: int, amount_minor: int, member: object,
                      original_channel: str, original_points: int, original_amount: int,
-                     original_member: object) -> Refusal | None:
+                     original_member: object) -> Rejection | None:
     """A reversal is recorded by the channel that recorded the original, and mirrors it."""
     if original_channel != channel:
-        return Refusal(Rejected.OTHER_CHANNEL, f"reverses an entry of {original_channel}; "
+        return Rejection(Rejected.OTHER_CHANNEL, f"reverses an entry of {original_channel}; "
                        "an order is refunded where it was rung up")
     if (original_member != member or original_points != -points
             or original_amount != -amount_minor):
-        return Refusal(Rejected.MIRROR, "does not mirror the entry it reverses")
+        return Rejection(Rejected.MIRROR, "does not mirror the entry it reverses")
     return None

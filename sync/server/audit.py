@@ -23,8 +23,8 @@ from sqlalchemy import Connection, Table, func, select
 from kiosk.audit import (
     TIER_WINDOW_SLACK,
     Claim,
-    Refusal,
     Rejected,
+    Rejection,
     audit,
     tier_not_held,
 )
@@ -44,10 +44,10 @@ def claim_of(e: EntryWire) -> Claim:
 
 
 def refusals(conn: Connection, device: str, entries: Sequence[EntryWire], programs: Programs,
-             now: datetime) -> dict[uuid.UUID, Refusal]:
+             now: datetime) -> dict[uuid.UUID, Rejection]:
     """Every entry of the upload the ledger refuses, with the reason (the first copy of an
     id decides; a reversal's original is checked by the caller, which looks it up)."""
-    out: dict[uuid.UUID, Refusal] = {}
+    out: dict[uuid.UUID, Rejection] = {}
     tiers: list[tuple[EntryWire, Program, Tier]] = []
     seen: set[uuid.UUID] = set()
     for e in entries:
@@ -57,11 +57,11 @@ def refusals(conn: Connection, device: str, entries: Sequence[EntryWire], progra
         shape = entry_problem(e.kind, e.points, e.amount_minor, e.channel, e.occurred_at,
                               e.reverses)
         if shape is not None:
-            out[e.id] = Refusal(Rejected.ENTRY_RULES, shape)
+            out[e.id] = Rejection(Rejected.ENTRY_RULES, shape)
             continue
         program = programs(e.program_version, conn)
         verdict = audit(claim_of(e), device=device, program=program, received_at=now)
-        if isinstance(verdict, Refusal):
+        if isinstance(verdict, Rejection):
             out[e.id] = verdict
         elif verdict.tier is not None and program is not None and verdict.tier != program.tiers[0]:
             tiers.append((e, program, verdict.tier))
@@ -71,7 +71,7 @@ def refusals(conn: Connection, device: str, entries: Sequence[EntryWire], progra
 
 
 def _tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
-                    claims: list[tuple[EntryWire, Program, Tier]]) -> dict[uuid.UUID, Refusal]:
+                    claims: list[tuple[EntryWire, Program, Tier]]) -> dict[uuid.UUID, Rejection]:
     since = min(e.occurred_at - timedelta(days=p.tier_window_days) - TIER_WINDOW_SLACK
                 for e, p, _ in claims)
     members = {e.member_id for e, _, _ in claims}
@@ -89,7 +89,7 @@ def _tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
         ahead.setdefault(e.id, running[e.member_id])
         if e.kind is EntryKind.EARN and e.amount_minor > 0:
             running[e.member_id] += e.amount_minor
-    out: dict[uuid.UUID, Refusal] = {}
+    out: dict[uuid.UUID, Rejection] = {}
     for e, program, tier in claims:
         spend = int(known.get(e.member_id) or 0) + ahead[e.id]
         problem = tier_not_held(program, tier, spend)

@@ -26,7 +26,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import sqlite
 
-from kiosk.audit import Refusal, Rejected, reversal_problem
+from kiosk.audit import Rejected, Rejection, reversal_problem
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
 from kiosk.members import PROFILE
 from kiosk.program import Program, parse_program, program_json
@@ -354,7 +354,7 @@ class Ledger:
         """Entries that may be inserted; the rest get their rejection reason now: what the
         audit refuses (``audit.py``), an unknown member, a reversal of nothing, of another
         channel's entry or that doesn't mirror its original."""
-        def reject(e: EntryWire, refusal: Refusal) -> None:
+        def reject(e: EntryWire, refusal: Rejection) -> None:
             verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=refusal.message,
                                          code=refusal.code.value)
 
@@ -371,12 +371,12 @@ class Ledger:
                 reject(wire, refused[wire.id])
                 continue
             if wire.member_id not in members:
-                reject(wire, Refusal(Rejected.UNKNOWN_MEMBER,
+                reject(wire, Rejection(Rejected.UNKNOWN_MEMBER,
                                      "unknown member: upload the member with the entry"))
                 continue
             if wire.reverses is not None:
                 original: Any = originals.get(wire.reverses) or batch.get(wire.reverses)
-                problem = Refusal(Rejected.ORIGINAL, "reverses an entry the ledger does not "
+                problem = Rejection(Rejected.ORIGINAL, "reverses an entry the ledger does not "
                                   "have") if original is None else reversal_problem(
                     channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
                     member=wire.member_id, original_channel=original.channel,
