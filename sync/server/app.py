@@ -28,6 +28,7 @@ from sync.protocol import (
     DeviceState,
     EntryResult,
     EntryWire,
+    ErrorBody,
     Hold,
     MemberHistory,
     OrderResult,
@@ -83,6 +84,37 @@ class RefundRequest(Wire):
 
 class MemberSearch(Wire):
     member_ids: list[uuid.UUID]
+
+
+class Issue(Wire):
+    loc: list[str | int]  # where: "body", "query" or "path", then the field's path
+    msg: str
+    type: str
+
+
+class Invalid(Wire):
+    """A 422: fields the wire types refuse (``detail`` names each), or a request the
+    ledger read and declined as invalid (``message``)."""
+
+    code: str
+    message: str | None = None
+    detail: list[Issue] | None = None
+
+
+_REFUSALS = {
+    403: "this device may not make this call",
+    404: "no such member, hold or order",
+    409: "conflicts with what the ledger holds",
+    410: "the hold was voided or expired",
+    422: "the request is invalid; detail names the fields",
+}
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route documents besides those every authenticated route may give
+    (401, 503; 413 for a POST), which :func:`_document_models` adds to each."""
+    return {s: {"model": Invalid if s == 422 else ErrorBody, "description": _REFUSALS[s]}
+            for s in statuses}
 
 
 class BodyLimit:
@@ -231,12 +263,25 @@ def create_app(ledger: Ledger) -> FastAPI:
     async def _database_down(_: Request, exc: Exception) -> JSONResponse:
         return _unavailable()
 
+    json_bodies: list[type[BaseModel]] = []
+
+    def json_request_body(model: type[BaseModel]) -> dict[str, Any]:
+        """The OpenAPI request body of a route that parses its body with
+        :func:`json_body`; the model's schema joins the components. Every body is
+        parsed so: FastAPI's own parsing answered 400 to bytes that are not UTF-8."""
+        json_bodies.append(model)
+        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+        return {"requestBody": {"required": True,
+                                "content": {"application/json": {"schema": schema}}}}
+
     @app.get("/v1/health", openapi_extra={"security": []})
     def health() -> dict[str, str]:
         return {"status": "ok", "protocol": PROTOCOL}
 
-    @app.post("/v1/pair")
-    def pair(body: PairRequest, who: Annotated[Caller, Depends(caller)]) -> PairResponse:
+    @app.post("/v1/pair", openapi_extra=json_request_body(PairRequest),
+              responses=refusals(403, 409, 422))
+    def pair(body: Annotated[PairRequest, Depends(json_body(PairRequest))],
+             who: Annotated[Caller, Depends(caller)]) -> PairResponse:
         try:
             public_key = key_from_text(body.public_key)
         except ValueError as exc:
@@ -248,18 +293,8 @@ def create_app(ledger: Ledger) -> FastAPI:
     def state(who: Annotated[Caller, Depends(caller)]) -> DeviceState:
         return ledger.state()
 
-    json_bodies: list[type[BaseModel]] = []
-
-    def json_request_body(model: type[BaseModel]) -> dict[str, Any]:
-        """The OpenAPI request body of a route that parses its body with
-        :func:`json_body`; the model's schema joins the components."""
-        json_bodies.append(model)
-        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
-        return {"requestBody": {"required": True,
-                                "content": {"application/json": {"schema": schema}}}}
-
     @app.post("/v1/upload", openapi_extra=json_request_body(UploadRequest),
-              response_model=UploadResponse)
+              response_model=UploadResponse, responses=refusals(422))
     async def upload(request: Request,
                      body: Annotated[UploadRequest, Depends(json_body(UploadRequest))],
                      ) -> Response:
@@ -286,38 +321,44 @@ def create_app(ledger: Ledger) -> FastAPI:
                 who: Annotated[Caller, Depends(caller)]) -> BalanceResponse:
         return BalanceResponse(member_id=member_id, balance=ledger.balance(member_id))
 
-    @app.get("/v1/members/{member_id}")
+    @app.get("/v1/members/{member_id}", responses=refusals(404))
     def member(member_id: uuid.UUID, who: Annotated[Caller, Depends(caller)],
                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> MemberHistory:
         return counter.history(member_id, limit)
 
-    @app.get("/v1/members")
+    @app.get("/v1/members", responses=refusals(403))
     def find_members(phone: Annotated[str, Query(min_length=6, max_length=32,
                                                  pattern=TEXT_PATTERN)],
                      who: Annotated[Caller, Depends(shop)]) -> MemberSearch:
         return MemberSearch(member_ids=counter.find_member(phone))
 
-    @app.post("/v1/redemptions", status_code=201)
-    def reserve(body: HoldRequest, who: Annotated[Caller, Depends(caller)]) -> Hold:
+    @app.post("/v1/redemptions", status_code=201, openapi_extra=json_request_body(HoldRequest),
+              responses=refusals(404, 409, 422))
+    def reserve(body: Annotated[HoldRequest, Depends(json_body(HoldRequest))],
+                who: Annotated[Caller, Depends(caller)]) -> Hold:
         return counter.reserve(who, body.entry, body.hold_seconds)
 
-    @app.post("/v1/redemptions/{hold_id}/confirm")
+    @app.post("/v1/redemptions/{hold_id}/confirm", responses=refusals(404, 410))
     def confirm(hold_id: uuid.UUID, who: Annotated[Caller, Depends(caller)]) -> EntryResult:
         return counter.confirm(who, hold_id)
 
-    @app.post("/v1/redemptions/{hold_id}/void")
+    @app.post("/v1/redemptions/{hold_id}/void", responses=refusals(404, 409))
     def void(hold_id: uuid.UUID, who: Annotated[Caller, Depends(caller)]) -> Hold:
         return counter.void(who, hold_id)
 
-    @app.post("/v1/shop/orders")
-    def order(body: OrderRequest, who: Annotated[Caller, Depends(shop)]) -> OrderResult:
+    @app.post("/v1/shop/orders", openapi_extra=json_request_body(OrderRequest),
+              responses=refusals(403, 404, 409, 422))
+    def order(body: Annotated[OrderRequest, Depends(json_body(OrderRequest))],
+              who: Annotated[Caller, Depends(shop)]) -> OrderResult:
         return counter.order(who, body.member_id, body.amount_minor, body.order_ref)
 
-    @app.post("/v1/shop/refunds")
-    def refund(body: RefundRequest, who: Annotated[Caller, Depends(shop)]) -> OrderResult:
+    @app.post("/v1/shop/refunds", openapi_extra=json_request_body(RefundRequest),
+              responses=refusals(403, 404, 422))
+    def refund(body: Annotated[RefundRequest, Depends(json_body(RefundRequest))],
+               who: Annotated[Caller, Depends(shop)]) -> OrderResult:
         return counter.refund(who, body.order_ref)
 
-    @app.get("/v1/reports/rejections")
+    @app.get("/v1/reports/rejections", responses=refusals(403))
     def rejections(who: Annotated[Caller, Depends(admin)],
                    device: Annotated[str | None, Query(
                        min_length=1, max_length=64, pattern=TEXT_PATTERN,
@@ -326,7 +367,7 @@ def create_app(ledger: Ledger) -> FastAPI:
                    ) -> list[RejectionWire]:
         return counter.rejections(device, limit)
 
-    @app.get("/v1/reports/overdrafts")
+    @app.get("/v1/reports/overdrafts", responses=refusals(403))
     def overdrafts(who: Annotated[Caller, Depends(admin)]) -> list[dict[str, object]]:
         return counter.overdrafts()
 
@@ -336,7 +377,7 @@ def create_app(ledger: Ledger) -> FastAPI:
               app.swagger_ui_oauth2_redirect_url}
     app.add_middleware(Authenticate, authenticate=ledger.authenticate,
                        public=frozenset(p for p in public if p))
-    _document_models(app, json_bodies)
+    _document_models(app, [*json_bodies, ErrorBody, Invalid], public)
     return app
 
 
@@ -370,8 +411,12 @@ def json_body(model: type[W]) -> Callable[[Request], Awaitable[W]]:
     return parse
 
 
-def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
-    """Add schemas that only :func:`json_body` routes use to the OpenAPI components."""
+def _document_models(app: FastAPI, models: list[type[BaseModel]],
+                     public: set[str | None]) -> None:
+    """Add schemas that only :func:`json_body` routes (or the error answers) use to the
+    OpenAPI components, and to every operation but the ``public`` ones the answers the
+    middlewares give before any route runs: 401 and 503 (and 413 to a POST). Every 422
+    is documented as :class:`Invalid`, the body ``_invalid`` sends."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -387,7 +432,34 @@ def _document_models(app: FastAPI, models: list[type[BaseModel]]) -> None:
                 for name, nested in schema.pop("$defs", {}).items():
                     components.setdefault(name, nested)
                 components[model.__name__] = schema
+            _document_answers(document, public)
             app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _error(description: str, header: str | None = None, means: str = "") -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    if header is not None:
+        answer["headers"] = {header: {"description": means, "required": True,
+                                      "schema": {"type": "string"}}}
+    return answer
+
+
+def _document_answers(document: dict[str, Any], public: set[str | None]) -> None:
+    invalid = {"$ref": "#/components/schemas/Invalid"}
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            answers = operation.setdefault("responses", {})
+            if "422" in answers:
+                answers["422"]["content"] = {"application/json": {"schema": invalid}}
+            if path in public:
+                continue
+            answers.setdefault("401", _error("missing, wrong or revoked device token",
+                                             "WWW-Authenticate", "Bearer"))
+            answers.setdefault("503", _error("the database is unavailable; retry",
+                                             "Retry-After", "seconds to wait"))
+            if method == "post":
+                answers.setdefault("413", _error("the body is over the size cap"))

@@ -18,9 +18,11 @@ import requests
 from sqlalchemy import Engine, func, select
 
 from kiosk.ids import new_id
+from kiosk.program import parse_program
 from sync.server import models as m
 from sync.server.db import ledger_engine
 from tests.sync.conftest import PG_ADMIN, LedgerProcess, start_ledger
+from tests.sync.test_authentication import BODIES as BODY_ROUTES
 
 NUL, ESC, BEL, NEL = "\x00", "\x1b", "\x07", "\x85"
 BIG = 2**63  # one past the largest 64-bit integer
@@ -219,3 +221,53 @@ def test_the_same_bodies_unbroken_are_accepted(ledger):
     for after in (0, BIG - 1):
         assert requests.get(process.url + "/v1/entries", params={"after": after},
                             headers=kiosk, timeout=30).status_code == 200
+
+
+# -- found by the schema fuzzer (tests/sync/test_schema_fuzz.py) ------------------------
+
+def test_a_card_for_a_member_nobody_sent_is_a_422_naming_it_and_writes_nothing(ledger):
+    """A card's member must come with it or be on the ledger already (a foreign key):
+    the fuzzer's card for an unknown member answered 500."""
+    process, tokens = ledger
+    body = upload()
+    body["members"] = []
+    before = rows(process.db)
+    answer = requests.post(process.url + "/v1/upload", json=body, timeout=30,
+                           headers={"Authorization": f"Bearer {tokens['kiosk']}"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "unknown_member"
+    assert "cards[0].member_id" in answer.json()["message"]
+    assert rows(process.db) == before
+    body["cards"][0]["member_id"] = MEMBER  # on the ledger already: lean uploads
+    answer = requests.post(process.url + "/v1/upload", json=body, timeout=30,
+                           headers={"Authorization": f"Bearer {tokens['kiosk']}"})
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ROUTES,
+                         ids=[f"{m} {p}" for m, p in BODY_ROUTES])
+def test_a_body_that_is_not_utf8_is_a_422_like_any_bad_json(ledger, method, path):
+    """FastAPI answered 400 (undocumented) where it parsed the body itself."""
+    process, tokens = ledger
+    answer = requests.request(method, process.url + path, data=b'{"\xff\xfe": 1}',
+                              timeout=30, headers={"Authorization": f"Bearer {tokens['admin']}",
+                                                   "Content-Type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize("over", [1, 9_999_999_999_999 - 500_000])
+def test_a_shop_order_above_the_programs_largest_sale_is_refused(ledger, over):
+    """The counter and the ledger's audit hold kiosks to the program's max_sale_amount;
+    the shop's orders were not: one unit over it earned its points, and the fuzzer's
+    9,999,999,999,999 answered 500 (its points overflowed the entry's bound)."""
+    process, tokens = ledger
+    shop = {"Authorization": f"Bearer {tokens['shop']}"}
+    state = requests.get(process.url + "/v1/state", headers=shop, timeout=30).json()
+    largest = parse_program(state["program"], format="json").max_sale_minor
+    before = rows(process.db)
+    answer = requests.post(process.url + "/v1/shop/orders", headers=shop, timeout=30,
+                           json=order() | {"amount_minor": largest + over, "order_ref": "B-1"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "amount_over_limit"
+    assert rows(process.db) == before
