@@ -25,6 +25,7 @@ from sync.protocol import (
     PROSE_PATTERN,
     PROTOCOL,
     TEXT_PATTERN,
+    ClockFlag,
     DeviceState,
     EntryResult,
     EntryWire,
@@ -115,6 +116,12 @@ def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
     (401, 503; 413 for a POST), which :func:`_document_models` adds to each."""
     return {s: {"model": Invalid if s == 422 else ErrorBody, "description": _REFUSALS[s]}
             for s in statuses}
+
+
+# The reports' filters: one device's rows, and how many.
+OneDevice = Annotated[str | None, Query(min_length=1, max_length=64, pattern=TEXT_PATTERN,
+                                        description="only this device's rows")]
+ReportLimit = Annotated[int, Query(ge=1, le=MAX_PULL)]
 
 
 class BodyLimit:
@@ -359,13 +366,16 @@ def create_app(ledger: Ledger) -> FastAPI:
         return counter.refund(who, body.order_ref)
 
     @app.get("/v1/reports/rejections", responses=refusals(403))
-    def rejections(who: Annotated[Caller, Depends(admin)],
-                   device: Annotated[str | None, Query(
-                       min_length=1, max_length=64, pattern=TEXT_PATTERN,
-                       description="only this device's rejections")] = None,
-                   limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = 1000,
-                   ) -> list[RejectionWire]:
+    def rejections(who: Annotated[Caller, Depends(admin)], device: OneDevice = None,
+                   limit: ReportLimit = 1000) -> list[RejectionWire]:
         return counter.rejections(device, limit)
+
+    @app.get("/v1/reports/clock", responses=refusals(403))
+    def clock_flags(who: Annotated[Caller, Depends(admin)], device: OneDevice = None,
+                    limit: ReportLimit = 1000) -> list[ClockFlag]:
+        """Entries dated well before an earlier entry of their device reached the ledger:
+        made by a clock that was behind."""
+        return counter.clock_flags(device, limit)
 
     @app.get("/v1/reports/overdrafts", responses=refusals(403))
     def overdrafts(who: Annotated[Caller, Depends(admin)]) -> list[dict[str, object]]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 
 from kiosk.audit import Rejected
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale, verify_store
@@ -92,6 +93,12 @@ def test_a_clock_set_behind_is_flagged_by_the_ledger_then_corrected_by_it(
     assert behind.id in {e.id for e in all_server_entries(k)}  # a real sale: it counts
     [flag] = ledger.cli("clock-flags")["clock_flags"]  # type: ignore[misc]
     assert (flag["device_id"], flag["entry_id"]) == ("till-1", str(behind.id))
+    admin = {"Authorization": f"Bearer {ledger.add_device('office', 'admin')}"}
+    report = requests.get(f"{ledger.url}/v1/reports/clock?device=till-1", headers=admin,
+                          timeout=10)
+    assert [f["entry_id"] for f in report.json()] == [str(behind.id)]
+    assert requests.get(f"{ledger.url}/v1/reports/clock", timeout=10,
+                        headers={"Authorization": f"Bearer {k.token}"}).status_code == 403
     assert agent.status.clock_off
     assert near_now(ring_up_sale(k.kiosk, Sale(member, 1000, "AFTER")).entries[0].occurred_at)
     agent.sync_once()
