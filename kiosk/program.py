@@ -34,6 +34,7 @@ from pydantic import (
 from kiosk.ledger import EntryKind
 
 LANGUAGES = ("en", "zh-TW", "zh-CN")
+MAX_ENTRY_POINTS = 10**9  # what one entry may carry on the wire (sync.protocol.EntryWire)
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
 
@@ -149,6 +150,11 @@ class Program(_Doc):
         for where, value in money:
             if value % step:
                 raise ValueError(f"{where}: {value} has more than {self.minor_units} decimals")
+        most = (self.limits.max_sale_amount / self.earn.per * self.earn.points
+                * max(t.multiplier for t in self.tiers))
+        if most > MAX_ENTRY_POINTS:
+            raise ValueError(f"limits.max_sale_amount: the largest sale would earn {most:.0f} "
+                             f"points, more than an entry holds ({MAX_ENTRY_POINTS})")
         if self.tiers[0].min_spend != 0:
             raise ValueError("tiers[0].min_spend: the first tier must start at 0")
         for i in range(1, len(self.tiers)):

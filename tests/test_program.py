@@ -124,6 +124,9 @@ def test_decimals_in_the_document_never_pass_through_float():
 
 @pytest.mark.parametrize(("old", "new", "field"), [
     ("multiplier = 1.5", "multiplier = 0.5", "tiers[1].multiplier"),
+    # NT$10 billion a sale at gold would be 200 million points: fine; a trillion is not.
+    ("max_sale_amount = 500000", "max_sale_amount = 100000000000", "limits.max_sale_amount"),
+    ("max_sale_amount = 500000", "max_sale_amount = 0", "limits.max_sale_amount"),
     ("multiplier = 1.5", 'multiplier = "lots"', "tiers[1].multiplier"),
     ("cost = 60", "cost = -1", "rewards[0].cost"),
     ("cost = 60", "cost = 60.5", "rewards[0].cost"),

@@ -87,7 +87,7 @@ class Counter:
         with self.ledger.engine.begin() as conn:
             row = conn.execute(select(m.Reservation).where(
                 m.Reservation.id == hold_id).with_for_update()).first()
-            if row is None:
+            if row is None or row.device_id != caller.device_id:  # a hold is its maker's
                 raise LedgerRefusal(404, "unknown_hold", "no such hold")
             recorded = conn.execute(select(_ENTRIES.c.seq).where(
                 _ENTRIES.c.id == hold_id)).scalar()
@@ -102,7 +102,7 @@ class Counter:
     def void(self, caller: Caller, hold_id: uuid.UUID) -> Hold:
         with self.ledger.engine.begin() as conn:
             row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)).first()
-            if row is None:
+            if row is None or row.device_id != caller.device_id:
                 raise LedgerRefusal(404, "unknown_hold", "no such hold")
             if row.state == "confirmed":
                 raise LedgerRefusal(409, "already_confirmed",
@@ -170,6 +170,9 @@ class Counter:
                                  program_version=program.version, order_ref=order_ref,
                                  note=a.note, tier=tier.id) for a in awards]
             results = self.ledger.append(conn, caller, entries)
+            for refused in (r for r in results if r.status == "rejected"):
+                # Not "200, points awarded": the order is refused whole, nothing kept.
+                raise LedgerRefusal(422, refused.code or "rejected", refused.reason or "")
             return OrderResult(order_ref=order_ref, results=results,
                                points=sum(a.points for a in awards),
                                balance=self._balance(conn, member_id), tier=tier.id,

@@ -136,3 +136,19 @@ def test_kiosks_cannot_use_the_shops_calls(counter):
     with pytest.raises(LedgerRefused) as refused:
         k.agent().client.order(member.member.id, 100, "X")
     assert refused.value.status == 403
+
+
+def test_only_the_device_that_made_a_hold_can_confirm_or_void_it(counter):
+    k, member, shop = counter
+    entry = EntryWire(id=uuid.uuid4(), member_id=member.member.id, kind="redeem",
+                      points=-100, channel="web", occurred_at=k.kiosk.clock(),
+                      program_version="2026.1", reward_id="nt100-off")
+    shop.reserve(entry)
+    other = k.agent().client  # another device's token
+    for settle in (other.confirm, other.void):
+        with pytest.raises(LedgerRefused) as refused:
+            settle(entry.id)
+        assert refused.value.status == 404
+    assert shop.member(member.member.id).available == 50  # still held
+    assert shop.confirm(entry.id).status == "accepted"
+    assert shop.balance(member.member.id) == 50
