@@ -53,7 +53,7 @@ from sqlalchemy import Engine
 from bench.common import machine, median_of_runs
 from kiosk.ids import new_id
 from kiosk.ledger import EntryKind
-from kiosk.program import load_program
+from kiosk.program import load_program, points_for_amount, tier_for_spend
 from sync.agent import UPLOADS_IN_FLIGHT
 from sync.protocol import EntryWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
@@ -204,18 +204,27 @@ class Workload:
         return [self.entries[i:i + size] for i in range(0, len(self.entries), size)]
 
 
-def make_workload(n_members: int, n_entries: int) -> Workload:
-    """Sales as a kiosk makes them: an earn entry per sale, members taken in turn."""
+def make_workload(n_members: int, n_entries: int, amount_minor: int = 500) -> Workload:
+    """Sales as a kiosk makes them: an earn entry per sale, members taken in turn, each at
+    the tier the member's earlier sales in the workload reach (with the default NT$5 a
+    sale, all bronze; with NT$2,500, silver from a member's fifth sale, so the ledger
+    checks a tier claim against the member's spend in every batch)."""
     start = _now() - timedelta(days=1)
-    version = load_program(PROGRAM).version
+    program = load_program(PROGRAM)
     member_ids = [new_id() for _ in range(n_members)]
     members = [(mid, f"Bench {i}", f"0912{i:06d}", start, DEVICE)
                for i, mid in enumerate(member_ids)]
-    entries = [EntryWire(id=new_id(), member_id=member_ids[i % n_members], kind=EntryKind.EARN,
-                         points=5, amount_minor=500, channel=DEVICE,
-                         occurred_at=start + timedelta(milliseconds=i),
-                         program_version=version, order_ref=f"O-{i}", device_seq=i + 1)
-               for i in range(n_entries)]
+    spent = [0] * n_members
+    entries = []
+    for i in range(n_entries):
+        tier = tier_for_spend(program, spent[i % n_members])
+        spent[i % n_members] += amount_minor
+        entries.append(EntryWire(
+            id=new_id(), member_id=member_ids[i % n_members], kind=EntryKind.EARN,
+            points=points_for_amount(program, amount_minor, tier), amount_minor=amount_minor,
+            channel=DEVICE, occurred_at=start + timedelta(milliseconds=i),
+            program_version=program.version, order_ref=f"O-{i}", tier=tier.id,
+            device_seq=i + 1))
     return Workload(members, entries)
 
 
@@ -311,6 +320,8 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--amount", type=int, default=500,
+                        help="each sale's amount in minor units (2500: tier claims to check)")
     parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "ledger_ingest"))
     args = parser.parse_args()
     n = args.batches * args.batch
@@ -326,7 +337,7 @@ def main() -> None:
         for i in range(args.runs):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-            work = make_workload(args.members, n)
+            work = make_workload(args.members, n, args.amount)
             order = list(modes)[i % len(modes):] + list(modes)[:i % len(modes)]
             seconds = {mode: modes[mode](work) for mode in order}
             run = {f"{mode}_entries_per_s": n / seconds[mode] for mode in modes}
@@ -339,7 +350,7 @@ def main() -> None:
     result = median_of_runs(runs)
     print(json.dumps({
         "machine": machine(), "runs": args.runs, "entries_per_run": n,
-        "batch": args.batch, "members": args.members,
+        "batch": args.batch, "members": args.members, "amount_minor": args.amount,
         "median_of_runs": {k: round(v) for k, v in result.items()},
         "each_run": [{k: round(v) for k, v in run.items()} for run in runs],
         "ratios": {"inproc_to_raw": round(result["inproc_entries_per_s"]

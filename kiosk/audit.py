@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, Tier, points_for_amount
@@ -61,19 +62,28 @@ class Rejection:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The fields of an uploaded entry the rules read."""
+class Claim(Protocol):
+    """The fields of an uploaded entry the rules read (a wire entry has them all: the
+    ledger audits 500 of them an upload without copying them first)."""
 
-    kind: EntryKind
-    points: int
-    amount_minor: int
-    channel: str
-    occurred_at: datetime
-    program_version: str
-    reward_id: str | None = None
-    note: str | None = None
-    tier: str | None = None
+    @property
+    def kind(self) -> EntryKind: ...
+    @property
+    def points(self) -> int: ...
+    @property
+    def amount_minor(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def program_version(self) -> str: ...
+    @property
+    def reward_id(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def tier(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,7 +193,11 @@ class Program(_Doc):
         return next(t for t in self.tiers if t.id == tier_id)
 
     def find_tier(self, tier_id: str) -> Tier | None:
-        return next((t for t in self.tiers if t.id == tier_id), None)
+        return self._tiers_by_id.get(tier_id)
+
+    @cached_property
+    def _tiers_by_id(self) -> dict[str, Tier]:
+        return {t.id: t for t in self.tiers}
 
     def reward(self, reward_id: str) -> Reward | None:
         return next((r for r in self.rewards if r.id == reward_id), None)

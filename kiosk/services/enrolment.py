@@ -9,11 +9,16 @@ from datetime import date
 
 from kiosk.cards import card_number, issue_card
 from kiosk.ledger import Entry
-from kiosk.limits import text_problem
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
 from kiosk.program import awards_for_enrolment, store_today
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import DuplicateMember, InputProblem, InvalidInput, UnknownMember
+from kiosk.services.errors import (
+    DuplicateMember,
+    InputProblem,
+    InvalidInput,
+    UnknownMember,
+    check_text,
+)
 from kiosk.store.repository import CardRecord
 
 
@@ -37,10 +42,8 @@ class EnrolmentResult:
 def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
     # Typed tabs and line breaks are whitespace that cleaning removes; any other control
     # character is refused here by the rule the ledger applies on the wire.
-    for field, typed in (("name", form.name), ("phone", form.phone)):
-        problem = text_problem(typed, layout=True)
-        if problem is not None:
-            raise InvalidInput(f"the {field} {problem}", InputProblem.CONTROL_CHARACTER)
+    check_text("name", form.name, layout=True)
+    check_text("phone", form.phone, layout=True)
     try:
         name, phone = clean_name(form.name), normalize_phone(form.phone)
     except MemberInputError as exc:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kiosk.limits import text_problem
+
 
 class Refusal(Exception):
     code = "refused"
@@ -78,6 +80,15 @@ class InvalidInput(Refusal):
     def __init__(self, message: str, problem: InputProblem | None = None) -> None:
         super().__init__(message)
         self.problem = problem
+
+
+def check_text(what: str, value: str | None, *, layout: bool = False) -> None:
+    """Refuse typed text the ledger's wire would refuse (``kiosk.limits``), here at the
+    counter, so it never reaches the outbox. ``layout``: tabs and line breaks pass (text
+    that is cleaned of them, or a note)."""
+    problem = None if value is None else text_problem(value, layout=layout)
+    if problem is not None:
+        raise InvalidInput(f"the {what} {problem}", InputProblem.CONTROL_CHARACTER)
 
 
 class Unreachable(Exception):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InputProblem, InvalidInput, Refusal, UnknownMember
+from kiosk.services.errors import InputProblem, InvalidInput, Refusal, UnknownMember, check_text
 from kiosk.services.redemption import store_day_start
 
 PIN_SETTING = "manager_pin"
@@ -67,6 +67,7 @@ class AdjustmentResult:
 def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
                   approved_by: str = "manager") -> AdjustmentResult:
     """A manual correction: signed points with a reason that stays on the ledger."""
+    check_text("reason", reason, layout=True)
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("an adjustment needs a reason", InputProblem.ADJUSTMENT_REASON)

@@ -30,6 +30,7 @@ from kiosk.services.errors import (
     UnknownMember,
     UnknownReward,
     Unreachable,
+    check_text,
 )
 from kiosk.store import StorageError, Transaction
 
@@ -71,6 +72,7 @@ def store_day(program: Program, now: datetime) -> tuple[datetime, datetime]:
 
 def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
            order_ref: str | None = None) -> RedemptionResult:
+    check_text("order reference", order_ref)
     program = kiosk.program
     reward = program.reward(reward_id)
     if reward is None:

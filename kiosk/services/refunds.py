@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import AlreadyRefunded, UnknownOrder
+from kiosk.services.errors import AlreadyRefunded, UnknownOrder, check_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,7 @@ class RefundResult:
 
 
 def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None) -> RefundResult:
+    check_text("reason", note, layout=True)
     now = kiosk.clock()
     with kiosk.store.write() as tx:
         found = [(e, done) for e, done in tx.order_entries(kiosk.channel, order_ref)

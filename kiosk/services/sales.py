@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kiosk.ledger import Entry
 from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember
+from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember, check_text
 from kiosk.store.repository import SaleState
 
 
@@ -60,6 +60,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
                            InputProblem.BASKET_LINE)
     if sale.order_ref is not None and not 0 < len(sale.order_ref) <= 64:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
+    check_text("order reference", sale.order_ref)
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     with kiosk.store.write() as tx:

@@ -1,0 +1,35 @@
+"""The counter refuses typed text the ledger's wire would refuse (a control character in
+an order reference, a refund's or an adjustment's reason), so nothing it accepts can be
+held back at sync; nothing is recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.services import Sale, redeem, refund_order, ring_up_sale, verify_store
+from kiosk.services.errors import InputProblem, InvalidInput
+from kiosk.services.manager import adjust_points
+
+
+@pytest.mark.parametrize("act", [
+    lambda k, m: ring_up_sale(k, Sale(m, 1000, "T-\x001")),
+    lambda k, m: redeem(k, m, "coffee", order_ref="T-\x1b[2J"),
+    lambda k, m: refund_order(k, "T-0", "customer\x00returned it"),
+    lambda k, m: adjust_points(k, m, 10, "goodwill\x07"),
+], ids=["sale order ref", "redemption order ref", "refund reason", "adjustment reason"])
+def test_a_control_character_is_refused_at_the_counter_and_nothing_is_recorded(kiosk, member,
+                                                                              act):
+    ring_up_sale(kiosk, Sale(member.member.id, 4000, "T-0"))  # 50 + 40 points
+    with kiosk.store.read() as tx:
+        before = tx.outbox_size()
+    with pytest.raises(InvalidInput) as refused:
+        act(kiosk, member.member.id)
+    assert refused.value.problem is InputProblem.CONTROL_CHARACTER
+    with kiosk.store.read() as tx:
+        assert (tx.outbox_size(), tx.balance(member.member.id)) == (before, 90)
+    assert verify_store(kiosk).ok
+
+
+def test_line_breaks_in_a_reason_are_fine(kiosk, member):
+    ring_up_sale(kiosk, Sale(member.member.id, 4000, "T-0"))
+    assert refund_order(kiosk, "T-0", "box damaged\ncustomer kept the receipt").points == -40
