@@ -800,37 +800,52 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="128"/>
+        <location filename="../../ui/screens/sale.py" line="155"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="129"/>
+        <location filename="../../ui/screens/sale.py" line="156"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="146"/>
+        <location filename="../../ui/screens/sale.py" line="179"/>
+        <source>New sale for {name}</source>
+        <translation>{name} 的新交易</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="181"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="147"/>
-        <source>Amount (keypad)</source>
-        <translation>金額（數字鍵）</translation>
+        <location filename="../../ui/screens/sale.py" line="182"/>
+        <source>Amount keyed in (added to the scanned items)</source>
+        <translation>輸入的金額（加在掃描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="148"/>
-        <source>Scanned items</source>
-        <translation>已掃描商品</translation>
+        <location filename="../../ui/screens/sale.py" line="183"/>
+        <source>Clear amount</source>
+        <translation>清除金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="149"/>
+        <location filename="../../ui/screens/sale.py" line="184"/>
+        <source>Scanned items (tap one to remove it)</source>
+        <translation>掃描的商品（點選一項可移除）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="185"/>
+        <source>Remove one of this item</source>
+        <translation>移除一件此商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="186"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="150"/>
+        <location filename="../../ui/screens/sale.py" line="187"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -863,47 +878,47 @@
         <translation>{state} · {n} 筆待傳</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="24"/>
+        <location filename="../../ui/sync_badge.py" line="25"/>
         <source>{n} held back</source>
         <translation>{n} 筆暫留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="26"/>
+        <location filename="../../ui/sync_badge.py" line="27"/>
         <source>Clock off</source>
         <translation>時鐘不準</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="37"/>
+        <location filename="../../ui/sync_badge.py" line="38"/>
         <source>never</source>
         <translation>從未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="39"/>
+        <location filename="../../ui/sync_badge.py" line="40"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="40"/>
+        <location filename="../../ui/sync_badge.py" line="41"/>
         <source>Sent {up}, received {down}</source>
         <translation>已傳送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="43"/>
+        <location filename="../../ui/sync_badge.py" line="44"/>
         <source>Last error: {error}</source>
         <translation>上次錯誤：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="47"/>
+        <location filename="../../ui/sync_badge.py" line="48"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳快了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="51"/>
+        <location filename="../../ui/sync_badge.py" line="52"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳慢了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="57"/>
+        <location filename="../../ui/sync_badge.py" line="58"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往總帳、保留在本機的紀錄：</translation>
     </message>

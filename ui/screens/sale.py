@@ -39,14 +39,23 @@ class SaleScreen(ServiceScreen):
         self.title = label("", "title")
         self.amount_label = label("")
         self.amount = label("", "huge")
+        self.clear_amount = button(clicked=self._clear)
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.amount, 1)
+        amount_row.addWidget(self.clear_amount)
         self.basket_title = label("")
         self.basket_list = QListWidget()
         self.basket_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.basket_list.currentRowChanged.connect(lambda _: self._enable())
+        self.remove_item = button(clicked=self._remove)
         self.total = label("", "title")
         self.preview = label("", "subtle")
-        for w in (self.title, self.amount_label, self.amount, self.basket_title):
-            left.addWidget(w)
+        left.addWidget(self.title)
+        left.addWidget(self.amount_label)
+        left.addLayout(amount_row)
+        left.addWidget(self.basket_title)
         left.addWidget(self.basket_list, 1)
+        left.addWidget(self.remove_item)
         left.addWidget(self.total)
         left.addWidget(self.preview)
         right = QVBoxLayout()
@@ -68,7 +77,7 @@ class SaleScreen(ServiceScreen):
         self.member = member
         self.digits, self.basket = "", []
         self.order_ref = f"S-{self.counter.kiosk.new_id().hex[:16]}"
-        self._refresh()
+        self.retranslate()
 
     def add_product(self, product: Product) -> None:
         for line in self.basket:
@@ -88,6 +97,24 @@ class SaleScreen(ServiceScreen):
     def _erase(self) -> None:
         self.digits = self.digits[:-1]
         self._refresh()
+
+    def _clear(self) -> None:
+        self.digits = ""
+        self._refresh()
+
+    def _remove(self) -> None:
+        """One of the picked line's items out of the basket (a mis-scan, a change of
+        mind); the line goes when its last item does."""
+        row = self.basket_list.currentRow()
+        if not 0 <= row < len(self.basket):
+            return
+        line = self.basket[row]
+        line.quantity -= 1
+        if line.quantity == 0:
+            del self.basket[row]
+        self._refresh()
+        if self.basket:
+            self.basket_list.setCurrentRow(min(row, len(self.basket) - 1))
 
     def keyed_minor(self) -> int:
         """The keypad's amount: digits are whole currency units, as on a till."""
@@ -127,7 +154,12 @@ class SaleScreen(ServiceScreen):
             self.basket_list.addItem(f"{text}   {amount}")
         self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
         self.preview.setText(self.tr("Earns {n} points").format(n=self.preview_points()))
+        self._enable()
+
+    def _enable(self) -> None:
         self.confirm.setEnabled(self.total_minor() > 0)
+        self.clear_amount.setEnabled(bool(self.digits))
+        self.remove_item.setEnabled(0 <= self.basket_list.currentRow() < len(self.basket))
 
     # -- confirm -------------------------------------------------------------------------
     def sale(self) -> Sale:
@@ -143,9 +175,14 @@ class SaleScreen(ServiceScreen):
         self.call(lambda: ring_up_sale(kiosk, sale), self.completed.emit)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("New sale"))
-        self.amount_label.setText(self.tr("Amount (keypad)"))
-        self.basket_title.setText(self.tr("Scanned items"))
+        member = self.member.member if self.member is not None else None
+        self.title.setText(self.tr("New sale for {name}").format(name=member.name)
+                           if member is not None and not member.profile_pending
+                           else self.tr("New sale"))
+        self.amount_label.setText(self.tr("Amount keyed in (added to the scanned items)"))
+        self.clear_amount.setText(self.tr("Clear amount"))
+        self.basket_title.setText(self.tr("Scanned items (tap one to remove it)"))
+        self.remove_item.setText(self.tr("Remove one of this item"))
         self.confirm.setText(self.tr("Confirm sale"))
         self.cancel.setText(self.tr("Cancel"))
         self._refresh()
