@@ -15,7 +15,7 @@ import qrcode.util
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.cards import CardError, grouped_card_number, parse_card
-from kiosk.store.disk import write_whole
+from kiosk.store.disk import storage_error, write_whole
 
 __all__ = ["CARD_SIZE_PX", "DPI", "card_qr", "render_card", "save_card"]
 
@@ -151,3 +151,13 @@ def card_png(payload: str, card_no: str, name: str | None = None) -> bytes:
     out = io.BytesIO()
     render_card(payload, card_no, name).save(out, format="PNG", dpi=(DPI, DPI))
     return out.getvalue()
+
+
+def save_card_png(path: Path, png: bytes) -> None:
+    """The card already drawn as PNG bytes (the one on screen), saved whole at ``path``
+    (its folder made if need be): where it goes when the counter has no printer."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, path.parent) from exc
+    write_whole(path, lambda part: part.write_bytes(png))

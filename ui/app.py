@@ -96,7 +96,8 @@ class CounterApp:
         app.setStyleSheet(STYLE)
         self.languages = Languages(app, language)
         self.tasks = Tasks()
-        self.counter = Counter(running.kiosk, self.tasks, self.languages)
+        self.counter = Counter(running.kiosk, self.tasks, self.languages,
+                               cards_dir=running.data_dir / "cards")
         program = running.kiosk.program
         catalogue_error = None
         try:

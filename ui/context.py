@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from devices.receipt import Receipt
 from kiosk.program import Names
@@ -32,6 +33,7 @@ class Counter:
     """Prints on the configured printer (blocking: call it on a worker); None when the
     kiosk has no printer."""
     ledger_url: str | None = None  # the paired ledger's address; None when standalone
+    cards_dir: Path | None = None  # where a new member's card is saved with no printer
     move_ledger: Callable[[str], str] | None = None
     """Checks and saves the ledger's new address, returning it (blocking: on a worker)."""
 

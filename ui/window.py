@@ -393,10 +393,20 @@ class CounterWindow(QMainWindow):
                                self.show_error)
 
     def print_card(self) -> None:
-        result = self.card.result
-        if self.counter.print_receipt is None or result is None:
-            self.show_error_text(self.tr("No printer is set up: the card is saved in the "
-                                         "kiosk's cards folder."))
+        result, folder = self.card.result, self.counter.cards_dir
+        if result is None:
+            return
+        if self.counter.print_receipt is None and folder is not None:
+            # No printer: the card is saved as the PNG on screen, for printing elsewhere.
+            from devices.card_image import save_card_png  # Pillow: not at start-up
+
+            path = folder / f"{result.card.card_no}.png"
+            png = self.card.png
+            self.counter.tasks.run(
+                lambda: save_card_png(path, png),
+                lambda _: self.show_info(self.tr("No printer is set up: the card was saved "
+                                                 "as {path}.").format(path=path)),
+                self.show_error)
             return
         self.print_page(card_slip(self.counter, result), self.tr("Card printed."))
 

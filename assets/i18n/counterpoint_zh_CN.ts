@@ -4,22 +4,22 @@
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="149"/>
+        <location filename="../../ui/screens/enrol.py" line="150"/>
         <source>Print card</source>
         <translation>打印会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="150"/>
+        <location filename="../../ui/screens/enrol.py" line="151"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="154"/>
+        <location filename="../../ui/screens/enrol.py" line="155"/>
         <source>Welcome, {name}! Card {card}</source>
         <translation>欢迎，{name}！卡号 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="156"/>
+        <location filename="../../ui/screens/enrol.py" line="157"/>
         <source>Sign-up bonus: {n} points</source>
         <translation>入会礼：{n} 积分</translation>
     </message>
@@ -87,27 +87,27 @@
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="398"/>
-        <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
-        <translation>尚未设置打印机：会员卡已保存在本机的 cards 文件夹。</translation>
+        <location filename="../../ui/window.py" line="407"/>
+        <source>No printer is set up: the card was saved as {path}.</source>
+        <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="401"/>
+        <location filename="../../ui/window.py" line="411"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="429"/>
+        <location filename="../../ui/window.py" line="439"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="430"/>
+        <location filename="../../ui/window.py" line="440"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="433"/>
+        <location filename="../../ui/window.py" line="443"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>

@@ -4,22 +4,22 @@
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="149"/>
+        <location filename="../../ui/screens/enrol.py" line="150"/>
         <source>Print card</source>
         <translation>列印會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="150"/>
+        <location filename="../../ui/screens/enrol.py" line="151"/>
         <source>Continue</source>
         <translation>繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="154"/>
+        <location filename="../../ui/screens/enrol.py" line="155"/>
         <source>Welcome, {name}! Card {card}</source>
         <translation>歡迎，{name}！卡號 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="156"/>
+        <location filename="../../ui/screens/enrol.py" line="157"/>
         <source>Sign-up bonus: {n} points</source>
         <translation>入會禮：{n} 點</translation>
     </message>
@@ -87,27 +87,27 @@
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="398"/>
-        <source>No printer is set up: the card is saved in the kiosk&apos;s cards folder.</source>
-        <translation>尚未設定印表機：會員卡已存於本機的 cards 資料夾。</translation>
+        <location filename="../../ui/window.py" line="407"/>
+        <source>No printer is set up: the card was saved as {path}.</source>
+        <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="401"/>
+        <location filename="../../ui/window.py" line="411"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="429"/>
+        <location filename="../../ui/window.py" line="439"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="430"/>
+        <location filename="../../ui/window.py" line="440"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="433"/>
+        <location filename="../../ui/window.py" line="443"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>

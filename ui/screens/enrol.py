@@ -122,6 +122,7 @@ class CardScreen(Screen):
         super().__init__()
         self.counter = counter
         self.result: EnrolmentResult | None = None
+        self.png = b""  # the card as drawn on screen
         layout = QVBoxLayout(self)
         self.title = label("", "title")
         self.image = label()
@@ -139,7 +140,7 @@ class CardScreen(Screen):
         self.retranslate()
 
     def show_card(self, result: EnrolmentResult, card_png: bytes) -> None:
-        self.result = result
+        self.result, self.png = result, card_png
         image = QImage.fromData(card_png)
         self.image.setPixmap(QPixmap.fromImage(image).scaledToWidth(
             640, Qt.TransformationMode.SmoothTransformation))
