@@ -3,7 +3,7 @@ Tapping it opens the detail (the manager's device page, or a dialog-free overlay
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QPushButton
@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QPushButton
 from sync.agent import SyncStatus
 
 
-def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
-    """The sync state in words, in the current language."""
+def describe_sync(status: SyncStatus | None, *, detail: bool = False,
+                  zone: tzinfo | None = None) -> str:
+    """The sync state in words, in the current language; times in ``zone``, the store's
+    (the activity list and receipts use it too), not the machine's."""
     translate = QCoreApplication.translate
     if status is None:
         return translate("SyncStatus", "Not paired with a ledger: working offline only.")
@@ -34,7 +36,7 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False) -> str:
         text += " · " + warning
     if not detail:
         return text
-    last = (status.last_success.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    last = (status.last_success.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
             if status.last_success else translate("SyncStatus", "never"))
     lines = [text,
              translate("SyncStatus", "Last successful sync: {time}").format(time=last),

@@ -235,7 +235,8 @@ class CounterWindow(QMainWindow):
 
     def open_sync_detail(self) -> None:
         """Anyone may see the sync state in full; nothing here needs the manager."""
-        self.show_info(describe_sync(self.sync_status, detail=True))
+        self.show_info(describe_sync(self.sync_status, detail=True,
+                                     zone=self.counter.kiosk.program.zone))
 
     def _manager_closed(self) -> None:
         if self.member is not None:

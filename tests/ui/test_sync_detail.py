@@ -46,3 +46,21 @@ def test_a_clock_that_is_off_is_shown_on_the_badge_and_explained(qtbot, app: Cou
     w.set_language("zh-CN")
     assert "时钟不准" in w.sync_badge.text()
     w.set_language("en")
+
+
+def test_the_last_sync_is_told_in_the_stores_time_zone_not_the_machines(qtbot, app, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")  # a machine set to another zone
+    time.tzset()
+    try:
+        w = app.window
+        qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True,
+                        timeout=WAIT)
+        tap(qtbot, w.sync_badge)
+        store_time = w.sync_status.last_success.astimezone(app.counter.kiosk.program.zone)
+        assert f"Last successful sync: {store_time:%Y-%m-%d %H:%M:%S}" in message(
+            qtbot, app, "info")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

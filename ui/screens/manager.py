@@ -332,4 +332,5 @@ class ManagerScreen(ServiceScreen):
         device = c.kiosk.device
         self.device_info.setText(self.tr("Device {device} at {store}").format(
             device=device.device_id, store=device.store_name))
-        self.sync_info.setText(describe_sync(self._status, detail=True))
+        self.sync_info.setText(describe_sync(self._status, detail=True,
+                                             zone=self.counter.kiosk.program.zone))
