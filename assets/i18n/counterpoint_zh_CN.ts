@@ -32,82 +32,82 @@
         <translation>店长密码已更改，请从现在起使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="274"/>
+        <location filename="../../ui/window.py" line="275"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="284"/>
+        <location filename="../../ui/window.py" line="285"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="305"/>
+        <location filename="../../ui/window.py" line="306"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="308"/>
+        <location filename="../../ui/window.py" line="309"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="318"/>
+        <location filename="../../ui/window.py" line="319"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="319"/>
+        <location filename="../../ui/window.py" line="320"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="320"/>
+        <location filename="../../ui/window.py" line="321"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="347"/>
+        <location filename="../../ui/window.py" line="348"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="354"/>
+        <location filename="../../ui/window.py" line="355"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="360"/>
+        <location filename="../../ui/window.py" line="361"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="391"/>
+        <location filename="../../ui/window.py" line="392"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="407"/>
+        <location filename="../../ui/window.py" line="408"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="411"/>
+        <location filename="../../ui/window.py" line="412"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="439"/>
+        <location filename="../../ui/window.py" line="440"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="440"/>
+        <location filename="../../ui/window.py" line="441"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="443"/>
+        <location filename="../../ui/window.py" line="444"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -412,26 +412,31 @@
     </message>
     <message>
         <location filename="../../ui/screens/manager.py" line="326"/>
+        <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
+        <translation>本机今日（其他机台与网店另计）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
-        <source>Sales: {n} ({amount})</source>
-        <translation>交易：{n} 笔（{amount}）</translation>
+        <location filename="../../ui/screens/manager.py" line="329"/>
+        <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
+        <translation>销售：结账 {n} 笔，退款 {refunds} 笔；净额 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
+        <source>Points redeemed: {n} (redemptions: {count})</source>
+        <translation>已兑换积分：{n}（兑换 {count} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
-        <source>Points redeemed: {n} in {count} redemptions</source>
-        <translation>兑换积分：{n}（{count} 次兑换）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -853,72 +858,72 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_badge.py" line="18"/>
+        <location filename="../../ui/sync_badge.py" line="20"/>
         <source>Not paired with a ledger: working offline only.</source>
         <translation>未连接总账：仅离线工作。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="19"/>
+        <location filename="../../ui/sync_badge.py" line="21"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="20"/>
+        <location filename="../../ui/sync_badge.py" line="22"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="21"/>
+        <location filename="../../ui/sync_badge.py" line="23"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="29"/>
+        <location filename="../../ui/sync_badge.py" line="31"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 条待传</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="25"/>
+        <location filename="../../ui/sync_badge.py" line="27"/>
         <source>{n} held back</source>
         <translation>{n} 笔暂留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27"/>
+        <location filename="../../ui/sync_badge.py" line="29"/>
         <source>Clock off</source>
         <translation>时钟不准</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="38"/>
+        <location filename="../../ui/sync_badge.py" line="40"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="40"/>
+        <location filename="../../ui/sync_badge.py" line="42"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="41"/>
+        <location filename="../../ui/sync_badge.py" line="43"/>
         <source>Sent {up}, received {down}</source>
         <translation>已发送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="44"/>
+        <location filename="../../ui/sync_badge.py" line="46"/>
         <source>Last error: {error}</source>
         <translation>上次错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="48"/>
+        <location filename="../../ui/sync_badge.py" line="50"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本机时钟比总账快了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="52"/>
+        <location filename="../../ui/sync_badge.py" line="54"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本机时钟比总账慢了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="58"/>
+        <location filename="../../ui/sync_badge.py" line="60"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往总账、保留在本机的记录：</translation>
     </message>

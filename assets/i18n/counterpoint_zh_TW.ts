@@ -32,82 +32,82 @@
         <translation>店長密碼已更改，請從現在起使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="274"/>
+        <location filename="../../ui/window.py" line="275"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="284"/>
+        <location filename="../../ui/window.py" line="285"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="305"/>
+        <location filename="../../ui/window.py" line="306"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="308"/>
+        <location filename="../../ui/window.py" line="309"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="318"/>
+        <location filename="../../ui/window.py" line="319"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="319"/>
+        <location filename="../../ui/window.py" line="320"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="320"/>
+        <location filename="../../ui/window.py" line="321"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="347"/>
+        <location filename="../../ui/window.py" line="348"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="354"/>
+        <location filename="../../ui/window.py" line="355"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="360"/>
+        <location filename="../../ui/window.py" line="361"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="391"/>
+        <location filename="../../ui/window.py" line="392"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="407"/>
+        <location filename="../../ui/window.py" line="408"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="411"/>
+        <location filename="../../ui/window.py" line="412"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="439"/>
+        <location filename="../../ui/window.py" line="440"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="440"/>
+        <location filename="../../ui/window.py" line="441"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="443"/>
+        <location filename="../../ui/window.py" line="444"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -412,26 +412,31 @@
     </message>
     <message>
         <location filename="../../ui/screens/manager.py" line="326"/>
+        <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
+        <translation>本機今日（其他機台與網店另計）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
-        <source>Sales: {n} ({amount})</source>
-        <translation>交易：{n} 筆（{amount}）</translation>
+        <location filename="../../ui/screens/manager.py" line="329"/>
+        <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
+        <translation>銷售：結帳 {n} 筆，退款 {refunds} 筆；淨額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
+        <source>Points redeemed: {n} (redemptions: {count})</source>
+        <translation>已兌換點數：{n}（兌換 {count} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
-        <source>Points redeemed: {n} in {count} redemptions</source>
-        <translation>兌換點數：{n}（{count} 次兌換）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -853,72 +858,72 @@
 <context>
     <name>SyncStatus</name>
     <message>
-        <location filename="../../ui/sync_badge.py" line="18"/>
+        <location filename="../../ui/sync_badge.py" line="20"/>
         <source>Not paired with a ledger: working offline only.</source>
         <translation>未連結總帳：僅離線作業。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="19"/>
+        <location filename="../../ui/sync_badge.py" line="21"/>
         <source>Online</source>
         <translation>已連線</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="20"/>
+        <location filename="../../ui/sync_badge.py" line="22"/>
         <source>Offline</source>
         <translation>離線</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="21"/>
+        <location filename="../../ui/sync_badge.py" line="23"/>
         <source>Connecting…</source>
         <translation>連線中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="29"/>
+        <location filename="../../ui/sync_badge.py" line="31"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 筆待傳</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="25"/>
+        <location filename="../../ui/sync_badge.py" line="27"/>
         <source>{n} held back</source>
         <translation>{n} 筆暫留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27"/>
+        <location filename="../../ui/sync_badge.py" line="29"/>
         <source>Clock off</source>
         <translation>時鐘不準</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="38"/>
+        <location filename="../../ui/sync_badge.py" line="40"/>
         <source>never</source>
         <translation>從未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="40"/>
+        <location filename="../../ui/sync_badge.py" line="42"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="41"/>
+        <location filename="../../ui/sync_badge.py" line="43"/>
         <source>Sent {up}, received {down}</source>
         <translation>已傳送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="44"/>
+        <location filename="../../ui/sync_badge.py" line="46"/>
         <source>Last error: {error}</source>
         <translation>上次錯誤：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="48"/>
+        <location filename="../../ui/sync_badge.py" line="50"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳快了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="52"/>
+        <location filename="../../ui/sync_badge.py" line="54"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳慢了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="58"/>
+        <location filename="../../ui/sync_badge.py" line="60"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往總帳、保留在本機的紀錄：</translation>
     </message>

@@ -90,8 +90,9 @@ class DayFigures:
     """This kiosk's store day so far, as a manager reads it at closing."""
 
     enrolments: int
-    sales: int
+    sales: int  # rung up today
     sales_minor: int  # net of refunds
+    refunds: int  # sales refunded today (rung up today or before)
     points_issued: int  # earned, bonuses and adjustments, net of refunds
     points_redeemed: int
     redemptions: int
@@ -112,5 +113,6 @@ def todays_figures(kiosk: Kiosk) -> DayFigures:
         enrolments=enrolments,
         sales=sum(1 for e in entries if e.kind is EntryKind.EARN),
         sales_minor=sum(e.amount_minor for e in entries),
+        refunds=sum(1 for e in entries if e.kind is EntryKind.REVERSE and e.amount_minor < 0),
         points_issued=issued, points_redeemed=redeemed,
         redemptions=sum(1 for e in entries if e.kind is EntryKind.REDEEM))

@@ -232,10 +232,14 @@ def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
     qtbot.keyClicks(w.manager.refund_reason, "returned")
     tap(qtbot, w.manager.refund_button)
     assert f"Order {order} refunded: -9 points" in message(qtbot, app, "info")
-    # today's figures: one more sale, but refunded, so net takings and points are as before
-    expected = f"Sales: {day.sales + 1} ({app.counter.money(day.sales_minor)})"
+    # today's figures: one more sale, and one refunded, so net takings and points are as
+    # before
+    expected = (f"Sales: {day.sales + 1:,} rung up, {day.refunds + 1} refunded; "
+                f"net {app.counter.money(day.sales_minor)}")
     qtbot.waitUntil(lambda: expected in w.manager.figures.text(), timeout=WAIT)
-    assert f"Points issued: {day.points_issued}" in w.manager.figures.text()
+    assert f"Points issued: {day.points_issued:,}" in w.manager.figures.text()
+    assert w.manager.figures.text().startswith("Today at this kiosk")
+    assert f"(redemptions: {day.redemptions})" in w.manager.figures.text()
     tap(qtbot, w.manager.close_button)
     qtbot.waitUntil(lambda: w.current == "member" and w.member.balance == before,
                     timeout=WAIT)

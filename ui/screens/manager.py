@@ -323,12 +323,15 @@ class ManagerScreen(ServiceScreen):
         f = self._figures
         if f is not None:
             self.figures.setText("\n".join([
-                self.tr("New members: {n}").format(n=f.enrolments),
-                self.tr("Sales: {n} ({amount})").format(n=f.sales,
-                                                        amount=c.money(f.sales_minor)),
-                self.tr("Points issued: {n}").format(n=f.points_issued),
-                self.tr("Points redeemed: {n} in {count} redemptions").format(
-                    n=f.points_redeemed, count=f.redemptions)]))
+                self.tr("Today at this kiosk (other kiosks and the shop count on their "
+                        "own)"),
+                self.tr("New members: {n}").format(n=f"{f.enrolments:,}"),
+                self.tr("Sales: {n} rung up, {refunds} refunded; net {amount}").format(
+                    n=f"{f.sales:,}", refunds=f"{f.refunds:,}",
+                    amount=c.money(f.sales_minor)),
+                self.tr("Points issued: {n}").format(n=f"{f.points_issued:,}"),
+                self.tr("Points redeemed: {n} (redemptions: {count})").format(
+                    n=f"{f.points_redeemed:,}", count=f"{f.redemptions:,}")]))
         device = c.kiosk.device
         self.device_info.setText(self.tr("Device {device} at {store}").format(
             device=device.device_id, store=device.store_name))
