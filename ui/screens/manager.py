@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import MemberView, RefundResult, refund_order
+from kiosk.services import MemberView, RefundResult, member_view, refund_order
 from kiosk.services.errors import InvalidInput
 from kiosk.services.manager import (
     MAX_PIN,
@@ -211,7 +211,23 @@ class ManagerScreen(ServiceScreen):
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentIndex(0)
         self.load_figures()
+        self._reload_member()
         self.retranslate()
+
+    def _reload_member(self) -> None:
+        """The member's figures as stored now: the view the counter had may be older than
+        a sync, a refund or an adjustment made here (the adjust tab showed 104 points for
+        a member who had 83)."""
+        if self.member is None:
+            return
+        kiosk, member_id = self.counter.kiosk, self.member.member.id
+        self.counter.tasks.run(lambda: member_view(kiosk, member_id), self._member_loaded,
+                               self.failed.emit)
+
+    def _member_loaded(self, view: MemberView) -> None:
+        if self.member is not None and self.member.member.id == view.member.id:
+            self.member = view
+            self.retranslate()
 
     def close_manager(self) -> None:
         self.pages.setCurrentIndex(0)
@@ -230,6 +246,7 @@ class ManagerScreen(ServiceScreen):
         self.order_ref.clear()
         self.refund_reason.clear()
         self.load_figures()
+        self._reload_member()
         self.refunded.emit(result)
 
     def _adjust(self) -> None:
@@ -249,6 +266,7 @@ class ManagerScreen(ServiceScreen):
         self.adjust_points.clear()
         self.adjust_reason.clear()
         self.load_figures()
+        self._reload_member()
         self.adjusted.emit(result)
 
     def _move_ledger(self) -> None:
