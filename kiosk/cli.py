@@ -237,6 +237,16 @@ def cmd_manager_pin(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     return 0
 
 
+def cmd_language(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from kiosk.services.manager import set_store_language, store_language
+
+    if args.language is not None:
+        set_store_language(kiosk, args.language)
+    language = store_language(kiosk)
+    out.result({"language": language}, f"The counter starts in {language}.")
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------------
 
 KioskCommand = Callable[[argparse.Namespace, Kiosk, Output], int]
@@ -323,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("manager-pin", cmd_manager_pin, "set the PIN that unlocks the manager screen")
     p.add_argument("pin", help="4 to 12 digits")
+    p = command("language", cmd_language,
+                "the store's language: the counter starts in it and returns to it when idle")
+    p.add_argument("language", nargs="?", help="en, zh-TW or zh-CN (none: show it)")
 
     from sync.cli import add_commands
 

@@ -168,3 +168,11 @@ def test_an_invalid_program_document_is_named_at_init(tmp_path):
     err = kiosk_json(tmp_path / "k", "init", "--program", str(bad), expect=1)
     assert err["error"]["code"] == "invalid_program"
     assert "tiers[1].multiplier" in err["error"]["message"]
+
+
+def test_the_stores_language_is_set_from_the_command_line(data):
+    assert kiosk_json(data, "language") == {"language": "en"}
+    assert kiosk_json(data, "language", "zh-TW") == {"language": "zh-TW"}
+    refused = kiosk_json(data, "language", "fr", expect=1)
+    assert refused["error"]["code"] == "invalid_input"
+    assert kiosk_json(data, "language") == {"language": "zh-TW"}

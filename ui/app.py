@@ -19,7 +19,7 @@ from devices.receipt import Receipt, sample_receipt
 from devices.serial_scanner import SerialScanner, SerialSettings
 from devices.wedge import WedgeScanFilter
 from kiosk.program import Names
-from kiosk.services.manager import set_manager_pin
+from kiosk.services.manager import set_manager_pin, store_language
 from sync.runtime import Counter as Running
 from sync.runtime import counter_session
 from ui.context import Counter, Product
@@ -88,16 +88,18 @@ def receipt_printer(settings: device_settings.PrinterSettings
 class CounterApp:
     """The window, the task runner and the sync thread for one running counter."""
 
-    def __init__(self, running: Running, app: QApplication, *, language: str = "en",
+    def __init__(self, running: Running, app: QApplication, *, language: str | None = None,
                  idle_ms: int = DEFAULT_IDLE_MS,
                  simulated_scans: Sequence[tuple[str, str]] = ()) -> None:
         self.running, self.app = running, app
         load_cjk_font()
         app.setStyleSheet(STYLE)
-        self.languages = Languages(app, language)
+        # The store's language unless told otherwise (kiosk language zh-TW).
+        home = store_language(running.kiosk)
+        self.languages = Languages(app, language or home)
         self.tasks = Tasks()
         self.counter = Counter(running.kiosk, self.tasks, self.languages,
-                               cards_dir=running.data_dir / "cards")
+                               cards_dir=running.data_dir / "cards", home_language=home)
         program = running.kiosk.program
         catalogue_error = None
         try:

@@ -34,6 +34,7 @@ class Counter:
     kiosk has no printer."""
     ledger_url: str | None = None  # the paired ledger's address; None when standalone
     cards_dir: Path | None = None  # where a new member's card is saved with no printer
+    home_language: str = "en"  # the store's: the counter returns to it when left alone
     move_ledger: Callable[[str], str] | None = None
     """Checks and saves the ledger's new address, returning it (blocking: on a worker)."""
 

@@ -141,7 +141,7 @@ class CounterWindow(QMainWindow):
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(idle_ms)
-        self.idle_timer.timeout.connect(self.go_idle)
+        self.idle_timer.timeout.connect(self._left_alone)
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self.show_screen("idle")
         self.retranslate()
@@ -197,6 +197,13 @@ class CounterWindow(QMainWindow):
         else:
             self.idle_timer.start()
         self.screen_changed.emit(name)
+
+    def _left_alone(self) -> None:
+        """Nobody at the counter: the attract screen, in the store's language again (a
+        customer may have switched it for their own visit)."""
+        self.go_idle()
+        if self.counter.languages.current != self.counter.home_language:
+            self.set_language(self.counter.home_language)
 
     def go_idle(self) -> None:
         """Between customers: forget the member, lock the manager screen, clear news."""

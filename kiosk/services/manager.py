@@ -14,11 +14,13 @@ import uuid
 from dataclasses import dataclass
 
 from kiosk.ledger import Entry, EntryKind
+from kiosk.program import LANGUAGES
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import InputProblem, InvalidInput, Refusal, UnknownMember, check_text
 from kiosk.services.redemption import store_day_start
 
 PIN_SETTING = "manager_pin"
+LANGUAGE_SETTING = "store_language"
 MAX_ADJUSTMENT = 100_000
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -45,6 +47,20 @@ def set_manager_pin(kiosk: Kiosk, pin: str) -> None:
     salt = secrets.token_bytes(16)
     with kiosk.store.write() as tx:
         tx.set_setting(PIN_SETTING, f"{salt.hex()}:{_hash_pin(pin, salt)}")
+
+
+def store_language(kiosk: Kiosk) -> str:
+    """The language the counter starts in and comes back to between customers."""
+    with kiosk.store.read() as tx:
+        return tx.setting(LANGUAGE_SETTING) or LANGUAGES[0]
+
+
+def set_store_language(kiosk: Kiosk, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidInput(f"the store's language is one of {', '.join(LANGUAGES)}, "
+                           f"not {language!r}")
+    with kiosk.store.write() as tx:
+        tx.set_setting(LANGUAGE_SETTING, language)
 
 
 def check_manager_pin(kiosk: Kiosk, pin: str) -> None:
