@@ -37,6 +37,13 @@ QListWidget::item {{ min-height: {TOUCH_MIN_PX}px; }}
 #subtle {{ color: #5d5a53; }}
 #tier {{ font-size: 22px; font-weight: bold; padding: 4px 14px; border-radius: 14px;
   background: #d8c7a0; }}
+#tier[rank="0"] {{ background: #e3c29b; color: #4a2c0f; }}
+#tier[rank="1"] {{ background: #d5d9de; color: #2b3036; }}
+#tier[rank="2"] {{ background: #f0d36b; color: #4a3b00; }}
+#tier[rank="3"] {{ background: #3a3f4b; color: #f4f1ea; }}
+QProgressBar {{ border: 1px solid #c9c4b8; border-radius: 6px; background: white;
+  min-height: 18px; }}
+QProgressBar::chunk {{ background: #0b6e4f; border-radius: 5px; }}
 #banner[kind="error"] {{ background: #fde7e4; color: #8c1d18; border: 2px solid #b3261e;
   border-radius: 8px; padding: 10px; }}
 #banner[kind="info"] {{ background: #e2f3ec; color: #0b4d38; border: 2px solid #0b6e4f;

@@ -83,6 +83,12 @@ class MemberScreen(Screen):
             self.name.setText(view.member.name)
             self.phone.setText(view.masked_phone)
         self.tier.setText(c.name(p.tier.names))
+        # Each tier its own colour, by its rank in the program (ids are the program's).
+        rank = str(min(c.kiosk.program.tiers.index(p.tier), 3))
+        if self.tier.property("rank") != rank:
+            self.tier.setProperty("rank", rank)
+            self.tier.style().unpolish(self.tier)
+            self.tier.style().polish(self.tier)
         self.balance.setText(self.tr("{n} points").format(n=view.balance))
         if p.next_tier is None:
             self.progress_text.setText(self.tr("Top tier: thank you!"))
@@ -120,4 +126,8 @@ class MemberScreen(Screen):
         else:
             where = e.channel
         when = e.occurred_at.astimezone(self.counter.kiosk.program.zone).strftime("%m-%d %H:%M")
-        return f"{when}  {kinds[e.kind]}  {e.points:+d}  · {where}"
+        what = kinds[e.kind]
+        reward = self.counter.kiosk.program.reward(e.reward_id) if e.reward_id else None
+        if reward is not None and e.kind is EntryKind.REDEEM:  # which reward, not just "Reward"
+            what = f"{what}: {self.counter.name(reward.names)}"
+        return f"{when}  {what}  {e.points:+d}  · {where}"
