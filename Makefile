@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean translations
+.PHONY: demo test lint bench clean translations screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ lint: $(STAMP)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The PNGs in docs/screenshots/ (a test run writes them to build/screenshots/ instead).
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q tests/ui/test_screenshots.py
 
 # After changing any text in ui/: refresh the .ts files, translate the new entries (Qt
 # Linguist: .venv/bin/pyside6-linguist), then compile the .qm files the app loads.

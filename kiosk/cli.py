@@ -188,6 +188,14 @@ def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
         print("No display found: running the text counter instead "
               "(set QT_QPA_PLATFORM to choose a Qt platform).", file=sys.stderr)
         args.text = True
+    if not args.text:
+        from ui.qpa_probe import APT_LINE, platform_problem  # Qt would abort the process
+
+        problem = platform_problem()
+        if problem is not None:
+            print(f"{problem}: running the text counter instead (for the app: {APT_LINE}).",
+                  file=sys.stderr)
+            args.text = True
     if args.text:
         from sync.runtime import run
 
@@ -195,7 +203,9 @@ def cmd_run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from ui.app import run_app  # Qt is imported only for the app itself
 
     return run_app(data_dir, demo=args.demo, program_path=DEFAULT_PROGRAM,
-                   fullscreen=args.fullscreen, idle_ms=int(args.idle_seconds * 1000))
+                   fullscreen=args.fullscreen, idle_ms=int(args.idle_seconds * 1000),
+                   on_started=lambda _app: print("The counter is running; Ctrl+C stops it.",
+                                                 file=sys.stderr, flush=True))
 
 
 def cmd_label_render(args: argparse.Namespace, data_dir: Path, out: Output) -> int:

@@ -122,6 +122,12 @@ def _session(data_dir: Path, *, demo: bool, program_path: Path,
 
 
 def run(data_dir: Path, *, demo: bool, program_path: Path, stdin: TextIO = sys.stdin) -> int:
+    """The text counter until ``quit``, the end of its input, or Ctrl+C: each of them stops
+    the sync thread and the embedded ledger and closes the store on the way out."""
     with counter_session(data_dir, demo=demo, program_path=program_path) as counter:
-        return run_counter(counter.kiosk, data_dir / "cards", stdin=stdin,
-                           status=counter.status)
+        try:
+            return run_counter(counter.kiosk, data_dir / "cards", stdin=stdin,
+                               status=counter.status)
+        except KeyboardInterrupt:  # a sale under way was committed whole or not at all
+            print("\nStopped.", flush=True)
+            return 0

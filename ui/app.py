@@ -25,6 +25,7 @@ from sync.runtime import counter_session
 from ui.context import Counter, Product
 from ui.devices_page import DevicesPage
 from ui.i18n import LANGUAGES, Languages, load_cjk_font
+from ui.stop_signals import quit_on_stop_signals
 from ui.sync_worker import SyncWorker
 from ui.tasks import Tasks
 from ui.theme import STYLE
@@ -246,10 +247,11 @@ def run_app(data_dir: Path, *, demo: bool, program_path: Path, fullscreen: bool 
         assert isinstance(app, QApplication)
         counter_app = CounterApp(running, app, idle_ms=idle_ms,
                                  simulated_scans=demo_scans(running) if demo else ())
-        counter_app.start(fullscreen=fullscreen)
-        if on_started is not None:
-            on_started(counter_app)
-        try:
-            return app.exec()
-        finally:
-            counter_app.shutdown()
+        with quit_on_stop_signals(app):
+            counter_app.start(fullscreen=fullscreen)
+            if on_started is not None:
+                on_started(counter_app)
+            try:
+                return app.exec()
+            finally:
+                counter_app.shutdown()
