@@ -27,7 +27,14 @@ from kiosk.services.errors import (
     UnknownOrder,
     Unreachable,
 )
-from kiosk.services.manager import MAX_ADJUSTMENT, MAX_PIN, MIN_PIN, NoManagerPin, WrongPin
+from kiosk.services.manager import (
+    MAX_ADJUSTMENT,
+    MAX_PIN,
+    MIN_PIN,
+    NoManagerPin,
+    PinLocked,
+    WrongPin,
+)
 from kiosk.store.repository import StorageError
 from sync.client import LedgerRefused
 from sync.pairing import OtherLedger
@@ -93,6 +100,10 @@ def describe(exc: BaseException, *, quiet: bool = False) -> str:
     if isinstance(exc, Unreachable):
         return QCoreApplication.translate(
             "Messages", "The central ledger cannot be reached right now.")
+    if isinstance(exc, PinLocked):
+        return QCoreApplication.translate(
+            "Messages", "Too many wrong PINs. Try again in {n} seconds.").format(
+                n=f"{exc.seconds:,}")
     if isinstance(exc, WrongPin):
         return QCoreApplication.translate(
             "Messages", "Wrong manager PIN.")

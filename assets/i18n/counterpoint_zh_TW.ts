@@ -32,82 +32,82 @@
         <translation>店長密碼已更改，請從現在起使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="275"/>
+        <location filename="../../ui/window.py" line="282"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="285"/>
+        <location filename="../../ui/window.py" line="292"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="306"/>
+        <location filename="../../ui/window.py" line="313"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="309"/>
+        <location filename="../../ui/window.py" line="316"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="319"/>
+        <location filename="../../ui/window.py" line="326"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="320"/>
+        <location filename="../../ui/window.py" line="327"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="321"/>
+        <location filename="../../ui/window.py" line="328"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="348"/>
+        <location filename="../../ui/window.py" line="355"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="355"/>
+        <location filename="../../ui/window.py" line="362"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="361"/>
+        <location filename="../../ui/window.py" line="368"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="392"/>
+        <location filename="../../ui/window.py" line="399"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="408"/>
+        <location filename="../../ui/window.py" line="415"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="412"/>
+        <location filename="../../ui/window.py" line="419"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="440"/>
+        <location filename="../../ui/window.py" line="447"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="441"/>
+        <location filename="../../ui/window.py" line="448"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="444"/>
+        <location filename="../../ui/window.py" line="451"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -265,178 +265,178 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="225"/>
+        <location filename="../../ui/screens/manager.py" line="241"/>
         <source>enter the order number to refund</source>
         <translation>請輸入要退款的訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="237"/>
+        <location filename="../../ui/screens/manager.py" line="254"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="242"/>
+        <location filename="../../ui/screens/manager.py" line="259"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="272"/>
+        <location filename="../../ui/screens/manager.py" line="290"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="292"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="293"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Enter the manager PIN</source>
         <translation>請輸入店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="294"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="295"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="296"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Manager PIN</source>
         <translation>店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="304"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="305"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>請輸入新的店長密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="308"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此訂單的點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="338"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="340"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="326"/>
+        <location filename="../../ui/screens/manager.py" line="344"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本機今日（其他機台與網店另計）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/manager.py" line="346"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="347"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>銷售：結帳 {n} 筆，退款 {refunds} 筆；淨額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="351"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兌換點數：{n}（兌換 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="350"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="336"/>
+        <location filename="../../ui/screens/manager.py" line="354"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -479,82 +479,82 @@
         <translation>同步後顯示姓名與電話</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="86"/>
+        <location filename="../../ui/screens/member.py" line="92"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88"/>
+        <location filename="../../ui/screens/member.py" line="94"/>
         <source>Top tier: thank you!</source>
         <translation>最高等級，感謝您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="92"/>
+        <location filename="../../ui/screens/member.py" line="98"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消費 {amount} 即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="100"/>
+        <location filename="../../ui/screens/member.py" line="106"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="103"/>
+        <location filename="../../ui/screens/member.py" line="109"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：還差 {short} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="106"/>
+        <location filename="../../ui/screens/member.py" line="112"/>
         <source>No rewards in the catalogue</source>
         <translation>目前沒有可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="112"/>
+        <location filename="../../ui/screens/member.py" line="118"/>
         <source>Purchase</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="112"/>
+        <location filename="../../ui/screens/member.py" line="118"/>
         <source>Bonus</source>
         <translation>獎勵點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="113"/>
+        <location filename="../../ui/screens/member.py" line="119"/>
         <source>Reward</source>
         <translation>兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="113"/>
+        <location filename="../../ui/screens/member.py" line="119"/>
         <source>Adjustment</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="114"/>
+        <location filename="../../ui/screens/member.py" line="120"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="114"/>
+        <location filename="../../ui/screens/member.py" line="120"/>
         <source>Expired</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="115"/>
+        <location filename="../../ui/screens/member.py" line="121"/>
         <source>Donation</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="115"/>
+        <location filename="../../ui/screens/member.py" line="121"/>
         <source>Transfer</source>
         <translation>轉移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="117"/>
+        <location filename="../../ui/screens/member.py" line="123"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="119"/>
+        <location filename="../../ui/screens/member.py" line="125"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
@@ -562,202 +562,207 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="42"/>
+        <location filename="../../ui/messages.py" line="49"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="45"/>
+        <location filename="../../ui/messages.py" line="52"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="48"/>
+        <location filename="../../ui/messages.py" line="55"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="51"/>
+        <location filename="../../ui/messages.py" line="58"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54"/>
+        <location filename="../../ui/messages.py" line="61"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="58"/>
+        <location filename="../../ui/messages.py" line="65"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61"/>
+        <location filename="../../ui/messages.py" line="68"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="65"/>
+        <location filename="../../ui/messages.py" line="72"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>這位會員是在其他門市加入的，本機尚未同步其帳戶。連線後即可使用點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="76"/>
         <source>Not enough points for this reward.</source>
         <translation>點數不足，無法兌換此獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="79"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="76"/>
+        <location filename="../../ui/messages.py" line="83"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="79"/>
+        <location filename="../../ui/messages.py" line="86"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="82"/>
+        <location filename="../../ui/messages.py" line="89"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="87"/>
+        <location filename="../../ui/messages.py" line="94"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="90"/>
+        <location filename="../../ui/messages.py" line="97"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="94"/>
+        <location filename="../../ui/messages.py" line="101"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="97"/>
+        <location filename="../../ui/messages.py" line="104"/>
+        <source>Too many wrong PINs. Try again in {n} seconds.</source>
+        <translation>密碼錯誤次數過多，請於 {n} 秒後再試。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="108"/>
         <source>Wrong manager PIN.</source>
         <translation>店長密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="100"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
         <translation>本機尚未設定店長密碼（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="103"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="118"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="116"/>
+        <location filename="../../ui/messages.py" line="127"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="118"/>
+        <location filename="../../ui/messages.py" line="129"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="121"/>
+        <location filename="../../ui/messages.py" line="132"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="125"/>
+        <location filename="../../ui/messages.py" line="136"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="129"/>
+        <location filename="../../ui/messages.py" line="140"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="137"/>
+        <location filename="../../ui/messages.py" line="148"/>
         <source>The amount must be more than zero.</source>
         <translation>金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="138"/>
+        <location filename="../../ui/messages.py" line="149"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>這個金額超過本店單筆交易的上限。是不是把商品條碼掃進了金額欄？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="141"/>
+        <location filename="../../ui/messages.py" line="152"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>購物清單的每一項都需要數量和價格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="143"/>
+        <location filename="../../ui/messages.py" line="154"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>訂單編號為 1 至 64 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="145"/>
+        <location filename="../../ui/messages.py" line="156"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此訂單編號已用於其他會員或金額結帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="159"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>請輸入會員姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="149"/>
+        <location filename="../../ui/messages.py" line="160"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="151"/>
+        <location filename="../../ui/messages.py" line="162"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="153"/>
+        <location filename="../../ui/messages.py" line="164"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>會員須同意隱私權聲明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="155"/>
+        <location filename="../../ui/messages.py" line="166"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未來的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="157"/>
+        <location filename="../../ui/messages.py" line="168"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>請填寫調整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="159"/>
+        <location filename="../../ui/messages.py" line="170"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="162"/>
+        <location filename="../../ui/messages.py" line="173"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="165"/>
+        <location filename="../../ui/messages.py" line="176"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="167"/>
+        <location filename="../../ui/messages.py" line="178"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import LANGUAGES
@@ -21,12 +23,25 @@ from kiosk.services.redemption import store_day_start
 
 PIN_SETTING = "manager_pin"
 LANGUAGE_SETTING = "store_language"
+WRONG_PINS, LAST_WRONG_PIN = "manager_pin_wrong", "manager_pin_last_wrong"
+FREE_TRIES = 5
+FIRST_LOCK = timedelta(seconds=30)
 MAX_ADJUSTMENT = 100_000
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class WrongPin(Refusal):
     code = "wrong_pin"
+
+
+class PinLocked(Refusal):
+    """Too many wrong PINs in a row: the manager screen opens again after ``wait``."""
+
+    code = "pin_locked"
+
+    def __init__(self, wait: timedelta) -> None:
+        self.seconds = max(1, math.ceil(wait.total_seconds()))
+        super().__init__(f"too many wrong manager PINs: try again in {self.seconds} s")
 
 
 class NoManagerPin(Refusal):
@@ -64,14 +79,37 @@ def set_store_language(kiosk: Kiosk, language: str) -> None:
 
 
 def check_manager_pin(kiosk: Kiosk, pin: str) -> None:
-    with kiosk.store.read() as tx:
+    """The PIN, or a refusal. After :data:`FREE_TRIES` wrong PINs in a row the screen
+    locks for a wait that doubles with each further wrong one (30 s, 1 min, 2 min, ...):
+    four digits are 10,000 guesses, not an afternoon's work. A right PIN resets it."""
+    now = kiosk.clock()
+    with kiosk.store.write() as tx:  # the count of wrong tries is kept across restarts
         stored = tx.setting(PIN_SETTING)
-    if stored is None:
-        raise NoManagerPin("no manager PIN is set on this kiosk: set one with "
-                           "`kiosk manager-pin`")
-    salt, digest = stored.split(":", 1)
-    if not hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest):
-        raise WrongPin("wrong manager PIN")
+        if stored is None:
+            raise NoManagerPin("no manager PIN is set on this kiosk: set one with "
+                               "`kiosk manager-pin`")
+        wrong = int(tx.setting(WRONG_PINS) or 0)
+        locked_until = _locked_until(wrong, tx.setting(LAST_WRONG_PIN))
+        if locked_until is not None and now < locked_until:
+            raise PinLocked(locked_until - now)
+        salt, digest = stored.split(":", 1)
+        if hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest):
+            if wrong:
+                tx.set_setting(WRONG_PINS, "0")
+            return
+        tx.set_setting(WRONG_PINS, str(wrong + 1))
+        tx.set_setting(LAST_WRONG_PIN, now.isoformat())
+    wait = _locked_until(wrong + 1, now.isoformat())
+    if wait is not None:
+        raise PinLocked(wait - now)
+    raise WrongPin("wrong manager PIN")
+
+
+def _locked_until(wrong: int, last: str | None) -> datetime | None:
+    if wrong < FREE_TRIES or last is None:
+        return None
+    lock: timedelta = FIRST_LOCK * 2 ** min(wrong - FREE_TRIES, 16)  # at most ~23 days
+    return datetime.fromisoformat(last) + lock
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,36 @@
+"""The manager's PIN locks after five wrong tries in a row, for a wait that doubles with
+each further wrong one; the right PIN then opens it and resets the count. Four digits
+could be guessed in an afternoon before."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.services.manager import (
+    PinLocked,
+    WrongPin,
+    check_manager_pin,
+    set_manager_pin,
+)
+
+
+def test_five_wrong_pins_lock_the_manager_screen_for_a_growing_wait(kiosk, clock):
+    set_manager_pin(kiosk, "2468")
+    for _ in range(4):
+        with pytest.raises(WrongPin):
+            check_manager_pin(kiosk, "0000")
+    with pytest.raises(PinLocked) as locked:
+        check_manager_pin(kiosk, "0000")  # the fifth
+    assert locked.value.seconds == 30
+    with pytest.raises(PinLocked):
+        check_manager_pin(kiosk, "2468")  # even the right one waits
+    clock.advance(seconds=31)
+    with pytest.raises(PinLocked) as again:
+        check_manager_pin(kiosk, "1111")  # a sixth wrong one: twice as long
+    assert again.value.seconds == 60
+    clock.advance(seconds=61)
+    check_manager_pin(kiosk, "2468")  # opens, and the count starts again
+    for _ in range(4):
+        with pytest.raises(WrongPin):
+            check_manager_pin(kiosk, "0000")
+    check_manager_pin(kiosk, "2468")
