@@ -3,10 +3,17 @@
 A scanner types tens of characters in a few milliseconds each; a person types one every
 100 ms or so. ``WedgeClassifier`` (pure, timing in seconds) decides from the gaps between
 keys; ``WedgeScanFilter`` (installed on the QApplication) holds each typed character
-back for at most ``max_gap`` and either turns a burst ending in Enter into a
+back for at most ``max_gap`` and either turns a burst ending in Enter (or Tab) into a
 ``ScanEvent`` (so a scan never lands in a text field) or hands the keys on, in order, to
 the widget they were meant for (so typing is never taken for a scan, only delayed by a
 few tens of milliseconds).
+
+Modifier keys (Shift, Ctrl, Alt, AltGr, Meta, CapsLock, NumLock) carry no text: a
+scanner presses Shift around every capital exactly as a keyboard does, so their presses
+pass through without touching the burst, and only the characters' own timing decides. A
+burst may end in Enter or Tab (a scanner's configurable suffix); a prefix the scanner sends
+first (an F-key, a control character, an AIM identifier such as ``]Q1``) comes before the
+burst and doesn't disturb it.
 
 Times come from the key events' own timestamps (set by the window system when the key
 was pressed) when they have them, so a moment when the UI thread was busy and keys queued
@@ -39,6 +46,27 @@ from devices.wedge_timing import MAX_GAP, MIN_LENGTH, WedgeClassifier
 log = logging.getLogger(__name__)
 
 __all__ = ["MAX_GAP", "MIN_LENGTH", "WedgeClassifier", "WedgeScanFilter"]
+
+
+_MODIFIER_KEYS = frozenset({
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R,
+    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_Mode_switch,
+})
+"""Keys that only change what the next key types: no text, no part of a scan's timing."""
+
+_TEXT_MODIFIERS = (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+                   | Qt.KeyboardModifier.GroupSwitchModifier)
+"""Modifiers a typed character may carry: Shift for capitals, the keypad's digits, AltGr
+(which X11 reports as the group switch, or not at all). Ctrl or Alt make it a shortcut."""
+
+_TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+
+
+def _is_typed_text(event: QKeyEvent) -> bool:
+    typed = event.text()
+    return (bool(typed) and typed.isprintable() and not event.isAutoRepeat()
+            and not event.modifiers() & ~_TEXT_MODIFIERS)
 
 
 @dataclass
@@ -81,10 +109,12 @@ class WedgeScanFilter(QObject):
                 or not isinstance(watched, QWidget)):
             return False
         assert isinstance(event, QKeyEvent)
+        if event.key() in _MODIFIER_KEYS:  # Shift around a capital: neither a key nor a gap
+            return False
         now = event.timestamp() / 1000 if event.timestamp() else self.clock()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in _TERMINATORS and not event.modifiers() & ~_TEXT_MODIFIERS:
             text = self.classifier.enter(now) if self._held else None
-            if text is None:  # a person pressing Enter: hand on what they typed, then it
+            if text is None:  # a person pressing Enter/Tab: hand on what they typed, then it
                 self.release()
                 return False
             self._held.clear()
@@ -97,8 +127,7 @@ class WedgeScanFilter(QObject):
             self.scanned.emit(ScanEvent(scan, "wedge"))
             return True
         typed = event.text()
-        if (not typed or not typed.isprintable() or event.isAutoRepeat() or event.modifiers()
-                & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)):
+        if not _is_typed_text(event):
             self.release()  # editing keys, shortcuts, a held key: a person; hand on the rest
             return False
         if not self.classifier.key(typed, now):

@@ -149,3 +149,103 @@ def test_a_person_typing_into_a_field_sees_each_key_within_a_moment(qtbot, setup
     qtbot.waitUntil(lambda: field.text() == "h", timeout=WAIT)
     assert time.monotonic() - began < 0.5
     assert seen == []
+
+
+# A USB HID keyboard-wedge scanner types as a keyboard does: Shift goes down and up
+# around every capital (and every shifted symbol), each its own key event.
+CARD = ("CP1.AGRCZMNDXFYN7K6IBINDPTAL4Y.200000000014.UTWLXA5I.WXZAPQJHULUIUD5VM4BSQKQ63FJUZT4AQ"
+        "MZXD2KQ3LUIUD5VM4BSQKQ63FJUZT4AQ7K6IBINDPTAL4YAGRCZMNDXFYN.UTWLXA5I.WXZAPQJHULU")
+SHIFTED = frozenset('~!@#$%^&*()_+{}|:"<>?')  # a US layout's shifted symbols
+
+
+def _key(ch: str) -> Qt.Key:
+    return {"\r": Qt.Key.Key_Return, "\t": Qt.Key.Key_Tab}.get(ch) or Qt.Key(ord(ch.upper()))
+
+
+def hid_type(text: str, clock: FakeClock, gap: float, prefix: str = "",
+             suffix: str = "\r", window: QWidget | None = None) -> None:
+    """Type ``text`` into whatever has focus, one key event every ``gap`` seconds (on the
+    fake clock the filter reads), as a USB HID keyboard does: for a capital, Shift press,
+    the key's press and release (with the Shift modifier), Shift release. ``prefix`` is
+    a scanner's configurable prefix key: "F12", or "STX" (Ctrl+B, with Ctrl's own press
+    and release). ``suffix`` is Enter ("\\r"), Tab ("\\t") or "" (none: a person). Keys go
+    where a keyboard's go: the focused widget, else ``window``."""
+
+    def target() -> QWidget:
+        widget = QApplication.focusWidget() or window
+        assert widget is not None, "nothing has focus"
+        return widget
+
+    def event(kind: QEvent.Type, key: Qt.Key, mods: Qt.KeyboardModifier, txt: str) -> None:
+        clock.now += gap
+        QApplication.sendEvent(target(), QKeyEvent(kind, key, mods, txt))
+
+    press, release = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+    shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+    none = Qt.KeyboardModifier.NoModifier
+    if prefix == "F12":
+        event(press, Qt.Key.Key_F12, none, "")
+        event(release, Qt.Key.Key_F12, none, "")
+    elif prefix == "STX":
+        event(press, Qt.Key.Key_Control, ctrl, "")
+        event(press, Qt.Key.Key_B, ctrl, "\x02")
+        event(release, Qt.Key.Key_B, ctrl, "\x02")
+        event(release, Qt.Key.Key_Control, none, "")
+    else:
+        assert not prefix, prefix
+    for ch in text + suffix:
+        if ch.isupper() or ch in SHIFTED:
+            event(press, Qt.Key.Key_Shift, shift, "")
+            event(press, _key(ch), shift, ch)
+            event(release, _key(ch), shift, ch)
+            event(release, Qt.Key.Key_Shift, none, "")
+        else:
+            event(press, _key(ch), none, ch)
+            event(release, _key(ch), none, ch)
+
+
+@pytest.mark.parametrize("prefix", ["", "F12", "STX"])
+@pytest.mark.parametrize("suffix", ["\r", "\t"])
+@pytest.mark.parametrize("gap", [0.002, 0.005, 0.008])
+def test_a_scanner_pressing_shift_for_every_capital_is_still_a_scan(qtbot, setup, prefix,
+                                                                    suffix, gap):
+    field, clock, seen = setup
+    hid_type(CARD, clock, gap, prefix, suffix)
+    assert [(e.text, e.source) for e in seen] == [(CARD, "wedge")]
+    assert field.text() == ""
+    assert field.hasFocus()  # a Tab that ended a scan was the scanner's, not a person's
+
+
+def test_a_scanner_sending_its_aim_prefix_and_shifted_symbols_is_a_scan(qtbot, setup):
+    field, clock, seen = setup
+    hid_type("]Q1" + "AB:CD_12", clock, 0.004)
+    assert [e.text for e in seen] == ["AB:CD_12"]
+    assert field.text() == ""
+
+
+def test_altgr_between_a_scanners_characters_is_not_a_gap(qtbot, setup):
+    """A layout where "@" is AltGr+Q (X11 reports AltGr as the group switch)."""
+    field, clock, seen = setup
+    hid_type("ab", clock, 0.004, suffix="")
+    altgr = Qt.KeyboardModifier.GroupSwitchModifier
+    for kind, key, mods, text in [
+            (QEvent.Type.KeyPress, Qt.Key.Key_AltGr, altgr, ""),
+            (QEvent.Type.KeyPress, Qt.Key.Key_At, altgr, "@"),
+            (QEvent.Type.KeyRelease, Qt.Key.Key_At, altgr, "@"),
+            (QEvent.Type.KeyRelease, Qt.Key.Key_AltGr, Qt.KeyboardModifier.NoModifier, "")]:
+        clock.now += 0.004
+        QApplication.sendEvent(field, QKeyEvent(kind, key, mods, text))
+    hid_type("cd", clock, 0.004)
+    assert [e.text for e in seen] == ["ab@cd"]
+    assert field.text() == ""
+
+
+@pytest.mark.parametrize("gap", [0.025, 0.075])
+def test_a_person_typing_capitals_with_shift_gets_every_key_and_no_scan(qtbot, setup, gap):
+    """``gap`` between key events: a letter every 50 ms at the quickest, Shift between."""
+    field, clock, seen = setup
+    hid_type("Chen Mei LEE", clock, gap, suffix="")
+    qtbot.waitUntil(lambda: field.text() == "Chen Mei LEE", timeout=WAIT)
+    hid_type("", clock, gap)  # and Enter, at a person's pace
+    assert seen == []
+    assert field.text() == "Chen Mei LEE"
