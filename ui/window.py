@@ -160,6 +160,7 @@ class CounterWindow(QMainWindow):
         self.manager.refunded.connect(self._refunded)
         self.manager.adjusted.connect(self._adjusted)
         self.manager.closed.connect(self._manager_closed)
+        self.manager.opened.connect(self._clear_error)
         self.manager.sync_requested.connect(lambda: self._after_change(None))
         self.manager.ledger_moved.connect(self._ledger_moved)
         self.manager.pin_changed.connect(
@@ -191,6 +192,8 @@ class CounterWindow(QMainWindow):
             policy = (QSizePolicy.Policy.Preferred if screen_name == name
                       else QSizePolicy.Policy.Ignored)
             screen.setSizePolicy(policy, policy)
+        if self.stack.currentWidget() is not self.screens[name]:
+            self._clear_error()  # an error belongs to the step that raised it
         self.stack.setCurrentWidget(self.screens[name])
         if name == "idle":
             self.idle_timer.stop()
@@ -204,6 +207,13 @@ class CounterWindow(QMainWindow):
         self.go_idle()
         if self.counter.languages.current != self.counter.home_language:
             self.set_language(self.counter.home_language)
+
+    def _clear_error(self) -> None:
+        """A problem shown for a step goes with that step (news of what was done stays
+        its few seconds): "Wrong manager PIN." after the right one, or "No printer is
+        set up" on the next three screens, told the cashier something no longer true."""
+        if self.banner.kind == "error":
+            self.banner.clear_message()
 
     def go_idle(self) -> None:
         """Between customers: forget the member, lock the manager screen, clear news."""

@@ -63,6 +63,7 @@ class ManagerScreen(ServiceScreen):
     refunded = Signal(object)  # RefundResult
     adjusted = Signal(object)  # AdjustmentResult
     closed = Signal()
+    opened = Signal()  # the right PIN: the step that may have failed before is done
     sync_requested = Signal()
     ledger_moved = Signal(str)  # the new address, saved
     pin_changed = Signal()
@@ -208,6 +209,7 @@ class ManagerScreen(ServiceScreen):
         self.call(lambda: check_manager_pin(kiosk, pin), lambda _: self._unlocked())
 
     def _unlocked(self) -> None:
+        self.opened.emit()
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentIndex(0)
         self.load_figures()
