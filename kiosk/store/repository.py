@@ -84,10 +84,15 @@ _CLEARED = ("SELECT count(*) FROM outbox WHERE device_seq <= ? AND entry_id IS N
             + _SETTLED)
 _CLEAR_OUTBOX = "DELETE FROM outbox WHERE device_seq < ? AND " + _SETTLED
 _TOMBSTONE = "UPDATE outbox SET entry_id = NULL WHERE device_seq = ? AND " + _SETTLED
+# Spend the ledger refused (or this kiosk held back) is not the member's: it leaves the
+# tier's sum. With no refusals (the usual store) the second sum reads an empty table.
+_REFUSED_SPEND = (
+    "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM rejections r "
+    " JOIN entries e ON e.id = r.entry_id WHERE e.member_id = ? AND e.occurred_at >= ?)")
 _SALE_STATE = (
     "SELECT (SELECT profile_pending FROM members WHERE id = ?), "
     "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
-    " WHERE member_id = ? AND occurred_at >= ?), "
+    " WHERE member_id = ? AND occurred_at >= ?) - " + _REFUSED_SPEND + ", "
     "(SELECT points FROM balances WHERE member_id = ?), "
     "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn')")
 
@@ -270,8 +275,8 @@ class Transaction:
                    order_ref: str | None) -> SaleState:
         """Everything a sale must know before it writes, in one query."""
         row = self._raw().execute(_SALE_STATE, (
-            member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes, channel,
-            order_ref)).fetchone()
+            member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes,
+            to_micros(since), member_id.bytes, channel, order_ref)).fetchone()
         return SaleState(row[0] is not None, int(row[1]), int(row[2] or 0),
                          None if row[3] is None else uuid.UUID(bytes=row[3]), bool(row[0]))
 
@@ -281,9 +286,12 @@ class Transaction:
         return int(value or 0)
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
-        return int(self.conn.execute(
-            select(func.coalesce(func.sum(_E.amount_minor), 0))
-            .where(_E.member_id == member_id, _E.occurred_at >= since)).scalar_one())
+        """Net spend in the tier window, leaving out what the ledger refused."""
+        row = self._raw().execute(
+            "SELECT (SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
+            "WHERE member_id = ? AND occurred_at >= ?) - " + _REFUSED_SPEND,
+            (member_id.bytes, to_micros(since), member_id.bytes, to_micros(since))).fetchone()
+        return int(row[0])
 
     def recent_entries(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
         rows = self.conn.execute(select(*_ENTRY_COLUMNS).where(_E.member_id == member_id)
@@ -478,8 +486,10 @@ class Transaction:
                  if r[0] != "ok"]
         found += [f"sqlite foreign key: {tuple(r)}" for r in
                   self.conn.exec_driver_sql("PRAGMA foreign_key_check")]
+        refused = select(m.Rejection.entry_id)  # not on the ledger: not in the balance
         sums = {r[0]: r[1] for r in self.conn.execute(
-            select(_E.member_id, func.sum(_E.points)).group_by(_E.member_id))}
+            select(_E.member_id, func.sum(_E.points)).where(_E.id.not_in(refused))
+            .group_by(_E.member_id))}
         cached = {r[0]: r[1] for r in self.conn.execute(
             select(_BALANCES.c.member_id, _BALANCES.c.points))}
         for member_id in sums.keys() | cached.keys():

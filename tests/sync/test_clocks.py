@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from kiosk.audit import Rejected
-from kiosk.services import Enrolment, Sale, enrol, ring_up_sale, verify_store
+from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale, verify_store
 from sync.pairing import pair_kiosk
 from tests.sync.conftest import LedgerProcess, PairedKiosk
 from tests.sync.test_convergence import all_server_entries
@@ -48,13 +48,14 @@ def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
         sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
     clock = DeviceClock()
     k = paired_with(sqlite_ledger, tmp_path, clock)
-    member = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
+    joined = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+    member = joined.member.id
     agent = k.agent()
     agent.sync_once()
     assert not agent.status.clock_off
 
     clock.off = TWO_YEARS  # the clock is reset two years ahead, while offline
-    ahead = ring_up_sale(k.kiosk, Sale(member, 1000, "AHEAD")).entries[0]
+    ahead = ring_up_sale(k.kiosk, Sale(member, 12_000, "AHEAD")).entries[0]  # silver spend
     assert ahead.occurred_at > datetime.now(UTC) + timedelta(days=700)
     report = agent.sync_once()
 
@@ -67,10 +68,15 @@ def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
     assert agent.status.clock_off and agent.status.clock_skew is not None
     assert abs(agent.status.clock_skew + TWO_YEARS) < timedelta(minutes=1)
 
-    later = ring_up_sale(k.kiosk, Sale(member, 1000, "AFTER")).entries[0]
-    assert near_now(later.occurred_at)  # dated by the ledger's clock now
-    agent.sync_once()
-    assert later.id in {e.id for e in all_server_entries(k)}
+    # The refused sale is not the member's: not in the balance, not toward the tier.
+    assert identify(k.kiosk, joined.card.payload).balance == agent.client.balance(member)
+    later = ring_up_sale(k.kiosk, Sale(member, 1000, "AFTER"))
+    assert later.tier.id == "bronze"  # silver only by the refused sale: the ledger says no
+    assert near_now(later.entries[0].occurred_at)  # dated by the ledger's clock now
+    assert agent.sync_once().rejected == 0
+    assert later.entries[0].id in {e.id for e in all_server_entries(k)}
+    assert identify(k.kiosk, joined.card.payload).balance == agent.client.balance(member)
+    assert verify_store(k.kiosk).ok
     k.kiosk.store.close()
 
 
