@@ -24,7 +24,7 @@ from kiosk.cards import DeviceCertificate, key_from_text
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import parse_program
 from kiosk.services import Kiosk
-from kiosk.services.context import CLOCK_OFFSET
+from kiosk.services.context import LEDGER_TIME
 from kiosk.store import StorageError, Transaction
 from kiosk.store.repository import CardRecord
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
@@ -115,9 +115,11 @@ class SyncAgent:
         """One full round; raises :class:`LedgerUnavailable` when the ledger can't be
         reached (nothing is lost: the next round resumes where this one stopped)."""
         try:
+            # The ledger's clock first: entries go up dated by it, a clock stepped since the
+            # last round included.
+            self._refresh_state()
             uploaded, duplicates, rejected = self.upload()
             pulled, cursor = self._pull()
-            self._refresh_state()
         except LedgerUnavailable as exc:
             pending, held, reasons = self._waiting()
             self._set(online=False, last_error=str(exc), pending_uploads=pending,
@@ -367,10 +369,10 @@ class SyncAgent:
     def _refresh_state(self) -> None:
         clock = self.kiosk.clock
         state, skew = read_state(self.client, clock.device)
+        kept = clock.correct(skew) if skew is not None else None
         with self.kiosk.store.write() as tx:
-            apply_state(tx, state, clock.device() + (skew or clock.offset), skew)
+            apply_state(tx, state, clock(), kept)
         if skew is not None:
-            clock.offset = skew
             self._set(clock_skew=skew)
         self.kiosk.reload()
 
@@ -429,11 +431,11 @@ def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
 
 
 def apply_state(tx: Transaction, state: DeviceState, now: datetime,
-                skew: timedelta | None = None) -> None:
+                ledger_time: str | None = None) -> None:
     """Install the ledger's current program, certificates and revocations locally, and
-    the clock offset the kiosk dates entries with (kiosk.services.context.LedgerClock)."""
-    if skew is not None:
-        tx.set_setting(CLOCK_OFFSET, str(skew // timedelta(microseconds=1)))
+    the ledger's clock as read (``LedgerClock.correct``), which dates the kiosk's entries."""
+    if ledger_time is not None:
+        tx.set_setting(LEDGER_TIME, ledger_time)
     program = parse_program(state.program, format="json")
     if tx.setting("program_version") != program.version:
         tx.install_program(program.version, state.program, now)

@@ -5,14 +5,13 @@ store. The private key never leaves the kiosk."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from kiosk.bootstrap import STORE_FILE, AlreadyInitialised
 from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
-from kiosk.services.context import Clock, Kiosk, utc_now
+from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
 from kiosk.services.errors import InputProblem, InvalidInput, Refusal
 from kiosk.store import open_store
 from kiosk.store.repository import DeviceRecord
@@ -47,12 +46,14 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
     finally:
         client.close()
     cert = DeviceCertificate.from_dict(paired.certificate)
-    now = clock() + (skew or timedelta(0))  # dated by the ledger's clock from the start
+    ledger_clock = LedgerClock(clock)  # dated by the ledger's clock from the start
+    kept = ledger_clock.correct(skew) if skew is not None else None
+    now = ledger_clock()
     with store.write() as tx:
         tx.create_device(DeviceRecord(paired.device_id, paired.device_id, store_name,
                                       key.to_bytes(), json.dumps(cert.to_dict()),
                                       root_key(state)), now)
-        apply_state(tx, state, now, skew)
+        apply_state(tx, state, now, kept)
         tx.set_setting(LEDGER_URL, ledger_url)
         tx.set_setting(DEVICE_TOKEN, token)
     return Kiosk.open(store, clock, ids)

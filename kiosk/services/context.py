@@ -4,9 +4,11 @@ cached program and trust store, this device's identity, a clock and an id factor
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
@@ -26,24 +28,60 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-CLOCK_OFFSET = "clock_offset_us"  # setting: the ledger's clock minus this device's
+LEDGER_TIME = "ledger_time"  # setting: the ledger's clock as last read, and when (see below)
+
+
+def _steady() -> float:
+    """Seconds on a clock nobody sets, counting suspended time too where it can."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") \
+        else time.monotonic()
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""  # no way to tell one boot from the next: nothing carries over
 
 
 class LedgerClock:
-    """The time a kiosk dates its entries with: the device's clock corrected by how far
-    it was off the ledger's at the last sync (kept across restarts).
+    """The time a kiosk dates its entries with: the ledger's clock as read at the last
+    sync, moved on by a clock nobody sets (the machine's time since boot).
 
     A counter whose clock was set two years ahead or behind dated its sales there, which
     steered tiers, daily limits and the ledger's checks everywhere. Once it has synced,
-    its entries carry the ledger's time whatever its own clock says; the sync status
-    still shows the skew, so someone sets the clock right."""
+    its entries carry the ledger's time whatever its own clock says or is set to after
+    (NTP stepping it right after the sync made an offset stale, and the next sales went
+    up dated in the ledger's future). The reading holds across restarts of the app within
+    one boot; after a reboot the device's own clock serves until the first sync. The sync
+    status shows the skew, so someone sets the clock right."""
 
-    def __init__(self, device: Clock = utc_now, offset: timedelta = timedelta(0)) -> None:
-        self.device = device
-        self.offset = offset
+    def __init__(self, device: Clock = utc_now, steady: Callable[[], float] = _steady
+                 ) -> None:
+        self.device, self.steady = device, steady
+        self.offset = timedelta(0)  # the ledger's clock minus the device's, last measured
+        self._anchor: tuple[datetime, float] | None = None  # (ledger time, steady) then
 
     def __call__(self) -> datetime:
-        return self.device() + self.offset
+        if self._anchor is None:
+            return self.device()
+        ledger_then, steady_then = self._anchor
+        return ledger_then + timedelta(seconds=self.steady() - steady_then)
+
+    def correct(self, skew: timedelta) -> str:
+        """The ledger's clock reads ``skew`` ahead of the device's now; returns the
+        reading as kept in the store (:meth:`restore` takes it back in this boot)."""
+        self.offset = skew
+        self._anchor = (self.device() + skew, self.steady())
+        ledger_then, steady_then = self._anchor
+        return f"{ledger_then.isoformat()}|{steady_then!r}|{_boot_id()}"
+
+    def restore(self, kept: str | None) -> None:
+        ledger_then, steady_then, boot = (kept or "||").split("|", 2)
+        if kept and boot and boot == _boot_id():
+            self._anchor = (datetime.fromisoformat(ledger_then), float(steady_then))
+            self.offset = self._anchor[0] - self.device() + timedelta(
+                seconds=self.steady() - self._anchor[1])
 
 
 @dataclass
@@ -74,10 +112,12 @@ class Kiosk:
             if device is None:
                 raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
             program, trust = load_program_and_trust(tx)
-            offset = timedelta(microseconds=int(tx.setting(CLOCK_OFFSET) or 0))
+            kept = tx.setting(LEDGER_TIME)
         certificate = DeviceCertificate.from_dict(json.loads(device.certificate))
+        ledger_clock = LedgerClock(clock)
+        ledger_clock.restore(kept)
         return cls(store, device, DeviceKey.from_bytes(device.signing_key), certificate,
-                   program, trust, LedgerClock(clock, offset), new_id)
+                   program, trust, ledger_clock, new_id)
 
 
 def load_program_and_trust(tx: Transaction) -> tuple[Program, TrustStore]:

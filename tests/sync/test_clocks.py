@@ -40,12 +40,25 @@ def paired_with(ledger: LedgerProcess, folder: Path, clock: DeviceClock) -> Pair
     return PairedKiosk(kiosk, token, ledger.url, folder / "till-1")
 
 
+def rebooted(k: PairedKiosk, clock: DeviceClock, monkeypatch: pytest.MonkeyPatch,
+             off: timedelta) -> PairedKiosk:
+    """The kiosk's machine restarted (a new boot), its clock now ``off``: until it syncs,
+    the kiosk has only that clock to date entries by."""
+    from kiosk.bootstrap import bootstrap
+    from kiosk.services import context
+
+    k.kiosk.store.close()
+    monkeypatch.setattr(context, "_boot_id", lambda: "another boot")
+    clock.off = off
+    return PairedKiosk(bootstrap(k.data_dir, clock=clock), k.token, k.url, k.data_dir)
+
+
 def near_now(moment: datetime) -> bool:
     return abs(moment - datetime.now(UTC)) < timedelta(minutes=1)
 
 
 def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
-        sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
+        sqlite_ledger: LedgerProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = DeviceClock()
     k = paired_with(sqlite_ledger, tmp_path, clock)
     joined = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
@@ -54,7 +67,8 @@ def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
     agent.sync_once()
     assert not agent.status.clock_off
 
-    clock.off = TWO_YEARS  # the clock is reset two years ahead, while offline
+    k = rebooted(k, clock, monkeypatch, TWO_YEARS)  # back two years ahead, offline
+    agent = k.agent()
     ahead = ring_up_sale(k.kiosk, Sale(member, 12_000, "AHEAD")).entries[0]  # silver spend
     assert ahead.occurred_at > datetime.now(UTC) + timedelta(days=700)
     report = agent.sync_once()
@@ -83,7 +97,8 @@ def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
 @pytest.mark.parametrize("database", [
     pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
 def test_a_clock_set_behind_is_flagged_by_the_ledger_then_corrected_by_it(
-        request: pytest.FixtureRequest, database: str, tmp_path: Path) -> None:
+        request: pytest.FixtureRequest, database: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     ledger: LedgerProcess = request.getfixturevalue(
         "pg_ledger" if database == "postgres" else "sqlite_ledger")
     clock = DeviceClock()
@@ -92,7 +107,8 @@ def test_a_clock_set_behind_is_flagged_by_the_ledger_then_corrected_by_it(
     agent = k.agent()
     agent.sync_once()
 
-    clock.off = -TWO_YEARS
+    k = rebooted(k, clock, monkeypatch, -TWO_YEARS)
+    agent = k.agent()
     behind = ring_up_sale(k.kiosk, Sale(member, 1000, "BEHIND")).entries[0]
     agent.sync_once()
 
@@ -121,3 +137,32 @@ def test_a_kiosk_paired_with_a_wrong_clock_dates_entries_by_the_ledgers_from_the
     assert k.agent().sync_once().rejected == 0
     assert sqlite_ledger.cli("clock-flags")["clock_flags"] == []
     k.kiosk.store.close()
+
+
+def test_a_clock_stepped_right_after_sync_does_not_date_sales_in_the_ledgers_future(
+        sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
+    """The device booted three hours behind and synced; then NTP stepped its clock right.
+    An offset from the device's clock would now date sales three hours ahead, and the
+    ledger would refuse them; the ledger's time moved on by the machine's steady clock
+    doesn't care what the device's clock is set to."""
+    clock = DeviceClock(off=-timedelta(hours=3))
+    k = paired_with(sqlite_ledger, tmp_path, clock)
+    member = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
+    clock.off = timedelta(0)  # stepped right
+    sale = ring_up_sale(k.kiosk, Sale(member, 1000, "AFTER-STEP")).entries[0]
+    assert near_now(sale.occurred_at)
+    assert k.agent().sync_once().rejected == 0
+    k.kiosk.store.close()
+
+
+def test_the_ledgers_time_holds_across_a_restart_of_the_app(sqlite_ledger: LedgerProcess,
+                                                             tmp_path: Path) -> None:
+    from kiosk.bootstrap import bootstrap
+
+    clock = DeviceClock(off=-TWO_YEARS)
+    k = paired_with(sqlite_ledger, tmp_path, clock)
+    k.kiosk.store.close()
+    again = bootstrap(k.data_dir, clock=clock)  # the same boot: the reading still holds
+    assert near_now(enrol(again, Enrolment("陳美玲", "0912345678", consent=True))
+                    .member.enrolled_at)
+    again.store.close()
