@@ -183,8 +183,8 @@ def cmd_ledger_clock_flags(args: argparse.Namespace, data_dir: Path, out: Output
     rows = Counter(_ledger(args, data_dir)).clock_flags(args.device)
     out.result({"clock_flags": [r.model_dump(mode="json") for r in rows]}, "\n".join(
         f"{r.device_id} #{r.device_seq} entry {r.entry_id}: dated "
-        f"{r.occurred_at:%Y-%m-%d %H:%M}, after an upload at "
-        f"{r.uploaded_before:%Y-%m-%d %H:%M} UTC" for r in rows)
+        f"{r.occurred_at:%Y-%m-%d %H:%M}, after one dated "
+        f"{r.latest_before:%Y-%m-%d %H:%M} UTC" for r in rows)
         or "No entries from a clock that was behind.")
     return 0
 
@@ -234,7 +234,7 @@ def add_commands(sub: Any, command: Any) -> None:
                        "entries the ledger refused, per device, with the reason code")
     q.add_argument("--device", help="only this device's")
     q = ledger_command("clock-flags", cmd_ledger_clock_flags,
-                       "entries dated well before an earlier upload of their device")
+                       "entries dated well before an earlier entry of their device")
     q.add_argument("--device", help="only this device's")
     add_shop_commands(sub, command)
 

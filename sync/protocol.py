@@ -195,13 +195,13 @@ class RejectionWire(Wire):
 
 
 class ClockFlag(Wire):
-    """An entry dated well before an earlier one of its device reached the ledger."""
+    """An entry dated well before an entry its device made earlier."""
 
     device_id: str
     device_seq: int
     entry_id: uuid.UUID
     occurred_at: datetime
-    uploaded_before: datetime
+    latest_before: datetime  # the latest date among the device's earlier entries
 
 
 class ErrorBody(Wire):

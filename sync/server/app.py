@@ -373,8 +373,8 @@ def create_app(ledger: Ledger) -> FastAPI:
     @app.get("/v1/reports/clock", responses=refusals(403))
     def clock_flags(who: Annotated[Caller, Depends(admin)], device: OneDevice = None,
                     limit: ReportLimit = 1000) -> list[ClockFlag]:
-        """Entries dated well before an earlier entry of their device reached the ledger:
-        made by a clock that was behind."""
+        """Entries dated well before an entry their device made earlier: made by a clock
+        that went back."""
         return counter.clock_flags(device, limit)
 
     @app.get("/v1/reports/overdrafts", responses=refusals(403))

@@ -41,8 +41,8 @@ from sync.server.audit import refusals
 from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
 
 MAX_HOLD = timedelta(minutes=10)
-# An entry made while an earlier upload was on its way is dated a little before that upload
-# arrived; one dated this much before is from a clock that is behind.
+# Entries made at once (a sale and a redemption from two threads) may be dated a moment out
+# of their order; one dated this much before an earlier one is from a clock that went back.
 CLOCK_TOLERANCE = timedelta(minutes=10)
 UTC_TIME = m.UtcDateTime()
 
@@ -244,32 +244,37 @@ class Counter:
 
     def clock_flags(self, device_id: str | None = None, limit: int = 1000
                     ) -> list[ClockFlag]:
-        """Entries dated more than :data:`CLOCK_TOLERANCE` before an earlier-numbered
-        entry of the same device reached the ledger: the device's clock was behind when it
-        made them (they count, by the date they carry, but someone should look)."""
+        """Entries dated more than :data:`CLOCK_TOLERANCE` before an entry the same device
+        made earlier (numbered below it): the device's clock went back between the two
+        (they count, by the date they carry, but someone should look).
+
+        Not "dated before an earlier upload arrived": an offline backlog goes up in many
+        uploads, and its later batches hold entries made long before the first arrived.
+        The SQL keeps only entries dated before an earlier one at all (a device dates its
+        entries in order, so these are few); the tolerance is applied to them here."""
         e = _ENTRIES
-        before = func.max(e.c.received_at).over(partition_by=e.c.device_id,
-                                                 order_by=e.c.device_seq, rows=(None, -1))
+        latest = func.max(e.c.occurred_at).over(partition_by=e.c.device_id,
+                                                order_by=e.c.device_seq, rows=(None, -1))
         numbered = select(e.c.device_id, e.c.device_seq, e.c.id, e.c.occurred_at,
-                          before.label("uploaded_before")).where(
-            e.c.device_seq.is_not(None))
+                          latest.label("latest_before")).where(e.c.device_seq.is_not(None))
         if device_id is not None:
             numbered = numbered.where(e.c.device_id == device_id)
         inner = numbered.subquery()
-        query = (select(inner).where(inner.c.occurred_at < inner.c.uploaded_before)
+        query = (select(inner).where(inner.c.occurred_at < inner.c.latest_before)
                  .order_by(inner.c.device_id, inner.c.device_seq))
+        flags: list[ClockFlag] = []
         with self.ledger.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        flags = []
-        for r in rows:
-            occurred = UTC_TIME.process_result_value(r.occurred_at, conn.dialect)
-            uploaded = UTC_TIME.process_result_value(r.uploaded_before, conn.dialect)
-            assert occurred is not None and uploaded is not None
-            if occurred < uploaded - CLOCK_TOLERANCE:
-                flags.append(ClockFlag(device_id=r.device_id, device_seq=r.device_seq,
-                                       entry_id=r.id, occurred_at=occurred,
-                                       uploaded_before=uploaded))
-        return flags[:limit]
+            for r in conn.execute(query):
+                occurred = UTC_TIME.process_result_value(r.occurred_at, conn.dialect)
+                latest_before = UTC_TIME.process_result_value(r.latest_before, conn.dialect)
+                assert occurred is not None and latest_before is not None
+                if occurred < latest_before - CLOCK_TOLERANCE:
+                    flags.append(ClockFlag(device_id=r.device_id, device_seq=r.device_seq,
+                                           entry_id=r.id, occurred_at=occurred,
+                                           latest_before=latest_before))
+                    if len(flags) == limit:
+                        break
+        return flags
 
     def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
         since = tier_window_start(program, self.ledger.clock())

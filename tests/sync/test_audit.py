@@ -131,3 +131,23 @@ def test_rejections_are_listed_per_device_with_their_codes(ledger):
     assert [(r.device_id, r.code) for r in counter.rejections()] == [
         ("till-1", Rejected.POINTS.value), ("till-2", Rejected.POINTS.value)]
     assert [r.device_id for r in counter.rejections("till-2")] == ["till-2"]
+
+
+def test_an_offline_backlog_is_no_clock_flag_but_a_clock_that_went_back_is(ledger):
+    """Sales made offline over an hour go up in two uploads: dated before the first
+    upload arrived, but in their order, as a right clock dates them. Then a sale dated two
+    years before the one made just before it: that device's clock went back."""
+    people = members(1)
+    start = datetime.now(UTC) - timedelta(hours=2)
+    offline = [sale(people[0], i + 1, occurred_at=start + timedelta(minutes=20 * i))
+               for i in range(4)]
+    ledger.upload(KIOSK, UploadRequest(members=people, entries=offline[:2]))
+    ledger.upload(KIOSK, UploadRequest(entries=offline[2:]))
+    counter = Counter(ledger)
+    assert counter.clock_flags() == []
+    back = sale(people[0], 5, occurred_at=datetime.now(UTC) - timedelta(days=730))
+    ledger.upload(KIOSK, UploadRequest(entries=[back]))
+    [flag] = counter.clock_flags()
+    assert (flag.device_id, flag.device_seq, flag.entry_id) == ("till-1", 5, back.id)
+    assert flag.latest_before == offline[-1].occurred_at
+    assert counter.clock_flags("till-2") == [] and counter.clock_flags(limit=1) == [flag]
