@@ -60,8 +60,10 @@ def set_manager_pin(kiosk: Kiosk, pin: str) -> None:
     if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
         raise InvalidInput(f"a manager PIN is {MIN_PIN} to {MAX_PIN} digits", InputProblem.PIN)
     salt = secrets.token_bytes(16)
-    with kiosk.store.write() as tx:
-        tx.set_setting(PIN_SETTING, f"{salt.hex()}:{_hash_pin(pin, salt)}")
+    digest = _hash_pin(pin, salt)
+    with kiosk.store.write() as tx:  # a new PIN starts with no wrong tries against it
+        tx.set_setting(PIN_SETTING, f"{salt.hex()}:{digest}")
+        tx.set_setting(WRONG_PINS, "0")
 
 
 def store_language(kiosk: Kiosk) -> str:
@@ -83,33 +85,42 @@ def check_manager_pin(kiosk: Kiosk, pin: str) -> None:
     locks for a wait that doubles with each further wrong one (30 s, 1 min, 2 min, ...):
     four digits are 10,000 guesses, not an afternoon's work. A right PIN resets it."""
     now = kiosk.clock()
-    with kiosk.store.write() as tx:  # the count of wrong tries is kept across restarts
+    with kiosk.store.read() as tx:
         stored = tx.setting(PIN_SETTING)
-        if stored is None:
-            raise NoManagerPin("no manager PIN is set on this kiosk: set one with "
-                               "`kiosk manager-pin`")
         wrong = int(tx.setting(WRONG_PINS) or 0)
-        locked_until = _locked_until(wrong, tx.setting(LAST_WRONG_PIN))
-        if locked_until is not None and now < locked_until:
-            raise PinLocked(locked_until - now)
-        salt, digest = stored.split(":", 1)
-        if hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest):
-            if wrong:
-                tx.set_setting(WRONG_PINS, "0")
-            return
-        tx.set_setting(WRONG_PINS, str(wrong + 1))
-        tx.set_setting(LAST_WRONG_PIN, now.isoformat())
-    wait = _locked_until(wrong + 1, now.isoformat())
+        last = tx.setting(LAST_WRONG_PIN)
+    if stored is None:
+        raise NoManagerPin("no manager PIN is set on this kiosk: set one with "
+                           "`kiosk manager-pin`")
+    locked_until = _locked_until(wrong, last, now)
+    if locked_until is not None and now < locked_until:
+        raise PinLocked(locked_until - now)
+    salt, digest = stored.split(":", 1)
+    right = hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest)  # no lock held
+    if right and not wrong:
+        return
+    with kiosk.store.write() as tx:  # the count of wrong tries is kept across restarts
+        wrong = 0 if right else int(tx.setting(WRONG_PINS) or 0) + 1
+        tx.set_setting(WRONG_PINS, str(wrong))
+        if not right:
+            tx.set_setting(LAST_WRONG_PIN, now.isoformat())
+    if right:
+        return
+    wait = _locked_until(wrong, now.isoformat())
     if wait is not None:
         raise PinLocked(wait - now)
     raise WrongPin("wrong manager PIN")
 
 
-def _locked_until(wrong: int, last: str | None) -> datetime | None:
+def _locked_until(wrong: int, last: str | None, now: datetime | None = None
+                  ) -> datetime | None:
     if wrong < FREE_TRIES or last is None:
         return None
     lock: timedelta = FIRST_LOCK * 2 ** min(wrong - FREE_TRIES, 16)  # at most ~23 days
-    return datetime.fromisoformat(last) + lock
+    until = datetime.fromisoformat(last) + lock
+    if now is not None and until - now > lock:
+        return None  # the last wrong try is dated in the future: a clock since set right
+    return until
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,3 +34,25 @@ def test_five_wrong_pins_lock_the_manager_screen_for_a_growing_wait(kiosk, clock
         with pytest.raises(WrongPin):
             check_manager_pin(kiosk, "0000")
     check_manager_pin(kiosk, "2468")
+
+
+def test_setting_a_new_pin_lifts_the_lock(kiosk):
+    set_manager_pin(kiosk, "2468")
+    for _ in range(5):
+        with pytest.raises((WrongPin, PinLocked)):
+            check_manager_pin(kiosk, "0000")
+    set_manager_pin(kiosk, "1357")  # `kiosk manager-pin`: the manager who forgot it
+    check_manager_pin(kiosk, "1357")
+
+
+def test_a_lock_dated_by_a_clock_that_was_ahead_does_not_last_until_then(kiosk, clock):
+    from datetime import timedelta
+
+    set_manager_pin(kiosk, "2468")
+    right = clock.now
+    clock.now = right + timedelta(days=730)
+    for _ in range(5):
+        with pytest.raises((WrongPin, PinLocked)):
+            check_manager_pin(kiosk, "0000")
+    clock.now = right  # set right again
+    check_manager_pin(kiosk, "2468")
