@@ -221,11 +221,18 @@ class SyncAgent:
                 except LedgerRefused as exc:
                     if exc.status != 422:
                         raise
-                    # The ledger refused the request as a whole (a rule this kiosk's
-                    # version doesn't know): find the entries it refuses and quarantine
-                    # them, so nothing after them waits (no poison pill).
                     self._settle(in_flight)
-                    self._isolate(sent, exc)
+                    if exc.code == "unknown_member":
+                        # The ledger lost a member this kiosk marked as sent (a restore
+                        # from backup): send the batch's members and cards again.
+                        with self.kiosk.store.write() as tx:
+                            tx.mark_unsent({e.member_id for e in sent.entries})
+                    elif exc.code == "invalid":
+                        # A wire rule this kiosk's version doesn't know: find the entries
+                        # it refuses and quarantine them, so nothing after them waits.
+                        self._isolate(sent, exc)
+                    else:
+                        raise  # a refusal of the whole request: a person must act
                     request = self._next_request(after=0)
                     continue
                 cleared = self._acknowledge(sent, response)

@@ -385,6 +385,14 @@ class Transaction:
         return [CardRecord(r.card_no, r.member_id, r.key_id, r.payload, r.issued_at)
                 for r in rows if r.member_id in wanted]
 
+    def mark_unsent(self, member_ids: Iterable[uuid.UUID]) -> None:
+        """These members and their cards go up again with the next upload that needs
+        them (the ledger said it doesn't have one)."""
+        raw = self._raw()
+        ids = [(i.bytes,) for i in member_ids]
+        raw.executemany("UPDATE members SET on_ledger = 0 WHERE id = ?", ids)
+        raw.executemany("UPDATE cards SET on_ledger = 0 WHERE member_id = ?", ids)
+
     def mark_on_ledger(self, member_ids: Iterable[uuid.UUID], card_nos: Iterable[str]) -> None:
         raw = self._raw()
         raw.executemany("UPDATE members SET on_ledger = 1 WHERE id = ?",

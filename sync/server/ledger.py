@@ -358,7 +358,11 @@ class Ledger:
             verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=refusal.message,
                                          code=refusal.code.value)
 
-        refused = refusals(conn, caller.device_id, entries, self.program, self.clock())
+        # What the ledger holds already is answered as a duplicate (or a conflict), never
+        # audited again: one stored under looser rules would come back "rejected".
+        held = keys_present(conn, _ENTRIES, "id", {e.id for e in entries})
+        refused = refusals(conn, caller.device_id, [e for e in entries if e.id not in held],
+                           self.program, self.clock())
         members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, _ENTRIES, "id", {e.reverses for e in entries if e.reverses})}

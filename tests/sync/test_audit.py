@@ -151,3 +151,27 @@ def test_an_offline_backlog_is_no_clock_flag_but_a_clock_that_went_back_is(ledge
     assert (flag.device_id, flag.device_seq, flag.entry_id) == ("till-1", 5, back.id)
     assert flag.latest_before == offline[-1].occurred_at
     assert counter.clock_flags("till-2") == [] and counter.clock_flags(limit=1) == [flag]
+
+
+def test_an_entry_the_ledger_holds_comes_back_a_duplicate_not_audited_again(ledger):
+    """An adjustment stored before the ledger audited uploads (above today's bound) is
+    sent again after a lost answer: it is the ledger's already, a duplicate."""
+    from sqlalchemy import insert, update
+
+    from sync.server import models as m
+
+    people = members(1)
+    ledger.upload(KIOSK, UploadRequest(members=people, entries=[sale(people[0], 1)]))
+    old = sale(people[0], 2, 150_000, kind="adjust", amount_minor=0, order_ref=None,
+               note="before the audit")
+    with ledger.engine.begin() as conn:  # as the ledger stored it then
+        conn.execute(insert(m.Entry).values(
+            id=old.id, seq=2, member_id=old.member_id, kind="adjust", points=old.points,
+            amount_minor=0, channel="till-1", program_version="2026.1",
+            occurred_at=old.occurred_at, note=old.note, device_id="till-1", device_seq=2))
+        conn.execute(update(m.LedgerHead).values(last_seq=2))
+        conn.execute(update(m.Balance).where(m.Balance.member_id == old.member_id)
+                     .values(points=m.Balance.points + old.points))
+    [answer] = ledger.upload(KIOSK, UploadRequest(entries=[old])).results
+    assert (answer.status, answer.seq) == ("duplicate", 2)
+    assert ledger.check() == []

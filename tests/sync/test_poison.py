@@ -118,3 +118,25 @@ def test_a_sale_the_ledger_would_refuse_is_refused_at_the_counter(tmp_path: Path
                                   expect=1)["error"]["message"]
     assert kiosk_json(data, "balance", "--card", card)["balance"] == 50
     assert kiosk_json(data, "sale", "--card", card, "--amount", "500000")["points"] == 5000
+
+
+def test_a_member_the_ledger_lost_is_sent_again_not_quarantined(
+        sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
+    """The kiosk believes the ledger has a member (as after the ledger was restored from
+    an older backup) and sends only the member's new card: the ledger says it doesn't
+    know the member, and the kiosk sends the member again instead of holding back their
+    sales."""
+    from sqlalchemy import text
+
+    k = paired(sqlite_ledger, tmp_path, "till-1")
+    member = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
+    ring_up_sale(k.kiosk, Sale(member, 1000, "S-1"))
+    with k.kiosk.store.write() as tx:  # marked as on the ledger, though it never went up
+        tx.conn.execute(text("UPDATE members SET on_ledger = 1"))
+
+    report = k.agent().sync_once()
+
+    assert (report.pending_uploads, report.rejected) == (0, 0)
+    assert quarantine(k) == {}
+    assert len(all_server_entries(k)) == 2 and sqlite_ledger.check() == []
+    k.kiosk.store.close()
