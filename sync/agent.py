@@ -45,6 +45,7 @@ UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer roun
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
 PULL_PAGE = 1000
 HELD_BACK_SHOWN = 5
+HELD_BACK_FOR = timedelta(days=7)  # the badge counts a week's; they stay in the store
 CLOCK_WARNING = timedelta(minutes=2)
 CURSOR = "pull_cursor"
 
@@ -61,7 +62,7 @@ class SyncStatus:
     pulled: int = 0
     rejected: int = 0
     gaps: tuple[tuple[int, int], ...] = field(default_factory=tuple)
-    held_back: int = 0  # entries the ledger refused or this kiosk quarantined, kept here
+    held_back: int = 0  # entries the ledger refused or this kiosk held back, this week
     held_back_reasons: tuple[str, ...] = ()  # the latest few, for the sync detail
     clock_skew: timedelta | None = None  # the ledger's clock minus this device's
 
@@ -185,7 +186,7 @@ class SyncAgent:
         """What the status says of the outbox: entries to send, entries held back and the
         latest reasons why."""
         with self.kiosk.store.read() as tx:
-            held, reasons = tx.held_back(HELD_BACK_SHOWN)
+            held, reasons = tx.held_back(HELD_BACK_SHOWN, self.kiosk.clock() - HELD_BACK_FOR)
             return tx.outbox_size(), held, tuple(reasons)
 
     # -- upload -------------------------------------------------------------------------

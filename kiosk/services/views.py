@@ -41,7 +41,10 @@ def member_view_in(tx: Transaction, kiosk: Kiosk, member_id: uuid.UUID,
                             "yet; try again once the kiosk has synced")
     program = kiosk.program
     balance = tx.balance(member_id)
-    spend = tx.spend_since(member_id, tier_window_start(program, kiosk.clock()))
+    # A member known only by another store's card earns at the first tier here until sync
+    # brings their account; the screen says the same.
+    spend = 0 if member.profile_pending else tx.spend_since(
+        member_id, tier_window_start(program, kiosk.clock()))
     if card_no is None:
         cards = tx.cards_of(member_id)
         card_no = cards[-1].card_no if cards else None

@@ -474,13 +474,15 @@ class Transaction:
             f"({', '.join('?' * len(wanted))})", wanted)
         return {uuid.UUID(bytes=r[0]): r[1] for r in rows}
 
-    def held_back(self, latest: int) -> tuple[int, list[str]]:
-        """How many entries are kept back from the ledger (refused by it, or quarantined
-        here), and the reasons of the ``latest`` few."""
-        raw = self._raw()
-        count = raw.execute("SELECT count(*) FROM rejections").fetchone()[0]
+    def held_back(self, latest: int, since: datetime) -> tuple[int, list[str]]:
+        """How many entries were kept back from the ledger (refused by it, or quarantined
+        here) since ``since``, and the reasons of the ``latest`` few."""
+        raw, after = self._raw(), to_micros(since)
+        count = raw.execute("SELECT count(*) FROM rejections WHERE rejected_at >= ?",
+                            (after,)).fetchone()[0]
         reasons = [r[0] for r in raw.execute(
-            "SELECT reason FROM rejections ORDER BY rejected_at DESC LIMIT ?", (latest,))]
+            "SELECT reason FROM rejections WHERE rejected_at >= ? "
+            "ORDER BY rejected_at DESC LIMIT ?", (after, latest))]
         return int(count), reasons
 
     def rejections(self) -> list[tuple[uuid.UUID, str]]:
