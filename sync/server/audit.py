@@ -37,8 +37,8 @@ _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 Programs = Callable[[str, Connection], Program | None]
 
 
-def refusals(conn: Connection, device: str, entries: Sequence[EntryWire], programs: Programs,
-             now: datetime) -> dict[uuid.UUID, Rejection]:
+def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
+                 programs: Programs, now: datetime) -> dict[uuid.UUID, Rejection]:
     """Every entry of the upload the ledger refuses, with the reason (the first copy of an
     id decides; a reversal's original is checked by the caller, which looks it up)."""
     out: dict[uuid.UUID, Rejection] = {}

@@ -37,7 +37,7 @@ from sync.protocol import (
     RejectionWire,
 )
 from sync.server import models as m
-from sync.server.audit import refusals
+from sync.server.audit import audit_upload
 from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
 
 MAX_HOLD = timedelta(minutes=10)
@@ -58,8 +58,8 @@ class Counter:
         expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
         with self.ledger.engine.begin() as conn:
             # Held points are points spent: the same audit as an uploaded redemption.
-            refused = refusals(conn, caller.device_id, [entry], self.ledger.program,
-                               self.ledger.clock())
+            refused = audit_upload(conn, caller.device_id, [entry], self.ledger.program,
+                                   self.ledger.clock())
             if refused:
                 [why] = refused.values()
                 raise LedgerRefusal(422, why.code.value, why.message)

@@ -42,7 +42,7 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server import models as m
-from sync.server.audit import refusals
+from sync.server.audit import audit_upload
 from sync.server.bulk import insert_rows, keys_present, select_where_in
 from sync.server.fresh_batch import Conflict, append_fresh
 
@@ -263,8 +263,8 @@ class Ledger:
                           or any(e.points < 0 for e in request.entries))
             try:
                 with self._one_statement() if single else self.engine.begin() as conn:
-                    if refusals(conn, caller.device_id, request.entries, self.program,
-                                self.clock()):
+                    if audit_upload(conn, caller.device_id, request.entries, self.program,
+                                    self.clock()):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
                     done = append_fresh(conn, request.entries, caller.device_id,
@@ -361,8 +361,9 @@ class Ledger:
         # What the ledger holds already is answered as a duplicate (or a conflict), never
         # audited again: one stored under looser rules would come back "rejected".
         held = keys_present(conn, _ENTRIES, "id", {e.id for e in entries})
-        refused = refusals(conn, caller.device_id, [e for e in entries if e.id not in held],
-                           self.program, self.clock())
+        refused = audit_upload(conn, caller.device_id,
+                               [e for e in entries if e.id not in held], self.program,
+                               self.clock())
         members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, _ENTRIES, "id", {e.reverses for e in entries if e.reverses})}
