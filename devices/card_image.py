@@ -14,6 +14,7 @@ import qrcode.constants
 import qrcode.util
 from PIL import Image, ImageDraw, ImageFont
 
+from devices import fonts
 from kiosk.cards import CardError, grouped_card_number, parse_card
 from kiosk.store.disk import storage_error, write_whole
 
@@ -77,15 +78,15 @@ def _fitted_font(draw: ImageDraw.ImageDraw, text: str, width: int, sizes: range)
     return font
 
 
-def render_card(payload: str, card_no: str, name: str | None = None) -> Image.Image:
-    """Draw the card: QR code on the left, card number in groups of four beside it,
-    and the member's name below the number.
+def render_card(payload: str, card_no: str, name: str | None = None,
+                brand: str | None = None) -> Image.Image:
+    """Draw the card: QR code on the left; beside it the store's brand, the card number
+    in groups of four and the member's name.
 
-    The name is drawn only if it is printable ASCII: Pillow's built-in font has no CJK
-    glyphs and would print boxes, so other names are skipped until a CJK font is
-    bundled. ValueError if ``payload`` is not a normalised card payload or carries a
-    different card number than ``card_no``, so the printed number always matches the
-    code.
+    Names and the brand are drawn with the bundled Noto Sans CJK (Chinese and Latin
+    alike); a name with a control character in it is left off. ValueError if ``payload``
+    is not a normalised card payload or carries a different card number than
+    ``card_no``, so the printed number always matches the code.
     """
     try:
         claim = parse_card(payload)
@@ -107,20 +108,35 @@ def render_card(payload: str, card_no: str, name: str | None = None) -> Image.Im
     column = width - _MARGIN - left
     top = offset + QUIET_ZONE * module_px  # level with the code's top edge
 
-    draw.text((left, top), "COUNTERPOINT", font=_font(30), fill=_INK)
+    label = brand.strip() if brand and brand.strip().isprintable() else "COUNTERPOINT"
+    draw.text((left, top), _fitted(draw, label, column, _text_font(30)),
+              font=_text_font(30), fill=_INK)
     number = grouped_card_number(card_no)
     number_font = _fitted_font(draw, number, column, range(52, 19, -2))
     number_y = height // 2 - 30
     draw.text((left, number_y), number, font=number_font, fill=_INK)
 
-    if name and name.isascii() and name.isprintable():
-        name_font = _fitted_font(draw, name, column, range(36, 19, -2))
-        shown = name
-        while draw.textlength(shown, font=name_font) > column:
-            name = name[:-1].rstrip()
-            shown = name + "..."
-        draw.text((left, number_y + 80), shown, font=name_font, fill=_INK)
+    if name and name.isprintable():
+        name_font = next((_text_font(size) for size in range(36, 19, -2)
+                          if draw.textlength(name, font=_text_font(size)) <= column),
+                         _text_font(20))
+        draw.text((left, number_y + 80), _fitted(draw, name, column, name_font),
+                  font=name_font, fill=_INK)
     return card
+
+
+def _text_font(size: int) -> Font:
+    """Noto Sans CJK at ``size`` (Pillow's own font if the package is missing)."""
+    return fonts.font(size)
+
+
+def _fitted(draw: ImageDraw.ImageDraw, text: str, width: int, font: Font) -> str:
+    """``text``, cut short with "..." where it is wider than ``width``."""
+    shown = text
+    while draw.textlength(shown, font=font) > width and text:
+        text = text[:-1].rstrip()
+        shown = text + "..."
+    return shown
 
 
 def save_card(image: Image.Image, path: Path) -> None:
@@ -146,10 +162,11 @@ def save_card(image: Image.Image, path: Path) -> None:
         raise ValueError(f"cards are saved as .png or .pdf, not {path.suffix or path.name!r}")
 
 
-def card_png(payload: str, card_no: str, name: str | None = None) -> bytes:
+def card_png(payload: str, card_no: str, name: str | None = None,
+             brand: str | None = None) -> bytes:
     """The card as PNG bytes (for showing it on screen)."""
     out = io.BytesIO()
-    render_card(payload, card_no, name).save(out, format="PNG", dpi=(DPI, DPI))
+    render_card(payload, card_no, name, brand).save(out, format="PNG", dpi=(DPI, DPI))
     return out.getvalue()
 
 

@@ -133,7 +133,8 @@ def cmd_card_render(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
         raise UnknownMember(f"member {args.member} has no card at this kiosk")
     card = cards[-1]
     path = Path(args.out)
-    save_card(render_card(card.payload, card.card_no, member.name), path)
+    save_card(render_card(card.payload, card.card_no, member.name,
+                          kiosk.device.store_name), path)
     out.result({"member_id": str(member_id), "card_no": card.card_no, "out": str(path)},
                f"Card {card.card_no} for {member.name} written to {path}")
     return 0

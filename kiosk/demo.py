@@ -54,7 +54,8 @@ def seed_demo(kiosk: Kiosk, cards_dir: Path) -> list[uuid.UUID]:
         for j, amount in enumerate(demo.spend):
             ring_up_sale(kiosk, Sale(result.member.id, to_minor(amount,
                                      kiosk.program.minor_units), f"DEMO-{i}-{j}"))
-        save_card(render_card(result.card.payload, result.card.card_no, result.member.name),
+        save_card(render_card(result.card.payload, result.card.card_no, result.member.name,
+                              kiosk.device.store_name),
                   cards_dir / f"{result.card.card_no}.png")
         ids.append(result.member.id)
     return ids

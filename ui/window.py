@@ -348,7 +348,9 @@ class CounterWindow(QMainWindow):
         from devices.card_image import card_png  # qrcode and Pillow: not at start-up
 
         card = result.card
-        self.counter.tasks.run(lambda: card_png(card.payload, card.card_no, result.member.name),
+        brand = self.counter.kiosk.device.store_name
+        self.counter.tasks.run(lambda: card_png(card.payload, card.card_no, result.member.name,
+                                                brand),
                                lambda png: self._show_card(result, png), self.show_error)
 
     def _show_card(self, result: EnrolmentResult, png: bytes) -> None:
