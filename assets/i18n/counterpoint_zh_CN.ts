@@ -4,22 +4,22 @@
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="150"/>
+        <location filename="../../ui/screens/enrol.py" line="161"/>
         <source>Print card</source>
         <translation>打印会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="151"/>
+        <location filename="../../ui/screens/enrol.py" line="162"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="155"/>
+        <location filename="../../ui/screens/enrol.py" line="166"/>
         <source>Welcome, {name}! Card {card}</source>
         <translation>欢迎，{name}！卡号 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="157"/>
+        <location filename="../../ui/screens/enrol.py" line="168"/>
         <source>Sign-up bonus: {n} points</source>
         <translation>入会礼：{n} 积分</translation>
     </message>
@@ -27,87 +27,87 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="166"/>
+        <location filename="../../ui/window.py" line="167"/>
         <source>Manager PIN changed. Use the new PIN from now on.</source>
         <translation>店长密码已更改，请从现在起使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="282"/>
+        <location filename="../../ui/window.py" line="292"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="292"/>
+        <location filename="../../ui/window.py" line="302"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="313"/>
+        <location filename="../../ui/window.py" line="323"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="316"/>
+        <location filename="../../ui/window.py" line="326"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="326"/>
+        <location filename="../../ui/window.py" line="336"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="327"/>
+        <location filename="../../ui/window.py" line="337"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="328"/>
+        <location filename="../../ui/window.py" line="338"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="355"/>
+        <location filename="../../ui/window.py" line="367"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="362"/>
+        <location filename="../../ui/window.py" line="374"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="368"/>
+        <location filename="../../ui/window.py" line="380"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="399"/>
+        <location filename="../../ui/window.py" line="411"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="415"/>
+        <location filename="../../ui/window.py" line="427"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="419"/>
+        <location filename="../../ui/window.py" line="431"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="447"/>
+        <location filename="../../ui/window.py" line="459"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="448"/>
+        <location filename="../../ui/window.py" line="460"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="451"/>
+        <location filename="../../ui/window.py" line="463"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -194,57 +194,57 @@
 <context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="81"/>
+        <location filename="../../ui/screens/enrol.py" line="94"/>
         <source>the birthday is not a date (YYYY-MM-DD)</source>
         <translation>生日格式不正确（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="99"/>
+        <location filename="../../ui/screens/enrol.py" line="110"/>
         <source>Become a member</source>
         <translation>加入会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="100"/>
+        <location filename="../../ui/screens/enrol.py" line="111"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="101"/>
+        <location filename="../../ui/screens/enrol.py" line="112"/>
         <source>Mobile phone</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="102"/>
+        <location filename="../../ui/screens/enrol.py" line="113"/>
         <source>Birthday (optional)</source>
         <translation>生日（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="103"/>
+        <location filename="../../ui/screens/enrol.py" line="114"/>
         <source>Referred by</source>
         <translation>推荐人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="105"/>
+        <location filename="../../ui/screens/enrol.py" line="116"/>
         <source>scan the referring member&apos;s card</source>
         <translation>请扫描推荐会员的卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="107"/>
+        <location filename="../../ui/screens/enrol.py" line="118"/>
         <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
         <translation>隐私声明：我们保存您的姓名、手机号码和生日，仅用于会员积分计划，绝不出售。如需查看或删除资料，请咨询柜台。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="109"/>
+        <location filename="../../ui/screens/enrol.py" line="120"/>
         <source>I have read and accept the privacy notice</source>
         <translation>我已阅读并同意隐私声明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="110"/>
+        <location filename="../../ui/screens/enrol.py" line="121"/>
         <source>Join and issue my card</source>
         <translation>加入并发卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="111"/>
+        <location filename="../../ui/screens/enrol.py" line="122"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -265,178 +265,178 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="243"/>
         <source>enter the order number to refund</source>
         <translation>请输入要退款的订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="254"/>
+        <location filename="../../ui/screens/manager.py" line="256"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="259"/>
+        <location filename="../../ui/screens/manager.py" line="261"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="290"/>
+        <location filename="../../ui/screens/manager.py" line="292"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Enter the manager PIN</source>
         <translation>请输入店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Manager PIN</source>
         <translation>店长密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="324"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>请输入新的店长密码（{low} 至 {high} 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="326"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Order number</source>
         <translation>订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此订单的积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="337"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="336"/>
+        <location filename="../../ui/screens/manager.py" line="338"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="338"/>
+        <location filename="../../ui/screens/manager.py" line="340"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="340"/>
+        <location filename="../../ui/screens/manager.py" line="342"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="344"/>
+        <location filename="../../ui/screens/manager.py" line="346"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本机今日（其他机台与网店另计）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="346"/>
+        <location filename="../../ui/screens/manager.py" line="348"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="347"/>
+        <location filename="../../ui/screens/manager.py" line="349"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>销售：结账 {n} 笔，退款 {refunds} 笔；净额 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="351"/>
+        <location filename="../../ui/screens/manager.py" line="353"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兑换积分：{n}（兑换 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="350"/>
+        <location filename="../../ui/screens/manager.py" line="352"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="354"/>
+        <location filename="../../ui/screens/manager.py" line="356"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>

@@ -4,22 +4,22 @@
 <context>
     <name>CardScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="150"/>
+        <location filename="../../ui/screens/enrol.py" line="161"/>
         <source>Print card</source>
         <translation>列印會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="151"/>
+        <location filename="../../ui/screens/enrol.py" line="162"/>
         <source>Continue</source>
         <translation>繼續</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="155"/>
+        <location filename="../../ui/screens/enrol.py" line="166"/>
         <source>Welcome, {name}! Card {card}</source>
         <translation>歡迎，{name}！卡號 {card}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="157"/>
+        <location filename="../../ui/screens/enrol.py" line="168"/>
         <source>Sign-up bonus: {n} points</source>
         <translation>入會禮：{n} 點</translation>
     </message>
@@ -27,87 +27,87 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="166"/>
+        <location filename="../../ui/window.py" line="167"/>
         <source>Manager PIN changed. Use the new PIN from now on.</source>
         <translation>店長密碼已更改，請從現在起使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="282"/>
+        <location filename="../../ui/window.py" line="292"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="292"/>
+        <location filename="../../ui/window.py" line="302"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="313"/>
+        <location filename="../../ui/window.py" line="323"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="316"/>
+        <location filename="../../ui/window.py" line="326"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="326"/>
+        <location filename="../../ui/window.py" line="336"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="327"/>
+        <location filename="../../ui/window.py" line="337"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="328"/>
+        <location filename="../../ui/window.py" line="338"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="355"/>
+        <location filename="../../ui/window.py" line="367"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="362"/>
+        <location filename="../../ui/window.py" line="374"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="368"/>
+        <location filename="../../ui/window.py" line="380"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="399"/>
+        <location filename="../../ui/window.py" line="411"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="415"/>
+        <location filename="../../ui/window.py" line="427"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="419"/>
+        <location filename="../../ui/window.py" line="431"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="447"/>
+        <location filename="../../ui/window.py" line="459"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="448"/>
+        <location filename="../../ui/window.py" line="460"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="451"/>
+        <location filename="../../ui/window.py" line="463"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -194,57 +194,57 @@
 <context>
     <name>EnrolScreen</name>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="81"/>
+        <location filename="../../ui/screens/enrol.py" line="94"/>
         <source>the birthday is not a date (YYYY-MM-DD)</source>
         <translation>生日格式不正確（YYYY-MM-DD）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="99"/>
+        <location filename="../../ui/screens/enrol.py" line="110"/>
         <source>Become a member</source>
         <translation>加入會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="100"/>
+        <location filename="../../ui/screens/enrol.py" line="111"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="101"/>
+        <location filename="../../ui/screens/enrol.py" line="112"/>
         <source>Mobile phone</source>
         <translation>手機號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="102"/>
+        <location filename="../../ui/screens/enrol.py" line="113"/>
         <source>Birthday (optional)</source>
         <translation>生日（選填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="103"/>
+        <location filename="../../ui/screens/enrol.py" line="114"/>
         <source>Referred by</source>
         <translation>推薦人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="105"/>
+        <location filename="../../ui/screens/enrol.py" line="116"/>
         <source>scan the referring member&apos;s card</source>
         <translation>請掃描推薦會員的卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="107"/>
+        <location filename="../../ui/screens/enrol.py" line="118"/>
         <source>Privacy notice: we keep your name, phone number and birthday to run the loyalty programme and never sell them. Ask at the counter to see or delete your data.</source>
         <translation>隱私權聲明：我們保存您的姓名、手機號碼與生日，僅用於會員回饋計畫，絕不出售。如需查閱或刪除資料，請洽櫃檯。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="109"/>
+        <location filename="../../ui/screens/enrol.py" line="120"/>
         <source>I have read and accept the privacy notice</source>
         <translation>我已閱讀並同意隱私權聲明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="110"/>
+        <location filename="../../ui/screens/enrol.py" line="121"/>
         <source>Join and issue my card</source>
         <translation>加入並發卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/enrol.py" line="111"/>
+        <location filename="../../ui/screens/enrol.py" line="122"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -265,178 +265,178 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="241"/>
+        <location filename="../../ui/screens/manager.py" line="243"/>
         <source>enter the order number to refund</source>
         <translation>請輸入要退款的訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="254"/>
+        <location filename="../../ui/screens/manager.py" line="256"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="259"/>
+        <location filename="../../ui/screens/manager.py" line="261"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="290"/>
+        <location filename="../../ui/screens/manager.py" line="292"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Enter the manager PIN</source>
         <translation>請輸入店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Manager PIN</source>
         <translation>店長密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="324"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Type a new manager PIN ({low} to {high} digits)</source>
         <translation>請輸入新的店長密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="326"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/manager.py" line="332"/>
         <source>Refund the order&apos;s points</source>
         <translation>退回此訂單的點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="337"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="336"/>
+        <location filename="../../ui/screens/manager.py" line="338"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="338"/>
+        <location filename="../../ui/screens/manager.py" line="340"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="340"/>
+        <location filename="../../ui/screens/manager.py" line="342"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="344"/>
+        <location filename="../../ui/screens/manager.py" line="346"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本機今日（其他機台與網店另計）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="346"/>
+        <location filename="../../ui/screens/manager.py" line="348"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="347"/>
+        <location filename="../../ui/screens/manager.py" line="349"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>銷售：結帳 {n} 筆，退款 {refunds} 筆；淨額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="351"/>
+        <location filename="../../ui/screens/manager.py" line="353"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兌換點數：{n}（兌換 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="350"/>
+        <location filename="../../ui/screens/manager.py" line="352"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="354"/>
+        <location filename="../../ui/screens/manager.py" line="356"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>

@@ -30,7 +30,10 @@ class EnrolScreen(ServiceScreen):
         form = QFormLayout()
         self.name, self.phone, self.birthday = QLineEdit(), QLineEdit(), QLineEdit()
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        self.birthday.setInputMask("0000-00-00;_")
+        # No input mask: a tap mid-mask put the cursor past it and keyed digits were
+        # dropped. Eight digits or YYYY-MM-DD, typed anywhere, are read in form().
+        self.birthday.setPlaceholderText("YYYY-MM-DD")
+        self.birthday.setMaxLength(10)
         self.referrer_label = label("", "subtle", wrap=True)
         self.name_label, self.phone_label, self.birthday_label, self.ref_title = (
             label(), label(), label(), label())
@@ -74,13 +77,21 @@ class EnrolScreen(ServiceScreen):
         self.referrer_label.setText(name)
 
     def form(self) -> Enrolment:
-        text = self.birthday.text().strip("-_ ")
+        return Enrolment(self.name.text().strip(), self.phone.text().strip(),
+                         self._birthday(), self.referrer, self.consent.isChecked())
+
+    def _birthday(self) -> dt.date | None:
+        """The birthday typed as 19850412 or 1985-04-12 (or none)."""
+        text = self.birthday.text().strip()
+        digits = text.replace("-", "")
+        if not text:
+            return None
         try:
-            birthday = dt.date.fromisoformat(self.birthday.text()) if text else None
+            if len(digits) != 8 or not digits.isdigit():
+                raise ValueError(text)
+            return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         except ValueError as exc:
             raise InvalidInput(self.tr("the birthday is not a date (YYYY-MM-DD)")) from exc
-        return Enrolment(self.name.text().strip(), self.phone.text().strip(), birthday,
-                         self.referrer, self.consent.isChecked())
 
     def _update(self) -> None:
         self.submit.setEnabled(bool(self.name.text().strip() and self.phone.text().strip()
