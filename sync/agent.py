@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception, stop_never, wait_random_exponential
@@ -73,6 +73,12 @@ class SyncStatus:
         return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING
 
 
+class _Waiting(TypedDict):
+    pending_uploads: int
+    held_back: int
+    held_back_reasons: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class SyncReport:
     uploaded: int
@@ -90,9 +96,7 @@ class SyncAgent:
         self.batch, self.page = batch, page
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        pending, held, reasons = self._waiting()
-        self._status = SyncStatus(pending_uploads=pending, held_back=held,
-                                  held_back_reasons=reasons)
+        self._status = SyncStatus(**self._waiting())
         self.on_status: Callable[[SyncStatus], None] | None = None
         """Called (on the syncing thread) with every new status, e.g. to signal a UI."""
 
@@ -122,13 +126,11 @@ class SyncAgent:
             uploaded, duplicates, rejected = self.upload()
             pulled, cursor = self._pull()
         except LedgerUnavailable as exc:
-            pending, held, reasons = self._waiting()
-            self._set(online=False, last_error=str(exc), pending_uploads=pending,
-                      held_back=held, held_back_reasons=reasons)
+            self._set(online=False, last_error=str(exc), **self._waiting())
             raise
-        pending, held, reasons = self._waiting()
-        self._set(online=True, last_error=None, last_success=self.kiosk.clock(),
-                  pending_uploads=pending, held_back=held, held_back_reasons=reasons,
+        waiting = self._waiting()
+        pending = waiting["pending_uploads"]
+        self._set(online=True, last_error=None, last_success=self.kiosk.clock(), **waiting,
                   uploaded=self._status.uploaded + uploaded,
                   pulled=self._status.pulled + pulled,
                   rejected=self._status.rejected + rejected)
@@ -182,12 +184,13 @@ class SyncAgent:
             log.exception("sync round failed unexpectedly, will retry")
             self._set(last_error=f"unexpected error: {type(exc).__name__}: {exc}")
 
-    def _waiting(self) -> tuple[int, int, tuple[str, ...]]:
+    def _waiting(self) -> _Waiting:
         """What the status says of the outbox: entries to send, entries held back and the
         latest reasons why."""
         with self.kiosk.store.read() as tx:
             held, reasons = tx.held_back(HELD_BACK_SHOWN, self.kiosk.clock() - HELD_BACK_FOR)
-            return tx.outbox_size(), held, tuple(reasons)
+            return _Waiting(pending_uploads=tx.outbox_size(), held_back=held,
+                            held_back_reasons=tuple(reasons))
 
     # -- upload -------------------------------------------------------------------------
     def upload(self) -> tuple[int, int, int]:

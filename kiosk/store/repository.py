@@ -86,13 +86,14 @@ _CLEAR_OUTBOX = "DELETE FROM outbox WHERE device_seq < ? AND " + _SETTLED
 _TOMBSTONE = "UPDATE outbox SET entry_id = NULL WHERE device_seq = ? AND " + _SETTLED
 # Spend the ledger refused (or this kiosk held back) is not the member's: it leaves the
 # tier's sum. With no refusals (the usual store) the second sum reads an empty table.
-_REFUSED_SPEND = (
+# Parameters: member, since, member, since.
+_TIER_SPEND = (
+    "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
+    " WHERE member_id = ? AND occurred_at >= ?) - "
     "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM rejections r "
     " JOIN entries e ON e.id = r.entry_id WHERE e.member_id = ? AND e.occurred_at >= ?)")
 _SALE_STATE = (
-    "SELECT (SELECT profile_pending FROM members WHERE id = ?), "
-    "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
-    " WHERE member_id = ? AND occurred_at >= ?) - " + _REFUSED_SPEND + ", "
+    "SELECT (SELECT profile_pending FROM members WHERE id = ?), " + _TIER_SPEND + ", "
     "(SELECT points FROM balances WHERE member_id = ?), "
     "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn')")
 
@@ -287,10 +288,8 @@ class Transaction:
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         """Net spend in the tier window, leaving out what the ledger refused."""
-        row = self._raw().execute(
-            "SELECT (SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
-            "WHERE member_id = ? AND occurred_at >= ?) - " + _REFUSED_SPEND,
-            (member_id.bytes, to_micros(since), member_id.bytes, to_micros(since))).fetchone()
+        row = self._raw().execute("SELECT " + _TIER_SPEND, (
+            member_id.bytes, to_micros(since), member_id.bytes, to_micros(since))).fetchone()
         return int(row[0])
 
     def recent_entries(self, member_id: uuid.UUID, limit: int) -> list[Entry]:

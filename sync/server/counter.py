@@ -44,7 +44,6 @@ MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
 # of their order; one dated this much before an earlier one is from a clock that went back.
 CLOCK_TOLERANCE = timedelta(minutes=10)
-UTC_TIME = m.UtcDateTime()
 
 
 @dataclass(frozen=True)
@@ -265,13 +264,10 @@ class Counter:
         flags: list[ClockFlag] = []
         with self.ledger.engine.connect() as conn:
             for r in conn.execute(query):
-                occurred = UTC_TIME.process_result_value(r.occurred_at, conn.dialect)
-                latest_before = UTC_TIME.process_result_value(r.latest_before, conn.dialect)
-                assert occurred is not None and latest_before is not None
-                if occurred < latest_before - CLOCK_TOLERANCE:
+                if r.occurred_at < r.latest_before - CLOCK_TOLERANCE:  # UTC, both typed
                     flags.append(ClockFlag(device_id=r.device_id, device_seq=r.device_seq,
-                                           entry_id=r.id, occurred_at=occurred,
-                                           latest_before=latest_before))
+                                           entry_id=r.id, occurred_at=r.occurred_at,
+                                           latest_before=r.latest_before))
                     if len(flags) == limit:
                         break
         return flags

@@ -377,12 +377,12 @@ class Ledger:
                 continue
             if wire.member_id not in members:
                 reject(wire, Rejection(Rejected.UNKNOWN_MEMBER,
-                                     "unknown member: upload the member with the entry"))
+                                       "unknown member: upload the member with the entry"))
                 continue
             if wire.reverses is not None:
                 original: Any = originals.get(wire.reverses) or batch.get(wire.reverses)
                 problem = Rejection(Rejected.ORIGINAL, "reverses an entry the ledger does not "
-                                  "have") if original is None else reversal_problem(
+                                    "have") if original is None else reversal_problem(
                     channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
                     member=wire.member_id, original_channel=original.channel,
                     original_points=original.points, original_amount=original.amount_minor,
