@@ -5,7 +5,13 @@ from kiosk.services.context import Kiosk
 from kiosk.services.enrolment import Enrolment, EnrolmentResult, enrol
 from kiosk.services.errors import Refusal
 from kiosk.services.redemption import RedemptionResult, redeem
-from kiosk.services.refunds import RefundResult, refund_order
+from kiosk.services.refunds import (
+    RecentOrder,
+    RefundResult,
+    find_order,
+    recent_orders,
+    refund_order,
+)
 from kiosk.services.sales import Sale, SaleLine, SaleResult, ring_up_sale
 from kiosk.services.verification import VerifyReport, verify_store
 from kiosk.services.views import MemberView, identify, member_for_card, member_view
@@ -15,6 +21,7 @@ __all__ = [
     "EnrolmentResult",
     "Kiosk",
     "MemberView",
+    "RecentOrder",
     "RedemptionResult",
     "RefundResult",
     "Refusal",
@@ -23,9 +30,11 @@ __all__ = [
     "SaleResult",
     "VerifyReport",
     "enrol",
+    "find_order",
     "identify",
     "member_for_card",
     "member_view",
+    "recent_orders",
     "redeem",
     "refund_order",
     "ring_up_sale",

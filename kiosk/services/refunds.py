@@ -1,9 +1,13 @@
 """Refunding an order: each of its entries gets a reversing entry (corrections are new
-entries, nothing is edited), so the member is back where they were before the sale."""
+entries, nothing is edited), so the member is back where they were before the sale. The
+counter picks the order from this kiosk's recent sales, so nobody has to copy an order
+number off a banner that was shown for six seconds."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.services.context import Kiosk
@@ -18,8 +22,56 @@ class RefundResult:
     balance: int
 
 
-def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None) -> RefundResult:
+@dataclass(frozen=True, slots=True)
+class RecentOrder:
+    """A sale rung up at this kiosk, as the refund list shows it."""
+
+    order_ref: str
+    member_id: uuid.UUID
+    member_name: str  # empty for a member known here only by another store's card
+    when: datetime  # UTC
+    amount_minor: int
+    points: int  # what the order's entries gave (less what it redeemed): a refund takes it back
+    refunded: bool
+
+
+MAX_LISTED = 200
+
+
+def recent_orders(kiosk: Kiosk, member_id: uuid.UUID | None = None,
+                  limit: int = 20) -> tuple[RecentOrder, ...]:
+    """This kiosk's latest sales, newest first: the member's when one is at the counter.
+    Only this channel's: an order ref is unique per channel and a refund acts on this
+    channel's order only (DESIGN, orders are facts)."""
+    if not 0 < limit <= MAX_LISTED:
+        raise ValueError(f"limit must be between 1 and {MAX_LISTED}")
+    return _sales(kiosk, member_id, None, limit)
+
+
+def find_order(kiosk: Kiosk, order_ref: str) -> RecentOrder | None:
+    """A typed order number (a receipt from a day no longer listed) as the list would
+    show it, so the refund is confirmed with its amount and points; None when this kiosk
+    rang up no sale with that number."""
+    return next(iter(_sales(kiosk, None, order_ref, 1)), None)
+
+
+def _sales(kiosk: Kiosk, member_id: uuid.UUID | None, order_ref: str | None,
+           limit: int) -> tuple[RecentOrder, ...]:
+    with kiosk.store.read() as tx:
+        rows = tx.recent_sales(kiosk.channel, member_id, order_ref, limit)
+    return tuple(RecentOrder(ref, member, name or "", when, amount, points, refunded)
+                 for ref, member, name, when, amount, points, refunded in rows)
+
+
+def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
+                 approved_by: str | None = None) -> RefundResult:
+    """Reverse every entry of this kiosk's order ``order_ref``. ``approved_by`` names the
+    manager who allowed it, in the reversals' note, so the ledger itself is the audit."""
     check_text("reason", note, layout=True)
+    check_text("approver", approved_by)
+    note = note or "refund"
+    if approved_by is not None:
+        note = f"{note} (approved by {approved_by})"[:200]
     now = kiosk.clock()
     with kiosk.store.write() as tx:
         found = [(e, done) for e, done in tx.order_entries(kiosk.channel, order_ref)
@@ -35,7 +87,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None) -> Refun
             raise AlreadyRefunded(f"order {order_ref!r} has already been refunded")
         entries = tuple(
             reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
-                     program_version=kiosk.program.version, note=note or "refund")
+                     program_version=kiosk.program.version, note=note)
             for e in open_entries)
         tx.append(entries)
         balance = tx.balance(open_entries[0].member_id)

@@ -320,6 +320,30 @@ class Transaction:
             .order_by(_E.occurred_at, _E.id))
         return [(_entry(r), r.reversed_by is not None) for r in rows]
 
+    def recent_sales(self, channel: str, member_id: uuid.UUID | None, order_ref: str | None,
+                     limit: int) -> list[tuple[str, uuid.UUID, str | None, datetime, int, int,
+                                               bool]]:
+        """``channel``'s sales (earn entries with an order ref), newest first, optionally one
+        member's or one order's: (order ref, member, name, time, amount, the points of the
+        order's entries but reversals, refunded)."""
+        part, back = _ENTRIES.alias("part"), _ENTRIES.alias("back")
+        points = select(func.coalesce(func.sum(part.c.points), 0)).where(
+            part.c.order_ref == _E.order_ref, part.c.channel == _E.channel,
+            part.c.kind != EntryKind.REVERSE.value).scalar_subquery()
+        query = (select(_E.order_ref, _E.member_id, _MEMBERS.c.name, _E.occurred_at,
+                        _E.amount_minor, points, select(back.c.id)
+                        .where(back.c.reverses == _E.id).exists())
+                 .select_from(_ENTRIES.outerjoin(_MEMBERS, _MEMBERS.c.id == _E.member_id))
+                 .where(_E.channel == channel, _E.kind == EntryKind.EARN.value,
+                        _E.order_ref.is_not(None))
+                 .order_by(_E.occurred_at.desc(), _E.id.desc()).limit(limit))
+        if member_id is not None:
+            query = query.where(_E.member_id == member_id)
+        if order_ref is not None:
+            query = query.where(_E.order_ref == order_ref)
+        return [(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), bool(r[6]))
+                for r in self.conn.execute(query)]
+
     def redeemed_between(self, member_id: uuid.UUID, start: datetime, end: datetime,
                          channel: str) -> int:
         """Points this device redeemed for the member dated in [start, end); a voided
