@@ -10,6 +10,11 @@ TOUCH_MIN_PX = 48
 """The smallest target anywhere, border included (9 mm is 34 px at 96 dpi; 48 px leaves
 margin). Style sheet sizes are of the content box, hence the ``- 4`` for the border below."""
 PRIMARY_PX = 64
+BANNER_PX = 60
+"""The message banner's fixed height: two lines at its smallest type, so a message never
+moves the keys above it (issue 12, point 4)."""
+BANNER_FONT_PX = (20, 18, 16)
+"""The banner's type sizes, largest first: a long message is set smaller to fit."""
 
 STYLE = f"""
 QWidget {{ font-size: 20px; color: #1b1b1f; }}
@@ -45,15 +50,15 @@ QProgressBar {{ border: 1px solid #c9c4b8; border-radius: 6px; background: white
   min-height: 18px; }}
 QProgressBar::chunk {{ background: #0b6e4f; border-radius: 5px; }}
 #banner[kind="error"] {{ background: #fde7e4; color: #8c1d18; border: 2px solid #b3261e;
-  border-radius: 8px; padding: 10px; }}
+  border-radius: 8px; padding: 2px 10px; }}
 #banner[kind="info"] {{ background: #e2f3ec; color: #0b4d38; border: 2px solid #0b6e4f;
-  border-radius: 8px; padding: 10px; }}
+  border-radius: 8px; padding: 2px 10px; }}
 #topbar {{ background: #1b1b1f; }}
 QMenu {{ font-size: 22px; }}
 QMenu::item {{ min-height: {TOUCH_MIN_PX}px; padding: 0 24px; }}
-#topbar QPushButton {{ min-height: {TOUCH_MIN_PX - 4}px;
-  padding: 0 14px; }}
-#topbar QLabel {{ color: white; }}
+#topbar QPushButton {{ min-height: {TOUCH_MIN_PX - 4}px; font-size: 16px;
+  padding: 0 7px; }}
+#topbar QLabel {{ color: white; font-size: 18px; }}
 #sync[state="online"] {{ background: #0b6e4f; color: white; }}
 #sync[state="offline"] {{ background: #b3261e; color: white; }}
 #sync[state="unknown"] {{ background: #5d5a53; color: white; }}

@@ -6,21 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.context import Counter
-from ui.theme import TOUCH_MIN_PX
+from ui.theme import BANNER_FONT_PX, BANNER_PX, TOUCH_MIN_PX
 
 
 def button(text: str = "", role: str | None = None,
@@ -53,6 +57,31 @@ class ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight,
                                                    self.width()))
         self.setToolTip(self.full_text if self.text() != self.full_text else "")
+
+
+class Scrolling(QScrollArea):
+    """``content`` at least at its minimum size, scrolled (by a finger too) on a panel too
+    small for it, such as 800x480: squeezed below its minimum, its controls would overlap.
+    Where the screen is big enough, the content fills it and no scroll bar shows. (Not
+    ``widgetResizable``: that lays the content out at its size hint, and misses a page
+    switch that changes the minimum.)"""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(content)
+        content.installEventFilter(self)
+        self.viewport().installEventFilter(self)
+        # Touch only: a mouse-press gesture would delay every tap on the buttons inside.
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:
+        content, kind = self.widget(), event.type()
+        if content is not None and (
+                (watched is content and kind == QEvent.Type.LayoutRequest)
+                or (watched is self.viewport() and kind == QEvent.Type.Resize)):
+            content.resize(self.viewport().size().expandedTo(content.minimumSizeHint()))
+        return super().eventFilter(watched, event)
 
 
 def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel:
@@ -184,28 +213,38 @@ class OnScreenKeyboard(QWidget):
 
 
 class Banner(QLabel):
-    """One line of news for the cashier: green for done, red for a problem. Errors stay
-    until the next action; confirmations fade after a few seconds. A message shown with
-    ``again`` is said again in the new language when the counter switches."""
+    """One message for the cashier: green for done, red for a problem. Errors stay until
+    the next action; confirmations fade after a few seconds. Every message is said again in
+    the new language when the counter switches (``again``).
+
+    The banner holds still (issue 12, point 4): it keeps its fixed height and its place in
+    the layout while empty or hidden, so no key above it moves between two taps; a long
+    message is set smaller, and cut with "…" only if it still doesn't fit."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
         self.setWordWrap(True)
-        self.setMinimumHeight(56)
+        self.setFixedHeight(BANNER_PX)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
         self._say: Callable[[], str] | None = None
+        self.full_text = ""
+        self._px = 0  # the font size the text is set in now (0: the style's)
         self.hide()
 
     def show_message(self, text: str, kind: str = "info",
                      again: Callable[[], str] | None = None) -> None:
-        self.setProperty("kind", kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.kind != kind:
+            self.setProperty("kind", kind)
+            self.style().unpolish(self)
+            self.style().polish(self)
         self._say = again
-        self.setText(text)
+        self._set(text)
         self.show()
         if kind == "info":
             self._timer.start(6000)
@@ -213,14 +252,55 @@ class Banner(QLabel):
             self._timer.stop()
 
     def clear_message(self) -> None:
+        self._timer.stop()
         self._say = None
-        self.setText("")
+        self._set("")
         self.hide()
 
     def retranslate(self) -> None:
         if self._say is not None:
-            self.setText(self._say())
+            self._set(self._say())
 
     @property
     def kind(self) -> str:
         return str(self.property("kind") or "")
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _set(self, text: str) -> None:
+        self.full_text = text
+        self._fit()
+
+    def _fit(self) -> None:
+        """The largest of BANNER_FONT_PX that fits the text in the banner's box; at the
+        smallest, the text cut to fit."""
+        box = self.contentsRect()
+        text = self.full_text
+        px = BANNER_FONT_PX[-1]
+        for size in BANNER_FONT_PX:
+            if self._height(text, size, box.width()) <= box.height():
+                px = size
+                break
+        else:  # the longest start that fits, by halving
+            low, high = 0, len(text)
+            while low < high:
+                mid = (low + high + 1) // 2
+                if self._height(text[:mid] + "…", px, box.width()) <= box.height():
+                    low = mid
+                else:
+                    high = mid - 1
+            text = text[:low].rstrip() + "…"
+        if px != self._px:
+            self._px = px
+            self.setStyleSheet(f"font-size: {px}px;")
+        self.setText(text)
+        self.setToolTip(self.full_text if text != self.full_text else "")
+
+    def _height(self, text: str, px: int, width: int) -> int:
+        font = QFont(self.font())
+        font.setPixelSize(px)
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+        return QFontMetrics(font).boundingRect(QRect(0, 0, max(width, 1), 10_000), flags,
+                                               text).height()

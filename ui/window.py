@@ -49,7 +49,7 @@ from ui.screens.member import MemberScreen
 from ui.screens.redeem import RedeemScreen
 from ui.screens.sale import SaleScreen
 from ui.sync_badge import SyncBadge, describe_sync
-from ui.widgets import Banner, ElidedLabel, button
+from ui.widgets import Banner, ElidedLabel, Scrolling, button
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class CounterWindow(QMainWindow):
         """The card that opened the member on screen: its QR goes on their receipts."""
         self.sync_status: SyncStatus | None = None
         self.setWindowTitle("Counterpoint")
-        self.setMinimumSize(1024, 768)
+        self.setMinimumSize(800, 480)  # a small counter panel: a taller screen scrolls
         central = QWidget()
         root = QVBoxLayout(central)
         root.setContentsMargins(0, 0, 0, 8)
@@ -113,7 +113,7 @@ class CounterWindow(QMainWindow):
         root.addWidget(bar)
 
         self.stack = QStackedWidget()
-        root.addWidget(self.stack, 1)
+        root.addWidget(Scrolling(self.stack), 1)
         self.idle = IdleScreen(counter)
         self.member_screen = MemberScreen(counter)
         self.sale = SaleScreen(counter)
