@@ -230,7 +230,9 @@ def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     qtbot.keyClicks(w.manager.order_ref, order)
     qtbot.keyClicks(w.manager.refund_reason, "returned")
-    tap(qtbot, w.manager.refund_button)
+    tap(qtbot, w.manager.refund_button)  # asks first (tests/ui/test_refund_list.py)
+    qtbot.waitUntil(lambda: w.manager.refund_tab.confirm_button.isVisible(), timeout=WAIT)
+    tap(qtbot, w.manager.refund_tab.confirm_button)
     assert f"Order {order} refunded: -9 points" in message(qtbot, app, "info")
     # today's figures: one more sale, and one refunded, so net takings and points are as
     # before

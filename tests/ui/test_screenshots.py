@@ -71,7 +71,18 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
                         timeout=WAIT)
         w.manager.tabs.setCurrentIndex(2)
 
+    def refunds() -> None:  # the demo's sales, the second one chosen
+        tab = w.manager.refund_tab
+        w.manager.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: tab.orders_list.count() >= 2, timeout=WAIT)
+        tab.orders_list.itemClicked.emit(tab.orders_list.item(1))
+        qtbot.keyClicks(tab.refund_reason, "Returned")
+
+    def refund_confirm() -> None:
+        tap(qtbot, w.manager.refund_button)
+
     def sync_detail() -> None:
+        w.manager.refund_tab.back()
         w.manager.tabs.setCurrentIndex(3)
 
     def new_pin() -> None:
@@ -84,6 +95,7 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
     return [("idle", idle), ("member", member), ("sale", sale), ("redeem", redeem),
             ("enrol", enrol), ("card", card), ("bad-card", error),
             ("manager-pin", manager_pin), ("manager-today", manager),
+            ("manager-refunds", refunds), ("manager-refund-confirm", refund_confirm),
             ("device-and-sync", sync_detail), ("new-manager-pin", new_pin),
             ("hardware", hardware)]
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import MemberView, RefundResult, member_view, refund_order
+from kiosk.services import MemberView, RefundResult, member_view
 from kiosk.services.errors import InvalidInput
 from kiosk.services.manager import (
     MAX_PIN,
@@ -28,6 +28,7 @@ from kiosk.services.manager import (
 )
 from sync.agent import SyncStatus
 from ui.context import Counter
+from ui.screens.refund_tab import RefundTab
 from ui.sync_badge import describe_sync
 from ui.widgets import Keypad, OnScreenKeyboard, ServiceScreen, button, label
 
@@ -100,18 +101,13 @@ class ManagerScreen(ServiceScreen):
         self.tabs = QTabWidget()
         self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 140px; }")
         self.pages.addWidget(self.tabs)
-        self.refund_tab = QWidget()
-        r = QVBoxLayout(self.refund_tab)
-        self.order_ref = QLineEdit()
-        self.refund_reason = QLineEdit()
-        self.refund_form = QFormLayout()
-        self.order_label, self.reason_label = label(), label()
-        self.refund_form.addRow(self.order_label, self.order_ref)
-        self.refund_form.addRow(self.reason_label, self.refund_reason)
-        r.addLayout(self.refund_form)
-        r.addWidget(OnScreenKeyboard(), 1)
-        self.refund_button = button(role="danger", clicked=self._refund)
-        r.addWidget(self.refund_button)
+        self.refund_tab = RefundTab(counter, lambda: getattr(self, "approver", "manager"))
+        tab = self.refund_tab  # its fields under the names the tests and the scanner use
+        self.order_ref, self.refund_reason = tab.order_ref, tab.refund_reason
+        self.refund_button = tab.refund_button
+        self.refund_tab.refunded.connect(self._refunded)
+        self.refund_tab.failed.connect(self.failed.emit)
+        self.opened.connect(lambda: self.refund_tab.load(self.member))  # fresh on each opening
         self.tabs.addTab(self.refund_tab, "")
 
         self.adjust_tab = QWidget()
@@ -236,17 +232,7 @@ class ManagerScreen(ServiceScreen):
         self.closed.emit()
 
     # -- actions -------------------------------------------------------------------------
-    def _refund(self) -> None:
-        kiosk = self.counter.kiosk
-        ref, reason = self.order_ref.text().strip(), self.refund_reason.text().strip()
-        if not ref:
-            self.failed.emit(InvalidInput(self.tr("enter the order number to refund")))
-            return
-        self.call(lambda: refund_order(kiosk, ref, reason or None), self._refunded)
-
     def _refunded(self, result: RefundResult) -> None:
-        self.order_ref.clear()
-        self.refund_reason.clear()
         self.load_figures()
         self._reload_member()
         self.refunded.emit(result)
@@ -325,11 +311,8 @@ class ManagerScreen(ServiceScreen):
             else self.tr("Type a new manager PIN ({low} to {high} digits)").format(
                 low=MIN_PIN, high=MAX_PIN))
         self.new_pin_button.setText(self.tr("Save the new PIN") if again else self.tr("Next"))
-        self.order_label.setText(self.tr("Order number"))
-        self.reason_label.setText(self.tr("Reason"))
         self.adjust_reason_label.setText(self.tr("Reason"))
         self.points_label.setText(self.tr("Points (+/-)"))
-        self.refund_button.setText(self.tr("Refund the order's points"))
         self.adjust_button.setText(self.tr("Record adjustment"))
         self.refresh_figures.setText(self.tr("Refresh"))
         self.sync_now.setText(self.tr("Sync now"))
