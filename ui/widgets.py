@@ -217,23 +217,23 @@ class Banner(QLabel):
     the next action; confirmations fade after a few seconds. Every message is said again in
     the new language when the counter switches (``again``).
 
-    The banner holds still (issue 12, point 4): it keeps its fixed height and its place in
-    the layout while empty or hidden, so no key above it moves between two taps; a long
-    message is set smaller, and cut with "…" only if it still doesn't fit."""
+    It holds still (issue 12, point 4): the layout holds ``slot``, a fixed-height place kept
+    whether a message shows or not, and the banner is laid over it, so no key above moves
+    between two taps. A long message is set smaller; one that still doesn't fit (the sync
+    detail's list) grows upward over the screen, moving nothing, until it goes."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
+        super().__init__()
         self.setObjectName("banner")
         self.setWordWrap(True)
-        self.setFixedHeight(BANNER_PX)
-        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        policy.setRetainSizeWhenHidden(True)
-        self.setSizePolicy(policy)
+        self.slot = QWidget()
+        self.slot.setFixedHeight(BANNER_PX)
+        self.slot.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.slot.installEventFilter(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.clear_message)
         self._say: Callable[[], str] | None = None
-        self.full_text = ""
         self._px = 0  # the font size the text is set in now (0: the style's)
         self.hide()
 
@@ -244,8 +244,10 @@ class Banner(QLabel):
             self.style().unpolish(self)
             self.style().polish(self)
         self._say = again
-        self._set(text)
+        self.setText(text)
+        self._place()
         self.show()
+        self.raise_()
         if kind == "info":
             self._timer.start(6000)
         else:
@@ -254,49 +256,47 @@ class Banner(QLabel):
     def clear_message(self) -> None:
         self._timer.stop()
         self._say = None
-        self._set("")
+        self.setText("")
         self.hide()
 
     def retranslate(self) -> None:
         if self._say is not None:
-            self._set(self._say())
+            self.setText(self._say())
+            self._place()
 
     @property
     def kind(self) -> str:
         return str(self.property("kind") or "")
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._fit()
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:
+        if watched is self.slot and event.type() in (
+                QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.ParentChange):
+            self._place()
+        return super().eventFilter(watched, event)
 
-    def _set(self, text: str) -> None:
-        self.full_text = text
-        self._fit()
-
-    def _fit(self) -> None:
-        """The largest of BANNER_FONT_PX that fits the text in the banner's box; at the
-        smallest, the text cut to fit."""
-        box = self.contentsRect()
-        text = self.full_text
-        px = BANNER_FONT_PX[-1]
-        for size in BANNER_FONT_PX:
-            if self._height(text, size, box.width()) <= box.height():
-                px = size
-                break
-        else:  # the longest start that fits, by halving
-            low, high = 0, len(text)
-            while low < high:
-                mid = (low + high + 1) // 2
-                if self._height(text[:mid] + "…", px, box.width()) <= box.height():
-                    low = mid
-                else:
-                    high = mid - 1
-            text = text[:low].rstrip() + "…"
+    def _place(self) -> None:
+        """Over the slot, in the largest of BANNER_FONT_PX that fits it; else at the
+        smallest, as tall as the text needs (at most half the window), bottom on the
+        slot's bottom."""
+        holder = self.slot.parentWidget()
+        if holder is None:
+            return
+        if self.parentWidget() is not holder:
+            shown = not self.isHidden()
+            self.setParent(holder)
+            self.setVisible(shown)
+        spot = self.slot.geometry()
+        margins = self.contentsMargins()
+        width = spot.width() - margins.left() - margins.right()
+        room = spot.height() - margins.top() - margins.bottom()
+        px = next((size for size in BANNER_FONT_PX
+                   if self._height(self.text(), size, width) <= room), BANNER_FONT_PX[-1])
         if px != self._px:
             self._px = px
             self.setStyleSheet(f"font-size: {px}px;")
-        self.setText(text)
-        self.setToolTip(self.full_text if text != self.full_text else "")
+        needed = self._height(self.text(), px, width) + margins.top() + margins.bottom()
+        height = max(spot.height(), min(needed, holder.height() // 2))
+        self.setGeometry(spot.x(), spot.bottom() + 1 - height, spot.width(), height)
 
     def _height(self, text: str, px: int, width: int) -> int:
         font = QFont(self.font())

@@ -133,7 +133,7 @@ class CounterWindow(QMainWindow):
         self.banner = Banner()
         self.receipt_button = button(clicked=self.print_receipt)
         self.receipt_button.hide()
-        bottom.addWidget(self.banner, 1)
+        bottom.addWidget(self.banner.slot, 1)  # the banner lies over its slot
         bottom.addWidget(self.receipt_button)
         root.addLayout(bottom)
 
@@ -164,7 +164,8 @@ class CounterWindow(QMainWindow):
         self.manager.sync_requested.connect(lambda: self._after_change(None))
         self.manager.ledger_moved.connect(self._ledger_moved)
         self.manager.pin_changed.connect(
-            lambda: self.show_info(self.tr("Manager PIN changed. Use the new PIN from now on.")))
+            lambda: self.say(lambda: self.tr("Manager PIN changed. Use the new PIN from now "
+                                             "on.")))
         for screen in (self.sale, self.redeem, self.enrol, self.manager):
             screen.failed.connect(self.show_error)
         for screen in (self.sale, self.redeem):
@@ -252,8 +253,8 @@ class CounterWindow(QMainWindow):
 
     def open_sync_detail(self) -> None:
         """Anyone may see the sync state in full; nothing here needs the manager."""
-        self.show_info(describe_sync(self.sync_status, detail=True,
-                                     zone=self.counter.kiosk.program.zone))
+        status, zone = self.sync_status, self.counter.kiosk.program.zone
+        self.say(lambda: describe_sync(status, detail=True, zone=zone))
 
     def _manager_closed(self) -> None:
         if self.member is not None:
@@ -288,8 +289,8 @@ class CounterWindow(QMainWindow):
                 return
             if not text.startswith(PAYLOAD_PREFIX):
                 shown = "".join(ch for ch in text[:32] if ch.isprintable())
-                self.show_error_text(
-                    self.tr("No product has the code {code}.").format(code=shown))
+                self.say(lambda: self.tr("No product has the code {code}.").format(
+                    code=shown), "error")
                 return
         kiosk = self.counter.kiosk
         if self.current == "enrol":
@@ -299,8 +300,8 @@ class CounterWindow(QMainWindow):
                                    self.show_error)
             return
         if self.current in ("sale", "redeem", "card", "manager") and self.member:
-            self.show_error_text(self.tr("Finish or cancel this step before scanning "
-                                         "another card."))
+            self.say(lambda: self.tr("Finish or cancel this step before scanning another "
+                                     "card."), "error")
             return
         self.counter.tasks.run(lambda: identify(kiosk, text),
                                lambda view: self._identified(view, text), self.show_error)
@@ -320,23 +321,26 @@ class CounterWindow(QMainWindow):
     # -- results ---------------------------------------------------------------------------
     def _sale_done(self, result: SaleResult) -> None:
         if result.duplicate:
-            self.show_info(self.tr("This sale was already recorded; nothing was added. "
-                                   "Balance: {balance}").format(balance=result.balance))
+            self.say(lambda: self.tr("This sale was already recorded; nothing was added. "
+                                     "Balance: {balance}").format(balance=result.balance))
         else:
-            self.show_info(self.tr("+{points} points for order {order}. New balance: "
-                                   "{balance}").format(points=result.points,
-                                                       order=result.order_ref,
-                                                       balance=result.balance))
+            self.say(lambda: self.tr("+{points} points for order {order}. New balance: "
+                                     "{balance}").format(points=result.points,
+                                                         order=result.order_ref,
+                                                         balance=result.balance))
         lines, total, payload = self.sale.receipt_lines(), self.sale.total_minor(), \
             self.card_payload
         self.offer_receipt(lambda: sale_receipt(self.counter, result, lines, total, payload))
         self._after_change(result.entries[0].member_id if result.entries else None)
 
     def _redeemed(self, result: RedemptionResult) -> None:
-        how = (self.tr("authorised online") if result.authorised == "online"
-               else self.tr("taken offline under the store's limits"))
-        self.show_info(self.tr("{reward} redeemed ({how}). New balance: {balance}").format(
-            reward=self.counter.name(result.reward.names), how=how, balance=result.balance))
+        def redeemed() -> str:
+            how = (self.tr("authorised online") if result.authorised == "online"
+                   else self.tr("taken offline under the store's limits"))
+            return self.tr("{reward} redeemed ({how}). New balance: {balance}").format(
+                reward=self.counter.name(result.reward.names), how=how,
+                balance=result.balance)
+        self.say(redeemed)
         tier = self.counter.name(self.member.progress.tier.names) if self.member else None
         payload = self.card_payload
         self.offer_receipt(lambda: redemption_receipt(self.counter, result, tier, payload))
@@ -364,20 +368,20 @@ class CounterWindow(QMainWindow):
             self.refresh_member(self.card.result.member.id)
 
     def _refunded(self, result: RefundResult) -> None:
-        self.show_info(self.tr("Order {order} refunded: {points} points. Balance: "
-                               "{balance}").format(order=result.order_ref,
-                                                   points=result.points,
-                                                   balance=result.balance))
+        self.say(lambda: self.tr("Order {order} refunded: {points} points. Balance: "
+                                 "{balance}").format(order=result.order_ref,
+                                                     points=result.points,
+                                                     balance=result.balance))
         self._after_change(None)
 
     def _adjusted(self, result: AdjustmentResult) -> None:
-        self.show_info(self.tr("Adjustment recorded: {points:+d} points. Balance: "
-                               "{balance}").format(points=result.entry.points,
-                                                   balance=result.balance))
+        self.say(lambda: self.tr("Adjustment recorded: {points:+d} points. Balance: "
+                                 "{balance}").format(points=result.entry.points,
+                                                     balance=result.balance))
         self._after_change(None)
 
     def _ledger_moved(self, address: str) -> None:
-        self.show_info(self.tr("Ledger address saved: {address}").format(address=address))
+        self.say(lambda: self.tr("Ledger address saved: {address}").format(address=address))
         self._after_change(None)
 
     def _after_change(self, member_id: Any) -> None:
@@ -401,15 +405,16 @@ class CounterWindow(QMainWindow):
             return
         self.print_page(make())  # in the language on screen now
 
-    def print_page(self, receipt: Receipt, done: str | None = None) -> None:
-        """Print on a worker; say so (``done``) when it is done, or say what is wrong."""
+    def print_page(self, receipt: Receipt, done: Callable[[], str] | None = None) -> None:
+        """Print on a worker; say so (``done``, in the language on screen then) when it is
+        done, or say what is wrong."""
         printer = self.counter.print_receipt
         if printer is None:
             self.show_error(PrinterUnavailable("No receipt printer is set up.",
                                                reason="not_set_up"))
             return
-        done = done or self.tr("Receipt printed.")
-        self.counter.tasks.run(lambda: printer(receipt), lambda _: self.show_info(done),
+        said = done or (lambda: self.tr("Receipt printed."))
+        self.counter.tasks.run(lambda: printer(receipt), lambda _: self.say(said),
                                self.show_error)
 
     def print_card(self) -> None:
@@ -424,15 +429,23 @@ class CounterWindow(QMainWindow):
             png = self.card.png
             self.counter.tasks.run(
                 lambda: save_card_png(path, png),
-                lambda _: self.show_info(self.tr("No printer is set up: the card was saved "
-                                                 "as {path}.").format(path=path)),
+                lambda _: self.say(lambda: self.tr("No printer is set up: the card was "
+                                                   "saved as {path}.").format(path=path)),
                 self.show_error)
             return
-        self.print_page(card_slip(self.counter, result), self.tr("Card printed."))
+        self.print_page(card_slip(self.counter, result), lambda: self.tr("Card printed."))
 
     # -- news ------------------------------------------------------------------------------
-    def show_info(self, text: str) -> None:
-        self.banner.show_message(text, "info")
+    def say(self, words: Callable[[], str], kind: str = "info") -> None:
+        """A message made by ``words`` in the counter's language, made again in the new
+        language when the cashier switches (issue 12, point 5)."""
+        if kind == "error":
+            self.show_error_text(words(), again=words)
+        else:
+            self.show_info(words(), again=words)
+
+    def show_info(self, text: str, again: Callable[[], str] | None = None) -> None:
+        self.banner.show_message(text, "info", again)
         self.message_shown.emit(text, "info")
 
     def show_error_text(self, text: str, again: Callable[[], str] | None = None) -> None:
