@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import QApplication
 
 from devices import settings as device_settings
@@ -43,7 +43,7 @@ SYNC_START_DELAY_MS = 300
 def demo_scans(running: Running) -> list[tuple[str, str]]:
     """Buttons that play a scanner in demo mode: each demo member's card, a forged copy of
     one, and something that is not a card at all (the app adds two products' barcodes
-    from the catalogue it loads)."""
+    from the catalogue it loads). Titles in English: the window translates them."""
     kiosk = running.kiosk
     with kiosk.store.read() as tx:
         members = {m.id: m for m in tx.members_by_id(tx.member_ids())}
@@ -52,8 +52,8 @@ def demo_scans(running: Running) -> list[tuple[str, str]]:
     if cards:
         real = cards[0].payload
         forged = real[:-2] + ("AA" if not real.endswith("AA") else "BB")
-        scans.append(("Forged card", forged))
-    scans.append(("Not a card", "HELLO-WORLD-123"))
+        scans.append((str(QT_TRANSLATE_NOOP("DemoScans", "Forged card")), forged))
+    scans.append((str(QT_TRANSLATE_NOOP("DemoScans", "Not a card")), "HELLO-WORLD-123"))
     return scans
 
 

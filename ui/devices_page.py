@@ -30,11 +30,19 @@ PRINTER_KINDS = ["none", "file", "serial", "usb", "network"]
 
 
 def _combo(items: list[str]) -> QComboBox:
+    """The stored values as item data; ``retranslate`` sets the words shown."""
     box = QComboBox()
-    box.addItems(items)
+    for item in items:
+        box.addItem(item, item)
     box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     box.setMinimumHeight(48)
     return box
+
+
+def _choose(box: QComboBox, value: str) -> None:
+    index = box.findData(value)
+    if index >= 0:
+        box.setCurrentIndex(index)
 
 
 def _check() -> QCheckBox:
@@ -110,15 +118,15 @@ class DevicesPage(QWidget):
         self.wedge.setChecked(settings.wedge.enabled)
         self.serial.setChecked(scanner.enabled)
         self.port.setText(scanner.port)
-        self.baud.setCurrentText(str(scanner.baudrate))
-        self.suffix.setCurrentText(scanner.suffix)
+        _choose(self.baud, str(scanner.baudrate))
+        _choose(self.suffix, scanner.suffix)
         self.camera.setChecked(settings.camera.enabled)
         self.camera_device.setText(settings.camera.device)
-        self.printer_kind.setCurrentText(p.kind)
+        _choose(self.printer_kind, p.kind)
         self.printer_target.setText(p.target)
-        self.printer_baud.setCurrentText(str(p.baudrate))
-        self.paper.setCurrentText(str(p.paper_mm))
-        self.cjk.setCurrentText(p.cjk)
+        _choose(self.printer_baud, str(p.baudrate))
+        _choose(self.paper, str(p.paper_mm))
+        _choose(self.cjk, p.cjk)
 
     def show_state(self, device: str, state: str) -> None:
         self.states[device] = state
@@ -140,15 +148,15 @@ class DevicesPage(QWidget):
         return DeviceSettings.model_validate({
             "serial_scanner": {
                 "enabled": self.serial.isChecked(), "port": self.port.text().strip() or "auto",
-                "baudrate": int(self.baud.currentText()), "suffix": self.suffix.currentText()},
+                "baudrate": int(self.baud.currentData()), "suffix": self.suffix.currentData()},
             "wedge": {**old.wedge.model_dump(), "enabled": self.wedge.isChecked()},
             "camera": {"enabled": self.camera.isChecked(),
                        "device": self.camera_device.text().strip() or "default"},
             "printer": {
-                **old.printer.model_dump(), "kind": self.printer_kind.currentText(),
+                **old.printer.model_dump(), "kind": self.printer_kind.currentData(),
                 "target": self.printer_target.text(),
-                "baudrate": int(self.printer_baud.currentText()),
-                "paper_mm": int(self.paper.currentText()), "cjk": self.cjk.currentText()},
+                "baudrate": int(self.printer_baud.currentData()),
+                "paper_mm": int(self.paper.currentData()), "cjk": self.cjk.currentData()},
         })
 
     def _save(self) -> None:
@@ -187,9 +195,44 @@ class DevicesPage(QWidget):
             caption.setText(text)
         self.printer_target.setPlaceholderText(
             self.tr("/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9"))
+        self._words()
         self.save.setText(self.tr("Save and apply"))
         self.test.setText(self.tr("Print a test page"))
-        lines = [f"{name}: {state}" for name, state in self.states.items()]
+        names = {"printer": self.tr("Printer"), "wedge": self.tr("Keyboard wedge"),
+                 "serial": self.tr("Serial scanner"), "camera": self.tr("Camera")}
+        lines = [f"{names.get(name, name)}: {self._state(state)}"
+                 for name, state in self.states.items()]
         if self.error:
             lines.append(self.tr("Not saved: {problem}").format(problem=self.error))
         self.state.setText("   ·   ".join(lines))
+
+    def _words(self) -> None:
+        """The dropdowns' words in the counter's language (their data stays the value)."""
+        words = {"none": self.tr("None"), "file": self.tr("File"),
+                 "serial": self.tr("Serial port"), "usb": self.tr("USB"),
+                 "network": self.tr("Network"), "raster": self.tr("Image (any printer)"),
+                 "gb18030": self.tr("GB18030 text"), "big5": self.tr("Big5 text")}
+        for box in (self.printer_kind, self.cjk):  # line ends (CR, LF) read alike in all
+            for i in range(box.count()):
+                box.setItemText(i, words.get(box.itemData(i), box.itemData(i)))
+
+    def _state(self, state: str) -> str:
+        """A device's state as its thread reports it ("on", "connected /dev/ttyACM0",
+        "disconnected: why", "file out.txt"), in the counter's language; the details that
+        follow (a port, an OS error) are shown as they come."""
+        fixed = {"on": self.tr("on"), "off": self.tr("off"), "starting": self.tr("starting"),
+                 "no scanner found": self.tr("no scanner found"),
+                 "no camera is connected": self.tr("no camera is connected"),
+                 "none": self.tr("none")}
+        if state in fixed:
+            return fixed[state]
+        prefixes = {"connected ": self.tr("connected {detail}"),
+                    "disconnected: ": self.tr("disconnected: {detail}"),
+                    "unavailable: ": self.tr("unavailable: {detail}"),
+                    "error: ": self.tr("error: {detail}"), "on ": self.tr("on {detail}"),
+                    **{f"{kind} ": self.tr("{kind} {detail}") for kind in PRINTER_KINDS}}
+        for prefix, words in prefixes.items():
+            if state.startswith(prefix):
+                kind = self.printer_kind.itemText(self.printer_kind.findData(prefix.strip()))
+                return words.format(detail=state.removeprefix(prefix), kind=kind)
+        return state

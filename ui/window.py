@@ -57,6 +57,15 @@ DEFAULT_IDLE_MS = 90_000
 _ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin}
 
 
+def _demo_title(title: str) -> str:
+    """A demo scan's title (from ``demo_scans``, in English) in the counter's language: a
+    member's name as it is, a product's in the words around it."""
+    product = title.removeprefix("Product: ")
+    if product != title:
+        return QCoreApplication.translate("DemoScans", "Product: {name}").format(name=product)
+    return QCoreApplication.translate("DemoScans", title)
+
+
 class CounterWindow(QMainWindow):
     """``screen_changed`` and ``message_shown`` let tests (and logs) follow the flow."""
 
@@ -105,6 +114,7 @@ class CounterWindow(QMainWindow):
             menu = QMenu(self)
             for title, text in simulated_scans:
                 action = menu.addAction(title)
+                action.setData(title)  # the English title, said again on each switch
                 action.triggered.connect(partial(self.handle_scan, text, "simulated"))
                 self.simulate_actions.append(action)
             self.simulate_button = button()
@@ -474,6 +484,8 @@ class CounterWindow(QMainWindow):
         self.banner.retranslate()
         if self.simulate_button is not None:
             self.simulate_button.setText(self.tr("Simulate a scan"))
+        for action in self.simulate_actions:
+            action.setText(_demo_title(str(action.data())))
 
     def closeEvent(self, event: Any) -> None:
         QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]

@@ -106,7 +106,7 @@ def test_the_manager_sets_up_the_printer_and_a_wrong_setting_saves_nothing(qtbot
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: app.window.manager.unlocked, timeout=WAIT)
     app.window.manager.tabs.setCurrentWidget(page)
-    page.printer_kind.setCurrentText("network")
+    page.printer_kind.setCurrentIndex(page.printer_kind.findData("network"))
     page.printer_target.setText("")
     before = saved.read_text()
     tap(qtbot, page.save)
@@ -114,16 +114,16 @@ def test_the_manager_sets_up_the_printer_and_a_wrong_setting_saves_nothing(qtbot
     assert saved.read_text() == before
 
     target = tmp_path / "new-printer.bin"
-    page.printer_kind.setCurrentText("file")
+    page.printer_kind.setCurrentIndex(page.printer_kind.findData("file"))
     page.printer_target.setText(str(target))
-    page.paper.setCurrentText("58")
+    page.paper.setCurrentIndex(page.paper.findData("58"))
     page.camera.setChecked(True)  # no camera support here: it says why, nothing breaks
     tap(qtbot, page.save)
     stored = json.loads(saved.read_text())
     assert stored["printer"] == {**stored["printer"], "kind": "file", "target": str(target),
                                  "paper_mm": 58}
     assert stored["camera"]["enabled"] is True
-    assert "camera: " in page.state.text() and "camera: off" not in page.state.text()
+    assert "Camera: " in page.state.text() and "Camera: off" not in page.state.text()
     tap(qtbot, next(b for b in page.findChildren(QPushButton) if b is page.test))
     qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=WAIT)
     assert read(target.read_bytes()).items[-1] == "cut"

@@ -88,12 +88,12 @@ def test_a_serial_scan_opens_the_member_and_the_settings_show_the_port(qtbot, ap
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     w.manager.tabs.setCurrentWidget(w.manager.hardware_tab)
-    assert f"serial: connected {pty.link}" in app.devices_page.state.text()
+    assert f"Serial scanner: connected {pty.link}" in app.devices_page.state.text()
     # the manager turns the serial scanner off: saved, applied, and scans stop arriving
     app.devices_page.serial.setChecked(False)
     tap(qtbot, app.devices_page.save)
     assert app.serial is None
-    assert "serial: off" in app.devices_page.state.text()
+    assert "Serial scanner: off" in app.devices_page.state.text()
     assert '"enabled": false' in (app.running.data_dir / "devices.json").read_text()
 
 

@@ -34,7 +34,8 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
 
     def sale() -> None:
         tap(qtbot, w.member_screen.sale)
-        products = [a for a in w.simulate_actions if a.text().startswith("Product: ")]
+        products = [a for a in w.simulate_actions  # by the English title: text is translated
+                    if str(a.data()).startswith("Product: ")]
         for action in (products[0], products[0], products[1]):  # two teas, a milk tea
             action.trigger()
         key_in(qtbot, w.sale.keypad, "1000")
