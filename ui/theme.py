@@ -10,11 +10,13 @@ TOUCH_MIN_PX = 48
 """The smallest target anywhere, border included (9 mm is 34 px at 96 dpi; 48 px leaves
 margin). Style sheet sizes are of the content box, hence the ``- 4`` for the border below."""
 PRIMARY_PX = 64
-BANNER_PX = 60
+BANNER_PX = 56
 """The message banner's fixed height: two lines at its smallest type, so a message never
 moves the keys above it (issue 12, point 4)."""
 BANNER_FONT_PX = (20, 18, 16)
 """The banner's type sizes, largest first: a long message is set smaller to fit."""
+BANNER_INSET = (2 * (10 + 2), 2 * (2 + 2))
+"""The banner's padding and border around its text, across and down (the style below)."""
 
 STYLE = f"""
 QWidget {{ font-size: 20px; color: #1b1b1f; }}

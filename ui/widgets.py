@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import Counter
-from ui.theme import BANNER_FONT_PX, BANNER_PX, TOUCH_MIN_PX
+from ui.theme import BANNER_FONT_PX, BANNER_INSET, BANNER_PX, TOUCH_MIN_PX
 
 
 def button(text: str = "", role: str | None = None,
@@ -286,15 +286,14 @@ class Banner(QLabel):
             self.setParent(holder)
             self.setVisible(shown)
         spot = self.slot.geometry()
-        margins = self.contentsMargins()
-        width = spot.width() - margins.left() - margins.right()
-        room = spot.height() - margins.top() - margins.bottom()
+        across, down = BANNER_INSET  # the style's padding and border
+        width, room = spot.width() - across, spot.height() - down
         px = next((size for size in BANNER_FONT_PX
                    if self._height(self.text(), size, width) <= room), BANNER_FONT_PX[-1])
         if px != self._px:
             self._px = px
             self.setStyleSheet(f"font-size: {px}px;")
-        needed = self._height(self.text(), px, width) + margins.top() + margins.bottom()
+        needed = self._height(self.text(), px, width) + down
         height = max(spot.height(), min(needed, holder.height() // 2))
         self.setGeometry(spot.x(), spot.bottom() + 1 - height, spot.width(), height)
 

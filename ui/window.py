@@ -89,6 +89,7 @@ class CounterWindow(QMainWindow):
         central = QWidget()
         root = QVBoxLayout(central)
         root.setContentsMargins(0, 0, 0, 8)
+        root.setSpacing(0)  # the screens have margins: the banner's room comes from here
         self.setCentralWidget(central)
 
         bar = QWidget()

@@ -86,18 +86,33 @@ def test_the_enrolment_form_does_not_move_when_a_message_comes_and_goes(qtbot, a
     tap(qtbot, w.idle.enrol)
     on_screen(qtbot, app, "enrol")
     widgets = [w.enrol.name, w.enrol.phone, w.enrol.birthday, *controls(w.enrol)]
+    assert fits_unscrolled(app)
     still_through_messages(qtbot, app, widgets)
+
+
+def fits_unscrolled(app: CounterApp) -> bool:
+    """The screen on show fits the window whole: no scroll bar at 1024x768."""
+    QApplication.processEvents()
+    w = app.window
+    return w.stack.size() == w.stack.parentWidget().size()
 
 
 def test_the_member_screen_and_manager_tabs_do_not_move(qtbot, at_1024):
     app = at_1024
     w = app.window
     scan_member(qtbot, app, 0)
+    assert fits_unscrolled(app)
     still_through_messages(qtbot, app, controls(w.member_screen))
+    tap(qtbot, w.member_screen.sale)
+    assert fits_unscrolled(app)
+    w.show_screen("member")
+    tap(qtbot, w.member_screen.redeem)
+    assert fits_unscrolled(app)
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     for index in range(w.manager.tabs.count()):
         w.manager.tabs.setCurrentIndex(index)
+        assert fits_unscrolled(app), w.manager.tabs.tabText(index)
         still_through_messages(qtbot, app, controls(w.manager))
 
 
