@@ -22,7 +22,8 @@ def entry_dict(e: Entry) -> dict[str, Any]:
             "points": e.points, "amount_minor": e.amount_minor, "channel": e.channel,
             "order_ref": e.order_ref, "program_version": e.program_version,
             "occurred_at": e.occurred_at.isoformat(), "reward_id": e.reward_id,
-            "reverses": str(e.reverses) if e.reverses else None, "note": e.note}
+            "reverses": str(e.reverses) if e.reverses else None, "note": e.note,
+            "staff": e.staff}
 
 
 def member_dict(view: MemberView, program: Program) -> dict[str, Any]:
@@ -105,3 +106,14 @@ def verify_text(r: VerifyReport) -> str:
     if r.ok:
         return f"Store OK: balances match their entries; {r.pending_uploads} entries to upload."
     return "Store has problems:\n" + "\n".join(f"  - {p}" for p in r.problems)
+
+
+def short_phone(masked: str) -> str:
+    """A masked phone (``mask_phone``'s "•••••••678") as a screen shows it: "*** 678". A
+    bullet per hidden digit reads as a long spaced row ("• • • • • • • 678": the CJK font's
+    bullets are wide) and tells a bystander how long the number is; ASCII stars stay
+    narrow in every font, and the last digits are what the member recognises."""
+    shown = len(masked) - len(masked.rstrip("0123456789"))
+    if shown == len(masked):
+        return masked
+    return f"*** {masked[-shown:]}" if shown else "***"

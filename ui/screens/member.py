@@ -4,9 +4,16 @@ reach, and recent activity from every channel (other stores and the online shop 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QListWidget,
+    QProgressBar,
+    QVBoxLayout,
+)
 
 from kiosk.ledger import Entry, EntryKind
+from kiosk.presenters import short_phone
 from kiosk.services import MemberView
 from ui.context import Counter
 from ui.widgets import Screen, button, label
@@ -43,8 +50,9 @@ class MemberScreen(Screen):
         left, right = QVBoxLayout(), QVBoxLayout()
         self.rewards_title, self.activity_title = label(""), label("")
         self.rewards, self.activity = QListWidget(), QListWidget()
-        for w in (self.rewards, self.activity):
-            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for w in (self.rewards, self.activity):  # to read: a tap on a row does nothing,
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # so it mustn't light up as if it had
+            w.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         left.addWidget(self.rewards_title)
         left.addWidget(self.rewards)
         right.addWidget(self.activity_title)
@@ -81,7 +89,7 @@ class MemberScreen(Screen):
             self.phone.setText(self.tr("Details arrive with sync"))
         else:
             self.name.setText(view.member.name)
-            self.phone.setText(view.masked_phone)
+            self.phone.setText(short_phone(view.masked_phone))
         self.tier.setText(c.name(p.tier.names))
         # Each tier its own colour, by its rank in the program (ids are the program's).
         rank = str(min(c.kiosk.program.tiers.index(p.tier), 3))
