@@ -69,6 +69,9 @@ class Scrolling(QScrollArea):
     def __init__(self, content: QWidget) -> None:
         super().__init__()
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # A tap on a key (NoFocus) gives focus to the nearest parent that takes it: not
+        # this, or the on-screen keyboard's field would lose it.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWidget(content)
         content.installEventFilter(self)
         self.viewport().installEventFilter(self)
