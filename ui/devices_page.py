@@ -200,7 +200,8 @@ class DevicesPage(QWidget):
         self.test.setText(self.tr("Print a test page"))
         names = {"printer": self.tr("Printer"), "wedge": self.tr("Keyboard wedge"),
                  "serial": self.tr("Serial scanner"), "camera": self.tr("Camera")}
-        lines = [f"{names.get(name, name)}: {self._state(state)}"
+        lines = [self.tr("{device}: {state}").format(device=names.get(name, name),
+                                                     state=self._state(state))
                  for name, state in self.states.items()]
         if self.error:
             lines.append(self.tr("Not saved: {problem}").format(problem=self.error))
