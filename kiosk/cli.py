@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from kiosk import presenters
 from kiosk.bootstrap import bootstrap, initialise_standalone, resolve_data_dir
 from kiosk.cards import CardError, is_valid_card_number
+from kiosk.cli_staff import approver
 from kiosk.money import AmountError, to_minor
 from kiosk.program import ProgramError, load_program
 from kiosk.services import (
@@ -143,7 +144,8 @@ def cmd_card_render(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 def cmd_sale(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     member_id = member_for_card(kiosk, args.card)
     amount = to_minor(args.amount, kiosk.program.minor_units)
-    result = ring_up_sale(kiosk, Sale(member_id, amount, args.order_ref))
+    result = ring_up_sale(kiosk, Sale(member_id, amount, args.order_ref,
+                                      approved_by=approver(kiosk, args.approved_by)))
     out.result(presenters.sale_dict(result), presenters.sale_text(result))
     return 0
 
@@ -159,7 +161,8 @@ def cmd_redeem(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
-    result = refund_order(kiosk, args.order_ref, args.reason)
+    result = refund_order(kiosk, args.order_ref, args.reason,
+                          approved_by=approver(kiosk, args.approved_by))
     out.result(presenters.refund_dict(result), presenters.refund_text(result))
     return 0
 
@@ -240,14 +243,6 @@ def cmd_label_render(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     return 0
 
 
-def cmd_manager_pin(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
-    from kiosk.services.manager import set_manager_pin
-
-    set_manager_pin(kiosk, args.pin)
-    out.result({"manager_pin": "set"}, "Manager PIN set.")
-    return 0
-
-
 def cmd_language(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     from kiosk.services.manager import set_store_language, store_language
 
@@ -279,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler, needs_kiosk=needs_kiosk)
         return p
 
+    def at_counter(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--staff", metavar="NAME",
+                       help="the staff member doing this (their name goes on the entries)")
+
     p = command("init", cmd_init, "set up this kiosk in its data folder", needs_kiosk=False)
     p.add_argument("--store-name", default="Counterpoint demo store")
     p.add_argument("--device-id", help="name of this kiosk (default: generated)")
@@ -290,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     member = sub.add_parser("member", help="members").add_subparsers(
         dest="member_command", required=True, parser_class=Parser)
     p = command("enroll", cmd_enroll, "enrol a new member and issue a card", into=member)
+    at_counter(p)
     p.add_argument("--name", required=True)
     p.add_argument("--phone", required=True)
     p.add_argument("--birthday", help="YYYY-MM-DD")
@@ -316,18 +316,24 @@ def build_parser() -> argparse.ArgumentParser:
                    "data folder, else the demo catalogue)")
 
     p = command("sale", cmd_sale, "ring up a sale and award points")
+    at_counter(p)
     p.add_argument("--card", required=True, help="the scanned card payload")
     p.add_argument("--amount", required=True, help="sale amount, e.g. 12.34")
     p.add_argument("--order-ref", help="the till's order number (makes retries safe)")
+    p.add_argument("--approved-by", metavar="MANAGER",
+                   help="the manager who approves a sale above the program's limit")
 
     p = command("redeem", cmd_redeem, "redeem a reward")
+    at_counter(p)
     p.add_argument("--card", required=True)
     p.add_argument("--reward", required=True, help="reward id from the program")
     p.add_argument("--order-ref")
 
     p = command("refund", cmd_refund, "refund an order: reverse its points")
+    at_counter(p)
     p.add_argument("--order-ref", required=True)
     p.add_argument("--reason", help="why (kept on the reversing entries)")
+    p.add_argument("--approved-by", metavar="MANAGER", help="the manager who approved it")
 
     p = command("balance", cmd_balance, "show a member's balance, tier and rewards")
     p.add_argument("--card", required=True)
@@ -342,14 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="store_true",
                    help="a line-based counter on the terminal instead of the touchscreen app")
 
-    p = command("manager-pin", cmd_manager_pin, "set the PIN that unlocks the manager screen")
-    p.add_argument("pin", help="4 to 12 digits")
     p = command("language", cmd_language,
                 "the store's language: the counter starts in it and returns to it when idle")
     p.add_argument("language", nargs="?", help="en, zh-TW or zh-CN (none: show it)")
 
+    from kiosk.cli_staff import add_commands as add_staff_commands
     from sync.cli import add_commands
 
+    add_staff_commands(sub, command, Parser)
     add_commands(sub, command)
     return parser
 
@@ -368,6 +374,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.handler(args, data_dir, out))
         kiosk = bootstrap(data_dir)
         try:
+            if getattr(args, "staff", None):  # entries made now name them
+                from kiosk.services.staff import staff_named
+
+                kiosk.on_duty = staff_named(kiosk, args.staff)
             return int(args.handler(args, kiosk, out))
         finally:
             kiosk.store.close()

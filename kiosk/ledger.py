@@ -57,6 +57,7 @@ class Entry:
     reward_id: str | None = None
     note: str | None = None
     tier: str | None = None  # an earn entry's tier as the counter knew it (the rules' input)
+    staff: str | None = None  # who made it at the counter, by name (the audit trail)
 
     def __post_init__(self) -> None:
         problem = entry_problem(self.kind, self.points, self.amount_minor, self.channel,
@@ -87,7 +88,8 @@ def entry_problem(kind: EntryKind, points: int, amount_minor: int, channel: str,
 
 
 def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: str,
-             program_version: str, note: str | None = None) -> Entry:
+             program_version: str, note: str | None = None, staff: str | None = None
+             ) -> Entry:
     """The entry that cancels ``original`` exactly: points and spend negated."""
     if original.kind is EntryKind.REVERSE:
         raise LedgerError("a reversal is not itself reversed; record a new entry instead")
@@ -96,7 +98,7 @@ def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: 
         points=-original.points, channel=channel, occurred_at=occurred_at,
         program_version=program_version, order_ref=original.order_ref,
         amount_minor=-original.amount_minor, reverses=original.id,
-        reward_id=original.reward_id, note=note, tier=original.tier,
+        reward_id=original.reward_id, note=note, tier=original.tier, staff=staff,
     )
 
 

@@ -112,6 +112,9 @@ class Limits(_Doc):
     and a manual adjustment is a correction, not a way to mint points."""
 
     max_sale_amount: Money = Field(default=Decimal(1_000_000), gt=0)
+    approval_sale_amount: Money | None = Field(default=None, gt=0)
+    """A sale above this needs a manager's approval by name at the counter (a slip of a
+    digit or a cashier's favour to a friend is caught by a second person); None: never."""
     max_adjustment_points: int = Field(default=100_000, gt=0, le=10**9, strict=True)
 
 
@@ -144,6 +147,8 @@ class Program(_Doc):
         step = Decimal(1).scaleb(-self.minor_units)
         money = [("earn.per", self.earn.per), ("limits.max_sale_amount",
                                                 self.limits.max_sale_amount)]
+        if self.limits.approval_sale_amount is not None:
+            money.append(("limits.approval_sale_amount", self.limits.approval_sale_amount))
         money += [(f"tiers[{i}].min_spend", t.min_spend) for i, t in enumerate(self.tiers)]
         money += [(f"rewards[{i}].amount", r.amount) for i, r in enumerate(self.rewards)
                   if isinstance(r, FixedDiscount)]
@@ -180,6 +185,11 @@ class Program(_Doc):
     @cached_property
     def max_sale_minor(self) -> int:
         return self.minor(self.limits.max_sale_amount)
+
+    @cached_property
+    def approval_sale_minor(self) -> int | None:
+        amount = self.limits.approval_sale_amount
+        return None if amount is None else self.minor(amount)
 
     @cached_property
     def earn_per_minor(self) -> int:

@@ -69,6 +69,7 @@ class EntryWire(Wire):
     reward_id: Annotated[Text, Field(max_length=32)] | None = None
     note: Annotated[Prose, Field(max_length=500)] | None = None
     tier: Annotated[Text, Field(max_length=32)] | None = None  # an earn's tier, as counted
+    staff: Annotated[Text, Field(max_length=40)] | None = None  # who made it, by name
     device_seq: int | None = Field(default=None, strict=True, ge=1, le=INT64_MAX)
     seq: Int64 | None = None  # assigned by the ledger; ignored on upload
 
@@ -76,7 +77,8 @@ class EntryWire(Wire):
         """The domain entry; raises :class:`kiosk.ledger.LedgerError` if it breaks a rule."""
         return Entry(self.id, self.member_id, self.kind, self.points, self.channel,
                      self.occurred_at, self.program_version, self.order_ref,
-                     self.amount_minor, self.reverses, self.reward_id, self.note, self.tier)
+                     self.amount_minor, self.reverses, self.reward_id, self.note, self.tier,
+                     self.staff)
 
     @classmethod
     def of(cls, e: Entry, *, device_seq: int | None = None, seq: int | None = None
@@ -85,7 +87,7 @@ class EntryWire(Wire):
                    amount_minor=e.amount_minor, channel=e.channel, occurred_at=e.occurred_at,
                    program_version=e.program_version, order_ref=e.order_ref,
                    reverses=e.reverses, reward_id=e.reward_id, note=e.note, tier=e.tier,
-                   device_seq=device_seq, seq=seq)
+                   staff=e.staff, device_seq=device_seq, seq=seq)
 
 
 class MemberWire(Wire):

@@ -56,8 +56,8 @@ def play(kiosk, clock, member_id, ops):
     for op, arg in ops:
         try:
             if op == "sale":
-                orders.append(ring_up_sale(kiosk, Sale(member_id, arg,
-                                                       f"O-{len(orders)}")).order_ref)
+                orders.append(ring_up_sale(kiosk, Sale(member_id, arg, f"O-{len(orders)}",
+                                                       approved_by="Mei")).order_ref)
             elif op == "redeem":
                 redeem(kiosk, member_id, arg)
             elif op == "refund" and orders:
@@ -108,7 +108,7 @@ def test_a_refund_brings_the_member_back_to_the_pre_sale_balance(before, amount)
         play(kiosk, clock, member, before)
         with kiosk.store.read() as tx:
             pre = tx.balance(member)
-        sale = ring_up_sale(kiosk, Sale(member, amount, "THE-SALE"))
+        sale = ring_up_sale(kiosk, Sale(member, amount, "THE-SALE", approved_by="Mei"))
         clock.advance(days=3)
         result = refund_order(kiosk, "THE-SALE")
         assert result.balance == pre

@@ -15,6 +15,7 @@ from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
 from kiosk.ids import IdFactory
 from kiosk.program import Program, parse_program
 from kiosk.services.errors import NotInitialised
+from kiosk.staff import StaffMember
 from kiosk.store import LocalStore, Transaction
 from kiosk.store.repository import DeviceRecord
 
@@ -95,10 +96,16 @@ class Kiosk:
     clock: LedgerClock
     new_id: IdFactory
     authoriser: Authoriser | None = None  # set when paired with a ledger
+    on_duty: StaffMember | None = None  # who signed in at the counter (services/staff.py)
 
     @property
     def channel(self) -> str:
         return self.device.channel
+
+    @property
+    def staff_name(self) -> str | None:
+        """The name every entry made now carries."""
+        return None if self.on_duty is None else self.on_duty.name
 
     def reload(self) -> None:
         """Re-read what sync may change underneath: the program and the trust store."""

@@ -68,7 +68,7 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
         tx.add_card(card)
         entries = tuple(
             Entry(kiosk.new_id(), member.id, a.kind, a.points, kiosk.channel, now,
-                  kiosk.program.version, note=a.note)
+                  kiosk.program.version, note=a.note, staff=kiosk.staff_name)
             for a in awards_for_enrolment(kiosk.program))
         tx.append(entries)
         balance = tx.balance(member.id)

@@ -1,5 +1,5 @@
 """What only a store manager may do at the counter: correct a balance with a stated reason,
-read today's figures, and guard both behind a PIN.
+read today's figures, and guard both behind a manager's own PIN (``services/staff.py``).
 
 An adjustment is an ordinary ledger entry of kind ``adjust`` whose note carries the reason
 and who approved it, so the audit trail is the ledger itself and syncs like everything else.
@@ -7,63 +7,70 @@ and who approved it, so the audit trail is the ledger itself and syncs like ever
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import math
-import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import LANGUAGES
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InputProblem, InvalidInput, Refusal, UnknownMember, check_text
+from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember, check_text
 from kiosk.services.redemption import store_day_start
+from kiosk.services.staff import (
+    MAX_PIN,
+    MIN_PIN,
+    WRONG_PINS,
+    NoManagerPin,
+    PinLocked,
+    WrongPin,
+    check_pin,
+    hash_pin,
+    record,
+)
+from kiosk.staff import AuditAction, Role, StaffMember
 
-PIN_SETTING = "manager_pin"
+__all__ = ["MAX_PIN", "MIN_PIN", "NoManagerPin", "PinLocked", "WrongPin"]
+
 LANGUAGE_SETTING = "store_language"
-WRONG_PINS, LAST_WRONG_PIN = "manager_pin_wrong", "manager_pin_last_wrong"
-FREE_TRIES = 5
-FIRST_LOCK = timedelta(seconds=30)
 MAX_ADJUSTMENT = 100_000
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+FIRST_MANAGER = "Manager"  # who `kiosk manager-pin` sets the PIN of (migration 0006 too)
 
 
-class WrongPin(Refusal):
-    code = "wrong_pin"
-
-
-class PinLocked(Refusal):
-    """Too many wrong PINs in a row: the manager screen opens again after ``wait``."""
-
-    code = "pin_locked"
-
-    def __init__(self, wait: timedelta) -> None:
-        self.seconds = max(1, math.ceil(wait.total_seconds()))
-        super().__init__(f"too many wrong manager PINs: try again in {self.seconds} s")
-
-
-class NoManagerPin(Refusal):
-    code = "no_manager_pin"
-
-
-def _hash_pin(pin: str, salt: bytes) -> str:
-    return hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT).hex()
-
-
-MIN_PIN, MAX_PIN = 4, 12  # digits
-
-
-def set_manager_pin(kiosk: Kiosk, pin: str) -> None:
-    """Store a salted scrypt hash of the PIN (never the PIN): 4 to 12 digits."""
-    if not (pin.isascii() and pin.isdigit() and MIN_PIN <= len(pin) <= MAX_PIN):
-        raise InvalidInput(f"a manager PIN is {MIN_PIN} to {MAX_PIN} digits", InputProblem.PIN)
-    salt = secrets.token_bytes(16)
-    digest = _hash_pin(pin, salt)
-    with kiosk.store.write() as tx:  # a new PIN starts with no wrong tries against it
-        tx.set_setting(PIN_SETTING, f"{salt.hex()}:{digest}")
+def set_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> StaffMember:
+    """The PIN of the manager ``name`` (made a manager if new): `kiosk manager-pin`, and
+    the way back in for a store whose managers all forgot theirs. Wrong tries so far are
+    forgiven."""
+    digest = hash_pin(pin)
+    with kiosk.store.write() as tx:
+        person = tx.staff.by_name(name)
+        if person is None:
+            person = StaffMember(kiosk.new_id(), name, Role.MANAGER)
+            tx.staff.add(person, digest, kiosk.clock())
+            record(tx, kiosk, AuditAction.STAFF_ADDED, f"{name} (manager)", staff=None)
+        else:
+            tx.staff.set_pin(person.id, digest)
+            record(tx, kiosk, AuditAction.PIN_CHANGED, name, staff=None)
         tx.set_setting(WRONG_PINS, "0")
+    return person
+
+
+def managers(kiosk: Kiosk) -> list[StaffMember]:
+    with kiosk.store.read() as tx:
+        return [p for p in tx.staff.active() if p.is_manager]
+
+
+def open_manager(kiosk: Kiosk, staff_id: uuid.UUID, pin: str) -> StaffMember:
+    """A manager's own PIN opens the manager screen; what they do there names them."""
+    return check_pin(kiosk, staff_id, pin, manager=True, action=AuditAction.MANAGER_OPENED)
+
+
+def check_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> StaffMember:
+    """:func:`open_manager` for the manager named ``name`` (scripts and tests)."""
+    with kiosk.store.read() as tx:
+        person = tx.staff.by_name(name)
+    if person is None or not person.is_manager:
+        raise NoManagerPin(f"no manager named {name!r} on this kiosk: set one with "
+                           "`kiosk manager-pin` or `kiosk staff add`")
+    return open_manager(kiosk, person.id, pin)
 
 
 def store_language(kiosk: Kiosk) -> str:
@@ -80,49 +87,6 @@ def set_store_language(kiosk: Kiosk, language: str) -> None:
         tx.set_setting(LANGUAGE_SETTING, language)
 
 
-def check_manager_pin(kiosk: Kiosk, pin: str) -> None:
-    """The PIN, or a refusal. After :data:`FREE_TRIES` wrong PINs in a row the screen
-    locks for a wait that doubles with each further wrong one (30 s, 1 min, 2 min, ...):
-    four digits are 10,000 guesses, not an afternoon's work. A right PIN resets it."""
-    now = kiosk.clock()
-    with kiosk.store.read() as tx:
-        stored = tx.setting(PIN_SETTING)
-        wrong = int(tx.setting(WRONG_PINS) or 0)
-        last = tx.setting(LAST_WRONG_PIN)
-    if stored is None:
-        raise NoManagerPin("no manager PIN is set on this kiosk: set one with "
-                           "`kiosk manager-pin`")
-    locked_until = _locked_until(wrong, last, now)
-    if locked_until is not None and now < locked_until:
-        raise PinLocked(locked_until - now)
-    salt, digest = stored.split(":", 1)
-    right = hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest)  # no lock held
-    if right and not wrong:
-        return
-    with kiosk.store.write() as tx:  # the count of wrong tries is kept across restarts
-        wrong = 0 if right else int(tx.setting(WRONG_PINS) or 0) + 1
-        tx.set_setting(WRONG_PINS, str(wrong))
-        if not right:
-            tx.set_setting(LAST_WRONG_PIN, now.isoformat())
-    if right:
-        return
-    wait = _locked_until(wrong, now.isoformat())
-    if wait is not None:
-        raise PinLocked(wait - now)
-    raise WrongPin("wrong manager PIN")
-
-
-def _locked_until(wrong: int, last: str | None, now: datetime | None = None
-                  ) -> datetime | None:
-    if wrong < FREE_TRIES or last is None:
-        return None
-    lock: timedelta = FIRST_LOCK * 2 ** min(wrong - FREE_TRIES, 16)  # at most ~23 days
-    until = datetime.fromisoformat(last) + lock
-    if now is not None and until - now > lock:
-        return None  # the last wrong try is dated in the future: a clock since set right
-    return until
-
-
 @dataclass(frozen=True, slots=True)
 class AdjustmentResult:
     entry: Entry
@@ -130,8 +94,9 @@ class AdjustmentResult:
 
 
 def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
-                  approved_by: str = "manager") -> AdjustmentResult:
-    """A manual correction: signed points with a reason that stays on the ledger."""
+                  approved_by: str = FIRST_MANAGER) -> AdjustmentResult:
+    """A manual correction: signed points with a reason that stays on the ledger, naming
+    the manager who approved it (the one who opened the manager screen)."""
     check_text("reason", reason, layout=True)
     reason = " ".join(reason.split())
     if not reason:
@@ -142,11 +107,14 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
                            InputProblem.ADJUSTMENT_SIZE)
     entry = Entry(kiosk.new_id(), member_id, EntryKind.ADJUST, points, kiosk.channel,
                   kiosk.clock(), kiosk.program.version,
-                  note=f"{reason} (approved by {approved_by})"[:200])
+                  note=f"{reason} (approved by {approved_by})"[:200],
+                  staff=kiosk.staff_name)
     with kiosk.store.write() as tx:
         if tx.member(member_id) is None:
             raise UnknownMember("this member is not known at this kiosk")
         tx.append([entry])
+        record(tx, kiosk, AuditAction.ADJUSTMENT, f"{points:+d} points: {reason}",
+               approved_by=approved_by)
         return AdjustmentResult(entry, tx.balance(member_id))
 
 

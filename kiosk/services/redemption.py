@@ -79,7 +79,8 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
         raise UnknownReward(f"there is no reward {reward_id!r} in program {program.version}")
     now = kiosk.clock()
     entry = Entry(kiosk.new_id(), member_id, EntryKind.REDEEM, -reward.cost, kiosk.channel,
-                  now, program.version, order_ref, reward_id=reward.id)
+                  now, program.version, order_ref, reward_id=reward.id,
+                  staff=kiosk.staff_name)
     authorised = "offline"
     if kiosk.authoriser is not None:
         try:

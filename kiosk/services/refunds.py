@@ -12,6 +12,8 @@ from datetime import datetime
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import AlreadyRefunded, UnknownOrder, check_text
+from kiosk.services.staff import record
+from kiosk.staff import AuditAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +89,12 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
             raise AlreadyRefunded(f"order {order_ref!r} has already been refunded")
         entries = tuple(
             reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
-                     program_version=kiosk.program.version, note=note)
+                     program_version=kiosk.program.version, note=note,
+                     staff=kiosk.staff_name)
             for e in open_entries)
         tx.append(entries)
+        record(tx, kiosk, AuditAction.REFUND,
+               f"{order_ref}: {sum(e.points for e in entries):+d} points",
+               approved_by=approved_by)
         balance = tx.balance(open_entries[0].member_id)
     return RefundResult(order_ref, entries, sum(e.points for e in entries), balance)

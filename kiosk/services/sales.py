@@ -7,9 +7,18 @@ import uuid
 from dataclasses import dataclass
 
 from kiosk.ledger import Entry
+from kiosk.money import format_amount
 from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember, check_text
+from kiosk.services.errors import (
+    InputProblem,
+    InvalidInput,
+    Refusal,
+    UnknownMember,
+    check_text,
+)
+from kiosk.services.staff import record
+from kiosk.staff import AuditAction
 from kiosk.store.repository import SaleState
 
 
@@ -30,11 +39,22 @@ class Sale:
     amount_minor: int
     order_ref: str | None = None
     lines: tuple[SaleLine, ...] = ()
+    approved_by: str | None = None  # the manager who let it above the approval limit
 
     @classmethod
     def of_basket(cls, member_id: uuid.UUID, lines: tuple[SaleLine, ...],
                   order_ref: str | None = None) -> Sale:
         return cls(member_id, sum(line.total_minor for line in lines), order_ref, lines)
+
+
+class NeedsApproval(Refusal):
+    """A sale above the program's approval limit, with no manager named for it."""
+
+    code = "needs_approval"
+
+    def __init__(self, amount_minor: int, limit_minor: int, limit: str) -> None:
+        self.amount_minor, self.limit_minor = amount_minor, limit_minor
+        super().__init__(f"a sale above {limit} needs a manager's approval")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +81,11 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     if sale.order_ref is not None and not 0 < len(sale.order_ref) <= 64:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     check_text("order reference", sale.order_ref)
+    check_text("approver", sale.approved_by)
+    approval = program.approval_sale_minor
+    if approval is not None and sale.amount_minor > approval and not sale.approved_by:
+        raise NeedsApproval(sale.amount_minor, approval, f"{program.currency} "
+                            f"{format_amount(approval, program.minor_units)}")
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     with kiosk.store.write() as tx:
@@ -77,9 +102,15 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         awards = awards_for_sale(SaleContext(program, sale.amount_minor, tier, now))
         entries = tuple(
             Entry(kiosk.new_id(), sale.member_id, a.kind, a.points, kiosk.channel, now,
-                  program.version, order_ref, a.amount_minor, note=a.note, tier=tier.id)
+                  program.version, order_ref, a.amount_minor, note=a.note, tier=tier.id,
+                  staff=kiosk.staff_name)
             for a in awards)
         tx.append(entries)
+        if sale.approved_by and approval is not None and sale.amount_minor > approval:
+            record(tx, kiosk, AuditAction.SALE_APPROVED,
+                   f"{order_ref}: {program.currency} "
+                   f"{format_amount(sale.amount_minor, program.minor_units)}",
+                   approved_by=sale.approved_by)
     points = sum(e.points for e in entries)
     return SaleResult(order_ref, entries, points, state.balance + points, tier, False)
 

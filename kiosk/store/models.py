@@ -106,6 +106,7 @@ class LedgerEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
     server_seq: Mapped[int | None] = mapped_column(Integer)
     tier: Mapped[str | None] = mapped_column(String(32))
+    staff: Mapped[str | None] = mapped_column(String(40))  # who made it, by name
 
     __table_args__ = (
         Index("ix_entries_member_time", "member_id", "occurred_at", "amount_minor"),
@@ -153,3 +154,32 @@ class Rejection(Base):
                                                 primary_key=True)
     reason: Mapped[str] = mapped_column(Text)
     rejected_at: Mapped[datetime] = mapped_column(UtcMicros)
+
+
+class Staff(Base):
+    """A person who works the counter; only a salted scrypt hash of their PIN is kept."""
+
+    __tablename__ = "staff"
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    name_key: Mapped[str] = mapped_column(String(40))  # casefolded, for "one Amy"
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcMicros)
+
+    # one active person per name, case-blind: "approved by Amy" names one person
+    __table_args__ = (Index("ux_staff_active_name", "name_key", unique=True,
+                            sqlite_where=text("active")),)
+
+
+class AuditEventRow(Base):
+    """The trail of who did what at this counter (append-only, like the ledger)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcMicros, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    staff: Mapped[str | None] = mapped_column(String(40))
+    approved_by: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -24,6 +24,7 @@ from kiosk.store import models as m
 from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from kiosk.store.disk import DATABASE_ERRORS, storage_error
 from kiosk.store.disk import StorageError as StorageError  # where callers import it from
+from kiosk.store.staff_rows import StaffRows
 from kiosk.store.types import from_micros, to_micros
 
 ACKED_THROUGH = "acked_through"  # the ledger's last acknowledgement mark, in settings
@@ -51,7 +52,7 @@ class CardRecord:
 _E = m.LedgerEntry.__table__.c
 _ENTRY_COLUMNS = (_E.id, _E.member_id, _E.kind, _E.points, _E.channel, _E.occurred_at,
                   _E.program_version, _E.order_ref, _E.amount_minor, _E.reverses,
-                  _E.reward_id, _E.note, _E.tier)
+                  _E.reward_id, _E.note, _E.tier, _E.staff)
 _ENTRIES = m.LedgerEntry.__table__
 _OUTBOX = m.Outbox.__table__
 _BALANCES = m.Balance.__table__
@@ -62,17 +63,17 @@ _CARDS = m.Card.__table__
 def _entry(row: Any) -> Entry:
     return Entry(row.id, row.member_id, EntryKind(row.kind), row.points, row.channel,
                  row.occurred_at, row.program_version, row.order_ref, row.amount_minor,
-                 row.reverses, row.reward_id, row.note, row.tier)
+                 row.reverses, row.reward_id, row.note, row.tier, row.staff)
 
 
 _INSERT_ENTRY = (
     "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
-    "program_version, occurred_at, reverses, reward_id, note, tier) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    "program_version, occurred_at, reverses, reward_id, note, tier, staff) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _INSERT_PULLED = (
     "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, order_ref, "
-    "program_version, occurred_at, reverses, reward_id, note, tier, server_seq) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+    "program_version, occurred_at, reverses, reward_id, note, tier, staff, server_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
 _SET_SERVER_SEQ = "UPDATE entries SET server_seq = ? WHERE id = ? AND server_seq IS NULL"
 _INSERT_REJECTION = ("INSERT OR IGNORE INTO rejections (entry_id, reason, rejected_at) "
                      "VALUES (?, ?, ?)")
@@ -100,24 +101,26 @@ _SALE_STATE = (
 
 _OUTBOX_BATCH = (
     "SELECT o.device_seq, e.id, e.member_id, e.kind, e.points, e.amount_minor, e.channel, "
-    "e.order_ref, e.program_version, e.occurred_at, e.reverses, e.reward_id, e.note, e.tier "
-    "FROM outbox o JOIN entries e ON e.id = o.entry_id WHERE o.device_seq > ? "
+    "e.order_ref, e.program_version, e.occurred_at, e.reverses, e.reward_id, e.note, e.tier, "
+    "e.staff FROM outbox o JOIN entries e ON e.id = o.entry_id WHERE o.device_seq > ? "
     "ORDER BY o.device_seq LIMIT ?")
 
 
 def _entry_of_params(row: Sequence[Any]) -> Entry:
     """The inverse of :func:`_params`: an entry from its stored columns."""
     (id_, member, kind, points, amount, channel, order_ref, version, micros, reverses,
-     reward, note, tier) = row
+     reward, note, tier, staff) = row
     return Entry(uuid.UUID(bytes=id_), uuid.UUID(bytes=member), EntryKind(kind), points,
                  channel, from_micros(micros), version, order_ref, amount,
-                 uuid.UUID(bytes=reverses) if reverses else None, reward, note, tier)
+                 uuid.UUID(bytes=reverses) if reverses else None, reward, note, tier,
+                 staff)
 
 
 def _params(e: Entry) -> tuple[Any, ...]:
     return (e.id.bytes, e.member_id.bytes, e.kind.value, e.points, e.amount_minor, e.channel,
             e.order_ref, e.program_version, to_micros(e.occurred_at),
-            e.reverses.bytes if e.reverses else None, e.reward_id, e.note, e.tier)
+            e.reverses.bytes if e.reverses else None, e.reward_id, e.note, e.tier,
+            e.staff)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,11 @@ class Transaction:
             assert isinstance(driver, sqlite3.Connection)
             self._driver = driver
         return self._driver
+
+    @property
+    def staff(self) -> StaffRows:
+        """Staff and the audit trail, in this same transaction."""
+        return StaffRows(self.conn)
 
     # -- device, program, trust -----------------------------------------------------------
     def device(self) -> DeviceRecord | None:

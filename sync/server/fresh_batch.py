@@ -32,10 +32,10 @@ from sync.server.bulk import array_type, pg_cursor
 
 _COLUMNS = ("id", "member_id", "kind", "points", "amount_minor", "channel", "order_ref",
             "program_version", "occurred_at", "reverses", "reward_id", "note", "tier",
-            "device_seq")
+            "staff", "device_seq")
 _INSERTED = ("id", "seq", "member_id", "kind", "points", "amount_minor", "channel",
              "order_ref", "program_version", "occurred_at", "reverses", "reward_id", "note",
-             "tier", "device_id", "device_seq", "received_at")
+             "tier", "staff", "device_id", "device_seq", "received_at")
 
 
 class Conflict(Exception):

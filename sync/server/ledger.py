@@ -49,7 +49,8 @@ from sync.server.fresh_batch import Conflict, append_fresh
 _ANSWERS = TypeAdapter(list[EntryResult])
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 _CONTENT = ("member_id", "kind", "points", "amount_minor", "channel", "order_ref",
-            "program_version", "occurred_at", "reverses", "reward_id", "note", "tier")
+            "program_version", "occurred_at", "reverses", "reward_id", "note", "tier",
+            "staff")
 FIRST_CARD_PREFIX = 2000  # kiosks set up without a ledger issue under 1000
 DEVICE_KINDS = ("kiosk", "shop", "admin")
 # Tokens start with a letter: a urlsafe token starting with "-" reads as an option to
@@ -88,7 +89,8 @@ def _wire_row(e: EntryWire) -> dict[str, Any]:
     return {"id": e.id, "member_id": e.member_id, "kind": e.kind.value, "points": e.points,
             "amount_minor": e.amount_minor, "channel": e.channel, "order_ref": e.order_ref,
             "program_version": e.program_version, "occurred_at": e.occurred_at,
-            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note, "tier": e.tier}
+            "reverses": e.reverses, "reward_id": e.reward_id, "note": e.note, "tier": e.tier,
+            "staff": e.staff}
 
 
 def _wire_of_row(row: Any) -> EntryWire:
@@ -96,7 +98,8 @@ def _wire_of_row(row: Any) -> EntryWire:
                      amount_minor=row.amount_minor, channel=row.channel,
                      occurred_at=row.occurred_at, program_version=row.program_version,
                      order_ref=row.order_ref, reverses=row.reverses,
-                     reward_id=row.reward_id, note=row.note, tier=row.tier, seq=row.seq)
+                     reward_id=row.reward_id, note=row.note, tier=row.tier,
+                     staff=row.staff, seq=row.seq)
 
 
 class Ledger:

@@ -138,6 +138,7 @@ class Entry(Base):
     device_id: Mapped[str | None] = mapped_column(String(64))
     device_seq: Mapped[int | None] = mapped_column(BigInteger)
     tier: Mapped[str | None] = mapped_column(String(32))  # an earn's tier, as the device knew it
+    staff: Mapped[str | None] = mapped_column(String(40))  # who made it at the counter
     received_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the ledger's clock
     __table_args__ = (
         Index("ix_entries_member_seq", "member_id", "seq"),

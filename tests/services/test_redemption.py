@@ -12,7 +12,7 @@ from kiosk.services.redemption import store_day_start
 
 
 def top_up(kiosk, member, amount):
-    ring_up_sale(kiosk, Sale(member.member.id, amount))
+    ring_up_sale(kiosk, Sale(member.member.id, amount, approved_by="Mei"))
 
 
 def test_redeeming_takes_the_rewards_cost_and_says_it_was_offline(kiosk, member):

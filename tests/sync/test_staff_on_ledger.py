@@ -1,0 +1,37 @@
+"""The person at the counter travels with each entry: the ledger keeps the name, and every
+other kiosk that pulls the entry sees who made it (issue 12: a cashier on every entry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.services import Enrolment, Sale, enrol, redeem, ring_up_sale
+from kiosk.services.staff import add_staff, sign_in
+from kiosk.staff import Role
+from sync.pairing import attach_ledger
+from tests.sync.conftest import LedgerProcess, paired
+
+
+@pytest.mark.postgres
+def test_the_cashiers_name_reaches_the_ledger_and_the_other_kiosks(
+        pg_ledger: LedgerProcess, tmp_path: Path) -> None:
+    a, b = paired(pg_ledger, tmp_path, "till-a"), paired(pg_ledger, tmp_path, "till-b")
+    mei = add_staff(a.kiosk, "林美", Role.CASHIER, "1357")
+    sign_in(a.kiosk, mei.id, "1357")
+    member = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+    sale = ring_up_sale(a.kiosk, Sale(member.member.id, 60000, "S-1"))
+    a.agent().sync_once()
+    attach_ledger(a.kiosk)  # online: the redemption goes through a hold
+    redeemed = redeem(a.kiosk, member.member.id, "coffee")
+    a.agent().sync_once()
+    b.agent().sync_once()
+
+    made = {e.id for e in (*member.entries, *sale.entries, redeemed.entry)}
+    on_ledger = {e.id: e.staff for e in b.agent().client.pull(0, 100).entries}
+    assert {on_ledger[i] for i in made} == {"林美"}
+    with b.kiosk.store.read() as tx:
+        pulled = {e.id: e.staff for e in tx.member_entries(member.member.id)}
+    assert {pulled[i] for i in made} == {"林美"}
+    assert pg_ledger.check() == []
