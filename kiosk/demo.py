@@ -27,6 +27,8 @@ from kiosk.services import (
     refund_order,
     ring_up_sale,
 )
+from kiosk.services.staff import add_staff, list_staff
+from kiosk.staff import Role
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,22 @@ DEMO_MEMBERS = (
 )
 
 
+# name, role, PIN: the README lists them
+DEMO_STAFF = (("Grace Ho", Role.MANAGER, "1234"), ("Mei Lin", Role.CASHIER, "1111"),
+              ("陳建國", Role.CASHIER, "2222"))
+
+
+def seed_demo_staff(kiosk: Kiosk) -> None:
+    """A manager and two cashiers, unless the demo kiosk has staff already."""
+    if not list_staff(kiosk):
+        for name, role, pin in DEMO_STAFF:
+            add_staff(kiosk, name, role, pin)
+
+
 def seed_demo(kiosk: Kiosk, cards_dir: Path) -> list[uuid.UUID]:
     from devices.card_image import render_card, save_card
 
+    seed_demo_staff(kiosk)
     cards_dir.mkdir(parents=True, exist_ok=True)
     ids = []
     for i, demo in enumerate(DEMO_MEMBERS):

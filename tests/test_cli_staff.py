@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_cli import data, kiosk, kiosk_json  # noqa: F401  (data is a fixture)
+import pytest
+
+from tests.test_cli import kiosk, kiosk_json
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "k1"
+    kiosk(folder, "init", "--store-name", "Test store")
+    return folder
 
 
 def test_staff_are_added_listed_and_named_on_what_they_do(data: Path) -> None:

@@ -18,8 +18,9 @@ from devices.catalogue import Catalogue, CatalogueError, store_catalogue
 from devices.receipt import Receipt, sample_receipt
 from devices.serial_scanner import SerialScanner, SerialSettings
 from devices.wedge import WedgeScanFilter
+from kiosk.demo import seed_demo_staff
 from kiosk.program import Names
-from kiosk.services.manager import set_manager_pin, store_language
+from kiosk.services.manager import store_language
 from sync.runtime import Counter as Running
 from sync.runtime import counter_session
 from ui.context import Counter, Product
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEMO_PIN = "1234"
+DEMO_PIN = "1234"  # the demo manager's (kiosk/demo.py DEMO_STAFF)
 SYNC_START_DELAY_MS = 300
 
 
@@ -238,11 +239,8 @@ def run_app(data_dir: Path, *, demo: bool, program_path: Path, fullscreen: bool 
     the event loop runs (the start-up benchmark hooks in there)."""
     with counter_session(data_dir, demo=demo, program_path=program_path,
                          background_sync=False) as running:
-        if demo:
-            with running.kiosk.store.read() as tx:
-                has_pin = tx.setting("manager_pin") is not None
-            if not has_pin:
-                set_manager_pin(running.kiosk, DEMO_PIN)
+        if demo:  # a demo folder from before staff had names gets the demo's people
+            seed_demo_staff(running.kiosk)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
         counter_app = CounterApp(running, app, idle_ms=idle_ms,

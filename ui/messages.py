@@ -35,6 +35,8 @@ from kiosk.services.manager import (
     PinLocked,
     WrongPin,
 )
+from kiosk.services.sales import NeedsApproval
+from kiosk.services.staff import NotAManager, UnknownStaff
 from kiosk.store.repository import StorageError
 from sync.client import LedgerRefused
 from sync.pairing import OtherLedger
@@ -105,11 +107,18 @@ def describe(exc: BaseException, *, quiet: bool = False) -> str:
             "Messages", "Too many wrong PINs. Try again in {n} seconds.").format(
                 n=f"{exc.seconds:,}")
     if isinstance(exc, WrongPin):
-        return QCoreApplication.translate(
-            "Messages", "Wrong manager PIN.")
+        return QCoreApplication.translate("Messages", "Wrong PIN.")
     if isinstance(exc, NoManagerPin):
         return QCoreApplication.translate(
-            "Messages", "No manager PIN is set on this kiosk (kiosk manager-pin).")
+            "Messages", "No manager is set up on this kiosk (kiosk manager-pin).")
+    if isinstance(exc, NotAManager):
+        return QCoreApplication.translate("Messages", "Only a manager can do this.")
+    if isinstance(exc, UnknownStaff):
+        return QCoreApplication.translate(
+            "Messages", "This person is no longer on this kiosk's staff.")
+    if isinstance(exc, NeedsApproval):
+        return QCoreApplication.translate(
+            "Messages", "A sale this large needs a manager's approval.")
     if isinstance(exc, OtherLedger):
         return QCoreApplication.translate(
             "Messages", "That address is a different ledger from the one this kiosk is "

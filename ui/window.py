@@ -48,6 +48,7 @@ from ui.screens.manager import ManagerScreen
 from ui.screens.member import MemberScreen
 from ui.screens.redeem import RedeemScreen
 from ui.screens.sale import SaleScreen
+from ui.screens.staff_check import StaffCheckScreen
 from ui.sync_badge import SyncBadge, describe_sync
 from ui.widgets import Banner, ElidedLabel, Scrolling, button
 
@@ -132,10 +133,11 @@ class CounterWindow(QMainWindow):
         self.enrol = EnrolScreen(counter)
         self.card = CardScreen(counter)
         self.manager = ManagerScreen(counter, settings_page)
+        self.staff_check = StaffCheckScreen(counter)
         self.screens: dict[str, QWidget] = {
             "idle": self.idle, "member": self.member_screen, "sale": self.sale,
             "redeem": self.redeem, "enrol": self.enrol, "card": self.card,
-            "manager": self.manager}
+            "manager": self.manager, "staff": self.staff_check}
         for screen in self.screens.values():
             self.stack.addWidget(screen)
 
@@ -149,6 +151,11 @@ class CounterWindow(QMainWindow):
         root.addLayout(bottom)
 
         self._wire()
+        from ui.staff_steps import StaffSteps  # imports this module's type for its hints
+
+        self.staff = StaffSteps(self)
+        bottom.insertWidget(0, self.staff.button)  # the top bar has no room at 800 px
+        self.manager.on_duty = lambda: self.counter.kiosk.on_duty
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(idle_ms)
@@ -175,10 +182,9 @@ class CounterWindow(QMainWindow):
         self.manager.sync_requested.connect(lambda: self._after_change(None))
         self.manager.ledger_moved.connect(self._ledger_moved)
         self.manager.pin_changed.connect(
-            lambda: self.say(lambda: self.tr("Manager PIN changed. Use the new PIN from now "
-                                             "on.")))
-        for screen in (self.sale, self.redeem, self.enrol, self.manager):
-            screen.failed.connect(self.show_error)
+            lambda: self.say(lambda: self.tr("PIN changed. Use the new PIN from now on.")))
+        for failing in (self.redeem, self.enrol, self.manager):  # the sale's: StaffSteps
+            failing.failed.connect(self.show_error)
         for screen in (self.sale, self.redeem):
             screen.cancelled.connect(partial(self.show_screen, "member"))
         self.enrol.cancelled.connect(self.go_idle)
@@ -222,7 +228,7 @@ class CounterWindow(QMainWindow):
 
     def _clear_error(self) -> None:
         """A problem shown for a step goes with that step (news of what was done stays
-        its few seconds): "Wrong manager PIN." after the right one, or "No printer is
+        its few seconds): "Wrong PIN." after the right one, or "No printer is
         set up" on the next three screens, told the cashier something no longer true."""
         if self.banner.kind == "error":
             self.banner.clear_message()
@@ -243,16 +249,26 @@ class CounterWindow(QMainWindow):
         self.member_shown.emit(view)
 
     def start_sale(self) -> None:
+        """Each step that makes entries first asks who is at the counter, once."""
+        self.staff.require(self._start_sale)
+
+    def _start_sale(self) -> None:
         if self.member is not None:
             self.sale.start(self.member)
             self.show_screen("sale")
 
     def start_redemption(self) -> None:
+        self.staff.require(self._start_redemption)
+
+    def _start_redemption(self) -> None:
         if self.member is not None:
             self.redeem.start(self.member)
             self.show_screen("redeem")
 
     def start_enrolment(self) -> None:
+        self.staff.require(self._start_enrolment)
+
+    def _start_enrolment(self) -> None:
         self.member = None
         self.enrol.start()
         self.show_screen("enrol")
@@ -268,8 +284,11 @@ class CounterWindow(QMainWindow):
         self.say(lambda: describe_sync(status, detail=True, zone=zone))
 
     def _manager_closed(self) -> None:
+        """Back to the member at once, their figures refreshed in place: a refresh that
+        arrived later took the screen back from a manager who had opened it again."""
         if self.member is not None:
-            self.refresh_member(self.member.member.id)
+            self.show_screen("member")
+            self.refresh_member(self.member.member.id, navigate=False)
         else:
             self.go_idle()
 
@@ -324,10 +343,17 @@ class CounterWindow(QMainWindow):
         self.card_payload = payload
         self.show_member(view)
 
-    def refresh_member(self, member_id: Any) -> None:
+    def refresh_member(self, member_id: Any, *, navigate: bool = True) -> None:
         kiosk = self.counter.kiosk
-        self.counter.tasks.run(lambda: member_view(kiosk, member_id), self.show_member,
+        self.counter.tasks.run(lambda: member_view(kiosk, member_id),
+                               self.show_member if navigate else self._refreshed,
                                self.show_error)
+
+    def _refreshed(self, view: MemberView) -> None:
+        if self.member is not None and self.member.member.id == view.member.id:
+            self.member = view
+            self.member_screen.show_member(view)
+            self.member_shown.emit(view)
 
     # -- results ---------------------------------------------------------------------------
     def _sale_done(self, result: SaleResult) -> None:
@@ -481,6 +507,7 @@ class CounterWindow(QMainWindow):
         for code, b in self.language_buttons.items():
             b.setChecked(code == self.counter.languages.current)
         self.manager_button.setText(self.tr("Manager"))
+        self.staff.retranslate()
         self.receipt_button.setText(self.tr("Print receipt"))
         self.banner.retranslate()
         if self.simulate_button is not None:

@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AuditTab</name>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="43"/>
+        <source>staff added</source>
+        <translation>新增员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="44"/>
+        <source>staff removed</source>
+        <translation>移除员工</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="45"/>
+        <source>PIN changed</source>
+        <translation>已更改密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="46"/>
+        <source>signed in at the counter</source>
+        <translation>在柜台登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="47"/>
+        <source>opened the manager screen</source>
+        <translation>打开管理界面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="48"/>
+        <source>wrong PIN</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="49"/>
+        <source>PIN pads locked after wrong PINs</source>
+        <translation>多次密码错误，密码输入已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="50"/>
+        <source>sale above the limit</source>
+        <translation>超过限额的销售</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="51"/>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="52"/>
+        <source>points adjusted</source>
+        <translation>调整积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="57"/>
+        <source>{when}  {who}: {what}</source>
+        <translation>{when}  {who}：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="58"/>
+        <source>(command line)</source>
+        <translation>（命令行）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="62"/>
+        <source>(approved by {name})</source>
+        <translation>（批准人：{name}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="66"/>
+        <source>What staff did at this kiosk, newest first</source>
+        <translation>本机员工操作记录（最新在前）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="67"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+</context>
+<context>
     <name>CardScreen</name>
     <message>
         <location filename="../../ui/screens/enrol.py" line="161"/>
@@ -27,168 +105,303 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="167"/>
-        <source>Manager PIN changed. Use the new PIN from now on.</source>
-        <translation>店长密码已更改，请从现在起使用新密码。</translation>
+        <location filename="../../ui/window.py" line="185"/>
+        <source>PIN changed. Use the new PIN from now on.</source>
+        <translation>密码已更改，之后请使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="292"/>
+        <location filename="../../ui/window.py" line="322"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="302"/>
+        <location filename="../../ui/window.py" line="333"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="323"/>
+        <location filename="../../ui/window.py" line="361"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="326"/>
+        <location filename="../../ui/window.py" line="364"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="336"/>
+        <location filename="../../ui/window.py" line="375"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="337"/>
+        <location filename="../../ui/window.py" line="376"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="338"/>
+        <location filename="../../ui/window.py" line="377"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="367"/>
+        <location filename="../../ui/window.py" line="408"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="374"/>
+        <location filename="../../ui/window.py" line="415"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="380"/>
+        <location filename="../../ui/window.py" line="421"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="411"/>
+        <location filename="../../ui/window.py" line="453"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="427"/>
+        <location filename="../../ui/window.py" line="469"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="431"/>
+        <location filename="../../ui/window.py" line="473"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="459"/>
+        <location filename="../../ui/window.py" line="509"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="460"/>
+        <location filename="../../ui/window.py" line="511"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="463"/>
+        <location filename="../../ui/window.py" line="514"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
 </context>
 <context>
+    <name>DemoScans</name>
+    <message>
+        <location filename="../../ui/window.py" line="66"/>
+        <source>Product: {name}</source>
+        <translation>商品：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="56"/>
+        <source>Forged card</source>
+        <translation>伪造的会员卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="57"/>
+        <source>Not a card</source>
+        <translation>不是会员卡</translation>
+    </message>
+</context>
+<context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/devices_page.py" line="177"/>
+        <location filename="../../ui/devices_page.py" line="185"/>
         <source>Keyboard-wedge scanner</source>
         <translation>键盘式扫描枪</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="178"/>
+        <location filename="../../ui/devices_page.py" line="186"/>
+        <location filename="../../ui/devices_page.py" line="202"/>
         <source>Serial scanner</source>
         <translation>串口扫描枪</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="179"/>
+        <location filename="../../ui/devices_page.py" line="187"/>
         <source>Port (or auto)</source>
         <translation>端口（或 auto）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="180"/>
-        <location filename="../../ui/devices_page.py" line="185"/>
+        <location filename="../../ui/devices_page.py" line="188"/>
+        <location filename="../../ui/devices_page.py" line="193"/>
         <source>Baud rate</source>
         <translation>波特率</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="181"/>
+        <location filename="../../ui/devices_page.py" line="189"/>
         <source>Line end</source>
         <translation>行尾</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="182"/>
+        <location filename="../../ui/devices_page.py" line="190"/>
         <source>Camera scanner</source>
         <translation>相机扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="183"/>
+        <location filename="../../ui/devices_page.py" line="191"/>
+        <location filename="../../ui/devices_page.py" line="202"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="185"/>
+        <location filename="../../ui/devices_page.py" line="193"/>
         <source>Receipt printer</source>
         <translation>小票打印机</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="185"/>
+        <location filename="../../ui/devices_page.py" line="193"/>
         <source>Where</source>
         <translation>连接位置</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="186"/>
+        <location filename="../../ui/devices_page.py" line="194"/>
         <source>Paper (mm)</source>
         <translation>纸宽（mm）</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="186"/>
+        <location filename="../../ui/devices_page.py" line="194"/>
         <source>Chinese as</source>
         <translation>中文打印方式</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="189"/>
+        <location filename="../../ui/devices_page.py" line="197"/>
         <source>/dev/usb/lp0, COM3, 04b8:0e28 or 10.0.0.9</source>
         <translation>/dev/usb/lp0、COM3、04b8:0e28 或 10.0.0.9</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="190"/>
+        <location filename="../../ui/devices_page.py" line="199"/>
         <source>Save and apply</source>
         <translation>保存并应用</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="191"/>
+        <location filename="../../ui/devices_page.py" line="200"/>
         <source>Print a test page</source>
         <translation>打印测试页</translation>
     </message>
     <message>
-        <location filename="../../ui/devices_page.py" line="194"/>
+        <location filename="../../ui/devices_page.py" line="201"/>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="201"/>
+        <source>Keyboard wedge</source>
+        <translation>键盘式扫描枪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="203"/>
+        <source>{device}: {state}</source>
+        <translation>{device}：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="207"/>
         <source>Not saved: {problem}</source>
         <translation>未保存：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="212"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="212"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="213"/>
+        <source>Serial port</source>
+        <translation>串口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="213"/>
+        <source>USB</source>
+        <translation>USB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="214"/>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="214"/>
+        <source>Image (any printer)</source>
+        <translation>图像（任何打印机）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="215"/>
+        <source>GB18030 text</source>
+        <translation>GB18030 文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="215"/>
+        <source>Big5 text</source>
+        <translation>Big5 文本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="224"/>
+        <source>on</source>
+        <translation>开启</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="224"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="224"/>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="225"/>
+        <source>no scanner found</source>
+        <translation>未找到扫描枪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="226"/>
+        <source>no camera is connected</source>
+        <translation>未连接相机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="227"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="230"/>
+        <source>connected {detail}</source>
+        <translation>已连接 {detail}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="231"/>
+        <source>disconnected: {detail}</source>
+        <translation>已断开：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="232"/>
+        <source>unavailable: {detail}</source>
+        <translation>不可用：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="233"/>
+        <source>error: {detail}</source>
+        <translation>错误：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="233"/>
+        <source>on {detail}</source>
+        <translation>开启：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/devices_page.py" line="234"/>
+        <source>{kind} {detail}</source>
+        <translation>{kind} {detail}</translation>
     </message>
 </context>
 <context>
@@ -265,178 +478,172 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="243"/>
-        <source>enter the order number to refund</source>
-        <translation>请输入要退款的订单号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="256"/>
+        <location filename="../../ui/screens/manager.py" line="232"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="261"/>
+        <location filename="../../ui/screens/manager.py" line="237"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="292"/>
+        <location filename="../../ui/screens/manager.py" line="270"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="292"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
-        <source>Enter the manager PIN</source>
-        <translation>请输入店长密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="297"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="298"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="300"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="301"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
-        <source>Manager PIN</source>
-        <translation>店长密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="305"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/manager.py" line="308"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
-        <source>Type a new manager PIN ({low} to {high} digits)</source>
-        <translation>请输入新的店长密码（{low} 至 {high} 位数字）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="328"/>
-        <source>Order number</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="332"/>
-        <source>Refund the order&apos;s points</source>
-        <translation>退回此订单的积分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="336"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="337"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="338"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="340"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="342"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="346"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本机今日（其他机台与网店另计）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="348"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="349"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>销售：结账 {n} 笔，退款 {refunds} 笔；净额 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="353"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兑换积分：{n}（兑换 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="352"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="356"/>
+        <location filename="../../ui/screens/manager.py" line="293"/>
+        <source>Managers: tap your name, then type your PIN</source>
+        <translation>店长：请点选您的名字，再输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="295"/>
+        <source>No manager is set up on this kiosk: set one with `kiosk manager-pin` or `kiosk staff add`.</source>
+        <translation>本机尚未设置店长：请用 `kiosk manager-pin` 或 `kiosk staff add` 设置。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="302"/>
+        <source>My PIN</source>
+        <translation>我的密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="303"/>
+        <source>Staff trail</source>
+        <translation>员工记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="309"/>
+        <source>{name}, type your new PIN ({low} to {high} digits)</source>
+        <translation>{name}，请输入新密码（{low} 至 {high} 位数字）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="337"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -444,117 +651,117 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="69"/>
+        <location filename="../../ui/screens/member.py" line="77"/>
         <source>Ring up a sale</source>
         <translation>结账积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="70"/>
+        <location filename="../../ui/screens/member.py" line="78"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="71"/>
+        <location filename="../../ui/screens/member.py" line="79"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="72"/>
+        <location filename="../../ui/screens/member.py" line="80"/>
         <source>Rewards within reach</source>
         <translation>可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="73"/>
+        <location filename="../../ui/screens/member.py" line="81"/>
         <source>Recent activity</source>
         <translation>近期记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="80"/>
+        <location filename="../../ui/screens/member.py" line="88"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="81"/>
+        <location filename="../../ui/screens/member.py" line="89"/>
         <source>Details arrive with sync</source>
         <translation>同步后显示姓名与电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="92"/>
+        <location filename="../../ui/screens/member.py" line="100"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="94"/>
+        <location filename="../../ui/screens/member.py" line="102"/>
         <source>Top tier: thank you!</source>
         <translation>最高等级，感谢您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="98"/>
+        <location filename="../../ui/screens/member.py" line="106"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消费 {amount} 即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="106"/>
+        <location filename="../../ui/screens/member.py" line="114"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="109"/>
+        <location filename="../../ui/screens/member.py" line="117"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：还差 {short} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="112"/>
+        <location filename="../../ui/screens/member.py" line="120"/>
         <source>No rewards in the catalogue</source>
         <translation>目前没有可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="118"/>
+        <location filename="../../ui/screens/member.py" line="126"/>
         <source>Purchase</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="118"/>
+        <location filename="../../ui/screens/member.py" line="126"/>
         <source>Bonus</source>
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="119"/>
+        <location filename="../../ui/screens/member.py" line="127"/>
         <source>Reward</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="119"/>
+        <location filename="../../ui/screens/member.py" line="127"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="120"/>
+        <location filename="../../ui/screens/member.py" line="128"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="120"/>
+        <location filename="../../ui/screens/member.py" line="128"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="121"/>
+        <location filename="../../ui/screens/member.py" line="129"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="121"/>
+        <location filename="../../ui/screens/member.py" line="129"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="123"/>
+        <location filename="../../ui/screens/member.py" line="131"/>
         <source>online shop</source>
         <translation>网店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="125"/>
+        <location filename="../../ui/screens/member.py" line="133"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
@@ -562,207 +769,222 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="49"/>
+        <location filename="../../ui/messages.py" line="51"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="52"/>
+        <location filename="../../ui/messages.py" line="54"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="55"/>
+        <location filename="../../ui/messages.py" line="57"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="58"/>
+        <location filename="../../ui/messages.py" line="60"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61"/>
+        <location filename="../../ui/messages.py" line="63"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="65"/>
+        <location filename="../../ui/messages.py" line="67"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="68"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="74"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>这位会员是在其他门店加入的，本机尚未同步其账户。联网后即可使用积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="76"/>
+        <location filename="../../ui/messages.py" line="78"/>
         <source>Not enough points for this reward.</source>
         <translation>积分不足，无法兑换此奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="79"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="83"/>
+        <location filename="../../ui/messages.py" line="85"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="86"/>
+        <location filename="../../ui/messages.py" line="88"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="89"/>
+        <location filename="../../ui/messages.py" line="91"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="94"/>
+        <location filename="../../ui/messages.py" line="96"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="97"/>
+        <location filename="../../ui/messages.py" line="99"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="101"/>
+        <location filename="../../ui/messages.py" line="103"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="104"/>
+        <location filename="../../ui/messages.py" line="106"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密码错误次数过多，请于 {n} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="108"/>
-        <source>Wrong manager PIN.</source>
-        <translation>店长密码错误。</translation>
+        <location filename="../../ui/messages.py" line="110"/>
+        <source>Wrong PIN.</source>
+        <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="111"/>
-        <source>No manager PIN is set on this kiosk (kiosk manager-pin).</source>
-        <translation>本机尚未设置店长密码（kiosk manager-pin）。</translation>
+        <location filename="../../ui/messages.py" line="112"/>
+        <source>No manager is set up on this kiosk (kiosk manager-pin).</source>
+        <translation>本机尚未设置店长（kiosk manager-pin）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="114"/>
+        <location filename="../../ui/messages.py" line="115"/>
+        <source>Only a manager can do this.</source>
+        <translation>只有店长可以执行此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="117"/>
+        <source>This person is no longer on this kiosk&apos;s staff.</source>
+        <translation>此人已不是本机的员工。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="120"/>
+        <source>A sale this large needs a manager&apos;s approval.</source>
+        <translation>这么大额的销售需要店长批准。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="123"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="118"/>
+        <location filename="../../ui/messages.py" line="127"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="127"/>
+        <location filename="../../ui/messages.py" line="136"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="129"/>
+        <location filename="../../ui/messages.py" line="138"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="132"/>
+        <location filename="../../ui/messages.py" line="141"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="136"/>
+        <location filename="../../ui/messages.py" line="145"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="140"/>
+        <location filename="../../ui/messages.py" line="149"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="157"/>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="149"/>
+        <location filename="../../ui/messages.py" line="158"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>这个金额超过本店单笔交易的上限。是不是把商品条码扫进了金额栏？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="152"/>
+        <location filename="../../ui/messages.py" line="161"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>购物清单的每一项都需要数量和价格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="154"/>
+        <location filename="../../ui/messages.py" line="163"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>订单编号为 1 至 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="156"/>
+        <location filename="../../ui/messages.py" line="165"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此订单编号已用于其他会员或金额结账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="159"/>
+        <location filename="../../ui/messages.py" line="168"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>请输入会员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="160"/>
+        <location filename="../../ui/messages.py" line="169"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="162"/>
+        <location filename="../../ui/messages.py" line="171"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="164"/>
+        <location filename="../../ui/messages.py" line="173"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>会员须同意隐私声明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="166"/>
+        <location filename="../../ui/messages.py" line="175"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未来的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="168"/>
+        <location filename="../../ui/messages.py" line="177"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>请填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="170"/>
+        <location filename="../../ui/messages.py" line="179"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="173"/>
+        <location filename="../../ui/messages.py" line="182"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店长密码为 {low} 至 {high} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="176"/>
+        <location filename="../../ui/messages.py" line="185"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="178"/>
+        <location filename="../../ui/messages.py" line="187"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
     </message>
@@ -805,6 +1027,99 @@
         <location filename="../../ui/screens/redeem.py" line="95"/>
         <source>Redeem {reward} for {cost} points?</source>
         <translation>用 {cost} 积分兑换{reward}？</translation>
+    </message>
+</context>
+<context>
+    <name>RefundTab</name>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="205"/>
+        <source>{points} points</source>
+        <translation>{points} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="210"/>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="215"/>
+        <source>Recent orders of {name} at this kiosk: tap one</source>
+        <translation>{name} 在本机的近期订单：点选一笔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="217"/>
+        <source>Recent orders at this kiosk: tap one</source>
+        <translation>本机近期订单：点选一笔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="218"/>
+        <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
+        <translation>这里没有可退款的销售。也可输入收据上的订单编号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="221"/>
+        <source>Order number</source>
+        <translation>订单编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="222"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="223"/>
+        <source>Refund…</source>
+        <translation>退款…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="224"/>
+        <source>Yes, refund</source>
+        <translation>确定退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="225"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="246"/>
+        <source>Refund order {order}?</source>
+        <translation>要为订单 {order} 退款吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="247"/>
+        <source>Every point the order moved goes back.</source>
+        <translation>此订单变动的积分将全部退回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="250"/>
+        <source>Refund order {order} of {amount} for {name}?</source>
+        <translation>要为 {name} 的订单 {order}（{amount}）退款吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="251"/>
+        <source>Refund order {order} of {amount}?</source>
+        <translation>要为订单 {order}（{amount}）退款吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="254"/>
+        <source>Takes {points} points back from the member</source>
+        <translation>从会员扣回 {points} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="256"/>
+        <source>Gives {points} points back to the member</source>
+        <translation>退还会员 {points} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="258"/>
+        <source>Rung up {when}</source>
+        <translation>结账时间：{when}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="260"/>
+        <source>Reason: {reason}</source>
+        <translation>原因：{reason}</translation>
     </message>
 </context>
 <context>
@@ -858,6 +1173,68 @@
         <location filename="../../ui/screens/sale.py" line="187"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>StaffCheckScreen</name>
+    <message>
+        <location filename="../../ui/screens/staff_check.py" line="79"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/staff_check.py" line="89"/>
+        <source>No manager is set up on this kiosk: add one with `kiosk staff add NAME --role manager --pin PIN`.</source>
+        <translation>本机尚未设置店长：请用 `kiosk staff add 名字 --role manager --pin 密码` 添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/staff_check.py" line="93"/>
+        <source>No staff are set up on this kiosk: add them with `kiosk staff add`.</source>
+        <translation>本机尚未设置员工：请用 `kiosk staff add` 添加。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffSteps</name>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="54"/>
+        <source>Who is at the counter?</source>
+        <translation>现在由谁值柜？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="55"/>
+        <source>Tap your name, then type your PIN.</source>
+        <translation>请点选您的名字，再输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="56"/>
+        <location filename="../../ui/staff_steps.py" line="122"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="89"/>
+        <source>A manager&apos;s approval</source>
+        <translation>店长批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="90"/>
+        <source>A sale of {amount} is above {limit}: a manager taps their name and types their PIN to approve it.</source>
+        <translation>这笔 {amount} 的销售超过 {limit}：请店长点选名字并输入密码批准。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="93"/>
+        <source>Approve the sale</source>
+        <translation>批准这笔销售</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="105"/>
+        <source>{name} is at the counter: what happens here now is in their name.</source>
+        <translation>{name} 正在值柜：此后的操作都记在其名下。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/staff_steps.py" line="121"/>
+        <source>Cashier: {name}</source>
+        <translation>收银员：{name}</translation>
     </message>
 </context>
 <context>

@@ -11,10 +11,10 @@ import pytest
 
 from devices import settings as device_settings
 from devices.settings import DeviceSettings, WedgeSettings
-from kiosk.services.manager import set_manager_pin
+from kiosk.services.staff import sign_in, staff_named
 from sync.runtime import counter_session
 from tests.conftest import DEFAULT_PROGRAM
-from ui.app import DEMO_PIN, CounterApp, demo_scans
+from ui.app import CounterApp, demo_scans
 
 pytestmark = pytest.mark.gui
 
@@ -24,8 +24,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seed a demo kiosk once; each test copies it (seeding renders cards and is slow)."""
     folder = tmp_path_factory.mktemp("demo-template") / "kiosk"
     with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
-                         background_sync=False) as running:
-        set_manager_pin(running.kiosk, DEMO_PIN)
+                         background_sync=False):
+        pass
     return folder
 
 
@@ -37,13 +37,22 @@ def devices() -> DeviceSettings:
 
 
 @pytest.fixture
+def cashier() -> bool:
+    """A cashier (Mei Lin) is signed in when the app starts; override to start with none."""
+    return True
+
+
+@pytest.fixture
 def app(qtbot, qapp, demo_template: Path, tmp_path: Path,
-        devices: DeviceSettings) -> Iterator[CounterApp]:
+        devices: DeviceSettings, cashier: bool) -> Iterator[CounterApp]:
     folder = tmp_path / "kiosk"
     shutil.copytree(demo_template, folder)
     device_settings.save(folder, devices)
     with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
                          background_sync=False) as running:
+        if cashier:  # most tests are about a flow, not about who signs in
+            mei = staff_named(running.kiosk, "Mei Lin")
+            sign_in(running.kiosk, mei.id, "1111")
         counter_app = CounterApp(running, qapp, idle_ms=60_000,
                                  simulated_scans=demo_scans(running))
         qtbot.addWidget(counter_app.window)

@@ -207,6 +207,7 @@ def manager_unlock(qtbot, app: CounterApp, pin: str = DEMO_PIN) -> None:
     w = app.window
     tap(qtbot, w.manager_button)
     on_screen(qtbot, app, "manager")
+    qtbot.waitUntil(lambda: w.manager.staff_pin.chosen is not None, timeout=WAIT)  # the one
     key_in(qtbot, w.manager.pin_pad, pin)
     tap(qtbot, w.manager.unlock)
 
@@ -223,7 +224,7 @@ def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
     qtbot.waitUntil(lambda: w.member.balance == before + 9, timeout=WAIT)
 
     manager_unlock(qtbot, app, "9999")
-    assert message(qtbot, app, "error") == "Wrong manager PIN."
+    assert message(qtbot, app, "error") == "Wrong PIN."
     assert not w.manager.unlocked
     key_in(qtbot, w.manager.pin_pad, DEMO_PIN)
     tap(qtbot, w.manager.unlock)
@@ -267,14 +268,14 @@ def test_the_manager_pin_is_changed_on_screen_typed_twice(qtbot, app):
 
     type_twice("2468", "2469")
     assert "not the same" in message(qtbot, app, "error")
-    check_manager_pin(app.counter.kiosk, DEMO_PIN)  # unchanged: still unlocks
+    check_manager_pin(app.counter.kiosk, DEMO_PIN, "Grace Ho")  # unchanged: still unlocks
     w.banner.clear_message()
     type_twice("24680", "24680")
-    assert message(qtbot, app, "info") == "Manager PIN changed. Use the new PIN from now on."
+    assert message(qtbot, app, "info") == "PIN changed. Use the new PIN from now on."
     tap(qtbot, w.manager.close_button)
 
     manager_unlock(qtbot, app, DEMO_PIN)
-    assert message(qtbot, app, "error") == "Wrong manager PIN."
+    assert message(qtbot, app, "error") == "Wrong PIN."
     assert not w.manager.unlocked
     key_in(qtbot, w.manager.pin_pad, "24680")
     tap(qtbot, w.manager.unlock)

@@ -10,12 +10,12 @@ from ui.app import CounterApp
 def test_the_fifth_wrong_pin_locks_the_manager_screen(qtbot, app: CounterApp):
     w = app.window
     manager_unlock(qtbot, app, "9999")
-    assert message(qtbot, app, "error") == "Wrong manager PIN."
+    assert message(qtbot, app, "error") == "Wrong PIN."
     for _ in range(3):
         qtbot.waitUntil(lambda: w.manager.pin_pad.keys["9"].isEnabled(), timeout=WAIT)
         key_in(qtbot, w.manager.pin_pad, "9999")
         tap(qtbot, w.manager.unlock)
-        assert message(qtbot, app, "error") == "Wrong manager PIN."
+        assert message(qtbot, app, "error") == "Wrong PIN."
     w.set_language("zh-TW")
     qtbot.waitUntil(lambda: w.manager.pin_pad.keys["9"].isEnabled(), timeout=WAIT)
     key_in(qtbot, w.manager.pin_pad, "9999")

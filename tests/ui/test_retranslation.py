@@ -84,8 +84,8 @@ def test_the_points_for_an_order_are_said_again(qtbot, app):
      "Ledger address saved: https://ledger.example.com:8470",
      "Ledger address saved: {address}", {"address": "https://ledger.example.com:8470"}),
     (lambda m: m.pin_changed.emit(),
-     "Manager PIN changed. Use the new PIN from now on.",
-     "Manager PIN changed. Use the new PIN from now on.", {}),
+     "PIN changed. Use the new PIN from now on.",
+     "PIN changed. Use the new PIN from now on.", {}),
 ], ids=["refund", "adjustment", "ledger", "pin"])
 def test_news_from_the_manager_screen_is_said_again(qtbot, app, emit, english, source,
                                                      fields):

@@ -1,4 +1,4 @@
-"""A problem shown for a step goes with that step (issue 12, point 5): "Wrong manager PIN."
+"""A problem shown for a step goes with that step (issue 12, point 5): "Wrong PIN."
 stayed after the right PIN; a bad card's error followed the cashier into the manager's
 corner (the committed manager-pin screenshot showed it)."""
 
@@ -11,7 +11,7 @@ from ui.app import DEMO_PIN, CounterApp
 def test_wrong_pin_is_forgotten_once_the_right_one_opens_the_manager(qtbot, app: CounterApp):
     w = app.window
     manager_unlock(qtbot, app, "9999")
-    assert message(qtbot, app, "error") == "Wrong manager PIN."
+    assert message(qtbot, app, "error") == "Wrong PIN."
     qtbot.waitUntil(lambda: w.manager.pin_pad.keys["1"].isEnabled(), timeout=WAIT)
     key_in(qtbot, w.manager.pin_pad, DEMO_PIN)
     tap(qtbot, w.manager.unlock)

@@ -1,7 +1,10 @@
-"""The manager's corner, behind a PIN: refunds, audited manual adjustments, today's
-figures, and the device and sync settings."""
+"""The manager's corner, behind a manager's own name and PIN: refunds and audited manual
+adjustments (approved in that manager's name), today's figures, the staff trail, and the
+device and sync settings."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,42 +25,19 @@ from kiosk.services.manager import (
     AdjustmentResult,
     DayFigures,
     adjust_points,
-    check_manager_pin,
-    set_manager_pin,
+    managers,
+    open_manager,
     todays_figures,
 )
+from kiosk.services.staff import set_staff_pin
+from kiosk.staff import StaffMember
 from sync.agent import SyncStatus
 from ui.context import Counter
+from ui.screens.audit_tab import AuditTab
 from ui.screens.refund_tab import RefundTab
+from ui.screens.staff_pin import PinEntry, StaffPin
 from ui.sync_badge import describe_sync
-from ui.widgets import Keypad, OnScreenKeyboard, ServiceScreen, button, label
-
-
-class PinEntry(QWidget):
-    """A PIN typed on a digit keypad and shown only as dots (a customer stands opposite)."""
-
-    changed = Signal(str)
-
-    def __init__(self, *, side_by_side: bool = False) -> None:
-        super().__init__()
-        layout = QHBoxLayout(self) if side_by_side else QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.pin = ""
-        self.dots = label(" ", "huge")
-        self.pad = Keypad(double_zero=False)
-        self.pad.typed.connect(lambda key: self.set_pin((self.pin + key)[:MAX_PIN]))
-        self.pad.erased.connect(lambda: self.set_pin(self.pin[:-1]))
-        self.pad.cleared.connect(lambda: self.set_pin(""))
-        if side_by_side:  # room for the longest PIN, so the keypad never moves under a finger
-            self.dots.ensurePolished()  # the style sheet's "huge" font, not the default
-            self.dots.setMinimumWidth(self.dots.fontMetrics().horizontalAdvance("●" * MAX_PIN))
-        layout.addWidget(self.dots)
-        layout.addWidget(self.pad, 1)
-
-    def set_pin(self, pin: str) -> None:
-        self.pin = pin
-        self.dots.setText("●" * len(pin) or " ")
-        self.changed.emit(pin)
+from ui.widgets import OnScreenKeyboard, ServiceScreen, button, label
 
 
 class ManagerScreen(ServiceScreen):
@@ -83,25 +63,20 @@ class ManagerScreen(ServiceScreen):
         self.pages = QStackedWidget()
         layout.addWidget(self.pages, 1)
 
-        # the PIN page
-        pin_page = QWidget()
-        pin_layout = QVBoxLayout(pin_page)
-        self.pin_prompt = label("")
-        self.pin_entry = PinEntry()
-        self.pin_pad = self.pin_entry.pad
-        self.unlock = button(role="primary", clicked=self._unlock)
-        self.pin_entry.changed.connect(lambda pin: self.unlock.setEnabled(len(pin) >= MIN_PIN))
-        self.pin_entry.set_pin("")
-        pin_layout.addWidget(self.pin_prompt)
-        pin_layout.addWidget(self.pin_entry, 1)
-        pin_layout.addWidget(self.unlock)
-        self.pages.addWidget(pin_page)
+        # the PIN page: a manager taps their name and types their own PIN
+        self.staff_pin = StaffPin()
+        self.staff_pin.submitted.connect(self._unlock)
+        self.pin_prompt, self.pin_entry = self.staff_pin.prompt, self.staff_pin.entry
+        self.pin_pad, self.unlock = self.staff_pin.pad, self.staff_pin.submit
+        self.pages.addWidget(self.staff_pin)
+        self.approver: StaffMember | None = None  # who opened it: they approve what is done
+        self.on_duty: Callable[[], StaffMember | None] = lambda: None
 
         # the unlocked tabs
         self.tabs = QTabWidget()
         self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 140px; }")
         self.pages.addWidget(self.tabs)
-        self.refund_tab = RefundTab(counter, lambda: getattr(self, "approver", "manager"))
+        self.refund_tab = RefundTab(counter, lambda: self.approver_name)
         tab = self.refund_tab  # its fields under the names the tests and the scanner use
         self.order_ref, self.refund_reason = tab.order_ref, tab.refund_reason
         self.refund_button = tab.refund_button
@@ -178,6 +153,9 @@ class ManagerScreen(ServiceScreen):
         n.addWidget(self.new_pin, 1)
         n.addWidget(self.new_pin_button)
         self.tabs.addTab(self.new_pin_tab, "")
+        self.audit_tab = AuditTab(counter)
+        self.audit_tab.failed.connect(self.failed.emit)
+        self.tabs.addTab(self.audit_tab, "")
         self.hardware_tab = settings_page
         if settings_page is not None:
             self.tabs.addTab(settings_page, "")
@@ -189,23 +167,35 @@ class ManagerScreen(ServiceScreen):
     # -- PIN ---------------------------------------------------------------------------
     def start(self, member: MemberView | None) -> None:
         self.member = member
-        self.pin_entry.set_pin("")
+        self.approver = None
+        self.audit_tab.show_trail([])  # the last manager's view goes with the lock
+        self.staff_pin.set_people([])
         self._first_pin = None
         self.new_pin.set_pin("")
         self.pages.setCurrentIndex(0)
         self.retranslate()
+        kiosk, on_duty = self.counter.kiosk, self.on_duty()
+        chosen = on_duty if on_duty is not None and on_duty.is_manager else None
+        self.counter.tasks.run(lambda: managers(kiosk),
+                               lambda people: self.staff_pin.set_people(people, chosen),
+                               self.failed.emit)
+
+    @property
+    def approver_name(self) -> str:
+        return self.approver.name if self.approver is not None else ""
 
     @property
     def unlocked(self) -> bool:
         return self.pages.currentIndex() == 1
 
-    def _unlock(self) -> None:
-        kiosk, pin = self.counter.kiosk, self.pin_entry.pin
-        self.pin_entry.set_pin("")
-        self.call(lambda: check_manager_pin(kiosk, pin), lambda _: self._unlocked())
+    def _unlock(self, person: StaffMember, pin: str) -> None:
+        kiosk = self.counter.kiosk
+        self.call(lambda: open_manager(kiosk, person.id, pin), self._unlocked)
 
-    def _unlocked(self) -> None:
+    def _unlocked(self, manager: StaffMember) -> None:
+        self.approver = manager
         self.opened.emit()
+        self.audit_tab.load()
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentIndex(0)
         self.load_figures()
@@ -248,7 +238,9 @@ class ManagerScreen(ServiceScreen):
             return
         kiosk, member_id = self.counter.kiosk, self.member.member.id
         reason = self.adjust_reason.text()
-        self.call(lambda: adjust_points(kiosk, member_id, points, reason), self._adjusted)
+        approver = self.approver_name
+        self.call(lambda: adjust_points(kiosk, member_id, points, reason, approver),
+                  self._adjusted)
 
     def _adjusted(self, result: AdjustmentResult) -> None:
         self.adjust_points.clear()
@@ -277,8 +269,10 @@ class ManagerScreen(ServiceScreen):
             self.failed.emit(InvalidInput(self.tr(
                 "the two PINs were not the same; the manager PIN is unchanged")))
             return
-        kiosk = self.counter.kiosk
-        self.call(lambda: set_manager_pin(kiosk, pin), lambda _: self.pin_changed.emit())
+        kiosk, manager = self.counter.kiosk, self.approver
+        if manager is not None:
+            self.call(lambda: set_staff_pin(kiosk, manager.id, pin),
+                      lambda _: self.pin_changed.emit())
 
     def load_figures(self) -> None:
         kiosk = self.counter.kiosk  # a read in the background: the screen stays usable
@@ -296,20 +290,24 @@ class ManagerScreen(ServiceScreen):
     def retranslate(self) -> None:
         c = self.counter
         self.title.setText(self.tr("Manager"))
-        self.pin_prompt.setText(self.tr("Enter the manager PIN"))
+        self.pin_prompt.setText(self.tr("Managers: tap your name, then type your PIN")
+                                if self.staff_pin.people else self.tr(
+                                    "No manager is set up on this kiosk: set one with "
+                                    "`kiosk manager-pin` or `kiosk staff add`."))
         self.unlock.setText(self.tr("Unlock"))
         self.tabs.setTabText(0, self.tr("Refund"))
         self.tabs.setTabText(1, self.tr("Adjust points"))
         self.tabs.setTabText(2, self.tr("Today"))
         self.tabs.setTabText(3, self.tr("Device and sync"))
-        self.tabs.setTabText(4, self.tr("Manager PIN"))
+        self.tabs.setTabText(4, self.tr("My PIN"))
+        self.tabs.setTabText(5, self.tr("Staff trail"))
         if self.hardware_tab is not None:
-            self.tabs.setTabText(5, self.tr("Hardware"))
+            self.tabs.setTabText(6, self.tr("Hardware"))
         again = self._first_pin is not None
         self.new_pin_prompt.setText(
             self.tr("Type the new PIN again") if again
-            else self.tr("Type a new manager PIN ({low} to {high} digits)").format(
-                low=MIN_PIN, high=MAX_PIN))
+            else self.tr("{name}, type your new PIN ({low} to {high} digits)").format(
+                name=self.approver_name, low=MIN_PIN, high=MAX_PIN))
         self.new_pin_button.setText(self.tr("Save the new PIN") if again else self.tr("Next"))
         self.adjust_reason_label.setText(self.tr("Reason"))
         self.points_label.setText(self.tr("Points (+/-)"))
