@@ -35,7 +35,8 @@ class StaffMember:
 
 
 class AuditAction(enum.StrEnum):
-    STAFF_ADDED = "staff_added"
+    STAFF_ADDED = "staff_added"  # a cashier
+    MANAGER_ADDED = "manager_added"
     STAFF_REMOVED = "staff_removed"
     PIN_CHANGED = "pin_changed"
     SIGNED_IN = "signed_in"  # a cashier took over the counter

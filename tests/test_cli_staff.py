@@ -44,7 +44,7 @@ def test_staff_are_added_listed_and_named_on_what_they_do(data: Path) -> None:
     events = kiosk_json(data, "audit")["events"]
     assert [(e["action"], e["staff"], e["approved_by"]) for e in events[:2]] == [
         ("refund", "林美", "Grace Ho"), ("sale_approved", "林美", "Grace Ho")]
-    assert events[1]["detail"] == "BIG-1: TWD 150000"
+    assert events[1]["detail"] == "BIG-1 · TWD 150000"
     unknown = kiosk_json(data, "sale", "--card", card, "--amount", "10", "--staff", "Nobody",
                          expect=1)
     assert unknown["error"]["code"] == "unknown_staff"

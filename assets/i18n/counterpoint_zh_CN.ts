@@ -5,76 +5,81 @@
     <name>AuditTab</name>
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="43"/>
-        <source>staff added</source>
-        <translation>新增员工</translation>
+        <source>cashier added</source>
+        <translation>新增收银员</translation>
     </message>
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="44"/>
+        <source>manager added</source>
+        <translation>新增店长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="45"/>
         <source>staff removed</source>
         <translation>移除员工</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="45"/>
+        <location filename="../../ui/screens/audit_tab.py" line="46"/>
         <source>PIN changed</source>
         <translation>已更改密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="46"/>
+        <location filename="../../ui/screens/audit_tab.py" line="47"/>
         <source>signed in at the counter</source>
         <translation>在柜台登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="47"/>
+        <location filename="../../ui/screens/audit_tab.py" line="48"/>
         <source>opened the manager screen</source>
         <translation>打开管理界面</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="48"/>
+        <location filename="../../ui/screens/audit_tab.py" line="49"/>
         <source>wrong PIN</source>
         <translation>密码错误</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="49"/>
+        <location filename="../../ui/screens/audit_tab.py" line="50"/>
         <source>PIN pads locked after wrong PINs</source>
         <translation>多次密码错误，密码输入已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="50"/>
+        <location filename="../../ui/screens/audit_tab.py" line="51"/>
         <source>sale above the limit</source>
         <translation>超过限额的销售</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="51"/>
+        <location filename="../../ui/screens/audit_tab.py" line="52"/>
         <source>refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="52"/>
+        <location filename="../../ui/screens/audit_tab.py" line="53"/>
         <source>points adjusted</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="57"/>
+        <location filename="../../ui/screens/audit_tab.py" line="58"/>
         <source>{when}  {who}: {what}</source>
         <translation>{when}  {who}：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="58"/>
-        <source>(command line)</source>
-        <translation>（命令行）</translation>
+        <location filename="../../ui/screens/audit_tab.py" line="59"/>
+        <source>(set-up)</source>
+        <translation>（设置）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="62"/>
+        <location filename="../../ui/screens/audit_tab.py" line="63"/>
         <source>(approved by {name})</source>
         <translation>（批准人：{name}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="66"/>
+        <location filename="../../ui/screens/audit_tab.py" line="67"/>
         <source>What staff did at this kiosk, newest first</source>
         <translation>本机员工操作记录（最新在前）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="67"/>
+        <location filename="../../ui/screens/audit_tab.py" line="68"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -478,172 +483,172 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="232"/>
+        <location filename="../../ui/screens/manager.py" line="239"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="237"/>
+        <location filename="../../ui/screens/manager.py" line="244"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="270"/>
+        <location filename="../../ui/screens/manager.py" line="277"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="292"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="304"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="305"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="306"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="308"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="305"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="308"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="324"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本机今日（其他机台与网店另计）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/manager.py" line="337"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>销售：结账 {n} 笔，退款 {refunds} 笔；净额 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="341"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兑换积分：{n}（兑换 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="340"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="293"/>
+        <location filename="../../ui/screens/manager.py" line="300"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店长：请点选您的名字，再输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="295"/>
+        <location filename="../../ui/screens/manager.py" line="302"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin` or `kiosk staff add`.</source>
         <translation>本机尚未设置店长：请用 `kiosk manager-pin` 或 `kiosk staff add` 设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="302"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
         <source>My PIN</source>
         <translation>我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Staff trail</source>
         <translation>员工记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>{name}, type your new PIN ({low} to {high} digits)</source>
         <translation>{name}，请输入新密码（{low} 至 {high} 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="337"/>
+        <location filename="../../ui/screens/manager.py" line="344"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>

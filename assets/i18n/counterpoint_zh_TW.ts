@@ -5,76 +5,81 @@
     <name>AuditTab</name>
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="43"/>
-        <source>staff added</source>
-        <translation>新增員工</translation>
+        <source>cashier added</source>
+        <translation>新增收銀員</translation>
     </message>
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="44"/>
+        <source>manager added</source>
+        <translation>新增店長</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="45"/>
         <source>staff removed</source>
         <translation>移除員工</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="45"/>
+        <location filename="../../ui/screens/audit_tab.py" line="46"/>
         <source>PIN changed</source>
         <translation>已變更密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="46"/>
+        <location filename="../../ui/screens/audit_tab.py" line="47"/>
         <source>signed in at the counter</source>
         <translation>在櫃台登入</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="47"/>
+        <location filename="../../ui/screens/audit_tab.py" line="48"/>
         <source>opened the manager screen</source>
         <translation>開啟管理畫面</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="48"/>
+        <location filename="../../ui/screens/audit_tab.py" line="49"/>
         <source>wrong PIN</source>
         <translation>密碼錯誤</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="49"/>
+        <location filename="../../ui/screens/audit_tab.py" line="50"/>
         <source>PIN pads locked after wrong PINs</source>
         <translation>多次密碼錯誤，密碼輸入已鎖定</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="50"/>
+        <location filename="../../ui/screens/audit_tab.py" line="51"/>
         <source>sale above the limit</source>
         <translation>超過限額的銷售</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="51"/>
+        <location filename="../../ui/screens/audit_tab.py" line="52"/>
         <source>refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="52"/>
+        <location filename="../../ui/screens/audit_tab.py" line="53"/>
         <source>points adjusted</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="57"/>
+        <location filename="../../ui/screens/audit_tab.py" line="58"/>
         <source>{when}  {who}: {what}</source>
         <translation>{when}  {who}：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="58"/>
-        <source>(command line)</source>
-        <translation>（命令列）</translation>
+        <location filename="../../ui/screens/audit_tab.py" line="59"/>
+        <source>(set-up)</source>
+        <translation>（設定）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="62"/>
+        <location filename="../../ui/screens/audit_tab.py" line="63"/>
         <source>(approved by {name})</source>
         <translation>（核准人：{name}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="66"/>
+        <location filename="../../ui/screens/audit_tab.py" line="67"/>
         <source>What staff did at this kiosk, newest first</source>
         <translation>本機員工操作紀錄（最新在前）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="67"/>
+        <location filename="../../ui/screens/audit_tab.py" line="68"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
@@ -478,172 +483,172 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="232"/>
+        <location filename="../../ui/screens/manager.py" line="239"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="237"/>
+        <location filename="../../ui/screens/manager.py" line="244"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="270"/>
+        <location filename="../../ui/screens/manager.py" line="277"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="292"/>
+        <location filename="../../ui/screens/manager.py" line="299"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="297"/>
+        <location filename="../../ui/screens/manager.py" line="304"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="298"/>
+        <location filename="../../ui/screens/manager.py" line="305"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="299"/>
+        <location filename="../../ui/screens/manager.py" line="306"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="308"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="305"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="308"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="318"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="319"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="322"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="316"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="324"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="334"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本機今日（其他機台與網店另計）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="336"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/manager.py" line="337"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>銷售：結帳 {n} 筆，退款 {refunds} 筆；淨額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="334"/>
+        <location filename="../../ui/screens/manager.py" line="341"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兌換點數：{n}（兌換 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="340"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="293"/>
+        <location filename="../../ui/screens/manager.py" line="300"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店長：請點選您的名字，再輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="295"/>
+        <location filename="../../ui/screens/manager.py" line="302"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin` or `kiosk staff add`.</source>
         <translation>本機尚未設定店長：請用 `kiosk manager-pin` 或 `kiosk staff add` 設定。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="302"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
         <source>My PIN</source>
         <translation>我的密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Staff trail</source>
         <translation>員工紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="316"/>
         <source>{name}, type your new PIN ({low} to {high} digits)</source>
         <translation>{name}，請輸入新密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="337"/>
+        <location filename="../../ui/screens/manager.py" line="344"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>

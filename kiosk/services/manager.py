@@ -45,7 +45,7 @@ def set_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> StaffM
         if person is None:
             person = StaffMember(kiosk.new_id(), name, Role.MANAGER)
             tx.staff.add(person, digest, kiosk.clock())
-            record(tx, kiosk, AuditAction.STAFF_ADDED, f"{name} (manager)", staff=None)
+            record(tx, kiosk, AuditAction.MANAGER_ADDED, name, staff=None)
         else:
             tx.staff.set_pin(person.id, digest)
             record(tx, kiosk, AuditAction.PIN_CHANGED, name, staff=None)
@@ -113,7 +113,7 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
         if tx.member(member_id) is None:
             raise UnknownMember("this member is not known at this kiosk")
         tx.append([entry])
-        record(tx, kiosk, AuditAction.ADJUSTMENT, f"{points:+d} points: {reason}",
+        record(tx, kiosk, AuditAction.ADJUSTMENT, f"{points:+d} · {reason}",
                approved_by=approved_by)
         return AdjustmentResult(entry, tx.balance(member_id))
 

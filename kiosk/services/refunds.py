@@ -94,7 +94,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
             for e in open_entries)
         tx.append(entries)
         record(tx, kiosk, AuditAction.REFUND,
-               f"{order_ref}: {sum(e.points for e in entries):+d} points",
+               f"{order_ref} · {sum(e.points for e in entries):+d}",
                approved_by=approved_by)
         balance = tx.balance(open_entries[0].member_id)
     return RefundResult(order_ref, entries, sum(e.points for e in entries), balance)

@@ -108,7 +108,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         tx.append(entries)
         if sale.approved_by and approval is not None and sale.amount_minor > approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
-                   f"{order_ref}: {program.currency} "
+                   f"{order_ref} · {program.currency} "
                    f"{format_amount(sale.amount_minor, program.minor_units)}",
                    approved_by=sale.approved_by)
     points = sum(e.points for e in entries)

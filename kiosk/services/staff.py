@@ -106,7 +106,8 @@ def add_staff(kiosk: Kiosk, name: str, role: Role, pin: str) -> StaffMember:
         if tx.staff.by_name(name) is not None:
             raise DuplicateStaff(f"{name!r} is already on this kiosk's staff")
         tx.staff.add(person, digest, kiosk.clock())
-        record(tx, kiosk, AuditAction.STAFF_ADDED, f"{name} ({role})", staff=None)
+        record(tx, kiosk, AuditAction.MANAGER_ADDED if person.is_manager
+               else AuditAction.STAFF_ADDED, name, staff=None)
     return person
 
 

@@ -92,7 +92,7 @@ def test_a_sale_above_the_limit_needs_a_manager_named_and_says_who(kiosk, member
     ring_up_sale(kiosk, Sale(member.member.id, limit + 1, "BIG-1", approved_by="Grace"))
     [approved] = [e for e in audit_trail(kiosk) if e.action is AuditAction.SALE_APPROVED]
     assert (approved.staff, approved.approved_by) == ("Mei", "Grace")
-    assert approved.detail.startswith("BIG-1:")
+    assert approved.detail.startswith("BIG-1 · TWD ")
 
 
 def test_adjustments_and_refunds_name_the_approving_manager_on_the_trail(kiosk, member):
@@ -105,7 +105,8 @@ def test_adjustments_and_refunds_name_the_approving_manager_on_the_trail(kiosk, 
     assert [e.action for e in trail[:3]] == [AuditAction.REFUND, AuditAction.ADJUSTMENT,
                                              AuditAction.MANAGER_OPENED]  # newest first
     assert all(e.approved_by == "Grace" for e in trail[:3])
-    assert "+25 points: goodwill" in trail[1].detail
+    assert trail[1].detail == "+25 · goodwill"
+    assert trail[0].detail.startswith("S-9 · -")
 
 
 def test_the_first_manager_pin_is_a_manager_named_manager(kiosk):

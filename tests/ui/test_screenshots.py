@@ -40,6 +40,13 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
             action.trigger()
         key_in(qtbot, w.sale.keypad, "1000")
 
+    def approval() -> None:  # NT$100,000 and the basket: above the demo's limit
+        key_in(qtbot, w.sale.keypad, "00")
+        tap(qtbot, w.sale.confirm)
+        on_screen(qtbot, app, "staff")
+        qtbot.waitUntil(lambda: w.staff_check.staff_pin.chosen is not None, timeout=WAIT)
+        key_in(qtbot, w.staff_check.staff_pin.pad, "12")
+
     def redeem() -> None:
         w.show_screen("member")
         tap(qtbot, w.member_screen.redeem)
@@ -61,8 +68,18 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
         w.handle_scan("HELLO-WORLD")
         qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=WAIT)
 
+    def sign_in() -> None:
+        w.go_idle()
+        tap(qtbot, w.staff.button)
+        on_screen(qtbot, app, "staff")
+        buttons = w.staff_check.staff_pin.group.buttons
+        qtbot.waitUntil(lambda: len(buttons()) == 3 and buttons()[2].isVisible(), timeout=WAIT)
+        tap(qtbot, buttons()[2])
+        key_in(qtbot, w.staff_check.staff_pin.pad, "22")
+
     def manager_pin() -> None:
         tap(qtbot, w.manager_button)
+        qtbot.waitUntil(lambda: w.manager.staff_pin.chosen is not None, timeout=WAIT)
         key_in(qtbot, w.manager.pin_pad, "12")
 
     def manager() -> None:
@@ -90,15 +107,20 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
         w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
         key_in(qtbot, w.manager.new_pin.pad, "2468")
 
+    def trail() -> None:
+        w.manager.tabs.setCurrentWidget(w.manager.audit_tab)
+        qtbot.waitUntil(lambda: w.manager.audit_tab.events.count() > 3, timeout=WAIT)
+
     def hardware() -> None:
         w.manager.tabs.setCurrentWidget(w.manager.hardware_tab)
 
-    return [("idle", idle), ("member", member), ("sale", sale), ("redeem", redeem),
-            ("enrol", enrol), ("card", card), ("bad-card", error),
+    return [("idle", idle), ("member", member), ("sale", sale), ("sale-approval", approval),
+            ("redeem", redeem), ("enrol", enrol), ("card", card), ("bad-card", error),
+            ("sign-in", sign_in),
             ("manager-pin", manager_pin), ("manager-today", manager),
             ("manager-refunds", refunds), ("manager-refund-confirm", refund_confirm),
             ("device-and-sync", sync_detail), ("new-manager-pin", new_pin),
-            ("hardware", hardware)]
+            ("staff-trail", trail), ("hardware", hardware)]
 
 
 def small_buttons(app: CounterApp) -> list[str]:

@@ -40,7 +40,8 @@ class AuditTab(ServiceScreen):
 
     def action(self, action: AuditAction) -> str:
         return {
-            AuditAction.STAFF_ADDED: self.tr("staff added"),
+            AuditAction.STAFF_ADDED: self.tr("cashier added"),
+            AuditAction.MANAGER_ADDED: self.tr("manager added"),
             AuditAction.STAFF_REMOVED: self.tr("staff removed"),
             AuditAction.PIN_CHANGED: self.tr("PIN changed"),
             AuditAction.SIGNED_IN: self.tr("signed in at the counter"),
@@ -55,7 +56,7 @@ class AuditTab(ServiceScreen):
     def line(self, e: AuditEvent) -> str:
         when = e.at.astimezone(self.counter.kiosk.program.zone).strftime("%m-%d %H:%M")
         text = self.tr("{when}  {who}: {what}").format(
-            when=when, who=e.staff or self.tr("(command line)"), what=self.action(e.action))
+            when=when, who=e.staff or self.tr("(set-up)"), what=self.action(e.action))
         if e.detail:
             text += f" · {e.detail}"
         if e.approved_by and e.approved_by != e.staff:

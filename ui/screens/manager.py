@@ -71,6 +71,7 @@ class ManagerScreen(ServiceScreen):
         self.pages.addWidget(self.staff_pin)
         self.approver: StaffMember | None = None  # who opened it: they approve what is done
         self.on_duty: Callable[[], StaffMember | None] = lambda: None
+        self._managers: list[StaffMember] | None = None
 
         # the unlocked tabs
         self.tabs = QTabWidget()
@@ -176,9 +177,15 @@ class ManagerScreen(ServiceScreen):
         self.retranslate()
         kiosk, on_duty = self.counter.kiosk, self.on_duty()
         chosen = on_duty if on_duty is not None and on_duty.is_manager else None
+        self._managers = None  # loading
         self.counter.tasks.run(lambda: managers(kiosk),
-                               lambda people: self.staff_pin.set_people(people, chosen),
+                               lambda people: self._managers_loaded(people, chosen),
                                self.failed.emit)
+
+    def _managers_loaded(self, people: list[StaffMember], chosen: StaffMember | None) -> None:
+        self._managers = people
+        self.staff_pin.set_people(people, chosen)
+        self.retranslate()
 
     @property
     def approver_name(self) -> str:
@@ -291,7 +298,7 @@ class ManagerScreen(ServiceScreen):
         c = self.counter
         self.title.setText(self.tr("Manager"))
         self.pin_prompt.setText(self.tr("Managers: tap your name, then type your PIN")
-                                if self.staff_pin.people else self.tr(
+                                if self._managers != [] else self.tr(
                                     "No manager is set up on this kiosk: set one with "
                                     "`kiosk manager-pin` or `kiosk staff add`."))
         self.unlock.setText(self.tr("Unlock"))

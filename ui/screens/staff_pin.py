@@ -10,7 +10,7 @@ from kiosk.services.staff import MAX_PIN, MIN_PIN
 from kiosk.staff import StaffMember
 from ui.widgets import Keypad, button, label
 
-NAME_COLUMNS = 4
+NAME_COLUMNS = 3  # equal columns: one name is a name-sized button, not a bar
 
 
 class PinEntry(QWidget):
@@ -55,6 +55,8 @@ class StaffPin(QWidget):
         left = QVBoxLayout()
         self.prompt = label("", wrap=True)
         self.names = QGridLayout()
+        for column in range(NAME_COLUMNS):
+            self.names.setColumnStretch(column, 1)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         left.addWidget(self.prompt)
