@@ -32,6 +32,7 @@ QPushButton[role="key"] {{ min-height: {TOUCH_MIN_PX - 4}px; min-width: {TOUCH_M
   padding: 0; }}
 QPushButton[role="danger"] {{ background: #b3261e; color: white; border-color: #b3261e; }}
 QPushButton[role="lang"]:checked {{ background: #1b1b1f; color: white; }}
+QPushButton[role="staff"] {{ padding: 6px 8px; }}
 QPushButton[role="staff"]:checked {{ background: #0b6e4f; color: white; border-color: #0b6e4f;
   font-weight: bold; }}
 QLineEdit, QSpinBox {{ min-height: {TOUCH_MIN_PX}px; font-size: 22px; padding: 0 10px;

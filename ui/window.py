@@ -125,7 +125,8 @@ class CounterWindow(QMainWindow):
         root.addWidget(bar)
 
         self.stack = QStackedWidget()
-        root.addWidget(Scrolling(self.stack), 1)
+        self.scroll_area = Scrolling(self.stack)
+        root.addWidget(self.scroll_area, 1)
         self.idle = IdleScreen(counter)
         self.member_screen = MemberScreen(counter)
         self.sale = SaleScreen(counter)
@@ -212,6 +213,9 @@ class CounterWindow(QMainWindow):
             screen.setSizePolicy(policy, policy)
         if self.stack.currentWidget() is not self.screens[name]:
             self._clear_error()  # an error belongs to the step that raised it
+            for bar in (self.scroll_area.verticalScrollBar(),
+                        self.scroll_area.horizontalScrollBar()):
+                bar.setValue(0)  # a new screen starts at its top, on a small panel too
         self.stack.setCurrentWidget(self.screens[name])
         if name == "idle":
             self.idle_timer.stop()

@@ -175,5 +175,31 @@ def test_the_counter_fits_a_small_800x480_panel(qtbot, app, language):
     check("enrol")
     w.go_idle()
     tap(qtbot, w.manager_button)
+    qtbot.waitUntil(lambda: w.manager.staff_pin.chosen is not None, timeout=WAIT)
     key_in(qtbot, w.manager.pin_pad, "12")
     check("manager-pin")
+    key_in(qtbot, w.manager.pin_pad, "34")
+    tap(qtbot, w.manager.unlock)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    check("manager-refunds")
+    w.manager.tabs.setCurrentWidget(w.manager.audit_tab)
+    check("manager-trail")
+    tap(qtbot, w.manager.close_button)
+    tap(qtbot, w.staff.button)
+    on_screen(qtbot, app, "staff")
+    qtbot.waitUntil(lambda: len(w.staff_check.people) == 3, timeout=WAIT)
+    check("sign-in")
+
+
+def test_a_new_screen_starts_at_its_top_on_a_small_panel(qtbot, app):
+    """At 800x480 a screen taller than the panel scrolls; the next one started where the
+    last was left, with the sign-in names scrolled out of sight."""
+    w = app.window
+    w.resize(800, 480)
+    scan_member(qtbot, app, 0)
+    bar = w.scroll_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT)
+    bar.setValue(bar.maximum())
+    tap(qtbot, w.staff.button)
+    on_screen(qtbot, app, "staff")
+    assert bar.value() == 0
