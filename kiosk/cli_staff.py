@@ -84,6 +84,13 @@ def cmd_audit(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
 def add_commands(sub: Any, command: Any, parser_class: type[argparse.ArgumentParser]
                  ) -> None:
     staff = sub.add_parser("staff", help="people who work the counter").add_subparsers(
@@ -107,4 +114,4 @@ def add_commands(sub: Any, command: Any, parser_class: type[argparse.ArgumentPar
     p.add_argument("--name", default=FIRST_MANAGER, help=f"default: {FIRST_MANAGER}")
 
     p = command("audit", cmd_audit, "what staff did at this counter, newest first")
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--limit", type=_positive, default=200)

@@ -113,8 +113,9 @@ class Limits(_Doc):
 
     max_sale_amount: Money = Field(default=Decimal(1_000_000), gt=0)
     approval_sale_amount: Money | None = Field(default=None, gt=0)
-    """A sale above this needs a manager's approval by name at the counter (a slip of a
-    digit or a cashier's favour to a friend is caught by a second person); None: never."""
+    """A sale above this needs a manager's approval by name and PIN at the counter (a
+    cashier's slip of a digit or favour to a friend is caught by a manager; a manager at
+    the counter approves their own, and the trail says so); None: never."""
     max_adjustment_points: int = Field(default=100_000, gt=0, le=10**9, strict=True)
 
 

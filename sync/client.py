@@ -115,7 +115,7 @@ class LedgerClient:
                           headers={"Content-Type": "application/json"})
 
     def pull(self, after: int, limit: int, *, skip_own: bool = False) -> PullResponse:
-        params: dict[str, object] = {"after": after, "limit": limit}
+        params: dict[str, object] = {"after": after, "limit": limit, "staff": "true"}
         if skip_own:
             params["skip_own"] = "true"
         return self._call("GET", "/v1/entries", PullResponse, params=params)
@@ -143,7 +143,7 @@ class LedgerClient:
 
     def member(self, member_id: uuid.UUID, limit: int = 50) -> MemberHistory:
         return self._call("GET", f"/v1/members/{member_id}", MemberHistory,
-                          params={"limit": limit})
+                          params={"limit": limit, "staff": "true"})
 
 
 class _Health(BaseModel):

@@ -239,7 +239,7 @@ def run_app(data_dir: Path, *, demo: bool, program_path: Path, fullscreen: bool 
     the event loop runs (the start-up benchmark hooks in there)."""
     with counter_session(data_dir, demo=demo, program_path=program_path,
                          background_sync=False) as running:
-        if demo:  # a demo folder from before staff had names gets the demo's people
+        if demo:  # a demo folder with no staff (from before staff had names) gets them
             seed_demo_staff(running.kiosk)
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)

@@ -44,6 +44,12 @@ from sync.pairing import OtherLedger
 log = logging.getLogger(__name__)
 
 
+def no_manager() -> str:
+    return QCoreApplication.translate(
+        "Messages", "No manager is set up on this kiosk: set one with `kiosk manager-pin "
+        "PIN` or `kiosk staff add NAME --role manager --pin PIN`.")
+
+
 def describe(exc: BaseException, *, quiet: bool = False) -> str:
     """One sentence for the cashier; the service's own words follow where they add facts.
     ``quiet``: the same error said again (in another language), so not logged again."""
@@ -109,8 +115,7 @@ def describe(exc: BaseException, *, quiet: bool = False) -> str:
     if isinstance(exc, WrongPin):
         return QCoreApplication.translate("Messages", "Wrong PIN.")
     if isinstance(exc, NoManagerPin):
-        return QCoreApplication.translate(
-            "Messages", "No manager is set up on this kiosk (kiosk manager-pin).")
+        return no_manager()
     if isinstance(exc, NotAManager):
         return QCoreApplication.translate("Messages", "Only a manager can do this.")
     if isinstance(exc, UnknownStaff):

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject
 
 from kiosk.services import Sale, SaleResult, ring_up_sale
 from kiosk.services.sales import NeedsApproval
-from kiosk.services.staff import check_pin, sign_in
+from kiosk.services.staff import check_pin, sign_in, still_on_staff
 from kiosk.staff import StaffMember
 from ui.widgets import button
 
@@ -36,7 +36,7 @@ class StaffSteps(QObject):
         self._then: Callable[[], None] | None = None
         self.screen.cancelled.connect(self._cancelled)
         self.screen.passed.connect(self._passed)
-        self.screen.no_staff.connect(self._nobody_to_ask)
+        self.screen.not_needed.connect(self._nobody_to_ask)
         self.screen.failed.connect(window.show_error)
         window.sale.failed.connect(self._sale_refused)
 
@@ -48,7 +48,9 @@ class StaffSteps(QObject):
     def take_over(self, then: Callable[[], None] | None = None) -> None:
         """Ask who is at the counter now; ``then`` goes on once they are signed in."""
         kiosk = self.kiosk
-        self._back, self._then = self.window.current, then
+        if self.window.current != "staff":  # tapped again on this screen: same way back
+            self._back = self.window.current
+        self._then = then
         self.screen.start(lambda person, pin: sign_in(kiosk, person.id, pin),
                           managers_only=False, chosen=None,
                           title=lambda: self.tr("Who is at the counter?"),
@@ -63,8 +65,23 @@ class StaffSteps(QObject):
         else:
             self.take_over(then)
 
+    def recheck(self) -> None:
+        """Between customers: someone removed from the staff (`kiosk staff remove`, from
+        another terminal) since they signed in is signed out, so nothing more is made in
+        their name."""
+        person, kiosk = self.on_duty, self.kiosk
+        if person is None:
+            return
+
+        def checked(still: bool) -> None:
+            if not still and kiosk.on_duty is person:
+                kiosk.on_duty = None
+                self.retranslate()
+        self.window.counter.tasks.run(lambda: still_on_staff(kiosk, person), checked,
+                                      self.window.show_error)
+
     def _nobody_to_ask(self) -> None:
-        """A kiosk with no staff set up works as before: nothing to name on the entries."""
+        """A kiosk with no staff, or only its one manager, works as before."""
         if not self.screen.managers_only:
             self._go_on()
 

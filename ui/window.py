@@ -245,6 +245,7 @@ class CounterWindow(QMainWindow):
         self.receipt_button.hide()
         self.banner.clear_message()
         self.show_screen("idle")
+        self.staff.recheck()
 
     def show_member(self, view: MemberView) -> None:
         self.member = view
@@ -333,7 +334,8 @@ class CounterWindow(QMainWindow):
                                                                      v.member.name),
                                    self.show_error)
             return
-        if self.current in ("sale", "redeem", "card", "manager") and self.member:
+        if self.current == "staff" or (self.current in ("sale", "redeem", "card", "manager")
+                                       and self.member):
             self.say(lambda: self.tr("Finish or cancel this step before scanning another "
                                      "card."), "error")
             return

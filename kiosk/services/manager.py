@@ -18,10 +18,11 @@ from kiosk.services.redemption import store_day_start
 from kiosk.services.staff import (
     MAX_PIN,
     MIN_PIN,
-    WRONG_PINS,
     NoManagerPin,
+    NotAManager,
     PinLocked,
     WrongPin,
+    check_name,
     check_pin,
     hash_pin,
     record,
@@ -38,7 +39,8 @@ FIRST_MANAGER = "Manager"  # who `kiosk manager-pin` sets the PIN of (migration 
 def set_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> StaffMember:
     """The PIN of the manager ``name`` (made a manager if new): `kiosk manager-pin`, and
     the way back in for a store whose managers all forgot theirs. Wrong tries so far are
-    forgiven."""
+    forgiven. A cashier of that name is refused: promoting someone is `kiosk staff`'s."""
+    name = check_name(name)
     digest = hash_pin(pin)
     with kiosk.store.write() as tx:
         person = tx.staff.by_name(name)
@@ -46,10 +48,11 @@ def set_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> StaffM
             person = StaffMember(kiosk.new_id(), name, Role.MANAGER)
             tx.staff.add(person, digest, kiosk.clock())
             record(tx, kiosk, AuditAction.MANAGER_ADDED, name, staff=None)
+        elif not person.is_manager:
+            raise NotAManager(f"{person.name} is a cashier on this kiosk, not a manager")
         else:
             tx.staff.set_pin(person.id, digest)
-            record(tx, kiosk, AuditAction.PIN_CHANGED, name, staff=None)
-        tx.set_setting(WRONG_PINS, "0")
+            record(tx, kiosk, AuditAction.PIN_CHANGED, person.name, staff=None)
     return person
 
 
@@ -108,7 +111,7 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
     entry = Entry(kiosk.new_id(), member_id, EntryKind.ADJUST, points, kiosk.channel,
                   kiosk.clock(), kiosk.program.version,
                   note=f"{reason} (approved by {approved_by})"[:200],
-                  staff=kiosk.staff_name)
+                  staff=kiosk.staff_name or approved_by)
     with kiosk.store.write() as tx:
         if tx.member(member_id) is None:
             raise UnknownMember("this member is not known at this kiosk")

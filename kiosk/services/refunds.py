@@ -90,7 +90,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
         entries = tuple(
             reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
                      program_version=kiosk.program.version, note=note,
-                     staff=kiosk.staff_name)
+                     staff=kiosk.staff_name or approved_by)
             for e in open_entries)
         tx.append(entries)
         record(tx, kiosk, AuditAction.REFUND,

@@ -39,7 +39,9 @@ class Sale:
     amount_minor: int
     order_ref: str | None = None
     lines: tuple[SaleLine, ...] = ()
-    approved_by: str | None = None  # the manager who let it above the approval limit
+    approved_by: str | None = None
+    """The manager who let it above the approval limit: the caller checked (their PIN at
+    the counter; on the CLI, that the name is a manager's)."""
 
     @classmethod
     def of_basket(cls, member_id: uuid.UUID, lines: tuple[SaleLine, ...],
@@ -83,9 +85,11 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     check_text("order reference", sale.order_ref)
     check_text("approver", sale.approved_by)
     approval = program.approval_sale_minor
-    if approval is not None and sale.amount_minor > approval and not sale.approved_by:
-        raise NeedsApproval(sale.amount_minor, approval, f"{program.currency} "
-                            f"{format_amount(approval, program.minor_units)}")
+    needs_approval = approval is not None and sale.amount_minor > approval
+
+    def money(minor: int) -> str:
+        return f"{program.currency} {format_amount(minor, program.minor_units)}"
+
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     with kiosk.store.write() as tx:
@@ -99,6 +103,9 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
             return _already_rung_up(tx.sale_entry(kiosk.channel, order_ref), sale, state, tier)
         if not state.member_known:
             raise UnknownMember("this member is not known at this kiosk")
+        if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
+            assert approval is not None
+            raise NeedsApproval(sale.amount_minor, approval, money(approval))
         awards = awards_for_sale(SaleContext(program, sale.amount_minor, tier, now))
         entries = tuple(
             Entry(kiosk.new_id(), sale.member_id, a.kind, a.points, kiosk.channel, now,
@@ -106,11 +113,9 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
                   staff=kiosk.staff_name)
             for a in awards)
         tx.append(entries)
-        if sale.approved_by and approval is not None and sale.amount_minor > approval:
+        if needs_approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
-                   f"{order_ref} · {program.currency} "
-                   f"{format_amount(sale.amount_minor, program.minor_units)}",
-                   approved_by=sale.approved_by)
+                   f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)
     points = sum(e.points for e in entries)
     return SaleResult(order_ref, entries, points, state.balance + points, tier, False)
 

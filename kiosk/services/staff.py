@@ -4,8 +4,13 @@ approval by name, and the trail of it all.
 A shared manager PIN said only "approved by manager"; the store owner asking who refunded
 an order, or who let a NT$80,000 sale through, had no answer. Each person now signs in
 with their own PIN, every entry names the person on duty, and what needed a manager
-names the manager who approved it. PINs are kept as salted scrypt hashes; wrong tries
-count across everyone's PINs, so trying names one after another gains no guesses.
+names the manager who approved it. PINs are kept as salted scrypt hashes, and each
+person's PIN locks after wrong tries of its own (see :func:`check_pin`).
+
+Who counts as being at the counter: once a kiosk has a cashier, or more than one person,
+the counter asks who is there before anything that makes entries. A kiosk with only the
+one manager its owner set up (as every kiosk upgraded from the shared manager PIN has)
+works as before; nobody would be asked for the manager's PIN to ring up a sale.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ from kiosk.services.errors import InputProblem, InvalidInput, Refusal, check_tex
 from kiosk.staff import MAX_NAME, AuditAction, AuditEvent, Role, StaffMember
 from kiosk.store import Transaction
 
-WRONG_PINS, LAST_WRONG_PIN = "manager_pin_wrong", "manager_pin_last_wrong"  # settings
 FREE_TRIES = 5
 FIRST_LOCK = timedelta(seconds=30)
 MIN_PIN, MAX_PIN = 4, 12  # digits
@@ -81,13 +85,14 @@ def _matches(pin: str, stored: str) -> bool:
 def record(tx: Transaction, kiosk: Kiosk, action: AuditAction, detail: str = "", *,
            staff: str | None = None, approved_by: str | None = None) -> None:
     """One line of the trail, in the caller's transaction (so it stands or falls with
-    what it describes). ``staff`` defaults to the person on duty."""
+    what it describes). ``staff`` defaults to the person on duty, or with nobody signed
+    in to the approving manager (the one at the manager screen)."""
     tx.staff.record(AuditEvent(kiosk.new_id(), kiosk.clock(), action,
-                               staff if staff is not None else kiosk.staff_name,
+                               staff if staff is not None else kiosk.staff_name or approved_by,
                                approved_by, detail[:200]))
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
     check_text("name", name)
     name = " ".join(name.split())
     if not name:
@@ -99,7 +104,7 @@ def _check_name(name: str) -> str:
 
 
 def add_staff(kiosk: Kiosk, name: str, role: Role, pin: str) -> StaffMember:
-    name = _check_name(name)
+    name = check_name(name)
     digest = hash_pin(pin)
     person = StaffMember(kiosk.new_id(), name, role)
     with kiosk.store.write() as tx:
@@ -139,50 +144,60 @@ def set_staff_pin(kiosk: Kiosk, staff_id: uuid.UUID, pin: str) -> None:
     """A new PIN for one person; wrong tries counted so far are forgiven."""
     digest = hash_pin(pin)
     with kiosk.store.write() as tx:
-        found = tx.staff.pin_hash(staff_id)
+        found = tx.staff.pin(staff_id)
         if found is None:
             raise UnknownStaff("this person is no longer on this kiosk's staff")
         tx.staff.set_pin(staff_id, digest)
-        tx.set_setting(WRONG_PINS, "0")
-        record(tx, kiosk, AuditAction.PIN_CHANGED, found[0].name, staff=found[0].name)
+        record(tx, kiosk, AuditAction.PIN_CHANGED, found.person.name,
+               staff=found.person.name)
 
 
 def check_pin(kiosk: Kiosk, staff_id: uuid.UUID, pin: str, *, manager: bool = False,
               action: AuditAction | None = None, detail: str = "") -> StaffMember:
     """The person whose PIN this is, or a refusal. After :data:`FREE_TRIES` wrong PINs in
-    a row (anyone's) the pads lock for a wait that doubles with each further wrong one
-    (30 s, 1 min, 2 min, ...): four digits are 10,000 guesses, not an afternoon's work.
-    A right PIN resets the count; ``action`` goes on the trail with it."""
+    a row for one person, their PIN locks for a wait that doubles with each further wrong
+    one (30 s, 1 min, 2 min, ...): four digits are 10,000 guesses, not an afternoon's
+    work. Only that person's right PIN (or a new PIN) lifts it: a cashier's own right PIN
+    between guesses at the manager's resets nothing of the manager's. ``action`` goes on
+    the trail with a right PIN; wrong ones and locks go there too."""
     now = kiosk.clock()
     with kiosk.store.read() as tx:
-        found = tx.staff.pin_hash(staff_id)
-        wrong = int(tx.setting(WRONG_PINS) or 0)
-        last = tx.setting(LAST_WRONG_PIN)
+        found = tx.staff.pin(staff_id)
     if found is None:
         raise UnknownStaff("this person is no longer on this kiosk's staff")
-    person, stored = found
+    person = found.person
     if manager and not person.is_manager:
         raise NotAManager(f"{person.name} is not a manager on this kiosk")
-    locked_until = _locked_until(wrong, last, now)
+    locked_until = _locked_until(found.wrong_pins, found.last_wrong_pin, now)
     if locked_until is not None and now < locked_until:
         raise PinLocked(locked_until - now)
-    right = _matches(pin, stored)  # no lock held for the ~50 ms of scrypt
+    right = _matches(pin, found.pin_hash)  # no lock held for the ~50 ms of scrypt
     with kiosk.store.write() as tx:  # the count of wrong tries is kept across restarts
-        wrong = 0 if right else int(tx.setting(WRONG_PINS) or 0) + 1
-        tx.set_setting(WRONG_PINS, str(wrong))
         if right:
+            tx.staff.forgive_wrong_pins(staff_id)
             if action is not None:
                 record(tx, kiosk, action, detail, staff=person.name,
                        approved_by=person.name if manager else None)
             return person
-        tx.set_setting(LAST_WRONG_PIN, now.isoformat())
+        wrong = tx.staff.count_wrong_pin(staff_id, now)
         record(tx, kiosk, AuditAction.WRONG_PIN, detail, staff=person.name)
-        wait = _locked_until(wrong, now.isoformat())
+        wait = _locked_until(wrong, now, now)
         if wait is not None:
-            record(tx, kiosk, AuditAction.LOCKED, f"{wait - now}", staff=person.name)
+            record(tx, kiosk, AuditAction.LOCKED, f"{math.ceil((wait - now).total_seconds())}",
+                   staff=person.name)
     if wait is not None:
         raise PinLocked(wait - now)
     raise WrongPin(f"wrong PIN for {person.name}")
+
+
+def needs_sign_in(people: list[StaffMember]) -> bool:
+    return len(people) > 1 or any(not p.is_manager for p in people)
+
+
+def still_on_staff(kiosk: Kiosk, person: StaffMember) -> bool:
+    """Someone removed (``kiosk staff remove``) stops being the one entries name."""
+    with kiosk.store.read() as tx:
+        return tx.staff.pin(person.id) is not None
 
 
 def sign_in(kiosk: Kiosk, staff_id: uuid.UUID, pin: str) -> StaffMember:
@@ -192,13 +207,12 @@ def sign_in(kiosk: Kiosk, staff_id: uuid.UUID, pin: str) -> StaffMember:
     return person
 
 
-def _locked_until(wrong: int, last: str | None, now: datetime | None = None
-                  ) -> datetime | None:
+def _locked_until(wrong: int, last: datetime | None, now: datetime) -> datetime | None:
     if wrong < FREE_TRIES or last is None:
         return None
     lock: timedelta = FIRST_LOCK * 2 ** min(wrong - FREE_TRIES, 16)  # at most ~23 days
-    until = datetime.fromisoformat(last) + lock
-    if now is not None and until - now > lock:
+    until = last + lock
+    if until - now > lock:
         return None  # the last wrong try is dated in the future: a clock since set right
     return until
 

@@ -167,6 +167,8 @@ class Staff(Base):
     pin_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcMicros)
+    wrong_pins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_wrong_pin: Mapped[datetime | None] = mapped_column(UtcMicros)
 
     # one active person per name, case-blind: "approved by Amy" names one person
     __table_args__ = (Index("ux_staff_active_name", "name_key", unique=True,

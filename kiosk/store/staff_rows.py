@@ -4,6 +4,7 @@ transaction (the services reach it as ``tx.staff``)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,14 @@ _A = m.AuditEventRow.__table__.c
 
 def _member(row: Any) -> StaffMember:
     return StaffMember(row.id, row.name, Role(row.role))
+
+
+@dataclass(frozen=True, slots=True)
+class PinState:
+    person: StaffMember
+    pin_hash: str
+    wrong_pins: int  # in a row, since their last right PIN
+    last_wrong_pin: datetime | None
 
 
 class StaffRows:
@@ -35,10 +44,23 @@ class StaffRows:
                                 .where(_S.active, _S.name_key == name.casefold())).first()
         return None if row is None else _member(row)
 
-    def pin_hash(self, staff_id: uuid.UUID) -> tuple[StaffMember, str] | None:
-        row = self.conn.execute(select(_S.id, _S.name, _S.role, _S.pin_hash)
+    def pin(self, staff_id: uuid.UUID) -> PinState | None:
+        row = self.conn.execute(select(_S.id, _S.name, _S.role, _S.pin_hash, _S.wrong_pins,
+                                       _S.last_wrong_pin)
                                 .where(_S.active, _S.id == staff_id)).first()
-        return None if row is None else (_member(row), row.pin_hash)
+        return None if row is None else PinState(_member(row), row.pin_hash, row.wrong_pins,
+                                                 row.last_wrong_pin)
+
+    def count_wrong_pin(self, staff_id: uuid.UUID, at: datetime) -> int:
+        """One more wrong PIN for this person in a row; returns how many now."""
+        return int(self.conn.execute(
+            update(m.Staff).where(_S.id == staff_id)
+            .values(wrong_pins=_S.wrong_pins + 1, last_wrong_pin=at)
+            .returning(_S.wrong_pins)).scalar_one())
+
+    def forgive_wrong_pins(self, staff_id: uuid.UUID) -> None:
+        self.conn.execute(update(m.Staff).where(_S.id == staff_id, _S.wrong_pins != 0)
+                          .values(wrong_pins=0))
 
     def add(self, person: StaffMember, pin_hash: str, at: datetime) -> None:
         self.conn.execute(insert(m.Staff).values(
@@ -46,7 +68,9 @@ class StaffRows:
             role=person.role.value, pin_hash=pin_hash, active=True, created_at=at))
 
     def set_pin(self, staff_id: uuid.UUID, pin_hash: str) -> None:
-        self.conn.execute(update(m.Staff).where(_S.id == staff_id).values(pin_hash=pin_hash))
+        """A new PIN starts with no wrong tries against it."""
+        self.conn.execute(update(m.Staff).where(_S.id == staff_id)
+                          .values(pin_hash=pin_hash, wrong_pins=0))
 
     def deactivate(self, staff_id: uuid.UUID) -> None:
         """Kept, not deleted: the trail and the entries still name them."""

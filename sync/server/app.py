@@ -58,6 +58,17 @@ class PairRequest(Wire):
     public_key: Annotated[Text, Field(min_length=52, max_length=52)]
 
 
+STAFF_QUERY = ("include who made each entry at the counter (`staff`); without it the field "
+               "is left out, as clients from before it existed refuse unknown fields")
+
+
+def without_staff(answer: PullResponse | MemberHistory) -> Response:
+    """The answer as a client from before entries named their staff reads it: the field
+    left out altogether (its models refuse a field they don't know, even a null one)."""
+    return Response(answer.model_dump_json(exclude={"entries": {"__all__": {"staff"}}}),
+                    media_type="application/json")
+
+
 class PairResponse(Wire):
     device_id: str
     certificate: dict[str, str]
@@ -320,8 +331,10 @@ def create_app(ledger: Ledger) -> FastAPI:
                 skip_own: Annotated[bool, Query(
                     description="leave out the entries this device uploaded (it has them); "
                                 "the cursor still moves past them")] = False,
+                staff: Annotated[bool, Query(description=STAFF_QUERY)] = False,
                 ) -> PullResponse:
-        return ledger.pull(after, limit, skip_device=who.device_id if skip_own else None)
+        pulled = ledger.pull(after, limit, skip_device=who.device_id if skip_own else None)
+        return pulled if staff else without_staff(pulled)  # type: ignore[return-value]
 
     @app.get("/v1/members/{member_id}/balance")
     def balance(member_id: uuid.UUID,
@@ -330,8 +343,11 @@ def create_app(ledger: Ledger) -> FastAPI:
 
     @app.get("/v1/members/{member_id}", responses=refusals(404))
     def member(member_id: uuid.UUID, who: Annotated[Caller, Depends(caller)],
-               limit: Annotated[int, Query(ge=1, le=500)] = 50) -> MemberHistory:
-        return counter.history(member_id, limit)
+               limit: Annotated[int, Query(ge=1, le=500)] = 50,
+               staff: Annotated[bool, Query(description=STAFF_QUERY)] = False
+               ) -> MemberHistory:
+        history = counter.history(member_id, limit)
+        return history if staff else without_staff(history)  # type: ignore[return-value]
 
     @app.get("/v1/members", responses=refusals(403))
     def find_members(phone: Annotated[str, Query(min_length=6, max_length=32,

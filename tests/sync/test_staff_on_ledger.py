@@ -35,3 +35,23 @@ def test_the_cashiers_name_reaches_the_ledger_and_the_other_kiosks(
         pulled = {e.id: e.staff for e in tx.member_entries(member.member.id)}
     assert {pulled[i] for i in made} == {"林美"}
     assert pg_ledger.check() == []
+
+
+def test_a_client_from_before_staff_pulls_entries_without_the_field(
+        sqlite_ledger: LedgerProcess, tmp_path: Path) -> None:
+    """Kiosks and shops from before this change refuse a field they don't know, even a
+    null one, and the README says to upgrade the ledger first: they must still read it."""
+    import requests
+
+    a = paired(sqlite_ledger, tmp_path, "till-a")
+    mei = add_staff(a.kiosk, "Mei", Role.CASHIER, "1357")
+    sign_in(a.kiosk, mei.id, "1357")
+    member = enrol(a.kiosk, Enrolment("A", "0912345678", consent=True))
+    a.agent().sync_once()
+    headers = {"Authorization": f"Bearer {a.token}"}
+    for path in ("/v1/entries", f"/v1/members/{member.member.id}"):
+        old = requests.get(sqlite_ledger.url + path, headers=headers, timeout=10).json()
+        new = requests.get(sqlite_ledger.url + path, params={"staff": "true"},
+                           headers=headers, timeout=10).json()
+        assert old["entries"] and all("staff" not in e for e in old["entries"]), path
+        assert {e["staff"] for e in new["entries"]} == {"Mei"}, path

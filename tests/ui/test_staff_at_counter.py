@@ -150,3 +150,51 @@ def test_the_manager_screen_opens_for_managers_only_and_shows_the_trail(qtbot, a
     lines = [trail.item(i).text() for i in range(trail.count())]
     assert "Grace Ho: opened the manager screen" in lines[0]
     assert "Mei Lin: points adjusted · +25 · goodwill (approved by Grace Ho)" in lines[1]
+
+
+def test_the_cashier_button_on_the_staff_screen_keeps_the_way_back(qtbot, app):
+    """Tapped during an approval, it took the way back with it: Cancel and a sign-in both
+    came back to the staff screen, and the counter was stuck there."""
+    w = app.window
+    scan_member(qtbot, app, 1)
+    tap(qtbot, w.member_screen.sale)
+    on_screen(qtbot, app, "sale")
+    key_in(qtbot, w.sale.keypad, "150000")
+    tap(qtbot, w.sale.confirm)
+    on_screen(qtbot, app, "staff")
+    tap(qtbot, w.staff.button)  # another cashier takes over instead
+    sign_in_as(qtbot, app, "陳建國", "2222")
+    on_screen(qtbot, app, "sale")
+    assert w.sale.total.text() == "Total NT$150,000"
+    tap(qtbot, w.sale.confirm)
+    on_screen(qtbot, app, "staff")
+    tap(qtbot, w.staff.button)
+    tap(qtbot, w.staff_check.cancel)
+    on_screen(qtbot, app, "sale")
+
+
+def test_a_card_scanned_while_someone_types_their_pin_is_refused(qtbot, app):
+    w = app.window
+    scan_member(qtbot, app, 1)
+    shown = w.member.member.id
+    tap(qtbot, w.staff.button)
+    on_screen(qtbot, app, "staff")
+    w.simulate_actions[0].trigger()  # another member's card
+    assert message(qtbot, app, "error").startswith("Finish or cancel this step")
+    assert w.current == "staff" and w.member.member.id == shown
+
+
+def test_someone_removed_is_signed_out_between_customers(qtbot, app):
+    from kiosk.services.staff import remove_staff
+
+    w = app.window
+    scan_member(qtbot, app, 1)
+    remove_staff(app.counter.kiosk, "Mei Lin")  # `kiosk staff remove`, while signed in
+    tap(qtbot, w.member_screen.finish)
+    on_screen(qtbot, app, "idle")
+    qtbot.waitUntil(lambda: w.staff.button.text() == "Sign in", timeout=WAIT)
+    scan_member(qtbot, app, 1)
+    tap(qtbot, w.member_screen.sale)
+    on_screen(qtbot, app, "staff")
+    assert "Mei Lin" not in names(w.staff_check)
+    assert w.staff.button.text() == "Sign in"

@@ -59,7 +59,7 @@ class AuditTab(ServiceScreen):
             when=when, who=e.staff or self.tr("(set-up)"), what=self.action(e.action))
         if e.detail:
             text += f" · {e.detail}"
-        if e.approved_by and e.approved_by != e.staff:
+        if e.approved_by and e.action not in (AuditAction.MANAGER_OPENED,):
             text += " " + self.tr("(approved by {name})").format(name=e.approved_by)
         return text
 

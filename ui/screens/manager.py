@@ -33,6 +33,7 @@ from kiosk.services.staff import set_staff_pin
 from kiosk.staff import StaffMember
 from sync.agent import SyncStatus
 from ui.context import Counter
+from ui.messages import no_manager
 from ui.screens.audit_tab import AuditTab
 from ui.screens.refund_tab import RefundTab
 from ui.screens.staff_pin import PinEntry, StaffPin
@@ -298,9 +299,7 @@ class ManagerScreen(ServiceScreen):
         c = self.counter
         self.title.setText(self.tr("Manager"))
         self.pin_prompt.setText(self.tr("Managers: tap your name, then type your PIN")
-                                if self._managers != [] else self.tr(
-                                    "No manager is set up on this kiosk: set one with "
-                                    "`kiosk manager-pin` or `kiosk staff add`."))
+                                if self._managers != [] else no_manager())
         self.unlock.setText(self.tr("Unlock"))
         self.tabs.setTabText(0, self.tr("Refund"))
         self.tabs.setTabText(1, self.tr("Adjust points"))

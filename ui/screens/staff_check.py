@@ -11,9 +11,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from kiosk.services.staff import list_staff
+from kiosk.services.staff import list_staff, needs_sign_in
 from kiosk.staff import StaffMember
 from ui.context import Counter
+from ui.messages import no_manager
 from ui.screens.staff_pin import StaffPin
 from ui.widgets import ServiceScreen, button, label
 
@@ -23,7 +24,7 @@ Check = Callable[[StaffMember, str], Any]  # runs on a worker: the person, their
 class StaffCheckScreen(ServiceScreen):
     passed = Signal(object)  # whatever the check returned
     cancelled = Signal()
-    no_staff = Signal()  # nobody to ask: a kiosk whose owner has set up no staff
+    not_needed = Signal()  # nobody to ask (services/staff.py needs_sign_in)
 
     def __init__(self, counter: Counter) -> None:
         super().__init__(counter)
@@ -59,8 +60,8 @@ class StaffCheckScreen(ServiceScreen):
 
     def _show(self, people: list[StaffMember], chosen: StaffMember | None) -> None:
         self._loaded = True
-        if not people:
-            self.no_staff.emit()
+        if not self.managers_only and not needs_sign_in(people):
+            self.not_needed.emit()
         if self.managers_only:
             people = [p for p in people if p.is_manager]
         self.staff_pin.set_people(people, chosen)
@@ -84,10 +85,5 @@ class StaffCheckScreen(ServiceScreen):
         self.staff_pin.submit.setText(submit())
         if self.people or not self._loaded:
             self.staff_pin.prompt.setText(prompt())
-        elif self.managers_only:
-            self.staff_pin.prompt.setText(self.tr(
-                "No manager is set up on this kiosk: add one with "
-                "`kiosk staff add NAME --role manager --pin PIN`."))
-        else:
-            self.staff_pin.prompt.setText(self.tr(
-                "No staff are set up on this kiosk: add them with `kiosk staff add`."))
+        else:  # only a manager is ever asked for when nobody is on the staff
+            self.staff_pin.prompt.setText(no_manager())

@@ -37,6 +37,9 @@ def upgrade() -> None:
         sa.Column("pin_hash", sa.Text, nullable=False),
         sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
         sa.Column("created_at", sa.BigInteger, nullable=False),
+        # wrong PINs typed for this person in a row, and when the last one was
+        sa.Column("wrong_pins", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_wrong_pin", sa.BigInteger, nullable=True),
     )
     # one active person per name (case-blind): "approved by Amy" names one person
     op.create_index("ux_staff_active_name", "staff", ["name_key"], unique=True,
@@ -62,7 +65,8 @@ def upgrade() -> None:
             {"id": uuid.uuid4().bytes, "name": SHARED_PIN_OWNER,
              "key": SHARED_PIN_OWNER.casefold(), "hash": shared,
              "at": to_micros(datetime.now(UTC))})
-        conn.execute(sa.text("DELETE FROM settings WHERE key = 'manager_pin'"))
+        conn.execute(sa.text("DELETE FROM settings WHERE key IN ('manager_pin', "
+                             "'manager_pin_wrong', 'manager_pin_last_wrong')"))
 
 
 def downgrade() -> None:
