@@ -43,7 +43,7 @@ def raw_insert(folder: Path) -> Callable[[], None]:
         conn.execute("BEGIN")
         conn.execute("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?)",
                      (uuid.uuid4().bytes, member, "earn", 5, 500, "bench", f"O-{i}",
-                      "2026.1", i))
+                      "2026.2", i))
         conn.execute("COMMIT")
 
     return insert

@@ -69,7 +69,7 @@ def seed(folder: Path, members: int, entries: int) -> None:
             rows.append((new_id().bytes, ids[rng.randrange(members)],
                          "redeem" if redeem else "earn", -60 if redeem else amount // 100,
                          0 if redeem else amount, "bench", None if redeem else f"B-{seq}",
-                         "2026.1", rng.randrange(start, to_micros(now)), seq + 1))
+                         "2026.2", rng.randrange(start, to_micros(now)), seq + 1))
         db.executemany("INSERT INTO entries (id, member_id, kind, points, amount_minor, "
                        "channel, order_ref, program_version, occurred_at, server_seq) "
                        "VALUES (?,?,?,?,?,?,?,?,?,?)", rows)

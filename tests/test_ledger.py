@@ -19,7 +19,7 @@ MEMBER = uuid.UUID(int=7)
 
 def entry(kind: EntryKind = EntryKind.EARN, points: int = 10, **kw: object) -> Entry:
     fields = {"id": new_id(), "member_id": MEMBER, "kind": kind, "points": points,
-              "channel": "store-1", "occurred_at": AT, "program_version": "2026.1"}
+              "channel": "store-1", "occurred_at": AT, "program_version": "2026.2"}
     fields.update(kw)
     return Entry(**fields)  # type: ignore[arg-type]
 

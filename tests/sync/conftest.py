@@ -184,7 +184,7 @@ def members(n: int) -> list[MemberWire]:
 def sale(member: MemberWire, seq: int | None, points: int = 5, **changes: Any) -> EntryWire:
     """An earn entry of till-1 as the rules give it: ``points`` for ``points`` x NT$100."""
     fields = dict(id=uuid.uuid4(), member_id=member.id, kind="earn", points=points,
-                  amount_minor=points * 100, channel="till-1", program_version="2026.1",
+                  amount_minor=points * 100, channel="till-1", program_version="2026.2",
                   occurred_at=datetime.now(UTC), order_ref=f"O-{uuid.uuid4().hex[:8]}",
                   device_seq=seq)
     fields.update(changes)

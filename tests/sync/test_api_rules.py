@@ -86,7 +86,7 @@ def upload() -> dict[str, Any]:
 def redeem_entry(member: str = MEMBER) -> dict[str, Any]:
     return {"id": str(new_id()), "member_id": member, "kind": "redeem", "points": -60,
             "channel": "till-1", "occurred_at": datetime.now(UTC).isoformat(),
-            "program_version": "2026.1", "reward_id": "coffee", "note": "held",  # costs 60
+            "program_version": "2026.2", "reward_id": "coffee", "note": "held",  # costs 60
             "device_seq": next(NUMBERS)}
 
 
@@ -118,7 +118,7 @@ BODIES = [
         (("entries", 0, "channel"), f"till-1{NUL}"),
         (("entries", 0, "order_ref"), f"K{NUL}1"),
         (("entries", 0, "order_ref"), f"K{BEL}1"),
-        (("entries", 0, "program_version"), f"2026.1{NUL}"),
+        (("entries", 0, "program_version"), f"2026.2{NUL}"),
         (("entries", 0, "reward_id"), f"coffee{NUL}"),
         (("entries", 0, "note"), f"a{NUL}note"),
         (("entries", 0, "note"), f"a{ESC}note"),

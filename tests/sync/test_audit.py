@@ -167,7 +167,7 @@ def test_an_entry_the_ledger_holds_comes_back_a_duplicate_not_audited_again(ledg
     with ledger.engine.begin() as conn:  # as the ledger stored it then
         conn.execute(insert(m.Entry).values(
             id=old.id, seq=2, member_id=old.member_id, kind="adjust", points=old.points,
-            amount_minor=0, channel="till-1", program_version="2026.1",
+            amount_minor=0, channel="till-1", program_version="2026.2",
             occurred_at=old.occurred_at, note=old.note, device_id="till-1", device_seq=2))
         conn.execute(update(m.LedgerHead).values(last_seq=2))
         conn.execute(update(m.Balance).where(m.Balance.member_id == old.member_id)

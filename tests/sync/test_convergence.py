@@ -117,7 +117,7 @@ REWARD_COSTING = {60: "coffee", 100: "nt100-off", 250: "pct10-off", 500: "tote"}
 def shop_redeem(shop: LedgerClient, member, points: int) -> None:
     """The shop redeems the reward of the default program that costs ``points``."""
     entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM, points=-points,
-                      channel="web", occurred_at=datetime.now(UTC), program_version="2026.1",
+                      channel="web", occurred_at=datetime.now(UTC), program_version="2026.2",
                       reward_id=REWARD_COSTING[points])
     shop.reserve(entry)
     shop.confirm(entry.id)

@@ -151,7 +151,7 @@ def upload(ledger, token: str, body: object, **kw) -> requests.Response:
 def entry(member_id: uuid.UUID, **changes) -> dict[str, object]:
     body: dict[str, object] = {
         "id": str(uuid.uuid4()), "member_id": str(member_id), "kind": "earn", "points": 5,
-        "amount_minor": 500, "channel": "till-1", "program_version": "2026.1",
+        "amount_minor": 500, "channel": "till-1", "program_version": "2026.2",
         "occurred_at": datetime.now(UTC).isoformat(), "device_seq": 1}
     body.update(changes)
     return body

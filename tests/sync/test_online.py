@@ -84,7 +84,7 @@ def test_a_hold_that_expires_frees_the_points_and_cannot_be_confirmed(counter):
     k, member, shop = counter
     entry = EntryWire(id=uuid.uuid4(), member_id=member.member.id, kind="redeem",
                       points=-100, channel="web", occurred_at=k.kiosk.clock(),
-                      program_version="2026.1", reward_id="nt100-off")
+                      program_version="2026.2", reward_id="nt100-off")
     hold = shop.reserve(entry, hold_seconds=1)
     assert (hold.state, hold.available_after) == ("held", 50)
     deadline = time.monotonic() + 10
@@ -101,7 +101,7 @@ def test_a_voided_hold_releases_the_points(counter):
     k, member, shop = counter
     entry = EntryWire(id=uuid.uuid4(), member_id=member.member.id, kind="redeem",
                       points=-100, channel="web", occurred_at=k.kiosk.clock(),
-                      program_version="2026.1", reward_id="nt100-off")
+                      program_version="2026.2", reward_id="nt100-off")
     shop.reserve(entry)  # 50 left to spend
     with pytest.raises(LedgerRefused, match=r"not_enough_points|available"):
         shop.reserve(EntryWire(**{**entry.model_dump(), "id": uuid.uuid4(), "points": -60,
@@ -142,7 +142,7 @@ def test_only_the_device_that_made_a_hold_can_confirm_or_void_it(counter):
     k, member, shop = counter
     entry = EntryWire(id=uuid.uuid4(), member_id=member.member.id, kind="redeem",
                       points=-100, channel="web", occurred_at=k.kiosk.clock(),
-                      program_version="2026.1", reward_id="nt100-off")
+                      program_version="2026.2", reward_id="nt100-off")
     shop.reserve(entry)
     other = k.agent().client  # another device's token
     for settle in (other.confirm, other.void):

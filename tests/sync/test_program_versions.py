@@ -31,13 +31,13 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 def second_version(folder: Path) -> Path:
-    """The default program as version 2026.2, earning twice the points per NT$100."""
+    """The default program as version 2026.3, earning twice the points per NT$100."""
     text = DEFAULT_PROGRAM.read_text(encoding="utf-8")
-    text, versions = re.subn(r'(?m)^version = "2026\.1"', 'version = "2026.2"', text)
+    text, versions = re.subn(r'(?m)^version = "2026\.2"', 'version = "2026.3"', text)
     text, earns = re.subn(r"(?ms)^(\[earn\]\n(?:#[^\n]*\n)*)points = 1$", r"\1points = 2",
                           text)
     assert (versions, earns) == (1, 1)
-    path = folder / "program-2026.2.toml"
+    path = folder / "program-2026.3.toml"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -52,18 +52,18 @@ def test_after_a_second_version_the_shop_earns_refunds_and_looks_up_by_the_newes
         ledger: LedgerProcess, tmp_path: Path) -> None:
     shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
     member_id = member_on_ledger(shop)
-    assert shop.order(member_id, 1000, "W-1").points == 10  # 2026.1: a point per NT$100
+    assert shop.order(member_id, 1000, "W-1").points == 10  # 2026.2: a point per NT$100
 
     ledger.kill()
     ledger.program = second_version(tmp_path)
     ledger.start()
 
-    assert shop.state().program_version == "2026.2"
+    assert shop.state().program_version == "2026.3"
     second = shop.order(member_id, 1000, "W-2")
-    assert (second.points, second.balance) == (20, 30)  # 2026.2's rule: two per NT$100
-    assert shop.refund("W-1").balance == 20  # the refund replays 2026.1's award
+    assert (second.points, second.balance) == (20, 30)  # 2026.3's rule: two per NT$100
+    assert shop.refund("W-1").balance == 20  # the refund replays 2026.2's award
     history = shop.member(member_id)
-    assert [e.program_version for e in history.entries] == ["2026.2", "2026.2", "2026.1"]
+    assert [e.program_version for e in history.entries] == ["2026.3", "2026.3", "2026.2"]
     assert history.balance == 20
 
 
@@ -75,12 +75,12 @@ def test_the_ledger_keeps_every_version_and_answers_for_each(ledger: LedgerProce
     engine = ledger_engine(ledger.db)
     try:
         books = Ledger(engine, lambda: datetime.now(UTC))
-        first, second = books.program("2026.1"), books.program("2026.2")
+        first, second = books.program("2026.2"), books.program("2026.3")
         assert first is not None and second is not None
         assert (first.earn.points, second.earn.points) == (1, 2)
-        assert books.program("2026.1") is first  # parsed once: documents never change
+        assert books.program("2026.2") is first  # parsed once: documents never change
         assert books.program("1999.1") is None
-        assert books.current_program().version == "2026.2"
-        assert books.state().program_version == "2026.2"
+        assert books.current_program().version == "2026.3"
+        assert books.state().program_version == "2026.3"
     finally:
         engine.dispose()

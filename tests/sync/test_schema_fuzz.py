@@ -76,7 +76,7 @@ def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
             entry = body.get("entry")
             if isinstance(entry, dict):  # a redemption the rules allow, new or held before
                 entry.update(member_id=str(member), kind="redeem", points=-60,
-                             reward_id="coffee", channel="till-1", program_version="2026.1",
+                             reward_id="coffee", channel="till-1", program_version="2026.2",
                              occurred_at=datetime.now(UTC).isoformat())
                 if hold is not None:
                     entry["id"] = str(hold)
@@ -130,7 +130,7 @@ def seed(url: str, tokens: dict[str, str]) -> None:
     for member, hold in zip(MEMBERS, HOLDS, strict=True):
         call("kiosk", "/v1/redemptions", {"entry": {
             "id": str(hold), "member_id": str(member), "kind": "redeem", "points": -60,
-            "channel": "till-1", "occurred_at": now, "program_version": "2026.1",
+            "channel": "till-1", "occurred_at": now, "program_version": "2026.2",
             "reward_id": "coffee"}}, status=201)
 
 

@@ -41,16 +41,16 @@ def test_a_new_program_version_reaches_the_kiosk_and_marks_new_entries(sqlite_le
                                                                        tmp_path):
     k = paired(sqlite_ledger, tmp_path, "till-1")
     member = enrol(k.kiosk, Enrolment("A", "0912000444", consent=True)).member.id
-    assert ring_up_sale(k.kiosk, Sale(member, 1000)).entries[0].program_version == "2026.1"
-    text = DEFAULT_PROGRAM.read_text().replace('version = "2026.1"', 'version = "2026.2"')
+    assert ring_up_sale(k.kiosk, Sale(member, 1000)).entries[0].program_version == "2026.2"
+    text = DEFAULT_PROGRAM.read_text().replace('version = "2026.2"', 'version = "2026.3"')
     text = text.replace("points = 1\nper = 100", "points = 2\nper = 100")  # double points
     engine = ledger_engine(sqlite_ledger.db)
     Ledger(engine, lambda: datetime.now(UTC)).publish_program(parse_program(text))
     engine.dispose()
     k.agent().sync_once()
-    assert k.kiosk.program.version == "2026.2"
+    assert k.kiosk.program.version == "2026.3"
     sale = ring_up_sale(k.kiosk, Sale(member, 1000))
-    assert (sale.points, sale.entries[0].program_version) == (20, "2026.2")
+    assert (sale.points, sale.entries[0].program_version) == (20, "2026.3")
 
 
 def shop(ledger, token: str, *args: str, expect: int = 0) -> dict[str, object]:
