@@ -116,12 +116,17 @@ def add_staff(kiosk: Kiosk, name: str, role: Role, pin: str) -> StaffMember:
     return person
 
 
+def _named(tx: Transaction, name: str) -> StaffMember:
+    person = tx.staff.by_name(name)
+    if person is None:
+        raise UnknownStaff(f"nobody named {name!r} is on this kiosk's staff")
+    return person
+
+
 def remove_staff(kiosk: Kiosk, name: str) -> StaffMember:
     """They can no longer sign in; entries and the trail keep their name."""
     with kiosk.store.write() as tx:
-        person = tx.staff.by_name(name)
-        if person is None:
-            raise UnknownStaff(f"nobody named {name!r} is on this kiosk's staff")
+        person = _named(tx, name)
         tx.staff.deactivate(person.id)
         record(tx, kiosk, AuditAction.STAFF_REMOVED, person.name, staff=None)
     return person
@@ -129,10 +134,7 @@ def remove_staff(kiosk: Kiosk, name: str) -> StaffMember:
 
 def staff_named(kiosk: Kiosk, name: str) -> StaffMember:
     with kiosk.store.read() as tx:
-        person = tx.staff.by_name(name)
-    if person is None:
-        raise UnknownStaff(f"nobody named {name!r} is on this kiosk's staff")
-    return person
+        return _named(tx, name)
 
 
 def list_staff(kiosk: Kiosk) -> list[StaffMember]:
