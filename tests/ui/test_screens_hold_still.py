@@ -203,3 +203,20 @@ def test_a_new_screen_starts_at_its_top_on_a_small_panel(qtbot, app):
     tap(qtbot, w.staff.button)
     on_screen(qtbot, app, "staff")
     assert bar.value() == 0
+
+
+def test_the_manager_screen_fits_800_px_wide_and_a_long_pin_moves_no_key(qtbot, app):
+    """Its 'My PIN' tab had the PIN's dots beside the keypad, sized for twelve: the screen
+    needed 994 px and scrolled sideways on an 800x480 panel."""
+    w = app.window
+    w.resize(800, 480)
+    manager_unlock(qtbot, app)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
+    QApplication.processEvents()
+    assert w.manager.minimumSizeHint().width() <= 800 - 2 * 12
+    keys = list(w.manager.new_pin.pad.keys.values())
+    before = spots(app, keys)
+    key_in(qtbot, w.manager.new_pin.pad, "123456789012")
+    QApplication.processEvents()
+    assert spots(app, keys) == before

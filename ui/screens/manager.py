@@ -141,19 +141,23 @@ class ManagerScreen(ServiceScreen):
         d.addStretch(1)
         self.tabs.addTab(self.device_tab, "")
 
-        # a new manager PIN, typed twice (no one sees it to catch a slip)
+        # the manager's new PIN, typed twice (no one sees it to catch a slip); the prompt
+        # beside the pad, as on the sign-in screen: a 800 px panel has room for both
         self.new_pin_tab = QWidget()
-        n = QVBoxLayout(self.new_pin_tab)
-        self.new_pin_prompt = label("")
-        self.new_pin = PinEntry(side_by_side=True)  # under a tab bar: 768 px is tight
+        n = QHBoxLayout(self.new_pin_tab)
+        self.new_pin_prompt = label("", wrap=True)
+        self.new_pin_prompt.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.new_pin = PinEntry()
         self.new_pin_button = button(role="primary", clicked=self._new_pin_entered)
         self.new_pin.changed.connect(
             lambda pin: self.new_pin_button.setEnabled(len(pin) >= MIN_PIN))
         self._first_pin: str | None = None
         self.new_pin.set_pin("")
-        n.addWidget(self.new_pin_prompt)
-        n.addWidget(self.new_pin, 1)
-        n.addWidget(self.new_pin_button)
+        pad = QVBoxLayout()
+        pad.addWidget(self.new_pin, 1)
+        pad.addWidget(self.new_pin_button)
+        n.addWidget(self.new_pin_prompt, 1)
+        n.addLayout(pad, 1)
         self.tabs.addTab(self.new_pin_tab, "")
         self.audit_tab = AuditTab(counter)
         self.audit_tab.failed.connect(self.failed.emit)

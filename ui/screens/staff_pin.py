@@ -4,7 +4,14 @@ taking over as cashier, opening the manager screen and approving a large sale al
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.services.staff import MAX_PIN, MIN_PIN
 from kiosk.staff import StaffMember
@@ -18,19 +25,18 @@ class PinEntry(QWidget):
 
     changed = Signal(str)
 
-    def __init__(self, *, side_by_side: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        layout = QHBoxLayout(self) if side_by_side else QVBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.pin = ""
         self.dots = label(" ", "huge")
+        # a long PIN's dots never widen the layout, so the keypad never moves under a finger
+        self.dots.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pad = Keypad(double_zero=False)
         self.pad.typed.connect(lambda key: self.set_pin((self.pin + key)[:MAX_PIN]))
         self.pad.erased.connect(lambda: self.set_pin(self.pin[:-1]))
         self.pad.cleared.connect(lambda: self.set_pin(""))
-        if side_by_side:  # room for the longest PIN, so the keypad never moves under a finger
-            self.dots.ensurePolished()  # the style sheet's "huge" font, not the default
-            self.dots.setMinimumWidth(self.dots.fontMetrics().horizontalAdvance("●" * MAX_PIN))
         layout.addWidget(self.dots)
         layout.addWidget(self.pad, 1)
 
