@@ -295,7 +295,9 @@ class Banner(QLabel):
                    if self._height(self.text(), size, width) <= room), BANNER_FONT_PX[-1])
         if px != self._px:
             self._px = px
-            self.setStyleSheet(f"font-size: {px}px;")
+            # the padding again: a widget's own sheet dropped the app sheet's for it, and
+            # the text sat against the border
+            self.setStyleSheet(f"font-size: {px}px; padding: 2px 10px;")
         needed = self._height(self.text(), px, width) + down
         height = max(spot.height(), min(needed, holder.height() // 2))
         self.setGeometry(spot.x(), spot.bottom() + 1 - height, spot.width(), height)

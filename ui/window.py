@@ -144,6 +144,7 @@ class CounterWindow(QMainWindow):
 
         bottom = QHBoxLayout()
         bottom.setContentsMargins(12, 0, 12, 0)
+        bottom.setSpacing(12)  # the banner clear of the cashier and receipt buttons
         self.banner = Banner()
         self.receipt_button = button(clicked=self.print_receipt)
         self.receipt_button.hide()

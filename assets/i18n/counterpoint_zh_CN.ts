@@ -110,87 +110,87 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="186"/>
+        <location filename="../../ui/window.py" line="187"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="326"/>
+        <location filename="../../ui/window.py" line="328"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="338"/>
+        <location filename="../../ui/window.py" line="340"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="366"/>
+        <location filename="../../ui/window.py" line="368"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="369"/>
+        <location filename="../../ui/window.py" line="371"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="380"/>
+        <location filename="../../ui/window.py" line="382"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="381"/>
+        <location filename="../../ui/window.py" line="383"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="382"/>
+        <location filename="../../ui/window.py" line="384"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="413"/>
+        <location filename="../../ui/window.py" line="415"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="420"/>
+        <location filename="../../ui/window.py" line="422"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="426"/>
+        <location filename="../../ui/window.py" line="428"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="458"/>
+        <location filename="../../ui/window.py" line="460"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="474"/>
+        <location filename="../../ui/window.py" line="476"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="478"/>
+        <location filename="../../ui/window.py" line="480"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="514"/>
+        <location filename="../../ui/window.py" line="516"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="516"/>
+        <location filename="../../ui/window.py" line="518"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="519"/>
+        <location filename="../../ui/window.py" line="521"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -483,167 +483,167 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="240"/>
+        <location filename="../../ui/screens/manager.py" line="246"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245"/>
+        <location filename="../../ui/screens/manager.py" line="251"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="278"/>
+        <location filename="../../ui/screens/manager.py" line="284"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="306"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="304"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="305"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="324"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="339"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本机今日（其他机台与网店另计）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="341"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="336"/>
+        <location filename="../../ui/screens/manager.py" line="342"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>销售：结账 {n} 笔，退款 {refunds} 笔；净额 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="340"/>
+        <location filename="../../ui/screens/manager.py" line="346"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兑换积分：{n}（兑换 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="339"/>
+        <location filename="../../ui/screens/manager.py" line="345"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店长：请点选您的名字，再输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="308"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>My PIN</source>
         <translation>我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Staff trail</source>
         <translation>员工记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>{name}, type your new PIN ({low} to {high} digits)</source>
         <translation>{name}，请输入新密码（{low} 至 {high} 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="343"/>
+        <location filename="../../ui/screens/manager.py" line="349"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -1188,7 +1188,7 @@
     <message>
         <location filename="../../ui/staff_steps.py" line="56"/>
         <source>Who is at the counter?</source>
-        <translation>现在由谁值柜？</translation>
+        <translation>现在由谁当班？</translation>
     </message>
     <message>
         <location filename="../../ui/staff_steps.py" line="57"/>
@@ -1197,32 +1197,32 @@
     </message>
     <message>
         <location filename="../../ui/staff_steps.py" line="58"/>
-        <location filename="../../ui/staff_steps.py" line="135"/>
+        <location filename="../../ui/staff_steps.py" line="139"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="102"/>
+        <location filename="../../ui/staff_steps.py" line="106"/>
         <source>A manager&apos;s approval</source>
         <translation>店长批准</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="103"/>
+        <location filename="../../ui/staff_steps.py" line="107"/>
         <source>A sale of {amount} is above {limit}: a manager taps their name and types their PIN to approve it.</source>
         <translation>这笔 {amount} 的销售超过 {limit}：请店长点选名字并输入密码批准。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="106"/>
+        <location filename="../../ui/staff_steps.py" line="110"/>
         <source>Approve the sale</source>
         <translation>批准这笔销售</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="118"/>
+        <location filename="../../ui/staff_steps.py" line="122"/>
         <source>{name} is at the counter: what happens here now is in their name.</source>
-        <translation>{name} 正在值柜：此后的操作都记在其名下。</translation>
+        <translation>{name} 正在当班：此后的操作都记在其名下。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="134"/>
+        <location filename="../../ui/staff_steps.py" line="138"/>
         <source>Cashier: {name}</source>
         <translation>收银员：{name}</translation>
     </message>

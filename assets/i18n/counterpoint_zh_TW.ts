@@ -26,7 +26,7 @@
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="47"/>
         <source>signed in at the counter</source>
-        <translation>在櫃台登入</translation>
+        <translation>在櫃檯登入</translation>
     </message>
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="48"/>
@@ -110,87 +110,87 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="186"/>
+        <location filename="../../ui/window.py" line="187"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密碼已變更，之後請使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="326"/>
+        <location filename="../../ui/window.py" line="328"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="338"/>
+        <location filename="../../ui/window.py" line="340"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="366"/>
+        <location filename="../../ui/window.py" line="368"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="369"/>
+        <location filename="../../ui/window.py" line="371"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="380"/>
+        <location filename="../../ui/window.py" line="382"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="381"/>
+        <location filename="../../ui/window.py" line="383"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="382"/>
+        <location filename="../../ui/window.py" line="384"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="413"/>
+        <location filename="../../ui/window.py" line="415"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="420"/>
+        <location filename="../../ui/window.py" line="422"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="426"/>
+        <location filename="../../ui/window.py" line="428"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="458"/>
+        <location filename="../../ui/window.py" line="460"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="474"/>
+        <location filename="../../ui/window.py" line="476"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="478"/>
+        <location filename="../../ui/window.py" line="480"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="514"/>
+        <location filename="../../ui/window.py" line="516"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="516"/>
+        <location filename="../../ui/window.py" line="518"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="519"/>
+        <location filename="../../ui/window.py" line="521"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -483,167 +483,167 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="240"/>
+        <location filename="../../ui/screens/manager.py" line="246"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="245"/>
+        <location filename="../../ui/screens/manager.py" line="251"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="278"/>
+        <location filename="../../ui/screens/manager.py" line="284"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="300"/>
+        <location filename="../../ui/screens/manager.py" line="306"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="303"/>
+        <location filename="../../ui/screens/manager.py" line="309"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="304"/>
+        <location filename="../../ui/screens/manager.py" line="310"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="305"/>
+        <location filename="../../ui/screens/manager.py" line="311"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="312"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="313"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="317"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="320"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="323"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="318"/>
+        <location filename="../../ui/screens/manager.py" line="324"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="319"/>
+        <location filename="../../ui/screens/manager.py" line="325"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/manager.py" line="326"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/manager.py" line="327"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="322"/>
+        <location filename="../../ui/screens/manager.py" line="328"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/manager.py" line="329"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/manager.py" line="330"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/manager.py" line="331"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/manager.py" line="333"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/manager.py" line="335"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/manager.py" line="339"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本機今日（其他機台與網店另計）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/manager.py" line="341"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="336"/>
+        <location filename="../../ui/screens/manager.py" line="342"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>銷售：結帳 {n} 筆，退款 {refunds} 筆；淨額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="340"/>
+        <location filename="../../ui/screens/manager.py" line="346"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兌換點數：{n}（兌換 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="339"/>
+        <location filename="../../ui/screens/manager.py" line="345"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="301"/>
+        <location filename="../../ui/screens/manager.py" line="307"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店長：請點選您的名字，再輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="308"/>
+        <location filename="../../ui/screens/manager.py" line="314"/>
         <source>My PIN</source>
         <translation>我的密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="315"/>
         <source>Staff trail</source>
         <translation>員工紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="321"/>
         <source>{name}, type your new PIN ({low} to {high} digits)</source>
         <translation>{name}，請輸入新密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="343"/>
+        <location filename="../../ui/screens/manager.py" line="349"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -1188,7 +1188,7 @@
     <message>
         <location filename="../../ui/staff_steps.py" line="56"/>
         <source>Who is at the counter?</source>
-        <translation>現在由誰值櫃？</translation>
+        <translation>現在由誰當班？</translation>
     </message>
     <message>
         <location filename="../../ui/staff_steps.py" line="57"/>
@@ -1197,32 +1197,32 @@
     </message>
     <message>
         <location filename="../../ui/staff_steps.py" line="58"/>
-        <location filename="../../ui/staff_steps.py" line="135"/>
+        <location filename="../../ui/staff_steps.py" line="139"/>
         <source>Sign in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="102"/>
+        <location filename="../../ui/staff_steps.py" line="106"/>
         <source>A manager&apos;s approval</source>
         <translation>店長核准</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="103"/>
+        <location filename="../../ui/staff_steps.py" line="107"/>
         <source>A sale of {amount} is above {limit}: a manager taps their name and types their PIN to approve it.</source>
         <translation>這筆 {amount} 的銷售超過 {limit}：請店長點選名字並輸入密碼核准。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="106"/>
+        <location filename="../../ui/staff_steps.py" line="110"/>
         <source>Approve the sale</source>
         <translation>核准這筆銷售</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="118"/>
+        <location filename="../../ui/staff_steps.py" line="122"/>
         <source>{name} is at the counter: what happens here now is in their name.</source>
-        <translation>{name} 正在值櫃：此後的操作都記在其名下。</translation>
+        <translation>{name} 正在當班：此後的操作都記在其名下。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="134"/>
+        <location filename="../../ui/staff_steps.py" line="138"/>
         <source>Cashier: {name}</source>
         <translation>收銀員：{name}</translation>
     </message>

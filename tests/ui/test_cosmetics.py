@@ -46,3 +46,19 @@ def test_the_masked_phone_is_short(qtbot, app: CounterApp):
     ("•••••••678", "*** 678"), ("+••••••••••321", "*** 321"), ("678", "678"), ("", "")])
 def test_short_phone(masked: str, short: str):
     assert short_phone(masked) == short
+
+
+@pytest.mark.parametrize("language", ["en", "zh-TW", "zh-CN"])
+def test_every_manager_tab_shows_whole_at_1024(qtbot, app, language):
+    """With a seventh tab (the staff trail) the English bar overflowed: "Hardwa", and
+    14 px scroll arrows to reach the rest."""
+    from tests.ui.test_flows import WAIT, manager_unlock
+
+    w = app.window
+    w.resize(1024, 768)
+    w.set_language(language)
+    manager_unlock(qtbot, app)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    QApplication.processEvents()
+    bar = w.manager.tabs.tabBar()
+    assert bar.sizeHint().width() <= bar.width(), [bar.tabText(i) for i in range(bar.count())]

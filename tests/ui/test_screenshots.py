@@ -143,6 +143,10 @@ def test_every_screen_is_captured_and_every_target_is_touch_sized(qtbot, app, la
     w = app.window
     w.resize(*size)
     w.set_language(language)
+    # the demo's seeded sales go up first: a reader of the docs should see a counter in
+    # sync, not "Connecting… · 12 waiting" on the customer screens
+    qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True
+                    and w.sync_status.pending_uploads == 0, timeout=WAIT)
     folder = SHOTS / (language if size == (1024, 768) else f"{language}-{size[0]}x{size[1]}")
     folder.mkdir(parents=True, exist_ok=True)
     for name, show in visit(qtbot, app):

@@ -76,7 +76,9 @@ class ManagerScreen(ServiceScreen):
 
         # the unlocked tabs
         self.tabs = QTabWidget()
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 140px; }")
+        # seven tabs in a row at 1024 px in every language (140 px each cut "Hardware")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 96px; "
+                                "padding: 0 12px; }")
         self.pages.addWidget(self.tabs)
         self.refund_tab = RefundTab(counter, lambda: self.approver_name)
         tab = self.refund_tab  # its fields under the names the tests and the scanner use
