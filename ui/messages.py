@@ -2,12 +2,15 @@
 
 Two families (STYLE 8): trouble from the world or from the customer (a bad card, too few
 points, the disk full, the printer off) becomes a plain sentence; anything else is a bug,
-logged with its traceback and shown as one apologetic line.
+logged with its traceback and shown as one apologetic line. Refusals find their sentence
+in `SENTENCES` by their stable ``code``; the few other known troubles have a branch each.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
@@ -50,90 +53,104 @@ def no_manager() -> str:
         "PIN` or `kiosk staff add NAME --role manager --pin PIN`.")
 
 
+def _invalid_input(exc: InvalidInput) -> str:
+    if exc.problem is not None:
+        return input_problem(exc.problem)
+    return QCoreApplication.translate("Messages", "Please check the input:") + " " + str(exc)
+
+
+def _pin_locked(exc: PinLocked) -> str:
+    return QCoreApplication.translate(
+        "Messages", "Too many wrong PINs. Try again in {n} seconds.").format(
+            n=f"{exc.seconds:,}")
+
+
+Sentence = Callable[[Any], str]
+"""Makes the cashier's sentence from the refused exception (most ignore it; a few read its
+fields)."""
+
+SENTENCES: Mapping[str, Sentence] = {
+    # Cards (kiosk.cards); CardError's for a card refusal without its own.
+    NotACard.code: lambda _: QCoreApplication.translate(
+        "Messages", "That is not a Counterpoint membership card."),
+    MalformedCard.code: lambda _: QCoreApplication.translate(
+        "Messages", "The card could not be read completely. Please scan it again."),
+    UnknownIssuer.code: lambda _: QCoreApplication.translate(
+        "Messages", "This card comes from a kiosk this store does not trust yet."),
+    ForgedCard.code: lambda _: QCoreApplication.translate(
+        "Messages", "This card failed the security check and cannot be used."),
+    RevokedCard.code: lambda _: QCoreApplication.translate(
+        "Messages", "This card has been reported lost and is blocked. "
+                    "Please ask the member for their new card."),
+    CardError.code: lambda _: QCoreApplication.translate(
+        "Messages", "This card cannot be used."),
+    # Members, points and orders (kiosk.services.errors).
+    UnknownMember.code: lambda _: QCoreApplication.translate(
+        "Messages", "The card is genuine, but this member is not known here yet. "
+                    "Try again after the kiosk has synced."),
+    MemberNotSynced.code: lambda _: QCoreApplication.translate(
+        "Messages", "This member joined at another store and this kiosk has not synced "
+                    "their account yet. Their points can be used once the kiosk is online."),
+    NotEnoughPoints.code: lambda _: QCoreApplication.translate(
+        "Messages", "Not enough points for this reward."),
+    OfflineLimitReached.code: lambda _: QCoreApplication.translate(
+        "Messages", "The ledger cannot be reached and this is over the offline "
+                    "limit. Try again when the kiosk is online."),
+    AlreadyRefunded.code: lambda _: QCoreApplication.translate(
+        "Messages", "This order has already been refunded."),
+    UnknownOrder.code: lambda _: QCoreApplication.translate(
+        "Messages", "No points were recorded for this order number."),
+    DuplicateMember.code: lambda _: QCoreApplication.translate(
+        "Messages", "A member with this phone number already exists."),
+    InvalidInput.code: _invalid_input,
+    # Staff and approvals (kiosk.services.staff, kiosk.services.sales).
+    PinLocked.code: _pin_locked,
+    WrongPin.code: lambda _: QCoreApplication.translate("Messages", "Wrong PIN."),
+    NoManagerPin.code: lambda _: no_manager(),
+    NotAManager.code: lambda _: QCoreApplication.translate(
+        "Messages", "Only a manager can do this."),
+    UnknownStaff.code: lambda _: QCoreApplication.translate(
+        "Messages", "This person is no longer on this kiosk's staff."),
+    NeedsApproval.code: lambda _: QCoreApplication.translate(
+        "Messages", "A sale this large needs a manager's approval."),
+    # Pairing (sync.pairing).
+    OtherLedger.code: lambda _: QCoreApplication.translate(
+        "Messages", "That address is a different ledger from the one this kiosk is "
+                    "paired with. Nothing was changed."),
+    # Any other refusal: the service's own words.
+    Refusal.code: str,
+}
+"""The sentence for each refusal, keyed by its class's stable ``code``."""
+
+
+def _refusal(exc: Refusal | CardError) -> str:
+    """The sentence for the nearest class in ``exc``'s ancestry whose own ``code`` is in
+    the table, so a refusal without a sentence of its own reads as its parent does. The
+    class's code, not the instance's: a `LedgerRefused` carries the server's code."""
+    for cls in type(exc).__mro__:
+        say = SENTENCES.get(vars(cls).get("code", ""))
+        if say is not None:
+            return say(exc)
+    # Unreachable: the codes of Refusal and CardError themselves are in the table.
+    raise AssertionError(f"no sentence for {type(exc).__name__}")
+
+
 def describe(exc: BaseException, *, quiet: bool = False) -> str:
     """One sentence for the cashier; the service's own words follow where they add facts.
     ``quiet``: the same error said again (in another language), so not logged again."""
-    if isinstance(exc, NotACard):
-        return QCoreApplication.translate(
-            "Messages", "That is not a Counterpoint membership card.")
-    if isinstance(exc, MalformedCard):
-        return QCoreApplication.translate(
-            "Messages", "The card could not be read completely. Please scan it again.")
-    if isinstance(exc, UnknownIssuer):
-        return QCoreApplication.translate(
-            "Messages", "This card comes from a kiosk this store does not trust yet.")
-    if isinstance(exc, ForgedCard):
-        return QCoreApplication.translate(
-            "Messages", "This card failed the security check and cannot be used.")
-    if isinstance(exc, RevokedCard):
-        return QCoreApplication.translate(
-            "Messages", "This card has been reported lost and is blocked. "
-                  "Please ask the member for their new card.")
-    if isinstance(exc, CardError):
-        return QCoreApplication.translate(
-            "Messages", "This card cannot be used.")
-    if isinstance(exc, UnknownMember):
-        return QCoreApplication.translate(
-            "Messages", "The card is genuine, but this member is not known here yet. "
-                  "Try again after the kiosk has synced.")
-    if isinstance(exc, MemberNotSynced):
-        return QCoreApplication.translate(
-            "Messages", "This member joined at another store and this kiosk has not synced "
-                  "their account yet. Their points can be used once the kiosk is online.")
-    if isinstance(exc, NotEnoughPoints):
-        return QCoreApplication.translate(
-            "Messages", "Not enough points for this reward.")
-    if isinstance(exc, OfflineLimitReached):
-        return QCoreApplication.translate(
-            "Messages", "The ledger cannot be reached and this is over the offline "
-                  "limit. Try again when the kiosk is online.")
-    if isinstance(exc, AlreadyRefunded):
-        return QCoreApplication.translate(
-            "Messages", "This order has already been refunded.")
-    if isinstance(exc, UnknownOrder):
-        return QCoreApplication.translate(
-            "Messages", "No points were recorded for this order number.")
-    if isinstance(exc, DuplicateMember):
-        return QCoreApplication.translate(
-            "Messages", "A member with this phone number already exists.")
-    if isinstance(exc, InvalidInput):
-        if exc.problem is not None:
-            return input_problem(exc.problem)
-        return QCoreApplication.translate(
-            "Messages", "Please check the input:") + " " + str(exc)
-    if isinstance(exc, StorageError):
-        return QCoreApplication.translate(
-            "Messages", "Could not save: the disk is full or not available. "
-                  "Nothing was recorded; please call the manager.")
-    if isinstance(exc, Unreachable):
-        return QCoreApplication.translate(
-            "Messages", "The central ledger cannot be reached right now.")
-    if isinstance(exc, PinLocked):
-        return QCoreApplication.translate(
-            "Messages", "Too many wrong PINs. Try again in {n} seconds.").format(
-                n=f"{exc.seconds:,}")
-    if isinstance(exc, WrongPin):
-        return QCoreApplication.translate("Messages", "Wrong PIN.")
-    if isinstance(exc, NoManagerPin):
-        return no_manager()
-    if isinstance(exc, NotAManager):
-        return QCoreApplication.translate("Messages", "Only a manager can do this.")
-    if isinstance(exc, UnknownStaff):
-        return QCoreApplication.translate(
-            "Messages", "This person is no longer on this kiosk's staff.")
-    if isinstance(exc, NeedsApproval):
-        return QCoreApplication.translate(
-            "Messages", "A sale this large needs a manager's approval.")
-    if isinstance(exc, OtherLedger):
-        return QCoreApplication.translate(
-            "Messages", "That address is a different ledger from the one this kiosk is "
-                  "paired with. Nothing was changed.")
     if isinstance(exc, LedgerRefused) and exc.status == 401:
         return QCoreApplication.translate(
             "Messages", "The ledger did not accept this kiosk's device token. "
-                  "Nothing was changed.")
-    if isinstance(exc, Refusal):
-        return str(exc)
+                        "Nothing was changed.")
+    if isinstance(exc, Refusal | CardError):
+        return _refusal(exc)
+    if isinstance(exc, StorageError):
+        return QCoreApplication.translate(
+            "Messages", "Could not save: the disk is full or not available. "
+                        "Nothing was recorded; please call the manager.")
+    if isinstance(exc, Unreachable):
+        return QCoreApplication.translate(
+            "Messages", "The central ledger cannot be reached right now.")
     if isinstance(exc, PrinterUnavailable):
         if not quiet:
             log.warning("printer: %s", exc)
@@ -142,17 +159,17 @@ def describe(exc: BaseException, *, quiet: bool = False) -> str:
         if exc.reason == "no_libusb":
             return QCoreApplication.translate(
                 "Messages", "USB printers can't be used on this machine: the libusb library "
-                      "is missing. Connect the printer another way, or ask a technician.")
+                            "is missing. Connect the printer another way, or ask a technician.")
         return QCoreApplication.translate(
             "Messages", "The receipt printer is not answering. Check that it is switched on, "
-                  "connected and has paper, then try again.")
+                        "connected and has paper, then try again.")
     if isinstance(exc, OSError):  # a printer or port that went away
         return QCoreApplication.translate(
             "Messages", "The device is not available:") + " " + str(exc)
     if not quiet:
         log.error("unexpected error at the counter", exc_info=exc)
     return QCoreApplication.translate(
-            "Messages", "Something went wrong. It has been logged; please try again.")
+        "Messages", "Something went wrong. It has been logged; please try again.")
 
 
 def input_problem(problem: InputProblem) -> str:
