@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,7 @@ import zxingcpp
 from PIL import Image
 
 from tests.codes import read_codes
-
-KIOSK = str(Path(sys.executable).with_name("kiosk"))
-
-
-def kiosk(data: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None):
-    proc = subprocess.run([KIOSK, "--data-dir", str(data), *args], capture_output=True,
-                          text=True, timeout=60, env=env)
-    assert proc.returncode == expect, (proc.stdout, proc.stderr)
-    return proc
-
-
-def kiosk_json(data: Path, *args: str, expect: int = 0):
-    proc = kiosk(data, *args, "--json", expect=expect)
-    return json.loads(proc.stdout)
+from tests.helpers.cli import KIOSK, kiosk, kiosk_json
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import kiosk, kiosk_json
+from tests.helpers.cli import kiosk, kiosk_json
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from tests.test_cli import KIOSK, kiosk, kiosk_json
+from tests.helpers.cli import KIOSK, kiosk, kiosk_json
 
 READY = "Scan a card"  # the text counter's help line: printed once it is open for scans
 

@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.bootstrap import bootstrap
 from kiosk.services import Enrolment, enrol
-from tests.test_cli import KIOSK
+from tests.helpers.cli import KIOSK
 
 KILLS = 60
 CHILD = [sys.executable, "-m", "tests.helpers.sale_loop"]

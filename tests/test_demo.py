@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from tests.codes import read_codes
-from tests.test_cli import KIOSK
+from tests.helpers.cli import KIOSK
 
 
 def counter(data: Path, script: str) -> str:

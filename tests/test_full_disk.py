@@ -24,8 +24,8 @@ from PIL import Image
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from sync.agent import SyncStatus
 from sync.client import LedgerClient
+from tests.helpers.cli import kiosk, kiosk_json
 from tests.sync.conftest import LedgerProcess, paired, start_ledger
-from tests.test_cli import kiosk, kiosk_json
 
 pytestmark = pytest.mark.slow  # about 40 `kiosk` processes
 

@@ -15,7 +15,7 @@ from typing import IO
 
 import pytest
 
-from tests.test_cli import KIOSK
+from tests.helpers.cli import KIOSK
 from ui.qpa_probe import EXTRA_LIBRARY_ENV
 
 STOP_WITHIN_S = 20

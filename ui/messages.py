@@ -40,7 +40,7 @@ from kiosk.services.manager import (
 )
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import NotAManager, UnknownStaff
-from kiosk.store.repository import StorageError
+from kiosk.store.disk import StorageError
 from sync.client import LedgerRefused
 from sync.pairing import OtherLedger
 

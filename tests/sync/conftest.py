@@ -30,7 +30,7 @@ from sync.protocol import EntryWire, MemberWire
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Caller, Ledger
 from tests.conftest import DEFAULT_PROGRAM
-from tests.test_cli import KIOSK as KIOSK_COMMAND
+from tests.helpers.cli import KIOSK as KIOSK_COMMAND
 
 PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
+from tests.helpers.cli import KIOSK
 from tests.sync.conftest import paired, start_ledger
 from tests.sync.test_convergence import converge
-from tests.test_cli import KIOSK
 
 
 def fill_outbox(k, sales: int) -> None:

@@ -105,7 +105,7 @@ def _bonus(k: PairedKiosk, member: uuid.UUID) -> list[Entry]:
 def test_a_sale_the_ledger_would_refuse_is_refused_at_the_counter(tmp_path: Path) -> None:
     """An EAN-13 scanned into the amount keypad, and an amount no till has: exit 1 with
     the reason, nothing recorded, at once."""
-    from tests.test_cli import kiosk, kiosk_json
+    from tests.helpers.cli import kiosk, kiosk_json
 
     data = tmp_path / "k"
     kiosk(data, "init", "--store-name", "Test store")

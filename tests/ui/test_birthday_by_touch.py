@@ -9,7 +9,7 @@ import datetime as dt
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
-from tests.ui.test_flows import WAIT, message, on_screen, tap
+from tests.helpers.ui import WAIT, message, on_screen, tap
 from ui.app import CounterApp
 
 

@@ -5,7 +5,7 @@ never written)."""
 from __future__ import annotations
 
 from tests.codes import read_codes
-from tests.ui.test_flows import message, on_screen, tap
+from tests.helpers.ui import message, on_screen, tap
 from ui.app import CounterApp
 
 

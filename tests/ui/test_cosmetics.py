@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from kiosk.presenters import short_phone
-from tests.ui.test_flows import scan_member
+from tests.helpers.ui import scan_member
 from ui.app import CounterApp
 from ui.i18n import LANGUAGES
 
@@ -52,7 +52,7 @@ def test_short_phone(masked: str, short: str):
 def test_every_manager_tab_shows_whole_at_1024(qtbot, app, language):
     """With a seventh tab (the staff trail) the English bar overflowed: "Hardwa", and
     14 px scroll arrows to reach the rest."""
-    from tests.ui.test_flows import WAIT, manager_unlock
+    from tests.helpers.ui import WAIT, manager_unlock
 
     w = app.window
     w.resize(1024, 768)

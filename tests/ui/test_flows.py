@@ -5,53 +5,29 @@ from __future__ import annotations
 
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import text as sql
 
 from devices.catalogue import load_catalogue
 from devices.labels import price_text, render_label, save_label
 from kiosk.cards import parse_card
-from kiosk.services import member_view
 from kiosk.services.manager import check_manager_pin, todays_figures
 from sync.embedded import EmbeddedLedger
 from sync.pairing import DEVICE_TOKEN, ledger_client_for
 from sync.server.ledger import hash_token
+from tests.helpers.ui import (
+    WAIT,
+    demo_scan_list,
+    key_in,
+    manager_unlock,
+    message,
+    on_screen,
+    scan_member,
+    stored_balance,
+    tap,
+)
 from tests.services.test_identify import forge
-from ui.app import DEMO_PIN, CounterApp
-
-WAIT = 15_000
-# Every waitUntil predicate here returns a bool: pytest-qt takes a None as "passed".
-
-
-def tap(qtbot, widget: QPushButton) -> None:
-    assert widget.isEnabled() and widget.isVisible(), f"{widget.text()!r} can't be tapped"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
-def on_screen(qtbot, app: CounterApp, name: str) -> None:
-    qtbot.waitUntil(lambda: app.window.current == name, timeout=WAIT)
-
-
-def message(qtbot, app: CounterApp, kind: str) -> str:
-    qtbot.waitUntil(lambda: app.window.banner.isVisible() and app.window.banner.kind == kind,
-                    timeout=WAIT)
-    return app.window.banner.text()
-
-
-def scan_member(qtbot, app: CounterApp, index: int = 0) -> None:
-    app.window.simulate_actions[index].trigger()
-    on_screen(qtbot, app, "member")
-
-
-def stored_balance(app: CounterApp) -> int:
-    assert app.window.member is not None
-    return member_view(app.counter.kiosk, app.window.member.member.id).balance
-
-
-def key_in(qtbot, keypad, digits: str) -> None:
-    for d in digits:
-        tap(qtbot, keypad.keys[d])
+from ui.app import DEMO_PIN
 
 
 def test_scan_shows_the_member_then_a_sale_awards_points_and_shows_the_new_balance(qtbot, app):
@@ -201,15 +177,6 @@ def test_a_mistyped_enrolment_is_explained_in_the_counters_language(qtbot, app):
     assert w.banner.text() == "这不是有效的电话号码：需要 6 至 15 位数字。"  # noqa: RUF001
     with app.counter.kiosk.store.read() as tx:
         assert len(tx.member_ids()) == before
-
-
-def manager_unlock(qtbot, app: CounterApp, pin: str = DEMO_PIN) -> None:
-    w = app.window
-    tap(qtbot, w.manager_button)
-    on_screen(qtbot, app, "manager")
-    qtbot.waitUntil(lambda: w.manager.staff_pin.chosen is not None, timeout=WAIT)  # the one
-    key_in(qtbot, w.manager.pin_pad, pin)
-    tap(qtbot, w.manager.unlock)
 
 
 def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
@@ -385,12 +352,6 @@ def test_bad_cards_get_a_clear_message_and_change_nothing(qtbot, app):
     w.handle_scan(real)
     assert "reported lost" in message(qtbot, app, "error")
     assert w.current == "idle"
-
-
-def demo_scan_list(app: CounterApp) -> list[tuple[str, str]]:
-    from ui.app import demo_scans
-
-    return demo_scans(app.running)
 
 
 def test_switching_language_retranslates_every_screen_at_once(qtbot, app):

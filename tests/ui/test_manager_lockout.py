@@ -3,7 +3,7 @@ for how long, in the counter's language."""
 
 from __future__ import annotations
 
-from tests.ui.test_flows import WAIT, key_in, manager_unlock, message, tap
+from tests.helpers.ui import WAIT, key_in, manager_unlock, message, tap
 from ui.app import CounterApp
 
 

@@ -5,7 +5,7 @@ made right there (it showed 104 points for a member who had 83, then 133)."""
 from __future__ import annotations
 
 from kiosk.services import Sale, ring_up_sale
-from tests.ui.test_flows import WAIT, manager_unlock, message, scan_member, tap
+from tests.helpers.ui import WAIT, manager_unlock, message, scan_member, tap
 from ui.app import CounterApp
 
 

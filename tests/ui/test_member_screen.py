@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from tests.ui.test_flows import WAIT, message, on_screen, scan_member, tap
+from tests.helpers.ui import WAIT, message, on_screen, scan_member, tap
 from ui.app import CounterApp
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 
 from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
 from tests.devices.escpos_reader import read
-from tests.ui.test_flows import (
+from tests.helpers.ui import (
     WAIT,
     key_in,
     manager_unlock,

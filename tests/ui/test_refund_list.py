@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QListWidget
 
 from kiosk.ledger import EntryKind
 from kiosk.services import Sale, ring_up_sale
-from tests.ui.test_flows import WAIT, manager_unlock, message, scan_member, stored_balance, tap
+from tests.helpers.ui import WAIT, manager_unlock, message, scan_member, stored_balance, tap
 from ui.app import CounterApp
 
 

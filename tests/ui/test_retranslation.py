@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from devices.receipt import sample_receipt
-from tests.ui.test_flows import WAIT, key_in, message, on_screen, scan_member, tap
+from tests.helpers.ui import WAIT, key_in, message, on_screen, scan_member, tap
 from ui.app import CounterApp
 
 SWITCHES = ["zh-TW", "zh-CN", "en"]

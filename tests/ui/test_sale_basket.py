@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from devices.catalogue import load_catalogue
-from tests.ui.test_flows import key_in, on_screen, scan_member, tap
+from tests.helpers.ui import key_in, on_screen, scan_member, tap
 from ui.app import CounterApp
 
 

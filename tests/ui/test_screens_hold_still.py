@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from tests.ui.test_flows import WAIT, key_in, manager_unlock, message, on_screen, scan_member, tap
+from tests.helpers.ui import WAIT, key_in, manager_unlock, message, on_screen, scan_member, tap
 from tests.ui.test_screenshots import SHOTS
 from ui.app import CounterApp
 

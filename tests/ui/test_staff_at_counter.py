@@ -11,7 +11,7 @@ from kiosk.ledger import EntryKind
 from kiosk.services import member_view
 from kiosk.services.staff import audit_trail
 from kiosk.staff import AuditAction
-from tests.ui.test_flows import WAIT, key_in, message, on_screen, scan_member, tap
+from tests.helpers.ui import WAIT, key_in, message, on_screen, scan_member, tap
 from ui.app import DEMO_PIN, CounterApp
 
 

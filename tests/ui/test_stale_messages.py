@@ -4,7 +4,7 @@ corner (the committed manager-pin screenshot showed it)."""
 
 from __future__ import annotations
 
-from tests.ui.test_flows import WAIT, key_in, manager_unlock, message, on_screen, tap
+from tests.helpers.ui import WAIT, key_in, manager_unlock, message, on_screen, tap
 from ui.app import DEMO_PIN, CounterApp
 
 
@@ -30,7 +30,7 @@ def test_a_bad_cards_error_does_not_follow_the_cashier_to_another_screen(qtbot, 
 
 def test_news_of_what_was_done_stays_across_the_screen_change(qtbot, app):
     w = app.window
-    from tests.ui.test_flows import scan_member
+    from tests.helpers.ui import scan_member
 
     scan_member(qtbot, app, 0)
     tap(qtbot, w.member_screen.sale)

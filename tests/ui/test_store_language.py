@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.services.manager import set_store_language, store_language
 from sync.runtime import counter_session
 from tests.conftest import DEFAULT_PROGRAM
-from tests.ui.test_flows import scan_member
+from tests.helpers.ui import scan_member
 from ui.app import CounterApp, demo_scans
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.helpers.ui import WAIT, message, tap
 from tests.sync.test_clocks import DeviceClock
 from tests.sync.test_poison import poisoned_member
-from tests.ui.test_flows import WAIT, message, tap
 from ui.app import CounterApp
 
 

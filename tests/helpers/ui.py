@@ -1,0 +1,58 @@
+"""Driving the real counter app in tests: taps, key presses, waits for a screen or a
+message, the demo's scans and the manager's unlock, shared by every UI test module."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from kiosk.services import member_view
+from ui.app import DEMO_PIN, CounterApp
+
+WAIT = 15_000
+# Every waitUntil predicate here returns a bool: pytest-qt takes a None as "passed".
+
+
+def tap(qtbot, widget: QPushButton) -> None:
+    assert widget.isEnabled() and widget.isVisible(), f"{widget.text()!r} can't be tapped"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def on_screen(qtbot, app: CounterApp, name: str) -> None:
+    qtbot.waitUntil(lambda: app.window.current == name, timeout=WAIT)
+
+
+def message(qtbot, app: CounterApp, kind: str) -> str:
+    qtbot.waitUntil(lambda: app.window.banner.isVisible() and app.window.banner.kind == kind,
+                    timeout=WAIT)
+    return app.window.banner.text()
+
+
+def scan_member(qtbot, app: CounterApp, index: int = 0) -> None:
+    app.window.simulate_actions[index].trigger()
+    on_screen(qtbot, app, "member")
+
+
+def stored_balance(app: CounterApp) -> int:
+    assert app.window.member is not None
+    return member_view(app.counter.kiosk, app.window.member.member.id).balance
+
+
+def key_in(qtbot, keypad, digits: str) -> None:
+    for d in digits:
+        tap(qtbot, keypad.keys[d])
+
+
+def manager_unlock(qtbot, app: CounterApp, pin: str = DEMO_PIN) -> None:
+    w = app.window
+    tap(qtbot, w.manager_button)
+    on_screen(qtbot, app, "manager")
+    qtbot.waitUntil(lambda: w.manager.staff_pin.chosen is not None, timeout=WAIT)  # the one
+    key_in(qtbot, w.manager.pin_pad, pin)
+    tap(qtbot, w.manager.unlock)
+
+
+def demo_scan_list(app: CounterApp) -> list[tuple[str, str]]:
+    from ui.app import demo_scans
+
+    return demo_scans(app.running)
