@@ -4,7 +4,6 @@ scan, and a scanner unplugged and plugged back in."""
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,32 +19,9 @@ from devices.serial_scanner import (
     serial_scanner_for,
 )
 from devices.settings import DeviceSettings, PrinterSettings, SerialScannerSettings
+from tests.helpers.devices import Pty
 
 WAIT = 10_000
-
-
-class Pty:
-    """A pseudo-terminal whose slave is reached through a stable symlink, as a udev rule
-    gives a real scanner (/dev/serial/by-id/...): replugging makes a new device behind it."""
-
-    def __init__(self, link: Path) -> None:
-        self.link = link
-        self.master = -1
-        self.plug()
-
-    def plug(self) -> None:
-        self.master, slave = os.openpty()
-        path = os.ttyname(slave)
-        os.close(slave)
-        self.link.unlink(missing_ok=True)
-        self.link.symlink_to(path)
-
-    def write(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def unplug(self) -> None:
-        os.close(self.master)
-        self.master = -1
 
 
 class Recorder:

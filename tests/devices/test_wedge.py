@@ -14,16 +14,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from devices.scan import MAX_SCAN_CHARS
 from devices.wedge import WedgeScanFilter
+from tests.helpers.devices import FakeClock, hid_type
 
 WAIT = 5_000
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -155,53 +148,6 @@ def test_a_person_typing_into_a_field_sees_each_key_within_a_moment(qtbot, setup
 # around every capital (and every shifted symbol), each its own key event.
 CARD = ("CP1.AGRCZMNDXFYN7K6IBINDPTAL4Y.200000000014.UTWLXA5I.WXZAPQJHULUIUD5VM4BSQKQ63FJUZT4AQ"
         "MZXD2KQ3LUIUD5VM4BSQKQ63FJUZT4AQ7K6IBINDPTAL4YAGRCZMNDXFYN.UTWLXA5I.WXZAPQJHULU")
-SHIFTED = frozenset('~!@#$%^&*()_+{}|:"<>?')  # a US layout's shifted symbols
-
-
-def _key(ch: str) -> Qt.Key:
-    return {"\r": Qt.Key.Key_Return, "\t": Qt.Key.Key_Tab}.get(ch) or Qt.Key(ord(ch.upper()))
-
-
-def hid_type(text: str, clock: FakeClock, gap: float, prefix: str = "",
-             suffix: str = "\r", window: QWidget | None = None) -> None:
-    """Type ``text`` into whatever has focus, one key event every ``gap`` seconds (on the
-    fake clock the filter reads), as a USB HID keyboard does: for a capital, Shift press,
-    the key's press and release (with the Shift modifier), Shift release. ``prefix`` is
-    a scanner's configurable prefix key: "F12", or "STX" (Ctrl+B, with Ctrl's own press
-    and release). ``suffix`` is Enter ("\\r"), Tab ("\\t") or "" (none: a person). Keys go
-    where a keyboard's go: the focused widget, else ``window``."""
-
-    def target() -> QWidget:
-        widget = QApplication.focusWidget() or window
-        assert widget is not None, "nothing has focus"
-        return widget
-
-    def event(kind: QEvent.Type, key: Qt.Key, mods: Qt.KeyboardModifier, txt: str) -> None:
-        clock.now += gap
-        QApplication.sendEvent(target(), QKeyEvent(kind, key, mods, txt))
-
-    press, release = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
-    shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
-    none = Qt.KeyboardModifier.NoModifier
-    if prefix == "F12":
-        event(press, Qt.Key.Key_F12, none, "")
-        event(release, Qt.Key.Key_F12, none, "")
-    elif prefix == "STX":
-        event(press, Qt.Key.Key_Control, ctrl, "")
-        event(press, Qt.Key.Key_B, ctrl, "\x02")
-        event(release, Qt.Key.Key_B, ctrl, "\x02")
-        event(release, Qt.Key.Key_Control, none, "")
-    else:
-        assert not prefix, prefix
-    for ch in text + suffix:
-        if ch.isupper() or ch in SHIFTED:
-            event(press, Qt.Key.Key_Shift, shift, "")
-            event(press, _key(ch), shift, ch)
-            event(release, _key(ch), shift, ch)
-            event(release, Qt.Key.Key_Shift, none, "")
-        else:
-            event(press, _key(ch), none, ch)
-            event(release, _key(ch), none, ch)
 
 
 @pytest.mark.parametrize("prefix", ["", "F12", "STX"])

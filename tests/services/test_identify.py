@@ -6,16 +6,12 @@ import pytest
 
 from kiosk.cards import CardError, ForgedCard, MalformedCard, NotACard, RevokedCard
 from kiosk.services import Sale, identify, ring_up_sale, verify_store
+from tests.helpers.cards import forge
 
 
 def snapshot(kiosk):
     with kiosk.store.read() as tx:
         return tx.outbox_size(), [tx.balance(m) for m in tx.member_ids()]
-
-
-def forge(payload: str) -> str:
-    head, sig = payload.rsplit(".", 1)
-    return f"{head}.{'A' if sig[0] != 'A' else 'B'}{sig[1:]}"
 
 
 @pytest.mark.parametrize(("mangle", "error"), [

@@ -15,6 +15,7 @@ from kiosk.services.manager import check_manager_pin, todays_figures
 from sync.embedded import EmbeddedLedger
 from sync.pairing import DEVICE_TOKEN, ledger_client_for
 from sync.server.ledger import hash_token
+from tests.helpers.cards import forge
 from tests.helpers.ui import (
     WAIT,
     demo_scan_list,
@@ -26,7 +27,6 @@ from tests.helpers.ui import (
     stored_balance,
     tap,
 )
-from tests.services.test_identify import forge
 from ui.app import DEMO_PIN
 
 

@@ -11,8 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from devices.settings import DeviceSettings, SerialScannerSettings, WedgeSettings
-from tests.devices.test_serial_scanner import Pty
-from tests.devices.test_wedge import FakeClock, hid_type
+from tests.helpers.devices import FakeClock, Pty, hid_type
 from tests.helpers.ui import WAIT, demo_scan_list, manager_unlock, message, on_screen, tap
 
 
