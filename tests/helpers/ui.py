@@ -3,12 +3,18 @@ message, the demo's scans and the manager's unlock, shared by every UI test modu
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.services import member_view
 from ui.app import DEMO_PIN, CounterApp
 
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "build/screenshots")
+"""Where screenshots go: build/ on a test run, docs/ for `make screenshots`."""
 WAIT = 15_000
 # Every waitUntil predicate here returns a bool: pytest-qt takes a None as "passed".
 

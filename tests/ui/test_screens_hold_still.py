@@ -11,8 +11,16 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from tests.helpers.ui import WAIT, key_in, manager_unlock, message, on_screen, scan_member, tap
-from tests.ui.test_screenshots import SHOTS
+from tests.helpers.ui import (
+    SHOTS,
+    WAIT,
+    key_in,
+    manager_unlock,
+    message,
+    on_screen,
+    scan_member,
+    tap,
+)
 from ui.app import CounterApp
 
 LONG = ("This member joined at another store and this kiosk has not synced their account "

@@ -5,21 +5,16 @@ the README) by pointing SCREENSHOTS_DIR there."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from tests.helpers.ui import WAIT, key_in, manager_unlock, on_screen, scan_member, tap
+from tests.helpers.ui import SHOTS, WAIT, key_in, manager_unlock, on_screen, scan_member, tap
 from ui.app import CounterApp
 from ui.i18n import LANGUAGES
 from ui.theme import TOUCH_MIN_PX
-
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "build/screenshots")
 
 
 def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
