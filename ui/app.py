@@ -23,7 +23,7 @@ from kiosk.program import Names
 from kiosk.services.manager import store_language
 from sync.runtime import Counter as Running
 from sync.runtime import counter_session
-from ui.context import Counter, Product
+from ui.context import Product, ScreenContext
 from ui.devices_page import DevicesPage
 from ui.i18n import LANGUAGES, Languages, load_cjk_font
 from ui.stop_signals import quit_on_stop_signals
@@ -100,7 +100,7 @@ class CounterApp:
         home = store_language(running.kiosk)
         self.languages = Languages(app, language or home)
         self.tasks = Tasks()
-        self.counter = Counter(running.kiosk, self.tasks, self.languages,
+        self.counter = ScreenContext(running.kiosk, self.tasks, self.languages,
                                cards_dir=running.data_dir / "cards", home_language=home)
         program = running.kiosk.program
         catalogue_error = None

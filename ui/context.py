@@ -24,7 +24,7 @@ class Product:
 
 
 @dataclass
-class Counter:
+class ScreenContext:
     kiosk: Kiosk
     tasks: Tasks
     languages: Languages

@@ -15,22 +15,22 @@ from devices.receipt import CAPTIONS, Receipt
 from kiosk.cards import grouped_card_number
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
-from ui.context import Counter
+from ui.context import ScreenContext
 
 RECEIPT_REWARDS = 3  # a receipt lists at most this many rewards within reach
 
 
-def _when(counter: Counter, moment: datetime) -> str:
+def _when(counter: ScreenContext, moment: datetime) -> str:
     return moment.astimezone(counter.kiosk.program.zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _within_reach(counter: Counter, balance: int) -> tuple[str, ...]:
+def _within_reach(counter: ScreenContext, balance: int) -> tuple[str, ...]:
     offers = rewards_within_reach(counter.kiosk.program, balance)
     return tuple(f"{counter.name(o.reward.names)} ({o.reward.cost:,})"
                  for o in offers if o.affordable)[:RECEIPT_REWARDS]
 
 
-def sale_receipt(counter: Counter, result: SaleResult, lines: Sequence[tuple[str, str]],
+def sale_receipt(counter: ScreenContext, result: SaleResult, lines: Sequence[tuple[str, str]],
                  total_minor: int, card_payload: str | None) -> Receipt:
     """``lines``: the basket as the sale screen showed it, (label, amount text)."""
     moment = result.entries[0].occurred_at if result.entries else counter.kiosk.clock()
@@ -44,7 +44,7 @@ def sale_receipt(counter: Counter, result: SaleResult, lines: Sequence[tuple[str
         language=language, order_ref=result.order_ref, when=_when(counter, moment))
 
 
-def redemption_receipt(counter: Counter, result: RedemptionResult, tier: str | None,
+def redemption_receipt(counter: ScreenContext, result: RedemptionResult, tier: str | None,
                        card_payload: str | None) -> Receipt:
     entry = result.entry
     return Receipt(
@@ -56,7 +56,7 @@ def redemption_receipt(counter: Counter, result: RedemptionResult, tier: str | N
         when=_when(counter, entry.occurred_at))
 
 
-def card_slip(counter: Counter, result: EnrolmentResult) -> Receipt:
+def card_slip(counter: ScreenContext, result: EnrolmentResult) -> Receipt:
     """A new member's card on receipt paper: their name and card number, and the QR the
     kiosk scans."""
     return Receipt(

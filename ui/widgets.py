@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.theme import BANNER_FONT_PX, BANNER_INSET, BANNER_PX, TOUCH_MIN_PX
 
 
@@ -120,7 +120,7 @@ class ServiceScreen(Screen):
 
     failed = Signal(object)  # the exception, for the window to put into words
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__()
         self.counter = counter
 

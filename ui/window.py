@@ -38,7 +38,7 @@ from kiosk.services import (
 )
 from kiosk.services.manager import AdjustmentResult
 from sync.agent import SyncStatus
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.i18n import LANGUAGES
 from ui.messages import describe
 from ui.receipts import card_slip, redemption_receipt, sale_receipt
@@ -74,7 +74,7 @@ class CounterWindow(QMainWindow):
     message_shown = Signal(str, str)  # text, kind
     member_shown = Signal(object)  # MemberView
 
-    def __init__(self, counter: Counter, *, idle_ms: int = DEFAULT_IDLE_MS,
+    def __init__(self, counter: ScreenContext, *, idle_ms: int = DEFAULT_IDLE_MS,
                  simulated_scans: Sequence[tuple[str, str]] = (),
                  settings_page: QWidget | None = None) -> None:
         super().__init__()

@@ -8,14 +8,14 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QVBoxLayout
 
 from kiosk.services.staff import audit_trail
 from kiosk.staff import AuditAction, AuditEvent
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.widgets import ServiceScreen, button, label
 
 SHOWN = 100
 
 
 class AuditTab(ServiceScreen):
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
         layout = QVBoxLayout(self)
         self.heading = label("", wrap=True)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QV
 
 from kiosk.services import Enrolment, EnrolmentResult, enrol
 from kiosk.services.errors import InvalidInput
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.widgets import OnScreenKeyboard, Screen, ServiceScreen, button, label
 
 
@@ -20,7 +20,7 @@ class EnrolScreen(ServiceScreen):
     completed = Signal(object)  # EnrolmentResult
     cancelled = Signal()
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
         self.referrer: uuid.UUID | None = None
         layout = QVBoxLayout(self)
@@ -129,7 +129,7 @@ class CardScreen(Screen):
     print_requested = Signal()
     finished = Signal()
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__()
         self.counter = counter
         self.result: EnrolmentResult | None = None

@@ -5,14 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.widgets import Screen, button, label
 
 
 class IdleScreen(Screen):
     enrol_requested = Signal()
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__()
         self.counter = counter
         layout = QVBoxLayout(self)

@@ -32,7 +32,7 @@ from kiosk.services.manager import (
 from kiosk.services.staff import set_staff_pin
 from kiosk.staff import StaffMember
 from sync.agent import SyncStatus
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.messages import no_manager
 from ui.screens.audit_tab import AuditTab
 from ui.screens.refund_tab import RefundTab
@@ -50,7 +50,7 @@ class ManagerScreen(ServiceScreen):
     ledger_moved = Signal(str)  # the new address, saved
     pin_changed = Signal()
 
-    def __init__(self, counter: Counter, settings_page: QWidget | None = None) -> None:
+    def __init__(self, counter: ScreenContext, settings_page: QWidget | None = None) -> None:
         super().__init__(counter)
         self.member: MemberView | None = None
         layout = QVBoxLayout(self)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from kiosk.ledger import Entry, EntryKind
 from kiosk.presenters import short_phone
 from kiosk.services import MemberView
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.widgets import Screen, button, label
 
 
@@ -24,7 +24,7 @@ class MemberScreen(Screen):
     redeem_requested = Signal()
     done = Signal()
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__()
         self.counter = counter
         self.view: MemberView | None = None

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
 from kiosk.program import Reward
 from kiosk.services import MemberView, redeem
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.widgets import ServiceScreen, button, label
 
 
@@ -18,7 +18,7 @@ class RedeemScreen(ServiceScreen):
     completed = Signal(object)  # RedemptionResult
     cancelled = Signal()
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
         self.member: MemberView | None = None
         self.chosen: Reward | None = None

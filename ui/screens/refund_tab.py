@@ -32,7 +32,7 @@ from kiosk.services import (
     refund_order,
 )
 from kiosk.services.errors import AlreadyRefunded
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.widgets import OnScreenKeyboard, ServiceScreen, button, label
 
 REF_ROLE = Qt.ItemDataRole.UserRole
@@ -43,7 +43,7 @@ class RefundTab(ServiceScreen):
 
     refunded = Signal(object)  # RefundResult
 
-    def __init__(self, counter: Counter, approver: Callable[[], str]) -> None:
+    def __init__(self, counter: ScreenContext, approver: Callable[[], str]) -> None:
         super().__init__(counter)
         self.approver = approver
         self.member: MemberView | None = None

@@ -12,7 +12,7 @@ from devices.receipt import CAPTIONS
 from kiosk.money import to_minor
 from kiosk.program import SaleContext, awards_for_sale
 from kiosk.services import MemberView, Sale, SaleLine, ring_up_sale
-from ui.context import Counter, Product
+from ui.context import Product, ScreenContext
 from ui.widgets import Keypad, ServiceScreen, button, label
 
 MAX_DIGITS = 9
@@ -28,7 +28,7 @@ class SaleScreen(ServiceScreen):
     completed = Signal(object)  # SaleResult
     cancelled = Signal()
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
         self.member: MemberView | None = None
         self.digits = ""

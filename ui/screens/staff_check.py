@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.services.staff import list_staff, needs_sign_in
 from kiosk.staff import StaffMember
-from ui.context import Counter
+from ui.context import ScreenContext
 from ui.messages import no_manager
 from ui.screens.staff_pin import StaffPin
 from ui.widgets import ServiceScreen, button, label
@@ -26,7 +26,7 @@ class StaffCheckScreen(ServiceScreen):
     cancelled = Signal()
     not_needed = Signal()  # nobody to ask (services/staff.py needs_sign_in)
 
-    def __init__(self, counter: Counter) -> None:
+    def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
