@@ -97,3 +97,12 @@ def keys_present(conn: Connection, table: Any, key: str, values: Collection[Any]
             cur.execute(_any_of(table, key, [key], conn.dialect), {"v": list(values)})
             return {row[0] for row in cur.fetchall()}
     return set(conn.execute(select(table.c[key]).where(table.c[key].in_(values))).scalars())
+
+
+def insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]],
+                  returning: Any = None) -> list[Any]:
+    """INSERT ... ON CONFLICT DO NOTHING on either dialect; returns the RETURNING values of
+    the ``returning`` column (given as a column), for the rows actually written."""
+    written = insert_rows(conn, table, rows, returning=[returning.name] if returning is not
+                          None else ())
+    return [row[0] for row in written]

@@ -38,7 +38,9 @@ from sync.protocol import (
 )
 from sync.server import models as m
 from sync.server.audit import audit_upload
-from sync.server.ledger import _ENTRIES, Caller, Ledger, LedgerRefusal, _wire_of_row
+from sync.server.calls import Caller, LedgerRefusal
+from sync.server.entry_rows import ENTRIES, wire_of_row
+from sync.server.ledger import Ledger
 
 MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
@@ -69,7 +71,7 @@ class Counter:
                 if existing.entry != entry.model_dump_json():
                     raise LedgerRefusal(409, "conflict", "another hold has this id")
                 return self._hold(conn, existing)
-            if conn.execute(select(_ENTRIES.c.id).where(_ENTRIES.c.id == entry.id)).first():
+            if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
                 raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
             available = self._available(conn, entry.member_id)
             if available + entry.points < 0:
@@ -88,8 +90,8 @@ class Counter:
                 m.Reservation.id == hold_id).with_for_update()).first()
             if row is None or row.device_id != caller.device_id:  # a hold is its maker's
                 raise LedgerRefusal(404, "unknown_hold", "no such hold")
-            recorded = conn.execute(select(_ENTRIES.c.seq).where(
-                _ENTRIES.c.id == hold_id)).scalar()
+            recorded = conn.execute(select(ENTRIES.c.seq).where(
+                ENTRIES.c.id == hold_id)).scalar()
             if recorded is not None:  # confirmed before, or uploaded by the kiosk
                 return EntryResult(id=hold_id, status="duplicate", seq=recorded)
             if row.state == "voided" or row.expires_at <= self.ledger.clock():
@@ -150,9 +152,9 @@ class Counter:
             if amount_minor > program.max_sale_minor:  # as at the counter (sales.py)
                 raise LedgerRefusal(422, "amount_over_limit", (
                     f"a sale is at most {program.limits.max_sale_amount} {program.currency}"))
-            earlier = conn.execute(select(_ENTRIES).where(
-                _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
-                _ENTRIES.c.kind == EntryKind.EARN.value)).first()
+            earlier = conn.execute(select(ENTRIES).where(
+                ENTRIES.c.channel == caller.device_id, ENTRIES.c.order_ref == order_ref,
+                ENTRIES.c.kind == EntryKind.EARN.value)).first()
             tier = self._tier(conn, program, member_id)
             if earlier is not None:
                 if earlier.member_id != member_id or earlier.amount_minor != amount_minor:
@@ -182,15 +184,15 @@ class Counter:
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
             program = self.ledger.current_program(conn)
-            reversed_ids = select(_ENTRIES.c.reverses).where(_ENTRIES.c.reverses.is_not(None))
-            rows = conn.execute(select(_ENTRIES).where(
-                _ENTRIES.c.channel == caller.device_id, _ENTRIES.c.order_ref == order_ref,
-                _ENTRIES.c.kind != EntryKind.REVERSE.value,
-                _ENTRIES.c.id.not_in(reversed_ids))).all()
+            reversed_ids = select(ENTRIES.c.reverses).where(ENTRIES.c.reverses.is_not(None))
+            rows = conn.execute(select(ENTRIES).where(
+                ENTRIES.c.channel == caller.device_id, ENTRIES.c.order_ref == order_ref,
+                ENTRIES.c.kind != EntryKind.REVERSE.value,
+                ENTRIES.c.id.not_in(reversed_ids))).all()
             if not rows:
                 raise LedgerRefusal(404, "unknown_order",
                                     f"nothing left to refund for order {order_ref!r}")
-            backs = [reversal(_wire_of_row(r).to_entry(), id=uuid.uuid4(), occurred_at=now,
+            backs = [reversal(wire_of_row(r).to_entry(), id=uuid.uuid4(), occurred_at=now,
                               channel=caller.device_id, program_version=program.version,
                               note="refund") for r in rows]
             results = self.ledger.append(conn, caller, [EntryWire.of(b) for b in backs])
@@ -207,13 +209,13 @@ class Counter:
             if member is None:
                 raise LedgerRefusal(404, "unknown_member", "the ledger does not know this member")
             program = self.ledger.current_program(conn)
-            rows = conn.execute(select(_ENTRIES).where(_ENTRIES.c.member_id == member_id)
-                                .order_by(_ENTRIES.c.seq.desc()).limit(limit)).all()
+            rows = conn.execute(select(ENTRIES).where(ENTRIES.c.member_id == member_id)
+                                .order_by(ENTRIES.c.seq.desc()).limit(limit)).all()
             return MemberHistory(member=MemberWire.model_validate(member._asdict()),
                                  balance=self._balance(conn, member_id),
                                  available=self._available(conn, member_id),
                                  tier=self._tier(conn, program, member_id).id,
-                                 entries=[_wire_of_row(r) for r in rows])
+                                 entries=[wire_of_row(r) for r in rows])
 
     def find_member(self, phone: str) -> list[uuid.UUID]:
         with self.ledger.engine.connect() as conn:
@@ -251,7 +253,7 @@ class Counter:
         uploads, and its later batches hold entries made long before the first arrived.
         The SQL keeps only entries dated before an earlier one at all (a device dates its
         entries in order, so these are few); the tolerance is applied to them here."""
-        e = _ENTRIES
+        e = ENTRIES
         latest = func.max(e.c.occurred_at).over(partition_by=e.c.device_id,
                                                 order_by=e.c.device_seq, rows=(None, -1))
         numbered = select(e.c.device_id, e.c.device_seq, e.c.id, e.c.occurred_at,
@@ -274,9 +276,9 @@ class Counter:
 
     def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
         since = tier_window_start(program, self.ledger.clock())
-        spend = conn.execute(select(func.coalesce(func.sum(_ENTRIES.c.amount_minor), 0))
-                             .where(_ENTRIES.c.member_id == member_id,
-                                    _ENTRIES.c.occurred_at >= since)).scalar_one()
+        spend = conn.execute(select(func.coalesce(func.sum(ENTRIES.c.amount_minor), 0))
+                             .where(ENTRIES.c.member_id == member_id,
+                                    ENTRIES.c.occurred_at >= since)).scalar_one()
         return tier_for_spend(program, int(spend))
 
     def _balance(self, conn: Connection, member_id: uuid.UUID) -> int:

@@ -4,6 +4,8 @@ file in demo mode; migrated to the newest schema when the service starts."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,24 @@ def ledger_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     upgrade(engine, _SCRIPTS)
+
+
+@contextmanager
+def one_statement(engine: Engine) -> Iterator[Connection]:
+    """A connection for work done in one statement, atomic on its own: on PostgreSQL
+    in autocommit, which saves the BEGIN and COMMIT (0.5-0.8 ms each here, mostly
+    driver and SQLAlchemy Python)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
+@contextmanager
+def reading(engine: Engine, conn: Connection | None) -> Iterator[Connection]:
+    """The caller's connection, or a connection of its own for the read."""
+    if conn is not None:
+        yield conn
+        return
+    with engine.connect() as own:
+        yield own

@@ -1,12 +1,12 @@
 """PostgreSQL's fast path for the usual upload: a batch of entries none of which the
 ledger has seen, written with their receipts and the members' balances in one statement.
 
-The careful path (``Ledger._insert_entries``) inserts with ``ON CONFLICT DO NOTHING
-RETURNING id`` so that a replayed batch inserts nothing, then sends receipts and balances
-as two more statements. On PostgreSQL ``ON CONFLICT`` costs a speculative insertion per
-row (measured: 25 ms for 500 entries against 19 ms for a plain insert), and each
-statement is another round trip carrying its own arrays. Replays are rare (a crash or a
-lost answer), so this path tries a plain insert of everything: any unique violation (a
+The careful path (``Ingest._insert_entries`` in ``ingest.py``) inserts with ``ON CONFLICT
+DO NOTHING RETURNING id`` so that a replayed batch inserts nothing, then sends receipts
+and balances as two more statements. On PostgreSQL ``ON CONFLICT`` costs a speculative
+insertion per row (measured: 25 ms for 500 entries against 19 ms for a plain insert), and
+each statement is another round trip carrying its own arrays. Replays are rare (a crash or
+a lost answer), so this path tries a plain insert of everything: any unique violation (a
 replay, an order already recorded) or unknown member aborts the transaction, which the
 caller rolls back and runs again on the careful path, so the outcome is the same either
 way and nothing is written twice. It is one statement, moving the ledger's head and the

@@ -1,0 +1,129 @@
+"""The ledger's register of devices and the trust it hands out: each device's token (only
+its hash is kept), a kiosk's card-number prefix and its paired card-signing key, and
+revocations of devices and cards. Kept apart from ingest because every request passes
+through :meth:`Devices.authenticate` first, and a kiosk's cached trust (:meth:`state`) is
+built from what is registered here.
+
+Pairing certifies a kiosk's key once, for its prefix: a second pairing with another key is
+refused, so a leaked token can't re-key a kiosk (DESIGN, Member cards).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
+from kiosk.services.context import Clock
+from sync.protocol import DeviceState
+from sync.server import models as m
+from sync.server.bulk import insert_ignore
+from sync.server.calls import Caller, LedgerRefusal
+from sync.server.db import one_statement
+from sync.server.programs import Programs
+
+FIRST_CARD_PREFIX = 2000  # kiosks set up without a ledger issue under 1000
+DEVICE_KINDS = ("kiosk", "shop", "admin")
+# Tokens start with a letter: a urlsafe token starting with "-" reads as an option to
+# argparse (`kiosk shop ... --token -mHi...` failed), and the prefix says what a leaked
+# string is.
+TOKEN_PREFIX = "cpt_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Devices:
+    def __init__(self, engine: Engine, clock: Clock, programs: Programs) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.programs = programs
+
+    @staticmethod
+    def create_keys(conn: Connection) -> None:
+        """Create the root and shop-issuer keys in the caller's transaction, once."""
+        if conn.execute(select(m.LedgerKey.id)).first() is None:
+            conn.execute(insert(m.LedgerKey).values(
+                id=1, root_private=DeviceKey.generate().to_bytes(),
+                issuer_private=DeviceKey.generate().to_bytes()))
+
+    def add_device(self, device_id: str, kind: str = "kiosk") -> tuple[str, str]:
+        """Register a device; returns its id and a token shown this once (only its hash is
+        kept). Kiosks get the next free card-number prefix."""
+        if kind not in DEVICE_KINDS:
+            raise LedgerRefusal(422, "invalid_kind", f"a device is one of {DEVICE_KINDS}")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            if conn.execute(select(m.Device.id).where(m.Device.id == device_id)).first():
+                raise LedgerRefusal(409, "device_exists", f"device {device_id!r} exists")
+            prefix = None
+            if kind == "kiosk":
+                taken = conn.execute(select(func.count()).select_from(m.Device)
+                                     .where(m.Device.card_prefix.is_not(None))).scalar_one()
+                prefix = str(FIRST_CARD_PREFIX + taken)
+            conn.execute(insert(m.Device).values(
+                id=device_id, kind=kind, token_hash=hash_token(token), card_prefix=prefix,
+                created_at=self.clock(), acked_through=0))
+        return device_id, token
+
+    def authenticate(self, token: str) -> Caller | None:
+        with one_statement(self.engine) as conn:
+            row = conn.execute(select(m.Device.id, m.Device.kind, m.Device.revoked_at)
+                               .where(m.Device.token_hash == hash_token(token))).first()
+        if row is None or row.revoked_at is not None:
+            return None
+        return Caller(row.id, row.kind)
+
+    def revoke_device(self, device_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(m.Device).where(m.Device.id == device_id)
+                         .values(revoked_at=self.clock()))
+            conn.execute(update(m.Certificate).where(m.Certificate.device_id == device_id)
+                         .values(revoked=True))
+
+    def pair(self, caller: Caller, public_key: bytes) -> DeviceCertificate:
+        """Certify a kiosk's card-signing key for its prefix (once; a second pairing with
+        another key is refused, so a leaked token can't re-key a kiosk)."""
+        with self.engine.begin() as conn:
+            device = conn.execute(select(m.Device).where(m.Device.id == caller.device_id)).one()
+            if device.card_prefix is None:
+                raise LedgerRefusal(403, "not_a_kiosk", "only kiosks issue cards")
+            existing = conn.execute(select(m.Certificate.document).where(
+                m.Certificate.device_id == caller.device_id)).scalars().all()
+            for document in existing:
+                cert = DeviceCertificate.from_dict(json.loads(document))
+                if cert.public_key == public_key:
+                    return cert
+                raise LedgerRefusal(409, "already_paired",
+                                    "this device is already paired with another key")
+            root = DeviceKey.from_bytes(conn.execute(select(m.LedgerKey.root_private)).scalar_one())
+            cert = certify_device(root, public_key, device_id=caller.device_id,
+                                  card_prefix=device.card_prefix, issued_at=self.clock())
+            conn.execute(insert(m.Certificate).values(
+                key_id=cert.key_id, device_id=caller.device_id,
+                document=json.dumps(cert.to_dict()), revoked=False))
+            return cert
+
+    def revoke_card(self, card_no: str) -> None:
+        with self.engine.begin() as conn:
+            insert_ignore(conn, m.Revocation.__table__,
+                          [{"card_no": card_no, "revoked_at": self.clock()}])
+
+    def state(self) -> DeviceState:
+        """What a kiosk caches besides entries: the current program, the root key, the
+        certified keys and what is revoked."""
+        with self.engine.connect() as conn:
+            document, program = self.programs.current(conn)
+            root = conn.execute(select(m.LedgerKey.root_private)).scalar_one()
+            certs = conn.execute(select(m.Certificate.document, m.Certificate.revoked)).all()
+            revoked = conn.execute(select(m.Revocation.card_no)).scalars().all()
+        return DeviceState(
+            program_version=program.version, program=document,
+            root_public_key=key_to_text(DeviceKey.from_bytes(root).public_bytes()),
+            certificates=[json.loads(c.document) for c in certs],
+            revoked_keys=[json.loads(c.document)["key_id"] for c in certs if c.revoked],
+            revoked_cards=list(revoked), ledger_time=self.clock())
