@@ -1,27 +1,39 @@
 """The kiosk's (and the shop's) HTTP client for the ledger. Every request has a timeout
 (requests has none by default); failures come back as two kinds: the ledger can't be
-reached now (retry later) or it refused the request (don't retry the same thing)."""
+reached now (retry later) or it refused the request (don't retry the same thing).
+
+Bodies both ways are the server's own models (``sync/protocol.py``): a request the wire
+types refuse is refused here as the ledger would (422), before anything is sent."""
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from kiosk.services.errors import Refusal, Unreachable
 from sync.protocol import (
+    BalanceResponse,
     DeviceState,
     EntryResult,
     EntryWire,
+    Health,
     Hold,
+    HoldRequest,
     MemberHistory,
+    OrderRequest,
     OrderResult,
+    PairRequest,
+    PairResponse,
     PullResponse,
+    RefundRequest,
     UploadRequest,
     UploadResponse,
+    Wire,
 )
 
 if TYPE_CHECKING:
@@ -29,11 +41,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}
-
-
-def _json(body: object) -> str:
-    return json.dumps(body)
-
 
 TIMEOUT = (3.05, 30.0)  # connect, read
 
@@ -76,9 +83,14 @@ class LedgerClient:
             if self._session is not None:
                 self._session.close()
 
-    def _call(self, method: str, path: str, model: type[T], **kwargs: Any) -> T:
+    def _call(self, method: str, path: str, model: type[T], payload: Wire | None = None,
+              **kwargs: Any) -> T:
+        """``method`` on ``path`` with ``payload`` as its JSON body; the answer read as
+        ``model``."""
         import requests  # already imported by ``session``: a dictionary look-up
 
+        if payload is not None:
+            kwargs.update(data=payload.model_dump_json(), headers=_JSON)
         try:
             response = self.session.request(method, self.base_url + path,
                                             timeout=self.timeout, **kwargs)
@@ -101,18 +113,18 @@ class LedgerClient:
             raise LedgerUnavailable(f"unreadable answer from the ledger: {exc}") from exc
 
     def health(self) -> dict[str, str]:
-        return self._call("GET", "/v1/health", _Health).model_dump()
+        return self._call("GET", "/v1/health", Health).model_dump()
 
-    def pair(self, public_key: str) -> _Paired:
-        return self._call("POST", "/v1/pair", _Paired, json={"public_key": public_key})
+    def pair(self, public_key: str) -> PairResponse:
+        with _refused_as_invalid():
+            body = PairRequest(public_key=public_key)
+        return self._call("POST", "/v1/pair", PairResponse, body)
 
     def state(self) -> DeviceState:
         return self._call("GET", "/v1/state", DeviceState)
 
     def upload(self, request: UploadRequest) -> UploadResponse:
-        return self._call("POST", "/v1/upload", UploadResponse,
-                          data=request.model_dump_json(),
-                          headers={"Content-Type": "application/json"})
+        return self._call("POST", "/v1/upload", UploadResponse, request)
 
     def pull(self, after: int, limit: int, *, skip_own: bool = False) -> PullResponse:
         params: dict[str, object] = {"after": after, "limit": limit, "staff": "true"}
@@ -121,12 +133,12 @@ class LedgerClient:
         return self._call("GET", "/v1/entries", PullResponse, params=params)
 
     def balance(self, member_id: uuid.UUID) -> int:
-        return self._call("GET", f"/v1/members/{member_id}/balance", _Balance).balance
+        return self._call("GET", f"/v1/members/{member_id}/balance", BalanceResponse).balance
 
     def reserve(self, entry: EntryWire, hold_seconds: int = 120) -> Hold:
-        return self._call("POST", "/v1/redemptions", Hold, data=_json(
-            {"entry": entry.model_dump(mode="json"), "hold_seconds": hold_seconds}),
-            headers=_JSON)
+        with _refused_as_invalid():
+            body = HoldRequest(entry=entry, hold_seconds=hold_seconds)
+        return self._call("POST", "/v1/redemptions", Hold, body)
 
     def confirm(self, hold_id: uuid.UUID) -> EntryResult:
         return self._call("POST", f"/v1/redemptions/{hold_id}/confirm", EntryResult)
@@ -135,27 +147,28 @@ class LedgerClient:
         return self._call("POST", f"/v1/redemptions/{hold_id}/void", Hold)
 
     def order(self, member_id: uuid.UUID, amount_minor: int, order_ref: str) -> OrderResult:
-        return self._call("POST", "/v1/shop/orders", OrderResult, json={
-            "member_id": str(member_id), "amount_minor": amount_minor, "order_ref": order_ref})
+        with _refused_as_invalid():
+            body = OrderRequest(member_id=member_id, amount_minor=amount_minor,
+                                order_ref=order_ref)
+        return self._call("POST", "/v1/shop/orders", OrderResult, body)
 
     def refund(self, order_ref: str) -> OrderResult:
-        return self._call("POST", "/v1/shop/refunds", OrderResult, json={"order_ref": order_ref})
+        with _refused_as_invalid():
+            body = RefundRequest(order_ref=order_ref)
+        return self._call("POST", "/v1/shop/refunds", OrderResult, body)
 
     def member(self, member_id: uuid.UUID, limit: int = 50) -> MemberHistory:
         return self._call("GET", f"/v1/members/{member_id}", MemberHistory,
                           params={"limit": limit, "staff": "true"})
 
 
-class _Health(BaseModel):
-    status: str
-    protocol: str
-
-
-class _Paired(BaseModel):
-    device_id: str
-    certificate: dict[str, str]
-
-
-class _Balance(BaseModel):
-    member_id: uuid.UUID
-    balance: int
+@contextmanager
+def _refused_as_invalid() -> Iterator[None]:
+    """A request body the wire types refuse, refused as the ledger would refuse it (422
+    ``invalid``, the field named), without sending it."""
+    try:
+        yield
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise LedgerRefused(422, "invalid", f"{field}: {first['msg']}") from None

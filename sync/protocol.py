@@ -1,6 +1,8 @@
-"""The ledger's wire protocol (``/v1``): pydantic schemas shared by the server, the kiosk's
-sync agent and the online shop. Strict types: a float where points belong, a naive time,
-an unknown field, or an oversize batch is a 422 with the field named, never a 500.
+"""The ledger's wire protocol (``/v1``): every request and response body, as pydantic schemas
+shared by the server (``sync/server/app.py``), the kiosk's sync client and the online
+shop, so the two ends can't drift apart. Strict types: a float where points belong, a
+naive time, an unknown field, or an oversize batch is a 422 with the field named, never a
+500.
 
 What the ledger's database can't hold is refused here too, by the rules in
 ``kiosk/limits.py`` that the counter also applies: text is :data:`Text` (no control
@@ -211,7 +213,48 @@ class ErrorBody(Wire):
     message: str
 
 
+class Issue(Wire):
+    loc: list[str | int]  # where: "body", "query" or "path", then the field's path
+    msg: str
+    type: str
+
+
+class Invalid(Wire):
+    """A 422: fields the wire types refuse (``detail`` names each), or a request the
+    ledger read and declined as invalid (``message``)."""
+
+    code: str
+    message: str | None = None
+    detail: list[Issue] | None = None
+
+
+# -- a device: the health check, pairing, a balance --
+
+class Health(Wire):
+    status: str
+    protocol: str  # PROTOCOL
+
+
+class PairRequest(Wire):
+    public_key: Annotated[Text, Field(min_length=52, max_length=52)]  # base32
+
+
+class PairResponse(Wire):
+    device_id: str
+    certificate: dict[str, str]
+
+
+class BalanceResponse(Wire):
+    member_id: uuid.UUID
+    balance: int
+
+
 # -- online counter: redemption holds and the shop's orders and look-ups --
+
+class HoldRequest(Wire):
+    entry: EntryWire
+    hold_seconds: int = Field(default=120, ge=1, le=600)
+
 
 class Hold(Wire):
     id: uuid.UUID
@@ -222,6 +265,16 @@ class Hold(Wire):
     available_after: int
 
 
+class OrderRequest(Wire):
+    member_id: uuid.UUID
+    amount_minor: int = Field(strict=True, gt=0, le=10**13)
+    order_ref: Text64
+
+
+class RefundRequest(Wire):
+    order_ref: Text64
+
+
 class OrderResult(Wire):
     order_ref: str
     results: list[EntryResult]
@@ -229,6 +282,10 @@ class OrderResult(Wire):
     balance: int
     tier: str
     duplicate: bool
+
+
+class MemberSearch(Wire):
+    member_ids: list[uuid.UUID]
 
 
 class MemberHistory(Wire):

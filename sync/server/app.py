@@ -2,8 +2,9 @@
 
 Every call but ``/v1/health`` and the documentation carries a device's bearer token; a
 wrong or revoked token gets 401 before anything else about the request is looked at, and
-writes nothing. Bodies are validated by the wire schemas (422 with the field named),
-capped in size (413), and database trouble is a 503 to retry, never a 500.
+writes nothing. Bodies are validated by the wire schemas of ``sync/protocol.py``, the
+client's too (422 with the field named), capped in size (413), and database trouble is a
+503 to retry, never a 500.
 """
 
 
@@ -16,7 +17,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 
 from kiosk.cards import key_from_text
@@ -25,21 +26,26 @@ from sync.protocol import (
     PROSE_PATTERN,
     PROTOCOL,
     TEXT_PATTERN,
+    BalanceResponse,
     ClockFlag,
     DeviceState,
     EntryResult,
-    EntryWire,
     ErrorBody,
+    Health,
     Hold,
+    HoldRequest,
+    Invalid,
     MemberHistory,
+    MemberSearch,
+    OrderRequest,
     OrderResult,
+    PairRequest,
+    PairResponse,
     PullResponse,
+    RefundRequest,
     RejectionWire,
-    Text,
-    Text64,
     UploadRequest,
     UploadResponse,
-    Wire,
 )
 from sync.server.counter import Counter
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
@@ -54,10 +60,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class PairRequest(Wire):
-    public_key: Annotated[Text, Field(min_length=52, max_length=52)]
-
-
 STAFF_QUERY = ("include who made each entry at the counter (`staff`); without it the field "
                "is left out, as clients from before it existed refuse unknown fields")
 
@@ -67,50 +69,6 @@ def without_staff(answer: PullResponse | MemberHistory) -> Response:
     left out altogether (its models refuse a field they don't know, even a null one)."""
     return Response(answer.model_dump_json(exclude={"entries": {"__all__": {"staff"}}}),
                     media_type="application/json")
-
-
-class PairResponse(Wire):
-    device_id: str
-    certificate: dict[str, str]
-
-
-class BalanceResponse(Wire):
-    member_id: uuid.UUID
-    balance: int
-
-
-class HoldRequest(Wire):
-    entry: EntryWire
-    hold_seconds: int = Field(default=120, ge=1, le=600)
-
-
-class OrderRequest(Wire):
-    member_id: uuid.UUID
-    amount_minor: int = Field(strict=True, gt=0, le=10**13)
-    order_ref: Text64
-
-
-class RefundRequest(Wire):
-    order_ref: Text64
-
-
-class MemberSearch(Wire):
-    member_ids: list[uuid.UUID]
-
-
-class Issue(Wire):
-    loc: list[str | int]  # where: "body", "query" or "path", then the field's path
-    msg: str
-    type: str
-
-
-class Invalid(Wire):
-    """A 422: fields the wire types refuse (``detail`` names each), or a request the
-    ledger read and declined as invalid (``message``)."""
-
-    code: str
-    message: str | None = None
-    detail: list[Issue] | None = None
 
 
 _REFUSALS = {
@@ -293,8 +251,8 @@ def create_app(ledger: Ledger) -> FastAPI:
                                 "content": {"application/json": {"schema": schema}}}}
 
     @app.get("/v1/health", openapi_extra={"security": []})
-    def health() -> dict[str, str]:
-        return {"status": "ok", "protocol": PROTOCOL}
+    def health() -> Health:
+        return Health(status="ok", protocol=PROTOCOL)
 
     @app.post("/v1/pair", openapi_extra=json_request_body(PairRequest),
               responses=refusals(403, 409, 422))
