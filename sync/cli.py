@@ -158,9 +158,9 @@ def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> i
 
 
 def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from sync.server.counter import Counter
+    from sync.server.counter import OnlineCounter
 
-    rows = Counter(_ledger(args, data_dir)).overdrafts()
+    rows = OnlineCounter(_ledger(args, data_dir)).overdrafts()
     out.result({"overdrafts": rows}, "\n".join(
         f"{r['recorded_at']} member {r['member_id']} on {r['channel']}: balance "
         f"{r['balance_after']}" for r in rows) or "No overdrafts.")
@@ -168,9 +168,9 @@ def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output)
 
 
 def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from sync.server.counter import Counter
+    from sync.server.counter import OnlineCounter
 
-    rows = Counter(_ledger(args, data_dir)).rejections(args.device)
+    rows = OnlineCounter(_ledger(args, data_dir)).rejections(args.device)
     out.result({"rejections": [r.model_dump(mode="json") for r in rows]}, "\n".join(
         f"{r.device_id} #{r.device_seq} entry {r.entry_id}: {r.code}: {r.reason}"
         for r in rows) or "No rejections.")
@@ -178,9 +178,9 @@ def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output)
 
 
 def cmd_ledger_clock_flags(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from sync.server.counter import Counter
+    from sync.server.counter import OnlineCounter
 
-    rows = Counter(_ledger(args, data_dir)).clock_flags(args.device)
+    rows = OnlineCounter(_ledger(args, data_dir)).clock_flags(args.device)
     out.result({"clock_flags": [r.model_dump(mode="json") for r in rows]}, "\n".join(
         f"{r.device_id} #{r.device_seq} entry {r.entry_id}: dated "
         f"{r.occurred_at:%Y-%m-%d %H:%M}, after one dated "

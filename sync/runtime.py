@@ -29,7 +29,10 @@ DEMO_STORE = "Counterpoint Demo 示範店"
 
 
 @dataclass
-class Counter:
+class RunningCounter:
+    """A kiosk as it runs: the kiosk, its sync agent, its folder and the demo's embedded
+    ledger, if any."""
+
     kiosk: Kiosk
     agent: SyncAgent | None
     data_dir: Path
@@ -72,7 +75,7 @@ def _demo_kiosk(data_dir: Path, embedded: EmbeddedLedger) -> Kiosk:
 
 @contextmanager
 def counter_session(data_dir: Path, *, demo: bool, program_path: Path,
-                    background_sync: bool = True) -> Iterator[Counter]:
+                    background_sync: bool = True) -> Iterator[RunningCounter]:
     """Open the kiosk with everything it runs beside; stops all of it on the way out.
     The counter holds its data folder while it runs: a second one on the same folder is
     refused (:class:`kiosk.folder_lock.CounterRunning`) before it opens anything.
@@ -85,7 +88,7 @@ def counter_session(data_dir: Path, *, demo: bool, program_path: Path,
 
 @contextmanager
 def _session(data_dir: Path, *, demo: bool, program_path: Path,
-             background_sync: bool) -> Iterator[Counter]:
+             background_sync: bool) -> Iterator[RunningCounter]:
     embedded: EmbeddedLedger | None = None
     if demo:  # FastAPI and uvicorn are imported only when the ledger is embedded
         from sync.embedded import EmbeddedLedger
@@ -100,7 +103,7 @@ def _session(data_dir: Path, *, demo: bool, program_path: Path,
             kiosk = _demo_kiosk(data_dir, embedded)
         else:
             kiosk = bootstrap(data_dir)
-        counter = Counter(kiosk, attach_ledger(kiosk), data_dir, embedded)
+        counter = RunningCounter(kiosk, attach_ledger(kiosk), data_dir, embedded)
         client = ledger_client_for(kiosk)
         if client is not None:
             background = SyncAgent(kiosk, client)

@@ -21,7 +21,7 @@ from devices.wedge import WedgeScanFilter
 from kiosk.demo import seed_demo_staff
 from kiosk.program import Names
 from kiosk.services.manager import store_language
-from sync.runtime import Counter as Running
+from sync.runtime import RunningCounter as Running
 from sync.runtime import counter_session
 from ui.context import Product, ScreenContext
 from ui.devices_page import DevicesPage

@@ -47,7 +47,7 @@ from sync.protocol import (
     UploadRequest,
     UploadResponse,
 )
-from sync.server.counter import Counter
+from sync.server.counter import OnlineCounter
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -218,7 +218,7 @@ def create_app(ledger: Ledger) -> FastAPI:
             raise LedgerRefusal(403, "forbidden", "this is the back office's call")
         return who
 
-    counter = Counter(ledger)
+    counter = OnlineCounter(ledger)
 
     @app.exception_handler(LedgerRefusal)
     async def _refused(_: Request, exc: LedgerRefusal) -> JSONResponse:

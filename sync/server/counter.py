@@ -49,7 +49,10 @@ CLOCK_TOLERANCE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
-class Counter:
+class OnlineCounter:
+    """What the ledger does for a device while it waits (holds, the shop's sales and
+    refunds, look-ups, reports), as opposed to what a device uploads for later."""
+
     ledger: Ledger
 
     # -- holds ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.audit import Rejected
 from sync.protocol import UploadRequest, Withheld
-from sync.server.counter import Counter
+from sync.server.counter import OnlineCounter
 from sync.server.ledger import Caller, Ledger
 from tests.sync.conftest import KIOSK, SHOP, members, sale
 
@@ -118,7 +118,7 @@ def test_withheld_numbers_are_rejections_on_record_and_the_mark_moves_past_them(
     answer = ledger.upload(KIOSK, UploadRequest(members=people, entries=[first, third],
                                                 withheld=[poison]))
     assert (answer.acked_through, answer.gaps) == (3, [])
-    [listed] = Counter(ledger).rejections(KIOSK.device_id)
+    [listed] = OnlineCounter(ledger).rejections(KIOSK.device_id)
     assert (listed.device_seq, listed.entry_id, listed.code, listed.reason) == (
         2, poison.entry_id, Rejected.WITHHELD.value, "name has a NUL")
 
@@ -127,7 +127,7 @@ def test_rejections_are_listed_per_device_with_their_codes(ledger):
     ledger.add_device(OTHER.device_id, "kiosk")
     verdict(ledger, KIOSK, points=999_999, amount_minor=1)
     verdict(ledger, OTHER, points=1, amount_minor=0)
-    counter = Counter(ledger)
+    counter = OnlineCounter(ledger)
     assert [(r.device_id, r.code) for r in counter.rejections()] == [
         ("till-1", Rejected.POINTS.value), ("till-2", Rejected.POINTS.value)]
     assert [r.device_id for r in counter.rejections("till-2")] == ["till-2"]
@@ -143,7 +143,7 @@ def test_an_offline_backlog_is_no_clock_flag_but_a_clock_that_went_back_is(ledge
                for i in range(4)]
     ledger.upload(KIOSK, UploadRequest(members=people, entries=offline[:2]))
     ledger.upload(KIOSK, UploadRequest(entries=offline[2:]))
-    counter = Counter(ledger)
+    counter = OnlineCounter(ledger)
     assert counter.clock_flags() == []
     back = sale(people[0], 5, occurred_at=datetime.now(UTC) - timedelta(days=730))
     ledger.upload(KIOSK, UploadRequest(entries=[back]))
