@@ -16,8 +16,8 @@ import pytest
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from sync.client import LedgerClient, LedgerUnavailable
 from tests.helpers.chaos_proxy import ChaosProxy, Fault
+from tests.helpers.ledger import converge
 from tests.sync.conftest import PairedKiosk, paired
-from tests.sync.test_convergence import converge
 
 T = TypeVar("T")
 FLAKY = {Fault.PASS: 3, Fault.REFUSE: 1, Fault.RESET: 1.5, Fault.RESET_MIDWAY: 1.5,

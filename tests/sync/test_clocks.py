@@ -6,7 +6,6 @@ has synced, and says its own clock is off."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,21 +15,10 @@ import requests
 from kiosk.audit import Rejected
 from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale, verify_store
 from sync.pairing import pair_kiosk
+from tests.helpers.ledger import DeviceClock, all_server_entries
 from tests.sync.conftest import LedgerProcess, PairedKiosk
-from tests.sync.test_convergence import all_server_entries
 
 TWO_YEARS = timedelta(days=730)
-
-
-@dataclass
-class DeviceClock:
-    """A real clock that someone set wrong (``off``), as a device's battery-backed clock
-    is after a reset."""
-
-    off: timedelta = field(default_factory=timedelta)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.off
 
 
 def paired_with(ledger: LedgerProcess, folder: Path, clock: DeviceClock) -> PairedKiosk:

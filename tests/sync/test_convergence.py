@@ -5,13 +5,10 @@ entry twice and none lost."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from kiosk.ids import new_id
-from kiosk.ledger import EntryKind
 from kiosk.services import (
     Enrolment,
     Refusal,
@@ -20,45 +17,10 @@ from kiosk.services import (
     redeem,
     refund_order,
     ring_up_sale,
-    verify_store,
 )
 from sync.client import LedgerClient, LedgerUnavailable
-from sync.protocol import EntryWire
+from tests.helpers.ledger import converge, shop_redeem
 from tests.sync.conftest import LedgerProcess, PairedKiosk, free_port, paired
-
-
-def all_server_entries(k: PairedKiosk) -> list:
-    client = k.agent().client
-    out, after = [], 0
-    while True:
-        page = client.pull(after, 5000)
-        out += page.entries
-        after = page.next_after
-        if not page.more:
-            return out
-
-
-def converge(ledger: LedgerProcess, kiosks: list[PairedKiosk]) -> None:
-    for _ in range(2):  # second round brings everyone the others' uploads
-        for k in kiosks:
-            k.agent().sync_once()
-    assert ledger.check() == []
-    server = all_server_entries(kiosks[0])
-    ids = [e.id for e in server]
-    assert len(ids) == len(set(ids)), "an entry is on the ledger twice"
-    assert [e.seq for e in server] == list(range(1, len(server) + 1)), "seq has gaps"
-    local_ids: set = set()
-    for k in kiosks:
-        with k.kiosk.store.read() as tx:
-            assert tx.outbox_size() == 0
-            members = tx.member_ids()
-            local_ids |= {e.id for m in members for e in tx.member_entries(m)}
-            for m in members:
-                entries = tx.member_entries(m)
-                assert tx.balance(m) == sum(e.points for e in entries)
-                assert tx.balance(m) == k.agent().client.balance(m), f"{m} differs"
-        assert verify_store(k.kiosk).ok
-    assert local_ids == set(ids), "an entry was lost on the way"
 
 
 def trade_offline(k: PairedKiosk, members: list, rng: random.Random) -> int:
@@ -109,18 +71,6 @@ def partition_and_heal(ledger: LedgerProcess, tmp_path: Path) -> None:
     assert channels == {"till-1", "till-2", "till-3", "web"}
     for k in kiosks:
         k.kiosk.store.close()
-
-
-REWARD_COSTING = {60: "coffee", 100: "nt100-off", 250: "pct10-off", 500: "tote"}
-
-
-def shop_redeem(shop: LedgerClient, member, points: int) -> None:
-    """The shop redeems the reward of the default program that costs ``points``."""
-    entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM, points=-points,
-                      channel="web", occurred_at=datetime.now(UTC), program_version="2026.2",
-                      reward_id=REWARD_COSTING[points])
-    shop.reserve(entry)
-    shop.confirm(entry.id)
 
 
 @pytest.mark.postgres

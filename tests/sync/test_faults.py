@@ -20,8 +20,8 @@ from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from tests.helpers.cli import KIOSK
+from tests.helpers.ledger import converge
 from tests.sync.conftest import paired, start_ledger
-from tests.sync.test_convergence import converge
 
 
 def fill_outbox(k, sales: int) -> None:

@@ -13,8 +13,8 @@ from kiosk.services.errors import NotEnoughPoints
 from sync.authoriser import LedgerAuthoriser
 from sync.client import LedgerClient, LedgerRefused
 from sync.protocol import EntryWire
+from tests.helpers.ledger import shop_redeem
 from tests.sync.conftest import free_port, paired
-from tests.sync.test_convergence import shop_redeem
 
 
 @pytest.fixture

@@ -8,25 +8,12 @@ import uuid
 from pathlib import Path
 
 from kiosk.ledger import Entry, EntryKind
-from kiosk.members import Member
-from kiosk.services import Enrolment, Kiosk, Sale, enrol, ring_up_sale, verify_store
+from kiosk.services import Enrolment, Sale, enrol, ring_up_sale, verify_store
 from sync.agent import SyncAgent
 from sync.client import LedgerClient, LedgerRefused
 from sync.protocol import UploadRequest, UploadResponse
+from tests.helpers.ledger import all_server_entries, poisoned_member
 from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
-from tests.sync.test_convergence import all_server_entries
-
-
-def poisoned_member(kiosk: Kiosk) -> uuid.UUID:
-    """A member whose name holds a NUL, and their sign-up bonus, as an older counter
-    accepted them (enrolment refuses such a name now)."""
-    member = Member(kiosk.new_id(), "Chan\x00Tai Man", "0912000999", kiosk.clock(),
-                    kiosk.channel, consent=True)
-    with kiosk.store.write() as tx:
-        tx.add_member(member)
-        tx.append([Entry(kiosk.new_id(), member.id, EntryKind.BONUS, 50, kiosk.channel,
-                         kiosk.clock(), kiosk.program.version, note="signup")])
-    return member.id
 
 
 def quarantine(k: PairedKiosk) -> dict[uuid.UUID, str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.helpers.ledger import DeviceClock, poisoned_member
 from tests.helpers.ui import WAIT, message, tap
-from tests.sync.test_clocks import DeviceClock
-from tests.sync.test_poison import poisoned_member
 from ui.app import CounterApp
 
 
