@@ -81,9 +81,9 @@ class StaffSteps(QObject):
                                       self.window.show_error)
 
     def _nobody_to_ask(self) -> None:
-        """A kiosk with no staff, or only its one manager, works as before."""
-        if not self.screen.managers_only:
-            self._go_on()
+        """A kiosk with no staff, or only its one manager, works as before (the screen
+        says so only when it asked for anyone, never for a manager's approval)."""
+        self._go_on()
 
     # -- a manager's approval --------------------------------------------------------------
     def _sale_refused(self, exc: BaseException) -> None:

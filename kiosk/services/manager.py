@@ -22,6 +22,7 @@ from kiosk.services.staff import (
     NotAManager,
     PinLocked,
     WrongPin,
+    acting,
     check_name,
     check_pin,
     hash_pin,
@@ -47,12 +48,12 @@ def set_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> StaffM
         if person is None:
             person = StaffMember(kiosk.new_id(), name, Role.MANAGER)
             tx.staff.add(person, digest, kiosk.clock())
-            record(tx, kiosk, AuditAction.MANAGER_ADDED, name, staff=None)
+            record(tx, kiosk, AuditAction.MANAGER_ADDED, name)
         elif not person.is_manager:
             raise NotAManager(f"{person.name} is a cashier on this kiosk, not a manager")
         else:
             tx.staff.set_pin(person.id, digest)
-            record(tx, kiosk, AuditAction.PIN_CHANGED, person.name, staff=None)
+            record(tx, kiosk, AuditAction.PIN_CHANGED, person.name)
     return person
 
 
@@ -111,7 +112,7 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
     entry = Entry(kiosk.new_id(), member_id, EntryKind.ADJUST, points, kiosk.channel,
                   kiosk.clock(), kiosk.program.version,
                   note=f"{reason} (approved by {approved_by})"[:200],
-                  staff=kiosk.staff_name or approved_by)
+                  staff=acting(kiosk, approved_by))
     with kiosk.store.write() as tx:
         if tx.member(member_id) is None:
             raise UnknownMember("this member is not known at this kiosk")

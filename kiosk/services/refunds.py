@@ -12,7 +12,7 @@ from datetime import datetime
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import AlreadyRefunded, UnknownOrder, check_text
-from kiosk.services.staff import record
+from kiosk.services.staff import acting, record
 from kiosk.staff import AuditAction
 
 
@@ -90,7 +90,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
         entries = tuple(
             reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
                      program_version=kiosk.program.version, note=note,
-                     staff=kiosk.staff_name or approved_by)
+                     staff=acting(kiosk, approved_by))
             for e in open_entries)
         tx.append(entries)
         record(tx, kiosk, AuditAction.REFUND,

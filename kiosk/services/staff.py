@@ -82,13 +82,18 @@ def _matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(_hash_pin(pin, bytes.fromhex(salt)), digest)
 
 
+def acting(kiosk: Kiosk, approved_by: str | None = None) -> str | None:
+    """Who an entry or a line of the trail names: the person signed in, or with nobody
+    signed in the manager approving it (the one at the manager screen)."""
+    return kiosk.staff_name or approved_by
+
+
 def record(tx: Transaction, kiosk: Kiosk, action: AuditAction, detail: str = "", *,
            staff: str | None = None, approved_by: str | None = None) -> None:
     """One line of the trail, in the caller's transaction (so it stands or falls with
-    what it describes). ``staff`` defaults to the person on duty, or with nobody signed
-    in to the approving manager (the one at the manager screen)."""
+    what it describes). ``staff`` defaults to :func:`acting`."""
     tx.staff.record(AuditEvent(kiosk.new_id(), kiosk.clock(), action,
-                               staff if staff is not None else kiosk.staff_name or approved_by,
+                               staff if staff is not None else acting(kiosk, approved_by),
                                approved_by, detail[:200]))
 
 
@@ -112,7 +117,7 @@ def add_staff(kiosk: Kiosk, name: str, role: Role, pin: str) -> StaffMember:
             raise DuplicateStaff(f"{name!r} is already on this kiosk's staff")
         tx.staff.add(person, digest, kiosk.clock())
         record(tx, kiosk, AuditAction.MANAGER_ADDED if person.is_manager
-               else AuditAction.STAFF_ADDED, name, staff=None)
+               else AuditAction.STAFF_ADDED, name)
     return person
 
 
@@ -128,7 +133,7 @@ def remove_staff(kiosk: Kiosk, name: str) -> StaffMember:
     with kiosk.store.write() as tx:
         person = _named(tx, name)
         tx.staff.deactivate(person.id)
-        record(tx, kiosk, AuditAction.STAFF_REMOVED, person.name, staff=None)
+        record(tx, kiosk, AuditAction.STAFF_REMOVED, person.name)
     return person
 
 
