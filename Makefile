@@ -31,7 +31,7 @@ screenshots: $(STAMP)
 # After changing any text in ui/: refresh the .ts files, translate the new entries (Qt
 # Linguist: .venv/bin/pyside6-linguist), then compile the .qm files the app loads.
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate $$(find ui -name '*.py') -no-obsolete \
+	$(BIN)/pyside6-lupdate $$(find ui kiosk/app -name '*.py') -no-obsolete \
 		-ts assets/i18n/counterpoint_zh_TW.ts assets/i18n/counterpoint_zh_CN.ts
 	$(BIN)/pyside6-lrelease assets/i18n/counterpoint_zh_TW.ts assets/i18n/counterpoint_zh_CN.ts
 

@@ -45,7 +45,7 @@ from bench.ledger_ingest import (
     migrated_ledger,
     running_ledger,
 )
-from kiosk.bootstrap import bootstrap
+from kiosk.app.bootstrap import bootstrap
 from kiosk.ledger import Entry
 from kiosk.program import SaleContext, awards_for_sale, tier_for_spend
 from kiosk.services import Enrolment, Kiosk, Sale, enrol, ring_up_sale
@@ -131,7 +131,7 @@ def paired_template(folder: Path, devices: list[str]) -> tuple[str, list[Paired]
 
 def outbox_size(kiosk: Kiosk) -> int:
     with kiosk.store.read() as tx:
-        return tx.outbox_size()
+        return tx.outbox.size()
 
 
 def fill_backlog(kiosk: Kiosk, entries: int, members: int, mode: str) -> float:
@@ -156,7 +156,7 @@ def fill_backlog(kiosk: Kiosk, entries: int, members: int, mode: str) -> float:
                       for a in awards_for_sale(SaleContext(program, 500, tier, now))]
             i += 1
         with kiosk.store.write() as tx:
-            tx.append(batch[:left])
+            tx.entries.append(batch[:left])
     assert outbox_size(kiosk) == entries, outbox_size(kiosk)
     return time.perf_counter() - t
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import machine, median_of_runs, percentile, timed
-from kiosk.bootstrap import initialise_standalone
+from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import load_program
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 

@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 
 from bench.common import machine, median_of_runs, percentile, timed
-from kiosk.bootstrap import STORE_FILE, bootstrap, initialise_standalone
+from kiosk.app.bootstrap import bootstrap, initialise_standalone
 from kiosk.cards import card_number, issue_card
 from kiosk.ids import new_id
 from kiosk.program import load_program
 from kiosk.services import identify
+from kiosk.store import STORE_FILE
 from kiosk.store.types import to_micros
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.backlog_drain import TimedClient, fill_backlog, paired_template, timed_syncs
 from bench.common import machine, median_of_runs
 from bench.ledger_ingest import ROOT, drop_database, running_ledger
-from kiosk.bootstrap import bootstrap
+from kiosk.app.bootstrap import bootstrap
 from sync.agent import SyncAgent
 
 

@@ -39,7 +39,7 @@ def child_start(data_dir: str, demo: bool) -> None:
     """Runs in the measured process: the same path as `kiosk run`, then exit at first paint."""
     from PySide6.QtCore import QEvent, QObject
 
-    from ui.app import CounterApp, run_app
+    from kiosk.app.qt import CounterApp, run_app
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -55,7 +55,7 @@ def child_start(data_dir: str, demo: bool) -> None:
 
 
 def bench_start(runs: int) -> dict[str, float]:
-    from sync.runtime import counter_session
+    from kiosk.app.runtime import counter_session
 
     folder = Path(tempfile.mkdtemp(prefix="bench-ui-start-"))
     try:
@@ -85,8 +85,8 @@ def bench_scan(scans: int) -> dict[str, float]:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from sync.runtime import counter_session
-    from ui.app import CounterApp, demo_scans
+    from kiosk.app.qt import CounterApp, demo_scans
+    from kiosk.app.runtime import counter_session
 
     qapp = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="bench-ui-scan-"))
@@ -135,12 +135,12 @@ def _stall_once(entries: int, run: int) -> float:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.app.qt import CounterApp
+    from kiosk.app.runtime import counter_session
     from kiosk.ledger import Entry, EntryKind
     from kiosk.services import Enrolment, enrol
     from sync.agent import SyncAgent
     from sync.pairing import ledger_client_for, pair_kiosk
-    from sync.runtime import counter_session
-    from ui.app import CounterApp
 
     qapp = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="bench-ui-stall-"))
@@ -159,7 +159,7 @@ def _stall_once(entries: int, run: int) -> float:
                           now, other.program.version, f"O-{i}", 500)
                     for i in range(entries - 100)]
             with other.store.write() as tx:
-                tx.append(made)
+                tx.entries.append(made)
             client = ledger_client_for(other)
             assert client is not None
             SyncAgent(other, client).sync_once()

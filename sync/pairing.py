@@ -8,12 +8,11 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.bootstrap import STORE_FILE, AlreadyInitialised
 from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
 from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
-from kiosk.services.errors import InputProblem, InvalidInput, Refusal
-from kiosk.store import open_store
+from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput, Refusal
+from kiosk.store import STORE_FILE, open_store
 from kiosk.store.repository import DeviceRecord
 from sync.agent import SyncAgent, apply_state, read_state, root_key
 from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.bootstrap import initialise_standalone
+from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import Program, load_program
 from kiosk.services import Enrolment, EnrolmentResult, Kiosk, enrol
 

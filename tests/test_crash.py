@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.bootstrap import bootstrap
+from kiosk.app.bootstrap import bootstrap
 from kiosk.services import Enrolment, enrol
 from tests.helpers.cli import KIOSK
 
@@ -64,8 +64,8 @@ def test_sales_acknowledged_before_a_kill_survive_it_exactly_once(tmp_path: Path
     assert len(acked) > KILLS, "the child should have acknowledged many sales"
     kiosk = bootstrap(data)
     with kiosk.store.read() as tx:
-        entries = tx.member_entries(member)
-        cached = tx.balance(member)
+        entries = tx.entries.of_member(member)
+        cached = tx.entries.balance(member)
     kiosk.store.close()
     sales = [e for e in entries if e.order_ref]
     per_order = Counter(e.order_ref for e in sales)

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.bootstrap import initialise_standalone
+from kiosk.app.bootstrap import initialise_standalone
 from kiosk.ledger import balance
 from kiosk.program import load_program
 from kiosk.services import (
@@ -76,8 +76,8 @@ def test_balance_is_always_the_sum_of_entries_and_points_are_whole(ops):
         member = enrol(kiosk, Enrolment("P", "0912000000", consent=True)).member.id
         play(kiosk, clock, member, ops)
         with kiosk.store.read() as tx:
-            entries = tx.member_entries(member)
-            cached = tx.balance(member)
+            entries = tx.entries.of_member(member)
+            cached = tx.entries.balance(member)
         assert cached == balance(entries)
         assert all(type(e.points) is int and type(e.amount_minor) is int for e in entries)
         assert verify_store(kiosk).ok
@@ -94,7 +94,7 @@ def test_the_same_inputs_give_the_same_entries(ops):
             member = enrol(kiosk, Enrolment("P", "0912000000", consent=True)).member.id
             play(kiosk, clock, member, ops)
             with kiosk.store.read() as tx:
-                runs.append(tx.member_entries(member))
+                runs.append(tx.entries.of_member(member))
             kiosk.store.close()
     assert runs[0] == runs[1]
 
@@ -107,7 +107,7 @@ def test_a_refund_brings_the_member_back_to_the_pre_sale_balance(before, amount)
         member = enrol(kiosk, Enrolment("P", "0912000000", consent=True)).member.id
         play(kiosk, clock, member, before)
         with kiosk.store.read() as tx:
-            pre = tx.balance(member)
+            pre = tx.entries.balance(member)
         sale = ring_up_sale(kiosk, Sale(member, amount, "THE-SALE", approved_by="Mei"))
         clock.advance(days=3)
         result = refund_order(kiosk, "THE-SALE")

@@ -76,9 +76,12 @@ class CounterWindow(QMainWindow):
 
     def __init__(self, counter: ScreenContext, *, idle_ms: int = DEFAULT_IDLE_MS,
                  simulated_scans: Sequence[tuple[str, str]] = (),
-                 settings_page: QWidget | None = None) -> None:
+                 settings_page: QWidget | None = None,
+                 sync_soon: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.counter = counter
+        self.sync_soon = sync_soon
+        """Asks the sync thread for a round now (None: not paired with a ledger)."""
         self.member: MemberView | None = None
         self.receipt: Callable[[], Receipt] | None = None
         """Makes the last flow's receipt, offered until the member changes."""
@@ -430,9 +433,8 @@ class CounterWindow(QMainWindow):
 
     def _after_change(self, member_id: Any) -> None:
         """A change is committed: let sync send it now, and show the member's new state."""
-        sync = getattr(self, "sync_worker", None)
-        if sync is not None:
-            sync.sync_soon()
+        if self.sync_soon is not None:
+            self.sync_soon()
         if member_id is not None:
             self.refresh_member(member_id)
 

@@ -1,4 +1,4 @@
-"""What every service needs, built once by :func:`kiosk.bootstrap.bootstrap`: the store, the
+"""What every service needs, built once by :func:`kiosk.app.bootstrap.bootstrap`: the store, the
 cached program and trust store, this device's identity, a clock and an id factory."""
 
 from __future__ import annotations
@@ -115,11 +115,11 @@ class Kiosk:
     @classmethod
     def open(cls, store: LocalStore, clock: Clock, new_id: IdFactory) -> Kiosk:
         with store.read() as tx:
-            device = tx.device()
+            device = tx.devices.get()
             if device is None:
                 raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
             program, trust = load_program_and_trust(tx)
-            kept = tx.setting(LEDGER_TIME)
+            kept = tx.settings.get(LEDGER_TIME)
         certificate = DeviceCertificate.from_dict(json.loads(device.certificate))
         ledger_clock = LedgerClock(clock)
         ledger_clock.restore(kept)
@@ -128,16 +128,16 @@ class Kiosk:
 
 
 def load_program_and_trust(tx: Transaction) -> tuple[Program, TrustStore]:
-    device = tx.device()
-    document = tx.program_document()
+    device = tx.devices.get()
+    document = tx.settings.program_document()
     if device is None or document is None:
         raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
     certificates = [(DeviceCertificate.from_dict(json.loads(doc)), revoked)
-                    for doc, revoked in tx.certificates()]
+                    for doc, revoked in tx.trust.certificates()]
     trust = TrustStore(
         root_public_key=device.root_public_key,
         certificates={c.key_id: c for c, _ in certificates},
-        revoked_cards=tx.revoked_cards(),
+        revoked_cards=tx.trust.revoked_cards(),
         revoked_keys=frozenset(c.key_id for c, revoked in certificates if revoked),
     )
     return parse_program(document, format="json"), trust

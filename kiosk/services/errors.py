@@ -74,6 +74,13 @@ class InputProblem(StrEnum):
     CONTROL_CHARACTER = "control_character"  # e.g. NUL: no database or receipt holds one
 
 
+class AlreadyInitialised(Refusal):
+    """The data folder holds a kiosk already: setting one up again would replace its
+    keys and strand its members' cards."""
+
+    code = "already_initialised"
+
+
 class InvalidInput(Refusal):
     code = "invalid_input"
 

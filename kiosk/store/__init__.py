@@ -10,7 +10,9 @@ from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import KIOSK_HEAD, upgrade
 from kiosk.store.repository import LocalStore, StorageError, Transaction
 
-__all__ = ["LocalStore", "StorageError", "Transaction", "open_store"]
+__all__ = ["STORE_FILE", "LocalStore", "StorageError", "Transaction", "open_store"]
+
+STORE_FILE = "kiosk.db"  # in the kiosk's data folder
 
 
 def open_store(path: Path) -> LocalStore:

@@ -12,7 +12,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from kiosk.bootstrap import bootstrap
+from kiosk.app.bootstrap import bootstrap
 from kiosk.services import Sale, ring_up_sale
 
 

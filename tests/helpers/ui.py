@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.app.qt import DEMO_PIN, CounterApp
 from kiosk.services import member_view
-from ui.app import DEMO_PIN, CounterApp
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "build/screenshots")
@@ -59,6 +59,6 @@ def manager_unlock(qtbot, app: CounterApp, pin: str = DEMO_PIN) -> None:
 
 
 def demo_scan_list(app: CounterApp) -> list[tuple[str, str]]:
-    from ui.app import demo_scans
+    from kiosk.app.qt import demo_scans
 
     return demo_scans(app.running)

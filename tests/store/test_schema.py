@@ -27,12 +27,12 @@ def test_every_write_is_durable_wal_with_full_sync(kiosk):
 
 
 def test_reopening_a_store_keeps_its_data_at_the_current_schema(tmp_path, kiosk, member):
-    from kiosk.bootstrap import bootstrap
+    from kiosk.app.bootstrap import bootstrap
 
     kiosk.store.close()
     reopened = bootstrap(tmp_path / "kiosk")
     with reopened.store.read() as tx:
-        assert tx.balance(member.member.id) == 50
+        assert tx.entries.balance(member.member.id) == 50
         version = tx.conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert version == newest_revision()
     reopened.store.close()
@@ -75,7 +75,7 @@ def _migrate(engine, revision: str) -> None:
 
 def _outbox(kiosk) -> list[int]:
     with kiosk.store.read() as tx:
-        return [seq for seq, _entry in tx.outbox_batch(100)]
+        return [seq for seq, _entry in tx.outbox.batch(100)]
 
 
 def test_the_outbox_never_reuses_a_number_once_emptied_or_migrated(kiosk, member):
@@ -90,9 +90,9 @@ def test_the_outbox_never_reuses_a_number_once_emptied_or_migrated(kiosk, member
         ring_up_sale(kiosk, Sale(member.member.id, 100, f"M-{i}"))
     waiting = _outbox(kiosk)
     with kiosk.store.read() as tx:
-        entries = [e for _, e in tx.outbox_batch(100)]
+        entries = [e for _, e in tx.outbox.batch(100)]
     with kiosk.store.write() as tx:  # the ledger acknowledged all of it, seqs and all
-        tx.record_acknowledgement([(e.id, 100 + i) for i, e in enumerate(entries)], [],
+        tx.outbox.acknowledge([(e.id, 100 + i) for i, e in enumerate(entries)], [],
                                   waiting[-1], datetime.now(UTC))
     assert _outbox(kiosk) == []
     ring_up_sale(kiosk, Sale(member.member.id, 100, "after-ack"))

@@ -32,7 +32,7 @@ def rebooted(k: PairedKiosk, clock: DeviceClock, monkeypatch: pytest.MonkeyPatch
              off: timedelta) -> PairedKiosk:
     """The kiosk's machine restarted (a new boot), its clock now ``off``: until it syncs,
     the kiosk has only that clock to date entries by."""
-    from kiosk.bootstrap import bootstrap
+    from kiosk.app.bootstrap import bootstrap
     from kiosk.services import context
 
     k.kiosk.store.close()
@@ -63,7 +63,7 @@ def test_a_clock_set_ahead_is_refused_by_the_ledger_then_corrected_by_it(
 
     assert report.pending_uploads == 0  # refused, held back: nothing waits behind it
     with k.kiosk.store.read() as tx:
-        [(held, why)] = tx.rejections()
+        [(held, why)] = tx.outbox.rejections()
     assert held == ahead.id and "after the ledger's clock" in why
     [listed] = sqlite_ledger.cli("rejections")["rejections"]  # type: ignore[misc]
     assert listed["code"] == Rejected.FUTURE.value
@@ -145,7 +145,7 @@ def test_a_clock_stepped_right_after_sync_does_not_date_sales_in_the_ledgers_fut
 
 def test_the_ledgers_time_holds_across_a_restart_of_the_app(sqlite_ledger: LedgerProcess,
                                                              tmp_path: Path) -> None:
-    from kiosk.bootstrap import bootstrap
+    from kiosk.app.bootstrap import bootstrap
 
     clock = DeviceClock(off=-TWO_YEARS)
     k = paired_with(sqlite_ledger, tmp_path, clock)

@@ -11,10 +11,10 @@ import pytest
 
 from devices import settings as device_settings
 from devices.settings import DeviceSettings, WedgeSettings
+from kiosk.app.qt import CounterApp, demo_scans
+from kiosk.app.runtime import counter_session
 from kiosk.services.staff import sign_in, staff_named
-from sync.runtime import counter_session
 from tests.conftest import DEFAULT_PROGRAM
-from ui.app import CounterApp, demo_scans
 
 pytestmark = pytest.mark.gui
 

@@ -9,8 +9,8 @@ import datetime as dt
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import WAIT, message, on_screen, tap
-from ui.app import CounterApp
 
 
 def key(app: CounterApp, text: str) -> QPushButton:

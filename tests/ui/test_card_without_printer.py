@@ -4,9 +4,9 @@ never written)."""
 
 from __future__ import annotations
 
+from kiosk.app.qt import CounterApp
 from tests.codes import read_codes
 from tests.helpers.ui import message, on_screen, tap
-from ui.app import CounterApp
 
 
 def test_print_card_without_a_printer_saves_the_card_it_names(qtbot, app: CounterApp):

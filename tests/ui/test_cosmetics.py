@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from kiosk.app.qt import CounterApp
 from kiosk.presenters import short_phone
 from tests.helpers.ui import scan_member
-from ui.app import CounterApp
 from ui.i18n import LANGUAGES
 
 

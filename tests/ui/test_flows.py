@@ -10,6 +10,7 @@ from sqlalchemy import text as sql
 
 from devices.catalogue import load_catalogue
 from devices.labels import price_text, render_label, save_label
+from kiosk.app.qt import DEMO_PIN
 from kiosk.cards import parse_card
 from kiosk.services.manager import check_manager_pin, todays_figures
 from sync.embedded import EmbeddedLedger
@@ -27,7 +28,6 @@ from tests.helpers.ui import (
     stored_balance,
     tap,
 )
-from ui.app import DEMO_PIN
 
 
 def test_scan_shows_the_member_then_a_sale_awards_points_and_shows_the_new_balance(qtbot, app):
@@ -106,7 +106,7 @@ def test_redeeming_online_is_authorised_by_the_ledger(qtbot, app):
 def test_with_the_ledger_down_a_redemption_is_taken_under_the_offline_limits(qtbot, app):
     w = app.window
     app.running.embedded.stop()  # the network to the ledger is gone
-    w.sync_worker.sync_soon()
+    app.sync_worker.sync_soon()
     qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is False,
                     timeout=WAIT)
     assert w.sync_badge.text().startswith("Offline")
@@ -169,14 +169,14 @@ def test_a_mistyped_enrolment_is_explained_in_the_counters_language(qtbot, app):
     qtbot.keyClicks(w.enrol.phone, "0912")
     w.enrol.consent.setChecked(True)
     with app.counter.kiosk.store.read() as tx:
-        before = len(tx.member_ids())
+        before = len(tx.members.ids())
     tap(qtbot, w.enrol.submit)
     assert message(qtbot, app, "error") == "這不是有效的電話號碼：需要 6 至 15 位數字。"  # noqa: RUF001
     assert w.current == "enrol"
     w.set_language("zh-CN")  # the message still on screen follows the switch
     assert w.banner.text() == "这不是有效的电话号码：需要 6 至 15 位数字。"  # noqa: RUF001
     with app.counter.kiosk.store.read() as tx:
-        assert len(tx.member_ids()) == before
+        assert len(tx.members.ids()) == before
 
 
 def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
@@ -306,7 +306,7 @@ def test_the_manager_moves_the_ledger_address_only_to_the_same_ledger(qtbot, app
         assert try_address(other.url, "error") == (
             "The ledger did not accept this kiosk's device token. Nothing was changed.")
         with app.counter.kiosk.store.read() as tx:
-            token = tx.setting(DEVICE_TOKEN)
+            token = tx.settings.get(DEVICE_TOKEN)
         device_id, _ = other.ledger.add_device(app.counter.kiosk.device.device_id)
         with other.ledger.engine.begin() as conn:
             conn.execute(sql("UPDATE devices SET token_hash = :h WHERE id = :d"),
@@ -347,7 +347,7 @@ def test_bad_cards_get_a_clear_message_and_change_nothing(qtbot, app):
         assert w.current == "idle" and w.member is None
         w.banner.clear_message()
     with app.counter.kiosk.store.write() as tx:
-        tx.revoke_card(parse_card(real).card_no, app.counter.kiosk.clock())
+        tx.trust.revoke_card(parse_card(real).card_no, app.counter.kiosk.clock())
     app.counter.kiosk.reload()
     w.handle_scan(real)
     assert "reported lost" in message(qtbot, app, "error")
@@ -399,7 +399,7 @@ def test_the_sync_badge_shows_the_detail_and_online_shop_activity_reaches_the_co
     shop = LedgerClient(ledger.url, token)
     points = shop.order(member, 48_000, "WEB-1001").points
     shop.close()
-    w.sync_worker.sync_soon()
+    app.sync_worker.sync_soon()
     qtbot.waitUntil(lambda: stored_balance(app) == before + points, timeout=WAIT)
     tap(qtbot, w.member_screen.finish)
     scan_member(qtbot, app, 2)

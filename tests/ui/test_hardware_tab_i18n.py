@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ui.app import CounterApp
+from kiosk.app.qt import CounterApp
 
 
 def test_the_hardware_tab_is_translated_and_saves_the_same_settings(qtbot, app: CounterApp):

@@ -3,8 +3,8 @@ for how long, in the counter's language."""
 
 from __future__ import annotations
 
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import WAIT, key_in, manager_unlock, message, tap
-from ui.app import CounterApp
 
 
 def test_the_fifth_wrong_pin_locks_the_manager_screen(qtbot, app: CounterApp):

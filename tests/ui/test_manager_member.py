@@ -4,9 +4,9 @@ made right there (it showed 104 points for a member who had 83, then 133)."""
 
 from __future__ import annotations
 
+from kiosk.app.qt import CounterApp
 from kiosk.services import Sale, ring_up_sale
 from tests.helpers.ui import WAIT, manager_unlock, message, scan_member, tap
-from ui.app import CounterApp
 
 
 def shown(app: CounterApp) -> str:
@@ -20,7 +20,7 @@ def test_the_adjust_tab_shows_the_balance_as_it_is_now(qtbot, app: CounterApp):
     # Points that reach the store after the scan (another till, a sync): 40 more.
     ring_up_sale(app.counter.kiosk, Sale(member.id, 4000, "ELSEWHERE"))
     with app.counter.kiosk.store.read() as tx:
-        current = tx.balance(member.id)
+        current = tx.entries.balance(member.id)
     assert current > before
 
     manager_unlock(qtbot, app)

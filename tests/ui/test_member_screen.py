@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import WAIT, message, on_screen, scan_member, tap
-from ui.app import CounterApp
 
 
 def chip_colour(app: CounterApp) -> int:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
+from kiosk.app.qt import CounterApp
 from kiosk.ledger import EntryKind
 from kiosk.services import Sale, ring_up_sale
 from tests.helpers.ui import WAIT, manager_unlock, message, scan_member, stored_balance, tap
-from ui.app import CounterApp
 
 
 def rows(tab) -> list[str]:
@@ -87,7 +87,7 @@ def test_a_refund_is_picked_from_the_list_and_confirmed_before_it_acts(qtbot, ap
     assert not tab.orders_list.item(row_of(tab, "LIST-1")).isSelected()
 
     with kiosk.store.read() as tx:
-        entries = tx.order_entries(kiosk.channel, "LIST-1")
+        entries = tx.entries.of_order(kiosk.channel, "LIST-1")
     [back] = [e for e, _ in entries if e.kind is EntryKind.REVERSE]
     assert back.note == "returned (approved by Grace Ho)"  # the demo's manager
 

@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from devices.receipt import sample_receipt
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import WAIT, key_in, message, on_screen, scan_member, tap
-from ui.app import CounterApp
 
 SWITCHES = ["zh-TW", "zh-CN", "en"]
 

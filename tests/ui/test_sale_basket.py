@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from devices.catalogue import load_catalogue
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import key_in, on_screen, scan_member, tap
-from ui.app import CounterApp
 
 
 def pick(qtbot, app: CounterApp, row: int) -> None:

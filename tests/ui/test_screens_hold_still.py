@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import (
     SHOTS,
     WAIT,
@@ -21,7 +22,6 @@ from tests.helpers.ui import (
     scan_member,
     tap,
 )
-from ui.app import CounterApp
 
 LONG = ("This member joined at another store and this kiosk has not synced their account "
         "yet. Their points can be used once the kiosk is online. " * 3)

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from kiosk.app.qt import CounterApp
 from tests.helpers.ui import SHOTS, WAIT, key_in, manager_unlock, on_screen, scan_member, tap
-from ui.app import CounterApp
 from ui.i18n import LANGUAGES
 from ui.theme import TOUCH_MIN_PX
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.app.qt import DEMO_PIN, CounterApp
 from kiosk.ledger import EntryKind
 from kiosk.services import member_view
 from kiosk.services.staff import audit_trail
 from kiosk.staff import AuditAction
 from tests.helpers.ui import WAIT, key_in, message, on_screen, scan_member, tap
-from ui.app import DEMO_PIN, CounterApp
 
 
 def names(screen) -> list[str]:

@@ -4,8 +4,8 @@ corner (the committed manager-pin screenshot showed it)."""
 
 from __future__ import annotations
 
+from kiosk.app.qt import DEMO_PIN, CounterApp
 from tests.helpers.ui import WAIT, key_in, manager_unlock, message, on_screen, tap
-from ui.app import DEMO_PIN, CounterApp
 
 
 def test_wrong_pin_is_forgotten_once_the_right_one_opens_the_manager(qtbot, app: CounterApp):

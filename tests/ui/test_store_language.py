@@ -6,11 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from kiosk.app.qt import CounterApp, demo_scans
+from kiosk.app.runtime import counter_session
 from kiosk.services.manager import set_store_language, store_language
-from sync.runtime import counter_session
 from tests.conftest import DEFAULT_PROGRAM
 from tests.helpers.ui import scan_member
-from ui.app import CounterApp, demo_scans
 
 
 def test_the_counter_starts_in_the_stores_language_and_returns_to_it(qtbot, qapp,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kiosk.app.qt import CounterApp
 from tests.helpers.ledger import DeviceClock, poisoned_member
 from tests.helpers.ui import WAIT, message, tap
-from ui.app import CounterApp
 
 
 def test_an_entry_held_back_is_counted_on_the_badge_and_explained_in_the_detail(qtbot,
@@ -16,7 +16,7 @@ def test_an_entry_held_back_is_counted_on_the_badge_and_explained_in_the_detail(
     qtbot.waitUntil(lambda: w.sync_status is not None and w.sync_status.online is True,
                     timeout=WAIT)
     poisoned_member(app.running.kiosk)
-    w.sync_worker.sync_soon()
+    app.sync_worker.sync_soon()
     qtbot.waitUntil(lambda: w.sync_status.held_back == 1, timeout=WAIT)
     assert w.sync_status.pending_uploads == 0  # nothing waits behind it
     assert w.sync_badge.text() == "Online · 1 held back"
@@ -36,7 +36,7 @@ def test_a_clock_that_is_off_is_shown_on_the_badge_and_explained(qtbot, app: Cou
                     timeout=WAIT)
     assert "Clock off" not in w.sync_badge.text()
     app.running.kiosk.clock.device = DeviceClock(off=timedelta(hours=3))  # set 3 h ahead
-    w.sync_worker.sync_soon()
+    app.sync_worker.sync_soon()
     qtbot.waitUntil(lambda: w.sync_status.clock_off, timeout=WAIT)
     assert w.sync_badge.text() == "Online · Clock off"
     assert w.sync_badge.property("state") == "warning"

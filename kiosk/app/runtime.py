@@ -1,19 +1,19 @@
 """A running counter: the kiosk, its background sync, online redemption and, in demo mode,
-the embedded ledger on loopback. Both the text counter and the Qt app open it here; the Qt
-app runs the sync loop on its own QThread instead of the plain thread used here."""
+the embedded ledger on loopback. Both the text counter (:mod:`kiosk.app.text_counter`) and
+the Qt app (:mod:`kiosk.app.qt`) open it here; the Qt app runs the sync loop on its own
+QThread instead of the plain thread used here."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
-from kiosk.bootstrap import bootstrap, is_initialised
-from kiosk.demo import run_counter, seed_demo
+from kiosk.app.bootstrap import bootstrap, is_initialised
+from kiosk.app.demo import seed_demo
 from kiosk.folder_lock import sole_counter
 from kiosk.program import load_program
 from kiosk.services import Kiosk
@@ -122,15 +122,3 @@ def _session(data_dir: Path, *, demo: bool, program_path: Path,
             kiosk.store.close()
         if embedded is not None:
             embedded.stop()
-
-
-def run(data_dir: Path, *, demo: bool, program_path: Path, stdin: TextIO = sys.stdin) -> int:
-    """The text counter until ``quit``, the end of its input, or Ctrl+C: each of them stops
-    the sync thread and the embedded ledger and closes the store on the way out."""
-    with counter_session(data_dir, demo=demo, program_path=program_path) as counter:
-        try:
-            return run_counter(counter.kiosk, data_dir / "cards", stdin=stdin,
-                               status=counter.status)
-        except KeyboardInterrupt:  # a sale under way was committed whole or not at all
-            print("\nStopped.", flush=True)
-            return 0

@@ -4,8 +4,9 @@ what they did, for the store owner's scripts (``--json``) and eyes."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kiosk.app.cli_base import Output
 from kiosk.services import Kiosk
 from kiosk.services.manager import FIRST_MANAGER, set_manager_pin
 from kiosk.services.staff import (
@@ -18,9 +19,6 @@ from kiosk.services.staff import (
     staff_named,
 )
 from kiosk.staff import AuditEvent, Role
-
-if TYPE_CHECKING:
-    from kiosk.cli import Output
 
 
 def cmd_staff_add(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:

@@ -11,13 +11,11 @@ import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kiosk.app.cli_base import DEFAULT_PROGRAM, Output, Parser
 from kiosk.services import Kiosk
 from kiosk.services.errors import InvalidInput, Refusal
-
-if TYPE_CHECKING:
-    from kiosk.cli import Output
 
 EXIT_OFFLINE = 4
 
@@ -78,7 +76,6 @@ def cmd_move_ledger(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
-    from kiosk.cli import DEFAULT_PROGRAM
     from kiosk.program import load_program
     from sync.server.db import ledger_engine, migrate
     from sync.server.ledger import Ledger
@@ -203,8 +200,6 @@ def add_commands(sub: Any, command: Any) -> None:
                 "point this kiosk at its ledger's new address (checked before it is saved)")
     p.add_argument("url", help="e.g. https://ledger.example.com:8470")
 
-    from kiosk.cli import Parser
-
     ledger = sub.add_parser("ledger", help="the central ledger service").add_subparsers(
         dest="ledger_command", required=True, parser_class=Parser)
 
@@ -328,8 +323,6 @@ def cmd_shop_member(args: argparse.Namespace, data_dir: Path, out: Output) -> in
 
 
 def add_shop_commands(sub: Any, command: Any) -> None:
-    from kiosk.cli import Parser
-
     shop = sub.add_parser("shop", help="play the online shop against a ledger").add_subparsers(
         dest="shop_command", required=True, parser_class=Parser)
 

@@ -1,5 +1,6 @@
-"""The one composition root: where the data directory, the store, the clock and the id
-factory are chosen. Nothing is opened at import time."""
+"""The kiosk's composition root: where the data directory, the store, the clock and the id
+factory are chosen (pairing with a ledger: :mod:`sync.pairing`). Nothing is opened at
+import time."""
 
 from __future__ import annotations
 
@@ -14,16 +15,11 @@ from kiosk.cards import DeviceKey, certify_device
 from kiosk.ids import IdFactory, new_id
 from kiosk.program import Program, program_json
 from kiosk.services.context import Clock, Kiosk, utc_now
-from kiosk.services.errors import Refusal
-from kiosk.store import open_store
+from kiosk.services.errors import AlreadyInitialised
+from kiosk.store import STORE_FILE, open_store
 from kiosk.store.repository import DeviceRecord
 
-STORE_FILE = "kiosk.db"
 STANDALONE_CARD_PREFIX = "1000"
-
-
-class AlreadyInitialised(Refusal):
-    code = "already_initialised"
 
 
 def resolve_data_dir(explicit: str | Path | None) -> Path:

@@ -18,11 +18,11 @@ from devices.catalogue import Catalogue, CatalogueError, store_catalogue
 from devices.receipt import Receipt, sample_receipt
 from devices.serial_scanner import SerialScanner, SerialSettings
 from devices.wedge import WedgeScanFilter
-from kiosk.demo import seed_demo_staff
+from kiosk.app.demo import seed_demo_staff
+from kiosk.app.runtime import RunningCounter as Running
+from kiosk.app.runtime import counter_session
 from kiosk.program import Names
 from kiosk.services.manager import store_language
-from sync.runtime import RunningCounter as Running
-from sync.runtime import counter_session
 from ui.context import Product, ScreenContext
 from ui.devices_page import DevicesPage
 from ui.i18n import LANGUAGES, Languages, load_cjk_font
@@ -124,21 +124,22 @@ class CounterApp:
             settings, settings_error = device_settings.DeviceSettings(), str(exc)
         self.devices_page = DevicesPage(settings, self.apply_device_settings,
                                         self.print_test_page)
-        self.window = CounterWindow(self.counter, idle_ms=idle_ms,
-                                    simulated_scans=simulated_scans,
-                                    settings_page=self.devices_page)
+        self.sync_worker: SyncWorker | None = None
+        if running.agent is not None:
+            self.sync_worker = SyncWorker(running.agent, interval=5.0)
+        self.window = CounterWindow(
+            self.counter, idle_ms=idle_ms, simulated_scans=simulated_scans,
+            settings_page=self.devices_page,
+            sync_soon=None if self.sync_worker is None else self.sync_worker.sync_soon)
         for error in (catalogue_error, settings_error):
             if error:
                 self.window.show_error_text(error)
         self.wedge: WedgeScanFilter | None = None
         self.serial: SerialScanner | None = None
         self.camera: CameraScanner | None = None
-        self.sync_worker: SyncWorker | None = None
         self._sync_start = QTimer(singleShot=True, interval=SYNC_START_DELAY_MS)
-        if running.agent is not None:
-            self.sync_worker = SyncWorker(running.agent, interval=5.0)
+        if self.sync_worker is not None and running.agent is not None:
             self.sync_worker.status_changed.connect(self.window.show_sync_status)
-            self.window.sync_worker = self.sync_worker  # type: ignore[attr-defined]
             self.window.show_sync_status(running.agent.status)
 
     def apply_device_settings(self, settings: device_settings.DeviceSettings) -> None:

@@ -1,0 +1,46 @@
+"""What every ``kiosk`` subcommand shares: the parser that reports usage errors instead of
+exiting, one way to print results and errors (text or ``--json``), and the default
+program document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kiosk.services import Kiosk
+
+DEFAULT_PROGRAM = Path(__file__).resolve().parents[2] / "assets" / "program.toml"
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class Output:
+    """Prints a result as JSON or as a line of text, and errors the same way."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def result(self, data: dict[str, Any], text: str) -> None:
+        print(json.dumps(data, ensure_ascii=False) if self.as_json else text)
+
+    def error(self, code: str, message: str) -> None:
+        if self.as_json:
+            print(json.dumps({"error": {"code": code, "message": message}},
+                             ensure_ascii=False))
+        else:
+            print(f"error: {message}", file=sys.stderr)
+
+
+KioskCommand = Callable[[argparse.Namespace, Kiosk, "Output"], int]
+DirCommand = Callable[[argparse.Namespace, Path, "Output"], int]
