@@ -23,10 +23,10 @@ from tenacity import Retrying, retry_if_exception, stop_never, wait_random_expon
 from kiosk.cards import DeviceCertificate, key_from_text
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import parse_program
+from kiosk.records import CardRecord, StorageError
 from kiosk.services import Kiosk
 from kiosk.services.context import LEDGER_TIME
-from kiosk.store import StorageError, Transaction
-from kiosk.store.repository import CardRecord
+from kiosk.services.ports import UnitOfWork
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
 from sync.protocol import (
     MAX_BATCH,
@@ -188,8 +188,8 @@ class SyncAgent:
         """What the status says of the outbox: entries to send, entries held back and the
         latest reasons why."""
         with self.kiosk.store.read() as tx:
-            held, reasons = tx.held_back(HELD_BACK_SHOWN, self.kiosk.clock() - HELD_BACK_FOR)
-            return _Waiting(pending_uploads=tx.outbox_size(), held_back=held,
+            held, reasons = tx.outbox.held_back(HELD_BACK_SHOWN, self.kiosk.clock() - HELD_BACK_FOR)
+            return _Waiting(pending_uploads=tx.outbox.size(), held_back=held,
                             held_back_reasons=tuple(reasons))
 
     # -- upload -------------------------------------------------------------------------
@@ -230,7 +230,7 @@ class SyncAgent:
                         # The ledger lost a member this kiosk marked as sent (a restore
                         # from backup): send the batch's members and cards again.
                         with self.kiosk.store.write() as tx:
-                            tx.mark_unsent({e.member_id for e in sent.entries})
+                            tx.outbox.mark_unsent({e.member_id for e in sent.entries})
                     elif exc.code == "invalid":
                         # A wire rule this kiosk's version doesn't know: find the entries
                         # it refuses and quarantine them, so nothing after them waits.
@@ -277,7 +277,7 @@ class SyncAgent:
             raise refused
         if len(request.entries) <= 1:
             with self.kiosk.store.write() as tx:
-                tx.quarantine([(e.id, f"the ledger refused it: {refused}")
+                tx.outbox.quarantine([(e.id, f"the ledger refused it: {refused}")
                                for e in request.entries], self.kiosk.clock())
             return
         middle = len(request.entries) // 2
@@ -295,14 +295,14 @@ class SyncAgent:
         Entries that can't go on the wire are quarantined on the way (kept here with the
         reason, their numbers sent as withheld), so they never hold the others back."""
         with self.kiosk.store.read() as tx:
-            batch = tx.outbox_batch(self.batch, after=after)
+            batch = tx.outbox.batch(self.batch, after=after)
             if not batch:
                 return None
             request, unsendable = self._request(tx, batch)
         if not unsendable:
             return request
         with self.kiosk.store.write() as tx:
-            tx.quarantine(unsendable, self.kiosk.clock())
+            tx.outbox.quarantine(unsendable, self.kiosk.clock())
         return self._next_request(after)
 
     def _acknowledge(self, request: UploadRequest, response: UploadResponse) -> int:
@@ -313,27 +313,27 @@ class SyncAgent:
                    if r.status == "rejected"]
         with self.kiosk.store.write() as tx:
             # An answer means the ledger committed the request's members and cards.
-            tx.mark_on_ledger([w.id for w in request.members],
+            tx.outbox.mark_on_ledger([w.id for w in request.members],
                               [w.card_no for w in request.cards])
-            return tx.record_acknowledgement(synced, refused, response.acked_through,
+            return tx.outbox.acknowledge(synced, refused, response.acked_through,
                                              self.kiosk.clock())
 
-    def _request(self, tx: Transaction, batch: list[tuple[int, Entry]]
+    def _request(self, tx: UnitOfWork, batch: list[tuple[int, Entry]]
                  ) -> tuple[UploadRequest, list[tuple[uuid.UUID, str]]]:
         """The upload of ``batch``, and the entries of it that can't be sent (the wire's
         rules refuse them, or their member or card): (entry id, why)."""
-        quarantined = tx.quarantined([e.id for _, e in batch])
+        quarantined = tx.outbox.quarantined([e.id for _, e in batch])
         unsendable: list[tuple[uuid.UUID, str]] = []
         members: list[MemberWire] = []
         cards: list[CardWire] = []
         broken: dict[uuid.UUID, str] = {}  # member id -> why its records can't go
         ids = {e.member_id for _, e in batch}
-        for m in tx.members_to_upload(ids):
+        for m in tx.members.to_upload(ids):
             try:
                 members.append(MemberWire.of(m))
             except ValidationError as exc:
                 broken[m.id] = f"the member's record can't be sent: {_why(exc)}"
-        for c in tx.cards_to_upload(ids):
+        for c in tx.cards.to_upload(ids):
             try:
                 cards.append(CardWire(card_no=c.card_no, member_id=c.member_id,
                                       key_id=c.key_id, payload=c.payload,
@@ -361,18 +361,18 @@ class SyncAgent:
     # -- download -----------------------------------------------------------------------
     def _pull(self) -> tuple[int, int]:
         with self.kiosk.store.read() as tx:
-            cursor = int(tx.setting(CURSOR) or 0)
+            cursor = int(tx.settings.get(CURSOR) or 0)
         pulled = 0
         while True:
             # Our own entries we have, with their seqs from the upload's answers.
             page = self.client.pull(cursor, self.page, skip_own=True)
             with self.kiosk.store.write() as tx:
-                pulled += tx.apply_pulled(
+                pulled += tx.pulled.apply(
                     [w.to_member() for w in page.members],
                     [CardRecord(c.card_no, c.member_id, c.key_id, c.payload, c.issued_at)
                      for c in page.cards],
                     [(w.to_entry(), w.seq or 0) for w in page.entries])
-                tx.set_setting(CURSOR, str(page.next_after))
+                tx.settings.set(CURSOR, str(page.next_after))
             cursor = page.next_after
             if not page.more:
                 return pulled, cursor
@@ -441,21 +441,21 @@ def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
     return state, state.ledger_time - (asked + (answered - asked) / 2)
 
 
-def apply_state(tx: Transaction, state: DeviceState, now: datetime,
+def apply_state(tx: UnitOfWork, state: DeviceState, now: datetime,
                 ledger_time: str | None = None) -> None:
     """Install the ledger's current program, certificates and revocations locally, and
     the ledger's clock as read (``LedgerClock.correct``), which dates the kiosk's entries."""
     if ledger_time is not None:
-        tx.set_setting(LEDGER_TIME, ledger_time)
+        tx.settings.set(LEDGER_TIME, ledger_time)
     program = parse_program(state.program, format="json")
-    if tx.setting("program_version") != program.version:
-        tx.install_program(program.version, state.program, now)
+    if tx.settings.get("program_version") != program.version:
+        tx.settings.install_program(program.version, state.program, now)
     revoked = set(state.revoked_keys)
     for document in state.certificates:
         cert = DeviceCertificate.from_dict(document)
-        tx.upsert_certificate(cert.key_id, json.dumps(cert.to_dict()), cert.key_id in revoked)
+        tx.trust.upsert_certificate(cert.key_id, json.dumps(cert.to_dict()), cert.key_id in revoked)
     for card_no in state.revoked_cards:
-        tx.revoke_card(card_no, now)
+        tx.trust.revoke_card(card_no, now)
 
 
 def root_key(state: DeviceState) -> bytes:

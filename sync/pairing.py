@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
+from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
 from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput, Refusal
 from kiosk.store import STORE_FILE, open_store
-from kiosk.store.repository import DeviceRecord
 from sync.agent import SyncAgent, apply_state, read_state, root_key
 from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser
 from sync.client import TIMEOUT, LedgerClient
@@ -34,7 +34,7 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
                clock: Clock = utc_now, ids: IdFactory = new_id) -> Kiosk:
     store = open_store(data_dir / STORE_FILE)
     with store.read() as tx:
-        if tx.device() is not None:
+        if tx.devices.get() is not None:
             raise AlreadyInitialised(f"{data_dir} already holds a kiosk; "
                                      "choose another --data-dir")
     client = LedgerClient(ledger_url, token)
@@ -49,12 +49,12 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
     kept = ledger_clock.correct(skew) if skew is not None else None
     now = ledger_clock()
     with store.write() as tx:
-        tx.create_device(DeviceRecord(paired.device_id, paired.device_id, store_name,
+        tx.devices.create(DeviceRecord(paired.device_id, paired.device_id, store_name,
                                       key.to_bytes(), json.dumps(cert.to_dict()),
                                       root_key(state)), now)
         apply_state(tx, state, now, kept)
-        tx.set_setting(LEDGER_URL, ledger_url)
-        tx.set_setting(DEVICE_TOKEN, token)
+        tx.settings.set(LEDGER_URL, ledger_url)
+        tx.settings.set(DEVICE_TOKEN, token)
     return Kiosk.open(store, clock, ids)
 
 
@@ -62,7 +62,7 @@ def ledger_client_for(kiosk: Kiosk, timeout: tuple[float, float] = TIMEOUT
                       ) -> LedgerClient | None:
     """The client for the ledger this kiosk is paired with; None for a standalone kiosk."""
     with kiosk.store.read() as tx:
-        url, token = tx.setting(LEDGER_URL), tx.setting(DEVICE_TOKEN)
+        url, token = tx.settings.get(LEDGER_URL), tx.settings.get(DEVICE_TOKEN)
     return LedgerClient(url, token, timeout=timeout) if url and token else None
 
 
@@ -95,7 +95,7 @@ def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TI
     typo, or a different ledger, can't cut the kiosk off or hand it another program."""
     address = ledger_address(url)
     with kiosk.store.read() as tx:
-        token, device = tx.setting(DEVICE_TOKEN), tx.device()
+        token, device = tx.settings.get(DEVICE_TOKEN), tx.devices.get()
     if not token or device is None:
         raise NotPaired("this kiosk is not paired with a ledger (kiosk init --ledger-url)")
     probe = LedgerClient(address, token, timeout=timeout)
@@ -107,5 +107,5 @@ def move_ledger(kiosk: Kiosk, url: str, timeout: tuple[float, float] = ONLINE_TI
         raise OtherLedger(f"the ledger at {address} is not the one this kiosk is paired "
                           "with (its root key differs); nothing was changed")
     with kiosk.store.write() as tx:
-        tx.set_setting(LEDGER_URL, address)
+        tx.settings.set(LEDGER_URL, address)
     return address

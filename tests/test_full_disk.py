@@ -192,7 +192,7 @@ def test_the_background_sync_lives_through_a_full_disk_and_catches_up(
         loop.join(30)
     assert not loop.is_alive()
     with till.kiosk.store.read() as tx:
-        here = tx.balance(member)
+        here = tx.entries.balance(member)
     online = LedgerClient(ledger.url, till.token)
     try:
         assert online.balance(member) == here == 70

@@ -14,10 +14,10 @@ import platformdirs
 from kiosk.cards import DeviceKey, certify_device
 from kiosk.ids import IdFactory, new_id
 from kiosk.program import Program, program_json
+from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, utc_now
 from kiosk.services.errors import AlreadyInitialised
 from kiosk.store import STORE_FILE, open_store
-from kiosk.store.repository import DeviceRecord
 
 STANDALONE_CARD_PREFIX = "1000"
 
@@ -41,7 +41,7 @@ def is_initialised(data_dir: Path) -> bool:
     store = open_store(data_dir / STORE_FILE)
     try:
         with store.read() as tx:
-            return tx.device() is not None
+            return tx.devices.get() is not None
     finally:
         store.close()
 
@@ -62,11 +62,11 @@ def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
     cert = certify_device(root, key.public_bytes(), device_id=device_id,
                           card_prefix=card_prefix, issued_at=now)
     with store.write() as tx:
-        if tx.device() is not None:
+        if tx.devices.get() is not None:
             raise AlreadyInitialised(f"{data_dir} already holds a kiosk; "
                                      "choose another --data-dir")
-        tx.create_device(DeviceRecord(device_id, device_id, store_name, key.to_bytes(),
+        tx.devices.create(DeviceRecord(device_id, device_id, store_name, key.to_bytes(),
                                       json.dumps(cert.to_dict()), root.public_bytes()), now)
-        tx.add_certificate(cert.key_id, json.dumps(cert.to_dict()))
-        tx.install_program(program.version, program_json(program), now)
+        tx.trust.add_certificate(cert.key_id, json.dumps(cert.to_dict()))
+        tx.settings.install_program(program.version, program_json(program), now)
     return Kiosk.open(store, clock, ids)

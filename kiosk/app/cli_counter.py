@@ -63,7 +63,7 @@ def _member_ref(kiosk: Kiosk, text: str) -> uuid.UUID:
     text = text.strip()
     if is_valid_card_number(text):
         with kiosk.store.read() as tx:
-            card = tx.card(text)
+            card = tx.cards.get(text)
         if card is None:
             raise UnknownMember(f"no member holds card {text} at this kiosk")
         return card.member_id
@@ -89,7 +89,7 @@ def cmd_card_render(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
     member_id = _member_ref(kiosk, args.member)
     with kiosk.store.read() as tx:
-        member, cards = tx.member(member_id), tx.cards_of(member_id)
+        member, cards = tx.members.get(member_id), tx.cards.of_member(member_id)
     if member is None or not cards:
         raise UnknownMember(f"member {args.member} has no card at this kiosk")
     card = cards[-1]

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEMO_PIN = "1234"  # the demo manager's (kiosk/demo.py DEMO_STAFF)
+DEMO_PIN = "1234"  # the demo manager's (kiosk/app/demo.py DEMO_STAFF)
 SYNC_START_DELAY_MS = 300
 
 
@@ -47,8 +47,8 @@ def demo_scans(running: Running) -> list[tuple[str, str]]:
     from the catalogue it loads). Titles in English: the window translates them."""
     kiosk = running.kiosk
     with kiosk.store.read() as tx:
-        members = {m.id: m for m in tx.members_by_id(tx.member_ids())}
-        cards = tx.cards_of_members(list(members))
+        members = {m.id: m for m in tx.members.by_ids(tx.members.ids())}
+        cards = tx.cards.of_members(list(members))
     scans = [(members[c.member_id].name, c.payload) for c in cards]
     if cards:
         real = cards[0].payload

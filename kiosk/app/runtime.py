@@ -64,7 +64,7 @@ def _demo_kiosk(data_dir: Path, embedded: EmbeddedLedger) -> Kiosk:
     if is_initialised(data_dir):
         kiosk = bootstrap(data_dir)
         with kiosk.store.write() as tx:  # the embedded ledger may have had to move port
-            tx.set_setting(LEDGER_URL, embedded.url)
+            tx.settings.set(LEDGER_URL, embedded.url)
         return kiosk
     assert embedded.ledger is not None
     _, token = embedded.ledger.add_device(DEMO_DEVICE)

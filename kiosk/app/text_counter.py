@@ -26,8 +26,8 @@ def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
     print(f"{kiosk.device.store_name}: kiosk {kiosk.device.device_id}, program "
           f"{kiosk.program.version}. Cards are in {cards_dir}.")
     with kiosk.store.read() as tx:
-        for member_id in tx.member_ids():
-            cards = tx.cards_of(member_id)
+        for member_id in tx.members.ids():
+            cards = tx.cards.of_member(member_id)
             if cards:
                 print(f"  demo card {cards[-1].card_no}: {cards[-1].payload}")
     print(HELP)

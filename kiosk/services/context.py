@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
 from kiosk.ids import IdFactory
 from kiosk.program import Program, parse_program
+from kiosk.records import DeviceRecord
 from kiosk.services.errors import NotInitialised
+from kiosk.services.ports import Store, UnitOfWork
 from kiosk.staff import StaffMember
-from kiosk.store import LocalStore, Transaction
-from kiosk.store.repository import DeviceRecord
 
 if TYPE_CHECKING:
     from kiosk.services.redemption import Authoriser
@@ -87,7 +87,7 @@ class LedgerClock:
 
 @dataclass
 class Kiosk:
-    store: LocalStore
+    store: Store
     device: DeviceRecord
     key: DeviceKey
     certificate: DeviceCertificate
@@ -113,7 +113,7 @@ class Kiosk:
             self.program, self.trust = load_program_and_trust(tx)
 
     @classmethod
-    def open(cls, store: LocalStore, clock: Clock, new_id: IdFactory) -> Kiosk:
+    def open(cls, store: Store, clock: Clock, new_id: IdFactory) -> Kiosk:
         with store.read() as tx:
             device = tx.devices.get()
             if device is None:
@@ -127,7 +127,7 @@ class Kiosk:
                    program, trust, ledger_clock, new_id)
 
 
-def load_program_and_trust(tx: Transaction) -> tuple[Program, TrustStore]:
+def load_program_and_trust(tx: UnitOfWork) -> tuple[Program, TrustStore]:
     device = tx.devices.get()
     document = tx.settings.program_document()
     if device is None or document is None:

@@ -11,6 +11,7 @@ from kiosk.cards import card_number, issue_card
 from kiosk.ledger import Entry
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
 from kiosk.program import awards_for_enrolment, store_today
+from kiosk.records import CardRecord
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     DuplicateMember,
@@ -19,7 +20,6 @@ from kiosk.services.errors import (
     UnknownMember,
     check_text,
 )
-from kiosk.store.repository import CardRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,19 +57,19 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
     member = Member(kiosk.new_id(), name, phone, now, kiosk.channel, form.birthday,
                     form.referrer_id, form.consent)
     with kiosk.store.write() as tx:
-        if tx.members_with_phone(phone):
+        if tx.members.with_phone(phone):
             raise DuplicateMember("this phone number already belongs to a member")
-        if form.referrer_id is not None and tx.member(form.referrer_id) is None:
+        if form.referrer_id is not None and tx.members.get(form.referrer_id) is None:
             raise UnknownMember("the referring member is not known at this kiosk")
-        tx.add_member(member)
-        card_no = card_number(kiosk.certificate.card_prefix, tx.take_card_serial())
+        tx.members.add(member)
+        card_no = card_number(kiosk.certificate.card_prefix, tx.devices.take_card_serial())
         payload = issue_card(kiosk.key, kiosk.certificate, member_id=member.id, card_no=card_no)
         card = CardRecord(card_no, member.id, kiosk.certificate.key_id, payload, now)
-        tx.add_card(card)
+        tx.cards.add(card)
         entries = tuple(
             Entry(kiosk.new_id(), member.id, a.kind, a.points, kiosk.channel, now,
                   kiosk.program.version, note=a.note, staff=kiosk.staff_name)
             for a in awards_for_enrolment(kiosk.program))
-        tx.append(entries)
-        balance = tx.balance(member.id)
+        tx.entries.append(entries)
+        balance = tx.entries.balance(member.id)
     return EnrolmentResult(member, card, entries, balance)

@@ -80,7 +80,7 @@ def check_manager_pin(kiosk: Kiosk, pin: str, name: str = FIRST_MANAGER) -> Staf
 def store_language(kiosk: Kiosk) -> str:
     """The language the counter starts in and comes back to between customers."""
     with kiosk.store.read() as tx:
-        return tx.setting(LANGUAGE_SETTING) or LANGUAGES[0]
+        return tx.settings.get(LANGUAGE_SETTING) or LANGUAGES[0]
 
 
 def set_store_language(kiosk: Kiosk, language: str) -> None:
@@ -88,7 +88,7 @@ def set_store_language(kiosk: Kiosk, language: str) -> None:
         raise InvalidInput(f"the store's language is one of {', '.join(LANGUAGES)}, "
                            f"not {language!r}")
     with kiosk.store.write() as tx:
-        tx.set_setting(LANGUAGE_SETTING, language)
+        tx.settings.set(LANGUAGE_SETTING, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +114,12 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
                   note=f"{reason} (approved by {approved_by})"[:200],
                   staff=acting(kiosk, approved_by))
     with kiosk.store.write() as tx:
-        if tx.member(member_id) is None:
+        if tx.members.get(member_id) is None:
             raise UnknownMember("this member is not known at this kiosk")
-        tx.append([entry])
+        tx.entries.append([entry])
         record(tx, kiosk, AuditAction.ADJUSTMENT, f"{points:+d} · {reason}",
                approved_by=approved_by)
-        return AdjustmentResult(entry, tx.balance(member_id))
+        return AdjustmentResult(entry, tx.entries.balance(member_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +138,8 @@ class DayFigures:
 def todays_figures(kiosk: Kiosk) -> DayFigures:
     since = store_day_start(kiosk.program, kiosk.clock())
     with kiosk.store.read() as tx:
-        entries = tx.entries_since(since, kiosk.channel)
-        enrolments = tx.members_enrolled_since(since, kiosk.channel)
+        entries = tx.entries.since(since, kiosk.channel)
+        enrolments = tx.members.enrolled_since(since, kiosk.channel)
     issued = redeemed = 0
     for e in entries:
         if e.kind is EntryKind.REDEEM or (e.kind is EntryKind.REVERSE and e.points > 0):

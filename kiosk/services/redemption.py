@@ -21,6 +21,7 @@ from typing import Protocol
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program, Reward, store_today
+from kiosk.records import StorageError
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     MemberNotSynced,
@@ -32,7 +33,7 @@ from kiosk.services.errors import (
     Unreachable,
     check_text,
 )
-from kiosk.store import StorageError, Transaction
+from kiosk.services.ports import UnitOfWork
 
 
 class Authoriser(Protocol):
@@ -90,7 +91,7 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
             pass  # the floor limits below decide
     try:
         with kiosk.store.write() as tx:
-            member = tx.member(member_id)
+            member = tx.members.get(member_id)
             if member is None:
                 raise UnknownMember("this member is not known at this kiosk")
             if authorised == "offline":
@@ -99,8 +100,8 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
                         "this member joined at another store and this kiosk has not synced "
                         "their account yet: their points can be used once it is online")
                 _within_offline_limits(tx, kiosk, entry, reward.cost)
-            tx.append([entry])
-            balance = tx.balance(member_id)
+            tx.entries.append([entry])
+            balance = tx.entries.balance(member_id)
     except (Refusal, StorageError):
         if authorised == "online" and kiosk.authoriser is not None:
             kiosk.authoriser.void(entry)
@@ -110,22 +111,22 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
     return RedemptionResult(entry, reward, balance, authorised)
 
 
-def _within_offline_limits(tx: Transaction, kiosk: Kiosk, entry: Entry, cost: int) -> None:
+def _within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int) -> None:
     limits = kiosk.program.offline
     if cost > limits.max_points_per_redemption:
         raise OfflineLimitReached(
             f"{cost} points is more than the {limits.max_points_per_redemption} a kiosk "
             "may redeem at once while offline")
-    balance = tx.balance(entry.member_id)
+    balance = tx.entries.balance(entry.member_id)
     if balance < cost:
         raise NotEnoughPoints(f"{cost} points needed, the member has {balance}")
-    today = tx.redeemed_between(entry.member_id, *store_day(kiosk.program, entry.occurred_at),
-                                kiosk.channel)
+    today = tx.entries.redeemed_between(
+        entry.member_id, *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
     if today + cost > limits.max_points_per_member_per_day:
         raise OfflineLimitReached(
             f"this member has redeemed {today} points here today; offline the limit is "
             f"{limits.max_points_per_member_per_day} a day")
-    if tx.pending_redemptions() >= limits.max_consecutive_redemptions:
+    if tx.outbox.pending_redemptions() >= limits.max_consecutive_redemptions:
         raise OfflineLimitReached(
             f"{limits.max_consecutive_redemptions} redemptions are waiting to reach the "
             "ledger; no more can be taken offline until the kiosk syncs")

@@ -60,7 +60,7 @@ def find_order(kiosk: Kiosk, order_ref: str) -> RecentOrder | None:
 def _sales(kiosk: Kiosk, member_id: uuid.UUID | None, order_ref: str | None,
            limit: int) -> tuple[RecentOrder, ...]:
     with kiosk.store.read() as tx:
-        rows = tx.recent_sales(kiosk.channel, member_id, order_ref, limit)
+        rows = tx.entries.recent_sales(kiosk.channel, member_id, order_ref, limit)
     return tuple(RecentOrder(ref, member, name or "", when, amount, points, refunded)
                  for ref, member, name, when, amount, points, refunded in rows)
 
@@ -76,7 +76,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
         note = f"{note} (approved by {approved_by})"[:200]
     now = kiosk.clock()
     with kiosk.store.write() as tx:
-        found = [(e, done) for e, done in tx.order_entries(kiosk.channel, order_ref)
+        found = [(e, done) for e, done in tx.entries.of_order(kiosk.channel, order_ref)
                  if e.kind is not EntryKind.REVERSE]
         if not found:
             raise UnknownOrder(f"no points were recorded for order {order_ref!r} "
@@ -92,9 +92,9 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
                      program_version=kiosk.program.version, note=note,
                      staff=acting(kiosk, approved_by))
             for e in open_entries)
-        tx.append(entries)
+        tx.entries.append(entries)
         record(tx, kiosk, AuditAction.REFUND,
                f"{order_ref} · {sum(e.points for e in entries):+d}",
                approved_by=approved_by)
-        balance = tx.balance(open_entries[0].member_id)
+        balance = tx.entries.balance(open_entries[0].member_id)
     return RefundResult(order_ref, entries, sum(e.points for e in entries), balance)

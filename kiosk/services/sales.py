@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kiosk.ledger import Entry
 from kiosk.money import format_amount
 from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
+from kiosk.records import SaleState
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     InputProblem,
@@ -19,7 +20,6 @@ from kiosk.services.errors import (
 )
 from kiosk.services.staff import record
 from kiosk.staff import AuditAction
-from kiosk.store.repository import SaleState
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +93,14 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     with kiosk.store.write() as tx:
-        state = tx.sale_state(sale.member_id, tier_window_start(program, now), kiosk.channel,
-                              order_ref)
+        state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
+                                      kiosk.channel, order_ref)
         # A member known here only by another store's card earns at the first tier: their
         # spend is the ledger's to say (DESIGN: no kiosk knows every member).
         tier = (program.tiers[0] if state.profile_pending
                 else tier_for_spend(program, state.spend_minor))
         if state.earlier_sale is not None:
-            return _already_rung_up(tx.sale_entry(kiosk.channel, order_ref), sale, state, tier)
+            return _already_rung_up(tx.entries.sale(kiosk.channel, order_ref), sale, state, tier)
         if not state.member_known:
             raise UnknownMember("this member is not known at this kiosk")
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
@@ -112,7 +112,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
                   program.version, order_ref, a.amount_minor, note=a.note, tier=tier.id,
                   staff=kiosk.staff_name)
             for a in awards)
-        tx.append(entries)
+        tx.entries.append(entries)
         if needs_approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
                    f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)

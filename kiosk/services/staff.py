@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import InputProblem, InvalidInput, Refusal, check_text
+from kiosk.services.ports import UnitOfWork
 from kiosk.staff import MAX_NAME, AuditAction, AuditEvent, Role, StaffMember
-from kiosk.store import Transaction
 
 FREE_TRIES = 5
 FIRST_LOCK = timedelta(seconds=30)
@@ -88,7 +88,7 @@ def acting(kiosk: Kiosk, approved_by: str | None = None) -> str | None:
     return kiosk.staff_name or approved_by
 
 
-def record(tx: Transaction, kiosk: Kiosk, action: AuditAction, detail: str = "", *,
+def record(tx: UnitOfWork, kiosk: Kiosk, action: AuditAction, detail: str = "", *,
            staff: str | None = None, approved_by: str | None = None) -> None:
     """One line of the trail, in the caller's transaction (so it stands or falls with
     what it describes). ``staff`` defaults to :func:`acting`."""
@@ -121,7 +121,7 @@ def add_staff(kiosk: Kiosk, name: str, role: Role, pin: str) -> StaffMember:
     return person
 
 
-def _named(tx: Transaction, name: str) -> StaffMember:
+def _named(tx: UnitOfWork, name: str) -> StaffMember:
     person = tx.staff.by_name(name)
     if person is None:
         raise UnknownStaff(f"nobody named {name!r} is on this kiosk's staff")

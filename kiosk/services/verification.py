@@ -19,4 +19,4 @@ class VerifyReport:
 
 def verify_store(kiosk: Kiosk) -> VerifyReport:
     with kiosk.store.read() as tx:
-        return VerifyReport(tuple(tx.problems()), tx.outbox_size())
+        return VerifyReport(tuple(tx.checks.problems()), tx.outbox.size())

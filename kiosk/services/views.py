@@ -17,7 +17,7 @@ from kiosk.program import (
 )
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import UnknownMember
-from kiosk.store import Transaction
+from kiosk.services.ports import UnitOfWork
 
 RECENT_ACTIVITY = 10
 
@@ -33,24 +33,24 @@ class MemberView:
     recent: list[Entry]
 
 
-def member_view_in(tx: Transaction, kiosk: Kiosk, member_id: uuid.UUID,
+def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
                    card_no: str | None = None) -> MemberView:
-    member = tx.member(member_id)
+    member = tx.members.get(member_id)
     if member is None:
         raise UnknownMember("this card is genuine, but the member is not known at this kiosk "
                             "yet; try again once the kiosk has synced")
     program = kiosk.program
-    balance = tx.balance(member_id)
+    balance = tx.entries.balance(member_id)
     # A member known only by another store's card earns at the first tier here until sync
     # brings their account; the screen says the same.
-    spend = 0 if member.profile_pending else tx.spend_since(
+    spend = 0 if member.profile_pending else tx.entries.spend_since(
         member_id, tier_window_start(program, kiosk.clock()))
     if card_no is None:
-        cards = tx.cards_of(member_id)
+        cards = tx.cards.of_member(member_id)
         card_no = cards[-1].card_no if cards else None
     return MemberView(member, mask_phone(member.phone), card_no, balance,
                       tier_progress(program, spend), rewards_within_reach(program, balance),
-                      tx.recent_entries(member_id, RECENT_ACTIVITY))
+                      tx.entries.recent(member_id, RECENT_ACTIVITY))
 
 
 def identify(kiosk: Kiosk, payload: str) -> MemberView:
@@ -75,7 +75,7 @@ def member_for_card(kiosk: Kiosk, payload: str) -> uuid.UUID:
     """The member a scanned card belongs to (signature and revocation checked)."""
     claim = verify_card(payload, kiosk.trust)
     with kiosk.store.read() as tx:
-        known = tx.member(claim.member_id) is not None
+        known = tx.members.get(claim.member_id) is not None
     if not known:
         _met_by_card(kiosk, claim)
     return claim.member_id
@@ -90,8 +90,8 @@ def _met_by_card(kiosk: Kiosk, claim: CardClaim) -> None:
     member = Member(claim.member_id, "", "", kiosk.clock(),
                     issuer.device_id if issuer else kiosk.channel, profile_pending=True)
     with kiosk.store.write() as tx:
-        if tx.member(claim.member_id) is None:
-            tx.add_member(member)
+        if tx.members.get(claim.member_id) is None:
+            tx.members.add(member)
 
 
 __all__ = ["CardError", "MemberView", "identify", "member_for_card", "member_view"]

@@ -8,9 +8,10 @@ from kiosk.store.checkpoint import Checkpointer
 from kiosk.store.disk import on_disk
 from kiosk.store.engine import sqlite_engine
 from kiosk.store.migrate import KIOSK_HEAD, upgrade
-from kiosk.store.repository import LocalStore, StorageError, Transaction
+from kiosk.store.repository import LocalStore, StorageError
+from kiosk.store.unit_of_work import SqliteUnitOfWork
 
-__all__ = ["STORE_FILE", "LocalStore", "StorageError", "Transaction", "open_store"]
+__all__ = ["STORE_FILE", "LocalStore", "SqliteUnitOfWork", "StorageError", "open_store"]
 
 STORE_FILE = "kiosk.db"  # in the kiosk's data folder
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from kiosk.records import StorageError as StorageError  # defined below the services
+
 DATABASE_ERRORS = (OperationalError, sqlite3.OperationalError)
 """What SQLite raises when the disk or the database fails (SQLAlchemy wraps the second)."""
 
@@ -29,10 +31,6 @@ DISK_ERRNOS = _FULL_ERRNOS | {errno.EIO, errno.EROFS}
 _NEARLY_FULL = 1 << 20
 """Free bytes below which a disk I/O error is taken for a full disk: SQLite reports a WAL
 or shared-memory file it could not grow as an I/O error, not as SQLITE_FULL."""
-
-
-class StorageError(Exception):
-    """The kiosk's disk or database failed; nothing from that operation was kept."""
 
 
 def storage_error(exc: BaseException, where: Path) -> StorageError:

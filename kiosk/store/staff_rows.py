@@ -4,14 +4,15 @@ transaction (the services reach it as ``tx.staff``)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 
+from kiosk.records import PinState
 from kiosk.staff import AuditAction, AuditEvent, Role, StaffMember
 from kiosk.store import models as m
+from kiosk.store.session import Rows
 
 _S = m.Staff.__table__.c
 _A = m.AuditEventRow.__table__.c
@@ -21,17 +22,8 @@ def _member(row: Any) -> StaffMember:
     return StaffMember(row.id, row.name, Role(row.role))
 
 
-@dataclass(frozen=True, slots=True)
-class PinState:
-    person: StaffMember
-    pin_hash: str
-    wrong_pins: int  # in a row, since their last right PIN
-    last_wrong_pin: datetime | None
-
-
-class StaffRows:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+class StaffRows(Rows):
+    __slots__ = ()
 
     def active(self) -> list[StaffMember]:
         """Everyone who may sign in, managers first, then by name."""

@@ -40,13 +40,13 @@ def converge(ledger: LedgerProcess, kiosks: list[PairedKiosk]) -> None:
     local_ids: set = set()
     for k in kiosks:
         with k.kiosk.store.read() as tx:
-            assert tx.outbox_size() == 0
-            members = tx.member_ids()
-            local_ids |= {e.id for m in members for e in tx.member_entries(m)}
+            assert tx.outbox.size() == 0
+            members = tx.members.ids()
+            local_ids |= {e.id for m in members for e in tx.entries.of_member(m)}
             for m in members:
-                entries = tx.member_entries(m)
-                assert tx.balance(m) == sum(e.points for e in entries)
-                assert tx.balance(m) == k.agent().client.balance(m), f"{m} differs"
+                entries = tx.entries.of_member(m)
+                assert tx.entries.balance(m) == sum(e.points for e in entries)
+                assert tx.entries.balance(m) == k.agent().client.balance(m), f"{m} differs"
         assert verify_store(k.kiosk).ok
     assert local_ids == set(ids), "an entry was lost on the way"
 
@@ -69,8 +69,8 @@ def poisoned_member(kiosk: Kiosk) -> uuid.UUID:
     member = Member(kiosk.new_id(), "Chan\x00Tai Man", "0912000999", kiosk.clock(),
                     kiosk.channel, consent=True)
     with kiosk.store.write() as tx:
-        tx.add_member(member)
-        tx.append([Entry(kiosk.new_id(), member.id, EntryKind.BONUS, 50, kiosk.channel,
+        tx.members.add(member)
+        tx.entries.append([Entry(kiosk.new_id(), member.id, EntryKind.BONUS, 50, kiosk.channel,
                          kiosk.clock(), kiosk.program.version, note="signup")])
     return member.id
 

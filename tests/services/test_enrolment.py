@@ -47,7 +47,7 @@ def test_bad_enrolment_details_are_refused_and_nothing_is_stored(kiosk, form, wh
     with pytest.raises(InvalidInput, match=why):
         enrol(kiosk, form)
     with kiosk.store.read() as tx:
-        assert tx.member_ids() == []
+        assert tx.members.ids() == []
 
 
 def test_a_referrer_must_be_a_known_member(kiosk, member):
@@ -72,7 +72,7 @@ def test_a_control_character_in_a_name_or_phone_is_refused_and_nothing_is_stored
         enrol(kiosk, form)
     assert refused.value.problem is InputProblem.CONTROL_CHARACTER
     with kiosk.store.read() as tx:
-        assert tx.member_ids() == []
+        assert tx.members.ids() == []
 
 
 def test_tabs_and_line_breaks_typed_in_a_name_are_cleaned_not_refused(kiosk):

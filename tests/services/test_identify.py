@@ -11,7 +11,7 @@ from tests.helpers.cards import forge
 
 def snapshot(kiosk):
     with kiosk.store.read() as tx:
-        return tx.outbox_size(), [tx.balance(m) for m in tx.member_ids()]
+        return tx.outbox.size(), [tx.entries.balance(m) for m in tx.members.ids()]
 
 
 @pytest.mark.parametrize(("mangle", "error"), [
@@ -32,7 +32,7 @@ def test_bad_cards_are_refused_clearly_and_change_nothing(kiosk, member, mangle,
 
 def test_a_revoked_card_is_refused(kiosk, member, clock):
     with kiosk.store.write() as tx:
-        tx.revoke_card(member.card.card_no, clock())
+        tx.trust.revoke_card(member.card.card_no, clock())
     kiosk.reload()
     with pytest.raises(RevokedCard):
         identify(kiosk, member.card.payload)

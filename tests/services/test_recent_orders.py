@@ -78,7 +78,7 @@ def test_another_channels_order_with_the_same_number_is_not_this_kiosks(kiosk, m
     shop_only = Entry(kiosk.new_id(), member.member.id, EntryKind.EARN, 5, "web", clock.now,
                       kiosk.program.version, "W-9", 500)
     with kiosk.store.write() as tx:
-        tx.append([elsewhere, shop_only])
+        tx.entries.append([elsewhere, shop_only])
     assert [(o.order_ref, o.amount_minor, o.points) for o in recent_orders(kiosk)] == [
         ("X-1", 1000, 10)]
     assert find_order(kiosk, "W-9") is None

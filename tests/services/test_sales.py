@@ -61,4 +61,4 @@ def test_a_sale_for_an_unknown_member_records_nothing(kiosk, member):
     with pytest.raises(UnknownMember):
         ring_up_sale(kiosk, Sale(new_id(), 500))
     with kiosk.store.read() as tx:
-        assert tx.outbox_size() == 1  # only the sign-up bonus
+        assert tx.outbox.size() == 1  # only the sign-up bonus

@@ -36,7 +36,7 @@ def test_the_cashier_signed_in_is_named_on_every_entry_they_make(kiosk, member):
     [refund] = refund_order(kiosk, "S-1").entries
     assert refund.staff == "陳建國"
     with kiosk.store.read() as tx:  # and so it is stored, not only returned
-        stored = {e.id: e.staff for e in tx.member_entries(member.member.id)}
+        stored = {e.id: e.staff for e in tx.entries.of_member(member.member.id)}
     assert stored[sale.entries[0].id] == "Mei Lin" and stored[refund.id] == "陳建國"
 
 
@@ -116,7 +116,7 @@ def test_a_sale_above_the_limit_needs_a_manager_named_and_says_who(kiosk, member
         ring_up_sale(kiosk, Sale(member.member.id, limit + 1, "BIG-1"))
     assert refused.value.limit_minor == limit
     with kiosk.store.read() as tx:
-        assert tx.balance(member.member.id) == member.balance  # nothing recorded
+        assert tx.entries.balance(member.member.id) == member.balance  # nothing recorded
     ring_up_sale(kiosk, Sale(member.member.id, limit, "AT-LIMIT"))  # at the limit: fine
     ring_up_sale(kiosk, Sale(member.member.id, limit + 1, "BIG-1", approved_by="Grace"))
     [approved] = [e for e in audit_trail(kiosk) if e.action is AuditAction.SALE_APPROVED]
@@ -169,7 +169,7 @@ def test_a_kiosk_upgraded_from_the_shared_pin_opens_with_it_as_manager(kiosk):
     assert [(p.name, p.role) for p in list_staff(kiosk)] == [("Manager", Role.MANAGER)]
     assert check_manager_pin(kiosk, "2468").name == "Manager"
     with kiosk.store.read() as tx:
-        assert tx.setting("manager_pin") is None
+        assert tx.settings.get("manager_pin") is None
 
 
 def test_the_counter_asks_who_is_there_once_it_has_a_cashier_or_two_people(kiosk):

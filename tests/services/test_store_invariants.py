@@ -77,7 +77,7 @@ def test_a_full_disk_refuses_the_sale_plainly_and_keeps_the_store_whole(kiosk, m
     view_balance = identify(kiosk, member.card.payload).balance
     assert view_balance == 50 + sum(r.points for r in recorded)
     with kiosk.store.read() as tx:
-        assert tx.sale_entry(kiosk.channel, f"F-{len(recorded):04}") is None
+        assert tx.entries.sale(kiosk.channel, f"F-{len(recorded):04}") is None
     report = verify_store(kiosk)
     assert report.ok, report.problems
     # Space freed (here: the cap lifted with a new connection), sales work again.

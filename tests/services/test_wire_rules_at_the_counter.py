@@ -21,12 +21,12 @@ def test_a_control_character_is_refused_at_the_counter_and_nothing_is_recorded(k
                                                                               act):
     ring_up_sale(kiosk, Sale(member.member.id, 4000, "T-0"))  # 50 + 40 points
     with kiosk.store.read() as tx:
-        before = tx.outbox_size()
+        before = tx.outbox.size()
     with pytest.raises(InvalidInput) as refused:
         act(kiosk, member.member.id)
     assert refused.value.problem is InputProblem.CONTROL_CHARACTER
     with kiosk.store.read() as tx:
-        assert (tx.outbox_size(), tx.balance(member.member.id)) == (before, 90)
+        assert (tx.outbox.size(), tx.entries.balance(member.member.id)) == (before, 90)
     assert verify_store(kiosk).ok
 
 

@@ -48,7 +48,7 @@ def sync_through(k: PairedKiosk, proxy: ChaosProxy) -> bool:
 
 def outbox(k: PairedKiosk) -> int:
     with k.kiosk.store.read() as tx:
-        return tx.outbox_size()
+        return tx.outbox.size()
 
 
 @pytest.mark.postgres
@@ -61,7 +61,7 @@ def test_kiosks_and_shop_behind_a_faulty_network_converge_with_nothing_lost_or_d
         enrol(k.kiosk, Enrolment(f"Chaos {n}", f"091300000{n}", consent=True))
     converge(pg_ledger, kiosks)
     with kiosks[0].kiosk.store.read() as tx:
-        members = tx.member_ids()
+        members = tx.members.ids()
     shop_token = pg_ledger.add_device("web", "shop")
 
     with ChaosProxy("127.0.0.1", pg_ledger.port) as proxy:

@@ -52,7 +52,7 @@ def partition_and_heal(ledger: LedgerProcess, tmp_path: Path) -> None:
     # The partition: the kiosks lose the ledger; the shop keeps trading with it.
     nowhere = f"http://127.0.0.1:{free_port()}"
     with kiosks[0].kiosk.store.read() as tx:
-        members = tx.member_ids()
+        members = tx.members.ids()
     assert len(members) == 6
     for i, member in enumerate(members):
         shop.order(member, rng.randrange(1000, 40000), f"WEB-{i}")
@@ -67,7 +67,7 @@ def partition_and_heal(ledger: LedgerProcess, tmp_path: Path) -> None:
 
     converge(ledger, kiosks)  # healed
     with kiosks[2].kiosk.store.read() as tx:
-        channels = {e.channel for m in members for e in tx.member_entries(m)}
+        channels = {e.channel for m in members for e in tx.entries.of_member(m)}
     assert channels == {"till-1", "till-2", "till-3", "web"}
     for k in kiosks:
         k.kiosk.store.close()

@@ -32,7 +32,7 @@ def fill_outbox(k, sales: int) -> None:
 
 def outbox(k) -> int:
     with k.kiosk.store.read() as tx:
-        return tx.outbox_size()
+        return tx.outbox.size()
 
 
 @pytest.mark.postgres
@@ -120,7 +120,7 @@ def test_a_database_restart_costs_a_retry_at_most_and_loses_nothing(pg_ledger, t
              for _ in range(3)]
     assert set(state) <= {200, 503} and state[-1] == 200, state
     with k.kiosk.store.read() as tx:
-        [member] = tx.member_ids()
+        [member] = tx.members.ids()
     for i in range(300):
         ring_up_sale(k.kiosk, Sale(member, 100 + i, f"R-{i}"))
     for _attempt in range(3):

@@ -26,7 +26,7 @@ LATENCY = 0.3  # seconds the proxy holds back each chunk, both ways
 
 def outbox_size(k: PairedKiosk) -> int:
     with k.kiosk.store.read() as tx:
-        return tx.outbox_size()
+        return tx.outbox.size()
 
 
 def sync_over_a_slow_network(ledger: LedgerProcess, k: PairedKiosk, batch: int
@@ -43,7 +43,7 @@ def sync_over_a_slow_network(ledger: LedgerProcess, k: PairedKiosk, batch: int
     assert ledger.check() == []
     seqs = {e.id: e.seq for e in all_server_entries(k)}
     with k.kiosk.store.read() as tx:
-        mine = sorted((e for m in tx.member_ids() for e in tx.member_entries(m)),
+        mine = sorted((e for m in tx.members.ids() for e in tx.entries.of_member(m)),
                       key=lambda e: e.id)  # UUIDv7: the order they were made
     return connections, [seqs[e.id] for e in mine]
 
@@ -146,7 +146,7 @@ def test_every_entry_learns_its_seq_when_the_later_batch_is_numbered_first(
     seqs = {e.id: e.seq for e in all_server_entries(k)}
     with k.kiosk.store.read() as tx:
         local = dict(tx.conn.execute(text("SELECT id, server_seq FROM entries")).all())
-        assert tx.outbox_size() == 0
+        assert tx.outbox.size() == 0
     assert len(local) == made
     assert {uuid.UUID(bytes=i): seq for i, seq in local.items()} == seqs
     assert verify_store(k.kiosk).ok

@@ -18,7 +18,7 @@ from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
 
 def quarantine(k: PairedKiosk) -> dict[uuid.UUID, str]:
     with k.kiosk.store.read() as tx:
-        return dict(tx.rejections())
+        return dict(tx.outbox.rejections())
 
 
 def test_a_member_the_wire_refuses_is_quarantined_and_later_sales_still_sync(
@@ -33,7 +33,7 @@ def test_a_member_the_wire_refuses_is_quarantined_and_later_sales_still_sync(
     assert report.pending_uploads == 0
     [(held, why)] = quarantine(k).items()
     with k.kiosk.store.read() as tx:
-        assert [e.id for e in tx.member_entries(poisoned)] == [held]
+        assert [e.id for e in tx.entries.of_member(poisoned)] == [held]
     assert "member's record can't be sent" in why and "name" in why
     on_ledger = {e.id for e in all_server_entries(k)}
     assert held not in on_ledger and len(on_ledger) == 1 + 5  # good's bonus and sales
@@ -86,7 +86,7 @@ def test_an_entry_the_ledger_refuses_whole_requests_for_is_found_and_quarantined
 
 def _bonus(k: PairedKiosk, member: uuid.UUID) -> list[Entry]:
     with k.kiosk.store.read() as tx:
-        return [e for e in tx.member_entries(member) if e.kind is EntryKind.BONUS]
+        return [e for e in tx.entries.of_member(member) if e.kind is EntryKind.BONUS]
 
 
 def test_a_sale_the_ledger_would_refuse_is_refused_at_the_counter(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def test_the_cashiers_name_reaches_the_ledger_and_the_other_kiosks(
     on_ledger = {e.id: e.staff for e in b.agent().client.pull(0, 100).entries}
     assert {on_ledger[i] for i in made} == {"林美"}
     with b.kiosk.store.read() as tx:
-        pulled = {e.id: e.staff for e in tx.member_entries(member.member.id)}
+        pulled = {e.id: e.staff for e in tx.entries.of_member(member.member.id)}
     assert {pulled[i] for i in made} == {"林美"}
     assert pg_ledger.check() == []
 

@@ -156,9 +156,9 @@ def test_uploads_carry_a_member_and_card_once_and_pulls_skip_our_own_entries(sql
     assert agent.sync_once().pulled == 1
     for k in (k1, k2):
         with k.kiosk.store.read() as tx:
-            entries = tx.member_entries(member.member.id)
+            entries = tx.entries.of_member(member.member.id)
             assert len(entries) == 4  # sign-up bonus and three sales
-            assert tx.balance(member.member.id) == sum(e.points for e in entries)
+            assert tx.entries.balance(member.member.id) == sum(e.points for e in entries)
         assert verify_store(k.kiosk).ok
     client.close()
 

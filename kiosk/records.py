@@ -1,0 +1,54 @@
+"""What the store hands the use cases, as plain frozen values, and the one error it raises.
+
+The services name these through their ports (``kiosk/services/ports.py``) and the SQLite
+adapter (``kiosk/store/``) builds them, so they sit below both: no SQL, no I/O here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.staff import StaffMember
+
+
+class StorageError(Exception):
+    """The kiosk's disk or database failed; nothing from that operation was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    device_id: str
+    channel: str
+    store_name: str
+    signing_key: bytes
+    certificate: str
+    root_public_key: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    card_no: str
+    member_id: uuid.UUID
+    key_id: str
+    payload: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SaleState:
+    member_known: bool
+    spend_minor: int  # net spend in the tier window
+    balance: int
+    earlier_sale: uuid.UUID | None  # this order's earn entry, if it was rung up before
+    profile_pending: bool = False  # known here only by another store's card
+
+
+@dataclass(frozen=True, slots=True)
+class PinState:
+    person: StaffMember
+    pin_hash: str
+    wrong_pins: int  # in a row, since their last right PIN
+    last_wrong_pin: datetime | None
+

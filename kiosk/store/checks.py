@@ -1,0 +1,59 @@
+"""``kiosk verify`` over the local store (``tx.checks``): every way the store breaks the
+ledger's invariants, recomputed from the entries themselves."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kiosk.store import models as m
+from kiosk.store.columns import ENTRY_TABLE_COLUMNS, entry_of_row
+from kiosk.store.outbox_rows import ACKED_THROUGH
+from kiosk.store.session import Rows
+from kiosk.store.settings_rows import get_setting
+
+_ENTRIES = m.LedgerEntry.__table__
+_E = _ENTRIES.c
+_BALANCES = m.Balance.__table__
+_OUTBOX = m.Outbox.__table__
+
+
+class SqliteChecks(Rows):
+    __slots__ = ()
+
+    def problems(self) -> list[str]:
+        """Empty when all is well."""
+        found = [f"sqlite: {r[0]}" for r in self.conn.exec_driver_sql("PRAGMA quick_check")
+                 if r[0] != "ok"]
+        found += [f"sqlite foreign key: {tuple(r)}" for r in
+                  self.conn.exec_driver_sql("PRAGMA foreign_key_check")]
+        refused = select(m.Rejection.entry_id)  # not on the ledger: not in the balance
+        sums = {r[0]: r[1] for r in self.conn.execute(
+            select(_E.member_id, func.sum(_E.points)).where(_E.id.not_in(refused))
+            .group_by(_E.member_id))}
+        cached = {r[0]: r[1] for r in self.conn.execute(
+            select(_BALANCES.c.member_id, _BALANCES.c.points))}
+        for member_id in sums.keys() | cached.keys():
+            if sums.get(member_id, 0) != cached.get(member_id, 0):
+                found.append(f"member {member_id}: cached balance {cached.get(member_id)} "
+                             f"!= sum of entries {sums.get(member_id, 0)}")
+        original = _ENTRIES.alias("original")
+        bad_reversals = self.conn.execute(
+            select(_E.id).join(original, original.c.id == _E.reverses).where(
+                (original.c.points != -_E.points) | (original.c.member_id != _E.member_id)
+                | (original.c.amount_minor != -_E.amount_minor)))
+        found += [f"entry {r.id}: does not mirror the entry it reverses"
+                  for r in bad_reversals]
+        for row in self.conn.execute(select(*ENTRY_TABLE_COLUMNS)):
+            try:
+                entry_of_row(row)
+            except ValueError as exc:
+                found.append(f"entry {row.id}: {exc}")
+        # Above the ledger's last mark nothing has been cleared, so every number is there.
+        mark = int(get_setting(self.conn, ACKED_THROUGH) or 0)
+        seqs = self.conn.execute(select(func.min(_OUTBOX.c.device_seq),
+                                        func.max(_OUTBOX.c.device_seq), func.count())
+                                 .where(_OUTBOX.c.device_seq > mark)).one()
+        if seqs[2] and seqs[1] - seqs[0] + 1 != seqs[2]:
+            found.append(f"outbox: device sequence has gaps ({seqs[2]} rows in "
+                         f"{seqs[0]}..{seqs[1]})")
+        return found

@@ -1,0 +1,134 @@
+"""The ledger as this kiosk holds it (``tx.entries``): appends, and what is derived from
+the entries (balances, tier spend, a sale's state, orders, the day's figures).
+
+Appends, a sale's state and the tier spend are plain SQL on the driver connection: this
+is every sale's path, and building statements in the SQLAlchemy layer cost more than
+SQLite's own commit (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from kiosk.ledger import Entry, EntryKind
+from kiosk.records import SaleState
+from kiosk.store import models as m
+from kiosk.store.columns import ENTRY_TABLE_COLUMNS, INSERT_ENTRY, entry_of_row, entry_params
+from kiosk.store.session import Rows
+from kiosk.store.types import to_micros
+
+_ENTRIES = m.LedgerEntry.__table__
+_E = _ENTRIES.c
+_MEMBERS = m.Member.__table__
+_BALANCES = m.Balance.__table__
+
+# Spend the ledger refused (or this kiosk held back) is not the member's: it leaves the
+# tier's sum. With no refusals (the usual store) the second sum reads an empty table.
+# Parameters: member, since, member, since.
+TIER_SPEND = (
+    "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
+    " WHERE member_id = ? AND occurred_at >= ?) - "
+    "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM rejections r "
+    " JOIN entries e ON e.id = r.entry_id WHERE e.member_id = ? AND e.occurred_at >= ?)")
+_SALE_STATE = (
+    "SELECT (SELECT profile_pending FROM members WHERE id = ?), " + TIER_SPEND + ", "
+    "(SELECT points FROM balances WHERE member_id = ?), "
+    "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn')")
+
+
+class SqliteEntries(Rows):
+    __slots__ = ()
+
+    def append(self, entries: Sequence[Entry]) -> None:
+        """In the same statement, triggers move the cached balance and put each entry in
+        the outbox (migrations 0001 and 0004)."""
+        if entries:
+            self._raw().executemany(INSERT_ENTRY, [entry_params(e) for e in entries])
+
+    def sale_state(self, member_id: uuid.UUID, since: datetime, channel: str,
+                   order_ref: str | None) -> SaleState:
+        """Everything a sale must know before it writes, in one query."""
+        row = self._raw().execute(_SALE_STATE, (
+            member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes,
+            to_micros(since), member_id.bytes, channel, order_ref)).fetchone()
+        return SaleState(row[0] is not None, int(row[1]), int(row[2] or 0),
+                         None if row[3] is None else uuid.UUID(bytes=row[3]), bool(row[0]))
+
+    def balance(self, member_id: uuid.UUID) -> int:
+        value = self.conn.execute(select(_BALANCES.c.points)
+                                  .where(_BALANCES.c.member_id == member_id)).scalar()
+        return int(value or 0)
+
+    def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
+        row = self._raw().execute("SELECT " + TIER_SPEND, (
+            member_id.bytes, to_micros(since), member_id.bytes, to_micros(since))).fetchone()
+        return int(row[0])
+
+    def recent(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
+        rows = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(_E.member_id == member_id)
+                                 .order_by(_E.occurred_at.desc(), _E.id.desc()).limit(limit))
+        return [entry_of_row(r) for r in rows]
+
+    def of_member(self, member_id: uuid.UUID) -> list[Entry]:
+        rows = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(_E.member_id == member_id)
+                                 .order_by(_E.occurred_at, _E.id))
+        return [entry_of_row(r) for r in rows]
+
+    def sale(self, channel: str, order_ref: str) -> Entry | None:
+        row = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(
+            _E.channel == channel, _E.order_ref == order_ref, _E.kind == EntryKind.EARN.value,
+        )).first()
+        return None if row is None else entry_of_row(row)
+
+    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, bool]]:
+        """An order ref is unique per channel only: another kiosk or the shop may use the
+        same one for an order of its own, which is never this order's."""
+        reversal = _ENTRIES.alias("reversal")
+        rows = self.conn.execute(
+            select(*ENTRY_TABLE_COLUMNS, reversal.c.id.label("reversed_by"))
+            .outerjoin(reversal, reversal.c.reverses == _E.id)
+            .where(_E.order_ref == order_ref, _E.channel == channel)
+            .order_by(_E.occurred_at, _E.id))
+        return [(entry_of_row(r), r.reversed_by is not None) for r in rows]
+
+    def recent_sales(self, channel: str, member_id: uuid.UUID | None, order_ref: str | None,
+                     limit: int) -> list[tuple[str, uuid.UUID, str | None, datetime, int, int,
+                                               bool]]:
+        part, back = _ENTRIES.alias("part"), _ENTRIES.alias("back")
+        points = select(func.coalesce(func.sum(part.c.points), 0)).where(
+            part.c.order_ref == _E.order_ref, part.c.channel == _E.channel,
+            part.c.kind != EntryKind.REVERSE.value).scalar_subquery()
+        query = (select(_E.order_ref, _E.member_id, _MEMBERS.c.name, _E.occurred_at,
+                        _E.amount_minor, points, select(back.c.id)
+                        .where(back.c.reverses == _E.id).exists())
+                 .select_from(_ENTRIES.outerjoin(_MEMBERS, _MEMBERS.c.id == _E.member_id))
+                 .where(_E.channel == channel, _E.kind == EntryKind.EARN.value,
+                        _E.order_ref.is_not(None))
+                 .order_by(_E.occurred_at.desc(), _E.id.desc()).limit(limit))
+        if member_id is not None:
+            query = query.where(_E.member_id == member_id)
+        if order_ref is not None:
+            query = query.where(_E.order_ref == order_ref)
+        return [(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), bool(r[6]))
+                for r in self.conn.execute(query)]
+
+    def redeemed_between(self, member_id: uuid.UUID, start: datetime, end: datetime,
+                         channel: str) -> int:
+        """A voided redemption still counts, which errs on the safe side of an offline
+        limit. Bounded on both sides: one dated in the future by a clock set ahead counts
+        on its own day, not on every day until then."""
+        spent = self.conn.execute(
+            select(func.coalesce(func.sum(_E.points), 0)).where(
+                _E.member_id == member_id, _E.occurred_at >= start, _E.occurred_at < end,
+                _E.channel == channel, _E.kind.in_([EntryKind.REDEEM.value]))).scalar_one()
+        return -int(spent)
+
+    def since(self, since: datetime, channel: str) -> list[Entry]:
+        """What the manager's day figures add up."""
+        rows = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(
+            _E.occurred_at >= since, _E.channel == channel).order_by(_E.occurred_at))
+        return [entry_of_row(r) for r in rows]
