@@ -15,6 +15,7 @@ its Rust core: an upload's 500 entries are validated at the ledger's busiest cal
 from __future__ import annotations
 
 import uuid
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
@@ -53,6 +54,11 @@ Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 Text64 = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
+ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
+"""What an entry's maker decides, by name: the wire (:class:`EntryWire`) and the ledger's
+``entries`` table carry each under the domain entry's field name."""
+
+
 class Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
@@ -77,19 +83,13 @@ class EntryWire(Wire):
 
     def to_entry(self) -> Entry:
         """The domain entry; raises :class:`kiosk.ledger.LedgerError` if it breaks a rule."""
-        return Entry(self.id, self.member_id, self.kind, self.points, self.channel,
-                     self.occurred_at, self.program_version, self.order_ref,
-                     self.amount_minor, self.reverses, self.reward_id, self.note, self.tier,
-                     self.staff)
+        return Entry(**{name: getattr(self, name) for name in ENTRY_FIELDS})
 
     @classmethod
     def of(cls, e: Entry, *, device_seq: int | None = None, seq: int | None = None
            ) -> EntryWire:
-        return cls(id=e.id, member_id=e.member_id, kind=e.kind, points=e.points,
-                   amount_minor=e.amount_minor, channel=e.channel, occurred_at=e.occurred_at,
-                   program_version=e.program_version, order_ref=e.order_ref,
-                   reverses=e.reverses, reward_id=e.reward_id, note=e.note, tier=e.tier,
-                   staff=e.staff, device_seq=device_seq, seq=seq)
+        return cls(**{name: getattr(e, name) for name in ENTRY_FIELDS},
+                   device_seq=device_seq, seq=seq)
 
 
 class MemberWire(Wire):

@@ -9,21 +9,19 @@ client's too (422 with the field named), capped in size (413), and database trou
 
 
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import psycopg
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
 from kiosk.cards import key_from_text
 from kiosk.limits import INT64_MAX
 from sync.protocol import (
-    PROSE_PATTERN,
     PROTOCOL,
     TEXT_PATTERN,
     BalanceResponse,
@@ -49,16 +47,11 @@ from sync.protocol import (
 )
 from sync.server.counter import OnlineCounter
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
+from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
+from sync.server.openapi import document_models, json_body, message, refusals
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PULL = 5000
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
 
 STAFF_QUERY = ("include who made each entry at the counter (`staff`); without it the field "
                "is left out, as clients from before it existed refuse unknown fields")
@@ -71,133 +64,10 @@ def without_staff(answer: PullResponse | MemberHistory) -> Response:
                     media_type="application/json")
 
 
-_REFUSALS = {
-    403: "this device may not make this call",
-    404: "no such member, hold or order",
-    409: "conflicts with what the ledger holds",
-    410: "the hold was voided or expired",
-    422: "the request is invalid; detail names the fields",
-}
-
-
-def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The refusals a route documents besides those every authenticated route may give
-    (401, 503; 413 for a POST), which :func:`_document_models` adds to each."""
-    return {s: {"model": Invalid if s == 422 else ErrorBody, "description": _REFUSALS[s]}
-            for s in statuses}
-
-
 # The reports' filters: one device's rows, and how many.
 OneDevice = Annotated[str | None, Query(min_length=1, max_length=64, pattern=TEXT_PATTERN,
                                         description="only this device's rows")]
 ReportLimit = Annotated[int, Query(ge=1, le=MAX_PULL)]
-
-
-class BodyLimit:
-    """Refuse bodies over the cap with 413, counting what actually arrives (a client can
-    lie in Content-Length or send chunks). The body is read here, at most ``limit`` bytes,
-    and handed on whole."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _too_large(send, self.limit)
-            return
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            if len(body) > self.limit:
-                await _too_large(send, self.limit)
-                return
-            if not message.get("more_body", False):
-                break
-        delivered = False
-
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
-
-        await self.app(scope, replay, send)
-
-
-async def _too_large(send: Send, limit: int) -> None:
-    await _answer(send, JSONResponse(
-        {"code": "too_large", "message": f"request bodies are at most {limit} bytes"}, 413))
-
-
-async def _answer(send: Send, response: JSONResponse) -> None:
-    await send({"type": "http.response.start", "status": response.status_code,
-                "headers": response.raw_headers})
-    await send({"type": "http.response.body", "body": response.body})
-
-
-# The batch statements run on the driver's cursor, so psycopg's own error arrives too.
-DATABASE_DOWN = (OperationalError, psycopg.OperationalError)
-_CALLER = "counterpoint.caller"  # where Authenticate leaves the caller in the scope's state
-
-
-def _unauthorised() -> JSONResponse:
-    return JSONResponse({"code": "unauthorised",
-                         "message": "missing, wrong or revoked device token"}, 401,
-                        headers={"WWW-Authenticate": "Bearer"})
-
-
-def _unavailable() -> JSONResponse:
-    return JSONResponse({"code": "unavailable",
-                         "message": "the ledger database is unavailable; retry"}, 503,
-                        headers={"Retry-After": "2"})
-
-
-class Authenticate:
-    """Who is asking, before anything else about the request: the bearer token is checked
-    once per request (in a worker thread: it is a database read), and a request without
-    a valid one gets 401 before its body is read or its query parsed, so a stranger
-    learns nothing of how the ledger reads them. The caller is left in the request's
-    state for the routes (:func:`caller_of`). ``public`` paths (the health check, the
-    API's documentation) need no token."""
-
-    def __init__(self, app: ASGIApp, authenticate: Callable[[str], Caller | None],
-                 public: frozenset[str]) -> None:
-        self.app, self.authenticate, self.public = app, authenticate, public
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.public:
-            await self.app(scope, receive, send)
-            return
-        scheme, _, token = (dict(scope["headers"]).get(b"authorization", b"")
-                            .decode("latin-1").partition(" "))
-        found = None
-        if scheme.lower() == "bearer" and token:
-            try:
-                found = await run_in_threadpool(self.authenticate, token)
-            except DATABASE_DOWN:  # outside FastAPI's handlers: answered here the same
-                await _answer(send, _unavailable())
-                return
-        if found is None:
-            await _answer(send, _unauthorised())
-            return
-        scope.setdefault("state", {})[_CALLER] = found
-        await self.app(scope, receive, send)
-
-
-def caller_of(request: Request) -> Caller:
-    """The caller :class:`Authenticate` found for this request."""
-    found = request.scope.get("state", {}).get(_CALLER)
-    if not isinstance(found, Caller):  # only if the middleware is missing: refuse
-        raise LedgerRefusal(401, "unauthorised", "missing, wrong or revoked device token")
-    return found
 
 
 def create_app(ledger: Ledger) -> FastAPI:
@@ -230,14 +100,14 @@ def create_app(ledger: Ledger) -> FastAPI:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Name the field and the problem; don't echo the input back (it may be huge, or
         # not even representable in JSON, such as an Infinity: found by fuzzing).
-        detail = [{"loc": list(e["loc"]), "msg": _message(e), "type": e["type"]}
+        detail = [{"loc": list(e["loc"]), "msg": message(e), "type": e["type"]}
                   for e in exc.errors()]
         return JSONResponse({"code": "invalid", "detail": detail}, 422)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(psycopg.OperationalError)
     async def _database_down(_: Request, exc: Exception) -> JSONResponse:
-        return _unavailable()
+        return unavailable()
 
     json_bodies: list[type[BaseModel]] = []
 
@@ -361,89 +231,7 @@ def create_app(ledger: Ledger) -> FastAPI:
               app.swagger_ui_oauth2_redirect_url}
     app.add_middleware(Authenticate, authenticate=ledger.authenticate,
                        public=frozenset(p for p in public if p))
-    _document_models(app, [*json_bodies, ErrorBody, Invalid], public)
+    document_models(app, [*json_bodies, ErrorBody, Invalid], public)
     return app
 
 
-W = TypeVar("W", bound=BaseModel)
-
-_PATTERN_MEANS = {TEXT_PATTERN: "control characters (such as NUL) are not allowed here",
-                  PROSE_PATTERN: "control characters other than tabs and line breaks "
-                                 "are not allowed here"}
-
-
-def _message(error: Any) -> str:
-    """pydantic's message, or what a pattern of ``sync.protocol`` means instead of it."""
-    pattern = str((error.get("ctx") or {}).get("pattern"))
-    if error["type"] == "string_pattern_mismatch" and pattern in _PATTERN_MEANS:
-        return _PATTERN_MEANS[pattern]
-    return str(error["msg"])
-
-
-def json_body(model: type[W]) -> Callable[[Request], Awaitable[W]]:
-    """The request body validated by pydantic's own JSON parser, in one pass. FastAPI's
-    default decodes with ``json.loads`` and then validates the Python objects, which took
-    twice as long on a 500-entry upload (the ledger's hottest call). Errors are the same
-    422, with the field named under ``body``."""
-    async def parse(request: Request) -> W:
-        try:
-            return model.model_validate_json(await request.body())
-        except ValidationError as exc:
-            raise RequestValidationError(
-                [{**e, "loc": ("body", *e["loc"])}
-                 for e in exc.errors(include_url=False, include_input=False)]) from None
-    return parse
-
-
-def _document_models(app: FastAPI, models: list[type[BaseModel]],
-                     public: set[str | None]) -> None:
-    """Add schemas that only :func:`json_body` routes (or the error answers) use to the
-    OpenAPI components, and to every operation but the ``public`` ones the answers the
-    middlewares give before any route runs: 401 and 503 (and 413 to a POST). Every 422
-    is documented as :class:`Invalid`, the body ``_invalid`` sends."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            document = build()
-            document.setdefault("components", {})["securitySchemes"] = {
-                "device": {"type": "http", "scheme": "bearer",
-                           "description": "the device's token, cpt_..."}}
-            document["security"] = [{"device": []}]
-            components = document.setdefault("components", {}).setdefault("schemas", {})
-            for model in models:
-                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-                for name, nested in schema.pop("$defs", {}).items():
-                    components.setdefault(name, nested)
-                components[model.__name__] = schema
-            _document_answers(document, public)
-            app.openapi_schema = document
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-def _error(description: str, header: str | None = None, means: str = "") -> dict[str, Any]:
-    answer: dict[str, Any] = {"description": description, "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
-    if header is not None:
-        answer["headers"] = {header: {"description": means, "required": True,
-                                      "schema": {"type": "string"}}}
-    return answer
-
-
-def _document_answers(document: dict[str, Any], public: set[str | None]) -> None:
-    invalid = {"$ref": "#/components/schemas/Invalid"}
-    for path, operations in document.get("paths", {}).items():
-        for method, operation in operations.items():
-            answers = operation.setdefault("responses", {})
-            if "422" in answers:
-                answers["422"]["content"] = {"application/json": {"schema": invalid}}
-            if path in public:
-                continue
-            answers.setdefault("401", _error("missing, wrong or revoked device token",
-                                             "WWW-Authenticate", "Bearer"))
-            answers.setdefault("503", _error("the database is unavailable; retry",
-                                             "Retry-After", "seconds to wait"))
-            if method == "post":
-                answers.setdefault("413", _error("the body is over the size cap"))

@@ -26,16 +26,12 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection, Dialect
 
-from sync.protocol import EntryWire
+from sync.protocol import ENTRY_FIELDS, EntryWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
 
-_COLUMNS = ("id", "member_id", "kind", "points", "amount_minor", "channel", "order_ref",
-            "program_version", "occurred_at", "reverses", "reward_id", "note", "tier",
-            "staff", "device_seq")
-_INSERTED = ("id", "seq", "member_id", "kind", "points", "amount_minor", "channel",
-             "order_ref", "program_version", "occurred_at", "reverses", "reward_id", "note",
-             "tier", "staff", "device_id", "device_seq", "received_at")
+_COLUMNS = (*ENTRY_FIELDS, "device_seq")  # sent as arrays, one per column
+_INSERTED = (*_COLUMNS, "seq", "device_id", "received_at")
 
 
 class Conflict(Exception):
