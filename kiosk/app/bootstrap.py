@@ -17,6 +17,7 @@ from kiosk.program import Program, program_json
 from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, utc_now
 from kiosk.services.errors import AlreadyInitialised
+from kiosk.services.ports import Store
 from kiosk.store import STORE_FILE, open_store
 
 STANDALONE_CARD_PREFIX = "1000"
@@ -55,7 +56,16 @@ def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
     A fresh root key certifies this kiosk's card-signing key and is then thrown away, so
     nobody, this kiosk included, can certify another key under it later.
     """
-    store = open_store(data_dir / STORE_FILE)
+    return standalone_kiosk(open_store(data_dir / STORE_FILE), store_name=store_name,
+                            program=program, device_id=device_id, card_prefix=card_prefix,
+                            clock=clock, ids=ids, where=data_dir)
+
+
+def standalone_kiosk(store: Store, *, store_name: str, program: Program,
+                     device_id: str | None = None, card_prefix: str = STANDALONE_CARD_PREFIX,
+                     clock: Clock = utc_now, ids: IdFactory = new_id,
+                     where: object = "this store") -> Kiosk:
+    """:func:`initialise_standalone` on any store (the tests' in-memory one too)."""
     now = clock()
     root, key = DeviceKey.generate(), DeviceKey.generate()
     device_id = device_id or f"kiosk-{secrets.token_hex(4)}"
@@ -63,7 +73,7 @@ def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
                           card_prefix=card_prefix, issued_at=now)
     with store.write() as tx:
         if tx.devices.get() is not None:
-            raise AlreadyInitialised(f"{data_dir} already holds a kiosk; "
+            raise AlreadyInitialised(f"{where} already holds a kiosk; "
                                      "choose another --data-dir")
         tx.devices.create(DeviceRecord(device_id, device_id, store_name, key.to_bytes(),
                                       json.dumps(cert.to_dict()), root.public_bytes()), now)

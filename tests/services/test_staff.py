@@ -149,6 +149,7 @@ def test_the_first_manager_pin_is_a_manager_named_manager(kiosk):
         check_manager_pin(kiosk, "2468")
 
 
+@pytest.mark.sqlite_only  # a migration
 def test_a_kiosk_upgraded_from_the_shared_pin_opens_with_it_as_manager(kiosk):
     """Migration 0006 keeps the one shared PIN as a manager named "Manager"."""
     from alembic import command

@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.services import Sale, identify, refund_order, ring_up_sale, verify_store
 from kiosk.store import StorageError
 
+pytestmark = pytest.mark.sqlite_only  # raw SQL against the schema, a real full disk
+
 
 def test_entries_cannot_be_edited_or_deleted_in_the_database(kiosk, member):
     with pytest.raises(IntegrityError, match="append-only"), kiosk.store.write() as tx:
