@@ -193,7 +193,7 @@ def test_the_counter_fits_a_small_800x480_panel(qtbot, app, language):
     w.manager.tabs.setCurrentWidget(w.manager.audit_tab)
     check("manager-trail")
     tap(qtbot, w.manager.close_button)
-    tap(qtbot, w.staff.button)
+    tap(qtbot, w.staff_button)
     on_screen(qtbot, app, "staff")
     qtbot.waitUntil(lambda: len(w.staff_check.people) == 3, timeout=WAIT)
     check("sign-in")
@@ -208,7 +208,7 @@ def test_a_new_screen_starts_at_its_top_on_a_small_panel(qtbot, app):
     bar = w.scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT)
     bar.setValue(bar.maximum())
-    tap(qtbot, w.staff.button)
+    tap(qtbot, w.staff_button)
     on_screen(qtbot, app, "staff")
     assert bar.value() == 0
 

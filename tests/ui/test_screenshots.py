@@ -65,7 +65,7 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
 
     def sign_in() -> None:
         w.go_idle()
-        tap(qtbot, w.staff.button)
+        tap(qtbot, w.staff_button)
         on_screen(qtbot, app, "staff")
         buttons = w.staff_check.staff_pin.group.buttons
         qtbot.waitUntil(lambda: len(buttons()) == 3 and buttons()[2].isVisible(), timeout=WAIT)

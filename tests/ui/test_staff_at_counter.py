@@ -43,7 +43,7 @@ def last_entries(app: CounterApp, kind: EntryKind):
 @pytest.mark.parametrize("cashier", [False])
 def test_a_cashier_signs_in_before_the_first_sale_and_is_named_on_it(qtbot, app):
     w = app.window
-    assert w.staff.button.text() == "Sign in"
+    assert w.staff_button.text() == "Sign in"
     scan_member(qtbot, app, 1)
     tap(qtbot, w.member_screen.sale)
     on_screen(qtbot, app, "staff")
@@ -55,7 +55,7 @@ def test_a_cashier_signs_in_before_the_first_sale_and_is_named_on_it(qtbot, app)
     assert w.current == "staff"
     sign_in_as(qtbot, app, "Mei Lin", "1111")
     on_screen(qtbot, app, "sale")  # and on with what the cashier wanted
-    assert w.staff.button.text() == "Cashier: Mei Lin"
+    assert w.staff_button.text() == "Cashier: Mei Lin"
     key_in(qtbot, w.sale.keypad, "800")
     tap(qtbot, w.sale.confirm)
     said(qtbot, app, "+8 points")
@@ -67,12 +67,12 @@ def test_a_cashier_signs_in_before_the_first_sale_and_is_named_on_it(qtbot, app)
 def test_another_cashier_takes_over_from_the_bottom_bar(qtbot, app):
     w = app.window
     scan_member(qtbot, app, 1)
-    assert w.staff.button.text() == "Cashier: Mei Lin"
-    tap(qtbot, w.staff.button)
+    assert w.staff_button.text() == "Cashier: Mei Lin"
+    tap(qtbot, w.staff_button)
     on_screen(qtbot, app, "staff")
     sign_in_as(qtbot, app, "陳建國", "2222")
     on_screen(qtbot, app, "member")  # back where the counter was
-    assert w.staff.button.text() == "Cashier: 陳建國"
+    assert w.staff_button.text() == "Cashier: 陳建國"
     assert "陳建國" in message(qtbot, app, "info")
     tap(qtbot, w.member_screen.sale)
     on_screen(qtbot, app, "sale")  # no second sign-in
@@ -162,13 +162,13 @@ def test_the_cashier_button_on_the_staff_screen_keeps_the_way_back(qtbot, app):
     key_in(qtbot, w.sale.keypad, "150000")
     tap(qtbot, w.sale.confirm)
     on_screen(qtbot, app, "staff")
-    tap(qtbot, w.staff.button)  # another cashier takes over instead
+    tap(qtbot, w.staff_button)  # another cashier takes over instead
     sign_in_as(qtbot, app, "陳建國", "2222")
     on_screen(qtbot, app, "sale")
     assert w.sale.total.text() == "Total NT$150,000"
     tap(qtbot, w.sale.confirm)
     on_screen(qtbot, app, "staff")
-    tap(qtbot, w.staff.button)
+    tap(qtbot, w.staff_button)
     tap(qtbot, w.staff_check.cancel)
     on_screen(qtbot, app, "sale")
 
@@ -177,7 +177,7 @@ def test_a_card_scanned_while_someone_types_their_pin_is_refused(qtbot, app):
     w = app.window
     scan_member(qtbot, app, 1)
     shown = w.member.member.id
-    tap(qtbot, w.staff.button)
+    tap(qtbot, w.staff_button)
     on_screen(qtbot, app, "staff")
     w.simulate_actions[0].trigger()  # another member's card
     assert message(qtbot, app, "error").startswith("Finish or cancel this step")
@@ -192,9 +192,9 @@ def test_someone_removed_is_signed_out_between_customers(qtbot, app):
     remove_staff(app.counter.kiosk, "Mei Lin")  # `kiosk staff remove`, while signed in
     tap(qtbot, w.member_screen.finish)
     on_screen(qtbot, app, "idle")
-    qtbot.waitUntil(lambda: w.staff.button.text() == "Sign in", timeout=WAIT)
+    qtbot.waitUntil(lambda: w.staff_button.text() == "Sign in", timeout=WAIT)
     scan_member(qtbot, app, 1)
     tap(qtbot, w.member_screen.sale)
     on_screen(qtbot, app, "staff")
     assert "Mei Lin" not in names(w.staff_check)
-    assert w.staff.button.text() == "Sign in"
+    assert w.staff_button.text() == "Sign in"

@@ -1,0 +1,86 @@
+"""What the counter says when a step went through (the banner's news) or can't start (a
+scan that means nothing here), in the counter's language.
+
+Each function makes the sentence now, in the language on screen; the session hands them
+to the window as callables, so a message is said again when the cashier switches language.
+The words keep the translation context they had when the window said them itself
+("CounterWindow"), so the translations in ``assets/i18n`` still find them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.services import RedemptionResult, RefundResult, SaleResult
+from kiosk.services.manager import AdjustmentResult
+
+
+def no_such_product(code: str) -> str:
+    shown = "".join(ch for ch in code[:32] if ch.isprintable())
+    return QCoreApplication.translate(
+        "CounterWindow", "No product has the code {code}.").format(code=shown)
+
+
+def finish_this_step_first() -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "Finish or cancel this step before scanning another card.")
+
+
+def sale_recorded(result: SaleResult) -> str:
+    if result.duplicate:
+        return QCoreApplication.translate(
+            "CounterWindow", "This sale was already recorded; nothing was added. "
+                             "Balance: {balance}").format(balance=result.balance)
+    return QCoreApplication.translate(
+        "CounterWindow", "+{points} points for order {order}. New balance: "
+                         "{balance}").format(points=result.points, order=result.order_ref,
+                                             balance=result.balance)
+
+
+def reward_redeemed(result: RedemptionResult, reward: str) -> str:
+    """``reward``: the reward's name in the counter's language now."""
+    how = (QCoreApplication.translate("CounterWindow", "authorised online")
+           if result.authorised == "online"
+           else QCoreApplication.translate("CounterWindow",
+                                           "taken offline under the store's limits"))
+    return QCoreApplication.translate(
+        "CounterWindow", "{reward} redeemed ({how}). New balance: {balance}").format(
+            reward=reward, how=how, balance=result.balance)
+
+
+def order_refunded(result: RefundResult) -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "Order {order} refunded: {points} points. Balance: "
+                         "{balance}").format(order=result.order_ref, points=result.points,
+                                             balance=result.balance)
+
+
+def points_adjusted(result: AdjustmentResult) -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "Adjustment recorded: {points:+d} points. Balance: "
+                         "{balance}").format(points=result.entry.points, balance=result.balance)
+
+
+def ledger_moved(address: str) -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "Ledger address saved: {address}").format(address=address)
+
+
+def pin_changed() -> str:
+    return QCoreApplication.translate("CounterWindow",
+                                      "PIN changed. Use the new PIN from now on.")
+
+
+def receipt_printed() -> str:
+    return QCoreApplication.translate("CounterWindow", "Receipt printed.")
+
+
+def card_printed() -> str:
+    return QCoreApplication.translate("CounterWindow", "Card printed.")
+
+
+def card_saved(path: Path) -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "No printer is set up: the card was saved as {path}.").format(path=path)
