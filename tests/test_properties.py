@@ -7,10 +7,11 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.app.bootstrap import initialise_standalone
+from kiosk.app.bootstrap import initialise_standalone, standalone_kiosk
 from kiosk.ledger import balance
 from kiosk.program import load_program
 from kiosk.services import (
@@ -24,6 +25,7 @@ from kiosk.services import (
     verify_store,
 )
 from tests.conftest import DEFAULT_PROGRAM, FakeClock
+from tests.helpers.memory_store import MemoryStore
 
 PROGRAM = load_program(DEFAULT_PROGRAM)
 SETTINGS = settings(max_examples=25, deadline=None,
@@ -43,10 +45,15 @@ def counter_ids(start: int = 1):
     return lambda: uuid.UUID(int=next(numbers))
 
 
-def fresh_kiosk(folder: Path, ids=None):
+STORES = pytest.mark.parametrize("store", ["sqlite", "memory"])  # the fake: the same laws
+
+
+def fresh_kiosk(folder: Path, ids=None, store="sqlite"):
     clock = FakeClock()
-    kiosk = initialise_standalone(folder, store_name="P", program=PROGRAM, device_id="p",
-                                  clock=clock, **({"ids": ids} if ids else {}))
+    setup = dict(store_name="P", program=PROGRAM, device_id="p", clock=clock,
+                 **({"ids": ids} if ids else {}))
+    kiosk = (standalone_kiosk(MemoryStore(), **setup) if store == "memory"
+             else initialise_standalone(folder, **setup))
     return kiosk, clock
 
 
@@ -68,11 +75,12 @@ def play(kiosk, clock, member_id, ops):
             pass
 
 
+@STORES
 @SETTINGS
 @given(ops=operations)
-def test_balance_is_always_the_sum_of_entries_and_points_are_whole(ops):
+def test_balance_is_always_the_sum_of_entries_and_points_are_whole(store, ops):
     with tempfile.TemporaryDirectory() as folder:
-        kiosk, clock = fresh_kiosk(Path(folder))
+        kiosk, clock = fresh_kiosk(Path(folder), store=store)
         member = enrol(kiosk, Enrolment("P", "0912000000", consent=True)).member.id
         play(kiosk, clock, member, ops)
         with kiosk.store.read() as tx:
@@ -84,13 +92,14 @@ def test_balance_is_always_the_sum_of_entries_and_points_are_whole(ops):
         kiosk.store.close()
 
 
+@STORES
 @SETTINGS
 @given(ops=operations)
-def test_the_same_inputs_give_the_same_entries(ops):
+def test_the_same_inputs_give_the_same_entries(store, ops):
     runs = []
     for _ in range(2):
         with tempfile.TemporaryDirectory() as folder:
-            kiosk, clock = fresh_kiosk(Path(folder), ids=counter_ids())
+            kiosk, clock = fresh_kiosk(Path(folder), ids=counter_ids(), store=store)
             member = enrol(kiosk, Enrolment("P", "0912000000", consent=True)).member.id
             play(kiosk, clock, member, ops)
             with kiosk.store.read() as tx:
@@ -99,11 +108,12 @@ def test_the_same_inputs_give_the_same_entries(ops):
     assert runs[0] == runs[1]
 
 
+@STORES
 @SETTINGS
 @given(before=operations, amount=amounts)
-def test_a_refund_brings_the_member_back_to_the_pre_sale_balance(before, amount):
+def test_a_refund_brings_the_member_back_to_the_pre_sale_balance(store, before, amount):
     with tempfile.TemporaryDirectory() as folder:
-        kiosk, clock = fresh_kiosk(Path(folder))
+        kiosk, clock = fresh_kiosk(Path(folder), store=store)
         member = enrol(kiosk, Enrolment("P", "0912000000", consent=True)).member.id
         play(kiosk, clock, member, before)
         with kiosk.store.read() as tx:
