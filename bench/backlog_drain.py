@@ -10,7 +10,7 @@ The backlog is built once per invocation, then every run starts from an identica
 * ``--backlog service`` (default): ``enrol`` the members (each gets the signup bonus, an
   outbox entry), then ``ring_up_sale`` until the outbox holds ``--entries`` entries, every
   sale committed on its own as at the counter. ``--backlog append`` builds the same sales
-  (the program's earn rules) and appends them through ``Transaction.append`` in one
+  (the program's earn rules) and appends them through ``tx.entries.append`` in one
   transaction, which is quicker to set up and leaves the same outbox;
 * each run copies the database (``CREATE DATABASE ... TEMPLATE``) and the kiosk's folder,
   starts ``kiosk ledger serve`` on the copy, and times ``SyncAgent.sync_once()``: upload of
