@@ -1,4 +1,5 @@
-"""What the store hands the use cases, as plain frozen values, and the one error it raises.
+"""What the store hands the use cases, as plain frozen values, the one error it raises, and
+the settings both sides name.
 
 The services name these through their ports (``kiosk/services/ports.py``) and the SQLite
 adapter (``kiosk/store/``) builds them, so they sit below both: no SQL, no I/O here.
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.staff import StaffMember
+
+ACKED_THROUGH = "acked_through"  # setting: the ledger's last acknowledgement mark
+PROGRAM_VERSION = "program_version"  # setting: the program in force
 
 
 class StorageError(Exception):

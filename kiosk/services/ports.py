@@ -19,9 +19,6 @@ from kiosk.members import Member
 from kiosk.records import CardRecord, DeviceRecord, PinState, SaleState
 from kiosk.staff import AuditEvent, StaffMember
 
-ACKED_THROUGH = "acked_through"  # setting: the ledger's last acknowledgement mark
-PROGRAM_VERSION = "program_version"  # setting: the program in force
-
 SaleSummary = tuple[str, uuid.UUID, str | None, datetime, int, int, bool]
 """(order ref, member, name, time, amount, the points of the order's entries but
 reversals, refunded), as :meth:`Entries.recent_sales` lists a sale."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from kiosk.records import ACKED_THROUGH
 from kiosk.store import models as m
 from kiosk.store.columns import ENTRY_TABLE_COLUMNS, entry_of_row
-from kiosk.store.outbox_rows import ACKED_THROUGH
 from kiosk.store.session import Rows
 from kiosk.store.settings_rows import get_setting
 

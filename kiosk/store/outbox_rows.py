@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as upsert
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.members import Member
-from kiosk.records import CardRecord
+from kiosk.records import ACKED_THROUGH, CardRecord
 from kiosk.store import models as m
 from kiosk.store.columns import (
     INSERT_PULLED,
@@ -28,8 +28,6 @@ from kiosk.store.member_rows import SqliteMembers
 from kiosk.store.session import Rows, Session
 from kiosk.store.settings_rows import get_setting, set_setting
 from kiosk.store.types import to_micros
-
-ACKED_THROUGH = "acked_through"  # the ledger's last acknowledgement mark, in settings
 
 _ENTRIES = m.LedgerEntry.__table__
 _OUTBOX = m.Outbox.__table__

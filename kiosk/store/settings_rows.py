@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects.sqlite import insert as upsert
 
+from kiosk.records import PROGRAM_VERSION
 from kiosk.store import models as m
 from kiosk.store.session import Rows
-
-PROGRAM_VERSION = "program_version"
 
 
 def get_setting(conn: Connection, key: str) -> str | None:

@@ -18,8 +18,15 @@ from datetime import datetime
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.members import PROFILE, Member
-from kiosk.records import CardRecord, DeviceRecord, PinState, SaleState
-from kiosk.services.ports import ACKED_THROUGH, PROGRAM_VERSION, SaleSummary
+from kiosk.records import (
+    ACKED_THROUGH,
+    PROGRAM_VERSION,
+    CardRecord,
+    DeviceRecord,
+    PinState,
+    SaleState,
+)
+from kiosk.services.ports import SaleSummary
 from kiosk.staff import AuditEvent, Role, StaffMember
 
 
