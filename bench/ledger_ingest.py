@@ -54,10 +54,10 @@ from bench.common import machine, median_of_runs
 from kiosk.ids import new_id
 from kiosk.ledger import EntryKind
 from kiosk.program import load_program, points_for_amount, tier_for_spend
-from sync.agent import UPLOADS_IN_FLIGHT
 from sync.protocol import EntryWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Caller, Ledger
+from sync.uploads import UPLOADS_IN_FLIGHT
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "assets" / "program.toml"

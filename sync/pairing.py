@@ -14,9 +14,10 @@ from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
 from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput, Refusal
 from kiosk.store import STORE_FILE, open_store
-from sync.agent import SyncAgent, apply_state, read_state, root_key
+from sync.agent import SyncAgent
 from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser
 from sync.client import TIMEOUT, LedgerClient
+from sync.ledger_state import apply_state, read_state, root_key
 
 LEDGER_URL = "ledger_url"
 DEVICE_TOKEN = "device_token"

@@ -22,8 +22,8 @@ import pytest
 from PIL import Image
 
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
-from sync.agent import SyncStatus
 from sync.client import LedgerClient
+from sync.status import SyncStatus
 from tests.helpers.cli import kiosk, kiosk_json
 from tests.sync.conftest import LedgerProcess, paired, start_ledger
 

@@ -8,7 +8,7 @@ from datetime import timedelta, tzinfo
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QPushButton
 
-from sync.agent import SyncStatus
+from sync.status import SyncStatus
 
 
 def describe_sync(status: SyncStatus | None, *, detail: bool = False,

@@ -6,7 +6,8 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from sync.agent import SyncAgent, SyncStatus
+from sync.agent import SyncAgent
+from sync.status import SyncStatus
 
 
 class SyncWorker(QObject):

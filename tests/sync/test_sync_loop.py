@@ -7,9 +7,10 @@ import logging
 import threading
 
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
-from sync.agent import SyncAgent, SyncStatus
+from sync.agent import SyncAgent
 from sync.client import LedgerClient
 from sync.protocol import DeviceState
+from sync.status import SyncStatus
 from tests.sync.conftest import paired
 
 

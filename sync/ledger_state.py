@@ -1,0 +1,48 @@
+"""The ledger's state as a kiosk installs it: the current program, the card-signing
+certificates and revocations, and the ledger's clock, read at pairing and at every round."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from kiosk.cards import DeviceCertificate, key_from_text
+from kiosk.program import parse_program
+from kiosk.services.context import LEDGER_TIME
+from kiosk.services.ports import UnitOfWork
+from sync.client import LedgerClient
+from sync.protocol import DeviceState
+
+
+def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
+               ) -> tuple[DeviceState, timedelta | None]:
+    """The ledger's state, and how far its clock is ahead of ``device_clock`` (taken as
+    read halfway through the request; None from a ledger that doesn't say)."""
+    asked = device_clock()
+    state = client.state()
+    answered = device_clock()
+    if state.ledger_time is None:
+        return state, None
+    return state, state.ledger_time - (asked + (answered - asked) / 2)
+
+
+def apply_state(tx: UnitOfWork, state: DeviceState, now: datetime,
+                ledger_time: str | None = None) -> None:
+    """Install the ledger's current program, certificates and revocations locally, and
+    the ledger's clock as read (``LedgerClock.correct``), which dates the kiosk's entries."""
+    if ledger_time is not None:
+        tx.settings.set(LEDGER_TIME, ledger_time)
+    program = parse_program(state.program, format="json")
+    if tx.settings.get("program_version") != program.version:
+        tx.settings.install_program(program.version, state.program, now)
+    revoked = set(state.revoked_keys)
+    for document in state.certificates:
+        cert = DeviceCertificate.from_dict(document)
+        tx.trust.upsert_certificate(cert.key_id, json.dumps(cert.to_dict()), cert.key_id in revoked)
+    for card_no in state.revoked_cards:
+        tx.trust.revoke_card(card_no, now)
+
+
+def root_key(state: DeviceState) -> bytes:
+    return key_from_text(state.root_public_key)
