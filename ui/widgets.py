@@ -113,6 +113,11 @@ class Screen(QWidget):
         raise NotImplementedError
 
 
+Call = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+"""A screen's ``call``, handed to a part of it (a manager tab): the service on a worker with
+the whole screen locked, a refusal told as the screen's."""
+
+
 class ServiceScreen(Screen):
     """A screen that asks a service for something: the call runs on a worker thread while
     the screen is locked (a second tap can't start it twice), then the result or the

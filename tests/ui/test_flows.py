@@ -206,10 +206,10 @@ def test_a_manager_refund_needs_the_pin_and_takes_the_points_back(qtbot, app):
     # before
     expected = (f"Sales: {day.sales + 1:,} rung up, {day.refunds + 1} refunded; "
                 f"net {app.counter.money(day.sales_minor)}")
-    qtbot.waitUntil(lambda: expected in w.manager.figures.text(), timeout=WAIT)
-    assert f"Points issued: {day.points_issued:,}" in w.manager.figures.text()
-    assert w.manager.figures.text().startswith("Today at this kiosk")
-    assert f"(redemptions: {day.redemptions})" in w.manager.figures.text()
+    qtbot.waitUntil(lambda: expected in w.manager.today_tab.figures.text(), timeout=WAIT)
+    assert f"Points issued: {day.points_issued:,}" in w.manager.today_tab.figures.text()
+    assert w.manager.today_tab.figures.text().startswith("Today at this kiosk")
+    assert f"(redemptions: {day.redemptions})" in w.manager.today_tab.figures.text()
     tap(qtbot, w.manager.close_button)
     qtbot.waitUntil(lambda: w.current == "member" and w.member.balance == before,
                     timeout=WAIT)
@@ -221,15 +221,15 @@ def test_the_manager_pin_is_changed_on_screen_typed_twice(qtbot, app):
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
-    pad, next_step = w.manager.new_pin.pad, w.manager.new_pin_button
+    pad, next_step = w.manager.new_pin_tab.pin.pad, w.manager.new_pin_tab.submit
 
     def type_twice(first: str, second: str) -> None:
         key_in(qtbot, pad, first[:3])
         assert not next_step.isEnabled()  # fewer than four digits
         key_in(qtbot, pad, first[3:])
-        assert w.manager.new_pin.dots.text() == "●" * len(first)  # never the digits
+        assert w.manager.new_pin_tab.pin.dots.text() == "●" * len(first)  # never the digits
         tap(qtbot, next_step)
-        assert w.manager.new_pin_prompt.text() == "Type the new PIN again"
+        assert w.manager.new_pin_tab.prompt.text() == "Type the new PIN again"
         key_in(qtbot, pad, second)
         tap(qtbot, next_step)
 
@@ -256,11 +256,11 @@ def test_a_manager_adjustment_is_recorded_with_its_reason(qtbot, app):
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     w.manager.tabs.setCurrentIndex(1)
-    qtbot.keyClicks(w.manager.adjust_points, "+25")
-    tap(qtbot, w.manager.adjust_button)
+    qtbot.keyClicks(w.manager.adjust_tab.points, "+25")
+    tap(qtbot, w.manager.adjust_tab.record)
     assert message(qtbot, app, "error") == "Please give a reason for the adjustment."
-    qtbot.keyClicks(w.manager.adjust_reason, "goodwill: broken cup")
-    tap(qtbot, w.manager.adjust_button)
+    qtbot.keyClicks(w.manager.adjust_tab.reason, "goodwill: broken cup")
+    tap(qtbot, w.manager.adjust_tab.record)
     assert "+25 points" in message(qtbot, app, "info")
     tap(qtbot, w.manager.close_button)
     qtbot.waitUntil(lambda: w.member.balance == before + 25, timeout=WAIT)
@@ -274,15 +274,15 @@ def test_the_manager_moves_the_ledger_address_only_to_the_same_ledger(qtbot, app
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     w.manager.tabs.setCurrentIndex(3)
-    field = w.manager.ledger_address
+    field = w.manager.device_tab.ledger_address
     assert field.text() == embedded.url
     field.clear()
     field.setFocus()
     for key in "HTTP:/":  # the address keyboard types lower case and the marks URLs need
-        tap(qtbot, next(b for b in w.manager.address_keyboard.findChildren(QPushButton)
+        tap(qtbot, next(b for b in w.manager.device_tab.address_keyboard.findChildren(QPushButton)
                         if b.text() == key))
     assert field.text() == "http:/"
-    tap(qtbot, w.manager.move_ledger_button)
+    tap(qtbot, w.manager.device_tab.move_ledger_button)
     assert message(qtbot, app, "error") == (
         "A ledger address looks like https://ledger.example.com:8470.")
     w.banner.clear_message()
@@ -290,7 +290,7 @@ def test_the_manager_moves_the_ledger_address_only_to_the_same_ledger(qtbot, app
     def try_address(address: str, kind: str) -> str:
         field.clear()
         qtbot.keyClicks(field, address)
-        tap(qtbot, w.manager.move_ledger_button)
+        tap(qtbot, w.manager.device_tab.move_ledger_button)
         text = message(qtbot, app, kind)
         w.banner.clear_message()
         return text

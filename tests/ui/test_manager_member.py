@@ -10,7 +10,7 @@ from tests.helpers.ui import WAIT, manager_unlock, message, scan_member, tap
 
 
 def shown(app: CounterApp) -> str:
-    return app.window.manager.adjust_member.text()
+    return app.window.manager.adjust_tab.member_line.text()
 
 
 def test_the_adjust_tab_shows_the_balance_as_it_is_now(qtbot, app: CounterApp):
@@ -28,9 +28,9 @@ def test_the_adjust_tab_shows_the_balance_as_it_is_now(qtbot, app: CounterApp):
     w.manager.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: shown(app) == f"Member: {member.name}, {current} points",
                     timeout=WAIT)
-    qtbot.keyClicks(w.manager.adjust_points, "+25")
-    qtbot.keyClicks(w.manager.adjust_reason, "goodwill")
-    tap(qtbot, w.manager.adjust_button)
+    qtbot.keyClicks(w.manager.adjust_tab.points, "+25")
+    qtbot.keyClicks(w.manager.adjust_tab.reason, "goodwill")
+    tap(qtbot, w.manager.adjust_tab.record)
     assert "+25 points" in message(qtbot, app, "info")
     qtbot.waitUntil(lambda: shown(app) == f"Member: {member.name}, {current + 25} points",
                     timeout=WAIT)

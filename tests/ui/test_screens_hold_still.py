@@ -223,8 +223,8 @@ def test_the_manager_screen_fits_800_px_wide_and_a_long_pin_moves_no_key(qtbot, 
     w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
     QApplication.processEvents()
     assert w.manager.minimumSizeHint().width() <= 800 - 2 * 12
-    keys = list(w.manager.new_pin.pad.keys.values())
+    keys = list(w.manager.new_pin_tab.pin.pad.keys.values())
     before = spots(app, keys)
-    key_in(qtbot, w.manager.new_pin.pad, "123456789012")
+    key_in(qtbot, w.manager.new_pin_tab.pin.pad, "123456789012")
     QApplication.processEvents()
     assert spots(app, keys) == before

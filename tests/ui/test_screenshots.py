@@ -80,7 +80,7 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
     def manager() -> None:
         w.go_idle()
         manager_unlock(qtbot, app)
-        qtbot.waitUntil(lambda: w.manager.unlocked and bool(w.manager.figures.text()),
+        qtbot.waitUntil(lambda: w.manager.unlocked and bool(w.manager.today_tab.figures.text()),
                         timeout=WAIT)
         w.manager.tabs.setCurrentIndex(2)
 
@@ -100,7 +100,7 @@ def visit(qtbot, app: CounterApp) -> list[tuple[str, Callable[[], None]]]:
 
     def new_pin() -> None:
         w.manager.tabs.setCurrentWidget(w.manager.new_pin_tab)
-        key_in(qtbot, w.manager.new_pin.pad, "2468")
+        key_in(qtbot, w.manager.new_pin_tab.pin.pad, "2468")
 
     def trail() -> None:
         w.manager.tabs.setCurrentWidget(w.manager.audit_tab)

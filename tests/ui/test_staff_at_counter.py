@@ -129,9 +129,9 @@ def test_the_manager_screen_opens_for_managers_only_and_shows_the_trail(qtbot, a
     tap(qtbot, w.manager.unlock)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
     w.manager.tabs.setCurrentWidget(w.manager.adjust_tab)
-    qtbot.keyClicks(w.manager.adjust_points, "+25")
-    qtbot.keyClicks(w.manager.adjust_reason, "goodwill")
-    tap(qtbot, w.manager.adjust_button)
+    qtbot.keyClicks(w.manager.adjust_tab.points, "+25")
+    qtbot.keyClicks(w.manager.adjust_tab.reason, "goodwill")
+    tap(qtbot, w.manager.adjust_tab.record)
     assert "+25 points" in message(qtbot, app, "info")
     [adjusted] = last_entries(app, EntryKind.ADJUST)[:1]
     assert adjusted.note == "goodwill (approved by Grace Ho)"

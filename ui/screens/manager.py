@@ -1,44 +1,29 @@
 """The manager's corner, behind a manager's own name and PIN: refunds and audited manual
-adjustments (approved in that manager's name), today's figures, the staff trail, and the
-device and sync settings."""
+adjustments (approved in that manager's name), today's figures, the device and sync, the
+manager's own PIN, the staff trail, and the device settings. Each tab is its own widget
+(ui/screens/*_tab.py); this screen unlocks them and says which member is at the counter."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.services import MemberView, RefundResult, member_view
-from kiosk.services.errors import InvalidInput
-from kiosk.services.manager import (
-    MAX_PIN,
-    MIN_PIN,
-    AdjustmentResult,
-    DayFigures,
-    adjust_points,
-    managers,
-    open_manager,
-    todays_figures,
-)
-from kiosk.services.staff import set_staff_pin
+from kiosk.services.manager import AdjustmentResult, managers, open_manager
 from kiosk.staff import StaffMember
 from sync.agent import SyncStatus
 from ui.context import ScreenContext
 from ui.messages import no_manager
+from ui.screens.adjust_tab import AdjustTab
 from ui.screens.audit_tab import AuditTab
+from ui.screens.device_tab import DeviceTab
+from ui.screens.pin_tab import NewPinTab
 from ui.screens.refund_tab import RefundTab
-from ui.screens.staff_pin import PinEntry, StaffPin
-from ui.sync_badge import describe_sync
-from ui.widgets import OnScreenKeyboard, ServiceScreen, button, label
+from ui.screens.staff_pin import StaffPin
+from ui.screens.today_tab import TodayTab
+from ui.widgets import ServiceScreen, button, label
 
 
 class ManagerScreen(ServiceScreen):
@@ -85,101 +70,34 @@ class ManagerScreen(ServiceScreen):
         self.order_ref, self.refund_reason = tab.order_ref, tab.refund_reason
         self.refund_button = tab.refund_button
         self.refund_tab.refunded.connect(self._refunded)
-        self.refund_tab.failed.connect(self.failed.emit)
         self.opened.connect(lambda: self.refund_tab.load(self.member))  # fresh on each opening
-        self.tabs.addTab(self.refund_tab, "")
-
-        self.adjust_tab = QWidget()
-        a = QVBoxLayout(self.adjust_tab)
-        self.adjust_member = label("", wrap=True)
-        self.adjust_points = QLineEdit()
-        self.adjust_points.setPlaceholderText("+50 / -20")
-        self.adjust_reason = QLineEdit()
-        adjust_form = QFormLayout()
-        self.points_label, self.adjust_reason_label = label(), label()
-        adjust_form.addRow(self.points_label, self.adjust_points)
-        adjust_form.addRow(self.adjust_reason_label, self.adjust_reason)
-        a.addWidget(self.adjust_member)
-        a.addLayout(adjust_form)
-        a.addWidget(OnScreenKeyboard(), 1)
-        self.adjust_button = button(role="primary", clicked=self._adjust)
-        a.addWidget(self.adjust_button)
-        self.tabs.addTab(self.adjust_tab, "")
-
-        self.today_tab = QWidget()
-        t = QVBoxLayout(self.today_tab)
-        self.figures = label("", wrap=True)
-        self.figures.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.refresh_figures = button(clicked=self.load_figures)
-        t.addWidget(self.figures, 1)
-        t.addWidget(self.refresh_figures)
-        self.tabs.addTab(self.today_tab, "")
-
-        self.device_tab = QWidget()
-        d = QVBoxLayout(self.device_tab)
-        self.device_info = label("", wrap=True)
-        self.sync_info = label("", wrap=True)
-        self.sync_now = button(clicked=self.sync_requested.emit)
-        d.addWidget(self.device_info)
-        d.addWidget(self.sync_info)
-        d.addWidget(self.sync_now)
-        # the ledger's address, for when it moves (a paired kiosk only)
-        self.ledger_address = QLineEdit(counter.ledger_url or "")
-        self.ledger_label = label()
-        self.move_ledger_button = button(clicked=self._move_ledger)
-        ledger_row = QHBoxLayout()
-        ledger_row.addWidget(self.ledger_label)
-        ledger_row.addWidget(self.ledger_address, 1)
-        ledger_row.addWidget(self.move_ledger_button)
-        self.address_keyboard = OnScreenKeyboard(rows=OnScreenKeyboard.ADDRESS_ROWS,
-                                                 names=False)
-        d.addLayout(ledger_row)
-        d.addWidget(self.address_keyboard, 1)
-        if counter.move_ledger is None:
-            hidden: tuple[QWidget, ...] = (self.ledger_label, self.ledger_address,
-                                           self.address_keyboard, self.move_ledger_button)
-            for widget in hidden:
-                widget.hide()
-        d.addStretch(1)
-        self.tabs.addTab(self.device_tab, "")
-
-        # the manager's new PIN, typed twice (no one sees it to catch a slip); the prompt
-        # beside the pad, as on the sign-in screen: a 800 px panel has room for both
-        self.new_pin_tab = QWidget()
-        n = QHBoxLayout(self.new_pin_tab)
-        self.new_pin_prompt = label("", wrap=True)
-        self.new_pin_prompt.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.new_pin = PinEntry()
-        self.new_pin_button = button(role="primary", clicked=self._new_pin_entered)
-        self.new_pin.changed.connect(
-            lambda pin: self.new_pin_button.setEnabled(len(pin) >= MIN_PIN))
-        self._first_pin: str | None = None
-        self.new_pin.set_pin("")
-        pad = QVBoxLayout()
-        pad.addWidget(self.new_pin, 1)
-        pad.addWidget(self.new_pin_button)
-        n.addWidget(self.new_pin_prompt, 1)
-        n.addLayout(pad, 1)
-        self.tabs.addTab(self.new_pin_tab, "")
+        self.adjust_tab = AdjustTab(counter, lambda: self.approver_name, self.call)
+        self.adjust_tab.adjusted.connect(self._adjusted)
+        self.today_tab = TodayTab(counter)
+        self.device_tab = DeviceTab(counter, self.call)
+        self.device_tab.sync_requested.connect(self.sync_requested.emit)
+        self.device_tab.ledger_moved.connect(self.ledger_moved.emit)
+        self.new_pin_tab = NewPinTab(counter, lambda: self.approver, self.call)
+        self.new_pin_tab.pin_changed.connect(self.pin_changed.emit)
         self.audit_tab = AuditTab(counter)
-        self.audit_tab.failed.connect(self.failed.emit)
-        self.tabs.addTab(self.audit_tab, "")
         self.hardware_tab = settings_page
-        if settings_page is not None:
-            self.tabs.addTab(settings_page, "")
-
-        self._figures: DayFigures | None = None
-        self._status: SyncStatus | None = None
+        for page in (self.refund_tab, self.adjust_tab, self.today_tab, self.device_tab,
+                     self.new_pin_tab, self.audit_tab, settings_page):
+            if page is not None:
+                self.tabs.addTab(page, "")
+        for service in (self.refund_tab, self.adjust_tab, self.today_tab, self.new_pin_tab,
+                        self.audit_tab):
+            service.failed.connect(self.failed.emit)
         self.retranslate()
 
     # -- PIN ---------------------------------------------------------------------------
     def start(self, member: MemberView | None) -> None:
         self.member = member
+        self.adjust_tab.show_member(member)
         self.approver = None
         self.audit_tab.show_trail([])  # the last manager's view goes with the lock
         self.staff_pin.set_people([])
-        self._first_pin = None
-        self.new_pin.set_pin("")
+        self.new_pin_tab.reset()
         self.pages.setCurrentIndex(0)
         self.retranslate()
         kiosk, on_duty = self.counter.kiosk, self.on_duty()
@@ -212,8 +130,9 @@ class ManagerScreen(ServiceScreen):
         self.audit_tab.load()
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentIndex(0)
-        self.load_figures()
+        self.today_tab.load()
         self._reload_member()
+        self.new_pin_tab.retranslate()  # the prompt names the manager
         self.retranslate()
 
     def _reload_member(self) -> None:
@@ -229,80 +148,30 @@ class ManagerScreen(ServiceScreen):
     def _member_loaded(self, view: MemberView) -> None:
         if self.member is not None and self.member.member.id == view.member.id:
             self.member = view
-            self.retranslate()
+            self.adjust_tab.show_member(view)
 
     def close_manager(self) -> None:
         self.pages.setCurrentIndex(0)
         self.closed.emit()
 
-    # -- actions -------------------------------------------------------------------------
+    # -- after a tab's step ----------------------------------------------------------------
     def _refunded(self, result: RefundResult) -> None:
-        self.load_figures()
+        self.today_tab.load()
         self._reload_member()
         self.refunded.emit(result)
 
-    def _adjust(self) -> None:
-        if self.member is None:
-            self.failed.emit(InvalidInput(self.tr("scan the member's card first")))
-            return
-        try:
-            points = int(self.adjust_points.text().replace(" ", ""))
-        except ValueError:
-            self.failed.emit(InvalidInput(self.tr("points are a whole number, e.g. +50 or -20")))
-            return
-        kiosk, member_id = self.counter.kiosk, self.member.member.id
-        reason = self.adjust_reason.text()
-        approver = self.approver_name
-        self.call(lambda: adjust_points(kiosk, member_id, points, reason, approver),
-                  self._adjusted)
-
     def _adjusted(self, result: AdjustmentResult) -> None:
-        self.adjust_points.clear()
-        self.adjust_reason.clear()
-        self.load_figures()
+        self.today_tab.load()
         self._reload_member()
         self.adjusted.emit(result)
 
-    def _move_ledger(self) -> None:
-        move, address = self.counter.move_ledger, self.ledger_address.text()
-        if move is not None:  # checked against the ledger there before it is saved
-            self.call(lambda: move(address), self._ledger_moved)
-
-    def _ledger_moved(self, address: str) -> None:
-        self.ledger_address.setText(address)
-        self.ledger_moved.emit(address)
-
-    def _new_pin_entered(self) -> None:
-        pin, first = self.new_pin.pin, self._first_pin
-        self.new_pin.set_pin("")
-        self._first_pin = pin if first is None else None  # the second time starts over
-        self.retranslate()  # the prompt for the next step
-        if first is None:
-            return
-        if pin != first:
-            self.failed.emit(InvalidInput(self.tr(
-                "the two PINs were not the same; the manager PIN is unchanged")))
-            return
-        kiosk, manager = self.counter.kiosk, self.approver
-        if manager is not None:
-            self.call(lambda: set_staff_pin(kiosk, manager.id, pin),
-                      lambda _: self.pin_changed.emit())
-
     def load_figures(self) -> None:
-        kiosk = self.counter.kiosk  # a read in the background: the screen stays usable
-        self.counter.tasks.run(lambda: todays_figures(kiosk), self._show_figures,
-                               self.failed.emit)
-
-    def _show_figures(self, figures: DayFigures) -> None:
-        self._figures = figures
-        self.retranslate()
+        self.today_tab.load()
 
     def show_sync(self, status: SyncStatus | None) -> None:
-        self._status = status
-        self.retranslate()
+        self.device_tab.show_sync(status)
 
     def retranslate(self) -> None:
-        c = self.counter
         self.title.setText(self.tr("Manager"))
         self.pin_prompt.setText(self.tr("Managers: tap your name, then type your PIN")
                                 if self._managers != [] else no_manager())
@@ -315,38 +184,4 @@ class ManagerScreen(ServiceScreen):
         self.tabs.setTabText(5, self.tr("Staff trail"))
         if self.hardware_tab is not None:
             self.tabs.setTabText(6, self.tr("Hardware"))
-        again = self._first_pin is not None
-        self.new_pin_prompt.setText(
-            self.tr("Type the new PIN again") if again
-            else self.tr("{name}, type your new PIN ({low} to {high} digits)").format(
-                name=self.approver_name, low=MIN_PIN, high=MAX_PIN))
-        self.new_pin_button.setText(self.tr("Save the new PIN") if again else self.tr("Next"))
-        self.adjust_reason_label.setText(self.tr("Reason"))
-        self.points_label.setText(self.tr("Points (+/-)"))
-        self.adjust_button.setText(self.tr("Record adjustment"))
-        self.refresh_figures.setText(self.tr("Refresh"))
-        self.sync_now.setText(self.tr("Sync now"))
-        self.ledger_label.setText(self.tr("Ledger address"))
-        self.move_ledger_button.setText(self.tr("Check and save the ledger address"))
         self.close_button.setText(self.tr("Close"))
-        self.adjust_member.setText(
-            self.tr("Member: {name}, {points} points").format(
-                name=self.member.member.name, points=self.member.balance)
-            if self.member else self.tr("Scan a member's card before adjusting points."))
-        f = self._figures
-        if f is not None:
-            self.figures.setText("\n".join([
-                self.tr("Today at this kiosk (other kiosks and the shop count on their "
-                        "own)"),
-                self.tr("New members: {n}").format(n=f"{f.enrolments:,}"),
-                self.tr("Sales: {n} rung up, {refunds} refunded; net {amount}").format(
-                    n=f"{f.sales:,}", refunds=f"{f.refunds:,}",
-                    amount=c.money(f.sales_minor)),
-                self.tr("Points issued: {n}").format(n=f"{f.points_issued:,}"),
-                self.tr("Points redeemed: {n} (redemptions: {count})").format(
-                    n=f"{f.points_redeemed:,}", count=f"{f.redemptions:,}")]))
-        device = c.kiosk.device
-        self.device_info.setText(self.tr("Device {device} at {store}").format(
-            device=device.device_id, store=device.store_name))
-        self.sync_info.setText(describe_sync(self._status, detail=True,
-                                             zone=self.counter.kiosk.program.zone))
