@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kiosk.services.errors import Refusal, Unreachable
+from sync.errors import LedgerRefused as LedgerRefused  # where callers catch them
+from sync.errors import LedgerUnavailable as LedgerUnavailable
 from sync.protocol import (
     BalanceResponse,
     DeviceState,
@@ -43,18 +44,6 @@ T = TypeVar("T", bound=BaseModel)
 _JSON = {"Content-Type": "application/json"}
 
 TIMEOUT = (3.05, 30.0)  # connect, read
-
-
-class LedgerUnavailable(Unreachable):
-    """Network down, timed out, reset, or the ledger answered 5xx: try again later."""
-
-
-class LedgerRefused(Refusal):
-    """The ledger understood and said no (401 wrong token, 409 conflict, 422 bad body)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"the ledger refused: {message} ({status})")
-        self.status, self.code = status, code
 
 
 class LedgerClient:

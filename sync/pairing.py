@@ -12,23 +12,17 @@ from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
 from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
-from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput, Refusal
+from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput
 from kiosk.store import STORE_FILE, open_store
 from sync.agent import SyncAgent
 from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser
 from sync.client import TIMEOUT, LedgerClient
+from sync.errors import NotPaired as NotPaired  # where callers catch them
+from sync.errors import OtherLedger
 from sync.ledger_state import apply_state, read_state, root_key
 
 LEDGER_URL = "ledger_url"
 DEVICE_TOKEN = "device_token"
-
-
-class NotPaired(Refusal):
-    code = "not_paired"
-
-
-class OtherLedger(Refusal):
-    code = "other_ledger"
 
 
 def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from devices.errors import PrinterUnavailable
 from kiosk.cards import CardError, ForgedCard, MalformedCard, NotACard, RevokedCard, UnknownIssuer
 from kiosk.members import MAX_NAME
+from kiosk.records import StorageError
 from kiosk.services.errors import (
     AlreadyRefunded,
     DuplicateMember,
@@ -40,9 +41,7 @@ from kiosk.services.manager import (
 )
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import NotAManager, UnknownStaff
-from kiosk.store.disk import StorageError
-from sync.client import LedgerRefused
-from sync.pairing import OtherLedger
+from sync.errors import LedgerRefused, OtherLedger
 
 log = logging.getLogger(__name__)
 

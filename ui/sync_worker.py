@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from sync.agent import SyncAgent
 from sync.status import SyncStatus
+
+
+class Syncing(Protocol):
+    """What the worker runs: :class:`sync.agent.SyncAgent`, passed in by the app."""
+
+    on_status: Callable[[SyncStatus], None] | None
+
+    @property
+    def status(self) -> SyncStatus: ...
+
+    def run_forever(self, stop: threading.Event, interval: float = ...,
+                    max_backoff: float = ...) -> None: ...
+
+    def wake(self) -> None: ...
 
 
 class SyncWorker(QObject):
@@ -15,7 +30,7 @@ class SyncWorker(QObject):
 
     status_changed = Signal(object)
 
-    def __init__(self, agent: SyncAgent, interval: float = 5.0) -> None:
+    def __init__(self, agent: Syncing, interval: float = 5.0) -> None:
         super().__init__()
         self.agent, self.interval = agent, interval
         self._stop = threading.Event()

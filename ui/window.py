@@ -28,7 +28,7 @@ from devices.receipt import Receipt
 from devices.scan import ScanEvent
 from kiosk.services import EnrolmentResult, MemberView
 from kiosk.staff import StaffMember
-from sync.agent import SyncStatus
+from sync.status import SyncStatus
 from ui.context import Product, ScreenContext
 from ui.counter_view import Check, Words
 from ui.i18n import LANGUAGES

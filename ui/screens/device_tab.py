@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from sync.agent import SyncStatus
+from sync.status import SyncStatus
 from ui.context import ScreenContext
 from ui.sync_badge import describe_sync
 from ui.widgets import Call, OnScreenKeyboard, Screen, button, label

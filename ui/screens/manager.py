@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QTabWidget, QVBoxLayo
 from kiosk.services import MemberView, RefundResult, member_view
 from kiosk.services.manager import AdjustmentResult, managers, open_manager
 from kiosk.staff import StaffMember
-from sync.agent import SyncStatus
+from sync.status import SyncStatus
 from ui.context import ScreenContext
 from ui.messages import no_manager
 from ui.screens.adjust_tab import AdjustTab
