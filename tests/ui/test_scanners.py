@@ -147,7 +147,7 @@ def test_a_person_typing_a_name_with_shift_fills_the_enrolment_form_not_a_scan(
 
 
 MANAGER_FIELDS = [("refund_tab", "order_ref"), ("refund_tab", "refund_reason"),
-                  ("adjust_tab", "adjust_points"), ("adjust_tab", "adjust_reason"),
+                  ("adjust_tab", "points"), ("adjust_tab", "reason"),
                   ("device_tab", "ledger_address")]
 
 
@@ -155,8 +155,9 @@ def manager_field(qtbot, app, tab: str, field: str):
     w = app.window
     manager_unlock(qtbot, app)
     qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
-    w.manager.tabs.setCurrentWidget(getattr(w.manager, tab))
-    widget = getattr(w.manager, field)
+    page = getattr(w.manager, tab)
+    w.manager.tabs.setCurrentWidget(page)
+    widget = getattr(page, field)
     if not widget.isVisible():
         pytest.skip(f"{field} is shown on a paired kiosk only, not the demo's")
     widget.setFocus()

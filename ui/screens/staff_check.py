@@ -1,7 +1,7 @@
 """A step where a person proves who they are before the counter goes on: a cashier taking
-over the counter, or a manager approving a sale above the program's limit. The window says
-what for and what happens after; this screen lists the people, takes the name and PIN and
-runs the check on a worker."""
+over the counter, or a manager approving a sale above the program's limit. ``StaffSteps``
+(ui/staff_steps.py) says what for and what happens after; this screen lists the people,
+takes the name and PIN and runs the check on a worker."""
 
 from __future__ import annotations
 
