@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from kiosk.cards import DeviceCertificate, key_from_text
 from kiosk.program import parse_program
+from kiosk.records import PROGRAM_VERSION
 from kiosk.services.context import LEDGER_TIME
 from kiosk.services.ports import UnitOfWork
 from sync.client import LedgerClient
@@ -34,7 +35,7 @@ def apply_state(tx: UnitOfWork, state: DeviceState, now: datetime,
     if ledger_time is not None:
         tx.settings.set(LEDGER_TIME, ledger_time)
     program = parse_program(state.program, format="json")
-    if tx.settings.get("program_version") != program.version:
+    if tx.settings.get(PROGRAM_VERSION) != program.version:
         tx.settings.install_program(program.version, state.program, now)
     revoked = set(state.revoked_keys)
     for document in state.certificates:
