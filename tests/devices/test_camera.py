@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QCoreApplication, Qt, QThread
+from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtGui import QImage
 
 from devices import camera
@@ -93,22 +93,34 @@ def scanner(qtbot) -> Iterator[CameraScanner]:
 
 
 @QT_MULTIMEDIA_CHATTER
-def test_fed_frames_are_decoded_off_the_ui_thread_and_busy_frames_are_dropped(qtbot, scanner):
+def test_fed_frames_are_decoded_off_the_ui_thread_and_busy_frames_are_dropped(
+        qtbot, scanner, monkeypatch):
     states: list[str] = []
     scanner.state_changed.connect(states.append)
     scanner.start()  # no camera on a test machine: it says so and still takes frames
     assert states and (states[0].startswith("unavailable: ") or states[0].startswith("on "))
+    # The thread is recorded by the decode itself, before the decoder emits: the scan then
+    # reaches the UI thread as a queued call, so the record is complete when waitSignal
+    # returns. (A slot connected directly to decoder.scanned would run after that queued
+    # post, on the decoder thread, while the test already reads its list: a race.)
     decoded_on: list[QThread] = []
-    scanner.decoder.scanned.connect(lambda _e: decoded_on.append(QThread.currentThread()),
-                                    Qt.ConnectionType.DirectConnection)
+    real_decode_frame = camera.decode_frame
+
+    def recording_decode_frame(frame: object) -> list[str]:
+        decoded_on.append(QThread.currentThread())
+        return real_decode_frame(frame)
+
+    monkeypatch.setattr(camera, "decode_frame", recording_decode_frame)
     frame = to_qimage(camera_frame(PAYLOAD))
     with qtbot.waitSignal(scanner.scanned, timeout=WAIT) as blocker:
         accepted = [scanner.feed(frame) for _ in range(30)]  # a second of 30 fps video
     assert accepted == [True] + [False] * 29
     assert blocker.args == [ScanEvent(PAYLOAD, "camera")]
-    assert decoded_on and decoded_on[0] != ui_thread()
+    assert len(decoded_on) == 1  # the 29 busy frames were dropped, not queued
+    assert decoded_on[0] != ui_thread() and decoded_on[0] is scanner.decoder.thread()
     qtbot.waitUntil(lambda: scanner.feed(frame), timeout=WAIT)  # ready for the next one
     qtbot.waitUntil(lambda: scanner.decoder.frames == 2, timeout=WAIT)
+    assert len(decoded_on) == 2 and decoded_on[1] is scanner.decoder.thread()
 
 
 def test_without_qtmultimedia_the_settings_screen_is_told_why(monkeypatch):
