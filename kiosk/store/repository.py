@@ -31,6 +31,9 @@ class LocalStore:
         self.path = Path(engine.url.database or ".")
         self._write_lock = threading.Lock()
         self._writer: Connection | None = None
+        self._writer_work: SqliteUnitOfWork | None = None
+        """The writer's unit of work, kept with it: its repositories hold nothing but the
+        connection, and building them for every sale cost it ~3 µs (BENCHMARKS.md)."""
 
     @contextmanager
     def read(self) -> Iterator[SqliteUnitOfWork]:
@@ -52,12 +55,14 @@ class LocalStore:
         the transaction open), and are committed with it."""
         with self._write_lock:
             try:
-                writer = self._writer or self._open_writer()
+                writer, work = self._writer, self._writer_work
+                if writer is None or work is None:
+                    writer, work = self._open_writer()
                 driver = writer.connection.driver_connection
                 assert isinstance(driver, sqlite3.Connection)
                 driver.execute("BEGIN IMMEDIATE")
                 try:
-                    yield SqliteUnitOfWork(writer, driver)
+                    yield work
                 except BaseException:
                     if writer.in_transaction():
                         writer.rollback()
@@ -74,19 +79,20 @@ class LocalStore:
         if self.checkpointer is not None:
             self.checkpointer.written()
 
-    def _open_writer(self) -> Connection:
-        self._writer = self.engine.connect()
+    def _open_writer(self) -> tuple[Connection, SqliteUnitOfWork]:
+        self._writer = writer = self.engine.connect()
+        driver = writer.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
         if self.checkpointer is not None:  # it checkpoints between sales
-            driver = self._writer.connection.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
             driver.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
-        return self._writer
+        self._writer_work = work = SqliteUnitOfWork(writer, driver)
+        return writer, work
 
     def _drop_writer(self) -> None:
         if self._writer is not None:
             self._writer.invalidate()
             self._writer.close()
-            self._writer = None
+            self._writer, self._writer_work = None, None
 
     def close(self) -> None:
         if self.checkpointer is not None:
@@ -94,5 +100,5 @@ class LocalStore:
         with self._write_lock:
             if self._writer is not None:
                 self._writer.close()
-                self._writer = None
+                self._writer, self._writer_work = None, None
         self.engine.dispose()
