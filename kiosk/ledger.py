@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -105,6 +105,17 @@ def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: 
 def balance(entries: Iterable[Entry]) -> int:
     """A member's points are the sum of their entries, nothing more."""
     return sum(e.points for e in entries)
+
+
+def balance_mismatches(sums: Mapping[uuid.UUID, int | None],
+                       cached: Mapping[uuid.UUID, int | None]) -> list[str]:
+    """Each member whose cached balance is not the sum of their entries, said as a problem
+    (``kiosk verify`` on a kiosk, the ledger's check): a member missing from either side
+    counts as 0 there."""
+    return [f"member {member_id}: cached balance {cached.get(member_id)} != sum of entries "
+            f"{int(sums.get(member_id) or 0)}"
+            for member_id in sorted(sums.keys() | cached.keys(), key=str)
+            if int(sums.get(member_id) or 0) != int(cached.get(member_id) or 0)]
 
 
 @dataclass(frozen=True, slots=True)

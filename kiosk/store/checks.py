@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from kiosk.ledger import balance_mismatches
 from kiosk.records import ACKED_THROUGH
 from kiosk.store import models as m
 from kiosk.store.columns import ENTRY_TABLE_COLUMNS, entry_of_row
@@ -32,10 +33,7 @@ class SqliteChecks(Rows):
             .group_by(_E.member_id))}
         cached = {r[0]: r[1] for r in self.conn.execute(
             select(_BALANCES.c.member_id, _BALANCES.c.points))}
-        for member_id in sums.keys() | cached.keys():
-            if sums.get(member_id, 0) != cached.get(member_id, 0):
-                found.append(f"member {member_id}: cached balance {cached.get(member_id)} "
-                             f"!= sum of entries {sums.get(member_id, 0)}")
+        found += balance_mismatches(sums, cached)
         original = _ENTRIES.alias("original")
         bad_reversals = self.conn.execute(
             select(_E.id).join(original, original.c.id == _E.reverses).where(

@@ -3,14 +3,13 @@ file in demo mode; migrated to the newest schema when the service starts."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 
+from kiosk.store.engine import sqlite_engine_at
 from kiosk.store.migrate import upgrade
 
 _SCRIPTS = Path(__file__).with_name("migrations")
@@ -18,24 +17,9 @@ _SCRIPTS = Path(__file__).with_name("migrations")
 
 def ledger_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url)
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-            dbapi_conn.isolation_level = None
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                           "busy_timeout=30000"):
-                dbapi_conn.execute(f"PRAGMA {pragma}")
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection) -> None:
-            # One writer at a time, decided at BEGIN, so no transaction dies upgrading a
-            # read lock; the demo ledger's load is one store's.
-            driver = conn.connection.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
-            driver.execute("BEGIN IMMEDIATE")
-
-        return engine
+        # One writer at a time, decided at BEGIN, so no transaction dies upgrading a read
+        # lock; the demo ledger's load is one store's.
+        return sqlite_engine_at(url, begin="BEGIN IMMEDIATE", busy_timeout_ms=30_000)
     # No pre-ping: it is a statement on every checkout (two per upload: 3.5% of the
     # server's time under py-spy while ingesting). After a database restart the first
     # statement on a dead connection fails instead; SQLAlchemy then drops the whole pool,

@@ -10,6 +10,7 @@ import uuid
 
 from sqlalchemy import Engine, func, select
 
+from kiosk.ledger import balance_mismatches
 from sync.protocol import CardWire, MemberWire, PullResponse
 from sync.server import models as m
 from sync.server.bulk import select_where_in
@@ -62,9 +63,5 @@ class Reading:
             sums = dict(conn.execute(select(ENTRIES.c.member_id, func.sum(ENTRIES.c.points))
                                      .group_by(ENTRIES.c.member_id)).all())
             cached = dict(conn.execute(select(m.Balance.member_id, m.Balance.points)).all())
-        for member_id in sums.keys() | cached.keys():
-            if int(sums.get(member_id) or 0) != int(cached.get(member_id) or 0):
-                problems.append(f"member {member_id}: balance {cached.get(member_id)} != "
-                                f"sum {sums.get(member_id)}")
-        return problems
+        return problems + balance_mismatches(sums, cached)
 
