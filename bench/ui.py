@@ -135,12 +135,13 @@ def _stall_once(entries: int, run: int) -> float:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.app.ledger_link import ledger_client_for
     from kiosk.app.qt import CounterApp
     from kiosk.app.runtime import counter_session
     from kiosk.ledger import Entry, EntryKind
     from kiosk.services import Enrolment, enrol
     from sync.agent import SyncAgent
-    from sync.pairing import ledger_client_for, pair_kiosk
+    from sync.pairing import pair_kiosk
 
     qapp = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="bench-ui-stall-"))

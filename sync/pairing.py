@@ -14,9 +14,8 @@ from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
 from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput
 from kiosk.store import STORE_FILE, open_store
-from sync.agent import SyncAgent
-from sync.authoriser import ONLINE_TIMEOUT, LedgerAuthoriser
-from sync.client import TIMEOUT, LedgerClient
+from sync.authoriser import ONLINE_TIMEOUT
+from sync.client import LedgerClient
 from sync.errors import NotPaired as NotPaired  # where callers catch them
 from sync.errors import OtherLedger
 from sync.ledger_state import apply_state, read_state, root_key
@@ -51,25 +50,6 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
         tx.settings.set(LEDGER_URL, ledger_url)
         tx.settings.set(DEVICE_TOKEN, token)
     return Kiosk.open(store, clock, ids)
-
-
-def ledger_client_for(kiosk: Kiosk, timeout: tuple[float, float] = TIMEOUT
-                      ) -> LedgerClient | None:
-    """The client for the ledger this kiosk is paired with; None for a standalone kiosk."""
-    with kiosk.store.read() as tx:
-        url, token = tx.settings.get(LEDGER_URL), tx.settings.get(DEVICE_TOKEN)
-    return LedgerClient(url, token, timeout=timeout) if url and token else None
-
-
-def attach_ledger(kiosk: Kiosk) -> SyncAgent | None:
-    """Let a paired kiosk redeem online (short timeouts: a cashier should not wait long
-    before the offline rules take over). None for a standalone kiosk."""
-    client = ledger_client_for(kiosk, ONLINE_TIMEOUT)
-    if client is None:
-        return None
-    agent = SyncAgent(kiosk, client)
-    kiosk.authoriser = LedgerAuthoriser(agent)
-    return agent
 
 
 def ledger_address(url: str) -> str:

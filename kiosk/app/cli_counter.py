@@ -111,7 +111,7 @@ def cmd_sale(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_redeem(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
-    from sync.pairing import attach_ledger
+    from kiosk.app.ledger_link import attach_ledger
 
     member_id = member_for_card(kiosk, args.card)
     attach_ledger(kiosk)  # online authorisation when paired and reachable

@@ -29,9 +29,10 @@ def default_ledger_db(data_dir: Path) -> str:
 
 
 def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from kiosk.app.ledger_link import ledger_client_for
     from sync.agent import SyncAgent
     from sync.client import LedgerUnavailable
-    from sync.pairing import NotPaired, ledger_client_for
+    from sync.pairing import NotPaired
 
     client = ledger_client_for(kiosk)
     if client is None:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from kiosk.app.bootstrap import bootstrap, is_initialised
 from kiosk.app.demo import seed_demo
+from kiosk.app.ledger_link import attach_ledger, ledger_client_for
 from kiosk.folder_lock import sole_counter
 from kiosk.program import load_program
 from kiosk.services import Kiosk
 from sync.agent import SyncAgent
 from sync.authoriser import LedgerAuthoriser
-from sync.pairing import LEDGER_URL, attach_ledger, ledger_client_for, move_ledger, pair_kiosk
+from sync.pairing import LEDGER_URL, move_ledger, pair_kiosk
 
 if TYPE_CHECKING:
     from sync.embedded import EmbeddedLedger

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app.ledger_link import attach_ledger
 from kiosk.services import Enrolment, Sale, enrol, redeem, ring_up_sale
 from kiosk.services.staff import add_staff, sign_in
 from kiosk.staff import Role
-from sync.pairing import attach_ledger
 from tests.sync.conftest import LedgerProcess, paired
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import text as sql
 
 from devices.catalogue import load_catalogue
 from devices.labels import price_text, render_label, save_label
+from kiosk.app.ledger_link import ledger_client_for
 from kiosk.app.qt import DEMO_PIN
 from kiosk.cards import parse_card
 from kiosk.services.manager import check_manager_pin, todays_figures
 from sync.embedded import EmbeddedLedger
-from sync.pairing import DEVICE_TOKEN, ledger_client_for
+from sync.pairing import DEVICE_TOKEN
 from sync.server.ledger import hash_token
 from tests.helpers.cards import forge
 from tests.helpers.ui import (
