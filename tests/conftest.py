@@ -4,8 +4,6 @@ clock the test moves by hand."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,20 +11,8 @@ import pytest
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import Program, load_program
 from kiosk.services import Enrolment, EnrolmentResult, Kiosk, enrol
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PROGRAM = ROOT / "assets" / "program.toml"
-
-
-@dataclass
-class FakeClock:
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.helpers.clock import FakeClock
+from tests.helpers.program import DEFAULT_PROGRAM
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from sync.client import LedgerClient
 from sync.status import SyncStatus
 from tests.helpers.cli import kiosk, kiosk_json
-from tests.sync.conftest import LedgerProcess, paired, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, paired, start_ledger
 
 pytestmark = pytest.mark.slow  # about 40 `kiosk` processes
 

@@ -24,7 +24,7 @@ from kiosk.program import (
     tier_for_spend,
     tier_progress,
 )
-from tests.conftest import DEFAULT_PROGRAM
+from tests.helpers.program import DEFAULT_PROGRAM
 
 TEXT = DEFAULT_PROGRAM.read_text(encoding="utf-8")
 

@@ -24,8 +24,9 @@ from kiosk.services import (
     ring_up_sale,
     verify_store,
 )
-from tests.conftest import DEFAULT_PROGRAM, FakeClock
+from tests.helpers.clock import FakeClock
 from tests.helpers.memory_store import MemoryStore
+from tests.helpers.program import DEFAULT_PROGRAM
 
 PROGRAM = load_program(DEFAULT_PROGRAM)
 SETTINGS = settings(max_examples=25, deadline=None,

@@ -14,7 +14,7 @@ from kiosk.members import Member
 from kiosk.services import Kiosk, verify_store
 from sync.client import LedgerClient
 from sync.protocol import EntryWire
-from tests.sync.conftest import LedgerProcess, PairedKiosk
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk
 
 
 def all_server_entries(k: PairedKiosk) -> list:

@@ -13,7 +13,7 @@ import pytest
 from kiosk.app.bootstrap import initialise_standalone, standalone_kiosk
 from kiosk.program import Program
 from kiosk.services import Kiosk
-from tests.conftest import FakeClock
+from tests.helpers.clock import FakeClock
 from tests.helpers.memory_store import MemoryStore
 
 STORES = ("sqlite", "memory")

@@ -21,8 +21,8 @@ from kiosk.ids import new_id
 from kiosk.program import parse_program
 from sync.server import models as m
 from sync.server.db import ledger_engine
-from tests.sync.conftest import PG_ADMIN, LedgerProcess, start_ledger
-from tests.sync.test_authentication import BODIES as BODY_ROUTES
+from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess, start_ledger
+from tests.helpers.routes import body_routes
 
 NUL, ESC, BEL, NEL = "\x00", "\x1b", "\x07", "\x85"
 BIG = 2**63  # one past the largest 64-bit integer
@@ -30,6 +30,7 @@ YEAR_1 = "0001-01-01T00:00:00+05:00"  # before 0001-01-01 in UTC
 YEAR_9999 = "9999-12-31T23:00:00-05:00"  # after 9999-12-31 in UTC
 
 
+BODY_ROUTES = body_routes()  # every (method, path) whose route takes a body
 NUMBERS = itertools.count(1)  # the kiosk's device_seq
 MEMBER = str(new_id())  # on the ledger with points to spend, so holds get that far
 

@@ -13,7 +13,7 @@ from kiosk.audit import Rejected
 from sync.protocol import UploadRequest, Withheld
 from sync.server.counter import OnlineCounter
 from sync.server.ledger import Caller, Ledger
-from tests.sync.conftest import KIOSK, SHOP, members, sale
+from tests.helpers.ledger_wire import KIOSK, SHOP, members, sale
 
 OTHER = Caller("till-2", "kiosk")
 BONUS = {"kind": "bonus", "amount_minor": 0, "order_ref": None}

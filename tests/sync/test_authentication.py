@@ -5,22 +5,15 @@ The routes are read from the app, so a route added later is covered here at once
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
-from fastapi.routing import APIRoute
 
-from sync.server.app import create_app
-from sync.server.db import ledger_engine
-from sync.server.ledger import Ledger
-from tests.sync.conftest import LedgerProcess, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, start_ledger
+from tests.helpers.routes import PUBLIC, body_routes, routes
 
-PUBLIC = {"/v1/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 MALFORMED = [b"{not json", b'{"unexpected": [1, 2]}', b"[]"]
 JUNK_QUERY = "?after=-1&limit=x&phone=%00&skip_own=maybe"
 
@@ -38,24 +31,8 @@ def ledger(tmp_path_factory: pytest.TempPathFactory
     process.kill()
 
 
-def routes() -> list[tuple[str, str, bool]]:
-    """Every (method, path, whether it takes a body) the app serves, with path
-    parameters filled in."""
-    engine = ledger_engine("sqlite://")
-    try:
-        app = create_app(Ledger(engine, lambda: datetime.now(UTC)))
-    finally:
-        engine.dispose()
-    served = [r for r in app.routes if isinstance(r, APIRoute)]
-    others = {getattr(r, "path", None) for r in app.routes if not isinstance(r, APIRoute)}
-    assert others <= PUBLIC, f"a route that is not an APIRoute: {others - PUBLIC}"
-    return sorted((method, re.sub(r"\{[^}]+\}", str(uuid.uuid4()), r.path),
-                   r.body_field is not None or "requestBody" in (r.openapi_extra or {}))
-                  for r in served for method in r.methods if r.path not in PUBLIC)
-
-
 ROUTES = [(method, path) for method, path, _ in routes()]
-BODIES = [(method, path) for method, path, body in routes() if body]
+BODIES = body_routes()
 STRANGERS = {"no token": {}, "wrong token": {"Authorization": "Bearer cpt_wrong"},
              "not bearer": {"Authorization": "Basic dXNlcjpwYXNz"}, "empty": {
                  "Authorization": "Bearer "}}

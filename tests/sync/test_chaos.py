@@ -17,7 +17,7 @@ from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
 from sync.client import LedgerClient, LedgerUnavailable
 from tests.helpers.chaos_proxy import ChaosProxy, Fault
 from tests.helpers.ledger import converge
-from tests.sync.conftest import PairedKiosk, paired
+from tests.helpers.ledger_process import PairedKiosk, paired
 
 T = TypeVar("T")
 FLAKY = {Fault.PASS: 3, Fault.REFUSE: 1, Fault.RESET: 1.5, Fault.RESET_MIDWAY: 1.5,

@@ -16,7 +16,7 @@ from kiosk.audit import Rejected
 from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale, verify_store
 from sync.pairing import pair_kiosk
 from tests.helpers.ledger import DeviceClock, all_server_entries
-from tests.sync.conftest import LedgerProcess, PairedKiosk
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk
 
 TWO_YEARS = timedelta(days=730)
 

@@ -20,7 +20,7 @@ from kiosk.services import (
 )
 from sync.client import LedgerClient, LedgerUnavailable
 from tests.helpers.ledger import converge, shop_redeem
-from tests.sync.conftest import LedgerProcess, PairedKiosk, free_port, paired
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, free_port, paired
 
 
 def trade_offline(k: PairedKiosk, members: list, rng: random.Random) -> int:

@@ -21,7 +21,7 @@ from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from tests.helpers.cli import KIOSK
 from tests.helpers.ledger import converge
-from tests.sync.conftest import paired, start_ledger
+from tests.helpers.ledger_process import paired, start_ledger
 
 
 def fill_outbox(k, sales: int) -> None:
@@ -105,7 +105,7 @@ def test_a_database_restart_costs_a_retry_at_most_and_loses_nothing(pg_ledger, t
     import psycopg
 
     from sync.client import LedgerUnavailable
-    from tests.sync.conftest import PG_ADMIN
+    from tests.helpers.ledger_process import PG_ADMIN
 
     k = paired(pg_ledger, tmp_path, "till-1")
     fill_outbox(k, 300)

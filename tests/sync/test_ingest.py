@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sync.protocol import UploadRequest, UploadResponse
 from sync.server import models as m
 from sync.server.ledger import Ledger
-from tests.sync.conftest import KIOSK, SHOP, members, sale
+from tests.helpers.ledger_wire import KIOSK, SHOP, members, sale
 
 
 def receipts(ledger: Ledger) -> dict[int, str]:

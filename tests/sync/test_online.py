@@ -14,7 +14,7 @@ from sync.authoriser import LedgerAuthoriser
 from sync.client import LedgerClient, LedgerRefused
 from sync.protocol import EntryWire
 from tests.helpers.ledger import shop_redeem
-from tests.sync.conftest import free_port, paired
+from tests.helpers.ledger_process import free_port, paired
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.ledger import EntryKind
 from kiosk.services import Enrolment, Sale, enrol, identify, refund_order, ring_up_sale
 from sync.client import LedgerClient
-from tests.sync.conftest import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess, paired
 
 
 def test_a_refund_at_one_kiosk_reverses_its_own_order_only(sqlite_ledger: LedgerProcess,

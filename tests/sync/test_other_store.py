@@ -12,7 +12,7 @@ import pytest
 from kiosk.services import Enrolment, Sale, enrol, identify, redeem, ring_up_sale, verify_store
 from kiosk.services.errors import MemberNotSynced
 from sync.client import LedgerClient
-from tests.sync.conftest import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess, paired
 
 
 @pytest.mark.parametrize("first", ["this store", "the member's store"])

@@ -19,7 +19,7 @@ from sync.client import LedgerClient, LedgerUnavailable
 from sync.protocol import UploadRequest, UploadResponse
 from tests.helpers.chaos_proxy import ChaosProxy, Fault
 from tests.helpers.ledger import all_server_entries
-from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired
 
 LATENCY = 0.3  # seconds the proxy holds back each chunk, both ways
 

@@ -13,7 +13,7 @@ from sync.agent import SyncAgent
 from sync.client import LedgerClient, LedgerRefused
 from sync.protocol import UploadRequest, UploadResponse
 from tests.helpers.ledger import all_server_entries, poisoned_member
-from tests.sync.conftest import LedgerProcess, PairedKiosk, paired
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired
 
 
 def quarantine(k: PairedKiosk) -> dict[uuid.UUID, str]:

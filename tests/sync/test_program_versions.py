@@ -16,7 +16,7 @@ from sync.client import LedgerClient
 from sync.protocol import MemberWire, UploadRequest
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
-from tests.sync.conftest import LedgerProcess, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, start_ledger
 
 DEFAULT_PROGRAM = Path(__file__).parents[2] / "assets" / "program.toml"
 

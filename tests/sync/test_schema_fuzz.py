@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from sync.server.app import create_app
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
-from tests.sync.conftest import PG_ADMIN, LedgerProcess, start_ledger
+from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess, start_ledger
 
 # What the fixture puts on the ledger, so that some generated calls name a real member,
 # hold or order and go past the look-ups (random ids are only ever 404s).

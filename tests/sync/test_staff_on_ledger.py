@@ -11,7 +11,7 @@ from kiosk.app.ledger_link import attach_ledger
 from kiosk.services import Enrolment, Sale, enrol, redeem, ring_up_sale
 from kiosk.services.staff import add_staff, sign_in
 from kiosk.staff import Role
-from tests.sync.conftest import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess, paired
 
 
 @pytest.mark.postgres

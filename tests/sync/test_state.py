@@ -17,9 +17,9 @@ from sync.client import LedgerClient
 from sync.protocol import UploadRequest, UploadResponse
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
-from tests.conftest import DEFAULT_PROGRAM
 from tests.helpers.cli import KIOSK, kiosk_json
-from tests.sync.conftest import paired, start_ledger
+from tests.helpers.ledger_process import paired, start_ledger
+from tests.helpers.program import DEFAULT_PROGRAM
 
 
 def test_a_card_revoked_at_the_ledger_is_refused_at_every_kiosk_after_sync(sqlite_ledger,

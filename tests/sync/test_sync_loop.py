@@ -11,7 +11,7 @@ from sync.agent import SyncAgent
 from sync.client import LedgerClient
 from sync.protocol import DeviceState
 from sync.status import SyncStatus
-from tests.sync.conftest import paired
+from tests.helpers.ledger_process import paired
 
 
 class BuggyStateClient(LedgerClient):

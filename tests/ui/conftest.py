@@ -14,7 +14,7 @@ from devices.settings import DeviceSettings, WedgeSettings
 from kiosk.app.qt import CounterApp, demo_scans
 from kiosk.app.runtime import counter_session
 from kiosk.services.staff import sign_in, staff_named
-from tests.conftest import DEFAULT_PROGRAM
+from tests.helpers.program import DEFAULT_PROGRAM
 
 pytestmark = pytest.mark.gui
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.app.qt import CounterApp, demo_scans
 from kiosk.app.runtime import counter_session
 from kiosk.services.manager import set_store_language, store_language
-from tests.conftest import DEFAULT_PROGRAM
+from tests.helpers.program import DEFAULT_PROGRAM
 from tests.helpers.ui import scan_member
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests.codes import read_codes
 from tests.helpers.cli import KIOSK, kiosk, kiosk_json
+from tests.helpers.program import DEFAULT_PROGRAM
 
 
 @pytest.fixture
@@ -149,7 +150,7 @@ def test_init_twice_is_refused(data):
 
 def test_an_invalid_program_document_is_named_at_init(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text((Path(__file__).parent.parent / "assets" / "program.toml").read_text()
+    bad.write_text(DEFAULT_PROGRAM.read_text()
                    .replace("multiplier = 1.5", "multiplier = 0"))
     err = kiosk_json(tmp_path / "k", "init", "--program", str(bad), expect=1)
     assert err["error"]["code"] == "invalid_program"
