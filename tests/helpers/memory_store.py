@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from kiosk.ledger import Entry, EntryKind
+from kiosk.ledger import Entry, EntryKind, balance_mismatches
 from kiosk.members import PROFILE, Member
 from kiosk.records import (
     ACKED_THROUGH,
@@ -421,10 +421,7 @@ class MemoryChecks(_Part):
         for e in d.entries.values():
             if e.id not in d.rejections:
                 sums[e.member_id] = sums.get(e.member_id, 0) + e.points
-        for member_id in sums.keys() | d.balances.keys():
-            if sums.get(member_id, 0) != d.balances.get(member_id, 0):
-                found.append(f"member {member_id}: cached balance {d.balances.get(member_id)} "
-                             f"!= sum of entries {sums.get(member_id, 0)}")
+        found += balance_mismatches(sums, d.balances)
         for e in d.entries.values():
             original = None if e.reverses is None else d.entries.get(e.reverses)
             if original is not None and (original.points != -e.points
