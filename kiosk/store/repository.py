@@ -33,7 +33,7 @@ class LocalStore:
         self._writer: Connection | None = None
         self._writer_work: SqliteUnitOfWork | None = None
         """The writer's unit of work, kept with it: its repositories hold nothing but the
-        connection, and building them for every sale cost it ~3 µs (BENCHMARKS.md)."""
+        connection, and building them for every sale cost it ~10 µs (BENCHMARKS.md)."""
 
     @contextmanager
     def read(self) -> Iterator[SqliteUnitOfWork]:
@@ -60,6 +60,8 @@ class LocalStore:
                     writer, work = self._open_writer()
                 driver = writer.connection.driver_connection
                 assert isinstance(driver, sqlite3.Connection)
+                if work.driver is not driver:  # SQLAlchemy reconnected underneath
+                    self._writer_work = work = SqliteUnitOfWork(writer, driver)
                 driver.execute("BEGIN IMMEDIATE")
                 try:
                     yield work

@@ -24,6 +24,11 @@ class SqliteUnitOfWork:
         self.conn = conn  # for what only SQL can say (tests of the schema, migrations)
         self._session = Session(conn, driver)
 
+    @property
+    def driver(self) -> sqlite3.Connection:
+        """The driver connection its plain SQL goes to."""
+        return self._session.raw()
+
     @cached_property
     def devices(self) -> SqliteDevices:
         return SqliteDevices(self._session)

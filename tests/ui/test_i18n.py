@@ -19,7 +19,7 @@ from ui.messages import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SOURCES = sorted(str(p) for p in (ROOT / "ui").rglob("*.py"))
+SOURCES = sorted(str(p) for folder in ("ui", "kiosk/app") for p in (ROOT / folder).rglob("*.py"))
 
 
 @pytest.mark.parametrize("language", ["zh_TW", "zh_CN"])
