@@ -33,7 +33,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -54,6 +53,7 @@ from bench.common import machine, median_of_runs
 from kiosk.ids import new_id
 from kiosk.ledger import EntryKind
 from kiosk.program import load_program, points_for_amount, tier_for_spend
+from sync.embedded import free_port
 from sync.protocol import EntryWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Caller, Ledger
@@ -136,12 +136,6 @@ def migrated_ledger(name: str) -> tuple[Ledger, Engine]:
     ledger = Ledger(engine, _now)
     ledger.initialise(load_program(PROGRAM))
     return ledger, engine
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -29,7 +29,8 @@ def _port_free(port: int) -> bool:
         return True
 
 
-def _any_free_port() -> int:
+def free_port() -> int:
+    """A port on loopback nobody listens on now (the OS picks it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -56,7 +57,7 @@ class EmbeddedLedger:
         self.ledger = Ledger(engine, lambda: datetime.now(UTC))
         self.ledger.initialise(self.program)
         if not _port_free(self.port):
-            self.port = _any_free_port()
+            self.port = free_port()
         config = uvicorn.Config(create_app(self.ledger), host="127.0.0.1", port=self.port,
                                 log_level="warning", access_log=False)
         self._server = uvicorn.Server(config)

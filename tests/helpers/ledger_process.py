@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -17,16 +16,11 @@ import requests
 from kiosk.services import Kiosk
 from sync.agent import SyncAgent
 from sync.client import LedgerClient
+from sync.embedded import free_port
 from sync.pairing import pair_kiosk
 from tests.helpers.cli import KIOSK as KIOSK_COMMAND
 
 PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
