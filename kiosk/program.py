@@ -23,17 +23,18 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from kiosk.engine.bonuses import Bonuses
+from kiosk.engine.doc import Doc, Identifier, Money, Names
+from kiosk.engine.earning import Earn
+from kiosk.engine.promotions import Promotion, Stacking
 from kiosk.ledger import EntryKind
 
-LANGUAGES = ("en", "zh-TW", "zh-CN")
 MAX_ENTRY_POINTS = 10**9  # what one entry may carry on the wire (sync.protocol.EntryWire)
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
@@ -42,39 +43,14 @@ class ProgramError(ValueError):
     """A program document that cannot be used; the message names the bad field."""
 
 
-class _Doc(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-class Names(_Doc):
-    """A label in each language the counter speaks."""
-
-    en: str = Field(min_length=1)
-    zh_TW: str = Field(alias="zh-TW", min_length=1)
-    zh_CN: str = Field(alias="zh-CN", min_length=1)
-
-    def get(self, language: str) -> str:
-        return {"en": self.en, "zh-TW": self.zh_TW, "zh-CN": self.zh_CN}.get(language, self.en)
-
-
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
-
-
-class Earn(_Doc):
-    points: int = Field(default=1, ge=0, strict=True)
-    per: Money = Field(gt=0)
-    rounding: Literal["floor", "half_up", "half_even"] = "floor"
-
-
-class Tier(_Doc):
+class Tier(Doc):
     id: Identifier
     names: Names
     min_spend: Money
     multiplier: Decimal = Field(ge=1, le=10, allow_inf_nan=False)
 
 
-class _Reward(_Doc):
+class _Reward(Doc):
     id: Identifier
     names: Names
     cost: int = Field(gt=0, strict=True)
@@ -98,7 +74,7 @@ class FreeItem(_Reward):
 Reward = Annotated[FixedDiscount | PercentDiscount | FreeItem, Field(discriminator="kind")]
 
 
-class OfflinePolicy(_Doc):
+class OfflinePolicy(Doc):
     """Floor limits for redeeming while the ledger can't be asked (DESIGN rule 6)."""
 
     max_points_per_redemption: int = Field(ge=0, strict=True)
@@ -106,7 +82,7 @@ class OfflinePolicy(_Doc):
     max_consecutive_redemptions: int = Field(ge=0, strict=True)
 
 
-class Limits(_Doc):
+class Limits(Doc):
     """Bounds the ledger holds every device to: a sale above ``max_sale_amount`` is a
     typing slip (an EAN-13 scanned into the amount keypad is NT$4.7 trillion), not a sale,
     and a manual adjustment is a correction, not a way to mint points."""
@@ -119,7 +95,7 @@ class Limits(_Doc):
     max_adjustment_points: int = Field(default=100_000, gt=0, le=10**9, strict=True)
 
 
-class Program(_Doc):
+class Program(Doc):
     schema_: Literal[1] = Field(alias="schema")
     version: str = Field(min_length=1, max_length=40)
     name: Names
@@ -133,6 +109,9 @@ class Program(_Doc):
     rewards: tuple[Reward, ...] = ()
     offline: OfflinePolicy
     limits: Limits = Limits()
+    promotion_stacking: Stacking = "best"
+    promotions: tuple[Promotion, ...] = ()
+    bonuses: Bonuses = Bonuses()
 
     @field_validator("timezone")
     @classmethod
@@ -153,6 +132,12 @@ class Program(_Doc):
         money += [(f"tiers[{i}].min_spend", t.min_spend) for i, t in enumerate(self.tiers)]
         money += [(f"rewards[{i}].amount", r.amount) for i, r in enumerate(self.rewards)
                   if isinstance(r, FixedDiscount)]
+        money += [("earn.min_spend", self.earn.min_spend)]
+        if self.bonuses.first_purchase:
+            money.append(("bonuses.first_purchase.min_amount",
+                          self.bonuses.first_purchase.min_amount))
+        if self.bonuses.referral:
+            money.append(("bonuses.referral.min_amount", self.bonuses.referral.min_amount))
         for where, value in money:
             if value % step:
                 raise ValueError(f"{where}: {value} has more than {self.minor_units} decimals")
@@ -166,8 +151,14 @@ class Program(_Doc):
         for i in range(1, len(self.tiers)):
             if self.tiers[i].min_spend <= self.tiers[i - 1].min_spend:
                 raise ValueError(f"tiers[{i}].min_spend: must be above the tier before it")
+        tier_ids = {t.id for t in self.tiers}
+        for i, promo in enumerate(self.promotions):
+            unknown = sorted(set(promo.tiers) - tier_ids)
+            if unknown:
+                raise ValueError(f"promotions[{i}].tiers: no tier {unknown[0]!r} in this program")
         for label, ids in (("tiers", [t.id for t in self.tiers]),
-                           ("rewards", [r.id for r in self.rewards])):
+                           ("rewards", [r.id for r in self.rewards]),
+                           ("promotions", [p.id for p in self.promotions])):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{label}: duplicate id {dupes[0]!r}")
@@ -239,7 +230,9 @@ def load_program(path: Path) -> Program:
 
 def program_json(program: Program) -> str:
     """Canonical JSON text of a program (what the store keeps and the ledger publishes)."""
-    return program.model_dump_json(by_alias=True)
+    # Fields left at their defaults are left out: a program that uses no newer feature
+    # reads the same to a kiosk that predates it.
+    return program.model_dump_json(by_alias=True, exclude_defaults=True)
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devices.receipt import Receipt
-from kiosk.program import Names
+from kiosk.engine.doc import Names
 from kiosk.services import Kiosk
 from ui.i18n import Languages
 from ui.tasks import Tasks

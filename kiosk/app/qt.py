@@ -21,7 +21,7 @@ from devices.wedge import WedgeScanFilter
 from kiosk.app.demo import seed_demo_staff
 from kiosk.app.runtime import RunningCounter as Running
 from kiosk.app.runtime import counter_session
-from kiosk.program import Names
+from kiosk.engine.doc import Names
 from kiosk.services.manager import store_language
 from ui.context import Product, ScreenContext
 from ui.devices_page import DevicesPage

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from kiosk.engine.doc import LANGUAGES
 from kiosk.ledger import Entry, EntryKind
-from kiosk.program import LANGUAGES
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember, check_text
 from kiosk.services.redemption import store_day_start

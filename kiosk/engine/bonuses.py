@@ -1,0 +1,109 @@
+"""Bonuses that happen once each, by construction: sign-up, birthday, first purchase and
+referral. Each carries the key of its derived id (DESIGN, engine point 4), so two kiosks
+that both grant one offline make the same entry and the primary key keeps one.
+
+A derived award depends only on stable facts (the member, the year of the birthday, the
+referred member), never on which order happened to trigger it: whichever kiosk sees the
+member first grants the same thing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from kiosk.engine.doc import Doc, Identifier, Money
+from kiosk.engine.orders import Award, MemberState, Order
+from kiosk.ledger import EntryKind
+
+SIGNUP, BIRTHDAY, FIRST_PURCHASE, REFERRAL = "signup", "birthday", "first_purchase", "referral"
+
+
+class Birthday(Doc):
+    points: int = Field(ge=0, le=1_000_000, strict=True)
+    window: Literal["month", "days"] = "month"
+    """``month``: any visit in the birthday month; ``days``: within ``days`` of the day."""
+    days: int = Field(default=7, ge=0, le=60, strict=True)
+
+
+class FirstPurchase(Doc):
+    points: int = Field(ge=0, le=1_000_000, strict=True)
+    min_amount: Money = Decimal(0)
+
+
+class Referral(Doc):
+    """The referrer earns ``referrer_points`` once the referred member's first purchase of
+    at least ``min_amount`` is past the return window (``points.pending_days``) and not
+    refunded; the new member gets the ``welcome_coupon`` at enrolment."""
+
+    referrer_points: int = Field(ge=0, le=1_000_000, strict=True)
+    min_amount: Money = Decimal(0)
+    welcome_coupon: Identifier | None = None
+
+
+class Bonuses(Doc):
+    birthday: Birthday | None = None
+    first_purchase: FirstPurchase | None = None
+    referral: Referral | None = None
+
+
+def signup_award(points: int) -> tuple[Award, ...]:
+    return (Award(EntryKind.BONUS, points, SIGNUP, once=SIGNUP),) if points else ()
+
+
+def _birthday_in(year: int, birthday: date) -> date:
+    """The member's birthday in ``year`` (29 February is the 28th in other years)."""
+    try:
+        return birthday.replace(year=year)
+    except ValueError:
+        return date(year, 2, 28)
+
+
+def birthday_year(rule: Birthday, birthday: date, today: date) -> int | None:
+    """Which year's birthday ``today`` (the store's date) falls in the window of, if any."""
+    if rule.window == "month":
+        return today.year if today.month == birthday.month else None
+    for year in (today.year - 1, today.year, today.year + 1):
+        if abs((_birthday_in(year, birthday) - today).days) <= rule.days:
+            return year
+    return None
+
+
+def order_bonuses(bonuses: Bonuses, order: Order, state: MemberState, today: date,
+                  net_paid_minor: int, min_first_minor: int) -> tuple[Award, ...]:
+    """The birthday bonus (at the first visit in the window: once a year by its id) and the
+    first-purchase bonus a member order brings."""
+    out: list[Award] = []
+    rule = bonuses.birthday
+    if rule and rule.points and state.birthday is not None:
+        year = birthday_year(rule, state.birthday, today)
+        if year is not None:
+            out.append(Award(EntryKind.BONUS, rule.points, BIRTHDAY, once=f"{BIRTHDAY}:{year}"))
+    first = bonuses.first_purchase
+    if (first and first.points and state.purchases_before == 0
+            and net_paid_minor >= min_first_minor and net_paid_minor > 0):
+        out.append(Award(EntryKind.BONUS, first.points, FIRST_PURCHASE, once=FIRST_PURCHASE))
+    return tuple(out)
+
+
+def referral_award(rule: Referral, referred_id: uuid.UUID,
+                   purchases: Sequence[tuple[datetime, int]], pending_days: int,
+                   min_amount_minor: int, at: datetime) -> Award | None:
+    """The referrer's bonus, due at ``at`` if the referred member's first purchase of at
+    least the minimum (``purchases``: time and net amount after refunds, in time order) is
+    past the return window; the id is derived from the referred member, so it is paid
+    once however many kiosks or ledger runs see it."""
+    if not rule.referrer_points:
+        return None
+    for when, net in purchases:
+        if net >= max(min_amount_minor, 1):
+            if at < when + timedelta(days=pending_days):
+                return None
+            return Award(EntryKind.BONUS, rule.referrer_points, REFERRAL,
+                         once=f"{REFERRAL}:{referred_id}")
+    return None

@@ -1,0 +1,112 @@
+"""Base earn: points per currency unit on what the member paid, per product and per
+category multipliers and exclusions, points per item, a minimum spend.
+
+Stated once: a line's exact points are ``(line net / per * points * line multiplier +
+quantity * points_per_item) * tier multiplier``; the order's points are their sum rounded
+once with the document's rounding (so three NT$65 teas earn what one NT$195 sale does),
+then spread back over the lines in proportion (``split_pro_rata``), because refunds take
+back what a line earned. A line's net is its share of the net amount paid: what loyalty
+paid for (a reward, a coupon, points used as money) earns nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from kiosk.engine.doc import Code, Doc, Money, Multiplier
+from kiosk.engine.orders import Award, Order, OrderLine
+from kiosk.ledger import EntryKind
+
+Rounding = Literal["floor", "half_up", "half_even"]
+BASE = "earn"  # the rule name of base earn awards
+
+
+class LineRule(Doc):
+    """How one product or one category earns: ``multiplier = 0`` excludes it (gift cards,
+    tobacco); ``points_per_item`` adds a fixed number per item ("1 point per drink"). A
+    product's rule wins over its category's."""
+
+    product: Code | None = None
+    category: Code | None = None
+    multiplier: Multiplier = Decimal(1)
+    points_per_item: int = Field(default=0, ge=0, le=100_000, strict=True)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> LineRule:
+        if (self.product is None) == (self.category is None):
+            raise ValueError("name either a product or a category")
+        return self
+
+
+class Earn(Doc):
+    points: int = Field(default=1, ge=0, strict=True)
+    per: Money = Field(gt=0)
+    rounding: Rounding = "floor"
+    min_spend: Money = Decimal(0)
+    """An order whose net paid is below this earns no points (its spend still counts)."""
+    lines: tuple[LineRule, ...] = ()
+
+    def rule_for(self, line: OrderLine) -> LineRule | None:
+        by_category = None
+        for rule in self.lines:
+            if rule.product is not None and rule.product == line.code:
+                return rule
+            if rule.category is not None and rule.category == line.category:
+                by_category = by_category or rule
+        return by_category
+
+
+def round_points(exact: Fraction, rounding: Rounding) -> int:
+    """Exact points to whole ones. Fractions, not decimals: 6/7 + 155/7 is 23, where
+    28-digit decimals make it 22.99999... and a floor loses a point."""
+    if rounding == "floor":
+        return math.floor(exact)
+    if rounding == "half_up":
+        return math.floor(exact + Fraction(1, 2))
+    return round(exact)  # half to even
+
+
+def exact_line_points(earn: Earn, order: Order, nets: Sequence[int], per_minor: int,
+                      tier_multiplier: Decimal) -> tuple[Fraction, ...]:
+    """Each line's exact (unrounded) base points: the weights every multiplier works on."""
+    out = []
+    for line, net in zip(order.lines, nets, strict=True):
+        rule = earn.rule_for(line)
+        multiplier = Fraction(1) if rule is None else Fraction(rule.multiplier)
+        per_item = 0 if rule is None else rule.points_per_item
+        exact = Fraction(net * earn.points, per_minor) * multiplier + line.quantity * per_item
+        out.append(exact * Fraction(tier_multiplier))
+    return tuple(out)
+
+
+def spread(total: int, exact: Sequence[Fraction]) -> tuple[int, ...]:
+    """``total`` whole points over lines in proportion to their exact points (largest
+    remainder first, ties to the earlier line): the parts add up to ``total``."""
+    whole = sum(exact, Fraction(0))
+    if not exact:
+        return ()
+    if whole <= 0:
+        return (total,) + (0,) * (len(exact) - 1) if total else (0,) * len(exact)
+    shares = [total * e / whole for e in exact]
+    parts = [math.floor(s) for s in shares]
+    rest = total - sum(parts)
+    for i in sorted(range(len(exact)), key=lambda i: (-(shares[i] - parts[i]), i))[:rest]:
+        parts[i] += 1
+    return tuple(parts)
+
+
+def base_awards(earn: Earn, order: Order, nets: Sequence[int], exact: Sequence[Fraction],
+                min_spend_minor: int) -> tuple[Award, ...]:
+    """One earn award per line, carrying the line's net as spend (so the order's spend is on
+    the ledger exactly once, even when it earns nothing)."""
+    earns = order.net_paid_minor >= min_spend_minor
+    total = round_points(sum(exact, Fraction(0)), earn.rounding) if earns else 0
+    return tuple(Award(EntryKind.EARN, points, BASE, line=i, amount_minor=net)
+                 for i, (points, net) in enumerate(zip(spread(total, exact), nets,
+                                                       strict=True)))
