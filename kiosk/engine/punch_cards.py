@@ -1,0 +1,126 @@
+"""The ``punch_cards`` section of the program document, and the rule that stamps them.
+
+A punch card's stamps are units in the card's own wallet (``card:<id>``) of the same
+append-only ledger as points (DESIGN, engine point 5): an order's stamps are an EARN
+award in that wallet; a full card is a REDEEM of ``size`` stamps there and a coupon (a
+:class:`~kiosk.engine.coupons.CouponRule` with trigger ``punch_card``) for the next
+visit. Stamps beyond a full card carry over.
+
+"Buy 9 coffees, the 10th is free" is ``size = 9``, ``per = "item"``, coupon = a free
+coffee; "every 5th backpack free" is ``size = 4``. The stamps held before the order come
+from :meth:`MemberState.stamps_on`, as the counter knew them, so the ledger re-runs the
+same stamps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from kiosk.engine.coupons import CouponRule, OnPunchCard, coupon_expiry
+from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, to_minor
+from kiosk.engine.orders import Award, CouponIssue, MemberState, Order, OrderLine, card_wallet
+from kiosk.ledger import EntryKind
+
+
+class PunchCard(Doc):
+    id: Identifier
+    names: Names
+    size: int = Field(ge=2, le=100, strict=True)  # stamps that fill the card
+    products: tuple[Code, ...] = ()  # a line qualifies if its code is listed ...
+    categories: tuple[Code, ...] = ()  # ... or its category
+    per: Literal["item", "order"] = "item"  # a stamp per item, or one per order
+    min_amount: Money = Decimal(0)  # the qualifying lines must total at least this
+    coupon: Identifier  # the CouponRule (trigger punch_card) a full card issues
+
+
+def check_punch_cards(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponRule], *,
+                      minor_units: int) -> None:
+    """Refuse a card that qualifies nothing, names an unknown coupon or one not meant for
+    punch cards, an amount finer than the currency, and duplicate ids; the message names
+    the field (``punch_cards[1].coupon: unknown coupon 'free-tea'``)."""
+    rules = {r.id: r for r in coupon_rules}
+    step = Decimal(1).scaleb(-minor_units)
+    for i, card in enumerate(cards):
+        if not card.products and not card.categories:
+            raise ValueError(f"punch_cards[{i}].products: the card qualifies nothing "
+                             "(list products or categories)")
+        if card.min_amount % step:
+            raise ValueError(f"punch_cards[{i}].min_amount: {card.min_amount} has more "
+                             f"than {minor_units} decimals")
+        rule = rules.get(card.coupon)
+        if rule is None:
+            raise ValueError(f"punch_cards[{i}].coupon: unknown coupon {card.coupon!r}")
+        if not isinstance(rule.trigger, OnPunchCard):
+            raise ValueError(f"punch_cards[{i}].coupon: coupon {card.coupon!r} is issued "
+                             f"on {rule.trigger.on!r}, not by a punch card")
+    ids = [c.id for c in cards]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"punch_cards: duplicate id {dupes[0]!r}")
+
+
+def qualifies(card: PunchCard, line: OrderLine) -> bool:
+    return line.code in card.products or (line.category is not None
+                                          and line.category in card.categories)
+
+
+def stamps_for_order(card: PunchCard, order: Order, *, minor_units: int) -> int:
+    """The stamps ``order`` puts on ``card``: none for a non-member order, and none for
+    a line the member paid nothing for (a free item through loyalty) or a returned one.
+    The qualifying lines' net paid must reach ``min_amount``."""
+    if order.member_id is None:
+        return 0
+    lines = [(line, net) for line, net in zip(order.lines, order.line_nets(), strict=True)
+             if net > 0 and line.quantity > 0 and qualifies(card, line)]
+    if not lines or sum(net for _, net in lines) < to_minor(card.min_amount, minor_units):
+        return 0
+    return sum(line.quantity for line, _ in lines) if card.per == "item" else 1
+
+
+def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone: ZoneInfo,
+          minor_units: int) -> tuple[list[Award], list[CouponIssue]]:
+    """What ``order`` does to ``card`` when the member held ``held`` stamps: an EARN of
+    the new stamps in the card's wallet; for each time the card fills, ``size`` stamps
+    redeemed (one REDEEM award for all fills) and a coupon for the next visit, once key
+    ``card:<card>:<channel>:<order ref>:<n>`` (n = 1, 2, ...). Stamps held after are
+    ``(held + new) % size``."""
+    if held < 0:
+        raise ValueError(f"punch card {card.id!r}: {held} stamps held")
+    new = stamps_for_order(card, order, minor_units=minor_units)
+    if new == 0:
+        return [], []
+    rule, wallet = f"card:{card.id}", card_wallet(card.id)
+    awards = [Award(kind=EntryKind.EARN, points=new, rule=rule, wallet=wallet)]
+    fills = (held + new) // card.size
+    if fills == 0:
+        return awards, []
+    awards.append(Award(kind=EntryKind.REDEEM, points=-card.size * fills, rule=rule,
+                        wallet=wallet))
+    expires = coupon_expiry(order.occurred_at, coupon.valid_days, zone)
+    coupons = [CouponIssue(rule=coupon.id,
+                           once=f"card:{card.id}:{order.channel}:{order.order_ref}:{n}",
+                           valid_from=order.occurred_at, expires_at=expires)
+               for n in range(1, fills + 1)]
+    return awards, coupons
+
+
+def punch_all(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponRule], order: Order,
+              state: MemberState, *, zone: ZoneInfo,
+              minor_units: int) -> tuple[tuple[Award, ...], tuple[CouponIssue, ...]]:
+    """Every card's awards and coupons for ``order``, in document order, with the stamps
+    held from ``state.stamps_on``. The cards must have passed :func:`check_punch_cards`
+    (a card whose coupon is missing is a KeyError)."""
+    rules = {r.id: r for r in coupon_rules}
+    awards: list[Award] = []
+    coupons: list[CouponIssue] = []
+    for card in cards:
+        got, issued = punch(card, order, state.stamps_on(card.id), coupon=rules[card.coupon],
+                            zone=zone, minor_units=minor_units)
+        awards += got
+        coupons += issued
+    return tuple(awards), tuple(coupons)
