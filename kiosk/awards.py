@@ -8,14 +8,25 @@ line, then promotions, then once-only bonuses, then punch cards and coupons.
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
-from kiosk.engine.bonuses import order_bonuses, signup_award
-from kiosk.engine.earning import base_awards, exact_line_points
-from kiosk.engine.orders import Award, Awards, MemberState, Order
+from kiosk.engine.bonuses import (
+    BIRTHDAY,
+    FIRST_PURCHASE,
+    local_midnight,
+    order_bonuses,
+    signup_award,
+    window_start,
+)
+from kiosk.engine.earning import BASE, base_awards, exact_line_points
+from kiosk.engine.orders import POINTS, Award, Awards, MemberState, Order, derived_id
 from kiosk.engine.promotions import Promotion, promotions_on
 from kiosk.engine.promotions import promotion_awards as _promotion_awards
-from kiosk.program import Program, store_today
+from kiosk.engine.record import OrderRecord
+from kiosk.ledger import Entry, EntryKind
+from kiosk.program import Program
 
 
 def awards_for_order(program: Program, order: Order, state: MemberState | None) -> Awards:
@@ -34,8 +45,7 @@ def awards_for_order(program: Program, order: Order, state: MemberState | None) 
                                         tier.id, exact, earns, program.earn.rounding,
                                         program.zone)
     first = program.bonuses.first_purchase
-    bonuses = order_bonuses(program.bonuses, order, state,
-                            store_today(program, order.occurred_at), order.net_paid_minor,
+    bonuses = order_bonuses(program.bonuses, order, state, program.zone,
                             program.minor(first.min_amount) if first else 0)
     return Awards(base + promos + bonuses, applied)
 
@@ -50,3 +60,82 @@ def promotions_for(program: Program, tier: str, *, channel: str, store: str | No
     screen lists, and the sale preview names those that applied."""
     return promotions_on(program.promotions, tier=tier, channel=channel, store=store, at=at,
                          zone=program.zone)
+
+
+# -- from awards to entries, and back (the ledger's check) --------------------------------
+
+DERIVED_CHANNEL = "program"
+"""The channel of an entry with a derived id: not the kiosk's, so two kiosks that grant
+the same birthday bonus offline make identical entries and the ledger keeps one."""
+
+
+def record_for(program: Program, order: Order, state: MemberState | None) -> OrderRecord:
+    """The order as it is kept: with the state, the version and the awards of each line."""
+    return OrderRecord(order, state, program.version,
+                       awards_for_order(program, order, state).awards)
+
+
+def _merged(awards: Sequence[Award]) -> dict[tuple[EntryKind, str], list[int]]:
+    """Points and spend per (kind, rule), in first-appearance order: an order's entries are
+    one per rule (its lines' awards stay with the order, for refunds by line)."""
+    out: dict[tuple[EntryKind, str], list[int]] = {}
+    for a in awards:
+        if a.wallet == POINTS and a.once is None:
+            total = out.setdefault((a.kind, a.rule), [0, 0])
+            total[0] += a.points
+            total[1] += a.amount_minor
+    return out
+
+
+def order_entries(record: OrderRecord, *, new_id: Callable[[], uuid.UUID],
+                  staff: str | None) -> tuple[Entry, ...]:
+    """The entries an order makes: one per rule (the base earn always, carrying the spend;
+    the others when they give points), then the once-only awards under their derived ids,
+    dated by their stable facts, on :data:`DERIVED_CHANNEL`, with nothing of this visit."""
+    order, state, member = record.order, record.state, record.order.member_id
+    if member is None or state is None:
+        return ()
+    entries = [Entry(new_id(), member, kind, points, order.channel, order.occurred_at,
+                     record.program_version, order.order_ref, amount,
+                     note=None if rule == BASE else rule, tier=state.tier, staff=staff)
+               for (kind, rule), (points, amount) in _merged(record.awards).items()
+               if points or rule == BASE]
+    entries += [Entry(derived_id(member, a.once), member, a.kind, a.points, DERIVED_CHANNEL,
+                      a.at or order.occurred_at, record.program_version, note=a.once)
+                for a in record.awards if a.once is not None and a.wallet == POINTS]
+    return tuple(entries)
+
+
+def expected_entries(program: Program, record: OrderRecord
+                     ) -> dict[str | None, tuple[EntryKind, int, int]]:
+    """What the rules give for a recorded order, by the note its entry carries (None for
+    the base earn): kind, points and spend. The ledger re-runs this for every uploaded
+    entry of an order and refuses what does not match."""
+    awards = awards_for_order(program, record.order, record.state)
+    return {None if rule == BASE else rule: (kind, points, amount)
+            for (kind, rule), (points, amount) in _merged(awards.awards).items()}
+
+
+def derived_problem(program: Program, *, entry_id: uuid.UUID, member_id: uuid.UUID,
+                    points: int, note: str | None, occurred_at: datetime,
+                    birthday: date | None, enrolled_at: datetime | None) -> str | None:
+    """Why an entry on :data:`DERIVED_CHANNEL` is not a bonus this program grants this
+    member (checked from stable facts the ledger holds: the member's birthday and
+    enrolment), or None."""
+    if note is None or entry_id != derived_id(member_id, note):
+        return "a derived entry's id is not the one its note derives"
+    rule, _, year = note.partition(":")
+    bonuses = program.bonuses
+    if rule == BIRTHDAY and bonuses.birthday and birthday and year.isdigit():
+        start = local_midnight(window_start(bonuses.birthday, birthday, int(year)),
+                               program.zone)
+        if points == bonuses.birthday.points and occurred_at == start:
+            return None
+        return (f"program {program.version} gives {bonuses.birthday.points} points for the "
+                f"{year} birthday, dated {start.isoformat()}")
+    if rule == FIRST_PURCHASE and not year and bonuses.first_purchase:
+        if points == bonuses.first_purchase.points and occurred_at == enrolled_at:
+            return None
+        return (f"program {program.version} gives {bonuses.first_purchase.points} points "
+                "for a first purchase, dated at enrolment")
+    return f"program {program.version} grants no {rule!r} bonus to this member"

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
@@ -64,6 +65,17 @@ def _birthday_in(year: int, birthday: date) -> date:
         return date(year, 2, 28)
 
 
+def window_start(rule: Birthday, birthday: date, year: int) -> date:
+    """The first day of the birthday window of ``year``: the birthday bonus is dated then,
+    whichever visit in the window triggered it."""
+    day = _birthday_in(year, birthday)
+    return day.replace(day=1) if rule.window == "month" else day - timedelta(days=rule.days)
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
 def birthday_year(rule: Birthday, birthday: date, today: date) -> int | None:
     """Which year's birthday ``today`` (the store's date) falls in the window of, if any."""
     if rule.window == "month":
@@ -74,20 +86,25 @@ def birthday_year(rule: Birthday, birthday: date, today: date) -> int | None:
     return None
 
 
-def order_bonuses(bonuses: Bonuses, order: Order, state: MemberState, today: date,
-                  net_paid_minor: int, min_first_minor: int) -> tuple[Award, ...]:
+def order_bonuses(bonuses: Bonuses, order: Order, state: MemberState, zone: ZoneInfo,
+                  min_first_minor: int) -> tuple[Award, ...]:
     """The birthday bonus (at the first visit in the window: once a year by its id) and the
     first-purchase bonus a member order brings."""
     out: list[Award] = []
     rule = bonuses.birthday
+    today = order.occurred_at.astimezone(zone).date()
     if rule and rule.points and state.birthday is not None:
         year = birthday_year(rule, state.birthday, today)
         if year is not None:
-            out.append(Award(EntryKind.BONUS, rule.points, BIRTHDAY, once=f"{BIRTHDAY}:{year}"))
+            out.append(Award(EntryKind.BONUS, rule.points, BIRTHDAY, once=f"{BIRTHDAY}:{year}",
+                             at=local_midnight(window_start(rule, state.birthday, year), zone)))
     first = bonuses.first_purchase
+    net = order.net_paid_minor
     if (first and first.points and state.purchases_before == 0
-            and net_paid_minor >= min_first_minor and net_paid_minor > 0):
-        out.append(Award(EntryKind.BONUS, first.points, FIRST_PURCHASE, once=FIRST_PURCHASE))
+            and net >= min_first_minor and net > 0):
+        # Dated at enrolment: a stable fact, whichever kiosk saw the first purchase.
+        out.append(Award(EntryKind.BONUS, first.points, FIRST_PURCHASE, once=FIRST_PURCHASE,
+                         at=state.enrolled_at or order.occurred_at))
     return tuple(out)
 
 

@@ -117,7 +117,8 @@ class Award:
     ledger's check; ``line`` is the order line it was earned on, if any; ``amount_minor``
     the spend it stands for (the base earn of each line carries that line's net paid, so
     the order's spend is on the ledger once); ``once`` the key of its derived id, for an
-    award that may happen only once per something."""
+    award that may happen only once per something, and ``at`` the stable time it is dated
+    (two kiosks granting it make identical entries, not just the same id)."""
 
     kind: EntryKind
     points: int
@@ -126,6 +127,7 @@ class Award:
     amount_minor: int = 0
     wallet: str = POINTS
     once: str | None = None
+    at: datetime | None = None  # a derived award's stable date (its entry is dated so)
 
     def id_for(self, member_id: uuid.UUID) -> uuid.UUID | None:
         return None if self.once is None else derived_id(member_id, self.once)

@@ -200,8 +200,10 @@ def test_two_kiosks_offline_grant_the_same_birthday_bonus():
                                     at=TUESDAY + timedelta(days=5)), s)
     gift_one = [a for a in one if a.rule == "birthday"]
     gift_two = [a for a in two if a.rule == "birthday"]
+    # Identical, not just the same id: dated at the window's start, midnight in Taipei.
     assert gift_one == gift_two == [Award(EntryKind.BONUS, 100, "birthday",
-                                          once="birthday:2026")]
+                                          once="birthday:2026",
+                                          at=datetime(2026, 11, 30, 16, tzinfo=UTC))]
     assert gift_one[0].id_for(MEMBER) == derived_id(MEMBER, "birthday:2026")
 
 
@@ -240,3 +242,32 @@ def test_lines_earn_what_the_order_earns_and_carry_its_net_paid(lines, discount,
     whole = awards_for_order(p, order(("ALL", 1, o.net_paid_minor, None)), state(tier))
     assert sum(a.points for a in base) == whole.awards[0].points
     assert all(a.points >= 0 for a in awards)
+
+
+def test_an_order_makes_one_entry_per_rule_and_derived_ones_under_their_ids():
+    from kiosk.awards import DERIVED_CHANNEL, derived_problem, expected_entries, order_entries
+    from kiosk.awards import record_for
+
+    p = program(extra=DOUBLE_TUESDAY + BIRTHDAY + FIRST)
+    s = state(birthday=date(1990, 12, 25), enrolled_at=datetime(2026, 1, 5, tzinfo=UTC))
+    record = record_for(p, order(TEA, ("B", 2, 100, None)), s)
+    ids = iter(uuid.UUID(int=i) for i in range(1, 10))
+    entries = order_entries(record, new_id=lambda: next(ids), staff="Ann")
+    assert [(e.kind, e.note, e.points, e.amount_minor, e.channel) for e in entries] == [
+        (EntryKind.EARN, None, 4, 450, "k1"), (EntryKind.BONUS, "promo:tue2x", 4, 0, "k1"),
+        (EntryKind.BONUS, "birthday:2026", 100, 0, DERIVED_CHANNEL),
+        (EntryKind.BONUS, "first_purchase", 30, 0, DERIVED_CHANNEL)]
+    assert expected_entries(p, record) == {None: (EntryKind.EARN, 4, 450),
+                                           "promo:tue2x": (EntryKind.BONUS, 4, 0)}
+    for e in entries[2:]:
+        assert e.id == derived_id(MEMBER, e.note or "") and e.order_ref is None
+        assert derived_problem(p, entry_id=e.id, member_id=MEMBER, points=e.points,
+                               note=e.note, occurred_at=e.occurred_at,
+                               birthday=s.birthday, enrolled_at=s.enrolled_at) is None
+    birthday = entries[2]
+    assert "100 points for the 2026 birthday" in (derived_problem(
+        p, entry_id=birthday.id, member_id=MEMBER, points=500, note=birthday.note,
+        occurred_at=birthday.occurred_at, birthday=s.birthday, enrolled_at=None) or "")
+    assert "grants no" in (derived_problem(
+        p, entry_id=derived_id(MEMBER, "anniversary:1"), member_id=MEMBER, points=5,
+        note="anniversary:1", occurred_at=TUESDAY, birthday=None, enrolled_at=None) or "")
