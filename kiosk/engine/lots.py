@@ -332,12 +332,14 @@ def replay(movements: Iterable[Movement]) -> Wallet:
 
 @dataclass(frozen=True, slots=True)
 class ExpiryDue:
-    """An expiry to record: the award, its derived id (two kiosks or two ledger runs make
-    the same), the lot it names, and the last day it was usable (for the receipt)."""
+    """An expiry to record: the award, its derived id, the lot it names, the time to date
+    its entry (the lot's ``expires_at``, so two kiosks or two ledger runs make identical
+    entries, not just the same id) and the last day it was usable (for the receipt)."""
 
     award: Award
     id: uuid.UUID
     lot: uuid.UUID
+    at: datetime
     last_day: date
 
 
@@ -351,5 +353,5 @@ def expiry_due(wallet: Wallet, member_id: uuid.UUID, at: datetime, zone: ZoneInf
             award = Award(kind=EntryKind.EXPIRE, points=-lot.left, rule="expiry",
                           once=f"expire:{lot.id}")
             due.append(ExpiryDue(award, derived_id(member_id, f"expire:{lot.id}"), lot.id,
-                                 last_usable_day(lot.expires_at, zone)))
+                                 lot.expires_at, last_usable_day(lot.expires_at, zone)))
     return due

@@ -55,7 +55,7 @@ def reverse(n: int, of: Movement, at: datetime) -> Movement:
 
 
 def expire_all(wallet: Wallet, at: datetime) -> list[Movement]:
-    return [Movement(d.id, K.EXPIRE, d.award.points, at, lot=d.lot)
+    return [Movement(d.id, K.EXPIRE, d.award.points, d.at, lot=d.lot)
             for d in expiry_due(wallet, MEMBER, at, TAIPEI)]
 
 
@@ -170,7 +170,7 @@ def test_expiry_takes_only_what_is_left_of_the_lot(redeemed: int, expired: int |
         assert d.award.points == -expired and d.award.kind is K.EXPIRE
         assert d.award.once == f"expire:{lot.id}" and d.lot == lot.id
         assert d.id == derived_id(MEMBER, f"expire:{lot.id}")
-        assert d.last_day == date(2027, 3, 31)
+        assert (d.at, d.last_day) == (utc(2027, 3, 31, 16), date(2027, 3, 31))
     after = replay(movements + expire_all(replay(movements), at))
     assert after.balance == balance_after
     assert after.available(at) == balance_after
