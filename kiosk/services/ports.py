@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
 from kiosk.members import Member
 from kiosk.records import CardRecord, DeviceRecord, PinState, SaleState
@@ -113,6 +114,25 @@ class Cards(Protocol):
         ...
 
 
+class Orders(Protocol):
+    """Each sale as an order (member or not), kept until the ledger has it."""
+
+    def add(self, record: OrderRecord) -> None: ...
+
+    def get(self, channel: str, order_ref: str) -> OrderRecord | None: ...
+
+    def to_upload(self, keys: Iterable[tuple[str, str]]) -> list[OrderRecord]:
+        """Of these (channel, order ref) keys, the orders the ledger doesn't have yet."""
+        ...
+
+    def unsent(self, limit: int) -> list[OrderRecord]:
+        """The oldest orders the ledger doesn't have yet (non-member ones make no entries
+        to carry them)."""
+        ...
+
+    def mark_on_ledger(self, keys: Iterable[tuple[str, str]]) -> None: ...
+
+
 class Entries(Protocol):
     """The append-only ledger as this kiosk holds it, and what is derived from it."""
 
@@ -126,6 +146,14 @@ class Entries(Protocol):
         ...
 
     def balance(self, member_id: uuid.UUID) -> int: ...
+
+    def present(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these entry ids the store holds (a derived award granted already)."""
+        ...
+
+    def has_purchase(self, member_id: uuid.UUID) -> bool:
+        """Whether the member has bought anything before (an earn with a spend)."""
+        ...
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         """Net spend in the tier window, leaving out what the ledger refused."""
@@ -268,6 +296,8 @@ class UnitOfWork(Protocol):
     def cards(self) -> Cards: ...
     @property
     def entries(self) -> Entries: ...
+    @property
+    def orders(self) -> Orders: ...
     @property
     def outbox(self) -> Outbox: ...
     @property

@@ -1,14 +1,19 @@
-"""Ringing up a sale: the program's earn rules turn it into entries, committed before the
-cashier hears about it. The same order rung up twice is recognised, never paid twice."""
+"""Ringing up a sale: the sale becomes an order (its lines, the member state the counter
+knew), the program engine turns it into awards and entries (``kiosk/awards.py``), and
+the order and its entries are committed together before the cashier hears about it. The
+same order rung up twice is recognised, never paid twice."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
+from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
+from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.ledger import Entry
 from kiosk.money import format_amount
-from kiosk.program import SaleContext, Tier, awards_for_sale, tier_for_spend, tier_window_start
+from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
 from kiosk.records import SaleState
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
@@ -18,6 +23,7 @@ from kiosk.services.errors import (
     UnknownMember,
     check_text,
 )
+from kiosk.services.ports import UnitOfWork
 from kiosk.services.staff import record
 from kiosk.staff import AuditAction
 
@@ -27,6 +33,7 @@ class SaleLine:
     sku: str
     quantity: int
     unit_price_minor: int
+    category: str | None = None
 
     @property
     def total_minor(self) -> int:
@@ -67,6 +74,7 @@ class SaleResult:
     balance: int
     tier: Tier
     duplicate: bool  # the order had already been rung up; nothing new was recorded
+    applied: tuple[str, ...] = ()  # the promotions that added points, for the receipt
 
 
 def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
@@ -106,18 +114,44 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
-        awards = awards_for_sale(SaleContext(program, sale.amount_minor, tier, now))
-        entries = tuple(
-            Entry(kiosk.new_id(), sale.member_id, a.kind, a.points, kiosk.channel, now,
-                  program.version, order_ref, a.amount_minor, note=a.note, tier=tier.id,
-                  staff=kiosk.staff_name)
-            for a in awards)
+        order = record_for(program, _order(kiosk, sale, order_ref, now),
+                            _member_state(tx, program, sale.member_id, tier))
+        entries = order_entries(order, new_id=kiosk.new_id, staff=kiosk.staff_name)
+        derived = {e.id for e in entries if e.channel == DERIVED_CHANNEL}
+        if derived:  # granted already (another visit, or another kiosk's copy pulled)
+            granted = tx.entries.present(derived)
+            entries = tuple(e for e in entries if e.id not in granted)
+        tx.orders.add(order)
         tx.entries.append(entries)
         if needs_approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
                    f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)
     points = sum(e.points for e in entries)
-    return SaleResult(order_ref, entries, points, state.balance + points, tier, False)
+    applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(
+        a.rule for a in order.awards if a.rule.startswith("promo:") and a.points))
+    return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied)
+
+
+def _order(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> Order:
+    lines = tuple(OrderLine(line.sku, line.quantity, line.unit_price_minor, line.category)
+                  for line in sale.lines) or (OrderLine(KEYED_AMOUNT, 1, sale.amount_minor),)
+    return Order(kiosk.channel, order_ref, now, lines, sale.member_id,
+                 store=kiosk.device.store_name, cashier=kiosk.staff_name)
+
+
+def _member_state(tx: UnitOfWork, program: Program, member_id: uuid.UUID,
+                  tier: Tier) -> MemberState:
+    """What the rules need to know of the member, read only when the program asks (a plain
+    earn program reads nothing more than the tier: the sale's hot path)."""
+    bonuses = program.bonuses
+    if bonuses.birthday is None and bonuses.first_purchase is None:
+        return MemberState(tier.id)
+    member = tx.members.get(member_id)
+    bought = bonuses.first_purchase is not None and tx.entries.has_purchase(member_id)
+    if member is None:
+        return MemberState(tier.id, purchases_before=int(bought))
+    return MemberState(tier.id, member.enrolled_at, member.birthday, member.referrer_id,
+                       purchases_before=int(bought))
 
 
 def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,

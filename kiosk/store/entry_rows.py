@@ -9,7 +9,7 @@ SQLite's own commit (BENCHMARKS.md).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -62,6 +62,17 @@ class SqliteEntries(Rows):
         value = self.conn.execute(select(_BALANCES.c.points)
                                   .where(_BALANCES.c.member_id == member_id)).scalar()
         return int(value or 0)
+
+    def present(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        wanted = list(ids)
+        if not wanted:
+            return set()
+        return set(self.conn.execute(select(_E.id).where(_E.id.in_(wanted))).scalars())
+
+    def has_purchase(self, member_id: uuid.UUID) -> bool:
+        return self.conn.execute(select(_E.id).where(
+            _E.member_id == member_id, _E.kind == EntryKind.EARN.value, _E.amount_minor > 0)
+            .limit(1)).first() is not None
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         row = self._raw().execute("SELECT " + TIER_SPEND, (

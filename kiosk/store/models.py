@@ -185,3 +185,18 @@ class AuditEventRow(Base):
     staff: Mapped[str | None] = mapped_column(String(40))
     approved_by: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class OrderRow(Base):
+    """A sale as an order (``kiosk.engine.record.OrderRecord`` as JSON), member or not,
+    kept here and sent to the ledger with the entries it made."""
+
+    __tablename__ = "orders"
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
+    occurred_at: Mapped[datetime] = mapped_column(UtcMicros)
+    record: Mapped[str] = mapped_column(Text)
+    on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
+    __table_args__ = (Index("ix_orders_member", "member_id", "occurred_at"),
+                      Index("ix_orders_unsent", "occurred_at", sqlite_where=text("on_ledger = 0")))

@@ -13,6 +13,7 @@ from kiosk.store.checks import SqliteChecks
 from kiosk.store.device_rows import SqliteDevices, SqliteTrust
 from kiosk.store.entry_rows import SqliteEntries
 from kiosk.store.member_rows import SqliteCards, SqliteMembers
+from kiosk.store.order_rows import SqliteOrders
 from kiosk.store.outbox_rows import SqliteOutbox, SqlitePulled
 from kiosk.store.session import Session
 from kiosk.store.settings_rows import SqliteSettings
@@ -52,6 +53,10 @@ class SqliteUnitOfWork:
     @cached_property
     def entries(self) -> SqliteEntries:
         return SqliteEntries(self._session)
+
+    @cached_property
+    def orders(self) -> SqliteOrders:
+        return SqliteOrders(self._session)
 
     @cached_property
     def outbox(self) -> SqliteOutbox:

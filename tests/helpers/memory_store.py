@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind, balance_mismatches
 from kiosk.members import PROFILE, Member
 from kiosk.records import (
@@ -62,6 +63,7 @@ class _Data:
     rejections: dict[uuid.UUID, tuple[str, datetime]] = field(default_factory=dict)
     staff: dict[uuid.UUID, _StaffRow] = field(default_factory=dict)
     trail: list[AuditEvent] = field(default_factory=list)
+    orders: dict[tuple[str, str], tuple[OrderRecord, bool]] = field(default_factory=dict)
 
     def copy(self) -> _Data:
         return _Data(**{name: value.copy() if hasattr(value, "copy") else value
@@ -224,6 +226,13 @@ class MemoryEntries(_Part):
 
     def balance(self, member_id: uuid.UUID) -> int:
         return self.d.balances.get(member_id, 0)
+
+    def present(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        return {i for i in ids if i in self.d.entries}
+
+    def has_purchase(self, member_id: uuid.UUID) -> bool:
+        return any(e.member_id == member_id and e.kind is EntryKind.EARN and e.amount_minor > 0
+                   for e in self.d.entries.values())
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         return sum(e.amount_minor for e in self.d.entries.values()
@@ -436,6 +445,30 @@ class MemoryChecks(_Part):
         return found
 
 
+class MemoryOrders(_Part):
+    def add(self, record: OrderRecord) -> None:
+        if record.key in self.d.orders:
+            raise Refused("UNIQUE constraint failed: orders.channel, orders.order_ref")
+        self.d.orders[record.key] = (record, False)
+
+    def get(self, channel: str, order_ref: str) -> OrderRecord | None:
+        found = self.d.orders.get((channel, order_ref))
+        return None if found is None else found[0]
+
+    def to_upload(self, keys: Iterable[tuple[str, str]]) -> list[OrderRecord]:
+        return [self.d.orders[k][0] for k in set(keys)
+                if k in self.d.orders and not self.d.orders[k][1]]
+
+    def unsent(self, limit: int) -> list[OrderRecord]:
+        return sorted((r for r, sent in self.d.orders.values() if not sent),
+                      key=lambda r: r.order.occurred_at)[:limit]
+
+    def mark_on_ledger(self, keys: Iterable[tuple[str, str]]) -> None:
+        for k in keys:
+            if k in self.d.orders:
+                self.d.orders[k] = (self.d.orders[k][0], True)
+
+
 class MemoryUnitOfWork:
     def __init__(self, data: _Data) -> None:
         self.devices = MemoryDevices(data)
@@ -444,6 +477,7 @@ class MemoryUnitOfWork:
         self.members = MemoryMembers(data)
         self.cards = MemoryCards(data)
         self.entries = MemoryEntries(data)
+        self.orders = MemoryOrders(data)
         self.outbox = MemoryOutbox(data)
         self.pulled = MemoryPulled(data)
         self.staff = MemoryStaff(data)
