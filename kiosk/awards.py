@@ -3,7 +3,8 @@
 ``awards_for_order(program, order, state)`` is the one function the counter, the shop
 and the ledger's check all call (DESIGN, engine point 2), with the member state the
 counter knew (recorded with the order), so everyone gets the same awards: base earn per
-line, then promotions, then once-only bonuses, then punch cards and coupons.
+line, then promotions, then once-only bonuses, then punch cards' stamps, then coupons
+(a full card's first).
 """
 
 from __future__ import annotations
@@ -15,15 +16,27 @@ from datetime import date, datetime
 from kiosk.engine.bonuses import (
     BIRTHDAY,
     FIRST_PURCHASE,
+    Birthday,
+    birthday_year,
     local_midnight,
     order_bonuses,
     signup_award,
     window_start,
 )
+from kiosk.engine.coupons import birthday_coupons, coupons_for_order
 from kiosk.engine.earning import BASE, base_awards, exact_line_points
-from kiosk.engine.orders import POINTS, Award, Awards, MemberState, Order, derived_id
+from kiosk.engine.orders import (
+    POINTS,
+    Award,
+    Awards,
+    CouponIssue,
+    MemberState,
+    Order,
+    derived_id,
+)
 from kiosk.engine.promotions import Promotion, promotions_on
 from kiosk.engine.promotions import promotion_awards as _promotion_awards
+from kiosk.engine.punch_cards import punch_all
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
@@ -47,7 +60,27 @@ def awards_for_order(program: Program, order: Order, state: MemberState | None) 
     first = program.bonuses.first_purchase
     bonuses = order_bonuses(program.bonuses, order, state, program.zone,
                             program.minor(first.min_amount) if first else 0)
-    return Awards(base + promos + bonuses, applied)
+    stamps, card_coupons = punch_all(program.punch_cards, program.coupons, order, state,
+                                     zone=program.zone, minor_units=program.minor_units)
+    coupons = coupons_for_order(program.coupons, order, state, zone=program.zone,
+                                minor_units=program.minor_units)
+    return Awards(base + promos + bonuses + stamps, applied,
+                  card_coupons + coupons + _birthday_gifts(program, order, state))
+
+
+def _birthday_gifts(program: Program, order: Order, state: MemberState
+                    ) -> tuple[CouponIssue, ...]:
+    """Birthday coupons, in the birthday bonus's window (the birthday month if the program
+    gives no points for birthdays), dated at the window's start like the bonus."""
+    if state.birthday is None or not program.coupons:
+        return ()
+    window = program.bonuses.birthday or Birthday(points=0)
+    year = birthday_year(window, state.birthday, order.occurred_at.astimezone(
+        program.zone).date())
+    if year is None:
+        return ()
+    start = local_midnight(window_start(window, state.birthday, year), program.zone)
+    return birthday_coupons(program.coupons, year=year, at=start, zone=program.zone)
 
 
 def awards_for_signup(program: Program) -> tuple[Award, ...]:
@@ -71,8 +104,8 @@ the same birthday bonus offline make identical entries and the ledger keeps one.
 
 def record_for(program: Program, order: Order, state: MemberState | None) -> OrderRecord:
     """The order as it is kept: with the state, the version and the awards of each line."""
-    return OrderRecord(order, state, program.version,
-                       awards_for_order(program, order, state).awards)
+    awards = awards_for_order(program, order, state)
+    return OrderRecord(order, state, program.version, awards.awards, awards.coupons)
 
 
 def _merged(awards: Sequence[Award]) -> dict[tuple[EntryKind, str], list[int]]:

@@ -30,9 +30,12 @@ from pydantic import (
 )
 
 from kiosk.engine.bonuses import Bonuses
+from kiosk.engine.coupons import CouponRule, check_coupon_rules
 from kiosk.engine.doc import Doc, Identifier, Money, Names
 from kiosk.engine.earning import Earn
+from kiosk.engine.lots import PointsPolicy
 from kiosk.engine.promotions import Promotion, Stacking
+from kiosk.engine.punch_cards import PunchCard, check_punch_cards
 from kiosk.ledger import EntryKind
 
 MAX_ENTRY_POINTS = 10**9  # what one entry may carry on the wire (sync.protocol.EntryWire)
@@ -112,6 +115,9 @@ class Program(Doc):
     promotion_stacking: Stacking = "best"
     promotions: tuple[Promotion, ...] = ()
     bonuses: Bonuses = Bonuses()
+    coupons: tuple[CouponRule, ...] = ()
+    punch_cards: tuple[PunchCard, ...] = ()
+    points: PointsPolicy = PointsPolicy()
 
     @field_validator("timezone")
     @classmethod
@@ -151,6 +157,13 @@ class Program(Doc):
         for i in range(1, len(self.tiers)):
             if self.tiers[i].min_spend <= self.tiers[i - 1].min_spend:
                 raise ValueError(f"tiers[{i}].min_spend: must be above the tier before it")
+        check_coupon_rules(self.coupons, self.minor_units)
+        check_punch_cards(self.punch_cards, self.coupons, minor_units=self.minor_units)
+        referral = self.bonuses.referral
+        if referral and referral.welcome_coupon and referral.welcome_coupon not in {
+                c.id for c in self.coupons}:
+            raise ValueError(f"bonuses.referral.welcome_coupon: no coupon "
+                             f"{referral.welcome_coupon!r} in this program")
         tier_ids = {t.id for t in self.tiers}
         for i, promo in enumerate(self.promotions):
             unknown = sorted(set(promo.tiers) - tier_ids)
@@ -235,12 +248,16 @@ def program_json(program: Program) -> str:
     return program.model_dump_json(by_alias=True, exclude_defaults=True)
 
 
+_TAGGED = ("value", "trigger", "expiry")  # fields holding a union told apart by a tag
+
+
 def _where(loc: tuple[int | str, ...]) -> str:
     out = ""
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("fixed_discount", "percent_discount", "free_item"):
+        elif i and (loc[i - 1] in _TAGGED
+                    or (isinstance(loc[i - 1], int) and i >= 2 and loc[i - 2] == "rewards")):
             continue  # pydantic's union tag adds nothing a reader needs
         else:
             out += ("." if out else "") + part

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 
-from kiosk.engine.orders import Award, MemberState, Order
+from kiosk.engine.orders import Award, CouponIssue, MemberState, Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,7 @@ class OrderRecord:
     state: MemberState | None  # None: a non-member order
     program_version: str
     awards: tuple[Award, ...] = ()  # per line, as granted
+    coupons: tuple[CouponIssue, ...] = ()  # issued by this order
 
     @property
     def key(self) -> tuple[str, str]:

@@ -1,18 +1,27 @@
-"""Program × order → exact awards: every example a store owner reads about, as a table."""
+"""Program and order in, exact awards out: every example a store owner reads about, as a table."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.awards import awards_for_order, promotions_for
+from kiosk.awards import (
+    DERIVED_CHANNEL,
+    awards_for_order,
+    derived_problem,
+    expected_entries,
+    order_entries,
+    promotions_for,
+    record_for,
+)
 from kiosk.engine.orders import Award, LoyaltyUsed, MemberState, Order, OrderLine, derived_id
 from kiosk.ledger import EntryKind
-from kiosk.program import Program, ProgramError, parse_program
+from kiosk.program import Program, ProgramError, load_program, parse_program
 
 BASE = '''
 schema = 1
@@ -22,7 +31,12 @@ minor_units = 0
 timezone = "Asia/Taipei"
 signup_bonus = 0
 name = { en = "Test", zh-TW = "測試", zh-CN = "测试" }
-offline = { max_points_per_redemption = 1, max_points_per_member_per_day = 1, max_consecutive_redemptions = 1 }
+'''
+OFFLINE = '''
+[offline]
+max_points_per_redemption = 1
+max_points_per_member_per_day = 1
+max_consecutive_redemptions = 1
 '''
 TIERS = '''
 [[tiers]]
@@ -45,7 +59,7 @@ NAMES = 'names = { en = "P", zh-TW = "P", zh-CN = "P" }'
 
 
 def program(earn: str = "points = 1\nper = 100", extra: str = "", top: str = "") -> Program:
-    return parse_program(BASE + top + "\n[earn]\n" + earn + "\n" + TIERS + extra)
+    return parse_program(BASE + top + OFFLINE + "\n[earn]\n" + earn + "\n" + TIERS + extra)
 
 
 MEMBER = uuid.UUID("0192a000-0000-7000-8000-000000000001")
@@ -245,9 +259,6 @@ def test_lines_earn_what_the_order_earns_and_carry_its_net_paid(lines, discount,
 
 
 def test_an_order_makes_one_entry_per_rule_and_derived_ones_under_their_ids():
-    from kiosk.awards import DERIVED_CHANNEL, derived_problem, expected_entries, order_entries
-    from kiosk.awards import record_for
-
     p = program(extra=DOUBLE_TUESDAY + BIRTHDAY + FIRST)
     s = state(birthday=date(1990, 12, 25), enrolled_at=datetime(2026, 1, 5, tzinfo=UTC))
     record = record_for(p, order(TEA, ("B", 2, 100, None)), s)
@@ -271,3 +282,35 @@ def test_an_order_makes_one_entry_per_rule_and_derived_ones_under_their_ids():
     assert "grants no" in (derived_problem(
         p, entry_id=derived_id(MEMBER, "anniversary:1"), member_id=MEMBER, points=5,
         note="anniversary:1", occurred_at=TUESDAY, birthday=None, enrolled_at=None) or "")
+
+
+COFFEE_SHOP = Path(__file__).parents[2] / "assets" / "examples" / "coffee-shop.toml"
+LATTE, CAKE = ("LATTE", 1, 3800, "coffee"), ("CAKE", 1, 4200, "cake")
+
+
+@pytest.mark.parametrize(("name", "lines", "held", "stamps", "coupons"), [
+    ("a coffee is a stamp", [LATTE], 0, [("card:coffee", 1)], []),
+    ("the 9th stamp fills the card: the 10th coffee is free", [LATTE], 8,
+     [("card:coffee", 1), ("card:coffee", -9)], ["card:coffee:k1:R1:1"]),
+    ("three coffees on 7 stamps: a free coffee and 1 stamp carried over",
+     [("LATTE", 3, 3800, "coffee")], 7,
+     [("card:coffee", 3), ("card:coffee", -9)], ["card:coffee:k1:R1:1"]),
+    ("cake is no coffee", [CAKE], 8, [], []),
+])
+def test_the_coffee_shops_punch_card(name, lines, held, stamps, coupons):
+    p = load_program(COFFEE_SHOP)
+    awards = awards_for_order(p, order(*lines, at=WEDNESDAY), state("regular", stamps=(
+        ("coffee", held),)))
+    assert [(a.wallet, a.points) for a in awards if a.wallet != "points"] == stamps, name
+    assert [c.once for c in awards.coupons] == coupons, name
+    assert all(c.rule == "free-coffee" for c in awards.coupons)
+
+
+def test_the_coffee_shop_earns_points_on_everything_but_coffee_and_gives_a_birthday_cake():
+    p = load_program(COFFEE_SHOP)
+    awards = awards_for_order(p, order(LATTE, CAKE, at=WEDNESDAY),
+                              state("regular", birthday=date(1990, 12, 9)))
+    assert awards.points == 4  # HK$42.00 of cake at 1 point per HK$10; coffee fills the card
+    gift = [c for c in awards.coupons if c.rule == "birthday-cake"]
+    assert [c.once for c in gift] == ["coupon:birthday-cake:2026"]
+    assert gift[0].valid_from == datetime(2026, 11, 30, 16, tzinfo=UTC)  # 1 Dec, Hong Kong
