@@ -1,6 +1,6 @@
 """The product catalogue the sale screen looks scanned barcodes up in (the demo one is
 ``assets/catalogue.toml``): products with an EAN-13, a Code 128 shop code, a name in
-each language and a price in integer minor units.
+each language, a price in integer minor units and a category for the program's rules.
 
 Pure data and a loader; no Qt, no printing. A catalogue with a mistake (a wrong check
 digit, two products with one code, a missing English name) is refused with a message
@@ -32,6 +32,8 @@ class Product(BaseModel):
     ean13: str = Field(pattern=r"^[0-9]{13}$")
     price: int = Field(ge=0)  # minor units of the catalogue's currency
     name: dict[str, str]
+    category: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    """What the program's earn rules, promotions and punch cards name ("tea", "gift_card")."""
 
     @field_validator("ean13")
     @classmethod

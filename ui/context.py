@@ -21,6 +21,7 @@ class Product:
     code: str
     names: Names
     price_minor: int
+    category: str | None = None  # what the program's rules name
 
 
 @dataclass

@@ -63,7 +63,7 @@ def product_finder(catalogue: Catalogue | None) -> Callable[[str], Product | Non
     if catalogue is None:
         return lambda _code: None
     products = {p.sku: Product(p.sku, Names.model_validate(
-        {lang: p.name_in(lang) for lang in LANGUAGES}), p.price)
+        {lang: p.name_in(lang) for lang in LANGUAGES}), p.price, p.category)
         for p in catalogue.products}
 
     def find(code: str) -> Product | None:

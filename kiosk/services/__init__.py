@@ -12,7 +12,14 @@ from kiosk.services.refunds import (
     recent_orders,
     refund_order,
 )
-from kiosk.services.sales import Sale, SaleLine, SaleResult, ring_up_sale
+from kiosk.services.sales import (
+    Sale,
+    SaleLine,
+    SalePreview,
+    SaleResult,
+    preview_sale,
+    ring_up_sale,
+)
 from kiosk.services.verification import VerifyReport, verify_store
 from kiosk.services.views import MemberView, identify, member_for_card, member_view
 
@@ -27,6 +34,7 @@ __all__ = [
     "Refusal",
     "Sale",
     "SaleLine",
+    "SalePreview",
     "SaleResult",
     "VerifyReport",
     "enrol",
@@ -34,6 +42,7 @@ __all__ = [
     "identify",
     "member_for_card",
     "member_view",
+    "preview_sale",
     "recent_orders",
     "redeem",
     "refund_order",

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
 from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
+from kiosk.engine.promotions import Promotion
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
 from kiosk.money import format_amount
 from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
@@ -114,13 +116,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
-        order = record_for(program, _order(kiosk, sale, order_ref, now),
-                            _member_state(tx, program, sale.member_id, tier))
-        entries = order_entries(order, new_id=kiosk.new_id, staff=kiosk.staff_name)
-        derived = {e.id for e in entries if e.channel == DERIVED_CHANNEL}
-        if derived:  # granted already (another visit, or another kiosk's copy pulled)
-            granted = tx.entries.present(derived)
-            entries = tuple(e for e in entries if e.id not in granted)
+        order, entries = _order_and_entries(tx, kiosk, sale, order_ref, now, tier)
         tx.orders.add(order)
         tx.entries.append(entries)
         if needs_approval:
@@ -130,6 +126,42 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(
         a.rule for a in order.awards if a.rule.startswith("promo:") and a.points))
     return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied)
+
+
+@dataclass(frozen=True, slots=True)
+class SalePreview:
+    """What the sale screen says before the cashier confirms."""
+
+    points: int
+    promotions: tuple[Promotion, ...]  # those that add points to this basket
+
+
+def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
+    """The points the sale would earn now and the promotions that apply, as ringing it up
+    would make them (nothing is written)."""
+    program, now = kiosk.program, kiosk.clock()
+    with kiosk.store.read() as tx:
+        state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
+                                      kiosk.channel, None)
+        tier = (program.tiers[0] if state.profile_pending
+                else tier_for_spend(program, state.spend_minor))
+        order, entries = _order_and_entries(tx, kiosk, sale, "preview", now, tier)
+    applied = {a.rule for a in order.awards if a.points}
+    return SalePreview(sum(e.points for e in entries),
+                       tuple(p for p in program.promotions if p.rule in applied))
+
+
+def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
+                       now: datetime, tier: Tier) -> tuple[OrderRecord, tuple[Entry, ...]]:
+    program = kiosk.program
+    order = record_for(program, _order(kiosk, sale, order_ref, now),
+                       _member_state(tx, program, sale.member_id, tier))
+    entries = order_entries(order, new_id=kiosk.new_id, staff=kiosk.staff_name)
+    derived = {e.id for e in entries if e.channel == DERIVED_CHANNEL}
+    if derived:  # granted already (another visit, or another kiosk's copy pulled)
+        granted = tx.entries.present(derived)
+        entries = tuple(e for e in entries if e.id not in granted)
+    return order, entries
 
 
 def _order(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> Order:

@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout
 
 from devices.receipt import CAPTIONS
 from kiosk.money import to_minor
-from kiosk.program import SaleContext, awards_for_sale
-from kiosk.services import MemberView, Sale, SaleLine, ring_up_sale
+from kiosk.services import MemberView, Sale, SaleLine, SalePreview, preview_sale, ring_up_sale
 from ui.context import Product, ScreenContext
 from ui.widgets import Keypad, ServiceScreen, button, label
 
@@ -124,13 +123,20 @@ class SaleScreen(ServiceScreen):
         return self.keyed_minor() + sum(line.product.price_minor * line.quantity
                                         for line in self.basket)
 
-    def preview_points(self) -> int:
+    def sale_preview(self) -> SalePreview:
+        """What confirming would earn now, promotions included (the engine's own answer)."""
         if self.member is None:
-            return 0
-        program = self.counter.kiosk.program
-        context = SaleContext(program, self.total_minor(), self.member.progress.tier,
-                              self.counter.kiosk.clock())
-        return sum(a.points for a in awards_for_sale(context))
+            return SalePreview(0, ())
+        return preview_sale(self.counter.kiosk, self.sale())
+
+    def preview_points(self) -> int:
+        return self.sale_preview().points
+
+    def preview_text(self) -> str:
+        preview = self.sale_preview()
+        text = self.tr("Earns {n} points").format(n=preview.points)
+        names = " · ".join(self.counter.name(p.names) for p in preview.promotions)
+        return f"{text} · {names}" if names else text
 
     def basket_lines(self) -> list[tuple[str, str]]:
         """The products in the basket as (label, amount text)."""
@@ -153,7 +159,7 @@ class SaleScreen(ServiceScreen):
         for text, amount in self.basket_lines():
             self.basket_list.addItem(f"{text}   {amount}")
         self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
-        self.preview.setText(self.tr("Earns {n} points").format(n=self.preview_points()))
+        self.preview.setText(self.preview_text())
         self._enable()
 
     def _enable(self) -> None:
@@ -164,8 +170,8 @@ class SaleScreen(ServiceScreen):
     # -- confirm -------------------------------------------------------------------------
     def sale(self) -> Sale:
         assert self.member is not None
-        lines = [SaleLine(line.product.code, line.quantity, line.product.price_minor)
-                 for line in self.basket]
+        lines = [SaleLine(line.product.code, line.quantity, line.product.price_minor,
+                          line.product.category) for line in self.basket]
         if self.keyed_minor():
             lines.append(SaleLine("amount", 1, self.keyed_minor()))
         return Sale.of_basket(self.member.member.id, tuple(lines), self.order_ref)
