@@ -44,7 +44,7 @@ class SaleLine:
 
 @dataclass(frozen=True, slots=True)
 class Sale:
-    member_id: uuid.UUID
+    member_id: uuid.UUID | None  # None: a non-member sale, kept as an order for the reports
     amount_minor: int
     order_ref: str | None = None
     lines: tuple[SaleLine, ...] = ()
@@ -53,7 +53,7 @@ class Sale:
     the counter; on the CLI, that the name is a manager's)."""
 
     @classmethod
-    def of_basket(cls, member_id: uuid.UUID, lines: tuple[SaleLine, ...],
+    def of_basket(cls, member_id: uuid.UUID | None, lines: tuple[SaleLine, ...],
                   order_ref: str | None = None) -> Sale:
         return cls(member_id, sum(line.total_minor for line in lines), order_ref, lines)
 
@@ -102,6 +102,11 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
 
     now = kiosk.clock()
     order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
+    if sale.member_id is None:
+        if needs_approval and not sale.approved_by:
+            assert approval is not None
+            raise NeedsApproval(sale.amount_minor, approval, money(approval))
+        return _non_member_sale(kiosk, sale, order_ref, now)
     with kiosk.store.write() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, order_ref)
@@ -128,6 +133,21 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied)
 
 
+def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> SaleResult:
+    """The order alone: no points, nothing personal; the reports compare its basket."""
+    first = kiosk.program.tiers[0]
+    with kiosk.store.write() as tx:
+        earlier = tx.orders.get(kiosk.channel, order_ref)
+        if earlier is not None:
+            if earlier.order.member_id is not None or (
+                    earlier.order.gross_minor != sale.amount_minor):
+                raise InvalidInput(f"order {order_ref} was already rung up with a different "
+                                   "member or amount", InputProblem.ORDER_REUSED)
+            return SaleResult(order_ref, (), 0, 0, first, True)
+        tx.orders.add(record_for(kiosk.program, _order(kiosk, sale, order_ref, now), None))
+    return SaleResult(order_ref, (), 0, 0, first, False)
+
+
 @dataclass(frozen=True, slots=True)
 class SalePreview:
     """What the sale screen says before the cashier confirms."""
@@ -140,6 +160,8 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
     """The points the sale would earn now and the promotions that apply, as ringing it up
     would make them (nothing is written)."""
     program, now = kiosk.program, kiosk.clock()
+    if sale.member_id is None:
+        return SalePreview(0, ())
     with kiosk.store.read() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, None)
@@ -153,9 +175,10 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
 
 def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
                        now: datetime, tier: Tier) -> tuple[OrderRecord, tuple[Entry, ...]]:
-    program = kiosk.program
+    program, member_id = kiosk.program, sale.member_id
+    assert member_id is not None  # a non-member sale makes no entries
     order = record_for(program, _order(kiosk, sale, order_ref, now),
-                       _member_state(tx, program, sale.member_id, tier))
+                       _member_state(tx, program, member_id, tier))
     entries = order_entries(order, new_id=kiosk.new_id, staff=kiosk.staff_name)
     derived = {e.id for e in entries if e.channel == DERIVED_CHANNEL}
     if derived:  # granted already (another visit, or another kiosk's copy pulled)

@@ -7,3 +7,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PROGRAM = ROOT / "assets" / "program.toml"
+
+PROMOTIONS = '''
+[[promotions]]
+id = "tea-friday"
+names = { en = "Double points on tea, Fridays", zh-TW = "週五茶飲雙倍", zh-CN = "周五茶饮双倍" }
+multiplier = 2
+weekdays = ["fri"]
+categories = ["tea"]
+
+[bonuses.birthday]
+points = 100
+
+[bonuses.first_purchase]
+points = 30
+'''
+"""Sections added to the default program by tests of the engine at the counter and on the
+ledger: a Friday tea promotion, a birthday bonus (the birthday month) and a first-purchase
+bonus."""
+
+
+def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
+    """The default program's document with ``extra`` sections appended (and a version)."""
+    text = DEFAULT_PROGRAM.read_text(encoding="utf-8") + extra
+    if version is not None:
+        text = text.replace('version = "2026.2"', f'version = "{version}"', 1)
+    return text
