@@ -54,6 +54,8 @@ class Rejected(enum.StrEnum):
     ORDER_RECORDED = "order_recorded"
     ALREADY_REVERSED = "already_reversed"
     WITHHELD = "withheld_by_device"  # the device could not send it (kept there, reported)
+    ORDER_AWARDS = "order_awards_mismatch"  # not what the rules give for its recorded order
+    DERIVED = "derived_bonus"  # a once-only bonus the program doesn't grant this member so
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,22 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    field_validator,
+    model_serializer,
     model_validator,
 )
 
+from kiosk.engine.orders import (
+    Award,
+    CouponIssue,
+    LoyaltyUsed,
+    MemberState,
+    Order,
+    OrderLine,
+)
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind
 from kiosk.limits import CONTROL, CONTROL_BUT_LAYOUT, EARLIEST, INT64_MAX, INT64_MIN, LATEST
 from kiosk.members import Member
@@ -141,14 +153,155 @@ class Withheld(Wire):
     reason: Annotated[Prose, Field(max_length=500)]
 
 
+MAX_LINES = 500
+Money = Annotated[int, Field(strict=True, ge=0, le=10**13)]  # minor units, never negative
+SignedMoney = Annotated[int, Field(strict=True, ge=-(10**13), le=10**13)]
+Points = Annotated[int, Field(strict=True, ge=-(10**9), le=10**9)]
+Key = Annotated[Text, Field(min_length=1, max_length=200)]  # a derived award's once key
+
+
+class OrderLineWire(Wire):
+    code: Text64
+    quantity: int = Field(strict=True, ge=1, le=10**6)
+    unit_price_minor: Money
+    category: Text64 | None = None
+
+
+class LoyaltyWire(Wire):
+    """What loyalty paid for on the order (it earns nothing)."""
+
+    reward_id: Annotated[Text, Field(max_length=32)] | None = None
+    coupon_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    points_used: int = Field(default=0, strict=True, ge=0, le=10**9)
+    discount_minor: Money = 0
+
+
+class MemberStateWire(Wire):
+    """What the counter knew of the member when it rang the order up."""
+
+    tier: Annotated[Text, Field(min_length=1, max_length=32)]
+    enrolled_at: UtcTime | None = None
+    birthday: date | None = None
+    referrer_id: uuid.UUID | None = None
+    purchases_before: int = Field(default=0, strict=True, ge=0, le=10**9)
+    stamps: list[tuple[Text64, Points]] = Field(default_factory=list, max_length=100)
+    period_spend: list[tuple[Text64, SignedMoney]] = Field(default_factory=list, max_length=100)
+
+
+class AwardWire(Wire):
+    kind: EntryKind
+    points: Points
+    rule: Text64
+    line: int | None = Field(default=None, strict=True, ge=0, lt=MAX_LINES)
+    amount_minor: SignedMoney = 0
+    wallet: Text64 = "points"
+    once: Key | None = None
+    at: UtcTime | None = None
+
+
+class CouponIssueWire(Wire):
+    rule: Text64
+    once: Key
+    valid_from: UtcTime
+    expires_at: UtcTime
+
+
+class OrderWire(Wire):
+    """An order as the ledger keeps it (``kiosk.engine.record.OrderRecord``): the order's
+    own fields, the member state the counter knew (None: a non-member order), the program
+    version it ran and the awards of each line. It goes up with the upload that carries its
+    entries, and the ledger re-runs the rules with it (DESIGN, the program engine, 3)."""
+
+    channel: Text64
+    order_ref: Text64
+    occurred_at: UtcTime
+    lines: list[OrderLineWire] = Field(max_length=MAX_LINES)
+    member_id: uuid.UUID | None = None
+    store: Annotated[Text, Field(max_length=200)] | None = None
+    loyalty: LoyaltyWire = LoyaltyWire()
+    cashier: Annotated[Text, Field(max_length=40)] | None = None
+    state: MemberStateWire | None = None
+    program_version: Annotated[Text, Field(min_length=1, max_length=40)]
+    awards: list[AwardWire] = Field(default_factory=list, max_length=4 * MAX_LINES)
+    coupons: list[CouponIssueWire] = Field(default_factory=list, max_length=100)
+
+    @field_validator("lines")
+    @classmethod
+    def _gross(cls, lines: list[OrderLineWire]) -> list[OrderLineWire]:
+        gross = sum(line.quantity * line.unit_price_minor for line in lines)
+        if gross > 10**13:
+            raise ValueError(f"the lines add up to {gross}, more than 10**13 minor units")
+        return lines
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.channel, self.order_ref
+
+    def to_record(self) -> OrderRecord:
+        loyalty = self.loyalty
+        order = Order(self.channel, self.order_ref, self.occurred_at,
+                      tuple(OrderLine(x.code, x.quantity, x.unit_price_minor, x.category)
+                            for x in self.lines),
+                      self.member_id, self.store,
+                      LoyaltyUsed(loyalty.reward_id, tuple(loyalty.coupon_ids),
+                                  loyalty.points_used, loyalty.discount_minor),
+                      self.cashier)
+        s = self.state
+        state = None if s is None else MemberState(
+            s.tier, s.enrolled_at, s.birthday, s.referrer_id, s.purchases_before,
+            tuple(s.stamps), tuple(s.period_spend))
+        return OrderRecord(
+            order, state, self.program_version,
+            tuple(Award(a.kind, a.points, a.rule, a.line, a.amount_minor, a.wallet, a.once,
+                        a.at) for a in self.awards),
+            tuple(CouponIssue(c.rule, c.once, c.valid_from, c.expires_at)
+                  for c in self.coupons))
+
+    @classmethod
+    def of(cls, record: OrderRecord) -> OrderWire:
+        o, s = record.order, record.state
+        return cls.model_validate({
+            "channel": o.channel, "order_ref": o.order_ref, "occurred_at": o.occurred_at,
+            "lines": [{"code": x.code, "quantity": x.quantity,
+                       "unit_price_minor": x.unit_price_minor, "category": x.category}
+                      for x in o.lines],
+            "member_id": o.member_id, "store": o.store, "cashier": o.cashier,
+            "loyalty": {"reward_id": o.loyalty.reward_id,
+                        "coupon_ids": list(o.loyalty.coupon_ids),
+                        "points_used": o.loyalty.points_used,
+                        "discount_minor": o.loyalty.discount_minor},
+            "state": None if s is None else {
+                "tier": s.tier, "enrolled_at": s.enrolled_at, "birthday": s.birthday,
+                "referrer_id": s.referrer_id, "purchases_before": s.purchases_before,
+                "stamps": list(s.stamps), "period_spend": list(s.period_spend)},
+            "program_version": record.program_version,
+            "awards": [{"kind": a.kind, "points": a.points, "rule": a.rule, "line": a.line,
+                        "amount_minor": a.amount_minor, "wallet": a.wallet, "once": a.once,
+                        "at": a.at} for a in record.awards],
+            "coupons": [{"rule": c.rule, "once": c.once, "valid_from": c.valid_from,
+                         "expires_at": c.expires_at} for c in record.coupons]})
+
+
 class UploadRequest(Wire):
     """A kiosk's outbox batch, with the members and cards it enrolled that the entries
-    refer to (the ledger keeps the first copy of each)."""
+    refer to (the ledger keeps the first copy of each), and the orders its entries belong
+    to (a non-member order, which has no entries, goes up in a batch of its own)."""
 
     members: list[MemberWire] = Field(default_factory=list, max_length=MAX_BATCH)
     cards: list[CardWire] = Field(default_factory=list, max_length=MAX_BATCH)
     entries: list[EntryWire] = Field(max_length=MAX_BATCH)
     withheld: list[Withheld] = Field(default_factory=list, max_length=MAX_BATCH)
+    orders: list[OrderWire] = Field(default_factory=list, max_length=MAX_BATCH)
+
+    @model_serializer(mode="wrap")
+    def _without_no_orders(self, dump: SerializerFunctionWrapHandler) -> dict[str, object]:
+        """No ``orders`` at all when there are none: a ledger from before orders refuses
+        a field it doesn't know, even an empty one, so an order-less upload goes up as
+        it always did."""
+        out: dict[str, object] = dump(self)
+        if not self.orders:
+            out.pop("orders", None)
+        return out
 
 
 Outcome = Literal["accepted", "duplicate", "rejected"]

@@ -12,7 +12,7 @@ import uuid
 from typing import Annotated, Any
 
 import psycopg
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -37,6 +37,7 @@ from sync.protocol import (
     MemberSearch,
     OrderRequest,
     OrderResult,
+    OrderWire,
     PairRequest,
     PairResponse,
     PullResponse,
@@ -68,6 +69,7 @@ def without_staff(answer: PullResponse | MemberHistory) -> Response:
 OneDevice = Annotated[str | None, Query(min_length=1, max_length=64, pattern=TEXT_PATTERN,
                                         description="only this device's rows")]
 ReportLimit = Annotated[int, Query(ge=1, le=MAX_PULL)]
+OrderKey = Annotated[str, Path(min_length=1, max_length=64, pattern=TEXT_PATTERN)]
 
 
 def create_app(ledger: Ledger) -> FastAPI:
@@ -163,6 +165,14 @@ def create_app(ledger: Ledger) -> FastAPI:
                 ) -> PullResponse:
         pulled = ledger.pull(after, limit, skip_device=who.device_id if skip_own else None)
         return pulled if staff else without_staff(pulled)  # type: ignore[return-value]
+
+    @app.get("/v1/orders/{channel}/{order_ref}", responses=refusals(404, 422))
+    def order_record(channel: OrderKey, order_ref: OrderKey,
+                     who: Annotated[Caller, Depends(caller)]) -> OrderWire:
+        """An order as the device that rang it up recorded it (its lines, the member state,
+        the program version, the awards). A device reads its own channel's orders, the
+        shop its own (``web``); another's is a 404."""
+        return ledger.order(who, channel, order_ref)
 
     @app.get("/v1/members/{member_id}/balance")
     def balance(member_id: uuid.UUID,

@@ -8,6 +8,10 @@ only from the ledger, and its own go up in order), so it adds up the member's pu
 in a window a day wider, without subtracting refunds (one the counter had not heard of yet
 must not make an honest claim look false). A claim above that is one no counter could
 have made. Only claims above the first tier cost a query, one per upload.
+
+An entry of an order the ledger has (sent with it, or stored) is checked against what the
+rules give for that order instead, and a once-only bonus on the ``program`` channel
+against the member's facts (``order_audit.py``): a query per upload each, when needed.
 """
 
 from __future__ import annotations
@@ -16,21 +20,34 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Connection, Table, func, select
 
 from kiosk.audit import (
     TIER_WINDOW_SLACK,
+    Audited,
     Rejected,
     Rejection,
     audit,
     tier_not_held,
 )
+from kiosk.awards import DERIVED_CHANNEL, expected_entries
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind, entry_problem
 from kiosk.program import Program, Tier
-from sync.protocol import EntryWire
+from sync.protocol import EntryWire, MemberWire, OrderWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
+from sync.server.order_audit import (
+    ORDER_KINDS,
+    Expected,
+    derived_verdict,
+    member_facts,
+    order_records,
+    order_verdict,
+    orderless_bonus,
+)
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 
@@ -38,13 +55,24 @@ Programs = Callable[[str, Connection], Program | None]
 
 
 def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
-                 programs: Programs, now: datetime) -> dict[uuid.UUID, Rejection]:
+                 programs: Programs, now: datetime, *, orders: Sequence[OrderWire] = (),
+                 members: Sequence[MemberWire] = ()) -> dict[uuid.UUID, Rejection]:
     """Every entry of the upload the ledger refuses, with the reason (the first copy of an
-    id decides; a reversal's original is checked by the caller, which looks it up)."""
+    id decides; a reversal's original is checked by the caller, which looks it up).
+    ``orders`` and ``members`` are the request's: an entry of an order (this request's or
+    one stored) is checked against that order's rules (``order_audit.py``), and a derived
+    bonus against the member's facts."""
     out: dict[uuid.UUID, Rejection] = {}
     tiers: list[tuple[EntryWire, Program, Tier]] = []
     seen: set[uuid.UUID] = set()
     versions: dict[str, Program | None] = {}  # an upload names one version, mostly
+
+    def program_of(version: str) -> Program | None:
+        if version not in versions:
+            versions[version] = programs(version, conn)
+        return versions[version]
+
+    todo: list[EntryWire] = []
     for e in entries:
         if e.id in seen:
             continue  # a second copy is answered by comparing it with the first
@@ -53,19 +81,45 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
                               e.reverses)
         if shape is not None:
             out[e.id] = Rejection(Rejected.ENTRY_RULES, shape)
-            continue
-        if e.program_version not in versions:
-            versions[e.program_version] = programs(e.program_version, conn)
-        program = versions[e.program_version]
-        verdict = audit(e, device=device, program=program, received_at=now)
+        else:
+            todo.append(e)
+    records = order_records(conn, device, todo, orders)
+    derived = {e.member_id for e in todo if e.channel == DERIVED_CHANNEL}
+    facts = member_facts(conn, derived, members) if derived else {}
+    expected: dict[str, Expected] = {}  # what the rules give for each order, once
+    for e in todo:
+        record = (records.get(e.order_ref) if e.order_ref is not None and e.channel == device
+                  and e.kind in ORDER_KINDS else None)
+        verdict: Rejection | Audited | None
+        if e.channel == DERIVED_CHANNEL:
+            program = program_of(e.program_version)
+            verdict = derived_verdict(e, program, facts, now)
+        elif record is not None:
+            program = program_of(record.program_version)
+            verdict = order_verdict(e, record, program,
+                                    partial(_expected, expected, record, program), now)
+        else:
+            program = program_of(e.program_version)
+            verdict = audit(e, device=device, program=program, received_at=now)
+            if isinstance(verdict, Rejection) and verdict.code is Rejected.BONUS:
+                verdict = orderless_bonus(e, program) or verdict
         if isinstance(verdict, Rejection):
             out[e.id] = verdict
-        elif verdict.tier is not None and program is not None and verdict.tier is not (
-                program.tiers[0]):
+        elif (verdict is not None and verdict.tier is not None and program is not None
+              and verdict.tier is not program.tiers[0]):
             tiers.append((e, program, verdict.tier))
     if tiers:
         out.update(_tiers_not_held(conn, entries, tiers))
     return out
+
+
+def _expected(cache: dict[str, Expected], record: OrderRecord, program: Program | None
+              ) -> Expected:
+    ref = record.order.order_ref
+    if ref not in cache:
+        assert program is not None  # an order under an unknown version is refused first
+        cache[ref] = expected_entries(program, record)
+    return cache[ref]
 
 
 def _tiers_not_held(conn: Connection, entries: Sequence[EntryWire],

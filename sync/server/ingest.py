@@ -32,6 +32,7 @@ from sync.protocol import (
     EntryResult,
     EntryWire,
     MemberWire,
+    OrderWire,
     UploadRequest,
     UploadResponse,
 )
@@ -42,6 +43,7 @@ from sync.server.calls import Caller, LedgerRefusal
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
+from sync.server.orders import check_channels, store_orders
 from sync.server.programs import Programs
 
 _ANSWERS = TypeAdapter(list[EntryResult])
@@ -59,18 +61,21 @@ class Ingest:
         if caller.kind == "kiosk" and any(e.device_seq is None for e in request.entries):
             raise LedgerRefusal(422, "device_seq_required",
                                 "a kiosk numbers every entry it uploads (device_seq)")
+        check_channels(caller, request.orders)
         kiosk = caller.kind == "kiosk"
         if self._fresh_path_fits(request):
             # With no members or cards to store and no entry that takes points (so no
             # overdraft to record), the fast path is a single statement.
-            single = not (request.members or request.cards
+            single = not (request.members or request.cards or request.orders
                           or any(e.points < 0 for e in request.entries))
             try:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
-                                    self.clock()):
+                                    self.clock(), orders=request.orders,
+                                    members=request.members):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
+                    store_orders(conn, caller, request.orders, self.clock())
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
                     verdicts: dict[uuid.UUID, EntryResult] = {}
@@ -85,7 +90,9 @@ class Ingest:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
-            results = self.append(conn, caller, request.entries, receipts=kiosk)
+            store_orders(conn, caller, request.orders, self.clock())
+            results = self.append(conn, caller, request.entries, receipts=kiosk,
+                                  orders=request.orders, members=request.members)
             if kiosk and request.withheld:
                 # Numbers the kiosk keeps back are accounted for, as rejected: its mark
                 # moves past them and nothing after them waits (no poison pill).
@@ -107,7 +114,8 @@ class Ingest:
                 and len({e.id for e in entries}) == len(entries))
 
     def append(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire], *,
-               receipts: bool = False) -> list[EntryResult]:
+               receipts: bool = False, orders: Sequence[OrderWire] = (),
+               members: Sequence[MemberWire] = ()) -> list[EntryResult]:
         """Append entries in the caller's transaction: one answer per entry, in order, and
         with ``receipts`` a receipt per numbered entry (what a kiosk's acknowledgement mark
         is worked out from). Takes the ``ledger_head`` lock first, so concurrent appends
@@ -115,7 +123,7 @@ class Ingest:
         head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
                             .with_for_update()).scalar_one()
         verdicts: dict[uuid.UUID, EntryResult] = {}
-        candidates = self._screen(conn, caller, entries, verdicts)
+        candidates = self._screen(conn, caller, entries, verdicts, orders, members)
         new_head = self._insert_entries(conn, caller, candidates, head, verdicts)
         if new_head != head:
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
@@ -154,7 +162,8 @@ class Ingest:
         insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
 
     def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
-                verdicts: dict[uuid.UUID, EntryResult]) -> list[EntryWire]:
+                verdicts: dict[uuid.UUID, EntryResult], orders: Sequence[OrderWire],
+                profiles: Sequence[MemberWire]) -> list[EntryWire]:
         """Entries that may be inserted; the rest get their rejection reason now: what the
         audit refuses (``audit.py``), an unknown member, a reversal of nothing, of another
         channel's entry or that doesn't mirror its original."""
@@ -167,7 +176,7 @@ class Ingest:
         held = keys_present(conn, ENTRIES, "id", {e.id for e in entries})
         refused = audit_upload(conn, caller.device_id,
                                [e for e in entries if e.id not in held], self.programs.program,
-                               self.clock())
+                               self.clock(), orders=orders, members=profiles)
         members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, ENTRIES, "id", {e.reverses for e in entries if e.reverses})}

@@ -4,7 +4,8 @@ one object the HTTP layer, the CLI and the tests hold, made of parts split by co
 * ``devices.py``: devices, their tokens and pairing, revocations, a kiosk's cached state;
 * ``programs.py``: the published program versions;
 * ``ingest.py``: the upload path (audit, numbering, answers, acknowledgement marks);
-* ``reading.py``: the pull, balances and the invariant check.
+* ``reading.py``: the pull, balances and the invariant check;
+* ``orders.py``: the orders devices upload with their entries, read back one at a time.
 
 Each method here hands its call to the part that does it, once per call (never per entry).
 """
@@ -23,6 +24,7 @@ from sync.protocol import (
     DeviceState,
     EntryResult,
     EntryWire,
+    OrderWire,
     PullResponse,
     UploadRequest,
     UploadResponse,
@@ -36,6 +38,7 @@ from sync.server.devices import (
     hash_token,
 )
 from sync.server.ingest import Ingest
+from sync.server.orders import Orders
 from sync.server.programs import Programs
 from sync.server.reading import Reading
 
@@ -51,6 +54,7 @@ class Ledger:
         self.devices = Devices(engine, clock, self.programs)
         self.ingest = Ingest(engine, clock, self.programs)
         self.reading = Reading(engine)
+        self.orders = Orders(engine)
 
     # -- set-up and program versions -------------------------------------------------------
     def initialise(self, program: Program) -> None:
@@ -102,6 +106,10 @@ class Ledger:
         return self.ingest.append(conn, caller, entries, receipts=receipts)
 
     # -- download ---------------------------------------------------------------------------
+    def order(self, caller: Caller, channel: str, order_ref: str) -> OrderWire:
+        """An order as its channel recorded it; 404 for another device's."""
+        return self.orders.get(caller, channel, order_ref)
+
     def pull(self, after: int, limit: int, *, skip_device: str | None = None) -> PullResponse:
         return self.reading.pull(after, limit, skip_device=skip_device)
 

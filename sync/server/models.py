@@ -198,3 +198,21 @@ class Overdraft(Base):
     channel: Mapped[str] = mapped_column(String(64))
     balance_after: Mapped[int] = mapped_column(BigInteger)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Order(Base):
+    """An order as a device recorded it (``kiosk.engine.record.OrderRecord``): the facts the
+    ledger re-runs the rules with when the order's entries arrive. A ref is unique per
+    channel; the columns beside the record are for reports (a non-member order has no
+    entries, only this row)."""
+
+    __tablename__ = "orders"
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    program_version: Mapped[str] = mapped_column(String(40))
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    net_paid_minor: Mapped[int] = mapped_column(BigInteger)
+    record: Mapped[str] = mapped_column(Text)  # kiosk.engine.record.record_json
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the ledger's clock

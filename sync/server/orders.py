@@ -1,0 +1,94 @@
+"""The orders devices upload with their entries (DESIGN, the program engine: orders in,
+entries out): kept in the ``orders`` table with the record the ledger re-runs the rules
+with (``audit.py`` reads them), stored in the upload's own transaction, and read back one
+at a time by the channel that recorded them.
+
+An order is a fact, recorded once: the same (channel, ref) sent again with the same
+content is nothing new (a retried upload), and with other content it is refused whole,
+422 ``order_conflict``, naming the order. A 422, not a 409: the kiosk's agent halves a
+request the ledger refuses as invalid down to what it refuses and keeps that back with the
+ledger's words, so one bad order never stops everything after it (no poison pill).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select
+
+from kiosk.engine.record import OrderRecord, record_json, record_of_json
+from sync.protocol import OrderWire
+from sync.server import models as m
+from sync.server.bulk import insert_rows
+from sync.server.calls import Caller, LedgerRefusal
+
+ORDERS: Table = m.Order.__table__  # type: ignore[assignment]
+
+
+def check_channels(caller: Caller, orders: Sequence[OrderWire]) -> None:
+    """A device records orders on its own channel only; and one key twice in a request
+    must be the same order. Checked before anything is read or written."""
+    first: dict[str, OrderWire] = {}
+    for i, order in enumerate(orders):
+        if order.channel != caller.device_id:
+            raise LedgerRefusal(422, "wrong_channel", f"orders[{i}].channel: "
+                                f"{order.channel!r} is not this device's ({caller.device_id!r})")
+        seen = first.setdefault(order.order_ref, order)
+        if seen is not order and seen != order:
+            raise LedgerRefusal(422, "order_conflict", f"orders[{i}]: order "
+                                f"{order.order_ref!r} comes twice with different content")
+
+
+def records_of(conn: Connection, channel: str, refs: Collection[str]
+               ) -> dict[str, OrderRecord]:
+    """The stored orders of ``channel`` among ``refs``, by ref (one query)."""
+    if not refs:
+        return {}
+    o = ORDERS.c
+    rows = conn.execute(select(o.order_ref, o.record).where(
+        o.channel == channel, o.order_ref.in_(list(refs))))
+    return {ref: record_of_json(text) for ref, text in rows}
+
+
+def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
+                 received_at: datetime) -> None:
+    """Insert the request's orders in the caller's transaction; an identical copy of one
+    the ledger has is ignored, one with other content refuses the whole request."""
+    if not orders:
+        return
+    records: dict[str, tuple[int, OrderRecord]] = {}
+    for i, wire in enumerate(orders):
+        records.setdefault(wire.order_ref, (i, wire.to_record()))
+    rows: list[dict[str, Any]] = [{
+        "channel": caller.device_id, "order_ref": ref, "member_id": r.order.member_id,
+        "occurred_at": r.order.occurred_at, "program_version": r.program_version,
+        "gross_minor": r.order.gross_minor, "net_paid_minor": r.order.net_paid_minor,
+        "record": record_json(r), "received_at": received_at}
+        for ref, (_, r) in records.items()]
+    written = {row[0] for row in insert_rows(conn, ORDERS, rows, returning=["order_ref"])}
+    others = [ref for ref in records if ref not in written]
+    for ref, held in records_of(conn, caller.device_id, others).items():
+        i, record = records[ref]
+        if held != record:
+            raise LedgerRefusal(422, "order_conflict", f"orders[{i}]: order {ref!r} was "
+                                f"recorded on {caller.device_id} with different content")
+
+
+class Orders:
+    """The read side: one order, for the channel that recorded it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, caller: Caller, channel: str, order_ref: str) -> OrderWire:
+        """A device reads its own channel's orders (the back office any): another's is
+        answered as if it did not exist."""
+        if caller.kind != "admin" and channel != caller.device_id:
+            raise LedgerRefusal(404, "unknown_order", f"no order {order_ref!r} on {channel}")
+        with self.engine.connect() as conn:
+            found = records_of(conn, channel, [order_ref]).get(order_ref)
+        if found is None:
+            raise LedgerRefusal(404, "unknown_order", f"no order {order_ref!r} on {channel}")
+        return OrderWire.of(found)
