@@ -45,6 +45,7 @@ QListWidget::item {{ min-height: {TOUCH_MIN_PX}px; }}
 #title {{ font-size: 40px; font-weight: bold; }}
 #huge {{ font-size: 56px; font-weight: bold; color: #0b6e4f; }}
 #subtle {{ color: #5d5a53; }}
+#offer {{ color: #8a3b00; font-weight: bold; }}
 #tier {{ font-size: 22px; font-weight: bold; padding: 4px 14px; border-radius: 14px;
   background: #d8c7a0; }}
 #tier[rank="0"] {{ background: #e3c29b; color: #4a2c0f; }}

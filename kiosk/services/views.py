@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from kiosk.awards import promotions_for
 from kiosk.cards import CardClaim, CardError, verify_card
+from kiosk.engine.promotions import Promotion
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
 from kiosk.program import (
@@ -18,6 +20,7 @@ from kiosk.program import (
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import UnknownMember
 from kiosk.services.ports import UnitOfWork
+from kiosk.wallets import PointsSummary, points_summary
 
 RECENT_ACTIVITY = 10
 
@@ -31,6 +34,8 @@ class MemberView:
     progress: TierProgress
     rewards: list[RewardOffer]
     recent: list[Entry]
+    points: PointsSummary | None = None  # available, pending, expiring (None: all of it now)
+    promotions: tuple[Promotion, ...] = ()  # the campaigns on for this member here today
 
 
 def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
@@ -48,9 +53,17 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
     if card_no is None:
         cards = tx.cards.of_member(member_id)
         card_no = cards[-1].card_no if cards else None
-    return MemberView(member, mask_phone(member.phone), card_no, balance,
-                      tier_progress(program, spend), rewards_within_reach(program, balance),
-                      tx.entries.recent(member_id, RECENT_ACTIVITY))
+    now = kiosk.clock()
+    progress = tier_progress(program, spend)
+    points = None
+    if program.points.pending_days or program.points.expiry is not None:
+        points = points_summary(program, tx.entries.of_member(member_id), now)
+    return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
+                      rewards_within_reach(program, balance if points is None
+                                           else points.available),
+                      tx.entries.recent(member_id, RECENT_ACTIVITY), points,
+                      promotions_for(program, progress.tier.id, channel=kiosk.channel,
+                                     store=kiosk.device.store_name, at=now))
 
 
 def identify(kiosk: Kiosk, payload: str) -> MemberView:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kiosk.awards import DERIVED_CHANNEL
 from kiosk.ledger import Entry, EntryKind
 from kiosk.presenters import short_phone
 from kiosk.services import MemberView
@@ -40,6 +41,10 @@ class MemberScreen(Screen):
         layout.addLayout(head)
         self.balance = label("", "huge")
         layout.addWidget(self.balance)
+        self.points_detail = label("", "subtle", wrap=True)  # available, pending, expiring
+        self.offers = label("", "offer", wrap=True)  # the promotions on today
+        layout.addWidget(self.points_detail)
+        layout.addWidget(self.offers)
         self.progress_text = label("", wrap=True)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
@@ -98,6 +103,11 @@ class MemberScreen(Screen):
             self.tier.style().unpolish(self.tier)
             self.tier.style().polish(self.tier)
         self.balance.setText(self.tr("{n} points").format(n=view.balance))
+        self.points_detail.setText(self.points_text(view))
+        self.points_detail.setVisible(bool(self.points_detail.text()))
+        self.offers.setText(self.tr("Today: {offers}").format(offers=" · ".join(
+            c.name(promo.names) for promo in view.promotions)) if view.promotions else "")
+        self.offers.setVisible(bool(view.promotions))
         if p.next_tier is None:
             self.progress_text.setText(self.tr("Top tier: thank you!"))
             self.progress.setRange(0, 1)
@@ -122,6 +132,18 @@ class MemberScreen(Screen):
         for entry in view.recent:
             self.activity.addItem(self.describe(entry))
 
+    def points_text(self, view: MemberView) -> str:
+        """Available, pending and expiring points, when the program has any of them."""
+        points = view.points
+        if points is None:
+            return ""
+        parts = [self.tr("{n} available now").format(n=points.available)]
+        for day, n in points.pending[:2]:
+            parts.append(self.tr("{n} pending until {date}").format(n=n, date=day.isoformat()))
+        for day, n in points.expiring[:2]:
+            parts.append(self.tr("{n} expire on {date}").format(n=n, date=day.isoformat()))
+        return " · ".join(parts)
+
     def describe(self, e: Entry) -> str:
         kinds = {EntryKind.EARN: self.tr("Purchase"), EntryKind.BONUS: self.tr("Bonus"),
                  EntryKind.REDEEM: self.tr("Reward"), EntryKind.ADJUST: self.tr("Adjustment"),
@@ -129,6 +151,8 @@ class MemberScreen(Screen):
                  EntryKind.DONATE: self.tr("Donation"), EntryKind.TRANSFER: self.tr("Transfer")}
         if e.channel == "web":
             where = self.tr("online shop")
+        elif e.channel == DERIVED_CHANNEL:
+            where = self.tr("the program")
         elif e.channel == self.counter.kiosk.channel:
             where = self.tr("this store")
         else:
@@ -138,4 +162,18 @@ class MemberScreen(Screen):
         reward = self.counter.kiosk.program.reward(e.reward_id) if e.reward_id else None
         if reward is not None and e.kind is EntryKind.REDEEM:  # which reward, not just "Reward"
             what = f"{what}: {self.counter.name(reward.names)}"
+        elif e.kind is EntryKind.BONUS:
+            what = self.bonus_name(e.note) or what
         return f"{when}  {what}  {e.points:+d}  · {where}"
+
+    def bonus_name(self, note: str | None) -> str | None:
+        """Which bonus: the promotion's own name, or the once-only bonus's."""
+        rule = (note or "").partition(":")[0]
+        if rule == "promo":
+            promo = next((p for p in self.counter.kiosk.program.promotions
+                          if p.rule == note), None)
+            return None if promo is None else self.counter.name(promo.names)
+        return {"birthday": self.tr("Birthday bonus"),
+                "first_purchase": self.tr("First purchase bonus"),
+                "referral": self.tr("Referral bonus"),
+                "signup": self.tr("Welcome bonus")}.get(rule)
