@@ -19,14 +19,17 @@ LANGUAGES = ("en", "zh-TW", "zh-CN")
 CAPTIONS: dict[str, dict[str, str]] = {
     "en": {"order": "Order", "amount": "Purchase", "total": "Total", "points": "Points this visit",
            "balance": "Points balance", "tier": "Tier", "rewards": "Rewards within reach",
-           "card": "Your member card", "thanks": "Thank you!"},
+           "card": "Your member card", "thanks": "Thank you!", "earned": "Purchase",
+           "birthday": "Birthday bonus", "first_purchase": "First purchase bonus"},
     "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
               "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
-              "card": "您的會員卡",
+              "card": "您的會員卡", "earned": "消費點數", "birthday": "生日禮點數",
+              "first_purchase": "首購禮點數",
               "thanks": "謝謝惠顧！"},  # noqa: RUF001 (Chinese punctuation)
     "zh-CN": {"order": "订单", "amount": "消费", "total": "合计", "points": "本次积分",
               "balance": "积分余额", "tier": "会员等级", "rewards": "可兑换的奖励",
-              "card": "您的会员卡",
+              "card": "您的会员卡", "earned": "消费积分", "birthday": "生日礼积分",
+              "first_purchase": "首购礼积分",
               "thanks": "谢谢惠顾！"},  # noqa: RUF001 (Chinese punctuation)
 }
 
@@ -41,6 +44,7 @@ class Receipt:
     lines: tuple[tuple[str, str], ...]  # (label, amount text), e.g. ("Oolong tea x2", "NT$130")
     total: str = ""
     points_earned: int | None = None  # signed: a redemption prints "-120"
+    points_lines: tuple[tuple[str, int], ...] = ()  # where they came from, when more than one
     balance: int | None = None
     tier: str | None = None
     rewards: tuple[str, ...] = ()  # "Free drink (120 points)", already in the language
@@ -55,6 +59,7 @@ class Receipt:
         # Accept lists from callers; keep the dataclass immutable.
         object.__setattr__(self, "lines", tuple((str(a), str(b)) for a, b in self.lines))
         object.__setattr__(self, "rewards", tuple(self.rewards))
+        object.__setattr__(self, "points_lines", tuple(self.points_lines))
 
 
 RowStyle = Literal["title", "pair", "bold_pair", "center", "rule", "qr", "blank"]
@@ -81,6 +86,8 @@ def layout(receipt: Receipt) -> list[Row]:
         rows.append(Row("blank"))
         if receipt.points_earned is not None:
             rows.append(Row("pair", words["points"], f"{receipt.points_earned:+,}"))
+            if len(receipt.points_lines) > 1:
+                rows += [Row("pair", f"  {what}", f"{n:+,}") for what, n in receipt.points_lines]
         rows.append(Row("pair", words["balance"], f"{receipt.balance:,}"))
         if receipt.tier:
             rows.append(Row("pair", words["tier"], receipt.tier))

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from devices.receipt import CAPTIONS, Receipt
 from kiosk.cards import grouped_card_number
+from kiosk.ledger import Entry
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
 from ui.context import ScreenContext
@@ -39,9 +40,21 @@ def sale_receipt(counter: ScreenContext, result: SaleResult, lines: Sequence[tup
         store=counter.kiosk.device.store_name,
         lines=tuple(lines) or ((CAPTIONS[language]["amount"], counter.money(total_minor)),),
         total=counter.money(total_minor), points_earned=result.points,
+        points_lines=tuple((_source(counter, e), e.points) for e in result.entries),
         balance=result.balance, tier=counter.name(result.tier.names),
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
         language=language, order_ref=result.order_ref, when=_when(counter, moment))
+
+
+def _source(counter: ScreenContext, entry: Entry) -> str:
+    """Where an entry's points came from, in the receipt's language."""
+    words = CAPTIONS[counter.languages.current]
+    if entry.note is None:
+        return words["earned"]
+    promo = next((p for p in counter.kiosk.program.promotions if p.rule == entry.note), None)
+    if promo is not None:
+        return counter.name(promo.names)
+    return words.get(entry.note.partition(":")[0], entry.note)
 
 
 def redemption_receipt(counter: ScreenContext, result: RedemptionResult, tier: str | None,

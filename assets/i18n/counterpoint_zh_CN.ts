@@ -110,87 +110,87 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="187"/>
+        <location filename="../../ui/news.py" line="72"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="328"/>
+        <location filename="../../ui/news.py" line="22"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="340"/>
+        <location filename="../../ui/news.py" line="27"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="368"/>
+        <location filename="../../ui/news.py" line="33"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="371"/>
+        <location filename="../../ui/news.py" line="36"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="382"/>
+        <location filename="../../ui/news.py" line="44"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="383"/>
+        <location filename="../../ui/news.py" line="46"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="384"/>
+        <location filename="../../ui/news.py" line="48"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="415"/>
+        <location filename="../../ui/news.py" line="54"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="422"/>
+        <location filename="../../ui/news.py" line="61"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="428"/>
+        <location filename="../../ui/news.py" line="67"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="460"/>
+        <location filename="../../ui/news.py" line="77"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="476"/>
+        <location filename="../../ui/news.py" line="85"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="480"/>
+        <location filename="../../ui/news.py" line="81"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="516"/>
+        <location filename="../../ui/window.py" line="347"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="518"/>
+        <location filename="../../ui/window.py" line="349"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="521"/>
+        <location filename="../../ui/window.py" line="352"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -198,17 +198,17 @@
 <context>
     <name>DemoScans</name>
     <message>
-        <location filename="../../ui/window.py" line="66"/>
+        <location filename="../../ui/window.py" line="56"/>
         <source>Product: {name}</source>
         <translation>商品：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="56"/>
+        <location filename="../../kiosk/app/qt.py" line="56"/>
         <source>Forged card</source>
         <translation>伪造的会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="57"/>
+        <location filename="../../kiosk/app/qt.py" line="57"/>
         <source>Not a card</source>
         <translation>不是会员卡</translation>
     </message>
@@ -483,167 +483,167 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="246"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="54"/>
         <source>scan the member&apos;s card first</source>
         <translation>请先扫描会员卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="251"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="60"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>积分须为整数，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="284"/>
+        <location filename="../../ui/screens/pin_tab.py" line="63"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="175"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="178"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="179"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="180"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="181"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="182"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="186"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/pin_tab.py" line="76"/>
         <source>Type the new PIN again</source>
         <translation>请再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/pin_tab.py" line="81"/>
         <source>Save the new PIN</source>
         <translation>保存新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/pin_tab.py" line="82"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="74"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="75"/>
         <source>Points (+/-)</source>
         <translation>积分（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="326"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="76"/>
         <source>Record adjustment</source>
         <translation>记录调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/today_tab.py" line="39"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/device_tab.py" line="68"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/device_tab.py" line="69"/>
         <source>Ledger address</source>
         <translation>总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/device_tab.py" line="70"/>
         <source>Check and save the ledger address</source>
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="187"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="78"/>
         <source>Member: {name}, {points} points</source>
         <translation>会员：{name}，{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="80"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>调整积分前请先扫描会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="339"/>
+        <location filename="../../ui/screens/today_tab.py" line="44"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本机今日（其他机台与网店另计）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="341"/>
+        <location filename="../../ui/screens/today_tab.py" line="47"/>
         <source>New members: {n}</source>
         <translation>新会员：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="342"/>
+        <location filename="../../ui/screens/today_tab.py" line="49"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>销售：结账 {n} 笔，退款 {refunds} 笔；净额 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="346"/>
+        <location filename="../../ui/screens/today_tab.py" line="54"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兑换积分：{n}（兑换 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="345"/>
+        <location filename="../../ui/screens/today_tab.py" line="52"/>
         <source>Points issued: {n}</source>
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="176"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店长：请点选您的名字，再输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="183"/>
         <source>My PIN</source>
         <translation>我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="184"/>
         <source>Staff trail</source>
         <translation>员工记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/pin_tab.py" line="77"/>
         <source>{name}, type your new PIN ({low} to {high} digits)</source>
         <translation>{name}，请输入新密码（{low} 至 {high} 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="349"/>
+        <location filename="../../ui/screens/device_tab.py" line="73"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
     </message>
@@ -651,340 +651,385 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="77"/>
+        <location filename="../../ui/screens/member.py" line="82"/>
         <source>Ring up a sale</source>
         <translation>结账积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="78"/>
+        <location filename="../../ui/screens/member.py" line="83"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="79"/>
+        <location filename="../../ui/screens/member.py" line="84"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="80"/>
+        <location filename="../../ui/screens/member.py" line="85"/>
         <source>Rewards within reach</source>
         <translation>可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="81"/>
+        <location filename="../../ui/screens/member.py" line="86"/>
         <source>Recent activity</source>
         <translation>近期记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88"/>
+        <location filename="../../ui/screens/member.py" line="93"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="89"/>
+        <location filename="../../ui/screens/member.py" line="94"/>
         <source>Details arrive with sync</source>
         <translation>同步后显示姓名与电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="100"/>
+        <location filename="../../ui/screens/member.py" line="105"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="102"/>
+        <location filename="../../ui/screens/member.py" line="108"/>
+        <source>Today: {offers}</source>
+        <translation>今日优惠：{offers}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="112"/>
         <source>Top tier: thank you!</source>
         <translation>最高等级，感谢您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="106"/>
+        <location filename="../../ui/screens/member.py" line="116"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消费 {amount} 即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="114"/>
+        <location filename="../../ui/screens/member.py" line="124"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="117"/>
+        <location filename="../../ui/screens/member.py" line="127"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：还差 {short} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="120"/>
+        <location filename="../../ui/screens/member.py" line="130"/>
         <source>No rewards in the catalogue</source>
         <translation>目前没有可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="126"/>
+        <location filename="../../ui/screens/member.py" line="140"/>
+        <source>{n} available now</source>
+        <translation>{n} 积分现在可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="142"/>
+        <source>{n} pending until {date}</source>
+        <translation>{n} 积分 {date} 起可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="144"/>
+        <source>{n} expire on {date}</source>
+        <translation>{n} 积分 {date} 到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>Purchase</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="126"/>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>Bonus</source>
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="127"/>
+        <location filename="../../ui/screens/member.py" line="149"/>
         <source>Reward</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="127"/>
+        <location filename="../../ui/screens/member.py" line="149"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="128"/>
+        <location filename="../../ui/screens/member.py" line="150"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="128"/>
+        <location filename="../../ui/screens/member.py" line="150"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="129"/>
+        <location filename="../../ui/screens/member.py" line="151"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="129"/>
+        <location filename="../../ui/screens/member.py" line="151"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="131"/>
+        <location filename="../../ui/screens/member.py" line="153"/>
         <source>online shop</source>
         <translation>网店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="133"/>
+        <location filename="../../ui/screens/member.py" line="155"/>
+        <source>the program</source>
+        <translation>会员方案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="157"/>
         <source>this store</source>
         <translation>本店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="176"/>
+        <source>Birthday bonus</source>
+        <translation>生日礼积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="177"/>
+        <source>First purchase bonus</source>
+        <translation>首购礼积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="178"/>
+        <source>Referral bonus</source>
+        <translation>推荐礼积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="179"/>
+        <source>Welcome bonus</source>
+        <translation>入会礼积分</translation>
     </message>
 </context>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="74"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="76"/>
+        <location filename="../../ui/messages.py" line="75"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="78"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="80"/>
+        <location filename="../../ui/messages.py" line="79"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="82"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="85"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="88"/>
+        <location filename="../../ui/messages.py" line="87"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="91"/>
+        <location filename="../../ui/messages.py" line="90"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>这位会员是在其他门店加入的，本机尚未同步其账户。联网后即可使用积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="94"/>
+        <location filename="../../ui/messages.py" line="93"/>
         <source>Not enough points for this reward.</source>
         <translation>积分不足，无法兑换此奖励。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="96"/>
+        <location filename="../../ui/messages.py" line="95"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="99"/>
+        <location filename="../../ui/messages.py" line="98"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="101"/>
+        <location filename="../../ui/messages.py" line="100"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="103"/>
+        <location filename="../../ui/messages.py" line="102"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="59"/>
+        <location filename="../../ui/messages.py" line="58"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="147"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="152"/>
+        <location filename="../../ui/messages.py" line="151"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="63"/>
+        <location filename="../../ui/messages.py" line="62"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密码错误次数过多，请于 {n} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="108"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>Wrong PIN.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="51"/>
+        <location filename="../../ui/messages.py" line="50"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本机尚未设置店长：请用 `kiosk manager-pin 密码` 或 `kiosk staff add 名字 --role manager --pin 密码` 设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>Only a manager can do this.</source>
         <translation>只有店长可以执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="112"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本机的员工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="114"/>
+        <location filename="../../ui/messages.py" line="113"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>这么大额的销售需要店长批准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="117"/>
+        <location filename="../../ui/messages.py" line="116"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="142"/>
+        <location filename="../../ui/messages.py" line="141"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="158"/>
+        <location filename="../../ui/messages.py" line="157"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="160"/>
+        <location filename="../../ui/messages.py" line="159"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="163"/>
+        <location filename="../../ui/messages.py" line="162"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="167"/>
+        <location filename="../../ui/messages.py" line="166"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="171"/>
+        <location filename="../../ui/messages.py" line="170"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="179"/>
+        <location filename="../../ui/messages.py" line="178"/>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="180"/>
+        <location filename="../../ui/messages.py" line="179"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>这个金额超过本店单笔交易的上限。是不是把商品条码扫进了金额栏？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="183"/>
+        <location filename="../../ui/messages.py" line="182"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>购物清单的每一项都需要数量和价格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="185"/>
+        <location filename="../../ui/messages.py" line="184"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>订单编号为 1 至 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="187"/>
+        <location filename="../../ui/messages.py" line="186"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此订单编号已用于其他会员或金额结账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="190"/>
+        <location filename="../../ui/messages.py" line="189"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>请输入会员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="191"/>
+        <location filename="../../ui/messages.py" line="190"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="193"/>
+        <location filename="../../ui/messages.py" line="192"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="194"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>会员须同意隐私声明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="197"/>
+        <location filename="../../ui/messages.py" line="196"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未来的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="199"/>
+        <location filename="../../ui/messages.py" line="198"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>请填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="201"/>
+        <location filename="../../ui/messages.py" line="200"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="204"/>
+        <location filename="../../ui/messages.py" line="203"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店长密码为 {low} 至 {high} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="207"/>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="209"/>
+        <location filename="../../ui/messages.py" line="208"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
     </message>
@@ -1125,52 +1170,52 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="155"/>
+        <location filename="../../ui/screens/sale.py" line="161"/>
         <source>Total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="156"/>
+        <location filename="../../ui/screens/sale.py" line="137"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="179"/>
+        <location filename="../../ui/screens/sale.py" line="185"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="181"/>
+        <location filename="../../ui/screens/sale.py" line="187"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="182"/>
+        <location filename="../../ui/screens/sale.py" line="188"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>输入的金额（加在扫描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="183"/>
+        <location filename="../../ui/screens/sale.py" line="189"/>
         <source>Clear amount</source>
         <translation>清除金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="184"/>
+        <location filename="../../ui/screens/sale.py" line="190"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>扫描的商品（点选一项可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="185"/>
+        <location filename="../../ui/screens/sale.py" line="191"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="186"/>
+        <location filename="../../ui/screens/sale.py" line="192"/>
         <source>Confirm sale</source>
         <translation>确认结账</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="187"/>
+        <location filename="../../ui/screens/sale.py" line="193"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1186,33 +1231,33 @@
 <context>
     <name>StaffSteps</name>
     <message>
-        <location filename="../../ui/staff_steps.py" line="56"/>
+        <location filename="../../ui/staff_steps.py" line="52"/>
         <source>Who is at the counter?</source>
         <translation>现在由谁当班？</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="57"/>
+        <location filename="../../ui/staff_steps.py" line="53"/>
         <source>Tap your name, then type your PIN.</source>
         <translation>请点选您的名字，再输入密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="58"/>
-        <location filename="../../ui/staff_steps.py" line="139"/>
+        <location filename="../../ui/staff_steps.py" line="55"/>
+        <location filename="../../ui/staff_steps.py" line="143"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="106"/>
+        <location filename="../../ui/staff_steps.py" line="104"/>
         <source>A manager&apos;s approval</source>
         <translation>店长批准</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="107"/>
+        <location filename="../../ui/staff_steps.py" line="105"/>
         <source>A sale of {amount} is above {limit}: a manager taps their name and types their PIN to approve it.</source>
         <translation>这笔 {amount} 的销售超过 {limit}：请店长点选名字并输入密码批准。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="110"/>
+        <location filename="../../ui/staff_steps.py" line="109"/>
         <source>Approve the sale</source>
         <translation>批准这笔销售</translation>
     </message>
@@ -1222,7 +1267,7 @@
         <translation>{name} 正在当班：此后的操作都记在其名下。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="138"/>
+        <location filename="../../ui/staff_steps.py" line="141"/>
         <source>Cashier: {name}</source>
         <translation>收银员：{name}</translation>
     </message>

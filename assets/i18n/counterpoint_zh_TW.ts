@@ -110,87 +110,87 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="187"/>
+        <location filename="../../ui/news.py" line="72"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密碼已變更，之後請使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="328"/>
+        <location filename="../../ui/news.py" line="22"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="340"/>
+        <location filename="../../ui/news.py" line="27"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="368"/>
+        <location filename="../../ui/news.py" line="33"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="371"/>
+        <location filename="../../ui/news.py" line="36"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="382"/>
+        <location filename="../../ui/news.py" line="44"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="383"/>
+        <location filename="../../ui/news.py" line="46"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="384"/>
+        <location filename="../../ui/news.py" line="48"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="415"/>
+        <location filename="../../ui/news.py" line="54"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="422"/>
+        <location filename="../../ui/news.py" line="61"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="428"/>
+        <location filename="../../ui/news.py" line="67"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="460"/>
+        <location filename="../../ui/news.py" line="77"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="476"/>
+        <location filename="../../ui/news.py" line="85"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="480"/>
+        <location filename="../../ui/news.py" line="81"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="516"/>
+        <location filename="../../ui/window.py" line="347"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="518"/>
+        <location filename="../../ui/window.py" line="349"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="521"/>
+        <location filename="../../ui/window.py" line="352"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -198,17 +198,17 @@
 <context>
     <name>DemoScans</name>
     <message>
-        <location filename="../../ui/window.py" line="66"/>
+        <location filename="../../ui/window.py" line="56"/>
         <source>Product: {name}</source>
         <translation>商品：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="56"/>
+        <location filename="../../kiosk/app/qt.py" line="56"/>
         <source>Forged card</source>
         <translation>偽造的會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="57"/>
+        <location filename="../../kiosk/app/qt.py" line="57"/>
         <source>Not a card</source>
         <translation>不是會員卡</translation>
     </message>
@@ -483,167 +483,167 @@
 <context>
     <name>ManagerScreen</name>
     <message>
-        <location filename="../../ui/screens/manager.py" line="246"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="54"/>
         <source>scan the member&apos;s card first</source>
         <translation>請先掃描會員卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="251"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="60"/>
         <source>points are a whole number, e.g. +50 or -20</source>
         <translation>點數須為整數，例如 +50 或 -20</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="284"/>
+        <location filename="../../ui/screens/pin_tab.py" line="63"/>
         <source>the two PINs were not the same; the manager PIN is unchanged</source>
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="306"/>
+        <location filename="../../ui/screens/manager.py" line="175"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="309"/>
+        <location filename="../../ui/screens/manager.py" line="178"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="310"/>
+        <location filename="../../ui/screens/manager.py" line="179"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="311"/>
+        <location filename="../../ui/screens/manager.py" line="180"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="312"/>
+        <location filename="../../ui/screens/manager.py" line="181"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="313"/>
+        <location filename="../../ui/screens/manager.py" line="182"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="317"/>
+        <location filename="../../ui/screens/manager.py" line="186"/>
         <source>Hardware</source>
         <translation>硬體</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="320"/>
+        <location filename="../../ui/screens/pin_tab.py" line="76"/>
         <source>Type the new PIN again</source>
         <translation>請再次輸入新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/pin_tab.py" line="81"/>
         <source>Save the new PIN</source>
         <translation>儲存新密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="323"/>
+        <location filename="../../ui/screens/pin_tab.py" line="82"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="324"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="74"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="325"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="75"/>
         <source>Points (+/-)</source>
         <translation>點數（+/-）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="326"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="76"/>
         <source>Record adjustment</source>
         <translation>記錄調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="327"/>
+        <location filename="../../ui/screens/today_tab.py" line="39"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="328"/>
+        <location filename="../../ui/screens/device_tab.py" line="68"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="329"/>
+        <location filename="../../ui/screens/device_tab.py" line="69"/>
         <source>Ledger address</source>
         <translation>總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="330"/>
+        <location filename="../../ui/screens/device_tab.py" line="70"/>
         <source>Check and save the ledger address</source>
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="331"/>
+        <location filename="../../ui/screens/manager.py" line="187"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="333"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="78"/>
         <source>Member: {name}, {points} points</source>
         <translation>會員：{name}，{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="335"/>
+        <location filename="../../ui/screens/adjust_tab.py" line="80"/>
         <source>Scan a member&apos;s card before adjusting points.</source>
         <translation>調整點數前請先掃描會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="339"/>
+        <location filename="../../ui/screens/today_tab.py" line="44"/>
         <source>Today at this kiosk (other kiosks and the shop count on their own)</source>
         <translation>本機今日（其他機台與網店另計）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="341"/>
+        <location filename="../../ui/screens/today_tab.py" line="47"/>
         <source>New members: {n}</source>
         <translation>新會員：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="342"/>
+        <location filename="../../ui/screens/today_tab.py" line="49"/>
         <source>Sales: {n} rung up, {refunds} refunded; net {amount}</source>
         <translation>銷售：結帳 {n} 筆，退款 {refunds} 筆；淨額 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="346"/>
+        <location filename="../../ui/screens/today_tab.py" line="54"/>
         <source>Points redeemed: {n} (redemptions: {count})</source>
         <translation>已兌換點數：{n}（兌換 {count} 次）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="345"/>
+        <location filename="../../ui/screens/today_tab.py" line="52"/>
         <source>Points issued: {n}</source>
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="307"/>
+        <location filename="../../ui/screens/manager.py" line="176"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店長：請點選您的名字，再輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="314"/>
+        <location filename="../../ui/screens/manager.py" line="183"/>
         <source>My PIN</source>
         <translation>我的密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="315"/>
+        <location filename="../../ui/screens/manager.py" line="184"/>
         <source>Staff trail</source>
         <translation>員工紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="321"/>
+        <location filename="../../ui/screens/pin_tab.py" line="77"/>
         <source>{name}, type your new PIN ({low} to {high} digits)</source>
         <translation>{name}，請輸入新密碼（{low} 至 {high} 位數字）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="349"/>
+        <location filename="../../ui/screens/device_tab.py" line="73"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
@@ -651,340 +651,385 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="77"/>
+        <location filename="../../ui/screens/member.py" line="82"/>
         <source>Ring up a sale</source>
         <translation>結帳集點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="78"/>
+        <location filename="../../ui/screens/member.py" line="83"/>
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="79"/>
+        <location filename="../../ui/screens/member.py" line="84"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="80"/>
+        <location filename="../../ui/screens/member.py" line="85"/>
         <source>Rewards within reach</source>
         <translation>可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="81"/>
+        <location filename="../../ui/screens/member.py" line="86"/>
         <source>Recent activity</source>
         <translation>近期紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88"/>
+        <location filename="../../ui/screens/member.py" line="93"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="89"/>
+        <location filename="../../ui/screens/member.py" line="94"/>
         <source>Details arrive with sync</source>
         <translation>同步後顯示姓名與電話</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="100"/>
+        <location filename="../../ui/screens/member.py" line="105"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="102"/>
+        <location filename="../../ui/screens/member.py" line="108"/>
+        <source>Today: {offers}</source>
+        <translation>今日優惠：{offers}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="112"/>
         <source>Top tier: thank you!</source>
         <translation>最高等級，感謝您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="106"/>
+        <location filename="../../ui/screens/member.py" line="116"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消費 {amount} 即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="114"/>
+        <location filename="../../ui/screens/member.py" line="124"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="117"/>
+        <location filename="../../ui/screens/member.py" line="127"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：還差 {short} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="120"/>
+        <location filename="../../ui/screens/member.py" line="130"/>
         <source>No rewards in the catalogue</source>
         <translation>目前沒有可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="126"/>
+        <location filename="../../ui/screens/member.py" line="140"/>
+        <source>{n} available now</source>
+        <translation>{n} 點現在可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="142"/>
+        <source>{n} pending until {date}</source>
+        <translation>{n} 點 {date} 起可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="144"/>
+        <source>{n} expire on {date}</source>
+        <translation>{n} 點 {date} 到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>Purchase</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="126"/>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>Bonus</source>
         <translation>獎勵點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="127"/>
+        <location filename="../../ui/screens/member.py" line="149"/>
         <source>Reward</source>
         <translation>兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="127"/>
+        <location filename="../../ui/screens/member.py" line="149"/>
         <source>Adjustment</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="128"/>
+        <location filename="../../ui/screens/member.py" line="150"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="128"/>
+        <location filename="../../ui/screens/member.py" line="150"/>
         <source>Expired</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="129"/>
+        <location filename="../../ui/screens/member.py" line="151"/>
         <source>Donation</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="129"/>
+        <location filename="../../ui/screens/member.py" line="151"/>
         <source>Transfer</source>
         <translation>轉移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="131"/>
+        <location filename="../../ui/screens/member.py" line="153"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="133"/>
+        <location filename="../../ui/screens/member.py" line="155"/>
+        <source>the program</source>
+        <translation>會員方案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="157"/>
         <source>this store</source>
         <translation>本店</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="176"/>
+        <source>Birthday bonus</source>
+        <translation>生日禮點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="177"/>
+        <source>First purchase bonus</source>
+        <translation>首購禮點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="178"/>
+        <source>Referral bonus</source>
+        <translation>推薦禮點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="179"/>
+        <source>Welcome bonus</source>
+        <translation>入會禮點數</translation>
     </message>
 </context>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="74"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="76"/>
+        <location filename="../../ui/messages.py" line="75"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="78"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="80"/>
+        <location filename="../../ui/messages.py" line="79"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="82"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="85"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="88"/>
+        <location filename="../../ui/messages.py" line="87"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="91"/>
+        <location filename="../../ui/messages.py" line="90"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>這位會員是在其他門市加入的，本機尚未同步其帳戶。連線後即可使用點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="94"/>
+        <location filename="../../ui/messages.py" line="93"/>
         <source>Not enough points for this reward.</source>
         <translation>點數不足，無法兌換此獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="96"/>
+        <location filename="../../ui/messages.py" line="95"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="99"/>
+        <location filename="../../ui/messages.py" line="98"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="101"/>
+        <location filename="../../ui/messages.py" line="100"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="103"/>
+        <location filename="../../ui/messages.py" line="102"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="59"/>
+        <location filename="../../ui/messages.py" line="58"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="147"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="152"/>
+        <location filename="../../ui/messages.py" line="151"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="63"/>
+        <location filename="../../ui/messages.py" line="62"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密碼錯誤次數過多，請於 {n} 秒後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="108"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>Wrong PIN.</source>
         <translation>密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="51"/>
+        <location filename="../../ui/messages.py" line="50"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本機尚未設定店長：請用 `kiosk manager-pin 密碼` 或 `kiosk staff add 名字 --role manager --pin 密碼` 設定。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>Only a manager can do this.</source>
         <translation>只有店長可以執行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="112"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本機的員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="114"/>
+        <location filename="../../ui/messages.py" line="113"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>這麼大額的銷售需要店長核准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="117"/>
+        <location filename="../../ui/messages.py" line="116"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="142"/>
+        <location filename="../../ui/messages.py" line="141"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="158"/>
+        <location filename="../../ui/messages.py" line="157"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="160"/>
+        <location filename="../../ui/messages.py" line="159"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="163"/>
+        <location filename="../../ui/messages.py" line="162"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="167"/>
+        <location filename="../../ui/messages.py" line="166"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="171"/>
+        <location filename="../../ui/messages.py" line="170"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="179"/>
+        <location filename="../../ui/messages.py" line="178"/>
         <source>The amount must be more than zero.</source>
         <translation>金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="180"/>
+        <location filename="../../ui/messages.py" line="179"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>這個金額超過本店單筆交易的上限。是不是把商品條碼掃進了金額欄？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="183"/>
+        <location filename="../../ui/messages.py" line="182"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>購物清單的每一項都需要數量和價格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="185"/>
+        <location filename="../../ui/messages.py" line="184"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>訂單編號為 1 至 64 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="187"/>
+        <location filename="../../ui/messages.py" line="186"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此訂單編號已用於其他會員或金額結帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="190"/>
+        <location filename="../../ui/messages.py" line="189"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>請輸入會員姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="191"/>
+        <location filename="../../ui/messages.py" line="190"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="193"/>
+        <location filename="../../ui/messages.py" line="192"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="194"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>會員須同意隱私權聲明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="197"/>
+        <location filename="../../ui/messages.py" line="196"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未來的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="199"/>
+        <location filename="../../ui/messages.py" line="198"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>請填寫調整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="201"/>
+        <location filename="../../ui/messages.py" line="200"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="204"/>
+        <location filename="../../ui/messages.py" line="203"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="207"/>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="209"/>
+        <location filename="../../ui/messages.py" line="208"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>
@@ -1125,52 +1170,52 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="155"/>
+        <location filename="../../ui/screens/sale.py" line="161"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="156"/>
+        <location filename="../../ui/screens/sale.py" line="137"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="179"/>
+        <location filename="../../ui/screens/sale.py" line="185"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="181"/>
+        <location filename="../../ui/screens/sale.py" line="187"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="182"/>
+        <location filename="../../ui/screens/sale.py" line="188"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>輸入的金額（加在掃描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="183"/>
+        <location filename="../../ui/screens/sale.py" line="189"/>
         <source>Clear amount</source>
         <translation>清除金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="184"/>
+        <location filename="../../ui/screens/sale.py" line="190"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>掃描的商品（點選一項可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="185"/>
+        <location filename="../../ui/screens/sale.py" line="191"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="186"/>
+        <location filename="../../ui/screens/sale.py" line="192"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="187"/>
+        <location filename="../../ui/screens/sale.py" line="193"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1186,33 +1231,33 @@
 <context>
     <name>StaffSteps</name>
     <message>
-        <location filename="../../ui/staff_steps.py" line="56"/>
+        <location filename="../../ui/staff_steps.py" line="52"/>
         <source>Who is at the counter?</source>
         <translation>現在由誰當班？</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="57"/>
+        <location filename="../../ui/staff_steps.py" line="53"/>
         <source>Tap your name, then type your PIN.</source>
         <translation>請點選您的名字，再輸入密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="58"/>
-        <location filename="../../ui/staff_steps.py" line="139"/>
+        <location filename="../../ui/staff_steps.py" line="55"/>
+        <location filename="../../ui/staff_steps.py" line="143"/>
         <source>Sign in</source>
         <translation>登入</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="106"/>
+        <location filename="../../ui/staff_steps.py" line="104"/>
         <source>A manager&apos;s approval</source>
         <translation>店長核准</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="107"/>
+        <location filename="../../ui/staff_steps.py" line="105"/>
         <source>A sale of {amount} is above {limit}: a manager taps their name and types their PIN to approve it.</source>
         <translation>這筆 {amount} 的銷售超過 {limit}：請店長點選名字並輸入密碼核准。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="110"/>
+        <location filename="../../ui/staff_steps.py" line="109"/>
         <source>Approve the sale</source>
         <translation>核准這筆銷售</translation>
     </message>
@@ -1222,7 +1267,7 @@
         <translation>{name} 正在當班：此後的操作都記在其名下。</translation>
     </message>
     <message>
-        <location filename="../../ui/staff_steps.py" line="138"/>
+        <location filename="../../ui/staff_steps.py" line="141"/>
         <source>Cashier: {name}</source>
         <translation>收銀員：{name}</translation>
     </message>
