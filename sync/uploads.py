@@ -6,6 +6,7 @@ waits."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -23,15 +24,18 @@ from sync.protocol import (
     CardWire,
     EntryWire,
     MemberWire,
+    OrderWire,
     UploadRequest,
     UploadResponse,
     Withheld,
 )
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
+ORDERS_BATCH = 200  # orders without entries per request (each may have 500 lines)
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
 
 Gaps = tuple[tuple[int, int], ...]
+log = logging.getLogger(__name__)
 
 
 class Uploader:
@@ -107,7 +111,40 @@ class Uploader:
                     self._acknowledge(later, pending.result())
                 in_flight.clear()
                 request = self._next_request(after=0)
+        self._upload_orders()
         return counts["accepted"], counts["duplicate"], counts["rejected"]
+
+    def _upload_orders(self) -> None:
+        """Orders no entry carried up: non-member sales (recorded for the reports), and
+        orders whose entries were kept back. They go once the outbox is through, so an
+        order with entries always travels with them."""
+        while True:
+            with self.kiosk.store.read() as tx:
+                records = tx.orders.unsent(ORDERS_BATCH)
+            if not records:
+                return
+            wires: list[OrderWire] = []
+            for record in records:
+                try:
+                    wires.append(OrderWire.of(record))
+                except ValidationError as exc:
+                    log.warning("order %s can't be sent: %s", record.key, _why(exc))
+            try:
+                self.client.upload(UploadRequest(entries=[], orders=wires))
+            except LedgerRefused as exc:
+                if exc.status != 422:
+                    raise
+                for wire in wires:  # one by one: only the one refused is left out
+                    try:
+                        self.client.upload(UploadRequest(entries=[], orders=[wire]))
+                    except LedgerRefused as one:
+                        if one.status != 422:
+                            raise
+                        log.warning("the ledger refused order %s: %s", wire.key, one)
+            # Sent, or never sendable: either way it must not hold the next ones back (it
+            # stays in this kiosk's store, and the log says why).
+            with self.kiosk.store.write() as tx:
+                tx.orders.mark_on_ledger([r.key for r in records])
 
     def _settle(self, in_flight: deque[tuple[UploadRequest, Future[UploadResponse]]]
                 ) -> None:
@@ -165,6 +202,7 @@ class Uploader:
             # An answer means the ledger committed the request's members and cards.
             tx.outbox.mark_on_ledger([w.id for w in request.members],
                               [w.card_no for w in request.cards])
+            tx.orders.mark_on_ledger([w.key for w in request.orders])
             return tx.outbox.acknowledge(synced, refused, response.acked_through,
                                              self.kiosk.clock())
 
@@ -177,6 +215,7 @@ class Uploader:
         members: list[MemberWire] = []
         cards: list[CardWire] = []
         broken: dict[uuid.UUID, str] = {}  # member id -> why its records can't go
+        broken_order: dict[tuple[str, str | None], str] = {}
         ids = {e.member_id for _, e in batch}
         for m in tx.members.to_upload(ids):
             try:
@@ -190,6 +229,14 @@ class Uploader:
                                       issued_at=c.issued_at))
             except ValidationError as exc:
                 broken.setdefault(c.member_id, f"the member's card can't be sent: {_why(exc)}")
+        orders: dict[tuple[str, str], OrderWire] = {}
+        channel = self.kiosk.channel
+        for record in tx.orders.to_upload({(e.channel, e.order_ref) for _, e in batch
+                                           if e.order_ref and e.channel == channel}):
+            try:
+                orders[record.key] = OrderWire.of(record)
+            except ValidationError as exc:
+                broken_order[record.key] = f"its order can't be sent: {_why(exc)}"
         entries: list[EntryWire] = []
         withheld: list[Withheld] = []
         for seq, e in batch:
@@ -200,13 +247,17 @@ class Uploader:
             if e.member_id in broken:
                 unsendable.append((e.id, broken[e.member_id]))
                 continue
+            if (e.channel, e.order_ref) in broken_order:
+                unsendable.append((e.id, broken_order[e.channel, e.order_ref]))
+                continue
             try:
                 entries.append(EntryWire.of(e, device_seq=seq))
             except ValidationError as exc:
                 unsendable.append((e.id, f"it can't be sent: {_why(exc)}"))
         return UploadRequest(members=[w for w in members if w.id not in broken],
                              cards=[c for c in cards if c.member_id not in broken],
-                             entries=entries, withheld=withheld), unsendable
+                             entries=entries, withheld=withheld,
+                             orders=list(orders.values())), unsendable
 
 
 def _last_seq(request: UploadRequest) -> int:
@@ -229,9 +280,11 @@ def _part(request: UploadRequest, entries: list[EntryWire]) -> UploadRequest:
     """The request for some of ``request``'s entries, with the members and cards they
     need (the withheld numbers go with every part: the ledger keeps the first)."""
     members = {e.member_id for e in entries}
+    orders = {(e.channel, e.order_ref) for e in entries}
     return UploadRequest(members=[m for m in request.members if m.id in members],
                          cards=[c for c in request.cards if c.member_id in members],
-                         entries=entries, withheld=request.withheld)
+                         entries=entries, withheld=request.withheld,
+                         orders=[o for o in request.orders if o.key in orders])
 
 
 def _why(exc: ValidationError) -> str:
