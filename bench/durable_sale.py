@@ -1,11 +1,14 @@
 """Durable sale latency beside a raw SQLite INSERT+COMMIT with synchronous=FULL.
 
     .venv/bin/python -m bench.durable_sale [--runs 5] [--sales 2000] [--dir bench/data]
+        [--program bench/programs/busy.toml --basket]
 
 Both run on the same disk, in WAL mode with synchronous=FULL, in alternating blocks of 100.
 "Raw" is the floor: one row into a table shaped like ``entries`` and a commit, straight
 through sqlite3. "Sale" is ``ring_up_sale`` through the kiosk's services and store,
-committed before it returns, for members taken in turn from 1,000 enrolled ones.
+committed before it returns, for members taken in turn from 1,000 enrolled ones. With
+``--program bench/programs/busy.toml --basket`` every sale is a three-line basket (tea,
+cake, a keyed amount) under 5 promotions and 2 punch cards (issue 14's goal).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from bench.common import machine, median_of_runs, percentile, timed
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import load_program
-from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
+from kiosk.services import Enrolment, Sale, SaleLine, enrol, ring_up_sale
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = 1000  # sales rotate over a store's worth of members, as at a real counter
@@ -49,8 +52,13 @@ def raw_insert(folder: Path) -> Callable[[], None]:
     return insert
 
 
-def sale_of(folder: Path) -> tuple[Callable[[], None], Callable[[], None]]:
-    program = load_program(ROOT / "assets" / "program.toml")
+BASKET = (SaleLine("TEA-OOLONG", 2, 65, "tea"), SaleLine("CAKE-SUN", 1, 40, "cake"),
+          SaleLine("amount", 1, 330))
+
+
+def sale_of(folder: Path, program_path: Path, basket: bool
+            ) -> tuple[Callable[[], None], Callable[[], None]]:
+    program = load_program(program_path)
     kiosk = initialise_standalone(folder / "kiosk", store_name="bench", program=program)
     members = [enrol(kiosk, Enrolment(f"Bench {i}", f"0912{i:06d}", consent=True)).member.id
                for i in range(MEMBERS)]
@@ -58,17 +66,20 @@ def sale_of(folder: Path) -> tuple[Callable[[], None], Callable[[], None]]:
 
     def sale() -> None:
         i = next(counter)
-        ring_up_sale(kiosk, Sale(members[i % MEMBERS], 500, f"O-{i}"))
+        member = members[i % MEMBERS]
+        ring_up_sale(kiosk, Sale.of_basket(member, BASKET, f"O-{i}") if basket
+                     else Sale(member, 500, f"O-{i}"))
 
     return sale, kiosk.store.close
 
 
-def one_run(folder: Path, n: int) -> tuple[list[float], list[float]]:
+def one_run(folder: Path, n: int, program: Path, basket: bool
+            ) -> tuple[list[float], list[float]]:
     """Raw inserts and sales in alternating blocks, so both see the same machine: this
     VM's speed changes within minutes, and a ratio of two runs minutes apart moved with it
     (BENCHMARKS.md)."""
     insert = raw_insert(folder)
-    sale, close = sale_of(folder)
+    sale, close = sale_of(folder, program, basket)
     timed(insert, 50)  # warm up
     timed(sale, 50)
     raw: list[float] = []
@@ -85,13 +96,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sales", type=int, default=2000)
     parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "durable_sale"))
+    parser.add_argument("--program", default=str(ROOT / "assets" / "program.toml"))
+    parser.add_argument("--basket", action="store_true",
+                        help="ring up a three-line basket instead of a keyed NT$500")
     args = parser.parse_args()
     runs = []
     for _ in range(args.runs):
         folder = Path(args.dir)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        raw, sale = one_run(folder, args.sales)
+        raw, sale = one_run(folder, args.sales, Path(args.program), args.basket)
         runs.append({"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
                      "sale_p50_ms": percentile(sale, 50), "sale_p99_ms": percentile(sale, 99)})
         shutil.rmtree(folder, ignore_errors=True)
@@ -99,6 +113,7 @@ def main() -> None:
     result["ratio_p50"] = result["sale_p50_ms"] / result["raw_p50_ms"]
     result["ratio_p99"] = result["sale_p99_ms"] / result["raw_p99_ms"]
     print(json.dumps({"machine": machine(), "runs": args.runs, "sales_per_run": args.sales,
+                      "program": Path(args.program).name, "basket": args.basket,
                       "median_of_runs": {k: round(v, 3) for k, v in result.items()}},
                      indent=2))
 

@@ -23,7 +23,7 @@ from kiosk.engine.bonuses import (
     signup_award,
     window_start,
 )
-from kiosk.engine.coupons import birthday_coupons, coupons_for_order
+from kiosk.engine.coupons import OnPunchCard, birthday_coupons, coupons_for_order
 from kiosk.engine.earning import BASE, base_awards, exact_line_points
 from kiosk.engine.orders import (
     POINTS,
@@ -38,6 +38,7 @@ from kiosk.engine.promotions import Promotion, promotions_on
 from kiosk.engine.promotions import promotion_awards as _promotion_awards
 from kiosk.engine.punch_cards import punch_all
 from kiosk.engine.record import OrderRecord
+from kiosk.engine.tier_policy import TierPolicy
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
 
@@ -172,3 +173,22 @@ def derived_problem(program: Program, *, entry_id: uuid.UUID, member_id: uuid.UU
         return (f"program {program.version} gives {bonuses.first_purchase.points} points "
                 "for a first purchase, dated at enrolment")
     return f"program {program.version} grants no {rule!r} bonus to this member"
+
+
+def unapplied(program: Program) -> list[str]:
+    """The sections the engine computes but the counter and the ledger don't apply yet
+    (issue 14 is open for them): said when such a program is published, so a store owner
+    isn't misled into thinking points expire or stamps add up."""
+    out = []
+    if program.punch_cards:
+        out.append("punch_cards: stamps are computed per order but not yet kept as units")
+    if any(not isinstance(c.trigger, OnPunchCard) for c in program.coupons):
+        out.append("coupons: issued per order but not yet kept as instruments to use")
+    if program.points.pending_days or program.points.expiry is not None:
+        out.append("points: pending and expiring points are shown, but redemption and the "
+                   "ledger's expiry run don't apply them yet")
+    if program.tier_policy != TierPolicy():
+        out.append("tier_policy: tiers still follow the rolling spend window")
+    if program.bonuses.referral is not None:
+        out.append("bonuses.referral: not yet granted")
+    return out

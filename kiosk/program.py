@@ -36,6 +36,7 @@ from kiosk.engine.earning import Earn
 from kiosk.engine.lots import PointsPolicy
 from kiosk.engine.promotions import Promotion, Stacking
 from kiosk.engine.punch_cards import PunchCard, check_punch_cards
+from kiosk.engine.tier_policy import TierPolicy
 from kiosk.ledger import EntryKind
 
 MAX_ENTRY_POINTS = 10**9  # what one entry may carry on the wire (sync.protocol.EntryWire)
@@ -118,6 +119,7 @@ class Program(Doc):
     coupons: tuple[CouponRule, ...] = ()
     punch_cards: tuple[PunchCard, ...] = ()
     points: PointsPolicy = PointsPolicy()
+    tier_policy: TierPolicy = TierPolicy()
 
     @field_validator("timezone")
     @classmethod

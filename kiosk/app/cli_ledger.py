@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
+import sys
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -77,6 +78,7 @@ def cmd_move_ledger(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
+    from kiosk.awards import unapplied
     from kiosk.program import load_program
     from sync.server.db import ledger_engine, migrate
     from sync.server.ledger import Ledger
@@ -87,8 +89,11 @@ def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
     engine = ledger_engine(url)
     migrate(engine)
     ledger = Ledger(engine, _now)
-    ledger.initialise(load_program(Path(args.program) if getattr(args, "program", None)
-                                   else DEFAULT_PROGRAM))
+    program = load_program(Path(args.program) if getattr(args, "program", None)
+                           else DEFAULT_PROGRAM)
+    for part in unapplied(program):
+        print(f"note: program {program.version}: {part}", file=sys.stderr)
+    ledger.initialise(program)
     return ledger
 
 

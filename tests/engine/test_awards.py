@@ -18,10 +18,12 @@ from kiosk.awards import (
     order_entries,
     promotions_for,
     record_for,
+    unapplied,
 )
 from kiosk.engine.orders import Award, LoyaltyUsed, MemberState, Order, OrderLine, derived_id
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, ProgramError, load_program, parse_program
+from tests.helpers.program import DEFAULT_PROGRAM
 
 BASE = '''
 schema = 1
@@ -314,3 +316,9 @@ def test_the_coffee_shop_earns_points_on_everything_but_coffee_and_gives_a_birth
     gift = [c for c in awards.coupons if c.rule == "birthday-cake"]
     assert [c.once for c in gift] == ["coupon:birthday-cake:2026"]
     assert gift[0].valid_from == datetime(2026, 11, 30, 16, tzinfo=UTC)  # 1 Dec, Hong Kong
+
+
+def test_what_the_engine_computes_but_the_counter_does_not_apply_yet_is_said():
+    assert unapplied(load_program(DEFAULT_PROGRAM)) == []
+    notes = unapplied(load_program(COFFEE_SHOP))
+    assert [n.split(":")[0] for n in notes] == ["punch_cards", "coupons", "points"]
