@@ -46,8 +46,8 @@ from bench.ledger_ingest import (
     running_ledger,
 )
 from kiosk.app.bootstrap import bootstrap
-from kiosk.ledger import Entry
-from kiosk.program import SaleContext, awards_for_sale, tier_for_spend
+from kiosk.ledger import Entry, EntryKind
+from kiosk.program import points_for_amount, tier_for_spend
 from kiosk.services import Enrolment, Kiosk, Sale, enrol, ring_up_sale
 from sync.agent import SyncAgent, SyncReport
 from sync.client import LedgerClient
@@ -151,9 +151,9 @@ def fill_backlog(kiosk: Kiosk, entries: int, members: int, mode: str) -> float:
         left = entries - outbox_size(kiosk)
         batch: list[Entry] = []
         while len(batch) < left:
-            batch += [Entry(kiosk.new_id(), ids[i % members], a.kind, a.points, kiosk.channel,
-                            now, program.version, f"O-{i}", a.amount_minor, note=a.note)
-                      for a in awards_for_sale(SaleContext(program, 500, tier, now))]
+            batch.append(Entry(kiosk.new_id(), ids[i % members], EntryKind.EARN,
+                               points_for_amount(program, 500, tier), kiosk.channel, now,
+                               program.version, f"O-{i}", 500, tier=tier.id))
             i += 1
         with kiosk.store.write() as tx:
             tx.entries.append(batch[:left])

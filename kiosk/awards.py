@@ -20,7 +20,6 @@ from kiosk.engine.bonuses import (
     birthday_year,
     local_midnight,
     order_bonuses,
-    signup_award,
     window_start,
 )
 from kiosk.engine.coupons import OnPunchCard, birthday_coupons, coupons_for_order
@@ -82,10 +81,6 @@ def _birthday_gifts(program: Program, order: Order, state: MemberState
         return ()
     start = local_midnight(window_start(window, state.birthday, year), program.zone)
     return birthday_coupons(program.coupons, year=year, at=start, zone=program.zone)
-
-
-def awards_for_signup(program: Program) -> tuple[Award, ...]:
-    return signup_award(program.signup_bonus)
 
 
 def promotions_for(program: Program, tier: str, *, channel: str, store: str | None,

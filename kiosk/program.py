@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -321,32 +320,6 @@ class Award:
     points: int
     amount_minor: int = 0
     note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SaleContext:
-    program: Program
-    amount_minor: int
-    tier: Tier
-    occurred_at: datetime
-
-
-EarnRule = Callable[[SaleContext], Sequence[Award]]
-
-
-def base_earn(sale: SaleContext) -> Sequence[Award]:
-    """Points per currency unit times the tier multiplier; always one entry per sale, so
-    the sale's spend is on the ledger even when it earns 0 points."""
-    points = points_for_amount(sale.program, sale.amount_minor, sale.tier)
-    return [Award(EntryKind.EARN, points, sale.amount_minor)]
-
-
-# Promotions are new functions appended here (each with its own tests), not ifs in a service.
-EARN_RULES: tuple[EarnRule, ...] = (base_earn,)
-
-
-def awards_for_sale(sale: SaleContext, rules: Sequence[EarnRule] = EARN_RULES) -> list[Award]:
-    return [award for rule in rules for award in rule(sale)]
 
 
 def awards_for_enrolment(program: Program) -> list[Award]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,6 +26,7 @@ from sync.protocol import (
     Hold,
     HoldRequest,
     MemberHistory,
+    OrderLineWire,
     OrderRequest,
     OrderResult,
     PairRequest,
@@ -135,10 +136,11 @@ class LedgerClient:
     def void(self, hold_id: uuid.UUID) -> Hold:
         return self._call("POST", f"/v1/redemptions/{hold_id}/void", Hold)
 
-    def order(self, member_id: uuid.UUID, amount_minor: int, order_ref: str) -> OrderResult:
+    def order(self, member_id: uuid.UUID, amount_minor: int, order_ref: str,
+              lines: Sequence[OrderLineWire] = ()) -> OrderResult:
         with _refused_as_invalid():
             body = OrderRequest(member_id=member_id, amount_minor=amount_minor,
-                                order_ref=order_ref)
+                                order_ref=order_ref, lines=list(lines))
         return self._call("POST", "/v1/shop/orders", OrderResult, body)
 
     def refund(self, order_ref: str) -> OrderResult:

@@ -419,9 +419,21 @@ class Hold(Wire):
 
 
 class OrderRequest(Wire):
+    """A shop order: its amount, and (optionally) its lines, which the program's product
+    and category rules and promotions read; without lines it is one keyed amount."""
+
     member_id: uuid.UUID
     amount_minor: int = Field(strict=True, gt=0, le=10**13)
     order_ref: Text64
+    lines: list[OrderLineWire] = Field(default_factory=list, max_length=MAX_LINES)
+
+    @model_validator(mode="after")
+    def _lines_add_up(self) -> OrderRequest:
+        gross = sum(x.quantity * x.unit_price_minor for x in self.lines)
+        if self.lines and gross != self.amount_minor:
+            raise ValueError(f"lines: they add up to {gross}, not amount_minor "
+                             f"{self.amount_minor}")
+        return self
 
 
 class RefundRequest(Wire):

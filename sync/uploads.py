@@ -85,9 +85,11 @@ class Uploader:
                         # from backup): send the batch's members and cards again.
                         with self.kiosk.store.write() as tx:
                             tx.outbox.mark_unsent({e.member_id for e in sent.entries})
-                    elif exc.code == "invalid":
-                        # A wire rule this kiosk's version doesn't know: find the entries
-                        # it refuses and quarantine them, so nothing after them waits.
+                    elif exc.code in ("invalid", "order_conflict"):
+                        # A wire rule this kiosk's version doesn't know, or an order the
+                        # ledger holds with other content (a kiosk restored from an old
+                        # backup re-used its ref): find the entries it refuses and
+                        # quarantine them, so nothing after them waits.
                         self._isolate(sent, exc)
                     else:
                         raise  # a refusal of the whole request: a person must act

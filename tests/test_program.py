@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -10,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.awards import awards_for_order
+from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.ledger import EntryKind
 from kiosk.program import (
     Program,
     ProgramError,
-    SaleContext,
     awards_for_enrolment,
-    awards_for_sale,
     parse_program,
     points_for_amount,
     program_json,
@@ -91,7 +92,8 @@ def test_rewards_within_reach_are_the_affordable_ones_then_the_next_goal(program
 
 def test_a_sale_earns_one_entry_carrying_its_spend(program):
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    awards = awards_for_sale(SaleContext(program, 480, program.tier("silver"), at))
+    order = Order("k1", "R1", at, (OrderLine(KEYED_AMOUNT, 1, 480),), uuid.uuid4())
+    awards = awards_for_order(program, order, MemberState("silver"))
     assert [(a.kind, a.points, a.amount_minor) for a in awards] == [(EntryKind.EARN, 7, 480)]
 
 

@@ -53,10 +53,6 @@ class Bonuses(Doc):
     referral: Referral | None = None
 
 
-def signup_award(points: int) -> tuple[Award, ...]:
-    return (Award(EntryKind.BONUS, points, SIGNUP, once=SIGNUP),) if points else ()
-
-
 def _birthday_in(year: int, birthday: date) -> date:
     """The member's birthday in ``year`` (29 February is the 28th in other years)."""
     try:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
 from kiosk.cards import key_from_text
+from kiosk.engine.orders import OrderLine
 from kiosk.limits import INT64_MAX
 from sync.protocol import (
     PROTOCOL,
@@ -211,7 +212,9 @@ def create_app(ledger: Ledger) -> FastAPI:
               responses=refusals(403, 404, 409, 422))
     def order(body: Annotated[OrderRequest, Depends(json_body(OrderRequest))],
               who: Annotated[Caller, Depends(shop)]) -> OrderResult:
-        return counter.order(who, body.member_id, body.amount_minor, body.order_ref)
+        return counter.order(who, body.member_id, body.amount_minor, body.order_ref,
+                             tuple(OrderLine(x.code, x.quantity, x.unit_price_minor,
+                                             x.category) for x in body.lines))
 
     @app.post("/v1/shop/refunds", openapi_extra=json_request_body(RefundRequest),
               responses=refusals(403, 404, 422))

@@ -17,15 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
+from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.ledger import EntryKind, reversal
-from kiosk.program import (
-    Program,
-    SaleContext,
-    Tier,
-    awards_for_sale,
-    tier_for_spend,
-    tier_window_start,
-)
+from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
 from sync.protocol import (
     ClockFlag,
     EntryResult,
@@ -34,13 +29,16 @@ from sync.protocol import (
     MemberHistory,
     MemberWire,
     OrderResult,
+    OrderWire,
     RejectionWire,
 )
 from sync.server import models as m
 from sync.server.audit import audit_upload
+from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.entry_rows import ENTRIES, wire_of_row
 from sync.server.ledger import Ledger
+from sync.server.orders import store_orders
 
 MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
@@ -144,8 +142,10 @@ class OnlineCounter:
 
     # -- the shop -------------------------------------------------------------------------
     def order(self, caller: Caller, member_id: uuid.UUID, amount_minor: int,
-              order_ref: str) -> OrderResult:
-        """The shop's sale: points by the same rules and tiers the kiosks use."""
+              order_ref: str, lines: tuple[OrderLine, ...] = ()) -> OrderResult:
+        """The shop's sale: an order run through the same engine the kiosks use (earn
+        rules, promotions, once-only bonuses), kept with its entries, which the ledger's
+        own audit then checks like any device's."""
         if amount_minor <= 0:
             raise LedgerRefusal(422, "invalid_amount", "an order amount must be above zero")
         now = self.ledger.clock()
@@ -167,20 +167,38 @@ class OnlineCounter:
                     id=earlier.id, status="duplicate", seq=earlier.seq)],
                     points=earlier.points, balance=self._balance(conn, member_id),
                     tier=tier.id, duplicate=True)
-            awards = awards_for_sale(SaleContext(program, amount_minor, tier, now))
-            entries = [EntryWire(id=uuid.uuid4(), member_id=member_id, kind=a.kind,
-                                 points=a.points, amount_minor=a.amount_minor,
-                                 channel=caller.device_id, occurred_at=now,
-                                 program_version=program.version, order_ref=order_ref,
-                                 note=a.note, tier=tier.id) for a in awards]
+            record = record_for(program, Order(
+                caller.device_id, order_ref, now, lines or (OrderLine(KEYED_AMOUNT, 1,
+                                                                      amount_minor),),
+                member_id, store=caller.device_id), self._state(conn, program, member_id, tier))
+            made = order_entries(record, new_id=uuid.uuid4, staff=None)
+            derived = [e.id for e in made if e.channel == DERIVED_CHANNEL]
+            granted = keys_present(conn, ENTRIES, "id", derived) if derived else set()
+            entries = [EntryWire.of(e) for e in made if e.id not in granted]
+            store_orders(conn, caller, [OrderWire.of(record)], now)
             results = self.ledger.append(conn, caller, entries)
             for refused in (r for r in results if r.status == "rejected"):
                 # Not "200, points awarded": the order is refused whole, nothing kept.
                 raise LedgerRefusal(422, refused.code or "rejected", refused.reason or "")
             return OrderResult(order_ref=order_ref, results=results,
-                               points=sum(a.points for a in awards),
+                               points=sum(e.points for e in entries),
                                balance=self._balance(conn, member_id), tier=tier.id,
                                duplicate=False)
+
+    def _state(self, conn: Connection, program: Program, member_id: uuid.UUID,
+               tier: Tier) -> MemberState:
+        """What the rules need to know of the member, as the ledger knows it."""
+        member = conn.execute(select(m.Member.enrolled_at, m.Member.birthday,
+                                     m.Member.referrer_id).where(m.Member.id == member_id)
+                              ).first()
+        bought = program.bonuses.first_purchase is not None and conn.execute(
+            select(ENTRIES.c.id).where(ENTRIES.c.member_id == member_id,
+                                       ENTRIES.c.kind == EntryKind.EARN.value,
+                                       ENTRIES.c.amount_minor > 0).limit(1)).first() is not None
+        if member is None:
+            return MemberState(tier.id, purchases_before=int(bought))
+        return MemberState(tier.id, member.enrolled_at, member.birthday, member.referrer_id,
+                           purchases_before=int(bought))
 
     def refund(self, caller: Caller, order_ref: str) -> OrderResult:
         """Reverse every entry of one of the caller's orders not yet reversed."""

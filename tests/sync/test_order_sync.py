@@ -23,6 +23,7 @@ from kiosk.services import (
     verify_store,
 )
 from sync.client import LedgerClient
+from sync.protocol import OrderLineWire
 from tests.helpers.ledger_process import LedgerProcess, paired
 from tests.helpers.program import program_text
 
@@ -110,4 +111,28 @@ def test_a_non_member_sale_reaches_the_ledger_as_an_order(ledger: LedgerProcess,
         None, None, "TEA-OOLONG")
     with a.kiosk.store.read() as tx:
         assert tx.orders.unsent(10) == []
+    a.kiosk.store.close()
+
+
+def test_the_shops_orders_earn_by_the_same_engine(ledger: LedgerProcess, tmp_path: Path) -> None:
+    """The shop sends lines: tea earns the promotion; the birthday and first purchase a
+    kiosk already granted offline are not granted again online."""
+    a = paired(ledger, tmp_path, "till-a")
+    this_month = datetime.now(UTC).astimezone(a.kiosk.program.zone).month
+    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, this_month, 1),
+                                      consent=True))
+    ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, (TEA,)))  # grants both, offline
+    a.agent().sync_once()
+    token = ledger.add_device("web", "shop")
+    shop = LedgerClient(ledger.url, token)
+    online = shop.order(joined.member.id, 260, "W-1", [OrderLineWire(
+        code="TEA-OOLONG", quantity=4, unit_price_minor=65, category="tea")])
+    assert online.points == 2 + 2  # base and the tea promotion; no second birthday
+    stored = requests.get(f"{ledger.url}/v1/orders/web/W-1",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert stored.status_code == 200 and stored.json()["lines"][0]["category"] == "tea"
+    keyed = shop.order(joined.member.id, 260, "W-2")  # no lines: one keyed amount, no tea
+    assert keyed.points == 2
+    assert shop.member(joined.member.id).balance == 50 + 4 + 100 + 30 + 4 + 2
+    assert ledger.check() == []
     a.kiosk.store.close()
