@@ -154,6 +154,7 @@ class SalePreview:
 
     points: int
     promotions: tuple[Promotion, ...]  # those that add points to this basket
+    bonuses: tuple[str, ...] = ()  # once-only bonuses it would grant: "birthday", ...
 
 
 def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
@@ -170,7 +171,9 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
         order, entries = _order_and_entries(tx, kiosk, sale, "preview", now, tier)
     applied = {a.rule for a in order.awards if a.points}
     return SalePreview(sum(e.points for e in entries),
-                       tuple(p for p in program.promotions if p.rule in applied))
+                       tuple(p for p in program.promotions if p.rule in applied),
+                       tuple((e.note or "").partition(":")[0] for e in entries
+                             if e.channel == DERIVED_CHANNEL))
 
 
 def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,

@@ -48,7 +48,7 @@ class SaleScreen(ServiceScreen):
         self.basket_list.currentRowChanged.connect(lambda _: self._enable())
         self.remove_item = button(clicked=self._remove)
         self.total = label("", "title")
-        self.preview = label("", "subtle")
+        self.preview = label("", "subtle", wrap=True)  # promotions and bonuses named
         left.addWidget(self.title)
         left.addWidget(self.amount_label)
         left.addLayout(amount_row)
@@ -135,8 +135,10 @@ class SaleScreen(ServiceScreen):
     def preview_text(self) -> str:
         preview = self.sale_preview()
         text = self.tr("Earns {n} points").format(n=preview.points)
-        names = " · ".join(self.counter.name(p.names) for p in preview.promotions)
-        return f"{text} · {names}" if names else text
+        words = CAPTIONS[self.counter.languages.current]
+        names = [self.counter.name(p.names) for p in preview.promotions]
+        names += [words.get(bonus, bonus) for bonus in preview.bonuses]
+        return " · ".join([text, *names])
 
     def basket_lines(self) -> list[tuple[str, str]]:
         """The products in the basket as (label, amount text)."""
@@ -160,6 +162,10 @@ class SaleScreen(ServiceScreen):
             self.basket_list.addItem(f"{text}   {amount}")
         self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
         self.preview.setText(self.preview_text())
+        # A wrapped label in nested layouts isn't given its second line by itself: ask
+        # for the height its text needs at its width (the basket list gives way).
+        self.preview.setMinimumHeight(self.preview.heightForWidth(max(self.preview.width(),
+                                                                      200)))
         self._enable()
 
     def _enable(self) -> None:

@@ -1,0 +1,146 @@
+"""The program engine at the counter, through the widgets, in three languages (issue 14):
+the member screen lists the promotions on today; the sale preview names the one that
+applies to the basket; the receipt says where the visit's points came from (purchase, the
+promotion, the birthday and first-purchase bonuses). Each is captured as a PNG."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+
+from devices import settings as device_settings
+from devices.receipt import Receipt, layout
+from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
+from kiosk.app.qt import CounterApp, demo_scans
+from kiosk.app.runtime import counter_session
+from kiosk.services import Enrolment, enrol
+from kiosk.services.staff import sign_in, staff_named
+from tests.helpers.program import program_text
+from tests.helpers.ui import SHOTS, WAIT, on_screen, tap
+from ui.i18n import LANGUAGES
+
+pytestmark = pytest.mark.gui
+
+OFFERS = '''
+[[promotions]]
+id = "tea-double"
+names = { en = "Double points on tea", zh-TW = "茶飲雙倍點數", zh-CN = "茶饮双倍积分" }
+multiplier = 2
+categories = ["tea"]
+
+[[promotions]]
+id = "gold-leaf"
+names = { en = "Gold: 3x on leaf tea", zh-TW = "金卡茶葉三倍", zh-CN = "金卡茶叶三倍" }
+multiplier = 3
+tiers = ["gold"]
+categories = ["leaf_tea"]
+
+[bonuses.birthday]
+points = 100
+
+[bonuses.first_purchase]
+points = 30
+'''
+NAMES = {"en": ("Double points on tea", "Birthday bonus", "First purchase bonus"),
+         "zh-TW": ("茶飲雙倍點數", "生日禮點數", "首購禮點數"),
+         "zh-CN": ("茶饮双倍积分", "生日礼积分", "首购礼积分")}
+
+
+@pytest.fixture(scope="module")
+def offers_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("offers") / "kiosk"
+    document = folder.parent / "offers.toml"
+    document.write_text(program_text(OFFERS, version="2026.2-offers"), encoding="utf-8")
+    with counter_session(folder, demo=True, program_path=document, background_sync=False):
+        pass
+    return folder, document
+
+
+@pytest.fixture
+def offers_app(qtbot, qapp, offers_template: tuple[Path, Path],
+               tmp_path: Path) -> Iterator[CounterApp]:
+    template, document = offers_template
+    folder = tmp_path / "kiosk"
+    shutil.copytree(template, folder)
+    device_settings.save(folder, DeviceSettings(  # a printer, so the receipt is offered
+        wedge=WedgeSettings(enabled=False),
+        printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin"))))
+    with counter_session(folder, demo=True, program_path=document,
+                         background_sync=False) as running:
+        sign_in(running.kiosk, staff_named(running.kiosk, "Mei Lin").id, "1111")
+        app = CounterApp(running, qapp, idle_ms=60_000, simulated_scans=demo_scans(running))
+        qtbot.addWidget(app.window)
+        app.start()
+        yield app
+        app.shutdown()
+        app.languages.switch("en")
+        qapp.setStyleSheet("")
+
+
+def receipt_png(receipt: Receipt, path: Path) -> None:
+    """The receipt's rows as a narrow paper strip, for a person to look at."""
+    font = QFont()
+    font.setPixelSize(20)
+    metrics = QFontMetrics(font)
+    rows = layout(receipt)
+    image = QImage(576, 30 + 28 * len(rows), QImage.Format.Format_RGB32)  # 80 mm paper
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.setPen(QColor("black"))
+    for i, row in enumerate(rows):
+        y = 30 + 28 * i
+        if row.style == "rule":
+            painter.drawLine(QPoint(10, y - 8), QPoint(566, y - 8))
+        elif row.style in ("title", "center", "qr"):
+            text = "[QR]" if row.style == "qr" else row.left
+            painter.drawText(288 - metrics.horizontalAdvance(text) // 2, y, text)
+        else:
+            painter.drawText(10, y, row.left)
+            painter.drawText(566 - metrics.horizontalAdvance(row.right), y, row.right)
+    painter.end()
+    assert image.save(str(path))
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_offers_and_bonuses_at_the_counter_in_every_language(qtbot, offers_app, language):
+    app, w = offers_app, offers_app.window
+    kiosk = app.counter.kiosk
+    today = datetime.now(UTC).astimezone(kiosk.program.zone)
+    joined = enrol(kiosk, Enrolment("Amy Lin", "0911222333", birthday=date(1990, today.month, 1),
+                                    consent=True))
+    w.resize(1024, 768)
+    w.set_language(language)
+    folder = SHOTS / language
+    folder.mkdir(parents=True, exist_ok=True)
+    promo, birthday, first = NAMES[language]
+
+    w.handle_scan(joined.card.payload)
+    on_screen(qtbot, app, "member")
+    assert promo in w.member_screen.offers.text()
+    assert w.grab().save(str(folder / "member-offers.png"))
+
+    tap(qtbot, w.member_screen.sale)
+    teas = [a for a in w.simulate_actions if str(a.data()).startswith("Product: Oolong")]
+    for _ in range(4):
+        teas[0].trigger()
+    qtbot.waitUntil(lambda: promo in w.sale.preview.text(), timeout=WAIT)
+    for said in ("134", birthday, first):  # NT$260 of tea: 2 points, 2 more, 100, 30
+        assert said in w.sale.preview.text()
+    assert w.grab().save(str(folder / "sale-offers.png"))
+
+    tap(qtbot, w.sale.confirm)
+    on_screen(qtbot, app, "member")
+    qtbot.waitUntil(lambda: w.session.receipt is not None, timeout=WAIT)
+    receipt = w.session.receipt()
+    texts = [row.left.strip() for row in layout(receipt)]
+    for name in (promo, birthday, first):
+        assert name in texts, f"{name} missing from the receipt: {texts}"
+    assert receipt.points_earned == 2 + 2 + 100 + 30
+    receipt_png(receipt, folder / "receipt-offers.png")
