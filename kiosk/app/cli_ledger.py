@@ -160,6 +160,25 @@ def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     return 0 if not problems else 1
 
 
+def cmd_ledger_expire(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    at = _parse_time(args.at) if args.at else None
+    report = _ledger(args, data_dir).expire(at)
+    out.result({"members": report.members, "entries": report.entries, "points": report.points},
+               f"{report.points} points expired in {report.entries} lots "
+               f"({report.members} members replayed).")
+    return 0
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Refusal(f"--at: {text!r} is not a time (2027-01-01T00:00:00+08:00)") from None
+    if moment.tzinfo is None:
+        raise Refusal(f"--at: {text!r} needs its UTC offset (2027-01-01T00:00:00+08:00)")
+    return moment.astimezone(UTC)
+
+
 def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from sync.server.counter import OnlineCounter
 
@@ -229,6 +248,9 @@ def add_commands(sub: Any, command: Any) -> None:
     q = ledger_command("revoke-card", cmd_ledger_revoke_card, "cancel a lost card")
     q.add_argument("card_no")
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
+    q = ledger_command("expire", cmd_ledger_expire,
+                       "record the expiry of every lot of points that is due")
+    q.add_argument("--at", help="as of this time (ISO 8601 with offset; default now)")
     q = ledger_command("overdrafts", cmd_ledger_overdrafts,
                        "balances that went negative when entries arrived")
     q = ledger_command("rejections", cmd_ledger_rejections,

@@ -136,6 +136,20 @@ class Ingest:
                 for e, r in zip(entries, results, strict=True) if e.device_seq is not None])
         return results
 
+    def append_trusted(self, conn: Connection, device: str, entries: Sequence[EntryWire]
+                       ) -> int:
+        """Append entries the ledger made itself (the expiry run), unaudited, in the
+        caller's transaction; returns how many were new (a replay's are kept once)."""
+        head = conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
+                            .with_for_update()).scalar_one()
+        verdicts: dict[uuid.UUID, EntryResult] = {}
+        new_head = self._insert_entries(conn, Caller(device, "ledger"), list(entries), head,
+                                        verdicts)
+        if new_head != head:
+            conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
+                         .values(last_seq=new_head))
+        return new_head - head
+
     def _store_members(self, conn: Connection, members: Sequence[MemberWire],
                        cards: Sequence[CardWire]) -> None:
         insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])

@@ -5,7 +5,8 @@ one object the HTTP layer, the CLI and the tests hold, made of parts split by co
 * ``programs.py``: the published program versions;
 * ``ingest.py``: the upload path (audit, numbering, answers, acknowledgement marks);
 * ``reading.py``: the pull, balances and the invariant check;
-* ``orders.py``: the orders devices upload with their entries, read back one at a time.
+* ``orders.py``: the orders devices upload with their entries, read back one at a time;
+* ``expiry.py``: the expiry run, lot by lot.
 
 Each method here hands its call to the part that does it, once per call (never per entry).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine
 
@@ -37,6 +39,7 @@ from sync.server.devices import (
     Devices,
     hash_token,
 )
+from sync.server.expiry import Expiry, ExpiryReport
 from sync.server.ingest import Ingest
 from sync.server.orders import Orders
 from sync.server.programs import Programs
@@ -55,6 +58,7 @@ class Ledger:
         self.ingest = Ingest(engine, clock, self.programs)
         self.reading = Reading(engine)
         self.orders = Orders(engine)
+        self.expiry = Expiry(engine, clock, self.programs, self.ingest)
 
     # -- set-up and program versions -------------------------------------------------------
     def initialise(self, program: Program) -> None:
@@ -104,6 +108,10 @@ class Ledger:
                receipts: bool = False) -> list[EntryResult]:
         """Append entries in the caller's transaction: one answer per entry, in order."""
         return self.ingest.append(conn, caller, entries, receipts=receipts)
+
+    def expire(self, at: datetime | None = None) -> ExpiryReport:
+        """Record the expiry of every lot due by ``at`` (default now): ``expiry.py``."""
+        return self.expiry.run(at)
 
     # -- download ---------------------------------------------------------------------------
     def order(self, caller: Caller, channel: str, order_ref: str) -> OrderWire:

@@ -1,0 +1,140 @@
+"""The ledger's expiry run (DESIGN, engine point 6): points expire lot by lot, and only the
+ledger decides it, so every kiosk agrees (they pull the expiry entries like any other).
+
+A run replays each member who may have a lot due (``kiosk/engine/lots.py``: spending takes
+lots in expiry order, so expiry never takes a spent point) and records an ``expire`` entry
+per lot with points left, under an id derived from the lot (a second run, or two runs at
+once, make the same entry and the primary key keeps one), on the ``program`` channel,
+dated when the lot expired. Members go in chunks, each in one transaction that first takes
+the ``ledger_head`` lock uploads take, so no spending lands between the replay and its
+expiry entries.
+
+Lot dates come from the current program's ``points`` policy, as on the kiosks
+(``kiosk/wallets.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from kiosk.awards import DERIVED_CHANNEL
+from kiosk.engine.lots import (
+    ExpireAfterMonths,
+    Movement,
+    PointsPolicy,
+    expiry_due,
+    lot_dates,
+    replay,
+)
+from kiosk.ledger import EntryKind
+from kiosk.program import Program
+from kiosk.services.context import Clock
+from kiosk.wallets import EXPIRE_NOTE
+from sync.protocol import EntryWire
+from sync.server import models as m
+from sync.server.bulk import pg_cursor
+from sync.server.entry_rows import ENTRIES
+from sync.server.ingest import Ingest
+from sync.server.programs import Programs
+
+CHUNK = 5_000  # members replayed per transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryReport:
+    members: int  # replayed (those who might have a lot due)
+    entries: int  # expiry entries recorded
+    points: int  # points expired, positive
+
+
+def earliest_unexpired(policy: PointsPolicy, at: datetime, zone: Any) -> datetime:
+    """Points earned at or after this can't have expired by ``at``: only members with a
+    positive entry before it are replayed. Conservative (a few days early is harmless)."""
+    expiry = policy.expiry
+    if isinstance(expiry, ExpireAfterMonths):
+        return at - timedelta(days=28 * expiry.months)
+    local = at.astimezone(zone).date()  # end of next year: earned before 1 Jan of last year
+    return datetime.combine(date(local.year - 1, 1, 1), time(0), zone).astimezone(UTC)
+
+
+class Expiry:
+    def __init__(self, engine: Engine, clock: Clock, programs: Programs, ingest: Ingest
+                 ) -> None:
+        self.engine, self.clock, self.programs, self.ingest = engine, clock, programs, ingest
+
+    def run(self, at: datetime | None = None, chunk: int = CHUNK) -> ExpiryReport:
+        at = at or self.clock()
+        program = self.programs.current_program()
+        if program.points.expiry is None:
+            return ExpiryReport(0, 0, 0)
+        since = earliest_unexpired(program.points, at, program.zone)
+        e = ENTRIES.c
+        with self.engine.connect() as conn:
+            members = list(conn.execute(select(e.member_id).distinct().where(
+                e.points > 0, e.kind != EntryKind.REVERSE.value, e.occurred_at < since)
+                .order_by(e.member_id)).scalars())
+        made = points = 0
+        for start in range(0, len(members), chunk):
+            with self.engine.begin() as conn:
+                conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
+                             .with_for_update())  # no upload lands mid-replay
+                due = list(self._due(conn, program, members[start:start + chunk], at))
+                if due:
+                    self.ingest.append_trusted(conn, DERIVED_CHANNEL, due)
+            made += len(due)
+            points -= sum(e.points for e in due)
+        return ExpiryReport(len(members), made, points)
+
+    def _due(self, conn: Connection, program: Program, members: Sequence[uuid.UUID],
+             at: datetime) -> Iterator[EntryWire]:
+        policy, zone = program.points, program.zone
+        current: uuid.UUID | None = None
+        movements: list[Movement] = []
+        for row in _entries_of(conn, members):
+            if row[0] != current:
+                if current is not None:
+                    yield from _expiries(program, current, movements, at)
+                current, movements = row[0], []
+            _, entry_id, kind, pts, occurred_at, reverses, note = row
+            kind = EntryKind(kind)
+            available = expires = None
+            if pts > 0 and kind is not EntryKind.REVERSE:
+                available, expires = lot_dates(policy, occurred_at, zone)
+            lot = None
+            if kind is EntryKind.EXPIRE and (note or "").startswith(EXPIRE_NOTE):
+                lot = uuid.UUID(note[len(EXPIRE_NOTE):])
+            movements.append(Movement(entry_id, kind, pts, occurred_at, available, expires,
+                                      reverses, lot))
+        if current is not None:
+            yield from _expiries(program, current, movements, at)
+
+
+def _expiries(program: Program, member: uuid.UUID, movements: list[Movement],
+              at: datetime) -> Iterator[EntryWire]:
+    for due in expiry_due(replay(movements), member, at, program.zone):
+        yield EntryWire(id=due.id, member_id=member, kind=EntryKind.EXPIRE,
+                        points=due.award.points, channel=DERIVED_CHANNEL, occurred_at=due.at,
+                        program_version=program.version, note=f"{EXPIRE_NOTE}{due.lot}")
+
+
+def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]:
+    """The members' entries in the ledger's order (member, then seq)."""
+    columns = "member_id, id, kind, points, occurred_at, reverses, note"
+    if conn.dialect.name == "postgresql":
+        with pg_cursor(conn, named=False) as cur:
+            cur.execute(f"SELECT {columns} FROM entries WHERE member_id = ANY(%(v)s) "
+                        "ORDER BY member_id, seq", {"v": list(members)})
+            yield from cur
+        return
+    e = ENTRIES.c
+    for i in range(0, len(members), 500):  # SQLite's parameter limit
+        yield from conn.execute(select(e.member_id, e.id, e.kind, e.points, e.occurred_at,
+                                       e.reverses, e.note)
+                                .where(e.member_id.in_(members[i:i + 500]))
+                                .order_by(e.member_id, e.seq))
