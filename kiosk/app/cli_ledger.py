@@ -106,10 +106,28 @@ def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     out.result({"listening": f"http://{args.host}:{args.port}"},
                f"Ledger listening on http://{args.host}:{args.port}")
     app = create_app(ledger)
+    if args.expire_every > 0:
+        threading.Thread(target=_expire_now_and_then, args=(ledger, args.expire_every),
+                         name="expiry", daemon=True).start()
     _settle_heap()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False)
     return 0
+
+
+def _expire_now_and_then(ledger: Any, seconds: float) -> None:
+    """The expiry run, at start and then every ``seconds``: a lot is recorded as expired
+    within that long of its date (and a rerun makes nothing new)."""
+    stop = threading.Event()
+    while True:
+        try:
+            report = ledger.expire()
+            if report.entries:
+                print(f"expiry: {report.points} points in {report.entries} lots",
+                      file=sys.stderr)
+        except Exception as exc:  # a storage hiccup: said, and tried again next time
+            print(f"expiry run failed, will retry: {exc}", file=sys.stderr)
+        stop.wait(seconds)
 
 
 def _settle_heap() -> None:
@@ -239,6 +257,8 @@ def add_commands(sub: Any, command: Any) -> None:
     q.add_argument("--host", default="127.0.0.1")
     q.add_argument("--port", type=int, default=8470)
     q.add_argument("--program", help="program document to publish if it is new")
+    q.add_argument("--expire-every", type=float, default=3600, metavar="SECONDS",
+                   help="run the points expiry this often (0: never; `ledger expire`)")
     q = ledger_command("add-device", cmd_ledger_add_device, "register a kiosk or the shop")
     q.add_argument("name")
     q.add_argument("--kind", choices=("kiosk", "shop", "admin"), default="kiosk")
@@ -251,6 +271,7 @@ def add_commands(sub: Any, command: Any) -> None:
     q = ledger_command("expire", cmd_ledger_expire,
                        "record the expiry of every lot of points that is due")
     q.add_argument("--at", help="as of this time (ISO 8601 with offset; default now)")
+    q.add_argument("--program", help="program document to publish first if it is new")
     q = ledger_command("overdrafts", cmd_ledger_overdrafts,
                        "balances that went negative when entries arrived")
     q = ledger_command("rejections", cmd_ledger_rejections,

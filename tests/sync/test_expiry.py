@@ -4,6 +4,7 @@ with it after a pull."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from kiosk.program import parse_program
 from sync.protocol import EntryWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
+from tests.helpers.cli import kiosk_json
 from tests.helpers.ledger_wire import KIOSK, members, sale
 from tests.helpers.program import program_text
 
@@ -78,3 +80,16 @@ def test_a_program_without_expiry_expires_nothing(tmp_path: Path):
     ledger.initialise(parse_program(program_text("")))
     assert ledger.expire().members == 0
     engine.dispose()
+
+
+def test_the_expiry_command_says_what_it_did_and_refuses_a_time_without_an_offset(
+        tmp_path: Path):
+    document = tmp_path / "program.toml"
+    document.write_text(program_text(EXPIRY), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    done = kiosk_json(tmp_path, "ledger", "expire", "--db", db, "--program", str(document),
+                      "--at", "2027-03-01T00:00:00+08:00")
+    assert done == {"members": 0, "entries": 0, "points": 0}
+    refused = kiosk_json(tmp_path, "ledger", "expire", "--db", db, "--at", "2027-03-01",
+                         expect=1)
+    assert "needs its UTC offset" in json.dumps(refused)
