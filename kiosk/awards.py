@@ -179,9 +179,6 @@ def unapplied(program: Program) -> list[str]:
         out.append("punch_cards: stamps are computed per order but not yet kept as units")
     if any(not isinstance(c.trigger, OnPunchCard) for c in program.coupons):
         out.append("coupons: issued per order but not yet kept as instruments to use")
-    if program.points.pending_days or program.points.expiry is not None:
-        out.append("points: pending and expiring points are shown, but redemption and the "
-                   "ledger's expiry run don't apply them yet")
     if program.tier_policy != TierPolicy():
         out.append("tier_policy: tiers still follow the rolling spend window")
     if program.bonuses.referral is not None:

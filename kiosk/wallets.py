@@ -10,11 +10,11 @@ change in the field)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.engine.lots import Wallet, movement, replay
+from kiosk.engine.lots import Movement, Wallet, lot_dates, replay
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
 
@@ -29,19 +29,35 @@ class PointsSummary:
     expiring: tuple[tuple[date, int], ...] = ()  # (last usable local day, points), soonest first
 
 
-def _lot_of(entry: Entry) -> uuid.UUID | None:
-    if entry.kind is EntryKind.EXPIRE and (entry.note or "").startswith(EXPIRE_NOTE):
-        try:
-            return uuid.UUID((entry.note or "")[len(EXPIRE_NOTE):])
-        except ValueError:
-            return None
-    return None
+def lot_window(program: Program, earned_at: datetime, purchase: bool
+               ) -> tuple[datetime, datetime | None]:
+    """When a lot becomes spendable and when it expires. Only points from a purchase (an
+    entry with an order: its earn and its promotions) wait out the return window; a
+    sign-up, birthday or manual bonus can't be returned, so it is spendable at once."""
+    available, expires = lot_dates(program.points, earned_at, program.zone)
+    return (available if purchase else earned_at), expires
 
 
 def wallet(program: Program, entries: Iterable[Entry]) -> Wallet:
     """The member's lots, replayed from their entries in the order given (the ledger's)."""
-    policy, zone = program.points, program.zone
-    return replay(movement(e, policy, zone, _lot_of(e)) for e in entries)
+    return replay(entry_movement(program, e.id, e.kind, e.points, e.occurred_at, e.reverses,
+                                 e.note, e.order_ref is not None) for e in entries)
+
+
+def entry_movement(program: Program, entry_id: uuid.UUID, kind: EntryKind, points: int,
+                   occurred_at: datetime, reverses: uuid.UUID | None, note: str | None,
+                   purchase: bool) -> Movement:
+    """An entry's fields as the lots see them (the kiosk's entries and the ledger's rows)."""
+    available = expires = None
+    if points > 0 and kind is not EntryKind.REVERSE:
+        available, expires = lot_window(program, occurred_at, purchase)
+    lot = None
+    if kind is EntryKind.EXPIRE and (note or "").startswith(EXPIRE_NOTE):
+        try:
+            lot = uuid.UUID((note or "")[len(EXPIRE_NOTE):])
+        except ValueError:
+            lot = None
+    return Movement(entry_id, kind, points, occurred_at, available, expires, reverses, lot)
 
 
 def points_summary(program: Program, entries: Sequence[Entry], at: datetime) -> PointsSummary:
@@ -57,3 +73,13 @@ def points_summary(program: Program, entries: Sequence[Entry], at: datetime) -> 
         lots.balance, max(0, lots.available(at)),
         tuple((when.astimezone(zone).date(), points) for when, points in lots.pending(at)),
         tuple(lots.expiring(at, policy.warn_days, zone)))
+
+
+def spendable(program: Program, balance: int, entries: Callable[[], Sequence[Entry]],
+              at: datetime) -> int:
+    """What a redemption may take now: the balance, or, when the program has pending days
+    or expiry, the points available (read off the entries only then)."""
+    policy = program.points
+    if policy.pending_days == 0 and policy.expiry is None:
+        return balance
+    return points_summary(program, entries(), at).available

@@ -34,6 +34,7 @@ from kiosk.services.errors import (
     check_text,
 )
 from kiosk.services.ports import UnitOfWork
+from kiosk.wallets import spendable
 
 
 class Authoriser(Protocol):
@@ -118,8 +119,12 @@ def _within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int
             f"{cost} points is more than the {limits.max_points_per_redemption} a kiosk "
             "may redeem at once while offline")
     balance = tx.entries.balance(entry.member_id)
-    if balance < cost:
-        raise NotEnoughPoints(f"{cost} points needed, the member has {balance}")
+    available = spendable(kiosk.program, balance,
+                          lambda: tx.entries.of_member(entry.member_id), entry.occurred_at)
+    if available < cost:
+        raise NotEnoughPoints(f"{cost} points needed, the member has {available}"
+                              + ("" if available == balance else
+                                 f" available now (the rest of {balance} is still pending)"))
     today = tx.entries.redeemed_between(
         entry.member_id, *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
     if today + cost > limits.max_points_per_member_per_day:

@@ -19,8 +19,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
 from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
-from kiosk.ledger import EntryKind, reversal
+from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
+from kiosk.wallets import spendable
 from sync.protocol import (
     ClockFlag,
     EntryResult,
@@ -125,12 +126,20 @@ class OnlineCounter:
                      .with_for_update())
 
     def _available(self, conn: Connection, member_id: uuid.UUID) -> int:
+        """The points a hold may take: the balance (or, with pending days or expiry in the
+        program, what is available now), less what other holds have taken."""
         balance = conn.execute(select(m.Balance.points).where(
             m.Balance.member_id == member_id)).scalar() or 0
+        balance = spendable(self.ledger.current_program(conn), int(balance),
+                            lambda: self._entries(conn, member_id), self.ledger.clock())
         held = conn.execute(select(func.coalesce(func.sum(m.Reservation.points), 0)).where(
             m.Reservation.member_id == member_id, m.Reservation.state == "held",
             m.Reservation.expires_at > self.ledger.clock())).scalar_one()
         return int(balance) + int(held)
+
+    def _entries(self, conn: Connection, member_id: uuid.UUID) -> list[Entry]:
+        return [wire_of_row(r).to_entry() for r in conn.execute(
+            select(ENTRIES).where(ENTRIES.c.member_id == member_id).order_by(ENTRIES.c.seq))]
 
     def _hold(self, conn: Connection, row: Any) -> Hold:
         state = row.state

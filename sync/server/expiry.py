@@ -24,18 +24,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from kiosk.awards import DERIVED_CHANNEL
-from kiosk.engine.lots import (
-    ExpireAfterMonths,
-    Movement,
-    PointsPolicy,
-    expiry_due,
-    lot_dates,
-    replay,
-)
+from kiosk.engine.lots import ExpireAfterMonths, Movement, PointsPolicy, expiry_due, replay
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
 from kiosk.services.context import Clock
-from kiosk.wallets import EXPIRE_NOTE
+from kiosk.wallets import EXPIRE_NOTE, entry_movement
 from sync.protocol import EntryWire
 from sync.server import models as m
 from sync.server.bulk import pg_cursor
@@ -93,7 +86,6 @@ class Expiry:
 
     def _due(self, conn: Connection, program: Program, members: Sequence[uuid.UUID],
              at: datetime) -> Iterator[EntryWire]:
-        policy, zone = program.points, program.zone
         current: uuid.UUID | None = None
         movements: list[Movement] = []
         for row in _entries_of(conn, members):
@@ -101,16 +93,9 @@ class Expiry:
                 if current is not None:
                     yield from _expiries(program, current, movements, at)
                 current, movements = row[0], []
-            _, entry_id, kind, pts, occurred_at, reverses, note = row
-            kind = EntryKind(kind)
-            available = expires = None
-            if pts > 0 and kind is not EntryKind.REVERSE:
-                available, expires = lot_dates(policy, occurred_at, zone)
-            lot = None
-            if kind is EntryKind.EXPIRE and (note or "").startswith(EXPIRE_NOTE):
-                lot = uuid.UUID(note[len(EXPIRE_NOTE):])
-            movements.append(Movement(entry_id, kind, pts, occurred_at, available, expires,
-                                      reverses, lot))
+            _, entry_id, kind, pts, occurred_at, reverses, note, order_ref = row
+            movements.append(entry_movement(program, entry_id, EntryKind(kind), pts,
+                                            occurred_at, reverses, note, order_ref is not None))
         if current is not None:
             yield from _expiries(program, current, movements, at)
 
@@ -125,7 +110,7 @@ def _expiries(program: Program, member: uuid.UUID, movements: list[Movement],
 
 def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]:
     """The members' entries in the ledger's order (member, then seq)."""
-    columns = "member_id, id, kind, points, occurred_at, reverses, note"
+    columns = "member_id, id, kind, points, occurred_at, reverses, note, order_ref"
     if conn.dialect.name == "postgresql":
         with pg_cursor(conn, named=False) as cur:
             cur.execute(f"SELECT {columns} FROM entries WHERE member_id = ANY(%(v)s) "
@@ -135,6 +120,6 @@ def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]
     e = ENTRIES.c
     for i in range(0, len(members), 500):  # SQLite's parameter limit
         yield from conn.execute(select(e.member_id, e.id, e.kind, e.points, e.occurred_at,
-                                       e.reverses, e.note)
+                                       e.reverses, e.note, e.order_ref)
                                 .where(e.member_id.in_(members[i:i + 500]))
                                 .order_by(e.member_id, e.seq))
