@@ -22,9 +22,19 @@ points = 100
 [bonuses.first_purchase]
 points = 30
 '''
-"""Sections added to the default program by tests of the engine at the counter and on the
-ledger: a Friday tea promotion, a birthday bonus (the birthday month) and a first-purchase
-bonus."""
+"""Sections added to the default program by tests of the engine at the counter: a Friday
+tea promotion, a birthday bonus (the birthday month) and a first-purchase bonus."""
+
+DOUBLE_AND_BIRTHDAY = '''
+[[promotions]]
+id = "double"
+names = { en = "Double points", zh-TW = "雙倍點數", zh-CN = "双倍点数" }
+multiplier = 2
+
+[bonuses.birthday]
+points = 100
+'''
+"""The ledger's order tests: double points on everything, every day, and a birthday bonus."""
 
 
 def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:

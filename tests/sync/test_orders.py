@@ -28,31 +28,16 @@ from kiosk.ledger import EntryKind
 from kiosk.program import Program, load_program
 from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import DOUBLE_AND_BIRTHDAY, program_text
 
 VERSION = "2026.9-orders"
-EXTRA = '''
-[[promotions]]
-id = "double"
-names = { en = "Double points", zh-TW = "雙倍點數", zh-CN = "双倍点数" }
-multiplier = 2
-
-[bonuses.birthday]
-points = 100
-'''
 ZONE = ZoneInfo("Asia/Taipei")
-
-
-def program_text() -> str:
-    text = DEFAULT_PROGRAM.read_text(encoding="utf-8")
-    assert text.count('version = "2026.2"') == 1
-    return text.replace('version = "2026.2"', f'version = "{VERSION}"') + EXTRA
 
 
 @pytest.fixture(scope="module")
 def program(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Program]:
     path = tmp_path_factory.mktemp("program") / "orders.toml"
-    path.write_text(program_text(), encoding="utf-8")
+    path.write_text(program_text(DOUBLE_AND_BIRTHDAY, VERSION), encoding="utf-8")
     return path, load_program(path)
 
 
