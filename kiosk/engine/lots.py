@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -138,15 +139,21 @@ def lot_dates(policy: PointsPolicy, earned_at: datetime, zone: ZoneInfo
         raise ValueError("earned_at must be timezone-aware")
     earned_at = earned_at.astimezone(UTC)
     available_at = earned_at + timedelta(days=policy.pending_days)
-    local_day = earned_at.astimezone(zone).date()
-    match policy.expiry:
-        case None:
-            return available_at, None
+    if policy.expiry is None:
+        return available_at, None
+    return available_at, _expires(policy.expiry, earned_at.astimezone(zone).date(), zone)
+
+
+@lru_cache(maxsize=8192)
+def _expires(expiry: Expiry, local_day: date, zone: ZoneInfo) -> datetime:
+    """When points earned on ``local_day`` expire: the same for every lot of that day (a
+    ledger's expiry run asks it for millions of lots over a few hundred days)."""
+    match expiry:
         case ExpireAfterMonths(months=months):
             last_day = _add_months(local_day, months)
         case ExpireEndOfNextYear():
             last_day = date(local_day.year + 1, 12, 31)
-    return available_at, _local_midnight(last_day + timedelta(days=1), zone)
+    return _local_midnight(last_day + timedelta(days=1), zone)
 
 
 def last_usable_day(expires_at: datetime, zone: ZoneInfo) -> date:

@@ -31,7 +31,7 @@ from kiosk.services.context import Clock
 from kiosk.wallets import EXPIRE_NOTE, entry_movement
 from sync.protocol import EntryWire
 from sync.server import models as m
-from sync.server.bulk import pg_cursor
+from sync.server.bulk import array_type, pg_cursor
 from sync.server.entry_rows import ENTRIES
 from sync.server.ingest import Ingest
 from sync.server.programs import Programs
@@ -113,7 +113,9 @@ def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]
     columns = "member_id, id, kind, points, occurred_at, reverses, note, order_ref"
     if conn.dialect.name == "postgresql":
         with pg_cursor(conn, named=False) as cur:
-            cur.execute(f"SELECT {columns} FROM entries WHERE member_id = ANY(%(v)s) "
+            # The ids as one binary array (bulk.py): a text list of 5,000 cost 30 ms.
+            cur.execute(f"SELECT {columns} FROM entries WHERE member_id = ANY(CAST(%(v)b AS "
+                        f"{array_type(ENTRIES, 'member_id', conn.dialect)})) "
                         "ORDER BY member_id, seq", {"v": list(members)})
             yield from cur
         return

@@ -1,0 +1,141 @@
+"""The ledger's expiry run over a chain's worth of members on PostgreSQL (issue 14's goal:
+1,000,000 members in ≤ 60 s).
+
+    .venv/bin/python -m bench.expiry [--members 1000000] [--runs 3]
+
+Seeds a database once (COPY): ``--members`` members with 5 entries each over the two years
+before the run's date (4 purchases and a redemption), under a program whose points expire
+12 months after they are earned, so most members have a lot due. Each run copies that
+database and times ``Ledger.expire`` on it. Beside it, in the same run, the floor: reading
+every entry in the order the replay needs (member, then seq), which any expiry must do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+
+from bench.common import machine, median_of_runs
+from bench.ledger_ingest import (
+    PROGRAM,
+    checkpoint,
+    create_database,
+    drop_database,
+    fresh_database,
+    psycopg_url,
+    sqlalchemy_url,
+)
+from kiosk.program import parse_program
+from sync.server.db import ledger_engine, migrate
+from sync.server.ledger import Ledger
+
+AT = datetime(2026, 12, 1, tzinfo=UTC)
+EXPIRY = '\n[points]\nexpiry = { after = "months", months = 12 }\n'
+PER_MEMBER = 5
+
+
+def program_text() -> str:
+    return PROGRAM.read_text(encoding="utf-8").replace(
+        'version = "2026.2"', 'version = "bench-expiry"', 1) + EXPIRY
+
+
+def seed(name: str, members: int) -> None:
+    engine = ledger_engine(sqlalchemy_url(name))
+    migrate(engine)
+    Ledger(engine, lambda: AT).initialise(parse_program(program_text()))
+    engine.dispose()
+    rng = random.Random(14)
+    start = AT - timedelta(days=730)
+    ids = [uuid.uuid4() for _ in range(members)]
+    seq = 0
+    balances: list[tuple[uuid.UUID, int]] = []
+    with psycopg.connect(psycopg_url(name)) as conn, conn.cursor() as cur:
+        # One COPY at a time: a connection carries one.
+        with cur.copy("COPY members (id, name, phone, enrolled_at, channel, consent, "
+                      "profile_pending) FROM STDIN") as copy:
+            for i, member in enumerate(ids):
+                copy.write_row((member, f"M{i}", f"09{i:08d}", start, "bench", True, False))
+        with cur.copy("COPY entries (id, seq, member_id, kind, points, amount_minor, channel, "
+                      "order_ref, program_version, occurred_at, reward_id, device_id) "
+                      "FROM STDIN") as copy:
+            for member in ids:
+                moments = sorted(start + timedelta(minutes=rng.randrange(730 * 1440))
+                                 for _ in range(PER_MEMBER))
+                total = 0
+                for k, when in enumerate(moments):
+                    seq += 1
+                    if k == 2 and total >= 60:  # a coffee, from the earliest lot
+                        copy.write_row((uuid.uuid4(), seq, member, "redeem", -60, 0, "bench",
+                                        None, "bench-expiry", when, "coffee", "bench"))
+                        total -= 60
+                        continue
+                    amount = rng.randrange(1_000, 8_000)
+                    total += amount // 100
+                    copy.write_row((uuid.uuid4(), seq, member, "earn", amount // 100, amount,
+                                    "bench", f"O-{seq}", "bench-expiry", when, None, "bench"))
+                balances.append((member, total))
+        with cur.copy("COPY balances (member_id, points) FROM STDIN") as copy:
+            for row in balances:
+                copy.write_row(row)
+        cur.execute("UPDATE ledger_head SET last_seq = %s WHERE id = 1", (seq,))
+        conn.commit()
+    with psycopg.connect(psycopg_url(name), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def read_floor(name: str) -> float:
+    """Every entry, in the replay's order, fetched into Python: what any expiry must read."""
+    with psycopg.connect(psycopg_url(name)) as conn, conn.cursor(name="all") as cur:
+        cur.itersize = 20_000
+        started = time.perf_counter()
+        cur.execute("SELECT member_id, id, kind, points, occurred_at, reverses, note, "
+                    "order_ref FROM entries ORDER BY member_id, seq")
+        for _ in cur:
+            pass
+        return time.perf_counter() - started
+
+
+def one_run(template: str) -> dict[str, float]:
+    name = create_database(template)
+    try:
+        checkpoint()
+        floor = read_floor(name)
+        engine = ledger_engine(sqlalchemy_url(name))
+        ledger = Ledger(engine, lambda: AT)
+        started = time.perf_counter()
+        report = ledger.expire(AT)
+        took = time.perf_counter() - started
+        engine.dispose()
+        return {"expiry_s": took, "read_floor_s": floor, "members_replayed": report.members,
+                "expiry_entries": report.entries, "points_expired": report.points}
+    finally:
+        drop_database(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with fresh_database() as template:
+        started = time.perf_counter()
+        seed(template, args.members)
+        seeded = time.perf_counter() - started
+        runs = [one_run(template) for _ in range(args.runs)]
+    result = median_of_runs(runs)
+    result["ratio_to_floor"] = result["expiry_s"] / result["read_floor_s"]
+    print(json.dumps({"machine": machine(), "members": args.members,
+                      "entries": args.members * PER_MEMBER, "seed_s": round(seeded, 1),
+                      "runs": args.runs,
+                      "median_of_runs": {k: round(v, 3) for k, v in result.items()}},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()
