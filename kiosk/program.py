@@ -198,12 +198,16 @@ class Program(Doc):
         return None if amount is None else self.minor(amount)
 
     @cached_property
-    def earn_per_minor(self) -> int:
-        return self.minor(self.earn.per)
+    def min_spend_minor(self) -> int:
+        return self.minor(self.earn.min_spend)
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def earn_per_minor(self) -> int:
+        return self.minor(self.earn.per)
 
     def tier(self, tier_id: str) -> Tier:
         return next(t for t in self.tiers if t.id == tier_id)

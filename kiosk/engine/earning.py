@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -76,18 +77,29 @@ def exact_line_points(earn: Earn, order: Order, nets: Sequence[int], per_minor: 
                       tier_multiplier: Decimal) -> tuple[Fraction, ...]:
     """Each line's exact (unrounded) base points: the weights every multiplier works on."""
     out = []
+    tier = as_fraction(tier_multiplier)
     for line, net in zip(order.lines, nets, strict=True):
-        rule = earn.rule_for(line)
-        multiplier = Fraction(1) if rule is None else Fraction(rule.multiplier)
-        per_item = 0 if rule is None else rule.points_per_item
-        exact = Fraction(net * earn.points, per_minor) * multiplier + line.quantity * per_item
-        out.append(exact * Fraction(tier_multiplier))
+        rule = earn.rule_for(line) if earn.lines else None
+        if rule is None:
+            out.append(Fraction(net * earn.points, per_minor) * tier)
+            continue
+        exact = (Fraction(net * earn.points, per_minor) * as_fraction(rule.multiplier)
+                 + line.quantity * rule.points_per_item)
+        out.append(exact * tier)
     return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def as_fraction(value: Decimal) -> Fraction:
+    """A document's multiplier as an exact fraction, worked out once (every sale asks)."""
+    return Fraction(value)
 
 
 def spread(total: int, exact: Sequence[Fraction]) -> tuple[int, ...]:
     """``total`` whole points over lines in proportion to their exact points (largest
     remainder first, ties to the earlier line): the parts add up to ``total``."""
+    if len(exact) == 1:
+        return (total,)
     whole = sum(exact, Fraction(0))
     if not exact:
         return ()
@@ -101,11 +113,11 @@ def spread(total: int, exact: Sequence[Fraction]) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def base_awards(earn: Earn, order: Order, nets: Sequence[int], exact: Sequence[Fraction],
-                min_spend_minor: int) -> tuple[Award, ...]:
+def base_awards(earn: Earn, nets: Sequence[int], exact: Sequence[Fraction], earns: bool
+                ) -> tuple[Award, ...]:
     """One earn award per line, carrying the line's net as spend (so the order's spend is on
-    the ledger exactly once, even when it earns nothing)."""
-    earns = order.net_paid_minor >= min_spend_minor
+    the ledger exactly once, even when it earns nothing); no points below the minimum
+    spend (``earns`` False)."""
     total = round_points(sum(exact, Fraction(0)), earn.rounding) if earns else 0
     return tuple(Award(EntryKind.EARN, points, BASE, line=i, amount_minor=net)
                  for i, (points, net) in enumerate(zip(spread(total, exact), nets,

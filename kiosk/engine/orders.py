@@ -86,7 +86,10 @@ class Order:
         """Each line's share of the net amount paid: loyalty's discount spread over the
         lines in proportion to their totals, the remainder to the largest shares first, so
         the shares are whole minor units and add up to exactly the net paid."""
-        return split_pro_rata(self.net_paid_minor, [line.total_minor for line in self.lines])
+        totals = [line.total_minor for line in self.lines]
+        if not self.loyalty.discount_minor:
+            return tuple(totals)
+        return split_pro_rata(self.net_paid_minor, totals)
 
 
 @dataclass(frozen=True, slots=True)

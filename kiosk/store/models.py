@@ -198,5 +198,4 @@ class OrderRow(Base):
     occurred_at: Mapped[datetime] = mapped_column(UtcMicros)
     record: Mapped[str] = mapped_column(Text)
     on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
-    __table_args__ = (Index("ix_orders_member", "member_id", "occurred_at"),
-                      Index("ix_orders_unsent", "occurred_at", sqlite_where=text("on_ledger = 0")))
+    __table_args__ = (Index("ix_orders_unsent", "occurred_at", sqlite_where=text("on_ledger = 0")),)
