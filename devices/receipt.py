@@ -20,16 +20,20 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "en": {"order": "Order", "amount": "Purchase", "total": "Total", "points": "Points this visit",
            "balance": "Points balance", "tier": "Tier", "rewards": "Rewards within reach",
            "card": "Your member card", "thanks": "Thank you!", "earned": "Purchase",
-           "birthday": "Birthday bonus", "first_purchase": "First purchase bonus"},
+           "birthday": "Birthday bonus", "first_purchase": "First purchase bonus",
+           "available": "Available now", "pending": "Pending until {date}",
+           "expiring": "Expire on {date}"},
     "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
               "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
               "card": "您的會員卡", "earned": "消費點數", "birthday": "生日禮點數",
-              "first_purchase": "首購禮點數",
+              "first_purchase": "首購禮點數", "available": "目前可用",
+              "pending": "{date} 起可用", "expiring": "{date} 到期",
               "thanks": "謝謝惠顧！"},  # noqa: RUF001 (Chinese punctuation)
     "zh-CN": {"order": "订单", "amount": "消费", "total": "合计", "points": "本次积分",
               "balance": "积分余额", "tier": "会员等级", "rewards": "可兑换的奖励",
               "card": "您的会员卡", "earned": "消费积分", "birthday": "生日礼积分",
-              "first_purchase": "首购礼积分",
+              "first_purchase": "首购礼积分", "available": "目前可用",
+              "pending": "{date} 起可用", "expiring": "{date} 到期",
               "thanks": "谢谢惠顾！"},  # noqa: RUF001 (Chinese punctuation)
 }
 
@@ -45,6 +49,9 @@ class Receipt:
     total: str = ""
     points_earned: int | None = None  # signed: a redemption prints "-120"
     points_lines: tuple[tuple[str, int], ...] = ()  # where they came from, when more than one
+    available: int | None = None  # with pending days or expiry in the program
+    pending: tuple[tuple[str, int], ...] = ()  # (date text, points) not yet spendable
+    expiring: tuple[tuple[str, int], ...] = ()  # (last usable day, points) soon to expire
     balance: int | None = None
     tier: str | None = None
     rewards: tuple[str, ...] = ()  # "Free drink (120 points)", already in the language
@@ -60,6 +67,8 @@ class Receipt:
         object.__setattr__(self, "lines", tuple((str(a), str(b)) for a, b in self.lines))
         object.__setattr__(self, "rewards", tuple(self.rewards))
         object.__setattr__(self, "points_lines", tuple(self.points_lines))
+        object.__setattr__(self, "pending", tuple(self.pending))
+        object.__setattr__(self, "expiring", tuple(self.expiring))
 
 
 RowStyle = Literal["title", "pair", "bold_pair", "center", "rule", "qr", "blank"]
@@ -89,6 +98,12 @@ def layout(receipt: Receipt) -> list[Row]:
             if len(receipt.points_lines) > 1:
                 rows += [Row("pair", f"  {what}", f"{n:+,}") for what, n in receipt.points_lines]
         rows.append(Row("pair", words["balance"], f"{receipt.balance:,}"))
+        if receipt.available is not None and (receipt.pending or receipt.expiring):
+            rows.append(Row("pair", f"  {words['available']}", f"{receipt.available:,}"))
+        rows += [Row("pair", "  " + words["pending"].format(date=day), f"{n:,}")
+                 for day, n in receipt.pending]
+        rows += [Row("pair", "  " + words["expiring"].format(date=day), f"{n:,}")
+                 for day, n in receipt.expiring]
         if receipt.tier:
             rows.append(Row("pair", words["tier"], receipt.tier))
         if receipt.rewards:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from devices.receipt import CAPTIONS, Receipt
 from kiosk.cards import grouped_card_number
@@ -41,9 +42,20 @@ def sale_receipt(counter: ScreenContext, result: SaleResult, lines: Sequence[tup
         lines=tuple(lines) or ((CAPTIONS[language]["amount"], counter.money(total_minor)),),
         total=counter.money(total_minor), points_earned=result.points,
         points_lines=tuple((_source(counter, e), e.points) for e in result.entries),
+        **_points_after(result),
         balance=result.balance, tier=counter.name(result.tier.names),
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
         language=language, order_ref=result.order_ref, when=_when(counter, moment))
+
+
+def _points_after(result: SaleResult) -> dict[str, Any]:
+    """Available, pending and expiring points, when the program has them."""
+    after = result.points_after
+    if after is None:
+        return {}
+    return {"available": after.available,
+            "pending": tuple((day.isoformat(), n) for day, n in after.pending),
+            "expiring": tuple((day.isoformat(), n) for day, n in after.expiring)}
 
 
 def _source(counter: ScreenContext, entry: Entry) -> str:

@@ -28,6 +28,7 @@ from kiosk.services.errors import (
 from kiosk.services.ports import UnitOfWork
 from kiosk.services.staff import record
 from kiosk.staff import AuditAction
+from kiosk.wallets import PointsSummary, points_summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ class SaleResult:
     tier: Tier
     duplicate: bool  # the order had already been rung up; nothing new was recorded
     applied: tuple[str, ...] = ()  # the promotions that added points, for the receipt
+    points_after: PointsSummary | None = None  # available, pending, expiring (if the
+    # program has pending days or expiry), for the receipt
 
 
 def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
@@ -127,10 +130,13 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         if needs_approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
                    f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)
+        after = (points_summary(program, tx.entries.of_member(sale.member_id), now)
+                 if program.points.pending_days or program.points.expiry else None)
     points = sum(e.points for e in entries)
     applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(
         a.rule for a in order.awards if a.rule.startswith("promo:") and a.points))
-    return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied)
+    return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied,
+                      after)
 
 
 def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> SaleResult:

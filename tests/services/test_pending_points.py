@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from devices.receipt import Receipt, layout
 from kiosk.program import Program, parse_program
 from kiosk.services import Enrolment, Sale, enrol, member_view, redeem, refund_order, ring_up_sale
 from kiosk.services.errors import NotEnoughPoints
@@ -51,3 +52,18 @@ def test_the_member_screen_warns_of_points_about_to_expire(kiosk, member, clock)
     clock.advance(days=350)
     view = member_view(kiosk, member.id)
     assert [n for _, n in view.points.expiring] == [50 + 120]  # both lots, a year on
+
+
+@pytest.mark.parametrize(("language", "pending", "available"), [
+    ("en", "Pending until 2026-12-04", "Available now"),
+    ("zh-TW", "2026-12-04 起可用", "目前可用"), ("zh-CN", "2026-12-04 起可用", "目前可用")])
+def test_the_receipt_says_what_is_available_and_pending(kiosk, member, language, pending,
+                                                         available):
+    result = ring_up_sale(kiosk, Sale(member.id, 10_000, "R-1"))
+    after = result.points_after
+    assert after is not None and after.available == 50
+    receipt = Receipt("Store", (), balance=result.balance, available=after.available,
+                      pending=tuple((d.isoformat(), n) for d, n in after.pending),
+                      language=language)
+    rows = [(r.left.strip(), r.right) for r in layout(receipt)]
+    assert (available, "50") in rows and (pending, "100") in rows
