@@ -3,10 +3,11 @@ refuse unknown fields, labels in three languages, money as exact decimals, ids."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 LANGUAGES = ("en", "zh-TW", "zh-CN")
 
@@ -39,3 +40,17 @@ Multiplier = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
 def to_minor(amount: Decimal, minor_units: int) -> int:
     """An exact amount in minor units (the document's amounts were checked to fit)."""
     return int(amount.scaleb(minor_units))
+
+
+Section = TypeVar("Section", bound=Doc)
+
+
+def parse_section(model: type[Section], name: str, raw: Mapping[str, Any]) -> Section:
+    """One section of the document on its own; the ValueError names the field as the
+    whole document does ("points.expiry.months: must be 1 to 120")."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ValueError("; ".join(
+            ".".join([name, *map(str, err["loc"])]) + ": "
+            + err["msg"].removeprefix("Value error, ") for err in exc.errors())) from None

@@ -38,9 +38,9 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from kiosk.engine.doc import Doc
+from kiosk.engine.doc import Doc, parse_section
 from kiosk.engine.orders import Award, derived_id
 from kiosk.ledger import Entry, EntryKind
 
@@ -112,14 +112,8 @@ class PointsPolicy(Doc):
 
 
 def parse_points(raw: Mapping[str, Any]) -> PointsPolicy:
-    """The section on its own; the ValueError names the field as the document does
-    ("points.expiry.months: must be 1 to 120")."""
-    try:
-        return PointsPolicy.model_validate(raw)
-    except ValidationError as exc:
-        raise ValueError("; ".join(
-            ".".join(["points", *map(str, err["loc"])]) + ": "
-            + err["msg"].removeprefix("Value error, ") for err in exc.errors())) from None
+    """The section on its own, its mistakes named as in the document."""
+    return parse_section(PointsPolicy, "points", raw)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -45,9 +45,9 @@ from itertools import accumulate, pairwise
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from kiosk.engine.doc import Doc
+from kiosk.engine.doc import Doc, parse_section
 
 MAX_WINDOW_DAYS = 3650
 TICK = timedelta(microseconds=1)
@@ -82,14 +82,8 @@ class TierPolicy(Doc):
 
 
 def parse_tier_policy(raw: Mapping[str, Any]) -> TierPolicy:
-    """The section on its own; the ValueError names the field as the document does
-    ("tier_policy.window_days: must be 1 to 3650")."""
-    try:
-        return TierPolicy.model_validate(raw)
-    except ValidationError as exc:
-        raise ValueError("; ".join(
-            ".".join(["tier_policy", *map(str, err["loc"])]) + ": "
-            + err["msg"].removeprefix("Value error, ") for err in exc.errors())) from None
+    """The section on its own, its mistakes named as in the document."""
+    return parse_section(TierPolicy, "tier_policy", raw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,17 +30,9 @@ from kiosk.services.staff import record
 from kiosk.staff import AuditAction
 from kiosk.wallets import PointsSummary, points_summary
 
-
-@dataclass(frozen=True, slots=True)
-class SaleLine:
-    sku: str
-    quantity: int
-    unit_price_minor: int
-    category: str | None = None
-
-    @property
-    def total_minor(self) -> int:
-        return self.quantity * self.unit_price_minor
+SaleLine = OrderLine
+"""A basket line as the sale screen and the CLI give it: a product code (or ``AMOUNT`` for a
+keyed amount), quantity, unit price and the product's category."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +189,7 @@ def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
 
 
 def _order(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> Order:
-    lines = tuple(OrderLine(line.sku, line.quantity, line.unit_price_minor, line.category)
-                  for line in sale.lines) or (OrderLine(KEYED_AMOUNT, 1, sale.amount_minor),)
+    lines = sale.lines or (OrderLine(KEYED_AMOUNT, 1, sale.amount_minor),)
     return Order(kiosk.channel, order_ref, now, lines, sale.member_id,
                  store=kiosk.device.store_name, cashier=kiosk.staff_name)
 

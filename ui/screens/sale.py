@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout
 
 from devices.receipt import CAPTIONS
+from kiosk.engine.orders import KEYED_AMOUNT
 from kiosk.money import to_minor
 from kiosk.services import MemberView, Sale, SaleLine, SalePreview, preview_sale, ring_up_sale
 from ui.context import Product, ScreenContext
@@ -179,7 +180,7 @@ class SaleScreen(ServiceScreen):
         lines = [SaleLine(line.product.code, line.quantity, line.product.price_minor,
                           line.product.category) for line in self.basket]
         if self.keyed_minor():
-            lines.append(SaleLine("amount", 1, self.keyed_minor()))
+            lines.append(SaleLine(KEYED_AMOUNT, 1, self.keyed_minor()))
         return Sale.of_basket(self.member.member.id, tuple(lines), self.order_ref)
 
     def _confirm(self) -> None:
