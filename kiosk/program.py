@@ -30,7 +30,7 @@ from pydantic import (
 
 from kiosk.engine.bonuses import Bonuses
 from kiosk.engine.coupons import CouponRule, check_coupon_rules
-from kiosk.engine.doc import Doc, Identifier, Money, Names
+from kiosk.engine.doc import Doc, Identifier, Money, Names, check_unique_ids
 from kiosk.engine.earning import Earn
 from kiosk.engine.lots import PointsPolicy
 from kiosk.engine.promotions import Promotion, Stacking
@@ -173,9 +173,7 @@ class Program(Doc):
         for label, ids in (("tiers", [t.id for t in self.tiers]),
                            ("rewards", [r.id for r in self.rewards]),
                            ("promotions", [p.id for p in self.promotions])):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{label}: duplicate id {dupes[0]!r}")
+            check_unique_ids(label, ids)
         return self
 
     # -- derived values, all exact ------------------------------------------------------

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, to_minor
+from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, check_unique_ids, to_minor
 from kiosk.engine.orders import CouponIssue, MemberState, Order
 
 Period = Literal["month", "quarter", "year"]
@@ -125,10 +125,7 @@ def check_coupon_rules(rules: Sequence[CouponRule], minor_units: int) -> None:
             if value % step:
                 raise ValueError(f"coupons[{i}].{field}: {value} has more than "
                                  f"{minor_units} decimals")
-    ids = [r.id for r in rules]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"coupons: duplicate id {dupes[0]!r}")
+    check_unique_ids("coupons", [r.id for r in rules])
 
 
 # -- time -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ refuse unknown fields, labels in three languages, money as exact decimals, ids."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
@@ -40,6 +40,13 @@ Multiplier = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
 def to_minor(amount: Decimal, minor_units: int) -> int:
     """An exact amount in minor units (the document's amounts were checked to fit)."""
     return int(amount.scaleb(minor_units))
+
+
+def check_unique_ids(label: str, ids: Sequence[str]) -> None:
+    """Ids name things across the document (and on entries): one each per list."""
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{label}: duplicate id {dupes[0]!r}")
 
 
 Section = TypeVar("Section", bound=Doc)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from kiosk.engine.coupons import CouponRule, OnPunchCard, coupon_expiry
-from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, to_minor
+from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, check_unique_ids, to_minor
 from kiosk.engine.orders import Award, CouponIssue, MemberState, Order, OrderLine, card_wallet
 from kiosk.ledger import EntryKind
 
@@ -58,10 +58,7 @@ def check_punch_cards(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponR
         if not isinstance(rule.trigger, OnPunchCard):
             raise ValueError(f"punch_cards[{i}].coupon: coupon {card.coupon!r} is issued "
                              f"on {rule.trigger.on!r}, not by a punch card")
-    ids = [c.id for c in cards]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"punch_cards: duplicate id {dupes[0]!r}")
+    check_unique_ids("punch_cards", [c.id for c in cards])
 
 
 def qualifies(card: PunchCard, line: OrderLine) -> bool:
