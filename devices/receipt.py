@@ -22,7 +22,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
            "card": "Your member card", "thanks": "Thank you!", "earned": "Purchase",
            "birthday": "Birthday bonus", "first_purchase": "First purchase bonus",
            "available": "Available now", "pending": "Pending until {date}",
-           "expiring": "Expire on {date}"},
+           "expiring": "Expiring on {date}"},
     "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
               "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
               "card": "您的會員卡", "earned": "消費點數", "birthday": "生日禮點數",

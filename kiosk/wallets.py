@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.lots import Movement, Wallet, lot_dates, replay
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
@@ -51,6 +52,10 @@ def entry_movement(program: Program, entry_id: uuid.UUID, kind: EntryKind, point
     available = expires = None
     if points > 0 and kind is not EntryKind.REVERSE:
         available, expires = lot_window(program, occurred_at, purchase)
+        if note == FIRST_PURCHASE:
+            # Dated at enrolment (a stable fact), granted maybe a year later: its age
+            # isn't the lot's, so it doesn't expire by it.
+            expires = None
     lot = None
     if kind is EntryKind.EXPIRE and (note or "").startswith(EXPIRE_NOTE):
         try:

@@ -97,10 +97,11 @@ def order_bonuses(bonuses: Bonuses, order: Order, state: MemberState, zone: Zone
     first = bonuses.first_purchase
     net = order.net_paid_minor
     if (first and first.points and state.purchases_before == 0
-            and net >= min_first_minor and net > 0):
-        # Dated at enrolment: a stable fact, whichever kiosk saw the first purchase.
+            and state.enrolled_at is not None and net >= min_first_minor and net > 0):
+        # Dated at enrolment: a stable fact, whichever kiosk saw the first purchase (with
+        # no enrolment known, nothing stable to date it by: no bonus).
         out.append(Award(EntryKind.BONUS, first.points, FIRST_PURCHASE, once=FIRST_PURCHASE,
-                         at=state.enrolled_at or order.occurred_at))
+                         at=state.enrolled_at))
     return tuple(out)
 
 

@@ -198,8 +198,8 @@ class OnlineCounter:
                tier: Tier) -> MemberState:
         """What the rules need to know of the member, as the ledger knows it."""
         member = conn.execute(select(m.Member.enrolled_at, m.Member.birthday,
-                                     m.Member.referrer_id).where(m.Member.id == member_id)
-                              ).first()
+                                     m.Member.referrer_id).where(
+            m.Member.id == member_id, m.Member.profile_pending.is_(False))).first()
         bought = program.bonuses.first_purchase is not None and conn.execute(
             select(ENTRIES.c.id).where(ENTRIES.c.member_id == member_id,
                                        ENTRIES.c.kind == EntryKind.EARN.value,

@@ -228,8 +228,13 @@ def test_two_kiosks_offline_grant_the_same_birthday_bonus():
 ])
 def test_first_purchase_bonus(before, amount, expect):
     got_ = got(program(extra=FIRST), order(("A", 1, amount, None)),
-               state(purchases_before=before))
+               state(purchases_before=before, enrolled_at=datetime(2026, 1, 5, tzinfo=UTC)))
     assert [g for g in got_ if g[0] != "earn"] == expect
+
+
+def test_no_first_purchase_bonus_without_an_enrolment_to_date_it_by():
+    assert [g for g in got(program(extra=FIRST), order(("A", 1, 250, None)), state())
+            if g[0] != "earn"] == []
 
 
 @pytest.mark.parametrize(("extra", "field"), [

@@ -3,6 +3,7 @@ non-member sales kept for the reports, and the preview saying what confirming wi
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -75,3 +76,21 @@ def test_a_non_member_sale_is_an_order_with_no_points(kiosk):
         kept = tx.orders.unsent(10)
     assert [(r.order.order_ref, r.order.member_id, r.state, r.order.gross_minor)
             for r in kept] == [("WALK-IN-1", None, None, 260)]
+
+
+def test_a_member_known_only_by_another_stores_card_gets_no_once_only_bonus(kiosk):
+    """Their birthday and enrolment are their store's to say: a bonus dated by a guess
+    would be kept here and refused by the ledger (balances apart)."""
+    from kiosk.members import Member
+
+    stranger = Member(uuid.uuid4(), "", "", kiosk.clock(), "other-till", profile_pending=True)
+    with kiosk.store.write() as tx:
+        tx.members.add(stranger)
+    result = ring_up_sale(kiosk, Sale.of_basket(stranger.id, (TEA,)))
+    assert [e.note for e in result.entries] == [None, "promo:tea-friday"]
+
+
+def test_a_walk_in_sales_number_cannot_be_rung_up_again_for_a_member(kiosk, member):
+    ring_up_sale(kiosk, Sale.of_basket(None, (TEA,), order_ref="R-7"))
+    with pytest.raises(InvalidInput, match="already rung up"):
+        ring_up_sale(kiosk, Sale.of_basket(member.id, (TEA,), order_ref="R-7"))

@@ -67,3 +67,17 @@ def test_the_receipt_says_what_is_available_and_pending(kiosk, member, language,
                       language=language)
     rows = [(r.left.strip(), r.right) for r in layout(receipt)]
     assert (available, "50") in rows and (pending, "100") in rows
+
+
+def test_a_first_purchase_bonus_a_year_after_joining_does_not_expire_at_once(kiosk, clock):
+    from kiosk.wallets import points_summary
+
+    program = parse_program(program_text(PENDING + "\n[bonuses.first_purchase]\npoints = 30\n"))
+    kiosk.program = program
+    joined = enrol(kiosk, Enrolment("林", "0922-111-222", consent=True)).member
+    clock.advance(days=400)  # the sign-up bonus has expired by now; the purchase is new
+    result = ring_up_sale(kiosk, Sale(joined.id, 1_000, "R-9"))
+    assert "first_purchase" in [e.note for e in result.entries]
+    with kiosk.store.read() as tx:
+        summary = points_summary(program, tx.entries.of_member(joined.id), clock())
+    assert summary.expiring == ()  # nothing of it due: the bonus's lot has no age to expire by
