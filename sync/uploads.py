@@ -31,7 +31,7 @@ from sync.protocol import (
 )
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
-ORDERS_BATCH = 200  # orders without entries per request (each may have 500 lines)
+ORDERS_BATCH = 20  # orders without entries per request: 500 lines each stays under 4 MB
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
 
 Gaps = tuple[tuple[int, int], ...]
