@@ -145,6 +145,10 @@ class Entry(Base):
         Index("ux_entries_sale_order", "channel", "order_ref", unique=True,
               postgresql_where=text("kind = 'earn' AND order_ref IS NOT NULL"),
               sqlite_where=text("kind = 'earn' AND order_ref IS NOT NULL")),
+        # One bonus per rule of an order: a copy under a new id mints nothing (0006).
+        Index("ux_entries_order_bonus", "channel", "order_ref", "note", unique=True,
+              postgresql_where=text("kind = 'bonus' AND order_ref IS NOT NULL"),
+              sqlite_where=text("kind = 'bonus' AND order_ref IS NOT NULL")),
     )
 
 

@@ -196,6 +196,23 @@ def test_inflated_promotion_points_are_refused_with_what_the_rules_give(served, 
     assert till.get(f"/v1/orders/{till.name}/{record.order.order_ref}").status_code == 200
 
 
+def test_a_promotion_copied_under_a_new_id_mints_nothing(served, program):
+    """Each copy matches the order's rules, so the check passes; the database keeps one
+    bonus per rule per order (a stolen token replaying with fresh ids)."""
+    till = Device(served)
+    person = member()
+    record, (base, promo) = rung_up(program[1], till, person)
+    till.upload(UploadRequest(members=[person], entries=[base, promo],
+                              orders=[OrderWire.of(record)]))
+    copies = [changed(promo, id=new_id(), device_seq=till.seq + i) for i in (1, 2)]
+    till.seq += 2
+    answers = till.upload(UploadRequest(entries=copies))
+    assert [(status, code) for status, code, _ in answers] == [
+        ("rejected", Rejected.ORDER_RECORDED.value)] * 2
+    assert till.balance(person.id) == 16
+    assert served.check() == []
+
+
 def test_entries_that_differ_from_their_order_are_refused(served, program):
     till = Device(served)
     person = member()
