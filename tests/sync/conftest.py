@@ -4,18 +4,16 @@ behind them are in tests/helpers/ledger_process.py and tests/helpers/ledger_wire
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from kiosk.program import load_program
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
-from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, postgres_database, start_ledger
 from tests.helpers.ledger_wire import KIOSK, SHOP
 from tests.helpers.program import DEFAULT_PROGRAM
 
@@ -23,13 +21,8 @@ from tests.helpers.program import DEFAULT_PROGRAM
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database; a test that needs it fails (never skips) without it."""
-    name = f"cp_test_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    yield f"{base}/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

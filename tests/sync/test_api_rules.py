@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import copy
 import itertools
-import secrets
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 from sqlalchemy import Engine, func, select
@@ -21,7 +20,7 @@ from kiosk.ids import new_id
 from kiosk.program import parse_program
 from sync.server import models as m
 from sync.server.db import ledger_engine
-from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, postgres_database, start_ledger
 from tests.helpers.routes import body_routes
 
 NUL, ESC, BEL, NEL = "\x00", "\x1b", "\x07", "\x85"
@@ -43,14 +42,9 @@ def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     a back-office device, and a member with points; a fresh PostgreSQL database for the
     postgres run."""
     folder = tmp_path_factory.mktemp("ledger")
-    name = f"cp_test_{secrets.token_hex(6)}"
-    if request.param == "postgres":
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        db = f"{base}/{name}"
-    else:
-        db = f"sqlite:///{folder / 'ledger.db'}"
+    stack = ExitStack()
+    db = (stack.enter_context(postgres_database()) if request.param == "postgres"
+          else f"sqlite:///{folder / 'ledger.db'}")
     process = start_ledger(db, folder)
     tokens = {"kiosk": process.add_device("till-1"),
               "shop": process.add_device("web", "shop"),
@@ -64,9 +58,7 @@ def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     assert answer.json()["results"][0]["status"] == "accepted", answer.text
     yield process, tokens
     process.kill()
-    if request.param == "postgres":
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    stack.close()
 
 
 def upload() -> dict[str, Any]:

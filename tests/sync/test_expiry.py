@@ -73,13 +73,9 @@ def test_points_expire_lot_by_lot_in_expiry_order_and_never_a_spent_one(books: L
     assert books.check() == []
 
 
-def test_a_program_without_expiry_expires_nothing(tmp_path: Path):
-    engine = ledger_engine(f"sqlite:///{tmp_path / 'plain.db'}")
-    migrate(engine)
-    ledger = Ledger(engine, lambda: NOW)
-    ledger.initialise(parse_program(program_text("")))
-    assert ledger.expire().members == 0
-    engine.dispose()
+def test_a_program_without_expiry_expires_nothing(ledger: Ledger):
+    assert ledger.current_program().points.expiry is None  # the default program's
+    assert ledger.expire(NOW).members == 0
 
 
 def test_the_expiry_command_says_what_it_did_and_refuses_a_time_without_an_offset(

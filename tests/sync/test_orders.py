@@ -10,12 +10,12 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psycopg
 import pytest
 import requests
 
@@ -27,7 +27,7 @@ from kiosk.ids import new_id
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, load_program
 from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
-from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess
+from tests.helpers.ledger_process import LedgerProcess, postgres_database
 from tests.helpers.program import DOUBLE_AND_BIRTHDAY, program_text
 
 VERSION = "2026.9-orders"
@@ -48,22 +48,13 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """One ledger process per database for the module, publishing the program with a
     promotion and a birthday bonus; each test pairs devices of its own."""
     folder = tmp_path_factory.mktemp("ledger")
-    name = None
-    if request.param == "postgres":
-        name = f"cp_test_{secrets.token_hex(6)}"
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        db = f"{base}/{name}"
-    else:
-        db = f"sqlite:///{folder / 'ledger.db'}"
-    process = LedgerProcess(db, folder, program=program[0])
-    process.start()
-    yield process
-    process.kill()
-    if name is not None:
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with ExitStack() as stack:
+        db = (stack.enter_context(postgres_database()) if request.param == "postgres"
+              else f"sqlite:///{folder / 'ledger.db'}")
+        process = LedgerProcess(db, folder, program=program[0])
+        process.start()
+        yield process
+        process.kill()
 
 
 class Device:

@@ -7,13 +7,11 @@ and a half on two cores, so CI runs it every time."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 import schemathesis
@@ -31,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from sync.server.app import create_app
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
-from tests.helpers.ledger_process import PG_ADMIN, LedgerProcess, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, postgres_database, start_ledger
 
 # What the fixture puts on the ledger, so that some generated calls name a real member,
 # hold or order and go past the look-ups (random ids are only ever 404s).
@@ -98,19 +96,15 @@ def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[tuple[LedgerProcess, dict[str, str]]]:
-    name = f"cp_test_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    process = start_ledger(f"{base}/{name}", tmp_path_factory.mktemp("ledger"))
-    tokens = {"kiosk": process.add_device("till-1"), "shop": process.add_device("web", "shop"),
-              "admin": process.add_device("office", "admin")}
-    seed(process.url, tokens)
-    yield process, tokens
-    process.kill()
-    assert process.check() == []
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as db:
+        process = start_ledger(db, tmp_path_factory.mktemp("ledger"))
+        tokens = {"kiosk": process.add_device("till-1"),
+                  "shop": process.add_device("web", "shop"),
+                  "admin": process.add_device("office", "admin")}
+        seed(process.url, tokens)
+        yield process, tokens
+        process.kill()
+        assert process.check() == []
 
 
 def seed(url: str, tokens: dict[str, str]) -> None:
