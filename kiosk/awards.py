@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import Protocol
 
 from kiosk.engine.bonuses import (
     BIRTHDAY,
@@ -105,6 +106,30 @@ def promotions_for(program: Program, tier: str, *, channel: str, store: str | No
 DERIVED_CHANNEL = "program"
 """The channel of an entry with a derived id: not the kiosk's, so two kiosks that grant
 the same birthday bonus offline make identical entries and the ledger keeps one."""
+
+
+class Profile(Protocol):
+    """A member as a store holds them (the kiosk's ``Member``, the ledger's row)."""
+
+    @property
+    def enrolled_at(self) -> datetime: ...
+    @property
+    def birthday(self) -> date | None: ...
+    @property
+    def referrer_id(self) -> uuid.UUID | None: ...
+    @property
+    def profile_pending(self) -> bool: ...
+
+
+def member_state(tier: str, profile: Profile | None, bought_before: bool) -> MemberState:
+    """What the rules know of a member, at the counter and on the ledger alike. Known only
+    by another store's card (no profile of their own here): their birthday and enrolment
+    are that store's to say, and a once-only bonus dated by a guess would be refused by
+    the ledger, so none is given."""
+    if profile is None or profile.profile_pending:
+        return MemberState(tier)
+    return MemberState(tier, profile.enrolled_at, profile.birthday, profile.referrer_id,
+                       purchases_before=int(bought_before))
 
 
 def record_for(program: Program, order: Order, state: MemberState | None) -> OrderRecord:

@@ -47,6 +47,7 @@ class SaleState:
     balance: int
     earlier_sale: uuid.UUID | None  # this order's earn entry, if it was rung up before
     profile_pending: bool = False  # known here only by another store's card
+    order_recorded: bool = False  # this channel already has an order under this ref
 
 
 @dataclass(frozen=True, slots=True)

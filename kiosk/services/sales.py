@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
+from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.engine.promotions import Promotion
 from kiosk.engine.record import OrderRecord
@@ -113,7 +113,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
             return _already_rung_up(tx.entries.sale(kiosk.channel, order_ref), sale, state, tier)
         if not state.member_known:
             raise UnknownMember("this member is not known at this kiosk")
-        if tx.orders.get(kiosk.channel, order_ref) is not None:  # a walk-in sale's number
+        if state.order_recorded:  # a walk-in sale's number (a member's would be earlier_sale)
             raise InvalidInput(f"order {order_ref} was already rung up with a different "
                                "member or amount", InputProblem.ORDER_REUSED)
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
@@ -205,13 +205,8 @@ def _member_state(tx: UnitOfWork, program: Program, member_id: uuid.UUID,
     if bonuses.birthday is None and bonuses.first_purchase is None:
         return MemberState(tier.id)
     member = tx.members.get(member_id)
-    if member is None or member.profile_pending:
-        # Known here only by another store's card: its birthday and enrolment are that
-        # store's to say, and a bonus dated by a guess would be refused by the ledger.
-        return MemberState(tier.id)
     bought = bonuses.first_purchase is not None and tx.entries.has_purchase(member_id)
-    return MemberState(tier.id, member.enrolled_at, member.birthday, member.referrer_id,
-                       purchases_before=int(bought))
+    return member_state(tier.id, member, bought)
 
 
 def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,

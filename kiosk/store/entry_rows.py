@@ -37,7 +37,8 @@ TIER_SPEND = (
 _SALE_STATE = (
     "SELECT (SELECT profile_pending FROM members WHERE id = ?), " + TIER_SPEND + ", "
     "(SELECT points FROM balances WHERE member_id = ?), "
-    "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn')")
+    "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn'), "
+    "EXISTS (SELECT 1 FROM orders WHERE channel = ? AND order_ref = ?)")
 
 
 class SqliteEntries(Rows):
@@ -54,9 +55,11 @@ class SqliteEntries(Rows):
         """Everything a sale must know before it writes, in one query."""
         row = self._raw().execute(_SALE_STATE, (
             member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes,
-            to_micros(since), member_id.bytes, channel, order_ref)).fetchone()
+            to_micros(since), member_id.bytes, channel, order_ref, channel,
+            order_ref)).fetchone()
         return SaleState(row[0] is not None, int(row[1]), int(row[2] or 0),
-                         None if row[3] is None else uuid.UUID(bytes=row[3]), bool(row[0]))
+                         None if row[3] is None else uuid.UUID(bytes=row[3]), bool(row[0]),
+                         bool(row[4]))
 
     def balance(self, member_id: uuid.UUID) -> int:
         value = self.conn.execute(select(_BALANCES.c.points)

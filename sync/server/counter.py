@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
+from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
@@ -198,16 +198,13 @@ class OnlineCounter:
                tier: Tier) -> MemberState:
         """What the rules need to know of the member, as the ledger knows it."""
         member = conn.execute(select(m.Member.enrolled_at, m.Member.birthday,
-                                     m.Member.referrer_id).where(
-            m.Member.id == member_id, m.Member.profile_pending.is_(False))).first()
+                                     m.Member.referrer_id, m.Member.profile_pending)
+                              .where(m.Member.id == member_id)).first()
         bought = program.bonuses.first_purchase is not None and conn.execute(
             select(ENTRIES.c.id).where(ENTRIES.c.member_id == member_id,
                                        ENTRIES.c.kind == EntryKind.EARN.value,
                                        ENTRIES.c.amount_minor > 0).limit(1)).first() is not None
-        if member is None:
-            return MemberState(tier.id, purchases_before=int(bought))
-        return MemberState(tier.id, member.enrolled_at, member.birthday, member.referrer_id,
-                           purchases_before=int(bought))
+        return member_state(tier.id, member, bought)
 
     def refund(self, caller: Caller, order_ref: str) -> OrderResult:
         """Reverse every entry of one of the caller's orders not yet reversed."""

@@ -222,7 +222,8 @@ class MemoryEntries(_Part):
         earlier = None if order_ref is None else self.sale(channel, order_ref)
         return SaleState(member is not None, self.spend_since(member_id, since),
                          self.balance(member_id), None if earlier is None else earlier.id,
-                         member is not None and member.profile_pending)
+                         member is not None and member.profile_pending,
+                         order_ref is not None and (channel, order_ref) in self.d.orders)
 
     def balance(self, member_id: uuid.UUID) -> int:
         return self.d.balances.get(member_id, 0)
