@@ -105,10 +105,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     with kiosk.store.write() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, order_ref)
-        # A member known here only by another store's card earns at the first tier: their
-        # spend is the ledger's to say (DESIGN: no kiosk knows every member).
-        tier = (program.tiers[0] if state.profile_pending
-                else tier_for_spend(program, state.spend_minor))
+        tier = _tier(program, state)
         if state.earlier_sale is not None:
             return _already_rung_up(tx.entries.sale(kiosk.channel, order_ref), sale, state, tier)
         if not state.member_known:
@@ -167,14 +164,20 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
     with kiosk.store.read() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, None)
-        tier = (program.tiers[0] if state.profile_pending
-                else tier_for_spend(program, state.spend_minor))
+        tier = _tier(program, state)
         order, entries = _order_and_entries(tx, kiosk, sale, "preview", now, tier)
     applied = {a.rule for a in order.awards if a.points}
     return SalePreview(sum(e.points for e in entries),
                        tuple(p for p in program.promotions if p.rule in applied),
                        tuple((e.note or "").partition(":")[0] for e in entries
                              if e.channel == DERIVED_CHANNEL))
+
+
+def _tier(program: Program, state: SaleState) -> Tier:
+    """A member known here only by another store's card earns at the first tier: their
+    spend is the ledger's to say (DESIGN: no kiosk knows every member)."""
+    return program.tiers[0] if state.profile_pending else tier_for_spend(program,
+                                                                         state.spend_minor)
 
 
 def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
