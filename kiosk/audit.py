@@ -14,12 +14,14 @@ reads a database or a clock.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from kiosk.engine.tier_policy import Event
 from kiosk.ledger import EntryKind
-from kiosk.program import Program, Tier, points_for_amount
+from kiosk.program import Program, Tier, points_for_amount, tier_standing
 
 # A device's clock may run this far ahead of the ledger's before its entries are refused
 # as dated in the future (a clock set a day or two years ahead would otherwise steer tiers
@@ -172,6 +174,19 @@ def tier_not_held(program: Program, tier: Tier, gross_spend_minor: int) -> Rejec
         return None
     return Rejection(Rejected.TIER_NOT_HELD, f"tier {tier.id} needs {floor} of spend in the "
                    f"window; the ledger knows of {gross_spend_minor}")
+
+
+def tier_not_reached(program: Program, tier: Tier, gross_events: Iterable[Event],
+                     at: datetime) -> Rejection | None:
+    """Under a tier policy other than the window's spend: whether a member whose
+    purchases (refunds left out, as for :func:`tier_not_held`) are ``gross_events`` could
+    hold ``tier`` at ``at`` (:func:`kiosk.program.tier_standing`)."""
+    held = tier_standing(program, gross_events, at).tier
+    if program.tiers.index(held) >= program.tiers.index(tier):
+        return None
+    unit = "points" if program.tier_rule.basis == "points" else "spend"
+    return Rejection(Rejected.TIER_NOT_HELD, f"tier {tier.id} is not what the program's "
+                     f"tier policy gives for the {unit} the ledger knows of ({held.id})")
 
 
 def reversal_problem(*, channel: str, points: int, amount_minor: int, member: object,

@@ -38,7 +38,6 @@ from kiosk.engine.promotions import Promotion, promotions_on
 from kiosk.engine.promotions import promotion_awards as _promotion_awards
 from kiosk.engine.punch_cards import punch_all
 from kiosk.engine.record import OrderRecord
-from kiosk.engine.tier_policy import TierPolicy
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
 
@@ -213,8 +212,6 @@ def unapplied(program: Program) -> list[str]:
         out.append("punch_cards: stamps are computed per order but not yet kept as units")
     if any(not isinstance(c.trigger, OnPunchCard) for c in program.coupons):
         out.append("coupons: issued per order but not yet kept as instruments to use")
-    if program.tier_policy != TierPolicy():
-        out.append("tier_policy: tiers still follow the rolling spend window")
     if program.bonuses.referral is not None:
         out.append("bonuses.referral: not yet granted")
     return out

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
@@ -157,6 +157,14 @@ class Entries(Protocol):
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         """Net spend in the tier window, leaving out what the ledger refused."""
+        ...
+
+    def tier_events(self, member_id: uuid.UUID, since: datetime,
+                    basis: Literal["spend", "points"]) -> list[tuple[datetime, int]]:
+        """The member's qualifying events dated ``since`` or later, leaving out what the
+        ledger refused: (occurred_at, spend) of every entry with a spend, or (occurred_at,
+        points) of the entries :func:`kiosk.program.earns_tier_points` counts. Read only
+        under a tier policy other than the rolling window's spend."""
         ...
 
     def recent(self, member_id: uuid.UUID, limit: int) -> list[Entry]:

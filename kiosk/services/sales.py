@@ -15,7 +15,7 @@ from kiosk.engine.promotions import Promotion
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
 from kiosk.money import format_amount
-from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
+from kiosk.program import Program, Tier, tier_window_start
 from kiosk.records import SaleState
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
@@ -27,6 +27,7 @@ from kiosk.services.errors import (
 )
 from kiosk.services.ports import UnitOfWork
 from kiosk.services.staff import record
+from kiosk.services.views import member_tier
 from kiosk.staff import AuditAction
 from kiosk.wallets import PointsSummary, points_summary
 
@@ -105,7 +106,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
     with kiosk.store.write() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, order_ref)
-        tier = _tier(program, state)
+        tier = _tier(tx, program, sale.member_id, state, now)
         if state.earlier_sale is not None:
             return _already_rung_up(tx.entries.sale(kiosk.channel, order_ref), sale, state, tier)
         if not state.member_known:
@@ -164,7 +165,7 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
     with kiosk.store.read() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, None)
-        tier = _tier(program, state)
+        tier = _tier(tx, program, sale.member_id, state, now)
         order, entries = _order_and_entries(tx, kiosk, sale, "preview", now, tier)
     applied = {a.rule for a in order.awards if a.points}
     return SalePreview(sum(e.points for e in entries),
@@ -173,11 +174,15 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
                              if e.channel == DERIVED_CHANNEL))
 
 
-def _tier(program: Program, state: SaleState) -> Tier:
+def _tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, state: SaleState,
+          now: datetime) -> Tier:
     """A member known here only by another store's card earns at the first tier: their
-    spend is the ledger's to say (DESIGN: no kiosk knows every member)."""
-    return program.tiers[0] if state.profile_pending else tier_for_spend(program,
-                                                                         state.spend_minor)
+    spend is the ledger's to say (DESIGN: no kiosk knows every member). Under today's
+    rule the state's window spend is all it takes; another tier policy reads the member's
+    history (``member_tier``)."""
+    if state.profile_pending:
+        return program.tiers[0]
+    return member_tier(tx, program, member_id, now, state.spend_minor).tier
 
 
 def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.awards import promotions_for
 from kiosk.cards import CardClaim, CardError, verify_card
@@ -11,10 +12,13 @@ from kiosk.engine.promotions import Promotion
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
 from kiosk.program import (
+    Program,
     RewardOffer,
     TierProgress,
     rewards_within_reach,
+    tier_history_start,
     tier_progress,
+    tier_standing,
     tier_window_start,
 )
 from kiosk.services.context import Kiosk
@@ -46,15 +50,18 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
                             "yet; try again once the kiosk has synced")
     program = kiosk.program
     balance = tx.entries.balance(member_id)
+    now = kiosk.clock()
     # A member known only by another store's card earns at the first tier here until sync
     # brings their account; the screen says the same.
-    spend = 0 if member.profile_pending else tx.entries.spend_since(
-        member_id, tier_window_start(program, kiosk.clock()))
+    if member.profile_pending:
+        progress = tier_progress(program, 0)
+    else:
+        spend = (tx.entries.spend_since(member_id, tier_window_start(program, now))
+                 if program.tier_by_window_spend else 0)
+        progress = member_tier(tx, program, member_id, now, spend)
     if card_no is None:
         cards = tx.cards.of_member(member_id)
         card_no = cards[-1].card_no if cards else None
-    now = kiosk.clock()
-    progress = tier_progress(program, spend)
     points = None
     if program.points.pending_days or program.points.expiry is not None:
         points = points_summary(program, tx.entries.of_member(member_id), now)
@@ -64,6 +71,20 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
                       tx.entries.recent(member_id, RECENT_ACTIVITY), points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
                                      store=kiosk.device.store_name, at=now))
+
+
+def member_tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, now: datetime,
+                window_spend: int) -> TierProgress:
+    """The member's tier and what it takes to keep or better it, under the program's
+    ``tier_policy``. Today's rule (the rolling window's spend, up and down at once) needs
+    only ``window_spend``, which the caller read anyway (a sale in its one state query);
+    any other policy replays the member's qualifying events since
+    :func:`kiosk.program.tier_history_start`."""
+    if program.tier_by_window_spend:
+        return tier_progress(program, window_spend)
+    events = tx.entries.tier_events(member_id, tier_history_start(program, now),
+                                    program.tier_rule.basis)
+    return tier_standing(program, events, now)
 
 
 def identify(kiosk: Kiosk, payload: str) -> MemberView:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from kiosk.ledger import Entry, EntryKind
+from kiosk.program import TIER_POINT_KINDS
 from kiosk.records import SaleState
 from kiosk.store import models as m
 from kiosk.store.columns import ENTRY_TABLE_COLUMNS, INSERT_ENTRY, entry_of_row, entry_params
@@ -25,6 +27,7 @@ _ENTRIES = m.LedgerEntry.__table__
 _E = _ENTRIES.c
 _MEMBERS = m.Member.__table__
 _BALANCES = m.Balance.__table__
+_REJECTIONS = m.Rejection.__table__
 
 # Spend the ledger refused (or this kiosk held back) is not the member's: it leaves the
 # tier's sum. With no refusals (the usual store) the second sum reads an empty table.
@@ -81,6 +84,24 @@ class SqliteEntries(Rows):
         row = self._raw().execute("SELECT " + TIER_SPEND, (
             member_id.bytes, to_micros(since), member_id.bytes, to_micros(since))).fetchone()
         return int(row[0])
+
+    def tier_events(self, member_id: uuid.UUID, since: datetime,
+                    basis: Literal["spend", "points"]) -> list[tuple[datetime, int]]:
+        """Only under a tier policy other than the window's spend (not a sale's usual
+        path): the member's entries since the policy's history bound, by the index on
+        (member, time)."""
+        refused = select(_REJECTIONS.c.entry_id)
+        if basis == "spend":
+            query = select(_E.occurred_at, _E.amount_minor).where(_E.amount_minor != 0)
+        else:  # what kiosk.program.earns_tier_points counts
+            query = select(_E.occurred_at, _E.points).where(
+                _E.order_ref.is_not(None),
+                or_(_E.kind.in_([k.value for k in TIER_POINT_KINDS]),
+                    and_(_E.kind == EntryKind.REVERSE.value, _E.points < 0)))
+        rows = self.conn.execute(query.where(_E.member_id == member_id,
+                                             _E.occurred_at >= since,
+                                             _E.id.not_in(refused)))
+        return [(r[0], int(r[1])) for r in rows]
 
     def recent(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
         rows = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(_E.member_id == member_id)

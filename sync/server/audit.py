@@ -19,10 +19,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Literal
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, and_, func, or_, select
 
 from kiosk.audit import (
     TIER_WINDOW_SLACK,
@@ -31,11 +32,19 @@ from kiosk.audit import (
     Rejection,
     audit,
     tier_not_held,
+    tier_not_reached,
 )
 from kiosk.awards import DERIVED_CHANNEL, expected_entries
 from kiosk.engine.record import OrderRecord
+from kiosk.engine.tier_policy import Event
 from kiosk.ledger import EntryKind, entry_problem
-from kiosk.program import Program, Tier
+from kiosk.program import (
+    TIER_POINT_KINDS,
+    Program,
+    Tier,
+    earns_tier_points,
+    tier_history_start,
+)
 from sync.protocol import EntryWire, MemberWire, OrderWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
@@ -124,7 +133,20 @@ def _expected(cache: dict[str, Expected], record: OrderRecord, program: Program 
 
 def _tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
                     claims: list[tuple[EntryWire, Program, Tier]]) -> dict[uuid.UUID, Rejection]:
-    since = min(e.occurred_at - timedelta(days=p.tier_window_days) - TIER_WINDOW_SLACK
+    out: dict[uuid.UUID, Rejection] = {}
+    window = [c for c in claims if c[1].tier_by_window_spend]
+    if window:
+        out.update(_window_tiers_not_held(conn, entries, window))
+    replayed = [c for c in claims if not c[1].tier_by_window_spend]
+    if replayed:
+        out.update(_policy_tiers_not_held(conn, entries, replayed))
+    return out
+
+
+def _window_tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
+                           claims: list[tuple[EntryWire, Program, Tier]]
+                           ) -> dict[uuid.UUID, Rejection]:
+    since = min(e.occurred_at - timedelta(days=p.tier_rule.window_days) - TIER_WINDOW_SLACK
                 for e, p, _ in claims)
     known = _purchases_since(conn, {e.member_id for e, _, _ in claims}, since)
     # Purchases earlier in this same upload count too (a sale that lifted the member into
@@ -143,6 +165,71 @@ def _tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
         if problem is not None:
             out[e.id] = problem
     return out
+
+
+def _policy_tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
+                           claims: list[tuple[EntryWire, Program, Tier]]
+                           ) -> dict[uuid.UUID, Rejection]:
+    """Under a tier policy other than the window's spend: the policy replayed at the
+    entry's own instant (the counter's clock when it worked the tier out) over the
+    member's gross events, the ledger's since the policy's history bound and this
+    upload's earlier ones. The tier only rises with more spend or points, so leaving out
+    refunds (and counting a replayed entry twice) makes this an upper bound on what any
+    counter could have worked out, as for the window's spend."""
+    out: dict[uuid.UUID, Rejection] = {}
+    by_basis: dict[str, list[tuple[EntryWire, Program, Tier]]] = defaultdict(list)
+    for claim in claims:
+        by_basis[claim[1].tier_rule.basis].append(claim)
+    for basis, group in by_basis.items():
+        since = min(tier_history_start(p, e.occurred_at) for e, p, _ in group)
+        known = member_tier_events(conn, {e.member_id for e, _, _ in group}, since,
+                                   "points" if basis == "points" else "spend", gross=True)
+        ahead: dict[uuid.UUID, list[Event]] = {}
+        running: dict[uuid.UUID, list[Event]] = defaultdict(list)
+        for e in entries:
+            ahead.setdefault(e.id, list(running[e.member_id]))
+            amount = _gross_event(e, basis)
+            if amount:
+                running[e.member_id].append((e.occurred_at, amount))
+        for e, program, tier in group:
+            events = known.get(e.member_id, []) + ahead[e.id]
+            problem = tier_not_reached(program, tier, events, e.occurred_at)
+            if problem is not None:
+                out[e.id] = problem
+    return out
+
+
+def _gross_event(e: EntryWire, basis: str) -> int:
+    if basis == "points":
+        counts = earns_tier_points(e.kind, e.points, e.order_ref) and e.points > 0
+        return e.points if counts else 0
+    return max(e.amount_minor, 0)
+
+
+def member_tier_events(conn: Connection, members: set[uuid.UUID], since: datetime,
+                       basis: Literal["spend", "points"], *, gross: bool
+                       ) -> dict[uuid.UUID, list[Event]]:
+    """Each member's qualifying events on the ledger dated ``since`` or later, as
+    :func:`kiosk.program.tier_standing` takes them: (occurred_at, spend) of each entry
+    with a spend, or (occurred_at, points) of the entries
+    :func:`kiosk.program.earns_tier_points` counts. ``gross``: purchases only, refunds
+    left out (the audit's upper bound). Read only under a tier policy other than the
+    rolling window's spend."""
+    e = _ENTRIES.c
+    if basis == "spend":
+        query = select(e.member_id, e.occurred_at, e.amount_minor).where(
+            e.amount_minor > 0 if gross else e.amount_minor != 0)
+    else:
+        earned = e.kind.in_([k.value for k in TIER_POINT_KINDS])
+        query = select(e.member_id, e.occurred_at, e.points).where(
+            e.order_ref.is_not(None),
+            and_(earned, e.points > 0) if gross else or_(
+                earned, and_(e.kind == EntryKind.REVERSE.value, e.points < 0)))
+    out: dict[uuid.UUID, list[Event]] = defaultdict(list)
+    for member, at, amount in conn.execute(query.where(e.member_id.in_(members),
+                                                       e.occurred_at >= since)):
+        out[member].append((at if at.tzinfo else at.replace(tzinfo=UTC), int(amount)))
+    return dict(out)
 
 
 def _purchases_since(conn: Connection, members: set[uuid.UUID], since: datetime

@@ -20,7 +20,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.ledger import Entry, EntryKind, reversal
-from kiosk.program import Program, Tier, tier_for_spend, tier_window_start
+from kiosk.program import (
+    Program,
+    Tier,
+    tier_for_spend,
+    tier_history_start,
+    tier_standing,
+    tier_window_start,
+)
 from kiosk.wallets import spendable
 from sync.protocol import (
     ClockFlag,
@@ -34,7 +41,7 @@ from sync.protocol import (
     RejectionWire,
 )
 from sync.server import models as m
-from sync.server.audit import audit_upload
+from sync.server.audit import audit_upload, member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.entry_rows import ENTRIES, wire_of_row
@@ -302,7 +309,15 @@ class OnlineCounter:
         return flags
 
     def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
-        since = tier_window_start(program, self.ledger.clock())
+        """The member's tier now, as a counter works it out: today's rule from the window's
+        spend in one sum; another tier policy from the member's events since its history
+        bound (``kiosk.program.tier_standing``)."""
+        now = self.ledger.clock()
+        if not program.tier_by_window_spend:
+            events = member_tier_events(conn, {member_id}, tier_history_start(program, now),
+                                        program.tier_rule.basis, gross=False)
+            return tier_standing(program, events.get(member_id, []), now).tier
+        since = tier_window_start(program, now)
         spend = conn.execute(select(func.coalesce(func.sum(ENTRIES.c.amount_minor), 0))
                              .where(ENTRIES.c.member_id == member_id,
                                     ENTRIES.c.occurred_at >= since)).scalar_one()

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Literal
 
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind, balance_mismatches
 from kiosk.members import PROFILE, Member
+from kiosk.program import earns_tier_points
 from kiosk.records import (
     ACKED_THROUGH,
     PROGRAM_VERSION,
@@ -239,6 +241,15 @@ class MemoryEntries(_Part):
         return sum(e.amount_minor for e in self.d.entries.values()
                    if e.member_id == member_id and e.occurred_at >= since
                    and e.id not in self.d.rejections)
+
+    def tier_events(self, member_id: uuid.UUID, since: datetime,
+                    basis: Literal["spend", "points"]) -> list[tuple[datetime, int]]:
+        mine = [e for e in self.d.entries.values() if e.member_id == member_id
+                and e.occurred_at >= since and e.id not in self.d.rejections]
+        if basis == "spend":
+            return [(e.occurred_at, e.amount_minor) for e in mine if e.amount_minor]
+        return [(e.occurred_at, e.points) for e in mine
+                if earns_tier_points(e.kind, e.points, e.order_ref)]
 
     def recent(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
         return sorted((e for e in self.d.entries.values() if e.member_id == member_id),
