@@ -651,162 +651,192 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="82"/>
+        <location filename="../../ui/screens/member.py" line="84"/>
         <source>Ring up a sale</source>
         <translation>结账积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="83"/>
+        <location filename="../../ui/screens/member.py" line="85"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="84"/>
+        <location filename="../../ui/screens/member.py" line="86"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="85"/>
+        <location filename="../../ui/screens/member.py" line="87"/>
         <source>Rewards within reach</source>
         <translation>可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="86"/>
+        <location filename="../../ui/screens/member.py" line="88"/>
         <source>Recent activity</source>
         <translation>近期记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="93"/>
+        <location filename="../../ui/screens/member.py" line="95"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="94"/>
+        <location filename="../../ui/screens/member.py" line="96"/>
         <source>Details arrive with sync</source>
         <translation>同步后显示姓名与电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="105"/>
+        <location filename="../../ui/screens/member.py" line="107"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="108"/>
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Today: {offers}</source>
         <translation>今日优惠：{offers}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="112"/>
+        <location filename="../../ui/screens/member.py" line="116"/>
         <source>Top tier: thank you!</source>
         <translation>最高等级，感谢您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="116"/>
+        <location filename="../../ui/screens/member.py" line="120"/>
+        <source>Earn {points} more points to reach {tier}</source>
+        <translation>再赚 {points} 积分即可升级为{tier}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="124"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消费 {amount} 即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="124"/>
+        <location filename="../../ui/screens/member.py" line="133"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="127"/>
+        <location filename="../../ui/screens/member.py" line="136"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：还差 {short} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="130"/>
+        <location filename="../../ui/screens/member.py" line="139"/>
         <source>No rewards in the catalogue</source>
         <translation>目前没有可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="140"/>
+        <location filename="../../ui/screens/member.py" line="152"/>
+        <source>{tier} until {date}</source>
+        <translation>{tier}会员资格至 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="155"/>
+        <source>{tier} until {date}; earn {n} more points this year to keep it</source>
+        <translation>{tier}会员资格至 {date}；今年再赚 {n} 积分即可保级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="157"/>
+        <source>{tier} until {date}; earn {n} more points to keep it</source>
+        <translation>{tier}会员资格至 {date}；再赚 {n} 积分即可保级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="159"/>
+        <source>{tier} until {date}; spend {n} more this year to keep it</source>
+        <translation>{tier}会员资格至 {date}；今年再消费 {n} 即可保级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="160"/>
+        <source>{tier} until {date}; spend {n} more to keep it</source>
+        <translation>{tier}会员资格至 {date}；再消费 {n} 即可保级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="168"/>
         <source>{n} available now</source>
         <translation>{n} 积分现在可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="142"/>
+        <location filename="../../ui/screens/member.py" line="170"/>
         <source>{n} pending until {date}</source>
         <translation>{n} 积分 {date} 起可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="144"/>
+        <location filename="../../ui/screens/member.py" line="172"/>
         <source>{n} expire on {date}</source>
         <translation>{n} 积分 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="148"/>
+        <location filename="../../ui/screens/member.py" line="176"/>
         <source>Purchase</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="148"/>
+        <location filename="../../ui/screens/member.py" line="176"/>
         <source>Bonus</source>
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="149"/>
+        <location filename="../../ui/screens/member.py" line="177"/>
         <source>Reward</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="149"/>
+        <location filename="../../ui/screens/member.py" line="177"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="150"/>
+        <location filename="../../ui/screens/member.py" line="178"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="150"/>
+        <location filename="../../ui/screens/member.py" line="178"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="151"/>
+        <location filename="../../ui/screens/member.py" line="179"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="151"/>
+        <location filename="../../ui/screens/member.py" line="179"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="153"/>
+        <location filename="../../ui/screens/member.py" line="181"/>
         <source>online shop</source>
         <translation>网店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="155"/>
+        <location filename="../../ui/screens/member.py" line="183"/>
         <source>the program</source>
         <translation>会员方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="157"/>
+        <location filename="../../ui/screens/member.py" line="185"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="176"/>
+        <location filename="../../ui/screens/member.py" line="204"/>
         <source>Birthday bonus</source>
         <translation>生日礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="177"/>
+        <location filename="../../ui/screens/member.py" line="205"/>
         <source>First purchase bonus</source>
         <translation>首购礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="178"/>
+        <location filename="../../ui/screens/member.py" line="206"/>
         <source>Referral bonus</source>
         <translation>推荐礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="179"/>
+        <location filename="../../ui/screens/member.py" line="207"/>
         <source>Welcome bonus</source>
         <translation>入会礼积分</translation>
     </message>
@@ -1170,52 +1200,52 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="161"/>
+        <location filename="../../ui/screens/sale.py" line="164"/>
         <source>Total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="137"/>
+        <location filename="../../ui/screens/sale.py" line="138"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="185"/>
+        <location filename="../../ui/screens/sale.py" line="192"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="187"/>
+        <location filename="../../ui/screens/sale.py" line="194"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="188"/>
+        <location filename="../../ui/screens/sale.py" line="195"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>输入的金额（加在扫描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="189"/>
+        <location filename="../../ui/screens/sale.py" line="196"/>
         <source>Clear amount</source>
         <translation>清除金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="190"/>
+        <location filename="../../ui/screens/sale.py" line="197"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>扫描的商品（点选一项可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="191"/>
+        <location filename="../../ui/screens/sale.py" line="198"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="192"/>
+        <location filename="../../ui/screens/sale.py" line="199"/>
         <source>Confirm sale</source>
         <translation>确认结账</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="193"/>
+        <location filename="../../ui/screens/sale.py" line="200"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.awards import DERIVED_CHANNEL
+from kiosk.engine.orders import card_wallet
 from kiosk.ledger import Entry, EntryKind
 from kiosk.presenters import short_phone
 from kiosk.services import MemberView
@@ -43,8 +44,12 @@ class MemberScreen(Screen):
         layout.addWidget(self.balance)
         self.points_detail = label("", "subtle", wrap=True)  # available, pending, expiring
         self.offers = label("", "offer", wrap=True)  # the promotions on today
+        self.stamps = label("", "offer", wrap=True)  # each punch card, as stamps
         layout.addWidget(self.points_detail)
         layout.addWidget(self.offers)
+        layout.addWidget(self.stamps)
+        self.tier_hold = label("", "subtle", wrap=True)  # until when the tier holds (retain)
+        layout.addWidget(self.tier_hold)
         self.progress_text = label("", wrap=True)
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
@@ -108,16 +113,25 @@ class MemberScreen(Screen):
         self.offers.setText(self.tr("Today: {offers}").format(offers=" · ".join(
             c.name(promo.names) for promo in view.promotions)) if view.promotions else "")
         self.offers.setVisible(bool(view.promotions))
+        self.stamps.setText(self.stamps_text(view))
+        self.stamps.setVisible(bool(view.stamps))
+        self.tier_hold.setText(self.hold_text(view))
+        self.tier_hold.setVisible(bool(self.tier_hold.text()))
         if p.next_tier is None:
             self.progress_text.setText(self.tr("Top tier: thank you!"))
             self.progress.setRange(0, 1)
             self.progress.setValue(1)
+        elif p.basis == "points":
+            self.progress_text.setText(self.tr("Earn {points} more points to reach {tier}")
+                                       .format(points=p.remaining_minor,
+                                               tier=c.name(p.next_tier.names)))
         else:
             self.progress_text.setText(self.tr("Spend {amount} more to reach {tier}").format(
                 amount=c.money(p.remaining_minor), tier=c.name(p.next_tier.names)))
+        if p.next_tier is not None:
             goal = p.spend_minor + p.remaining_minor
             self.progress.setRange(0, max(goal, 1))
-            self.progress.setValue(p.spend_minor)
+            self.progress.setValue(max(p.spend_minor, 0))
         self.rewards.clear()
         for offer in view.rewards:
             if offer.affordable:
@@ -131,6 +145,35 @@ class MemberScreen(Screen):
         self.activity.clear()
         for entry in view.recent:
             self.activity.addItem(self.describe(entry))
+
+    def hold_text(self, view: MemberView) -> str:
+        """Until when the tier holds and what keeps it, under a tier policy that keeps
+        tiers ("Gold until 2027-12-31; spend NT$4,000 more this year to keep it")."""
+        p, c = view.progress, self.counter
+        if p.holds_until is None:
+            return ""
+        tier, day = c.name(p.tier.names), p.holds_until.isoformat()
+        if not p.keep_needed:
+            return self.tr("{tier} until {date}").format(tier=tier, date=day)
+        year = c.kiosk.program.tier_rule.period == "calendar_year"
+        if p.basis == "points":
+            text = (self.tr("{tier} until {date}; earn {n} more points this year to keep it")
+                    if year else
+                    self.tr("{tier} until {date}; earn {n} more points to keep it"))
+            return text.format(tier=tier, date=day, n=p.keep_needed)
+        text = (self.tr("{tier} until {date}; spend {n} more this year to keep it")
+                if year else self.tr("{tier} until {date}; spend {n} more to keep it"))
+        return text.format(tier=tier, date=day, n=c.money(p.keep_needed))
+
+    def stamps_text(self, view: MemberView) -> str:
+        """Each punch card as its stamps: "Coffee card ●●●○○○○○○ 3 of 9"."""
+        parts = []
+        for card, held in view.stamps:
+            shown = min(max(held, 0), card.size)
+            parts.append(self.tr("{card} {stamps} {held} of {size}").format(
+                card=self.counter.name(card.names),
+                stamps="●" * shown + "○" * (card.size - shown), held=held, size=card.size))
+        return " · ".join(parts)
 
     def points_text(self, view: MemberView) -> str:
         """Available, pending and expiring points, when the program has any of them."""
@@ -158,6 +201,11 @@ class MemberScreen(Screen):
         else:
             where = e.channel
         when = e.occurred_at.astimezone(self.counter.kiosk.program.zone).strftime("%m-%d %H:%M")
+        if e.kind is EntryKind.STAMP:  # a punch card's stamps, not points
+            card = next((c for c in self.counter.kiosk.program.punch_cards
+                         if card_wallet(c.id) == e.note), None)
+            name = self.counter.name(card.names) if card else (e.note or "")
+            return f"{when}  {name}  {e.points:+d} {self.tr('stamps')}  · {where}"
         what = kinds[e.kind]
         reward = self.counter.kiosk.program.reward(e.reward_id) if e.reward_id else None
         if reward is not None and e.kind is EntryKind.REDEEM:  # which reward, not just "Reward"
