@@ -184,10 +184,10 @@ def _policy_tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
         since = min(tier_history_start(p, e.occurred_at) for e, p, _ in group)
         known = member_tier_events(conn, {e.member_id for e, _, _ in group}, since,
                                    "points" if basis == "points" else "spend", gross=True)
-        ahead: dict[uuid.UUID, list[Event]] = {}
+        ahead: dict[uuid.UUID, int] = {}  # how many of the member's upload events precede
         running: dict[uuid.UUID, list[Event]] = defaultdict(list)
         for e in entries:
-            ahead.setdefault(e.id, list(running[e.member_id]))
+            ahead.setdefault(e.id, len(running[e.member_id]))
             amount = _gross_event(e, basis)
             if amount:
                 running[e.member_id].append((e.occurred_at, amount))
