@@ -192,7 +192,7 @@ def _policy_tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
             if amount:
                 running[e.member_id].append((e.occurred_at, amount))
         for e, program, tier in group:
-            events = known.get(e.member_id, []) + ahead[e.id]
+            events = known.get(e.member_id, []) + running[e.member_id][:ahead[e.id]]
             problem = tier_not_reached(program, tier, events, e.occurred_at)
             if problem is not None:
                 out[e.id] = problem
