@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import signal
 import sys
 import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.app.cli_base import DEFAULT_PROGRAM, Output, Parser
+from kiosk.reports import Basket, PeriodProblem
 from kiosk.services import Kiosk
 from kiosk.services.errors import InvalidInput, Refusal
+
+if TYPE_CHECKING:
+    from sync.server.reports import ReportOf
 
 EXIT_OFFLINE = 4
 
@@ -229,6 +235,62 @@ def cmd_ledger_clock_flags(args: argparse.Namespace, data_dir: Path, out: Output
     return 0
 
 
+def _day(text: str) -> date:
+    """A ``--from``/``--to`` date; argparse names the option when this refuses it."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD, e.g. 2027-03-01)")
+
+
+def cmd_ledger_report(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from sync.server.reports import ProgramReportWire, read_program_report
+
+    try:
+        found = read_program_report(_ledger(args, data_dir), args.start, args.end)
+    except PeriodProblem as exc:
+        out.error("usage", f"kiosk ledger report: {exc}")
+        return 2
+    out.result(ProgramReportWire.of(found).model_dump(mode="json", by_alias=True),
+               _report_text(found))
+    return 0
+
+
+def _report_text(found: ReportOf) -> str:
+    """The report as a store owner reads it: money in the currency's major units."""
+    r, span = found.report, found.report.period
+    scale = Decimal(10) ** -found.minor_units
+
+    def money(minor: int | Decimal | None) -> str:
+        return "n/a" if minor is None else f"{found.currency} {Decimal(minor) * scale:,}"
+
+    def rate(value: Decimal | None) -> str:
+        return "n/a" if value is None else f"{value * 100:.2f}%"
+
+    def basket(name: str, b: Basket) -> str:
+        items = "n/a" if b.items_per_order is None else b.items_per_order
+        return (f"{name}: {b.orders} orders, {money(b.net_paid_minor)} paid, average basket "
+                f"{money(b.average_net_minor)}, {items} items per order")
+
+    last = span.end - timedelta(days=1)
+    lines = [f"Program report, {span.start} to {last} inclusive ({span.zone}):",
+             f"Members enrolled: {r.enrolled}",
+             basket("Members", r.members), basket("Non-members", r.non_members),
+             f"Members' share of revenue: {rate(r.member_share_of_revenue)}",
+             f"Points: {r.points_issued} issued, {r.points_redeemed} redeemed "
+             f"(redemption rate {rate(r.redemption_rate)}), {r.points_expired} expired",
+             f"Repeat rate: {rate(r.repeat_rate)} ({r.repeat_members} of the "
+             f"{r.buying_members} members who bought did so twice or more)"]
+    for c in r.channels:
+        lines.append(f"  {c.channel}: {c.enrolled} enrolled; members {c.members.orders} "
+                     f"orders, {money(c.members.net_paid_minor)}; non-members "
+                     f"{c.non_members.orders} orders, {money(c.non_members.net_paid_minor)}; "
+                     f"members' share {rate(c.member_share_of_revenue)}")
+    return "\n".join(lines)
+
+
 def add_commands(sub: Any, command: Any) -> None:
     """Register the sync and ledger commands on the ``kiosk`` parser."""
     p = command("sync", cmd_sync, "upload the outbox and pull from the ledger")
@@ -280,6 +342,13 @@ def add_commands(sub: Any, command: Any) -> None:
     q = ledger_command("clock-flags", cmd_ledger_clock_flags,
                        "entries dated well before an earlier entry of their device")
     q.add_argument("--device", help="only this device's")
+    q = ledger_command("report", cmd_ledger_report,
+                       "the program's numbers for a range of store days: enrolment, "
+                       "baskets, redemption and repeat rates")
+    q.add_argument("--from", dest="start", required=True, type=_day, metavar="YYYY-MM-DD",
+                   help="the first day counted (the program's time zone)")
+    q.add_argument("--to", dest="end", required=True, type=_day, metavar="YYYY-MM-DD",
+                   help="the day after the last day counted: the range is [from, to)")
     add_shop_commands(sub, command)
 
 

@@ -51,6 +51,7 @@ from sync.server.counter import OnlineCounter
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
 from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
 from sync.server.openapi import document_models, json_body, message, refusals
+from sync.server.reports import add_program_report_route
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PULL = 5000
@@ -237,6 +238,8 @@ def create_app(ledger: Ledger) -> FastAPI:
     @app.get("/v1/reports/overdrafts", responses=refusals(403))
     def overdrafts(who: Annotated[Caller, Depends(admin)]) -> list[dict[str, object]]:
         return counter.overdrafts()
+
+    add_program_report_route(app, ledger)  # GET /v1/reports/program
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     # Added last, so it runs first: a stranger's body is never read.
