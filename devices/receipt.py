@@ -22,18 +22,23 @@ CAPTIONS: dict[str, dict[str, str]] = {
            "card": "Your member card", "thanks": "Thank you!", "earned": "Purchase",
            "birthday": "Birthday bonus", "first_purchase": "First purchase bonus",
            "available": "Available now", "pending": "Pending until {date}",
-           "expiring": "Expiring on {date}"},
+           "expiring": "Expiring on {date}", "stamps": "{card}: {held} of {size} stamps",
+           "coupon": "Coupon for next time: {name}, until {date}"},
     "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
               "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
               "card": "您的會員卡", "earned": "消費點數", "birthday": "生日禮點數",
               "first_purchase": "首購禮點數", "available": "目前可用",
               "pending": "{date} 起可用", "expiring": "{date} 到期",
+              "stamps": "{card}：已集 {held}/{size} 個印章",  # noqa: RUF001
+              "coupon": "下次可用優惠券：{name}（至 {date}）",  # noqa: RUF001
               "thanks": "謝謝惠顧！"},  # noqa: RUF001 (Chinese punctuation)
     "zh-CN": {"order": "订单", "amount": "消费", "total": "合计", "points": "本次积分",
               "balance": "积分余额", "tier": "会员等级", "rewards": "可兑换的奖励",
               "card": "您的会员卡", "earned": "消费积分", "birthday": "生日礼积分",
               "first_purchase": "首购礼积分", "available": "目前可用",
               "pending": "{date} 起可用", "expiring": "{date} 到期",
+              "stamps": "{card}：已集 {held}/{size} 个印章",  # noqa: RUF001
+              "coupon": "下次可用优惠券：{name}（至 {date}）",  # noqa: RUF001
               "thanks": "谢谢惠顾！"},  # noqa: RUF001 (Chinese punctuation)
 }
 
@@ -52,6 +57,9 @@ class Receipt:
     available: int | None = None  # with pending days or expiry in the program
     pending: tuple[tuple[str, int], ...] = ()  # (date text, points) not yet spendable
     expiring: tuple[tuple[str, int], ...] = ()  # (last usable day, points) soon to expire
+    stamps: tuple[tuple[str, int, int], ...] = ()  # (punch card, stamps held, card size)
+    coupons: tuple[tuple[str, str, str], ...] = ()  # (coupon name, last day, QR text)
+    # issued this visit, each printed with its QR to scan next time
     balance: int | None = None
     tier: str | None = None
     rewards: tuple[str, ...] = ()  # "Free drink (120 points)", already in the language
@@ -69,6 +77,8 @@ class Receipt:
         object.__setattr__(self, "points_lines", tuple(self.points_lines))
         object.__setattr__(self, "pending", tuple(self.pending))
         object.__setattr__(self, "expiring", tuple(self.expiring))
+        object.__setattr__(self, "stamps", tuple(self.stamps))
+        object.__setattr__(self, "coupons", tuple(self.coupons))
 
 
 RowStyle = Literal["title", "pair", "bold_pair", "center", "rule", "qr", "blank"]
@@ -104,6 +114,11 @@ def layout(receipt: Receipt) -> list[Row]:
                  for day, n in receipt.pending]
         rows += [Row("pair", "  " + words["expiring"].format(date=day), f"{n:,}")
                  for day, n in receipt.expiring]
+        rows += [Row("pair", words["stamps"].format(card=card, held=held, size=size))
+                 for card, held, size in receipt.stamps]
+        for name, day, payload in receipt.coupons:
+            rows += [Row("pair", words["coupon"].format(name=name, date=day)),
+                     Row("qr", payload)]
         if receipt.tier:
             rows.append(Row("pair", words["tier"], receipt.tier))
         if receipt.rewards:

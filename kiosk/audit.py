@@ -14,6 +14,7 @@ reads a database or a clock.
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -88,6 +89,8 @@ class Claim(Protocol):
     def note(self) -> str | None: ...
     @property
     def tier(self) -> str | None: ...
+    @property
+    def reverses(self) -> uuid.UUID | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +139,8 @@ def audit(claim: Claim, *, device: str, program: Program | None,
             return Rejection(Rejected.ADJUSTMENT, f"an adjustment is 1 to {bound} points, up "
                            "or down, with a reason")
         return Audited()
-    if claim.kind is EntryKind.REVERSE:
+    if claim.kind is EntryKind.REVERSE or (claim.kind is EntryKind.STAMP
+                                           and claim.reverses is not None):
         return Audited()  # checked against the entry it reverses: reversal_problem
     return Rejection(Rejected.KIND, f"program {program.version} issues no {claim.kind} entries")
 

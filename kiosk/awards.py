@@ -10,7 +10,7 @@ line, then promotions, then once-only bonuses, then punch cards' stamps, then co
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -120,15 +120,18 @@ class Profile(Protocol):
     def profile_pending(self) -> bool: ...
 
 
-def member_state(tier: str, profile: Profile | None, bought_before: bool) -> MemberState:
+def member_state(tier: str, profile: Profile | None, bought_before: bool,
+                 stamps: Mapping[str, int] | None = None) -> MemberState:
     """What the rules know of a member, at the counter and on the ledger alike. Known only
     by another store's card (no profile of their own here): their birthday and enrolment
     are that store's to say, and a once-only bonus dated by a guess would be refused by
-    the ledger, so none is given."""
+    the ledger, so none is given. ``stamps``: held per punch card, by card id (the cards
+    with none are left out, so the recorded state stays small)."""
+    held = tuple(sorted((card, n) for card, n in (stamps or {}).items() if n))
     if profile is None or profile.profile_pending:
-        return MemberState(tier)
+        return MemberState(tier, stamps=held)
     return MemberState(tier, profile.enrolled_at, profile.birthday, profile.referrer_id,
-                       purchases_before=int(bought_before))
+                       purchases_before=int(bought_before), stamps=held)
 
 
 def record_for(program: Program, order: Order, state: MemberState | None) -> OrderRecord:
@@ -138,11 +141,13 @@ def record_for(program: Program, order: Order, state: MemberState | None) -> Ord
 
 
 def _merged(awards: Sequence[Award]) -> dict[tuple[EntryKind, str], list[int]]:
-    """Points and spend per (kind, rule), in first-appearance order: an order's entries are
-    one per rule (its lines' awards stay with the order, for refunds by line)."""
+    """Points (or a card's stamps) and spend per (kind, rule), in first-appearance order:
+    an order's entries are one per rule (its lines' awards stay with the order, for
+    refunds by line); a card's new stamps and a full card's take-back make one net entry
+    (the rule is the card's wallet, ``card:<id>``)."""
     out: dict[tuple[EntryKind, str], list[int]] = {}
     for a in awards:
-        if a.wallet == POINTS and a.once is None:
+        if a.once is None:
             total = out.setdefault((a.kind, a.rule), [0, 0])
             total[0] += a.points
             total[1] += a.amount_minor
@@ -208,8 +213,6 @@ def unapplied(program: Program) -> list[str]:
     (issue 14 is open for them): said when such a program is published, so a store owner
     isn't misled into thinking points expire or stamps add up."""
     out = []
-    if program.punch_cards:
-        out.append("punch_cards: stamps are computed per order but not yet kept as units")
     if any(not isinstance(c.trigger, OnPunchCard) for c in program.coupons):
         out.append("coupons: issued per order but not yet kept as instruments to use")
     if program.bonuses.referral is not None:

@@ -23,6 +23,14 @@ class EntryKind(enum.StrEnum):
     REVERSE = "reverse"
     DONATE = "donate"
     TRANSFER = "transfer"
+    STAMP = "stamp"  # a punch card's stamps, not points: the card is the entry's note
+
+
+def moves_points(kind: EntryKind) -> bool:
+    """Whether an entry of ``kind`` counts in the points balance. A stamp entry moves a
+    punch card (its wallet, named by its note: ``card:<id>``), never points: every sum
+    that is a balance leaves it out (DESIGN, engine point 5)."""
+    return kind is not EntryKind.STAMP
 
 
 # The sign each kind may carry; a reversal mirrors the entry it reverses and an
@@ -30,6 +38,9 @@ class EntryKind(enum.StrEnum):
 _UTC_OFFSET = timedelta(0)
 _NON_NEGATIVE = {EntryKind.EARN, EntryKind.BONUS}
 _NON_POSITIVE = {EntryKind.REDEEM, EntryKind.EXPIRE, EntryKind.DONATE}
+# A refund takes back a punch card's stamps with a stamp entry (it moves the card, not
+# points) that points at the one it reverses, like a reverse entry does for points.
+_REVERSING = {EntryKind.REVERSE, EntryKind.STAMP}
 
 
 class LedgerError(ValueError):
@@ -80,8 +91,10 @@ def entry_problem(kind: EntryKind, points: int, amount_minor: int, channel: str,
         return f"a {kind} entry cannot take points away"
     if kind in _NON_POSITIVE and points > 0:
         return f"a {kind} entry cannot add points"
-    if (kind is EntryKind.REVERSE) != (reverses is not None):
-        return "exactly the reverse entries point at the entry they reverse"
+    if kind is EntryKind.REVERSE and reverses is None:
+        return "a reverse entry points at the entry it reverses"
+    if reverses is not None and kind not in _REVERSING:
+        return "only a reverse entry (or a stamp entry, for stamps) points at another"
     if not channel:
         return "an entry needs the channel it happened on"
     return None
@@ -90,11 +103,16 @@ def entry_problem(kind: EntryKind, points: int, amount_minor: int, channel: str,
 def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: str,
              program_version: str, note: str | None = None, staff: str | None = None
              ) -> Entry:
-    """The entry that cancels ``original`` exactly: points and spend negated."""
-    if original.kind is EntryKind.REVERSE:
+    """The entry that cancels ``original`` exactly: points and spend negated. A stamp
+    entry's reversal is a stamp entry on the same card (its note names the card, so the
+    reason stays with the points' reversals), and never reaches the points balance."""
+    if original.reverses is not None:
         raise LedgerError("a reversal is not itself reversed; record a new entry instead")
+    kind = EntryKind.REVERSE
+    if original.kind is EntryKind.STAMP:
+        kind, note = EntryKind.STAMP, original.note
     return Entry(
-        id=id, member_id=original.member_id, kind=EntryKind.REVERSE,
+        id=id, member_id=original.member_id, kind=kind,
         points=-original.points, channel=channel, occurred_at=occurred_at,
         program_version=program_version, order_ref=original.order_ref,
         amount_minor=-original.amount_minor, reverses=original.id,
@@ -103,8 +121,9 @@ def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: 
 
 
 def balance(entries: Iterable[Entry]) -> int:
-    """A member's points are the sum of their entries, nothing more."""
-    return sum(e.points for e in entries)
+    """A member's points are the sum of their entries, nothing more (a punch card's stamps
+    are not points)."""
+    return sum(e.points for e in entries if e.kind is not EntryKind.STAMP)
 
 
 def balance_mismatches(sums: Mapping[uuid.UUID, int | None],
@@ -134,6 +153,8 @@ def summarize(entries: Iterable[Entry]) -> MemberSummary:
     balance_ = earned = redeemed = spend = count = 0
     kinds: dict[EntryKind, int] = {}
     for e in entries:
+        if e.kind is EntryKind.STAMP:
+            continue
         balance_ += e.points
         spend += e.amount_minor
         count += 1

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.lots import Movement, Wallet, lot_dates, replay
-from kiosk.ledger import Entry, EntryKind
+from kiosk.ledger import Entry, EntryKind, balance
 from kiosk.program import Program
 
 EXPIRE_NOTE = "expire:"  # an expiry entry's note: its once key, naming the lot
@@ -69,7 +69,7 @@ def points_summary(program: Program, entries: Sequence[Entry], at: datetime) -> 
     """What the member screen and the receipt say; a program with no pending days and no
     expiry is just the balance (no replay)."""
     policy = program.points
-    total = sum(e.points for e in entries)
+    total = balance(entries)
     if policy.pending_days == 0 and policy.expiry is None:
         return PointsSummary(total, total)
     lots = wallet(program, entries)

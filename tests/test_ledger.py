@@ -40,8 +40,8 @@ def test_ids_are_uuid7_and_increase_in_creation_order():
      "aware UTC"),
     ({"kind": EntryKind.EARN, "points": -1}, "cannot take points away"),
     ({"kind": EntryKind.REDEEM, "points": 5}, "cannot add points"),
-    ({"kind": EntryKind.REVERSE, "points": -5}, "point at the entry they reverse"),
-    ({"kind": EntryKind.ADJUST, "reverses": uuid.UUID(int=1)}, "point at the entry"),
+    ({"kind": EntryKind.REVERSE, "points": -5}, "points at the entry it reverses"),
+    ({"kind": EntryKind.ADJUST, "reverses": uuid.UUID(int=1)}, "points at another"),
     ({"channel": ""}, "channel"),
 ])
 def test_entries_that_break_the_rules_cannot_be_made(changes, why):

@@ -14,7 +14,8 @@ from typing import Any
 
 from devices.receipt import CAPTIONS, Receipt
 from kiosk.cards import grouped_card_number
-from kiosk.ledger import Entry
+from kiosk.engine.coupons import coupon_payload, last_day
+from kiosk.ledger import Entry, moves_points
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
 from ui.context import ScreenContext
@@ -41,8 +42,9 @@ def sale_receipt(counter: ScreenContext, result: SaleResult, lines: Sequence[tup
         store=counter.kiosk.device.store_name,
         lines=tuple(lines) or ((CAPTIONS[language]["amount"], counter.money(total_minor)),),
         total=counter.money(total_minor), points_earned=result.points,
-        points_lines=tuple((_source(counter, e), e.points) for e in result.entries),
-        **_points_after(result),
+        points_lines=tuple((_source(counter, e), e.points) for e in result.entries
+                           if moves_points(e.kind)),
+        **_points_after(result), **_cards_and_coupons(counter, result),
         balance=result.balance, tier=counter.name(result.tier.names),
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
         language=language, order_ref=result.order_ref, when=_when(counter, moment))
@@ -56,6 +58,22 @@ def _points_after(result: SaleResult) -> dict[str, Any]:
     return {"available": after.available,
             "pending": tuple((day.isoformat(), n) for day, n in after.pending),
             "expiring": tuple((day.isoformat(), n) for day, n in after.expiring)}
+
+
+def _cards_and_coupons(counter: ScreenContext, result: SaleResult) -> dict[str, Any]:
+    """The punch cards this visit stamped (held after, of the card's size) and the coupons
+    it issued (name, last usable day, the QR that names it), in the receipt's language."""
+    program = counter.kiosk.program
+    cards = {c.id: c for c in program.punch_cards}
+    rules = {r.id: r for r in program.coupons}
+    stamps = tuple((counter.name(cards[card].names), held, cards[card].size)
+                   for card, held in result.stamps if card in cards)
+    member = result.entries[0].member_id if result.entries else None
+    coupons = tuple((counter.name(rules[c.rule].names) if c.rule in rules else c.rule,
+                     last_day(c.expires_at, program.zone).isoformat(),
+                     coupon_payload(c.id_for(member)))
+                    for c in result.coupons if member is not None)
+    return {"stamps": stamps, "coupons": coupons}
 
 
 def _source(counter: ScreenContext, entry: Entry) -> str:

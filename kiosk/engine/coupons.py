@@ -167,6 +167,11 @@ def coupon_expiry(valid_from: datetime, valid_days: int, zone: ZoneInfo) -> date
     return _start_of(last + timedelta(days=1), zone)
 
 
+def last_day(expires_at: datetime, zone: ZoneInfo) -> date:
+    """The last local day a coupon can be used (the day before ``expires_at``'s)."""
+    return _local(expires_at, zone).date() - timedelta(days=1)
+
+
 def _issue(rule: CouponRule, once: str, valid_from: datetime, zone: ZoneInfo) -> CouponIssue:
     return CouponIssue(rule=rule.id, once=once, valid_from=valid_from,
                        expires_at=coupon_expiry(valid_from, rule.valid_days, zone))

@@ -313,6 +313,8 @@ def replay(movements: Iterable[Movement]) -> Wallet:
     kinds: dict[uuid.UUID, EntryKind] = {}
     balance = 0
     for m in movements:
+        if m.kind is EntryKind.STAMP:
+            continue  # a punch card's stamps are no lot of points
         balance += m.points
         kinds[m.id] = m.kind
         if m.points > 0 and m.kind is EntryKind.REVERSE:

@@ -30,8 +30,12 @@ def derived_id(member_id: uuid.UUID, key: str) -> uuid.UUID:
     return uuid.uuid5(DERIVED_NAMESPACE, f"{member_id}/{key}")
 
 
+CARD_WALLET = "card:"
+"""A punch card's wallet is ``card:<id>``; its stamp entries carry it as their note."""
+
+
 def card_wallet(card_id: str) -> str:
-    return f"card:{card_id}"
+    return f"{CARD_WALLET}{card_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
 """The ``punch_cards`` section of the program document, and the rule that stamps them.
 
 A punch card's stamps are units in the card's own wallet (``card:<id>``) of the same
-append-only ledger as points (DESIGN, engine point 5): an order's stamps are an EARN
-award in that wallet; a full card is a REDEEM of ``size`` stamps there and a coupon (a
+append-only ledger as points (DESIGN, engine point 5): entries of kind ``stamp``, whose
+note names the card, which no points balance counts (``kiosk.ledger.moves_points``). An
+order's new stamps are a stamp award in that wallet; a full card takes ``size`` stamps
+back (a negative stamp award) and issues a coupon (a
 :class:`~kiosk.engine.coupons.CouponRule` with trigger ``punch_card``) for the next
-visit. Stamps beyond a full card carry over.
+visit. Stamps beyond a full card carry over. The order's entry for the card is the net
+of the two, one per card per order like every rule's.
 
 "Buy 9 coffees, the 10th is free" is ``size = 9``, ``per = "item"``, coupon = a free
 coffee; "every 5th backpack free" is ``size = 4``. The stamps held before the order come
@@ -23,7 +26,15 @@ from pydantic import Field
 
 from kiosk.engine.coupons import CouponRule, OnPunchCard, coupon_expiry
 from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, check_unique_ids, to_minor
-from kiosk.engine.orders import Award, CouponIssue, MemberState, Order, OrderLine, card_wallet
+from kiosk.engine.orders import (
+    CARD_WALLET,
+    Award,
+    CouponIssue,
+    MemberState,
+    Order,
+    OrderLine,
+    card_wallet,
+)
 from kiosk.ledger import EntryKind
 
 
@@ -81,22 +92,21 @@ def stamps_for_order(card: PunchCard, order: Order, *, minor_units: int) -> int:
 
 def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone: ZoneInfo,
           minor_units: int) -> tuple[list[Award], list[CouponIssue]]:
-    """What ``order`` does to ``card`` when the member held ``held`` stamps: an EARN of
-    the new stamps in the card's wallet; for each time the card fills, ``size`` stamps
-    redeemed (one REDEEM award for all fills) and a coupon for the next visit, once key
+    """What ``order`` does to ``card`` when the member held ``held`` stamps: the new
+    stamps in the card's wallet; for each time the card fills, ``size`` stamps taken
+    back (one negative award for all fills) and a coupon for the next visit, once key
     ``card:<card>:<channel>:<order ref>:<n>`` (n = 1, 2, ...). Stamps held after are
-    ``(held + new) % size``."""
-    if held < 0:
-        raise ValueError(f"punch card {card.id!r}: {held} stamps held")
+    ``(held + new) % size``. ``held`` is below zero when a refund took back stamps that
+    had already filled a card (its coupon issued): the next stamps make that up first."""
     new = stamps_for_order(card, order, minor_units=minor_units)
     if new == 0:
         return [], []
     rule, wallet = f"card:{card.id}", card_wallet(card.id)
-    awards = [Award(kind=EntryKind.EARN, points=new, rule=rule, wallet=wallet)]
-    fills = (held + new) // card.size
+    awards = [Award(kind=EntryKind.STAMP, points=new, rule=rule, wallet=wallet)]
+    fills = max(0, (held + new) // card.size)
     if fills == 0:
         return awards, []
-    awards.append(Award(kind=EntryKind.REDEEM, points=-card.size * fills, rule=rule,
+    awards.append(Award(kind=EntryKind.STAMP, points=-card.size * fills, rule=rule,
                         wallet=wallet))
     expires = coupon_expiry(order.occurred_at, coupon.valid_days, zone)
     coupons = [CouponIssue(rule=coupon.id,
@@ -121,3 +131,14 @@ def punch_all(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponRule], or
         awards += got
         coupons += issued
     return tuple(awards), tuple(coupons)
+
+
+def stamps_after(state: MemberState, awards: Sequence[Award]) -> tuple[tuple[str, int], ...]:
+    """The stamps on each card an order stamped, after it: what the counter knew (the
+    recorded state) plus the order's stamp awards; for the receipt, by card id."""
+    moved: dict[str, int] = {}
+    for a in awards:
+        if a.wallet.startswith(CARD_WALLET):
+            card = a.wallet.removeprefix(CARD_WALLET)
+            moved[card] = moved.get(card, 0) + a.points
+    return tuple((card, state.stamps_on(card) + n) for card, n in moved.items())

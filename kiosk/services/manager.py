@@ -142,6 +142,8 @@ def todays_figures(kiosk: Kiosk) -> DayFigures:
         enrolments = tx.members.enrolled_since(since, kiosk.channel)
     issued = redeemed = 0
     for e in entries:
+        if e.kind is EntryKind.STAMP:
+            continue  # a punch card's stamps, not points
         if e.kind is EntryKind.REDEEM or (e.kind is EntryKind.REVERSE and e.points > 0):
             redeemed -= e.points  # a reversed redemption gives its points back
         elif e.kind is not EntryKind.DONATE:

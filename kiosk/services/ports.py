@@ -155,6 +155,11 @@ class Entries(Protocol):
         """Whether the member has bought anything before (an earn with a spend)."""
         ...
 
+    def stamps(self, member_id: uuid.UUID) -> dict[str, int]:
+        """The stamps the member holds on each punch card, by card id (the card's wallet is
+        its stamp entries' note), leaving out what the ledger refused."""
+        ...
+
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         """Net spend in the tier window, leaving out what the ledger refused."""
         ...

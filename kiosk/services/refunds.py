@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.ledger import Entry, EntryKind, reversal
+from kiosk.ledger import Entry, balance, reversal
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import AlreadyRefunded, UnknownOrder, check_text
 from kiosk.services.staff import acting, record
@@ -77,7 +77,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
     now = kiosk.clock()
     with kiosk.store.write() as tx:
         found = [(e, done) for e, done in tx.entries.of_order(kiosk.channel, order_ref)
-                 if e.kind is not EntryKind.REVERSE]
+                 if e.reverses is None]
         if not found:
             raise UnknownOrder(f"no points were recorded for order {order_ref!r} "
                                f"at this kiosk ({kiosk.channel})")
@@ -94,7 +94,7 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
             for e in open_entries)
         tx.entries.append(entries)
         record(tx, kiosk, AuditAction.REFUND,
-               f"{order_ref} · {sum(e.points for e in entries):+d}",
+               f"{order_ref} · {balance(entries):+d}",
                approved_by=approved_by)
-        balance = tx.entries.balance(open_entries[0].member_id)
-    return RefundResult(order_ref, entries, sum(e.points for e in entries), balance)
+        after = tx.entries.balance(open_entries[0].member_id)
+    return RefundResult(order_ref, entries, balance(entries), after)

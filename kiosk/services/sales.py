@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
-from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
+from kiosk.engine.orders import KEYED_AMOUNT, CouponIssue, MemberState, Order, OrderLine
 from kiosk.engine.promotions import Promotion
+from kiosk.engine.punch_cards import stamps_after
 from kiosk.engine.record import OrderRecord
-from kiosk.ledger import Entry
+from kiosk.ledger import Entry, balance
 from kiosk.money import format_amount
 from kiosk.program import Program, Tier, tier_window_start
 from kiosk.records import SaleState
@@ -73,6 +74,9 @@ class SaleResult:
     applied: tuple[str, ...] = ()  # the promotions that added points, for the receipt
     points_after: PointsSummary | None = None  # available, pending, expiring (if the
     # program has pending days or expiry), for the receipt
+    stamps: tuple[tuple[str, int], ...] = ()  # (punch card id, stamps held after) of the
+    # cards this order stamped
+    coupons: tuple[CouponIssue, ...] = ()  # issued by this order (a full card, a threshold)
 
 
 def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
@@ -125,11 +129,12 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
                    f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)
         after = (points_summary(program, tx.entries.of_member(sale.member_id), now)
                  if program.points.pending_days or program.points.expiry else None)
-    points = sum(e.points for e in entries)
+    points = balance(entries)
     applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(
         a.rule for a in order.awards if a.rule.startswith("promo:") and a.points))
     return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied,
-                      after)
+                      after, stamps_after(order.state or MemberState(tier.id), order.awards),
+                      order.coupons)
 
 
 def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> SaleResult:
@@ -168,7 +173,7 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
         tier = _tier(tx, program, sale.member_id, state, now)
         order, entries = _order_and_entries(tx, kiosk, sale, "preview", now, tier)
     applied = {a.rule for a in order.awards if a.points}
-    return SalePreview(sum(e.points for e in entries),
+    return SalePreview(balance(entries),
                        tuple(p for p in program.promotions if p.rule in applied),
                        tuple((e.note or "").partition(":")[0] for e in entries
                              if e.channel == DERIVED_CHANNEL))
@@ -210,11 +215,13 @@ def _member_state(tx: UnitOfWork, program: Program, member_id: uuid.UUID,
     """What the rules need to know of the member, read only when the program asks (a plain
     earn program reads nothing more than the tier: the sale's hot path)."""
     bonuses = program.bonuses
+    stamps = tx.entries.stamps(member_id) if program.punch_cards else None
     if bonuses.birthday is None and bonuses.first_purchase is None:
-        return MemberState(tier.id)
+        return MemberState(tier.id) if stamps is None else member_state(tier.id, None,
+                                                                         False, stamps)
     member = tx.members.get(member_id)
     bought = bonuses.first_purchase is not None and tx.entries.has_purchase(member_id)
-    return member_state(tier.id, member, bought)
+    return member_state(tier.id, member, bought, stamps)
 
 
 def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,

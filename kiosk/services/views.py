@@ -9,6 +9,7 @@ from datetime import datetime
 from kiosk.awards import promotions_for
 from kiosk.cards import CardClaim, CardError, verify_card
 from kiosk.engine.promotions import Promotion
+from kiosk.engine.punch_cards import PunchCard
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
 from kiosk.program import (
@@ -40,6 +41,8 @@ class MemberView:
     recent: list[Entry]
     points: PointsSummary | None = None  # available, pending, expiring (None: all of it now)
     promotions: tuple[Promotion, ...] = ()  # the campaigns on for this member here today
+    stamps: tuple[tuple[PunchCard, int], ...] = ()  # each of the program's punch cards and
+    # the stamps on it (below zero: a refund took back stamps that had filled a card)
 
 
 def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
@@ -65,12 +68,14 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
     points = None
     if program.points.pending_days or program.points.expiry is not None:
         points = points_summary(program, tx.entries.of_member(member_id), now)
+    held = tx.entries.stamps(member_id) if program.punch_cards else {}
     return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
                       rewards_within_reach(program, balance if points is None
                                            else points.available),
                       tx.entries.recent(member_id, RECENT_ACTIVITY), points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
-                                     store=kiosk.device.store_name, at=now))
+                                     store=kiosk.device.store_name, at=now),
+                      tuple((card, held.get(card.id, 0)) for card in program.punch_cards))
 
 
 def member_tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, now: datetime,

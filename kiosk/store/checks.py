@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from kiosk.ledger import balance_mismatches
+from kiosk.ledger import EntryKind, balance_mismatches
 from kiosk.records import ACKED_THROUGH
 from kiosk.store import models as m
 from kiosk.store.columns import ENTRY_TABLE_COLUMNS, entry_of_row
@@ -29,7 +29,8 @@ class SqliteChecks(Rows):
                   self.conn.exec_driver_sql("PRAGMA foreign_key_check")]
         refused = select(m.Rejection.entry_id)  # not on the ledger: not in the balance
         sums = {r[0]: r[1] for r in self.conn.execute(
-            select(_E.member_id, func.sum(_E.points)).where(_E.id.not_in(refused))
+            select(_E.member_id, func.sum(_E.points)).where(
+                _E.id.not_in(refused), _E.kind != EntryKind.STAMP.value)
             .group_by(_E.member_id))}
         cached = {r[0]: r[1] for r in self.conn.execute(
             select(_BALANCES.c.member_id, _BALANCES.c.points))}

@@ -15,6 +15,7 @@ from typing import Literal
 
 from sqlalchemy import and_, func, or_, select
 
+from kiosk.engine.orders import CARD_WALLET
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import TIER_POINT_KINDS
 from kiosk.records import SaleState
@@ -42,6 +43,10 @@ _SALE_STATE = (
     "(SELECT points FROM balances WHERE member_id = ?), "
     "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn'), "
     "EXISTS (SELECT 1 FROM orders WHERE channel = ? AND order_ref = ?)")
+
+# A punch card's stamps: the member's stamp entries, by the card their note names.
+_STAMPS = ("SELECT note, SUM(points) FROM entries WHERE member_id = ? AND kind = 'stamp' "
+           "AND id NOT IN (SELECT entry_id FROM rejections) GROUP BY note")
 
 
 class SqliteEntries(Rows):
@@ -79,6 +84,10 @@ class SqliteEntries(Rows):
         return self.conn.execute(select(_E.id).where(
             _E.member_id == member_id, _E.kind == EntryKind.EARN.value, _E.amount_minor > 0)
             .limit(1)).first() is not None
+
+    def stamps(self, member_id: uuid.UUID) -> dict[str, int]:
+        rows = self._raw().execute(_STAMPS, (member_id.bytes,)).fetchall()
+        return {note.removeprefix(CARD_WALLET): int(held) for note, held in rows if note}
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         row = self._raw().execute("SELECT " + TIER_SPEND, (
@@ -136,7 +145,8 @@ class SqliteEntries(Rows):
         part, back = _ENTRIES.alias("part"), _ENTRIES.alias("back")
         points = select(func.coalesce(func.sum(part.c.points), 0)).where(
             part.c.order_ref == _E.order_ref, part.c.channel == _E.channel,
-            part.c.kind != EntryKind.REVERSE.value).scalar_subquery()
+            part.c.kind.not_in([EntryKind.REVERSE.value, EntryKind.STAMP.value])
+        ).scalar_subquery()
         query = (select(_E.order_ref, _E.member_id, _MEMBERS.c.name, _E.occurred_at,
                         _E.amount_minor, points, select(back.c.id)
                         .where(back.c.reverses == _E.id).exists())

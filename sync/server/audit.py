@@ -98,7 +98,7 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
     expected: dict[str, Expected] = {}  # what the rules give for each order, once
     for e in todo:
         record = (records.get(e.order_ref) if e.order_ref is not None and e.channel == device
-                  and e.kind in ORDER_KINDS else None)
+                  and e.kind in ORDER_KINDS and e.reverses is None else None)
         verdict: Rejection | Audited | None
         if e.channel == DERIVED_CHANNEL:
             program = program_of(e.program_version)

@@ -18,8 +18,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
-from kiosk.engine.orders import KEYED_AMOUNT, MemberState, Order, OrderLine
-from kiosk.ledger import Entry, EntryKind, reversal
+from kiosk.engine.orders import CARD_WALLET, KEYED_AMOUNT, MemberState, Order, OrderLine
+from kiosk.ledger import Entry, EntryKind, balance, moves_points, reversal
 from kiosk.program import (
     Program,
     Tier,
@@ -197,7 +197,8 @@ class OnlineCounter:
                 # Not "200, points awarded": the order is refused whole, nothing kept.
                 raise LedgerRefusal(422, refused.code or "rejected", refused.reason or "")
             return OrderResult(order_ref=order_ref, results=results,
-                               points=sum(e.points for e in entries),
+                               points=sum(e.points for e in entries
+                                          if moves_points(e.kind)),
                                balance=self._balance(conn, member_id), tier=tier.id,
                                duplicate=False)
 
@@ -211,7 +212,13 @@ class OnlineCounter:
             select(ENTRIES.c.id).where(ENTRIES.c.member_id == member_id,
                                        ENTRIES.c.kind == EntryKind.EARN.value,
                                        ENTRIES.c.amount_minor > 0).limit(1)).first() is not None
-        return member_state(tier.id, member, bought)
+        stamps = None
+        if program.punch_cards:
+            stamps = {note.removeprefix(CARD_WALLET): int(held) for note, held in conn.execute(
+                select(ENTRIES.c.note, func.sum(ENTRIES.c.points)).where(
+                    ENTRIES.c.member_id == member_id, ENTRIES.c.kind == EntryKind.STAMP.value)
+                .group_by(ENTRIES.c.note)) if note}
+        return member_state(tier.id, member, bought, stamps)
 
     def refund(self, caller: Caller, order_ref: str) -> OrderResult:
         """Reverse every entry of one of the caller's orders not yet reversed."""
@@ -221,8 +228,7 @@ class OnlineCounter:
             reversed_ids = select(ENTRIES.c.reverses).where(ENTRIES.c.reverses.is_not(None))
             rows = conn.execute(select(ENTRIES).where(
                 ENTRIES.c.channel == caller.device_id, ENTRIES.c.order_ref == order_ref,
-                ENTRIES.c.kind != EntryKind.REVERSE.value,
-                ENTRIES.c.id.not_in(reversed_ids))).all()
+                ENTRIES.c.reverses.is_(None), ENTRIES.c.id.not_in(reversed_ids))).all()
             if not rows:
                 raise LedgerRefusal(404, "unknown_order",
                                     f"nothing left to refund for order {order_ref!r}")
@@ -232,7 +238,7 @@ class OnlineCounter:
             results = self.ledger.append(conn, caller, [EntryWire.of(b) for b in backs])
             member_id = rows[0].member_id
             return OrderResult(order_ref=order_ref, results=results,
-                               points=sum(b.points for b in backs),
+                               points=balance(backs),
                                balance=self._balance(conn, member_id),
                                tier=self._tier(conn, program, member_id).id, duplicate=False)
 

@@ -70,7 +70,8 @@ class Expiry:
         e = ENTRIES.c
         with self.engine.connect() as conn:
             members = list(conn.execute(select(e.member_id).distinct().where(
-                e.points > 0, e.kind != EntryKind.REVERSE.value, e.occurred_at < since)
+                e.points > 0, e.kind.not_in([EntryKind.REVERSE.value, EntryKind.STAMP.value]),
+                e.occurred_at < since)
                 .order_by(e.member_id)).scalars())
         made = points = 0
         for start in range(0, len(members), chunk):

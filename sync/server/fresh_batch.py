@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection, Dialect
 
+from kiosk.ledger import moves_points
 from sync.protocol import ENTRY_FIELDS, EntryWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
@@ -79,7 +80,9 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
         f"FROM head, unnest({arrays}) WITH ORDINALITY AS b({', '.join(_COLUMNS)}, ord)), "
         f"entry AS (INSERT INTO entries ({inserted}) SELECT {inserted} FROM batch), "
         f"{receipt}"
-        "total AS (SELECT member_id, sum(points) AS points FROM batch GROUP BY member_id), "
+        # A punch card's stamps are not points (kiosk.ledger.moves_points).
+        "total AS (SELECT member_id, COALESCE(sum(points) FILTER (WHERE kind <> 'stamp'), 0) "
+        "AS points FROM batch GROUP BY member_id), "
         "balance AS (INSERT INTO balances (member_id, points) "
         "SELECT member_id, points FROM total ON CONFLICT (member_id) DO UPDATE "
         "SET points = balances.points + excluded.points RETURNING member_id, points), "
@@ -120,7 +123,7 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
     names an unknown member: the transaction is then aborted and must be rolled back."""
     arrays: dict[str, Any] = {c: _column(entries, c) for c in _COLUMNS}
     arrays["kind"] = [e.kind.value for e in entries]
-    taking = any(e.points < 0 for e in entries)
+    taking = any(e.points < 0 and moves_points(e.kind) for e in entries)
     try:
         with pg_cursor(conn, named=False) as cur:
             cur.execute(_statement(conn.dialect, receipts, taking),

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import sqlite
 
 from kiosk.audit import Rejected, Rejection, reversal_problem
+from kiosk.ledger import moves_points
 from kiosk.members import PROFILE
 from kiosk.services.context import Clock
 from sync.protocol import (
@@ -67,7 +68,8 @@ class Ingest:
             # With no members or cards to store and no entry that takes points (so no
             # overdraft to record), the fast path is a single statement.
             single = not (request.members or request.cards or request.orders
-                          or any(e.points < 0 for e in request.entries))
+                          or any(e.points < 0 and moves_points(e.kind)
+                                 for e in request.entries))
             try:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
@@ -246,7 +248,8 @@ class Ingest:
         self._classify_others(conn, [e for e in entries if e.id not in inserted], verdicts)
         totals: dict[uuid.UUID, int] = defaultdict(int)
         for e in fresh:
-            totals[e.member_id] += e.points
+            if moves_points(e.kind):
+                totals[e.member_id] += e.points
         self._accepted(conn, fresh, head, self._add_to_balances(conn, totals), verdicts)
         return head + len(fresh)
 
@@ -259,7 +262,7 @@ class Ingest:
         answers = _ANSWERS.validate_python(
             [{"id": e.id, "status": "accepted", "seq": head + i} for i, e in enumerate(fresh, 1)])
         verdicts.update(zip([e.id for e in fresh], answers, strict=True))
-        taking = [e for e in fresh if e.points < 0]
+        taking = [e for e in fresh if e.points < 0 and moves_points(e.kind)]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
             conn.execute(update(m.Reservation).where(

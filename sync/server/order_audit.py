@@ -31,8 +31,9 @@ from sync.protocol import EntryWire, MemberWire, OrderWire
 from sync.server import models as m
 from sync.server.orders import records_of
 
-ORDER_KINDS = frozenset({EntryKind.EARN, EntryKind.BONUS})
-"""The kinds an order's entries are (``kiosk.awards.order_entries``)."""
+ORDER_KINDS = frozenset({EntryKind.EARN, EntryKind.BONUS, EntryKind.STAMP})
+"""The kinds an order's entries are (``kiosk.awards.order_entries``); a stamp entry is
+one only as an order's (a refund's, which reverses one, is checked against that one)."""
 
 ProgramOf = Callable[[str], Program | None]
 Expected = dict[str | None, tuple[EntryKind, int, int]]

@@ -10,7 +10,7 @@ import uuid
 
 from sqlalchemy import Engine, func, select
 
-from kiosk.ledger import balance_mismatches
+from kiosk.ledger import EntryKind, balance_mismatches
 from sync.protocol import CardWire, MemberWire, PullResponse
 from sync.server import models as m
 from sync.server.bulk import select_where_in
@@ -61,6 +61,7 @@ class Reading:
                 problems.append(f"seq is not gap-free: {count} entries in {low}..{high}, "
                                 f"head {head}")
             sums = dict(conn.execute(select(ENTRIES.c.member_id, func.sum(ENTRIES.c.points))
+                                     .where(ENTRIES.c.kind != EntryKind.STAMP.value)
                                      .group_by(ENTRIES.c.member_id)).all())
             cached = dict(conn.execute(select(m.Balance.member_id, m.Balance.points)).all())
         return problems + balance_mismatches(sums, cached)

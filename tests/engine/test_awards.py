@@ -326,4 +326,4 @@ def test_the_coffee_shop_earns_points_on_everything_but_coffee_and_gives_a_birth
 def test_what_the_engine_computes_but_the_counter_does_not_apply_yet_is_said():
     assert unapplied(load_program(DEFAULT_PROGRAM)) == []
     notes = unapplied(load_program(COFFEE_SHOP))
-    assert [n.split(":")[0] for n in notes] == ["punch_cards", "coupons"]
+    assert [n.split(":")[0] for n in notes] == ["coupons"]

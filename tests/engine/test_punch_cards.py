@@ -49,12 +49,12 @@ RULES = [FREE_COFFEE, FREE_BAG]
 
 
 def earn(card_id: str, stamps: int) -> Award:
-    return Award(kind=EntryKind.EARN, points=stamps, rule=f"card:{card_id}",
+    return Award(kind=EntryKind.STAMP, points=stamps, rule=f"card:{card_id}",
                  wallet=f"card:{card_id}")
 
 
 def full(card_id: str, stamps: int) -> Award:
-    return Award(kind=EntryKind.REDEEM, points=-stamps, rule=f"card:{card_id}",
+    return Award(kind=EntryKind.STAMP, points=-stamps, rule=f"card:{card_id}",
                  wallet=f"card:{card_id}")
 
 
@@ -109,7 +109,7 @@ def test_per_order_cards_and_a_minimum_amount(per: str, min_amount: str, the_ord
                                               stamps: int) -> None:
     the_card = card("coffee", 9, products=["COFFEE", "LATTE"], per=per, min_amount=min_amount)
     got, _ = punch(the_card, the_order, 0, coupon=FREE_COFFEE, zone=TAIPEI, minor_units=0)
-    assert sum(a.points for a in got if a.kind == EntryKind.EARN) == stamps
+    assert sum(a.points for a in got if a.points > 0) == stamps
 
 
 def test_two_cards_at_once() -> None:
@@ -167,3 +167,16 @@ def test_stamps_carry_over_and_each_full_card_is_one_coupon(
     assert len(coupons) == (held + new) // size
     assert len({c.once for c in coupons}) == len(coupons)
     assert all(a.wallet == "card:coffee" and a.amount_minor == 0 for a in awards)
+
+
+def test_stamps_a_refund_took_back_from_a_full_card_are_made_up_first() -> None:
+    """Held -3: a refund took back three stamps that had filled a card (its coupon is
+    out). The next 9 coffees make those up, then 6 stand on the card: no second coupon."""
+    awards, coupons = punch_all([COFFEE_CARD], RULES, order(("COFFEE", 9, 120)),
+                                MemberState(tier="basic", stamps=(("coffee", -3),)),
+                                zone=TAIPEI, minor_units=0)
+    assert awards == (earn("coffee", 9),) and coupons == ()
+    awards, coupons = punch_all([COFFEE_CARD], RULES, order(("COFFEE", 1, 120)),
+                                MemberState(tier="basic", stamps=(("coffee", -3),)),
+                                zone=TAIPEI, minor_units=0)
+    assert awards == (earn("coffee", 1),) and coupons == ()

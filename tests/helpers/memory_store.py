@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from kiosk.engine.orders import CARD_WALLET
 from kiosk.engine.record import OrderRecord
-from kiosk.ledger import Entry, EntryKind, balance_mismatches
+from kiosk.ledger import Entry, EntryKind, balance_mismatches, moves_points
 from kiosk.members import PROFILE, Member
 from kiosk.program import earns_tier_points
 from kiosk.records import (
@@ -83,7 +84,8 @@ class _Data:
                                           for x in self.entries.values()):
             raise Refused("UNIQUE constraint failed: entries.reverses")
         self.entries[e.id] = e
-        self.balances[e.member_id] = self.balances.get(e.member_id, 0) + e.points
+        if moves_points(e.kind):
+            self.balances[e.member_id] = self.balances.get(e.member_id, 0) + e.points
         if server_seq is None:
             self.outbox[max(self.outbox, default=0) + 1] = e.id
         else:
@@ -94,7 +96,7 @@ class _Data:
             return  # INSERT OR IGNORE
         self.rejections[entry_id] = (reason, at)
         refused = self.entries[entry_id]
-        if refused.member_id in self.balances:
+        if refused.member_id in self.balances and moves_points(refused.kind):
             self.balances[refused.member_id] -= refused.points
 
     def settled(self, entry_id: uuid.UUID | None) -> bool:
@@ -237,6 +239,15 @@ class MemoryEntries(_Part):
         return any(e.member_id == member_id and e.kind is EntryKind.EARN and e.amount_minor > 0
                    for e in self.d.entries.values())
 
+    def stamps(self, member_id: uuid.UUID) -> dict[str, int]:
+        held: dict[str, int] = {}
+        for e in self.d.entries.values():
+            if (e.member_id == member_id and e.kind is EntryKind.STAMP and e.note
+                    and e.id not in self.d.rejections):
+                card = e.note.removeprefix(CARD_WALLET)
+                held[card] = held.get(card, 0) + e.points
+        return held
+
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         return sum(e.amount_minor for e in self.d.entries.values()
                    if e.member_id == member_id and e.occurred_at >= since
@@ -288,7 +299,7 @@ class MemoryEntries(_Part):
             member = self.d.members.get(e.member_id)
             points = sum(x.points for x in self.d.entries.values()
                          if x.order_ref == e.order_ref and x.channel == e.channel
-                         and x.kind is not EntryKind.REVERSE)
+                         and x.kind not in (EntryKind.REVERSE, EntryKind.STAMP))
             found.append((e.order_ref, e.member_id, None if member is None else member.name,
                           e.occurred_at, e.amount_minor, points, e.id in done))
         return found

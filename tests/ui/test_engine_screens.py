@@ -1,7 +1,8 @@
 """The program engine at the counter, through the widgets, in three languages (issue 14):
 the member screen lists the promotions on today; the sale preview names the one that
 applies to the basket; the receipt says where the visit's points came from (purchase, the
-promotion, the birthday and first-purchase bonuses). Each is captured as a PNG."""
+promotion, the birthday and first-purchase bonuses), the punch card's stamps and the
+coupon a full card gives. Each is captured as a PNG."""
 
 from __future__ import annotations
 
@@ -46,7 +47,24 @@ points = 100
 
 [bonuses.first_purchase]
 points = 30
+
+[[punch_cards]]
+id = "tea-card"
+names = { en = "Tea card", zh-TW = "茶飲集點卡", zh-CN = "茶饮集点卡" }
+size = 3
+categories = ["tea"]
+coupon = "free-tea"
+
+[[coupons]]
+id = "free-tea"
+names = { en = "A free oolong", zh-TW = "免費烏龍茶一杯", zh-CN = "免费乌龙茶一杯" }
+value = { kind = "free_item", item = "TEA-OOLONG" }
+valid_days = 30
+trigger = { on = "punch_card" }
 '''
+CARDS = {"en": ("Tea card: 1 of 3 stamps", "Coupon for next time: A free oolong, until "),
+         "zh-TW": ("茶飲集點卡：已集 1/3 個印章", "下次可用優惠券：免費烏龍茶一杯（至 "),  # noqa: RUF001
+         "zh-CN": ("茶饮集点卡：已集 1/3 个印章", "下次可用优惠券：免费乌龙茶一杯（至 ")}  # noqa: RUF001
 NAMES = {"en": ("Double points on tea", "Birthday bonus", "First purchase bonus"),
          "zh-TW": ("茶飲雙倍點數", "生日禮點數", "首購禮點數"),
          "zh-CN": ("茶饮双倍积分", "生日礼积分", "首购礼积分")}
@@ -124,6 +142,8 @@ def test_offers_and_bonuses_at_the_counter_in_every_language(qtbot, offers_app, 
     w.handle_scan(joined.card.payload)
     on_screen(qtbot, app, "member")
     assert promo in w.member_screen.offers.text()
+    card = CARDS[language][0].partition("：" if language != "en" else ":")[0]  # noqa: RUF001
+    assert card in w.member_screen.stamps.text() and "○○○" in w.member_screen.stamps.text()
     assert w.grab().save(str(folder / "member-offers.png"))
 
     tap(qtbot, w.member_screen.sale)
@@ -137,10 +157,19 @@ def test_offers_and_bonuses_at_the_counter_in_every_language(qtbot, offers_app, 
 
     tap(qtbot, w.sale.confirm)
     on_screen(qtbot, app, "member")
+    qtbot.waitUntil(lambda: "●○○" in w.member_screen.stamps.text(), timeout=WAIT)
+    assert w.grab().save(str(folder / "member-stamps.png"))
     qtbot.waitUntil(lambda: w.session.receipt is not None, timeout=WAIT)
     receipt = w.session.receipt()
     texts = [row.left.strip() for row in layout(receipt)]
     for name in (promo, birthday, first):
         assert name in texts, f"{name} missing from the receipt: {texts}"
-    assert receipt.points_earned == 2 + 2 + 100 + 30
+    assert receipt.points_earned == 2 + 2 + 100 + 30  # the tea card's stamps are no points
+    # Four teas on a 3-stamp card: full once (a coupon for next time), one carries over.
+    stamps, coupon = CARDS[language]
+    assert stamps in texts, texts
+    assert any(t.startswith(coupon) for t in texts), texts
+    rows = layout(receipt)
+    at = next(i for i, r in enumerate(rows) if r.left.startswith(coupon))
+    assert rows[at + 1].style == "qr" and rows[at + 1].left.startswith("CPQ1.")
     receipt_png(receipt, folder / "receipt-offers.png")
