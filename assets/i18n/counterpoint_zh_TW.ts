@@ -651,192 +651,202 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="84"/>
+        <location filename="../../ui/screens/member.py" line="87"/>
         <source>Ring up a sale</source>
         <translation>結帳集點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="85"/>
+        <location filename="../../ui/screens/member.py" line="88"/>
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="86"/>
+        <location filename="../../ui/screens/member.py" line="89"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="87"/>
+        <location filename="../../ui/screens/member.py" line="90"/>
         <source>Rewards within reach</source>
         <translation>可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88"/>
+        <location filename="../../ui/screens/member.py" line="91"/>
         <source>Recent activity</source>
         <translation>近期紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="95"/>
+        <location filename="../../ui/screens/member.py" line="98"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="96"/>
+        <location filename="../../ui/screens/member.py" line="99"/>
         <source>Details arrive with sync</source>
         <translation>同步後顯示姓名與電話</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="107"/>
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="110"/>
+        <location filename="../../ui/screens/member.py" line="113"/>
         <source>Today: {offers}</source>
         <translation>今日優惠：{offers}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="116"/>
+        <location filename="../../ui/screens/member.py" line="121"/>
         <source>Top tier: thank you!</source>
         <translation>最高等級，感謝您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="120"/>
+        <location filename="../../ui/screens/member.py" line="125"/>
         <source>Earn {points} more points to reach {tier}</source>
         <translation>再賺 {points} 點即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="124"/>
+        <location filename="../../ui/screens/member.py" line="129"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消費 {amount} 即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="133"/>
+        <location filename="../../ui/screens/member.py" line="138"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="136"/>
+        <location filename="../../ui/screens/member.py" line="141"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：還差 {short} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="139"/>
+        <location filename="../../ui/screens/member.py" line="144"/>
         <source>No rewards in the catalogue</source>
         <translation>目前沒有可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="152"/>
+        <location filename="../../ui/screens/member.py" line="157"/>
         <source>{tier} until {date}</source>
         <translation>{tier}會員資格至 {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="155"/>
+        <location filename="../../ui/screens/member.py" line="160"/>
         <source>{tier} until {date}; earn {n} more points this year to keep it</source>
         <translation>{tier}會員資格至 {date}；今年再賺 {n} 點即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="157"/>
+        <location filename="../../ui/screens/member.py" line="162"/>
         <source>{tier} until {date}; earn {n} more points to keep it</source>
         <translation>{tier}會員資格至 {date}；再賺 {n} 點即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="159"/>
+        <location filename="../../ui/screens/member.py" line="164"/>
         <source>{tier} until {date}; spend {n} more this year to keep it</source>
         <translation>{tier}會員資格至 {date}；今年再消費 {n} 即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="160"/>
+        <location filename="../../ui/screens/member.py" line="165"/>
         <source>{tier} until {date}; spend {n} more to keep it</source>
         <translation>{tier}會員資格至 {date}；再消費 {n} 即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="168"/>
+        <location filename="../../ui/screens/member.py" line="173"/>
+        <source>{card} {stamps} {held} of {size}</source>
+        <translation>{card} {stamps} 已集 {held}/{size}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="183"/>
         <source>{n} available now</source>
         <translation>{n} 點現在可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="170"/>
+        <location filename="../../ui/screens/member.py" line="185"/>
         <source>{n} pending until {date}</source>
         <translation>{n} 點 {date} 起可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="172"/>
+        <location filename="../../ui/screens/member.py" line="187"/>
         <source>{n} expire on {date}</source>
         <translation>{n} 點 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="176"/>
+        <location filename="../../ui/screens/member.py" line="191"/>
         <source>Purchase</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="176"/>
+        <location filename="../../ui/screens/member.py" line="191"/>
         <source>Bonus</source>
         <translation>獎勵點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="177"/>
+        <location filename="../../ui/screens/member.py" line="192"/>
         <source>Reward</source>
         <translation>兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="177"/>
+        <location filename="../../ui/screens/member.py" line="192"/>
         <source>Adjustment</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="178"/>
+        <location filename="../../ui/screens/member.py" line="193"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="178"/>
+        <location filename="../../ui/screens/member.py" line="193"/>
         <source>Expired</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="179"/>
+        <location filename="../../ui/screens/member.py" line="194"/>
         <source>Donation</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="179"/>
+        <location filename="../../ui/screens/member.py" line="194"/>
         <source>Transfer</source>
         <translation>轉移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="181"/>
+        <location filename="../../ui/screens/member.py" line="196"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="183"/>
+        <location filename="../../ui/screens/member.py" line="198"/>
         <source>the program</source>
         <translation>會員方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="185"/>
+        <location filename="../../ui/screens/member.py" line="200"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="204"/>
+        <location filename="../../ui/screens/member.py" line="208"/>
+        <source>{card}  {n} stamps</source>
+        <translation>{card}  {n} 個印章</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="225"/>
         <source>Birthday bonus</source>
         <translation>生日禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="205"/>
+        <location filename="../../ui/screens/member.py" line="226"/>
         <source>First purchase bonus</source>
         <translation>首購禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="206"/>
+        <location filename="../../ui/screens/member.py" line="227"/>
         <source>Referral bonus</source>
         <translation>推薦禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="207"/>
+        <location filename="../../ui/screens/member.py" line="228"/>
         <source>Welcome bonus</source>
         <translation>入會禮點數</translation>
     </message>

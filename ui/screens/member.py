@@ -205,7 +205,8 @@ class MemberScreen(Screen):
             card = next((c for c in self.counter.kiosk.program.punch_cards
                          if card_wallet(c.id) == e.note), None)
             name = self.counter.name(card.names) if card else (e.note or "")
-            return f"{when}  {name}  {e.points:+d} {self.tr('stamps')}  · {where}"
+            stamps = self.tr("{card}  {n} stamps").format(card=name, n=f"{e.points:+d}")
+            return f"{when}  {stamps}  · {where}"
         what = kinds[e.kind]
         reward = self.counter.kiosk.program.reward(e.reward_id) if e.reward_id else None
         if reward is not None and e.kind is EntryKind.REDEEM:  # which reward, not just "Reward"
