@@ -12,12 +12,12 @@ from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import Program, load_program
 from kiosk.services import Enrolment, EnrolmentResult, Kiosk, enrol
 from tests.helpers.clock import FakeClock
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 @pytest.fixture
 def program() -> Program:
-    return load_program(DEFAULT_PROGRAM)
+    return load_program(PLAIN_PROGRAM)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 from kiosk.app.bootstrap import bootstrap
 from kiosk.services import Enrolment, enrol
 from tests.helpers.cli import KIOSK
+from tests.helpers.program import PLAIN_PROGRAM
 
 KILLS = 60
 CHILD = [sys.executable, "-m", "tests.helpers.sale_loop"]
@@ -43,7 +44,8 @@ def run_and_kill(data: Path, member: str, run: int, retries: list[str], log: Pat
 @pytest.mark.slow
 def test_sales_acknowledged_before_a_kill_survive_it_exactly_once(tmp_path: Path):
     data = tmp_path / "kiosk"
-    subprocess.run([KIOSK, "--data-dir", str(data), "init"], check=True, capture_output=True)
+    subprocess.run([KIOSK, "--data-dir", str(data), "init", "--program", str(PLAIN_PROGRAM)],
+                   check=True, capture_output=True)
     kiosk = bootstrap(data)
     member = enrol(kiosk, Enrolment("Crash", "0912000000", consent=True)).member.id
     kiosk.store.close()

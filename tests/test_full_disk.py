@@ -26,6 +26,7 @@ from sync.client import LedgerClient
 from sync.status import SyncStatus
 from tests.helpers.cli import kiosk, kiosk_json
 from tests.helpers.ledger_process import LedgerProcess, paired, start_ledger
+from tests.helpers.program import PLAIN_PROGRAM
 
 pytestmark = pytest.mark.slow  # about 40 `kiosk` processes
 
@@ -99,7 +100,7 @@ def test_every_command_on_a_full_disk_exits_3_in_one_line_and_changes_nothing(
     kiosk(data, "sale", "--card", card, "--amount", "2000", "--order-ref", "S-1")
     kiosk(data, "sync", "--once")
     elsewhere = tmp_path / "elsewhere"  # a kiosk on a disk with room, writing onto the full one
-    kiosk(elsewhere, "init", "--store-name", "Elsewhere")
+    kiosk(elsewhere, "init", "--store-name", "Elsewhere", "--program", str(PLAIN_PROGRAM))
     other_card = kiosk_json(elsewhere, "member", "enroll", "--name", "Ann", "--phone",
                             "0912000111", "--consent")["card_payload"]
     balance = kiosk_json(data, "balance", "--card", card)
@@ -111,7 +112,7 @@ def test_every_command_on_a_full_disk_exits_3_in_one_line_and_changes_nothing(
     filler = fill(small_disk)
     fresh = data / "fresh"
     commands: list[tuple[Path, tuple[str, ...]]] = [
-        (fresh, ("init", "--store-name", "Second")),
+        (fresh, ("init", "--store-name", "Second", "--program", str(PLAIN_PROGRAM))),
         (data, ("member", "enroll", "--name", "王小明", "--phone", "0987654321",
                 "--consent")),
         (data, ("sale", "--card", card, "--amount", "100", "--order-ref", "F-1")),
@@ -139,7 +140,7 @@ def test_every_command_on_a_full_disk_exits_3_in_one_line_and_changes_nothing(
     assert kiosk_json(data, "balance", "--card", card) == balance
     assert kiosk_json(data, "verify") == verified
     assert kiosk_json(fresh, "verify", expect=1)["error"]["code"] == "not_initialised"
-    kiosk(fresh, "init", "--store-name", "Second")
+    kiosk(fresh, "init", "--store-name", "Second", "--program", str(PLAIN_PROGRAM))
     kiosk(data, "member", "enroll", "--name", "王小明", "--phone", "0987654321", "--consent")
     assert kiosk_json(data, "sale", "--card", card, "--amount", "100",
                       "--order-ref", "F-1")["balance"] == 71

@@ -25,9 +25,9 @@ from kiosk.program import (
     tier_for_spend,
     tier_progress,
 )
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
-TEXT = DEFAULT_PROGRAM.read_text(encoding="utf-8")
+TEXT = PLAIN_PROGRAM.read_text(encoding="utf-8")
 
 
 def variant(old: str, new: str) -> str:

@@ -26,9 +26,9 @@ from kiosk.services import (
 )
 from tests.helpers.clock import FakeClock
 from tests.helpers.memory_store import MemoryStore
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
-PROGRAM = load_program(DEFAULT_PROGRAM)
+PROGRAM = load_program(PLAIN_PROGRAM)
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 

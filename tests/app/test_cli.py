@@ -13,13 +13,14 @@ from PIL import Image
 
 from tests.codes import read_codes
 from tests.helpers.cli import KIOSK, kiosk, kiosk_json
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     folder = tmp_path / "k1"
-    kiosk(folder, "init", "--store-name", "Test store", "--device-id", "till-1")
+    kiosk(folder, "init", "--store-name", "Test store", "--device-id", "till-1",
+          "--program", str(PLAIN_PROGRAM))
     return folder
 
 
@@ -86,7 +87,8 @@ def test_kiosk_home_chooses_the_data_folder_when_no_flag_is_given(tmp_path, data
 
 def test_two_kiosks_side_by_side_keep_separate_ledgers(tmp_path, data, card):
     other = tmp_path / "k2"
-    kiosk(other, "init", "--device-id", "till-2", "--card-prefix", "2000")
+    kiosk(other, "init", "--device-id", "till-2", "--card-prefix", "2000",
+          "--program", str(PLAIN_PROGRAM))
     err = kiosk_json(other, "balance", "--card", card, expect=1)
     assert err["error"]["code"] == "unknown_issuer"  # not paired through a ledger yet
 
@@ -150,7 +152,7 @@ def test_init_twice_is_refused(data):
 
 def test_an_invalid_program_document_is_named_at_init(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text(DEFAULT_PROGRAM.read_text()
+    bad.write_text(PLAIN_PROGRAM.read_text()
                    .replace("multiplier = 1.5", "multiplier = 0"))
     err = kiosk_json(tmp_path / "k", "init", "--program", str(bad), expect=1)
     assert err["error"]["code"] == "invalid_program"

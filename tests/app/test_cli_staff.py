@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import kiosk, kiosk_json
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     folder = tmp_path / "k1"
-    kiosk(folder, "init", "--store-name", "Test store")
+    kiosk(folder, "init", "--store-name", "Test store", "--program", str(PLAIN_PROGRAM))
     return folder
 
 

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from tests.helpers.cli import KIOSK, kiosk, kiosk_json
+from tests.helpers.program import PLAIN_PROGRAM
 
 READY = "Scan a card"  # the text counter's help line: printed once it is open for scans
 
@@ -53,7 +54,7 @@ def second_counter(data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_second_counter_on_a_folder_is_refused_and_a_killed_one_leaves_no_lock(tmp_path):
     data = tmp_path / "k1"
-    kiosk(data, "init", "--store-name", "One till")
+    kiosk(data, "init", "--store-name", "One till", "--program", str(PLAIN_PROGRAM))
     card = kiosk_json(data, "member", "enroll", "--name", "Ann", "--phone", "0912000888",
                       "--consent")["card_payload"]
     first = TextCounter(data)

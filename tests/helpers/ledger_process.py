@@ -23,6 +23,7 @@ from sync.client import LedgerClient
 from sync.embedded import free_port
 from sync.pairing import pair_kiosk
 from tests.helpers.cli import KIOSK as KIOSK_COMMAND
+from tests.helpers.program import PLAIN_PROGRAM
 
 PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -50,7 +51,8 @@ class LedgerProcess:
     data_dir: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
-    program: Path | None = None  # `--program`: a document to publish at start
+    program: Path | None = PLAIN_PROGRAM
+    """`--program`: the document to publish at start (None: the shipped default)."""
 
     @property
     def url(self) -> str:

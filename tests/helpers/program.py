@@ -1,12 +1,21 @@
-"""The loyalty program every test starts from (the one the kiosk ships), named in one place
-for the fixtures and for the tests that load it themselves."""
+"""The loyalty programs tests start from, named in one place for the fixtures and for the
+tests that load them themselves.
+
+Every test starts from :data:`PLAIN_PROGRAM`, a fixture of its own (a point per NT$100,
+three tiers, a sign-up bonus, four rewards), never from the program the kiosk ships: the
+shipped default (:data:`SHIPPED_PROGRAM`) is the store owner's reference to every field
+and changes with the engine, and only the tests of the shipped default itself load it
+(a kiosk or a ledger started without a program gets it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PROGRAM = ROOT / "assets" / "program.toml"
+PLAIN_PROGRAM = ROOT / "tests" / "fixtures" / "plain_program.toml"
+SHIPPED_PROGRAM = ROOT / "assets" / "program.toml"
+DEFAULT_PROGRAM = PLAIN_PROGRAM
+"""The tests' default program: the plain fixture (an older name for PLAIN_PROGRAM)."""
 
 PROMOTIONS = '''
 [[promotions]]
@@ -22,7 +31,7 @@ points = 100
 [bonuses.first_purchase]
 points = 30
 '''
-"""Sections added to the default program by tests of the engine at the counter: a Friday
+"""Sections added to the plain program by tests of the engine at the counter: a Friday
 tea promotion, a birthday bonus (the birthday month) and a first-purchase bonus."""
 
 DOUBLE_AND_BIRTHDAY = '''
@@ -38,8 +47,8 @@ points = 100
 
 
 def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
-    """The default program's document with ``extra`` sections appended (and a version)."""
-    text = DEFAULT_PROGRAM.read_text(encoding="utf-8") + extra
+    """The plain program's document with ``extra`` sections appended (and a version)."""
+    text = PLAIN_PROGRAM.read_text(encoding="utf-8") + extra
     if version is not None:
         text = text.replace('version = "2026.2"', f'version = "{version}"', 1)
     return text

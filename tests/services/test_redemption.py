@@ -58,9 +58,9 @@ def test_a_redemption_dated_ahead_by_a_wrong_clock_counts_on_its_own_day_only(ki
 
 def test_a_reward_above_the_offline_per_redemption_limit_is_refused(kiosk, member, tmp_path):
     from kiosk.program import parse_program
-    from tests.helpers.program import DEFAULT_PROGRAM
+    from tests.helpers.program import PLAIN_PROGRAM
 
-    text = DEFAULT_PROGRAM.read_text().replace("max_points_per_redemption = 500",
+    text = PLAIN_PROGRAM.read_text().replace("max_points_per_redemption = 500",
                                                 "max_points_per_redemption = 400")
     kiosk.program = parse_program(text)
     top_up(kiosk, member, 100_000)
@@ -70,9 +70,9 @@ def test_a_reward_above_the_offline_per_redemption_limit_is_refused(kiosk, membe
 
 def test_consecutive_offline_redemptions_are_bounded_until_sync(kiosk, member):
     from kiosk.program import parse_program
-    from tests.helpers.program import DEFAULT_PROGRAM
+    from tests.helpers.program import PLAIN_PROGRAM
 
-    text = DEFAULT_PROGRAM.read_text().replace("max_consecutive_redemptions = 200",
+    text = PLAIN_PROGRAM.read_text().replace("max_consecutive_redemptions = 200",
                                                 "max_consecutive_redemptions = 2")
     kiosk.program = parse_program(text)
     top_up(kiosk, member, 100_000)

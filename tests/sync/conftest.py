@@ -15,7 +15,7 @@ from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_process import LedgerProcess, postgres_database, start_ledger
 from tests.helpers.ledger_wire import KIOSK, SHOP
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
     engine = ledger_engine(url)
     migrate(engine)
     ledger = Ledger(engine, lambda: datetime.now(UTC))
-    ledger.initialise(load_program(DEFAULT_PROGRAM))
+    ledger.initialise(load_program(PLAIN_PROGRAM))
     ledger.add_device(KIOSK.device_id, "kiosk")
     ledger.add_device(SHOP.device_id, "shop")
     yield ledger

@@ -14,6 +14,7 @@ from sync.client import LedgerClient, LedgerRefused
 from sync.protocol import UploadRequest, UploadResponse
 from tests.helpers.ledger import all_server_entries, poisoned_member
 from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 def quarantine(k: PairedKiosk) -> dict[uuid.UUID, str]:
@@ -95,7 +96,7 @@ def test_a_sale_the_ledger_would_refuse_is_refused_at_the_counter(tmp_path: Path
     from tests.helpers.cli import kiosk, kiosk_json
 
     data = tmp_path / "k"
-    kiosk(data, "init", "--store-name", "Test store")
+    kiosk(data, "init", "--store-name", "Test store", "--program", str(PLAIN_PROGRAM))
     card = kiosk_json(data, "member", "enroll", "--name", "A", "--phone", "0912345678",
                       "--consent")["card_payload"]
     for amount in ("4710088412345", "1e999999", "500001"):

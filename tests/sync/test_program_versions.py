@@ -17,8 +17,7 @@ from sync.protocol import MemberWire, UploadRequest
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_process import LedgerProcess, start_ledger
-
-DEFAULT_PROGRAM = Path(__file__).parents[2] / "assets" / "program.toml"
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -31,8 +30,8 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path):
 
 
 def second_version(folder: Path) -> Path:
-    """The default program as version 2026.3, earning twice the points per NT$100."""
-    text = DEFAULT_PROGRAM.read_text(encoding="utf-8")
+    """The plain program as version 2026.3, earning twice the points per NT$100."""
+    text = PLAIN_PROGRAM.read_text(encoding="utf-8")
     text, versions = re.subn(r'(?m)^version = "2026\.2"', 'version = "2026.3"', text)
     text, earns = re.subn(r"(?ms)^(\[earn\]\n(?:#[^\n]*\n)*)points = 1$", r"\1points = 2",
                           text)

@@ -19,7 +19,7 @@ from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
 from tests.helpers.cli import KIOSK, kiosk_json
 from tests.helpers.ledger_process import paired, start_ledger
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
 
 def test_a_card_revoked_at_the_ledger_is_refused_at_every_kiosk_after_sync(sqlite_ledger,
@@ -42,7 +42,7 @@ def test_a_new_program_version_reaches_the_kiosk_and_marks_new_entries(sqlite_le
     k = paired(sqlite_ledger, tmp_path, "till-1")
     member = enrol(k.kiosk, Enrolment("A", "0912000444", consent=True)).member.id
     assert ring_up_sale(k.kiosk, Sale(member, 1000)).entries[0].program_version == "2026.2"
-    text = DEFAULT_PROGRAM.read_text().replace('version = "2026.2"', 'version = "2026.3"')
+    text = PLAIN_PROGRAM.read_text().replace('version = "2026.2"', 'version = "2026.3"')
     text = text.replace("points = 1\nper = 100", "points = 2\nper = 100")  # double points
     engine = ledger_engine(sqlite_ledger.db)
     Ledger(engine, lambda: datetime.now(UTC)).publish_program(parse_program(text))

@@ -14,7 +14,7 @@ from devices.settings import DeviceSettings, WedgeSettings
 from kiosk.app.qt import CounterApp, demo_scans
 from kiosk.app.runtime import counter_session
 from kiosk.services.staff import sign_in, staff_named
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 
 pytestmark = pytest.mark.gui
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.gui
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seed a demo kiosk once; each test copies it (seeding renders cards and is slow)."""
     folder = tmp_path_factory.mktemp("demo-template") / "kiosk"
-    with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
+    with counter_session(folder, demo=True, program_path=PLAIN_PROGRAM,
                          background_sync=False):
         pass
     return folder
@@ -48,7 +48,7 @@ def app(qtbot, qapp, demo_template: Path, tmp_path: Path,
     folder = tmp_path / "kiosk"
     shutil.copytree(demo_template, folder)
     device_settings.save(folder, devices)
-    with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
+    with counter_session(folder, demo=True, program_path=PLAIN_PROGRAM,
                          background_sync=False) as running:
         if cashier:  # most tests are about a flow, not about who signs in
             mei = staff_named(running.kiosk, "Mei Lin")

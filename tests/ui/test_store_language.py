@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.app.qt import CounterApp, demo_scans
 from kiosk.app.runtime import counter_session
 from kiosk.services.manager import set_store_language, store_language
-from tests.helpers.program import DEFAULT_PROGRAM
+from tests.helpers.program import PLAIN_PROGRAM
 from tests.helpers.ui import scan_member
 
 
@@ -18,7 +18,7 @@ def test_the_counter_starts_in_the_stores_language_and_returns_to_it(qtbot, qapp
                                                                     tmp_path: Path):
     folder = tmp_path / "kiosk"
     shutil.copytree(demo_template, folder)
-    with counter_session(folder, demo=True, program_path=DEFAULT_PROGRAM,
+    with counter_session(folder, demo=True, program_path=PLAIN_PROGRAM,
                          background_sync=False) as running:
         set_store_language(running.kiosk, "zh-TW")
         assert store_language(running.kiosk) == "zh-TW"
