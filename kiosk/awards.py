@@ -17,13 +17,14 @@ from typing import Protocol
 from kiosk.engine.bonuses import (
     BIRTHDAY,
     FIRST_PURCHASE,
+    REFERRAL,
     Birthday,
     birthday_year,
     local_midnight,
     order_bonuses,
     window_start,
 )
-from kiosk.engine.coupons import OnPunchCard, birthday_coupons, coupons_for_order
+from kiosk.engine.coupons import OnWelcome, birthday_coupons, coupons_for_order
 from kiosk.engine.earning import BASE, base_awards, exact_line_points
 from kiosk.engine.orders import (
     POINTS,
@@ -121,17 +122,20 @@ class Profile(Protocol):
 
 
 def member_state(tier: str, profile: Profile | None, bought_before: bool,
-                 stamps: Mapping[str, int] | None = None) -> MemberState:
+                 stamps: Mapping[str, int] | None = None,
+                 period_spend: Mapping[str, int] | None = None) -> MemberState:
     """What the rules know of a member, at the counter and on the ledger alike. Known only
     by another store's card (no profile of their own here): their birthday and enrolment
     are that store's to say, and a once-only bonus dated by a guess would be refused by
     the ledger, so none is given. ``stamps``: held per punch card, by card id (the cards
-    with none are left out, so the recorded state stays small)."""
+    with none are left out, so the recorded state stays small); ``period_spend``: the
+    spend before this order in each calendar period a coupon rule counts ("2026-Q4")."""
     held = tuple(sorted((card, n) for card, n in (stamps or {}).items() if n))
+    spent = tuple(sorted((period_spend or {}).items()))
     if profile is None or profile.profile_pending:
-        return MemberState(tier, stamps=held)
+        return MemberState(tier, stamps=held, period_spend=spent)
     return MemberState(tier, profile.enrolled_at, profile.birthday, profile.referrer_id,
-                       purchases_before=int(bought_before), stamps=held)
+                       purchases_before=int(bought_before), stamps=held, period_spend=spent)
 
 
 def record_for(program: Program, order: Order, state: MemberState | None) -> OrderRecord:
@@ -205,6 +209,9 @@ def derived_problem(program: Program, *, entry_id: uuid.UUID, member_id: uuid.UU
             return None
         return (f"program {program.version} gives {bonuses.first_purchase.points} points "
                 "for a first purchase, dated at enrolment")
+    if rule == REFERRAL:  # it needs every channel's purchases and refunds
+        return ("a referral bonus is granted by the ledger alone (sync/server/referrals.py), "
+                "never by a device")
     return f"program {program.version} grants no {rule!r} bonus to this member"
 
 
@@ -213,8 +220,13 @@ def unapplied(program: Program) -> list[str]:
     (issue 14 is open for them): said when such a program is published, so a store owner
     isn't misled into thinking points expire or stamps add up."""
     out = []
-    if any(not isinstance(c.trigger, OnPunchCard) for c in program.coupons):
-        out.append("coupons: issued per order but not yet kept as instruments to use")
-    if program.bonuses.referral is not None:
-        out.append("bonuses.referral: not yet granted")
+    if program.coupons:
+        out.append("coupons: issued, listed and usable through the ledger's API (the shop), "
+                   "but the counter takes none at checkout yet")
+    if any(isinstance(c.trigger, OnWelcome) for c in program.coupons):
+        out.append("coupons: welcome coupons are not yet issued at enrolment")
+    referral = program.bonuses.referral
+    if referral is not None and referral.welcome_coupon is not None:
+        out.append(f"bonuses.referral.welcome_coupon: {referral.welcome_coupon!r} is not yet "
+                   "issued at enrolment (the referrer's bonus is granted by the ledger)")
     return out

@@ -459,3 +459,27 @@ class MemberHistory(Wire):
     available: int
     tier: str
     entries: list[EntryWire]
+
+
+class CouponWire(Wire):
+    """A coupon as the ledger keeps it: usable strictly after ``valid_from`` and strictly
+    before ``expires_at``, once; ``payload`` is the text of its QR (``CPQ1.<id>``)."""
+
+    id: uuid.UUID
+    member_id: uuid.UUID
+    rule: str  # the program's coupons[].id, in ``program_version``
+    program_version: str
+    valid_from: UtcTime
+    expires_at: UtcTime
+    issued_channel: str
+    issued_order_ref: str
+    used_at: UtcTime | None = None
+    used_channel: str | None = None
+    used_order_ref: str | None = None
+    payload: str
+
+
+class CouponUse(Wire):
+    """Spend a coupon on one of the caller's orders (the caller's channel)."""
+
+    order_ref: Text64

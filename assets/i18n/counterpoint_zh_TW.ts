@@ -651,202 +651,217 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="87"/>
+        <location filename="../../ui/screens/member.py" line="90"/>
         <source>Ring up a sale</source>
         <translation>結帳集點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="88"/>
+        <location filename="../../ui/screens/member.py" line="91"/>
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="89"/>
+        <location filename="../../ui/screens/member.py" line="92"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="90"/>
+        <location filename="../../ui/screens/member.py" line="93"/>
         <source>Rewards within reach</source>
         <translation>可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="91"/>
+        <location filename="../../ui/screens/member.py" line="94"/>
         <source>Recent activity</source>
         <translation>近期紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="98"/>
+        <location filename="../../ui/screens/member.py" line="101"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="99"/>
+        <location filename="../../ui/screens/member.py" line="102"/>
         <source>Details arrive with sync</source>
         <translation>同步後顯示姓名與電話</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="110"/>
+        <location filename="../../ui/screens/member.py" line="113"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="113"/>
+        <location filename="../../ui/screens/member.py" line="116"/>
         <source>Today: {offers}</source>
         <translation>今日優惠：{offers}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="121"/>
+        <location filename="../../ui/screens/member.py" line="126"/>
         <source>Top tier: thank you!</source>
         <translation>最高等級，感謝您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="125"/>
+        <location filename="../../ui/screens/member.py" line="130"/>
         <source>Earn {points} more points to reach {tier}</source>
         <translation>再賺 {points} 點即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="129"/>
+        <location filename="../../ui/screens/member.py" line="134"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消費 {amount} 即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="138"/>
+        <location filename="../../ui/screens/member.py" line="143"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="141"/>
+        <location filename="../../ui/screens/member.py" line="146"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：還差 {short} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="144"/>
+        <location filename="../../ui/screens/member.py" line="149"/>
         <source>No rewards in the catalogue</source>
         <translation>目前沒有可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="157"/>
+        <location filename="../../ui/screens/member.py" line="162"/>
         <source>{tier} until {date}</source>
         <translation>{tier}會員資格至 {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="160"/>
+        <location filename="../../ui/screens/member.py" line="165"/>
         <source>{tier} until {date}; earn {n} more points this year to keep it</source>
         <translation>{tier}會員資格至 {date}；今年再賺 {n} 點即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="162"/>
+        <location filename="../../ui/screens/member.py" line="167"/>
         <source>{tier} until {date}; earn {n} more points to keep it</source>
         <translation>{tier}會員資格至 {date}；再賺 {n} 點即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="164"/>
+        <location filename="../../ui/screens/member.py" line="169"/>
         <source>{tier} until {date}; spend {n} more this year to keep it</source>
         <translation>{tier}會員資格至 {date}；今年再消費 {n} 即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="165"/>
+        <location filename="../../ui/screens/member.py" line="170"/>
         <source>{tier} until {date}; spend {n} more to keep it</source>
         <translation>{tier}會員資格至 {date}；再消費 {n} 即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="173"/>
+        <location filename="../../ui/screens/member.py" line="178"/>
         <source>{card} {stamps} {held} of {size}</source>
         <translation>{card} {stamps} 已集 {held}/{size}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="183"/>
+        <location filename="../../ui/screens/member.py" line="193"/>
+        <source>{coupon} (from {date})</source>
+        <translation>{coupon}（{date} 起）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="196"/>
+        <source>{coupon} (until {date})</source>
+        <translation>{coupon}（至 {date}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="197"/>
+        <source>Coupons: {coupons}</source>
+        <translation>優惠券：{coupons}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="204"/>
         <source>{n} available now</source>
         <translation>{n} 點現在可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="185"/>
+        <location filename="../../ui/screens/member.py" line="206"/>
         <source>{n} pending until {date}</source>
         <translation>{n} 點 {date} 起可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="187"/>
+        <location filename="../../ui/screens/member.py" line="208"/>
         <source>{n} expire on {date}</source>
         <translation>{n} 點 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="191"/>
+        <location filename="../../ui/screens/member.py" line="212"/>
         <source>Purchase</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="191"/>
+        <location filename="../../ui/screens/member.py" line="212"/>
         <source>Bonus</source>
         <translation>獎勵點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="192"/>
+        <location filename="../../ui/screens/member.py" line="213"/>
         <source>Reward</source>
         <translation>兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="192"/>
+        <location filename="../../ui/screens/member.py" line="213"/>
         <source>Adjustment</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="193"/>
+        <location filename="../../ui/screens/member.py" line="214"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="193"/>
+        <location filename="../../ui/screens/member.py" line="214"/>
         <source>Expired</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="194"/>
+        <location filename="../../ui/screens/member.py" line="215"/>
         <source>Donation</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="194"/>
+        <location filename="../../ui/screens/member.py" line="215"/>
         <source>Transfer</source>
         <translation>轉移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="196"/>
+        <location filename="../../ui/screens/member.py" line="217"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="198"/>
+        <location filename="../../ui/screens/member.py" line="219"/>
         <source>the program</source>
         <translation>會員方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="200"/>
+        <location filename="../../ui/screens/member.py" line="221"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="208"/>
+        <location filename="../../ui/screens/member.py" line="229"/>
         <source>{card}  {n} stamps</source>
         <translation>{card}  {n} 個印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="225"/>
+        <location filename="../../ui/screens/member.py" line="246"/>
         <source>Birthday bonus</source>
         <translation>生日禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="226"/>
+        <location filename="../../ui/screens/member.py" line="247"/>
         <source>First purchase bonus</source>
         <translation>首購禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="227"/>
+        <location filename="../../ui/screens/member.py" line="248"/>
         <source>Referral bonus</source>
         <translation>推薦禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="228"/>
+        <location filename="../../ui/screens/member.py" line="249"/>
         <source>Welcome bonus</source>
         <translation>入會禮點數</translation>
     </message>

@@ -152,6 +152,21 @@ def period_key(at: datetime, zone: ZoneInfo, period: Period) -> str:
     return f"{local.year}"
 
 
+def period_start(at: datetime, zone: ZoneInfo, period: Period) -> datetime:
+    """The start (UTC) of the calendar period ``at`` falls in."""
+    local = _local(at, zone)
+    months = {"month": 1, "quarter": 3, "year": 12}[period]
+    return _start_of(date(local.year, (local.month - 1) // months * months + 1, 1), zone)
+
+
+def spend_periods(rules: Sequence[CouponRule], at: datetime, zone: ZoneInfo
+                  ) -> dict[str, datetime]:
+    """The calendar periods whose spend the rules ask about at ``at`` (the key of
+    :meth:`MemberState.spend_in`, and when the period started)."""
+    return {period_key(at, zone, r.trigger.period): period_start(at, zone, r.trigger.period)
+            for r in rules if isinstance(r.trigger, OnPeriodSpend)}
+
+
 def next_period_start(at: datetime, zone: ZoneInfo, period: Period) -> datetime:
     """The start (UTC) of the calendar period after the one ``at`` falls in."""
     local = _local(at, zone)

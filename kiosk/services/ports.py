@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Literal, Protocol
 
+from kiosk.engine.orders import CouponIssue
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
 from kiosk.members import Member
@@ -131,6 +132,11 @@ class Orders(Protocol):
         ...
 
     def mark_on_ledger(self, keys: Iterable[tuple[str, str]]) -> None: ...
+
+    def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
+        """The coupons orders rung up here issued the member, not expired at ``at``,
+        soonest to expire first (a coupon for next quarter is listed before it is valid)."""
+        ...
 
 
 class Entries(Protocol):

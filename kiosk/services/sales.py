@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
+from kiosk.engine.coupons import OnBirthday, spend_periods
 from kiosk.engine.orders import KEYED_AMOUNT, CouponIssue, MemberState, Order, OrderLine
 from kiosk.engine.promotions import Promotion
 from kiosk.engine.punch_cards import stamps_after
@@ -195,7 +196,7 @@ def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
     program, member_id = kiosk.program, sale.member_id
     assert member_id is not None  # a non-member sale makes no entries
     order = record_for(program, _order(kiosk, sale, order_ref, now),
-                       _member_state(tx, program, member_id, tier))
+                       _member_state(tx, program, member_id, tier, now))
     entries = order_entries(order, new_id=kiosk.new_id, staff=kiosk.staff_name)
     derived = {e.id for e in entries if e.channel == DERIVED_CHANNEL}
     if derived:  # granted already (another visit, or another kiosk's copy pulled)
@@ -211,17 +212,20 @@ def _order(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> Order:
 
 
 def _member_state(tx: UnitOfWork, program: Program, member_id: uuid.UUID,
-                  tier: Tier) -> MemberState:
+                  tier: Tier, now: datetime) -> MemberState:
     """What the rules need to know of the member, read only when the program asks (a plain
     earn program reads nothing more than the tier: the sale's hot path)."""
     bonuses = program.bonuses
     stamps = tx.entries.stamps(member_id) if program.punch_cards else None
-    if bonuses.birthday is None and bonuses.first_purchase is None:
-        return MemberState(tier.id) if stamps is None else member_state(tier.id, None,
-                                                                         False, stamps)
-    member = tx.members.get(member_id)
+    spend = {key: tx.entries.spend_since(member_id, start) for key, start
+             in spend_periods(program.coupons, now, program.zone).items()}
+    profiled = (bonuses.birthday is not None or bonuses.first_purchase is not None
+                or any(isinstance(r.trigger, OnBirthday) for r in program.coupons))
+    if not (profiled or stamps or spend):
+        return MemberState(tier.id)
+    member = tx.members.get(member_id) if profiled else None
     bought = bonuses.first_purchase is not None and tx.entries.has_purchase(member_id)
-    return member_state(tier.id, member, bought, stamps)
+    return member_state(tier.id, member, bought, stamps, spend)
 
 
 def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from kiosk.awards import promotions_for
 from kiosk.cards import CardClaim, CardError, verify_card
+from kiosk.engine.orders import CouponIssue
 from kiosk.engine.promotions import Promotion
 from kiosk.engine.punch_cards import PunchCard
 from kiosk.ledger import Entry
@@ -43,6 +44,7 @@ class MemberView:
     promotions: tuple[Promotion, ...] = ()  # the campaigns on for this member here today
     stamps: tuple[tuple[PunchCard, int], ...] = ()  # each of the program's punch cards and
     # the stamps on it (below zero: a refund took back stamps that had filled a card)
+    coupons: tuple[CouponIssue, ...] = ()  # not expired, soonest first (issued here)
 
 
 def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
@@ -75,7 +77,8 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
                       tx.entries.recent(member_id, RECENT_ACTIVITY), points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
                                      store=kiosk.device.store_name, at=now),
-                      tuple((card, held.get(card.id, 0)) for card in program.punch_cards))
+                      tuple((card, held.get(card.id, 0)) for card in program.punch_cards),
+                      tuple(tx.orders.coupons(member_id, now)) if program.coupons else ())
 
 
 def member_tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, now: datetime,

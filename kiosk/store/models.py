@@ -199,3 +199,17 @@ class OrderRow(Base):
     record: Mapped[str] = mapped_column(Text)
     on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
     __table_args__ = (Index("ix_orders_unsent", "occurred_at", sqlite_where=text("on_ledger = 0")),)
+
+
+class CouponRow(Base):
+    """A coupon an order rung up here issued (``kiosk.engine.orders.CouponIssue``), by its
+    derived id: what the member screen lists until the ledger's own copy is the one that
+    counts (the ledger issues it too, from the same rules)."""
+
+    __tablename__ = "coupons"
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    once: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[datetime] = mapped_column(UtcMicros)
+    expires_at: Mapped[datetime] = mapped_column(UtcMicros)

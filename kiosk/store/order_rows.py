@@ -1,17 +1,25 @@
-"""Orders (``tx.orders``): each sale's record, kept until the ledger has it."""
+"""Orders (``tx.orders``): each sale's record, kept until the ledger has it, and the
+coupons the member orders issued."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select, tuple_, update
 
+from kiosk.engine.orders import CouponIssue
 from kiosk.engine.record import OrderRecord, record_json, record_of_json
 from kiosk.store import models as m
 from kiosk.store.session import Rows
 from kiosk.store.types import to_micros
 
 _O = m.OrderRow.__table__.c
+_C = m.CouponRow.__table__.c
+# A coupon two orders issue under one derived id (two kiosks' copies) is one coupon.
+_INSERT_COUPON = ("INSERT OR IGNORE INTO coupons (id, member_id, rule, once, valid_from, "
+                  "expires_at) VALUES (?, ?, ?, ?, ?, ?)")
 _INSERT = ("INSERT INTO orders (channel, order_ref, member_id, occurred_at, record, on_ledger) "
            "VALUES (?, ?, ?, ?, ?, 0)")
 
@@ -23,10 +31,21 @@ class SqliteOrders(Rows):
         """On the driver connection, in the sale's transaction: SQLAlchemy's own insert cost
         a millisecond a sale (BENCHMARKS.md, durable sale)."""
         order = record.order
-        self._raw().execute(_INSERT, (
+        raw = self._raw()
+        raw.execute(_INSERT, (
             order.channel, order.order_ref,
             None if order.member_id is None else order.member_id.bytes,
             to_micros(order.occurred_at), record_json(record)))
+        if record.coupons and order.member_id is not None:
+            member = order.member_id
+            raw.executemany(_INSERT_COUPON, [
+                (c.id_for(member).bytes, member.bytes, c.rule, c.once,
+                 to_micros(c.valid_from), to_micros(c.expires_at)) for c in record.coupons])
+
+    def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
+        rows = self.conn.execute(select(_C.rule, _C.once, _C.valid_from, _C.expires_at).where(
+            _C.member_id == member_id, _C.expires_at > at).order_by(_C.expires_at, _C.id))
+        return [CouponIssue(r.rule, r.once, r.valid_from, r.expires_at) for r in rows]
 
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
         text = self.conn.execute(select(_O.record).where(

@@ -48,6 +48,7 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server.counter import OnlineCounter
+from sync.server.coupons import add_coupon_routes
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
 from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
 from sync.server.openapi import document_models, json_body, message, refusals
@@ -240,6 +241,7 @@ def create_app(ledger: Ledger) -> FastAPI:
         return counter.overdrafts()
 
     add_program_report_route(app, ledger)  # GET /v1/reports/program
+    add_coupon_routes(app, ledger.coupons, caller, json_request_body)  # coupons: list, use
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     # Added last, so it runs first: a stranger's body is never read.

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
+from kiosk.engine.coupons import spend_periods
 from kiosk.engine.orders import CARD_WALLET, KEYED_AMOUNT, MemberState, Order, OrderLine
 from kiosk.ledger import Entry, EntryKind, balance, moves_points, reversal
 from kiosk.program import (
@@ -186,12 +187,14 @@ class OnlineCounter:
             record = record_for(program, Order(
                 caller.device_id, order_ref, now, lines or (OrderLine(KEYED_AMOUNT, 1,
                                                                       amount_minor),),
-                member_id, store=caller.device_id), self._state(conn, program, member_id, tier))
+                member_id, store=caller.device_id),
+                self._state(conn, program, member_id, tier, now))
             made = order_entries(record, new_id=uuid.uuid4, staff=None)
             derived = [e.id for e in made if e.channel == DERIVED_CHANNEL]
             granted = keys_present(conn, ENTRIES, "id", derived) if derived else set()
             entries = [EntryWire.of(e) for e in made if e.id not in granted]
-            store_orders(conn, caller, [OrderWire.of(record)], now)
+            store_orders(conn, caller, [OrderWire.of(record)], now,
+                         self.ledger.programs.program)
             results = self.ledger.append(conn, caller, entries)
             for refused in (r for r in results if r.status == "rejected"):
                 # Not "200, points awarded": the order is refused whole, nothing kept.
@@ -203,7 +206,7 @@ class OnlineCounter:
                                duplicate=False)
 
     def _state(self, conn: Connection, program: Program, member_id: uuid.UUID,
-               tier: Tier) -> MemberState:
+               tier: Tier, now: datetime) -> MemberState:
         """What the rules need to know of the member, as the ledger knows it."""
         member = conn.execute(select(m.Member.enrolled_at, m.Member.birthday,
                                      m.Member.referrer_id, m.Member.profile_pending)
@@ -218,7 +221,11 @@ class OnlineCounter:
                 select(ENTRIES.c.note, func.sum(ENTRIES.c.points)).where(
                     ENTRIES.c.member_id == member_id, ENTRIES.c.kind == EntryKind.STAMP.value)
                 .group_by(ENTRIES.c.note)) if note}
-        return member_state(tier.id, member, bought, stamps)
+        spend = {key: int(conn.execute(select(func.coalesce(func.sum(
+            ENTRIES.c.amount_minor), 0)).where(ENTRIES.c.member_id == member_id,
+                                               ENTRIES.c.occurred_at >= start)).scalar_one())
+                 for key, start in spend_periods(program.coupons, now, program.zone).items()}
+        return member_state(tier.id, member, bought, stamps, spend)
 
     def refund(self, caller: Caller, order_ref: str) -> OrderResult:
         """Reverse every entry of one of the caller's orders not yet reversed."""

@@ -77,7 +77,8 @@ class Ingest:
                                     members=request.members):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
-                    store_orders(conn, caller, request.orders, self.clock())
+                    store_orders(conn, caller, request.orders, self.clock(),
+                                 self.programs.program)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
                     verdicts: dict[uuid.UUID, EntryResult] = {}
@@ -92,7 +93,7 @@ class Ingest:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
-            store_orders(conn, caller, request.orders, self.clock())
+            store_orders(conn, caller, request.orders, self.clock(), self.programs.program)
             results = self.append(conn, caller, request.entries, receipts=kiosk,
                                   orders=request.orders, members=request.members)
             if kiosk and request.withheld:

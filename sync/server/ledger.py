@@ -32,6 +32,7 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupons import Coupons
 from sync.server.devices import (
     DEVICE_KINDS,
     FIRST_CARD_PREFIX,
@@ -59,6 +60,7 @@ class Ledger:
         self.reading = Reading(engine)
         self.orders = Orders(engine)
         self.expiry = Expiry(engine, clock, self.programs, self.ingest)
+        self.coupons = Coupons(engine, clock)
 
     # -- set-up and program versions -------------------------------------------------------
     def initialise(self, program: Program) -> None:

@@ -220,3 +220,23 @@ class Order(Base):
     net_paid_minor: Mapped[int] = mapped_column(BigInteger)
     record: Mapped[str] = mapped_column(Text)  # kiosk.engine.record.record_json
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the ledger's clock
+
+
+class Coupon(Base):
+    """A coupon the rules issued (DESIGN, engine point 5): an instrument with an id (derived
+    from what issued it, so two kiosks issuing it offline issue one), a validity window and
+    a single use, recorded where and when. The ledger issues it itself, from the rules
+    re-run on the order it stored, never from a device's word."""
+
+    __tablename__ = "coupons"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    rule: Mapped[str] = mapped_column(String(64))  # the program's coupons[].id
+    program_version: Mapped[str] = mapped_column(String(40))  # what the rule is worth in
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)  # usable strictly after ...
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)  # ... and strictly before
+    issued_channel: Mapped[str] = mapped_column(String(64))  # the order that issued it
+    issued_order_ref: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_channel: Mapped[str | None] = mapped_column(String(64))
+    used_order_ref: Mapped[str | None] = mapped_column(String(64))

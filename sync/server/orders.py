@@ -23,6 +23,7 @@ from sync.protocol import OrderWire
 from sync.server import models as m
 from sync.server.bulk import array_type, insert_rows, pg_cursor
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupons import ProgramOf, issue_for_orders
 
 ORDERS: Table = m.Order.__table__  # type: ignore[assignment]
 
@@ -63,9 +64,10 @@ def records_of(conn: Connection, channel: str, refs: Collection[str]
 
 
 def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
-                 received_at: datetime) -> None:
+                 received_at: datetime, program_of: ProgramOf) -> None:
     """Insert the request's orders in the caller's transaction; an identical copy of one
-    the ledger has is ignored, one with other content refuses the whole request."""
+    the ledger has is ignored, one with other content refuses the whole request. The
+    coupons a new order's rules give are issued with it (``coupons.py``)."""
     if not orders:
         return
     records: dict[str, tuple[int, OrderRecord]] = {}
@@ -78,6 +80,7 @@ def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
         "record": record_json(r), "received_at": received_at}
         for ref, (_, r) in records.items()]
     written = {row[0] for row in insert_rows(conn, ORDERS, rows, returning=["order_ref"])}
+    issue_for_orders(conn, caller.device_id, [records[ref][1] for ref in written], program_of)
     others = [ref for ref in records if ref not in written]
     for ref, held in records_of(conn, caller.device_id, others).items():
         i, record = records[ref]

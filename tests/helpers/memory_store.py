@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
-from kiosk.engine.orders import CARD_WALLET
+from kiosk.engine.orders import CARD_WALLET, CouponIssue
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind, balance_mismatches, moves_points
 from kiosk.members import PROFILE, Member
@@ -67,6 +67,7 @@ class _Data:
     staff: dict[uuid.UUID, _StaffRow] = field(default_factory=dict)
     trail: list[AuditEvent] = field(default_factory=list)
     orders: dict[tuple[str, str], tuple[OrderRecord, bool]] = field(default_factory=dict)
+    coupons: dict[uuid.UUID, tuple[uuid.UUID, CouponIssue]] = field(default_factory=dict)
 
     def copy(self) -> _Data:
         return _Data(**{name: value.copy() if hasattr(value, "copy") else value
@@ -473,6 +474,14 @@ class MemoryOrders(_Part):
         if record.key in self.d.orders:
             raise Refused("UNIQUE constraint failed: orders.channel, orders.order_ref")
         self.d.orders[record.key] = (record, False)
+        member = record.order.member_id
+        for c in record.coupons if member is not None else ():
+            self.d.coupons.setdefault(c.id_for(member), (member, c))
+
+    def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
+        return sorted((c for member, c in self.d.coupons.values()
+                       if member == member_id and c.expires_at > at),
+                      key=lambda c: (c.expires_at, c.id_for(member_id)))
 
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
         found = self.d.orders.get((channel, order_ref))

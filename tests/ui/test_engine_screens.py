@@ -158,6 +158,8 @@ def test_offers_and_bonuses_at_the_counter_in_every_language(qtbot, offers_app, 
     tap(qtbot, w.sale.confirm)
     on_screen(qtbot, app, "member")
     qtbot.waitUntil(lambda: "●○○" in w.member_screen.stamps.text(), timeout=WAIT)
+    free_tea = {"en": "A free oolong", "zh-TW": "免費烏龍茶一杯", "zh-CN": "免费乌龙茶一杯"}
+    assert free_tea[language] in w.member_screen.coupons.text()  # the full card's coupon
     assert w.grab().save(str(folder / "member-stamps.png"))
     qtbot.waitUntil(lambda: w.session.receipt is not None, timeout=WAIT)
     receipt = w.session.receipt()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.awards import DERIVED_CHANNEL
+from kiosk.engine.coupons import last_day
 from kiosk.engine.orders import card_wallet
 from kiosk.ledger import Entry, EntryKind
 from kiosk.presenters import short_phone
@@ -48,6 +49,8 @@ class MemberScreen(Screen):
         layout.addWidget(self.points_detail)
         layout.addWidget(self.offers)
         layout.addWidget(self.stamps)
+        self.coupons = label("", "offer", wrap=True)  # the member's coupons, with their dates
+        layout.addWidget(self.coupons)
         self.tier_hold = label("", "subtle", wrap=True)  # until when the tier holds (retain)
         layout.addWidget(self.tier_hold)
         self.progress_text = label("", wrap=True)
@@ -115,6 +118,8 @@ class MemberScreen(Screen):
         self.offers.setVisible(bool(view.promotions))
         self.stamps.setText(self.stamps_text(view))
         self.stamps.setVisible(bool(view.stamps))
+        self.coupons.setText(self.coupons_text(view))
+        self.coupons.setVisible(bool(view.coupons))
         self.tier_hold.setText(self.hold_text(view))
         self.tier_hold.setVisible(bool(self.tier_hold.text()))
         if p.next_tier is None:
@@ -174,6 +179,22 @@ class MemberScreen(Screen):
                 card=self.counter.name(card.names),
                 stamps="●" * shown + "○" * (card.size - shown), held=held, size=card.size))
         return " · ".join(parts)
+
+    def coupons_text(self, view: MemberView) -> str:
+        """The member's coupons: "Coupons: A free coffee (until 2027-01-30)"; one not
+        valid yet (next quarter's) says from when."""
+        program, now = self.counter.kiosk.program, self.counter.kiosk.clock()
+        rules = {r.id: r for r in program.coupons}
+        parts = []
+        for c in view.coupons:
+            name = self.counter.name(rules[c.rule].names) if c.rule in rules else c.rule
+            if c.valid_from > now:
+                day = c.valid_from.astimezone(program.zone).date().isoformat()
+                parts.append(self.tr("{coupon} (from {date})").format(coupon=name, date=day))
+            else:
+                day = last_day(c.expires_at, program.zone).isoformat()
+                parts.append(self.tr("{coupon} (until {date})").format(coupon=name, date=day))
+        return self.tr("Coupons: {coupons}").format(coupons=" · ".join(parts)) if parts else ""
 
     def points_text(self, view: MemberView) -> str:
         """Available, pending and expiring points, when the program has any of them."""

@@ -1,0 +1,196 @@
+"""Coupons as instruments (issue 14, point 6): "spend NT$3,000, 10% off next time" and
+"NT$300 for every NT$10,000 in a quarter" issue coupons with an id, a QR and a validity
+window; the ledger issues each itself from the order's rules (a device's word mints
+nothing), keeps one copy of a coupon two kiosks issued, and lets it be used once across
+every channel."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import requests
+
+from kiosk.engine.coupons import coupon_payload, next_period_start
+from kiosk.engine.orders import derived_id
+from kiosk.program import parse_program
+from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale
+from sync.client import LedgerClient
+from sync.protocol import OrderWire, UploadRequest
+from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.program import program_text
+
+COUPONS = '''
+[[coupons]]
+id = "ten-off"
+names = { en = "10% off next time", zh-TW = "下次九折", zh-CN = "下次九折" }
+value = { kind = "percent_off", percent = 10 }
+valid_days = 30
+trigger = { on = "order", min_amount = 3000 }
+
+[[coupons]]
+id = "quarter-300"
+names = { en = "NT$300 voucher", zh-TW = "NT$300 折價券", zh-CN = "NT$300 代金券" }
+value = { kind = "amount_off", amount = 300 }
+valid_days = 90
+trigger = { on = "period_spend", every = 10000, period = "quarter" }
+
+[[coupons]]
+id = "birthday-cake"
+names = { en = "Birthday cake", zh-TW = "生日蛋糕", zh-CN = "生日蛋糕" }
+value = { kind = "free_item", item = "CAKE" }
+valid_days = 30
+trigger = { on = "birthday" }
+'''
+VERSION = "2026.2-coupons"
+
+
+def bag(amount: int) -> tuple[SaleLine, ...]:
+    return (SaleLine("BAG-1", 1, amount, "bags"),)
+
+
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path):
+    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
+          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
+    (tmp_path / "ledger").mkdir()
+    document = tmp_path / "program.toml"
+    document.write_text(program_text(COUPONS, version=VERSION), encoding="utf-8")
+    parse_program(document.read_text(encoding="utf-8"))
+    process = LedgerProcess(db, tmp_path / "ledger", program=document)
+    process.start()
+    yield process
+    process.kill()
+
+
+def _coupons(ledger: LedgerProcess, token: str, member: uuid.UUID) -> list[dict[str, object]]:
+    answer = requests.get(f"{ledger.url}/v1/members/{member}/coupons",
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json())
+
+
+def _use(ledger: LedgerProcess, token: str, coupon: object, order_ref: str
+         ) -> requests.Response:
+    return requests.post(f"{ledger.url}/v1/coupons/{coupon}/use", json={"order_ref": order_ref},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
+    member = joined.member.id
+    small = ring_up_sale(a.kiosk, Sale.of_basket(member, bag(2999), order_ref="A-1"))
+    big = ring_up_sale(a.kiosk, Sale.of_basket(member, bag(3200), order_ref="A-2"))
+    assert small.coupons == ()
+    assert [c.rule for c in big.coupons] == ["ten-off"]
+    coupon = big.coupons[0].id_for(member)
+    assert coupon == derived_id(member, f"coupon:ten-off:{a.kiosk.channel}:A-2")
+    seen = identify(a.kiosk, joined.card.payload)  # the member screen lists it at once
+    assert [c.id_for(member) for c in seen.coupons] == [coupon]
+    a.agent().sync_once()
+
+    shop = ledger.add_device("web", "shop")
+    held = _coupons(ledger, shop, member)
+    assert [(c["id"], c["rule"], c["payload"], c["used_at"]) for c in held] == [
+        (str(coupon), "ten-off", coupon_payload(coupon), None)]
+    assert held[0]["issued_order_ref"] == "A-2"
+
+    used = _use(ledger, shop, coupon, "W-7")
+    assert used.status_code == 200, used.text
+    assert (used.json()["used_channel"], used.json()["used_order_ref"]) == ("web", "W-7")
+    assert _use(ledger, shop, coupon, "W-7").status_code == 200  # a retry, answered the same
+    again = _use(ledger, b.token, coupon, "B-1")  # another till, another order: once only
+    assert again.status_code == 409, again.text
+    assert again.json()["code"] == "coupon_used"
+    assert "web" in again.json()["message"] and "W-7" in again.json()["message"]
+    unknown = _use(ledger, shop, uuid.uuid4(), "W-8")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_coupon"
+    for k in (a, b):
+        k.kiosk.store.close()
+
+
+def test_the_ledger_issues_what_the_rules_give_not_what_a_device_says(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    """A kiosk claims a coupon for an order under the threshold: the ledger re-runs the
+    rules and issues none."""
+    a = paired(ledger, tmp_path, "till-a")
+    joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
+    member = joined.member.id
+    ring_up_sale(a.kiosk, Sale.of_basket(member, bag(500), order_ref="A-1"))
+    with a.kiosk.store.read() as tx:
+        record = tx.orders.get(a.kiosk.channel, "A-1")
+    assert record is not None
+    forged = OrderWire.model_validate({**OrderWire.of(record).model_dump(),
+                                       "order_ref": "A-FORGED", "coupons": [
+        {"rule": "ten-off", "once": "coupon:ten-off:forged",
+         "valid_from": record.order.occurred_at, "expires_at": datetime(2030, 1, 1, tzinfo=UTC)}]})
+    a.agent().sync_once()
+    LedgerClient(ledger.url, a.token).upload(UploadRequest(entries=[], orders=[forged]))
+    assert _coupons(ledger, ledger.add_device("web", "shop"), member) == []
+    a.kiosk.store.close()
+
+
+def test_two_kiosks_issue_one_birthday_coupon_and_a_quarter_voucher_waits_for_its_quarter(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    b.agent().sync_once()
+    now = datetime.now(UTC).astimezone(a.kiosk.program.zone)
+    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, now.month, 1),
+                                      consent=True))
+    member = joined.member.id
+    a.agent().sync_once()
+    identify(b.kiosk, joined.card.payload)
+    b.agent().sync_once()
+    at_a = ring_up_sale(a.kiosk, Sale.of_basket(member, bag(6000), order_ref="A-1"))
+    at_b = ring_up_sale(b.kiosk, Sale.of_basket(member, bag(2000), order_ref="B-1"))
+    cake = derived_id(member, f"coupon:birthday-cake:{now.year}")
+    assert cake in [c.id_for(member) for c in at_a.coupons]
+    assert cake in [c.id_for(member) for c in at_b.coupons]  # both offline: the same coupon
+    a.agent().sync_once()
+    b.agent().sync_once()
+    # a knows of its NT$6,000 (and b's NT$2,000 once pulled): the quarter's spend adds up.
+    a.agent().sync_once()
+    third = ring_up_sale(a.kiosk, Sale.of_basket(member, bag(2500), order_ref="A-2"))
+    quarter = next_period_start(third.entries[0].occurred_at, a.kiosk.program.zone, "quarter")
+    vouchers = [c for c in third.coupons if c.rule == "quarter-300"]
+    assert [(c.valid_from, c.once.rsplit(":", 1)[1]) for c in vouchers] == [(quarter, "1")]
+    a.agent().sync_once()
+
+    shop = ledger.add_device("web", "shop")
+    held = {c["rule"]: c for c in _coupons(ledger, shop, member)}
+    assert sorted(held) == ["birthday-cake", "quarter-300", "ten-off"]
+    assert held["birthday-cake"]["id"] == str(cake)  # one copy of the two kiosks' coupon
+    early = _use(ledger, shop, held["quarter-300"]["id"], "W-1")
+    assert early.status_code == 422 and early.json()["code"] == "coupon_not_valid"
+    screen = identify(a.kiosk, joined.card.payload)
+    assert {c.rule for c in screen.coupons} == {"birthday-cake", "quarter-300", "ten-off"}
+    for k in (a, b):
+        k.kiosk.store.close()
+
+
+def test_of_two_uses_at_once_exactly_one_wins(ledger: LedgerProcess, tmp_path: Path) -> None:
+    a = paired(ledger, tmp_path, "till-a")
+    joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
+    big = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, bag(5000), order_ref="A-1"))
+    a.agent().sync_once()
+    coupon = next(c for c in big.coupons if c.rule == "ten-off").id_for(joined.member.id)
+    tokens = [ledger.add_device(f"shop-{i}", "shop") for i in range(4)]
+    answers: list[int] = []
+    start = threading.Barrier(len(tokens))
+
+    def spend(i: int) -> None:
+        start.wait()
+        answers.append(_use(ledger, tokens[i], coupon, f"W-{i}").status_code)
+
+    threads = [threading.Thread(target=spend, args=(i,)) for i in range(len(tokens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [200, 409, 409, 409]
+    a.kiosk.store.close()
