@@ -24,7 +24,12 @@ from kiosk.engine.bonuses import (
     order_bonuses,
     window_start,
 )
-from kiosk.engine.coupons import OnWelcome, birthday_coupons, coupons_for_order
+from kiosk.engine.coupons import (
+    birthday_coupons,
+    coupon_expiry,
+    coupons_for_order,
+    welcome_coupons,
+)
 from kiosk.engine.earning import BASE, base_awards, exact_line_points
 from kiosk.engine.orders import (
     POINTS,
@@ -91,6 +96,24 @@ def _birthday_gifts(program: Program, order: Order, state: MemberState
         return ()
     start = local_midnight(window_start(window, state.birthday, year), program.zone)
     return birthday_coupons(program.coupons, year=year, at=start, zone=program.zone)
+
+
+def enrolment_coupons(program: Program, *, enrolled_at: datetime, referred: bool
+                      ) -> tuple[CouponIssue, ...]:
+    """The coupons a new member gets: each ``welcome`` coupon (a ``referred_only`` one
+    only when a member referred them) and, when referred, the referral's
+    ``welcome_coupon``; valid from the enrolment (a stable fact, so the kiosk's copy and
+    the ledger's are one coupon)."""
+    issued = welcome_coupons(program.coupons, referred=referred, at=enrolled_at,
+                             zone=program.zone)
+    referral = program.bonuses.referral
+    gift = referral.welcome_coupon if referral is not None and referred else None
+    if gift is None or any(c.rule == gift for c in issued):
+        return issued
+    rule = next(r for r in program.coupons if r.id == gift)  # the program checked it's there
+    return (*issued, CouponIssue(rule=gift, once=f"coupon:{gift}:welcome",
+                                 valid_from=enrolled_at, expires_at=coupon_expiry(
+                                     enrolled_at, rule.valid_days, program.zone)))
 
 
 def promotions_for(program: Program, tier: str, *, channel: str, store: str | None,
@@ -223,10 +246,4 @@ def unapplied(program: Program) -> list[str]:
     if program.coupons:
         out.append("coupons: issued, listed and usable through the ledger's API (the shop), "
                    "but the counter takes none at checkout yet")
-    if any(isinstance(c.trigger, OnWelcome) for c in program.coupons):
-        out.append("coupons: welcome coupons are not yet issued at enrolment")
-    referral = program.bonuses.referral
-    if referral is not None and referral.welcome_coupon is not None:
-        out.append(f"bonuses.referral.welcome_coupon: {referral.welcome_coupon!r} is not yet "
-                   "issued at enrolment (the referrer's bonus is granted by the ledger)")
     return out

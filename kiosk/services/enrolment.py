@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from kiosk.awards import enrolment_coupons
 from kiosk.cards import card_number, issue_card
 from kiosk.ledger import Entry
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
@@ -71,5 +72,8 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
                   kiosk.program.version, note=a.note, staff=kiosk.staff_name)
             for a in awards_for_enrolment(kiosk.program))
         tx.entries.append(entries)
+        if kiosk.program.coupons:
+            tx.orders.add_coupons(member.id, enrolment_coupons(
+                kiosk.program, enrolled_at=now, referred=form.referrer_id is not None))
         balance = tx.entries.balance(member.id)
     return EnrolmentResult(member, card, entries, balance)

@@ -133,6 +133,11 @@ class Orders(Protocol):
 
     def mark_on_ledger(self, keys: Iterable[tuple[str, str]]) -> None: ...
 
+    def add_coupons(self, member_id: uuid.UUID, coupons: Iterable[CouponIssue]) -> None:
+        """Keep coupons issued without an order (a welcome coupon); one kept already under
+        the same id stays as it was."""
+        ...
+
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
         """The coupons orders rung up here issued the member, not expired at ``at``,
         soonest to expire first (a coupon for next quarter is listed before it is valid)."""

@@ -31,16 +31,17 @@ class SqliteOrders(Rows):
         """On the driver connection, in the sale's transaction: SQLAlchemy's own insert cost
         a millisecond a sale (BENCHMARKS.md, durable sale)."""
         order = record.order
-        raw = self._raw()
-        raw.execute(_INSERT, (
+        self._raw().execute(_INSERT, (
             order.channel, order.order_ref,
             None if order.member_id is None else order.member_id.bytes,
             to_micros(order.occurred_at), record_json(record)))
         if record.coupons and order.member_id is not None:
-            member = order.member_id
-            raw.executemany(_INSERT_COUPON, [
-                (c.id_for(member).bytes, member.bytes, c.rule, c.once,
-                 to_micros(c.valid_from), to_micros(c.expires_at)) for c in record.coupons])
+            self.add_coupons(order.member_id, record.coupons)
+
+    def add_coupons(self, member_id: uuid.UUID, coupons: Iterable[CouponIssue]) -> None:
+        self._raw().executemany(_INSERT_COUPON, [
+            (c.id_for(member_id).bytes, member_id.bytes, c.rule, c.once,
+             to_micros(c.valid_from), to_micros(c.expires_at)) for c in coupons])
 
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
         rows = self.conn.execute(select(_C.rule, _C.once, _C.valid_from, _C.expires_at).where(

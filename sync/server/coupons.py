@@ -13,24 +13,25 @@ same order spending it again is a retry, answered as before.
 
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, Table, select, update
 
-from kiosk.awards import awards_for_order
+from kiosk.awards import awards_for_order, enrolment_coupons
 from kiosk.engine.coupons import coupon_payload
 from kiosk.engine.record import OrderRecord
 from kiosk.program import Program
-from sync.protocol import CouponUse, CouponWire
+from sync.protocol import CouponUse, CouponWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import insert_rows
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.openapi import json_body, refusals
 
 COUPONS: Table = m.Coupon.__table__  # type: ignore[assignment]
+ENROLMENT = "enrolment"  # the "order" a welcome coupon was issued by
 ProgramOf = Callable[[str, Connection], Program | None]
 
 
@@ -51,6 +52,24 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
                   "expires_at": c.expires_at, "issued_channel": channel,
                   "issued_order_ref": record.order.order_ref}
                  for c in awards_for_order(program, record.order, state).coupons]
+    if rows:
+        insert_rows(conn, COUPONS, rows)
+
+
+def issue_on_enrolment(conn: Connection, members: Sequence[MemberWire], program: Program
+                       ) -> None:
+    """The welcome coupons of members whose profile the ledger now has (the program in
+    force: the enrolment's own version isn't sent with the member); a second upload of
+    the member issues nothing new (derived ids)."""
+    if not program.coupons:
+        return
+    rows = [{"id": c.id_for(w.id), "member_id": w.id, "rule": c.rule,
+             "program_version": program.version, "valid_from": c.valid_from,
+             "expires_at": c.expires_at, "issued_channel": w.channel,
+             "issued_order_ref": ENROLMENT}
+            for w in members
+            for c in enrolment_coupons(program, enrolled_at=w.enrolled_at,
+                                       referred=w.referrer_id is not None)]
     if rows:
         insert_rows(conn, COUPONS, rows)
 

@@ -41,6 +41,7 @@ from sync.server import models as m
 from sync.server.audit import audit_upload
 from sync.server.bulk import insert_ignore, insert_rows, keys_present, select_where_in
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupons import issue_on_enrolment
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
@@ -177,6 +178,8 @@ class Ingest:
                                     f"cards[{i}].member_id: the ledger does not know this "
                                     "member; upload the member with its card")
         insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
+        if complete:
+            issue_on_enrolment(conn, complete, self.programs.current_program(conn))
 
     def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
                 verdicts: dict[uuid.UUID, EntryResult], orders: Sequence[OrderWire],

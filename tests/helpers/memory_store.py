@@ -474,9 +474,12 @@ class MemoryOrders(_Part):
         if record.key in self.d.orders:
             raise Refused("UNIQUE constraint failed: orders.channel, orders.order_ref")
         self.d.orders[record.key] = (record, False)
-        member = record.order.member_id
-        for c in record.coupons if member is not None else ():
-            self.d.coupons.setdefault(c.id_for(member), (member, c))
+        if record.order.member_id is not None:
+            self.add_coupons(record.order.member_id, record.coupons)
+
+    def add_coupons(self, member_id: uuid.UUID, coupons: Iterable[CouponIssue]) -> None:
+        for c in coupons:
+            self.d.coupons.setdefault(c.id_for(member_id), (member_id, c))
 
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
         return sorted((c for member, c in self.d.coupons.values()

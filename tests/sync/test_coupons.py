@@ -194,3 +194,56 @@ def test_of_two_uses_at_once_exactly_one_wins(ledger: LedgerProcess, tmp_path: P
         t.join()
     assert sorted(answers) == [200, 409, 409, 409]
     a.kiosk.store.close()
+
+
+WELCOME = '''
+[[coupons]]
+id = "welcome"
+names = { en = "Welcome: NT$50 off", zh-TW = "新會員折 NT$50", zh-CN = "新会员减 NT$50" }
+value = { kind = "amount_off", amount = 50 }
+valid_days = 30
+trigger = { on = "welcome" }
+
+[[coupons]]
+id = "friend"
+names = { en = "A friend's gift: 20% off", zh-TW = "好友禮八折", zh-CN = "好友礼八折" }
+value = { kind = "percent_off", percent = 20 }
+valid_days = 60
+trigger = { on = "welcome", referred_only = true }
+'''
+
+
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def welcome_ledger(request: pytest.FixtureRequest, tmp_path: Path):
+    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
+          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
+    (tmp_path / "ledger").mkdir()
+    document = tmp_path / "program.toml"
+    document.write_text(program_text(WELCOME, version="2026.2-welcome"), encoding="utf-8")
+    process = LedgerProcess(db, tmp_path / "ledger", program=document)
+    process.start()
+    yield process
+    process.kill()
+
+
+def test_a_new_member_gets_the_welcome_coupons_a_referred_one_the_friends_gift_too(
+        welcome_ledger: LedgerProcess, tmp_path: Path) -> None:
+    a = paired(welcome_ledger, tmp_path, "till-a")
+    first = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
+    friend = enrol(a.kiosk, Enrolment("王小美", "0922111000", consent=True,
+                                      referrer_id=first.member.id))
+    assert [c.rule for c in identify(a.kiosk, first.card.payload).coupons] == ["welcome"]
+    on_kiosk = identify(a.kiosk, friend.card.payload).coupons
+    assert [c.rule for c in on_kiosk] == ["welcome", "friend"]
+    a.agent().sync_once()
+    shop = welcome_ledger.add_device("web", "shop")
+    on_ledger = _coupons(welcome_ledger, shop, friend.member.id)
+    # The ledger issued them itself, from the member it stored: the very coupons (ids,
+    # dates) the kiosk issued offline.
+    assert [(c["id"], c["issued_order_ref"]) for c in on_ledger] == [
+        (str(c.id_for(friend.member.id)), "enrolment") for c in on_kiosk]
+    assert [datetime.fromisoformat(str(c["expires_at"])) for c in on_ledger] == [
+        c.expires_at for c in on_kiosk]
+    a.agent().sync_once()  # the member goes up once; a second round issues nothing new
+    assert len(_coupons(welcome_ledger, shop, friend.member.id)) == 2
+    a.kiosk.store.close()
