@@ -113,17 +113,26 @@ def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> i
                f"Ledger listening on http://{args.host}:{args.port}")
     app = create_app(ledger)
     if args.expire_every > 0:
-        threading.Thread(target=_expire_now_and_then, args=(ledger, args.expire_every),
-                         name="expiry", daemon=True).start()
+        threading.Thread(target=_jobs_now_and_then,
+                         args=(ledger, _referrals(ledger), args.expire_every),
+                         name="ledger-jobs", daemon=True).start()
     _settle_heap()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False)
     return 0
 
 
-def _expire_now_and_then(ledger: Any, seconds: float) -> None:
-    """The expiry run, at start and then every ``seconds``: a lot is recorded as expired
-    within that long of its date (and a rerun makes nothing new)."""
+def _referrals(ledger: Any) -> Any:
+    from sync.server.referrals import Referrals
+
+    return Referrals(ledger.engine, ledger.clock, ledger.programs, ledger.ingest)
+
+
+def _jobs_now_and_then(ledger: Any, referrals: Any, seconds: float) -> None:
+    """The ledger's own jobs, at start and then every ``seconds`` (``--expire-every``):
+    the expiry run (a lot is recorded as expired within that long of its date) and the
+    referral run (a referrer's bonus within that long of the referred member's return
+    window closing). A rerun makes nothing new; one job failing doesn't stop the other."""
     stop = threading.Event()
     while True:
         try:
@@ -133,6 +142,13 @@ def _expire_now_and_then(ledger: Any, seconds: float) -> None:
                       file=sys.stderr)
         except Exception as exc:  # a storage hiccup: said, and tried again next time
             print(f"expiry run failed, will retry: {exc}", file=sys.stderr)
+        try:
+            granted = referrals.run()
+            if granted.entries:
+                print(f"referrals: {granted.points} points in {granted.entries} bonuses",
+                      file=sys.stderr)
+        except Exception as exc:
+            print(f"referral run failed, will retry: {exc}", file=sys.stderr)
         stop.wait(seconds)
 
 
@@ -190,6 +206,15 @@ def cmd_ledger_expire(args: argparse.Namespace, data_dir: Path, out: Output) -> 
     out.result({"members": report.members, "entries": report.entries, "points": report.points},
                f"{report.points} points expired in {report.entries} lots "
                f"({report.members} members replayed).")
+    return 0
+
+
+def cmd_ledger_referrals(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    at = _parse_time(args.at) if args.at else None
+    report = _referrals(_ledger(args, data_dir)).run(at)
+    out.result({"members": report.members, "entries": report.entries, "points": report.points},
+               f"{report.points} points granted in {report.entries} referral bonuses "
+               f"({report.members} referred members due).")
     return 0
 
 
@@ -320,7 +345,8 @@ def add_commands(sub: Any, command: Any) -> None:
     q.add_argument("--port", type=int, default=8470)
     q.add_argument("--program", help="program document to publish if it is new")
     q.add_argument("--expire-every", type=float, default=3600, metavar="SECONDS",
-                   help="run the points expiry this often (0: never; `ledger expire`)")
+                   help="run the ledger's jobs this often: the points expiry and the "
+                        "referral bonuses (0: never; `ledger expire`, `ledger referrals`)")
     q = ledger_command("add-device", cmd_ledger_add_device, "register a kiosk or the shop")
     q.add_argument("name")
     q.add_argument("--kind", choices=("kiosk", "shop", "admin"), default="kiosk")
@@ -332,6 +358,11 @@ def add_commands(sub: Any, command: Any) -> None:
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
     q = ledger_command("expire", cmd_ledger_expire,
                        "record the expiry of every lot of points that is due")
+    q.add_argument("--at", help="as of this time (ISO 8601 with offset; default now)")
+    q.add_argument("--program", help="program document to publish first if it is new")
+    q = ledger_command("referrals", cmd_ledger_referrals,
+                       "grant the referral bonuses that are due (the referred member's first "
+                       "qualifying purchase is past the return window)")
     q.add_argument("--at", help="as of this time (ISO 8601 with offset; default now)")
     q.add_argument("--program", help="program document to publish first if it is new")
     q = ledger_command("overdrafts", cmd_ledger_overdrafts,

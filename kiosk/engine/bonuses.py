@@ -10,7 +10,8 @@ member first grants the same thing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 
 from kiosk.engine.doc import Doc, Identifier, Money
-from kiosk.engine.orders import Award, MemberState, Order
+from kiosk.engine.orders import Award, MemberState, Order, derived_id
 from kiosk.ledger import EntryKind
 
 SIGNUP, BIRTHDAY, FIRST_PURCHASE, REFERRAL = "signup", "birthday", "first_purchase", "referral"
@@ -40,7 +41,9 @@ class FirstPurchase(Doc):
 class Referral(Doc):
     """The referrer earns ``referrer_points`` once the referred member's first purchase of
     at least ``min_amount`` is past the return window (``points.pending_days``) and not
-    refunded; the new member gets the ``welcome_coupon`` at enrolment."""
+    refunded (``referral_award``); the new member gets the ``welcome_coupon`` at enrolment.
+    Only the ledger sees every channel's purchases and refunds, so only the ledger grants
+    the referrer's bonus (``sync/server/referrals.py``)."""
 
     referrer_points: int = Field(ge=0, le=1_000_000, strict=True)
     min_amount: Money = Decimal(0)
@@ -105,19 +108,76 @@ def order_bonuses(bonuses: Bonuses, order: Order, state: MemberState, zone: Zone
     return tuple(out)
 
 
-def referral_award(rule: Referral, referred_id: uuid.UUID,
-                   purchases: Sequence[tuple[datetime, int]], pending_days: int,
-                   min_amount_minor: int, at: datetime) -> Award | None:
-    """The referrer's bonus, due at ``at`` if the referred member's first purchase of at
-    least the minimum (``purchases``: time and net amount after refunds, in time order) is
-    past the return window; the id is derived from the referred member, so it is paid
-    once however many kiosks or ledger runs see it."""
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """A referred member's purchase as the referral rule sees it: when it happened, the
+    spend its earn entry carries (minor units) and whether it was refunded (its earn entry
+    reversed)."""
+
+    occurred_at: datetime
+    amount_minor: int
+    refunded: bool = False
+
+
+def referral_note(referred_id: uuid.UUID) -> str:
+    """The referral bonus's once key and note: one bonus per referred member."""
+    return f"{REFERRAL}:{referred_id}"
+
+
+def qualifying_purchase(purchases: Iterable[Purchase], min_amount_minor: int
+                        ) -> Purchase | None:
+    """The referred member's first purchase that counts for the referral: the earliest of
+    at least the minimum (and of something: a zero sale is no purchase) that was not
+    refunded. A refunded one doesn't count, so the next one may."""
+    least = max(min_amount_minor, 1)
+    return min((p for p in purchases if p.amount_minor >= least and not p.refunded),
+               key=lambda p: p.occurred_at, default=None)
+
+
+def referral_award(rule: Referral, referred_id: uuid.UUID, purchases: Iterable[Purchase],
+                   pending_days: int, min_amount_minor: int, at: datetime) -> Award | None:
+    """The referrer's bonus, if it is due by ``at``: the referred member's first qualifying
+    purchase (:func:`qualifying_purchase`) is past its return window.
+
+    The award is dated when that window closed (the purchase's time + ``pending_days``,
+    when its own points became available): a stable fact, so two runs, or two ledgers'
+    runs at once, make identical entries, whenever they run. Its once key names the
+    referred member, so it is paid once however many runs see it."""
     if not rule.referrer_points:
         return None
-    for when, net in purchases:
-        if net >= max(min_amount_minor, 1):
-            if at < when + timedelta(days=pending_days):
-                return None
-            return Award(EntryKind.BONUS, rule.referrer_points, REFERRAL,
-                         once=f"{REFERRAL}:{referred_id}")
-    return None
+    first = qualifying_purchase(purchases, min_amount_minor)
+    if first is None:
+        return None
+    due = first.occurred_at + timedelta(days=pending_days)
+    if at < due:
+        return None
+    return Award(EntryKind.BONUS, rule.referrer_points, REFERRAL,
+                 once=referral_note(referred_id), at=due)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralDue:
+    """A referral bonus to record: the award (dated by ``award.at``), for the referrer,
+    under the id derived from the referrer and the referred member."""
+
+    award: Award
+    referrer_id: uuid.UUID
+    id: uuid.UUID
+
+    @property
+    def at(self) -> datetime:
+        assert self.award.at is not None  # referral_award always dates it
+        return self.award.at
+
+
+def referral_due(rule: Referral, referrer_id: uuid.UUID, referred_id: uuid.UUID,
+                 purchases: Iterable[Purchase], pending_days: int, min_amount_minor: int,
+                 at: datetime) -> ReferralDue | None:
+    """The referral bonus ``referrer_id`` is due by ``at`` for bringing ``referred_id``
+    (:func:`referral_award`), or None; a member who names themselves earns nothing."""
+    if referrer_id == referred_id:
+        return None
+    award = referral_award(rule, referred_id, purchases, pending_days, min_amount_minor, at)
+    if award is None or award.once is None:
+        return None
+    return ReferralDue(award, referrer_id, derived_id(referrer_id, award.once))
