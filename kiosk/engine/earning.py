@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kiosk.engine.doc import Code, Doc, Money, Multiplier
-from kiosk.engine.orders import Award, Order, OrderLine
+from kiosk.engine.orders import Award, Order, OrderLine, split_pro_rata
 from kiosk.ledger import EntryKind
 
 Rounding = Literal["floor", "half_up", "half_even"]
@@ -95,22 +95,23 @@ def as_fraction(value: Decimal) -> Fraction:
     return Fraction(value)
 
 
-def spread(total: int, exact: Sequence[Fraction]) -> tuple[int, ...]:
-    """``total`` whole points over lines in proportion to their exact points (largest
-    remainder first, ties to the earlier line): the parts add up to ``total``."""
-    if len(exact) == 1:
-        return (total,)
-    whole = sum(exact, Fraction(0))
-    if not exact:
-        return ()
-    if whole <= 0:
-        return (total,) + (0,) * (len(exact) - 1) if total else (0,) * len(exact)
-    shares = [total * e / whole for e in exact]
-    parts = [math.floor(s) for s in shares]
-    rest = total - sum(parts)
-    for i in sorted(range(len(exact)), key=lambda i: (-(shares[i] - parts[i]), i))[:rest]:
-        parts[i] += 1
-    return tuple(parts)
+def over_common(exact: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Exact points as integer numerators over one common denominator: every rule of a
+    sale sums, rounds and spreads them, and integers do it without a Fraction (and its
+    gcd) per step (BENCHMARKS.md, durable sale)."""
+    common = math.lcm(*(e.denominator for e in exact)) if exact else 1
+    return [e.numerator * (common // e.denominator) for e in exact], common
+
+
+def rounded_and_spread(nums: Sequence[int], denominator: int, rounding: Rounding
+                       ) -> tuple[int, ...]:
+    """The whole points of exact points ``nums / denominator`` (their sum rounded once)
+    over the lines in proportion (largest remainder first, ties to the earlier line:
+    :func:`split_pro_rata`); the parts add up to the rounded total."""
+    total = round_points(Fraction(sum(nums), denominator), rounding)
+    if len(nums) <= 1:
+        return (total,) if nums else ()
+    return split_pro_rata(total, nums)
 
 
 def base_awards(earn: Earn, nets: Sequence[int], exact: Sequence[Fraction], earns: bool
@@ -118,7 +119,8 @@ def base_awards(earn: Earn, nets: Sequence[int], exact: Sequence[Fraction], earn
     """One earn award per line, carrying the line's net as spend (so the order's spend is on
     the ledger exactly once, even when it earns nothing); no points below the minimum
     spend (``earns`` False)."""
-    total = round_points(sum(exact, Fraction(0)), earn.rounding) if earns else 0
+    nums, common = over_common(exact)
+    parts = (rounded_and_spread(nums, common, earn.rounding) if earns
+             else (0,) * len(nums))
     return tuple(Award(EntryKind.EARN, points, BASE, line=i, amount_minor=net)
-                 for i, (points, net) in enumerate(zip(spread(total, exact), nets,
-                                                       strict=True)))
+                 for i, (points, net) in enumerate(zip(parts, nets, strict=True)))

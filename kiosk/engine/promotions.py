@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, model_validator
 
 from kiosk.engine.doc import Code, Doc, Identifier, Multiplier, Names
-from kiosk.engine.earning import Rounding, round_points, spread
+from kiosk.engine.earning import Rounding, as_fraction, over_common, rounded_and_spread
 from kiosk.engine.orders import Award, Order, OrderLine
 from kiosk.ledger import EntryKind
 
@@ -98,21 +98,21 @@ def promotion_awards(promotions: Sequence[Promotion], stacking: Stacking, order:
     ids of those that applied (in document order)."""
     running = promotions_on(promotions, tier=tier, channel=order.channel, store=order.store,
                             at=order.occurred_at, zone=zone)
-    chosen: dict[int, list[Promotion]] = {}  # line -> the multiplier promotions it gets
+    chosen: dict[int, set[str]] = {}  # line -> the multiplier promotions it gets, by id
     for i, line in enumerate(order.lines):
         mine = [p for p in running if p.multiplier is not None and p.covers(line)]
         if stacking == "best" and mine:
             mine = [max(mine, key=lambda p: p.multiplier or 0)]  # ties: the first listed
-        chosen[i] = mine
+        chosen[i] = {p.id for p in mine}  # ids: comparing models field by field is slow
     awards: list[Award] = []
     applied: list[str] = []
+    nums, common = over_common(exact)
     for promo in running:
         if promo.multiplier is not None:
-            extra = Fraction(promo.multiplier) - 1
-            weights = [exact[i] * extra if promo in chosen[i] and earns else Fraction(0)
+            extra = as_fraction(promo.multiplier) - 1  # the weights: exact * extra
+            weights = [nums[i] * extra.numerator if promo.id in chosen[i] and earns else 0
                        for i in range(len(order.lines))]
-            total = round_points(sum(weights, Fraction(0)), rounding)
-            parts = spread(total, weights)
+            parts = rounded_and_spread(weights, common * extra.denominator, rounding)
             lines = [i for i, part in enumerate(parts) if part]
         else:
             lines = [i for i, line in enumerate(order.lines)
