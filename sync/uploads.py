@@ -33,6 +33,7 @@ from sync.protocol import (
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 ORDERS_BATCH = 20  # orders without entries per request: 500 lines each stays under 4 MB
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
+SPLIT = 413  # a body over the ledger's limit: sent again in halves (never a poison pill)
 
 Gaps = tuple[tuple[int, int], ...]
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class Uploader:
                 try:
                     response = answer.result()
                 except LedgerRefused as exc:
-                    if exc.status != 422:
+                    if exc.status not in (SPLIT, 422):
                         raise
                     self._settle(in_flight)
                     if exc.code == "unknown_member":
@@ -85,11 +86,12 @@ class Uploader:
                         # from backup): send the batch's members and cards again.
                         with self.kiosk.store.write() as tx:
                             tx.outbox.mark_unsent({e.member_id for e in sent.entries})
-                    elif exc.code in ("invalid", "order_conflict"):
+                    elif exc.status == SPLIT or exc.code in ("invalid", "order_conflict"):
                         # A wire rule this kiosk's version doesn't know, or an order the
                         # ledger holds with other content (a kiosk restored from an old
                         # backup re-used its ref): find the entries it refuses and
-                        # quarantine them, so nothing after them waits.
+                        # quarantine them, so nothing after them waits. Too large a
+                        # body (a batch of big baskets' orders) goes up in halves.
                         self._isolate(sent, exc)
                     else:
                         raise  # a refusal of the whole request: a person must act
@@ -134,13 +136,13 @@ class Uploader:
             try:
                 self.client.upload(UploadRequest(entries=[], orders=wires))
             except LedgerRefused as exc:
-                if exc.status != 422:
+                if exc.status not in (SPLIT, 422):
                     raise
                 for wire in wires:  # one by one: only the one refused is left out
                     try:
                         self.client.upload(UploadRequest(entries=[], orders=[wire]))
                     except LedgerRefused as one:
-                        if one.status != 422:
+                        if one.status not in (SPLIT, 422):
                             raise
                         log.warning("the ledger refused order %s: %s", wire.key, one)
             # Sent, or never sendable: either way it must not hold the next ones back (it
@@ -165,6 +167,8 @@ class Uploader:
             # (upgrade the ledger first). That is no entry's fault; a person must act.
             raise refused
         if len(request.entries) <= 1:
+            if refused.status == SPLIT:
+                raise refused  # one entry and its order can't pass the limit: a bug
             with self.kiosk.store.write() as tx:
                 tx.outbox.quarantine([(e.id, f"the ledger refused it: {refused}")
                                for e in request.entries], self.kiosk.clock())
@@ -175,7 +179,7 @@ class Uploader:
             try:
                 self._acknowledge(part, self.client.upload(part))
             except LedgerRefused as exc:
-                if exc.status != 422:
+                if exc.status not in (SPLIT, 422):
                     raise
                 self._isolate(part, exc)
 
