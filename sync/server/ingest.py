@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import sqlite
 
 from kiosk.audit import Rejected, Rejection, reversal_problem
+from kiosk.awards import DERIVED_CHANNEL
 from kiosk.ledger import moves_points
 from kiosk.members import PROFILE
 from kiosk.services.context import Clock
@@ -315,7 +316,8 @@ class Ingest:
                                 f"{e.order_ref!r} was already recorded on {e.channel}"))
                 verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason,
                                              code=code.value)
-            elif all(getattr(row, k) == v for k, v in wire_row(e).items() if k != "id"):
+            elif all(getattr(row, k) == v for k, v in wire_row(e).items()
+                     if k not in (_SAME_AWARD if e.channel == DERIVED_CHANNEL else _ID)):
                 verdicts[e.id] = EntryResult(id=e.id, status="duplicate", seq=row.seq)
             else:
                 verdicts[e.id] = EntryResult(
@@ -348,6 +350,14 @@ class Ingest:
                      .values(acked_through=mark))
         return mark, _missing(mark, above)
 
+
+
+_ID = ("id",)
+# A once-only award (a derived id) is the same award whichever program version a kiosk
+# granted it under: two kiosks either side of a new version's publication both grant a
+# birthday, and the second copy is a duplicate, not a conflict to quarantine. Its points,
+# date and note must still match.
+_SAME_AWARD = ("id", "program_version")
 
 
 def _per_position(entries: Sequence[EntryWire],
