@@ -107,7 +107,8 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         if needs_approval and not sale.approved_by:
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
-        return _non_member_sale(kiosk, sale, order_ref, now)
+        return _non_member_sale(kiosk, sale, order_ref, now,
+                                money(sale.amount_minor) if needs_approval else None)
     with kiosk.store.write() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, order_ref)
@@ -138,8 +139,11 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
                       order.coupons)
 
 
-def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> SaleResult:
-    """The order alone: no points, nothing personal; the reports compare its basket."""
+def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime,
+                     approved: str | None) -> SaleResult:
+    """The order alone: no points, nothing personal; the reports compare its basket.
+    ``approved``: the amount, when a manager let it above the approval limit (the trail
+    says who, as for a member's sale)."""
     first = kiosk.program.tiers[0]
     with kiosk.store.write() as tx:
         earlier = tx.orders.get(kiosk.channel, order_ref)
@@ -150,6 +154,9 @@ def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) ->
                                    "member or amount", InputProblem.ORDER_REUSED)
             return SaleResult(order_ref, (), 0, 0, first, True)
         tx.orders.add(record_for(kiosk.program, _order(kiosk, sale, order_ref, now), None))
+        if approved is not None:
+            record(tx, kiosk, AuditAction.SALE_APPROVED, f"{order_ref} · {approved}",
+                   approved_by=sale.approved_by)
     return SaleResult(order_ref, (), 0, 0, first, False)
 
 

@@ -124,6 +124,21 @@ def test_a_sale_above_the_limit_needs_a_manager_named_and_says_who(kiosk, member
     assert approved.detail.startswith("BIG-1 · TWD ")
 
 
+def test_a_walk_in_sale_above_the_limit_says_who_approved_it_too(kiosk):
+    """A non-member's sale is an order like any other: the trail names the manager who let
+    it above the limit (review of issue 14; before, it wrote nothing)."""
+    limit = kiosk.program.approval_sale_minor
+    assert limit is not None
+    mei = add_staff(kiosk, "Mei", Role.CASHIER, "1357")
+    sign_in(kiosk, mei.id, "1357")
+    with pytest.raises(NeedsApproval):
+        ring_up_sale(kiosk, Sale(None, limit + 1, "WALK-1"))
+    ring_up_sale(kiosk, Sale(None, limit + 1, "WALK-1", approved_by="Grace"))
+    [approved] = [e for e in audit_trail(kiosk) if e.action is AuditAction.SALE_APPROVED]
+    assert (approved.staff, approved.approved_by) == ("Mei", "Grace")
+    assert approved.detail.startswith("WALK-1 · TWD ")
+
+
 def test_adjustments_and_refunds_name_the_approving_manager_on_the_trail(kiosk, member):
     grace = add_staff(kiosk, "Grace", Role.MANAGER, "2468")
     assert open_manager(kiosk, grace.id, "2468") == grace
