@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,12 +17,12 @@ import requests
 
 from kiosk.engine.coupons import coupon_payload, next_period_start
 from kiosk.engine.orders import derived_id
-from kiosk.program import parse_program
 from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale
 from sync.client import LedgerClient
 from sync.protocol import OrderWire, UploadRequest
 from tests.helpers.ledger_process import LedgerProcess, paired
 from tests.helpers.program import program_text
+from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
 
 COUPONS = '''
 [[coupons]]
@@ -52,18 +53,9 @@ def bag(amount: int) -> tuple[SaleLine, ...]:
     return (SaleLine("BAG-1", 1, amount, "bags"),)
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path):
-    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
-          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
-    (tmp_path / "ledger").mkdir()
-    document = tmp_path / "program.toml"
-    document.write_text(program_text(COUPONS, version=VERSION), encoding="utf-8")
-    parse_program(document.read_text(encoding="utf-8"))
-    process = LedgerProcess(db, tmp_path / "ledger", program=document)
-    process.start()
-    yield process
-    process.kill()
+@pytest.fixture(params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
+    yield from ledger_on_program(request, tmp_path, program_text(COUPONS, version=VERSION))
 
 
 def _coupons(ledger: LedgerProcess, token: str, member: uuid.UUID) -> list[dict[str, object]]:
@@ -213,17 +205,9 @@ trigger = { on = "welcome", referred_only = true }
 '''
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
-def welcome_ledger(request: pytest.FixtureRequest, tmp_path: Path):
-    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
-          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
-    (tmp_path / "ledger").mkdir()
-    document = tmp_path / "program.toml"
-    document.write_text(program_text(WELCOME, version="2026.2-welcome"), encoding="utf-8")
-    process = LedgerProcess(db, tmp_path / "ledger", program=document)
-    process.start()
-    yield process
-    process.kill()
+@pytest.fixture(params=BOTH_DATABASES)
+def welcome_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
+    yield from ledger_on_program(request, tmp_path, program_text(WELCOME, version="2026.2-welcome"))
 
 
 def test_a_new_member_gets_the_welcome_coupons_a_referred_one_the_friends_gift_too(

@@ -6,6 +6,7 @@ issue 14). Each copy is still checked against the version it names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kiosk.engine.orders import derived_id
 from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale, verify_store
 from tests.helpers.ledger_process import LedgerProcess, paired
 from tests.helpers.program import program_text
+from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
 
 BIRTHDAY = '''
 [bonuses.birthday]
@@ -28,15 +30,9 @@ def _program(folder: Path, version: str) -> Path:
     return path
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path):
-    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
-          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
-    (tmp_path / "ledger").mkdir()
-    process = LedgerProcess(db, tmp_path / "ledger", program=_program(tmp_path, "2026.2-a"))
-    process.start()
-    yield process
-    process.kill()
+@pytest.fixture(params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
+    yield from ledger_on_program(request, tmp_path, program_text(BIRTHDAY, version="2026.2-a"))
 
 
 def test_two_versions_grant_one_birthday(ledger: LedgerProcess, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ count once everywhere. A non-member sale reaches the ledger as an order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,7 +13,6 @@ import pytest
 import requests
 
 from kiosk.engine.orders import derived_id
-from kiosk.program import parse_program
 from kiosk.services import (
     Enrolment,
     Sale,
@@ -26,6 +26,7 @@ from sync.client import LedgerClient
 from sync.protocol import OrderLineWire
 from tests.helpers.ledger_process import LedgerProcess, paired
 from tests.helpers.program import program_text
+from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
 
 EVERY_DAY = '''
 [[promotions]]
@@ -43,18 +44,9 @@ points = 30
 TEA = SaleLine("TEA-OOLONG", 4, 65, "tea")  # NT$260: 2 points, 2 more on tea
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path):
-    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
-          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
-    (tmp_path / "ledger").mkdir()
-    document = tmp_path / "program.toml"
-    document.write_text(program_text(EVERY_DAY, version="2026.2-promo"), encoding="utf-8")
-    parse_program(document.read_text(encoding="utf-8"))  # the test's own program is valid
-    process = LedgerProcess(db, tmp_path / "ledger", program=document)
-    process.start()
-    yield process
-    process.kill()
+@pytest.fixture(params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
+    yield from ledger_on_program(request, tmp_path, program_text(EVERY_DAY, version="2026.2-promo"))
 
 
 @pytest.mark.parametrize("first", ["a", "b"])

@@ -7,6 +7,7 @@ the stamps back; a stamp entry that no order gives is refused."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,13 +15,13 @@ import pytest
 
 from kiosk.engine.orders import derived_id
 from kiosk.ledger import EntryKind
-from kiosk.program import parse_program
 from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale, verify_store
 from kiosk.services.refunds import recent_orders, refund_order
 from sync.client import LedgerClient
 from sync.protocol import EntryWire, UploadRequest
 from tests.helpers.ledger_process import LedgerProcess, paired
 from tests.helpers.program import program_text
+from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
 
 COFFEE_CARD = '''
 [[punch_cards]]
@@ -44,18 +45,10 @@ def coffees(n: int) -> tuple[SaleLine, ...]:
     return (SaleLine(LATTE, n, 120, "coffee"),)  # NT$120 a cup
 
 
-@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path):
-    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
-          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
-    (tmp_path / "ledger").mkdir()
-    document = tmp_path / "program.toml"
-    document.write_text(program_text(COFFEE_CARD, version="2026.2-stamps"), encoding="utf-8")
-    parse_program(document.read_text(encoding="utf-8"))
-    process = LedgerProcess(db, tmp_path / "ledger", program=document)
-    process.start()
-    yield process
-    process.kill()
+@pytest.fixture(params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
+    yield from ledger_on_program(request, tmp_path,
+                                 program_text(COFFEE_CARD, version="2026.2-stamps"))
 
 
 def test_two_kiosks_fill_one_card_and_the_ledger_agrees(ledger: LedgerProcess,
