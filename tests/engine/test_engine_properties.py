@@ -18,6 +18,7 @@ from kiosk.awards import (
     record_for,
 )
 from kiosk.engine.orders import MemberState, Order, OrderLine
+from kiosk.ledger import EntryKind
 from kiosk.program import Program, parse_program
 from sync.protocol import OrderWire
 from tests.helpers.program import program_text
@@ -56,6 +57,23 @@ tiers = {tiers!r}
         extra += f"\n[bonuses.birthday]\npoints = {draw(st.integers(1, 200))}\n"
     if draw(st.booleans()):
         extra += f"\n[bonuses.first_purchase]\npoints = {draw(st.integers(1, 100))}\n"
+    if draw(st.booleans()):  # a punch card: its stamps are entries too (card:c0)
+        extra += f'''
+[[punch_cards]]
+id = "c0"
+names = {{ en = "C0", zh-TW = "C0", zh-CN = "C0" }}
+size = {draw(st.integers(2, 5))}
+categories = ["tea"]
+per = "{draw(st.sampled_from(["item", "order"]))}"
+coupon = "free"
+
+[[coupons]]
+id = "free"
+names = {{ en = "Free", zh-TW = "Free", zh-CN = "Free" }}
+value = {{ kind = "free_item", item = "A" }}
+valid_days = 30
+trigger = {{ on = "punch_card" }}
+'''
     text = program_text(extra)
     stacking = draw(st.sampled_from(["best", "all"]))
     # A top-level key goes before the document's tables.
@@ -69,7 +87,8 @@ lines = st.lists(st.builds(OrderLine, st.sampled_from(["A", "B", "C"]), st.integ
 states = st.builds(MemberState, st.sampled_from(["bronze", "silver", "gold"]),
                    st.just(ENROLLED), st.sampled_from([None, date(1990, 11, 20),
                                                        date(1988, 12, 2)]),
-                   st.none(), st.integers(0, 2))
+                   st.none(), st.integers(0, 2),
+                   st.integers(-3, 6).map(lambda n: (("c0", n),) if n else ()))
 moments = st.integers(0, 60 * 24 * 40).map(lambda m: START + timedelta(minutes=m))
 
 
@@ -89,6 +108,14 @@ def test_what_a_kiosk_writes_is_what_the_ledger_expects_through_the_wire(
         if value[1] or note is None}
     assert sum(e.amount_minor for e in plain) == order.net_paid_minor
     for e in entries:
+        if e.kind is EntryKind.STAMP:  # a card's new stamps less the full cards taken
+            card, held = program.punch_cards[0], state.stamps_on("c0")
+            new = sum(a.points for a in record.awards if a.wallet == "card:c0" and a.points > 0)
+            fills = sum(1 for c in record.coupons if c.rule == card.coupon)
+            assert fills == max(0, (held + new) // card.size)  # a coupon per full card
+            assert e.points == new - card.size * fills
+            assert min(held, 0) <= held + e.points < card.size  # never left full
+            continue
         assert e.points >= 0
         if e.channel == DERIVED_CHANNEL:
             assert derived_problem(program, entry_id=e.id, member_id=MEMBER, points=e.points,
