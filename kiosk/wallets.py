@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kiosk.engine.bonuses import FIRST_PURCHASE
-from kiosk.engine.lots import Movement, Wallet, lot_dates, replay
+from kiosk.engine.lots import Movement, Wallet, lot_dater, lot_dates, replay
 from kiosk.ledger import Entry, EntryKind, balance
 from kiosk.program import Program
 
@@ -51,18 +51,46 @@ def entry_movement(program: Program, entry_id: uuid.UUID, kind: EntryKind, point
     """An entry's fields as the lots see them (the kiosk's entries and the ledger's rows)."""
     available = expires = None
     if points > 0 and kind is not EntryKind.REVERSE:
-        available, expires = lot_window(program, occurred_at, purchase)
-        if note == FIRST_PURCHASE:
-            # Dated at enrolment (a stable fact), granted maybe a year later: its age
-            # isn't the lot's, so it doesn't expire by it.
-            expires = None
-    lot = None
-    if kind is EntryKind.EXPIRE and (note or "").startswith(EXPIRE_NOTE):
-        try:
-            lot = uuid.UUID((note or "")[len(EXPIRE_NOTE):])
-        except ValueError:
-            lot = None
+        available, expires = entry_lot(program, occurred_at, note, purchase)
+    lot = expired_lot(note) if kind is EntryKind.EXPIRE else None
     return Movement(entry_id, kind, points, occurred_at, available, expires, reverses, lot)
+
+
+def entry_lot(program: Program, occurred_at: datetime, note: str | None, purchase: bool
+              ) -> tuple[datetime, datetime | None]:
+    """(available_at, expires_at) of the lot an entry that adds points opens."""
+    available, expires = lot_window(program, occurred_at, purchase)
+    if note == FIRST_PURCHASE:
+        # Dated at enrolment (a stable fact), granted maybe a year later: its age
+        # isn't the lot's, so it doesn't expire by it.
+        expires = None
+    return available, expires
+
+
+def entry_lot_dater(program: Program
+                    ) -> Callable[[datetime, str | None, bool], tuple[datetime, datetime | None]]:
+    """``entry_lot(program, occurred_at, note, purchase)`` as a function of the entry's
+    fields alone, for a ledger's expiry run over millions of entries: the same dates."""
+    dates = lot_dater(program.points, program.zone)
+
+    def lot(occurred_at: datetime, note: str | None, purchase: bool
+            ) -> tuple[datetime, datetime | None]:
+        available, expires = dates(occurred_at)
+        if not purchase:
+            available = occurred_at
+        return available, (None if note == FIRST_PURCHASE else expires)
+
+    return lot
+
+
+def expired_lot(note: str | None) -> uuid.UUID | None:
+    """The lot an expiry entry names in its note (None if it names none)."""
+    if not (note or "").startswith(EXPIRE_NOTE):
+        return None
+    try:
+        return uuid.UUID((note or "")[len(EXPIRE_NOTE):])
+    except ValueError:
+        return None
 
 
 def points_summary(program: Program, entries: Sequence[Entry], at: datetime) -> PointsSummary:

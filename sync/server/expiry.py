@@ -5,9 +5,11 @@ A run replays each member who may have a lot due (``kiosk/engine/lots.py``: spen
 lots in expiry order, so expiry never takes a spent point) and records an ``expire`` entry
 per lot with points left, under an id derived from the lot (a second run, or two runs at
 once, make the same entry and the primary key keeps one), on the ``program`` channel,
-dated when the lot expired. Members go in chunks, each in one transaction that first takes
-the ``ledger_head`` lock uploads take, so no spending lands between the replay and its
-expiry entries.
+dated when the lot expired. No spending may land between a member's replay and their
+expiry entries: on PostgreSQL members go in ranges over worker processes, each replayed
+without a lock and re-checked under the ``ledger_head`` lock every append takes
+(``expiry_bulk.py`` says how, and why that is enough); on SQLite (the demo ledger) in
+chunks, each in one transaction that takes that lock before its replay.
 
 Lot dates come from the current program's ``points`` policy, as on the kiosks
 (``kiosk/wallets.py``).
@@ -30,13 +32,13 @@ from kiosk.program import Program
 from kiosk.services.context import Clock
 from kiosk.wallets import EXPIRE_NOTE, entry_movement
 from sync.protocol import EntryWire
+from sync.server import expiry_bulk
 from sync.server import models as m
-from sync.server.bulk import array_type, pg_cursor
 from sync.server.entry_rows import ENTRIES
 from sync.server.ingest import Ingest
 from sync.server.programs import Programs
 
-CHUNK = 5_000  # members replayed per transaction
+CHUNK = 5_000  # SQLite: members replayed per transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +63,22 @@ class Expiry:
                  ) -> None:
         self.engine, self.clock, self.programs, self.ingest = engine, clock, programs, ingest
 
-    def run(self, at: datetime | None = None, chunk: int = CHUNK) -> ExpiryReport:
+    def run(self, at: datetime | None = None, chunk: int | None = None,
+            workers: int | None = None) -> ExpiryReport:
+        """Expire every lot due by ``at``. ``chunk``: members per transaction (SQLite) or
+        per range (PostgreSQL); ``workers``: processes for the ranges (default: the cores,
+        at most ``expiry_bulk.MAX_WORKERS``)."""
         at = at or self.clock()
         program = self.programs.current_program()
         if program.points.expiry is None:
             return ExpiryReport(0, 0, 0)
         since = earliest_unexpired(program.points, at, program.zone)
+        if self.engine.dialect.name == "postgresql":
+            url = self.engine.url.set(drivername="postgresql")
+            job = expiry_bulk.Job(url.render_as_string(hide_password=False), program, at,
+                                  since, self.clock())
+            return ExpiryReport(*expiry_bulk.run(job, chunk or expiry_bulk.RANGE, workers))
+        chunk = chunk or CHUNK
         e = ENTRIES.c
         with self.engine.connect() as conn:
             members = list(conn.execute(select(e.member_id).distinct().where(
@@ -111,15 +123,6 @@ def _expiries(program: Program, member: uuid.UUID, movements: list[Movement],
 
 def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]:
     """The members' entries in the ledger's order (member, then seq)."""
-    columns = "member_id, id, kind, points, occurred_at, reverses, note, order_ref"
-    if conn.dialect.name == "postgresql":
-        with pg_cursor(conn, named=False) as cur:
-            # The ids as one binary array (bulk.py): a text list of 5,000 cost 30 ms.
-            cur.execute(f"SELECT {columns} FROM entries WHERE member_id = ANY(CAST(%(v)b AS "
-                        f"{array_type(ENTRIES, 'member_id', conn.dialect)})) "
-                        "ORDER BY member_id, seq", {"v": list(members)})
-            yield from cur
-        return
     e = ENTRIES.c
     for i in range(0, len(members), 500):  # SQLite's parameter limit
         yield from conn.execute(select(e.member_id, e.id, e.kind, e.points, e.occurred_at,
