@@ -95,11 +95,13 @@ def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
     engine = ledger_engine(url)
     migrate(engine)
     ledger = Ledger(engine, _now)
-    program = load_program(Path(args.program) if getattr(args, "program", None)
-                           else DEFAULT_PROGRAM)
-    for part in unapplied(program):
-        print(f"note: program {program.version}: {part}", file=sys.stderr)
-    ledger.initialise(program)
+    given = getattr(args, "program", None)
+    program = load_program(Path(given) if given else DEFAULT_PROGRAM)
+    # The shipped default only starts a new ledger: run on a store's ledger, a command
+    # without --program (check, add-device, ...) must not make a newer default current.
+    if ledger.initialise(program, first_only=not given):
+        for part in unapplied(program):
+            print(f"note: program {program.version}: {part}", file=sys.stderr)
     return ledger
 
 

@@ -63,11 +63,17 @@ class Ledger:
         self.coupons = Coupons(engine, clock)
 
     # -- set-up and program versions -------------------------------------------------------
-    def initialise(self, program: Program) -> None:
-        """Create the root and shop-issuer keys and publish ``program`` once; idempotent."""
+    def initialise(self, program: Program, *, first_only: bool = False) -> bool:
+        """Create the root and shop-issuer keys and publish ``program`` once; idempotent.
+        ``first_only``: publish it only on a ledger with no program yet (the shipped
+        default: a newer default in an upgraded kiosk package must not replace a store's
+        own program when someone runs ``kiosk ledger check``). Says whether it published."""
         with self.engine.begin() as conn:
             self.devices.create_keys(conn)
+            if first_only and self.programs.any_published(conn):
+                return False
             self.programs.publish(conn, program)
+            return True
 
     def publish_program(self, program: Program) -> None:
         with self.engine.begin() as conn:

@@ -27,6 +27,9 @@ class Programs:
             "version": program.version, "document": program_json(program),
             "published_at": self.clock()}])
 
+    def any_published(self, conn: Connection) -> bool:
+        return conn.execute(select(m.Program.version).limit(1)).first() is not None
+
     def program(self, version: str, conn: Connection | None = None) -> Program | None:
         """A published version of the program (every one is kept), or None."""
         with reading(self.engine, conn) as c:

@@ -83,3 +83,14 @@ def test_the_ledger_keeps_every_version_and_answers_for_each(ledger: LedgerProce
         assert books.state().program_version == "2026.3"
     finally:
         engine.dispose()
+
+
+def test_a_ledger_command_without_a_program_never_replaces_the_stores_program(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    """The shipped default only starts a new ledger: `kiosk ledger check` and the other
+    commands, run on a store's ledger after a package upgrade brought a newer default,
+    leave the store's own program current (before, they published the default)."""
+    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))  # a command, too
+    assert ledger.check() == []
+    assert ledger.cli("overdrafts") is not None
+    assert shop.state().program_version == "2026.2"  # the plain program the ledger serves
