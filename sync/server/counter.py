@@ -304,7 +304,11 @@ class OnlineCounter:
         latest = func.max(e.c.occurred_at).over(partition_by=e.c.device_id,
                                                 order_by=e.c.device_seq, rows=(None, -1))
         numbered = select(e.c.device_id, e.c.device_seq, e.c.id, e.c.occurred_at,
-                          latest.label("latest_before")).where(e.c.device_seq.is_not(None))
+                          latest.label("latest_before")).where(
+            e.c.device_seq.is_not(None),
+            # A once-only bonus is dated by a stable fact (the birthday's window, the
+            # enrolment), not by the device's clock: it says nothing of the clock.
+            e.c.channel != DERIVED_CHANNEL)
         if device_id is not None:
             numbered = numbered.where(e.c.device_id == device_id)
         inner = numbered.subquery()

@@ -128,3 +128,18 @@ def test_the_shops_orders_earn_by_the_same_engine(ledger: LedgerProcess, tmp_pat
     assert shop.member(joined.member.id).balance == 50 + 4 + 100 + 30 + 4 + 2
     assert ledger.check() == []
     a.kiosk.store.close()
+
+
+def test_once_only_bonuses_dated_by_stable_facts_raise_no_clock_flag(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    """The birthday bonus is dated at the start of the birthday month and the first
+    purchase at enrolment, before the sale that granted them: not a clock gone back."""
+    a = paired(ledger, tmp_path, "till-a")
+    this_month = datetime.now(UTC).astimezone(a.kiosk.program.zone).month
+    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, this_month, 1),
+                                      consent=True))
+    sale = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, (TEA,)))
+    assert {e.note for e in sale.entries} >= {"first_purchase"}
+    a.agent().sync_once()
+    assert ledger.cli("clock-flags")["clock_flags"] == []
+    a.kiosk.store.close()
