@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kiosk.engine.orders import KEYED_AMOUNT
 from kiosk.money import to_minor
 from kiosk.services import (
     Enrolment,
     Kiosk,
     Sale,
+    SaleLine,
     enrol,
     ring_up_sale,
 )
@@ -33,20 +35,23 @@ class DemoMember:
     name: str
     phone: str
     joined: int  # days ago
-    spend: tuple[tuple[int, str], ...]  # past sales: (days ago, amount in major units)
+    spend: tuple[tuple[int, str, int], ...]  # past sales: (days ago, amount in major
+    # units, how many of it were cups of oolong: they stamp the default program's tea card)
 
 
 # Listed in the order they joined (the counter lists members, and the demo's scan buttons
 # their cards, in that order). Every sale is within the last year, so each member's tier
 # is the one their spend in a rolling year reaches.
 DEMO_MEMBERS = (
-    DemoMember("陳美玲", "0912-345-678", 330, ((300, "12000"), (3, "880"))),
-    DemoMember("王小明", "0987-654-321", 320, ((2, "450"),)),
+    DemoMember("陳美玲", "0912-345-678", 330, ((300, "12000", 0), (3, "880", 4))),
+    DemoMember("王小明", "0987-654-321", 320, ((2, "450", 2),)),
     DemoMember("Alice Wong", "+852 9123 4567", 310,
-               ((290, "30000"), (60, "5200"), (10, "1200"))),
-    DemoMember("李华", "+86 138 0013 8000", 120, ((90, "2600"), (30, "900"))),
+               ((290, "30000", 0), (60, "5200", 0), (10, "1200", 3))),
+    DemoMember("李华", "+86 138 0013 8000", 120, ((90, "2600", 5), (30, "900", 3))),
 )
 
+
+OOLONG, OOLONG_PRICE = "TEA-OOLONG", "65"  # as in assets/catalogue.toml
 
 # name, role, PIN: the README lists them
 DEMO_STAFF = (("Grace Ho", Role.MANAGER, "1234"), ("Mei Lin", Role.CASHIER, "1111"),
@@ -83,7 +88,7 @@ def seed_demo(kiosk: Kiosk, cards_dir: Path) -> list[uuid.UUID]:
     events = sorted([(timedelta(days=demo.joined, hours=1), i, -1)
                      for i, demo in enumerate(DEMO_MEMBERS)]
                     + [(timedelta(days=days), i, j) for i, demo in enumerate(DEMO_MEMBERS)
-                       for j, (days, _) in enumerate(demo.spend)], reverse=True)
+                       for j, (days, _, _) in enumerate(demo.spend)], reverse=True)
     members: dict[int, uuid.UUID] = {}
     for ago, i, j in events:
         demo = DEMO_MEMBERS[i]
@@ -95,6 +100,10 @@ def seed_demo(kiosk: Kiosk, cards_dir: Path) -> list[uuid.UUID]:
                                       result.member.name, kiosk.device.store_name),
                           cards_dir / f"{result.card.card_no}.png")
             else:
-                amount = to_minor(demo.spend[j][1], kiosk.program.minor_units)
-                ring_up_sale(kiosk, Sale(members[i], amount, f"DEMO-{i}-{j}"))
+                _, major, cups = demo.spend[j]
+                amount = to_minor(major, kiosk.program.minor_units)
+                tea = to_minor(OOLONG_PRICE, kiosk.program.minor_units)
+                lines = (SaleLine(OOLONG, cups, tea, "tea"),
+                         SaleLine(KEYED_AMOUNT, 1, amount - cups * tea)) if cups else ()
+                ring_up_sale(kiosk, Sale(members[i], amount, f"DEMO-{i}-{j}", lines))
     return [members[i] for i in range(len(DEMO_MEMBERS))]
