@@ -33,8 +33,21 @@ def member_dict(view: MemberView, program: Program) -> dict[str, Any]:
         "profile_pending": view.member.profile_pending,
         "phone": view.masked_phone, "card_no": view.card_no, "balance": view.balance,
         "tier": p.tier.id, "next_tier": p.next_tier.id if p.next_tier else None,
-        "spend_to_next_tier": format_amount(p.remaining_minor, program.minor_units),
+        "spend_to_next_tier": (format_amount(p.remaining_minor, program.minor_units)
+                               if p.basis == "spend" else None),
+        "points_to_next_tier": p.remaining_minor if p.basis == "points" else None,
+        "tier_holds_until": p.holds_until.isoformat() if p.holds_until else None,
         "currency": program.currency,
+        "available": view.points.available if view.points else view.balance,
+        "pending": [{"from": day.isoformat(), "points": n}
+                    for day, n in (view.points.pending if view.points else ())],
+        "expiring": [{"on": day.isoformat(), "points": n}
+                     for day, n in (view.points.expiring if view.points else ())],
+        "punch_cards": [{"id": card.id, "stamps": held, "size": card.size}
+                        for card, held in view.stamps],
+        "coupons": [{"id": str(c.id_for(view.member.id)), "rule": c.rule,
+                     "valid_from": c.valid_from.isoformat(),
+                     "expires_at": c.expires_at.isoformat()} for c in view.coupons],
         "rewards_within_reach": [
             {"id": o.reward.id, "name": o.reward.names.en, "cost": o.reward.cost,
              "affordable": o.affordable, "points_short": o.points_short}
@@ -45,14 +58,22 @@ def member_dict(view: MemberView, program: Program) -> dict[str, Any]:
 
 def member_text(view: MemberView, program: Program) -> str:
     p = view.progress
-    nxt = (f", {format_amount(p.remaining_minor, program.minor_units)} {program.currency} "
-           f"to {p.next_tier.names.en}" if p.next_tier else "")
+    gap = (f"{p.remaining_minor} points" if p.basis == "points" else
+           f"{format_amount(p.remaining_minor, program.minor_units)} {program.currency}")
+    nxt = f", {gap} to {p.next_tier.names.en}" if p.next_tier else ""
+    if p.holds_until is not None:
+        nxt += f" (held until {p.holds_until.isoformat()})"
     offers = ", ".join(f"{o.reward.id} ({o.reward.cost})" for o in view.rewards
                        if o.affordable) or "none yet"
     who = ("member from another store (profile not synced yet)"
            if view.member.profile_pending else f"{view.member.name} ({view.masked_phone})")
+    extra = "".join(f"; {card.names.en} {held}/{card.size}" for card, held in view.stamps)
+    if view.points is not None and view.points.available != view.balance:
+        extra += f"; {view.points.available} available now"
+    if view.coupons:
+        extra += f"; {len(view.coupons)} coupon{'s' if len(view.coupons) > 1 else ''}"
     return (f"{who} card {view.card_no}: "
-            f"{view.balance} points, {p.tier.names.en}{nxt}; rewards: {offers}")
+            f"{view.balance} points, {p.tier.names.en}{nxt}; rewards: {offers}{extra}")
 
 
 def sale_dict(r: SaleResult) -> dict[str, Any]:
