@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.ledger_ingest [--runs 3] [--batches 200] [--batch 500]
                                             [--members 10000] [--dir bench/data/ledger_ingest]
+                                            [--orders [--program bench/programs/busy.toml]]
 
 Each run makes the same rows (kiosk-style sales: UUIDv7 ids, one kiosk device numbering
-them 1..N) and loads them three ways, each into its own fresh database migrated by the
+them 1..N) and loads them several ways, each into its own fresh database migrated by the
 ledger's own migrations, with the members already there (the entries' foreign key needs
 them; every mode gets them the same way, untimed):
 
@@ -17,6 +18,18 @@ them; every mode gets them the same way, untimed):
   before the clock starts, one ``requests.Session`` (keep-alive), two requests in flight
   as the sync agent sends batches that only add points (``UPLOADS_IN_FLIGHT``).
 * ``http_one``: the same, one request at a time.
+
+With ``--orders`` the sales are orders, made by the engine as a counter makes them
+(``kiosk.awards.record_for`` and ``order_entries``) under a program with promotions and
+punch cards (``bench/programs/busy.toml``): baskets of tea, cake and keyed amounts, each
+member's tier from their spend so far and their stamps carried from order to order, so an
+order makes 2 to 6 entries (the earn, a promotion's bonus each, a card's stamps) and the
+ledger re-runs its rules to verify each of them (``sync/server/order_audit.py``), stores
+the order and issues the coupons a full card gives. Each request carries its 500 entries
+and the orders they belong to (an order cut by a batch's end goes with both, as the sync
+agent sends it). Raw stays the floor of the same entry rows. The agent sends a batch
+before the last is answered only when it is independent of it (``sync.uploads``: no
+tier above the first claimed by a member who buys in the batch before), so http does too.
 
 The modes run in a different order in each run (raw first, then inproc first, ...),
 so PostgreSQL's background work left by one mode doesn't always land on the same one, and
@@ -36,12 +49,14 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +65,13 @@ import requests
 from sqlalchemy import Engine
 
 from bench.common import machine, median_of_runs
+from kiosk.awards import member_state, order_entries, record_for
+from kiosk.engine.orders import CARD_WALLET, Order, OrderLine
 from kiosk.ids import new_id
 from kiosk.ledger import EntryKind
-from kiosk.program import load_program, points_for_amount, tier_for_spend
+from kiosk.program import Program, load_program, points_for_amount, tier_for_spend
 from sync.embedded import free_port
-from sync.protocol import EntryWire, UploadRequest
+from sync.protocol import EntryWire, OrderWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Caller, Ledger
 from sync.uploads import UPLOADS_IN_FLIGHT
@@ -129,12 +146,13 @@ def fresh_database(template: str | None = None) -> Iterator[str]:
         drop_database(name)
 
 
-def migrated_ledger(name: str) -> tuple[Ledger, Engine]:
-    """The ledger's schema and program, as ``kiosk ledger serve`` sets them up."""
+def migrated_ledger(name: str, program: Program | None = None) -> tuple[Ledger, Engine]:
+    """The ledger's schema and program (the default one unless told), as ``kiosk ledger
+    serve`` sets them up."""
     engine = ledger_engine(sqlalchemy_url(name))
     migrate(engine)
     ledger = Ledger(engine, _now)
-    ledger.initialise(load_program(PROGRAM))
+    ledger.initialise(program or load_program(PROGRAM))
     return ledger, engine
 
 
@@ -193,9 +211,34 @@ def running_ledger(db: str, folder: Path) -> Iterator[LedgerServer]:
 class Workload:
     members: list[tuple[Any, ...]]  # rows for ``members``
     entries: list[EntryWire]  # device_seq 1..N, in order
+    orders: dict[str, OrderWire] = field(default_factory=dict)  # by ref (--orders)
+    program: Program | None = None  # the one the ledger publishes (None: the default)
 
     def batches(self, size: int) -> list[list[EntryWire]]:
         return [self.entries[i:i + size] for i in range(0, len(self.entries), size)]
+
+    def requests(self, size: int) -> list[UploadRequest]:
+        """Each batch as the sync agent uploads it: with the orders its entries belong to."""
+        out = []
+        for b in self.batches(size):
+            refs = dict.fromkeys(e.order_ref for e in b if e.order_ref in self.orders)
+            out.append(UploadRequest(entries=b, orders=[self.orders[r] for r in refs
+                                                        if r is not None]))
+        return out
+
+    def independent(self, size: int) -> list[bool]:
+        """Whether each batch may go while the one before is in flight, as the agent
+        decides (``sync.uploads``): only points added, and no tier above the first claimed
+        for a member who buys in the batch before."""
+        base = (self.program or load_program(PROGRAM)).tiers[0].id
+        batches = self.batches(size)
+        out = [True]
+        for before, batch in pairwise(batches):
+            buyers = {e.member_id for e in before if e.kind is EntryKind.EARN}
+            out.append(all(e.points >= 0 and e.reverses is None
+                           and (e.tier in (None, base) or e.member_id not in buyers)
+                           for e in batch))
+        return out
 
 
 def make_workload(n_members: int, n_entries: int, amount_minor: int = 500) -> Workload:
@@ -222,6 +265,64 @@ def make_workload(n_members: int, n_entries: int, amount_minor: int = 500) -> Wo
     return Workload(members, entries)
 
 
+# Baskets taken in turn (each member's in turn too): tea and cake (promotions busy-0,
+# busy-2, busy-3 and both punch cards), tea alone, a keyed amount, cakes and tea, a big
+# keyed amount (members climb to silver). busy-4 gives every order a bonus.
+BASKETS = (
+    (OrderLine("TEA-OOLONG", 2, 65, "tea"), OrderLine("CAKE-SUN", 1, 40, "cake"),
+     OrderLine("AMOUNT", 1, 330)),
+    (OrderLine("TEA-OOLONG", 1, 65, "tea"),),
+    (OrderLine("AMOUNT", 1, 500),),
+    (OrderLine("CAKE-SUN", 3, 40, "cake"), OrderLine("TEA-GREEN", 1, 55, "tea")),
+    (OrderLine("AMOUNT", 1, 5000),),
+)
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A member as the counter holds them (``kiosk.awards.Profile``)."""
+
+    enrolled_at: datetime
+    birthday: date | None = None
+    referrer_id: uuid.UUID | None = None
+    profile_pending: bool = False
+
+
+def make_order_workload(n_members: int, n_entries: int, program: Program) -> Workload:
+    """Orders as a counter rings them up under ``program``: members taken in turn, each
+    with the tier their spend so far reaches, the stamps their earlier orders gave and
+    whether they bought before, the engine's record and entries for each order."""
+    start = _now() - timedelta(days=1)
+    member_ids = [new_id() for _ in range(n_members)]
+    members = [(mid, f"Bench {i}", f"0912{i:06d}", start, DEVICE)
+               for i, mid in enumerate(member_ids)]
+    profile = _Profile(start)
+    spent = [0] * n_members
+    stamps: list[dict[str, int]] = [{} for _ in range(n_members)]
+    entries: list[EntryWire] = []
+    orders: dict[str, OrderWire] = {}
+    i = 0
+    while len(entries) < n_entries:
+        m = i % n_members
+        tier = tier_for_spend(program, spent[m])
+        state = member_state(tier.id, profile, spent[m] > 0, stamps[m])
+        order = Order(DEVICE, f"O-{i}", start + timedelta(milliseconds=i),
+                      BASKETS[(i + i // n_members) % len(BASKETS)], member_ids[m],
+                      cashier="Bench")
+        record = record_for(program, order, state)
+        for a in record.awards:
+            if a.kind is EntryKind.STAMP:
+                card = a.wallet.removeprefix(CARD_WALLET)
+                stamps[m][card] = stamps[m].get(card, 0) + a.points
+        spent[m] += order.net_paid_minor
+        orders[order.order_ref] = OrderWire.of(record)
+        made = order_entries(record, new_id=new_id, staff="Bench")
+        entries += [EntryWire.of(e, device_seq=len(entries) + k + 1)
+                    for k, e in enumerate(made)]
+        i += 1
+    return Workload(members, entries[:n_entries], orders, program)
+
+
 def load_members(name: str, members: list[tuple[Any, ...]]) -> None:
     with psycopg.connect(psycopg_url(name)) as conn, conn.cursor() as cur:
         cur.executemany(_INSERT_MEMBER, members)
@@ -230,7 +331,7 @@ def load_members(name: str, members: list[tuple[Any, ...]]) -> None:
 def raw_run(work: Workload, batch: int) -> float:
     """Seconds to executemany every batch straight into ``entries``, a commit each."""
     with fresh_database() as name:
-        _, engine = migrated_ledger(name)
+        _, engine = migrated_ledger(name, work.program)
         engine.dispose()
         load_members(name, work.members)
         rows = [[(e.id, i + 1, e.member_id, e.kind.value, e.points, e.amount_minor,
@@ -253,12 +354,12 @@ def raw_run(work: Workload, batch: int) -> float:
 def inproc_run(work: Workload, batch: int) -> float:
     """Seconds for ``Ledger.upload`` of every batch, requests built before the clock."""
     with fresh_database() as name:
-        ledger, engine = migrated_ledger(name)
+        ledger, engine = migrated_ledger(name, work.program)
         try:
             ledger.add_device(DEVICE, "kiosk")
             load_members(name, work.members)
             caller = Caller(DEVICE, "kiosk")
-            requests_ = [UploadRequest(entries=b) for b in work.batches(batch)]
+            requests_ = work.requests(batch)
             accepted = 0
             checkpoint()
             t = time.perf_counter()
@@ -275,14 +376,15 @@ def inproc_run(work: Workload, batch: int) -> float:
 
 def http_run(work: Workload, batch: int, folder: Path, in_flight: int) -> float:
     """Seconds to POST every batch to a ledger process, ``in_flight`` at a time as the
-    kiosk's sync agent sends batches that only add points; bodies serialized beforehand."""
+    kiosk's sync agent sends batches that only add points (one that depends on the batch
+    before waits for every answer); bodies serialized beforehand."""
     with fresh_database() as name:
-        ledger, engine = migrated_ledger(name)
+        ledger, engine = migrated_ledger(name, work.program)
         _, token = ledger.add_device(DEVICE, "kiosk")
         engine.dispose()
         load_members(name, work.members)
-        bodies = [UploadRequest(entries=b).model_dump_json().encode()
-                  for b in work.batches(batch)]
+        bodies = [r.model_dump_json().encode() for r in work.requests(batch)]
+        independent = work.independent(batch)
         with running_ledger(name, folder / "ledger") as server, requests.Session() as http:
             http.headers.update({"Authorization": f"Bearer {token}",
                                  "Content-Type": "application/json"})
@@ -298,7 +400,9 @@ def http_run(work: Workload, batch: int, folder: Path, in_flight: int) -> float:
             t = time.perf_counter()
             with ThreadPoolExecutor(in_flight) as sender:
                 sent: deque[Future[int]] = deque()
-                for body in bodies:
+                for body, alone in zip(bodies, independent, strict=True):
+                    while not alone and sent:
+                        accepted += sent.popleft().result()
                     sent.append(sender.submit(post, body))
                     if len(sent) == in_flight:
                         accepted += sent.popleft().result()
@@ -313,11 +417,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batches", type=int, default=200)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--members", type=int, default=None,
+                        help="10,000; with --orders 2,000 (~14 orders each: cards fill, "
+                             "issuing coupons, and members climb to silver)")
     parser.add_argument("--amount", type=int, default=500,
                         help="each sale's amount in minor units (2500: tier claims to check)")
+    parser.add_argument("--orders", action="store_true",
+                        help="orders made by the engine, verified by the ledger (issue 14)")
+    parser.add_argument("--program", default=str(ROOT / "bench" / "programs" / "busy.toml"),
+                        help="with --orders: the program the orders are rung up under")
     parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "ledger_ingest"))
     args = parser.parse_args()
+    program = load_program(Path(args.program)) if args.orders else None
+    args.members = args.members or (2_000 if args.orders else 10_000)
     n = args.batches * args.batch
     folder = Path(args.dir)
     modes: dict[str, Callable[[Workload], float]] = {
@@ -331,7 +443,8 @@ def main() -> None:
         for i in range(args.runs):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-            work = make_workload(args.members, n, args.amount)
+            work = (make_order_workload(args.members, n, program) if program is not None
+                    else make_workload(args.members, n, args.amount))
             order = list(modes)[i % len(modes):] + list(modes)[:i % len(modes)]
             seconds = {mode: modes[mode](work) for mode in order}
             run = {f"{mode}_entries_per_s": n / seconds[mode] for mode in modes}
@@ -344,7 +457,10 @@ def main() -> None:
     result = median_of_runs(runs)
     print(json.dumps({
         "machine": machine(), "runs": args.runs, "entries_per_run": n,
-        "batch": args.batch, "members": args.members, "amount_minor": args.amount,
+        "batch": args.batch, "members": args.members,
+        **({"orders": True, "program": program.version,
+            "orders_per_run": len(work.orders)} if program is not None
+           else {"amount_minor": args.amount}),
         "median_of_runs": {k: round(v) for k, v in result.items()},
         "each_run": [{k: round(v) for k, v in run.items()} for run in runs],
         "ratios": {"inproc_to_raw": round(result["inproc_entries_per_s"]
