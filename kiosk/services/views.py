@@ -68,13 +68,18 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
         cards = tx.cards.of_member(member_id)
         card_no = cards[-1].card_no if cards else None
     points = None
+    recent: list[Entry] | None = None
     if program.points.pending_days or program.points.expiry is not None:
-        points = points_summary(program, tx.entries.of_member(member_id), now)
+        entries = tx.entries.of_member(member_id)
+        points = points_summary(program, entries, now)
+        # Read anyway, in (time, id) order: the recent activity is their last ones.
+        recent = entries[::-1][:RECENT_ACTIVITY]
     held = tx.entries.stamps(member_id) if program.punch_cards else {}
     return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
                       rewards_within_reach(program, balance if points is None
                                            else points.available),
-                      tx.entries.recent(member_id, RECENT_ACTIVITY), points,
+                      recent if recent is not None
+                      else tx.entries.recent(member_id, RECENT_ACTIVITY), points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
                                      store=kiosk.device.store_name, at=now),
                       tuple((card, held.get(card.id, 0)) for card in program.punch_cards),

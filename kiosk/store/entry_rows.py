@@ -13,16 +13,23 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from kiosk.engine.orders import CARD_WALLET
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import TIER_POINT_KINDS
 from kiosk.records import SaleState
 from kiosk.store import models as m
-from kiosk.store.columns import ENTRY_TABLE_COLUMNS, INSERT_ENTRY, entry_of_row, entry_params
+from kiosk.store.columns import (
+    ENTRY_LIST,
+    ENTRY_TABLE_COLUMNS,
+    INSERT_ENTRY,
+    entry_of_params,
+    entry_of_row,
+    entry_params,
+)
 from kiosk.store.session import Rows
-from kiosk.store.types import to_micros
+from kiosk.store.types import from_micros, to_micros
 
 _ENTRIES = m.LedgerEntry.__table__
 _E = _ENTRIES.c
@@ -44,6 +51,20 @@ _SALE_STATE = (
     "(SELECT id FROM entries WHERE channel = ? AND order_ref = ? AND kind = 'earn'), "
     "EXISTS (SELECT 1 FROM orders WHERE channel = ? AND order_ref = ?)")
 
+# What the member screen reads, as plain SQL on the driver connection: through SQLAlchemy
+# each cost 0.3-0.5 ms more than the query itself (BENCHMARKS.md, identify).
+_BALANCE = "SELECT points FROM balances WHERE member_id = ?"
+_OF_MEMBER = f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? ORDER BY occurred_at, id"
+_RECENT = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? "
+           "ORDER BY occurred_at DESC, id DESC LIMIT ?")
+_NOT_REFUSED = " AND id NOT IN (SELECT entry_id FROM rejections)"
+_TIER_SPEND = ("SELECT occurred_at, amount_minor FROM entries WHERE member_id = ? "
+               "AND occurred_at >= ? AND amount_minor != 0" + _NOT_REFUSED)
+_TIER_POINTS = (  # what kiosk.program.earns_tier_points counts
+    "SELECT occurred_at, points FROM entries WHERE member_id = ? AND occurred_at >= ? "
+    "AND order_ref IS NOT NULL AND (kind IN ("
+    + ", ".join(f"'{k.value}'" for k in sorted(TIER_POINT_KINDS)) + ") "
+    "OR (kind = 'reverse' AND points < 0))" + _NOT_REFUSED)
 # A punch card's stamps: the member's stamp entries, by the card their note names.
 _STAMPS = ("SELECT note, SUM(points) FROM entries WHERE member_id = ? AND kind = 'stamp' "
            "AND id NOT IN (SELECT entry_id FROM rejections) GROUP BY note")
@@ -70,9 +91,8 @@ class SqliteEntries(Rows):
                          bool(row[4]))
 
     def balance(self, member_id: uuid.UUID) -> int:
-        value = self.conn.execute(select(_BALANCES.c.points)
-                                  .where(_BALANCES.c.member_id == member_id)).scalar()
-        return int(value or 0)
+        row = self._raw().execute(_BALANCE, (member_id.bytes,)).fetchone()
+        return int(row[0] or 0) if row else 0
 
     def present(self, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         wanted = list(ids)
@@ -99,28 +119,17 @@ class SqliteEntries(Rows):
         """Only under a tier policy other than the window's spend (not a sale's usual
         path): the member's entries since the policy's history bound, by the index on
         (member, time)."""
-        refused = select(_REJECTIONS.c.entry_id)
-        if basis == "spend":
-            query = select(_E.occurred_at, _E.amount_minor).where(_E.amount_minor != 0)
-        else:  # what kiosk.program.earns_tier_points counts
-            query = select(_E.occurred_at, _E.points).where(
-                _E.order_ref.is_not(None),
-                or_(_E.kind.in_([k.value for k in TIER_POINT_KINDS]),
-                    and_(_E.kind == EntryKind.REVERSE.value, _E.points < 0)))
-        rows = self.conn.execute(query.where(_E.member_id == member_id,
-                                             _E.occurred_at >= since,
-                                             _E.id.not_in(refused)))
-        return [(r[0], int(r[1])) for r in rows]
+        rows = self._raw().execute(_TIER_SPEND if basis == "spend" else _TIER_POINTS,
+                                   (member_id.bytes, to_micros(since)))
+        return [(from_micros(at), int(amount)) for at, amount in rows]
 
     def recent(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
-        rows = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(_E.member_id == member_id)
-                                 .order_by(_E.occurred_at.desc(), _E.id.desc()).limit(limit))
-        return [entry_of_row(r) for r in rows]
+        return [entry_of_params(r) for r in self._raw().execute(_RECENT,
+                                                                (member_id.bytes, limit))]
 
     def of_member(self, member_id: uuid.UUID) -> list[Entry]:
-        rows = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(_E.member_id == member_id)
-                                 .order_by(_E.occurred_at, _E.id))
-        return [entry_of_row(r) for r in rows]
+        return [entry_of_params(r) for r in self._raw().execute(_OF_MEMBER,
+                                                                (member_id.bytes,))]
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:
         row = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(
