@@ -63,27 +63,32 @@ _READ = ("SELECT uuid_send(member_id), uuid_send(id), kind, points, occurred_at,
          "order_ref IS NOT NULL FROM entries WHERE {where} ORDER BY member_id, seq")
 Row = tuple[bytes, bytes, str, int, datetime, bytes | None, str | None, bool]
 
-# The expiries, one array per column, numbered after the head (whose lock is held).
+# A range's expiry rows are staged in a temporary table before the head's lock is taken
+# (their text parsed, Python done), so the lock is held only for the database's own work.
+_STAGE = ("CREATE TEMPORARY TABLE IF NOT EXISTS expiry_rows (ord integer, id uuid, "
+          "member_id uuid, points bigint, occurred_at timestamptz, note text)")
+_COPY = "COPY expiry_rows (ord, id, member_id, points, occurred_at, note) FROM STDIN"
+# Numbered after the head (its lock held), in the order staged.
 _INSERT = (
     "INSERT INTO entries (id, seq, member_id, kind, points, amount_minor, channel, "
     "program_version, occurred_at, note, device_id, received_at) "
-    "SELECT b.id, %(head)s + b.ord, b.member_id, 'expire', b.points, 0, %(channel)s, "
-    "%(version)s, b.occurred_at, b.note, %(channel)s, %(now)s "
-    "FROM unnest(CAST(%(id)b AS uuid[]), CAST(%(member_id)b AS uuid[]), "
-    "CAST(%(points)b AS int8[]), CAST(%(occurred_at)b AS timestamptz[]), "
-    "CAST(%(note)b AS text[])) WITH ORDINALITY AS b(id, member_id, points, occurred_at, note, "
-    "ord)")
-# Each member's balance moved; the members left below zero come back (overdrafts).
+    "SELECT id, %(head)s + row_number() OVER (ORDER BY ord), member_id, 'expire', points, 0, "
+    "%(channel)s, %(version)s, occurred_at, note, %(channel)s, %(now)s FROM expiry_rows")
+# Each member's balance moved, and an overdraft for each expiry of a member it leaves
+# below zero (what Ingest._accepted records for an entry that takes points).
 _BALANCES = (
     "WITH moved AS (INSERT INTO balances (member_id, points) "
-    "SELECT * FROM unnest(CAST(%(member_id)b AS uuid[]), CAST(%(points)b AS int8[])) "
+    "SELECT member_id, sum(points) FROM expiry_rows GROUP BY member_id "
     "ON CONFLICT (member_id) DO UPDATE SET points = balances.points + excluded.points "
     "RETURNING member_id, points) "
-    "SELECT replace(CAST(member_id AS text), '-', ''), points FROM moved WHERE points < 0")
-# What Ingest._accepted does for entries that take points: a hold made under the same id
-# is confirmed (none is, for a derived id; kept so the two paths store the same).
-_HOLDS = ("UPDATE reservations r SET state = 'confirmed' FROM entries e "
-          "WHERE e.seq > %(head)s AND e.seq <= %(last)s AND r.id = e.id AND r.state = 'held'")
+    "INSERT INTO overdrafts (entry_id, member_id, channel, balance_after, recorded_at) "
+    "SELECT r.id, r.member_id, %(channel)s, moved.points, %(now)s "
+    "FROM moved JOIN expiry_rows r USING (member_id) WHERE moved.points < 0 "
+    "ON CONFLICT DO NOTHING")
+# A hold made under an entry's id is confirmed by it (Ingest._accepted; none is, for a
+# derived id: kept so the two paths store the same).
+_HOLDS = ("UPDATE reservations r SET state = 'confirmed' FROM expiry_rows e "
+          "WHERE r.id = e.id AND r.state = 'held'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,8 @@ def connect(url: str) -> psycopg.Connection[Any]:
     conn = psycopg.connect(url, autocommit=True)
     conn.execute("SET TimeZone TO 'UTC'")
     conn.execute("SET jit TO off")
+    conn.execute("SET work_mem TO '32MB'")  # a range's rows sorted in memory
+    conn.execute("SET max_parallel_workers_per_gather TO 0")  # the run has its own workers
     return conn
 
 
@@ -155,6 +162,7 @@ def expire_range(conn: psycopg.Connection[Any], job: Job, lo: uuid.UUID | None,
     (noted,) = conn.execute("SELECT last_seq FROM ledger_head WHERE id = 1").fetchone() \
         or (0,)
     replayed, rows = expiries(job, _read(conn, where, params))  # read_range's
+    stage(conn, rows)
     with conn.transaction():
         (head,) = conn.execute("SELECT last_seq FROM ledger_head WHERE id = 1 FOR UPDATE"
                                ).fetchone() or (0,)
@@ -163,12 +171,14 @@ def expire_range(conn: psycopg.Connection[Any], job: Job, lo: uuid.UUID | None,
             {**params, "noted": noted})]
         if moved:  # spending landed since the read: those members again, under the lock
             keys = {m.bytes for m in moved}
-            rows = [r for r in rows if r[2] not in keys]
             replayed = [m for m in replayed if m not in keys]
             again, more = expiries(job, _read(conn, "member_id = ANY(%(moved)s)",
                                               {"moved": moved}))
-            replayed, rows = replayed + again, rows + more
-        made, points = write(conn, job, rows, head)
+            conn.execute("DELETE FROM expiry_rows WHERE member_id = ANY(%(moved)s)",
+                         {"moved": moved})
+            stage(conn, more, start=len(rows), fresh=False)
+            replayed += again
+        made, points = write(conn, job, head)
     return len(replayed), made, -points
 
 
@@ -189,9 +199,18 @@ def read_range(conn: psycopg.Connection[Any], lo: uuid.UUID | None, hi: uuid.UUI
 
 
 def _read(conn: psycopg.Connection[Any], where: str, params: dict[str, Any]) -> list[Any]:
-    with conn.cursor(binary=True) as cur:
+    with conn.transaction(), conn.cursor(binary=True) as cur:
+        # Down the (member_id, seq) index, in its order: a range is a small part of the
+        # table, and a scan of the whole table (with a sort) per range is what the planner
+        # tends to pick instead, in parallel workers that compete with the run's own.
+        cur.execute("SET LOCAL enable_seqscan TO off")
+        cur.execute("SET LOCAL enable_bitmapscan TO off")
         cur.execute(_READ.format(where=where), {**params, "first": FIRST_PURCHASE})
-        return cur.fetchall()
+        rows = cur.fetchall()
+        # Back to the planner's own choice for the rest of an enclosing transaction.
+        cur.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        cur.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+        return rows
 
 
 def expiries(job: Job, rows: Iterable[Row]) -> tuple[list[bytes], list[tuple[Any, ...]]]:
@@ -262,56 +281,37 @@ def _derived_hex(member_text: str, lot_text: str) -> str:
     return digest.hex()
 
 
-def write(conn: psycopg.Connection[Any], job: Job, rows: Sequence[tuple[Any, ...]],
-           head: int) -> tuple[int, int]:
-    """Append the expiry rows after ``head`` (its lock held) as ``Ingest.append_trusted``
-    would: numbered gap-free, a row whose id the ledger holds already left out (another
-    run's copy), balances moved, overdrafts recorded; (entries recorded, their points)."""
+def stage(conn: psycopg.Connection[Any], rows: Sequence[tuple[Any, ...]], *, start: int = 0,
+          fresh: bool = True) -> None:
+    """Put expiry rows (:func:`expiries`') in the session's ``expiry_rows`` table, after
+    emptying it unless not ``fresh``; ``start``: the first row's place in the order."""
+    if fresh:
+        conn.execute(_STAGE)
+        conn.execute("TRUNCATE expiry_rows")
+    with conn.cursor() as cur, cur.copy(_COPY) as copy:
+        for place, (entry_id, member, _, points, occurred_at, note) in enumerate(rows, start):
+            copy.write_row((place, entry_id, member, points, occurred_at, note))
+
+
+def write(conn: psycopg.Connection[Any], job: Job, head: int) -> tuple[int, int]:
+    """Append the staged expiry rows after ``head`` (its lock held) as
+    ``Ingest.append_trusted`` would: numbered gap-free, a row whose id the ledger holds
+    already left out (another run's copy), balances moved, overdrafts recorded; (entries
+    recorded, their points)."""
+    values = {"head": head, "channel": DERIVED_CHANNEL, "version": job.program.version,
+              "now": job.now}
     try:
         with conn.transaction():  # a savepoint: a conflict undoes only this
-            _insert(conn, job, rows, head)
+            conn.execute(_INSERT, values)
     except psycopg.errors.UniqueViolation:
         # Some were recorded since this run's read (two runs at once): number the rest.
-        with conn.cursor(binary=True) as cur:
-            cur.execute("SELECT replace(CAST(id AS text), '-', '') FROM entries "
-                        "WHERE id = ANY(CAST(%(id)b AS uuid[]))", {"id": [r[0] for r in rows]})
-            held = {row[0] for row in cur.fetchall()}
-        rows = [r for r in rows if r[0] not in held]
-        _insert(conn, job, rows, head)
-    if not rows:
-        return 0, 0
-    totals: dict[str, int] = {}
-    for row in rows:
-        totals[row[1]] = totals.get(row[1], 0) + row[3]
-    with conn.cursor(binary=True) as cur:
-        cur.execute(_BALANCES, {"member_id": list(totals), "points": list(totals.values())})
-        below = dict(cur.fetchall())
-        if below:
-            cur.execute("INSERT INTO overdrafts (entry_id, member_id, channel, balance_after, "
-                        "recorded_at) SELECT CAST(i AS uuid), CAST(m AS uuid), %(channel)s, "
-                        "b, %(now)s FROM unnest(CAST(%(id)s AS text[]), "
-                        "CAST(%(member_id)s AS text[]), CAST(%(after)s AS int8[])) AS x(i, m, b) "
-                        "ON CONFLICT DO NOTHING",
-                        {"id": [r[0] for r in rows if r[1] in below],
-                         "member_id": [r[1] for r in rows if r[1] in below],
-                         "after": [below[r[1]] for r in rows if r[1] in below],
-                         "channel": DERIVED_CHANNEL, "now": job.now})
-        cur.execute(_HOLDS, {"head": head, "last": head + len(rows)})
-        cur.execute("UPDATE ledger_head SET last_seq = %(last)s WHERE id = 1",
-                    {"last": head + len(rows)})
-    return len(rows), sum(r[3] for r in rows)
-
-
-_COPY = ("COPY entries (id, seq, member_id, kind, points, amount_minor, channel, "
-         "program_version, occurred_at, note, device_id, received_at) FROM STDIN")
-
-
-def _insert(conn: psycopg.Connection[Any], job: Job, rows: Sequence[tuple[Any, ...]],
-            head: int) -> None:
-    if not rows:
-        return
-    kind, channel, version, now = _EXPIRE, DERIVED_CHANNEL, job.program.version, job.now
-    with conn.cursor() as cur, cur.copy(_COPY) as copy:
-        for seq, (entry_id, member, _, points, occurred_at, note) in enumerate(rows, head + 1):
-            copy.write_row((entry_id, seq, member, kind, points, 0, channel, version,
-                            occurred_at, note, channel, now))
+        conn.execute("DELETE FROM expiry_rows r USING entries e WHERE e.id = r.id")
+        conn.execute(_INSERT, values)
+    (made, points) = conn.execute("SELECT count(*), COALESCE(sum(points), 0) FROM expiry_rows"
+                                  ).fetchone() or (0, 0)
+    if made:
+        conn.execute(_BALANCES, values)
+        conn.execute(_HOLDS)
+        conn.execute("UPDATE ledger_head SET last_seq = %(last)s WHERE id = 1",
+                     {"last": head + made})
+    return int(made), int(points)

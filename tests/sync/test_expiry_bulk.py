@@ -225,10 +225,11 @@ def test_an_expiry_the_ledger_already_holds_is_kept_once_and_seq_stays_gap_free(
     with expiry_bulk.connect(job.url) as conn:
         _, rows = expiry_bulk.expiries(job, expiry_bulk.read_range(conn, None, None))
         for batch in (rows[:1], rows):  # one written, then all three as another run would
+            expiry_bulk.stage(conn, batch)
             with conn.transaction():
                 (head,) = conn.execute("SELECT last_seq FROM ledger_head WHERE id = 1 "
                                        "FOR UPDATE").fetchone() or (0,)
-                expiry_bulk.write(conn, job, batch, head)
+                expiry_bulk.write(conn, job, head)
     assert len(expiries_held(books)) == 3
     assert books.check() == []
     assert all(books.balance(m.id) == 0 for m in group)
