@@ -47,31 +47,12 @@ from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
 
-_RECENT: dict[tuple[Order, MemberState], tuple[Program, Awards]] = {}
-_RECENT_MAX = 4096
-"""The awards of the orders worked out last, by order and member state, with the program
-they were worked out under: the ledger asks twice for every order it stores (its audit of
-the order's entries, then the coupons the order issues), and the second answer is the
-first one (the rules are pure, and ``Awards`` is immutable). Bounded: emptied when full."""
-
 
 def awards_for_order(program: Program, order: Order, state: MemberState | None) -> Awards:
     """Everything ``order`` earns for its member; a non-member order earns nothing (it is
     recorded for the reports all the same)."""
     if order.member_id is None or state is None:
         return Awards()
-    key = (order, state)
-    known = _RECENT.get(key)
-    if known is not None and known[0] is program:
-        return known[1]
-    awards = _awards_for(program, order, state)
-    if len(_RECENT) >= _RECENT_MAX:
-        _RECENT.clear()
-    _RECENT[key] = (program, awards)
-    return awards
-
-
-def _awards_for(program: Program, order: Order, state: MemberState) -> Awards:
     tier = program.find_tier(state.tier) or program.tiers[0]
     nets = order.line_nets()
     exact = exact_line_points(program.earn, order, nets, program.earn_per_minor,
@@ -219,12 +200,14 @@ def order_entries(record: OrderRecord, *, new_id: Callable[[], uuid.UUID],
     return tuple(entries)
 
 
-def expected_entries(program: Program, record: OrderRecord
+def expected_entries(program: Program, record: OrderRecord, awards: Awards | None = None
                      ) -> dict[str | None, tuple[EntryKind, int, int]]:
     """What the rules give for a recorded order, by the note its entry carries (None for
     the base earn): kind, points and spend. The ledger re-runs this for every uploaded
-    entry of an order and refuses what does not match."""
-    awards = awards_for_order(program, record.order, record.state)
+    entry of an order and refuses what does not match. ``awards``: the order's, when the
+    caller worked them out already (the ledger keeps them for the coupons it issues)."""
+    if awards is None:
+        awards = awards_for_order(program, record.order, record.state)
     return {None if rule == BASE else rule: (kind, points, amount)
             for (kind, rule), (points, amount) in _merged(awards.awards).items()}
 

@@ -34,7 +34,8 @@ from kiosk.audit import (
     tier_not_held,
     tier_not_reached,
 )
-from kiosk.awards import DERIVED_CHANNEL, expected_entries
+from kiosk.awards import DERIVED_CHANNEL, awards_for_order, expected_entries
+from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.tier_policy import Event
 from kiosk.ledger import EntryKind, entry_problem
@@ -61,11 +62,15 @@ from sync.server.order_audit import (
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 
 Programs = Callable[[str, Connection], Program | None]
+Worked = dict[tuple[str, str], Awards]
+"""The awards the audit worked out for each (channel, order ref) of an upload: the coupons
+the orders issue when they are stored come from them (the rules run once an order)."""
 
 
 def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
                  programs: Programs, now: datetime, *, orders: Sequence[OrderWire] = (),
-                 members: Sequence[MemberWire] = ()) -> dict[uuid.UUID, Rejection]:
+                 members: Sequence[MemberWire] = (),
+                 worked: Worked | None = None) -> dict[uuid.UUID, Rejection]:
     """Every entry of the upload the ledger refuses, with the reason (the first copy of an
     id decides; a reversal's original is checked by the caller, which looks it up).
     ``orders`` and ``members`` are the request's: an entry of an order (this request's or
@@ -105,8 +110,8 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             verdict = derived_verdict(e, program, facts, now)
         elif record is not None:
             program = program_of(record.program_version)
-            verdict = order_verdict(e, record, program,
-                                    partial(_expected, expected, record, program), now)
+            verdict = order_verdict(e, record, program, partial(
+                _expected, expected, record, program, {} if worked is None else worked), now)
         else:
             program = program_of(e.program_version)
             verdict = audit(e, device=device, program=program, received_at=now)
@@ -122,12 +127,16 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
     return out
 
 
-def _expected(cache: dict[str, Expected], record: OrderRecord, program: Program | None
-              ) -> Expected:
+def _expected(cache: dict[str, Expected], record: OrderRecord, program: Program | None,
+              worked: Worked) -> Expected:
+    """What the rules give for the order, worked out once an upload; its awards are kept
+    in ``worked`` for the coupons the order issues when it is stored."""
     ref = record.order.order_ref
     if ref not in cache:
         assert program is not None  # an order under an unknown version is refused first
-        cache[ref] = expected_entries(program, record)
+        awards = awards_for_order(program, record.order, record.state)
+        worked[(record.order.channel, ref)] = awards
+        cache[ref] = expected_entries(program, record, awards)
     return cache[ref]
 
 

@@ -13,7 +13,7 @@ same order spending it again is a retry, answered as before.
 
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Table, select, update
 
 from kiosk.awards import awards_for_order, enrolment_coupons
 from kiosk.engine.coupons import coupon_payload
+from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord
 from kiosk.program import Program
 from sync.protocol import CouponUse, CouponWire, MemberWire
@@ -36,9 +37,10 @@ ProgramOf = Callable[[str, Connection], Program | None]
 
 
 def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderRecord],
-                     program_of: ProgramOf) -> None:
+                     program_of: ProgramOf, worked: Mapping[tuple[str, str], Awards]) -> None:
     """The coupons the rules give for these newly stored orders of ``channel`` (in the
-    caller's transaction); one issued before (another kiosk's copy) is kept as it was."""
+    caller's transaction); one issued before (another kiosk's copy) is kept as it was.
+    ``worked``: awards the audit already worked out, by (channel, order ref)."""
     rows: list[dict[str, Any]] = []
     for record in records:
         member, state = record.order.member_id, record.state
@@ -47,11 +49,13 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
         program = program_of(record.program_version, conn)
         if program is None or not program.coupons:
             continue  # an unknown version's entries are refused; it issues nothing either
+        awards = (worked.get((channel, record.order.order_ref))
+                  or awards_for_order(program, record.order, state))
         rows += [{"id": c.id_for(member), "member_id": member, "rule": c.rule,
                   "program_version": record.program_version, "valid_from": c.valid_from,
                   "expires_at": c.expires_at, "issued_channel": channel,
                   "issued_order_ref": record.order.order_ref}
-                 for c in awards_for_order(program, record.order, state).coupons]
+                 for c in awards.coupons]
     if rows:
         insert_rows(conn, COUPONS, rows)
 

@@ -39,7 +39,7 @@ from sync.protocol import (
     UploadResponse,
 )
 from sync.server import models as m
-from sync.server.audit import audit_upload
+from sync.server.audit import Worked, audit_upload
 from sync.server.bulk import insert_ignore, insert_rows, keys_present, select_where_in
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupons import issue_on_enrolment
@@ -72,15 +72,16 @@ class Ingest:
             single = not (request.members or request.cards or request.orders
                           or any(e.points < 0 and moves_points(e.kind)
                                  for e in request.entries))
+            worked: Worked = {}  # the orders' awards, worked out once for both uses
             try:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
                                     self.clock(), orders=request.orders,
-                                    members=request.members):
+                                    members=request.members, worked=worked):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
                     store_orders(conn, caller, request.orders, self.clock(),
-                                 self.programs.program)
+                                 self.programs.program, worked)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
                     verdicts: dict[uuid.UUID, EntryResult] = {}

@@ -12,12 +12,13 @@ ledger's words, so one bad order never stops everything after it (no poison pill
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
 
+from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord, record_json, record_of_json
 from sync.protocol import OrderWire
 from sync.server import models as m
@@ -64,7 +65,8 @@ def records_of(conn: Connection, channel: str, refs: Collection[str]
 
 
 def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
-                 received_at: datetime, program_of: ProgramOf) -> None:
+                 received_at: datetime, program_of: ProgramOf,
+                 worked: Mapping[tuple[str, str], Awards] | None = None) -> None:
     """Insert the request's orders in the caller's transaction; an identical copy of one
     the ledger has is ignored, one with other content refuses the whole request. The
     coupons a new order's rules give are issued with it (``coupons.py``)."""
@@ -80,7 +82,8 @@ def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
         "record": record_json(r), "received_at": received_at}
         for ref, (_, r) in records.items()]
     written = {row[0] for row in insert_rows(conn, ORDERS, rows, returning=["order_ref"])}
-    issue_for_orders(conn, caller.device_id, [records[ref][1] for ref in written], program_of)
+    issue_for_orders(conn, caller.device_id, [records[ref][1] for ref in written], program_of,
+                     worked or {})
     others = [ref for ref in records if ref not in written]
     for ref, held in records_of(conn, caller.device_id, others).items():
         i, record = records[ref]
