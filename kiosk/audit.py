@@ -195,11 +195,23 @@ def tier_not_reached(program: Program, tier: Tier, gross_events: Iterable[Event]
 
 def reversal_problem(*, channel: str, points: int, amount_minor: int, member: object,
                      original_channel: str, original_points: int, original_amount: int,
-                     original_member: object) -> Rejection | None:
-    """A reversal is recorded by the channel that recorded the original, and mirrors it."""
+                     original_member: object, kind: EntryKind | str = EntryKind.REVERSE,
+                     note: str | None = None, original_kind: EntryKind | str = EntryKind.EARN,
+                     original_note: str | None = None,
+                     original_reverses: object = None) -> Rejection | None:
+    """A reversal is recorded by the channel that recorded the original, and mirrors it: a
+    points entry is reversed by a ``reverse`` entry, a punch card's stamp entry by a stamp
+    entry on the same card (else a reversal of stamps would mint points, or the reverse),
+    and a reversal is never itself reversed."""
     if original_channel != channel:
         return Rejection(Rejected.OTHER_CHANNEL, f"reverses an entry of {original_channel}; "
                        "an order is refunded where it was rung up")
+    stamps = EntryKind(original_kind) is EntryKind.STAMP
+    if (EntryKind(kind) is EntryKind.STAMP) != stamps or (stamps and note != original_note):
+        return Rejection(Rejected.MIRROR, "a punch card's stamps are reversed by a stamp entry "
+                       "on the same card, and points by a reverse entry")
+    if original_reverses is not None:
+        return Rejection(Rejected.MIRROR, "a reversal is not itself reversed")
     if (original_member != member or original_points != -points
             or original_amount != -amount_minor):
         return Rejection(Rejected.MIRROR, "does not mirror the entry it reverses")

@@ -221,7 +221,9 @@ class Ingest:
                     channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
                     member=wire.member_id, original_channel=original.channel,
                     original_points=original.points, original_amount=original.amount_minor,
-                    original_member=original.member_id)
+                    original_member=original.member_id, kind=wire.kind, note=wire.note,
+                    original_kind=original.kind, original_note=original.note,
+                    original_reverses=original.reverses)
                 if problem is not None:
                     reject(wire, problem)
                     continue
