@@ -41,6 +41,7 @@ from kiosk.engine.orders import CouponIssue, MemberState, Order
 
 Period = Literal["month", "quarter", "year"]
 MAX_VALID_DAYS = 3660  # ten years: beyond that a "coupon" is a typing slip
+MAX_PERIOD_COUPONS = 100  # one order issues at most this many of a period rule's coupons
 
 
 # -- the document ---------------------------------------------------------------------------
@@ -216,7 +217,9 @@ def coupons_for_order(rules: Sequence[CouponRule], order: Order, state: MemberSt
             every = to_minor(trigger.every, minor_units)
             before = state.spend_in(key)
             start = next_period_start(order.occurred_at, zone, trigger.period)
-            for k in range(before // every + 1, (before + paid) // every + 1):
+            first = before // every + 1
+            last = min((before + paid) // every, first + MAX_PERIOD_COUPONS - 1)
+            for k in range(first, last + 1):
                 out.append(_issue(rule, f"coupon:{rule.id}:{key}:{k}", start, zone))
     return tuple(out)
 

@@ -38,6 +38,11 @@ from kiosk.engine.orders import (
 from kiosk.ledger import EntryKind
 
 
+MAX_FILLS = 100
+"""The most full cards one order fills (a bigger basket of one card's products is a typing
+slip; the rules stay bounded whatever an order claims)."""
+
+
 class PunchCard(Doc):
     id: Identifier
     names: Names
@@ -101,6 +106,11 @@ def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone:
     new = stamps_for_order(card, order, minor_units=minor_units)
     if new == 0:
         return [], []
+    # An honest counter never holds a full card (it turns into its coupon at once), and no
+    # order fills more than MAX_FILLS cards: a recorded state or basket beyond that is a
+    # corrupt or forged record, and the rules must not build a coupon per claimed fill.
+    held = min(held, card.size - 1)
+    new = min(new, card.size * MAX_FILLS)
     rule, wallet = f"card:{card.id}", card_wallet(card.id)
     awards = [Award(kind=EntryKind.STAMP, points=new, rule=rule, wallet=wallet)]
     fills = max(0, (held + new) // card.size)
