@@ -476,6 +476,7 @@ class CouponWire(Wire):
     used_at: UtcTime | None = None
     used_channel: str | None = None
     used_order_ref: str | None = None
+    voided_at: UtcTime | None = None  # the order that issued it was refunded
     payload: str
 
 

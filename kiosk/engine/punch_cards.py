@@ -37,7 +37,6 @@ from kiosk.engine.orders import (
 )
 from kiosk.ledger import EntryKind
 
-
 MAX_FILLS = 100
 """The most full cards one order fills (a bigger basket of one card's products is a typing
 slip; the rules stay bounded whatever an order claims)."""

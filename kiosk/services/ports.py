@@ -138,6 +138,10 @@ class Orders(Protocol):
         the same id stays as it was."""
         ...
 
+    def withdraw_coupons(self, member_id: uuid.UUID, coupons: Iterable[CouponIssue]) -> None:
+        """Coupons an order issued, when it is refunded: no longer listed."""
+        ...
+
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
         """The coupons orders rung up here issued the member, not expired at ``at``,
         soonest to expire first (a coupon for next quarter is listed before it is valid)."""

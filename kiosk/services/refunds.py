@@ -93,6 +93,10 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
                      staff=acting(kiosk, approved_by))
             for e in open_entries)
         tx.entries.append(entries)
+        order = tx.orders.get(kiosk.channel, order_ref)
+        if order is not None and order.coupons:
+            # What the order issued goes with it (the ledger withdraws its copies too).
+            tx.orders.withdraw_coupons(open_entries[0].member_id, order.coupons)
         record(tx, kiosk, AuditAction.REFUND,
                f"{order_ref} · {balance(entries):+d}",
                approved_by=approved_by)

@@ -45,6 +45,10 @@ class SqliteOrders(Rows):
             (c.id_for(member_id).bytes, member_id.bytes, c.rule, c.once,
              to_micros(c.valid_from), to_micros(c.expires_at)) for c in coupons])
 
+    def withdraw_coupons(self, member_id: uuid.UUID, coupons: Iterable[CouponIssue]) -> None:
+        self._raw().executemany("DELETE FROM coupons WHERE id = ?",
+                                [(c.id_for(member_id).bytes,) for c in coupons])
+
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
         """Plain SQL: the member screen reads it on every scan."""
         rows = self._raw().execute(_COUPONS, (member_id.bytes, to_micros(at)))

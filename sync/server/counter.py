@@ -45,6 +45,7 @@ from sync.server import models as m
 from sync.server.audit import audit_upload, member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupons import issue_for_orders
 from sync.server.entry_rows import ENTRIES, wire_of_row
 from sync.server.ledger import Ledger
 from sync.server.orders import store_orders
@@ -193,12 +194,13 @@ class OnlineCounter:
             derived = [e.id for e in made if e.channel == DERIVED_CHANNEL]
             granted = keys_present(conn, ENTRIES, "id", derived) if derived else set()
             entries = [EntryWire.of(e) for e in made if e.id not in granted]
-            store_orders(conn, caller, [OrderWire.of(record)], now,
-                         self.ledger.programs.program)
+            store_orders(conn, caller, [OrderWire.of(record)], now)
             results = self.ledger.append(conn, caller, entries)
             for refused in (r for r in results if r.status == "rejected"):
                 # Not "200, points awarded": the order is refused whole, nothing kept.
                 raise LedgerRefusal(422, refused.code or "rejected", refused.reason or "")
+            issue_for_orders(conn, caller.device_id, [record], self.ledger.programs.program,
+                             {})
             return OrderResult(order_ref=order_ref, results=results,
                                points=sum(e.points for e in entries
                                           if moves_points(e.kind)),

@@ -12,25 +12,29 @@ same order spending it again is a retry, answered as before.
 """
 
 
+import logging
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, and_, func, select, update
 
 from kiosk.awards import awards_for_order, enrolment_coupons
-from kiosk.engine.coupons import coupon_payload
-from kiosk.engine.orders import Awards
+from kiosk.engine.coupons import coupon_payload, spend_periods
+from kiosk.engine.orders import Awards, card_wallet
 from kiosk.engine.record import OrderRecord
+from kiosk.ledger import EntryKind
 from kiosk.program import Program
-from sync.protocol import CouponUse, CouponWire, MemberWire
+from sync.protocol import CouponUse, CouponWire
 from sync.server import models as m
 from sync.server.bulk import insert_rows
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
 
+log = logging.getLogger(__name__)
 COUPONS: Table = m.Coupon.__table__  # type: ignore[assignment]
 ENROLMENT = "enrolment"  # the "order" a welcome coupon was issued by
 ProgramOf = Callable[[str, Connection], Program | None]
@@ -38,42 +42,111 @@ ProgramOf = Callable[[str, Connection], Program | None]
 
 def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderRecord],
                      program_of: ProgramOf, worked: Mapping[tuple[str, str], Awards]) -> None:
-    """The coupons the rules give for these newly stored orders of ``channel`` (in the
-    caller's transaction); one issued before (another kiosk's copy) is kept as it was.
-    ``worked``: awards the audit already worked out, by (channel, order ref)."""
+    """The coupons the rules give for these orders of ``channel``, once their entries are
+    on the ledger (in the caller's transaction, after the entries): an order whose base
+    earn the ledger refused or never got issues none, and neither does one whose recorded
+    member state the ledger's own entries don't bear out (:func:`unproven`). One issued
+    before (another kiosk's copy, a retried upload) is kept as it was. ``worked``: awards
+    the audit already worked out, by (channel, order ref)."""
+    mine = [r for r in records if r.order.member_id is not None and r.state is not None]
+    if not mine:
+        return
+    e = ENTRIES.c
+    earned = set(conn.execute(select(e.order_ref).where(
+        e.channel == channel, e.order_ref.in_([r.order.order_ref for r in mine]),
+        e.kind == EntryKind.EARN.value)).scalars())
     rows: list[dict[str, Any]] = []
-    for record in records:
-        member, state = record.order.member_id, record.state
-        if member is None or state is None:
-            continue  # a non-member order earns nothing
+    for record in mine:
+        member, state, ref = record.order.member_id, record.state, record.order.order_ref
+        assert member is not None and state is not None
         program = program_of(record.program_version, conn)
-        if program is None or not program.coupons:
-            continue  # an unknown version's entries are refused; it issues nothing either
-        awards = (worked.get((channel, record.order.order_ref))
-                  or awards_for_order(program, record.order, state))
+        if ref not in earned or program is None or not program.coupons:
+            continue
+        awards = worked.get((channel, ref)) or awards_for_order(program, record.order, state)
+        if not awards.coupons:
+            continue
+        problem = unproven(conn, record, program)
+        if problem is not None:
+            log.warning("order %s on %s issues no coupon: %s", ref, channel, problem)
+            continue
         rows += [{"id": c.id_for(member), "member_id": member, "rule": c.rule,
                   "program_version": record.program_version, "valid_from": c.valid_from,
                   "expires_at": c.expires_at, "issued_channel": channel,
-                  "issued_order_ref": record.order.order_ref}
-                 for c in awards.coupons]
+                  "issued_order_ref": ref} for c in awards.coupons]
     if rows:
         insert_rows(conn, COUPONS, rows)
 
 
-def issue_on_enrolment(conn: Connection, members: Sequence[MemberWire], program: Program
-                       ) -> None:
-    """The welcome coupons of members whose profile the ledger now has (the program in
-    force: the enrolment's own version isn't sent with the member); a second upload of
-    the member issues nothing new (derived ids)."""
-    if not program.coupons:
+def unproven(conn: Connection, record: OrderRecord, program: Program) -> str | None:
+    """What of the member state an order records the ledger's entries don't bear out, or
+    None. An honest counter knew no more stamps than the card's stamp entries (less this
+    order's own) and no more spend in a period than the member's purchases there: its own
+    entries go up before or with the order. The birthday must be the member's."""
+    order, state = record.order, record.state
+    assert state is not None and order.member_id is not None
+    e = ENTRIES.c
+    mine = e.member_id == order.member_id
+    for card, held in state.stamps:
+        if held <= 0:
+            continue
+        on_ledger = conn.execute(select(func.coalesce(func.sum(e.points), 0)).where(
+            mine, e.kind == EntryKind.STAMP.value, e.note == card_wallet(card),
+            ~and_(e.channel == order.channel, e.order_ref == order.order_ref))).scalar_one()
+        if held > on_ledger:
+            return f"it says the member held {held} stamps on {card!r}; the ledger has {on_ledger}"
+    starts = spend_periods(program.coupons, order.occurred_at, program.zone)
+    for period, spent in state.period_spend:
+        start = starts.get(period)
+        if spent <= 0 or start is None:
+            continue
+        bought = conn.execute(select(func.coalesce(func.sum(e.amount_minor), 0)).where(
+            mine, e.kind == EntryKind.EARN.value, e.amount_minor > 0, e.occurred_at >= start,
+            e.occurred_at < order.occurred_at)).scalar_one()
+        if spent > bought:
+            return f"it says the member spent {spent} in {period}; the ledger has {bought}"
+    if state.birthday is not None:
+        birthday = conn.execute(select(m.Member.birthday).where(
+            m.Member.id == order.member_id)).scalar()
+        if birthday != state.birthday:
+            return "its member's birthday is not the one the ledger holds"
+    return None
+
+
+def void_refunded(conn: Connection, reversed_ids: Collection[uuid.UUID], now: datetime
+                  ) -> None:
+    """The unused coupons of orders whose base earn these entries reversed (a refund) can
+    no longer be used: "spend NT$3,000, 10% off next time" is not for an order taken back,
+    and a refunded card-filling order gives its stamps back, not its coupon too."""
+    if not reversed_ids:
         return
-    rows = [{"id": c.id_for(w.id), "member_id": w.id, "rule": c.rule,
-             "program_version": program.version, "valid_from": c.valid_from,
-             "expires_at": c.expires_at, "issued_channel": w.channel,
+    e, c = ENTRIES.c, COUPONS.c
+    orders = conn.execute(select(e.channel, e.order_ref).where(
+        e.id.in_(list(reversed_ids)), e.kind == EntryKind.EARN.value,
+        e.order_ref.is_not(None))).all()
+    for channel, ref in orders:
+        conn.execute(update(COUPONS).where(
+            c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
+            c.voided_at.is_(None)).values(voided_at=now))
+
+
+def issue_on_enrolment(conn: Connection, members: Collection[uuid.UUID], program: Program
+                       ) -> None:
+    """The welcome coupons of these members, from their profiles as the ledger stored them
+    (the first copy of a member is kept: a later upload saying someone referred them
+    changes nothing), under the program in force (the enrolment's own version isn't sent
+    with the member); a second upload of the member issues nothing new (derived ids)."""
+    if not program.coupons or not members:
+        return
+    c = m.Member.__table__.c
+    stored = conn.execute(select(c.id, c.enrolled_at, c.referrer_id, c.channel).where(
+        c.id.in_(list(members)), c.profile_pending.is_(False))).all()
+    rows = [{"id": coupon.id_for(row.id), "member_id": row.id, "rule": coupon.rule,
+             "program_version": program.version, "valid_from": coupon.valid_from,
+             "expires_at": coupon.expires_at, "issued_channel": row.channel,
              "issued_order_ref": ENROLMENT}
-            for w in members
-            for c in enrolment_coupons(program, enrolled_at=w.enrolled_at,
-                                       referred=w.referrer_id is not None)]
+            for row in stored
+            for coupon in enrolment_coupons(program, enrolled_at=row.enrolled_at,
+                                            referred=row.referrer_id is not None)]
     if rows:
         insert_rows(conn, COUPONS, rows)
 
@@ -84,7 +157,7 @@ def _wire(row: Any) -> CouponWire:
                       expires_at=row.expires_at, issued_channel=row.issued_channel,
                       issued_order_ref=row.issued_order_ref, used_at=row.used_at,
                       used_channel=row.used_channel, used_order_ref=row.used_order_ref,
-                      payload=coupon_payload(row.id))
+                      voided_at=row.voided_at, payload=coupon_payload(row.id))
 
 
 class Coupons:
@@ -105,6 +178,9 @@ class Coupons:
             row = conn.execute(select(COUPONS).where(c.id == coupon_id)).first()
             if row is None:
                 raise LedgerRefusal(404, "unknown_coupon", f"no coupon {coupon_id}")
+            if row.voided_at is not None:
+                raise LedgerRefusal(409, "coupon_void", f"coupon {coupon_id} was withdrawn "
+                                    f"when its order {row.issued_order_ref} was refunded")
             if row.used_at is not None:
                 if (row.used_channel, row.used_order_ref) == (caller.device_id, order_ref):
                     return _wire(row)  # a retry of this very use

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import sqlite
 
 from kiosk.audit import Rejected, Rejection, reversal_problem
 from kiosk.awards import DERIVED_CHANNEL
-from kiosk.ledger import moves_points
+from kiosk.ledger import EntryKind, moves_points
 from kiosk.members import PROFILE
 from kiosk.services.context import Clock
 from sync.protocol import (
@@ -42,7 +42,7 @@ from sync.server import models as m
 from sync.server.audit import Worked, audit_upload
 from sync.server.bulk import insert_ignore, insert_rows, keys_present, select_where_in
 from sync.server.calls import Caller, LedgerRefusal
-from sync.server.coupons import issue_on_enrolment
+from sync.server.coupons import issue_for_orders, issue_on_enrolment, void_refunded
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
@@ -80,10 +80,11 @@ class Ingest:
                                     members=request.members, worked=worked):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
-                    store_orders(conn, caller, request.orders, self.clock(),
-                                 self.programs.program, worked)
+                    records = store_orders(conn, caller, request.orders, self.clock())
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
+                    issue_for_orders(conn, caller.device_id, records, self.programs.program,
+                                     worked)
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
                 acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
@@ -96,9 +97,10 @@ class Ingest:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
-            store_orders(conn, caller, request.orders, self.clock(), self.programs.program)
+            records = store_orders(conn, caller, request.orders, self.clock())
             results = self.append(conn, caller, request.entries, receipts=kiosk,
                                   orders=request.orders, members=request.members)
+            issue_for_orders(conn, caller.device_id, records, self.programs.program, {})
             if kiosk and request.withheld:
                 # Numbers the kiosk keeps back are accounted for, as rejected: its mark
                 # moves past them and nothing after them waits (no poison pill).
@@ -181,7 +183,8 @@ class Ingest:
                                     "member; upload the member with its card")
         insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
         if complete:
-            issue_on_enrolment(conn, complete, self.programs.current_program(conn))
+            issue_on_enrolment(conn, {w.id for w in complete},
+                               self.programs.current_program(conn))
 
     def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
                 verdicts: dict[uuid.UUID, EntryResult], orders: Sequence[OrderWire],
@@ -259,6 +262,8 @@ class Ingest:
             if moves_points(e.kind):
                 totals[e.member_id] += e.points
         self._accepted(conn, fresh, head, self._add_to_balances(conn, totals), verdicts)
+        void_refunded(conn, [e.reverses for e in fresh
+                             if e.reverses is not None and e.kind is EntryKind.REVERSE], now)
         return head + len(fresh)
 
     def _accepted(self, conn: Connection, fresh: Sequence[EntryWire], head: int,

@@ -240,3 +240,4 @@ class Coupon(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     used_channel: Mapped[str | None] = mapped_column(String(64))
     used_order_ref: Mapped[str | None] = mapped_column(String(64))
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # its order was refunded

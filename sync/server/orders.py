@@ -12,19 +12,17 @@ ledger's words, so one bad order never stops everything after it (no poison pill
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select
 
-from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord, record_json, record_of_json
 from sync.protocol import OrderWire
 from sync.server import models as m
 from sync.server.bulk import array_type, insert_rows, pg_cursor
 from sync.server.calls import Caller, LedgerRefusal
-from sync.server.coupons import ProgramOf, issue_for_orders
 
 ORDERS: Table = m.Order.__table__  # type: ignore[assignment]
 
@@ -65,13 +63,13 @@ def records_of(conn: Connection, channel: str, refs: Collection[str]
 
 
 def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
-                 received_at: datetime, program_of: ProgramOf,
-                 worked: Mapping[tuple[str, str], Awards] | None = None) -> None:
+                 received_at: datetime) -> list[OrderRecord]:
     """Insert the request's orders in the caller's transaction; an identical copy of one
     the ledger has is ignored, one with other content refuses the whole request. The
-    coupons a new order's rules give are issued with it (``coupons.py``)."""
+    records are returned: the coupons they give are issued once their entries are in
+    (``coupons.issue_for_orders``)."""
     if not orders:
-        return
+        return []
     records: dict[str, tuple[int, OrderRecord]] = {}
     for i, wire in enumerate(orders):
         records.setdefault(wire.order_ref, (i, wire.to_record()))
@@ -82,14 +80,13 @@ def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
         "record": record_json(r), "received_at": received_at}
         for ref, (_, r) in records.items()]
     written = {row[0] for row in insert_rows(conn, ORDERS, rows, returning=["order_ref"])}
-    issue_for_orders(conn, caller.device_id, [records[ref][1] for ref in written], program_of,
-                     worked or {})
     others = [ref for ref in records if ref not in written]
     for ref, held in records_of(conn, caller.device_id, others).items():
         i, record = records[ref]
         if held != record:
             raise LedgerRefusal(422, "order_conflict", f"orders[{i}]: order {ref!r} was "
                                 f"recorded on {caller.device_id} with different content")
+    return [record for _, record in records.values()]
 
 
 class Orders:

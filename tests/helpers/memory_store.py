@@ -481,6 +481,10 @@ class MemoryOrders(_Part):
         for c in coupons:
             self.d.coupons.setdefault(c.id_for(member_id), (member_id, c))
 
+    def withdraw_coupons(self, member_id: uuid.UUID, coupons: Iterable[CouponIssue]) -> None:
+        for c in coupons:
+            self.d.coupons.pop(c.id_for(member_id), None)
+
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
         return sorted((c for member, c in self.d.coupons.values()
                        if member == member_id and c.expires_at > at),

@@ -18,6 +18,7 @@ import requests
 from kiosk.engine.coupons import coupon_payload, next_period_start
 from kiosk.engine.orders import derived_id
 from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale
+from kiosk.services.refunds import refund_order
 from sync.client import LedgerClient
 from sync.protocol import OrderWire, UploadRequest
 from tests.helpers.ledger_process import LedgerProcess, paired
@@ -230,4 +231,24 @@ def test_a_new_member_gets_the_welcome_coupons_a_referred_one_the_friends_gift_t
         c.expires_at for c in on_kiosk]
     a.agent().sync_once()  # the member goes up once; a second round issues nothing new
     assert len(_coupons(welcome_ledger, shop, friend.member.id)) == 2
+    a.kiosk.store.close()
+
+
+def test_a_refunded_order_takes_its_coupon_back_everywhere(ledger: LedgerProcess,
+                                                           tmp_path: Path) -> None:
+    """Review of issue 14: a refund left the order's coupon usable ("spend NT$3,000, 10%
+    off", refund, repeat). The kiosk stops listing it; the ledger withdraws its copy."""
+    a = paired(ledger, tmp_path, "till-a")
+    joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
+    big = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, bag(3200), order_ref="A-1"))
+    coupon = big.coupons[0].id_for(joined.member.id)
+    a.agent().sync_once()
+    refund_order(a.kiosk, "A-1")
+    assert identify(a.kiosk, joined.card.payload).coupons == ()
+    a.agent().sync_once()
+    shop = ledger.add_device("web", "shop")
+    [held] = _coupons(ledger, shop, joined.member.id)
+    assert held["id"] == str(coupon) and held["voided_at"] is not None
+    refused = _use(ledger, shop, coupon, "W-1")
+    assert refused.status_code == 409 and refused.json()["code"] == "coupon_void"
     a.kiosk.store.close()

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("used_channel", sa.String(64), nullable=True),
         sa.Column("used_order_ref", sa.String(64), nullable=True),
+        sa.Column("voided_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_coupons_member_id", "coupons", ["member_id"])
 
