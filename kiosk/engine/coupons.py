@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -164,7 +164,15 @@ def spend_periods(rules: Sequence[CouponRule], at: datetime, zone: ZoneInfo
                   ) -> dict[str, datetime]:
     """The calendar periods whose spend the rules ask about at ``at`` (the key of
     :meth:`MemberState.spend_in`, and when the period started)."""
-    return {period_key(at, zone, r.trigger.period): period_start(at, zone, r.trigger.period)
+    return {key: start for key, (start, _) in spend_windows(rules, at, zone).items()}
+
+
+def spend_windows(rules: Sequence[CouponRule], at: datetime, zone: ZoneInfo
+                  ) -> dict[str, tuple[datetime, datetime]]:
+    """The same periods with when each starts and when the next one does (UTC)."""
+    return {period_key(at, zone, r.trigger.period): (period_start(at, zone, r.trigger.period),
+                                                     next_period_start(at, zone,
+                                                                       r.trigger.period))
             for r in rules if isinstance(r.trigger, OnPeriodSpend)}
 
 
@@ -221,6 +229,25 @@ def coupons_for_order(rules: Sequence[CouponRule], order: Order, state: MemberSt
             last = min((before + paid) // every, first + MAX_PERIOD_COUPONS - 1)
             for k in range(first, last + 1):
                 out.append(_issue(rule, f"coupon:{rule.id}:{key}:{k}", start, zone))
+    return tuple(out)
+
+
+def period_coupons(rules: Sequence[CouponRule], spent: Mapping[str, int], at: datetime, *,
+                   zone: ZoneInfo, minor_units: int) -> tuple[CouponIssue, ...]:
+    """Every period coupon the member's whole spend in the periods ``at`` falls in gives
+    (``spent`` by :func:`period_key`), the same coupons (once keys, dates) the orders that
+    crossed each multiple issue: what the ledger issues from its own entries, so a member
+    who spends across the shop and the kiosks gets every voucher their spend earns."""
+    out: list[CouponIssue] = []
+    for rule in rules:
+        trigger = rule.trigger
+        if isinstance(trigger, OnPeriodSpend):
+            key = period_key(at, zone, trigger.period)
+            multiples = min(spent.get(key, 0) // to_minor(trigger.every, minor_units),
+                            MAX_PERIOD_COUPONS)
+            start = next_period_start(at, zone, trigger.period)
+            out += [_issue(rule, f"coupon:{rule.id}:{key}:{k}", start, zone)
+                    for k in range(1, multiples + 1)]
     return tuple(out)
 
 

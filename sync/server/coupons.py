@@ -22,7 +22,12 @@ from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, Table, and_, func, select, update
 
 from kiosk.awards import awards_for_order, enrolment_coupons
-from kiosk.engine.coupons import coupon_payload, spend_periods
+from kiosk.engine.coupons import (
+    OnPeriodSpend,
+    coupon_payload,
+    period_coupons,
+    spend_windows,
+)
 from kiosk.engine.orders import Awards, card_wallet
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
@@ -63,7 +68,13 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
         if ref not in earned or program is None or not program.coupons:
             continue
         awards = worked.get((channel, ref)) or awards_for_order(program, record.order, state)
-        if not awards.coupons:
+        # Period vouchers from the ledger's own spend (every channel's), not the counter's.
+        issued = [c for c in awards.coupons if c.rule not in _period_rules(program)]
+        issued += period_coupons(program.coupons, _spent(conn, member, program,
+                                                          record.order.occurred_at),
+                                 record.order.occurred_at, zone=program.zone,
+                                 minor_units=program.minor_units)
+        if not issued:
             continue
         problem = unproven(conn, record, program)
         if problem is not None:
@@ -72,16 +83,30 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
         rows += [{"id": c.id_for(member), "member_id": member, "rule": c.rule,
                   "program_version": record.program_version, "valid_from": c.valid_from,
                   "expires_at": c.expires_at, "issued_channel": channel,
-                  "issued_order_ref": ref} for c in awards.coupons]
+                  "issued_order_ref": ref} for c in issued]
     if rows:
         insert_rows(conn, COUPONS, rows)
+
+
+def _period_rules(program: Program) -> set[str]:
+    return {r.id for r in program.coupons if isinstance(r.trigger, OnPeriodSpend)}
+
+
+def _spent(conn: Connection, member: uuid.UUID, program: Program, at: datetime
+           ) -> dict[str, int]:
+    """The member's net spend in each calendar period a period rule counts, as the
+    ledger's entries have it (every channel's), by period key."""
+    e = ENTRIES.c
+    return {key: int(conn.execute(select(func.coalesce(func.sum(e.amount_minor), 0)).where(
+        e.member_id == member, e.occurred_at >= start, e.occurred_at < end)).scalar_one())
+        for key, (start, end) in spend_windows(program.coupons, at, program.zone).items()}
 
 
 def unproven(conn: Connection, record: OrderRecord, program: Program) -> str | None:
     """What of the member state an order records the ledger's entries don't bear out, or
     None. An honest counter knew no more stamps than the card's stamp entries (less this
-    order's own) and no more spend in a period than the member's purchases there: its own
-    entries go up before or with the order. The birthday must be the member's."""
+    order's own): its own entries go up before or with the order. The birthday must be the
+    member's. (Period vouchers don't read the recorded spend: the ledger counts its own.)"""
     order, state = record.order, record.state
     assert state is not None and order.member_id is not None
     e = ENTRIES.c
@@ -94,16 +119,6 @@ def unproven(conn: Connection, record: OrderRecord, program: Program) -> str | N
             ~and_(e.channel == order.channel, e.order_ref == order.order_ref))).scalar_one()
         if held > on_ledger:
             return f"it says the member held {held} stamps on {card!r}; the ledger has {on_ledger}"
-    starts = spend_periods(program.coupons, order.occurred_at, program.zone)
-    for period, spent in state.period_spend:
-        start = starts.get(period)
-        if spent <= 0 or start is None:
-            continue
-        bought = conn.execute(select(func.coalesce(func.sum(e.amount_minor), 0)).where(
-            mine, e.kind == EntryKind.EARN.value, e.amount_minor > 0, e.occurred_at >= start,
-            e.occurred_at < order.occurred_at)).scalar_one()
-        if spent > bought:
-            return f"it says the member spent {spent} in {period}; the ledger has {bought}"
     if state.birthday is not None:
         birthday = conn.execute(select(m.Member.birthday).where(
             m.Member.id == order.member_id)).scalar()

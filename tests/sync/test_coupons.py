@@ -252,3 +252,22 @@ def test_a_refunded_order_takes_its_coupon_back_everywhere(ledger: LedgerProcess
     refused = _use(ledger, shop, coupon, "W-1")
     assert refused.status_code == 409 and refused.json()["code"] == "coupon_void"
     a.kiosk.store.close()
+
+
+def test_a_quarters_voucher_counts_every_channels_spend(ledger: LedgerProcess,
+                                                        tmp_path: Path) -> None:
+    """Review of issue 14: NT$9,000 in the online shop, then NT$2,000 at a kiosk that
+    hadn't heard of it: the kiosk issues nothing (it knows of NT$2,000), and the ledger,
+    which counts every channel's spend, issues the NT$300 voucher the NT$11,000 earn."""
+    a = paired(ledger, tmp_path, "till-a")
+    joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
+    a.agent().sync_once()
+    shop_token = ledger.add_device("web", "shop")
+    LedgerClient(ledger.url, shop_token).order(joined.member.id, 9000, "W-1")
+    at_kiosk = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, bag(2000),
+                                                    order_ref="A-1"))
+    assert [c.rule for c in at_kiosk.coupons] == []
+    a.agent().sync_once()
+    rules = [c["rule"] for c in _coupons(ledger, shop_token, joined.member.id)]
+    assert rules.count("quarter-300") == 1  # (and the shop order's own "ten-off")
+    a.kiosk.store.close()
