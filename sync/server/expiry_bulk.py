@@ -8,16 +8,17 @@ Members go in ranges of their ids (``RANGE`` members each), spread over worker p
    then seq) on its own connection: only the columns lots need, ids as bytes (a UUID
    object per id cost more than the rest of the read), no lock;
 2. replays each member who may have a lot due with :func:`~kiosk.engine.lots.replay_lean`
-   (:func:`~kiosk.engine.lots.replay` for a history with a reversal), and makes an expiry
-   row per lot due: the same id, member, points, date and note ``Ingest.append_trusted``
-   would store;
+   (:func:`~kiosk.engine.lots.replay` for a history with a reversal), makes an expiry row
+   per lot due (the same id, member, points, date and note ``Ingest.append_trusted``
+   would store) and stages the rows by COPY in a temporary table of its session;
 3. in one short transaction, takes the ``ledger_head`` lock that every append takes, and
    re-checks: a member of the range with an entry numbered after the head noted in 1
-   (spending that landed since the read) is read and replayed again, under the lock; then
-   one statement inserts the rows (numbered gap-free from the head; an id the ledger
-   holds already is left out, so two runs at once keep one copy), moves the balances,
-   records an overdraft for an expiry that leaves a balance below zero, and moves the
-   head.
+   (spending that landed since the read) is read and replayed again, under the lock, and
+   their rows staged again; then inserts the staged rows (numbered gap-free from the
+   head; an id the ledger holds already is left out, so two runs at once keep one copy),
+   moves the balances, records an overdraft for an expiry that leaves a balance below
+   zero, and moves the head. The lock is held for this database work only (BENCHMARKS.md:
+   it is the run's serial part).
 
 Why 3 is as safe as holding the lock through the replay (the portable path's way): every
 entry is appended under the head's lock and numbered above the head it found, and the
