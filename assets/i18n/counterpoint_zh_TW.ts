@@ -1225,52 +1225,62 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="164"/>
+        <location filename="../../ui/screens/sale.py" line="178"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="138"/>
+        <location filename="../../ui/screens/sale.py" line="140"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="192"/>
+        <location filename="../../ui/screens/sale.py" line="151"/>
+        <source>{card} +{n}</source>
+        <translation>{card} +{n} 個印章</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="154"/>
+        <source>Coupon: {coupon}</source>
+        <translation>優惠券：{coupon}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="210"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="194"/>
+        <location filename="../../ui/screens/sale.py" line="212"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="195"/>
+        <location filename="../../ui/screens/sale.py" line="213"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>輸入的金額（加在掃描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="196"/>
+        <location filename="../../ui/screens/sale.py" line="214"/>
         <source>Clear amount</source>
         <translation>清除金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="197"/>
+        <location filename="../../ui/screens/sale.py" line="215"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>掃描的商品（點選一項可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="198"/>
+        <location filename="../../ui/screens/sale.py" line="216"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="199"/>
+        <location filename="../../ui/screens/sale.py" line="217"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="200"/>
+        <location filename="../../ui/screens/sale.py" line="218"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

@@ -11,7 +11,14 @@ from datetime import datetime
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.coupons import OnBirthday, spend_periods
-from kiosk.engine.orders import KEYED_AMOUNT, CouponIssue, MemberState, Order, OrderLine
+from kiosk.engine.orders import (
+    CARD_WALLET,
+    KEYED_AMOUNT,
+    CouponIssue,
+    MemberState,
+    Order,
+    OrderLine,
+)
 from kiosk.engine.promotions import Promotion
 from kiosk.engine.punch_cards import stamps_after
 from kiosk.engine.record import OrderRecord
@@ -167,6 +174,8 @@ class SalePreview:
     points: int
     promotions: tuple[Promotion, ...]  # those that add points to this basket
     bonuses: tuple[str, ...] = ()  # once-only bonuses it would grant: "birthday", ...
+    stamps: tuple[tuple[str, int], ...] = ()  # (punch card id, new stamps) it would add
+    coupons: tuple[str, ...] = ()  # the coupon rules it would issue (a full card's, ...)
 
 
 def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
@@ -184,7 +193,11 @@ def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
     return SalePreview(balance(entries),
                        tuple(p for p in program.promotions if p.rule in applied),
                        tuple((e.note or "").partition(":")[0] for e in entries
-                             if e.channel == DERIVED_CHANNEL))
+                             if e.channel == DERIVED_CHANNEL),
+                       tuple((a.wallet.removeprefix(CARD_WALLET), a.points)
+                             for a in order.awards
+                             if a.wallet.startswith(CARD_WALLET) and a.points > 0),
+                       tuple(c.rule for c in order.coupons))
 
 
 def _tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, state: SaleState,

@@ -65,6 +65,7 @@ trigger = { on = "punch_card" }
 CARDS = {"en": ("Tea card: 1 of 3 stamps", "Coupon for next time: A free oolong, until "),
          "zh-TW": ("茶飲集點卡：已集 1/3 個印章", "下次可用優惠券：免費烏龍茶一杯（至 "),  # noqa: RUF001
          "zh-CN": ("茶饮集点卡：已集 1/3 个印章", "下次可用优惠券：免费乌龙茶一杯（至 ")}  # noqa: RUF001
+FREE_TEA = {"en": "A free oolong", "zh-TW": "免費烏龍茶一杯", "zh-CN": "免费乌龙茶一杯"}
 NAMES = {"en": ("Double points on tea", "Birthday bonus", "First purchase bonus"),
          "zh-TW": ("茶飲雙倍點數", "生日禮點數", "首購禮點數"),
          "zh-CN": ("茶饮双倍积分", "生日礼积分", "首购礼积分")}
@@ -153,13 +154,19 @@ def test_offers_and_bonuses_at_the_counter_in_every_language(qtbot, offers_app, 
     qtbot.waitUntil(lambda: promo in w.sale.preview.text(), timeout=WAIT)
     for said in ("134", birthday, first):  # NT$260 of tea: 2 points, 2 more, 100, 30
         assert said in w.sale.preview.text()
+    card = CARDS[language][0].partition("：" if language != "en" else ":")[0]  # noqa: RUF001
+    assert f"{card} +4" in w.sale.cards_preview.text()  # four teas: four stamps, and the
+    assert FREE_TEA[language] in w.sale.cards_preview.text()  # full card's coupon, named before
+    # the cashier confirms
+    preview = w.sale.preview  # every line of it shown, not cut by the bar below
+    qtbot.waitUntil(lambda: preview.height() >= preview.heightForWidth(preview.width()),
+                    timeout=WAIT)
     assert w.grab().save(str(folder / "sale-offers.png"))
 
     tap(qtbot, w.sale.confirm)
     on_screen(qtbot, app, "member")
     qtbot.waitUntil(lambda: "●○○" in w.member_screen.stamps.text(), timeout=WAIT)
-    free_tea = {"en": "A free oolong", "zh-TW": "免費烏龍茶一杯", "zh-CN": "免费乌龙茶一杯"}
-    assert free_tea[language] in w.member_screen.coupons.text()  # the full card's coupon
+    assert FREE_TEA[language] in w.member_screen.coupons.text()  # the full card's coupon
     assert w.grab().save(str(folder / "member-stamps.png"))
     qtbot.waitUntil(lambda: w.session.receipt is not None, timeout=WAIT)
     receipt = w.session.receipt()

@@ -50,6 +50,7 @@ class SaleScreen(ServiceScreen):
         self.remove_item = button(clicked=self._remove)
         self.total = label("", "title")
         self.preview = label("", "subtle", wrap=True)  # promotions and bonuses named
+        self.cards_preview = label("", "subtle", wrap=True)  # stamps and coupons it gives
         left.addWidget(self.title)
         left.addWidget(self.amount_label)
         left.addLayout(amount_row)
@@ -58,6 +59,7 @@ class SaleScreen(ServiceScreen):
         left.addWidget(self.remove_item)
         left.addWidget(self.total)
         left.addWidget(self.preview)
+        left.addWidget(self.cards_preview)
         right = QVBoxLayout()
         self.keypad = Keypad()
         self.keypad.typed.connect(self._typed)
@@ -133,13 +135,25 @@ class SaleScreen(ServiceScreen):
     def preview_points(self) -> int:
         return self.sale_preview().points
 
-    def preview_text(self) -> str:
-        preview = self.sale_preview()
+    def preview_text(self, preview: SalePreview | None = None) -> str:
+        preview = preview or self.sale_preview()
         text = self.tr("Earns {n} points").format(n=preview.points)
         words = CAPTIONS[self.counter.languages.current]
         names = [self.counter.name(p.names) for p in preview.promotions]
         names += [words.get(bonus, bonus) for bonus in preview.bonuses]
         return " · ".join([text, *names])
+
+    def cards_text(self, preview: SalePreview) -> str:
+        """The punch cards' stamps and the coupons the sale would give, on a line of their
+        own (with the points' line they wrapped past the screen's foot)."""
+        program = self.counter.kiosk.program
+        cards = {c.id: c for c in program.punch_cards}
+        names = [self.tr("{card} +{n}").format(card=self.counter.name(cards[card].names), n=n)
+                 for card, n in preview.stamps if card in cards]
+        rules = {r.id: r for r in program.coupons}
+        names += [self.tr("Coupon: {coupon}").format(coupon=self.counter.name(rules[rule].names))
+                  for rule in preview.coupons if rule in rules]
+        return " · ".join(names)
 
     def basket_lines(self) -> list[tuple[str, str]]:
         """The products in the basket as (label, amount text)."""
@@ -162,7 +176,11 @@ class SaleScreen(ServiceScreen):
         for text, amount in self.basket_lines():
             self.basket_list.addItem(f"{text}   {amount}")
         self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
-        self.preview.setText(self.preview_text())
+        preview = self.sale_preview()  # one look at the store for both lines
+        self.preview.setText(self.preview_text(preview))
+        cards = self.cards_text(preview)
+        self.cards_preview.setText(cards)
+        self.cards_preview.setVisible(bool(cards))
         # A wrapped label in nested layouts isn't given its second line by itself: ask
         # for the height its text needs at its width (the basket list gives way).
         self.preview.setMinimumHeight(self.preview.heightForWidth(max(self.preview.width(),
