@@ -13,23 +13,9 @@ from datetime import UTC, datetime
 from kiosk.awards import awards_for_order
 from kiosk.engine.orders import MemberState, Order, OrderLine
 from kiosk.program import parse_program
-from tests.helpers.program import program_text
+from tests.helpers.program import COFFEE_CARD, program_text
 
-EXTRA = '''
-[[punch_cards]]
-id = "coffee"
-names = { en = "Coffee card", zh-TW = "咖啡集點卡", zh-CN = "咖啡集点卡" }
-size = 4
-categories = ["coffee"]
-coupon = "free-coffee"
-
-[[coupons]]
-id = "free-coffee"
-names = { en = "A free coffee", zh-TW = "免費咖啡一杯", zh-CN = "免费咖啡一杯" }
-value = { kind = "free_item", item = "LATTE" }
-valid_days = 60
-trigger = { on = "punch_card" }
-
+EXTRA = COFFEE_CARD + '''
 [[coupons]]
 id = "quarter-300"
 names = { en = "NT$300 voucher", zh-TW = "NT$300 折價券", zh-CN = "NT$300 代金券" }

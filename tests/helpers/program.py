@@ -46,6 +46,25 @@ points = 100
 """The ledger's order tests: double points on everything, every day, and a birthday bonus."""
 
 
+COFFEE_CARD = '''
+[[punch_cards]]
+id = "coffee"
+names = { en = "Coffee card", zh-TW = "咖啡集點卡", zh-CN = "咖啡集点卡" }
+size = 4
+categories = ["coffee"]
+coupon = "free-coffee"
+
+[[coupons]]
+id = "free-coffee"
+names = { en = "A free coffee", zh-TW = "免費咖啡一杯", zh-CN = "免费咖啡一杯" }
+value = { kind = "free_item", item = "LATTE" }
+valid_days = 60
+trigger = { on = "punch_card" }
+'''
+"""A 4-stamp coffee card (category "coffee") whose full card gives a free latte: the
+punch-card tests' program section."""
+
+
 def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
     """The plain program's document with ``extra`` sections appended (and a version)."""
     text = PLAIN_PROGRAM.read_text(encoding="utf-8") + extra

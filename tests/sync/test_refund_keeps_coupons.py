@@ -19,30 +19,16 @@ import pytest
 
 from kiosk.awards import order_entries, record_for
 from kiosk.engine.orders import MemberState, Order, OrderLine
-from kiosk.ledger import EntryKind, reversal
+from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import parse_program
 from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_wire import KIOSK
-from tests.helpers.program import program_text
+from tests.helpers.program import COFFEE_CARD, program_text
 
-EXTRA = '''
-[[punch_cards]]
-id = "coffee"
-names = { en = "Coffee card", zh-TW = "咖啡集點卡", zh-CN = "咖啡集点卡" }
-size = 4
-categories = ["coffee"]
-coupon = "free-coffee"
-
-[[coupons]]
-id = "free-coffee"
-names = { en = "A free coffee", zh-TW = "免費咖啡一杯", zh-CN = "免费咖啡一杯" }
-value = { kind = "free_item", item = "LATTE" }
-valid_days = 60
-trigger = { on = "punch_card" }
-
+EXTRA = COFFEE_CARD + '''
 [[coupons]]
 id = "ten-off"
 names = { en = "10% off next time", zh-TW = "下次九折", zh-CN = "下次九折" }
@@ -80,7 +66,7 @@ class Till:
         answer = self.ledger.upload(KIOSK, UploadRequest(entries=wires, orders=list(orders)))
         assert [r.status for r in answer.results] == ["accepted"] * len(wires), answer
 
-    def _wire(self, e) -> EntryWire:  # noqa: ANN001
+    def _wire(self, e: Entry) -> EntryWire:
         self.seq += 1
         return EntryWire.of(e, device_seq=self.seq)
 

@@ -20,23 +20,8 @@ from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_wire import KIOSK
-from tests.helpers.program import program_text
+from tests.helpers.program import COFFEE_CARD, program_text
 
-COFFEE_CARD = '''
-[[punch_cards]]
-id = "coffee"
-names = { en = "Coffee card", zh-TW = "咖啡集點卡", zh-CN = "咖啡集点卡" }
-size = 4
-categories = ["coffee"]
-coupon = "free-coffee"
-
-[[coupons]]
-id = "free-coffee"
-names = { en = "A free coffee", zh-TW = "免費咖啡一杯", zh-CN = "免费咖啡一杯" }
-value = { kind = "free_item", item = "LATTE" }
-valid_days = 60
-trigger = { on = "punch_card" }
-'''
 VERSION = "2026.2-review"
 
 

@@ -20,24 +20,9 @@ from kiosk.services.refunds import recent_orders, refund_order
 from sync.client import LedgerClient
 from sync.protocol import EntryWire, UploadRequest
 from tests.helpers.ledger_process import LedgerProcess, paired
-from tests.helpers.program import program_text
+from tests.helpers.program import COFFEE_CARD, program_text
 from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
 
-COFFEE_CARD = '''
-[[punch_cards]]
-id = "coffee"
-names = { en = "Coffee card", zh-TW = "咖啡集點卡", zh-CN = "咖啡集点卡" }
-size = 4
-categories = ["coffee"]
-coupon = "free-coffee"
-
-[[coupons]]
-id = "free-coffee"
-names = { en = "A free coffee", zh-TW = "免費咖啡一杯", zh-CN = "免费咖啡一杯" }
-value = { kind = "free_item", item = "LATTE" }
-valid_days = 60
-trigger = { on = "punch_card" }
-'''
 LATTE = "LATTE"
 
 
