@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from kiosk.program import Program
 from sync.server.app import create_app
@@ -56,19 +57,32 @@ class EmbeddedLedger:
         migrate(engine)
         self.ledger = Ledger(engine, lambda: datetime.now(UTC))
         self.ledger.initialise(self.program)
-        if not _port_free(self.port):
-            self.port = free_port()
-        config = uvicorn.Config(create_app(self.ledger), host="127.0.0.1", port=self.port,
-                                log_level="warning", access_log=False)
+        app = create_app(self.ledger)
+        for attempt in range(3):
+            # Free when asked is no promise (another process may take it before uvicorn
+            # binds: two demo counters starting at once); a port lost so is tried again.
+            if attempt or not _port_free(self.port):
+                self.port = free_port()
+            if self._serve(app):
+                return
+        raise RuntimeError("the embedded ledger did not start")
+
+    def _serve(self, app: FastAPI) -> bool:
+        """Serve ``app`` on ``self.port``; whether it came up (False: the port was taken)."""
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="embedded-ledger",
                                         daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 20
         while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
+            if not self._thread.is_alive():
+                return False
+            if time.monotonic() > deadline:
                 raise RuntimeError("the embedded ledger did not start")
             time.sleep(0.02)
+        return True
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:

@@ -13,6 +13,10 @@ from sync.server.app import create_app
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
 
+PATH_ID = str(uuid.UUID("0192a000-0000-7000-8000-00000000a11d"))
+"""What fills a path parameter: a fixed id, so every test process collects the same test
+ids (pytest-xdist's workers must agree), and one no ledger holds."""
+
 PUBLIC = {"/v1/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
@@ -27,7 +31,7 @@ def routes() -> list[tuple[str, str, bool]]:
     served = [r for r in app.routes if isinstance(r, APIRoute)]
     others = {getattr(r, "path", None) for r in app.routes if not isinstance(r, APIRoute)}
     assert others <= PUBLIC, f"a route that is not an APIRoute: {others - PUBLIC}"
-    return sorted((method, re.sub(r"\{[^}]+\}", str(uuid.uuid4()), r.path),
+    return sorted((method, re.sub(r"\{[^}]+\}", PATH_ID, r.path),
                    r.body_field is not None or "requestBody" in (r.openapi_extra or {}))
                   for r in served for method in r.methods if r.path not in PUBLIC)
 
