@@ -69,7 +69,8 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
             continue
         awards = worked.get((channel, ref)) or awards_for_order(program, record.order, state)
         # Period vouchers from the ledger's own spend (every channel's), not the counter's.
-        issued = [c for c in awards.coupons if c.rule not in _period_rules(program)]
+        periodic = _period_rules(program)
+        issued = [c for c in awards.coupons if c.rule not in periodic]
         issued += period_coupons(program.coupons, _spent(conn, member, program,
                                                           record.order.occurred_at),
                                  record.order.occurred_at, zone=program.zone,
