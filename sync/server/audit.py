@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Literal
@@ -46,7 +46,7 @@ from kiosk.program import (
     earns_tier_points,
     tier_history_start,
 )
-from sync.protocol import EntryWire, MemberWire, OrderWire
+from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
 from sync.server.order_audit import (
@@ -68,12 +68,14 @@ the orders issue when they are stored come from them (the rules run once an orde
 
 
 def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
-                 programs: Programs, now: datetime, *, orders: Sequence[OrderWire] = (),
+                 programs: Programs, now: datetime, *,
+                 orders: Mapping[str, OrderRecord] | None = None,
                  members: Sequence[MemberWire] = (),
                  worked: Worked | None = None) -> dict[uuid.UUID, Rejection]:
     """Every entry of the upload the ledger refuses, with the reason (the first copy of an
     id decides; a reversal's original is checked by the caller, which looks it up).
-    ``orders`` and ``members`` are the request's: an entry of an order (this request's or
+    ``orders`` (as records, by ref: ``orders.sent_records``) and ``members`` are the
+    request's: an entry of an order (this request's or
     one stored) is checked against that order's rules (``order_audit.py``), and a derived
     bonus against the member's facts."""
     out: dict[uuid.UUID, Rejection] = {}
@@ -97,7 +99,7 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             out[e.id] = Rejection(Rejected.ENTRY_RULES, shape)
         else:
             todo.append(e)
-    records = order_records(conn, device, todo, orders)
+    records = order_records(conn, device, todo, orders or {})
     derived = {e.member_id for e in todo if e.channel == DERIVED_CHANNEL}
     facts = member_facts(conn, derived, members) if derived else {}
     expected: dict[str, Expected] = {}  # what the rules give for each order, once

@@ -14,12 +14,13 @@ same order spending it again is a retry, answered as before.
 
 import logging
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import Connection, Table, and_, func, select, update
+from sqlalchemy import Connection, Table, func, select, update
 
 from kiosk.awards import awards_for_order, enrolment_coupons
 from kiosk.engine.coupons import (
@@ -28,7 +29,7 @@ from kiosk.engine.coupons import (
     period_coupons,
     spend_windows,
 )
-from kiosk.engine.orders import Awards, card_wallet
+from kiosk.engine.orders import Awards, CouponIssue, card_wallet
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
@@ -46,38 +47,58 @@ ProgramOf = Callable[[str, Connection], Program | None]
 
 
 def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderRecord],
-                     program_of: ProgramOf, worked: Mapping[tuple[str, str], Awards]) -> None:
+                     program_of: ProgramOf, worked: Mapping[tuple[str, str], Awards],
+                     earned: Collection[str] = ()) -> None:
     """The coupons the rules give for these orders of ``channel``, once their entries are
     on the ledger (in the caller's transaction, after the entries): an order whose base
     earn the ledger refused or never got issues none, and neither does one whose recorded
-    member state the ledger's own entries don't bear out (:func:`unproven`). One issued
-    before (another kiosk's copy, a retried upload) is kept as it was. ``worked``: awards
-    the audit already worked out, by (channel, order ref)."""
+    member state the ledger's own entries don't bear out (:func:`unproven_orders`). One
+    issued before (another kiosk's copy, a retried upload) is kept as it was. ``worked``:
+    awards the audit already worked out, by (channel, order ref); ``earned``: refs of
+    ``channel`` whose base earn the caller just put on the ledger (the rest are looked up:
+    an order cut by a batch's end has its earn in the batch before). A query for those,
+    and one or two for the member states of the orders that issue a coupon, whatever
+    their number."""
     mine = [r for r in records if r.order.member_id is not None and r.state is not None]
     if not mine:
         return
     e = ENTRIES.c
-    earned = set(conn.execute(select(e.order_ref).where(
-        e.channel == channel, e.order_ref.in_([r.order.order_ref for r in mine]),
-        e.kind == EntryKind.EARN.value)).scalars())
-    rows: list[dict[str, Any]] = []
+    earned = set(earned)
+    unknown = [r.order.order_ref for r in mine if r.order.order_ref not in earned]
+    if unknown:
+        earned.update(conn.execute(select(e.order_ref).where(
+            e.channel == channel, e.order_ref.in_(unknown),
+            e.kind == EntryKind.EARN.value)).scalars())
+    programs: dict[str, tuple[Program, set[str]] | None] = {}  # with its period rules
+    issuing: list[tuple[OrderRecord, list[CouponIssue]]] = []
     for record in mine:
-        member, state, ref = record.order.member_id, record.state, record.order.order_ref
-        assert member is not None and state is not None
-        program = program_of(record.program_version, conn)
-        if ref not in earned or program is None or not program.coupons:
+        member, ref, version = (record.order.member_id, record.order.order_ref,
+                                record.program_version)
+        assert member is not None
+        if version not in programs:
+            found = program_of(version, conn)
+            programs[version] = None if found is None else (found, _period_rules(found))
+        known = programs[version]
+        if ref not in earned or known is None or not known[0].coupons:
             continue
-        awards = worked.get((channel, ref)) or awards_for_order(program, record.order, state)
+        program, periodic = known
+        awards = worked.get((channel, ref)) or awards_for_order(program, record.order,
+                                                                record.state)
         # Period vouchers from the ledger's own spend (every channel's), not the counter's.
-        periodic = _period_rules(program)
         issued = [c for c in awards.coupons if c.rule not in periodic]
-        issued += period_coupons(program.coupons, _spent(conn, member, program,
-                                                          record.order.occurred_at),
-                                 record.order.occurred_at, zone=program.zone,
-                                 minor_units=program.minor_units)
-        if not issued:
-            continue
-        problem = unproven(conn, record, program)
+        if periodic:
+            issued += period_coupons(program.coupons, _spent(conn, member, program,
+                                                              record.order.occurred_at),
+                                     record.order.occurred_at, zone=program.zone,
+                                     minor_units=program.minor_units)
+        if issued:
+            issuing.append((record, issued))
+    problems = unproven_orders(conn, [record for record, _ in issuing])
+    rows: list[dict[str, Any]] = []
+    for record, issued in issuing:
+        member, ref = record.order.member_id, record.order.order_ref
+        assert member is not None
+        problem = problems.get(record.key)
         if problem is not None:
             log.warning("order %s on %s issues no coupon: %s", ref, channel, problem)
             continue
@@ -103,29 +124,59 @@ def _spent(conn: Connection, member: uuid.UUID, program: Program, at: datetime
         for key, (start, end) in spend_windows(program.coupons, at, program.zone).items()}
 
 
-def unproven(conn: Connection, record: OrderRecord, program: Program) -> str | None:
-    """What of the member state an order records the ledger's entries don't bear out, or
-    None. An honest counter knew no more stamps than the card's stamp entries (less this
-    order's own): its own entries go up before or with the order. The birthday must be the
-    member's. (Period vouchers don't read the recorded spend: the ledger counts its own.)"""
-    order, state = record.order, record.state
-    assert state is not None and order.member_id is not None
-    e = ENTRIES.c
-    mine = e.member_id == order.member_id
-    for card, held in state.stamps:
-        if held <= 0:
-            continue
-        on_ledger = conn.execute(select(func.coalesce(func.sum(e.points), 0)).where(
-            mine, e.kind == EntryKind.STAMP.value, e.note == card_wallet(card),
-            ~and_(e.channel == order.channel, e.order_ref == order.order_ref))).scalar_one()
+def unproven_orders(conn: Connection, records: Sequence[OrderRecord]
+                    ) -> dict[tuple[str, str], str]:
+    """What of the member state each order records the ledger's entries don't bear out,
+    by order key (orders not named: nothing). An honest counter knew no more stamps than
+    the card's stamp entries (less this order's own): its own entries go up before or
+    with the order. The birthday must be the member's. (Period vouchers don't read the
+    recorded spend: the ledger counts its own.) One query for the stamps of every order's
+    members and one for their birthdays, when any order claims them."""
+    out: dict[tuple[str, str], str] = {}
+    claims = [(r, card, held) for r in records if r.state is not None
+              for card, held in r.state.stamps if held > 0]
+    stamps = _stamps_by_order(conn, {r.order.member_id for r, _, _ in claims},
+                              {card_wallet(card) for _, card, _ in claims}) if claims else {}
+    for record, card, held in claims:
+        if record.key in out:
+            continue  # the first card found short decides
+        order = record.order
+        on_ledger: int = sum(points for channel, ref, points
+                        in stamps.get((order.member_id, card_wallet(card)), ())
+                        # as SQL's NOT (channel = c AND order_ref = r) reads a null ref
+                        if not (channel == order.channel
+                                and (ref is None or ref == order.order_ref)))
         if held > on_ledger:
-            return f"it says the member held {held} stamps on {card!r}; the ledger has {on_ledger}"
-    if state.birthday is not None:
-        birthday = conn.execute(select(m.Member.birthday).where(
-            m.Member.id == order.member_id)).scalar()
-        if birthday != state.birthday:
-            return "its member's birthday is not the one the ledger holds"
-    return None
+            out[record.key] = (f"it says the member held {held} stamps on {card!r}; the "
+                               f"ledger has {on_ledger}")
+    born = [r for r in records if r.key not in out and r.state is not None
+            and r.state.birthday is not None]
+    if born:
+        c = m.Member.__table__.c
+        birthdays = dict(conn.execute(select(c.id, c.birthday).where(
+            c.id.in_(list({r.order.member_id for r in born})))).all())
+        for record in born:
+            assert record.state is not None
+            if birthdays.get(record.order.member_id) != record.state.birthday:
+                out[record.key] = "its member's birthday is not the one the ledger holds"
+    return out
+
+
+def _stamps_by_order(conn: Connection, members: Collection[uuid.UUID | None],
+                     notes: Collection[str]
+                     ) -> dict[tuple[uuid.UUID | None, str], list[tuple[str, str | None, int]]]:
+    """The stamps on these cards (by wallet note) of these members on the ledger, by
+    (member, note): summed per (channel, order ref)."""
+    e = ENTRIES.c
+    out: dict[tuple[uuid.UUID | None, str], list[tuple[str, str | None, int]]] = (
+        defaultdict(list))
+    for member, note, channel, ref, points in conn.execute(
+            select(e.member_id, e.note, e.channel, e.order_ref, func.sum(e.points))
+            .where(e.member_id.in_(list(members)), e.kind == EntryKind.STAMP.value,
+                   e.note.in_(list(notes)))
+            .group_by(e.member_id, e.note, e.channel, e.order_ref)):
+        out[(member, note)].append((channel, ref, int(points)))
+    return out
 
 
 def void_refunded(conn: Connection, reversed_ids: Collection[uuid.UUID], now: datetime

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -26,6 +26,7 @@ from sqlalchemy.dialects import sqlite
 
 from kiosk.audit import Rejected, Rejection, reversal_problem
 from kiosk.awards import DERIVED_CHANNEL
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind, moves_points
 from kiosk.members import PROFILE
 from kiosk.services.context import Clock
@@ -34,7 +35,6 @@ from sync.protocol import (
     EntryResult,
     EntryWire,
     MemberWire,
-    OrderWire,
     UploadRequest,
     UploadResponse,
 )
@@ -46,7 +46,7 @@ from sync.server.coupons import issue_for_orders, issue_on_enrolment, void_refun
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
-from sync.server.orders import check_channels, store_orders
+from sync.server.orders import check_channels, sent_records, store_orders
 from sync.server.programs import Programs
 
 _ANSWERS = TypeAdapter(list[EntryResult])
@@ -66,6 +66,7 @@ class Ingest:
                                 "a kiosk numbers every entry it uploads (device_seq)")
         check_channels(caller, request.orders)
         kiosk = caller.kind == "kiosk"
+        sent = sent_records(request.orders)  # the orders as records, once an upload
         if self._fresh_path_fits(request):
             # With no members or cards to store and no entry that takes points (so no
             # overdraft to record), the fast path is a single statement.
@@ -76,15 +77,15 @@ class Ingest:
             try:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
-                                    self.clock(), orders=request.orders,
-                                    members=request.members, worked=worked):
+                                    self.clock(), orders=sent, members=request.members,
+                                    worked=worked):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
-                    records = store_orders(conn, caller, request.orders, self.clock())
+                    records = store_orders(conn, caller, request.orders, self.clock(), sent)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
                     issue_for_orders(conn, caller.device_id, records, self.programs.program,
-                                     worked)
+                                     worked, _earned(caller, request.entries))
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
                 acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
@@ -97,10 +98,13 @@ class Ingest:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
-            records = store_orders(conn, caller, request.orders, self.clock())
+            records = store_orders(conn, caller, request.orders, self.clock(), sent)
             results = self.append(conn, caller, request.entries, receipts=kiosk,
-                                  orders=request.orders, members=request.members)
-            issue_for_orders(conn, caller.device_id, records, self.programs.program, {})
+                                  orders=sent, members=request.members)
+            issue_for_orders(conn, caller.device_id, records, self.programs.program, {},
+                             _earned(caller, [e for e, r in zip(request.entries, results,
+                                                                strict=True)
+                                              if r.status == "accepted"]))
             if kiosk and request.withheld:
                 # Numbers the kiosk keeps back are accounted for, as rejected: its mark
                 # moves past them and nothing after them waits (no poison pill).
@@ -122,7 +126,7 @@ class Ingest:
                 and len({e.id for e in entries}) == len(entries))
 
     def append(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire], *,
-               receipts: bool = False, orders: Sequence[OrderWire] = (),
+               receipts: bool = False, orders: Mapping[str, OrderRecord] | None = None,
                members: Sequence[MemberWire] = ()) -> list[EntryResult]:
         """Append entries in the caller's transaction: one answer per entry, in order, and
         with ``receipts`` a receipt per numbered entry (what a kiosk's acknowledgement mark
@@ -187,7 +191,8 @@ class Ingest:
                                self.programs.current_program(conn))
 
     def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
-                verdicts: dict[uuid.UUID, EntryResult], orders: Sequence[OrderWire],
+                verdicts: dict[uuid.UUID, EntryResult],
+                orders: Mapping[str, OrderRecord] | None,
                 profiles: Sequence[MemberWire]) -> list[EntryWire]:
         """Entries that may be inserted; the rest get their rejection reason now: what the
         audit refuses (``audit.py``), an unknown member, a reversal of nothing, of another
@@ -366,6 +371,13 @@ _ID = ("id",)
 # birthday, and the second copy is a duplicate, not a conflict to quarantine. Its points,
 # date and note must still match.
 _SAME_AWARD = ("id", "program_version")
+
+
+def _earned(caller: Caller, stored: Iterable[EntryWire]) -> set[str]:
+    """The orders of the caller's channel whose base earn is among ``stored`` (entries this
+    upload put on the ledger): their coupons need no look-up of it."""
+    return {e.order_ref for e in stored if e.kind is EntryKind.EARN
+            and e.channel == caller.device_id and e.order_ref is not None}
 
 
 def _per_position(entries: Sequence[EntryWire],

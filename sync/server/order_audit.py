@@ -16,7 +16,7 @@ the derived entries.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,7 +27,7 @@ from kiosk.awards import derived_problem
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
-from sync.protocol import EntryWire, MemberWire, OrderWire
+from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.orders import records_of
 
@@ -40,15 +40,15 @@ Expected = dict[str | None, tuple[EntryKind, int, int]]
 
 
 def order_records(conn: Connection, device: str, entries: Sequence[EntryWire],
-                  orders: Sequence[OrderWire]) -> dict[str, OrderRecord]:
-    """The orders on ``device``'s channel the entries name, by ref: this request's, and
-    the rest as the ledger stores them (one query)."""
+                  sent: Mapping[str, OrderRecord]) -> dict[str, OrderRecord]:
+    """The orders on ``device``'s channel the entries name, by ref: this request's
+    (``sent``, by ref: ``orders.sent_records``), and the rest as the ledger stores them
+    (one query)."""
     named = {e.order_ref for e in entries
              if e.order_ref is not None and e.channel == device and e.kind in ORDER_KINDS}
     if not named:
         return {}
-    out = {o.order_ref: o.to_record() for o in orders
-           if o.channel == device and o.order_ref in named}
+    out = {ref: r for ref, r in sent.items() if r.order.channel == device and ref in named}
     out.update(records_of(conn, device, named - out.keys()))
     return out
 

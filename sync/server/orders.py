@@ -12,7 +12,7 @@ ledger's words, so one bad order never stops everything after it (no poison pill
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -62,31 +62,42 @@ def records_of(conn: Connection, channel: str, refs: Collection[str]
     return {ref: record_of_json(text) for ref, text in rows}
 
 
+def sent_records(orders: Sequence[OrderWire]) -> dict[str, OrderRecord]:
+    """A request's orders as the records the ledger checks and keeps, by ref (the first
+    copy of a ref: :func:`check_channels` refuses a second one that differs), in the
+    request's order: converted once an upload, for the audit and for :func:`store_orders`."""
+    records: dict[str, OrderRecord] = {}
+    for wire in orders:
+        if wire.order_ref not in records:
+            records[wire.order_ref] = wire.to_record()
+    return records
+
+
 def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
-                 received_at: datetime) -> list[OrderRecord]:
+                 received_at: datetime, sent: Mapping[str, OrderRecord] | None = None
+                 ) -> list[OrderRecord]:
     """Insert the request's orders in the caller's transaction; an identical copy of one
     the ledger has is ignored, one with other content refuses the whole request. The
     records are returned: the coupons they give are issued once their entries are in
-    (``coupons.issue_for_orders``)."""
+    (``coupons.issue_for_orders``). ``sent``: the orders' records if the caller has them
+    (:func:`sent_records`)."""
     if not orders:
         return []
-    records: dict[str, tuple[int, OrderRecord]] = {}
-    for i, wire in enumerate(orders):
-        records.setdefault(wire.order_ref, (i, wire.to_record()))
+    records = sent_records(orders) if sent is None else sent
     rows: list[dict[str, Any]] = [{
         "channel": caller.device_id, "order_ref": ref, "member_id": r.order.member_id,
         "occurred_at": r.order.occurred_at, "program_version": r.program_version,
         "gross_minor": r.order.gross_minor, "net_paid_minor": r.order.net_paid_minor,
         "record": record_json(r), "received_at": received_at}
-        for ref, (_, r) in records.items()]
+        for ref, r in records.items()]
     written = {row[0] for row in insert_rows(conn, ORDERS, rows, returning=["order_ref"])}
     others = [ref for ref in records if ref not in written]
     for ref, held in records_of(conn, caller.device_id, others).items():
-        i, record = records[ref]
-        if held != record:
+        if held != records[ref]:
+            i = next(i for i, wire in enumerate(orders) if wire.order_ref == ref)
             raise LedgerRefusal(422, "order_conflict", f"orders[{i}]: order {ref!r} was "
                                 f"recorded on {caller.device_id} with different content")
-    return [record for _, record in records.values()]
+    return list(records.values())
 
 
 class Orders:
