@@ -20,6 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from kiosk.engine.checkout import (
+    CHECKOUT_NOTE,
+    MAX_COUPONS,
+    REWARD_LINE,
+    CheckoutProblem,
+    CouponTerms,
+    price_checkout,
+)
+from kiosk.engine.orders import NO_LOYALTY, Order
 from kiosk.engine.tier_policy import Event
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, Tier, points_for_amount, tier_standing
@@ -59,6 +68,8 @@ class Rejected(enum.StrEnum):
     WITHHELD = "withheld_by_device"  # the device could not send it (kept there, reported)
     ORDER_AWARDS = "order_awards_mismatch"  # not what the rules give for its recorded order
     DERIVED = "derived_bonus"  # a once-only bonus the program doesn't grant this member so
+    CHECKOUT = "checkout_points"  # a checkout's points: not its reward's cost and steps
+    LOYALTY = "loyalty_mismatch"  # an order's discount is not what its loyalty gives
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +135,8 @@ def audit(claim: Claim, *, device: str, program: Program | None,
             return Rejection(Rejected.BONUS, f"program {program.version} grants a sign-up "
                            f"bonus of {program.signup_bonus} and no other bonus")
         return Audited()
+    if claim.kind is EntryKind.REDEEM and claim.note == CHECKOUT_NOTE:
+        return _checkout(claim, program)
     if claim.kind is EntryKind.REDEEM:
         reward = program.reward(claim.reward_id) if claim.reward_id else None
         if reward is None:
@@ -143,6 +156,63 @@ def audit(claim: Claim, *, device: str, program: Program | None,
                                            and claim.reverses is not None):
         return Audited()  # checked against the entry it reverses: reversal_problem
     return Rejection(Rejected.KIND, f"program {program.version} issues no {claim.kind} entries")
+
+
+def _checkout(claim: Claim, program: Program) -> Rejection | Audited:
+    """A checkout's redeem entry: its reward's cost and the points used as money, in the
+    program's steps (the order it names is priced again with them: :func:`loyalty_problem`)."""
+    cost = 0
+    if claim.reward_id is not None:
+        reward = program.reward(claim.reward_id)
+        if reward is None:
+            return Rejection(Rejected.UNKNOWN_REWARD, f"reward {claim.reward_id!r} is not in "
+                             f"program {program.version}")
+        cost = reward.cost
+    as_money, policy = -claim.points - cost, program.points_as_money
+    if claim.points >= 0 or as_money < 0:
+        return Rejection(Rejected.CHECKOUT, f"a checkout takes at least its reward's cost "
+                         f"({cost} points), not {-claim.points}")
+    if as_money and (policy is None or as_money % policy.step):
+        return Rejection(Rejected.CHECKOUT, f"program {program.version} takes no "
+                         f"{as_money} points as money" + (
+                             "" if policy is None else f" (steps of {policy.step})"))
+    return Audited()
+
+
+def loyalty_problem(program: Program, order: Order) -> str | None:
+    """Why the order's discount is not what its reward, coupons and points used give on its
+    lines under ``program`` (priced again: ``kiosk.engine.checkout``), or None. A discount
+    the loyalty doesn't justify would earn points on money the member never paid."""
+    used = order.loyalty
+    if used == NO_LOYALTY:
+        return None
+    reward = None
+    if used.reward_id is not None:
+        reward = program.reward_terms(used.reward_id)
+        if reward is None:
+            return f"reward {used.reward_id!r} is not in program {program.version}"
+    if len(used.coupon_ids) != len(used.coupon_rules) or len(used.coupon_ids) > MAX_COUPONS:
+        return f"an order uses at most {MAX_COUPONS} coupon, each with its rule"
+    coupon = None
+    if used.coupon_ids:
+        rule = next((r for r in program.coupons if r.id == used.coupon_rules[0]), None)
+        if rule is None:
+            return f"coupon rule {used.coupon_rules[0]!r} is not in program {program.version}"
+        coupon = CouponTerms(used.coupon_ids[0], rule)
+    free = f"{REWARD_LINE}{used.reward_id}" if reward is not None and reward.free_item else None
+    basket = [line for line in order.lines if line.code != free]
+    try:
+        priced = price_checkout(basket, minor_units=program.minor_units, reward=reward,
+                                coupon=coupon, points=used.points_used,
+                                policy=program.points_as_money)
+    except CheckoutProblem as exc:
+        return str(exc)
+    if priced.loyalty.discount_minor != used.discount_minor:
+        return (f"its loyalty takes {priced.loyalty.discount_minor} off, not "
+                f"{used.discount_minor}")
+    if priced.lines != order.lines:
+        return "a free item reward's line is missing or out of place"
+    return None
 
 
 def _earn(claim: Claim, program: Program) -> Rejection | Audited:

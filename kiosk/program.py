@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from kiosk.engine.bonuses import Bonuses
+from kiosk.engine.checkout import PointsAsMoney, RewardTerms, check_points_as_money
 from kiosk.engine.coupons import CouponRule, check_coupon_rules
 from kiosk.engine.doc import Doc, Identifier, Money, Names, check_unique_ids
 from kiosk.engine.earning import Earn
@@ -128,6 +129,7 @@ class Program(Doc):
     punch_cards: tuple[PunchCard, ...] = ()
     points: PointsPolicy = PointsPolicy()
     tier_policy: TierPolicy = TierPolicy()
+    points_as_money: PointsAsMoney | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -169,6 +171,7 @@ class Program(Doc):
                 raise ValueError(f"tiers[{i}].min_spend: must be above the tier before it")
         self._check_tier_policy()
         check_coupon_rules(self.coupons, self.minor_units)
+        check_points_as_money(self.points_as_money, self.minor_units)
         check_punch_cards(self.punch_cards, self.coupons, minor_units=self.minor_units)
         referral = self.bonuses.referral
         if referral and referral.welcome_coupon and referral.welcome_coupon not in {
@@ -272,6 +275,17 @@ class Program(Doc):
 
     def reward(self, reward_id: str) -> Reward | None:
         return next((r for r in self.rewards if r.id == reward_id), None)
+
+    def reward_terms(self, reward_id: str) -> RewardTerms | None:
+        """What the reward takes off a checkout's bill (``kiosk.engine.checkout``)."""
+        reward = self.reward(reward_id)
+        if reward is None:
+            return None
+        if isinstance(reward, FixedDiscount):
+            return RewardTerms(reward.id, reward.cost, amount_minor=self.minor(reward.amount))
+        if isinstance(reward, PercentDiscount):
+            return RewardTerms(reward.id, reward.cost, percent=reward.percent)
+        return RewardTerms(reward.id, reward.cost, free_item=True)
 
 
 def parse_program(text: str, *, format: Literal["toml", "json"] = "toml") -> Program:

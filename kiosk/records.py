@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.engine.orders import CouponIssue
 from kiosk.staff import StaffMember
 
 ACKED_THROUGH = "acked_through"  # setting: the ledger's last acknowledgement mark
@@ -48,6 +49,15 @@ class SaleState:
     earlier_sale: uuid.UUID | None  # this order's earn entry, if it was rung up before
     profile_pending: bool = False  # known here only by another store's card
     order_recorded: bool = False  # this channel already has an order under this ref
+
+
+@dataclass(frozen=True, slots=True)
+class KeptCoupon:
+    """A coupon this kiosk holds for a member, and the order here that used it, if any."""
+
+    member_id: uuid.UUID
+    issue: CouponIssue
+    used_by: str | None = None  # the order ref that took it at this kiosk
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,15 @@ commits the redemption (see kiosk/services/redemption.py for the order of steps)
 
 from __future__ import annotations
 
+import uuid
 from contextlib import suppress
 
 from kiosk.ledger import Entry
+from kiosk.services.checkout import CouponRefused
 from kiosk.services.errors import NotEnoughPoints, UnknownMember
 from sync.agent import SyncAgent
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
-from sync.protocol import EntryWire
+from sync.protocol import CheckoutHoldRequest, CheckoutRef, EntryWire
 
 ONLINE_TIMEOUT = (1.5, 4.0)  # a cashier waits this long at most before offline rules apply
 
@@ -44,4 +46,39 @@ class LedgerAuthoriser:
         # Best effort: failing that, an unconfirmed hold expires by itself.
         with suppress(LedgerUnavailable, LedgerRefused):
             self.client.void(entry.id)
+
+    def hold_checkout(self, member_id: uuid.UUID, order_ref: str, entry: Entry | None,
+                      coupon_ids: tuple[uuid.UUID, ...]) -> None:
+        self.agent.upload()  # as for a redemption: what was earned here, there first
+        try:
+            self.client.hold_checkout(CheckoutHoldRequest(
+                member_id=member_id, order_ref=order_ref,
+                entry=None if entry is None else EntryWire.of(entry),
+                coupon_ids=list(coupon_ids), hold_seconds=self.hold_seconds))
+        except LedgerRefused as exc:
+            if exc.code == "not_enough_points":
+                raise NotEnoughPoints(f"the ledger declined: {exc}") from None
+            if exc.code == "unknown_member":
+                raise UnknownMember("the ledger does not know this member yet") from None
+            if exc.code.startswith("coupon_") or exc.code == "unknown_coupon":
+                raise CouponRefused(f"the ledger declined the coupon: {exc}") from None
+            raise
+
+    def confirm_checkout(self, order_ref: str, entry: Entry | None,
+                         coupon_ids: tuple[uuid.UUID, ...]) -> None:
+        # Best effort: failing that, the order's upload spends the points and the coupon.
+        with suppress(LedgerUnavailable, LedgerRefused):
+            self.client.confirm_checkout(self._ref(order_ref, entry, coupon_ids))
+
+    def release_checkout(self, order_ref: str, entry: Entry | None,
+                         coupon_ids: tuple[uuid.UUID, ...]) -> None:
+        # Best effort: failing that, the hold lapses by itself.
+        with suppress(LedgerUnavailable, LedgerRefused):
+            self.client.release_checkout(self._ref(order_ref, entry, coupon_ids))
+
+    @staticmethod
+    def _ref(order_ref: str, entry: Entry | None, coupon_ids: tuple[uuid.UUID, ...]
+             ) -> CheckoutRef:
+        return CheckoutRef(order_ref=order_ref, entry_id=None if entry is None else entry.id,
+                           coupon_ids=list(coupon_ids))
 

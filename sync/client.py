@@ -19,6 +19,9 @@ from sync.errors import LedgerRefused as LedgerRefused  # where callers catch th
 from sync.errors import LedgerUnavailable as LedgerUnavailable
 from sync.protocol import (
     BalanceResponse,
+    CheckoutHold,
+    CheckoutHoldRequest,
+    CheckoutRef,
     DeviceState,
     EntryResult,
     EntryWire,
@@ -135,6 +138,15 @@ class LedgerClient:
 
     def void(self, hold_id: uuid.UUID) -> Hold:
         return self._call("POST", f"/v1/redemptions/{hold_id}/void", Hold)
+
+    def hold_checkout(self, request: CheckoutHoldRequest) -> CheckoutHold:
+        return self._call("POST", "/v1/checkouts", CheckoutHold, request)
+
+    def confirm_checkout(self, ref: CheckoutRef) -> CheckoutHold:
+        return self._call("POST", "/v1/checkouts/confirm", CheckoutHold, ref)
+
+    def release_checkout(self, ref: CheckoutRef) -> CheckoutHold:
+        return self._call("POST", "/v1/checkouts/release", CheckoutHold, ref)
 
     def order(self, member_id: uuid.UUID, amount_minor: int, order_ref: str,
               lines: Sequence[OrderLineWire] = ()) -> OrderResult:

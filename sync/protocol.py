@@ -174,6 +174,7 @@ class LoyaltyWire(Wire):
     coupon_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     points_used: int = Field(default=0, strict=True, ge=0, le=10**9)
     discount_minor: Money = 0
+    coupon_rules: list[Text64] = Field(default_factory=list, max_length=100)
 
 
 class MemberStateWire(Wire):
@@ -244,7 +245,8 @@ class OrderWire(Wire):
                             for x in self.lines),
                       self.member_id, self.store,
                       LoyaltyUsed(loyalty.reward_id, tuple(loyalty.coupon_ids),
-                                  loyalty.points_used, loyalty.discount_minor),
+                                  loyalty.points_used, loyalty.discount_minor,
+                                  tuple(loyalty.coupon_rules)),
                       self.cashier)
         s = self.state
         state = None if s is None else MemberState(
@@ -269,7 +271,8 @@ class OrderWire(Wire):
             "loyalty": {"reward_id": o.loyalty.reward_id,
                         "coupon_ids": list(o.loyalty.coupon_ids),
                         "points_used": o.loyalty.points_used,
-                        "discount_minor": o.loyalty.discount_minor},
+                        "discount_minor": o.loyalty.discount_minor,
+                        "coupon_rules": list(o.loyalty.coupon_rules)},
             "state": None if s is None else {
                 "tier": s.tier, "enrolled_at": s.enrolled_at, "birthday": s.birthday,
                 "referrer_id": s.referrer_id, "purchases_before": s.purchases_before,
@@ -484,3 +487,33 @@ class CouponUse(Wire):
     """Spend a coupon on one of the caller's orders (the caller's channel)."""
 
     order_ref: Text64
+
+
+# -- checkout holds: a checkout's points and coupons, held in one hold (issue 15) --
+
+class CheckoutHoldRequest(Wire):
+    """Hold what a checkout spends before the counter writes it: the redeem entry's points
+    (the reward's cost and the points used as money, if any) and its coupons, for the
+    caller's order ``order_ref``."""
+
+    member_id: uuid.UUID
+    order_ref: Text64
+    entry: EntryWire | None = None
+    coupon_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1)
+    hold_seconds: int = Field(default=120, ge=1, le=600)
+
+
+class CheckoutRef(Wire):
+    """Which checkout hold to confirm or release (the caller's order)."""
+
+    order_ref: Text64
+    entry_id: uuid.UUID | None = None
+    coupon_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1)
+
+
+class CheckoutHold(Wire):
+    order_ref: str
+    state: str  # held | confirmed | released
+    points: int  # what the hold takes (negative), 0 with coupons only
+    coupon_ids: list[uuid.UUID]
+    expires_at: UtcTime | None = None

@@ -64,6 +64,12 @@ class LoyaltyUsed:
     coupon_ids: tuple[uuid.UUID, ...] = ()
     points_used: int = 0  # points spent as money
     discount_minor: int = 0  # what the reward, coupons and points took off the bill
+    coupon_rules: tuple[str, ...] = ()  # each coupon's rule, as the counter priced it (the
+    # ledger prices the order again with them, before it may hold the coupons themselves)
+
+
+NO_LOYALTY = LoyaltyUsed()
+"""An order loyalty paid nothing for (a plain sale)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from kiosk.engine.orders import CouponIssue
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
 from kiosk.members import Member
-from kiosk.records import CardRecord, DeviceRecord, PinState, SaleState
+from kiosk.records import CardRecord, DeviceRecord, KeptCoupon, PinState, SaleState
 from kiosk.staff import AuditEvent, StaffMember
 
 SaleSummary = tuple[str, uuid.UUID, str | None, datetime, int, int, bool]
@@ -143,8 +143,17 @@ class Orders(Protocol):
         ...
 
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
-        """The coupons orders rung up here issued the member, not expired at ``at``,
-        soonest to expire first (a coupon for next quarter is listed before it is valid)."""
+        """The coupons orders rung up here issued the member, not expired at ``at`` and not
+        used here, soonest to expire first (a coupon for next quarter is listed before it
+        is valid)."""
+        ...
+
+    def coupon(self, coupon_id: uuid.UUID) -> KeptCoupon | None:
+        """A coupon this kiosk holds, used or not."""
+        ...
+
+    def use_coupon(self, coupon_id: uuid.UUID, order_ref: str, at: datetime) -> bool:
+        """Mark a coupon held here used by ``order_ref``; False if another order used it."""
         ...
 
 

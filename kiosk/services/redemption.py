@@ -49,6 +49,19 @@ class Authoriser(Protocol):
     def void(self, entry: Entry) -> None:
         """Release the hold (best effort: holds expire by themselves)."""
 
+    def hold_checkout(self, member_id: uuid.UUID, order_ref: str, entry: Entry | None,
+                      coupon_ids: tuple[uuid.UUID, ...]) -> None:
+        """Hold a checkout's points (its redeem entry) and coupons in one hold; raises
+        NotEnoughPoints or a coupon's refusal if declined, Unreachable if offline."""
+
+    def confirm_checkout(self, order_ref: str, entry: Entry | None,
+                         coupon_ids: tuple[uuid.UUID, ...]) -> None:
+        """Spend what the checkout held (best effort: the order's upload does it too)."""
+
+    def release_checkout(self, order_ref: str, entry: Entry | None,
+                         coupon_ids: tuple[uuid.UUID, ...]) -> None:
+        """Let go of what the checkout held (best effort: holds expire by themselves)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RedemptionResult:
@@ -100,7 +113,7 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
                     raise MemberNotSynced(
                         "this member joined at another store and this kiosk has not synced "
                         "their account yet: their points can be used once it is online")
-                _within_offline_limits(tx, kiosk, entry, reward.cost)
+                within_offline_limits(tx, kiosk, entry, reward.cost)
             tx.entries.append([entry])
             balance = tx.entries.balance(member_id)
     except (Refusal, StorageError):
@@ -112,7 +125,8 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
     return RedemptionResult(entry, reward, balance, authorised)
 
 
-def _within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int) -> None:
+def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int) -> None:
+    """The floor limits (DESIGN rule 6) for spending ``cost`` points without the ledger."""
     limits = kiosk.program.offline
     if cost > limits.max_points_per_redemption:
         raise OfflineLimitReached(

@@ -8,13 +8,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.coupons import OnBirthday, spend_periods
 from kiosk.engine.orders import (
     CARD_WALLET,
     KEYED_AMOUNT,
+    NO_LOYALTY,
     CouponIssue,
+    LoyaltyUsed,
     MemberState,
     Order,
     OrderLine,
@@ -54,11 +57,29 @@ class Sale:
     approved_by: str | None = None
     """The manager who let it above the approval limit: the caller checked (their PIN at
     the counter; on the CLI, that the name is a manager's)."""
+    loyalty: LoyaltyUsed = NO_LOYALTY
+    """What a reward, a coupon and points paid for (a checkout: ``kiosk.services.checkout``):
+    the order earns on the rest."""
+
+    @property
+    def net_minor(self) -> int:
+        """What the member pays in money (``amount_minor`` is the basket's gross)."""
+        return self.amount_minor - self.loyalty.discount_minor
 
     @classmethod
     def of_basket(cls, member_id: uuid.UUID | None, lines: tuple[SaleLine, ...],
-                  order_ref: str | None = None) -> Sale:
-        return cls(member_id, sum(line.total_minor for line in lines), order_ref, lines)
+                  order_ref: str | None = None, approved_by: str | None = None) -> Sale:
+        return cls(member_id, sum(line.total_minor for line in lines), order_ref, lines,
+                   approved_by)
+
+
+class Payment(Protocol):
+    """What loyalty pays for a sale (a checkout's redemption and coupon), written in the
+    sale's own transaction so the order, its earn and what it spent commit together."""
+
+    def write(self, tx: UnitOfWork) -> None:
+        """Check what may only be checked in the transaction (offline limits) and write;
+        a Refusal leaves nothing written."""
 
 
 class NeedsApproval(Refusal):
@@ -87,8 +108,8 @@ class SaleResult:
     coupons: tuple[CouponIssue, ...] = ()  # issued by this order (a full card, a threshold)
 
 
-def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
-    program = kiosk.program
+def check_sale(program: Program, sale: Sale) -> None:
+    """Refuse what no sale may be, before anything is asked or written."""
     if sale.amount_minor <= 0:
         raise InvalidInput("a sale amount must be more than zero", InputProblem.AMOUNT)
     if sale.amount_minor > program.max_sale_minor:
@@ -102,6 +123,13 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     check_text("order reference", sale.order_ref)
     check_text("approver", sale.approved_by)
+
+
+def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> SaleResult:
+    """Ring the sale up as an order; ``payment``: what loyalty pays for it (a checkout),
+    written in the same transaction."""
+    program = kiosk.program
+    check_sale(program, sale)
     approval = program.approval_sale_minor
     needs_approval = approval is not None and sale.amount_minor > approval
 
@@ -130,6 +158,8 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale) -> SaleResult:
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
+        if payment is not None:
+            payment.write(tx)
         order, entries = _order_and_entries(tx, kiosk, sale, order_ref, now, tier)
         tx.orders.add(order)
         tx.entries.append(entries)
@@ -228,7 +258,7 @@ def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
 def _order(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime) -> Order:
     lines = sale.lines or (OrderLine(KEYED_AMOUNT, 1, sale.amount_minor),)
     return Order(kiosk.channel, order_ref, now, lines, sale.member_id,
-                 store=kiosk.device.store_name, cashier=kiosk.staff_name)
+                 store=kiosk.device.store_name, loyalty=sale.loyalty, cashier=kiosk.staff_name)
 
 
 def _member_state(tx: UnitOfWork, program: Program, member_id: uuid.UUID,
@@ -252,7 +282,7 @@ def _already_rung_up(earlier: Entry | None, sale: Sale, state: SaleState,
                      tier: Tier) -> SaleResult:
     """A retried order (a double tap, a crash before the till heard back) changes nothing."""
     assert earlier is not None and earlier.order_ref is not None
-    if earlier.member_id != sale.member_id or earlier.amount_minor != sale.amount_minor:
+    if earlier.member_id != sale.member_id or earlier.amount_minor != sale.net_minor:
         raise InvalidInput(f"order {earlier.order_ref} was already rung up with a different "
                            "member or amount", InputProblem.ORDER_REUSED)
     return SaleResult(earlier.order_ref, (earlier,), earlier.points, state.balance, tier, True)

@@ -213,3 +213,5 @@ class CouponRow(Base):
     once: Mapped[str] = mapped_column(String(200))
     valid_from: Mapped[datetime] = mapped_column(UtcMicros)
     expires_at: Mapped[datetime] = mapped_column(UtcMicros)
+    used_at: Mapped[datetime | None] = mapped_column(UtcMicros)  # taken at checkout here
+    used_by: Mapped[str | None] = mapped_column(String(64))  # the order ref that took it

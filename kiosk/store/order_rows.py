@@ -11,6 +11,7 @@ from sqlalchemy import select, tuple_, update
 
 from kiosk.engine.orders import CouponIssue
 from kiosk.engine.record import OrderRecord, record_json, record_of_json
+from kiosk.records import KeptCoupon
 from kiosk.store import models as m
 from kiosk.store.session import Rows
 from kiosk.store.types import from_micros, to_micros
@@ -18,7 +19,12 @@ from kiosk.store.types import from_micros, to_micros
 _O = m.OrderRow.__table__.c
 _C = m.CouponRow.__table__.c
 _COUPONS = ("SELECT rule, once, valid_from, expires_at FROM coupons WHERE member_id = ? "
-            "AND expires_at > ? ORDER BY expires_at, id")
+            "AND expires_at > ? AND used_at IS NULL ORDER BY expires_at, id")
+_COUPON = ("SELECT member_id, rule, once, valid_from, expires_at, used_by FROM coupons "
+           "WHERE id = ?")
+# One conditional update: of two checkouts taking one coupon, one wins.
+_USE_COUPON = ("UPDATE coupons SET used_at = ?, used_by = ? WHERE id = ? "
+               "AND (used_by IS NULL OR used_by = ?)")
 # A coupon two orders issue under one derived id (two kiosks' copies) is one coupon.
 _INSERT_COUPON = ("INSERT OR IGNORE INTO coupons (id, member_id, rule, once, valid_from, "
                   "expires_at) VALUES (?, ?, ?, ?, ?, ?)")
@@ -54,6 +60,19 @@ class SqliteOrders(Rows):
         rows = self._raw().execute(_COUPONS, (member_id.bytes, to_micros(at)))
         return [CouponIssue(rule, once, from_micros(start), from_micros(end))
                 for rule, once, start, end in rows]
+
+    def coupon(self, coupon_id: uuid.UUID) -> KeptCoupon | None:
+        row = self._raw().execute(_COUPON, (coupon_id.bytes,)).fetchone()
+        if row is None:
+            return None
+        member, rule, once, start, end, used_by = row
+        return KeptCoupon(uuid.UUID(bytes=member),
+                          CouponIssue(rule, once, from_micros(start), from_micros(end)), used_by)
+
+    def use_coupon(self, coupon_id: uuid.UUID, order_ref: str, at: datetime) -> bool:
+        cursor = self._raw().execute(_USE_COUPON, (to_micros(at), order_ref, coupon_id.bytes,
+                                                   order_ref))
+        return cursor.rowcount == 1
 
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
         text = self.conn.execute(select(_O.record).where(

@@ -47,6 +47,7 @@ from sync.protocol import (
     UploadRequest,
     UploadResponse,
 )
+from sync.server.checkout_holds import CheckoutHolds, add_checkout_routes
 from sync.server.counter import OnlineCounter
 from sync.server.coupons import add_coupon_routes
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
@@ -242,6 +243,8 @@ def create_app(ledger: Ledger) -> FastAPI:
 
     add_program_report_route(app, ledger)  # GET /v1/reports/program
     add_coupon_routes(app, ledger.coupons, caller, json_request_body)  # coupons: list, use
+    add_checkout_routes(app, CheckoutHolds(counter), caller, admin,  # a checkout's hold
+                        json_request_body)
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     # Added last, so it runs first: a stranger's body is never read.

@@ -65,66 +65,79 @@ class OnlineCounter:
 
     # -- holds ----------------------------------------------------------------------------
     def reserve(self, caller: Caller, entry: EntryWire, hold_seconds: int) -> Hold:
+        with self.ledger.engine.begin() as conn:
+            return self._hold(conn, self.hold_points(conn, caller, entry, hold_seconds))
+
+    def hold_points(self, conn: Connection, caller: Caller, entry: EntryWire,
+                    hold_seconds: int) -> Any:
+        """Hold a redeem entry's points in the caller's transaction; the reservation row."""
         if entry.kind is not EntryKind.REDEEM or entry.points >= 0:
             raise LedgerRefusal(422, "not_a_redemption", "only redeem entries can be held")
         expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
-        with self.ledger.engine.begin() as conn:
-            # Held points are points spent: the same audit as an uploaded redemption.
-            refused = audit_upload(conn, caller.device_id, [entry], self.ledger.program,
-                                   self.ledger.clock())
-            if refused:
-                [why] = refused.values()
-                raise LedgerRefusal(422, why.code.value, why.message)
-            self._lock_member(conn, entry.member_id)
-            existing = conn.execute(select(m.Reservation).where(
-                m.Reservation.id == entry.id)).first()
-            if existing is not None:
-                if existing.entry != entry.model_dump_json():
-                    raise LedgerRefusal(409, "conflict", "another hold has this id")
-                return self._hold(conn, existing)
-            if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
-                raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
-            available = self._available(conn, entry.member_id)
-            if available + entry.points < 0:
-                raise LedgerRefusal(409, "not_enough_points",
-                                    f"{-entry.points} points needed, {available} available")
-            conn.execute(insert(m.Reservation).values(
-                id=entry.id, member_id=entry.member_id, device_id=caller.device_id,
-                points=entry.points, entry=entry.model_dump_json(), state="held",
-                expires_at=expires))
-            row = conn.execute(select(m.Reservation).where(m.Reservation.id == entry.id)).one()
-            return self._hold(conn, row)
+        # Held points are points spent: the same audit as an uploaded redemption.
+        refused = audit_upload(conn, caller.device_id, [entry], self.ledger.program,
+                               self.ledger.clock())
+        if refused:
+            [why] = refused.values()
+            raise LedgerRefusal(422, why.code.value, why.message)
+        self.lock_member(conn, entry.member_id)
+        existing = conn.execute(select(m.Reservation).where(
+            m.Reservation.id == entry.id)).first()
+        if existing is not None:
+            if existing.entry != entry.model_dump_json():
+                raise LedgerRefusal(409, "conflict", "another hold has this id")
+            return existing
+        if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
+            raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
+        available = self._available(conn, entry.member_id)
+        if available + entry.points < 0:
+            raise LedgerRefusal(409, "not_enough_points",
+                                f"{-entry.points} points needed, {available} available")
+        conn.execute(insert(m.Reservation).values(
+            id=entry.id, member_id=entry.member_id, device_id=caller.device_id,
+            points=entry.points, entry=entry.model_dump_json(), state="held",
+            expires_at=expires))
+        return conn.execute(select(m.Reservation).where(m.Reservation.id == entry.id)).one()
 
     def confirm(self, caller: Caller, hold_id: uuid.UUID) -> EntryResult:
         with self.ledger.engine.begin() as conn:
-            row = conn.execute(select(m.Reservation).where(
-                m.Reservation.id == hold_id).with_for_update()).first()
-            if row is None or row.device_id != caller.device_id:  # a hold is its maker's
-                raise LedgerRefusal(404, "unknown_hold", "no such hold")
-            recorded = conn.execute(select(ENTRIES.c.seq).where(
-                ENTRIES.c.id == hold_id)).scalar()
-            if recorded is not None:  # confirmed before, or uploaded by the kiosk
-                return EntryResult(id=hold_id, status="duplicate", seq=recorded)
-            if row.state == "voided" or row.expires_at <= self.ledger.clock():
-                raise LedgerRefusal(410, "hold_expired", "this hold was voided or expired")
-            entry = EntryWire.model_validate_json(row.entry)
-            [result] = self.ledger.append(conn, caller, [entry])
-            return result
+            return self.confirm_points(conn, caller, hold_id)
+
+    def confirm_points(self, conn: Connection, caller: Caller, hold_id: uuid.UUID
+                       ) -> EntryResult:
+        """Record a held redemption in the caller's transaction."""
+        row = conn.execute(select(m.Reservation).where(
+            m.Reservation.id == hold_id).with_for_update()).first()
+        if row is None or row.device_id != caller.device_id:  # a hold is its maker's
+            raise LedgerRefusal(404, "unknown_hold", "no such hold")
+        recorded = conn.execute(select(ENTRIES.c.seq).where(
+            ENTRIES.c.id == hold_id)).scalar()
+        if recorded is not None:  # confirmed before, or uploaded by the kiosk
+            return EntryResult(id=hold_id, status="duplicate", seq=recorded)
+        if row.state == "voided" or row.expires_at <= self.ledger.clock():
+            raise LedgerRefusal(410, "hold_expired", "this hold was voided or expired")
+        entry = EntryWire.model_validate_json(row.entry)
+        [result] = self.ledger.append(conn, caller, [entry])
+        return result
 
     def void(self, caller: Caller, hold_id: uuid.UUID) -> Hold:
         with self.ledger.engine.begin() as conn:
-            row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)).first()
-            if row is None or row.device_id != caller.device_id:
-                raise LedgerRefusal(404, "unknown_hold", "no such hold")
-            if row.state == "confirmed":
-                raise LedgerRefusal(409, "already_confirmed",
-                                    "this redemption is recorded; refund it instead")
-            conn.execute(update(m.Reservation).where(m.Reservation.id == hold_id)
-                         .values(state="voided"))
+            self.void_points(conn, caller, hold_id)
             return self._hold(conn, conn.execute(select(m.Reservation).where(
                 m.Reservation.id == hold_id)).one())
 
-    def _lock_member(self, conn: Connection, member_id: uuid.UUID) -> None:
+    def void_points(self, conn: Connection, caller: Caller, hold_id: uuid.UUID) -> None:
+        """Release a hold in the caller's transaction."""
+        row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)).first()
+        if row is None or row.device_id != caller.device_id:
+            raise LedgerRefusal(404, "unknown_hold", "no such hold")
+        if row.state == "confirmed":
+            raise LedgerRefusal(409, "already_confirmed",
+                                "this redemption is recorded; refund it instead")
+        conn.execute(update(m.Reservation).where(m.Reservation.id == hold_id)
+                     .values(state="voided"))
+
+    def lock_member(self, conn: Connection, member_id: uuid.UUID) -> None:
         """Serialise holds per member (the balance row, as a lock), never across members."""
         if conn.execute(select(m.Member.id).where(m.Member.id == member_id)).first() is None:
             raise LedgerRefusal(404, "unknown_member", "the ledger does not know this member")
@@ -168,7 +181,7 @@ class OnlineCounter:
             raise LedgerRefusal(422, "invalid_amount", "an order amount must be above zero")
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
-            self._lock_member(conn, member_id)
+            self.lock_member(conn, member_id)
             program = self.ledger.current_program(conn)
             if amount_minor > program.max_sale_minor:  # as at the counter (sales.py)
                 raise LedgerRefusal(422, "amount_over_limit", (

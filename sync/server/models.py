@@ -241,3 +241,21 @@ class Coupon(Base):
     used_channel: Mapped[str | None] = mapped_column(String(64))
     used_order_ref: Mapped[str | None] = mapped_column(String(64))
     voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # its order was refunded
+    held_channel: Mapped[str | None] = mapped_column(String(64))  # a checkout holding it
+    held_order_ref: Mapped[str | None] = mapped_column(String(64))
+    held_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the hold lapses then
+
+
+class CouponDoubleUse(Base):
+    """A coupon an order used after another order had (two counters took it offline): the
+    order stands, as an offline redemption racing another channel does, and the second use
+    is reported like an overdraft."""
+
+    __tablename__ = "coupon_double_uses"
+    coupon_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    order_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    first_channel: Mapped[str] = mapped_column(String(64))
+    first_order_ref: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -27,6 +27,7 @@ from kiosk.records import (
     PROGRAM_VERSION,
     CardRecord,
     DeviceRecord,
+    KeptCoupon,
     PinState,
     SaleState,
 )
@@ -68,6 +69,7 @@ class _Data:
     trail: list[AuditEvent] = field(default_factory=list)
     orders: dict[tuple[str, str], tuple[OrderRecord, bool]] = field(default_factory=dict)
     coupons: dict[uuid.UUID, tuple[uuid.UUID, CouponIssue]] = field(default_factory=dict)
+    coupon_uses: dict[uuid.UUID, str] = field(default_factory=dict)  # id -> order ref
 
     def copy(self) -> _Data:
         return _Data(**{name: value.copy() if hasattr(value, "copy") else value
@@ -486,9 +488,19 @@ class MemoryOrders(_Part):
             self.d.coupons.pop(c.id_for(member_id), None)
 
     def coupons(self, member_id: uuid.UUID, at: datetime) -> list[CouponIssue]:
-        return sorted((c for member, c in self.d.coupons.values()
-                       if member == member_id and c.expires_at > at),
+        return sorted((c for key, (member, c) in self.d.coupons.items()
+                       if member == member_id and c.expires_at > at
+                       and key not in self.d.coupon_uses),
                       key=lambda c: (c.expires_at, c.id_for(member_id)))
+
+    def coupon(self, coupon_id: uuid.UUID) -> KeptCoupon | None:
+        found = self.d.coupons.get(coupon_id)
+        return None if found is None else KeptCoupon(*found, self.d.coupon_uses.get(coupon_id))
+
+    def use_coupon(self, coupon_id: uuid.UUID, order_ref: str, at: datetime) -> bool:
+        if coupon_id not in self.d.coupons:
+            return False
+        return self.d.coupon_uses.setdefault(coupon_id, order_ref) == order_ref
 
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
         found = self.d.orders.get((channel, order_ref))

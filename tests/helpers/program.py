@@ -71,3 +71,20 @@ def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
     if version is not None:
         text = text.replace('version = "2026.2"', f'version = "{version}"', 1)
     return text
+
+
+CHECKOUT = '''
+[points_as_money]
+value = 1                # a point pays NT$1
+step = 10
+max_share_percent = 50
+
+[[coupons]]
+id = "next10"
+names = { en = "10% off next time", zh-TW = "下次九折", zh-CN = "下次九折" }
+value = { kind = "percent_off", percent = 10 }
+valid_days = 30
+trigger = { on = "order", min_amount = 3000 }
+'''
+"""The checkout's tests: points as money (a point is NT$1, steps of 10, at most half the
+bill) and a coupon for 10% off the next purchase after an order of NT$3,000."""
