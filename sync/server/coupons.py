@@ -14,13 +14,12 @@ same order spending it again is a retry, answered as before.
 
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Table, and_, func, select, update
 
 from kiosk.awards import awards_for_order, enrolment_coupons
 from kiosk.engine.coupons import (
@@ -29,13 +28,13 @@ from kiosk.engine.coupons import (
     period_coupons,
     spend_windows,
 )
-from kiosk.engine.orders import Awards, CouponIssue, card_wallet
+from kiosk.engine.orders import Awards, CouponIssue, Order, card_wallet
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
 from sync.protocol import CouponUse, CouponWire
 from sync.server import models as m
-from sync.server.bulk import insert_rows
+from sync.server.bulk import insert_rows, pg_cursor
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
@@ -130,23 +129,14 @@ def unproven_orders(conn: Connection, records: Sequence[OrderRecord]
     by order key (orders not named: nothing). An honest counter knew no more stamps than
     the card's stamp entries (less this order's own): its own entries go up before or
     with the order. The birthday must be the member's. (Period vouchers don't read the
-    recorded spend: the ledger counts its own.) One query for the stamps of every order's
-    members and one for their birthdays, when any order claims them."""
+    recorded spend: the ledger counts its own.) One query for the stamps every order
+    claims and one for the birthdays, when any order claims them (on PostgreSQL)."""
     out: dict[tuple[str, str], str] = {}
     claims = [(r, card, held) for r in records if r.state is not None
               for card, held in r.state.stamps if held > 0]
-    stamps = _stamps_by_order(conn, {r.order.member_id for r, _, _ in claims},
-                              {card_wallet(card) for _, card, _ in claims}) if claims else {}
-    for record, card, held in claims:
-        if record.key in out:
-            continue  # the first card found short decides
-        order = record.order
-        on_ledger: int = sum(points for channel, ref, points
-                        in stamps.get((order.member_id, card_wallet(card)), ())
-                        # as SQL's NOT (channel = c AND order_ref = r) reads a null ref
-                        if not (channel == order.channel
-                                and (ref is None or ref == order.order_ref)))
-        if held > on_ledger:
+    counted = _stamps_on_ledger(conn, [(r.order, card) for r, card, _ in claims])
+    for (record, card, held), on_ledger in zip(claims, counted, strict=True):
+        if record.key not in out and held > on_ledger:  # the first card found short
             out[record.key] = (f"it says the member held {held} stamps on {card!r}; the "
                                f"ledger has {on_ledger}")
     born = [r for r in records if r.key not in out and r.state is not None
@@ -162,21 +152,33 @@ def unproven_orders(conn: Connection, records: Sequence[OrderRecord]
     return out
 
 
-def _stamps_by_order(conn: Connection, members: Collection[uuid.UUID | None],
-                     notes: Collection[str]
-                     ) -> dict[tuple[uuid.UUID | None, str], list[tuple[str, str | None, int]]]:
-    """The stamps on these cards (by wallet note) of these members on the ledger, by
-    (member, note): summed per (channel, order ref)."""
+def _stamps_on_ledger(conn: Connection, cards: Sequence[tuple[Order, str]]) -> list[int]:
+    """For each (order, card id): the stamps on the ledger on that card of the order's
+    member, less the order's own. On PostgreSQL one statement for them all, a look-up of
+    one member's entries per card (an ``IN`` list of a few dozen members was planned as a
+    scan of every entry while the table had no statistics yet: 12 ms a query on a new
+    ledger, measured)."""
+    if not cards:
+        return []
+    if conn.dialect.name == "postgresql":
+        with pg_cursor(conn, named=False) as cur:
+            cur.execute(
+                "SELECT (SELECT COALESCE(sum(e.points), 0) FROM entries e "
+                "WHERE e.member_id = q.member AND e.kind = 'stamp' AND e.note = q.note "
+                "AND NOT (e.channel = q.channel AND e.order_ref = q.ref)) "
+                "FROM unnest(CAST(%(m)b AS uuid[]), CAST(%(n)b AS text[]), "
+                "CAST(%(c)b AS text[]), CAST(%(r)b AS text[])) WITH ORDINALITY "
+                "AS q(member, note, channel, ref, i) ORDER BY q.i",
+                {"m": [o.member_id for o, _ in cards],
+                 "n": [card_wallet(card) for _, card in cards],
+                 "c": [o.channel for o, _ in cards], "r": [o.order_ref for o, _ in cards]})
+            return [int(row[0]) for row in cur.fetchall()]
     e = ENTRIES.c
-    out: dict[tuple[uuid.UUID | None, str], list[tuple[str, str | None, int]]] = (
-        defaultdict(list))
-    for member, note, channel, ref, points in conn.execute(
-            select(e.member_id, e.note, e.channel, e.order_ref, func.sum(e.points))
-            .where(e.member_id.in_(list(members)), e.kind == EntryKind.STAMP.value,
-                   e.note.in_(list(notes)))
-            .group_by(e.member_id, e.note, e.channel, e.order_ref)):
-        out[(member, note)].append((channel, ref, int(points)))
-    return out
+    return [int(conn.execute(select(func.coalesce(func.sum(e.points), 0)).where(
+        e.member_id == order.member_id, e.kind == EntryKind.STAMP.value,
+        e.note == card_wallet(card),
+        ~and_(e.channel == order.channel, e.order_ref == order.order_ref))).scalar_one())
+        for order, card in cards]
 
 
 def void_refunded(conn: Connection, reversed_ids: Collection[uuid.UUID], now: datetime
