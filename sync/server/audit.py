@@ -247,16 +247,18 @@ def _purchases_since(conn: Connection, members: set[uuid.UUID], since: datetime
                      ) -> dict[uuid.UUID, int]:
     """Each member's purchases (amounts above zero) dated ``since`` or later. On PostgreSQL
     the ids go as one binary array (an IN list of a few hundred parameters cost more to
-    build than the query took)."""
+    build than the query took), each member's entries summed by a look-up of their own:
+    ``member_id = ANY(...)`` was planned as a scan of every entry while a new ledger's
+    table had no statistics yet (5-9 ms an upload)."""
     e = _ENTRIES.c
     if conn.dialect.name == "postgresql":
         with pg_cursor(conn, named=False) as cur:
             cur.execute(
-                "SELECT member_id, sum(amount_minor) FROM entries WHERE member_id = ANY("
-                f"CAST(%(v)b AS {array_type(_ENTRIES, 'member_id', conn.dialect)})) "
-                "AND amount_minor > 0 AND occurred_at >= %(since)s GROUP BY member_id",
-                {"v": list(members), "since": since})
-            return {row[0]: int(row[1]) for row in cur.fetchall()}
+                "SELECT q.member, (SELECT sum(amount_minor) FROM entries "
+                "WHERE member_id = q.member AND amount_minor > 0 AND occurred_at >= %(since)s) "
+                f"FROM unnest(CAST(%(v)b AS {array_type(_ENTRIES, 'member_id', conn.dialect)})) "
+                "AS q(member)", {"v": list(members), "since": since})
+            return {row[0]: int(row[1]) for row in cur.fetchall() if row[1] is not None}
     return {row[0]: int(row[1]) for row in conn.execute(
         select(e.member_id, func.sum(e.amount_minor))
         .where(e.member_id.in_(members), e.amount_minor > 0, e.occurred_at >= since)
