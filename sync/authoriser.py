@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 from contextlib import suppress
 
+from kiosk.engine.orders import CouponIssue
 from kiosk.ledger import Entry
+from kiosk.records import KeptCoupon
 from kiosk.services.checkout import CouponRefused
 from kiosk.services.errors import NotEnoughPoints, UnknownMember
 from sync.agent import SyncAgent
@@ -46,6 +48,19 @@ class LedgerAuthoriser:
         # Best effort: failing that, an unconfirmed hold expires by itself.
         with suppress(LedgerUnavailable, LedgerRefused):
             self.client.void(entry.id)
+
+    def find_coupon(self, member_id: uuid.UUID, coupon_id: uuid.UUID) -> KeptCoupon | None:
+        # LedgerUnavailable is Unreachable: offline, the kiosk's own coupons only.
+        found = next((c for c in self.client.member_coupons(member_id) if c.id == coupon_id),
+                     None)
+        if found is None:
+            return None
+        if found.voided_at is not None:
+            raise CouponRefused("this coupon was withdrawn when the order that issued it was "
+                                "refunded")
+        return KeptCoupon(member_id, CouponIssue(found.rule, f"ledger:{found.id}",
+                                                 found.valid_from, found.expires_at),
+                          found.used_order_ref)
 
     def hold_checkout(self, member_id: uuid.UUID, order_ref: str, entry: Entry | None,
                       coupon_ids: tuple[uuid.UUID, ...]) -> None:

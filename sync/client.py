@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from sync.errors import LedgerRefused as LedgerRefused  # where callers catch them
 from sync.errors import LedgerUnavailable as LedgerUnavailable
@@ -22,6 +22,7 @@ from sync.protocol import (
     CheckoutHold,
     CheckoutHoldRequest,
     CheckoutRef,
+    CouponWire,
     DeviceState,
     EntryResult,
     EntryWire,
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
     import requests
 
 T = TypeVar("T", bound=BaseModel)
+
+
+class CouponList(RootModel[list[CouponWire]]):
+    """The answer of ``GET /v1/members/{id}/coupons``."""
 _JSON = {"Content-Type": "application/json"}
 
 TIMEOUT = (3.05, 30.0)  # connect, read
@@ -138,6 +143,9 @@ class LedgerClient:
 
     def void(self, hold_id: uuid.UUID) -> Hold:
         return self._call("POST", f"/v1/redemptions/{hold_id}/void", Hold)
+
+    def member_coupons(self, member_id: uuid.UUID) -> list[CouponWire]:
+        return self._call("GET", f"/v1/members/{member_id}/coupons", CouponList).root
 
     def hold_checkout(self, request: CheckoutHoldRequest) -> CheckoutHold:
         return self._call("POST", "/v1/checkouts", CheckoutHold, request)

@@ -23,8 +23,8 @@ from kiosk.engine.checkout import (
     max_points,
     price_checkout,
 )
-from kiosk.engine.coupons import coupon_problem
-from kiosk.engine.orders import CouponIssue, Order
+from kiosk.engine.coupons import CouponRule, coupon_problem
+from kiosk.engine.orders import Order
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
 from kiosk.records import StorageError
@@ -71,7 +71,7 @@ class CheckoutResult:
     sale: SaleResult
     priced: Priced
     redemption: Entry | None  # the reward's cost and the points used, one entry
-    coupon: CouponIssue | None
+    coupon: CouponRule | None  # what the coupon used is (its names, its value)
     authorised: str  # "online" (the ledger held it) or "offline" (floor limits)
 
 
@@ -81,28 +81,26 @@ class Quote:
 
     priced: Priced
     max_points: int  # the most points the member may use on what is left of the bill
-    coupon: CouponIssue | None
+    coupon: CouponRule | None
 
 
 def quote_checkout(kiosk: Kiosk, checkout: Checkout) -> Quote:
     """The bill as loyalty would leave it (nothing is written or asked)."""
     program, now = kiosk.program, kiosk.clock()
     _check(program, checkout)
-    with kiosk.store.read() as tx:
-        used = _coupon(tx, program, checkout, now)
+    used = _coupon(kiosk, checkout, now)
     priced = _price(program, checkout, used)
     before_points = _price(program, replace(checkout, points=0), used)
     return Quote(priced, max_points(program.points_as_money, before_points.net_minor,
                                     program.minor_units),
-                 None if used is None else used[1])
+                 None if used is None else used.rule)
 
 
 def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
     """Ring up the visit with what loyalty pays for it; refusals change nothing."""
     program, now = kiosk.program, kiosk.clock()
     _check(program, checkout)
-    with kiosk.store.read() as tx:
-        used = _coupon(tx, program, checkout, now)
+    used = _coupon(kiosk, checkout, now)
     priced = _price(program, checkout, used)
     order_ref = checkout.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     entry = None if not priced.points_cost else Entry(
@@ -117,7 +115,11 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
             authorised = "online"
         except Unreachable:
             pass  # the floor limits decide
-    payment = _Payment(kiosk, entry, coupon_ids, order_ref, now, online=authorised == "online")
+    if used is not None and not used.kept and authorised != "online":
+        raise CouponRefused("this coupon is the ledger's, and the ledger can't be reached "
+                            "to hold it")
+    payment = _Payment(kiosk, entry, coupon_ids if used is not None and used.kept else (),
+                       order_ref, now, online=authorised == "online")
     sale = Sale(checkout.member_id, priced.gross_minor, order_ref, priced.lines,
                 checkout.approved_by, priced.loyalty)
     try:
@@ -132,7 +134,7 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
         else:  # a retry of an order rung up before: nothing new was spent
             kiosk.authoriser.release_checkout(order_ref, entry, coupon_ids)
     return CheckoutResult(result, priced, entry if payment.written else None,
-                          None if used is None else used[1], authorised)
+                          None if used is None else used.rule, authorised)
 
 
 class _Payment:
@@ -170,34 +172,52 @@ def _check(program: Program, checkout: Checkout) -> None:
                                        checkout.approved_by))
 
 
-def _coupon(tx: UnitOfWork, program: Program, checkout: Checkout, now: datetime
-            ) -> tuple[CouponTerms, CouponIssue] | None:
-    """The coupon asked for, if this kiosk holds it for this member and it can pay for the
-    basket now; CouponRefused naming why not."""
-    if checkout.coupon_id is None:
+@dataclass(frozen=True, slots=True)
+class _Used:
+    terms: CouponTerms
+    kept: bool  # held in this kiosk's store (else the ledger's: usable online only)
+
+    @property
+    def rule(self) -> CouponRule:
+        return self.terms.rule
+
+
+def _coupon(kiosk: Kiosk, checkout: Checkout, now: datetime) -> _Used | None:
+    """The coupon asked for, if it is this member's and can pay for the basket now (one
+    this kiosk holds, or online one the ledger holds: issued by another store or the
+    shop); CouponRefused naming why not."""
+    program, coupon_id = kiosk.program, checkout.coupon_id
+    if coupon_id is None:
         return None
-    kept = tx.orders.coupon(checkout.coupon_id)
+    with kiosk.store.read() as tx:
+        kept = tx.orders.coupon(coupon_id)
+    local = kept is not None
+    if kept is None and kiosk.authoriser is not None:
+        try:
+            kept = kiosk.authoriser.find_coupon(checkout.member_id, coupon_id)
+        except Unreachable:
+            raise CouponRefused("this kiosk holds no such coupon and the ledger can't be "
+                                "reached to look it up") from None
     if kept is None:
-        raise CouponRefused("this kiosk holds no such coupon (a coupon from the shop or "
-                            "another store is taken once the kiosk has synced it)")
+        raise CouponRefused("no such coupon for this member (a coupon from the shop or "
+                            "another store is taken while the kiosk is online)")
     if kept.member_id != checkout.member_id:
         raise CouponRefused("this coupon belongs to another member")
     rule = next((r for r in program.coupons if r.id == kept.issue.rule), None)
     if rule is None:
         raise CouponRefused(f"coupon {kept.issue.rule!r} is no longer in program "
                             f"{program.version}")
-    basket = Order(program.version, "quote", now, checkout.lines)
+    basket = Order(kiosk.channel, "quote", now, checkout.lines)
     problem = coupon_problem(rule, valid_from=kept.issue.valid_from,
                              expires_at=kept.issue.expires_at, used=kept.used_by is not None,
                              order=basket, at=now, zone=program.zone,
                              minor_units=program.minor_units)
     if problem is not None:
         raise CouponRefused(f"this coupon can't be used: {problem}")
-    return CouponTerms(checkout.coupon_id, rule), kept.issue
+    return _Used(CouponTerms(coupon_id, rule), local)
 
 
-def _price(program: Program, checkout: Checkout,
-           used: tuple[CouponTerms, CouponIssue] | None) -> Priced:
+def _price(program: Program, checkout: Checkout, used: _Used | None) -> Priced:
     reward = None
     if checkout.reward_id is not None:
         reward = program.reward_terms(checkout.reward_id)
@@ -206,7 +226,7 @@ def _price(program: Program, checkout: Checkout,
                                 f"{program.version}")
     try:
         return price_checkout(checkout.lines, minor_units=program.minor_units, reward=reward,
-                              coupon=None if used is None else used[0],
+                              coupon=None if used is None else used.terms,
                               points=checkout.points, policy=program.points_as_money)
     except CheckoutProblem as exc:
         raise LoyaltyRefused(str(exc)) from None

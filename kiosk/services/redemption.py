@@ -21,7 +21,7 @@ from typing import Protocol
 
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program, Reward, store_today
-from kiosk.records import StorageError
+from kiosk.records import KeptCoupon, StorageError
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     MemberNotSynced,
@@ -48,6 +48,10 @@ class Authoriser(Protocol):
 
     def void(self, entry: Entry) -> None:
         """Release the hold (best effort: holds expire by themselves)."""
+
+    def find_coupon(self, member_id: uuid.UUID, coupon_id: uuid.UUID) -> KeptCoupon | None:
+        """A coupon the ledger holds for the member (issued by another store or the shop),
+        with where it was used; Unreachable if offline."""
 
     def hold_checkout(self, member_id: uuid.UUID, order_ref: str, entry: Entry | None,
                       coupon_ids: tuple[uuid.UUID, ...]) -> None:

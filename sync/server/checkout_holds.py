@@ -7,58 +7,24 @@ time the hold lapses: while held, no other order may hold or use it (409
 ``coupon_held``); confirming spends it on the order, once across every channel.
 
 An order that reaches the ledger by upload records its coupons' use too
-(:func:`record_uses`): a coupon another order used first (two counters took it while
-offline) is not refused (the sale happened) but recorded as a double use and reported,
-as an overdraft is.
+(``coupon_uses.record_uses``).
 """
 
 
-import logging
 import uuid
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import Connection, Table, and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select, update
 
-from kiosk.engine.record import OrderRecord
 from sync.protocol import CheckoutHold, CheckoutHoldRequest, CheckoutRef
 from sync.server import models as m
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import MAX_HOLD, OnlineCounter
+from sync.server.coupon_uses import COUPONS, coupon_refusal, double_uses
 from sync.server.openapi import json_body, refusals
-
-log = logging.getLogger(__name__)
-COUPONS: Table = m.Coupon.__table__  # type: ignore[assignment]
-DOUBLE_USES: Table = m.CouponDoubleUse.__table__  # type: ignore[assignment]
-
-
-def coupon_refusal(row: Any, member_id: uuid.UUID | None, channel: str, order_ref: str,
-                   now: datetime) -> LedgerRefusal | None:
-    """Why ``channel``'s order ``order_ref`` can't hold or use this coupon now, or None.
-    The same order asking again (a retry) is never refused for its own hold or use."""
-    c = row.id
-    if member_id is not None and row.member_id != member_id:
-        return LedgerRefusal(409, "coupon_not_members", f"coupon {c} belongs to another member")
-    if row.voided_at is not None:
-        return LedgerRefusal(409, "coupon_void", f"coupon {c} was withdrawn when its order "
-                             f"{row.issued_order_ref} was refunded")
-    mine = (channel, order_ref)
-    if row.used_at is not None and (row.used_channel, row.used_order_ref) != mine:
-        return LedgerRefusal(409, "coupon_used", f"coupon {c} was used on {row.used_channel}, "
-                             f"order {row.used_order_ref}, at {row.used_at.isoformat()}")
-    if (row.used_at is None and row.held_until is not None and row.held_until > now
-            and (row.held_channel, row.held_order_ref) != mine):
-        return LedgerRefusal(409, "coupon_held", f"coupon {c} is held by order "
-                             f"{row.held_order_ref} on {row.held_channel} until "
-                             f"{row.held_until.isoformat()}")
-    if row.used_at is None and not row.valid_from < now < row.expires_at:
-        when = ("is valid from " + row.valid_from.isoformat() if now <= row.valid_from
-                else "expired at " + row.expires_at.isoformat())
-        return LedgerRefusal(422, "coupon_not_valid", f"coupon {c} {when}")
-    return None
 
 
 class CheckoutHolds:
@@ -141,45 +107,6 @@ class CheckoutHolds:
         if row is None:
             raise LedgerRefusal(404, "unknown_coupon", f"no coupon {coupon_id}")
         return row
-
-
-def record_uses(conn: Connection, channel: str, records: Iterable[OrderRecord],
-                now: datetime) -> None:
-    """The coupons these orders of ``channel`` used, spent on them (in the caller's
-    transaction, after the coupons those orders issue): a coupon another order used
-    first is recorded as a double use; one the ledger never issued is logged (it can't be
-    spent twice on the ledger: only a coupon the ledger holds can be held or used)."""
-    c = COUPONS.c
-    for record in records:
-        order = record.order
-        for coupon_id in order.loyalty.coupon_ids:
-            won = conn.execute(update(COUPONS).where(
-                c.id == coupon_id, c.used_at.is_(None),
-                or_(c.held_until.is_(None), c.held_until <= now,
-                    and_(c.held_channel == channel, c.held_order_ref == order.order_ref)))
-                .values(used_at=now, used_channel=channel, used_order_ref=order.order_ref,
-                        held_channel=None, held_order_ref=None, held_until=None)).rowcount
-            if won:
-                continue
-            row = conn.execute(select(COUPONS).where(c.id == coupon_id)).first()
-            if row is None:
-                log.warning("order %s/%s used coupon %s, which the ledger never issued",
-                            channel, order.order_ref, coupon_id)
-                continue
-            if (row.used_channel, row.used_order_ref) == (channel, order.order_ref):
-                continue  # a retried upload
-            first = ((row.used_channel, row.used_order_ref) if row.used_at is not None
-                     else (row.held_channel, row.held_order_ref))
-            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            conn.execute(dialect.insert(DOUBLE_USES).values(
-                coupon_id=coupon_id, channel=channel, order_ref=order.order_ref,
-                member_id=row.member_id, first_channel=first[0] or "",
-                first_order_ref=first[1] or "", recorded_at=now).on_conflict_do_nothing())
-
-
-def double_uses(conn: Connection) -> list[dict[str, object]]:
-    rows = conn.execute(select(DOUBLE_USES).order_by(DOUBLE_USES.c.recorded_at)).all()
-    return [dict(r._mapping) for r in rows]
 
 
 def add_checkout_routes(app: FastAPI, holds: CheckoutHolds, caller: Callable[..., Any],

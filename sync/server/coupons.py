@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import Connection, Table, and_, func, select, update
+from sqlalchemy import Connection, Table, and_, func, or_, select, update
 
 from kiosk.awards import awards_for_order, enrolment_coupons
 from kiosk.engine.coupons import (
@@ -36,6 +36,7 @@ from sync.protocol import CouponUse, CouponWire
 from sync.server import models as m
 from sync.server.bulk import insert_rows, pg_cursor
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupon_uses import coupon_refusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
 
@@ -247,26 +248,21 @@ class Coupons:
             row = conn.execute(select(COUPONS).where(c.id == coupon_id)).first()
             if row is None:
                 raise LedgerRefusal(404, "unknown_coupon", f"no coupon {coupon_id}")
-            if row.voided_at is not None:
-                raise LedgerRefusal(409, "coupon_void", f"coupon {coupon_id} was withdrawn "
-                                    f"when its order {row.issued_order_ref} was refunded")
+            refused = coupon_refusal(row, None, caller.device_id, order_ref, now)
+            if refused is not None:  # used or held by another order, withdrawn, not valid
+                raise refused
             if row.used_at is not None:
-                if (row.used_channel, row.used_order_ref) == (caller.device_id, order_ref):
-                    return _wire(row)  # a retry of this very use
-                raise LedgerRefusal(409, "coupon_used", f"coupon {coupon_id} was used on "
-                                    f"{row.used_channel}, order {row.used_order_ref}, at "
-                                    f"{row.used_at.isoformat()}")
-            if not row.valid_from < now < row.expires_at:
-                when = ("is valid from " + row.valid_from.isoformat() if now <= row.valid_from
-                        else "expired at " + row.expires_at.isoformat())
-                raise LedgerRefusal(422, "coupon_not_valid", f"coupon {coupon_id} {when}")
-            won = conn.execute(update(COUPONS).where(c.id == coupon_id, c.used_at.is_(None))
+                return _wire(row)  # a retry of this very use
+            free = or_(c.held_until.is_(None), c.held_until <= now,
+                       and_(c.held_channel == caller.device_id, c.held_order_ref == order_ref))
+            won = conn.execute(update(COUPONS).where(c.id == coupon_id, c.used_at.is_(None),
+                                                     free)
                                .values(used_at=now, used_channel=caller.device_id,
                                        used_order_ref=order_ref)
                                .returning(*COUPONS.c)).first()
-            if won is None:  # another device's use committed since the read above
+            if won is None:  # another order's use or hold committed since the read above
                 raise LedgerRefusal(409, "coupon_used", f"coupon {coupon_id} was just used "
-                                    "on another order")
+                                    "or held on another order")
         return _wire(won)
 
 

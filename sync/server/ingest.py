@@ -42,6 +42,7 @@ from sync.server import models as m
 from sync.server.audit import Worked, audit_upload
 from sync.server.bulk import insert_ignore, insert_rows, keys_present, select_where_in
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupon_uses import record_uses
 from sync.server.coupons import issue_for_orders, issue_on_enrolment, void_refunded
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
@@ -86,6 +87,7 @@ class Ingest:
                                         receipts=kiosk, received_at=self.clock())
                     issue_for_orders(conn, caller.device_id, records, self.programs.program,
                                      worked, _earned(caller, request.entries))
+                    record_uses(conn, caller.device_id, records, self.clock())
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
                 acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
@@ -105,6 +107,7 @@ class Ingest:
                              _earned(caller, [e for e, r in zip(request.entries, results,
                                                                 strict=True)
                                               if r.status == "accepted"]))
+            record_uses(conn, caller.device_id, records, self.clock())
             if kiosk and request.withheld:
                 # Numbers the kiosk keeps back are accounted for, as rejected: its mark
                 # moves past them and nothing after them waits (no poison pill).

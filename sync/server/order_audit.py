@@ -22,7 +22,14 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, select
 
-from kiosk.audit import FUTURE_TOLERANCE, SIGNUP, Audited, Rejected, Rejection
+from kiosk.audit import (
+    FUTURE_TOLERANCE,
+    SIGNUP,
+    Audited,
+    Rejected,
+    Rejection,
+    loyalty_problem,
+)
 from kiosk.awards import derived_problem
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
@@ -114,6 +121,10 @@ def order_verdict(e: EntryWire, record: OrderRecord, program: Program | None,
         return _awards(f"order {ref!r} was rung up at tier {state.tier}, not {e.tier}")
     if e.occurred_at != order.occurred_at:
         return _awards(f"order {ref!r} was rung up at {order.occurred_at.isoformat()}")
+    if e.kind is EntryKind.EARN and e.note is None:  # the order's base earn: first, is the
+        loyalty = loyalty_problem(program, order)  # order's own discount what its loyalty
+        if loyalty is not None:  # gives? One it doesn't earns on money never paid
+            return Rejection(Rejected.LOYALTY, f"order {ref!r}: {loyalty}")
     rule = e.note or "earn"
     want = expected().get(e.note)
     if want is None:
