@@ -66,11 +66,17 @@ class Earn(Doc):
 def round_points(exact: Fraction, rounding: Rounding) -> int:
     """Exact points to whole ones. Fractions, not decimals: 6/7 + 155/7 is 23, where
     28-digit decimals make it 22.99999... and a floor loses a point."""
+    return round_ratio(exact.numerator, exact.denominator, rounding)
+
+
+def round_ratio(num: int, den: int, rounding: Rounding) -> int:
+    """``num / den`` (``den`` above zero) rounded as :func:`round_points` rounds, in
+    integers for the two roundings that need no fraction: every rule of a sale rounds."""
     if rounding == "floor":
-        return math.floor(exact)
+        return num // den
     if rounding == "half_up":
-        return math.floor(exact + Fraction(1, 2))
-    return round(exact)  # half to even
+        return (2 * num + den) // (2 * den)  # floor(num / den + 1/2)
+    return round(Fraction(num, den))  # half to even
 
 
 def exact_line_points(earn: Earn, order: Order, nets: Sequence[int], per_minor: int,
@@ -78,10 +84,13 @@ def exact_line_points(earn: Earn, order: Order, nets: Sequence[int], per_minor: 
     """Each line's exact (unrounded) base points: the weights every multiplier works on."""
     out = []
     tier = as_fraction(tier_multiplier)
+    # A line without a rule of its own: net * points / per * tier as one fraction (one
+    # gcd, not a fraction and then a product of two).
+    points, per = earn.points * tier.numerator, per_minor * tier.denominator
     for line, net in zip(order.lines, nets, strict=True):
         rule = earn.rule_for(line) if earn.lines else None
         if rule is None:
-            out.append(Fraction(net * earn.points, per_minor) * tier)
+            out.append(Fraction(net * points, per))
             continue
         exact = (Fraction(net * earn.points, per_minor) * as_fraction(rule.multiplier)
                  + line.quantity * rule.points_per_item)
@@ -93,6 +102,13 @@ def exact_line_points(earn: Earn, order: Order, nets: Sequence[int], per_minor: 
 def as_fraction(value: Decimal) -> Fraction:
     """A document's multiplier as an exact fraction, worked out once (every sale asks)."""
     return Fraction(value)
+
+
+@lru_cache(maxsize=256)
+def extra_of(multiplier: Decimal) -> Fraction:
+    """What a multiplier adds to what a line earns anyway (``multiplier - 1``), worked
+    out once."""
+    return as_fraction(multiplier) - 1
 
 
 def over_common(exact: Sequence[Fraction]) -> tuple[list[int], int]:
@@ -108,7 +124,7 @@ def rounded_and_spread(nums: Sequence[int], denominator: int, rounding: Rounding
     """The whole points of exact points ``nums / denominator`` (their sum rounded once)
     over the lines in proportion (largest remainder first, ties to the earlier line:
     :func:`split_pro_rata`); the parts add up to the rounded total."""
-    total = round_points(Fraction(sum(nums), denominator), rounding)
+    total = round_ratio(sum(nums), denominator, rounding)
     if len(nums) <= 1:
         return (total,) if nums else ()
     return split_pro_rata(total, nums)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, model_validator
 
 from kiosk.engine.doc import Code, Doc, Identifier, Multiplier, Names
-from kiosk.engine.earning import Rounding, as_fraction, over_common, rounded_and_spread
+from kiosk.engine.earning import Rounding, extra_of, over_common, rounded_and_spread
 from kiosk.engine.orders import Award, Order, OrderLine
 from kiosk.ledger import EntryKind
 
@@ -109,7 +109,7 @@ def promotion_awards(promotions: Sequence[Promotion], stacking: Stacking, order:
     nums, common = over_common(exact)
     for promo in running:
         if promo.multiplier is not None:
-            extra = as_fraction(promo.multiplier) - 1  # the weights: exact * extra
+            extra = extra_of(promo.multiplier)  # the weights: exact * extra
             weights = [nums[i] * extra.numerator if promo.id in chosen[i] and earns else 0
                        for i in range(len(order.lines))]
             parts = rounded_and_spread(weights, common * extra.denominator, rounding)
