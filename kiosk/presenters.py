@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.engine.checkout import Priced
+from kiosk.engine.coupons import coupon_payload
 from kiosk.ledger import Entry
 from kiosk.money import format_amount
 from kiosk.program import Program
@@ -15,6 +17,7 @@ from kiosk.services import (
     SaleResult,
     VerifyReport,
 )
+from kiosk.services.checkout import CheckoutResult, Quote
 
 
 def entry_dict(e: Entry) -> dict[str, Any]:
@@ -87,6 +90,54 @@ def sale_text(r: SaleResult) -> str:
         return (f"Order {r.order_ref} was already rung up ({r.points:+d} points); "
                 f"nothing new recorded. Balance {r.balance}.")
     return f"Order {r.order_ref}: {r.points:+d} points at {r.tier.names.en}. Balance {r.balance}."
+
+
+def _priced_dict(priced: Priced, program: Program) -> dict[str, Any]:
+    def money(minor: int) -> str:
+        return format_amount(minor, program.minor_units)
+
+    return {"lines": [{"code": x.code, "quantity": x.quantity,
+                       "unit_price": money(x.unit_price_minor), "category": x.category}
+                      for x in priced.lines],
+            "gross": money(priced.gross_minor),
+            "discounts": [{"source": d.source, "amount": money(d.amount_minor)}
+                          for d in priced.discounts],
+            "points_used": priced.loyalty.points_used, "net": money(priced.net_minor)}
+
+
+def checkout_dict(r: CheckoutResult, program: Program) -> dict[str, Any]:
+    return {**sale_dict(r.sale), **_priced_dict(r.priced, program),
+            "points_spent": 0 if r.redemption is None else -r.redemption.points,
+            "coupon": None if r.coupon is None else r.coupon.id,
+            "coupons_issued": [{"rule": c.rule,
+                                "payload": coupon_payload(c.id_for(r.member_id))}
+                               for c in r.sale.coupons],
+            "authorised": r.authorised}
+
+
+def checkout_text(r: CheckoutResult, program: Program) -> str:
+    if r.sale.duplicate:
+        return sale_text(r.sale)
+    off = ", ".join(f"{d.source} -{format_amount(d.amount_minor, program.minor_units)}"
+                    for d in r.priced.discounts) or "no discounts"
+    return (f"Order {r.sale.order_ref}: {program.currency} "
+            f"{format_amount(r.priced.gross_minor, program.minor_units)}, {off}; to pay "
+            f"{program.currency} {format_amount(r.priced.net_minor, program.minor_units)}. "
+            f"{r.sale.points:+d} points earned"
+            + (f", {-r.redemption.points} spent" if r.redemption is not None else "")
+            + f" ({r.authorised}). Balance {r.sale.balance}.")
+
+
+def quote_dict(q: Quote, program: Program) -> dict[str, Any]:
+    return {**_priced_dict(q.priced, program), "max_points": q.max_points,
+            "points_cost": q.priced.points_cost}
+
+
+def quote_text(q: Quote, program: Program) -> str:
+    return (f"To pay {program.currency} "
+            f"{format_amount(q.priced.net_minor, program.minor_units)} "
+            f"(of {format_amount(q.priced.gross_minor, program.minor_units)}); "
+            f"up to {q.max_points} points may pay.")
 
 
 def redemption_dict(r: RedemptionResult) -> dict[str, Any]:

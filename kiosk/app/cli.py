@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.app.bootstrap import bootstrap, resolve_data_dir
 from kiosk.app.cli_base import DirCommand, KioskCommand, Output, Parser, UsageError
+from kiosk.app.cli_checkout import add_checkout_command
 from kiosk.app.cli_counter import (
     cmd_balance,
     cmd_card_render,
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--order-ref", help="the till's order number (makes retries safe)")
     p.add_argument("--approved-by", metavar="MANAGER",
                    help="the manager who approves a sale above the program's limit")
+
+    add_checkout_command(command, at_counter)
 
     p = command("redeem", cmd_redeem, "redeem a reward")
     at_counter(p)

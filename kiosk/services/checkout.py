@@ -68,6 +68,7 @@ class Checkout:
 
 @dataclass(frozen=True, slots=True)
 class CheckoutResult:
+    member_id: uuid.UUID
     sale: SaleResult
     priced: Priced
     redemption: Entry | None  # the reward's cost and the points used, one entry
@@ -133,7 +134,7 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
             kiosk.authoriser.confirm_checkout(order_ref, entry, coupon_ids)
         else:  # a retry of an order rung up before: nothing new was spent
             kiosk.authoriser.release_checkout(order_ref, entry, coupon_ids)
-    return CheckoutResult(result, priced, entry if payment.written else None,
+    return CheckoutResult(checkout.member_id, result, priced, entry if payment.written else None,
                           None if used is None else used.rule, authorised)
 
 
@@ -146,7 +147,7 @@ class _Payment:
         self.order_ref, self.now, self.online = order_ref, now, online
         self.written = False
 
-    def write(self, tx: UnitOfWork) -> None:
+    def write(self, tx: UnitOfWork) -> int:
         entry = self.entry
         if entry is not None:
             member = tx.members.get(entry.member_id)
@@ -163,6 +164,7 @@ class _Payment:
             if not tx.orders.use_coupon(coupon_id, self.order_ref, self.now):
                 raise CouponRefused("this coupon was used at this kiosk a moment ago")
         self.written = True
+        return 0 if entry is None else entry.points
 
 
 def _check(program: Program, checkout: Checkout) -> None:

@@ -77,9 +77,9 @@ class Payment(Protocol):
     """What loyalty pays for a sale (a checkout's redemption and coupon), written in the
     sale's own transaction so the order, its earn and what it spent commit together."""
 
-    def write(self, tx: UnitOfWork) -> None:
+    def write(self, tx: UnitOfWork) -> int:
         """Check what may only be checked in the transaction (offline limits) and write;
-        a Refusal leaves nothing written."""
+        the points it moved (a redemption's, negative). A Refusal leaves nothing written."""
 
 
 class NeedsApproval(Refusal):
@@ -158,8 +158,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
-        if payment is not None:
-            payment.write(tx)
+        paid = 0 if payment is None else payment.write(tx)
         order, entries = _order_and_entries(tx, kiosk, sale, order_ref, now, tier)
         tx.orders.add(order)
         tx.entries.append(entries)
@@ -171,8 +170,9 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
     points = balance(entries)
     applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(
         a.rule for a in order.awards if a.rule.startswith("promo:") and a.points))
-    return SaleResult(order_ref, entries, points, state.balance + points, tier, False, applied,
-                      after, stamps_after(order.state or MemberState(tier.id), order.awards),
+    return SaleResult(order_ref, entries, points, state.balance + paid + points, tier, False,
+                      applied, after,
+                      stamps_after(order.state or MemberState(tier.id), order.awards),
                       order.coupons)
 
 

@@ -1,0 +1,83 @@
+"""`kiosk checkout`: a JSON basket in, the order out (issue 15), as a real process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.cli import kiosk, kiosk_json
+from tests.helpers.program import CHECKOUT, program_text
+
+BASKET = {"lines": [{"code": "TEA-OOLONG", "quantity": 2, "unit_price": "65",
+                     "category": "tea"},
+                    {"code": "AMOUNT", "unit_price": "870"}]}  # NT$1,000
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    program = tmp_path / "program.toml"
+    program.write_text(program_text(CHECKOUT), encoding="utf-8")
+    folder = tmp_path / "k1"
+    kiosk(folder, "init", "--device-id", "till-1", "--program", str(program))
+    return folder
+
+
+@pytest.fixture
+def card(data: Path) -> str:
+    enrolled = kiosk_json(data, "member", "enroll", "--name", "王小明", "--phone",
+                          "0987-654-321", "--consent")
+    kiosk(data, "sale", "--card", enrolled["card_payload"], "--amount", "9000")  # 140 points
+    return str(enrolled["card_payload"])
+
+
+def test_a_basket_with_a_reward_and_points_comes_out_as_the_order(data, card, tmp_path):
+    basket = tmp_path / "basket.json"
+    basket.write_text(json.dumps(BASKET), encoding="utf-8")
+    quote = kiosk_json(data, "checkout", "--card", card, "--basket", str(basket),
+                       "--reward", "nt100-off", "--quote")
+    assert (quote["net"], quote["max_points"]) == ("900", 450)
+    order = kiosk_json(data, "checkout", "--card", card, "--basket", str(basket),
+                       "--reward", "nt100-off", "--points", "20", "--order-ref", "C-1")
+    assert [(d["source"], d["amount"]) for d in order["discounts"]] == [
+        ("reward:nt100-off", "100"), ("points", "20")]
+    assert (order["net"], order["points"], order["points_spent"], order["balance"]) == (
+        "880", 8, 120, 140 - 120 + 8)
+    assert order["authorised"] == "offline" and order["order_ref"] == "C-1"
+    again = kiosk_json(data, "checkout", "--card", card, "--basket", str(basket),
+                       "--reward", "nt100-off", "--points", "20", "--order-ref", "C-1")
+    assert again["duplicate"] and again["balance"] == 28  # a retry changes nothing
+
+
+def test_the_basket_can_come_on_standard_input(data, card):
+    import subprocess
+
+    from tests.helpers.cli import KIOSK
+    proc = subprocess.run([KIOSK, "--data-dir", str(data), "checkout", "--card", card,
+                           "--basket", "-"], input=json.dumps(BASKET), capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "to pay TWD 1000" in proc.stdout and "+10 points earned" in proc.stdout
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--basket", '{"lines": []}'], "invalid_input", "basket: lines"),
+    (["--basket", '{"lines": [{"code": "X", "unit_price": "1.5"}]}'], "invalid_input",
+     "lines.0.unit_price"),
+    (["--basket", '{"lines": [{"code": "X", "unit_price": "10", "price": 1}]}'],
+     "invalid_input", "lines.0.price"),
+    (["--basket", "/no/such/basket.json"], "invalid_input", "can't read"),
+    (["--points", "15"], "loyalty_refused", "steps of 10"),
+    (["--points", "1000"], "loyalty_refused", "at most 500 points"),
+    (["--coupon", "CPQ1.NOTHEX"], "invalid_input", "coupon QR"),
+    (["--coupon", "CPQ1." + "A" * 32], "coupon_refused", "no such coupon"),
+    (["--reward", "tote"], "not_enough_points", "500 points needed"),
+])
+def test_a_refused_checkout_names_the_problem_and_changes_nothing(data, card, args, code,
+                                                                   message):
+    basket = ["--basket", json.dumps(BASKET)]
+    answer = kiosk_json(data, "checkout", "--card", card, *basket, *args, "--order-ref",
+                        "C-X", expect=1)
+    assert answer["error"]["code"] == code and message in answer["error"]["message"]
+    assert kiosk_json(data, "balance", "--card", card)["balance"] == 140
