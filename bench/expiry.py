@@ -2,7 +2,7 @@
 1,000,000 members in ≤ 60 s).
 
     .venv/bin/python -m bench.expiry [--members 1000000] [--runs 3] [--workers N]
-                                     [--template NAME]
+                                     [--range N] [--template NAME]
 
 Seeds a database once (COPY): ``--members`` members with 5 entries each over the two years
 before the run's date (4 purchases and a redemption), under a program whose points expire
@@ -12,7 +12,8 @@ reading every entry in the order the replay needs (member, then seq), which any 
 must do, as the run reads it (the columns lots need, ids as bytes, binary: ``read_floor``)
 and as the expiry run before issue 14's rework read it (every column as objects, a
 server-side cursor: ``full_read_floor``, the floor the first measurements were against).
-``--template`` times runs on copies of a database seeded earlier by ``seed`` (kept).
+``--template`` times runs on copies of a database seeded earlier by ``seed`` (kept);
+``--range``: members per range (the run's own size unless told).
 """
 
 from __future__ import annotations
@@ -99,12 +100,12 @@ def seed(name: str, members: int) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def read_floor(name: str) -> float:
+def read_floor(name: str, size: int | None = None) -> float:
     """Every entry in the replay's order, read as the run reads a range (its statement,
     its connection settings), in ranges of the run's size: what any expiry must read."""
     with expiry_bulk.connect(psycopg_url(name)) as conn:
         started = time.perf_counter()
-        bounds = expiry_bulk.member_bounds(conn, expiry_bulk.RANGE)
+        bounds = expiry_bulk.member_bounds(conn, size or expiry_bulk.RANGE)
         for lo, hi in zip([None, *bounds], [*bounds, None], strict=True):
             expiry_bulk.read_range(conn, lo, hi)
         return time.perf_counter() - started
@@ -123,17 +124,18 @@ def full_read_floor(name: str) -> float:
         return time.perf_counter() - started
 
 
-def one_run(template: str, workers: int | None) -> dict[str, float]:
+def one_run(template: str, workers: int | None, size: int | None = None
+            ) -> dict[str, float]:
     name = create_database(template)
     try:
         checkpoint()
         full_floor = full_read_floor(name)
-        floor = read_floor(name)
+        floor = read_floor(name, size)
         checkpoint()
         engine = ledger_engine(sqlalchemy_url(name))
         ledger = Ledger(engine, lambda: AT)
         started = time.perf_counter()
-        report = ledger.expiry.run(AT, workers=workers)
+        report = ledger.expiry.run(AT, chunk=size, workers=workers)
         took = time.perf_counter() - started
         problems = ledger.check()  # balances = sums, seq gap-free
         engine.dispose()
@@ -161,18 +163,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None,
                         help="the run's processes (default: the run's own choice)")
+    parser.add_argument("--range", type=int, default=None, dest="size",
+                        help="members per range (default: expiry_bulk.RANGE)")
     parser.add_argument("--template", help="a database seeded earlier (kept): no seeding")
     args = parser.parse_args()
     cpu_before = cpu_check()
     seeded = 0.0
     if args.template:
-        runs = [one_run(args.template, args.workers) for _ in range(args.runs)]
+        runs = [one_run(args.template, args.workers, args.size) for _ in range(args.runs)]
     else:
         with fresh_database() as template:
             started = time.perf_counter()
             seed(template, args.members)
             seeded = time.perf_counter() - started
-            runs = [one_run(template, args.workers) for _ in range(args.runs)]
+            runs = [one_run(template, args.workers, args.size) for _ in range(args.runs)]
     for run in runs:
         run["ratio_to_floor"] = run["expiry_s"] / run["read_floor_s"]
         run["ratio_to_full_floor"] = run["expiry_s"] / run["full_read_floor_s"]
@@ -180,6 +184,7 @@ def main() -> None:
     print(json.dumps({"machine": machine(), "members": args.members,
                       "entries": args.members * PER_MEMBER, "seed_s": round(seeded, 1),
                       "runs": args.runs, "workers": args.workers,
+                      "range": args.size or expiry_bulk.RANGE,
                       "load_average": [round(x, 2) for x in os.getloadavg()],
                       "cpu_check_s": [cpu_before, cpu_check()],
                       "each_run": [{k: round(v, 3) for k, v in r.items()} for r in runs],

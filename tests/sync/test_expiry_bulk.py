@@ -95,8 +95,9 @@ def ledgers(draw: st.DrawFn) -> list[tuple[Any, ...]]:
                              "card:tea", True))
             elif op == "expire":
                 lots = [r[1] for r in mine if r[3] > 0 and r[2] not in ("stamp", "reverse")]
-                named = (f"expire:{uuid.UUID(bytes=draw(st.sampled_from(lots)))}" if lots
-                         and draw(st.booleans()) else draw(st.sampled_from([None, "expire:?"])))
+                named = (f"expire:{uuid.UUID(bytes=draw(st.sampled_from(lots)))}"
+                         if bool(lots) and draw(st.booleans())
+                         else draw(st.sampled_from([None, "expire:?"])))
                 mine.append((member, entry, op, -draw(st.integers(1, 100)), when, None, named,
                              False))
             else:
@@ -265,3 +266,29 @@ def test_an_expiry_that_leaves_the_balance_below_zero_is_an_overdraft(either: Le
                             .where(m.Overdraft.entry_id == expiry)).all()
     assert [tuple(r) for r in owed] == [(-120, DERIVED_CHANNEL)]
     assert either.check() == []
+
+
+def test_a_member_with_no_balance_row_gets_one_with_the_expiry_and_its_overdraft(
+        books: Ledger) -> None:
+    # The run moves balances with an UPDATE; a member the balances don't hold yet (none of
+    # a range's should be: they have entries) is inserted, as Ingest would.
+    held, bare = members(2)
+    books.upload(KIOSK, UploadRequest(members=[held, bare], entries=[
+        sale(held, 1, 10, occurred_at=at("2026-02-01T04:00"))]))
+    program = books.current_program()
+    job = expiry_bulk.Job(books.engine.url.set(drivername="postgresql").render_as_string(
+        hide_password=False), program, NOW, earliest_unexpired(program.points, NOW,
+                                                               program.zone), NOW)
+    rows = [(derived_id(member.id, f"expire:{lot}").hex, member.id.hex, member.id.bytes,
+             -points, at("2027-02-02T00:00"), f"expire:{lot}")
+            for member, lot, points in ((held, uuid.uuid4(), 4), (bare, uuid.uuid4(), 7))]
+    with expiry_bulk.connect(job.url) as conn:
+        expiry_bulk.stage(conn, rows)
+        with conn.transaction():
+            (head,) = conn.execute("SELECT last_seq FROM ledger_head WHERE id = 1 "
+                                   "FOR UPDATE").fetchone() or (0,)
+            assert expiry_bulk.write(conn, job, head) == (2, -11)
+    assert (books.balance(held.id), books.balance(bare.id)) == (10 - 4, -7)
+    with books.engine.connect() as conn:
+        owed = conn.execute(select(m.Overdraft.member_id, m.Overdraft.balance_after)).all()
+    assert [tuple(r) for r in owed] == [(bare.id, -7)]
