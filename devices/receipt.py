@@ -23,7 +23,9 @@ CAPTIONS: dict[str, dict[str, str]] = {
            "birthday": "Birthday bonus", "first_purchase": "First purchase bonus",
            "available": "Available now", "pending": "Pending until {date}",
            "expiring": "Expiring on {date}", "stamps": "{card}: {held} of {size} stamps",
-           "coupon": "Coupon for next time: {name}, until {date}"},
+           "coupon": "Coupon for next time: {name}, until {date}",
+           "subtotal": "Subtotal", "to_pay": "To pay", "points_used": "Points used",
+           "with_points": "Paid with {n} points"},
     "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
               "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
               "card": "您的會員卡", "earned": "消費點數", "birthday": "生日禮點數",
@@ -31,6 +33,8 @@ CAPTIONS: dict[str, dict[str, str]] = {
               "pending": "{date} 起可用", "expiring": "{date} 到期",
               "stamps": "{card}：已集 {held}/{size} 個印章",  # noqa: RUF001
               "coupon": "下次可用優惠券：{name}（至 {date}）",  # noqa: RUF001
+              "subtotal": "小計", "to_pay": "應付金額", "points_used": "使用點數",
+              "with_points": "點數折抵 {n} 點",
               "thanks": "謝謝惠顧！"},  # noqa: RUF001 (Chinese punctuation)
     "zh-CN": {"order": "订单", "amount": "消费", "total": "合计", "points": "本次积分",
               "balance": "积分余额", "tier": "会员等级", "rewards": "可兑换的奖励",
@@ -39,6 +43,8 @@ CAPTIONS: dict[str, dict[str, str]] = {
               "pending": "{date} 起可用", "expiring": "{date} 到期",
               "stamps": "{card}：已集 {held}/{size} 个印章",  # noqa: RUF001
               "coupon": "下次可用优惠券：{name}（至 {date}）",  # noqa: RUF001
+              "subtotal": "小计", "to_pay": "应付金额", "points_used": "使用积分",
+              "with_points": "积分抵扣 {n} 分",
               "thanks": "谢谢惠顾！"},  # noqa: RUF001 (Chinese punctuation)
 }
 
@@ -52,6 +58,9 @@ class Receipt:
     store: str
     lines: tuple[tuple[str, str], ...]  # (label, amount text), e.g. ("Oolong tea x2", "NT$130")
     total: str = ""
+    discounts: tuple[tuple[str, str], ...] = ()  # what loyalty paid: (label, "-NT$100")
+    to_pay: str = ""  # the total less the discounts, when there are any
+    points_used: int | None = None  # points this visit spent (a reward's cost, as money)
     points_earned: int | None = None  # signed: a redemption prints "-120"
     points_lines: tuple[tuple[str, int], ...] = ()  # where they came from, when more than one
     available: int | None = None  # with pending days or expiry in the program
@@ -79,6 +88,7 @@ class Receipt:
         object.__setattr__(self, "expiring", tuple(self.expiring))
         object.__setattr__(self, "stamps", tuple(self.stamps))
         object.__setattr__(self, "coupons", tuple(self.coupons))
+        object.__setattr__(self, "discounts", tuple(self.discounts))
 
 
 RowStyle = Literal["title", "pair", "bold_pair", "center", "rule", "qr", "blank"]
@@ -99,10 +109,16 @@ def layout(receipt: Receipt) -> list[Row]:
         rows.append(Row("pair", order, receipt.when or ""))
     rows.append(Row("rule"))
     rows += [Row("pair", label, amount) for label, amount in receipt.lines]
-    if receipt.total:
+    if receipt.total and receipt.discounts:
+        rows += [Row("rule"), Row("pair", words["subtotal"], receipt.total)]
+        rows += [Row("pair", label, amount) for label, amount in receipt.discounts]
+        rows += [Row("bold_pair", words["to_pay"], receipt.to_pay)]
+    elif receipt.total:
         rows += [Row("rule"), Row("bold_pair", words["total"], receipt.total)]
     if receipt.balance is not None:
         rows.append(Row("blank"))
+        if receipt.points_used:
+            rows.append(Row("pair", words["points_used"], f"{-receipt.points_used:+,}"))
         if receipt.points_earned is not None:
             rows.append(Row("pair", words["points"], f"{receipt.points_earned:+,}"))
             if len(receipt.points_lines) > 1:

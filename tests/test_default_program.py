@@ -31,8 +31,8 @@ TEXT = SHIPPED_PROGRAM.read_text(encoding="utf-8")
 
 def test_the_default_program_loads_and_uses_every_feature():
     program = load_program(SHIPPED_PROGRAM)
-    # Publishing it says only that the counter takes no coupon at checkout yet (issue 15).
-    assert [note.split(":")[0] for note in unapplied(program)] == ["coupons"]
+    # Every section applies at the counter and the ledger: publishing it warns of none.
+    assert unapplied(program) == []
     assert program.currency == "TWD" and program.timezone == "Asia/Taipei"
     assert program.points.pending_days > 0 and program.points.expiry is not None
     assert program.bonuses.birthday and program.bonuses.first_purchase

@@ -58,6 +58,10 @@ class CounterView(Protocol):
         """One more of ``product`` in the sale screen's basket."""
         ...
 
+    def apply_coupon(self, coupon_id: uuid.UUID) -> None:
+        """A coupon (its QR scanned) to pay for the sale on screen."""
+        ...
+
     def basket(self) -> tuple[list[tuple[str, str]], int]:
         """The sale on screen as its receipt lists it, (label, amount text) lines, and its
         total in minor units."""

@@ -18,6 +18,7 @@ from devices.errors import PrinterUnavailable
 from kiosk.cards import CardError, ForgedCard, MalformedCard, NotACard, RevokedCard, UnknownIssuer
 from kiosk.members import MAX_NAME
 from kiosk.records import StorageError
+from kiosk.services.checkout import CouponRefused, LoyaltyRefused
 from kiosk.services.errors import (
     AlreadyRefunded,
     DuplicateMember,
@@ -56,6 +57,29 @@ def _invalid_input(exc: InvalidInput) -> str:
     if exc.problem is not None:
         return input_problem(exc.problem)
     return QCoreApplication.translate("Messages", "Please check the input:") + " " + str(exc)
+
+
+def _coupon_refused(exc: CouponRefused) -> str:
+    texts = {
+        "used": QCoreApplication.translate("Messages", "This coupon has already been used."),
+        "not_yet": QCoreApplication.translate(
+            "Messages", "This coupon can't be used yet: a coupon works from the next visit on."),
+        "expired": QCoreApplication.translate("Messages", "This coupon has expired."),
+        "min_spend": QCoreApplication.translate(
+            "Messages", "The basket is below this coupon's minimum spend."),
+        "item_missing": QCoreApplication.translate(
+            "Messages", "This coupon's free item is not in the basket."),
+        "other_member": QCoreApplication.translate(
+            "Messages", "This coupon belongs to another member."),
+        "offline": QCoreApplication.translate(
+            "Messages", "This coupon can only be checked while the kiosk is online."),
+        "withdrawn": QCoreApplication.translate(
+            "Messages", "This coupon was withdrawn when its order was refunded."),
+        "not_in_program": QCoreApplication.translate(
+            "Messages", "This coupon is no longer part of the program."),
+    }
+    return texts.get(exc.reason) or QCoreApplication.translate(
+        "Messages", "This coupon is not known for this member.")
 
 
 def _pin_locked(exc: PinLocked) -> str:
@@ -102,6 +126,10 @@ SENTENCES: Mapping[str, Sentence] = {
     DuplicateMember.code: lambda _: QCoreApplication.translate(
         "Messages", "A member with this phone number already exists."),
     InvalidInput.code: _invalid_input,
+    # Checkout (kiosk.services.checkout).
+    CouponRefused.code: _coupon_refused,
+    LoyaltyRefused.code: lambda _: QCoreApplication.translate(
+        "Messages", "That many points can't pay for this bill: see the limit on screen."),
     # Staff and approvals (kiosk.services.staff, kiosk.services.sales).
     PinLocked.code: _pin_locked,
     WrongPin.code: lambda _: QCoreApplication.translate("Messages", "Wrong PIN."),

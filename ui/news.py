@@ -84,3 +84,8 @@ def card_printed() -> str:
 def card_saved(path: Path) -> str:
     return QCoreApplication.translate(
         "CounterWindow", "No printer is set up: the card was saved as {path}.").format(path=path)
+
+
+def not_a_coupon() -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "That coupon code could not be read completely. Please scan it again.")

@@ -14,10 +14,12 @@ from typing import Any
 
 from devices.receipt import CAPTIONS, Receipt
 from kiosk.cards import grouped_card_number
+from kiosk.engine.checkout import REWARD_LINE
 from kiosk.engine.coupons import coupon_payload, last_day
 from kiosk.ledger import Entry, moves_points
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
+from kiosk.services.checkout import CheckoutResult
 from ui.context import ScreenContext
 
 RECEIPT_REWARDS = 3  # a receipt lists at most this many rewards within reach
@@ -33,21 +35,48 @@ def _within_reach(counter: ScreenContext, balance: int) -> tuple[str, ...]:
                  for o in offers if o.affordable)[:RECEIPT_REWARDS]
 
 
-def sale_receipt(counter: ScreenContext, result: SaleResult, lines: Sequence[tuple[str, str]],
-                 total_minor: int, card_payload: str | None) -> Receipt:
-    """``lines``: the basket as the sale screen showed it, (label, amount text)."""
+def sale_receipt(counter: ScreenContext, checkout: CheckoutResult,
+                 lines: Sequence[tuple[str, str]], total_minor: int,
+                 card_payload: str | None) -> Receipt:
+    """``lines``: the basket as the sale screen showed it, (label, amount text); what
+    loyalty paid follows it (a free item at zero, each discount, the amount to pay)."""
+    result, priced = checkout.sale, checkout.priced
     moment = result.entries[0].occurred_at if result.entries else counter.kiosk.clock()
     language = counter.languages.current
+    basket = tuple(lines) or ((CAPTIONS[language]["amount"], counter.money(total_minor)),)
+    free = tuple((_reward_name(counter, line.code.removeprefix(REWARD_LINE)),
+                  counter.money(0)) for line in priced.lines
+                 if line.code.startswith(REWARD_LINE))
+    discounts = tuple((_discount_label(counter, d.source, priced.loyalty.points_used),
+                       "-" + counter.money(d.amount_minor)) for d in priced.discounts)
     return Receipt(
-        store=counter.kiosk.device.store_name,
-        lines=tuple(lines) or ((CAPTIONS[language]["amount"], counter.money(total_minor)),),
-        total=counter.money(total_minor), points_earned=result.points,
+        store=counter.kiosk.device.store_name, lines=basket + free,
+        total=counter.money(total_minor), discounts=discounts,
+        to_pay=counter.money(priced.net_minor) if discounts else "",
+        points_used=None if checkout.redemption is None else -checkout.redemption.points,
+        points_earned=result.points,
         points_lines=tuple((_source(counter, e), e.points) for e in result.entries
                            if moves_points(e.kind)),
         **_points_after(result), **_cards_and_coupons(counter, result),
         balance=result.balance, tier=counter.name(result.tier.names),
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
         language=language, order_ref=result.order_ref, when=_when(counter, moment))
+
+
+def _reward_name(counter: ScreenContext, reward_id: str) -> str:
+    reward = counter.kiosk.program.reward(reward_id)
+    return reward_id if reward is None else counter.name(reward.names)
+
+
+def _discount_label(counter: ScreenContext, source: str, points: int) -> str:
+    """A discount line's words: the reward's or the coupon's name, or the points used."""
+    kind, _, name = source.partition(":")
+    if kind == "reward":
+        return _reward_name(counter, name)
+    if kind == "coupon":
+        rule = next((r for r in counter.kiosk.program.coupons if r.id == name), None)
+        return name if rule is None else counter.name(rule.names)
+    return CAPTIONS[counter.languages.current]["with_points"].format(n=f"{points:,}")
 
 
 def _points_after(result: SaleResult) -> dict[str, Any]:

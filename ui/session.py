@@ -19,16 +19,17 @@ from collections.abc import Callable
 from devices.errors import PrinterUnavailable
 from devices.receipt import Receipt
 from kiosk.cards import PAYLOAD_PREFIX
+from kiosk.engine.coupons import PAYLOAD_PREFIX as COUPON_PREFIX
+from kiosk.engine.coupons import parse_coupon_payload
 from kiosk.services import (
     EnrolmentResult,
     MemberView,
     RedemptionResult,
     RefundResult,
-    Sale,
-    SaleResult,
     identify,
     member_view,
 )
+from kiosk.services.checkout import Checkout, CheckoutResult
 from kiosk.services.manager import AdjustmentResult
 from ui import news
 from ui.context import ScreenContext
@@ -71,6 +72,12 @@ class CounterSession:
         if current == "sale":
             if product := self.counter.find_product(text):
                 view.add_product(product)
+                return
+            if text.startswith(COUPON_PREFIX):
+                try:
+                    view.apply_coupon(parse_coupon_payload(text))
+                except ValueError:
+                    view.say(news.not_a_coupon, "error")
                 return
             if not text.startswith(PAYLOAD_PREFIX):
                 view.say(lambda: news.no_such_product(text), "error")
@@ -161,15 +168,15 @@ class CounterSession:
             self.go_idle()
 
     # -- results ---------------------------------------------------------------------------
-    def sale_done(self, result: SaleResult) -> None:
-        self.view.say(lambda: news.sale_recorded(result))
+    def sale_done(self, result: CheckoutResult) -> None:
+        self.view.say(lambda: news.sale_recorded(result.sale))
         (lines, total), payload, counter = self.view.basket(), self.card_payload, self.counter
         self.offer_receipt(lambda: sale_receipt(counter, result, lines, total, payload))
-        self.after_change(result.entries[0].member_id if result.entries else None)
+        self.after_change(result.member_id)
 
-    def sale_refused(self, exc: BaseException, sale: Callable[[], Sale]) -> None:
+    def sale_refused(self, exc: BaseException, checkout: Callable[[], Checkout]) -> None:
         """A sale above the limit waits for a manager; any other refusal is said."""
-        self.staff.sale_refused(exc, sale)
+        self.staff.sale_refused(exc, checkout)
 
     def redeemed(self, result: RedemptionResult) -> None:
         counter = self.counter

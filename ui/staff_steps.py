@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
-from kiosk.services import Sale, SaleResult, ring_up_sale
+from kiosk.services.checkout import Checkout, CheckoutResult, check_out
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import check_pin, sign_in, still_on_staff
 from kiosk.staff import StaffMember
@@ -29,7 +29,7 @@ class StaffSteps:
     """``rung_up`` takes a sale a manager approved, as if the sale screen had rung it up."""
 
     def __init__(self, counter: ScreenContext, view: CounterView,
-                 rung_up: Callable[[SaleResult], None]) -> None:
+                 rung_up: Callable[[CheckoutResult], None]) -> None:
         self.counter, self.view, self.rung_up = counter, view, rung_up
         self.kiosk = counter.kiosk
         self._back = "idle"  # where a cancelled step returns to
@@ -83,19 +83,19 @@ class StaffSteps:
         self._go_on()
 
     # -- a manager's approval --------------------------------------------------------------
-    def sale_refused(self, exc: BaseException, sale: Callable[[], Sale]) -> None:
-        """The sale screen's sale was refused: a manager may approve it, else say why."""
+    def sale_refused(self, exc: BaseException, checkout: Callable[[], Checkout]) -> None:
+        """The sale screen's checkout was refused: a manager may approve it, else say why."""
         if isinstance(exc, NeedsApproval):
-            self.approve(sale(), exc)
+            self.approve(checkout(), exc)
         else:
             self.view.show_error(exc)
 
-    def approve(self, sale: Sale, needs: NeedsApproval) -> None:
+    def approve(self, checkout: Checkout, needs: NeedsApproval) -> None:
         kiosk, money = self.kiosk, self.counter.money
 
-        def approve_and_ring_up(person: StaffMember, pin: str) -> SaleResult:
+        def approve_and_ring_up(person: StaffMember, pin: str) -> CheckoutResult:
             manager = check_pin(kiosk, person.id, pin, manager=True)
-            return ring_up_sale(kiosk, dataclasses.replace(sale, approved_by=manager.name))
+            return check_out(kiosk, dataclasses.replace(checkout, approved_by=manager.name))
 
         self._back, self._then = "sale", None
         self.view.ask_staff(
@@ -112,7 +112,7 @@ class StaffSteps:
     # -- after the step --------------------------------------------------------------------
     def passed(self, result: object) -> None:
         """The staff screen's check went through (``result`` is what it returned)."""
-        if isinstance(result, SaleResult):
+        if isinstance(result, CheckoutResult):
             self.rung_up(result)
             return
         self.view.show_cashier(self.cashier())

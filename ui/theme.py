@@ -46,6 +46,10 @@ QListWidget::item {{ min-height: {TOUCH_MIN_PX}px; }}
 #huge {{ font-size: 56px; font-weight: bold; color: #0b6e4f; }}
 #subtle {{ color: #5d5a53; }}
 #offer {{ color: #8a3b00; font-weight: bold; }}
+#error {{ color: #8c1d18; font-weight: bold; }}
+QComboBox {{ min-height: {TOUCH_MIN_PX}px; font-size: 20px; padding: 0 10px;
+  border: 2px solid #c9c6bf; border-radius: 8px; background: white; }}
+QComboBox QAbstractItemView::item {{ min-height: {TOUCH_MIN_PX}px; }}
 #tier {{ font-size: 22px; font-weight: bold; padding: 4px 14px; border-radius: 14px;
   background: #d8c7a0; }}
 #tier[rank="0"] {{ background: #e3c29b; color: #4a2c0f; }}

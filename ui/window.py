@@ -164,7 +164,7 @@ class CounterWindow(QMainWindow):
         self.member_screen.redeem_requested.connect(s.start_redemption)
         self.member_screen.done.connect(s.go_idle)
         self.sale.completed.connect(s.sale_done)
-        self.sale.failed.connect(lambda exc: s.sale_refused(exc, self.sale.sale))
+        self.sale.failed.connect(lambda exc: s.sale_refused(exc, self.sale.checkout))
         self.redeem.completed.connect(s.redeemed)
         self.enrol.completed.connect(s.enrolled)
         self.card.finished.connect(s.card_done)
@@ -289,6 +289,9 @@ class CounterWindow(QMainWindow):
 
     def prepare_enrolment(self) -> None:
         self.enrol.start()
+
+    def apply_coupon(self, coupon_id: uuid.UUID) -> None:
+        self.sale.apply_coupon(coupon_id)
 
     def add_product(self, product: Product) -> None:
         self.sale.add_product(product)

@@ -175,22 +175,27 @@
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
+        <location filename="../../ui/news.py" line="90"/>
+        <source>That coupon code could not be read completely. Please scan it again.</source>
+        <translation>優惠券條碼未能完整讀取，請再掃描一次。</translation>
+    </message>
+    <message>
         <location filename="../../ui/news.py" line="81"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="347"/>
+        <location filename="../../ui/window.py" line="350"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="349"/>
+        <location filename="../../ui/window.py" line="352"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="352"/>
+        <location filename="../../ui/window.py" line="355"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -478,6 +483,44 @@
         <location filename="../../ui/screens/idle.py" line="35"/>
         <source>New member? Join here</source>
         <translation>新會員？請由此加入</translation>
+    </message>
+</context>
+<context>
+    <name>LoyaltyPanel</name>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="118"/>
+        <source>{n} points</source>
+        <translation>{n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="130"/>
+        <source>No reward</source>
+        <translation>不使用獎勵</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="133"/>
+        <source>{reward} ({cost} points)</source>
+        <translation>{reward}（{cost} 點）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="135"/>
+        <source>No coupon</source>
+        <translation>不使用優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="138"/>
+        <source>Scanned coupon</source>
+        <translation>掃描的優惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="146"/>
+        <source>Most</source>
+        <translation>最多</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/loyalty_panel.py" line="147"/>
+        <source>Pay with points:</source>
+        <translation>點數折抵：</translation>
     </message>
 </context>
 <context>
@@ -869,222 +912,277 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="73"/>
+        <location filename="../../ui/messages.py" line="97"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="75"/>
+        <location filename="../../ui/messages.py" line="99"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77"/>
+        <location filename="../../ui/messages.py" line="101"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="79"/>
+        <location filename="../../ui/messages.py" line="103"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="81"/>
+        <location filename="../../ui/messages.py" line="105"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="84"/>
+        <location filename="../../ui/messages.py" line="108"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="87"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="90"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>這位會員是在其他門市加入的，本機尚未同步其帳戶。連線後即可使用點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="93"/>
+        <location filename="../../ui/messages.py" line="117"/>
         <source>Not enough points for this reward.</source>
         <translation>點數不足，無法兌換此獎勵。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="95"/>
+        <location filename="../../ui/messages.py" line="119"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="98"/>
+        <location filename="../../ui/messages.py" line="122"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="100"/>
+        <location filename="../../ui/messages.py" line="124"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="102"/>
+        <location filename="../../ui/messages.py" line="126"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="58"/>
+        <location filename="../../ui/messages.py" line="59"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="147"/>
+        <location filename="../../ui/messages.py" line="175"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="151"/>
+        <location filename="../../ui/messages.py" line="179"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="62"/>
+        <location filename="../../ui/messages.py" line="86"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密碼錯誤次數過多，請於 {n} 秒後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="135"/>
         <source>Wrong PIN.</source>
         <translation>密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="50"/>
+        <location filename="../../ui/messages.py" line="51"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本機尚未設定店長：請用 `kiosk manager-pin 密碼` 或 `kiosk staff add 名字 --role manager --pin 密碼` 設定。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="109"/>
+        <location filename="../../ui/messages.py" line="64"/>
+        <source>This coupon has already been used.</source>
+        <translation>此優惠券已使用過。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="65"/>
+        <source>This coupon can&apos;t be used yet: a coupon works from the next visit on.</source>
+        <translation>此優惠券尚不能使用：優惠券自下次消費起適用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="67"/>
+        <source>This coupon has expired.</source>
+        <translation>此優惠券已過期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="68"/>
+        <source>The basket is below this coupon&apos;s minimum spend.</source>
+        <translation>消費金額未達此優惠券的最低消費。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="70"/>
+        <source>This coupon&apos;s free item is not in the basket.</source>
+        <translation>此優惠券的免費商品不在購物清單中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="72"/>
+        <source>This coupon belongs to another member.</source>
+        <translation>此優惠券屬於其他會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="74"/>
+        <source>This coupon can only be checked while the kiosk is online.</source>
+        <translation>此優惠券須在本機連線時才能確認。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="76"/>
+        <source>This coupon was withdrawn when its order was refunded.</source>
+        <translation>此優惠券的原訂單已退款，優惠券已作廢。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="78"/>
+        <source>This coupon is no longer part of the program.</source>
+        <translation>此優惠券已不在會員方案中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="81"/>
+        <source>This coupon is not known for this member.</source>
+        <translation>查無此會員的這張優惠券。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="131"/>
+        <source>That many points can&apos;t pay for this bill: see the limit on screen.</source>
+        <translation>這筆消費無法折抵這麼多點數，請看畫面上的上限。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="137"/>
         <source>Only a manager can do this.</source>
         <translation>只有店長可以執行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="111"/>
+        <location filename="../../ui/messages.py" line="139"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本機的員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="113"/>
+        <location filename="../../ui/messages.py" line="141"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>這麼大額的銷售需要店長核准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="116"/>
+        <location filename="../../ui/messages.py" line="144"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="141"/>
+        <location filename="../../ui/messages.py" line="169"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="157"/>
+        <location filename="../../ui/messages.py" line="185"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="159"/>
+        <location filename="../../ui/messages.py" line="187"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="162"/>
+        <location filename="../../ui/messages.py" line="190"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="166"/>
+        <location filename="../../ui/messages.py" line="194"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="170"/>
+        <location filename="../../ui/messages.py" line="198"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="178"/>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>The amount must be more than zero.</source>
         <translation>金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="179"/>
+        <location filename="../../ui/messages.py" line="207"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>這個金額超過本店單筆交易的上限。是不是把商品條碼掃進了金額欄？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="182"/>
+        <location filename="../../ui/messages.py" line="210"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>購物清單的每一項都需要數量和價格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="184"/>
+        <location filename="../../ui/messages.py" line="212"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>訂單編號為 1 至 64 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="186"/>
+        <location filename="../../ui/messages.py" line="214"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此訂單編號已用於其他會員或金額結帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="189"/>
+        <location filename="../../ui/messages.py" line="217"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>請輸入會員姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="190"/>
+        <location filename="../../ui/messages.py" line="218"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="192"/>
+        <location filename="../../ui/messages.py" line="220"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="194"/>
+        <location filename="../../ui/messages.py" line="222"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>會員須同意隱私權聲明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="196"/>
+        <location filename="../../ui/messages.py" line="224"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未來的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="198"/>
+        <location filename="../../ui/messages.py" line="226"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>請填寫調整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="200"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="203"/>
+        <location filename="../../ui/messages.py" line="231"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="206"/>
+        <location filename="../../ui/messages.py" line="234"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="208"/>
+        <location filename="../../ui/messages.py" line="236"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>
@@ -1225,62 +1323,72 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="178"/>
+        <location filename="../../ui/screens/sale.py" line="225"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="140"/>
+        <location filename="../../ui/screens/sale.py" line="164"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="151"/>
+        <location filename="../../ui/screens/sale.py" line="175"/>
         <source>{card} +{n}</source>
         <translation>{card} +{n} 個印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="154"/>
+        <location filename="../../ui/screens/sale.py" line="178"/>
         <source>Coupon: {coupon}</source>
         <translation>優惠券：{coupon}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="210"/>
+        <location filename="../../ui/screens/sale.py" line="219"/>
+        <source>To pay {amount} (of {total})</source>
+        <translation>應付 {amount}（原價 {total}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="239"/>
+        <source>{n} points</source>
+        <translation>{n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="286"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="212"/>
+        <location filename="../../ui/screens/sale.py" line="288"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="213"/>
+        <location filename="../../ui/screens/sale.py" line="289"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>輸入的金額（加在掃描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="214"/>
+        <location filename="../../ui/screens/sale.py" line="290"/>
         <source>Clear amount</source>
         <translation>清除金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="215"/>
+        <location filename="../../ui/screens/sale.py" line="291"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>掃描的商品（點選一項可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="216"/>
+        <location filename="../../ui/screens/sale.py" line="292"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="217"/>
+        <location filename="../../ui/screens/sale.py" line="293"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="218"/>
+        <location filename="../../ui/screens/sale.py" line="294"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

@@ -27,6 +27,7 @@ from kiosk.services import (
     redeem,
     ring_up_sale,
 )
+from kiosk.services.checkout import Checkout, check_out
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import add_staff, list_staff, remove_staff, sign_in
 from kiosk.staff import Role, StaffMember
@@ -78,6 +79,7 @@ class RecordingView:
     receipt_button: bool = False
     prepared: list[str] = field(default_factory=list)
     basket_products: list[Product] = field(default_factory=list)
+    coupons_applied: list[uuid.UUID] = field(default_factory=list)
     keyed_minor: int = 0
     referrer: tuple[uuid.UUID, str] | None = None
     card: tuple[EnrolmentResult, bytes] | None = None
@@ -118,6 +120,9 @@ class RecordingView:
 
     def add_product(self, product: Product) -> None:
         self.basket_products.append(product)
+
+    def apply_coupon(self, coupon_id: uuid.UUID) -> None:
+        self.coupons_applied.append(coupon_id)
 
     def basket(self) -> tuple[list[tuple[str, str]], int]:
         lines = [(p.names.get("en"), f"NT${p.price_minor}") for p in self.basket_products]
@@ -254,17 +259,17 @@ def test_a_sale_asks_sync_for_a_round_and_refreshes_the_member(on_member: Counte
     c.session.scan(TEA.code)
     c.view.keyed_minor = 1250
     lines, total = c.view.basket()
-    sale = Sale.of_basket(c.session.member.member.id,
-                          (SaleLine(TEA.code, 1, TEA.price_minor), SaleLine("amount", 1, 1250)),
-                          "S-1")
-    result = ring_up_sale(kiosk, sale)  # as the sale screen rings it up, on a worker
+    checkout = Checkout(c.session.member.member.id,
+                        (SaleLine(TEA.code, 1, TEA.price_minor), SaleLine("amount", 1, 1250)),
+                        order_ref="S-1")
+    result = check_out(kiosk, checkout)  # as the sale screen rings it up, on a worker
     c.session.sale_done(result)
-    assert c.view.banner == ("info", f"+{result.points} points for order S-1. New balance: "
-                                     f"{before + result.points}")
+    assert c.view.banner == ("info", f"+{result.sale.points} points for order S-1. New "
+                                     f"balance: {before + result.sale.points}")
     assert c.sync_rounds == [None]
     assert c.view.current == "member"
-    assert c.session.member.balance == before + result.points
-    assert c.view.members[-1].balance == before + result.points
+    assert c.session.member.balance == before + result.sale.points
+    assert c.view.members[-1].balance == before + result.sale.points
     assert c.view.receipt_button
     c.session.print_receipt()
     [receipt] = c.printed
@@ -276,21 +281,23 @@ def test_a_sale_asks_sync_for_a_round_and_refreshes_the_member(on_member: Counte
 def test_the_same_sale_twice_adds_nothing_and_says_so(on_member: Counter, kiosk: Kiosk):
     c = on_member
     assert c.session.member is not None
-    sale = Sale(c.session.member.member.id, 500, "S-2")
-    first = ring_up_sale(kiosk, sale)
-    c.session.sale_done(ring_up_sale(kiosk, sale))
+    checkout = Checkout(c.session.member.member.id, (SaleLine("AMOUNT", 1, 500),),
+                        order_ref="S-2")
+    first = check_out(kiosk, checkout)
+    c.session.sale_done(check_out(kiosk, checkout))
     assert c.view.banner == ("info", "This sale was already recorded; nothing was added. "
-                                     f"Balance: {first.balance}")
+                                     f"Balance: {first.sale.balance}")
 
 
 def test_a_sale_above_the_limit_waits_for_a_manager(on_member: Counter, kiosk: Kiosk):
     c = on_member
     assert c.session.member is not None
     c.session.start_sale()
-    sale = Sale(c.session.member.member.id, 150_000, "S-3")
+    checkout = Checkout(c.session.member.member.id, (SaleLine("AMOUNT", 1, 150_000),),
+                        order_ref="S-3")
     with pytest.raises(NeedsApproval) as refused:
-        ring_up_sale(kiosk, sale)
-    c.session.sale_refused(refused.value, lambda: sale)
+        check_out(kiosk, checkout)
+    c.session.sale_refused(refused.value, lambda: checkout)
     assert c.view.current == "staff"
     ask = c.view.staff_asks[-1]
     assert ask.managers_only and "NT$150,000" in ask.prompt and "NT$100,000" in ask.prompt
@@ -299,7 +306,7 @@ def test_a_sale_above_the_limit_waits_for_a_manager(on_member: Counter, kiosk: K
     assert c.view.banner == ("error", "Wrong PIN.") and c.view.current == "staff"
     c.session.staff.cancelled()
     assert c.view.current == "sale" and c.sync_rounds == []  # the basket waits
-    c.session.sale_refused(refused.value, lambda: sale)
+    c.session.sale_refused(refused.value, lambda: checkout)
     c.staff_screen_passes(grace, "1234")
     assert c.view.banner is not None and c.view.banner[1].startswith("+")
     assert c.view.current == "member" and c.sync_rounds == [None]

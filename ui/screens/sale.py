@@ -1,18 +1,25 @@
-"""Ringing up a sale: an amount on the keypad and/or scanned products in a basket, a live
-points preview, and a confirmation shown only once the entry is durably committed."""
+"""The member's checkout: an amount on the keypad and/or scanned products in a basket, what
+loyalty pays for it (a reward, a coupon, points as money: ``LoyaltyPanel``), the amount to
+pay and a live points preview, and a confirmation shown only once the order is durably
+committed (``kiosk.services.checkout``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QVBoxLayout
 
 from devices.receipt import CAPTIONS
+from kiosk.engine.checkout import REWARD_LINE, Priced
 from kiosk.engine.orders import KEYED_AMOUNT
 from kiosk.money import to_minor
-from kiosk.services import MemberView, Sale, SaleLine, SalePreview, preview_sale, ring_up_sale
+from kiosk.services import MemberView, Refusal, Sale, SaleLine, SalePreview, preview_sale
+from kiosk.services.checkout import Checkout, check_out, quote_checkout
 from ui.context import Product, ScreenContext
+from ui.messages import describe
+from ui.screens.loyalty_panel import LoyaltyPanel
 from ui.widgets import Keypad, ServiceScreen, button, label
 
 MAX_DIGITS = 9
@@ -25,7 +32,7 @@ class _Line:
 
 
 class SaleScreen(ServiceScreen):
-    completed = Signal(object)  # SaleResult
+    completed = Signal(object)  # CheckoutResult
     cancelled = Signal()
 
     def __init__(self, counter: ScreenContext) -> None:
@@ -49,6 +56,10 @@ class SaleScreen(ServiceScreen):
         self.basket_list.currentRowChanged.connect(lambda _: self._enable())
         self.remove_item = button(clicked=self._remove)
         self.total = label("", "title")
+        self.loyalty = LoyaltyPanel(counter)
+        self.loyalty.changed.connect(self._refresh)
+        self.problem = label("", "error", wrap=True)  # a coupon or points it can't take
+        self.priced: Priced | None = None
         self.preview = label("", "subtle", wrap=True)  # promotions and bonuses named
         self.cards_preview = label("", "subtle", wrap=True)  # stamps and coupons it gives
         left.addWidget(self.title)
@@ -58,6 +69,8 @@ class SaleScreen(ServiceScreen):
         left.addWidget(self.basket_list, 1)
         left.addWidget(self.remove_item)
         left.addWidget(self.total)
+        left.addWidget(self.loyalty)
+        left.addWidget(self.problem)
         left.addWidget(self.preview)
         left.addWidget(self.cards_preview)
         right = QVBoxLayout()
@@ -79,7 +92,12 @@ class SaleScreen(ServiceScreen):
         self.member = member
         self.digits, self.basket = "", []
         self.order_ref = f"S-{self.counter.kiosk.new_id().hex[:16]}"
+        self.loyalty.start(member)
         self.retranslate()
+
+    def apply_coupon(self, coupon_id: uuid.UUID) -> None:
+        """A coupon's QR scanned at the sale screen: it pays for this sale if it can."""
+        self.loyalty.add_coupon(coupon_id)
 
     def add_product(self, product: Product) -> None:
         for line in self.basket:
@@ -127,10 +145,14 @@ class SaleScreen(ServiceScreen):
                                         for line in self.basket)
 
     def sale_preview(self) -> SalePreview:
-        """What confirming would earn now, promotions included (the engine's own answer)."""
-        if self.member is None:
+        """What confirming would earn now, on the amount left to pay, promotions included
+        (the engine's own answer)."""
+        if self.member is None or not self.total_minor():
             return SalePreview(0, ())
-        return preview_sale(self.counter.kiosk, self.sale())
+        sale = self.sale()
+        if self.priced is not None:
+            sale = replace(sale, lines=self.priced.lines, loyalty=self.priced.loyalty)
+        return preview_sale(self.counter.kiosk, sale)
 
     def preview_points(self) -> int:
         return self.sale_preview().points
@@ -169,13 +191,65 @@ class SaleScreen(ServiceScreen):
             lines.append((CAPTIONS[language]["amount"], self.counter.money(self.keyed_minor())))
         return lines
 
+    def _price(self) -> None:
+        """What loyalty takes off the basket now, and the most points that may pay (the
+        program's share of what is left, the member's points less the reward's cost);
+        a choice it can't take is said, and Confirm waits until it is changed."""
+        self.priced, problem = None, ""
+        if self.member is None or not self.total_minor():
+            self.loyalty.set_limit(0)
+        else:
+            kiosk, checkout = self.counter.kiosk, self.checkout()
+            try:
+                base = quote_checkout(kiosk, replace(checkout, points=0))
+                cost = base.priced.points_cost
+                self.loyalty.set_limit(min(base.max_points,
+                                           self.loyalty.spendable() - cost))
+                self.priced = (quote_checkout(kiosk, self.checkout()).priced
+                               if self.loyalty.points else base.priced)
+            except Refusal as exc:
+                problem = describe(exc, quiet=True)
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        priced, c = self.priced, self.counter
+        total = c.money(self.total_minor())
+        if priced is not None and priced.discounts:
+            self.total.setText(self.tr("To pay {amount} (of {total})").format(
+                amount=c.money(priced.net_minor), total=total))
+        else:
+            self.total.setText(self.tr("Total {amount}").format(amount=total))
+        self.problem.setMinimumHeight(  # its second line, asked for
+            max(0, self.problem.heightForWidth(max(self.problem.width(), 200))))
+
+    def loyalty_lines(self) -> list[tuple[str, str]]:
+        """What loyalty puts on the bill, below the basket: a free item at zero and each
+        discount, as (label, amount text)."""
+        priced, c = self.priced, self.counter
+        if priced is None:
+            return []
+        free = [(self._discount_name(f"reward:{line.code.removeprefix(REWARD_LINE)}"),
+                 c.money(0)) for line in priced.lines if line.code.startswith(REWARD_LINE)]
+        return free + [(self._discount_name(d.source),
+                        "−" + c.money(d.amount_minor))  # noqa: RUF001
+                       for d in priced.discounts]
+
+    def _discount_name(self, source: str) -> str:
+        kind, _, name = source.partition(":")
+        program, c = self.counter.kiosk.program, self.counter
+        if kind == "reward" and (reward := program.reward(name)) is not None:
+            return c.name(reward.names)
+        rule = next((r for r in program.coupons if r.id == name), None)
+        if kind == "coupon" and rule is not None:
+            return c.name(rule.names)
+        return self.tr("{n} points").format(n=f"{self.loyalty.points:,}")
+
     def _refresh(self) -> None:
         c = self.counter
         self.amount.setText(c.money(self.keyed_minor()))
+        self._price()
         self.basket_list.clear()
-        for text, amount in self.basket_lines():
+        for text, amount in self.basket_lines() + self.loyalty_lines():
             self.basket_list.addItem(f"{text}   {amount}")
-        self.total.setText(self.tr("Total {amount}").format(amount=c.money(self.total_minor())))
         preview = self.sale_preview()  # one look at the store for both lines
         self.preview.setText(self.preview_text(preview))
         cards = self.cards_text(preview)
@@ -188,9 +262,10 @@ class SaleScreen(ServiceScreen):
         self._enable()
 
     def _enable(self) -> None:
-        self.confirm.setEnabled(self.total_minor() > 0)
+        self.confirm.setEnabled(self.total_minor() > 0 and not self.problem.text())
         self.clear_amount.setEnabled(bool(self.digits))
         self.remove_item.setEnabled(0 <= self.basket_list.currentRow() < len(self.basket))
+        self.remove_item.setVisible(bool(self.basket))
 
     # -- confirm -------------------------------------------------------------------------
     def sale(self) -> Sale:
@@ -201,9 +276,16 @@ class SaleScreen(ServiceScreen):
             lines.append(SaleLine(KEYED_AMOUNT, 1, self.keyed_minor()))
         return Sale.of_basket(self.member.member.id, tuple(lines), self.order_ref)
 
+    def checkout(self) -> Checkout:
+        """The visit as the cashier has it on screen: the basket and what loyalty pays."""
+        sale = self.sale()
+        assert sale.member_id is not None
+        return Checkout(sale.member_id, sale.lines, self.loyalty.reward_id(),
+                        self.loyalty.coupon_id(), self.loyalty.points, self.order_ref)
+
     def _confirm(self) -> None:
-        sale, kiosk = self.sale(), self.counter.kiosk
-        self.call(lambda: ring_up_sale(kiosk, sale), self.completed.emit)
+        checkout, kiosk = self.checkout(), self.counter.kiosk
+        self.call(lambda: check_out(kiosk, checkout), self.completed.emit)
 
     def retranslate(self) -> None:
         member = self.member.member if self.member is not None else None
@@ -216,4 +298,5 @@ class SaleScreen(ServiceScreen):
         self.remove_item.setText(self.tr("Remove one of this item"))
         self.confirm.setText(self.tr("Confirm sale"))
         self.cancel.setText(self.tr("Cancel"))
+        self.loyalty.retranslate()
         self._refresh()

@@ -1,0 +1,124 @@
+"""The checkout on the sale screen, through the widgets, in three languages (issue 15): a
+reward, a coupon the member holds and points as money pay part of the bill; the screen
+says what each takes off and what is left to pay; the order commits as one; the receipt
+lists every discount and the points used, and comes out of a (file) printer as ESC/POS
+that says so. Each is captured as a PNG."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devices import settings as device_settings
+from devices.receipt import layout
+from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
+from kiosk.app.qt import CounterApp, demo_scans
+from kiosk.app.runtime import counter_session
+from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
+from kiosk.services.staff import sign_in, staff_named
+from tests.devices.escpos_reader import read
+from tests.helpers.program import CHECKOUT, program_text
+from tests.helpers.ui import SHOTS, WAIT, key_in, on_screen, tap
+from tests.ui.test_engine_screens import receipt_png
+from ui.i18n import LANGUAGES
+
+pytestmark = pytest.mark.gui
+
+WORDS = {  # the reward, the coupon, the points' line, "To pay", the receipt's captions
+    "en": ("NT$100 off", "10% off next time", "40 points", "To pay NT$760 (of NT$1,000)",
+           ("Subtotal", "To pay", "Points used", "Paid with 40 points")),
+    "zh-TW": ("折抵 NT$100", "下次九折", "40 點", "應付 NT$760（原價 NT$1,000）",  # noqa: RUF001
+              ("小計", "應付金額", "使用點數", "點數折抵 40 點")),
+    "zh-CN": ("抵扣 NT$100", "下次九折", "40 积分", "应付 NT$760（原价 NT$1,000）",  # noqa: RUF001
+              ("小计", "应付金额", "使用积分", "积分抵扣 40 分")),
+}
+
+
+@pytest.fixture(scope="module")
+def checkout_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("checkout") / "kiosk"
+    document = folder.parent / "checkout.toml"
+    document.write_text(program_text(CHECKOUT, version="2026.2-checkout"), encoding="utf-8")
+    with counter_session(folder, demo=True, program_path=document, background_sync=False):
+        pass
+    return folder, document
+
+
+@pytest.fixture
+def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
+                 tmp_path: Path) -> Iterator[CounterApp]:
+    template, document = checkout_template
+    folder = tmp_path / "kiosk"
+    shutil.copytree(template, folder)
+    device_settings.save(folder, DeviceSettings(
+        wedge=WedgeSettings(enabled=False),
+        printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin"))))
+    with counter_session(folder, demo=True, program_path=document,
+                         background_sync=False) as running:
+        sign_in(running.kiosk, staff_named(running.kiosk, "Mei Lin").id, "1111")
+        app = CounterApp(running, qapp, idle_ms=60_000, simulated_scans=demo_scans(running))
+        qtbot.addWidget(app.window)
+        app.start()
+        yield app
+        app.shutdown()
+        app.languages.switch("en")
+        qapp.setStyleSheet("")
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_a_reward_a_coupon_and_points_pay_at_the_checkout(qtbot, checkout_app, language,
+                                                          tmp_path):
+    app, w = checkout_app, checkout_app.window
+    kiosk = app.counter.kiosk
+    joined = enrol(kiosk, Enrolment("Amy Lin", "0911222333", consent=True))
+    ring_up_sale(kiosk, Sale(joined.member.id, 9000, "EARLIER"))  # 140 points, 10% coupon
+    w.resize(1024, 768)
+    w.set_language(language)
+    folder = SHOTS / language
+    folder.mkdir(parents=True, exist_ok=True)
+    reward, coupon, points, to_pay, captions = WORDS[language]
+
+    w.handle_scan(joined.card.payload)
+    on_screen(qtbot, app, "member")
+    tap(qtbot, w.member_screen.sale)
+    key_in(qtbot, w.sale.keypad, "1000")
+    panel = w.sale.loyalty
+    panel.reward.setCurrentIndex(panel.reward.findData("nt100-off"))
+    [held] = [i for i in range(panel.coupon.count()) if panel.coupon.itemData(i) is not None]
+    panel.coupon.setCurrentIndex(held)
+    assert panel.reward.currentText().startswith(reward)
+    assert panel.coupon.currentText() == coupon
+    tap(qtbot, panel.most)  # 140 points less the reward's 100: 40 may pay
+    assert panel.points == 40
+    listed = [w.sale.basket_list.item(i).text().split()
+              for i in range(w.sale.basket_list.count())]
+    assert [" ".join(words) for words in listed] == [  # below the basket, on the bill
+        f"{reward} −NT$100", f"{coupon} −NT$100", f"{points} −NT$40"]  # noqa: RUF001
+    assert w.sale.total.text() == to_pay
+    assert "7" in w.sale.preview.text()  # earns on the NT$760 left to pay
+    assert w.grab().save(str(folder / "sale-checkout.png"))
+
+    tap(qtbot, w.sale.confirm)
+    on_screen(qtbot, app, "member")
+    qtbot.waitUntil(lambda: w.member is not None and w.member.balance == 7, timeout=WAIT)
+    assert coupon not in w.member_screen.coupons.text()  # used: no longer listed
+    qtbot.waitUntil(lambda: w.session.receipt is not None, timeout=WAIT)
+    receipt = w.session.receipt()
+    rows = [(r.left.strip(), r.right) for r in layout(receipt)]
+    subtotal, pay, used, with_points = captions
+    assert (subtotal, "NT$1,000") in rows and (pay, "NT$760") in rows
+    assert (reward, "-NT$100") in rows and (coupon, "-NT$100") in rows
+    assert (with_points, "-NT$40") in rows and (used, "-140") in rows
+    receipt_png(receipt, folder / "receipt-checkout.png")
+    if language == "en":  # the printer's bytes say the same (Chinese prints as an image)
+        tap(qtbot, w.receipt_button)
+        paper = tmp_path / "paper.bin"
+        qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=WAIT)
+        text = [" ".join(line.split()) for line in read(paper.read_bytes()).text]
+        for expected in ("Subtotal NT$1,000", "NT$100 off -NT$100",
+                         "10% off next time -NT$100", "Paid with 40 points -NT$40",
+                         "To pay NT$760", "Points used -140"):
+            assert expected in text, text
