@@ -57,7 +57,7 @@ class LedgerAuthoriser:
             return None
         if found.voided_at is not None:
             raise CouponRefused("this coupon was withdrawn when the order that issued it was "
-                                "refunded")
+                                "refunded", "withdrawn")
         return KeptCoupon(member_id, CouponIssue(found.rule, f"ledger:{found.id}",
                                                  found.valid_from, found.expires_at),
                           found.used_order_ref)
@@ -76,7 +76,10 @@ class LedgerAuthoriser:
             if exc.code == "unknown_member":
                 raise UnknownMember("the ledger does not know this member yet") from None
             if exc.code.startswith("coupon_") or exc.code == "unknown_coupon":
-                raise CouponRefused(f"the ledger declined the coupon: {exc}") from None
+                reason = {"coupon_used": "used", "coupon_held": "used", "coupon_void":
+                          "withdrawn", "coupon_not_members": "other_member"}.get(exc.code,
+                                                                                 "unknown")
+                raise CouponRefused(f"the ledger declined the coupon: {exc}", reason) from None
             raise
 
     def confirm_checkout(self, order_ref: str, entry: Entry | None,

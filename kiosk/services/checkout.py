@@ -44,9 +44,19 @@ from kiosk.services.sales import Sale, SaleLine, SaleResult, check_sale, ring_up
 
 
 class CouponRefused(Refusal):
-    """The coupon can't pay for this order: the message says why (used, expired, ...)."""
+    """The coupon can't pay for this order: ``reason`` says why, for the counter's words
+    ("used", "not_yet", "expired", "min_spend", "item_missing", "other_member",
+    "unknown", "offline", "withdrawn", "not_in_program"); the message says it in English."""
 
     code = "coupon_refused"
+
+    def __init__(self, message: str, reason: str = "unknown") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+_PROBLEMS = (("already used", "used"), ("not valid yet", "not_yet"), ("expired", "expired"),
+             ("order below", "min_spend"), ("free item", "item_missing"))
 
 
 class LoyaltyRefused(Refusal):
@@ -118,7 +128,7 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
             pass  # the floor limits decide
     if used is not None and not used.kept and authorised != "online":
         raise CouponRefused("this coupon is the ledger's, and the ledger can't be reached "
-                            "to hold it")
+                            "to hold it", "offline")
     payment = _Payment(kiosk, entry, coupon_ids if used is not None and used.kept else (),
                        order_ref, now, online=authorised == "online")
     sale = Sale(checkout.member_id, priced.gross_minor, order_ref, priced.lines,
@@ -162,7 +172,7 @@ class _Payment:
             tx.entries.append([entry])
         for coupon_id in self.coupon_ids:
             if not tx.orders.use_coupon(coupon_id, self.order_ref, self.now):
-                raise CouponRefused("this coupon was used at this kiosk a moment ago")
+                raise CouponRefused("this coupon was used at this kiosk a moment ago", "used")
         self.written = True
         return 0 if entry is None else entry.points
 
@@ -199,23 +209,24 @@ def _coupon(kiosk: Kiosk, checkout: Checkout, now: datetime) -> _Used | None:
             kept = kiosk.authoriser.find_coupon(checkout.member_id, coupon_id)
         except Unreachable:
             raise CouponRefused("this kiosk holds no such coupon and the ledger can't be "
-                                "reached to look it up") from None
+                                "reached to look it up", "offline") from None
     if kept is None:
         raise CouponRefused("no such coupon for this member (a coupon from the shop or "
                             "another store is taken while the kiosk is online)")
     if kept.member_id != checkout.member_id:
-        raise CouponRefused("this coupon belongs to another member")
+        raise CouponRefused("this coupon belongs to another member", "other_member")
     rule = next((r for r in program.coupons if r.id == kept.issue.rule), None)
     if rule is None:
         raise CouponRefused(f"coupon {kept.issue.rule!r} is no longer in program "
-                            f"{program.version}")
+                            f"{program.version}", "not_in_program")
     basket = Order(kiosk.channel, "quote", now, checkout.lines)
     problem = coupon_problem(rule, valid_from=kept.issue.valid_from,
                              expires_at=kept.issue.expires_at, used=kept.used_by is not None,
                              order=basket, at=now, zone=program.zone,
                              minor_units=program.minor_units)
     if problem is not None:
-        raise CouponRefused(f"this coupon can't be used: {problem}")
+        reason = next((r for start, r in _PROBLEMS if problem.startswith(start)), "unknown")
+        raise CouponRefused(f"this coupon can't be used: {problem}", reason)
     return _Used(CouponTerms(coupon_id, rule), local)
 
 
