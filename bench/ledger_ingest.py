@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.ledger_ingest [--runs 3] [--batches 200] [--batch 500]
                                             [--members 10000] [--dir bench/data/ledger_ingest]
                                             [--orders [--program bench/programs/busy.toml]]
+                                            [--workers 2]
 
 Each run makes the same rows (kiosk-style sales: UUIDv7 ids, one kiosk device numbering
 them 1..N) and loads them several ways, each into its own fresh database migrated by the
@@ -18,6 +19,10 @@ them; every mode gets them the same way, untimed):
   before the clock starts, one ``requests.Session`` (keep-alive), two requests in flight
   as the sync agent sends batches that only add points (``UPLOADS_IN_FLIGHT``).
 * ``http_one``: the same, one request at a time.
+
+The ledger serves from ``--workers`` processes (default 2, ``kiosk ledger serve
+--workers``: the machine's two cores; ``--workers 1`` is how it was measured before
+2026-12-01).
 
 With ``--orders`` the sales are orders, made by the engine as a counter makes them
 (``kiosk.awards.record_for`` and ``order_entries``) under a program with promotions and
@@ -164,6 +169,7 @@ class LedgerServer:
     folder: Path
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
+    workers: int = 1  # ``serve --workers``
 
     @property
     def url(self) -> str:
@@ -175,13 +181,16 @@ class LedgerServer:
         log = (self.folder / "ledger.log").open("ab")
         self.proc = subprocess.Popen(
             [KIOSK, "--data-dir", str(self.folder), "ledger", "serve", "--db",
-             sqlalchemy_url(self.db), "--port", str(self.port)], stdout=log, stderr=log)
+             sqlalchemy_url(self.db), "--port", str(self.port),
+             "--workers", str(self.workers)], stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError((self.folder / "ledger.log").read_text())
             try:
                 if requests.get(self.url + "/v1/health", timeout=1).ok:
+                    if self.workers > 1:
+                        time.sleep(3)  # the first answered: the others start alike
                     return self
             except requests.RequestException:
                 time.sleep(0.05)
@@ -198,8 +207,8 @@ class LedgerServer:
 
 
 @contextmanager
-def running_ledger(db: str, folder: Path) -> Iterator[LedgerServer]:
-    server = LedgerServer(db, folder).start()
+def running_ledger(db: str, folder: Path, workers: int = 1) -> Iterator[LedgerServer]:
+    server = LedgerServer(db, folder, workers=workers).start()
     try:
         yield server
     finally:
@@ -374,10 +383,11 @@ def inproc_run(work: Workload, batch: int) -> float:
             engine.dispose()
 
 
-def http_run(work: Workload, batch: int, folder: Path, in_flight: int) -> float:
-    """Seconds to POST every batch to a ledger process, ``in_flight`` at a time as the
-    kiosk's sync agent sends batches that only add points (one that depends on the batch
-    before waits for every answer); bodies serialized beforehand."""
+def http_run(work: Workload, batch: int, folder: Path, in_flight: int, workers: int = 1
+             ) -> float:
+    """Seconds to POST every batch to a ledger (``workers`` processes), ``in_flight`` at a
+    time as the kiosk's sync agent sends batches that only add points (one that depends on
+    the batch before waits for every answer); bodies serialized beforehand."""
     with fresh_database() as name:
         ledger, engine = migrated_ledger(name, work.program)
         _, token = ledger.add_device(DEVICE, "kiosk")
@@ -385,7 +395,8 @@ def http_run(work: Workload, batch: int, folder: Path, in_flight: int) -> float:
         load_members(name, work.members)
         bodies = [r.model_dump_json().encode() for r in work.requests(batch)]
         independent = work.independent(batch)
-        with running_ledger(name, folder / "ledger") as server, requests.Session() as http:
+        with (running_ledger(name, folder / "ledger", workers) as server,
+              requests.Session() as http):
             http.headers.update({"Authorization": f"Bearer {token}",
                                  "Content-Type": "application/json"})
             url = server.url + "/v1/upload"
@@ -426,6 +437,8 @@ def main() -> None:
                         help="orders made by the engine, verified by the ledger (issue 14)")
     parser.add_argument("--program", default=str(ROOT / "bench" / "programs" / "busy.toml"),
                         help="with --orders: the program the orders are rung up under")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="the ledger's processes (`kiosk ledger serve --workers`)")
     parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "ledger_ingest"))
     args = parser.parse_args()
     program = load_program(Path(args.program)) if args.orders else None
@@ -435,8 +448,9 @@ def main() -> None:
     modes: dict[str, Callable[[Workload], float]] = {
         "raw": lambda work: raw_run(work, args.batch),
         "inproc": lambda work: inproc_run(work, args.batch),
-        "http": lambda work: http_run(work, args.batch, folder, UPLOADS_IN_FLIGHT),
-        "http_one": lambda work: http_run(work, args.batch, folder, 1),
+        "http": lambda work: http_run(work, args.batch, folder, UPLOADS_IN_FLIGHT,
+                                      args.workers),
+        "http_one": lambda work: http_run(work, args.batch, folder, 1, args.workers),
     }
     runs = []
     try:
@@ -457,7 +471,7 @@ def main() -> None:
     result = median_of_runs(runs)
     print(json.dumps({
         "machine": machine(), "runs": args.runs, "entries_per_run": n,
-        "batch": args.batch, "members": args.members,
+        "batch": args.batch, "members": args.members, "workers": args.workers,
         **({"orders": True, "program": program.version,
             "orders_per_run": len(work.orders)} if program is not None
            else {"amount_minor": args.amount}),

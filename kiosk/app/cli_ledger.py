@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import re
 import signal
 import sys
@@ -111,17 +112,57 @@ def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     from sync.server.app import create_app
 
     ledger = _ledger(args, data_dir)
+    if args.workers > 1 and ledger.engine.dialect.name != "postgresql":
+        raise Refusal("--workers above 1 needs the ledger on PostgreSQL (--db)")
     out.result({"listening": f"http://{args.host}:{args.port}"},
                f"Ledger listening on http://{args.host}:{args.port}")
-    app = create_app(ledger)
-    if args.expire_every > 0:
+    if args.expire_every > 0:  # in this process only, however many workers serve
         threading.Thread(target=_jobs_now_and_then,
                          args=(ledger, _referrals(ledger), args.expire_every),
                          name="ledger-jobs", daemon=True).start()
+    if args.workers > 1:
+        # The ledger keeps no state between calls (the database numbers entries under
+        # the ledger_head row lock), so each worker process builds its own on the same
+        # database; migrated and published here, once.
+        os.environ[_WORKER_DB] = args.db
+        _serve_workers(uvicorn.Config(f"{__name__}:worker_app", factory=True,
+                                      workers=args.workers, host=args.host, port=args.port,
+                                      log_level="warning", access_log=False))
+        return 0
+    app = create_app(ledger)
     _settle_heap()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 access_log=False)
     return 0
+
+
+_WORKER_DB = "KIOSK_LEDGER_WORKER_DB"
+
+
+def _serve_workers(config: Any) -> None:
+    """``uvicorn.run`` with workers, but on a listening socket that knows it is TCP:
+    uvicorn's own is made with protocol 0, so asyncio leaves Nagle's algorithm on for the
+    connections it accepts (it sets TCP_NODELAY only on a TCP socket), and every answer
+    waited for the client's delayed ACK: 44 ms for ``/v1/health`` against 1 ms from one
+    process (measured). Re-opening the descriptor reads its real protocol."""
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    bound = config.bind_socket()
+    Multiprocess(config, sockets=[socket.socket(fileno=bound.detach())]).run()
+
+
+def worker_app() -> Any:
+    """The app of one of ``kiosk ledger serve --workers N``'s processes (uvicorn's factory,
+    called in each): the ledger on the database the command was given."""
+    from sync.server.app import create_app
+    from sync.server.db import ledger_engine
+    from sync.server.ledger import Ledger
+
+    app = create_app(Ledger(ledger_engine(os.environ[_WORKER_DB]), _now))
+    _settle_heap()
+    return app
 
 
 def _referrals(ledger: Any) -> Any:
@@ -349,6 +390,9 @@ def add_commands(sub: Any, command: Any) -> None:
     q.add_argument("--expire-every", type=float, default=3600, metavar="SECONDS",
                    help="run the ledger's jobs this often: the points expiry and the "
                         "referral bonuses (0: never; `ledger expire`, `ledger referrals`)")
+    q.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="serve from N processes (PostgreSQL only): the ledger's checks of "
+                        "uploaded orders are Python, and one process uses one core")
     q = ledger_command("add-device", cmd_ledger_add_device, "register a kiosk or the shop")
     q.add_argument("name")
     q.add_argument("--kind", choices=("kiosk", "shop", "admin"), default="kiosk")

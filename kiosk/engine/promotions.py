@@ -112,6 +112,8 @@ def promotion_awards(promotions: Sequence[Promotion], stacking: Stacking, order:
             extra = extra_of(promo.multiplier)  # the weights: exact * extra
             weights = [nums[i] * extra.numerator if promo.id in chosen[i] and earns else 0
                        for i in range(len(order.lines))]
+            if not any(weights):
+                continue  # it covers no line that earns: nothing to round or spread
             parts = rounded_and_spread(weights, common * extra.denominator, rounding)
             lines = [i for i, part in enumerate(parts) if part]
         else:
