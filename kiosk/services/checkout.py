@@ -27,14 +27,13 @@ from kiosk.engine.coupons import CouponRule, coupon_problem
 from kiosk.engine.orders import Order
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
-from kiosk.records import StorageError
+from kiosk.records import SaleState, StorageError
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     InputProblem,
     InvalidInput,
     MemberNotSynced,
     Refusal,
-    UnknownMember,
     UnknownReward,
     Unreachable,
 )
@@ -157,14 +156,11 @@ class _Payment:
         self.order_ref, self.now, self.online = order_ref, now, online
         self.written = False
 
-    def write(self, tx: UnitOfWork) -> int:
+    def write(self, tx: UnitOfWork, state: SaleState) -> int:
         entry = self.entry
         if entry is not None:
-            member = tx.members.get(entry.member_id)
-            if member is None:
-                raise UnknownMember("this member is not known at this kiosk")
-            if not self.online:
-                if member.profile_pending:
+            if not self.online:  # the sale checked the member is known here
+                if state.profile_pending:
                     raise MemberNotSynced(
                         "this member joined at another store and this kiosk has not synced "
                         "their account yet: their points can be used once it is online")

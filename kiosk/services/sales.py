@@ -77,9 +77,11 @@ class Payment(Protocol):
     """What loyalty pays for a sale (a checkout's redemption and coupon), written in the
     sale's own transaction so the order, its earn and what it spent commit together."""
 
-    def write(self, tx: UnitOfWork) -> int:
+    def write(self, tx: UnitOfWork, state: SaleState) -> int:
         """Check what may only be checked in the transaction (offline limits) and write;
-        the points it moved (a redemption's, negative). A Refusal leaves nothing written."""
+        the points it moved (a redemption's, negative). ``state``: what the sale read of
+        the member (known here, by their own store's card or not). A Refusal leaves
+        nothing written."""
 
 
 class NeedsApproval(Refusal):
@@ -158,7 +160,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
         if needs_approval and not sale.approved_by:  # a retry of a recorded one passed above
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
-        paid = 0 if payment is None else payment.write(tx)
+        paid = 0 if payment is None else payment.write(tx, state)
         order, entries = _order_and_entries(tx, kiosk, sale, order_ref, now, tier)
         tx.orders.add(order)
         tx.entries.append(entries)

@@ -121,6 +121,9 @@ class LedgerEntry(Base):
               sqlite_where=text("reverses IS NOT NULL")),
         Index("ux_entries_server_seq", "server_seq", unique=True,
               sqlite_where=text("server_seq IS NOT NULL")),
+        # Redemptions waiting for the ledger, counted by the offline floor (migration 0011).
+        Index("ix_entries_pending_redeem", "id",
+              sqlite_where=text("kind = 'redeem' AND server_seq IS NULL")),
     )
 
 
