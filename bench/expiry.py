@@ -38,6 +38,7 @@ from bench.ledger_ingest import (
     psycopg_url,
     sqlalchemy_url,
 )
+from kiosk import ids as kiosk_ids
 from kiosk.program import parse_program
 from sync.server import expiry_bulk
 from sync.server.db import ledger_engine, migrate
@@ -56,39 +57,43 @@ def program_text() -> str:
         'version = "2026.2"', 'version = "bench-expiry"', 1) + EXPIRY
 
 
-def seed(name: str, members: int) -> None:
+def seed(name: str, members: int, ids: str = "v4") -> None:
+    """``ids``: "v4", every id random (the first measurements' seed, the default), or "v7",
+    as kiosks make them (``kiosk.ids``: time-ordered, so members enrolled together sit
+    together in the members' and balances' tables and indexes)."""
     engine = ledger_engine(sqlalchemy_url(name))
     migrate(engine)
     Ledger(engine, lambda: AT).initialise(parse_program(program_text()))
     engine.dispose()
     rng = random.Random(14)
     start = AT - timedelta(days=730)
-    ids = [uuid.uuid4() for _ in range(members)]
+    new_id = {"v4": uuid.uuid4, "v7": kiosk_ids.new_id}[ids]
+    member_ids = [new_id() for _ in range(members)]
     seq = 0
     balances: list[tuple[uuid.UUID, int]] = []
     with psycopg.connect(psycopg_url(name)) as conn, conn.cursor() as cur:
         # One COPY at a time: a connection carries one.
         with cur.copy("COPY members (id, name, phone, enrolled_at, channel, consent, "
                       "profile_pending) FROM STDIN") as copy:
-            for i, member in enumerate(ids):
+            for i, member in enumerate(member_ids):
                 copy.write_row((member, f"M{i}", f"09{i:08d}", start, "bench", True, False))
         with cur.copy("COPY entries (id, seq, member_id, kind, points, amount_minor, channel, "
                       "order_ref, program_version, occurred_at, reward_id, device_id) "
                       "FROM STDIN") as copy:
-            for member in ids:
+            for member in member_ids:
                 moments = sorted(start + timedelta(minutes=rng.randrange(730 * 1440))
                                  for _ in range(PER_MEMBER))
                 total = 0
                 for k, when in enumerate(moments):
                     seq += 1
                     if k == 2 and total >= 60:  # a coffee, from the earliest lot
-                        copy.write_row((uuid.uuid4(), seq, member, "redeem", -60, 0, "bench",
+                        copy.write_row((new_id(), seq, member, "redeem", -60, 0, "bench",
                                         None, "bench-expiry", when, "coffee", "bench"))
                         total -= 60
                         continue
                     amount = rng.randrange(1_000, 8_000)
                     total += amount // 100
-                    copy.write_row((uuid.uuid4(), seq, member, "earn", amount // 100, amount,
+                    copy.write_row((new_id(), seq, member, "earn", amount // 100, amount,
                                     "bench", f"O-{seq}", "bench-expiry", when, None, "bench"))
                 balances.append((member, total))
         with cur.copy("COPY balances (member_id, points) FROM STDIN") as copy:
@@ -165,6 +170,8 @@ def main() -> None:
                         help="the run's processes (default: the run's own choice)")
     parser.add_argument("--range", type=int, default=None, dest="size",
                         help="members per range (default: expiry_bulk.RANGE)")
+    parser.add_argument("--ids", choices=["v4", "v7"], default="v4",
+                        help="seeded ids: random (v4) or time-ordered as kiosks make them")
     parser.add_argument("--template", help="a database seeded earlier (kept): no seeding")
     args = parser.parse_args()
     cpu_before = cpu_check()
@@ -174,7 +181,7 @@ def main() -> None:
     else:
         with fresh_database() as template:
             started = time.perf_counter()
-            seed(template, args.members)
+            seed(template, args.members, args.ids)
             seeded = time.perf_counter() - started
             runs = [one_run(template, args.workers, args.size) for _ in range(args.runs)]
     for run in runs:
@@ -185,6 +192,7 @@ def main() -> None:
                       "entries": args.members * PER_MEMBER, "seed_s": round(seeded, 1),
                       "runs": args.runs, "workers": args.workers,
                       "range": args.size or expiry_bulk.RANGE,
+                      "ids": f"template {args.template}" if args.template else args.ids,
                       "load_average": [round(x, 2) for x in os.getloadavg()],
                       "cpu_check_s": [cpu_before, cpu_check()],
                       "each_run": [{k: round(v, 3) for k, v in r.items()} for r in runs],
