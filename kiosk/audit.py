@@ -26,6 +26,7 @@ from kiosk.engine.checkout import (
     REWARD_LINE,
     CheckoutProblem,
     CouponTerms,
+    Priced,
     price_checkout,
 )
 from kiosk.engine.orders import NO_LOYALTY, Order
@@ -179,37 +180,47 @@ def _checkout(claim: Claim, program: Program) -> Rejection | Audited:
     return Audited()
 
 
-def loyalty_problem(program: Program, order: Order) -> str | None:
-    """Why the order's discount is not what its reward, coupons and points used give on its
-    lines under ``program`` (priced again: ``kiosk.engine.checkout``), or None. A discount
-    the loyalty doesn't justify would earn points on money the member never paid."""
+def price_order(program: Program, order: Order) -> Priced:
+    """The order's loyalty priced again on its basket under ``program`` (with the coupon
+    rules it recorded); CheckoutProblem naming what no checkout could have priced."""
     used = order.loyalty
-    if used == NO_LOYALTY:
-        return None
     reward = None
     if used.reward_id is not None:
         reward = program.reward_terms(used.reward_id)
         if reward is None:
-            return f"reward {used.reward_id!r} is not in program {program.version}"
+            raise CheckoutProblem(f"reward {used.reward_id!r} is not in program "
+                                  f"{program.version}")
     if len(used.coupon_ids) != len(used.coupon_rules) or len(used.coupon_ids) > MAX_COUPONS:
-        return f"an order uses at most {MAX_COUPONS} coupon, each with its rule"
+        raise CheckoutProblem(f"an order uses at most {MAX_COUPONS} coupon, each with its "
+                              "rule")
     coupon = None
     if used.coupon_ids:
         rule = next((r for r in program.coupons if r.id == used.coupon_rules[0]), None)
         if rule is None:
-            return f"coupon rule {used.coupon_rules[0]!r} is not in program {program.version}"
+            raise CheckoutProblem(f"coupon rule {used.coupon_rules[0]!r} is not in program "
+                                  f"{program.version}")
         coupon = CouponTerms(used.coupon_ids[0], rule)
     free = f"{REWARD_LINE}{used.reward_id}" if reward is not None and reward.free_item else None
-    basket = [line for line in order.lines if line.code != free]
+    lines = order.lines  # the pricing puts a free item reward's line last: take it off
+    basket = lines[:-1] if free is not None and lines and lines[-1].code == free else lines
+    return price_checkout(basket, minor_units=program.minor_units, reward=reward,
+                          coupon=coupon, points=used.points_used,
+                          policy=program.points_as_money)
+
+
+def loyalty_problem(program: Program, order: Order) -> str | None:
+    """Why the order's discount is not what its reward, coupons and points used give on its
+    lines under ``program`` (:func:`price_order`), or None. A discount the loyalty doesn't
+    justify would earn points on money the member never paid."""
+    if order.loyalty == NO_LOYALTY:
+        return None
     try:
-        priced = price_checkout(basket, minor_units=program.minor_units, reward=reward,
-                                coupon=coupon, points=used.points_used,
-                                policy=program.points_as_money)
+        priced = price_order(program, order)
     except CheckoutProblem as exc:
         return str(exc)
-    if priced.loyalty.discount_minor != used.discount_minor:
+    if priced.loyalty.discount_minor != order.loyalty.discount_minor:
         return (f"its loyalty takes {priced.loyalty.discount_minor} off, not "
-                f"{used.discount_minor}")
+                f"{order.loyalty.discount_minor}")
     if priced.lines != order.lines:
         return "a free item reward's line is missing or out of place"
     return None

@@ -102,12 +102,12 @@ def cmd_checkout(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
                         None if args.coupon is None else coupon_id(args.coupon),
                         args.points, args.order_ref,
                         approver(kiosk, args.approved_by) if not args.quote else None)
+    attach_ledger(kiosk)  # online: another store's coupon is looked up, the hold asked for
     if args.quote:
         quote = quote_checkout(kiosk, checkout)
         out.result(presenters.quote_dict(quote, kiosk.program),
                    presenters.quote_text(quote, kiosk.program))
         return 0
-    attach_ledger(kiosk)  # online: the ledger holds the points and the coupon
     result = check_out(kiosk, checkout)
     out.result(presenters.checkout_dict(result, kiosk.program),
                presenters.checkout_text(result, kiosk.program))

@@ -4,8 +4,9 @@ money), then the net to pay; one order, one transaction, one receipt.
 The order of steps is the redemption's (``kiosk/services/redemption.py``): the redeem entry
 (and its id) is made once, before anything is asked; online the ledger holds its points
 and the coupon in one hold before anything is written here, and the hold is confirmed
-after the commit; offline the floor limits decide, for points and coupons alike, and a
-coupon can be taken only if this kiosk holds it and hasn't used it. The order, its earn on
+after the commit; offline the floor limits decide for the points, and a coupon can be
+taken only if this kiosk holds it and hasn't used it (a use elsewhere meanwhile is the
+ledger's to report: ``sync/server/coupon_uses.py``). The order, its earn on
 the net paid, the redemption and the coupon's use commit in the sale's transaction.
 """
 
@@ -15,6 +16,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from kiosk.audit import price_order
 from kiosk.engine.checkout import (
     CHECKOUT_NOTE,
     CheckoutProblem,
@@ -27,7 +29,7 @@ from kiosk.engine.coupons import CouponRule, coupon_problem
 from kiosk.engine.orders import Order
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
-from kiosk.records import SaleState, StorageError
+from kiosk.records import KeptCoupon, SaleState, StorageError
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     InputProblem,
@@ -94,11 +96,13 @@ class Quote:
     coupon: CouponRule | None
 
 
-def quote_checkout(kiosk: Kiosk, checkout: Checkout) -> Quote:
-    """The bill as loyalty would leave it (nothing is written or asked)."""
+def quote_checkout(kiosk: Kiosk, checkout: Checkout, found: FoundCoupon | None = None
+                   ) -> Quote:
+    """The bill as loyalty would leave it (nothing is written). ``found``: the coupon
+    looked up already; else it is looked up now (online, another store's at the ledger)."""
     program, now = kiosk.program, kiosk.clock()
     _check(program, checkout)
-    used = _coupon(kiosk, checkout, now)
+    used = _coupon(kiosk, checkout, now, found)
     priced = _price(program, checkout, used)
     before_points = _price(program, replace(checkout, points=0), used)
     return Quote(priced, max_points(program.points_as_money, before_points.net_minor,
@@ -110,6 +114,9 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
     """Ring up the visit with what loyalty pays for it; refusals change nothing."""
     program, now = kiosk.program, kiosk.clock()
     _check(program, checkout)
+    again = _rung_up_before(kiosk, checkout)
+    if again is not None:  # a retry (a double tap, a till that didn't hear back)
+        return again
     used = _coupon(kiosk, checkout, now)
     priced = _price(program, checkout, used)
     order_ref = checkout.order_ref or f"S-{kiosk.new_id().hex[:16]}"
@@ -145,6 +152,35 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
             kiosk.authoriser.release_checkout(order_ref, entry, coupon_ids)
     return CheckoutResult(checkout.member_id, result, priced, entry if payment.written else None,
                           None if used is None else used.rule, authorised)
+
+
+def _rung_up_before(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult | None:
+    """The checkout rung up before under this order number, answered as the first time
+    (nothing is asked, held or written again); InvalidInput if the number was used for
+    another member or basket."""
+    if checkout.order_ref is None:
+        return None
+    with kiosk.store.read() as tx:
+        record = tx.orders.get(kiosk.channel, checkout.order_ref)
+    if record is None:
+        return None
+    order, used = record.order, record.order.loyalty
+    try:
+        priced = price_order(kiosk.program, order)
+    except CheckoutProblem:
+        priced = None
+    same = (priced is not None and order.member_id == checkout.member_id
+            and priced.lines[:len(checkout.lines)] == checkout.lines
+            and (used.reward_id, used.coupon_ids[:1], used.points_used) == (
+                checkout.reward_id, (checkout.coupon_id,) if checkout.coupon_id else (),
+                checkout.points))
+    if not same or priced is None:
+        raise InvalidInput(f"order {checkout.order_ref} was already rung up with a different "
+                           "member or basket", InputProblem.ORDER_REUSED)
+    sale = ring_up_sale(kiosk, Sale(checkout.member_id, priced.gross_minor,
+                                    checkout.order_ref, priced.lines, None, priced.loyalty))
+    rule = next((r for r in kiosk.program.coupons if used.coupon_rules[:1] == (r.id,)), None)
+    return CheckoutResult(checkout.member_id, sale, priced, None, rule, "offline")
 
 
 class _Payment:
@@ -190,27 +226,50 @@ class _Used:
         return self.terms.rule
 
 
-def _coupon(kiosk: Kiosk, checkout: Checkout, now: datetime) -> _Used | None:
-    """The coupon asked for, if it is this member's and can pay for the basket now (one
-    this kiosk holds, or online one the ledger holds: issued by another store or the
-    shop); CouponRefused naming why not."""
-    program, coupon_id = kiosk.program, checkout.coupon_id
-    if coupon_id is None:
-        return None
+@dataclass(frozen=True, slots=True)
+class FoundCoupon:
+    """A coupon looked up for a member: this kiosk's own (``kept``), or the ledger's."""
+
+    coupon_id: uuid.UUID
+    coupon: KeptCoupon
+    kept: bool
+
+
+def find_coupon(kiosk: Kiosk, member_id: uuid.UUID, coupon_id: uuid.UUID) -> FoundCoupon:
+    """The coupon as this kiosk holds it, or online as the ledger does (issued by another
+    store or the shop: a network call, so the sale screen asks once, off the UI thread);
+    CouponRefused if neither has it for this member."""
     with kiosk.store.read() as tx:
         kept = tx.orders.coupon(coupon_id)
-    local = kept is not None
-    if kept is None and kiosk.authoriser is not None:
+    if kept is not None:
+        found = FoundCoupon(coupon_id, kept, True)
+    elif kiosk.authoriser is None:
+        raise CouponRefused("no such coupon for this member (a coupon from the shop or "
+                            "another store is taken while the kiosk is online)")
+    else:
         try:
-            kept = kiosk.authoriser.find_coupon(checkout.member_id, coupon_id)
+            held = kiosk.authoriser.find_coupon(member_id, coupon_id)
         except Unreachable:
             raise CouponRefused("this kiosk holds no such coupon and the ledger can't be "
                                 "reached to look it up", "offline") from None
-    if kept is None:
-        raise CouponRefused("no such coupon for this member (a coupon from the shop or "
-                            "another store is taken while the kiosk is online)")
-    if kept.member_id != checkout.member_id:
+        if held is None:
+            raise CouponRefused("no such coupon for this member")
+        found = FoundCoupon(coupon_id, held, False)
+    if found.coupon.member_id != member_id:
         raise CouponRefused("this coupon belongs to another member", "other_member")
+    return found
+
+
+def _coupon(kiosk: Kiosk, checkout: Checkout, now: datetime,
+            found: FoundCoupon | None = None) -> _Used | None:
+    """The coupon asked for, if it is this member's and can pay for the basket now;
+    CouponRefused naming why not. ``found``: looked up already (:func:`find_coupon`)."""
+    program, coupon_id = kiosk.program, checkout.coupon_id
+    if coupon_id is None:
+        return None
+    if found is None or found.coupon_id != coupon_id:
+        found = find_coupon(kiosk, checkout.member_id, coupon_id)
+    kept = found.coupon
     rule = next((r for r in program.coupons if r.id == kept.issue.rule), None)
     if rule is None:
         raise CouponRefused(f"coupon {kept.issue.rule!r} is no longer in program "
@@ -223,7 +282,7 @@ def _coupon(kiosk: Kiosk, checkout: Checkout, now: datetime) -> _Used | None:
     if problem is not None:
         reason = next((r for start, r in _PROBLEMS if problem.startswith(start)), "unknown")
         raise CouponRefused(f"this coupon can't be used: {problem}", reason)
-    return _Used(CouponTerms(coupon_id, rule), local)
+    return _Used(CouponTerms(coupon_id, rule), found.kept)
 
 
 def _price(program: Program, checkout: Checkout, used: _Used | None) -> Priced:

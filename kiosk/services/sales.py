@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
+from kiosk.engine.checkout import REWARD_LINE
 from kiosk.engine.coupons import OnBirthday, spend_periods
 from kiosk.engine.orders import (
     CARD_WALLET,
@@ -121,10 +122,21 @@ def check_sale(program: Program, sale: Sale) -> None:
     if any(line.quantity <= 0 or line.unit_price_minor < 0 for line in sale.lines):
         raise InvalidInput("basket lines need a positive quantity and a price",
                            InputProblem.BASKET_LINE)
+    if not _free_item_lines_fit(sale):
+        raise InvalidInput(f"a basket line's code may not start with {REWARD_LINE} (a free "
+                           "item reward's line)", InputProblem.BASKET_LINE)
     if sale.order_ref is not None and not 0 < len(sale.order_ref) <= 64:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     check_text("order reference", sale.order_ref)
     check_text("approver", sale.approved_by)
+
+
+def _free_item_lines_fit(sale: Sale) -> bool:
+    """A ``REWARD-`` line is a free item reward's own, put last by the checkout's pricing:
+    a basket may not bring one (the ledger would read it as the reward's)."""
+    free = [x.code for x in sale.lines if x.code.startswith(REWARD_LINE)]
+    return not free or (free == [f"{REWARD_LINE}{sale.loyalty.reward_id}"]
+                        and sale.lines[-1].code == free[0])
 
 
 def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> SaleResult:

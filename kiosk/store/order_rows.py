@@ -75,9 +75,10 @@ class SqliteOrders(Rows):
         return cursor.rowcount == 1
 
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
-        text = self.conn.execute(select(_O.record).where(
-            _O.channel == channel, _O.order_ref == order_ref)).scalar()
-        return None if text is None else record_of_json(text)
+        """Plain SQL: a checkout asks it first, whether it was rung up before."""
+        row = self._raw().execute("SELECT record FROM orders WHERE channel = ? AND "
+                                  "order_ref = ?", (channel, order_ref)).fetchone()
+        return None if row is None else record_of_json(row[0])
 
     def to_upload(self, keys: Iterable[tuple[str, str]]) -> list[OrderRecord]:
         wanted = list(set(keys))

@@ -49,6 +49,7 @@ from kiosk.program import (
 from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
+from sync.server.checkout_audit import checkout_problems
 from sync.server.order_audit import (
     ORDER_KINDS,
     Expected,
@@ -126,6 +127,8 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             tiers.append((e, program, verdict.tier))
     if tiers:
         out.update(_tiers_not_held(conn, entries, tiers))
+    # A checkout's order and its redemption agree on the points spent (issue 15).
+    out.update(checkout_problems(conn, device, todo, orders or {}, program_of, out))
     return out
 
 

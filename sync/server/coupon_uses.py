@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, or_, select, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.engine.record import OrderRecord
@@ -53,35 +53,37 @@ def coupon_refusal(row: Any, member_id: uuid.UUID | None, channel: str, order_re
 def record_uses(conn: Connection, channel: str, records: Iterable[OrderRecord],
                 now: datetime) -> None:
     """The coupons these orders of ``channel`` used, spent on them (in the caller's
-    transaction, after the coupons those orders issue): a coupon another order used
-    first is recorded as a double use; one the ledger never issued is logged (it can't be
-    spent twice on the ledger: only a coupon the ledger holds can be held or used)."""
+    transaction, after the coupons those orders issue). The sale happened: a coupon
+    another order used first is recorded as a double use; one another checkout only holds
+    is spent on this order (a hold is not a use: that checkout's confirm finds it gone);
+    another member's coupon, or one the ledger never issued, is not spent (the order's
+    earn was refused for the first: ``checkout_audit``) and is logged."""
     c = COUPONS.c
     for record in records:
         order = record.order
         for coupon_id in order.loyalty.coupon_ids:
-            won = conn.execute(update(COUPONS).where(
-                c.id == coupon_id, c.used_at.is_(None),
-                or_(c.held_until.is_(None), c.held_until <= now,
-                    and_(c.held_channel == channel, c.held_order_ref == order.order_ref)))
-                .values(used_at=now, used_channel=channel, used_order_ref=order.order_ref,
-                        held_channel=None, held_order_ref=None, held_until=None)).rowcount
-            if won:
+            row = conn.execute(select(COUPONS).where(c.id == coupon_id)
+                               .with_for_update()).first()
+            if row is None or row.member_id != order.member_id:
+                log.warning("order %s/%s used coupon %s, which is %s", channel,
+                            order.order_ref, coupon_id,
+                            "not issued on the ledger" if row is None
+                            else "another member's")
                 continue
-            row = conn.execute(select(COUPONS).where(c.id == coupon_id)).first()
-            if row is None:
-                log.warning("order %s/%s used coupon %s, which the ledger never issued",
-                            channel, order.order_ref, coupon_id)
+            mine = (channel, order.order_ref)
+            if row.used_at is None:
+                conn.execute(update(COUPONS).where(c.id == coupon_id).values(
+                    used_at=now, used_channel=channel, used_order_ref=order.order_ref,
+                    held_channel=None, held_order_ref=None, held_until=None))
                 continue
-            if (row.used_channel, row.used_order_ref) == (channel, order.order_ref):
+            if (row.used_channel, row.used_order_ref) == mine:
                 continue  # a retried upload
-            first = ((row.used_channel, row.used_order_ref) if row.used_at is not None
-                     else (row.held_channel, row.held_order_ref))
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
             conn.execute(dialect.insert(DOUBLE_USES).values(
                 coupon_id=coupon_id, channel=channel, order_ref=order.order_ref,
-                member_id=row.member_id, first_channel=first[0] or "",
-                first_order_ref=first[1] or "", recorded_at=now).on_conflict_do_nothing())
+                member_id=row.member_id, first_channel=row.used_channel or "",
+                first_order_ref=row.used_order_ref or "", recorded_at=now)
+                .on_conflict_do_nothing())
 
 
 def double_uses(conn: Connection) -> list[dict[str, object]]:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from devices import settings as device_settings
-from devices.settings import DeviceSettings, WedgeSettings
+from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
 from kiosk.app.qt import CounterApp, demo_scans
 from kiosk.app.runtime import counter_session
 from kiosk.services.staff import sign_in, staff_named
-from tests.helpers.program import PLAIN_PROGRAM
+from tests.helpers.program import CHECKOUT, PLAIN_PROGRAM, program_text
 
 pytestmark = pytest.mark.gui
 
@@ -61,3 +61,35 @@ def app(qtbot, qapp, demo_template: Path, tmp_path: Path,
         counter_app.shutdown()
         counter_app.languages.switch("en")
         qapp.setStyleSheet("")  # the app's style is app-wide: leave other tests Qt's own
+
+
+# The checkout's counter (issue 15): the plain program with points as money and a coupon.
+@pytest.fixture(scope="module")
+def checkout_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("checkout") / "kiosk"
+    document = folder.parent / "checkout.toml"
+    document.write_text(program_text(CHECKOUT, version="2026.2-checkout"), encoding="utf-8")
+    with counter_session(folder, demo=True, program_path=document, background_sync=False):
+        pass
+    return folder, document
+
+
+@pytest.fixture
+def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
+                 tmp_path: Path) -> Iterator[CounterApp]:
+    template, document = checkout_template
+    folder = tmp_path / "kiosk"
+    shutil.copytree(template, folder)
+    device_settings.save(folder, DeviceSettings(
+        wedge=WedgeSettings(enabled=False),
+        printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin"))))
+    with counter_session(folder, demo=True, program_path=document,
+                         background_sync=False) as running:
+        sign_in(running.kiosk, staff_named(running.kiosk, "Mei Lin").id, "1111")
+        app = CounterApp(running, qapp, idle_ms=60_000, simulated_scans=demo_scans(running))
+        qtbot.addWidget(app.window)
+        app.start()
+        yield app
+        app.shutdown()
+        app.languages.switch("en")
+        qapp.setStyleSheet("")

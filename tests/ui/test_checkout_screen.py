@@ -6,21 +6,11 @@ that says so. Each is captured as a PNG."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from devices import settings as device_settings
 from devices.receipt import layout
-from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
-from kiosk.app.qt import CounterApp, demo_scans
-from kiosk.app.runtime import counter_session
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
-from kiosk.services.staff import sign_in, staff_named
 from tests.devices.escpos_reader import read
-from tests.helpers.program import CHECKOUT, program_text
 from tests.helpers.ui import SHOTS, WAIT, key_in, on_screen, tap
 from tests.ui.test_engine_screens import receipt_png
 from ui.i18n import LANGUAGES
@@ -35,37 +25,6 @@ WORDS = {  # the reward, the coupon, the points' line, "To pay", the receipt's c
     "zh-CN": ("抵扣 NT$100", "下次九折", "40 积分", "应付 NT$760（原价 NT$1,000）",  # noqa: RUF001
               ("小计", "应付金额", "使用积分", "积分抵扣 40 分")),
 }
-
-
-@pytest.fixture(scope="module")
-def checkout_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("checkout") / "kiosk"
-    document = folder.parent / "checkout.toml"
-    document.write_text(program_text(CHECKOUT, version="2026.2-checkout"), encoding="utf-8")
-    with counter_session(folder, demo=True, program_path=document, background_sync=False):
-        pass
-    return folder, document
-
-
-@pytest.fixture
-def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
-                 tmp_path: Path) -> Iterator[CounterApp]:
-    template, document = checkout_template
-    folder = tmp_path / "kiosk"
-    shutil.copytree(template, folder)
-    device_settings.save(folder, DeviceSettings(
-        wedge=WedgeSettings(enabled=False),
-        printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin"))))
-    with counter_session(folder, demo=True, program_path=document,
-                         background_sync=False) as running:
-        sign_in(running.kiosk, staff_named(running.kiosk, "Mei Lin").id, "1111")
-        app = CounterApp(running, qapp, idle_ms=60_000, simulated_scans=demo_scans(running))
-        qtbot.addWidget(app.window)
-        app.start()
-        yield app
-        app.shutdown()
-        app.languages.switch("en")
-        qapp.setStyleSheet("")
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

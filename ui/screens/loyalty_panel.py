@@ -62,6 +62,10 @@ class LoyaltyPanel(QWidget):
         """Nothing chosen, the member's rewards and coupons offered."""
         self.member, self.points, self.limit = member, 0, 0
         self._coupons = [(c.id_for(member.member.id), c.rule) for c in member.coupons]
+        for combo in (self.reward, self.coupon):  # the last sale's choices are not kept
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
         self.retranslate()
 
     def add_coupon(self, coupon_id: uuid.UUID) -> None:

@@ -16,7 +16,13 @@ from kiosk.engine.checkout import REWARD_LINE, Priced
 from kiosk.engine.orders import KEYED_AMOUNT
 from kiosk.money import to_minor
 from kiosk.services import MemberView, Refusal, Sale, SaleLine, SalePreview, preview_sale
-from kiosk.services.checkout import Checkout, check_out, quote_checkout
+from kiosk.services.checkout import (
+    Checkout,
+    FoundCoupon,
+    check_out,
+    find_coupon,
+    quote_checkout,
+)
 from ui.context import Product, ScreenContext
 from ui.messages import describe
 from ui.screens.loyalty_panel import LoyaltyPanel
@@ -60,6 +66,9 @@ class SaleScreen(ServiceScreen):
         self.loyalty.changed.connect(self._refresh)
         self.problem = label("", "error", wrap=True)  # a coupon or points it can't take
         self.priced: Priced | None = None
+        self.found: dict[uuid.UUID, FoundCoupon] = {}  # coupons looked up for this sale
+        self.refused: dict[uuid.UUID, BaseException] = {}
+        self.looking: set[uuid.UUID] = set()
         self.preview = label("", "subtle", wrap=True)  # promotions and bonuses named
         self.cards_preview = label("", "subtle", wrap=True)  # stamps and coupons it gives
         left.addWidget(self.title)
@@ -92,6 +101,7 @@ class SaleScreen(ServiceScreen):
         self.member = member
         self.digits, self.basket = "", []
         self.order_ref = f"S-{self.counter.kiosk.new_id().hex[:16]}"
+        self.found, self.refused, self.looking = {}, {}, set()
         self.loyalty.start(member)
         self.retranslate()
 
@@ -196,16 +206,20 @@ class SaleScreen(ServiceScreen):
         program's share of what is left, the member's points less the reward's cost);
         a choice it can't take is said, and Confirm waits until it is changed."""
         self.priced, problem = None, ""
+        coupon_id = self.loyalty.coupon_id()
+        if coupon_id is not None and coupon_id not in self.found:
+            problem = self._look_up(coupon_id)  # once, off the UI thread: it may be online
         if self.member is None or not self.total_minor():
             self.loyalty.set_limit(0)
-        else:
+        elif not problem:
             kiosk, checkout = self.counter.kiosk, self.checkout()
+            found = None if coupon_id is None else self.found[coupon_id]
             try:
-                base = quote_checkout(kiosk, replace(checkout, points=0))
+                base = quote_checkout(kiosk, replace(checkout, points=0), found)
                 cost = base.priced.points_cost
                 self.loyalty.set_limit(min(base.max_points,
                                            self.loyalty.spendable() - cost))
-                self.priced = (quote_checkout(kiosk, self.checkout()).priced
+                self.priced = (quote_checkout(kiosk, self.checkout(), found).priced
                                if self.loyalty.points else base.priced)
             except Refusal as exc:
                 problem = describe(exc, quiet=True)
@@ -220,6 +234,39 @@ class SaleScreen(ServiceScreen):
             self.total.setText(self.tr("Total {amount}").format(amount=total))
         self.problem.setMinimumHeight(  # its second line, asked for
             max(0, self.problem.heightForWidth(max(self.problem.width(), 200))))
+
+    def _look_up(self, coupon_id: uuid.UUID) -> str:
+        """Start looking the chosen coupon up (this kiosk's store, else the ledger), if not
+        under way or refused already; what the screen says meanwhile."""
+        refused = self.refused.get(coupon_id)
+        if refused is not None:
+            return describe(refused, quiet=True)
+        member = self.member
+        if member is not None and coupon_id in {c.id_for(member.member.id)
+                                                for c in member.coupons}:
+            try:  # one the member screen listed: this kiosk's own, a read of its store
+                self.found[coupon_id] = find_coupon(self.counter.kiosk, member.member.id,
+                                                    coupon_id)
+            except Refusal as exc:
+                self.refused[coupon_id] = exc
+                return describe(exc, quiet=True)
+            return ""
+        if coupon_id not in self.looking and self.member is not None:
+            self.looking.add(coupon_id)
+            kiosk, member_id = self.counter.kiosk, self.member.member.id
+
+            def found(result: FoundCoupon) -> None:
+                self.looking.discard(coupon_id)
+                self.found[coupon_id] = result
+                self._refresh()
+
+            def failed(exc: BaseException) -> None:
+                self.looking.discard(coupon_id)
+                self.refused[coupon_id] = exc
+                self._refresh()
+            self.counter.tasks.run(lambda: find_coupon(kiosk, member_id, coupon_id), found,
+                                   failed)
+        return self.tr("Checking the coupon…")
 
     def loyalty_lines(self) -> list[tuple[str, str]]:
         """What loyalty puts on the bill, below the basket: a free item at zero and each
@@ -284,7 +331,8 @@ class SaleScreen(ServiceScreen):
                         self.loyalty.coupon_id(), self.loyalty.points, self.order_ref)
 
     def _confirm(self) -> None:
-        checkout, kiosk = self.checkout(), self.counter.kiosk
+        checkout, kiosk = self.checkout(), self.counter.kiosk  # looked up again: it may have
+        # been used elsewhere since
         self.call(lambda: check_out(kiosk, checkout), self.completed.emit)
 
     def retranslate(self) -> None:
