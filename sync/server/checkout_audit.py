@@ -30,6 +30,7 @@ from sqlalchemy import Connection, select
 
 from kiosk.audit import Rejected, Rejection
 from kiosk.engine.checkout import CHECKOUT_NOTE
+from kiosk.engine.orders import NO_LOYALTY
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
@@ -71,6 +72,14 @@ def checkout_problems(conn: Connection, device: str, entries: Sequence[EntryWire
     refs = {e.order_ref for e in mine if e.order_ref is not None}
     records = {ref: r for ref, r in sent.items() if ref in refs and r.order.channel == device}
     records.update(records_of(conn, device, refs - records.keys()))
+    # An order that used no loyalty and brings no redemption has nothing to agree on (a
+    # redemption of it already on the ledger only took the member's points): most sales.
+    refs = {ref for ref in refs if ref not in records
+            or records[ref].order.loyalty != NO_LOYALTY}
+    refs |= {e.order_ref for e in mine if e.order_ref is not None and _is_redemption(e)}
+    mine = [e for e in mine if e.order_ref in refs]
+    if not mine:
+        return {}
     e_ = ENTRIES.c
     stored = conn.execute(select(e_.id, e_.order_ref, e_.points).where(
         e_.channel == device, e_.order_ref.in_(refs), e_.kind == EntryKind.REDEEM.value,

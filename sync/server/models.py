@@ -149,6 +149,10 @@ class Entry(Base):
         Index("ux_entries_order_bonus", "channel", "order_ref", "note", unique=True,
               postgresql_where=text("kind = 'bonus' AND order_ref IS NOT NULL"),
               sqlite_where=text("kind = 'bonus' AND order_ref IS NOT NULL")),
+        # A checkout's redemptions by their order, for the upload audit (0009).
+        Index("ix_entries_checkout", "channel", "order_ref",
+              postgresql_where=text("kind = 'redeem' AND note = 'checkout'"),
+              sqlite_where=text("kind = 'redeem' AND note = 'checkout'")),
     )
 
 
