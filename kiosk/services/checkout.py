@@ -27,6 +27,7 @@ from kiosk.engine.checkout import (
 )
 from kiosk.engine.coupons import CouponRule, coupon_problem
 from kiosk.engine.orders import Order
+from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
 from kiosk.records import KeptCoupon, SaleState, StorageError
@@ -114,10 +115,15 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
     """Ring up the visit with what loyalty pays for it; refusals change nothing."""
     program, now = kiosk.program, kiosk.clock()
     _check(program, checkout)
-    again = _rung_up_before(kiosk, checkout)
-    if again is not None:  # a retry (a double tap, a till that didn't hear back)
-        return again
-    used = _coupon(kiosk, checkout, now)
+    with kiosk.store.read() as tx:  # one look at the store for both (a sale waits for it)
+        earlier = (None if checkout.order_ref is None
+                   else tx.orders.get(kiosk.channel, checkout.order_ref))
+        kept = None if checkout.coupon_id is None else tx.orders.coupon(checkout.coupon_id)
+    if earlier is not None:  # a retry (a double tap, a till that didn't hear back)
+        return _rung_up_before(kiosk, checkout, earlier)
+    found = (None if kept is None or checkout.coupon_id is None
+             else _own(FoundCoupon(checkout.coupon_id, kept, True), checkout.member_id))
+    used = _coupon(kiosk, checkout, now, found)
     priced = _price(program, checkout, used)
     order_ref = checkout.order_ref or f"S-{kiosk.new_id().hex[:16]}"
     entry = None if not priced.points_cost else Entry(
@@ -154,16 +160,11 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
                           None if used is None else used.rule, authorised)
 
 
-def _rung_up_before(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult | None:
-    """The checkout rung up before under this order number, answered as the first time
-    (nothing is asked, held or written again); InvalidInput if the number was used for
-    another member or basket."""
-    if checkout.order_ref is None:
-        return None
-    with kiosk.store.read() as tx:
-        record = tx.orders.get(kiosk.channel, checkout.order_ref)
-    if record is None:
-        return None
+def _rung_up_before(kiosk: Kiosk, checkout: Checkout, record: OrderRecord) -> CheckoutResult:
+    """The checkout rung up before under this order number (``record``), answered as the
+    first time (nothing is asked, held or written again); InvalidInput if the number was
+    used for another member or basket."""
+    assert checkout.order_ref is not None
     order, used = record.order, record.order.loyalty
     try:
         priced = price_order(kiosk.program, order)
@@ -255,6 +256,10 @@ def find_coupon(kiosk: Kiosk, member_id: uuid.UUID, coupon_id: uuid.UUID) -> Fou
         if held is None:
             raise CouponRefused("no such coupon for this member")
         found = FoundCoupon(coupon_id, held, False)
+    return _own(found, member_id)
+
+
+def _own(found: FoundCoupon, member_id: uuid.UUID) -> FoundCoupon:
     if found.coupon.member_id != member_id:
         raise CouponRefused("this coupon belongs to another member", "other_member")
     return found
