@@ -46,6 +46,7 @@ class AuditAction(enum.StrEnum):
     SALE_APPROVED = "sale_approved"  # above the program's approval limit
     REFUND = "refund"
     ADJUSTMENT = "adjustment"
+    CARD_REISSUED = "card_reissued"  # a lost card cancelled and a new one issued
 
 
 @dataclass(frozen=True, slots=True)

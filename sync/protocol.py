@@ -285,6 +285,14 @@ class OrderWire(Wire):
                          "expires_at": c.expires_at} for c in record.coupons]})
 
 
+class RevocationWire(Wire):
+    """A card a kiosk cancelled when it replaced a member's lost card."""
+
+    card_no: Annotated[str, Field(pattern=r"^[0-9]{12}$")]
+    member_id: uuid.UUID
+    revoked_at: UtcTime
+
+
 class UploadRequest(Wire):
     """A kiosk's outbox batch, with the members and cards it enrolled that the entries
     refer to (the ledger keeps the first copy of each), and the orders its entries belong
@@ -295,6 +303,7 @@ class UploadRequest(Wire):
     entries: list[EntryWire] = Field(max_length=MAX_BATCH)
     withheld: list[Withheld] = Field(default_factory=list, max_length=MAX_BATCH)
     orders: list[OrderWire] = Field(default_factory=list, max_length=MAX_BATCH)
+    revoked_cards: list[RevocationWire] = Field(default_factory=list, max_length=MAX_BATCH)
 
     @model_serializer(mode="wrap")
     def _without_no_orders(self, dump: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -304,6 +313,8 @@ class UploadRequest(Wire):
         out: dict[str, object] = dump(self)
         if not self.orders:
             out.pop("orders", None)
+        if not self.revoked_cards:  # likewise for a ledger from before lost cards
+            out.pop("revoked_cards", None)
         return out
 
 

@@ -25,6 +25,7 @@ from sync.protocol import (
     EntryWire,
     MemberWire,
     OrderWire,
+    RevocationWire,
     UploadRequest,
     UploadResponse,
     Withheld,
@@ -116,7 +117,34 @@ class Uploader:
                 in_flight.clear()
                 request = self._next_request(after=0)
         self._upload_orders()
+        self._upload_revocations()
         return counts["accepted"], counts["duplicate"], counts["rejected"]
+
+    def _upload_revocations(self) -> None:
+        """Cards this kiosk cancelled (a lost card replaced), with the members' new cards:
+        the ledger tells every other kiosk. Once the outbox is through, like orders."""
+        with self.kiosk.store.read() as tx:
+            revoked = tx.trust.unsent_revocations()
+            if not revoked:
+                return
+            owners = {member for _, member, _ in revoked}
+            members = [MemberWire.of(m) for m in tx.members.to_upload(owners)]
+            cards = [CardWire(card_no=c.card_no, member_id=c.member_id, key_id=c.key_id,
+                              payload=c.payload, issued_at=c.issued_at)
+                     for c in tx.cards.to_upload(owners)]
+        request = UploadRequest(entries=[], members=members, cards=cards, revoked_cards=[
+            RevocationWire(card_no=no, member_id=member, revoked_at=at)
+            for no, member, at in revoked])
+        try:
+            self.client.upload(request)
+        except LedgerRefused as exc:
+            if exc.status != 422:
+                raise
+            log.warning("the ledger refused the cancelled cards %s: %s",
+                        [no for no, _, _ in revoked], exc)  # kept here; never retried
+        with self.kiosk.store.write() as tx:
+            tx.outbox.mark_on_ledger([w.id for w in members], [c.card_no for c in cards])
+            tx.trust.mark_revocations_sent([no for no, _, _ in revoked])
 
     def _upload_orders(self) -> None:
         """Orders no entry carried up: non-member sales (recorded for the reports), and

@@ -55,31 +55,36 @@
     </message>
     <message>
         <location filename="../../ui/screens/audit_tab.py" line="53"/>
+        <source>lost card replaced</source>
+        <translation>遺失補發會員卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/audit_tab.py" line="54"/>
         <source>points adjusted</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="58"/>
+        <location filename="../../ui/screens/audit_tab.py" line="59"/>
         <source>{when}  {who}: {what}</source>
         <translation>{when}  {who}：{what}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="59"/>
+        <location filename="../../ui/screens/audit_tab.py" line="60"/>
         <source>(set-up)</source>
         <translation>（設定）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="63"/>
+        <location filename="../../ui/screens/audit_tab.py" line="64"/>
         <source>(approved by {name})</source>
         <translation>（核准人：{name}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="67"/>
+        <location filename="../../ui/screens/audit_tab.py" line="68"/>
         <source>What staff did at this kiosk, newest first</source>
         <translation>本機員工操作紀錄（最新在前）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/audit_tab.py" line="68"/>
+        <location filename="../../ui/screens/audit_tab.py" line="69"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
@@ -488,37 +493,37 @@
 <context>
     <name>LoyaltyPanel</name>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="118"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="123"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="130"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="135"/>
         <source>No reward</source>
         <translation>不使用獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="133"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="138"/>
         <source>{reward} ({cost} points)</source>
         <translation>{reward}（{cost} 點）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="135"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="140"/>
         <source>No coupon</source>
         <translation>不使用優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="138"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="143"/>
         <source>Scanned coupon</source>
         <translation>掃描的優惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="146"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="151"/>
         <source>Most</source>
         <translation>最多</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/loyalty_panel.py" line="147"/>
+        <location filename="../../ui/screens/loyalty_panel.py" line="152"/>
         <source>Pay with points:</source>
         <translation>點數折抵：</translation>
     </message>
@@ -1323,72 +1328,77 @@
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="225"/>
+        <location filename="../../ui/screens/sale.py" line="234"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="164"/>
+        <location filename="../../ui/screens/sale.py" line="172"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="175"/>
+        <location filename="../../ui/screens/sale.py" line="183"/>
         <source>{card} +{n}</source>
         <translation>{card} +{n} 個印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="178"/>
+        <location filename="../../ui/screens/sale.py" line="186"/>
         <source>Coupon: {coupon}</source>
         <translation>優惠券：{coupon}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="219"/>
+        <location filename="../../ui/screens/sale.py" line="231"/>
         <source>To pay {amount} (of {total})</source>
         <translation>應付 {amount}（原價 {total}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="239"/>
+        <location filename="../../ui/screens/sale.py" line="269"/>
+        <source>Checking the coupon…</source>
+        <translation>正在確認優惠券…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/sale.py" line="291"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="286"/>
+        <location filename="../../ui/screens/sale.py" line="340"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="288"/>
+        <location filename="../../ui/screens/sale.py" line="342"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="289"/>
+        <location filename="../../ui/screens/sale.py" line="343"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>輸入的金額（加在掃描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="290"/>
+        <location filename="../../ui/screens/sale.py" line="344"/>
         <source>Clear amount</source>
         <translation>清除金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="291"/>
+        <location filename="../../ui/screens/sale.py" line="345"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>掃描的商品（點選一項可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="292"/>
+        <location filename="../../ui/screens/sale.py" line="346"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="293"/>
+        <location filename="../../ui/screens/sale.py" line="347"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="294"/>
+        <location filename="../../ui/screens/sale.py" line="348"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

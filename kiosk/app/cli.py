@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.app.bootstrap import bootstrap, resolve_data_dir
 from kiosk.app.cli_base import DirCommand, KioskCommand, Output, Parser, UsageError
+from kiosk.app.cli_cards import add_card_commands
 from kiosk.app.cli_checkout import add_checkout_command
 from kiosk.app.cli_counter import (
     cmd_balance,
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("render", cmd_card_render, "render a member card to PNG or PDF", into=card)
     p.add_argument("member", help="member id, card number or card payload")
     p.add_argument("--out", required=True, help="card.png or card.pdf")
+    add_card_commands(command, member, card, at_counter)
 
     label = sub.add_parser("label", help="product labels").add_subparsers(
         dest="label_command", required=True, parser_class=Parser)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.awards import enrolment_coupons
 from kiosk.cards import card_number, issue_card
@@ -21,6 +21,7 @@ from kiosk.services.errors import (
     UnknownMember,
     check_text,
 )
+from kiosk.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,15 @@ class EnrolmentResult:
     card: CardRecord
     entries: tuple[Entry, ...]
     balance: int
+
+
+def new_card(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID, now: datetime) -> CardRecord:
+    """The member's next card, numbered from this kiosk's range and signed with its key."""
+    card_no = card_number(kiosk.certificate.card_prefix, tx.devices.take_card_serial())
+    payload = issue_card(kiosk.key, kiosk.certificate, member_id=member_id, card_no=card_no)
+    card = CardRecord(card_no, member_id, kiosk.certificate.key_id, payload, now)
+    tx.cards.add(card)
+    return card
 
 
 def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
@@ -63,10 +73,7 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
         if form.referrer_id is not None and tx.members.get(form.referrer_id) is None:
             raise UnknownMember("the referring member is not known at this kiosk")
         tx.members.add(member)
-        card_no = card_number(kiosk.certificate.card_prefix, tx.devices.take_card_serial())
-        payload = issue_card(kiosk.key, kiosk.certificate, member_id=member.id, card_no=card_no)
-        card = CardRecord(card_no, member.id, kiosk.certificate.key_id, payload, now)
-        tx.cards.add(card)
+        card = new_card(tx, kiosk, member.id, now)
         entries = tuple(
             Entry(kiosk.new_id(), member.id, a.kind, a.points, kiosk.channel, now,
                   kiosk.program.version, note=a.note, staff=kiosk.staff_name)

@@ -70,8 +70,18 @@ class Trust(Protocol):
     def revoked_cards(self) -> frozenset[str]: ...
 
     def revoke_card(self, card_no: str, at: datetime) -> None:
-        """Idempotent."""
+        """The ledger's word. Idempotent."""
         ...
+
+    def revoke_here(self, card_no: str, member_id: uuid.UUID, at: datetime) -> None:
+        """A card this kiosk cancels (a lost card reissued): sent to the ledger by sync."""
+        ...
+
+    def unsent_revocations(self) -> list[tuple[str, uuid.UUID, datetime]]:
+        """(card number, member, when) of the cards revoked here the ledger doesn't have."""
+        ...
+
+    def mark_revocations_sent(self, card_nos: Iterable[str]) -> None: ...
 
 
 class Members(Protocol):

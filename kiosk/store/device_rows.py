@@ -3,6 +3,8 @@ and revoked cards (``tx.trust``)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -58,3 +60,20 @@ class SqliteTrust(Rows):
     def revoke_card(self, card_no: str, at: datetime) -> None:
         self.conn.execute(insert(m.RevokedCard).values(card_no=card_no, revoked_at=at)
                           .prefix_with("OR IGNORE"))
+
+    def revoke_here(self, card_no: str, member_id: uuid.UUID, at: datetime) -> None:
+        self.conn.execute(insert(m.RevokedCard).values(
+            card_no=card_no, revoked_at=at, member_id=member_id, on_ledger=False)
+            .prefix_with("OR IGNORE"))
+
+    def unsent_revocations(self) -> list[tuple[str, uuid.UUID, datetime]]:
+        r = m.RevokedCard
+        rows = self.conn.execute(select(r.card_no, r.member_id, r.revoked_at).where(
+            r.on_ledger.is_(False), r.member_id.is_not(None)).order_by(r.revoked_at))
+        return [(row.card_no, row.member_id, row.revoked_at) for row in rows]
+
+    def mark_revocations_sent(self, card_nos: Iterable[str]) -> None:
+        wanted = list(card_nos)
+        if wanted:
+            self.conn.execute(update(m.RevokedCard).where(
+                m.RevokedCard.card_no.in_(wanted)).values(on_ledger=True))

@@ -6,7 +6,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, false, text
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+    text,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kiosk.store.types import UtcMicros, UUIDBlob
@@ -54,9 +65,14 @@ class Certificate(Base):
 
 
 class RevokedCard(Base):
+    """A cancelled card: the ledger told this kiosk, or this kiosk reissued the member's
+    card (its member kept, ``on_ledger`` false until the ledger has it)."""
+
     __tablename__ = "revoked_cards"
     card_no: Mapped[str] = mapped_column(String(12), primary_key=True)
     revoked_at: Mapped[datetime] = mapped_column(UtcMicros)
+    member_id: Mapped[uuid.UUID | None] = mapped_column(UUIDBlob)
+    on_ledger: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Member(Base):

@@ -49,6 +49,7 @@ from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
 from sync.server.orders import check_channels, sent_records, store_orders
 from sync.server.programs import Programs
+from sync.server.revocations import store_revocations
 
 _ANSWERS = TypeAdapter(list[EntryResult])
 
@@ -82,6 +83,7 @@ class Ingest:
                                     worked=worked):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
+                    store_revocations(conn, request.revoked_cards, self.clock())
                     records = store_orders(conn, caller, request.orders, self.clock(), sent)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
@@ -100,6 +102,7 @@ class Ingest:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
+            store_revocations(conn, request.revoked_cards, self.clock())
             records = store_orders(conn, caller, request.orders, self.clock(), sent)
             results = self.append(conn, caller, request.entries, receipts=kiosk,
                                   orders=sent, members=request.members)

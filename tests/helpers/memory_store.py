@@ -70,6 +70,7 @@ class _Data:
     orders: dict[tuple[str, str], tuple[OrderRecord, bool]] = field(default_factory=dict)
     coupons: dict[uuid.UUID, tuple[uuid.UUID, CouponIssue]] = field(default_factory=dict)
     coupon_uses: dict[uuid.UUID, str] = field(default_factory=dict)  # id -> order ref
+    revoked_here: dict[str, tuple[uuid.UUID, datetime]] = field(default_factory=dict)
 
     def copy(self) -> _Data:
         return _Data(**{name: value.copy() if hasattr(value, "copy") else value
@@ -159,6 +160,19 @@ class MemoryTrust(_Part):
 
     def revoke_card(self, card_no: str, at: datetime) -> None:
         self.d.revoked_cards.add(card_no)
+
+    def revoke_here(self, card_no: str, member_id: uuid.UUID, at: datetime) -> None:
+        if card_no not in self.d.revoked_cards:
+            self.d.revoked_cards.add(card_no)
+            self.d.revoked_here[card_no] = (member_id, at)
+
+    def unsent_revocations(self) -> list[tuple[str, uuid.UUID, datetime]]:
+        return sorted(((no, member, at) for no, (member, at) in self.d.revoked_here.items()),
+                      key=lambda r: r[2])
+
+    def mark_revocations_sent(self, card_nos: Iterable[str]) -> None:
+        for no in card_nos:
+            self.d.revoked_here.pop(no, None)
 
 
 class MemoryMembers(_Part):

@@ -50,6 +50,7 @@ class AuditTab(ServiceScreen):
             AuditAction.LOCKED: self.tr("PIN pads locked after wrong PINs"),
             AuditAction.SALE_APPROVED: self.tr("sale above the limit"),
             AuditAction.REFUND: self.tr("refund"),
+            AuditAction.CARD_REISSUED: self.tr("lost card replaced"),
             AuditAction.ADJUSTMENT: self.tr("points adjusted"),
         }[action]
 

@@ -1,0 +1,95 @@
+"""A lost card (issue 15): find the member by phone (however it is written) or by card
+number, cancel every card they hold, issue a new card number and QR; the balance and the
+history stay, as they belong to the member, not the card. The cancelled numbers go to the
+ledger with the next sync, and every kiosk refuses them once it has synced."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+
+from kiosk.cards import is_valid_card_number
+from kiosk.members import Member, MemberInputError, mask_phone
+from kiosk.phones import phone_keys, region_of
+from kiosk.records import CardRecord
+from kiosk.services.context import Kiosk
+from kiosk.services.enrolment import new_card
+from kiosk.services.errors import (
+    InputProblem,
+    InvalidInput,
+    MemberNotSynced,
+    UnknownMember,
+    check_text,
+)
+from kiosk.services.staff import record
+from kiosk.staff import AuditAction
+
+
+@dataclass(frozen=True, slots=True)
+class MemberMatch:
+    """A member the search found, as the cashier confirms them: name, masked phone, the
+    numbers of the cards they hold (the lost one among them)."""
+
+    member: Member
+    masked_phone: str
+    cards: tuple[str, ...]
+    balance: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReissueResult:
+    member: Member
+    card: CardRecord  # the new card: print it
+    revoked: tuple[str, ...]  # the card numbers cancelled
+    balance: int
+
+
+def find_members(kiosk: Kiosk, query: str) -> list[MemberMatch]:
+    """The members with this phone number (``0912-345-678`` and ``+886 912 345 678`` are
+    one number) or this card number; InvalidInput if it is neither."""
+    check_text("search", query, layout=True)
+    digits = "".join(query.split())
+    with kiosk.store.read() as tx:
+        if is_valid_card_number(digits):
+            card = tx.cards.get(digits)
+            found = [] if card is None else [tx.members.get(card.member_id)]
+        else:
+            try:
+                keys = phone_keys(query, region_of(kiosk.program.currency))
+            except MemberInputError:
+                raise InvalidInput(f"{query!r} is neither a phone number nor a card number",
+                                   InputProblem.PHONE) from None
+            found = [m for key in keys for m in tx.members.with_phone(key)]
+        members = list({m.id: m for m in found if m is not None}.values())
+        revoked = tx.trust.revoked_cards()
+        return [MemberMatch(m, mask_phone(m.phone),
+                            tuple(c.card_no for c in tx.cards.of_member(m.id)
+                                  if c.card_no not in revoked),
+                            tx.entries.balance(m.id)) for m in members]
+
+
+def reissue_card(kiosk: Kiosk, member_id: uuid.UUID,
+                 approved_by: str | None = None) -> ReissueResult:
+    """Cancel every card the member holds and issue a new one, in one transaction."""
+    check_text("approver", approved_by)
+    now = kiosk.clock()
+    with kiosk.store.write() as tx:
+        member = tx.members.get(member_id)
+        if member is None:
+            raise UnknownMember("this member is not known at this kiosk")
+        if member.profile_pending:
+            raise MemberNotSynced("this member joined at another store and this kiosk has not "
+                                  "synced their account yet: their card can be replaced once "
+                                  "it has")
+        revoked = tx.trust.revoked_cards()
+        old = tuple(c.card_no for c in tx.cards.of_member(member_id)
+                    if c.card_no not in revoked)
+        for card_no in old:
+            tx.trust.revoke_here(card_no, member_id, now)
+        card = new_card(tx, kiosk, member_id, now)
+        record(tx, kiosk, AuditAction.CARD_REISSUED,
+               f"{card.card_no} for {', '.join(old) or 'no card'}", approved_by=approved_by)
+        balance = tx.entries.balance(member_id)
+    # This kiosk refuses the old cards at once (others once they have synced).
+    kiosk.trust = replace(kiosk.trust, revoked_cards=kiosk.trust.revoked_cards | set(old))
+    return ReissueResult(member, card, old, balance)
