@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.services import RedemptionResult, RefundResult, SaleResult
+from kiosk.services.lost_cards import ReissueResult
 from kiosk.services.manager import AdjustmentResult
 
 
@@ -89,3 +90,10 @@ def card_saved(path: Path) -> str:
 def not_a_coupon() -> str:
     return QCoreApplication.translate(
         "CounterWindow", "That coupon code could not be read completely. Please scan it again.")
+
+
+def card_reissued(result: ReissueResult) -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "New card {card} for {name}: the old card no longer works. Print "
+                         "the new card from the receipt button.").format(
+        card=result.card.card_no, name=result.member.name)

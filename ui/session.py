@@ -30,6 +30,7 @@ from kiosk.services import (
     member_view,
 )
 from kiosk.services.checkout import Checkout, CheckoutResult
+from kiosk.services.lost_cards import ReissueResult
 from kiosk.services.manager import AdjustmentResult
 from ui import news
 from ui.context import ScreenContext
@@ -212,6 +213,14 @@ class CounterSession:
 
     def refunded(self, result: RefundResult) -> None:
         self.view.say(lambda: news.order_refunded(result))
+        self.after_change(None)
+
+    def card_reissued(self, result: ReissueResult) -> None:
+        """A lost card replaced: said, and the new card offered on the receipt printer."""
+        self.view.say(lambda: news.card_reissued(result))
+        counter = self.counter
+        slip = EnrolmentResult(result.member, result.card, (), result.balance)
+        self.offer_receipt(lambda: card_slip(counter, slip))
         self.after_change(None)
 
     def adjusted(self, result: AdjustmentResult) -> None:

@@ -171,6 +171,7 @@ class CounterWindow(QMainWindow):
         self.card.print_requested.connect(s.print_card)
         self.manager.refunded.connect(s.refunded)
         self.manager.adjusted.connect(s.adjusted)
+        self.manager.reissued.connect(s.card_reissued)
         self.manager.closed.connect(s.manager_closed)
         self.manager.opened.connect(self._clear_error)
         self.manager.sync_requested.connect(lambda: s.after_change(None))

@@ -115,92 +115,97 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="72"/>
+        <location filename="../../ui/news.py" line="73"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="22"/>
+        <location filename="../../ui/news.py" line="23"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="27"/>
+        <location filename="../../ui/news.py" line="28"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="33"/>
+        <location filename="../../ui/news.py" line="34"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="36"/>
+        <location filename="../../ui/news.py" line="37"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="44"/>
+        <location filename="../../ui/news.py" line="45"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="46"/>
+        <location filename="../../ui/news.py" line="47"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="48"/>
+        <location filename="../../ui/news.py" line="49"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="54"/>
+        <location filename="../../ui/news.py" line="55"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="61"/>
+        <location filename="../../ui/news.py" line="62"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="67"/>
+        <location filename="../../ui/news.py" line="68"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="77"/>
+        <location filename="../../ui/news.py" line="78"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="85"/>
+        <location filename="../../ui/news.py" line="86"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="90"/>
+        <location filename="../../ui/news.py" line="91"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>优惠券条码未能完整读取，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="81"/>
+        <location filename="../../ui/news.py" line="96"/>
+        <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
+        <translation>{name} 的新卡 {card} 已发出，旧卡已停用。请按小票按钮打印新卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="82"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="350"/>
+        <location filename="../../ui/window.py" line="351"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="352"/>
+        <location filename="../../ui/window.py" line="353"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="355"/>
+        <location filename="../../ui/window.py" line="356"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -546,39 +551,44 @@
         <translation>两次输入的密码不一致，店长密码未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="175"/>
+        <location filename="../../ui/screens/manager.py" line="179"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="178"/>
+        <location filename="../../ui/screens/manager.py" line="182"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="179"/>
+        <location filename="../../ui/screens/manager.py" line="183"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="180"/>
+        <location filename="../../ui/screens/manager.py" line="184"/>
         <source>Adjust points</source>
         <translation>调整积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="181"/>
+        <location filename="../../ui/screens/manager.py" line="185"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="182"/>
+        <location filename="../../ui/screens/manager.py" line="186"/>
         <source>Device and sync</source>
         <translation>设备与同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186"/>
+        <location filename="../../ui/screens/manager.py" line="190"/>
         <source>Hardware</source>
         <translation>硬件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="191"/>
+        <source>Lost card</source>
+        <translation>挂失补卡</translation>
     </message>
     <message>
         <location filename="../../ui/screens/pin_tab.py" line="76"/>
@@ -631,7 +641,7 @@
         <translation>检查并保存总账地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="187"/>
+        <location filename="../../ui/screens/manager.py" line="193"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -671,17 +681,17 @@
         <translation>发放积分：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="176"/>
+        <location filename="../../ui/screens/manager.py" line="180"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店长：请点选您的名字，再输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="183"/>
+        <location filename="../../ui/screens/manager.py" line="187"/>
         <source>My PIN</source>
         <translation>我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="184"/>
+        <location filename="../../ui/screens/manager.py" line="188"/>
         <source>Staff trail</source>
         <translation>员工记录</translation>
     </message>
@@ -694,6 +704,41 @@
         <location filename="../../ui/screens/device_tab.py" line="73"/>
         <source>Device {device} at {store}</source>
         <translation>设备 {device}，{store}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="71"/>
+        <source>New card {card} for {name}; cancelled: {old}. Balance: {points} points.</source>
+        <translation>已为 {name} 发出新卡 {card}；已停用：{old}。余额：{points} 积分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="82"/>
+        <source>The member&apos;s phone number, or the lost card&apos;s number:</source>
+        <translation>会员的手机号码，或丢失卡片的卡号：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="84"/>
+        <source>0912-345-678 or the card number</source>
+        <translation>0912-345-678 或卡号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="86"/>
+        <source>Find</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="87"/>
+        <source>Cancel their cards and issue a new one</source>
+        <translation>停用旧卡并发出新卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="92"/>
+        <source>{name} ({phone}) · cards {cards} · {points} points</source>
+        <translation>{name}（{phone}）· 卡号 {cards} · {points} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="99"/>
+        <source>No member found.</source>
+        <translation>查无会员。</translation>
     </message>
 </context>
 <context>

@@ -115,92 +115,97 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="72"/>
+        <location filename="../../ui/news.py" line="73"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密碼已變更，之後請使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="22"/>
+        <location filename="../../ui/news.py" line="23"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="27"/>
+        <location filename="../../ui/news.py" line="28"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="33"/>
+        <location filename="../../ui/news.py" line="34"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="36"/>
+        <location filename="../../ui/news.py" line="37"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="44"/>
+        <location filename="../../ui/news.py" line="45"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="46"/>
+        <location filename="../../ui/news.py" line="47"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="48"/>
+        <location filename="../../ui/news.py" line="49"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="54"/>
+        <location filename="../../ui/news.py" line="55"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="61"/>
+        <location filename="../../ui/news.py" line="62"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="67"/>
+        <location filename="../../ui/news.py" line="68"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="77"/>
+        <location filename="../../ui/news.py" line="78"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="85"/>
+        <location filename="../../ui/news.py" line="86"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="90"/>
+        <location filename="../../ui/news.py" line="91"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>優惠券條碼未能完整讀取，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="81"/>
+        <location filename="../../ui/news.py" line="96"/>
+        <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
+        <translation>{name} 的新卡 {card} 已發出，舊卡已停用。請按收據按鈕列印新卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="82"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="350"/>
+        <location filename="../../ui/window.py" line="351"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="352"/>
+        <location filename="../../ui/window.py" line="353"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="355"/>
+        <location filename="../../ui/window.py" line="356"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -546,39 +551,44 @@
         <translation>兩次輸入的密碼不一致，店長密碼未更改</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="175"/>
+        <location filename="../../ui/screens/manager.py" line="179"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="178"/>
+        <location filename="../../ui/screens/manager.py" line="182"/>
         <source>Unlock</source>
         <translation>解鎖</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="179"/>
+        <location filename="../../ui/screens/manager.py" line="183"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="180"/>
+        <location filename="../../ui/screens/manager.py" line="184"/>
         <source>Adjust points</source>
         <translation>調整點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="181"/>
+        <location filename="../../ui/screens/manager.py" line="185"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="182"/>
+        <location filename="../../ui/screens/manager.py" line="186"/>
         <source>Device and sync</source>
         <translation>裝置與同步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="186"/>
+        <location filename="../../ui/screens/manager.py" line="190"/>
         <source>Hardware</source>
         <translation>硬體</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/manager.py" line="191"/>
+        <source>Lost card</source>
+        <translation>遺失補卡</translation>
     </message>
     <message>
         <location filename="../../ui/screens/pin_tab.py" line="76"/>
@@ -631,7 +641,7 @@
         <translation>檢查並儲存總帳位址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="187"/>
+        <location filename="../../ui/screens/manager.py" line="193"/>
         <source>Close</source>
         <translation>關閉</translation>
     </message>
@@ -671,17 +681,17 @@
         <translation>發出點數：{n}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="176"/>
+        <location filename="../../ui/screens/manager.py" line="180"/>
         <source>Managers: tap your name, then type your PIN</source>
         <translation>店長：請點選您的名字，再輸入密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="183"/>
+        <location filename="../../ui/screens/manager.py" line="187"/>
         <source>My PIN</source>
         <translation>我的密碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/manager.py" line="184"/>
+        <location filename="../../ui/screens/manager.py" line="188"/>
         <source>Staff trail</source>
         <translation>員工紀錄</translation>
     </message>
@@ -694,6 +704,41 @@
         <location filename="../../ui/screens/device_tab.py" line="73"/>
         <source>Device {device} at {store}</source>
         <translation>裝置 {device}，{store}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="71"/>
+        <source>New card {card} for {name}; cancelled: {old}. Balance: {points} points.</source>
+        <translation>已為 {name} 發出新卡 {card}；已停用：{old}。餘額：{points} 點。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="82"/>
+        <source>The member&apos;s phone number, or the lost card&apos;s number:</source>
+        <translation>會員的手機號碼，或遺失卡片的卡號：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="84"/>
+        <source>0912-345-678 or the card number</source>
+        <translation>0912-345-678 或卡號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="86"/>
+        <source>Find</source>
+        <translation>搜尋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="87"/>
+        <source>Cancel their cards and issue a new one</source>
+        <translation>停用舊卡並發出新卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="92"/>
+        <source>{name} ({phone}) · cards {cards} · {points} points</source>
+        <translation>{name}（{phone}）· 卡號 {cards} · {points} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/lost_card_tab.py" line="99"/>
+        <source>No member found.</source>
+        <translation>查無會員。</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,7 @@ from ui.messages import no_manager
 from ui.screens.adjust_tab import AdjustTab
 from ui.screens.audit_tab import AuditTab
 from ui.screens.device_tab import DeviceTab
+from ui.screens.lost_card_tab import LostCardTab
 from ui.screens.pin_tab import NewPinTab
 from ui.screens.refund_tab import RefundTab
 from ui.screens.staff_pin import StaffPin
@@ -34,6 +35,7 @@ class ManagerScreen(ServiceScreen):
     sync_requested = Signal()
     ledger_moved = Signal(str)  # the new address, saved
     pin_changed = Signal()
+    reissued = Signal(object)  # ReissueResult: a lost card replaced
 
     def __init__(self, counter: ScreenContext, settings_page: QWidget | None = None) -> None:
         super().__init__(counter)
@@ -61,9 +63,9 @@ class ManagerScreen(ServiceScreen):
 
         # the unlocked tabs
         self.tabs = QTabWidget()
-        # seven tabs in a row at 1024 px in every language (140 px each cut "Hardware")
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 96px; "
-                                "padding: 0 12px; }")
+        # eight tabs in a row at 1024 px in every language (140 px each cut "Hardware")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 48px; min-width: 80px; "
+                                "padding: 0 8px; font-size: 17px; }")
         self.pages.addWidget(self.tabs)
         self.refund_tab = RefundTab(counter, lambda: self.approver_name)
         tab = self.refund_tab  # its fields under the names the tests and the scanner use
@@ -80,13 +82,15 @@ class ManagerScreen(ServiceScreen):
         self.new_pin_tab = NewPinTab(counter, lambda: self.approver, self.call)
         self.new_pin_tab.pin_changed.connect(self.pin_changed.emit)
         self.audit_tab = AuditTab(counter)
+        self.lost_card_tab = LostCardTab(counter, lambda: self.approver_name, self.call)
+        self.lost_card_tab.reissued.connect(self.reissued.emit)
         self.hardware_tab = settings_page
         for page in (self.refund_tab, self.adjust_tab, self.today_tab, self.device_tab,
-                     self.new_pin_tab, self.audit_tab, settings_page):
+                     self.new_pin_tab, self.audit_tab, settings_page, self.lost_card_tab):
             if page is not None:
                 self.tabs.addTab(page, "")
-        for service in (self.refund_tab, self.adjust_tab, self.today_tab, self.new_pin_tab,
-                        self.audit_tab):
+        for service in (self.refund_tab, self.adjust_tab, self.lost_card_tab, self.today_tab,
+                        self.new_pin_tab, self.audit_tab):
             service.failed.connect(self.failed.emit)
         self.retranslate()
 
@@ -184,4 +188,6 @@ class ManagerScreen(ServiceScreen):
         self.tabs.setTabText(5, self.tr("Staff trail"))
         if self.hardware_tab is not None:
             self.tabs.setTabText(6, self.tr("Hardware"))
+        self.tabs.setTabText(self.tabs.indexOf(self.lost_card_tab), self.tr("Lost card"))
+        self.lost_card_tab.retranslate()
         self.close_button.setText(self.tr("Close"))
