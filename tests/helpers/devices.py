@@ -10,6 +10,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
+
 
 class Pty:
     """A pseudo-terminal whose slave is reached through a stable symlink, as a udev rule
@@ -90,3 +92,10 @@ def hid_type(text: str, clock: FakeClock, gap: float, prefix: str = "",
         else:
             event(press, _key(ch), none, ch)
             event(release, _key(ch), none, ch)
+
+
+def file_printer(paper: Path) -> DeviceSettings:
+    """Device settings with the receipt printer a file (its ESC/POS bytes read back by
+    ``tests.devices.escpos_reader``) and no keyboard-wedge scanner."""
+    return DeviceSettings(wedge=WedgeSettings(enabled=False),
+                          printer=PrinterSettings(kind="file", target=str(paper)))

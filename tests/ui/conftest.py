@@ -63,27 +63,27 @@ def app(qtbot, qapp, demo_template: Path, tmp_path: Path,
         qapp.setStyleSheet("")  # the app's style is app-wide: leave other tests Qt's own
 
 
-# The checkout's counter (issue 15): the plain program with points as money and a coupon.
-@pytest.fixture(scope="module")
-def checkout_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("checkout") / "kiosk"
-    document = folder.parent / "checkout.toml"
-    document.write_text(program_text(CHECKOUT, version="2026.2-checkout"), encoding="utf-8")
+def program_template(tmp_path_factory: pytest.TempPathFactory, name: str,
+                     text: str) -> tuple[Path, Path]:
+    """A demo counter's folder set up once under the program ``text`` (and the document)."""
+    folder = tmp_path_factory.mktemp(name) / "kiosk"
+    document = folder.parent / f"{name}.toml"
+    document.write_text(text, encoding="utf-8")
     with counter_session(folder, demo=True, program_path=document, background_sync=False):
         pass
     return folder, document
 
 
-@pytest.fixture
-def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
-                 tmp_path: Path) -> Iterator[CounterApp]:
-    template, document = checkout_template
+def program_app(qtbot, qapp, template: tuple[Path, Path],
+                tmp_path: Path) -> Iterator[CounterApp]:
+    """A fixture's body: the counter app on a copy of ``template``, Mei Lin signed in and a
+    (file) printer set up, so receipts are offered."""
     folder = tmp_path / "kiosk"
-    shutil.copytree(template, folder)
+    shutil.copytree(template[0], folder)
     device_settings.save(folder, DeviceSettings(
         wedge=WedgeSettings(enabled=False),
         printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin"))))
-    with counter_session(folder, demo=True, program_path=document,
+    with counter_session(folder, demo=True, program_path=template[1],
                          background_sync=False) as running:
         sign_in(running.kiosk, staff_named(running.kiosk, "Mei Lin").id, "1111")
         app = CounterApp(running, qapp, idle_ms=60_000, simulated_scans=demo_scans(running))
@@ -93,3 +93,16 @@ def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
         app.shutdown()
         app.languages.switch("en")
         qapp.setStyleSheet("")
+
+
+# The checkout's counter (issue 15): the plain program with points as money and a coupon.
+@pytest.fixture(scope="module")
+def checkout_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return program_template(tmp_path_factory, "checkout",
+                            program_text(CHECKOUT, version="2026.2-checkout"))
+
+
+@pytest.fixture
+def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
+                 tmp_path: Path) -> Iterator[CounterApp]:
+    yield from program_app(qtbot, qapp, checkout_template, tmp_path)

@@ -6,7 +6,6 @@ coupon a full card gives. Each is captured as a PNG."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,15 +14,12 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
-from devices import settings as device_settings
 from devices.receipt import Receipt, layout
-from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
-from kiosk.app.qt import CounterApp, demo_scans
-from kiosk.app.runtime import counter_session
+from kiosk.app.qt import CounterApp
 from kiosk.services import Enrolment, enrol
-from kiosk.services.staff import sign_in, staff_named
 from tests.helpers.program import program_text
 from tests.helpers.ui import SHOTS, WAIT, on_screen, tap
+from tests.ui.conftest import program_app, program_template
 from ui.i18n import LANGUAGES
 
 pytestmark = pytest.mark.gui
@@ -73,33 +69,14 @@ NAMES = {"en": ("Double points on tea", "Birthday bonus", "First purchase bonus"
 
 @pytest.fixture(scope="module")
 def offers_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("offers") / "kiosk"
-    document = folder.parent / "offers.toml"
-    document.write_text(program_text(OFFERS, version="2026.2-offers"), encoding="utf-8")
-    with counter_session(folder, demo=True, program_path=document, background_sync=False):
-        pass
-    return folder, document
+    return program_template(tmp_path_factory, "offers",
+                            program_text(OFFERS, version="2026.2-offers"))
 
 
 @pytest.fixture
 def offers_app(qtbot, qapp, offers_template: tuple[Path, Path],
                tmp_path: Path) -> Iterator[CounterApp]:
-    template, document = offers_template
-    folder = tmp_path / "kiosk"
-    shutil.copytree(template, folder)
-    device_settings.save(folder, DeviceSettings(  # a printer, so the receipt is offered
-        wedge=WedgeSettings(enabled=False),
-        printer=PrinterSettings(kind="file", target=str(tmp_path / "paper.bin"))))
-    with counter_session(folder, demo=True, program_path=document,
-                         background_sync=False) as running:
-        sign_in(running.kiosk, staff_named(running.kiosk, "Mei Lin").id, "1111")
-        app = CounterApp(running, qapp, idle_ms=60_000, simulated_scans=demo_scans(running))
-        qtbot.addWidget(app.window)
-        app.start()
-        yield app
-        app.shutdown()
-        app.languages.switch("en")
-        qapp.setStyleSheet("")
+    yield from program_app(qtbot, qapp, offers_template, tmp_path)
 
 
 def receipt_png(receipt: Receipt, path: Path) -> None:

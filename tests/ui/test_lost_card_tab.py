@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
+from devices.settings import DeviceSettings
 from tests.devices.escpos_reader import read
+from tests.helpers.devices import file_printer
 from tests.helpers.ui import SHOTS, WAIT, manager_unlock, message, on_screen, scan_member, tap
 from ui.i18n import LANGUAGES
 
@@ -26,8 +27,7 @@ def paper(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def devices(paper: Path) -> DeviceSettings:
-    return DeviceSettings(wedge=WedgeSettings(enabled=False),
-                          printer=PrinterSettings(kind="file", target=str(paper)))
+    return file_printer(paper)
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPushButton
 
 from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
 from tests.devices.escpos_reader import read
+from tests.helpers.devices import file_printer
 from tests.helpers.ui import (
     WAIT,
     key_in,
@@ -29,8 +30,7 @@ def paper(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def devices(paper: Path) -> DeviceSettings:
-    return DeviceSettings(wedge=WedgeSettings(enabled=False),
-                          printer=PrinterSettings(kind="file", target=str(paper)))
+    return file_printer(paper)
 
 
 def sell(qtbot, app, digits: str) -> int:
