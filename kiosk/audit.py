@@ -29,6 +29,7 @@ from kiosk.engine.checkout import (
     Priced,
     price_checkout,
 )
+from kiosk.engine.donations import donation_problem
 from kiosk.engine.orders import NO_LOYALTY, Order
 from kiosk.engine.tier_policy import Event
 from kiosk.ledger import EntryKind
@@ -71,6 +72,7 @@ class Rejected(enum.StrEnum):
     DERIVED = "derived_bonus"  # a once-only bonus the program doesn't grant this member so
     CHECKOUT = "checkout_points"  # a checkout's points: not its reward's cost and steps
     LOYALTY = "loyalty_mismatch"  # an order's discount is not what its loyalty gives
+    DONATION = "donation"  # to no cause the program has, or out of its bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,11 @@ def audit(claim: Claim, *, device: str, program: Program | None,
         if claim.points != -reward.cost:
             return Rejection(Rejected.REWARD_COST, f"reward {reward.id!r} costs {reward.cost} "
                            f"points, not {-claim.points}")
+        return Audited()
+    if claim.kind is EntryKind.DONATE:
+        problem = donation_problem(program.causes, claim.note, claim.points)
+        if problem is not None:
+            return Rejection(Rejected.DONATION, f"program {program.version}: {problem}")
         return Audited()
     if claim.kind is EntryKind.ADJUST:
         bound = program.limits.max_adjustment_points

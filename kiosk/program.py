@@ -33,6 +33,7 @@ from kiosk.engine.bonuses import Bonuses
 from kiosk.engine.checkout import PointsAsMoney, RewardTerms, check_points_as_money
 from kiosk.engine.coupons import CouponRule, check_coupon_rules
 from kiosk.engine.doc import Doc, Identifier, Money, Names, check_unique_ids
+from kiosk.engine.donations import Cause, check_causes
 from kiosk.engine.earning import Earn
 from kiosk.engine.lots import PointsPolicy
 from kiosk.engine.promotions import Promotion, Stacking
@@ -130,6 +131,7 @@ class Program(Doc):
     points: PointsPolicy = PointsPolicy()
     tier_policy: TierPolicy = TierPolicy()
     points_as_money: PointsAsMoney | None = None
+    causes: tuple[Cause, ...] = ()
 
     @field_validator("timezone")
     @classmethod
@@ -172,6 +174,7 @@ class Program(Doc):
         self._check_tier_policy()
         check_coupon_rules(self.coupons, self.minor_units)
         check_points_as_money(self.points_as_money, self.minor_units)
+        check_causes(self.causes)
         check_punch_cards(self.punch_cards, self.coupons, minor_units=self.minor_units)
         referral = self.bonuses.referral
         if referral and referral.welcome_coupon and referral.welcome_coupon not in {

@@ -21,6 +21,7 @@ from kiosk.app.cli_checkout import add_checkout_command
 from kiosk.app.cli_counter import (
     cmd_balance,
     cmd_card_render,
+    cmd_donate,
     cmd_enroll,
     cmd_init,
     cmd_label_render,
@@ -108,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the manager who approves a sale above the program's limit")
 
     add_checkout_command(command, at_counter)
+
+    p = command("donate", cmd_donate, "give points to a cause the program lists")
+    at_counter(p)
+    p.add_argument("--card", required=True)
+    p.add_argument("--cause", required=True, help="cause id from the program")
+    p.add_argument("--points", required=True, type=int)
 
     p = command("redeem", cmd_redeem, "redeem a reward")
     at_counter(p)

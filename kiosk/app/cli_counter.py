@@ -120,6 +120,21 @@ def cmd_redeem(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     return 0
 
 
+def cmd_donate(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from kiosk.app.ledger_link import attach_ledger
+    from kiosk.services.donations import donate
+
+    member_id = member_for_card(kiosk, args.card)
+    attach_ledger(kiosk)  # online: the ledger holds the points first
+    result = donate(kiosk, member_id, args.cause, args.points)
+    out.result({"cause": result.cause.id, "points": -result.entry.points,
+                "balance": result.balance, "authorised": result.authorised,
+                "entry": presenters.entry_dict(result.entry)},
+               f"Thank you: {-result.entry.points} points to {result.cause.names.en} "
+               f"({result.authorised}). Balance {result.balance}.")
+    return 0
+
+
 def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     result = refund_order(kiosk, args.order_ref, args.reason,
                           approved_by=approver(kiosk, args.approved_by))

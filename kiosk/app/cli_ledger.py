@@ -281,6 +281,17 @@ def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output)
     return 0
 
 
+def cmd_ledger_causes(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    from sync.server.causes import cause_totals
+
+    with _ledger(args, data_dir).engine.connect() as conn:
+        rows = cause_totals(conn)
+    out.result({"causes": rows}, "\n".join(
+        f"{r['cause']}: {r['points']} points in {r['donations']} donations" for r in rows)
+        or "No donations.")
+    return 0
+
+
 def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from sync.server.counter import OnlineCounter
 
@@ -426,6 +437,7 @@ def add_commands(sub: Any, command: Any) -> None:
                    help="the first day counted (the program's time zone)")
     q.add_argument("--to", dest="end", required=True, type=_day, metavar="YYYY-MM-DD",
                    help="the day after the last day counted: the range is [from, to)")
+    q = ledger_command("causes", cmd_ledger_causes, "what members gave each cause")
     add_shop_commands(sub, command)
 
 

@@ -47,6 +47,7 @@ from sync.protocol import (
     UploadRequest,
     UploadResponse,
 )
+from sync.server.causes import add_cause_route
 from sync.server.checkout_holds import CheckoutHolds, add_checkout_routes
 from sync.server.counter import OnlineCounter
 from sync.server.coupons import add_coupon_routes
@@ -245,6 +246,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     add_coupon_routes(app, ledger.coupons, caller, json_request_body)  # coupons: list, use
     add_checkout_routes(app, CheckoutHolds(counter), caller, admin,  # a checkout's hold
                         json_request_body)
+    add_cause_route(app, ledger.engine, admin)  # GET /v1/reports/causes
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     # Added last, so it runs first: a stranger's body is never read.

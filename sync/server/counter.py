@@ -71,8 +71,9 @@ class OnlineCounter:
     def hold_points(self, conn: Connection, caller: Caller, entry: EntryWire,
                     hold_seconds: int) -> Any:
         """Hold a redeem entry's points in the caller's transaction; the reservation row."""
-        if entry.kind is not EntryKind.REDEEM or entry.points >= 0:
-            raise LedgerRefusal(422, "not_a_redemption", "only redeem entries can be held")
+        if entry.kind not in (EntryKind.REDEEM, EntryKind.DONATE) or entry.points >= 0:
+            raise LedgerRefusal(422, "not_a_redemption", "only redemptions and donations can "
+                                "be held")
         expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
         # Held points are points spent: the same audit as an uploaded redemption.
         refused = audit_upload(conn, caller.device_id, [entry], self.ledger.program,

@@ -74,6 +74,11 @@ def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
 
 
 CHECKOUT = '''
+[[causes]]
+id = "school-meals"
+names = { en = "School meals", zh-TW = "學童營養午餐", zh-CN = "学童营养午餐" }
+min_points = 10
+
 [points_as_money]
 value = 1                # a point pays NT$1
 step = 10
@@ -87,4 +92,5 @@ valid_days = 30
 trigger = { on = "order", min_amount = 3000 }
 '''
 """The checkout's tests: points as money (a point is NT$1, steps of 10, at most half the
-bill) and a coupon for 10% off the next purchase after an order of NT$3,000."""
+bill), a coupon for 10% off the next purchase after an order of NT$3,000, and a cause
+members may give points to."""
