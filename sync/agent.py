@@ -81,6 +81,9 @@ class SyncAgent:
             # last round included.
             self._refresh_state()
             uploaded, duplicates, rejected = self.upload()
+            if self.uploader.cancelled_cards:  # the ledger may cancel more than we named
+                self.uploader.cancelled_cards = False  # (older replacements): learn it now
+                self._refresh_state()
             pulled, cursor = self._pull()
         except LedgerUnavailable as exc:
             self._set(online=False, last_error=str(exc), **self._waiting())

@@ -33,6 +33,7 @@ from sync.protocol import (
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 ORDERS_BATCH = 20  # orders without entries per request: 500 lines each stays under 4 MB
+REVOCATIONS_BATCH = 100  # members' cancelled cards per request, each with their cards
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
 SPLIT = 413  # a body over the ledger's limit: sent again in halves (never a poison pill)
 
@@ -47,6 +48,7 @@ class Uploader:
                  on_gaps: Callable[[Gaps], None] = lambda _gaps: None) -> None:
         self.kiosk, self.client, self.batch = kiosk, client, batch
         self.on_gaps = on_gaps
+        self.cancelled_cards = False  # this round sent cards cancelled here
         """Told the numbers the ledger says it is missing, with every answer."""
 
     def upload(self) -> tuple[int, int, int]:
@@ -120,32 +122,6 @@ class Uploader:
         self._upload_revocations()
         return counts["accepted"], counts["duplicate"], counts["rejected"]
 
-    def _upload_revocations(self) -> None:
-        """Cards this kiosk cancelled (a lost card replaced), with the members' new cards:
-        the ledger tells every other kiosk. Once the outbox is through, like orders."""
-        with self.kiosk.store.read() as tx:
-            revoked = tx.trust.unsent_revocations()
-            if not revoked:
-                return
-            owners = {member for _, member, _ in revoked}
-            members = [MemberWire.of(m) for m in tx.members.to_upload(owners)]
-            cards = [CardWire(card_no=c.card_no, member_id=c.member_id, key_id=c.key_id,
-                              payload=c.payload, issued_at=c.issued_at)
-                     for c in tx.cards.to_upload(owners)]
-        request = UploadRequest(entries=[], members=members, cards=cards, revoked_cards=[
-            RevocationWire(card_no=no, member_id=member, revoked_at=at)
-            for no, member, at in revoked])
-        try:
-            self.client.upload(request)
-        except LedgerRefused as exc:
-            if exc.status != 422:
-                raise
-            log.warning("the ledger refused the cancelled cards %s: %s",
-                        [no for no, _, _ in revoked], exc)  # kept here; never retried
-        with self.kiosk.store.write() as tx:
-            tx.outbox.mark_on_ledger([w.id for w in members], [c.card_no for c in cards])
-            tx.trust.mark_revocations_sent([no for no, _, _ in revoked])
-
     def _upload_orders(self) -> None:
         """Orders no entry carried up: non-member sales (recorded for the reports), and
         orders whose entries were kept back. They go once the outbox is through, so an
@@ -177,6 +153,41 @@ class Uploader:
             # stays in this kiosk's store, and the log says why).
             with self.kiosk.store.write() as tx:
                 tx.orders.mark_on_ledger([r.key for r in records])
+
+    def _upload_revocations(self) -> None:
+        """Cards this kiosk cancelled (a lost card replaced), with the members' new cards:
+        the ledger tells every other kiosk. Once the outbox is through, like orders, in
+        requests the wire allows; one the ledger refuses stays here and goes again next
+        round (the pull is never held up by it)."""
+        with self.kiosk.store.read() as tx:
+            revoked = tx.trust.unsent_revocations()
+        for start in range(0, len(revoked), REVOCATIONS_BATCH):
+            part = revoked[start:start + REVOCATIONS_BATCH]
+            owners = {member for _, member, _ in part}
+            with self.kiosk.store.read() as tx:
+                members = [MemberWire.of(m) for m in tx.members.to_upload(owners)]
+                newest = {}
+                for card in sorted(tx.cards.of_members(owners), key=lambda c: c.issued_at):
+                    newest[card.member_id] = card
+                cards = [CardWire(card_no=c.card_no, member_id=c.member_id,
+                                  key_id=c.key_id, payload=c.payload, issued_at=c.issued_at)
+                         for c in newest.values()]  # the replacement each: the ledger needs
+                # no more (an older one it never got is cancelled by its number)
+            request = UploadRequest(entries=[], members=members, cards=cards, revoked_cards=[
+                RevocationWire(card_no=no, member_id=member, revoked_at=at)
+                for no, member, at in part])
+            try:
+                self.client.upload(request)
+            except LedgerRefused as exc:
+                if exc.status not in (SPLIT, 422):
+                    raise
+                log.warning("the ledger refused the cancelled cards %s: %s; sent again next "
+                            "round", [no for no, _, _ in part], exc)
+                continue
+            with self.kiosk.store.write() as tx:
+                tx.outbox.mark_on_ledger([w.id for w in members], [c.card_no for c in cards])
+                tx.trust.mark_revocations_sent([no for no, _, _ in part])
+            self.cancelled_cards = True
 
     def _settle(self, in_flight: deque[tuple[UploadRequest, Future[UploadResponse]]]
                 ) -> None:

@@ -5,6 +5,7 @@ ledger with the next sync, and every kiosk refuses them once it has synced."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 
@@ -23,6 +24,10 @@ from kiosk.services.errors import (
 )
 from kiosk.services.staff import record
 from kiosk.staff import AuditAction
+
+MAX_UNSYNCED_CARDS = 10
+"""A member's cards this kiosk may issue before the ledger has them (every upload carries
+a member's unsent cards: the count stays far below what one request may hold)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +53,16 @@ def find_members(kiosk: Kiosk, query: str) -> list[MemberMatch]:
     """The members with this phone number (``0912-345-678`` and ``+886 912 345 678`` are
     one number) or this card number; InvalidInput if it is neither."""
     check_text("search", query, layout=True)
-    digits = "".join(query.split())
+    digits = "".join(unicodedata.normalize("NFKC", query).split())
     with kiosk.store.read() as tx:
-        if is_valid_card_number(digits):
-            card = tx.cards.get(digits)
-            found = [] if card is None else [tx.members.get(card.member_id)]
-        else:
+        card = tx.cards.get(digits) if is_valid_card_number(digits) else None
+        found = [] if card is None else [tx.members.get(card.member_id)]
+        if card is None:  # a phone number (twelve digits may pass a card's check, too)
             try:
                 keys = phone_keys(query, region_of(kiosk.program.currency))
             except MemberInputError:
+                if is_valid_card_number(digits):
+                    return []  # a card number this kiosk doesn't know
                 raise InvalidInput(f"{query!r} is neither a phone number nor a card number",
                                    InputProblem.PHONE) from None
             found = [m for key in keys for m in tx.members.with_phone(key)]
@@ -81,10 +87,17 @@ def reissue_card(kiosk: Kiosk, member_id: uuid.UUID,
             raise MemberNotSynced("this member joined at another store and this kiosk has not "
                                   "synced their account yet: their card can be replaced once "
                                   "it has")
+        if len(tx.cards.to_upload([member_id])) >= MAX_UNSYNCED_CARDS:
+            raise InvalidInput(f"this member has {MAX_UNSYNCED_CARDS} cards the ledger hasn't "
+                               "heard of yet: sync before replacing their card again",
+                               InputProblem.PHONE)
         revoked = tx.trust.revoked_cards()
-        old = tuple(c.card_no for c in tx.cards.of_member(member_id)
-                    if c.card_no not in revoked)
-        for card_no in old:
+        known = [c.card_no for c in tx.cards.of_member(member_id)]
+        old = tuple(no for no in known if no not in revoked)
+        # Every card known here goes up again with the replacement, cancelled ones too:
+        # the ledger then cancels all the member's older cards, those this kiosk never saw
+        # (a replacement lost in its turn, issued at another store).
+        for card_no in known:
             tx.trust.revoke_here(card_no, member_id, now)
         card = new_card(tx, kiosk, member_id, now)
         record(tx, kiosk, AuditAction.CARD_REISSUED,

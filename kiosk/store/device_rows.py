@@ -62,9 +62,10 @@ class SqliteTrust(Rows):
                           .prefix_with("OR IGNORE"))
 
     def revoke_here(self, card_no: str, member_id: uuid.UUID, at: datetime) -> None:
-        self.conn.execute(insert(m.RevokedCard).values(
-            card_no=card_no, revoked_at=at, member_id=member_id, on_ledger=False)
-            .prefix_with("OR IGNORE"))
+        stmt = upsert(m.RevokedCard).values(card_no=card_no, revoked_at=at,
+                                            member_id=member_id, on_ledger=False)
+        self.conn.execute(stmt.on_conflict_do_update(  # cancelled before: sent again
+            index_elements=["card_no"], set_={"member_id": member_id, "on_ledger": False}))
 
     def unsent_revocations(self) -> list[tuple[str, uuid.UUID, datetime]]:
         r = m.RevokedCard

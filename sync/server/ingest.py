@@ -83,7 +83,8 @@ class Ingest:
                                     worked=worked):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     self._store_members(conn, request.members, request.cards)
-                    store_revocations(conn, request.revoked_cards, self.clock())
+                    store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
+                                      self.clock())
                     records = store_orders(conn, caller, request.orders, self.clock(), sent)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
@@ -102,7 +103,8 @@ class Ingest:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
             self._store_members(conn, request.members, request.cards)
-            store_revocations(conn, request.revoked_cards, self.clock())
+            store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
+                              self.clock())
             records = store_orders(conn, caller, request.orders, self.clock(), sent)
             results = self.append(conn, caller, request.entries, receipts=kiosk,
                                   orders=sent, members=request.members)

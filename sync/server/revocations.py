@@ -1,39 +1,84 @@
-"""Cards a kiosk cancelled when it replaced a member's lost card (issue 15): kept on the
-ledger's revocation list, which every kiosk syncs, once the ledger sees the card was the
-member's and the member holds another card that is not cancelled (the replacement, sent
-with it). So a device's token can't cancel a member's only card: at worst it gives them a
-new one. A revocation the ledger can't accept is logged and not kept; it changes nothing."""
+"""Cards a kiosk cancelled when it replaced a member's lost card (issue 15), kept on the
+ledger's revocation list, which every kiosk syncs.
 
-from __future__ import annotations
+A device may cancel a member's cards only by giving them a new one: the request that
+carries the cancellation carries the replacement, and the replacement must be a card that
+device issued (its signature verifies against the device's own certified key, its number
+in the device's range). Then the ledger cancels every card of the member issued before the
+replacement, the ones the kiosk named and the ones it never heard of (a replacement lost
+in its turn and replaced at another store: the other store never saw it). A cancellation
+without such a replacement is logged and not kept: a device's token can't leave a member
+without a card, and a made-up card doesn't count as one.
+"""
 
+import json
 import logging
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
-from sync.protocol import RevocationWire
+from kiosk.cards import CardError, DeviceCertificate, DeviceKey, TrustStore, verify_card
+from sync.protocol import CardWire, RevocationWire
 from sync.server import models as m
 from sync.server.bulk import insert_ignore
 
 log = logging.getLogger(__name__)
 
 
-def store_revocations(conn: Connection, revocations: Sequence[RevocationWire],
-                      now: datetime) -> None:
+def _trust_of(conn: Connection, device_id: str) -> TrustStore | None:
+    """The device's own certified keys, under the ledger's root: a card it issued verifies."""
+    root = conn.execute(select(m.LedgerKey.root_private)).scalar()
+    rows = conn.execute(select(m.Certificate.key_id, m.Certificate.document).where(
+        m.Certificate.device_id == device_id, m.Certificate.revoked.is_(False))).all()
+    if root is None or not rows:
+        return None
+    certificates = {row.key_id: DeviceCertificate.from_dict(json.loads(row.document))
+                    for row in rows}
+    return TrustStore(DeviceKey.from_bytes(root).public_bytes(), certificates)
+
+
+def _replacement(cards: Sequence[CardWire], member_id: uuid.UUID,
+                 trust: TrustStore | None) -> CardWire | None:
+    """The newest card of the request for this member that the device itself issued."""
+    if trust is None:
+        return None
+    for card in sorted((c for c in cards if c.member_id == member_id),
+                       key=lambda c: c.issued_at, reverse=True):
+        try:
+            claim = verify_card(card.payload, trust)
+        except CardError:
+            continue
+        if claim.card_no == card.card_no and claim.member_id == member_id:
+            return card
+    return None
+
+
+def store_revocations(conn: Connection, device_id: str, revocations: Sequence[RevocationWire],
+                      cards: Sequence[CardWire], now: datetime) -> None:
     """In the upload's transaction, after its members and cards are stored."""
-    card, revoked = m.Card, m.Revocation
-    for r in revocations:
-        owner = conn.execute(select(card.member_id).where(card.card_no == r.card_no)).scalar()
-        if owner != r.member_id:
-            log.warning("card %s is not member %s's on the ledger: not cancelled",
-                        r.card_no, r.member_id)
+    if not revocations:
+        return
+    trust = _trust_of(conn, device_id)
+    c = m.Card
+    for member_id in dict.fromkeys(r.member_id for r in revocations):
+        new = _replacement(cards, member_id, trust)
+        if new is None:
+            log.warning("device %s cancelled cards of member %s without a card of its own "
+                        "for them: not kept", device_id, member_id)
             continue
-        others = conn.execute(select(func.count()).select_from(card).where(
-            card.member_id == r.member_id, card.card_no != r.card_no,
-            card.card_no.not_in(select(revoked.card_no)))).scalar_one()
-        if not others:
-            log.warning("card %s is member %s's only card: not cancelled", r.card_no,
-                        r.member_id)
-            continue
-        insert_ignore(conn, revoked.__table__, [{"card_no": r.card_no, "revoked_at": now}])
+        older = set(conn.execute(select(c.card_no).where(
+            c.member_id == member_id, c.card_no != new.card_no,
+            c.issued_at <= new.issued_at)).scalars())
+        named = {r.card_no for r in revocations if r.member_id == member_id}
+        owners = dict(conn.execute(select(c.card_no, c.member_id).where(
+            c.card_no.in_(named))).all())
+        # A named card is the member's on the ledger, or one the ledger never received
+        # from the device's own range (issued here, lost before a sync).
+        mine = {no for no in named if owners.get(no) == member_id or (
+            no not in owners and trust is not None and any(
+                no.startswith(cert.card_prefix) for cert in trust.certificates.values()))}
+        cancelled = sorted((older | mine) - {new.card_no})
+        insert_ignore(conn, m.Revocation.__table__,
+                      [{"card_no": no, "revoked_at": now} for no in cancelled])

@@ -162,9 +162,8 @@ class MemoryTrust(_Part):
         self.d.revoked_cards.add(card_no)
 
     def revoke_here(self, card_no: str, member_id: uuid.UUID, at: datetime) -> None:
-        if card_no not in self.d.revoked_cards:
-            self.d.revoked_cards.add(card_no)
-            self.d.revoked_here[card_no] = (member_id, at)
+        self.d.revoked_cards.add(card_no)
+        self.d.revoked_here.setdefault(card_no, (member_id, at))
 
     def unsent_revocations(self) -> list[tuple[str, uuid.UUID, datetime]]:
         return sorted(((no, member, at) for no, (member, at) in self.d.revoked_here.items()),
