@@ -31,6 +31,7 @@ class LostCardTab(ServiceScreen):
         self.query = QLineEdit()
         self.search = button(clicked=self._find)
         self.results = QListWidget()
+        self.results.setMinimumHeight(48)  # one row: the tabs share one height at 1024x768
         self.results.currentRowChanged.connect(lambda _: self._enable())
         self.replace = button(role="primary", clicked=self._replace)
         self.done = label("", wrap=True)
@@ -73,10 +74,12 @@ class LostCardTab(ServiceScreen):
                              "{points} points.").format(
             card=result.card.card_no, name=result.member.name,
             old=", ".join(result.revoked) or "-", points=result.balance))
+        self.done.setVisible(True)
         self.reissued.emit(result)
 
     def _enable(self) -> None:
         self.replace.setEnabled(0 <= self.results.currentRow() < len(self.matches))
+        self.done.setVisible(bool(self.done.text()))
 
     def retranslate(self) -> None:
         self.prompt.setText(QCoreApplication.translate(
