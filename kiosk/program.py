@@ -44,6 +44,7 @@ from kiosk.engine.tier_policy import (
     TierStatus,
     tier_status,
 )
+from kiosk.engine.transfers import TransferPolicy
 from kiosk.ledger import EntryKind
 
 MAX_ENTRY_POINTS = 10**9  # what one entry may carry on the wire (sync.protocol.EntryWire)
@@ -132,6 +133,7 @@ class Program(Doc):
     tier_policy: TierPolicy = TierPolicy()
     points_as_money: PointsAsMoney | None = None
     causes: tuple[Cause, ...] = ()
+    transfers: TransferPolicy | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -13,7 +13,7 @@ from kiosk.services.checkout import CouponRefused
 from kiosk.services.errors import NotEnoughPoints, UnknownMember
 from sync.agent import SyncAgent
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
-from sync.protocol import CheckoutHoldRequest, CheckoutRef, EntryWire
+from sync.protocol import CheckoutHoldRequest, CheckoutRef, EntryWire, TransferRequest
 
 ONLINE_TIMEOUT = (1.5, 4.0)  # a cashier waits this long at most before offline rules apply
 
@@ -48,6 +48,20 @@ class LedgerAuthoriser:
         # Best effort: failing that, an unconfirmed hold expires by itself.
         with suppress(LedgerUnavailable, LedgerRefused):
             self.client.void(entry.id)
+
+    def transfer(self, transfer_id: uuid.UUID, giver: uuid.UUID, receiver: uuid.UUID,
+                 points: int) -> list[tuple[Entry, int]]:
+        self.agent.upload()  # what the giver earned here, there first
+        try:
+            result = self.client.transfer(TransferRequest(
+                id=transfer_id, from_member=giver, to_member=receiver, points=points))
+        except LedgerRefused as exc:
+            if exc.code == "not_enough_points":
+                raise NotEnoughPoints(f"the ledger declined: {exc}") from None
+            if exc.code == "unknown_member":
+                raise UnknownMember("the ledger does not know this member yet") from None
+            raise
+        return [(w.to_entry(), w.seq or 0) for w in result.entries]
 
     def find_coupon(self, member_id: uuid.UUID, coupon_id: uuid.UUID) -> KeptCoupon | None:
         # LedgerUnavailable is Unreachable: offline, the kiosk's own coupons only.

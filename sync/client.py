@@ -37,6 +37,8 @@ from sync.protocol import (
     PairResponse,
     PullResponse,
     RefundRequest,
+    TransferRequest,
+    TransferResult,
     UploadRequest,
     UploadResponse,
     Wire,
@@ -146,6 +148,9 @@ class LedgerClient:
 
     def member_coupons(self, member_id: uuid.UUID) -> list[CouponWire]:
         return self._call("GET", f"/v1/members/{member_id}/coupons", CouponList).root
+
+    def transfer(self, request: TransferRequest) -> TransferResult:
+        return self._call("POST", "/v1/transfers", TransferResult, request)
 
     def hold_checkout(self, request: CheckoutHoldRequest) -> CheckoutHold:
         return self._call("POST", "/v1/checkouts", CheckoutHold, request)

@@ -528,3 +528,19 @@ class CheckoutHold(Wire):
     points: int  # what the hold takes (negative), 0 with coupons only
     coupon_ids: list[uuid.UUID]
     expires_at: UtcTime | None = None
+
+
+# -- transfers: points a member gives another, online only (issue 15) --
+
+class TransferRequest(Wire):
+    """Move ``points`` from one member to another; ``id`` is made once by the caller, so
+    a retry moves them once."""
+
+    id: uuid.UUID
+    from_member: uuid.UUID
+    to_member: uuid.UUID
+    points: int = Field(strict=True, ge=1, le=10**6)
+
+
+class TransferResult(Wire):
+    entries: list[EntryWire]  # the giving side, then the receiving side, with their seqs

@@ -30,6 +30,7 @@ from kiosk.app.cli_counter import (
     cmd_refund,
     cmd_run,
     cmd_sale,
+    cmd_transfer,
     cmd_verify,
 )
 from kiosk.cards import CardError
@@ -114,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     at_counter(p)
     p.add_argument("--card", required=True)
     p.add_argument("--cause", required=True, help="cause id from the program")
+    p.add_argument("--points", required=True, type=int)
+
+    p = command("transfer", cmd_transfer, "give a member's points to another (online only)")
+    at_counter(p)
+    p.add_argument("--from", dest="giver", required=True, help="the giver's card payload")
+    p.add_argument("--to", dest="receiver", required=True, help="the receiver's card payload")
     p.add_argument("--points", required=True, type=int)
 
     p = command("redeem", cmd_redeem, "redeem a reward")

@@ -135,6 +135,22 @@ def cmd_donate(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     return 0
 
 
+def cmd_transfer(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    from kiosk.app.ledger_link import attach_ledger
+    from kiosk.services.transfers import transfer
+
+    giver, receiver = member_for_card(kiosk, args.giver), member_for_card(kiosk, args.receiver)
+    attach_ledger(kiosk)  # online only: the ledger moves the points
+    result = transfer(kiosk, giver, receiver, args.points)
+    out.result({"points": -result.given.points, "giver_balance": result.giver_balance,
+                "receiver_balance": result.receiver_balance,
+                "entries": [presenters.entry_dict(result.given),
+                            presenters.entry_dict(result.received)]},
+               f"{-result.given.points} points moved. Balances: giver {result.giver_balance}, "
+               f"receiver {result.receiver_balance}.")
+    return 0
+
+
 def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     result = refund_order(kiosk, args.order_ref, args.reason,
                           approved_by=approver(kiosk, args.approved_by))

@@ -49,6 +49,11 @@ class Authoriser(Protocol):
     def void(self, entry: Entry) -> None:
         """Release the hold (best effort: holds expire by themselves)."""
 
+    def transfer(self, transfer_id: uuid.UUID, giver: uuid.UUID, receiver: uuid.UUID,
+                 points: int) -> list[tuple[Entry, int]]:
+        """Move points between members at the ledger (online only): its two entries with
+        their seqs; NotEnoughPoints if declined, Unreachable if offline."""
+
     def find_coupon(self, member_id: uuid.UUID, coupon_id: uuid.UUID) -> KeptCoupon | None:
         """A coupon the ledger holds for the member (issued by another store or the shop),
         with where it was used; Unreachable if offline."""

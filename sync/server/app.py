@@ -55,6 +55,7 @@ from sync.server.ledger import Caller, Ledger, LedgerRefusal
 from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
 from sync.server.openapi import document_models, json_body, message, refusals
 from sync.server.reports import add_program_report_route
+from sync.server.transfers import Transfers, add_transfer_route
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PULL = 5000
@@ -247,6 +248,7 @@ def create_app(ledger: Ledger) -> FastAPI:
     add_checkout_routes(app, CheckoutHolds(counter), caller, admin,  # a checkout's hold
                         json_request_body)
     add_cause_route(app, ledger.engine, admin)  # GET /v1/reports/causes
+    add_transfer_route(app, Transfers(counter), caller, json_request_body)  # POST /v1/transfers
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     # Added last, so it runs first: a stranger's body is never read.

@@ -90,7 +90,7 @@ class OnlineCounter:
             return existing
         if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
             raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
-        available = self._available(conn, entry.member_id)
+        available = self.available_points(conn, entry.member_id)
         if available + entry.points < 0:
             raise LedgerRefusal(409, "not_enough_points",
                                 f"{-entry.points} points needed, {available} available")
@@ -148,7 +148,7 @@ class OnlineCounter:
         conn.execute(select(m.Balance.points).where(m.Balance.member_id == member_id)
                      .with_for_update())
 
-    def _available(self, conn: Connection, member_id: uuid.UUID) -> int:
+    def available_points(self, conn: Connection, member_id: uuid.UUID) -> int:
         """The points a hold may take: the balance (or, with pending days or expiry in the
         program, what is available now), less what other holds have taken."""
         balance = conn.execute(select(m.Balance.points).where(
@@ -170,7 +170,7 @@ class OnlineCounter:
             state = "expired"
         return Hold(id=row.id, member_id=row.member_id, points=row.points, state=state,
                     expires_at=row.expires_at.isoformat(),
-                    available_after=self._available(conn, row.member_id))
+                    available_after=self.available_points(conn, row.member_id))
 
     # -- the shop -------------------------------------------------------------------------
     def order(self, caller: Caller, member_id: uuid.UUID, amount_minor: int,
@@ -276,7 +276,7 @@ class OnlineCounter:
                                 .order_by(ENTRIES.c.seq.desc()).limit(limit)).all()
             return MemberHistory(member=MemberWire.model_validate(member._asdict()),
                                  balance=self._balance(conn, member_id),
-                                 available=self._available(conn, member_id),
+                                 available=self.available_points(conn, member_id),
                                  tier=self._tier(conn, program, member_id).id,
                                  entries=[wire_of_row(r) for r in rows])
 

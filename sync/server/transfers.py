@@ -1,0 +1,86 @@
+"""Transfers between members (issue 15): online only, both sides in one transaction. The
+giver's available points (less live holds) must cover it, under ``[transfers]``; the two
+entries are the ledger's own (the kind is refused from any device's upload, so only this
+call makes one), on the caller's channel, ids derived from the caller's transfer id."""
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI
+from sqlalchemy import select
+
+from kiosk.engine.transfers import received_id, transfer_notes
+from kiosk.ledger import EntryKind
+from sync.protocol import EntryWire, TransferRequest, TransferResult
+from sync.server.calls import Caller, LedgerRefusal
+from sync.server.counter import OnlineCounter
+from sync.server.entry_rows import ENTRIES, wire_of_row
+from sync.server.openapi import json_body, refusals
+
+
+class Transfers:
+    def __init__(self, counter: OnlineCounter) -> None:
+        self.counter, self.ledger = counter, counter.ledger
+
+    def transfer(self, caller: Caller, req: TransferRequest) -> TransferResult:
+        if req.from_member == req.to_member:
+            raise LedgerRefusal(422, "same_member", "a member can't give points to themself")
+        with self.ledger.engine.begin() as conn:
+            done = self._done(conn, req.id)
+            if done is not None:
+                return done  # a retry: moved once
+            program = self.ledger.current_program(conn)
+            policy = program.transfers
+            if policy is None:
+                raise LedgerRefusal(422, "transfers_off", f"program {program.version} has no "
+                                    "transfers")
+            if not policy.min_points <= req.points <= policy.max_points:
+                raise LedgerRefusal(422, "transfer_size", f"a transfer is {policy.min_points} "
+                                    f"to {policy.max_points} points")
+            for member in sorted((req.from_member, req.to_member)):  # one order: no deadlock
+                self.counter.lock_member(conn, member)
+            available = self.counter.available_points(conn, req.from_member)
+            if available < req.points:
+                raise LedgerRefusal(409, "not_enough_points", f"{req.points} points needed, "
+                                    f"{available} available")
+            now = self.ledger.clock()
+            out_note, in_note = transfer_notes(req.from_member, req.to_member)
+            sides = [EntryWire(id=req.id, member_id=req.from_member, kind=EntryKind.TRANSFER,
+                               points=-req.points, channel=caller.device_id, occurred_at=now,
+                               program_version=program.version, note=out_note),
+                     EntryWire(id=received_id(req.id), member_id=req.to_member,
+                               kind=EntryKind.TRANSFER, points=req.points,
+                               channel=caller.device_id, occurred_at=now,
+                               program_version=program.version, note=in_note)]
+            self.ledger.ingest.append_trusted(conn, caller.device_id, sides)
+            result = self._done(conn, req.id)
+        assert result is not None
+        return result
+
+    @staticmethod
+    def _done(conn: Any, transfer_id: uuid.UUID) -> TransferResult | None:
+        """The transfer made before under this id (a retry); 409 if the id is another
+        entry's."""
+        rows = {r.id: r for r in conn.execute(select(ENTRIES).where(
+            ENTRIES.c.id.in_([transfer_id, received_id(transfer_id)])))}
+        if not rows:
+            return None
+        given, received = rows.get(transfer_id), rows.get(received_id(transfer_id))
+        if given is None or received is None or given.kind != EntryKind.TRANSFER.value:
+            raise LedgerRefusal(409, "conflict", f"entry {transfer_id} is not a transfer")
+        return TransferResult(entries=[wire_of_row(given), wire_of_row(received)])
+
+
+def add_transfer_route(app: FastAPI, transfers: Transfers, caller: Callable[..., Any],
+                       request_body: Callable[[type[Any]], dict[str, Any]]) -> None:
+    @app.post("/v1/transfers", openapi_extra=request_body(TransferRequest),
+              responses=refusals(404, 409, 422))
+    def transfer(body: Annotated[TransferRequest, Depends(json_body(TransferRequest))],
+                 who: Annotated[Caller, Depends(caller)]) -> TransferResult:
+        """Move points from one member to another (a family pool), both sides at once: 409
+        ``not_enough_points``; 422 ``transfers_off``, ``transfer_size``, ``same_member``."""
+        return transfers.transfer(who, body)
+
+
+
