@@ -9,17 +9,13 @@ from dataclasses import dataclass
 
 from kiosk.engine.donations import MAX_DONATION, Cause, cause_note
 from kiosk.ledger import Entry, EntryKind
-from kiosk.records import StorageError
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     InputProblem,
     InvalidInput,
-    MemberNotSynced,
     Refusal,
-    UnknownMember,
-    Unreachable,
 )
-from kiosk.services.redemption import within_offline_limits
+from kiosk.services.redemption import spend_points
 
 
 class UnknownCause(Refusal):
@@ -45,29 +41,5 @@ def donate(kiosk: Kiosk, member_id: uuid.UUID, cause_id: str, points: int) -> Do
     now = kiosk.clock()
     entry = Entry(kiosk.new_id(), member_id, EntryKind.DONATE, -points, kiosk.channel, now,
                   program.version, note=cause_note(cause.id), staff=kiosk.staff_name)
-    authorised = "offline"
-    if kiosk.authoriser is not None:
-        try:
-            kiosk.authoriser.reserve(entry)
-            authorised = "online"
-        except Unreachable:
-            pass  # the floor limits below decide
-    try:
-        with kiosk.store.write() as tx:
-            member = tx.members.get(member_id)
-            if member is None:
-                raise UnknownMember("this member is not known at this kiosk")
-            if authorised == "offline":
-                if member.profile_pending:
-                    raise MemberNotSynced("this member joined at another store and this kiosk "
-                                          "has not synced their account yet")
-                within_offline_limits(tx, kiosk, entry, points)
-            tx.entries.append([entry])
-            balance = tx.entries.balance(member_id)
-    except (Refusal, StorageError):
-        if authorised == "online" and kiosk.authoriser is not None:
-            kiosk.authoriser.void(entry)
-        raise
-    if authorised == "online" and kiosk.authoriser is not None:
-        kiosk.authoriser.confirm(entry)
+    balance, authorised = spend_points(kiosk, entry)
     return DonationResult(entry, cause, balance, authorised)

@@ -105,6 +105,15 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
     entry = Entry(kiosk.new_id(), member_id, EntryKind.REDEEM, -reward.cost, kiosk.channel,
                   now, program.version, order_ref, reward_id=reward.id,
                   staff=kiosk.staff_name)
+    balance, authorised = spend_points(kiosk, entry)
+    return RedemptionResult(entry, reward, balance, authorised)
+
+
+def spend_points(kiosk: Kiosk, entry: Entry) -> tuple[int, str]:
+    """Write an entry that spends points (a redemption, a donation): held by the ledger
+    first when it can be asked, else within the offline floor limits; the balance after
+    it, and "online" or "offline". The hold is released if the write is refused."""
+    member_id, cost = entry.member_id, -entry.points
     authorised = "offline"
     if kiosk.authoriser is not None:
         try:
@@ -122,7 +131,7 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
                     raise MemberNotSynced(
                         "this member joined at another store and this kiosk has not synced "
                         "their account yet: their points can be used once it is online")
-                within_offline_limits(tx, kiosk, entry, reward.cost)
+                within_offline_limits(tx, kiosk, entry, cost)
             tx.entries.append([entry])
             balance = tx.entries.balance(member_id)
     except (Refusal, StorageError):
@@ -131,7 +140,7 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
         raise
     if authorised == "online" and kiosk.authoriser is not None:
         kiosk.authoriser.confirm(entry)
-    return RedemptionResult(entry, reward, balance, authorised)
+    return balance, authorised
 
 
 def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int) -> None:
