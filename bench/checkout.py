@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bench.common import machine, median_of_runs, percentile, timed
+from bench.common import alternating, machine, median_of_runs, percentile, timed
 from bench.durable_sale import BLOCK, raw_insert
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.engine.checkout import CHECKOUT_NOTE
@@ -94,12 +94,7 @@ def offline_run(folder: Path, n: int) -> dict[str, float]:
     members = max(1, n // 2)  # two checkouts a member: within their points and coupons
     checkout, close, synced = checkout_of(folder, members)
     timed(insert, 20)
-    raw: list[float] = []
-    took: list[float] = []
-    for _ in range(n // BLOCK):
-        raw += timed(insert, BLOCK)
-        took += timed(checkout, BLOCK)
-        synced()
+    raw, took = alternating(insert, checkout, n, BLOCK, between=synced)
     close()
     return {"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
             "checkout_p50_ms": percentile(took, 50), "checkout_p99_ms": percentile(took, 99)}
@@ -146,11 +141,7 @@ def online_run(folder: Path, holds: int) -> dict[str, float]:
 
             timed(hold, 20)
             timed(release, 20)
-            holds_ms: list[float] = []
-            releases_ms: list[float] = []
-            for _ in range(holds // BLOCK):
-                holds_ms += timed(hold, BLOCK)
-                releases_ms += timed(release, BLOCK)
+            holds_ms, releases_ms = alternating(hold, release, holds, BLOCK)
             kiosk.store.close()
     return {"hold_p50_ms": percentile(holds_ms, 50), "hold_p99_ms": percentile(holds_ms, 99),
             "release_p50_ms": percentile(releases_ms, 50),

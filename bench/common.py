@@ -24,6 +24,21 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
     return out
 
 
+def alternating(first: Callable[[], object], second: Callable[[], object], n: int,
+                block: int, between: Callable[[], object] = lambda: None
+                ) -> tuple[list[float], list[float]]:
+    """Latencies of ``first`` and ``second`` called in alternating blocks of ``block`` (n
+    each in all), so both see the same machine: this VM's speed changes within minutes
+    (BENCHMARKS.md). ``between``: untimed work after each block of ``second``."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(n // block):
+        a += timed(first, block)
+        b += timed(second, block)
+        between()
+    return a, b
+
+
 def median_of_runs(runs: Sequence[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import machine, median_of_runs, percentile, timed
+from bench.common import alternating, machine, median_of_runs, percentile, timed
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import load_program
 from kiosk.services import Enrolment, Sale, SaleLine, enrol, ring_up_sale
@@ -82,11 +82,7 @@ def one_run(folder: Path, n: int, program: Path, basket: bool
     sale, close = sale_of(folder, program, basket)
     timed(insert, 50)  # warm up
     timed(sale, 50)
-    raw: list[float] = []
-    sales: list[float] = []
-    for _ in range(n // BLOCK):
-        raw += timed(insert, BLOCK)
-        sales += timed(sale, BLOCK)
+    raw, sales = alternating(insert, sale, n, BLOCK)
     close()
     return raw, sales
 
