@@ -82,36 +82,50 @@ def qualifies(card: PunchCard, line: OrderLine) -> bool:
 
 
 def stamps_for_order(card: PunchCard, order: Order, *, minor_units: int) -> int:
-    """The stamps ``order`` puts on ``card``: none for a non-member order, and none for
-    a line the member paid nothing for (a free item through loyalty) or a returned one.
-    The qualifying lines' net paid must reach ``min_amount``."""
+    """The stamps ``order`` puts on ``card`` (see :func:`stamps_by_line`)."""
+    return sum(n for _, n in stamps_by_line(card, order, minor_units=minor_units))
+
+
+def stamps_by_line(card: PunchCard, order: Order, *, minor_units: int
+                   ) -> tuple[tuple[int | None, int], ...]:
+    """The stamps ``order`` puts on ``card``, by the line that earns them (None: the visit
+    as a whole, a per-order card with several qualifying lines): a refund of a line takes
+    its stamps back (DESIGN, engine point 7). None for a non-member order, and none for a
+    line the member paid nothing for (a free item through loyalty) or a returned one. The
+    qualifying lines' net paid must reach ``min_amount``."""
     if order.member_id is None:
-        return 0
-    lines = [(line, net) for line, net in zip(order.lines, order.line_nets(), strict=True)
+        return ()
+    lines = [(i, line, net)
+             for i, (line, net) in enumerate(zip(order.lines, order.line_nets(), strict=True))
              if net > 0 and line.quantity > 0 and qualifies(card, line)]
-    if not lines or sum(net for _, net in lines) < to_minor(card.min_amount, minor_units):
-        return 0
-    return sum(line.quantity for line, _ in lines) if card.per == "item" else 1
+    if not lines or sum(net for _, _, net in lines) < to_minor(card.min_amount, minor_units):
+        return ()
+    if card.per == "item":
+        return tuple((i, line.quantity) for i, line, _ in lines)
+    return ((lines[0][0] if len(lines) == 1 else None, 1),)
 
 
 def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone: ZoneInfo,
           minor_units: int) -> tuple[list[Award], list[CouponIssue]]:
     """What ``order`` does to ``card`` when the member held ``held`` stamps: the new
-    stamps in the card's wallet; for each time the card fills, ``size`` stamps taken
+    stamps in the card's wallet, an award per line that earns them; for each time the card fills, ``size`` stamps taken
     back (one negative award for all fills) and a coupon for the next visit, once key
     ``card:<card>:<channel>:<order ref>:<n>`` (n = 1, 2, ...). Stamps held after are
     ``(held + new) % size``. ``held`` is below zero when a refund took back stamps that
     had already filled a card (its coupon issued): the next stamps make that up first."""
-    new = stamps_for_order(card, order, minor_units=minor_units)
+    by_line = stamps_by_line(card, order, minor_units=minor_units)
+    new = sum(n for _, n in by_line)
     if new == 0:
         return [], []
     # An honest counter never holds a full card (it turns into its coupon at once), and no
     # order fills more than MAX_FILLS cards: a recorded state or basket beyond that is a
     # corrupt or forged record, and the rules must not build a coupon per claimed fill.
     held = min(held, card.size - 1)
-    new = min(new, card.size * MAX_FILLS)
     rule, wallet = f"card:{card.id}", card_wallet(card.id)
-    awards = [Award(kind=EntryKind.STAMP, points=new, rule=rule, wallet=wallet)]
+    if new > card.size * MAX_FILLS:
+        new, by_line = card.size * MAX_FILLS, ((None, card.size * MAX_FILLS),)
+    awards = [Award(kind=EntryKind.STAMP, points=n, rule=rule, line=line, wallet=wallet)
+              for line, n in by_line]
     fills = max(0, (held + new) // card.size)
     if fills == 0:
         return awards, []

@@ -9,7 +9,10 @@ from kiosk.services.refunds import (
     RecentOrder,
     RefundResult,
     find_order,
+    order_to_refund,
     recent_orders,
+    refund_codes,
+    refund_lines,
     refund_order,
 )
 from kiosk.services.sales import (
@@ -42,9 +45,12 @@ __all__ = [
     "identify",
     "member_for_card",
     "member_view",
+    "order_to_refund",
     "preview_sale",
     "recent_orders",
     "redeem",
+    "refund_codes",
+    "refund_lines",
     "refund_order",
     "ring_up_sale",
     "verify_store",

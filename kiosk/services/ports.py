@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from kiosk.engine.orders import CouponIssue
+from kiosk.engine.refunds import Refund
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry
 from kiosk.members import Member
@@ -166,6 +167,26 @@ class Orders(Protocol):
         """Mark a coupon held here used by ``order_ref``; False if another order used it."""
         ...
 
+    def release_coupon(self, coupon_id: uuid.UUID, order_ref: str) -> None:
+        """A coupon ``order_ref`` used is usable again (the order was refunded whole)."""
+        ...
+
+
+class Refunds(Protocol):
+    """Refunds by line, kept until the ledger has them."""
+
+    def add(self, refund: Refund) -> None: ...
+
+    def of_order(self, channel: str, order_ref: str) -> list[Refund]: ...
+
+    def to_upload(self, keys: Iterable[tuple[str, str]]) -> list[Refund]:
+        """Of these (channel, order ref) keys' refunds, those the ledger doesn't have."""
+        ...
+
+    def unsent(self, limit: int) -> list[Refund]: ...
+
+    def mark_on_ledger(self, ids: Iterable[uuid.UUID]) -> None: ...
+
 
 class Entries(Protocol):
     """The append-only ledger as this kiosk holds it, and what is derived from it."""
@@ -218,8 +239,9 @@ class Entries(Protocol):
         """The earn entry of ``channel``'s order ``order_ref``."""
         ...
 
-    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, bool]]:
-        """Every entry of ``channel``'s order, each with whether it is already reversed."""
+    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, int, int]]:
+        """Every entry of ``channel``'s order, each with the points and spend its reversals
+        add up to so far (a refund by line reverses an entry in parts)."""
         ...
 
     def recent_sales(self, channel: str, member_id: uuid.UUID | None,
@@ -345,6 +367,8 @@ class UnitOfWork(Protocol):
     def entries(self) -> Entries: ...
     @property
     def orders(self) -> Orders: ...
+    @property
+    def refunds(self) -> Refunds: ...
     @property
     def outbox(self) -> Outbox: ...
     @property

@@ -1,18 +1,39 @@
-"""Refunding an order: each of its entries gets a reversing entry (corrections are new
-entries, nothing is edited), so the member is back where they were before the sale. The
-counter picks the order from this kiosk's recent sales, so nobody has to copy an order
-number off a banner that was shown for six seconds."""
+"""Refunding an order, whole or by line: the entries the refunded lines made get reversing
+entries (corrections are new entries, nothing is edited), in proportion to what comes
+back, from the awards stored with the order (``kiosk.engine.refunds``); what the order
+spent comes back in the same proportion, its coupons with the whole order. The refund
+itself is kept (which lines, how many) and goes to the ledger with its reversals, which
+checks them against it. The counter picks the order from this kiosk's recent sales, so
+nobody has to copy an order number off a banner that was shown for six seconds."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.engine.orders import Order
+from kiosk.engine.record import OrderRecord
+from kiosk.engine.refunds import (
+    Quantities,
+    Refund,
+    RefundLine,
+    coupons_back,
+    lines_for_codes,
+    money_back,
+    refund_problem,
+    refunded,
+    rest_of,
+    undone,
+    whole,
+)
 from kiosk.ledger import Entry, balance, reversal
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import AlreadyRefunded, UnknownOrder, check_text
-from kiosk.services.staff import acting, record
+from kiosk.services.errors import AlreadyRefunded, InvalidInput, UnknownOrder, check_text
+from kiosk.services.ports import UnitOfWork
+from kiosk.services.staff import acting
+from kiosk.services.staff import record as record_audit
 from kiosk.staff import AuditAction
 
 
@@ -22,6 +43,39 @@ class RefundResult:
     entries: tuple[Entry, ...]
     points: int  # change to the member's balance (negative for a refunded purchase)
     balance: int
+    lines: tuple[RefundLine, ...] = ()  # what came back (by the order's line index)
+    money_back_minor: int = 0  # the refunded lines' share of what the member paid
+    whole: bool = True  # nothing of the order is left to refund
+    coupons_back: int = 0  # coupons the order used, usable again
+
+
+@dataclass(frozen=True, slots=True)
+class RefundableLine:
+    """One line of an order, as the refund screen offers it."""
+
+    index: int
+    code: str
+    quantity: int
+    unit_price_minor: int
+    refunded: int  # handed back by earlier refunds
+    net_minor: int  # the line's share of what the member paid
+
+    @property
+    def left(self) -> int:
+        return self.quantity - self.refunded
+
+
+@dataclass(frozen=True, slots=True)
+class OrderToRefund:
+    """An order of this kiosk with what is left of it to refund (None lines: recorded
+    before orders had lines, refunded whole only)."""
+
+    order_ref: str
+    member_id: uuid.UUID | None
+    when: datetime
+    lines: tuple[RefundableLine, ...]
+    net_paid_minor: int
+    points_used: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +119,55 @@ def _sales(kiosk: Kiosk, member_id: uuid.UUID | None, order_ref: str | None,
                  for ref, member, name, when, amount, points, refunded in rows)
 
 
+def order_to_refund(kiosk: Kiosk, order_ref: str) -> OrderToRefund | None:
+    """The order's lines and what is left of each to refund (the refund screen's list);
+    None when this kiosk has no record of the order by line."""
+    with kiosk.store.read() as tx:
+        record = tx.orders.get(kiosk.channel, order_ref)
+        if record is None:
+            return None
+        before = refunded(tx.refunds.of_order(kiosk.channel, order_ref))
+    order = record.order
+    return OrderToRefund(
+        order_ref, order.member_id, order.occurred_at,
+        tuple(RefundableLine(i, line.code, line.quantity, line.unit_price_minor,
+                             before.get(i, 0), net)
+              for i, (line, net) in enumerate(zip(order.lines, order.line_nets(),
+                                                  strict=True))),
+        order.net_paid_minor, order.loyalty.points_used)
+
+
+Pick = Callable[[Order, Quantities], Sequence[RefundLine]]
+
+
 def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
                  approved_by: str | None = None) -> RefundResult:
-    """Reverse every entry of this kiosk's order ``order_ref``. ``approved_by`` names the
-    manager who allowed it, in the reversals' note, so the ledger itself is the audit."""
+    """Refund what is left of this kiosk's order ``order_ref``: every line. ``approved_by``
+    names the manager who allowed it, in the reversals' note, so the ledger itself is the
+    audit."""
+    return _refund(kiosk, order_ref, rest_of, note, approved_by, whole_only=True)
+
+
+def refund_lines(kiosk: Kiosk, order_ref: str, lines: Sequence[RefundLine],
+                 note: str | None = None, approved_by: str | None = None) -> RefundResult:
+    """Refund ``lines`` (an order line's index and how many of it) of the order."""
+    return _refund(kiosk, order_ref, lambda _order, _before: lines, note, approved_by)
+
+
+def refund_codes(kiosk: Kiosk, order_ref: str, codes: Sequence[tuple[str, int]],
+                 note: str | None = None, approved_by: str | None = None) -> RefundResult:
+    """Refund ``CODE:QTY`` pairs of the order (``kiosk refund --line``): each code's
+    quantity from its lines in order."""
+    def pick(order: Order, before: Quantities) -> Sequence[RefundLine]:
+        try:
+            return lines_for_codes(order, before, codes)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    return _refund(kiosk, order_ref, pick, note, approved_by)
+
+
+def _refund(kiosk: Kiosk, order_ref: str, pick: Pick, note: str | None,
+            approved_by: str | None, whole_only: bool = False) -> RefundResult:
     check_text("reason", note, layout=True)
     check_text("approver", approved_by)
     note = note or "refund"
@@ -76,29 +175,82 @@ def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
         note = f"{note} (approved by {approved_by})"[:200]
     now = kiosk.clock()
     with kiosk.store.write() as tx:
-        found = [(e, done) for e, done in tx.entries.of_order(kiosk.channel, order_ref)
+        found = [(e, p, a) for e, p, a in tx.entries.of_order(kiosk.channel, order_ref)
                  if e.reverses is None]
-        if not found:
+        record = tx.orders.get(kiosk.channel, order_ref)
+        if not found and (record is None or record.order.member_id is None):
             raise UnknownOrder(f"no points were recorded for order {order_ref!r} "
                                f"at this kiosk ({kiosk.channel})")
-        members = {e.member_id for e, _ in found}
-        if len(members) > 1:
+        if len({e.member_id for e, _, _ in found}) > 1:
             raise UnknownOrder(f"order {order_ref!r} is ambiguous: it names several members")
-        open_entries = [e for e, done in found if not done]
-        if not open_entries:
-            raise AlreadyRefunded(f"order {order_ref!r} has already been refunded")
-        entries = tuple(
-            reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
-                     program_version=kiosk.program.version, note=note,
-                     staff=acting(kiosk, approved_by))
-            for e in open_entries)
+
+        def back(e: Entry, points: int, amount: int) -> Entry:
+            undo = reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
+                            program_version=kiosk.program.version, note=note,
+                            staff=acting(kiosk, approved_by))
+            return Entry(undo.id, undo.member_id, undo.kind, points, undo.channel,
+                         undo.occurred_at, undo.program_version, undo.order_ref, amount,
+                         undo.reverses, undo.reward_id, undo.note, undo.tier, undo.staff)
+
+        if record is None or record.order.member_id is None:
+            if not whole_only:
+                raise InvalidInput(f"order {order_ref!r} was recorded without its lines: "
+                                   "refund it whole")
+            entries = tuple(back(e, -e.points, -e.amount_minor)
+                            for e, p, a in found if p == 0 and a == 0)
+            if not entries:
+                raise AlreadyRefunded(f"order {order_ref!r} has already been refunded")
+            lines: tuple[RefundLine, ...] = ()
+            money, full, returned = 0, True, 0
+        else:
+            entries, lines, money, full, returned = _by_line(
+                tx, kiosk, record, found, pick, back, now, approved_by)
         tx.entries.append(entries)
-        order = tx.orders.get(kiosk.channel, order_ref)
-        if order is not None and order.coupons:
-            # What the order issued goes with it (the ledger withdraws its copies too).
-            tx.orders.withdraw_coupons(open_entries[0].member_id, order.coupons)
-        record(tx, kiosk, AuditAction.REFUND,
-               f"{order_ref} · {balance(entries):+d}",
-               approved_by=approved_by)
-        after = tx.entries.balance(open_entries[0].member_id)
-    return RefundResult(order_ref, entries, balance(entries), after)
+        member_id = record.order.member_id if record and record.order.member_id else \
+            found[0][0].member_id
+        record_audit(tx, kiosk, AuditAction.REFUND,
+                     f"{order_ref} · {balance(entries):+d}"
+                     + ("" if full else " · " + ", ".join(
+                         f"{record.order.lines[r.line].code}x{r.quantity}"  # type: ignore[union-attr]
+                         for r in lines)),
+                     approved_by=approved_by)
+        after = tx.entries.balance(member_id)
+    return RefundResult(order_ref, entries, balance(entries), after, lines, money, full,
+                        returned)
+
+
+def _by_line(tx: UnitOfWork, kiosk: Kiosk, record: OrderRecord,
+             found: Sequence[tuple[Entry, int, int]], pick: Pick,
+             back: Callable[[Entry, int, int], Entry], now: datetime,
+             approved_by: str | None) -> tuple[tuple[Entry, ...], tuple[RefundLine, ...],
+                                               int, bool, int]:
+    """A refund of some lines of a recorded order: the refund kept, each entry reversed
+    by what the lines now back undo of it beyond its earlier reversals."""
+    order = record.order
+    before = refunded(tx.refunds.of_order(kiosk.channel, order.order_ref))
+    if whole(order, before):
+        raise AlreadyRefunded(f"order {order.order_ref!r} has already been refunded")
+    lines = tuple(pick(order, before))
+    problem = refund_problem(order, before, lines)
+    if problem is not None:
+        raise InvalidInput(problem)
+    done = dict(before)
+    for r in lines:
+        done[r.line] = done.get(r.line, 0) + r.quantity
+    entries: list[Entry] = []
+    for e, back_points, back_amount in found:
+        points, amount = undone(record, done, kind=e.kind, note=e.note, points=e.points,
+                                amount_minor=e.amount_minor)
+        more_points, more_amount = -(points + back_points), -(amount + back_amount)
+        if more_points or more_amount:
+            entries.append(back(e, more_points, more_amount))
+    tx.refunds.add(Refund(kiosk.new_id(), kiosk.channel, order.order_ref, now, lines,
+                          approved_by))
+    full = whole(order, done)
+    returned = coupons_back(order, done)
+    if full and record.coupons and order.member_id is not None:
+        # What the order issued goes with it (the ledger withdraws its copies too).
+        tx.orders.withdraw_coupons(order.member_id, record.coupons)
+    for coupon_id in returned:
+        tx.orders.release_coupon(coupon_id, order.order_ref)
+    return (tuple(entries), lines, money_back(order, before, lines), full, len(returned))

@@ -36,11 +36,19 @@ class SqliteChecks(Rows):
             select(_BALANCES.c.member_id, _BALANCES.c.points))}
         found += balance_mismatches(sums, cached)
         original = _ENTRIES.alias("original")
+        backs = (select(_E.reverses.label("id"), _E.member_id.label("member"),
+                        func.sum(_E.points).label("points"),
+                        func.sum(_E.amount_minor).label("amount"))
+                 .where(_E.reverses.is_not(None)).group_by(_E.reverses, _E.member_id)
+                 .subquery())
         bad_reversals = self.conn.execute(
-            select(_E.id).join(original, original.c.id == _E.reverses).where(
-                (original.c.points != -_E.points) | (original.c.member_id != _E.member_id)
-                | (original.c.amount_minor != -_E.amount_minor)))
-        found += [f"entry {r.id}: does not mirror the entry it reverses"
+            select(backs.c.id).join(original, original.c.id == backs.c.id).where(
+                (original.c.member_id != backs.c.member)
+                | (original.c.points * backs.c.points > 0)
+                | (func.abs(backs.c.points) > func.abs(original.c.points))
+                | (original.c.amount_minor * backs.c.amount > 0)
+                | (func.abs(backs.c.amount) > func.abs(original.c.amount_minor))))
+        found += [f"entry {r.id}: its reversals go beyond the entry they reverse"
                   for r in bad_reversals]
         for row in self.conn.execute(select(*ENTRY_TABLE_COLUMNS)):
             try:

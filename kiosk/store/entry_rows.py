@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from kiosk.engine.orders import CARD_WALLET
 from kiosk.ledger import Entry, EntryKind
@@ -142,16 +142,20 @@ class SqliteEntries(Rows):
         )).first()
         return None if row is None else entry_of_row(row)
 
-    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, bool]]:
+    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, int, int]]:
         """An order ref is unique per channel only: another kiosk or the shop may use the
         same one for an order of its own, which is never this order's."""
-        reversal = _ENTRIES.alias("reversal")
+        back = _ENTRIES.alias("back")
+
+        def undone(column: str) -> Any:
+            return (select(func.coalesce(func.sum(back.c[column]), 0))
+                    .where(back.c.reverses == _E.id).scalar_subquery())
         rows = self.conn.execute(
-            select(*ENTRY_TABLE_COLUMNS, reversal.c.id.label("reversed_by"))
-            .outerjoin(reversal, reversal.c.reverses == _E.id)
+            select(*ENTRY_TABLE_COLUMNS, undone("points").label("back_points"),
+                   undone("amount_minor").label("back_amount"))
             .where(_E.order_ref == order_ref, _E.channel == channel)
             .order_by(_E.occurred_at, _E.id))
-        return [(entry_of_row(r), r.reversed_by is not None) for r in rows]
+        return [(entry_of_row(r), int(r.back_points), int(r.back_amount)) for r in rows]
 
     def recent_sales(self, channel: str, member_id: uuid.UUID | None, order_ref: str | None,
                      limit: int) -> list[tuple[str, uuid.UUID, str | None, datetime, int, int,
@@ -162,8 +166,11 @@ class SqliteEntries(Rows):
             part.c.kind.not_in([EntryKind.REVERSE.value, EntryKind.STAMP.value])
         ).scalar_subquery()
         query = (select(_E.order_ref, _E.member_id, _MEMBERS.c.name, _E.occurred_at,
-                        _E.amount_minor, points, select(back.c.id)
-                        .where(back.c.reverses == _E.id).exists())
+                        _E.amount_minor, points,
+                        and_(select(back.c.id).where(back.c.reverses == _E.id).exists(),
+                             select(func.coalesce(func.sum(back.c.amount_minor), 0))
+                             .where(back.c.reverses == _E.id).scalar_subquery()
+                             == -_E.amount_minor))
                  .select_from(_ENTRIES.outerjoin(_MEMBERS, _MEMBERS.c.id == _E.member_id))
                  .where(_E.channel == channel, _E.kind == EntryKind.EARN.value,
                         _E.order_ref.is_not(None))

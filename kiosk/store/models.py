@@ -131,9 +131,10 @@ class LedgerEntry(Base):
         # costs the sale a read instead of a second index to write.
         Index("ix_entries_order", "order_ref", "channel", "kind",
               sqlite_where=text("order_ref IS NOT NULL")),
-        # Partial unique indexes: new local entries carry NULLs here, which then cost the
-        # sale nothing (measured: p99 halved, see BENCHMARKS.md).
-        Index("ux_entries_reverses", "reverses", unique=True,
+        # Partial indexes: new local entries carry NULLs here, which then cost the sale
+        # nothing (measured: p99 halved, see BENCHMARKS.md). An entry is reversed in parts
+        # by a refund of some of its order's lines (migration 0013).
+        Index("ix_entries_reverses", "reverses",
               sqlite_where=text("reverses IS NOT NULL")),
         Index("ux_entries_server_seq", "server_seq", unique=True,
               sqlite_where=text("server_seq IS NOT NULL")),
@@ -218,6 +219,20 @@ class OrderRow(Base):
     record: Mapped[str] = mapped_column(Text)
     on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
     __table_args__ = (Index("ix_orders_unsent", "occurred_at", sqlite_where=text("on_ledger = 0")),)
+
+
+class RefundRow(Base):
+    """A refund of some of an order's lines (``kiosk.engine.refunds.Refund`` as JSON), kept
+    and sent to the ledger with its reversals, which checks them against it."""
+
+    __tablename__ = "refunds"
+    id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    order_ref: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UtcMicros)
+    record: Mapped[str] = mapped_column(Text)
+    on_ledger: Mapped[bool] = mapped_column(default=False, server_default=false())
+    __table_args__ = (Index("ix_refunds_order", "channel", "order_ref"),)
 
 
 class CouponRow(Base):

@@ -74,6 +74,10 @@ class SqliteOrders(Rows):
                                                    order_ref))
         return cursor.rowcount == 1
 
+    def release_coupon(self, coupon_id: uuid.UUID, order_ref: str) -> None:
+        self._raw().execute("UPDATE coupons SET used_at = NULL, used_by = NULL WHERE id = ? "
+                            "AND used_by = ?", (coupon_id.bytes, order_ref))
+
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
         """Plain SQL: a checkout asks it first, whether it was rung up before."""
         row = self._raw().execute("SELECT record FROM orders WHERE channel = ? AND "

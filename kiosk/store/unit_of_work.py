@@ -15,6 +15,7 @@ from kiosk.store.entry_rows import SqliteEntries
 from kiosk.store.member_rows import SqliteCards, SqliteMembers
 from kiosk.store.order_rows import SqliteOrders
 from kiosk.store.outbox_rows import SqliteOutbox, SqlitePulled
+from kiosk.store.refund_rows import SqliteRefunds
 from kiosk.store.session import Session
 from kiosk.store.settings_rows import SqliteSettings
 from kiosk.store.staff_rows import StaffRows
@@ -57,6 +58,10 @@ class SqliteUnitOfWork:
     @cached_property
     def orders(self) -> SqliteOrders:
         return SqliteOrders(self._session)
+
+    @cached_property
+    def refunds(self) -> SqliteRefunds:
+        return SqliteRefunds(self._session)
 
     @cached_property
     def outbox(self) -> SqliteOutbox:

@@ -48,8 +48,9 @@ FREE_COFFEE, FREE_BAG = coupon("free-coffee", "COFFEE"), coupon("free-bag", "BAG
 RULES = [FREE_COFFEE, FREE_BAG]
 
 
-def earn(card_id: str, stamps: int) -> Award:
-    return Award(kind=EntryKind.STAMP, points=stamps, rule=f"card:{card_id}",
+def earn(card_id: str, stamps: int, line: int | None = 0) -> Award:
+    """The stamps a line earns (a refund of the line takes them back)."""
+    return Award(kind=EntryKind.STAMP, points=stamps, rule=f"card:{card_id}", line=line,
                  wallet=f"card:{card_id}")
 
 
@@ -63,14 +64,14 @@ def full(card_id: str, stamps: int) -> Award:
     (COFFEE_CARD, order(("COFFEE", 3, 120)), 0, [earn("coffee", 3)], 0),
     (COFFEE_CARD, order(("COFFEE", 1, 120)), 8, [earn("coffee", 1), full("coffee", 9)], 1),
     (COFFEE_CARD, order(("COFFEE", 2, 120), ("LATTE", 1, 140)), 7,
-     [earn("coffee", 3), full("coffee", 9)], 1),  # the 10th stamp carries over
+     [earn("coffee", 2), earn("coffee", 1, 1), full("coffee", 9)], 1),  # the 10th carries over
     (COFFEE_CARD, order(("COFFEE", 14, 120)), 5, [earn("coffee", 14), full("coffee", 18)], 2),
     (COFFEE_CARD, order(("CAKE", 1, 90)), 8, [], 0),
     # every 5th backpack free: 4 stamps fill the card
     (BACKPACK_CARD, order(("BAG-1", 1, 1990, "backpacks")), 3,
      [earn("bag", 1), full("bag", 4)], 1),
     (BACKPACK_CARD, order(("BAG-1", 1, 1990, "backpacks"), ("BAG-2", 1, 2490, "backpacks")),
-     1, [earn("bag", 2)], 0),
+     1, [earn("bag", 1), earn("bag", 1, 1)], 0),
     (BACKPACK_CARD, order(("TENT", 1, 5990, "tents")), 3, [], 0),
     # no stamps for a non-member sale, or for what loyalty paid for in full
     (COFFEE_CARD, order(("COFFEE", 1, 120), member=None), 8, [], 0),
@@ -117,7 +118,7 @@ def test_two_cards_at_once() -> None:
     state = MemberState(tier="basic", stamps=(("bag", 3), ("coffee", 8)))
     awards, coupons = punch_all([COFFEE_CARD, BACKPACK_CARD], RULES, the_order, state,
                                 zone=TAIPEI, minor_units=0)
-    assert awards == (earn("coffee", 2), full("coffee", 9), earn("bag", 1), full("bag", 4))
+    assert awards == (earn("coffee", 2), full("coffee", 9), earn("bag", 1, 1), full("bag", 4))
     assert [(c.rule, c.once) for c in coupons] == [
         ("free-coffee", "card:coffee:k1:A9:1"), ("free-bag", "card:bag:k1:A9:1")]
 

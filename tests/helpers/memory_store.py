@@ -19,6 +19,7 @@ from typing import Literal
 
 from kiosk.engine.orders import CARD_WALLET, CouponIssue
 from kiosk.engine.record import OrderRecord
+from kiosk.engine.refunds import Refund
 from kiosk.ledger import Entry, EntryKind, balance_mismatches, moves_points
 from kiosk.members import PROFILE, Member
 from kiosk.program import earns_tier_points
@@ -71,6 +72,7 @@ class _Data:
     coupons: dict[uuid.UUID, tuple[uuid.UUID, CouponIssue]] = field(default_factory=dict)
     coupon_uses: dict[uuid.UUID, str] = field(default_factory=dict)  # id -> order ref
     revoked_here: dict[str, tuple[uuid.UUID, datetime]] = field(default_factory=dict)
+    refunds: dict[uuid.UUID, tuple[Refund, bool]] = field(default_factory=dict)
 
     def copy(self) -> _Data:
         return _Data(**{name: value.copy() if hasattr(value, "copy") else value
@@ -84,9 +86,14 @@ class _Data:
                 x.kind is EntryKind.EARN and x.order_ref == e.order_ref
                 and x.channel == e.channel for x in self.entries.values()):
             raise Refused("UNIQUE constraint failed: one sale per channel and order")
-        if e.reverses is not None and any(x.reverses == e.reverses
-                                          for x in self.entries.values()):
-            raise Refused("UNIQUE constraint failed: entries.reverses")
+        original = None if e.reverses is None else self.entries.get(e.reverses)
+        if original is not None:
+            parts = [x for x in self.entries.values() if x.reverses == e.reverses] + [e]
+            points, amount = sum(x.points for x in parts), sum(x.amount_minor for x in parts)
+            if (original.points * points > 0 or abs(points) > abs(original.points)
+                    or original.amount_minor * amount > 0
+                    or abs(amount) > abs(original.amount_minor)):
+                raise Refused("CHECK constraint failed: reversals within the entry")
         self.entries[e.id] = e
         if moves_points(e.kind):
             self.balances[e.member_id] = self.balances.get(e.member_id, 0) + e.points
@@ -291,11 +298,19 @@ class MemoryEntries(_Part):
                      and e.channel == channel and e.order_ref == order_ref), None)
 
     def _reversed(self) -> set[uuid.UUID]:
-        return {e.reverses for e in self.d.entries.values() if e.reverses is not None}
+        """Entries reversed in full (a refund by line reverses one in parts)."""
+        undone: dict[uuid.UUID, int] = {}
+        for e in self.d.entries.values():
+            if e.reverses is not None:
+                undone[e.reverses] = undone.get(e.reverses, 0) + e.amount_minor
+        return {i for i, amount in undone.items()
+                if i in self.d.entries and amount == -self.d.entries[i].amount_minor}
 
-    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, bool]]:
-        done = self._reversed()
-        return [(e, e.id in done) for e in sorted(
+    def of_order(self, channel: str, order_ref: str) -> list[tuple[Entry, int, int]]:
+        def back(e: Entry) -> tuple[int, int]:
+            parts = [x for x in self.d.entries.values() if x.reverses == e.id]
+            return sum(x.points for x in parts), sum(x.amount_minor for x in parts)
+        return [(e, *back(e)) for e in sorted(
             (e for e in self.d.entries.values()
              if e.order_ref == order_ref and e.channel == channel),
             key=lambda e: (e.occurred_at, e.id))]
@@ -470,12 +485,20 @@ class MemoryChecks(_Part):
             if e.id not in d.rejections:
                 sums[e.member_id] = sums.get(e.member_id, 0) + e.points
         found += balance_mismatches(sums, d.balances)
+        backs: dict[uuid.UUID, list[Entry]] = {}
         for e in d.entries.values():
-            original = None if e.reverses is None else d.entries.get(e.reverses)
-            if original is not None and (original.points != -e.points
-                                         or original.member_id != e.member_id
-                                         or original.amount_minor != -e.amount_minor):
-                found.append(f"entry {e.id}: does not mirror the entry it reverses")
+            if e.reverses is not None:
+                backs.setdefault(e.reverses, []).append(e)
+        for original_id, parts in backs.items():
+            original = d.entries.get(original_id)
+            points, amount = sum(e.points for e in parts), sum(e.amount_minor for e in parts)
+            if original is not None and (
+                    any(e.member_id != original.member_id for e in parts)
+                    or original.points * points > 0 or abs(points) > abs(original.points)
+                    or original.amount_minor * amount > 0
+                    or abs(amount) > abs(original.amount_minor)):
+                found.append(f"entry {original_id}: its reversals go beyond the entry they "
+                             "reverse")
         mark = int(d.settings.get(ACKED_THROUGH) or 0)
         seqs = [s for s in d.outbox if s > mark]
         if seqs and max(seqs) - min(seqs) + 1 != len(seqs):
@@ -515,6 +538,10 @@ class MemoryOrders(_Part):
             return False
         return self.d.coupon_uses.setdefault(coupon_id, order_ref) == order_ref
 
+    def release_coupon(self, coupon_id: uuid.UUID, order_ref: str) -> None:
+        if self.d.coupon_uses.get(coupon_id) == order_ref:
+            del self.d.coupon_uses[coupon_id]
+
     def get(self, channel: str, order_ref: str) -> OrderRecord | None:
         found = self.d.orders.get((channel, order_ref))
         return None if found is None else found[0]
@@ -533,6 +560,31 @@ class MemoryOrders(_Part):
                 self.d.orders[k] = (self.d.orders[k][0], True)
 
 
+class MemoryRefunds(_Part):
+    def add(self, refund: Refund) -> None:
+        self.d.refunds[refund.id] = (refund, False)
+
+    def of_order(self, channel: str, order_ref: str) -> list[Refund]:
+        return sorted((r for r, _ in self.d.refunds.values()
+                       if (r.channel, r.order_ref) == (channel, order_ref)),
+                      key=lambda r: (r.occurred_at, r.id))
+
+    def to_upload(self, keys: Iterable[tuple[str, str]]) -> list[Refund]:
+        wanted = set(keys)
+        return sorted((r for r, sent in self.d.refunds.values()
+                       if not sent and (r.channel, r.order_ref) in wanted),
+                      key=lambda r: (r.occurred_at, r.id))
+
+    def unsent(self, limit: int) -> list[Refund]:
+        return sorted((r for r, sent in self.d.refunds.values() if not sent),
+                      key=lambda r: (r.occurred_at, r.id))[:limit]
+
+    def mark_on_ledger(self, ids: Iterable[uuid.UUID]) -> None:
+        for i in ids:
+            if i in self.d.refunds:
+                self.d.refunds[i] = (self.d.refunds[i][0], True)
+
+
 class MemoryUnitOfWork:
     def __init__(self, data: _Data) -> None:
         self.devices = MemoryDevices(data)
@@ -542,6 +594,7 @@ class MemoryUnitOfWork:
         self.cards = MemoryCards(data)
         self.entries = MemoryEntries(data)
         self.orders = MemoryOrders(data)
+        self.refunds = MemoryRefunds(data)
         self.outbox = MemoryOutbox(data)
         self.pulled = MemoryPulled(data)
         self.staff = MemoryStaff(data)

@@ -21,9 +21,11 @@ def test_entries_cannot_be_edited_or_deleted_in_the_database(kiosk, member):
 
 
 def test_an_entry_can_be_reversed_only_once_even_bypassing_the_service(kiosk, member):
+    """A refund by line reverses an entry in parts: never past the whole of it."""
     ring_up_sale(kiosk, Sale(member.member.id, 500, "X-1"))
     [back] = refund_order(kiosk, "X-1").entries
-    with pytest.raises(IntegrityError), kiosk.store.write() as tx:
+    with pytest.raises(IntegrityError, match="reversals within the entry"), \
+            kiosk.store.write() as tx:
         tx.conn.execute(text(
             "INSERT INTO entries (id, member_id, kind, points, amount_minor, channel, "
             "program_version, occurred_at, reverses) SELECT randomblob(16), member_id, "
