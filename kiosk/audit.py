@@ -73,6 +73,7 @@ class Rejected(enum.StrEnum):
     CHECKOUT = "checkout_points"  # a checkout's points: not its reward's cost and steps
     LOYALTY = "loyalty_mismatch"  # an order's discount is not what its loyalty gives
     DONATION = "donation"  # to no cause the program has, or out of its bounds
+    REFUND = "beyond_refund"  # reverses more than the order's refunds give back
 
 
 @dataclass(frozen=True, slots=True)

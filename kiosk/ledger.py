@@ -101,21 +101,24 @@ def entry_problem(kind: EntryKind, points: int, amount_minor: int, channel: str,
 
 
 def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: str,
-             program_version: str, note: str | None = None, staff: str | None = None
-             ) -> Entry:
-    """The entry that cancels ``original`` exactly: points and spend negated. A stamp
-    entry's reversal is a stamp entry on the same card (its note names the card, so the
-    reason stays with the points' reversals), and never reaches the points balance."""
+             program_version: str, note: str | None = None, staff: str | None = None,
+             part: tuple[int, int] | None = None) -> Entry:
+    """The entry that cancels ``original`` exactly: points and spend negated; or, with
+    ``part``, that much of it (points and spend, already negated: a refund of some of the
+    order's lines). A stamp entry's reversal is a stamp entry on the same card (its note
+    names the card, so the reason stays with the points' reversals), and never reaches
+    the points balance."""
     if original.reverses is not None:
         raise LedgerError("a reversal is not itself reversed; record a new entry instead")
     kind = EntryKind.REVERSE
     if original.kind is EntryKind.STAMP:
         kind, note = EntryKind.STAMP, original.note
+    points, amount = part if part is not None else (-original.points, -original.amount_minor)
     return Entry(
         id=id, member_id=original.member_id, kind=kind,
-        points=-original.points, channel=channel, occurred_at=occurred_at,
+        points=points, channel=channel, occurred_at=occurred_at,
         program_version=program_version, order_ref=original.order_ref,
-        amount_minor=-original.amount_minor, reverses=original.id,
+        amount_minor=amount, reverses=original.id,
         reward_id=original.reward_id, note=note, tier=original.tier, staff=staff,
     )
 

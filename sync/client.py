@@ -22,6 +22,7 @@ from sync.protocol import (
     CheckoutHold,
     CheckoutHoldRequest,
     CheckoutRef,
+    CodeQuantity,
     CouponWire,
     DeviceState,
     EntryResult,
@@ -168,9 +169,11 @@ class LedgerClient:
                                 order_ref=order_ref, lines=list(lines))
         return self._call("POST", "/v1/shop/orders", OrderResult, body)
 
-    def refund(self, order_ref: str) -> OrderResult:
+    def refund(self, order_ref: str, lines: Sequence[tuple[str, int]] = ()) -> OrderResult:
+        """The whole order, or ``lines`` (code, quantity)."""
         with _refused_as_invalid():
-            body = RefundRequest(order_ref=order_ref)
+            body = RefundRequest(order_ref=order_ref, lines=[
+                CodeQuantity(code=code, quantity=quantity) for code, quantity in lines])
         return self._call("POST", "/v1/shop/refunds", OrderResult, body)
 
     def member(self, member_id: uuid.UUID, limit: int = 50) -> MemberHistory:

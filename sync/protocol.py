@@ -41,6 +41,7 @@ from kiosk.engine.orders import (
     OrderLine,
 )
 from kiosk.engine.record import OrderRecord
+from kiosk.engine.refunds import Refund, RefundLine
 from kiosk.ledger import Entry, EntryKind
 from kiosk.limits import CONTROL, CONTROL_BUT_LAYOUT, EARLIEST, INT64_MAX, INT64_MIN, LATEST
 from kiosk.members import Member
@@ -285,6 +286,45 @@ class OrderWire(Wire):
                          "expires_at": c.expires_at} for c in record.coupons]})
 
 
+class CodeQuantity(Wire):
+    code: Text64
+    quantity: int = Field(strict=True, gt=0, le=10**6)
+
+
+class RefundLineWire(Wire):
+    line: int = Field(strict=True, ge=0, lt=MAX_LINES)  # the order line's index
+    quantity: int = Field(strict=True, gt=0, le=10**6)
+
+
+class RefundWire(Wire):
+    """A refund of some of an order's lines (``kiosk.engine.refunds.Refund``): it goes up
+    with the reversals it makes, and the ledger checks them against it (never more than
+    the order's stored awards give back)."""
+
+    id: uuid.UUID
+    channel: Text64
+    order_ref: Text64
+    occurred_at: UtcTime
+    lines: list[RefundLineWire] = Field(min_length=1, max_length=MAX_LINES)
+    approved_by: Annotated[Text, Field(max_length=40)] | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.channel, self.order_ref
+
+    def to_refund(self) -> Refund:
+        return Refund(self.id, self.channel, self.order_ref, self.occurred_at,
+                      tuple(RefundLine(x.line, x.quantity) for x in self.lines),
+                      self.approved_by)
+
+    @classmethod
+    def of(cls, refund: Refund) -> RefundWire:
+        return cls.model_validate({
+            "id": refund.id, "channel": refund.channel, "order_ref": refund.order_ref,
+            "occurred_at": refund.occurred_at, "approved_by": refund.approved_by,
+            "lines": [{"line": x.line, "quantity": x.quantity} for x in refund.lines]})
+
+
 class RevocationWire(Wire):
     """A card a kiosk cancelled when it replaced a member's lost card."""
 
@@ -304,6 +344,7 @@ class UploadRequest(Wire):
     withheld: list[Withheld] = Field(default_factory=list, max_length=MAX_BATCH)
     orders: list[OrderWire] = Field(default_factory=list, max_length=MAX_BATCH)
     revoked_cards: list[RevocationWire] = Field(default_factory=list, max_length=MAX_BATCH)
+    refunds: list[RefundWire] = Field(default_factory=list, max_length=MAX_BATCH)
 
     @model_serializer(mode="wrap")
     def _without_no_orders(self, dump: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -315,6 +356,8 @@ class UploadRequest(Wire):
             out.pop("orders", None)
         if not self.revoked_cards:  # likewise for a ledger from before lost cards
             out.pop("revoked_cards", None)
+        if not self.refunds:  # and before refunds by line
+            out.pop("refunds", None)
         return out
 
 
@@ -451,7 +494,11 @@ class OrderRequest(Wire):
 
 
 class RefundRequest(Wire):
+    """A shop refund: the whole order, or ``lines`` (code and quantity, as a receipt
+    names them: each code's quantity from its lines in order)."""
+
     order_ref: Text64
+    lines: list[CodeQuantity] = Field(default_factory=list, max_length=MAX_LINES)
 
 
 class OrderResult(Wire):

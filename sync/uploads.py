@@ -25,6 +25,7 @@ from sync.protocol import (
     EntryWire,
     MemberWire,
     OrderWire,
+    RefundWire,
     RevocationWire,
     UploadRequest,
     UploadResponse,
@@ -119,6 +120,7 @@ class Uploader:
                 in_flight.clear()
                 request = self._next_request(after=0)
         self._upload_orders()
+        self._upload_refunds()
         self._upload_revocations()
         return counts["accepted"], counts["duplicate"], counts["rejected"]
 
@@ -153,6 +155,21 @@ class Uploader:
             # stays in this kiosk's store, and the log says why).
             with self.kiosk.store.write() as tx:
                 tx.orders.mark_on_ledger([r.key for r in records])
+
+    def _upload_refunds(self) -> None:
+        """Refunds no reversal carried up (one whose lines undid no points, or whose
+        reversals were kept back): after the orders, so the ledger holds each one's order.
+        The ledger keeps a refund of its order or leaves it out, never refuses the request
+        for it; either way it must not hold the next ones back."""
+        while True:
+            with self.kiosk.store.read() as tx:
+                refunds = tx.refunds.unsent(ORDERS_BATCH)
+            if not refunds:
+                return
+            self.client.upload(UploadRequest(entries=[],
+                                             refunds=[RefundWire.of(r) for r in refunds]))
+            with self.kiosk.store.write() as tx:
+                tx.refunds.mark_on_ledger([r.id for r in refunds])
 
     def _upload_revocations(self) -> None:
         """Cards this kiosk cancelled (a lost card replaced), with the members' new cards:
@@ -248,6 +265,7 @@ class Uploader:
             tx.outbox.mark_on_ledger([w.id for w in request.members],
                               [w.card_no for w in request.cards])
             tx.orders.mark_on_ledger([w.key for w in request.orders])
+            tx.refunds.mark_on_ledger([w.id for w in request.refunds])
             return tx.outbox.acknowledge(synced, refused, response.acked_through,
                                              self.kiosk.clock())
 
@@ -282,6 +300,9 @@ class Uploader:
                 orders[record.key] = OrderWire.of(record)
             except ValidationError as exc:
                 broken_order[record.key] = f"its order can't be sent: {_why(exc)}"
+        refunds = [RefundWire.of(r) for r in tx.refunds.to_upload(
+            {(e.channel, e.order_ref) for _, e in batch
+             if e.order_ref and e.channel == channel and e.reverses is not None})]
         entries: list[EntryWire] = []
         withheld: list[Withheld] = []
         for seq, e in batch:
@@ -302,7 +323,7 @@ class Uploader:
         return UploadRequest(members=[w for w in members if w.id not in broken],
                              cards=[c for c in cards if c.member_id not in broken],
                              entries=entries, withheld=withheld,
-                             orders=list(orders.values())), unsendable
+                             orders=list(orders.values()), refunds=refunds), unsendable
 
 
 def _last_seq(request: UploadRequest) -> int:
@@ -329,7 +350,8 @@ def _part(request: UploadRequest, entries: list[EntryWire]) -> UploadRequest:
     return UploadRequest(members=[m for m in request.members if m.id in members],
                          cards=[c for c in request.cards if c.member_id in members],
                          entries=entries, withheld=request.withheld,
-                         orders=[o for o in request.orders if o.key in orders])
+                         orders=[o for o in request.orders if o.key in orders],
+                         refunds=[r for r in request.refunds if r.key in orders])
 
 
 def _why(exc: ValidationError) -> str:

@@ -108,8 +108,9 @@ def stamps_by_line(card: PunchCard, order: Order, *, minor_units: int
 def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone: ZoneInfo,
           minor_units: int) -> tuple[list[Award], list[CouponIssue]]:
     """What ``order`` does to ``card`` when the member held ``held`` stamps: the new
-    stamps in the card's wallet, an award per line that earns them; for each time the card fills, ``size`` stamps taken
-    back (one negative award for all fills) and a coupon for the next visit, once key
+    stamps in the card's wallet, an award per line that earns them; for each time the
+    card fills, ``size`` stamps taken back (one negative award for all fills) and a
+    coupon for the next visit, once key
     ``card:<card>:<channel>:<order ref>:<n>`` (n = 1, 2, ...). Stamps held after are
     ``(held + new) % size``. ``held`` is below zero when a refund took back stamps that
     had already filled a card (its coupon issued): the next stamps make that up first."""

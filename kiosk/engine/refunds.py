@@ -30,8 +30,8 @@ from kiosk.engine.orders import Award, Order, OrderLine
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
 
-MAX_REFUND_LINES = 200
-"""The most lines one refund names (an order holds at most as many)."""
+MAX_REFUND_LINES = 500
+"""The most lines one refund names (as many as an order may hold)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,16 +184,13 @@ def spent_back(points: int, order: Order, done: Quantities) -> int:
 
 def money_back(order: Order, before: Quantities, lines: Sequence[RefundLine]) -> int:
     """What this refund hands the member in money: the lines' share of the net paid."""
-    after = dict(before)
-    for r in lines:
-        after[r.line] = after.get(r.line, 0) + r.quantity
     nets = order.line_nets()
 
     def paid(done: Quantities) -> int:
         return sum(toward_zero(net, min(done.get(i, 0), order.lines[i].quantity),
                                order.lines[i].quantity)
                    for i, net in enumerate(nets))
-    return paid(after) - paid(before)
+    return paid(after(before, lines)) - paid(before)
 
 
 def coupons_back(order: Order, done: Quantities) -> tuple[uuid.UUID, ...]:
@@ -236,3 +233,22 @@ def refund_of_json(text: str | bytes) -> Refund:
         return _REFUND.validate_json(text)
     except ValidationError as exc:
         raise ValueError(f"not a refund: {exc.errors()[0]['msg']}") from None
+
+
+def still_to_undo(record: OrderRecord, done: Quantities, *, kind: EntryKind,
+                  note: str | None, points: int, amount_minor: int, back_points: int,
+                  back_amount: int) -> tuple[int, int]:
+    """The reversal one of the order's entries needs once ``done`` is refunded, beyond its
+    reversals so far (``back_points``, ``back_amount``): points and spend, (0, 0) for none.
+    The counter and the shop make their refunds' entries with it."""
+    points_undone, amount_undone = undone(record, done, kind=kind, note=note, points=points,
+                                          amount_minor=amount_minor)
+    return -(points_undone + back_points), -(amount_undone + back_amount)
+
+
+def after(before: Quantities, lines: Sequence[RefundLine]) -> dict[int, int]:
+    """The refunded quantities once ``lines`` are back too."""
+    done = dict(before)
+    for r in lines:
+        done[r.line] = done.get(r.line, 0) + r.quantity
+    return done

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from kiosk.engine.orders import CouponIssue
-from kiosk.engine.refunds import Refund
 from kiosk.engine.record import OrderRecord
+from kiosk.engine.refunds import Refund
 from kiosk.ledger import Entry
 from kiosk.members import Member
 from kiosk.records import CardRecord, DeviceRecord, KeptCoupon, PinState, SaleState

@@ -19,13 +19,14 @@ from kiosk.engine.refunds import (
     Quantities,
     Refund,
     RefundLine,
+    after,
     coupons_back,
     lines_for_codes,
     money_back,
     refund_problem,
     refunded,
     rest_of,
-    undone,
+    still_to_undo,
     whole,
 )
 from kiosk.ledger import Entry, balance, reversal
@@ -185,12 +186,9 @@ def _refund(kiosk: Kiosk, order_ref: str, pick: Pick, note: str | None,
             raise UnknownOrder(f"order {order_ref!r} is ambiguous: it names several members")
 
         def back(e: Entry, points: int, amount: int) -> Entry:
-            undo = reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
+            return reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
                             program_version=kiosk.program.version, note=note,
-                            staff=acting(kiosk, approved_by))
-            return Entry(undo.id, undo.member_id, undo.kind, points, undo.channel,
-                         undo.occurred_at, undo.program_version, undo.order_ref, amount,
-                         undo.reverses, undo.reward_id, undo.note, undo.tier, undo.staff)
+                            staff=acting(kiosk, approved_by), part=(points, amount))
 
         if record is None or record.order.member_id is None:
             if not whole_only:
@@ -234,16 +232,14 @@ def _by_line(tx: UnitOfWork, kiosk: Kiosk, record: OrderRecord,
     problem = refund_problem(order, before, lines)
     if problem is not None:
         raise InvalidInput(problem)
-    done = dict(before)
-    for r in lines:
-        done[r.line] = done.get(r.line, 0) + r.quantity
+    done = after(before, lines)
     entries: list[Entry] = []
     for e, back_points, back_amount in found:
-        points, amount = undone(record, done, kind=e.kind, note=e.note, points=e.points,
-                                amount_minor=e.amount_minor)
-        more_points, more_amount = -(points + back_points), -(amount + back_amount)
-        if more_points or more_amount:
-            entries.append(back(e, more_points, more_amount))
+        more = still_to_undo(record, done, kind=e.kind, note=e.note, points=e.points,
+                             amount_minor=e.amount_minor, back_points=back_points,
+                             back_amount=back_amount)
+        if more != (0, 0):
+            entries.append(back(e, *more))
     tx.refunds.add(Refund(kiosk.new_id(), kiosk.channel, order.order_ref, now, lines,
                           approved_by))
     full = whole(order, done)

@@ -225,7 +225,7 @@ def create_app(ledger: Ledger) -> FastAPI:
               responses=refusals(403, 404, 422))
     def refund(body: Annotated[RefundRequest, Depends(json_body(RefundRequest))],
                who: Annotated[Caller, Depends(shop)]) -> OrderResult:
-        return counter.refund(who, body.order_ref)
+        return counter.refund(who, body.order_ref, [(x.code, x.quantity) for x in body.lines])
 
     @app.get("/v1/reports/rejections", responses=refusals(403))
     def rejections(who: Annotated[Caller, Depends(admin)], device: OneDevice = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.coupons import spend_periods
 from kiosk.engine.orders import CARD_WALLET, KEYED_AMOUNT, MemberState, Order, OrderLine
+from kiosk.engine.record import OrderRecord
+from kiosk.engine.refunds import (
+    Refund,
+    after,
+    lines_for_codes,
+    refunded,
+    rest_of,
+    still_to_undo,
+    whole,
+)
 from kiosk.ledger import Entry, EntryKind, balance, moves_points, reversal
 from kiosk.program import (
     Program,
@@ -39,16 +50,18 @@ from sync.protocol import (
     MemberWire,
     OrderResult,
     OrderWire,
+    RefundWire,
     RejectionWire,
 )
 from sync.server import models as m
 from sync.server.audit import audit_upload, member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
-from sync.server.coupons import issue_for_orders
+from sync.server.coupons import issue_for_orders, void_refunded
 from sync.server.entry_rows import ENTRIES, wire_of_row
 from sync.server.ledger import Ledger
-from sync.server.orders import store_orders
+from sync.server.orders import records_of, store_orders
+from sync.server.refunds import lock_order, refunds_of, store_refunds
 
 MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
@@ -243,27 +256,70 @@ class OnlineCounter:
                  for key, start in spend_periods(program.coupons, now, program.zone).items()}
         return member_state(tier.id, member, bought, stamps, spend)
 
-    def refund(self, caller: Caller, order_ref: str) -> OrderResult:
-        """Reverse every entry of one of the caller's orders not yet reversed."""
+    def refund(self, caller: Caller, order_ref: str,
+               lines: Sequence[tuple[str, int]] = ()) -> OrderResult:
+        """Refund one of the caller's orders: ``lines`` (code, quantity), or what is left
+        of it, with the engine the counter uses (``kiosk.engine.refunds``): the refund is
+        kept and each entry reversed by what it now undoes beyond its earlier reversals."""
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
             program = self.ledger.current_program(conn)
-            reversed_ids = select(ENTRIES.c.reverses).where(ENTRIES.c.reverses.is_not(None))
+            record = records_of(conn, caller.device_id, [order_ref]).get(order_ref)
             rows = conn.execute(select(ENTRIES).where(
                 ENTRIES.c.channel == caller.device_id, ENTRIES.c.order_ref == order_ref,
-                ENTRIES.c.reverses.is_(None), ENTRIES.c.id.not_in(reversed_ids))).all()
+                ENTRIES.c.reverses.is_(None)).order_by(ENTRIES.c.seq)).all()
             if not rows:
                 raise LedgerRefusal(404, "unknown_order",
-                                    f"nothing left to refund for order {order_ref!r}")
+                                    f"nothing to refund for order {order_ref!r}")
+            back = {r: (int(p), int(a)) for r, p, a in conn.execute(
+                select(ENTRIES.c.reverses, func.sum(ENTRIES.c.points),
+                       func.sum(ENTRIES.c.amount_minor)).where(
+                    ENTRIES.c.reverses.in_([r.id for r in rows])).group_by(ENTRIES.c.reverses))}
+            parts = self._refund_parts(conn, caller, record, rows, back, lines, now)
             backs = [reversal(wire_of_row(r).to_entry(), id=uuid.uuid4(), occurred_at=now,
                               channel=caller.device_id, program_version=program.version,
-                              note="refund") for r in rows]
+                              note="refund", part=part)
+                     for r, part in zip(rows, parts, strict=True) if part != (0, 0)]
             results = self.ledger.append(conn, caller, [EntryWire.of(b) for b in backs])
+            void_refunded(conn, [b.reverses for b in backs if b.kind is EntryKind.REVERSE
+                                 and b.reverses is not None], now)
             member_id = rows[0].member_id
             return OrderResult(order_ref=order_ref, results=results,
                                points=balance(backs),
                                balance=self._balance(conn, member_id),
                                tier=self._tier(conn, program, member_id).id, duplicate=False)
+
+    def _refund_parts(self, conn: Connection, caller: Caller, record: OrderRecord | None,
+                      rows: Sequence[Any], back: Mapping[uuid.UUID, tuple[int, int]],
+                      lines: Sequence[tuple[str, int]], now: datetime
+                      ) -> list[tuple[int, int]]:
+        """Each entry's reversal (points, spend; (0, 0) for none), the refund kept first."""
+        if record is None:  # an order from before orders had lines: whole, once
+            if lines:
+                raise LedgerRefusal(422, "invalid", f"order {rows[0].order_ref!r} has no "
+                                    "lines to refund: refund it whole")
+            if back:
+                raise LedgerRefusal(404, "unknown_order", f"nothing left to refund for order "
+                                    f"{rows[0].order_ref!r}")
+            return [(-r.points, -r.amount_minor) for r in rows]
+        order = record.order
+        lock_order(conn, caller.device_id, order.order_ref)
+        before = refunded(refunds_of(conn, caller.device_id, [order.order_ref])
+                          .get(order.order_ref, []))
+        if whole(order, before):  # answered as before refunds by line: nothing left
+            raise LedgerRefusal(404, "unknown_order",
+                                f"nothing left to refund for order {order.order_ref!r}")
+        try:
+            picked = lines_for_codes(order, before, lines) if lines else rest_of(order, before)
+        except ValueError as exc:
+            raise LedgerRefusal(422, "invalid", str(exc)) from None
+        refund = Refund(uuid.uuid4(), caller.device_id, order.order_ref, now, picked)
+        store_refunds(conn, caller, [RefundWire.of(refund)], {order.order_ref: record}, now)
+        done = after(before, picked)
+        return [still_to_undo(record, done, kind=EntryKind(r.kind), note=r.note,
+                              points=r.points, amount_minor=r.amount_minor,
+                              back_points=back.get(r.id, (0, 0))[0],
+                              back_amount=back.get(r.id, (0, 0))[1]) for r in rows]
 
     def history(self, member_id: uuid.UUID, limit: int) -> MemberHistory:
         with self.ledger.engine.connect() as conn:

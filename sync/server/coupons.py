@@ -184,19 +184,27 @@ def _stamps_on_ledger(conn: Connection, cards: Sequence[tuple[Order, str]]) -> l
 
 def void_refunded(conn: Connection, reversed_ids: Collection[uuid.UUID], now: datetime
                   ) -> None:
-    """The unused coupons of orders whose base earn these entries reversed (a refund) can
-    no longer be used: "spend NT$3,000, 10% off next time" is not for an order taken back,
-    and a refunded card-filling order gives its stamps back, not its coupon too."""
+    """The unused coupons of orders whose base earn these entries reversed in full (the
+    whole order refunded) can no longer be used: "spend NT$3,000, 10% off next time" is not
+    for an order taken back, and a refunded card-filling order gives its stamps back, not
+    its coupon too. The coupons such an order used are usable again (DESIGN, engine point
+    7: what the order redeemed comes back; a coupon is not split, so with the whole)."""
     if not reversed_ids:
         return
     e, c = ENTRIES.c, COUPONS.c
+    back = ENTRIES.alias("back")
+    undone = (select(func.coalesce(func.sum(back.c.amount_minor), 0))
+              .where(back.c.reverses == e.id).scalar_subquery())
     orders = conn.execute(select(e.channel, e.order_ref).where(
         e.id.in_(list(reversed_ids)), e.kind == EntryKind.EARN.value,
-        e.order_ref.is_not(None))).all()
+        e.order_ref.is_not(None), undone == -e.amount_minor)).all()
     for channel, ref in orders:
         conn.execute(update(COUPONS).where(
             c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
             c.voided_at.is_(None)).values(voided_at=now))
+        conn.execute(update(COUPONS).where(
+            c.used_channel == channel, c.used_order_ref == ref).values(
+            used_at=None, used_channel=None, used_order_ref=None))
 
 
 def issue_on_enrolment(conn: Connection, members: Collection[uuid.UUID], program: Program

@@ -24,7 +24,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.dialects import sqlite
 
-from kiosk.audit import Rejected, Rejection, reversal_problem
+from kiosk.audit import Rejected, Rejection
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind, moves_points
@@ -49,6 +49,7 @@ from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
 from sync.server.orders import check_channels, sent_records, store_orders
 from sync.server.programs import Programs
+from sync.server.refunds import ReversalCheck, store_refunds
 from sync.server.revocations import store_revocations
 
 _ANSWERS = TypeAdapter(list[EntryResult])
@@ -106,6 +107,7 @@ class Ingest:
             store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
                               self.clock())
             records = store_orders(conn, caller, request.orders, self.clock(), sent)
+            store_refunds(conn, caller, request.refunds, sent, self.clock())
             results = self.append(conn, caller, request.entries, receipts=kiosk,
                                   orders=sent, members=request.members)
             issue_for_orders(conn, caller.device_id, records, self.programs.program, {},
@@ -113,6 +115,12 @@ class Ingest:
                                                                 strict=True)
                                               if r.status == "accepted"]))
             record_uses(conn, caller.device_id, records, self.clock())
+            # Last: an order refunded whole in this very upload was issued and spent its
+            # coupons above; its refund withdraws them and gives back the ones it used.
+            void_refunded(conn, [e.reverses for e, r in zip(request.entries, results,
+                                                            strict=True)
+                                 if r.status == "accepted" and e.reverses is not None
+                                 and e.kind is EntryKind.REVERSE], self.clock())
             if kiosk and request.withheld:
                 # Numbers the kiosk keeps back are accounted for, as rejected: its mark
                 # moves past them and nothing after them waits (no poison pill).
@@ -125,12 +133,14 @@ class Ingest:
 
     def _fresh_path_fits(self, request: UploadRequest) -> bool:
         """Whether a batch may try PostgreSQL's one-statement path (``fresh_batch.py``):
-        none reverses another (that needs the original looked up), no id comes twice and
-        nothing is withheld. Whether the audit passes them all is checked first on the
-        same connection, and whether any was seen before, the statement finds out."""
+        none reverses another (that needs the original looked up), no refund comes with
+        them, no id comes twice and nothing is withheld. Whether the audit passes them all
+        is checked first on the same connection, and whether any was seen before, the
+        statement finds out."""
         entries = request.entries
         return (self.engine.dialect.name == "postgresql" and bool(entries)
-                and not request.withheld and all(e.reverses is None for e in entries)
+                and not request.withheld and not request.refunds
+                and all(e.reverses is None for e in entries)
                 and len({e.id for e in entries}) == len(entries))
 
     def append(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire], *,
@@ -218,6 +228,9 @@ class Ingest:
         members = keys_present(conn, m.Member.__table__, "id", {e.member_id for e in entries})
         originals = {r.id: r for r in select_where_in(
             conn, ENTRIES, "id", {e.reverses for e in entries if e.reverses})}
+        reversed_here = {e.reverses for e in entries if e.reverses} - originals.keys()
+        reversals = ReversalCheck(conn, {**originals, **{e.id: e for e in entries
+                                                         if e.id in reversed_here}})
         batch: dict[uuid.UUID, EntryWire] = {}
         out: list[EntryWire] = []
         for wire in entries:
@@ -230,16 +243,11 @@ class Ingest:
                 reject(wire, Rejection(Rejected.UNKNOWN_MEMBER,
                                        "unknown member: upload the member with the entry"))
                 continue
-            if wire.reverses is not None:
+            if wire.reverses is not None and wire.id not in held:  # a replay: a duplicate
                 original: Any = originals.get(wire.reverses) or batch.get(wire.reverses)
                 problem = Rejection(Rejected.ORIGINAL, "reverses an entry the ledger does not "
-                                    "have") if original is None else reversal_problem(
-                    channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
-                    member=wire.member_id, original_channel=original.channel,
-                    original_points=original.points, original_amount=original.amount_minor,
-                    original_member=original.member_id, kind=wire.kind, note=wire.note,
-                    original_kind=original.kind, original_note=original.note,
-                    original_reverses=original.reverses)
+                                    "have") if original is None else reversals.problem(
+                    wire, original)
                 if problem is not None:
                     reject(wire, problem)
                     continue
@@ -275,8 +283,6 @@ class Ingest:
             if moves_points(e.kind):
                 totals[e.member_id] += e.points
         self._accepted(conn, fresh, head, self._add_to_balances(conn, totals), verdicts)
-        void_refunded(conn, [e.reverses for e in fresh
-                             if e.reverses is not None and e.kind is EntryKind.REVERSE], now)
         return head + len(fresh)
 
     def _accepted(self, conn: Connection, fresh: Sequence[EntryWire], head: int,

@@ -132,7 +132,9 @@ class Entry(Base):
     order_ref: Mapped[str | None] = mapped_column(String(64))
     program_version: Mapped[str] = mapped_column(String(40))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    reverses: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    # An entry is reversed whole or in parts (a refund of some lines: refunds.py checks
+    # they never go past it), so ``reverses`` is indexed, not unique (migration 0010).
+    reverses: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     reward_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)
     device_id: Mapped[str | None] = mapped_column(String(64))
@@ -224,6 +226,20 @@ class Order(Base):
     net_paid_minor: Mapped[int] = mapped_column(BigInteger)
     record: Mapped[str] = mapped_column(Text)  # kiosk.engine.record.record_json
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the ledger's clock
+
+
+class Refund(Base):
+    """A refund of some of an order's lines, as the device that rang the order up recorded
+    it (``kiosk.engine.refunds.Refund``): what the ledger checks the reversals against."""
+
+    __tablename__ = "refunds"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    order_ref: Mapped[str] = mapped_column(String(64))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    record: Mapped[str] = mapped_column(Text)  # kiosk.engine.refunds.refund_json
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    __table_args__ = (Index("ix_refunds_order", "channel", "order_ref"),)
 
 
 class Coupon(Base):
