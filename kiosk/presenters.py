@@ -150,13 +150,22 @@ def redemption_text(r: RedemptionResult) -> str:
             f"({r.authorised}). Balance {r.balance}.")
 
 
-def refund_dict(r: RefundResult) -> dict[str, Any]:
+def refund_dict(r: RefundResult, program: Program) -> dict[str, Any]:
     return {"order_ref": r.order_ref, "points": r.points, "balance": r.balance,
+            "lines": [{"line": x.line + 1, "quantity": x.quantity} for x in r.lines],
+            "money_back": format_amount(r.money_back_minor, program.minor_units),
+            "currency": program.currency, "whole": r.whole, "coupons_back": r.coupons_back,
             "entries": [entry_dict(e) for e in r.entries]}
 
 
-def refund_text(r: RefundResult) -> str:
-    return f"Refunded order {r.order_ref}: {r.points:+d} points. Balance {r.balance}."
+def refund_text(r: RefundResult, program: Program) -> str:
+    what = "order" if r.whole else "part of order"
+    money = (f" Give back {program.currency} "
+             f"{format_amount(r.money_back_minor, program.minor_units)}."
+             if r.money_back_minor else "")
+    coupons = f" {r.coupons_back} coupon(s) usable again." if r.coupons_back else ""
+    return (f"Refunded {what} {r.order_ref}: {r.points:+d} points. Balance {r.balance}."
+            f"{money}{coupons}")
 
 
 def enrolment_dict(r: EnrolmentResult) -> dict[str, Any]:

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app.bootstrap import bootstrap, resolve_data_dir
-from kiosk.app.cli_base import DirCommand, KioskCommand, Output, Parser, UsageError
+from kiosk.app.cli_base import (
+    DirCommand,
+    KioskCommand,
+    Output,
+    Parser,
+    UsageError,
+    code_quantity,
+)
 from kiosk.app.cli_cards import add_card_commands
 from kiosk.app.cli_checkout import add_checkout_command
 from kiosk.app.cli_counter import (
@@ -129,9 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reward", required=True, help="reward id from the program")
     p.add_argument("--order-ref")
 
-    p = command("refund", cmd_refund, "refund an order: reverse its points")
+    p = command("refund", cmd_refund, "refund an order, whole or by line: reverse its points")
     at_counter(p)
     p.add_argument("--order-ref", required=True)
+    p.add_argument("--line", action="append", type=code_quantity, metavar="CODE:QTY",
+                   help="refund QTY of the line(s) with product code CODE (repeatable); "
+                        "without it, what is left of the whole order")
     p.add_argument("--reason", help="why (kept on the reversing entries)")
     p.add_argument("--approved-by", metavar="MANAGER", help="the manager who approved it")
 

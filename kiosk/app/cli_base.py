@@ -44,3 +44,14 @@ class Output:
 
 KioskCommand = Callable[[argparse.Namespace, Kiosk, "Output"], int]
 DirCommand = Callable[[argparse.Namespace, Path, "Output"], int]
+
+
+def code_quantity(text: str) -> tuple[str, int]:
+    """``CODE:QTY`` (``--line``) as (code, quantity): argparse says what is wrong with it."""
+    code, colon, quantity = text.rpartition(":")
+    if not colon or not code.strip() or not quantity.strip().isdigit() or int(quantity) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not CODE:QTY (a product code, a colon and a quantity of 1 or more)")
+    if len(code) > 64 or not code.isprintable():
+        raise argparse.ArgumentTypeError(f"{code!r} is no product code")
+    return code.strip(), int(quantity)

@@ -25,6 +25,7 @@ from kiosk.services import (
     identify,
     member_for_card,
     redeem,
+    refund_codes,
     refund_order,
     ring_up_sale,
     verify_store,
@@ -152,9 +153,14 @@ def cmd_transfer(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
-    result = refund_order(kiosk, args.order_ref, args.reason,
-                          approved_by=approver(kiosk, args.approved_by))
-    out.result(presenters.refund_dict(result), presenters.refund_text(result))
+    """The whole order, or ``--line CODE:QTY`` (as often as needed)."""
+    approved_by = approver(kiosk, args.approved_by)
+    if args.line:
+        result = refund_codes(kiosk, args.order_ref, args.line, args.reason, approved_by)
+    else:
+        result = refund_order(kiosk, args.order_ref, args.reason, approved_by=approved_by)
+    out.result(presenters.refund_dict(result, kiosk.program),
+               presenters.refund_text(result, kiosk.program))
     return 0
 
 

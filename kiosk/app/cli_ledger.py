@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.app.cli_base import DEFAULT_PROGRAM, Output, Parser
+from kiosk.app.cli_base import DEFAULT_PROGRAM, Output, Parser, code_quantity
 from kiosk.reports import Basket, PeriodProblem
 from kiosk.services import Kiosk
 from kiosk.services.errors import InvalidInput, Refusal
@@ -485,7 +485,8 @@ def cmd_shop_order(args: argparse.Namespace, data_dir: Path, out: Output) -> int
 
 
 def cmd_shop_refund(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    return _order_out(out, _shop_client(args).refund(args.order_ref), "Refund of")
+    return _order_out(out, _shop_client(args).refund(args.order_ref, args.line or ()),
+                      "Refund of")
 
 
 def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
@@ -544,8 +545,10 @@ def add_shop_commands(sub: Any, command: Any) -> None:
     q.add_argument("--member", required=True, help="member id")
     q.add_argument("--amount", required=True)
     q.add_argument("--order-ref", required=True)
-    q = shop_command("refund", cmd_shop_refund, "refund an online order")
+    q = shop_command("refund", cmd_shop_refund, "refund an online order, whole or by line")
     q.add_argument("--order-ref", required=True)
+    q.add_argument("--line", action="append", type=code_quantity, metavar="CODE:QTY",
+                   help="refund QTY of the line(s) with product code CODE (repeatable)")
     q = shop_command("redeem", cmd_shop_redeem, "redeem a reward online (held, confirmed)")
     q.add_argument("--member", required=True)
     q.add_argument("--reward", required=True)

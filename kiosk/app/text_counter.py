@@ -55,7 +55,8 @@ def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
             elif word == "redeem" and member is not None:
                 print(presenters.redemption_text(redeem(kiosk, member, rest.strip())))
             elif word == "refund":
-                print(presenters.refund_text(refund_order(kiosk, rest.strip())))
+                print(presenters.refund_text(refund_order(kiosk, rest.strip()),
+                                             kiosk.program))
             else:
                 view = identify(kiosk, line)
                 member = view.member.id

@@ -81,3 +81,21 @@ def test_a_refused_checkout_names_the_problem_and_changes_nothing(data, card, ar
                         "C-X", expect=1)
     assert answer["error"]["code"] == code and message in answer["error"]["message"]
     assert kiosk_json(data, "balance", "--card", card)["balance"] == 140
+
+
+def test_a_refund_by_line_from_the_command_line(data, card):
+    """``kiosk refund --line CODE:QTY``: the oolong's share back, then the rest; a code the
+    order doesn't hold or more than is left is refused, naming it, and changes nothing."""
+    kiosk_json(data, "checkout", "--card", card, "--basket", json.dumps(BASKET),
+               "--order-ref", "R-1")
+    part = kiosk_json(data, "refund", "--order-ref", "R-1", "--line", "TEA-OOLONG:1")
+    assert (part["points"], part["money_back"], part["whole"]) == (0, "65", False)
+    assert part["lines"] == [{"line": 1, "quantity": 1}]
+    for line, said in [("TEA-OOLONG:2", "1 left to refund on order 'R-1', 2 asked"),
+                       ("SCONE:1", "has no line 'SCONE'")]:
+        refused = kiosk(data, "refund", "--order-ref", "R-1", "--line", line, expect=1)
+        assert said in refused.stderr and "Traceback" not in refused.stderr
+    bad = kiosk(data, "refund", "--order-ref", "R-1", "--line", "TEA-OOLONG", expect=2)
+    assert "is not CODE:QTY" in bad.stderr
+    rest = kiosk(data, "refund", "--order-ref", "R-1").stdout
+    assert "Refunded order R-1: -10 points" in rest and "Give back TWD 935" in rest
