@@ -27,7 +27,8 @@ test: lint
 screenshots: $(STAMP)
 	SCREENSHOTS_DIR=docs/screenshots QT_QPA_PLATFORM=offscreen \
 		$(BIN)/python -m pytest -q tests/ui/test_screenshots.py tests/ui/test_engine_screens.py \
-		tests/ui/test_checkout_screen.py tests/ui/test_lost_card_tab.py
+		tests/ui/test_checkout_screen.py tests/ui/test_lost_card_tab.py \
+		tests/ui/test_refund_lines.py
 
 # After changing any text in ui/: refresh the .ts files, translate the new entries (Qt
 # Linguist: .venv/bin/pyside6-linguist), then compile the .qm files the app loads.

@@ -706,37 +706,37 @@
         <translation>设备 {device}，{store}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="71"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="72"/>
         <source>New card {card} for {name}; cancelled: {old}. Balance: {points} points.</source>
         <translation>已为 {name} 发出新卡 {card}；已停用：{old}。余额：{points} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="82"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="85"/>
         <source>The member&apos;s phone number, or the lost card&apos;s number:</source>
         <translation>会员的手机号码，或丢失卡片的卡号：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="84"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="87"/>
         <source>0912-345-678 or the card number</source>
         <translation>0912-345-678 或卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="86"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="89"/>
         <source>Find</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="87"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="90"/>
         <source>Cancel their cards and issue a new one</source>
         <translation>停用旧卡并发出新卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="92"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="95"/>
         <source>{name} ({phone}) · cards {cards} · {points} points</source>
         <translation>{name}（{phone}）· 卡号 {cards} · {points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="99"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="102"/>
         <source>No member found.</source>
         <translation>查无会员。</translation>
     </message>
@@ -1280,92 +1280,155 @@
 <context>
     <name>RefundTab</name>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="205"/>
+        <location filename="../../ui/screens/refund_tab.py" line="305"/>
         <source>{points} points</source>
         <translation>{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="210"/>
+        <location filename="../../ui/screens/refund_tab.py" line="310"/>
         <source>Refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="215"/>
+        <location filename="../../ui/screens/refund_tab.py" line="312"/>
+        <source>Partly refunded</source>
+        <translation>部分已退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="317"/>
+        <source>Amount keyed in</source>
+        <translation>手动输入金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="323"/>
         <source>Recent orders of {name} at this kiosk: tap one</source>
         <translation>{name} 在本机的近期订单：点选一笔</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="217"/>
+        <location filename="../../ui/screens/refund_tab.py" line="325"/>
         <source>Recent orders at this kiosk: tap one</source>
         <translation>本机近期订单：点选一笔</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="218"/>
+        <location filename="../../ui/screens/refund_tab.py" line="326"/>
         <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
         <translation>这里没有可退款的销售。也可输入收据上的订单编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="221"/>
+        <location filename="../../ui/screens/refund_tab.py" line="329"/>
         <source>Order number</source>
         <translation>订单编号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="222"/>
+        <location filename="../../ui/screens/refund_tab.py" line="330"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="223"/>
+        <location filename="../../ui/screens/refund_tab.py" line="331"/>
+        <location filename="../../ui/screens/refund_tab.py" line="334"/>
         <source>Refund…</source>
         <translation>退款…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="224"/>
+        <location filename="../../ui/screens/refund_tab.py" line="333"/>
+        <source>All of it</source>
+        <translation>全部退回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="335"/>
         <source>Yes, refund</source>
         <translation>确定退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="225"/>
+        <location filename="../../ui/screens/refund_tab.py" line="332"/>
+        <location filename="../../ui/screens/refund_tab.py" line="336"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="246"/>
+        <location filename="../../ui/screens/refund_tab.py" line="386"/>
         <source>Refund order {order}?</source>
         <translation>要为订单 {order} 退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="247"/>
+        <location filename="../../ui/screens/refund_tab.py" line="402"/>
         <source>Every point the order moved goes back.</source>
         <translation>此订单变动的积分将全部退回。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="250"/>
+        <location filename="../../ui/screens/refund_tab.py" line="388"/>
         <source>Refund order {order} of {amount} for {name}?</source>
         <translation>要为 {name} 的订单 {order}（{amount}）退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="251"/>
+        <location filename="../../ui/screens/refund_tab.py" line="356"/>
+        <source>Order {order}: how many of each come back?</source>
+        <translation>订单 {order}：每项退回几件？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="363"/>
+        <source>{left} of {quantity} left · {price} each</source>
+        <translation>共 {quantity} 件，剩 {left} 件可退 · 单价 {price}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="365"/>
+        <source>All {quantity} refunded</source>
+        <translation>{quantity} 件均已退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="372"/>
+        <location filename="../../ui/screens/refund_tab.py" line="397"/>
+        <source>Money to give back: {amount}</source>
+        <translation>应退还金额：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="380"/>
+        <source>Refund the rest of order {order} for {name}?</source>
+        <translation>要为 {name} 退还订单 {order} 的其余部分吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="381"/>
+        <source>Refund the rest of order {order}?</source>
+        <translation>要退还订单 {order} 的其余部分吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="383"/>
+        <source>Refund part of order {order} for {name}?</source>
+        <translation>要为 {name} 部分退款订单 {order} 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="384"/>
+        <source>Refund part of order {order}?</source>
+        <translation>要部分退款订单 {order} 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="389"/>
         <source>Refund order {order} of {amount}?</source>
         <translation>要为订单 {order}（{amount}）退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="254"/>
+        <location filename="../../ui/screens/refund_tab.py" line="403"/>
+        <source>The member&apos;s points don&apos;t change</source>
+        <translation>会员积分不变</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_tab.py" line="404"/>
         <source>Takes {points} points back from the member</source>
         <translation>从会员扣回 {points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="256"/>
+        <location filename="../../ui/screens/refund_tab.py" line="406"/>
         <source>Gives {points} points back to the member</source>
         <translation>退还会员 {points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="258"/>
+        <location filename="../../ui/screens/refund_tab.py" line="410"/>
         <source>Rung up {when}</source>
         <translation>结账时间：{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="260"/>
+        <location filename="../../ui/screens/refund_tab.py" line="413"/>
         <source>Reason: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>

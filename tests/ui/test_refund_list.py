@@ -88,7 +88,7 @@ def test_a_refund_is_picked_from_the_list_and_confirmed_before_it_acts(qtbot, ap
 
     with kiosk.store.read() as tx:
         entries = tx.entries.of_order(kiosk.channel, "LIST-1")
-    [back] = [e for e, _ in entries if e.kind is EntryKind.REVERSE]
+    [back] = [e for e, *_ in entries if e.kind is EntryKind.REVERSE]
     assert back.note == "returned (approved by Grace Ho)"  # the demo's manager
 
 
