@@ -32,7 +32,7 @@ from pydantic import (
 from kiosk.engine.bonuses import Bonuses
 from kiosk.engine.checkout import PointsAsMoney, RewardTerms, check_points_as_money
 from kiosk.engine.coupons import CouponRule, check_coupon_rules
-from kiosk.engine.doc import Doc, Identifier, Money, Names, check_unique_ids
+from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, check_unique_ids
 from kiosk.engine.donations import Cause, check_causes
 from kiosk.engine.earning import Earn
 from kiosk.engine.lots import PointsPolicy
@@ -71,12 +71,18 @@ class _Reward(Doc):
     cost: int = Field(gt=0, strict=True)
 
 
-class FixedDiscount(_Reward):
+class _OffLines(_Reward):
+    products: tuple[Code, ...] = ()
+    """Only off these products' lines (with ``categories``: either); neither: the basket."""
+    categories: tuple[Code, ...] = ()
+
+
+class FixedDiscount(_OffLines):
     kind: Literal["fixed_discount"]
     amount: Money = Field(gt=0)
 
 
-class PercentDiscount(_Reward):
+class PercentDiscount(_OffLines):
     kind: Literal["percent_discount"]
     percent: int = Field(gt=0, le=100, strict=True)
 
@@ -86,7 +92,15 @@ class FreeItem(_Reward):
     item: str = Field(min_length=1)
 
 
-Reward = Annotated[FixedDiscount | PercentDiscount | FreeItem, Field(discriminator="kind")]
+class FreeShipping(_Reward):
+    """The shop's: an order's shipping lines (code ``SHIPPING``) come off. A counter's
+    basket has no shipping, so the counter doesn't offer it."""
+
+    kind: Literal["free_shipping"]
+
+
+Reward = Annotated[FixedDiscount | PercentDiscount | FreeItem | FreeShipping,
+                   Field(discriminator="kind")]
 
 
 class OfflinePolicy(Doc):
@@ -278,6 +292,11 @@ class Program(Doc):
     def _tiers_by_id(self) -> dict[str, Tier]:
         return {t.id: t for t in self.tiers}
 
+    @property
+    def counter_rewards(self) -> tuple[Reward, ...]:
+        """The rewards a counter offers: all but the shop's free shipping."""
+        return tuple(r for r in self.rewards if not isinstance(r, FreeShipping))
+
     def reward(self, reward_id: str) -> Reward | None:
         return next((r for r in self.rewards if r.id == reward_id), None)
 
@@ -287,9 +306,13 @@ class Program(Doc):
         if reward is None:
             return None
         if isinstance(reward, FixedDiscount):
-            return RewardTerms(reward.id, reward.cost, amount_minor=self.minor(reward.amount))
+            return RewardTerms(reward.id, reward.cost, amount_minor=self.minor(reward.amount),
+                               products=reward.products, categories=reward.categories)
         if isinstance(reward, PercentDiscount):
-            return RewardTerms(reward.id, reward.cost, percent=reward.percent)
+            return RewardTerms(reward.id, reward.cost, percent=reward.percent,
+                               products=reward.products, categories=reward.categories)
+        if isinstance(reward, FreeShipping):
+            return RewardTerms(reward.id, reward.cost, free_shipping=True)
         return RewardTerms(reward.id, reward.cost, free_item=True)
 
 
@@ -481,7 +504,7 @@ def rewards_within_reach(program: Program, balance: int) -> list[RewardOffer]:
     """Every reward the member can take now, then the cheapest one still to save for,
     cheapest first: what a cashier can offer and what to tell the member to aim for."""
     offers: list[RewardOffer] = []
-    for reward in sorted(program.rewards, key=lambda r: (r.cost, r.id)):
+    for reward in sorted(program.counter_rewards, key=lambda r: (r.cost, r.id)):
         if reward.cost <= balance:
             offers.append(RewardOffer(reward, True, 0))
         else:

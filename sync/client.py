@@ -163,10 +163,13 @@ class LedgerClient:
         return self._call("POST", "/v1/checkouts/release", CheckoutHold, ref)
 
     def order(self, member_id: uuid.UUID, amount_minor: int, order_ref: str,
-              lines: Sequence[OrderLineWire] = ()) -> OrderResult:
+              lines: Sequence[OrderLineWire] = (), *, reward_id: str | None = None,
+              coupon_id: uuid.UUID | None = None, points: int = 0) -> OrderResult:
+        """A shop order, with what its loyalty pays (a reward, a coupon, points)."""
         with _refused_as_invalid():
             body = OrderRequest(member_id=member_id, amount_minor=amount_minor,
-                                order_ref=order_ref, lines=list(lines))
+                                order_ref=order_ref, lines=list(lines), reward_id=reward_id,
+                                coupon_id=coupon_id, points=points)
         return self._call("POST", "/v1/shop/orders", OrderResult, body)
 
     def refund(self, order_ref: str, lines: Sequence[tuple[str, int]] = ()) -> OrderResult:

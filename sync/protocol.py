@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from kiosk.engine.doc import Identifier
 from kiosk.engine.orders import (
     Award,
     CouponIssue,
@@ -477,12 +478,17 @@ class Hold(Wire):
 
 class OrderRequest(Wire):
     """A shop order: its amount, and (optionally) its lines, which the program's product
-    and category rules and promotions read; without lines it is one keyed amount."""
+    and category rules and promotions read; without lines it is one keyed amount. What
+    loyalty pays (a reward, free shipping among them, a coupon, points as money) comes off
+    it by the counter's rules; the rest earns."""
 
     member_id: uuid.UUID
     amount_minor: int = Field(strict=True, gt=0, le=10**13)
     order_ref: Text64
     lines: list[OrderLineWire] = Field(default_factory=list, max_length=MAX_LINES)
+    reward_id: Identifier | None = None
+    coupon_id: uuid.UUID | None = None
+    points: int = Field(default=0, strict=True, ge=0, le=10**9)
 
     @model_validator(mode="after")
     def _lines_add_up(self) -> OrderRequest:

@@ -17,6 +17,7 @@ from kiosk.engine import bonuses, coupons, earning, lots, promotions, punch_card
 from kiosk.program import (
     FixedDiscount,
     FreeItem,
+    FreeShipping,
     Limits,
     OfflinePolicy,
     PercentDiscount,
@@ -47,6 +48,7 @@ def test_the_default_program_loads_and_uses_every_feature():
 
 SECTIONS: list[type[BaseModel]] = [
     Program, earning.Earn, earning.LineRule, Tier, FixedDiscount, PercentDiscount, FreeItem,
+    FreeShipping,
     OfflinePolicy, Limits, promotions.Promotion, bonuses.Bonuses, bonuses.Birthday,
     bonuses.FirstPurchase, bonuses.Referral, coupons.CouponRule, coupons.PercentOff,
     coupons.AmountOff, coupons.FreeItem, coupons.OnOrder, coupons.OnPeriodSpend,

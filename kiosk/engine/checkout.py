@@ -12,6 +12,10 @@ Conventions, stated once:
   when it is used on its own (``coupon_discount_minor``), then capped by what is left.
 * **A free item reward** is a line at zero on the order (code ``REWARD-<id>``): it
   appears on the receipt, earns nothing and stamps nothing.
+* **A reward off some lines** (``products``/``categories``): a percent of those lines'
+  total, or a fixed amount up to it; a basket without such a line can't take it.
+* **Free shipping** (the shop's reward): the order's shipping lines (code ``SHIPPING``)
+  come off; a basket without shipping (every counter's) can't take it.
 * **Points as money** (``[points_as_money]`` in the program): ``value`` is what one point
   pays; the member chooses how many, in multiples of ``step``, and at most
   ``max_share_percent`` of what the bill comes to after the reward and the coupon
@@ -38,6 +42,9 @@ for the order it names (the ledger prices the order again to check it)."""
 
 REWARD_LINE = "REWARD-"
 """A free item reward's line: ``REWARD-<reward id>``, one unit at zero."""
+
+SHIPPING_LINE = "SHIPPING"
+"""The code of a shop order's shipping line: what a free shipping reward takes off."""
 
 MAX_COUPONS = 1
 """Coupons one checkout may use (a stated stacking rule: one coupon, one reward, points)."""
@@ -81,6 +88,28 @@ class RewardTerms:
     amount_minor: int = 0  # a fixed discount
     percent: int = 0  # a percent discount
     free_item: bool = False
+    free_shipping: bool = False  # the shipping lines (SHIPPING_LINE) come off
+    products: tuple[str, ...] = ()  # only off these lines (by code or category); none:
+    categories: tuple[str, ...] = ()  # off the whole basket
+
+    def base_minor(self, basket: Sequence[OrderLine]) -> int:
+        """The part of the basket the reward is worked out on; CheckoutProblem when the
+        basket holds none of what it is for."""
+        if self.free_shipping:
+            base = sum(x.total_minor for x in basket if x.code == SHIPPING_LINE)
+            if base <= 0:
+                raise CheckoutProblem(f"reward {self.id!r} takes off shipping, and this "
+                                      "order has none")
+            return base
+        if not (self.products or self.categories):
+            return sum(x.total_minor for x in basket)
+        base = sum(x.total_minor for x in basket
+                   if x.code in self.products or x.category in self.categories)
+        if base <= 0:
+            wanted = ", ".join((*self.products, *self.categories))
+            raise CheckoutProblem(f"reward {self.id!r} is off {wanted}, which this basket "
+                                  "doesn't hold")
+        return base
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +172,10 @@ def price_checkout(lines: Sequence[OrderLine], *, minor_units: int,
     discounts: list[Discount] = []
     left = gross
     if reward is not None and not reward.free_item:
-        off = min(left, reward.amount_minor or gross * reward.percent // 100)
+        base = reward.base_minor(basket)
+        off = min(left, base if reward.free_shipping
+                  else min(base, reward.amount_minor) if reward.amount_minor
+                  else base * reward.percent // 100)
         discounts.append(Discount(f"reward:{reward.id}", off))
         left -= off
     if coupon is not None:

@@ -101,6 +101,9 @@ def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
     reward = program.reward(reward_id)
     if reward is None:
         raise UnknownReward(f"there is no reward {reward_id!r} in program {program.version}")
+    if reward not in program.counter_rewards:
+        raise UnknownReward(f"reward {reward_id!r} is the online shop's (free shipping), "
+                            "not the counter's")
     now = kiosk.clock()
     entry = Entry(kiosk.new_id(), member_id, EntryKind.REDEEM, -reward.cost, kiosk.channel,
                   now, program.version, order_ref, reward_id=reward.id,

@@ -55,6 +55,7 @@ from sync.server.ledger import Caller, Ledger, LedgerRefusal
 from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
 from sync.server.openapi import document_models, json_body, message, refusals
 from sync.server.reports import add_program_report_route
+from sync.server.shop_checkout import ShopLoyalty
 from sync.server.transfers import Transfers, add_transfer_route
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -219,7 +220,8 @@ def create_app(ledger: Ledger) -> FastAPI:
               who: Annotated[Caller, Depends(shop)]) -> OrderResult:
         return counter.order(who, body.member_id, body.amount_minor, body.order_ref,
                              tuple(OrderLine(x.code, x.quantity, x.unit_price_minor,
-                                             x.category) for x in body.lines))
+                                             x.category) for x in body.lines),
+                             ShopLoyalty(body.reward_id, body.coupon_id, body.points))
 
     @app.post("/v1/shop/refunds", openapi_extra=json_request_body(RefundRequest),
               responses=refusals(403, 404, 422))

@@ -20,7 +20,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.coupons import spend_periods
-from kiosk.engine.orders import CARD_WALLET, KEYED_AMOUNT, MemberState, Order, OrderLine
+from kiosk.engine.orders import (
+    CARD_WALLET,
+    KEYED_AMOUNT,
+    NO_LOYALTY,
+    MemberState,
+    Order,
+    OrderLine,
+)
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import (
     Refund,
@@ -57,11 +64,13 @@ from sync.server import models as m
 from sync.server.audit import audit_upload, member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupon_uses import record_uses
 from sync.server.coupons import issue_for_orders, void_refunded
 from sync.server.entry_rows import ENTRIES, wire_of_row
 from sync.server.ledger import Ledger
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
+from sync.server.shop_checkout import ShopLoyalty, checkout_redemption, price_shop_order
 
 MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
@@ -187,9 +196,11 @@ class OnlineCounter:
 
     # -- the shop -------------------------------------------------------------------------
     def order(self, caller: Caller, member_id: uuid.UUID, amount_minor: int,
-              order_ref: str, lines: tuple[OrderLine, ...] = ()) -> OrderResult:
+              order_ref: str, lines: tuple[OrderLine, ...] = (),
+              loyalty: ShopLoyalty | None = None) -> OrderResult:
         """The shop's sale: an order run through the same engine the kiosks use (earn
-        rules, promotions, once-only bonuses), kept with its entries, which the ledger's
+        rules, promotions, once-only bonuses), with the loyalty it uses (a reward, a coupon,
+        points as money: ``shop_checkout.py``), kept with its entries, which the ledger's
         own audit then checks like any device's."""
         if amount_minor <= 0:
             raise LedgerRefusal(422, "invalid_amount", "an order amount must be above zero")
@@ -205,19 +216,35 @@ class OnlineCounter:
                 ENTRIES.c.kind == EntryKind.EARN.value)).first()
             tier = self._tier(conn, program, member_id)
             if earlier is not None:
-                if earlier.member_id != member_id or earlier.amount_minor != amount_minor:
+                kept = records_of(conn, caller.device_id, [order_ref]).get(order_ref)
+                gross = kept.order.gross_minor if kept else earlier.amount_minor
+                if earlier.member_id != member_id or gross != amount_minor:
                     raise LedgerRefusal(409, "order_conflict",
                                         f"order {order_ref} was recorded differently")
                 return OrderResult(order_ref=order_ref, results=[EntryResult(
                     id=earlier.id, status="duplicate", seq=earlier.seq)],
                     points=earlier.points, balance=self._balance(conn, member_id),
                     tier=tier.id, duplicate=True)
+            basket = lines or (OrderLine(KEYED_AMOUNT, 1, amount_minor),)
+            priced = None
+            if loyalty is not None and loyalty.used:
+                priced = price_shop_order(
+                    conn, program, channel=caller.device_id, order_ref=order_ref,
+                    member_id=member_id, lines=basket, at=now, reward_id=loyalty.reward_id,
+                    coupon_id=loyalty.coupon_id, points=loyalty.points,
+                    available=self.available_points(conn, member_id))
             record = record_for(program, Order(
-                caller.device_id, order_ref, now, lines or (OrderLine(KEYED_AMOUNT, 1,
-                                                                      amount_minor),),
-                member_id, store=caller.device_id),
+                caller.device_id, order_ref, now, priced.lines if priced else basket,
+                member_id, store=caller.device_id,
+                loyalty=priced.loyalty if priced else NO_LOYALTY),
                 self._state(conn, program, member_id, tier, now))
             made = order_entries(record, new_id=uuid.uuid4, staff=None)
+            spent = priced and checkout_redemption(priced, member_id=member_id,
+                                                   channel=caller.device_id,
+                                                   order_ref=order_ref, at=now,
+                                                   version=program.version)
+            if spent:  # first: the audit finds it when it checks the order's earn
+                made = (spent, *made)
             derived = [e.id for e in made if e.channel == DERIVED_CHANNEL]
             granted = keys_present(conn, ENTRIES, "id", derived) if derived else set()
             entries = [EntryWire.of(e) for e in made if e.id not in granted]
@@ -228,6 +255,7 @@ class OnlineCounter:
                 raise LedgerRefusal(422, refused.code or "rejected", refused.reason or "")
             issue_for_orders(conn, caller.device_id, [record], self.ledger.programs.program,
                              {})
+            record_uses(conn, caller.device_id, [record], now)
             return OrderResult(order_ref=order_ref, results=results,
                                points=sum(e.points for e in entries
                                           if moves_points(e.kind)),

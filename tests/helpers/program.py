@@ -74,6 +74,20 @@ def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
 
 
 CHECKOUT = '''
+[[rewards]]
+id = "free-shipping"
+kind = "free_shipping"
+cost = 50
+names = { en = "Free shipping", zh-TW = "免運費", zh-CN = "免运费" }
+
+[[rewards]]
+id = "tea-20"
+kind = "percent_discount"
+percent = 20
+categories = ["tea"]
+cost = 30
+names = { en = "20% off tea", zh-TW = "茶飲八折", zh-CN = "茶饮八折" }
+
 [[causes]]
 id = "school-meals"
 names = { en = "School meals", zh-TW = "學童營養午餐", zh-CN = "学童营养午餐" }
@@ -91,6 +105,7 @@ value = { kind = "percent_off", percent = 10 }
 valid_days = 30
 trigger = { on = "order", min_amount = 3000 }
 '''
-"""The checkout's tests: points as money (a point is NT$1, steps of 10, at most half the
-bill), a coupon for 10% off the next purchase after an order of NT$3,000, and a cause
-members may give points to."""
+"""The checkout's tests: the shop's free shipping and 20% off the tea lines as rewards,
+points as money (a point is NT$1, steps of 10, at most half the bill), a coupon for 10%
+off the next purchase after an order of NT$3,000, and a cause members may give points
+to."""

@@ -133,7 +133,7 @@ class LoyaltyPanel(QWidget):
             combo.blockSignals(True)
             combo.clear()
         self.reward.addItem(self.tr("No reward"), None)
-        for reward in program.rewards:
+        for reward in program.counter_rewards:
             if reward.cost <= spendable:
                 self.reward.addItem(self.tr("{reward} ({cost} points)").format(
                     reward=c.name(reward.names), cost=f"{reward.cost:,}"), reward.id)
@@ -144,7 +144,7 @@ class LoyaltyPanel(QWidget):
             self.coupon.addItem(name, coupon_id)
         self.reward.setCurrentIndex(max(0, self.reward.findData(chosen_reward)))
         self.coupon.setCurrentIndex(max(0, self.coupon.findData(chosen_coupon)))
-        self.reward.setVisible(bool(program.rewards))
+        self.reward.setVisible(bool(program.counter_rewards))
         self.coupon.setVisible(bool(program.coupons))
         for combo in (self.reward, self.coupon):
             combo.blockSignals(False)

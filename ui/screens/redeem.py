@@ -50,7 +50,7 @@ class RedeemScreen(ServiceScreen):
         for b in self.reward_buttons.values():
             b.deleteLater()
         self.reward_buttons = {}
-        for i, reward in enumerate(self.counter.kiosk.program.rewards):
+        for i, reward in enumerate(self.counter.kiosk.program.counter_rewards):
             b = button(clicked=partial(self.choose, reward))
             b.setMinimumHeight(96)
             self.reward_buttons[reward.id] = b
@@ -79,7 +79,7 @@ class RedeemScreen(ServiceScreen):
         self.confirm.setText(self.tr("Confirm"))
         balance = self.member.balance if self.member else 0
         self.balance.setText(self.tr("Balance: {n} points").format(n=balance))
-        for reward in c.kiosk.program.rewards:
+        for reward in c.kiosk.program.counter_rewards:
             b = self.reward_buttons.get(reward.id)
             if b is None:
                 continue
