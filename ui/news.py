@@ -51,11 +51,22 @@ def reward_redeemed(result: RedemptionResult, reward: str) -> str:
             reward=reward, how=how, balance=result.balance)
 
 
-def order_refunded(result: RefundResult) -> str:
-    return QCoreApplication.translate(
-        "CounterWindow", "Order {order} refunded: {points} points. Balance: "
-                         "{balance}").format(order=result.order_ref, points=result.points,
-                                             balance=result.balance)
+def order_refunded(result: RefundResult, money_back: str) -> str:
+    """``money_back``: what to hand the member, in the counter's money format."""
+    if result.whole:
+        said = QCoreApplication.translate(
+            "CounterWindow", "Order {order} refunded: {points} points. Balance: "
+                             "{balance}").format(order=result.order_ref, points=result.points,
+                                                 balance=result.balance)
+    else:
+        said = QCoreApplication.translate(
+            "CounterWindow", "Part of order {order} refunded: {points} points. Balance: "
+                             "{balance}").format(order=result.order_ref, points=result.points,
+                                                 balance=result.balance)
+    if result.money_back_minor:
+        said += " " + QCoreApplication.translate(
+            "CounterWindow", "Give back {money}.").format(money=money_back)
+    return said
 
 
 def points_adjusted(result: AdjustmentResult) -> str:

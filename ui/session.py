@@ -212,7 +212,8 @@ class CounterSession:
             self.refresh_member(result.member.id)
 
     def refunded(self, result: RefundResult) -> None:
-        self.view.say(lambda: news.order_refunded(result))
+        money = self.counter.money(result.money_back_minor)
+        self.view.say(lambda: news.order_refunded(result, money))
         self.after_change(None)
 
     def card_reissued(self, result: ReissueResult) -> None:

@@ -115,7 +115,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="73"/>
+        <location filename="../../ui/news.py" line="84"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
@@ -155,42 +155,52 @@
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="55"/>
+        <location filename="../../ui/news.py" line="57"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
         <location filename="../../ui/news.py" line="62"/>
+        <source>Part of order {order} refunded: {points} points. Balance: {balance}</source>
+        <translation>订单 {order} 部分退款：{points} 积分。余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="67"/>
+        <source>Give back {money}.</source>
+        <translation>请退还 {money}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="73"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="68"/>
+        <location filename="../../ui/news.py" line="79"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="78"/>
+        <location filename="../../ui/news.py" line="89"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="86"/>
+        <location filename="../../ui/news.py" line="97"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="91"/>
+        <location filename="../../ui/news.py" line="102"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>优惠券条码未能完整读取，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="96"/>
+        <location filename="../../ui/news.py" line="107"/>
         <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
         <translation>{name} 的新卡 {card} 已发出，旧卡已停用。请按小票按钮打印新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="82"/>
+        <location filename="../../ui/news.py" line="93"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>

@@ -115,7 +115,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="73"/>
+        <location filename="../../ui/news.py" line="84"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密碼已變更，之後請使用新密碼。</translation>
     </message>
@@ -155,42 +155,52 @@
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="55"/>
+        <location filename="../../ui/news.py" line="57"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
         <location filename="../../ui/news.py" line="62"/>
+        <source>Part of order {order} refunded: {points} points. Balance: {balance}</source>
+        <translation>訂單 {order} 部分退款：{points} 點。餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="67"/>
+        <source>Give back {money}.</source>
+        <translation>請退還 {money}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="73"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="68"/>
+        <location filename="../../ui/news.py" line="79"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="78"/>
+        <location filename="../../ui/news.py" line="89"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="86"/>
+        <location filename="../../ui/news.py" line="97"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="91"/>
+        <location filename="../../ui/news.py" line="102"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>優惠券條碼未能完整讀取，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="96"/>
+        <location filename="../../ui/news.py" line="107"/>
         <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
         <translation>{name} 的新卡 {card} 已發出，舊卡已停用。請按收據按鈕列印新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="82"/>
+        <location filename="../../ui/news.py" line="93"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>

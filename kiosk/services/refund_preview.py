@@ -4,8 +4,7 @@ hand back as the quantities change, and its confirmation page the points too, so
 
 The money is pure arithmetic on an :class:`OrderToRefund` (on the UI thread, at each tap);
 the points need the order's entries and stored awards, so :func:`preview_refund` reads
-them (on a worker) and reaches the figure ``refund_lines`` will write through the same
-engine function, ``undone``, without writing anything."""
+them (on a worker) through the loop ``refund_lines`` writes with, without writing."""
 
 from __future__ import annotations
 
@@ -13,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kiosk.engine.orders import KEYED_AMOUNT
-from kiosk.engine.refunds import RefundLine, toward_zero, undone
-from kiosk.engine.refunds import refunded as refunded_by_line
+from kiosk.engine.refunds import RefundLine, toward_zero
 from kiosk.services.context import Kiosk
-from kiosk.services.refunds import OrderToRefund
+from kiosk.services.refunds import OrderToRefund, points_if_refunded
 
 Picked = Mapping[int, int]
 """How many of each line (by the order line's index) the counter picked to hand back."""
@@ -72,21 +70,9 @@ def money_back(order: OrderToRefund, picked: Picked) -> int:
 
 def preview_refund(kiosk: Kiosk, order: OrderToRefund, picked: Picked) -> RefundPreview:
     """What refunding ``picked`` of ``order`` now would do to the member's balance, beside
-    the money (``refund_lines``'s loop over the order's entries, read only)."""
+    the money (``refunds.points_if_refunded``: the loop ``refund_lines`` writes, read only)."""
     lines = picked_lines(order, picked)
-    with kiosk.store.read() as tx:
-        record = tx.orders.get(kiosk.channel, order.order_ref)
-        found = [(e, back) for e, back, _ in tx.entries.of_order(kiosk.channel, order.order_ref)
-                 if e.reverses is None]
-        done = refunded_by_line(tx.refunds.of_order(kiosk.channel, order.order_ref))
-    for r in lines:
-        done[r.line] = done.get(r.line, 0) + r.quantity
-    points = 0
-    if record is not None:
-        for e, back in found:
-            part, _ = undone(record, done, kind=e.kind, note=e.note, points=e.points,
-                             amount_minor=e.amount_minor)
-            points -= part + back
-    return RefundPreview(order, lines, money_back(order, picked), points,
+    return RefundPreview(order, lines, money_back(order, picked),
+                         points_if_refunded(kiosk, order.order_ref, lines),
                          is_everything_left(order, picked),
                          not any(line.refunded for line in order.lines))

@@ -29,7 +29,7 @@ from kiosk.engine.refunds import (
     still_to_undo,
     whole,
 )
-from kiosk.ledger import Entry, balance, reversal
+from kiosk.ledger import Entry, balance, moves_points, reversal
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import AlreadyRefunded, InvalidInput, UnknownOrder, check_text
 from kiosk.services.ports import UnitOfWork
@@ -141,6 +141,35 @@ def order_to_refund(kiosk: Kiosk, order_ref: str) -> OrderToRefund | None:
 Pick = Callable[[Order, Quantities], Sequence[RefundLine]]
 
 
+def _to_undo(record: OrderRecord, done: Quantities, found: Sequence[tuple[Entry, int, int]]
+             ) -> list[tuple[Entry, tuple[int, int]]]:
+    """Each of the order's entries that ``done`` undoes more of than its reversals so far,
+    with how much more (points, spend)."""
+    out = []
+    for e, back_points, back_amount in found:
+        more = still_to_undo(record, done, kind=e.kind, note=e.note, points=e.points,
+                             amount_minor=e.amount_minor, back_points=back_points,
+                             back_amount=back_amount)
+        if more != (0, 0):
+            out.append((e, more))
+    return out
+
+
+def points_if_refunded(kiosk: Kiosk, order_ref: str, lines: Sequence[RefundLine]) -> int:
+    """What refunding ``lines`` of the order now would do to the member's points (read
+    only: the refund screen says it before it acts); what is left of the whole order for
+    an order recorded without its lines."""
+    with kiosk.store.read() as tx:
+        record = tx.orders.get(kiosk.channel, order_ref)
+        found = [row for row in tx.entries.of_order(kiosk.channel, order_ref)
+                 if row[0].reverses is None]
+        before = refunded(tx.refunds.of_order(kiosk.channel, order_ref))
+    if record is None:
+        return -sum(e.points + p for e, p, _ in found if moves_points(e.kind))
+    return sum(more[0] for e, more in _to_undo(record, after(before, lines), found)
+               if moves_points(e.kind))
+
+
 def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
                  approved_by: str | None = None) -> RefundResult:
     """Refund what is left of this kiosk's order ``order_ref``: every line. ``approved_by``
@@ -233,13 +262,7 @@ def _by_line(tx: UnitOfWork, kiosk: Kiosk, record: OrderRecord,
     if problem is not None:
         raise InvalidInput(problem)
     done = after(before, lines)
-    entries: list[Entry] = []
-    for e, back_points, back_amount in found:
-        more = still_to_undo(record, done, kind=e.kind, note=e.note, points=e.points,
-                             amount_minor=e.amount_minor, back_points=back_points,
-                             back_amount=back_amount)
-        if more != (0, 0):
-            entries.append(back(e, *more))
+    entries = [back(e, *more) for e, more in _to_undo(record, done, found)]
     tx.refunds.add(Refund(kiosk.new_id(), kiosk.channel, order.order_ref, now, lines,
                           approved_by))
     full = whole(order, done)

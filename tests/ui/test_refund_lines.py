@@ -27,6 +27,9 @@ PART = {"en": "Refund part of order CUPS-1", "zh-TW": "部分退款訂單 CUPS-1
         "zh-CN": "部分退款订单 CUPS-1"}
 TAKES = {"en": "Takes 5 points back", "zh-TW": "從會員扣回 5 點", "zh-CN": "从会员扣回 5 积分"}
 PARTLY = {"en": "Partly refunded", "zh-TW": "部分已退款", "zh-CN": "部分已退款"}
+BANNER = {"en": "Part of order CUPS-1 refunded: -5 points",
+          "zh-TW": "訂單 CUPS-1 部分退款：-5 點",  # noqa: RUF001
+          "zh-CN": "订单 CUPS-1 部分退款：-5 积分"}  # noqa: RUF001
 LEFT = {"en": "2 of 4 left", "zh-TW": "剩 2 件", "zh-CN": "剩 2 件"}
 
 
@@ -93,7 +96,8 @@ def test_two_of_four_cups_come_back_with_their_money_and_points(qtbot, app, lang
         tap(qtbot, tab.confirm_button)
     result = done.args[0]
     assert (result.money_back_minor, result.points, result.whole) == (500, -5, False)
-    message(qtbot, app, "info")
+    banner = message(qtbot, app, "info")
+    assert BANNER[language] in banner and app.counter.money(500) in banner
     assert stored_balance(app) == after_sale - 5  # what the two cups earned
     qtbot.waitUntil(lambda: PARTLY[language] in rows(tab)[row_of(tab, "CUPS-1")],
                     timeout=WAIT)

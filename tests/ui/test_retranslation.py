@@ -71,7 +71,8 @@ def test_the_points_for_an_order_are_said_again(qtbot, app):
 
 
 @pytest.mark.parametrize(("emit", "english", "source", "fields"), [
-    (lambda m: m.refunded.emit(SimpleNamespace(order_ref="A-1", points=-18, balance=165)),
+    (lambda m: m.refunded.emit(SimpleNamespace(order_ref="A-1", points=-18, balance=165,
+                                               whole=True, money_back_minor=0)),
      "Order A-1 refunded: -18 points. Balance: 165",
      "Order {order} refunded: {points} points. Balance: {balance}",
      {"order": "A-1", "points": -18, "balance": 165}),
