@@ -23,6 +23,7 @@ from kiosk.services import Kiosk
 from kiosk.services.errors import InvalidInput, Refusal
 
 if TYPE_CHECKING:
+    from sync.client import LedgerClient
     from sync.server.reports import ReportOf
 
 EXIT_OFFLINE = 4
@@ -474,13 +475,32 @@ def _order_out(out: Output, result: Any, verb: str) -> int:
 
 
 def cmd_shop_order(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    """An online order of ``--amount`` (plus ``--shipping``, its own line), with what loyalty
+    pays: ``--reward`` (free shipping among them), ``--coupon``, ``--points``."""
+    from kiosk.engine.checkout import SHIPPING_LINE
+    from kiosk.engine.orders import KEYED_AMOUNT
     from kiosk.money import to_minor
     from kiosk.program import parse_program
+    from sync.protocol import OrderLineWire
 
     member = _member_id(args.member)
     client = _shop_client(args)
     program = parse_program(client.state().program, format="json")
-    result = client.order(member, to_minor(args.amount, program.minor_units), args.order_ref)
+    amount = to_minor(args.amount, program.minor_units)
+    lines = []
+    if args.shipping is not None:
+        shipping = to_minor(args.shipping, program.minor_units)
+        lines = [OrderLineWire(code=KEYED_AMOUNT, quantity=1, unit_price_minor=amount),
+                 OrderLineWire(code=SHIPPING_LINE, quantity=1, unit_price_minor=shipping)]
+        amount += shipping
+    coupon = None
+    if args.coupon is not None:
+        try:
+            coupon = uuid.UUID(args.coupon)
+        except ValueError:
+            raise InvalidInput(f"--coupon: {args.coupon!r} is not a coupon id") from None
+    result = client.order(member, amount, args.order_ref, lines, reward_id=args.reward,
+                          coupon_id=coupon, points=args.points)
     return _order_out(out, result, "Order")
 
 
@@ -490,35 +510,65 @@ def cmd_shop_refund(args: argparse.Namespace, data_dir: Path, out: Output) -> in
 
 
 def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from pydantic import ValidationError
-
-    from kiosk.ids import new_id
     from kiosk.ledger import EntryKind
     from kiosk.program import parse_program
-    from sync.protocol import EntryWire
 
-    member = _member_id(args.member)
     client = _shop_client(args)
     program = parse_program(client.state().program, format="json")
     reward = program.reward(args.reward)
     if reward is None:
         raise Refusal(f"there is no reward {args.reward!r} in program {program.version}")
+    seq, balance = _spend_online(client, args, member_id=_member_id(args.member),
+                                 kind=EntryKind.REDEEM, points=-reward.cost,
+                                 program_version=program.version, reward_id=reward.id,
+                                 order_ref=args.order_ref)
+    out.result({"reward": reward.id, "points": -reward.cost, "seq": seq,
+                "balance": balance, "authorised": "online"},
+               f"Redeemed {reward.names.en} online for {reward.cost} points; balance {balance}.")
+    return 0
+
+
+def cmd_shop_donate(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+    """A member gives points to one of the program's causes through the shop's API: held and
+    confirmed like a redemption (the ledger checks the cause and its bounds)."""
+    from kiosk.engine.donations import cause_note
+    from kiosk.ledger import EntryKind
+    from kiosk.program import parse_program
+
+    client = _shop_client(args)
+    program = parse_program(client.state().program, format="json")
+    cause = next((c for c in program.causes if c.id == args.cause), None)
+    if cause is None:
+        raise Refusal(f"there is no cause {args.cause!r} in program {program.version}")
+    seq, balance = _spend_online(client, args, member_id=_member_id(args.member),
+                                 kind=EntryKind.DONATE, points=-args.points,
+                                 program_version=program.version, note=cause_note(cause.id))
+    out.result({"cause": cause.id, "points": -args.points, "seq": seq, "balance": balance,
+                "authorised": "online"},
+               f"Thank you: {args.points} points given to {cause.names.en}; "
+               f"balance {balance}.")
+    return 0
+
+
+def _spend_online(client: LedgerClient, args: argparse.Namespace, **fields: Any
+                  ) -> tuple[int | None, int]:
+    """Hold and confirm an entry that spends points (a redemption, a donation) on the
+    shop's channel; an option the ledger's wire would refuse is named. Returns the
+    entry's seq and the member's balance after it."""
+    from pydantic import ValidationError
+
+    from kiosk.ids import new_id
+    from sync.protocol import EntryWire
+
     try:
-        entry = EntryWire(id=new_id(), member_id=member, kind=EntryKind.REDEEM,
-                          points=-reward.cost, channel=args.channel, occurred_at=_now(),
-                          program_version=program.version, reward_id=reward.id,
-                          order_ref=args.order_ref)
+        entry = EntryWire(id=new_id(), channel=args.channel, occurred_at=_now(), **fields)
     except ValidationError as exc:  # --channel or --order-ref the ledger would refuse
         first = exc.errors()[0]
         option = "--" + "-".join(str(part) for part in first["loc"]).replace("_", "-")
         raise InvalidInput(f"{option}: {first['msg']}") from None
     client.reserve(entry)
     result = client.confirm(entry.id)
-    balance = client.balance(entry.member_id)
-    out.result({"reward": reward.id, "points": entry.points, "seq": result.seq,
-                "balance": balance, "authorised": "online"},
-               f"Redeemed {reward.names.en} online for {reward.cost} points; balance {balance}.")
-    return 0
+    return result.seq, client.balance(entry.member_id)
 
 
 def cmd_shop_member(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
@@ -545,6 +595,11 @@ def add_shop_commands(sub: Any, command: Any) -> None:
     q.add_argument("--member", required=True, help="member id")
     q.add_argument("--amount", required=True)
     q.add_argument("--order-ref", required=True)
+    q.add_argument("--shipping", help="the shipping fee, as its own line (free shipping "
+                                      "takes it off)")
+    q.add_argument("--reward", help="a reward id from the program (e.g. free shipping)")
+    q.add_argument("--coupon", help="a coupon id the member holds")
+    q.add_argument("--points", type=int, default=0, help="points used as money")
     q = shop_command("refund", cmd_shop_refund, "refund an online order, whole or by line")
     q.add_argument("--order-ref", required=True)
     q.add_argument("--line", action="append", type=code_quantity, metavar="CODE:QTY",
@@ -553,6 +608,11 @@ def add_shop_commands(sub: Any, command: Any) -> None:
     q.add_argument("--member", required=True)
     q.add_argument("--reward", required=True)
     q.add_argument("--order-ref")
+    q.add_argument("--channel", default="web", help="the shop's channel name")
+    q = shop_command("donate", cmd_shop_donate, "give a member's points to a cause online")
+    q.add_argument("--member", required=True)
+    q.add_argument("--cause", required=True, help="a cause id from the program")
+    q.add_argument("--points", required=True, type=int)
     q.add_argument("--channel", default="web", help="the shop's channel name")
     q = shop_command("member", cmd_shop_member, "a member's unified balance and history")
     q.add_argument("--member", required=True)

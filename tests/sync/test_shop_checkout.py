@@ -5,6 +5,8 @@ nothing; a refund by line gives the points back in proportion."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from sync.client import LedgerClient
 from sync.errors import LedgerRefused
 from sync.protocol import OrderLineWire
 from tests.helpers.checkout_ledger import checkout_ledger, get
+from tests.helpers.cli import KIOSK
 from tests.helpers.ledger_process import LedgerProcess, paired
 from tests.helpers.program_ledger import BOTH_DATABASES
 
@@ -100,3 +103,31 @@ def test_the_counter_does_not_offer_the_shops_free_shipping(shop_member):
     assert "free-shipping" not in {r.id for r in k.kiosk.program.counter_rewards}
     with pytest.raises(UnknownReward, match="the online shop's"):
         redeem(k.kiosk, member, "free-shipping")
+
+
+def shop_cli(ledger, token: str, *args: str,  # type: ignore[no-untyped-def]
+             expect: int = 0) -> dict[str, object]:
+    proc = subprocess.run([KIOSK, "shop", *args, "--ledger-url", ledger.url, "--token", token,
+                           "--json"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == expect, proc.stdout + proc.stderr
+    return dict(json.loads(proc.stdout))
+
+
+def test_the_shop_command_orders_with_free_shipping_and_donates(shop_member, ledger):
+    _, member, _ = shop_member
+    token = ledger.add_device("web-cli", "shop")
+    order = shop_cli(ledger, token, "order", "--member", str(member), "--amount", "900",
+                     "--shipping", "120", "--reward", "free-shipping", "--order-ref", "W-5")
+    assert (order["points"], order["balance"]) == (9 - 50, 140 + 9 - 50)
+    given = shop_cli(ledger, token, "donate", "--member", str(member), "--cause",
+                     "school-meals", "--points", "20", "--channel", "web-cli")
+    assert (given["points"], given["balance"], given["authorised"]) == (-20, 79, "online")
+    causes = get(ledger, "/v1/reports/causes")
+    assert [(c["cause"], c["points"]) for c in causes] == [("school-meals", 20)]
+    for args, said in [(("--cause", "no-such", "--points", "20"), "there is no cause"),
+                       (("--cause", "school-meals", "--points", "5"), "10 to 1000000 points"),
+                       (("--cause", "school-meals", "--points", "500"), "not_enough_points")]:
+        refused = shop_cli(ledger, token, "donate", "--member", str(member), *args,
+                           "--channel", "web-cli", expect=1)
+        assert said in json.dumps(refused["error"], ensure_ascii=False)
+    assert LedgerClient(ledger.url, token).balance(member) == 79
