@@ -231,6 +231,9 @@ def loyalty_problem(program: Program, order: Order) -> str | None:
                 f"{order.loyalty.discount_minor}")
     if priced.lines != order.lines:
         return "a free item reward's line is missing or out of place"
+    if (priced.loyalty.reward_minor, priced.loyalty.reward_lines) != (
+            order.loyalty.reward_minor, order.loyalty.reward_lines):
+        return "its reward is said to be off other lines than the reward is"
     return None
 
 

@@ -177,6 +177,9 @@ class LoyaltyWire(Wire):
     points_used: int = Field(default=0, strict=True, ge=0, le=10**9)
     discount_minor: Money = 0
     coupon_rules: list[Text64] = Field(default_factory=list, max_length=100)
+    reward_minor: Money = 0  # a reward off some lines only: its part of the discount...
+    reward_lines: list[Annotated[int, Field(strict=True, ge=0, lt=MAX_LINES)]] = Field(
+        default_factory=list, max_length=MAX_LINES)  # ...and those lines
 
 
 class MemberStateWire(Wire):
@@ -248,7 +251,8 @@ class OrderWire(Wire):
                       self.member_id, self.store,
                       LoyaltyUsed(loyalty.reward_id, tuple(loyalty.coupon_ids),
                                   loyalty.points_used, loyalty.discount_minor,
-                                  tuple(loyalty.coupon_rules)),
+                                  tuple(loyalty.coupon_rules), loyalty.reward_minor,
+                                  tuple(loyalty.reward_lines)),
                       self.cashier)
         s = self.state
         state = None if s is None else MemberState(
@@ -274,7 +278,9 @@ class OrderWire(Wire):
                         "coupon_ids": list(o.loyalty.coupon_ids),
                         "points_used": o.loyalty.points_used,
                         "discount_minor": o.loyalty.discount_minor,
-                        "coupon_rules": list(o.loyalty.coupon_rules)},
+                        "coupon_rules": list(o.loyalty.coupon_rules),
+                        "reward_minor": o.loyalty.reward_minor,
+                        "reward_lines": list(o.loyalty.reward_lines)},
             "state": None if s is None else {
                 "tier": s.tier, "enrolled_at": s.enrolled_at, "birthday": s.birthday,
                 "referrer_id": s.referrer_id, "purchases_before": s.purchases_before,

@@ -92,6 +92,16 @@ class RewardTerms:
     products: tuple[str, ...] = ()  # only off these lines (by code or category); none:
     categories: tuple[str, ...] = ()  # off the whole basket
 
+    def lines_of(self, basket: Sequence[OrderLine]) -> tuple[int, ...]:
+        """The lines the reward is off, by index, when it is off some lines only (its
+        discount comes off their share of the net paid); () for the whole bill."""
+        if self.free_shipping:
+            return tuple(i for i, x in enumerate(basket) if x.code == SHIPPING_LINE)
+        if not (self.products or self.categories):
+            return ()
+        return tuple(i for i, x in enumerate(basket)
+                     if x.code in self.products or x.category in self.categories)
+
     def base_minor(self, basket: Sequence[OrderLine]) -> int:
         """The part of the basket the reward is worked out on; CheckoutProblem when the
         basket holds none of what it is for."""
@@ -171,6 +181,8 @@ def price_checkout(lines: Sequence[OrderLine], *, minor_units: int,
     gross = sum(line.total_minor for line in basket)
     discounts: list[Discount] = []
     left = gross
+    reward_minor = 0
+    reward_lines: tuple[int, ...] = ()
     if reward is not None and not reward.free_item:
         base = reward.base_minor(basket)
         off = min(left, base if reward.free_shipping
@@ -178,6 +190,8 @@ def price_checkout(lines: Sequence[OrderLine], *, minor_units: int,
                   else base * reward.percent // 100)
         discounts.append(Discount(f"reward:{reward.id}", off))
         left -= off
+        reward_lines = reward.lines_of(basket)
+        reward_minor = off if reward_lines else 0
     if coupon is not None:
         whole = Order("", "", _EPOCH, basket)  # the coupon prices the basket's gross
         off = min(left, coupon_discount_minor(coupon.rule, whole, minor_units))
@@ -197,7 +211,7 @@ def price_checkout(lines: Sequence[OrderLine], *, minor_units: int,
         left -= off
     loyalty = LoyaltyUsed(reward.id if reward else None,
                           (coupon.coupon_id,) if coupon else (), points, gross - left,
-                          (coupon.rule.id,) if coupon else ())
+                          (coupon.rule.id,) if coupon else (), reward_minor, reward_lines)
     return Priced(basket, tuple(discounts), loyalty,
                   (reward.cost if reward else 0) + points)
 

@@ -66,6 +66,8 @@ class LoyaltyUsed:
     discount_minor: int = 0  # what the reward, coupons and points took off the bill
     coupon_rules: tuple[str, ...] = ()  # each coupon's rule, as the counter priced it (the
     # ledger prices the order again with them, before it may hold the coupons themselves)
+    reward_minor: int = 0  # of the discount, the reward's, when it is off some lines only:
+    reward_lines: tuple[int, ...] = ()  # those lines (by index; none: off the whole bill)
 
 
 NO_LOYALTY = LoyaltyUsed()
@@ -95,10 +97,19 @@ class Order:
     def line_nets(self) -> tuple[int, ...]:
         """Each line's share of the net amount paid: loyalty's discount spread over the
         lines in proportion to their totals, the remainder to the largest shares first, so
-        the shares are whole minor units and add up to exactly the net paid."""
+        the shares are whole minor units and add up to exactly the net paid. A reward off
+        some lines only (a tea discount, free shipping) comes off those lines first, and
+        the rest of the discount (a coupon, points) off what every line has left."""
         totals = [line.total_minor for line in self.lines]
-        if not self.loyalty.discount_minor:
+        loyalty = self.loyalty
+        if not loyalty.discount_minor:
             return tuple(totals)
+        if loyalty.reward_lines and 0 < loyalty.reward_minor <= loyalty.discount_minor:
+            covered = [t if i in loyalty.reward_lines else 0 for i, t in enumerate(totals)]
+            if sum(covered) >= loyalty.reward_minor:
+                off = split_pro_rata(loyalty.reward_minor, covered)
+                left = [t - o for t, o in zip(totals, off, strict=True)]
+                return split_pro_rata(self.net_paid_minor, left)
         return split_pro_rata(self.net_paid_minor, totals)
 
 

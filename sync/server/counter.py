@@ -65,7 +65,7 @@ from sync.server.audit import audit_upload, member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
-from sync.server.coupons import issue_for_orders, void_refunded
+from sync.server.coupons import issue_for_orders, settle_whole_refunds, void_refunded
 from sync.server.entry_rows import ENTRIES, wire_of_row
 from sync.server.ledger import Ledger
 from sync.server.orders import records_of, store_orders
@@ -292,6 +292,8 @@ class OnlineCounter:
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
             program = self.ledger.current_program(conn)
+            # First: a second refund of the order waits here, then reads what this one did.
+            lock_order(conn, caller.device_id, order_ref)
             record = records_of(conn, caller.device_id, [order_ref]).get(order_ref)
             rows = conn.execute(select(ENTRIES).where(
                 ENTRIES.c.channel == caller.device_id, ENTRIES.c.order_ref == order_ref,
@@ -309,8 +311,12 @@ class OnlineCounter:
                               note="refund", part=part)
                      for r, part in zip(rows, parts, strict=True) if part != (0, 0)]
             results = self.ledger.append(conn, caller, [EntryWire.of(b) for b in backs])
+            for refused in (r for r in results if r.status == "rejected"):
+                # Not "200, refunded" with a reversal left out: nothing is kept.
+                raise LedgerRefusal(422, refused.code or "rejected", refused.reason or "")
             void_refunded(conn, [b.reverses for b in backs if b.kind is EntryKind.REVERSE
                                  and b.reverses is not None], now)
+            settle_whole_refunds(conn, caller.device_id, [order_ref], now)
             member_id = rows[0].member_id
             return OrderResult(order_ref=order_ref, results=results,
                                points=balance(backs),
@@ -331,7 +337,6 @@ class OnlineCounter:
                                     f"{rows[0].order_ref!r}")
             return [(-r.points, -r.amount_minor) for r in rows]
         order = record.order
-        lock_order(conn, caller.device_id, order.order_ref)
         before = refunded(refunds_of(conn, caller.device_id, [order.order_ref])
                           .get(order.order_ref, []))
         if whole(order, before):  # answered as before refunds by line: nothing left

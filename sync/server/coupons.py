@@ -30,6 +30,7 @@ from kiosk.engine.coupons import (
 )
 from kiosk.engine.orders import Awards, CouponIssue, Order, card_wallet
 from kiosk.engine.record import OrderRecord
+from kiosk.engine.refunds import refunded, whole
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
 from sync.protocol import CouponUse, CouponWire
@@ -39,6 +40,8 @@ from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import coupon_refusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
+from sync.server.orders import records_of
+from sync.server.refunds import REFUNDS, refunds_of
 
 log = logging.getLogger(__name__)
 COUPONS: Table = m.Coupon.__table__  # type: ignore[assignment]
@@ -184,27 +187,47 @@ def _stamps_on_ledger(conn: Connection, cards: Sequence[tuple[Order, str]]) -> l
 
 def void_refunded(conn: Connection, reversed_ids: Collection[uuid.UUID], now: datetime
                   ) -> None:
-    """The unused coupons of orders whose base earn these entries reversed in full (the
-    whole order refunded) can no longer be used: "spend NT$3,000, 10% off next time" is not
-    for an order taken back, and a refunded card-filling order gives its stamps back, not
-    its coupon too. The coupons such an order used are usable again (DESIGN, engine point
-    7: what the order redeemed comes back; a coupon is not split, so with the whole)."""
+    """An order refunded without refunds by line (a device from before them): when these
+    entries reversed its base earn in full, the order is taken back whole
+    (:func:`settle_whole_refunds`). An order with refunds by line is settled by them."""
     if not reversed_ids:
         return
-    e, c = ENTRIES.c, COUPONS.c
+    e, r = ENTRIES.c, REFUNDS.c
     back = ENTRIES.alias("back")
     undone = (select(func.coalesce(func.sum(back.c.amount_minor), 0))
               .where(back.c.reverses == e.id).scalar_subquery())
-    orders = conn.execute(select(e.channel, e.order_ref).where(
-        e.id.in_(list(reversed_ids)), e.kind == EntryKind.EARN.value,
-        e.order_ref.is_not(None), undone == -e.amount_minor)).all()
-    for channel, ref in orders:
-        conn.execute(update(COUPONS).where(
-            c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
-            c.voided_at.is_(None)).values(voided_at=now))
-        conn.execute(update(COUPONS).where(
-            c.used_channel == channel, c.used_order_ref == ref).values(
-            used_at=None, used_channel=None, used_order_ref=None))
+    by_line = select(r.id).where(r.channel == e.channel, r.order_ref == e.order_ref).exists()
+    for channel, ref in conn.execute(select(e.channel, e.order_ref).where(
+            e.id.in_(list(reversed_ids)), e.kind == EntryKind.EARN.value,
+            e.order_ref.is_not(None), undone == -e.amount_minor, ~by_line)).all():
+        _taken_back(conn, channel, ref, now)
+
+
+def settle_whole_refunds(conn: Connection, channel: str, refs: Collection[str],
+                         now: datetime) -> None:
+    """Of ``channel``'s orders ``refs``, those the stored refunds now hand back whole are
+    taken back (an order paid wholly by loyalty, whose reversals move nothing, too)."""
+    if not refs:
+        return
+    records = records_of(conn, channel, refs)
+    for ref, refunds in refunds_of(conn, channel, refs).items():
+        record = records.get(ref)
+        if record is not None and whole(record.order, refunded(refunds)):
+            _taken_back(conn, channel, ref, now)
+
+
+def _taken_back(conn: Connection, channel: str, ref: str, now: datetime) -> None:
+    """An order refunded whole: its unused coupons can no longer be used ("spend NT$3,000,
+    10% off next time" is not for an order taken back, and a refunded card-filling order
+    gives its stamps back, not its coupon too), and the coupons it used are usable again
+    (DESIGN, engine point 7: what the order redeemed comes back; a coupon is not split)."""
+    c = COUPONS.c
+    conn.execute(update(COUPONS).where(
+        c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
+        c.voided_at.is_(None)).values(voided_at=now))
+    conn.execute(update(COUPONS).where(
+        c.used_channel == channel, c.used_order_ref == ref).values(
+        used_at=None, used_channel=None, used_order_ref=None))
 
 
 def issue_on_enrolment(conn: Connection, members: Collection[uuid.UUID], program: Program

@@ -43,7 +43,12 @@ from sync.server.audit import Worked, audit_upload
 from sync.server.bulk import insert_ignore, insert_rows, keys_present, select_where_in
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
-from sync.server.coupons import issue_for_orders, issue_on_enrolment, void_refunded
+from sync.server.coupons import (
+    issue_for_orders,
+    issue_on_enrolment,
+    settle_whole_refunds,
+    void_refunded,
+)
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
@@ -121,6 +126,9 @@ class Ingest:
                                                             strict=True)
                                  if r.status == "accepted" and e.reverses is not None
                                  and e.kind is EntryKind.REVERSE], self.clock())
+            settle_whole_refunds(conn, caller.device_id,
+                                 {w.order_ref for w in request.refunds
+                                  if w.channel == caller.device_id}, self.clock())
             if kiosk and request.withheld:
                 # Numbers the kiosk keeps back are accounted for, as rejected: its mark
                 # moves past them and nothing after them waits (no poison pill).

@@ -114,15 +114,14 @@ def _entry(program: Program, due: ReferralDue) -> EntryWire:
 def _candidates(conn: Connection, least: int, cutoff: datetime) -> Any:
     """(referred, referrer) of every referred member whose referrer is on the ledger and
     is someone else, who made a purchase of at least ``least`` by ``cutoff`` that was not
-    refunded, and whose referrer has no referral bonus for them yet. One statement; the
-    look-ups go by member (``ix_entries_member_seq``) and by the reversed entry (the
-    unique ``reverses``)."""
+    refunded below it (:func:`_kept`), and whose referrer has no referral bonus for them
+    yet. One statement; the look-ups go by member (``ix_entries_member_seq``) and by the
+    reversed entry (``ix_entries_reverses``)."""
     referred, referrer = MEMBERS.alias("referred"), MEMBERS.alias("referrer")
-    earn, back, bonus = ENTRIES.alias("earn"), ENTRIES.alias("back"), ENTRIES.alias("bonus")
-    refunded = exists().where(back.c.reverses == earn.c.id)
+    earn, bonus = ENTRIES.alias("earn"), ENTRIES.alias("bonus")
     bought = exists().where(earn.c.member_id == referred.c.id,
                             earn.c.kind == EntryKind.EARN.value, earn.c.amount_minor >= least,
-                            earn.c.occurred_at <= cutoff, ~refunded)
+                            earn.c.occurred_at <= cutoff, _kept(earn) >= least)
     granted = exists().where(bonus.c.member_id == referred.c.referrer_id,
                              bonus.c.kind == EntryKind.BONUS.value,
                              bonus.c.channel == DERIVED_CHANNEL,
@@ -132,6 +131,16 @@ def _candidates(conn: Connection, least: int, cutoff: datetime) -> Any:
             .where(referred.c.referrer_id.is_not(None),
                    referred.c.referrer_id != referred.c.id, bought, ~granted)
             .order_by(referred.c.id))
+
+
+def _kept(earn: Any) -> ColumnElement[Any]:
+    """An earn's spend less what its reversals took back (refunds by line reverse it in
+    parts; a whole refund leaves 0)."""
+    back = ENTRIES.alias("back")
+    taken: ColumnElement[Any] = select(sql_func.coalesce(sql_func.sum(back.c.amount_minor), 0)
+                                       ).where(back.c.reverses == earn.c.id).scalar_subquery()
+    kept: ColumnElement[Any] = earn.c.amount_minor + taken
+    return kept
 
 
 def _note_of(member_id: Any, conn: Connection) -> ColumnElement[Any]:
@@ -151,12 +160,14 @@ def _note_of(member_id: Any, conn: Connection) -> ColumnElement[Any]:
 
 def _purchases(conn: Connection, members: Sequence[uuid.UUID], least: int
                ) -> Iterator[tuple[uuid.UUID, datetime, int, Any]]:
-    """The members' purchases that may qualify: member, time, spend, refunded."""
-    earn, back = ENTRIES.alias("earn"), ENTRIES.alias("back")
-    refunded = exists().where(back.c.reverses == earn.c.id).label("refunded")
+    """The members' purchases that may qualify: member, time, the spend its refunds left
+    (by line: a refunded cup doesn't undo the purchase of a kettle), and whether they took
+    it below ``least``."""
+    earn = ENTRIES.alias("earn")
+    kept = _kept(earn)
     for i in range(0, len(members), CHUNK):
         for row in conn.execute(
-                select(earn.c.member_id, earn.c.occurred_at, earn.c.amount_minor, refunded)
+                select(earn.c.member_id, earn.c.occurred_at, kept, (kept < least))
                 .where(and_(earn.c.member_id.in_(members[i:i + CHUNK]),
                             earn.c.kind == EntryKind.EARN.value, earn.c.amount_minor >= least))
                 .order_by(earn.c.member_id, earn.c.occurred_at)):

@@ -41,16 +41,30 @@ def sqlite_ledger(tmp_path: Path) -> Iterator[LedgerProcess]:
 
 # -- the ledger in-process, on both databases ------------------------------------------------
 
+def in_process_ledger(url: str, program: Path = PLAIN_PROGRAM) -> Ledger:
+    """A migrated ledger at ``url`` serving ``program``, with a kiosk and a shop."""
+    engine = ledger_engine(url)
+    migrate(engine)
+    ledger = Ledger(engine, lambda: datetime.now(UTC))
+    ledger.initialise(load_program(program))
+    ledger.add_device(KIOSK.device_id, "kiosk")
+    ledger.add_device(SHOP.device_id, "shop")
+    return ledger
+
+
 @pytest.fixture(params=["postgres", "sqlite"])
 def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
     """The ledger's operations called directly (no HTTP), with a kiosk and a shop."""
     url = (request.getfixturevalue("pg_url") if request.param == "postgres"
            else f"sqlite:///{tmp_path / 'ledger.db'}")
-    engine = ledger_engine(url)
-    migrate(engine)
-    ledger = Ledger(engine, lambda: datetime.now(UTC))
-    ledger.initialise(load_program(PLAIN_PROGRAM))
-    ledger.add_device(KIOSK.device_id, "kiosk")
-    ledger.add_device(SHOP.device_id, "shop")
+    ledger = in_process_ledger(url)
     yield ledger
-    engine.dispose()
+    ledger.engine.dispose()
+
+
+@pytest.fixture
+def pg_inproc(pg_url: str) -> Iterator[Ledger]:
+    """The ledger in-process on PostgreSQL only (row locks that SQLite doesn't take)."""
+    ledger = in_process_ledger(pg_url)
+    yield ledger
+    ledger.engine.dispose()
