@@ -113,3 +113,25 @@ def test_the_shop_refunds_by_line_with_the_same_engine(ledger, tmp_path):
     assert twice.value.status == 404
     assert shop.balance(joined.member.id) == 50
     k.kiosk.store.close()
+
+
+def test_a_counter_checkout_with_a_reward_off_the_tea_syncs_and_refunds_by_line(ledger,
+                                                                                tmp_path):
+    """Offline, 20% off the tea lines only: the ledger prices the order again and takes
+    it; returning the tea hands back what the tea cost after its discount (NT$400), not a
+    share of the whole bill's discount."""
+    k = paired(ledger, tmp_path, "till-e")
+    joined = enrol(k.kiosk, Enrolment("黃美華", "0955666777", consent=True))
+    member = joined.member.id
+    ring_up_sale(k.kiosk, Sale(member, 9000, "TOP-UP"))  # 140 points
+    tea = SaleLine("TEA-OOLONG", 2, 250, "tea")
+    done = check_out(k.kiosk, Checkout(member, (tea, KETTLE), reward_id="tea-20",
+                                       order_ref="T-20"))
+    assert done.priced.net_minor == 2500 - 100
+    back = refund_lines(k.kiosk, "T-20", [RefundLine(0, 2)])
+    assert back.money_back_minor == 400
+    k.agent().sync_once()
+    assert get(ledger, "/v1/reports/rejections") == []
+    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    assert shop.balance(member) == identify(k.kiosk, joined.card.payload).balance
+    k.kiosk.store.close()
