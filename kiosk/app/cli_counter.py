@@ -28,6 +28,7 @@ from kiosk.services import (
     refund_codes,
     refund_order,
     ring_up_sale,
+    scanned_order_ref,
     verify_store,
 )
 from kiosk.services.errors import InvalidInput, UnknownMember
@@ -155,10 +156,11 @@ def cmd_transfer(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     """The whole order, or ``--line CODE:QTY`` (as often as needed)."""
     approved_by = approver(kiosk, args.approved_by)
+    order_ref = scanned_order_ref(kiosk, args.order_ref)  # a receipt's QR, or the number
     if args.line:
-        result = refund_codes(kiosk, args.order_ref, args.line, args.reason, approved_by)
+        result = refund_codes(kiosk, order_ref, args.line, args.reason, approved_by)
     else:
-        result = refund_order(kiosk, args.order_ref, args.reason, approved_by=approved_by)
+        result = refund_order(kiosk, order_ref, args.reason, approved_by=approved_by)
     out.result(presenters.refund_dict(result, kiosk.program),
                presenters.refund_text(result, kiosk.program))
     return 0

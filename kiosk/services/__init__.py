@@ -14,6 +14,7 @@ from kiosk.services.refunds import (
     refund_codes,
     refund_lines,
     refund_order,
+    scanned_order_ref,
 )
 from kiosk.services.sales import (
     Sale,
@@ -53,5 +54,6 @@ __all__ = [
     "refund_lines",
     "refund_order",
     "ring_up_sale",
+    "scanned_order_ref",
     "verify_store",
 ]

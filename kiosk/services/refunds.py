@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.engine.order_codes import ORDER_PREFIX, parse_order_payload
 from kiosk.engine.orders import Order
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import (
@@ -118,6 +119,22 @@ def _sales(kiosk: Kiosk, member_id: uuid.UUID | None, order_ref: str | None,
         rows = tx.entries.recent_sales(kiosk.channel, member_id, order_ref, limit)
     return tuple(RecentOrder(ref, member, name or "", when, amount, points, refunded)
                  for ref, member, name, when, amount, points, refunded in rows)
+
+
+def scanned_order_ref(kiosk: Kiosk, text: str) -> str:
+    """The order number in a receipt's scanned order QR (``CPO1.…``), or ``text`` itself
+    (a typed number). A receipt of another kiosk or the shop is refused, naming where it
+    can be refunded: an order is refunded where it was rung up."""
+    if not text.startswith(ORDER_PREFIX):
+        return text
+    try:
+        code = parse_order_payload(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if code.channel != kiosk.channel:
+        raise UnknownOrder(f"order {code.order_ref!r} was rung up at {code.channel}, not "
+                           f"this kiosk ({kiosk.channel}): refund it there")
+    return code.order_ref
 
 
 def order_to_refund(kiosk: Kiosk, order_ref: str) -> OrderToRefund | None:

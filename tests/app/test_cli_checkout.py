@@ -97,5 +97,9 @@ def test_a_refund_by_line_from_the_command_line(data, card):
         assert said in refused.stderr and "Traceback" not in refused.stderr
     bad = kiosk(data, "refund", "--order-ref", "R-1", "--line", "TEA-OOLONG", expect=2)
     assert "is not CODE:QTY" in bad.stderr
-    rest = kiosk(data, "refund", "--order-ref", "R-1").stdout
+    from kiosk.engine.order_codes import order_payload
+
+    elsewhere = kiosk(data, "refund", "--order-ref", order_payload("till-2", "R-1"), expect=1)
+    assert "rung up at till-2, not this kiosk (till-1): refund it there" in elsewhere.stderr
+    rest = kiosk(data, "refund", "--order-ref", order_payload("till-1", "R-1")).stdout
     assert "Refunded order R-1: -10 points" in rest and "Give back TWD 935" in rest
