@@ -50,6 +50,10 @@ class CounterView(Protocol):
 
     def prepare_redemption(self, member: MemberView) -> None: ...
 
+    def prepare_donation(self, member: MemberView) -> None:
+        """The causes for ``member`` to give points to, none chosen yet."""
+        ...
+
     def prepare_enrolment(self) -> None:
         """An empty enrolment form."""
         ...

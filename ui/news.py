@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.services import RedemptionResult, RefundResult, SaleResult
+from kiosk.services.donations import DonationResult
 from kiosk.services.lost_cards import ReissueResult
 from kiosk.services.manager import AdjustmentResult
 
@@ -49,6 +50,15 @@ def reward_redeemed(result: RedemptionResult, reward: str) -> str:
     return QCoreApplication.translate(
         "CounterWindow", "{reward} redeemed ({how}). New balance: {balance}").format(
             reward=reward, how=how, balance=result.balance)
+
+
+def points_donated(result: DonationResult, cause: str) -> str:
+    """The member's thanks, said where they can read it: ``cause`` in the counter's
+    language now."""
+    return QCoreApplication.translate(
+        "CounterWindow", "Thank you! {points} points given to {cause}. Balance: "
+                         "{balance}").format(points=-result.entry.points, cause=cause,
+                                             balance=result.balance)
 
 
 def order_refunded(result: RefundResult, money_back: str) -> str:

@@ -1,5 +1,5 @@
-"""What the counter prints: a sale's or a redemption's receipt and a new member's card slip,
-as ``devices.receipt.Receipt`` data in the counter's current language.
+"""What the counter prints: a sale's, a redemption's or a donation's receipt and a new
+member's card slip, as ``devices.receipt.Receipt`` data in the counter's current language.
 
 The printer knows nothing of the loyalty program and the services know nothing of paper,
 so the words and amounts are put together here, from what a flow's result already holds;
@@ -20,6 +20,7 @@ from kiosk.ledger import Entry, moves_points
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
 from kiosk.services.checkout import CheckoutResult
+from kiosk.services.donations import DonationResult
 from ui.context import ScreenContext
 
 RECEIPT_REWARDS = 3  # a receipt lists at most this many rewards within reach
@@ -125,6 +126,21 @@ def redemption_receipt(counter: ScreenContext, result: RedemptionResult, tier: s
         points_earned=entry.points, balance=result.balance, tier=tier,
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
         language=counter.languages.current, order_ref=entry.order_ref,
+        when=_when(counter, entry.occurred_at))
+
+
+def donation_receipt(counter: ScreenContext, result: DonationResult,
+                     card_payload: str | None) -> Receipt:
+    """The member's gift on paper: the cause, the points given, the balance left, and a
+    thank-you that names both."""
+    entry, cause = result.entry, counter.name(result.cause.names)
+    given = -entry.points
+    words = CAPTIONS[counter.languages.current]
+    return Receipt(
+        store=counter.kiosk.device.store_name,
+        lines=((cause, words["gift"].format(n=f"{given:,}")),),
+        points_earned=entry.points, balance=result.balance, card_payload=card_payload,
+        donated=(cause, given), language=counter.languages.current,
         when=_when(counter, entry.occurred_at))
 
 

@@ -30,17 +30,18 @@ from kiosk.services import (
     member_view,
 )
 from kiosk.services.checkout import Checkout, CheckoutResult
+from kiosk.services.donations import DonationResult
 from kiosk.services.lost_cards import ReissueResult
 from kiosk.services.manager import AdjustmentResult
 from ui import news
 from ui.context import ScreenContext
 from ui.counter_view import CounterView, Words
-from ui.receipts import card_slip, redemption_receipt, sale_receipt
+from ui.receipts import card_slip, donation_receipt, redemption_receipt, sale_receipt
 from ui.staff_steps import StaffSteps
 
 log = logging.getLogger(__name__)
 
-BUSY_SCREENS = ("sale", "redeem", "card", "manager")
+BUSY_SCREENS = ("sale", "redeem", "donate", "card", "manager")
 """Screens where a member's step is under way: another card can't open another member."""
 
 
@@ -51,7 +52,8 @@ class CounterSession:
                  sync_soon: Callable[[], None] | None = None) -> None:
         self.counter, self.view, self.sync_soon = counter, view, sync_soon
         self.member: MemberView | None = None
-        """The member on screen (the member, sale, redemption and manager screens')."""
+        """The member on screen (the member, sale, redemption, donation and manager
+        screens')."""
         self.card_payload: str | None = None
         """The card that opened the member on screen: its QR goes on their receipts."""
         self.receipt: Callable[[], Receipt] | None = None
@@ -135,6 +137,14 @@ class CounterSession:
             self.view.prepare_redemption(self.member)
             self.view.show_screen("redeem")
 
+    def start_donation(self) -> None:
+        self.staff.require(self._start_donation)
+
+    def _start_donation(self) -> None:
+        if self.member is not None:
+            self.view.prepare_donation(self.member)
+            self.view.show_screen("donate")
+
     def start_enrolment(self) -> None:
         self.staff.require(self._start_enrolment)
 
@@ -185,6 +195,13 @@ class CounterSession:
         tier = counter.name(self.member.progress.tier.names) if self.member else None
         payload = self.card_payload
         self.offer_receipt(lambda: redemption_receipt(counter, result, tier, payload))
+        self.after_change(result.entry.member_id)
+
+    def donated(self, result: DonationResult) -> None:
+        """The member is thanked on the banner and may have it on paper too."""
+        counter, payload = self.counter, self.card_payload
+        self.view.say(lambda: news.points_donated(result, counter.name(result.cause.names)))
+        self.offer_receipt(lambda: donation_receipt(counter, result, payload))
         self.after_change(result.entry.member_id)
 
     def enrolled(self, result: EnrolmentResult) -> None:

@@ -33,6 +33,7 @@ from ui.context import Product, ScreenContext
 from ui.counter_view import Check, Words
 from ui.i18n import LANGUAGES
 from ui.messages import describe
+from ui.screens.donate import DonateScreen
 from ui.screens.enrol import CardScreen, EnrolScreen
 from ui.screens.idle import IdleScreen
 from ui.screens.manager import ManagerScreen
@@ -117,13 +118,14 @@ class CounterWindow(QMainWindow):
         self.member_screen = MemberScreen(counter)
         self.sale = SaleScreen(counter)
         self.redeem = RedeemScreen(counter)
+        self.donate = DonateScreen(counter)
         self.enrol = EnrolScreen(counter)
         self.card = CardScreen(counter)
         self.manager = ManagerScreen(counter, settings_page)
         self.staff_check = StaffCheckScreen(counter)
         self.screens: dict[str, QWidget] = {
             "idle": self.idle, "member": self.member_screen, "sale": self.sale,
-            "redeem": self.redeem, "enrol": self.enrol, "card": self.card,
+            "redeem": self.redeem, "donate": self.donate, "enrol": self.enrol, "card": self.card,
             "manager": self.manager, "staff": self.staff_check}
         for screen in self.screens.values():
             self.stack.addWidget(screen)
@@ -162,10 +164,12 @@ class CounterWindow(QMainWindow):
         self.idle.enrol_requested.connect(s.start_enrolment)
         self.member_screen.sale_requested.connect(s.start_sale)
         self.member_screen.redeem_requested.connect(s.start_redemption)
+        self.member_screen.donate_requested.connect(s.start_donation)
         self.member_screen.done.connect(s.go_idle)
         self.sale.completed.connect(s.sale_done)
         self.sale.failed.connect(lambda exc: s.sale_refused(exc, self.sale.checkout))
         self.redeem.completed.connect(s.redeemed)
+        self.donate.completed.connect(s.donated)
         self.enrol.completed.connect(s.enrolled)
         self.card.finished.connect(s.card_done)
         self.card.print_requested.connect(s.print_card)
@@ -177,9 +181,9 @@ class CounterWindow(QMainWindow):
         self.manager.sync_requested.connect(lambda: s.after_change(None))
         self.manager.ledger_moved.connect(s.ledger_moved)
         self.manager.pin_changed.connect(s.pin_changed)
-        for failing in (self.redeem, self.enrol, self.manager, self.staff_check):
+        for failing in (self.redeem, self.donate, self.enrol, self.manager, self.staff_check):
             failing.failed.connect(self.show_error)
-        for screen in (self.sale, self.redeem):
+        for screen in (self.sale, self.redeem, self.donate):
             screen.cancelled.connect(partial(self.show_screen, "member"))
         self.enrol.cancelled.connect(s.go_idle)
         self.staff_check.passed.connect(s.staff.passed)
@@ -287,6 +291,9 @@ class CounterWindow(QMainWindow):
 
     def prepare_redemption(self, member: MemberView) -> None:
         self.redeem.start(member)
+
+    def prepare_donation(self, member: MemberView) -> None:
+        self.donate.start(member)
 
     def prepare_enrolment(self) -> None:
         self.enrol.start()

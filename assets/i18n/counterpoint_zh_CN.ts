@@ -115,107 +115,112 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="84"/>
+        <location filename="../../ui/news.py" line="94"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="23"/>
+        <location filename="../../ui/news.py" line="24"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="28"/>
+        <location filename="../../ui/news.py" line="29"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="34"/>
+        <location filename="../../ui/news.py" line="35"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="37"/>
+        <location filename="../../ui/news.py" line="38"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="45"/>
+        <location filename="../../ui/news.py" line="46"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="47"/>
+        <location filename="../../ui/news.py" line="48"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="49"/>
+        <location filename="../../ui/news.py" line="50"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="57"/>
+        <location filename="../../ui/news.py" line="58"/>
+        <source>Thank you! {points} points given to {cause}. Balance: {balance}</source>
+        <translation>谢谢您！已捐 {points} 积分给{cause}。余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="67"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="62"/>
+        <location filename="../../ui/news.py" line="72"/>
         <source>Part of order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 部分退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="67"/>
+        <location filename="../../ui/news.py" line="77"/>
         <source>Give back {money}.</source>
         <translation>请退还 {money}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="73"/>
+        <location filename="../../ui/news.py" line="83"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="79"/>
+        <location filename="../../ui/news.py" line="89"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="89"/>
+        <location filename="../../ui/news.py" line="99"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="97"/>
+        <location filename="../../ui/news.py" line="107"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="102"/>
+        <location filename="../../ui/news.py" line="112"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>优惠券条码未能完整读取，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="107"/>
+        <location filename="../../ui/news.py" line="117"/>
         <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
         <translation>{name} 的新卡 {card} 已发出，旧卡已停用。请按小票按钮打印新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="93"/>
+        <location filename="../../ui/news.py" line="103"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="351"/>
+        <location filename="../../ui/window.py" line="358"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="353"/>
+        <location filename="../../ui/window.py" line="360"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="356"/>
+        <location filename="../../ui/window.py" line="363"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -223,7 +228,7 @@
 <context>
     <name>DemoScans</name>
     <message>
-        <location filename="../../ui/window.py" line="56"/>
+        <location filename="../../ui/window.py" line="57"/>
         <source>Product: {name}</source>
         <translation>商品：{name}</translation>
     </message>
@@ -432,6 +437,56 @@
         <location filename="../../ui/devices_page.py" line="234"/>
         <source>{kind} {detail}</source>
         <translation>{kind} {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>DonateScreen</name>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="118"/>
+        <source>Give points to a cause</source>
+        <translation>捐积分做公益</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="119"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="121"/>
+        <source>Available: {n} points</source>
+        <translation>可用：{n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="126"/>
+        <source>{cause}
+from {n} points</source>
+        <translation>{cause}
+{n} 积分起</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="134"/>
+        <source>{n} points</source>
+        <translation>{n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="138"/>
+        <source>Choose a cause, then how many points to give.</source>
+        <translation>请选择捐赠对象，再选择要捐的积分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="139"/>
+        <source>Give points</source>
+        <translation>捐出积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="141"/>
+        <source>From {low} to {high} points: tap − or + to change how many.</source>
+        <translation>可捐 {low} 到 {high} 积分：按 − 或 + 调整。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/donate.py" line="143"/>
+        <source>Give {n} points to {cause}</source>
+        <translation>捐 {n} 积分给{cause}</translation>
     </message>
 </context>
 <context>
@@ -754,217 +809,222 @@
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="90"/>
+        <location filename="../../ui/screens/member.py" line="94"/>
         <source>Ring up a sale</source>
         <translation>结账积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="91"/>
+        <location filename="../../ui/screens/member.py" line="95"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="92"/>
+        <location filename="../../ui/screens/member.py" line="96"/>
+        <source>Donate points</source>
+        <translation>捐赠积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="97"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="93"/>
+        <location filename="../../ui/screens/member.py" line="98"/>
         <source>Rewards within reach</source>
         <translation>可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="94"/>
+        <location filename="../../ui/screens/member.py" line="99"/>
         <source>Recent activity</source>
         <translation>近期记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="101"/>
+        <location filename="../../ui/screens/member.py" line="106"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="102"/>
+        <location filename="../../ui/screens/member.py" line="107"/>
         <source>Details arrive with sync</source>
         <translation>同步后显示姓名与电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="113"/>
+        <location filename="../../ui/screens/member.py" line="118"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="116"/>
+        <location filename="../../ui/screens/member.py" line="121"/>
         <source>Today: {offers}</source>
         <translation>今日优惠：{offers}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="126"/>
+        <location filename="../../ui/screens/member.py" line="131"/>
         <source>Top tier: thank you!</source>
         <translation>最高等级，感谢您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="130"/>
+        <location filename="../../ui/screens/member.py" line="135"/>
         <source>Earn {points} more points to reach {tier}</source>
         <translation>再赚 {points} 积分即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="134"/>
+        <location filename="../../ui/screens/member.py" line="139"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消费 {amount} 即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="143"/>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="146"/>
+        <location filename="../../ui/screens/member.py" line="151"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：还差 {short} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="149"/>
+        <location filename="../../ui/screens/member.py" line="154"/>
         <source>No rewards in the catalogue</source>
         <translation>目前没有可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="162"/>
+        <location filename="../../ui/screens/member.py" line="167"/>
         <source>{tier} until {date}</source>
         <translation>{tier}会员资格至 {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="165"/>
+        <location filename="../../ui/screens/member.py" line="170"/>
         <source>{tier} until {date}; earn {n} more points this year to keep it</source>
         <translation>{tier}会员资格至 {date}；今年再赚 {n} 积分即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="167"/>
+        <location filename="../../ui/screens/member.py" line="172"/>
         <source>{tier} until {date}; earn {n} more points to keep it</source>
         <translation>{tier}会员资格至 {date}；再赚 {n} 积分即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="169"/>
+        <location filename="../../ui/screens/member.py" line="174"/>
         <source>{tier} until {date}; spend {n} more this year to keep it</source>
         <translation>{tier}会员资格至 {date}；今年再消费 {n} 即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="170"/>
+        <location filename="../../ui/screens/member.py" line="175"/>
         <source>{tier} until {date}; spend {n} more to keep it</source>
         <translation>{tier}会员资格至 {date}；再消费 {n} 即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="178"/>
+        <location filename="../../ui/screens/member.py" line="183"/>
         <source>{card} {stamps} {held} of {size}</source>
         <translation>{card} {stamps} 已集 {held}/{size}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="193"/>
+        <location filename="../../ui/screens/member.py" line="198"/>
         <source>{coupon} (from {date})</source>
         <translation>{coupon}（{date} 起）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="196"/>
+        <location filename="../../ui/screens/member.py" line="201"/>
         <source>{coupon} (until {date})</source>
         <translation>{coupon}（至 {date}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="197"/>
+        <location filename="../../ui/screens/member.py" line="202"/>
         <source>Coupons: {coupons}</source>
         <translation>优惠券：{coupons}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="204"/>
+        <location filename="../../ui/screens/member.py" line="209"/>
         <source>{n} available now</source>
         <translation>{n} 积分现在可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="206"/>
+        <location filename="../../ui/screens/member.py" line="211"/>
         <source>{n} pending until {date}</source>
         <translation>{n} 积分 {date} 起可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="208"/>
+        <location filename="../../ui/screens/member.py" line="213"/>
         <source>{n} expire on {date}</source>
         <translation>{n} 积分 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="212"/>
+        <location filename="../../ui/screens/member.py" line="217"/>
         <source>Purchase</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="212"/>
+        <location filename="../../ui/screens/member.py" line="217"/>
         <source>Bonus</source>
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="213"/>
+        <location filename="../../ui/screens/member.py" line="218"/>
         <source>Reward</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="213"/>
+        <location filename="../../ui/screens/member.py" line="218"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="214"/>
+        <location filename="../../ui/screens/member.py" line="219"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="214"/>
+        <location filename="../../ui/screens/member.py" line="219"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="215"/>
+        <location filename="../../ui/screens/member.py" line="220"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="215"/>
+        <location filename="../../ui/screens/member.py" line="220"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="217"/>
+        <location filename="../../ui/screens/member.py" line="222"/>
         <source>online shop</source>
         <translation>网店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="219"/>
+        <location filename="../../ui/screens/member.py" line="224"/>
         <source>the program</source>
         <translation>会员方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="221"/>
+        <location filename="../../ui/screens/member.py" line="226"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="229"/>
+        <location filename="../../ui/screens/member.py" line="234"/>
         <source>{card}  {n} stamps</source>
         <translation>{card}  {n} 个印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="246"/>
+        <location filename="../../ui/screens/member.py" line="251"/>
         <source>Birthday bonus</source>
         <translation>生日礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="247"/>
+        <location filename="../../ui/screens/member.py" line="252"/>
         <source>First purchase bonus</source>
         <translation>首购礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="248"/>
+        <location filename="../../ui/screens/member.py" line="253"/>
         <source>Referral bonus</source>
         <translation>推荐礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="249"/>
+        <location filename="../../ui/screens/member.py" line="254"/>
         <source>Welcome bonus</source>
         <translation>入会礼积分</translation>
     </message>

@@ -25,6 +25,7 @@ from ui.widgets import Screen, button, label
 class MemberScreen(Screen):
     sale_requested = Signal()
     redeem_requested = Signal()
+    donate_requested = Signal()
     done = Signal()
 
     def __init__(self, counter: ScreenContext) -> None:
@@ -76,19 +77,23 @@ class MemberScreen(Screen):
         actions = QHBoxLayout()
         self.sale = button(role="primary", clicked=self.sale_requested.emit)
         self.redeem = button(role="primary", clicked=self.redeem_requested.emit)
+        self.donate = button(role="primary", clicked=self.donate_requested.emit)
         self.finish = button(clicked=self.done.emit)
-        for b in (self.sale, self.redeem, self.finish):
+        for b in (self.sale, self.redeem, self.donate, self.finish):
             actions.addWidget(b)
         layout.addLayout(actions)
+        self.donate.setVisible(bool(counter.kiosk.program.causes))  # a program may have none
         self.retranslate()
 
     def show_member(self, view: MemberView) -> None:
         self.view = view
+        self.donate.setVisible(bool(self.counter.kiosk.program.causes))  # a new program's
         self.retranslate()
 
     def retranslate(self) -> None:
         self.sale.setText(self.tr("Ring up a sale"))
         self.redeem.setText(self.tr("Redeem a reward"))
+        self.donate.setText(self.tr("Donate points"))
         self.finish.setText(self.tr("Done"))
         self.rewards_title.setText(self.tr("Rewards within reach"))
         self.activity_title.setText(self.tr("Recent activity"))
