@@ -16,9 +16,11 @@ from PySide6.QtCore import QCoreApplication
 
 from devices.errors import PrinterUnavailable
 from kiosk.cards import CardError, ForgedCard, MalformedCard, NotACard, RevokedCard, UnknownIssuer
+from kiosk.engine.donations import MAX_DONATION
 from kiosk.members import MAX_NAME
 from kiosk.records import StorageError
 from kiosk.services.checkout import CouponRefused, LoyaltyRefused
+from kiosk.services.donations import UnknownCause
 from kiosk.services.errors import (
     AlreadyRefunded,
     DuplicateMember,
@@ -115,7 +117,9 @@ SENTENCES: Mapping[str, Sentence] = {
         "Messages", "This member joined at another store and this kiosk has not synced "
                     "their account yet. Their points can be used once the kiosk is online."),
     NotEnoughPoints.code: lambda _: QCoreApplication.translate(
-        "Messages", "Not enough points for this reward."),
+        "Messages", "The member doesn't have enough points available for this."),
+    UnknownCause.code: lambda _: QCoreApplication.translate(
+        "Messages", "This cause is no longer in the program: please choose another."),
     OfflineLimitReached.code: lambda _: QCoreApplication.translate(
         "Messages", "The ledger cannot be reached and this is over the offline "
                     "limit. Try again when the kiosk is online."),
@@ -228,6 +232,9 @@ def input_problem(problem: InputProblem) -> str:
         p.ADJUSTMENT_SIZE: QCoreApplication.translate(
             "Messages", "An adjustment is 1 to {max} points, up or down.").format(
                 max=MAX_ADJUSTMENT),
+        p.DONATION_SIZE: QCoreApplication.translate(
+            "Messages", "That many points can't be given to this cause: at least its "
+                        "minimum, at most {max}.").format(max=f"{MAX_DONATION:,}"),
         p.PIN: QCoreApplication.translate(
             "Messages", "A manager PIN is {low} to {high} digits.").format(
                 low=MIN_PIN, high=MAX_PIN),

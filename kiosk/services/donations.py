@@ -37,7 +37,7 @@ def donate(kiosk: Kiosk, member_id: uuid.UUID, cause_id: str, points: int) -> Do
         raise UnknownCause(f"there is no cause {cause_id!r} in program {program.version}")
     if type(points) is not int or not cause.min_points <= points <= MAX_DONATION:
         raise InvalidInput(f"a donation to {cause.id} is {cause.min_points} to {MAX_DONATION} "
-                           f"points", InputProblem.ADJUSTMENT_SIZE)
+                           f"points", InputProblem.DONATION_SIZE)
     now = kiosk.clock()
     entry = Entry(kiosk.new_id(), member_id, EntryKind.DONATE, -points, kiosk.channel, now,
                   program.version, note=cause_note(cause.id), staff=kiosk.staff_name)

@@ -69,6 +69,7 @@ class InputProblem(StrEnum):
     BIRTHDAY_FUTURE = "birthday_in_future"
     ADJUSTMENT_REASON = "adjustment_reason_missing"
     ADJUSTMENT_SIZE = "adjustment_size"
+    DONATION_SIZE = "donation_size"
     PIN = "pin_format"
     LEDGER_ADDRESS = "ledger_address"
     CONTROL_CHARACTER = "control_character"  # e.g. NUL: no database or receipt holds one
