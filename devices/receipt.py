@@ -26,7 +26,8 @@ CAPTIONS: dict[str, dict[str, str]] = {
            "coupon": "Coupon for next time: {name}, until {date}",
            "subtotal": "Subtotal", "to_pay": "To pay", "points_used": "Points used",
            "with_points": "Paid with {n} points", "gift": "{n} points",
-           "gift_thanks": "Thank you for giving {n} points to {cause}!"},
+           "gift_thanks": "Thank you for giving {n} points to {cause}!",
+           "order_code": "Returns: show this code"},
     "zh-TW": {"order": "訂單", "amount": "消費", "total": "合計", "points": "本次點數",
               "balance": "點數餘額", "tier": "會員等級", "rewards": "可兌換的獎勵",
               "card": "您的會員卡", "earned": "消費點數", "birthday": "生日禮點數",
@@ -37,6 +38,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
               "subtotal": "小計", "to_pay": "應付金額", "points_used": "使用點數",
               "with_points": "點數折抵 {n} 點", "gift": "{n} 點",
               "gift_thanks": "感謝您捐出 {n} 點給{cause}！",  # noqa: RUF001
+              "order_code": "退換貨請出示此碼",
               "thanks": "謝謝惠顧！"},  # noqa: RUF001 (Chinese punctuation)
     "zh-CN": {"order": "订单", "amount": "消费", "total": "合计", "points": "本次积分",
               "balance": "积分余额", "tier": "会员等级", "rewards": "可兑换的奖励",
@@ -48,6 +50,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
               "subtotal": "小计", "to_pay": "应付金额", "points_used": "使用积分",
               "with_points": "积分抵扣 {n} 分", "gift": "{n} 积分",
               "gift_thanks": "感谢您捐出 {n} 积分给{cause}！",  # noqa: RUF001
+              "order_code": "退换货请出示此码",
               "thanks": "谢谢惠顾！"},  # noqa: RUF001 (Chinese punctuation)
 }
 
@@ -80,6 +83,7 @@ class Receipt:
     language: str = "en"
     order_ref: str | None = None
     when: str | None = None  # "2026-11-23 14:05", formatted by the caller
+    order_code: str | None = None  # the order's QR text: a refund starts from a scan of it
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -146,6 +150,9 @@ def layout(receipt: Receipt) -> list[Row]:
             rows += [Row("pair", f"- {reward}") for reward in receipt.rewards]
     if receipt.card_payload:
         rows += [Row("blank"), Row("center", words["card"]), Row("qr", receipt.card_payload)]
+    if receipt.order_code:
+        rows += [Row("blank"), Row("center", words["order_code"]),
+                 Row("qr", receipt.order_code)]
     thanks = words["thanks"] if receipt.donated is None else words["gift_thanks"].format(
         cause=receipt.donated[0], n=f"{receipt.donated[1]:,}")
     rows += [Row("blank"), Row("center", thanks)]

@@ -16,6 +16,7 @@ from devices.receipt import CAPTIONS, Receipt
 from kiosk.cards import grouped_card_number
 from kiosk.engine.checkout import REWARD_LINE
 from kiosk.engine.coupons import coupon_payload, last_day
+from kiosk.engine.order_codes import order_payload
 from kiosk.ledger import Entry, moves_points
 from kiosk.program import rewards_within_reach
 from kiosk.services import EnrolmentResult, RedemptionResult, SaleResult
@@ -61,7 +62,8 @@ def sale_receipt(counter: ScreenContext, checkout: CheckoutResult,
         **_points_after(result), **_cards_and_coupons(counter, result),
         balance=result.balance, tier=counter.name(result.tier.names),
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
-        language=language, order_ref=result.order_ref, when=_when(counter, moment))
+        language=language, order_ref=result.order_ref, when=_when(counter, moment),
+        order_code=order_payload(counter.kiosk.channel, result.order_ref))
 
 
 def _reward_name(counter: ScreenContext, reward_id: str) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 
 from devices.receipt import Receipt, layout
 from kiosk.app.qt import CounterApp
+from kiosk.engine.order_codes import OrderCode, parse_order_payload
 from kiosk.services import Enrolment, enrol
 from tests.helpers.program import program_text
 from tests.helpers.ui import SHOTS, WAIT, on_screen, tap
@@ -158,4 +159,8 @@ def test_offers_and_bonuses_at_the_counter_in_every_language(qtbot, offers_app, 
     rows = layout(receipt)
     at = next(i for i, r in enumerate(rows) if r.left.startswith(coupon))
     assert rows[at + 1].style == "qr" and rows[at + 1].left.startswith("CPQ1.")
+    # Last, the order's own code: a refund starts from a scan of it.
+    order_code = [r.left for r in rows if r.style == "qr"][-1]
+    assert parse_order_payload(order_code) == OrderCode(app.counter.kiosk.channel,
+                                                       receipt.order_ref)
     receipt_png(receipt, folder / "receipt-offers.png")

@@ -7,9 +7,11 @@ each captured as a PNG."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app.qt import CounterApp
+from kiosk.engine.order_codes import order_payload
 from kiosk.engine.refunds import RefundLine
 from kiosk.services import Sale, SaleLine, order_to_refund, refund_lines, ring_up_sale
 from tests.helpers.ui import SHOTS, WAIT, message, scan_member, stored_balance, tap
@@ -157,3 +159,23 @@ def test_a_whole_order_still_comes_back_whole(qtbot, app):
     assert "Order CUPS-3 refunded: -30 points" in message(qtbot, app, "info")
     assert stored_balance(app) == before
     qtbot.waitUntil(lambda: "Refunded" in rows(tab)[row_of(tab, "CUPS-3")], timeout=WAIT)
+
+
+def test_the_receipts_order_code_scanned_into_the_field_picks_the_order(qtbot, app):
+    """A keyboard-wedge scanner types the receipt's CPO1 code into the order field a key
+    at a time, then Enter: the order's number takes its place, chosen as a tap on the list
+    would; another kiosk's receipt is refused, naming where to refund it."""
+    sold(qtbot, app, "CUPS-3")
+    open_refunds(qtbot, app, "CUPS-3")
+    tab = app.window.manager.refund_tab
+    tab.order_ref.setFocus()
+    qtbot.keyClicks(tab.order_ref, order_payload(app.counter.kiosk.channel, "CUPS-3"))
+    assert not tab.refund_button.isEnabled()  # half a code is no order number
+    qtbot.keyClick(tab.order_ref, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.order_ref.text() == "CUPS-3", timeout=WAIT)
+    assert tab.refund_button.isEnabled()
+    tab.order_ref.clear()
+    qtbot.keyClicks(tab.order_ref, order_payload("till-elsewhere", "CUPS-3"))
+    qtbot.keyClick(tab.order_ref, Qt.Key.Key_Return)
+    message(qtbot, app, "error")
+    assert tab.order_ref.text() == "" and not tab.refund_button.isEnabled()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.engine.order_codes import ORDER_PREFIX
 from kiosk.engine.orders import KEYED_AMOUNT
 from kiosk.services import (
     MemberView,
@@ -37,8 +38,9 @@ from kiosk.services import (
     recent_orders,
     refund_lines,
     refund_order,
+    scanned_order_ref,
 )
-from kiosk.services.errors import AlreadyRefunded
+from kiosk.services.errors import AlreadyRefunded, Refusal
 from kiosk.services.refund_preview import (
     RefundPreview,
     everything_left,
@@ -96,6 +98,7 @@ class RefundTab(ServiceScreen):
         left.addWidget(self.no_orders)
         self.order_ref = QLineEdit()
         self.order_ref.textChanged.connect(self._typed)
+        self.order_ref.returnPressed.connect(self._entered)
         self.refund_reason = QLineEdit()
         form = QFormLayout()
         self.order_label, self.reason_label = label(), label()
@@ -207,10 +210,31 @@ class RefundTab(ServiceScreen):
                 if item.data(REF_ROLE) == order.order_ref and listed is not None:
                     item.setText(self.describe(listed))
 
+    def scanned(self, text: str) -> None:
+        """A receipt's order QR (``CPO1.…``), from a scanner or typed into the field by a
+        keyboard-wedge one: its order number goes in the field, as a tap on the list
+        would put it; another kiosk's receipt, or a damaged code, is said and changes
+        nothing."""
+        try:
+            ref = scanned_order_ref(self.counter.kiosk, text.strip())
+        except Refusal as exc:
+            self.order_ref.clear()
+            self.failed.emit(exc)
+            return
+        self.order_ref.setText(ref)
+
+    def _entered(self) -> None:
+        if self.order_ref.text().strip().startswith(ORDER_PREFIX):
+            self.scanned(self.order_ref.text())
+
     def _typed(self, text: str) -> None:
         """The field says which order: a tap on the list fills it, and typing another
         number lets go of the list's choice."""
         ref = text.strip()
+        if ref.startswith(ORDER_PREFIX):
+            # A wedge scanner typing a receipt's code, a key at a time: its Enter (or
+            # the Refund button) puts the order's number in its place (_entered).
+            ref = ""
         for i in range(self.orders_list.count()):
             item = self.orders_list.item(i)
             item.setSelected(item.data(REF_ROLE) == ref
