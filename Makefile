@@ -28,7 +28,7 @@ screenshots: $(STAMP)
 	SCREENSHOTS_DIR=docs/screenshots QT_QPA_PLATFORM=offscreen \
 		$(BIN)/python -m pytest -q tests/ui/test_screenshots.py tests/ui/test_engine_screens.py \
 		tests/ui/test_checkout_screen.py tests/ui/test_lost_card_tab.py \
-		tests/ui/test_refund_lines.py tests/ui/test_donate.py
+		tests/ui/test_refund_lines.py tests/ui/test_donate.py tests/ui/test_transfer.py
 
 # After changing any text in ui/: refresh the .ts files, translate the new entries (Qt
 # Linguist: .venv/bin/pyside6-linguist), then compile the .qm files the app loads.

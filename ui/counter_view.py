@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from kiosk.members import Member
 from kiosk.services import EnrolmentResult, MemberView
 from kiosk.staff import StaffMember
 from ui.context import Product
@@ -52,6 +53,14 @@ class CounterView(Protocol):
 
     def prepare_donation(self, member: MemberView) -> None:
         """The causes for ``member`` to give points to, none chosen yet."""
+        ...
+
+    def prepare_transfer(self, member: MemberView) -> None:
+        """``member`` to give points to another, nobody chosen to receive them yet."""
+        ...
+
+    def set_receiver(self, member: Member, masked_phone: str) -> None:
+        """The member who receives the points on the transfer screen (a card scanned)."""
         ...
 
     def prepare_enrolment(self) -> None:

@@ -44,6 +44,7 @@ from kiosk.services.manager import (
 )
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import NotAManager, UnknownStaff
+from kiosk.services.transfers import TransfersOffline
 from sync.errors import LedgerRefused, OtherLedger
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,9 @@ SENTENCES: Mapping[str, Sentence] = {
     DuplicateMember.code: lambda _: QCoreApplication.translate(
         "Messages", "A member with this phone number already exists."),
     InvalidInput.code: _invalid_input,
+    TransfersOffline.code: lambda _: QCoreApplication.translate(
+        "Messages", "Points can move between members only while the ledger can be "
+                    "reached. Nothing was changed; try again when the kiosk is online."),
     # Checkout (kiosk.services.checkout).
     CouponRefused.code: _coupon_refused,
     LoyaltyRefused.code: lambda _: QCoreApplication.translate(

@@ -17,6 +17,7 @@ from kiosk.services import RedemptionResult, RefundResult, SaleResult
 from kiosk.services.donations import DonationResult
 from kiosk.services.lost_cards import ReissueResult
 from kiosk.services.manager import AdjustmentResult
+from kiosk.services.transfers import TransferResult
 
 
 def no_such_product(code: str) -> str:
@@ -59,6 +60,14 @@ def points_donated(result: DonationResult, cause: str) -> str:
         "CounterWindow", "Thank you! {points} points given to {cause}. Balance: "
                          "{balance}").format(points=-result.entry.points, cause=cause,
                                              balance=result.balance)
+
+
+def points_given(result: TransferResult, receiver: str) -> str:
+    """A transfer done: ``receiver`` as the transfer screen named them, the giver's new
+    balance."""
+    return QCoreApplication.translate(
+        "CounterWindow", "{points} points given to {name}. Balance: {balance}").format(
+        points=result.received.points, name=receiver, balance=result.giver_balance)
 
 
 def order_refunded(result: RefundResult, money_back: str) -> str:

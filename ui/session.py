@@ -33,6 +33,7 @@ from kiosk.services.checkout import Checkout, CheckoutResult
 from kiosk.services.donations import DonationResult
 from kiosk.services.lost_cards import ReissueResult
 from kiosk.services.manager import AdjustmentResult
+from kiosk.services.transfers import TransferResult
 from ui import news
 from ui.context import ScreenContext
 from ui.counter_view import CounterView, Words
@@ -52,8 +53,8 @@ class CounterSession:
                  sync_soon: Callable[[], None] | None = None) -> None:
         self.counter, self.view, self.sync_soon = counter, view, sync_soon
         self.member: MemberView | None = None
-        """The member on screen (the member, sale, redemption, donation and manager
-        screens')."""
+        """The member on screen (the member, sale, redemption, donation, transfer and
+        manager screens')."""
         self.card_payload: str | None = None
         """The card that opened the member on screen: its QR goes on their receipts."""
         self.receipt: Callable[[], Receipt] | None = None
@@ -65,7 +66,8 @@ class CounterSession:
     # -- scans -----------------------------------------------------------------------------
     def scan(self, text: str, source: str = "scanner") -> None:
         """Any scanner's text. On the sale screen a product code goes into the basket; on
-        the enrolment form a member card names the referrer; anywhere else a card opens its
+        the enrolment form a member card names the referrer, on the transfer screen the
+        member who receives; anywhere else a card opens its
         member. Nothing here parses the card: the service does, off the UI thread."""
         text = text.strip()
         log.info("scan from %s (%d characters)", source, len(text))
@@ -88,6 +90,11 @@ class CounterSession:
         if current == "enrol":
             self.counter.tasks.run(lambda: identify(kiosk, text),
                                    lambda v: view.set_referrer(v.member.id, v.member.name),
+                                   view.show_error)
+            return
+        if current == "transfer":  # a card names who receives the points
+            self.counter.tasks.run(lambda: identify(kiosk, text),
+                                   lambda v: view.set_receiver(v.member, v.masked_phone),
                                    view.show_error)
             return
         if current == "staff" or (current in BUSY_SCREENS and self.member):
@@ -144,6 +151,14 @@ class CounterSession:
         if self.member is not None:
             self.view.prepare_donation(self.member)
             self.view.show_screen("donate")
+
+    def start_transfer(self) -> None:
+        self.staff.require(self._start_transfer)
+
+    def _start_transfer(self) -> None:
+        if self.member is not None:
+            self.view.prepare_transfer(self.member)
+            self.view.show_screen("transfer")
 
     def start_enrolment(self) -> None:
         self.staff.require(self._start_enrolment)
@@ -203,6 +218,11 @@ class CounterSession:
         self.view.say(lambda: news.points_donated(result, counter.name(result.cause.names)))
         self.offer_receipt(lambda: donation_receipt(counter, result, payload))
         self.after_change(result.entry.member_id)
+
+    def transferred(self, result: TransferResult, receiver: str) -> None:
+        """Said on the banner with the giver's new balance; the giver's screen refreshed."""
+        self.view.say(lambda: news.points_given(result, receiver))
+        self.after_change(result.given.member_id)
 
     def enrolled(self, result: EnrolmentResult) -> None:
         self.after_change(None)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from devices.receipt import Receipt
 from devices.scan import ScanEvent
+from kiosk.members import Member
 from kiosk.services import EnrolmentResult, MemberView
 from kiosk.staff import StaffMember
 from sync.status import SyncStatus
@@ -41,6 +42,7 @@ from ui.screens.member import MemberScreen
 from ui.screens.redeem import RedeemScreen
 from ui.screens.sale import SaleScreen
 from ui.screens.staff_check import StaffCheckScreen
+from ui.screens.transfer import TransferScreen
 from ui.session import CounterSession
 from ui.sync_badge import SyncBadge, describe_sync
 from ui.widgets import Banner, ElidedLabel, Scrolling, button
@@ -119,14 +121,16 @@ class CounterWindow(QMainWindow):
         self.sale = SaleScreen(counter)
         self.redeem = RedeemScreen(counter)
         self.donate = DonateScreen(counter)
+        self.transfer = TransferScreen(counter)
         self.enrol = EnrolScreen(counter)
         self.card = CardScreen(counter)
         self.manager = ManagerScreen(counter, settings_page)
         self.staff_check = StaffCheckScreen(counter)
         self.screens: dict[str, QWidget] = {
             "idle": self.idle, "member": self.member_screen, "sale": self.sale,
-            "redeem": self.redeem, "donate": self.donate, "enrol": self.enrol, "card": self.card,
-            "manager": self.manager, "staff": self.staff_check}
+            "redeem": self.redeem, "donate": self.donate, "transfer": self.transfer,
+            "enrol": self.enrol, "card": self.card, "manager": self.manager,
+            "staff": self.staff_check}
         for screen in self.screens.values():
             self.stack.addWidget(screen)
 
@@ -165,11 +169,13 @@ class CounterWindow(QMainWindow):
         self.member_screen.sale_requested.connect(s.start_sale)
         self.member_screen.redeem_requested.connect(s.start_redemption)
         self.member_screen.donate_requested.connect(s.start_donation)
+        self.member_screen.transfer_requested.connect(s.start_transfer)
         self.member_screen.done.connect(s.go_idle)
         self.sale.completed.connect(s.sale_done)
         self.sale.failed.connect(lambda exc: s.sale_refused(exc, self.sale.checkout))
         self.redeem.completed.connect(s.redeemed)
         self.donate.completed.connect(s.donated)
+        self.transfer.completed.connect(s.transferred)
         self.enrol.completed.connect(s.enrolled)
         self.card.finished.connect(s.card_done)
         self.card.print_requested.connect(s.print_card)
@@ -181,9 +187,10 @@ class CounterWindow(QMainWindow):
         self.manager.sync_requested.connect(lambda: s.after_change(None))
         self.manager.ledger_moved.connect(s.ledger_moved)
         self.manager.pin_changed.connect(s.pin_changed)
-        for failing in (self.redeem, self.donate, self.enrol, self.manager, self.staff_check):
+        for failing in (self.redeem, self.donate, self.transfer, self.enrol, self.manager,
+                        self.staff_check):
             failing.failed.connect(self.show_error)
-        for screen in (self.sale, self.redeem, self.donate):
+        for screen in (self.sale, self.redeem, self.donate, self.transfer):
             screen.cancelled.connect(partial(self.show_screen, "member"))
         self.enrol.cancelled.connect(s.go_idle)
         self.staff_check.passed.connect(s.staff.passed)
@@ -294,6 +301,12 @@ class CounterWindow(QMainWindow):
 
     def prepare_donation(self, member: MemberView) -> None:
         self.donate.start(member)
+
+    def prepare_transfer(self, member: MemberView) -> None:
+        self.transfer.start(member)
+
+    def set_receiver(self, member: Member, masked_phone: str) -> None:
+        self.transfer.set_receiver(member, masked_phone)
 
     def prepare_enrolment(self) -> None:
         self.enrol.start()

@@ -115,112 +115,117 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="94"/>
+        <location filename="../../ui/news.py" line="103"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="24"/>
+        <location filename="../../ui/news.py" line="25"/>
         <source>No product has the code {code}.</source>
         <translation>没有条码为 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="29"/>
+        <location filename="../../ui/news.py" line="30"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="35"/>
+        <location filename="../../ui/news.py" line="36"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="38"/>
+        <location filename="../../ui/news.py" line="39"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="46"/>
+        <location filename="../../ui/news.py" line="47"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="48"/>
+        <location filename="../../ui/news.py" line="49"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="50"/>
+        <location filename="../../ui/news.py" line="51"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="58"/>
+        <location filename="../../ui/news.py" line="59"/>
         <source>Thank you! {points} points given to {cause}. Balance: {balance}</source>
         <translation>谢谢您！已捐 {points} 积分给{cause}。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="67"/>
+        <location filename="../../ui/news.py" line="68"/>
+        <source>{points} points given to {name}. Balance: {balance}</source>
+        <translation>已转赠 {points} 积分给{name}。余额：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="76"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="72"/>
+        <location filename="../../ui/news.py" line="81"/>
         <source>Part of order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 部分退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="77"/>
+        <location filename="../../ui/news.py" line="86"/>
         <source>Give back {money}.</source>
         <translation>请退还 {money}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="83"/>
+        <location filename="../../ui/news.py" line="92"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="89"/>
+        <location filename="../../ui/news.py" line="98"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="99"/>
+        <location filename="../../ui/news.py" line="108"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="107"/>
+        <location filename="../../ui/news.py" line="116"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="112"/>
+        <location filename="../../ui/news.py" line="121"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>优惠券条码未能完整读取，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="117"/>
+        <location filename="../../ui/news.py" line="126"/>
         <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
         <translation>{name} 的新卡 {card} 已发出，旧卡已停用。请按小票按钮打印新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="103"/>
+        <location filename="../../ui/news.py" line="112"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="358"/>
+        <location filename="../../ui/window.py" line="371"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="360"/>
+        <location filename="../../ui/window.py" line="373"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="363"/>
+        <location filename="../../ui/window.py" line="376"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -228,7 +233,7 @@
 <context>
     <name>DemoScans</name>
     <message>
-        <location filename="../../ui/window.py" line="57"/>
+        <location filename="../../ui/window.py" line="59"/>
         <source>Product: {name}</source>
         <translation>商品：{name}</translation>
     </message>
@@ -809,222 +814,227 @@ from {n} points</source>
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="94"/>
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Ring up a sale</source>
         <translation>结账积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="95"/>
+        <location filename="../../ui/screens/member.py" line="111"/>
         <source>Redeem a reward</source>
         <translation>兑换奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="96"/>
+        <location filename="../../ui/screens/member.py" line="112"/>
         <source>Donate points</source>
         <translation>捐赠积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="97"/>
+        <location filename="../../ui/screens/member.py" line="113"/>
+        <source>Give points</source>
+        <translation>转赠积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="114"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="98"/>
+        <location filename="../../ui/screens/member.py" line="115"/>
         <source>Rewards within reach</source>
         <translation>可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="99"/>
+        <location filename="../../ui/screens/member.py" line="116"/>
         <source>Recent activity</source>
         <translation>近期记录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="106"/>
+        <location filename="../../ui/screens/member.py" line="123"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="107"/>
+        <location filename="../../ui/screens/member.py" line="124"/>
         <source>Details arrive with sync</source>
         <translation>同步后显示姓名与电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="118"/>
+        <location filename="../../ui/screens/member.py" line="135"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="121"/>
+        <location filename="../../ui/screens/member.py" line="138"/>
         <source>Today: {offers}</source>
         <translation>今日优惠：{offers}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="131"/>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>Top tier: thank you!</source>
         <translation>最高等级，感谢您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="135"/>
+        <location filename="../../ui/screens/member.py" line="152"/>
         <source>Earn {points} more points to reach {tier}</source>
         <translation>再赚 {points} 积分即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="139"/>
+        <location filename="../../ui/screens/member.py" line="156"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消费 {amount} 即可升级为{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="148"/>
+        <location filename="../../ui/screens/member.py" line="165"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="151"/>
+        <location filename="../../ui/screens/member.py" line="168"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：还差 {short} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="154"/>
+        <location filename="../../ui/screens/member.py" line="171"/>
         <source>No rewards in the catalogue</source>
         <translation>目前没有可兑换的奖励</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="167"/>
+        <location filename="../../ui/screens/member.py" line="184"/>
         <source>{tier} until {date}</source>
         <translation>{tier}会员资格至 {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="170"/>
+        <location filename="../../ui/screens/member.py" line="187"/>
         <source>{tier} until {date}; earn {n} more points this year to keep it</source>
         <translation>{tier}会员资格至 {date}；今年再赚 {n} 积分即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="172"/>
+        <location filename="../../ui/screens/member.py" line="189"/>
         <source>{tier} until {date}; earn {n} more points to keep it</source>
         <translation>{tier}会员资格至 {date}；再赚 {n} 积分即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="174"/>
+        <location filename="../../ui/screens/member.py" line="191"/>
         <source>{tier} until {date}; spend {n} more this year to keep it</source>
         <translation>{tier}会员资格至 {date}；今年再消费 {n} 即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="175"/>
+        <location filename="../../ui/screens/member.py" line="192"/>
         <source>{tier} until {date}; spend {n} more to keep it</source>
         <translation>{tier}会员资格至 {date}；再消费 {n} 即可保级</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="183"/>
+        <location filename="../../ui/screens/member.py" line="200"/>
         <source>{card} {stamps} {held} of {size}</source>
         <translation>{card} {stamps} 已集 {held}/{size}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="198"/>
+        <location filename="../../ui/screens/member.py" line="215"/>
         <source>{coupon} (from {date})</source>
         <translation>{coupon}（{date} 起）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="201"/>
+        <location filename="../../ui/screens/member.py" line="218"/>
         <source>{coupon} (until {date})</source>
         <translation>{coupon}（至 {date}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="202"/>
+        <location filename="../../ui/screens/member.py" line="219"/>
         <source>Coupons: {coupons}</source>
         <translation>优惠券：{coupons}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="209"/>
+        <location filename="../../ui/screens/member.py" line="226"/>
         <source>{n} available now</source>
         <translation>{n} 积分现在可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="211"/>
+        <location filename="../../ui/screens/member.py" line="228"/>
         <source>{n} pending until {date}</source>
         <translation>{n} 积分 {date} 起可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="213"/>
+        <location filename="../../ui/screens/member.py" line="230"/>
         <source>{n} expire on {date}</source>
         <translation>{n} 积分 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="217"/>
+        <location filename="../../ui/screens/member.py" line="234"/>
         <source>Purchase</source>
         <translation>消费</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="217"/>
+        <location filename="../../ui/screens/member.py" line="234"/>
         <source>Bonus</source>
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="218"/>
+        <location filename="../../ui/screens/member.py" line="235"/>
         <source>Reward</source>
         <translation>兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="218"/>
+        <location filename="../../ui/screens/member.py" line="235"/>
         <source>Adjustment</source>
         <translation>调整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="219"/>
+        <location filename="../../ui/screens/member.py" line="236"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="219"/>
+        <location filename="../../ui/screens/member.py" line="236"/>
         <source>Expired</source>
         <translation>过期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="220"/>
+        <location filename="../../ui/screens/member.py" line="237"/>
         <source>Donation</source>
         <translation>捐赠</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="220"/>
+        <location filename="../../ui/screens/member.py" line="237"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="222"/>
+        <location filename="../../ui/screens/member.py" line="239"/>
         <source>online shop</source>
         <translation>网店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="224"/>
+        <location filename="../../ui/screens/member.py" line="241"/>
         <source>the program</source>
         <translation>会员方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="226"/>
+        <location filename="../../ui/screens/member.py" line="243"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="234"/>
+        <location filename="../../ui/screens/member.py" line="251"/>
         <source>{card}  {n} stamps</source>
         <translation>{card}  {n} 个印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="251"/>
+        <location filename="../../ui/screens/member.py" line="268"/>
         <source>Birthday bonus</source>
         <translation>生日礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="252"/>
+        <location filename="../../ui/screens/member.py" line="269"/>
         <source>First purchase bonus</source>
         <translation>首购礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="253"/>
+        <location filename="../../ui/screens/member.py" line="270"/>
         <source>Referral bonus</source>
         <translation>推荐礼积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="254"/>
+        <location filename="../../ui/screens/member.py" line="271"/>
         <source>Welcome bonus</source>
         <translation>入会礼积分</translation>
     </message>
@@ -1032,287 +1042,292 @@ from {n} points</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="99"/>
+        <location filename="../../ui/messages.py" line="100"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="101"/>
+        <location filename="../../ui/messages.py" line="102"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="103"/>
+        <location filename="../../ui/messages.py" line="104"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="105"/>
+        <location filename="../../ui/messages.py" line="106"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="108"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="113"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="116"/>
+        <location filename="../../ui/messages.py" line="117"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>这位会员是在其他门店加入的，本机尚未同步其账户。联网后即可使用积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="123"/>
+        <location filename="../../ui/messages.py" line="124"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="126"/>
+        <location filename="../../ui/messages.py" line="127"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="128"/>
+        <location filename="../../ui/messages.py" line="129"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="130"/>
+        <location filename="../../ui/messages.py" line="131"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61"/>
+        <location filename="../../ui/messages.py" line="62"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="179"/>
+        <location filename="../../ui/messages.py" line="183"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="183"/>
+        <location filename="../../ui/messages.py" line="187"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="88"/>
+        <location filename="../../ui/messages.py" line="89"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密码错误次数过多，请于 {n} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="139"/>
+        <location filename="../../ui/messages.py" line="143"/>
         <source>Wrong PIN.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="53"/>
+        <location filename="../../ui/messages.py" line="54"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本机尚未设置店长：请用 `kiosk manager-pin 密码` 或 `kiosk staff add 名字 --role manager --pin 密码` 设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="66"/>
+        <location filename="../../ui/messages.py" line="67"/>
         <source>This coupon has already been used.</source>
         <translation>此优惠券已使用过。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="67"/>
+        <location filename="../../ui/messages.py" line="68"/>
         <source>This coupon can&apos;t be used yet: a coupon works from the next visit on.</source>
         <translation>此优惠券尚不能使用：优惠券自下次消费起适用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>This coupon has expired.</source>
         <translation>此优惠券已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="70"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>The basket is below this coupon&apos;s minimum spend.</source>
         <translation>消费金额未达此优惠券的最低消费。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>This coupon&apos;s free item is not in the basket.</source>
         <translation>此优惠券的免费商品不在购物清单中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="74"/>
+        <location filename="../../ui/messages.py" line="75"/>
         <source>This coupon belongs to another member.</source>
         <translation>此优惠券属于其他会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="76"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>This coupon can only be checked while the kiosk is online.</source>
         <translation>此优惠券须在本机联网时才能确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="78"/>
+        <location filename="../../ui/messages.py" line="79"/>
         <source>This coupon was withdrawn when its order was refunded.</source>
         <translation>此优惠券的原订单已退款，优惠券已作废。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="80"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>This coupon is no longer part of the program.</source>
         <translation>此优惠券已不在会员方案中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="83"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>This coupon is not known for this member.</source>
         <translation>查无此会员的这张优惠券。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="119"/>
+        <location filename="../../ui/messages.py" line="120"/>
         <source>The member doesn&apos;t have enough points available for this.</source>
         <translation>会员可用积分不足。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="121"/>
+        <location filename="../../ui/messages.py" line="122"/>
         <source>This cause is no longer in the program: please choose another.</source>
         <translation>此公益项目已不在方案中，请选择其他项目。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="135"/>
+        <location filename="../../ui/messages.py" line="134"/>
+        <source>Points can move between members only while the ledger can be reached. Nothing was changed; try again when the kiosk is online.</source>
+        <translation>积分只能在连得上总账时于会员之间转赠。没有任何变更；请在本机联网后再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="139"/>
         <source>That many points can&apos;t pay for this bill: see the limit on screen.</source>
         <translation>这笔消费无法抵扣这么多积分，请看屏幕上的上限。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="141"/>
+        <location filename="../../ui/messages.py" line="145"/>
         <source>Only a manager can do this.</source>
         <translation>只有店长可以执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="143"/>
+        <location filename="../../ui/messages.py" line="147"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本机的员工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="145"/>
+        <location filename="../../ui/messages.py" line="149"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>这么大额的销售需要店长批准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="152"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="173"/>
+        <location filename="../../ui/messages.py" line="177"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="189"/>
+        <location filename="../../ui/messages.py" line="193"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="191"/>
+        <location filename="../../ui/messages.py" line="195"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="194"/>
+        <location filename="../../ui/messages.py" line="198"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="198"/>
+        <location filename="../../ui/messages.py" line="202"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="202"/>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="210"/>
+        <location filename="../../ui/messages.py" line="214"/>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="211"/>
+        <location filename="../../ui/messages.py" line="215"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>这个金额超过本店单笔交易的上限。是不是把商品条码扫进了金额栏？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="214"/>
+        <location filename="../../ui/messages.py" line="218"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>购物清单的每一项都需要数量和价格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="216"/>
+        <location filename="../../ui/messages.py" line="220"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>订单编号为 1 至 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="218"/>
+        <location filename="../../ui/messages.py" line="222"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此订单编号已用于其他会员或金额结账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="221"/>
+        <location filename="../../ui/messages.py" line="225"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>请输入会员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="222"/>
+        <location filename="../../ui/messages.py" line="226"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="224"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="226"/>
+        <location filename="../../ui/messages.py" line="230"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>会员须同意隐私声明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="232"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未来的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="230"/>
+        <location filename="../../ui/messages.py" line="234"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>请填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="232"/>
+        <location filename="../../ui/messages.py" line="236"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="235"/>
+        <location filename="../../ui/messages.py" line="239"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此积分无法捐给这个公益项目：至少为其最低积分，最多 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="238"/>
+        <location filename="../../ui/messages.py" line="242"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店长密码为 {low} 至 {high} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="241"/>
+        <location filename="../../ui/messages.py" line="245"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="243"/>
+        <location filename="../../ui/messages.py" line="247"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
     </message>
@@ -1360,155 +1375,155 @@ from {n} points</source>
 <context>
     <name>RefundTab</name>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="305"/>
+        <location filename="../../ui/screens/refund_tab.py" line="329"/>
         <source>{points} points</source>
         <translation>{points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="310"/>
+        <location filename="../../ui/screens/refund_tab.py" line="334"/>
         <source>Refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="312"/>
+        <location filename="../../ui/screens/refund_tab.py" line="336"/>
         <source>Partly refunded</source>
         <translation>部分已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="317"/>
+        <location filename="../../ui/screens/refund_tab.py" line="341"/>
         <source>Amount keyed in</source>
         <translation>手动输入金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="323"/>
+        <location filename="../../ui/screens/refund_tab.py" line="347"/>
         <source>Recent orders of {name} at this kiosk: tap one</source>
         <translation>{name} 在本机的近期订单：点选一笔</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="325"/>
+        <location filename="../../ui/screens/refund_tab.py" line="349"/>
         <source>Recent orders at this kiosk: tap one</source>
         <translation>本机近期订单：点选一笔</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="326"/>
+        <location filename="../../ui/screens/refund_tab.py" line="350"/>
         <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
         <translation>这里没有可退款的销售。也可输入收据上的订单编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="329"/>
+        <location filename="../../ui/screens/refund_tab.py" line="353"/>
         <source>Order number</source>
         <translation>订单编号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="330"/>
+        <location filename="../../ui/screens/refund_tab.py" line="354"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="331"/>
-        <location filename="../../ui/screens/refund_tab.py" line="334"/>
+        <location filename="../../ui/screens/refund_tab.py" line="355"/>
+        <location filename="../../ui/screens/refund_tab.py" line="358"/>
         <source>Refund…</source>
         <translation>退款…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="333"/>
+        <location filename="../../ui/screens/refund_tab.py" line="357"/>
         <source>All of it</source>
         <translation>全部退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="335"/>
+        <location filename="../../ui/screens/refund_tab.py" line="359"/>
         <source>Yes, refund</source>
         <translation>确定退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="332"/>
-        <location filename="../../ui/screens/refund_tab.py" line="336"/>
+        <location filename="../../ui/screens/refund_tab.py" line="356"/>
+        <location filename="../../ui/screens/refund_tab.py" line="360"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="386"/>
+        <location filename="../../ui/screens/refund_tab.py" line="410"/>
         <source>Refund order {order}?</source>
         <translation>要为订单 {order} 退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="402"/>
+        <location filename="../../ui/screens/refund_tab.py" line="426"/>
         <source>Every point the order moved goes back.</source>
         <translation>此订单变动的积分将全部退回。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="388"/>
+        <location filename="../../ui/screens/refund_tab.py" line="412"/>
         <source>Refund order {order} of {amount} for {name}?</source>
         <translation>要为 {name} 的订单 {order}（{amount}）退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="356"/>
+        <location filename="../../ui/screens/refund_tab.py" line="380"/>
         <source>Order {order}: how many of each come back?</source>
         <translation>订单 {order}：每项退回几件？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="363"/>
+        <location filename="../../ui/screens/refund_tab.py" line="387"/>
         <source>{left} of {quantity} left · {price} each</source>
         <translation>共 {quantity} 件，剩 {left} 件可退 · 单价 {price}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="365"/>
+        <location filename="../../ui/screens/refund_tab.py" line="389"/>
         <source>All {quantity} refunded</source>
         <translation>{quantity} 件均已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="372"/>
-        <location filename="../../ui/screens/refund_tab.py" line="397"/>
+        <location filename="../../ui/screens/refund_tab.py" line="396"/>
+        <location filename="../../ui/screens/refund_tab.py" line="421"/>
         <source>Money to give back: {amount}</source>
         <translation>应退还金额：{amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="380"/>
+        <location filename="../../ui/screens/refund_tab.py" line="404"/>
         <source>Refund the rest of order {order} for {name}?</source>
         <translation>要为 {name} 退还订单 {order} 的其余部分吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="381"/>
+        <location filename="../../ui/screens/refund_tab.py" line="405"/>
         <source>Refund the rest of order {order}?</source>
         <translation>要退还订单 {order} 的其余部分吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="383"/>
+        <location filename="../../ui/screens/refund_tab.py" line="407"/>
         <source>Refund part of order {order} for {name}?</source>
         <translation>要为 {name} 部分退款订单 {order} 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="384"/>
+        <location filename="../../ui/screens/refund_tab.py" line="408"/>
         <source>Refund part of order {order}?</source>
         <translation>要部分退款订单 {order} 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="389"/>
+        <location filename="../../ui/screens/refund_tab.py" line="413"/>
         <source>Refund order {order} of {amount}?</source>
         <translation>要为订单 {order}（{amount}）退款吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="403"/>
+        <location filename="../../ui/screens/refund_tab.py" line="427"/>
         <source>The member&apos;s points don&apos;t change</source>
         <translation>会员积分不变</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="404"/>
+        <location filename="../../ui/screens/refund_tab.py" line="428"/>
         <source>Takes {points} points back from the member</source>
         <translation>从会员扣回 {points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="406"/>
+        <location filename="../../ui/screens/refund_tab.py" line="430"/>
         <source>Gives {points} points back to the member</source>
         <translation>退还会员 {points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="410"/>
+        <location filename="../../ui/screens/refund_tab.py" line="434"/>
         <source>Rung up {when}</source>
         <translation>结账时间：{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="413"/>
+        <location filename="../../ui/screens/refund_tab.py" line="437"/>
         <source>Reason: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
@@ -1714,6 +1729,99 @@ from {n} points</source>
         <location filename="../../ui/sync_badge.py" line="60"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往总账、保留在本机的记录：</translation>
+    </message>
+</context>
+<context>
+    <name>TransferScreen</name>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="170"/>
+        <source>Member from another store</source>
+        <translation>其他门店的会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="174"/>
+        <source>Give points to another member</source>
+        <translation>转赠积分给其他会员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="175"/>
+        <source>Available: {n} points</source>
+        <translation>可用：{n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="176"/>
+        <source>Scan their card, or find them by phone:</source>
+        <translation>扫描对方的会员卡，或按电话查找：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="177"/>
+        <source>Phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="178"/>
+        <source>Find by phone</source>
+        <translation>按电话查找</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="179"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="184"/>
+        <source>{name} ({phone})</source>
+        <translation>{name}（{phone}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="192"/>
+        <source>To: {name}</source>
+        <translation>给：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="196"/>
+        <source>{n} points</source>
+        <translation>{n} 积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="201"/>
+        <source>Give points</source>
+        <translation>转赠积分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="203"/>
+        <source>Give {n} points to {name}</source>
+        <translation>转赠 {n} 积分给{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="211"/>
+        <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
+        <translation>转赠积分的会员不能自己接收：请扫描或查找另一位会员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="214"/>
+        <source>No member here has this phone number or card number.</source>
+        <translation>本店没有使用此电话号码或卡号的会员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="216"/>
+        <source>Several members have this phone number: tap the one who receives the points.</source>
+        <translation>有多位会员使用此电话号码：请点选接收积分的会员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="219"/>
+        <source>First who receives the points, then how many.</source>
+        <translation>先选接收积分的会员，再选积分数。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="221"/>
+        <source>Too few points available: one transfer is at least {n} points.</source>
+        <translation>可用积分不足：每次转赠至少 {n} 积分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="223"/>
+        <source>From {low} to {high} points: tap − or + to change how many.</source>
+        <translation>{low} 至 {high} 积分：点 − 或 + 调整数量。</translation>
     </message>
 </context>
 </TS>

@@ -115,112 +115,117 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="94"/>
+        <location filename="../../ui/news.py" line="103"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密碼已變更，之後請使用新密碼。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="24"/>
+        <location filename="../../ui/news.py" line="25"/>
         <source>No product has the code {code}.</source>
         <translation>查無條碼 {code} 的商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="29"/>
+        <location filename="../../ui/news.py" line="30"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>請先完成或取消此步驟，再掃描其他卡片。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="35"/>
+        <location filename="../../ui/news.py" line="36"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此筆交易已記錄，未重複累點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="38"/>
+        <location filename="../../ui/news.py" line="39"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>訂單 {order} 累積 +{points} 點。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="46"/>
+        <location filename="../../ui/news.py" line="47"/>
         <source>authorised online</source>
         <translation>已線上授權</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="48"/>
+        <location filename="../../ui/news.py" line="49"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>依本店離線額度兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="50"/>
+        <location filename="../../ui/news.py" line="51"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兌換{reward}（{how}）。新餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="58"/>
+        <location filename="../../ui/news.py" line="59"/>
         <source>Thank you! {points} points given to {cause}. Balance: {balance}</source>
         <translation>謝謝您！已捐 {points} 點給{cause}。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="67"/>
+        <location filename="../../ui/news.py" line="68"/>
+        <source>{points} points given to {name}. Balance: {balance}</source>
+        <translation>已轉贈 {points} 點給{name}。餘額：{balance}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="76"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 已退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="72"/>
+        <location filename="../../ui/news.py" line="81"/>
         <source>Part of order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>訂單 {order} 部分退款：{points} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="77"/>
+        <location filename="../../ui/news.py" line="86"/>
         <source>Give back {money}.</source>
         <translation>請退還 {money}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="83"/>
+        <location filename="../../ui/news.py" line="92"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已記錄調整：{points:+d} 點。餘額：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="89"/>
+        <location filename="../../ui/news.py" line="98"/>
         <source>Ledger address saved: {address}</source>
         <translation>已儲存總帳位址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="99"/>
+        <location filename="../../ui/news.py" line="108"/>
         <source>Receipt printed.</source>
         <translation>收據已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="107"/>
+        <location filename="../../ui/news.py" line="116"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未設定印表機：會員卡已存為 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="112"/>
+        <location filename="../../ui/news.py" line="121"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>優惠券條碼未能完整讀取，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="117"/>
+        <location filename="../../ui/news.py" line="126"/>
         <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
         <translation>{name} 的新卡 {card} 已發出，舊卡已停用。請按收據按鈕列印新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="103"/>
+        <location filename="../../ui/news.py" line="112"/>
         <source>Card printed.</source>
         <translation>會員卡已列印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="358"/>
+        <location filename="../../ui/window.py" line="371"/>
         <source>Manager</source>
         <translation>店長</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="360"/>
+        <location filename="../../ui/window.py" line="373"/>
         <source>Print receipt</source>
         <translation>列印收據</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="363"/>
+        <location filename="../../ui/window.py" line="376"/>
         <source>Simulate a scan</source>
         <translation>模擬掃描</translation>
     </message>
@@ -228,7 +233,7 @@
 <context>
     <name>DemoScans</name>
     <message>
-        <location filename="../../ui/window.py" line="57"/>
+        <location filename="../../ui/window.py" line="59"/>
         <source>Product: {name}</source>
         <translation>商品：{name}</translation>
     </message>
@@ -809,222 +814,227 @@ from {n} points</source>
 <context>
     <name>MemberScreen</name>
     <message>
-        <location filename="../../ui/screens/member.py" line="94"/>
+        <location filename="../../ui/screens/member.py" line="110"/>
         <source>Ring up a sale</source>
         <translation>結帳集點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="95"/>
+        <location filename="../../ui/screens/member.py" line="111"/>
         <source>Redeem a reward</source>
         <translation>兌換獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="96"/>
+        <location filename="../../ui/screens/member.py" line="112"/>
         <source>Donate points</source>
         <translation>捐贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="97"/>
+        <location filename="../../ui/screens/member.py" line="113"/>
+        <source>Give points</source>
+        <translation>轉贈點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="114"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="98"/>
+        <location filename="../../ui/screens/member.py" line="115"/>
         <source>Rewards within reach</source>
         <translation>可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="99"/>
+        <location filename="../../ui/screens/member.py" line="116"/>
         <source>Recent activity</source>
         <translation>近期紀錄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="106"/>
+        <location filename="../../ui/screens/member.py" line="123"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="107"/>
+        <location filename="../../ui/screens/member.py" line="124"/>
         <source>Details arrive with sync</source>
         <translation>同步後顯示姓名與電話</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="118"/>
+        <location filename="../../ui/screens/member.py" line="135"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="121"/>
+        <location filename="../../ui/screens/member.py" line="138"/>
         <source>Today: {offers}</source>
         <translation>今日優惠：{offers}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="131"/>
+        <location filename="../../ui/screens/member.py" line="148"/>
         <source>Top tier: thank you!</source>
         <translation>最高等級，感謝您的支持！</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="135"/>
+        <location filename="../../ui/screens/member.py" line="152"/>
         <source>Earn {points} more points to reach {tier}</source>
         <translation>再賺 {points} 點即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="139"/>
+        <location filename="../../ui/screens/member.py" line="156"/>
         <source>Spend {amount} more to reach {tier}</source>
         <translation>再消費 {amount} 即可升級為{tier}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="148"/>
+        <location filename="../../ui/screens/member.py" line="165"/>
         <source>✓ {reward}: {cost} points</source>
         <translation>✓ {reward}：{cost} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="151"/>
+        <location filename="../../ui/screens/member.py" line="168"/>
         <source>{reward}: {short} more points</source>
         <translation>{reward}：還差 {short} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="154"/>
+        <location filename="../../ui/screens/member.py" line="171"/>
         <source>No rewards in the catalogue</source>
         <translation>目前沒有可兌換的獎勵</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="167"/>
+        <location filename="../../ui/screens/member.py" line="184"/>
         <source>{tier} until {date}</source>
         <translation>{tier}會員資格至 {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="170"/>
+        <location filename="../../ui/screens/member.py" line="187"/>
         <source>{tier} until {date}; earn {n} more points this year to keep it</source>
         <translation>{tier}會員資格至 {date}；今年再賺 {n} 點即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="172"/>
+        <location filename="../../ui/screens/member.py" line="189"/>
         <source>{tier} until {date}; earn {n} more points to keep it</source>
         <translation>{tier}會員資格至 {date}；再賺 {n} 點即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="174"/>
+        <location filename="../../ui/screens/member.py" line="191"/>
         <source>{tier} until {date}; spend {n} more this year to keep it</source>
         <translation>{tier}會員資格至 {date}；今年再消費 {n} 即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="175"/>
+        <location filename="../../ui/screens/member.py" line="192"/>
         <source>{tier} until {date}; spend {n} more to keep it</source>
         <translation>{tier}會員資格至 {date}；再消費 {n} 即可續保</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="183"/>
+        <location filename="../../ui/screens/member.py" line="200"/>
         <source>{card} {stamps} {held} of {size}</source>
         <translation>{card} {stamps} 已集 {held}/{size}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="198"/>
+        <location filename="../../ui/screens/member.py" line="215"/>
         <source>{coupon} (from {date})</source>
         <translation>{coupon}（{date} 起）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="201"/>
+        <location filename="../../ui/screens/member.py" line="218"/>
         <source>{coupon} (until {date})</source>
         <translation>{coupon}（至 {date}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="202"/>
+        <location filename="../../ui/screens/member.py" line="219"/>
         <source>Coupons: {coupons}</source>
         <translation>優惠券：{coupons}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="209"/>
+        <location filename="../../ui/screens/member.py" line="226"/>
         <source>{n} available now</source>
         <translation>{n} 點現在可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="211"/>
+        <location filename="../../ui/screens/member.py" line="228"/>
         <source>{n} pending until {date}</source>
         <translation>{n} 點 {date} 起可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="213"/>
+        <location filename="../../ui/screens/member.py" line="230"/>
         <source>{n} expire on {date}</source>
         <translation>{n} 點 {date} 到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="217"/>
+        <location filename="../../ui/screens/member.py" line="234"/>
         <source>Purchase</source>
         <translation>消費</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="217"/>
+        <location filename="../../ui/screens/member.py" line="234"/>
         <source>Bonus</source>
         <translation>獎勵點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="218"/>
+        <location filename="../../ui/screens/member.py" line="235"/>
         <source>Reward</source>
         <translation>兌換</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="218"/>
+        <location filename="../../ui/screens/member.py" line="235"/>
         <source>Adjustment</source>
         <translation>調整</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="219"/>
+        <location filename="../../ui/screens/member.py" line="236"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="219"/>
+        <location filename="../../ui/screens/member.py" line="236"/>
         <source>Expired</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="220"/>
+        <location filename="../../ui/screens/member.py" line="237"/>
         <source>Donation</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="220"/>
+        <location filename="../../ui/screens/member.py" line="237"/>
         <source>Transfer</source>
         <translation>轉移</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="222"/>
+        <location filename="../../ui/screens/member.py" line="239"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="224"/>
+        <location filename="../../ui/screens/member.py" line="241"/>
         <source>the program</source>
         <translation>會員方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="226"/>
+        <location filename="../../ui/screens/member.py" line="243"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="234"/>
+        <location filename="../../ui/screens/member.py" line="251"/>
         <source>{card}  {n} stamps</source>
         <translation>{card}  {n} 個印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="251"/>
+        <location filename="../../ui/screens/member.py" line="268"/>
         <source>Birthday bonus</source>
         <translation>生日禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="252"/>
+        <location filename="../../ui/screens/member.py" line="269"/>
         <source>First purchase bonus</source>
         <translation>首購禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="253"/>
+        <location filename="../../ui/screens/member.py" line="270"/>
         <source>Referral bonus</source>
         <translation>推薦禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="254"/>
+        <location filename="../../ui/screens/member.py" line="271"/>
         <source>Welcome bonus</source>
         <translation>入會禮點數</translation>
     </message>
@@ -1032,287 +1042,292 @@ from {n} points</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="99"/>
+        <location filename="../../ui/messages.py" line="100"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="101"/>
+        <location filename="../../ui/messages.py" line="102"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="103"/>
+        <location filename="../../ui/messages.py" line="104"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="105"/>
+        <location filename="../../ui/messages.py" line="106"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="107"/>
+        <location filename="../../ui/messages.py" line="108"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="113"/>
+        <location filename="../../ui/messages.py" line="114"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="116"/>
+        <location filename="../../ui/messages.py" line="117"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>這位會員是在其他門市加入的，本機尚未同步其帳戶。連線後即可使用點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="123"/>
+        <location filename="../../ui/messages.py" line="124"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="126"/>
+        <location filename="../../ui/messages.py" line="127"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="128"/>
+        <location filename="../../ui/messages.py" line="129"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="130"/>
+        <location filename="../../ui/messages.py" line="131"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="61"/>
+        <location filename="../../ui/messages.py" line="62"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="179"/>
+        <location filename="../../ui/messages.py" line="183"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="183"/>
+        <location filename="../../ui/messages.py" line="187"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="88"/>
+        <location filename="../../ui/messages.py" line="89"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密碼錯誤次數過多，請於 {n} 秒後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="139"/>
+        <location filename="../../ui/messages.py" line="143"/>
         <source>Wrong PIN.</source>
         <translation>密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="53"/>
+        <location filename="../../ui/messages.py" line="54"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本機尚未設定店長：請用 `kiosk manager-pin 密碼` 或 `kiosk staff add 名字 --role manager --pin 密碼` 設定。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="66"/>
+        <location filename="../../ui/messages.py" line="67"/>
         <source>This coupon has already been used.</source>
         <translation>此優惠券已使用過。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="67"/>
+        <location filename="../../ui/messages.py" line="68"/>
         <source>This coupon can&apos;t be used yet: a coupon works from the next visit on.</source>
         <translation>此優惠券尚不能使用：優惠券自下次消費起適用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>This coupon has expired.</source>
         <translation>此優惠券已過期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="70"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>The basket is below this coupon&apos;s minimum spend.</source>
         <translation>消費金額未達此優惠券的最低消費。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>This coupon&apos;s free item is not in the basket.</source>
         <translation>此優惠券的免費商品不在購物清單中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="74"/>
+        <location filename="../../ui/messages.py" line="75"/>
         <source>This coupon belongs to another member.</source>
         <translation>此優惠券屬於其他會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="76"/>
+        <location filename="../../ui/messages.py" line="77"/>
         <source>This coupon can only be checked while the kiosk is online.</source>
         <translation>此優惠券須在本機連線時才能確認。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="78"/>
+        <location filename="../../ui/messages.py" line="79"/>
         <source>This coupon was withdrawn when its order was refunded.</source>
         <translation>此優惠券的原訂單已退款，優惠券已作廢。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="80"/>
+        <location filename="../../ui/messages.py" line="81"/>
         <source>This coupon is no longer part of the program.</source>
         <translation>此優惠券已不在會員方案中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="83"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>This coupon is not known for this member.</source>
         <translation>查無此會員的這張優惠券。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="119"/>
+        <location filename="../../ui/messages.py" line="120"/>
         <source>The member doesn&apos;t have enough points available for this.</source>
         <translation>會員可用點數不足。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="121"/>
+        <location filename="../../ui/messages.py" line="122"/>
         <source>This cause is no longer in the program: please choose another.</source>
         <translation>此公益項目已不在方案中，請選擇其他項目。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="135"/>
+        <location filename="../../ui/messages.py" line="134"/>
+        <source>Points can move between members only while the ledger can be reached. Nothing was changed; try again when the kiosk is online.</source>
+        <translation>點數只能在連得上總帳時於會員之間轉贈。沒有任何變更；請在本機連線後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="139"/>
         <source>That many points can&apos;t pay for this bill: see the limit on screen.</source>
         <translation>這筆消費無法折抵這麼多點數，請看畫面上的上限。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="141"/>
+        <location filename="../../ui/messages.py" line="145"/>
         <source>Only a manager can do this.</source>
         <translation>只有店長可以執行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="143"/>
+        <location filename="../../ui/messages.py" line="147"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本機的員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="145"/>
+        <location filename="../../ui/messages.py" line="149"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>這麼大額的銷售需要店長核准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="152"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="173"/>
+        <location filename="../../ui/messages.py" line="177"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="189"/>
+        <location filename="../../ui/messages.py" line="193"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="191"/>
+        <location filename="../../ui/messages.py" line="195"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="194"/>
+        <location filename="../../ui/messages.py" line="198"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="198"/>
+        <location filename="../../ui/messages.py" line="202"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="202"/>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="210"/>
+        <location filename="../../ui/messages.py" line="214"/>
         <source>The amount must be more than zero.</source>
         <translation>金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="211"/>
+        <location filename="../../ui/messages.py" line="215"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>這個金額超過本店單筆交易的上限。是不是把商品條碼掃進了金額欄？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="214"/>
+        <location filename="../../ui/messages.py" line="218"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>購物清單的每一項都需要數量和價格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="216"/>
+        <location filename="../../ui/messages.py" line="220"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>訂單編號為 1 至 64 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="218"/>
+        <location filename="../../ui/messages.py" line="222"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此訂單編號已用於其他會員或金額結帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="221"/>
+        <location filename="../../ui/messages.py" line="225"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>請輸入會員姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="222"/>
+        <location filename="../../ui/messages.py" line="226"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="224"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="226"/>
+        <location filename="../../ui/messages.py" line="230"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>會員須同意隱私權聲明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="232"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未來的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="230"/>
+        <location filename="../../ui/messages.py" line="234"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>請填寫調整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="232"/>
+        <location filename="../../ui/messages.py" line="236"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="235"/>
+        <location filename="../../ui/messages.py" line="239"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此點數無法捐給這個公益項目：至少為其最低點數，最多 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="238"/>
+        <location filename="../../ui/messages.py" line="242"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="241"/>
+        <location filename="../../ui/messages.py" line="245"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="243"/>
+        <location filename="../../ui/messages.py" line="247"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>
@@ -1360,155 +1375,155 @@ from {n} points</source>
 <context>
     <name>RefundTab</name>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="305"/>
+        <location filename="../../ui/screens/refund_tab.py" line="329"/>
         <source>{points} points</source>
         <translation>{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="310"/>
+        <location filename="../../ui/screens/refund_tab.py" line="334"/>
         <source>Refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="312"/>
+        <location filename="../../ui/screens/refund_tab.py" line="336"/>
         <source>Partly refunded</source>
         <translation>部分已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="317"/>
+        <location filename="../../ui/screens/refund_tab.py" line="341"/>
         <source>Amount keyed in</source>
         <translation>手動輸入金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="323"/>
+        <location filename="../../ui/screens/refund_tab.py" line="347"/>
         <source>Recent orders of {name} at this kiosk: tap one</source>
         <translation>{name} 在本機的近期訂單：點選一筆</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="325"/>
+        <location filename="../../ui/screens/refund_tab.py" line="349"/>
         <source>Recent orders at this kiosk: tap one</source>
         <translation>本機近期訂單：點選一筆</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="326"/>
+        <location filename="../../ui/screens/refund_tab.py" line="350"/>
         <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
         <translation>這裡沒有可退款的銷售。也可輸入收據上的訂單編號。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="329"/>
+        <location filename="../../ui/screens/refund_tab.py" line="353"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="330"/>
+        <location filename="../../ui/screens/refund_tab.py" line="354"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="331"/>
-        <location filename="../../ui/screens/refund_tab.py" line="334"/>
+        <location filename="../../ui/screens/refund_tab.py" line="355"/>
+        <location filename="../../ui/screens/refund_tab.py" line="358"/>
         <source>Refund…</source>
         <translation>退款…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="333"/>
+        <location filename="../../ui/screens/refund_tab.py" line="357"/>
         <source>All of it</source>
         <translation>全部退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="335"/>
+        <location filename="../../ui/screens/refund_tab.py" line="359"/>
         <source>Yes, refund</source>
         <translation>確定退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="332"/>
-        <location filename="../../ui/screens/refund_tab.py" line="336"/>
+        <location filename="../../ui/screens/refund_tab.py" line="356"/>
+        <location filename="../../ui/screens/refund_tab.py" line="360"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="386"/>
+        <location filename="../../ui/screens/refund_tab.py" line="410"/>
         <source>Refund order {order}?</source>
         <translation>要為訂單 {order} 退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="402"/>
+        <location filename="../../ui/screens/refund_tab.py" line="426"/>
         <source>Every point the order moved goes back.</source>
         <translation>此訂單異動的點數將全數退回。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="388"/>
+        <location filename="../../ui/screens/refund_tab.py" line="412"/>
         <source>Refund order {order} of {amount} for {name}?</source>
         <translation>要為 {name} 的訂單 {order}（{amount}）退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="356"/>
+        <location filename="../../ui/screens/refund_tab.py" line="380"/>
         <source>Order {order}: how many of each come back?</source>
         <translation>訂單 {order}：每項退回幾件？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="363"/>
+        <location filename="../../ui/screens/refund_tab.py" line="387"/>
         <source>{left} of {quantity} left · {price} each</source>
         <translation>共 {quantity} 件，剩 {left} 件可退 · 單價 {price}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="365"/>
+        <location filename="../../ui/screens/refund_tab.py" line="389"/>
         <source>All {quantity} refunded</source>
         <translation>{quantity} 件皆已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="372"/>
-        <location filename="../../ui/screens/refund_tab.py" line="397"/>
+        <location filename="../../ui/screens/refund_tab.py" line="396"/>
+        <location filename="../../ui/screens/refund_tab.py" line="421"/>
         <source>Money to give back: {amount}</source>
         <translation>應退還金額：{amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="380"/>
+        <location filename="../../ui/screens/refund_tab.py" line="404"/>
         <source>Refund the rest of order {order} for {name}?</source>
         <translation>要為 {name} 退還訂單 {order} 的其餘部分嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="381"/>
+        <location filename="../../ui/screens/refund_tab.py" line="405"/>
         <source>Refund the rest of order {order}?</source>
         <translation>要退還訂單 {order} 的其餘部分嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="383"/>
+        <location filename="../../ui/screens/refund_tab.py" line="407"/>
         <source>Refund part of order {order} for {name}?</source>
         <translation>要為 {name} 部分退款訂單 {order} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="384"/>
+        <location filename="../../ui/screens/refund_tab.py" line="408"/>
         <source>Refund part of order {order}?</source>
         <translation>要部分退款訂單 {order} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="389"/>
+        <location filename="../../ui/screens/refund_tab.py" line="413"/>
         <source>Refund order {order} of {amount}?</source>
         <translation>要為訂單 {order}（{amount}）退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="403"/>
+        <location filename="../../ui/screens/refund_tab.py" line="427"/>
         <source>The member&apos;s points don&apos;t change</source>
         <translation>會員點數不變</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="404"/>
+        <location filename="../../ui/screens/refund_tab.py" line="428"/>
         <source>Takes {points} points back from the member</source>
         <translation>從會員扣回 {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="406"/>
+        <location filename="../../ui/screens/refund_tab.py" line="430"/>
         <source>Gives {points} points back to the member</source>
         <translation>退還會員 {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="410"/>
+        <location filename="../../ui/screens/refund_tab.py" line="434"/>
         <source>Rung up {when}</source>
         <translation>結帳時間：{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="413"/>
+        <location filename="../../ui/screens/refund_tab.py" line="437"/>
         <source>Reason: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
@@ -1714,6 +1729,99 @@ from {n} points</source>
         <location filename="../../ui/sync_badge.py" line="60"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往總帳、保留在本機的紀錄：</translation>
+    </message>
+</context>
+<context>
+    <name>TransferScreen</name>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="170"/>
+        <source>Member from another store</source>
+        <translation>其他門市的會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="174"/>
+        <source>Give points to another member</source>
+        <translation>轉贈點數給其他會員</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="175"/>
+        <source>Available: {n} points</source>
+        <translation>可用：{n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="176"/>
+        <source>Scan their card, or find them by phone:</source>
+        <translation>掃描對方的會員卡，或以電話查詢：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="177"/>
+        <source>Phone number</source>
+        <translation>電話號碼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="178"/>
+        <source>Find by phone</source>
+        <translation>以電話查詢</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="179"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="184"/>
+        <source>{name} ({phone})</source>
+        <translation>{name}（{phone}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="192"/>
+        <source>To: {name}</source>
+        <translation>給：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="196"/>
+        <source>{n} points</source>
+        <translation>{n} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="201"/>
+        <source>Give points</source>
+        <translation>轉贈點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="203"/>
+        <source>Give {n} points to {name}</source>
+        <translation>轉贈 {n} 點給{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="211"/>
+        <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
+        <translation>轉贈點數的會員不能自己接收：請掃描或查詢另一位會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="214"/>
+        <source>No member here has this phone number or card number.</source>
+        <translation>本店沒有使用此電話號碼或卡號的會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="216"/>
+        <source>Several members have this phone number: tap the one who receives the points.</source>
+        <translation>有多位會員使用此電話號碼：請點選接收點數的會員。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="219"/>
+        <source>First who receives the points, then how many.</source>
+        <translation>先選接收點數的會員，再選點數。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="221"/>
+        <source>Too few points available: one transfer is at least {n} points.</source>
+        <translation>可用點數不足：每次轉贈至少 {n} 點。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="223"/>
+        <source>From {low} to {high} points: tap − or + to change how many.</source>
+        <translation>{low} 至 {high} 點：點 − 或 + 調整點數。</translation>
     </message>
 </context>
 </TS>

@@ -15,8 +15,10 @@ STEP = 10
 
 
 @dataclass(frozen=True, slots=True)
-class DonationRange:
-    low: int  # the cause's minimum
+class PointsRange:
+    """Points a member may give, a cause or another member (kiosk.services.transfer_choice)."""
+
+    low: int  # the cause's (or a transfer's) minimum
     high: int  # the most the member can give now (below ``low``: nothing can be given)
     step: int
 
@@ -33,8 +35,12 @@ class DonationRange:
         return self.clamp((points // self.step + 1) * self.step)
 
     def down(self, points: int) -> int:
-        """The step below ``points``, never under the cause's minimum."""
+        """The step below ``points``, never under the minimum."""
         return self.clamp((points - 1) // self.step * self.step)
+
+
+DonationRange = PointsRange
+"""The name the donation screen knows it by."""
 
 
 def available_points(view: MemberView) -> int:

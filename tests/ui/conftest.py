@@ -106,3 +106,20 @@ def checkout_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
 def checkout_app(qtbot, qapp, checkout_template: tuple[Path, Path],
                  tmp_path: Path) -> Iterator[CounterApp]:
     yield from program_app(qtbot, qapp, checkout_template, tmp_path)
+
+
+# Transfers at the counter (issue 15, a family pool): the checkout's program with
+# ``[transfers]`` (10 to 100 points at a time), its embedded ledger on loopback.
+TRANSFERS = "\n[transfers]\nmin_points = 10\nmax_points = 100\n"
+
+
+@pytest.fixture(scope="module")
+def transfer_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return program_template(tmp_path_factory, "transfers",
+                            program_text(CHECKOUT + TRANSFERS, version="2026.2-transfers"))
+
+
+@pytest.fixture
+def transfer_app(qtbot, qapp, transfer_template: tuple[Path, Path],
+                 tmp_path: Path) -> Iterator[CounterApp]:
+    yield from program_app(qtbot, qapp, transfer_template, tmp_path)

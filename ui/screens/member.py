@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QVBoxLayout,
+    QWidget,
 )
 
 from kiosk.awards import DERIVED_CHANNEL
@@ -26,6 +27,7 @@ class MemberScreen(Screen):
     sale_requested = Signal()
     redeem_requested = Signal()
     donate_requested = Signal()
+    transfer_requested = Signal()
     done = Signal()
 
     def __init__(self, counter: ScreenContext) -> None:
@@ -74,26 +76,41 @@ class MemberScreen(Screen):
         lists.addLayout(left, 1)
         lists.addLayout(right, 1)
         layout.addLayout(lists, 1)
-        actions = QHBoxLayout()
+        actions, self.giving = QHBoxLayout(), QWidget()
+        giving = QHBoxLayout(self.giving)  # a row of its own: five buttons overflow 800 px
+        giving.setContentsMargins(0, 0, 0, 0)
         self.sale = button(role="primary", clicked=self.sale_requested.emit)
         self.redeem = button(role="primary", clicked=self.redeem_requested.emit)
         self.donate = button(role="primary", clicked=self.donate_requested.emit)
+        self.give = button(role="primary", clicked=self.transfer_requested.emit)
         self.finish = button(clicked=self.done.emit)
-        for b in (self.sale, self.redeem, self.donate, self.finish):
+        for b in (self.donate, self.give):
+            giving.addWidget(b)
+        for b in (self.sale, self.redeem, self.finish):
             actions.addWidget(b)
+        layout.addWidget(self.giving)
         layout.addLayout(actions)
-        self.donate.setVisible(bool(counter.kiosk.program.causes))  # a program may have none
+        self._offer_giving()
         self.retranslate()
+
+    def _offer_giving(self) -> None:
+        """Donating and transfers each only when the program has them (a new program may
+        have turned them on or off)."""
+        program = self.counter.kiosk.program
+        self.donate.setVisible(bool(program.causes))
+        self.give.setVisible(program.transfers is not None)
+        self.giving.setVisible(bool(program.causes) or program.transfers is not None)
 
     def show_member(self, view: MemberView) -> None:
         self.view = view
-        self.donate.setVisible(bool(self.counter.kiosk.program.causes))  # a new program's
+        self._offer_giving()
         self.retranslate()
 
     def retranslate(self) -> None:
         self.sale.setText(self.tr("Ring up a sale"))
         self.redeem.setText(self.tr("Redeem a reward"))
         self.donate.setText(self.tr("Donate points"))
+        self.give.setText(self.tr("Give points"))
         self.finish.setText(self.tr("Done"))
         self.rewards_title.setText(self.tr("Rewards within reach"))
         self.activity_title.setText(self.tr("Recent activity"))
