@@ -67,6 +67,11 @@ class CounterView(Protocol):
         """An empty enrolment form."""
         ...
 
+    def refund_scanned(self, text: str) -> None:
+        """A receipt's order QR scanned on the unlocked manager screen: its Refund tab
+        picks that order."""
+        ...
+
     def add_product(self, product: Product) -> None:
         """One more of ``product`` in the sale screen's basket."""
         ...

@@ -42,6 +42,7 @@ from kiosk.services.manager import (
     PinLocked,
     WrongPin,
 )
+from kiosk.services.refunds import OrderElsewhere
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import NotAManager, UnknownStaff
 from kiosk.services.transfers import TransfersOffline
@@ -128,6 +129,9 @@ SENTENCES: Mapping[str, Sentence] = {
         "Messages", "This order has already been refunded."),
     UnknownOrder.code: lambda _: QCoreApplication.translate(
         "Messages", "No points were recorded for this order number."),
+    OrderElsewhere.code: lambda exc: QCoreApplication.translate(
+        "Messages", "This receipt is from {channel}: the order is refunded there.").format(
+            channel=getattr(exc, "channel", "")),
     DuplicateMember.code: lambda _: QCoreApplication.translate(
         "Messages", "A member with this phone number already exists."),
     InvalidInput.code: _invalid_input,

@@ -26,6 +26,12 @@ def no_such_product(code: str) -> str:
         "CounterWindow", "No product has the code {code}.").format(code=shown)
 
 
+def refund_at_the_manager_screen() -> str:
+    return QCoreApplication.translate(
+        "CounterWindow", "That is a receipt's order code: to refund the order, open the "
+                         "manager screen and scan it there.")
+
+
 def finish_this_step_first() -> str:
     return QCoreApplication.translate(
         "CounterWindow", "Finish or cancel this step before scanning another card.")

@@ -21,6 +21,7 @@ from devices.receipt import Receipt
 from kiosk.cards import PAYLOAD_PREFIX
 from kiosk.engine.coupons import PAYLOAD_PREFIX as COUPON_PREFIX
 from kiosk.engine.coupons import parse_coupon_payload
+from kiosk.engine.order_codes import ORDER_PREFIX
 from kiosk.services import (
     EnrolmentResult,
     MemberView,
@@ -74,6 +75,12 @@ class CounterSession:
         if not text:
             return
         view, current, kiosk = self.view, self.view.current, self.counter.kiosk
+        if text.startswith(ORDER_PREFIX):  # a receipt's order code: a refund starts here
+            if current == "manager":
+                view.refund_scanned(text)
+            else:
+                view.say(news.refund_at_the_manager_screen, "error")
+            return
         if current == "sale":
             if product := self.counter.find_product(text):
                 view.add_product(product)

@@ -30,6 +30,7 @@ from kiosk.members import Member
 from kiosk.services import EnrolmentResult, MemberView
 from kiosk.staff import StaffMember
 from sync.status import SyncStatus
+from ui import news
 from ui.context import Product, ScreenContext
 from ui.counter_view import Check, Words
 from ui.i18n import LANGUAGES
@@ -241,6 +242,15 @@ class CounterWindow(QMainWindow):
         self.manager.start(self.session.member)
         self.manager.show_sync(self.sync_status)
         self.show_screen("manager")
+
+    def refund_scanned(self, text: str) -> None:
+        """A receipt's order code on the manager screen: the Refund tab picks its order
+        (the manager is signed in: the screen is not on show otherwise)."""
+        if not self.manager.unlocked:
+            self.say(news.refund_at_the_manager_screen, "error")
+            return
+        self.manager.tabs.setCurrentWidget(self.manager.refund_tab)
+        self.manager.refund_tab.scanned(text)
 
     def open_sync_detail(self) -> None:
         """Anyone may see the sync state in full; nothing here needs the manager."""

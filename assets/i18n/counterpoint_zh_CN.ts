@@ -115,7 +115,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/news.py" line="103"/>
+        <location filename="../../ui/news.py" line="109"/>
         <source>PIN changed. Use the new PIN from now on.</source>
         <translation>密码已更改，之后请使用新密码。</translation>
     </message>
@@ -126,106 +126,111 @@
     </message>
     <message>
         <location filename="../../ui/news.py" line="30"/>
+        <source>That is a receipt&apos;s order code: to refund the order, open the manager screen and scan it there.</source>
+        <translation>这是收据上的订单条码：要退款请打开店长画面，在那里扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/news.py" line="36"/>
         <source>Finish or cancel this step before scanning another card.</source>
         <translation>请先完成或取消此步骤，再扫描其他卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="36"/>
+        <location filename="../../ui/news.py" line="42"/>
         <source>This sale was already recorded; nothing was added. Balance: {balance}</source>
         <translation>此笔交易已记录，未重复积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="39"/>
+        <location filename="../../ui/news.py" line="45"/>
         <source>+{points} points for order {order}. New balance: {balance}</source>
         <translation>订单 {order} 积分 +{points}。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="47"/>
+        <location filename="../../ui/news.py" line="53"/>
         <source>authorised online</source>
         <translation>已在线授权</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="49"/>
+        <location filename="../../ui/news.py" line="55"/>
         <source>taken offline under the store&apos;s limits</source>
         <translation>按本店离线额度兑换</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="51"/>
+        <location filename="../../ui/news.py" line="57"/>
         <source>{reward} redeemed ({how}). New balance: {balance}</source>
         <translation>已兑换{reward}（{how}）。新余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="59"/>
+        <location filename="../../ui/news.py" line="65"/>
         <source>Thank you! {points} points given to {cause}. Balance: {balance}</source>
         <translation>谢谢您！已捐 {points} 积分给{cause}。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="68"/>
+        <location filename="../../ui/news.py" line="74"/>
         <source>{points} points given to {name}. Balance: {balance}</source>
         <translation>已转赠 {points} 积分给{name}。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="76"/>
+        <location filename="../../ui/news.py" line="82"/>
         <source>Order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 已退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="81"/>
+        <location filename="../../ui/news.py" line="87"/>
         <source>Part of order {order} refunded: {points} points. Balance: {balance}</source>
         <translation>订单 {order} 部分退款：{points} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="86"/>
+        <location filename="../../ui/news.py" line="92"/>
         <source>Give back {money}.</source>
         <translation>请退还 {money}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="92"/>
+        <location filename="../../ui/news.py" line="98"/>
         <source>Adjustment recorded: {points:+d} points. Balance: {balance}</source>
         <translation>已记录调整：{points:+d} 积分。余额：{balance}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="98"/>
+        <location filename="../../ui/news.py" line="104"/>
         <source>Ledger address saved: {address}</source>
         <translation>已保存总账地址：{address}</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="108"/>
+        <location filename="../../ui/news.py" line="114"/>
         <source>Receipt printed.</source>
         <translation>小票已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="116"/>
+        <location filename="../../ui/news.py" line="122"/>
         <source>No printer is set up: the card was saved as {path}.</source>
         <translation>尚未设置打印机：会员卡已保存为 {path}。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="121"/>
+        <location filename="../../ui/news.py" line="127"/>
         <source>That coupon code could not be read completely. Please scan it again.</source>
         <translation>优惠券条码未能完整读取，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="126"/>
+        <location filename="../../ui/news.py" line="132"/>
         <source>New card {card} for {name}: the old card no longer works. Print the new card from the receipt button.</source>
         <translation>{name} 的新卡 {card} 已发出，旧卡已停用。请按小票按钮打印新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/news.py" line="112"/>
+        <location filename="../../ui/news.py" line="118"/>
         <source>Card printed.</source>
         <translation>会员卡已打印。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="371"/>
+        <location filename="../../ui/window.py" line="381"/>
         <source>Manager</source>
         <translation>店长</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="373"/>
+        <location filename="../../ui/window.py" line="383"/>
         <source>Print receipt</source>
         <translation>打印小票</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="376"/>
+        <location filename="../../ui/window.py" line="386"/>
         <source>Simulate a scan</source>
         <translation>模拟扫描</translation>
     </message>
@@ -233,7 +238,7 @@
 <context>
     <name>DemoScans</name>
     <message>
-        <location filename="../../ui/window.py" line="59"/>
+        <location filename="../../ui/window.py" line="60"/>
         <source>Product: {name}</source>
         <translation>商品：{name}</translation>
     </message>
@@ -1042,292 +1047,297 @@ from {n} points</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="100"/>
+        <location filename="../../ui/messages.py" line="101"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="102"/>
+        <location filename="../../ui/messages.py" line="103"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="104"/>
+        <location filename="../../ui/messages.py" line="105"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="106"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="108"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="111"/>
+        <location filename="../../ui/messages.py" line="112"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="114"/>
+        <location filename="../../ui/messages.py" line="115"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="117"/>
+        <location filename="../../ui/messages.py" line="118"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>这位会员是在其他门店加入的，本机尚未同步其账户。联网后即可使用积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="124"/>
+        <location filename="../../ui/messages.py" line="125"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="127"/>
+        <location filename="../../ui/messages.py" line="128"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="129"/>
+        <location filename="../../ui/messages.py" line="130"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="131"/>
+        <location filename="../../ui/messages.py" line="135"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="62"/>
+        <location filename="../../ui/messages.py" line="63"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="183"/>
+        <location filename="../../ui/messages.py" line="187"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="187"/>
+        <location filename="../../ui/messages.py" line="191"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="89"/>
+        <location filename="../../ui/messages.py" line="90"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密码错误次数过多，请于 {n} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="143"/>
+        <location filename="../../ui/messages.py" line="147"/>
         <source>Wrong PIN.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="54"/>
+        <location filename="../../ui/messages.py" line="55"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本机尚未设置店长：请用 `kiosk manager-pin 密码` 或 `kiosk staff add 名字 --role manager --pin 密码` 设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="67"/>
+        <location filename="../../ui/messages.py" line="68"/>
         <source>This coupon has already been used.</source>
         <translation>此优惠券已使用过。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="68"/>
+        <location filename="../../ui/messages.py" line="69"/>
         <source>This coupon can&apos;t be used yet: a coupon works from the next visit on.</source>
         <translation>此优惠券尚不能使用：优惠券自下次消费起适用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="70"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>This coupon has expired.</source>
         <translation>此优惠券已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="71"/>
+        <location filename="../../ui/messages.py" line="72"/>
         <source>The basket is below this coupon&apos;s minimum spend.</source>
         <translation>消费金额未达此优惠券的最低消费。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="73"/>
+        <location filename="../../ui/messages.py" line="74"/>
         <source>This coupon&apos;s free item is not in the basket.</source>
         <translation>此优惠券的免费商品不在购物清单中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="75"/>
+        <location filename="../../ui/messages.py" line="76"/>
         <source>This coupon belongs to another member.</source>
         <translation>此优惠券属于其他会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77"/>
+        <location filename="../../ui/messages.py" line="78"/>
         <source>This coupon can only be checked while the kiosk is online.</source>
         <translation>此优惠券须在本机联网时才能确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="79"/>
+        <location filename="../../ui/messages.py" line="80"/>
         <source>This coupon was withdrawn when its order was refunded.</source>
         <translation>此优惠券的原订单已退款，优惠券已作废。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="81"/>
+        <location filename="../../ui/messages.py" line="82"/>
         <source>This coupon is no longer part of the program.</source>
         <translation>此优惠券已不在会员方案中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="84"/>
+        <location filename="../../ui/messages.py" line="85"/>
         <source>This coupon is not known for this member.</source>
         <translation>查无此会员的这张优惠券。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="120"/>
+        <location filename="../../ui/messages.py" line="121"/>
         <source>The member doesn&apos;t have enough points available for this.</source>
         <translation>会员可用积分不足。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="122"/>
+        <location filename="../../ui/messages.py" line="123"/>
         <source>This cause is no longer in the program: please choose another.</source>
         <translation>此公益项目已不在方案中，请选择其他项目。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="134"/>
+        <location filename="../../ui/messages.py" line="132"/>
+        <source>This receipt is from {channel}: the order is refunded there.</source>
+        <translation>此收据来自 {channel}：请在该处办理退款。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="138"/>
         <source>Points can move between members only while the ledger can be reached. Nothing was changed; try again when the kiosk is online.</source>
         <translation>积分只能在连得上总账时于会员之间转赠。没有任何变更；请在本机联网后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="139"/>
+        <location filename="../../ui/messages.py" line="143"/>
         <source>That many points can&apos;t pay for this bill: see the limit on screen.</source>
         <translation>这笔消费无法抵扣这么多积分，请看屏幕上的上限。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="145"/>
+        <location filename="../../ui/messages.py" line="149"/>
         <source>Only a manager can do this.</source>
         <translation>只有店长可以执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="147"/>
+        <location filename="../../ui/messages.py" line="151"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本机的员工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="149"/>
+        <location filename="../../ui/messages.py" line="153"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>这么大额的销售需要店长批准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="152"/>
+        <location filename="../../ui/messages.py" line="156"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="177"/>
+        <location filename="../../ui/messages.py" line="181"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="193"/>
+        <location filename="../../ui/messages.py" line="197"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="199"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="198"/>
+        <location filename="../../ui/messages.py" line="202"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="202"/>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="206"/>
+        <location filename="../../ui/messages.py" line="210"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="214"/>
+        <location filename="../../ui/messages.py" line="218"/>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="215"/>
+        <location filename="../../ui/messages.py" line="219"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>这个金额超过本店单笔交易的上限。是不是把商品条码扫进了金额栏？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="218"/>
+        <location filename="../../ui/messages.py" line="222"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>购物清单的每一项都需要数量和价格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="220"/>
+        <location filename="../../ui/messages.py" line="224"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>订单编号为 1 至 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="222"/>
+        <location filename="../../ui/messages.py" line="226"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此订单编号已用于其他会员或金额结账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="225"/>
+        <location filename="../../ui/messages.py" line="229"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>请输入会员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="226"/>
+        <location filename="../../ui/messages.py" line="230"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="232"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="230"/>
+        <location filename="../../ui/messages.py" line="234"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>会员须同意隐私声明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="232"/>
+        <location filename="../../ui/messages.py" line="236"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未来的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="234"/>
+        <location filename="../../ui/messages.py" line="238"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>请填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="236"/>
+        <location filename="../../ui/messages.py" line="240"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="239"/>
+        <location filename="../../ui/messages.py" line="243"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此积分无法捐给这个公益项目：至少为其最低积分，最多 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="242"/>
+        <location filename="../../ui/messages.py" line="246"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店长密码为 {low} 至 {high} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="245"/>
+        <location filename="../../ui/messages.py" line="249"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="247"/>
+        <location filename="../../ui/messages.py" line="251"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
     </message>

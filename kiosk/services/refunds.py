@@ -39,6 +39,16 @@ from kiosk.services.staff import record as record_audit
 from kiosk.staff import AuditAction
 
 
+class OrderElsewhere(UnknownOrder):
+    """A receipt of another kiosk or the shop: an order is refunded where it was rung up."""
+
+    code = "order_elsewhere"
+
+    def __init__(self, message: str, channel: str) -> None:
+        super().__init__(message)
+        self.channel = channel
+
+
 @dataclass(frozen=True, slots=True)
 class RefundResult:
     order_ref: str
@@ -132,8 +142,8 @@ def scanned_order_ref(kiosk: Kiosk, text: str) -> str:
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     if code.channel != kiosk.channel:
-        raise UnknownOrder(f"order {code.order_ref!r} was rung up at {code.channel}, not "
-                           f"this kiosk ({kiosk.channel}): refund it there")
+        raise OrderElsewhere(f"order {code.order_ref!r} was rung up at {code.channel}, not "
+                             f"this kiosk ({kiosk.channel}): refund it there", code.channel)
     return code.order_ref
 
 

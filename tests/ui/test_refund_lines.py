@@ -177,5 +177,22 @@ def test_the_receipts_order_code_scanned_into_the_field_picks_the_order(qtbot, a
     tab.order_ref.clear()
     qtbot.keyClicks(tab.order_ref, order_payload("till-elsewhere", "CUPS-3"))
     qtbot.keyClick(tab.order_ref, Qt.Key.Key_Return)
-    message(qtbot, app, "error")
+    assert "till-elsewhere" in message(qtbot, app, "error")
     assert tab.order_ref.text() == "" and not tab.refund_button.isEnabled()
+
+
+def test_a_serial_scanners_order_code_opens_its_order_on_the_manager_screen(qtbot, app):
+    """The same code through a scanner the session hears (serial, camera): on the manager
+    screen the Refund tab picks the order; anywhere else it says where to scan it."""
+    sold(qtbot, app, "CUPS-4")
+    code = order_payload(app.counter.kiosk.channel, "CUPS-4")
+    app.window.session.scan(code)
+    assert "manager screen" in message(qtbot, app, "error")
+    assert app.window.current == "member"  # not taken for a member card
+    open_refunds(qtbot, app, "CUPS-4")
+    tab = app.window.manager.refund_tab
+    app.window.manager.tabs.setCurrentIndex(1)  # another tab: the scan comes back to Refund
+    app.window.session.scan(code)
+    qtbot.waitUntil(lambda: tab.order_ref.text() == "CUPS-4", timeout=WAIT)
+    assert app.window.manager.tabs.currentWidget() is tab
+    assert tab.refund_button.isEnabled()

@@ -86,6 +86,7 @@ class RecordingView:
     languages_set: list[str] = field(default_factory=list)
     staff_asks: list[StaffAsk] = field(default_factory=list)
     cashier: str = ""
+    refund_codes: list[str] = field(default_factory=list)
 
     def show_screen(self, name: str) -> None:
         self.current = name
@@ -117,6 +118,9 @@ class RecordingView:
     def prepare_enrolment(self) -> None:
         self.prepared.append("enrol")
         self.referrer = None
+
+    def refund_scanned(self, text: str) -> None:
+        self.refund_codes.append(text)
 
     def add_product(self, product: Product) -> None:
         self.basket_products.append(product)
