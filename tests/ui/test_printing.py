@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 
 from devices.settings import DeviceSettings, PrinterSettings, WedgeSettings
+from kiosk.engine.order_codes import parse_order_payload
 from tests.devices.escpos_reader import read
 from tests.helpers.devices import file_printer
 from tests.helpers.ui import (
@@ -63,7 +64,11 @@ def test_a_sale_receipt_prints_the_points_the_new_balance_and_the_member_qr(qtbo
     assert "Points this visit +18" in text
     assert f"Points balance {before + 18:,}" in text
     assert "Tier Silver" in text
-    assert [qr.payload.decode() for qr in out.qr_codes] == [w.card_payload]
+    # The member's card, then the order's own code (a refund starts from a scan of it).
+    card, order = [qr.payload.decode() for qr in out.qr_codes]
+    assert card == w.card_payload
+    assert parse_order_payload(order).channel == app.counter.kiosk.channel
+    assert "Returns: show this code" in text
     assert out.items[-1] == "cut"
 
 
