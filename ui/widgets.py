@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import ScreenContext
-from ui.theme import BANNER_FONT_PX, BANNER_INSET, BANNER_PX, TOUCH_MIN_PX
+from ui.theme import BANNER_FONT_PX, BANNER_INSET, BANNER_PX, PRIMARY_PX, TOUCH_MIN_PX
 
 
 def button(text: str = "", role: str | None = None,
@@ -93,6 +93,28 @@ def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel
         lbl.setObjectName(name)
     lbl.setWordWrap(wrap)
     return lbl
+
+
+class Stepper(QHBoxLayout):
+    """A points amount between large minus and plus buttons, centred (the donate and
+    transfer screens): ``step(-1)`` / ``step(1)`` on a tap; the screen sets the text and
+    which button is enabled."""
+
+    def __init__(self, step: Callable[[int], None], amount_width: int) -> None:
+        super().__init__()
+        self.minus = button("\u2212", clicked=lambda: step(-1))
+        self.plus = button("+", clicked=lambda: step(1))
+        for b in (self.minus, self.plus):
+            b.setFixedSize(PRIMARY_PX + 32, PRIMARY_PX)
+            b.setStyleSheet("font-size: 34px; font-weight: bold; padding: 0;")
+        self.amount = label()
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.amount.setMinimumWidth(amount_width)
+        self.amount.setStyleSheet("font-size: 32px; font-weight: bold;")
+        self.addStretch()
+        for widget in (self.minus, self.amount, self.plus):
+            self.addWidget(widget)
+        self.addStretch()
 
 
 class Screen(QWidget):

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.app.qt import DEMO_PIN, CounterApp
 from kiosk.services import member_view
@@ -17,6 +17,14 @@ SHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "build/screenshots")
 """Where screenshots go: build/ on a test run, docs/ for `make screenshots`."""
 WAIT = 15_000
 # Every waitUntil predicate here returns a bool: pytest-qt takes a None as "passed".
+
+
+def shoot(app: CounterApp, language: str, name: str) -> None:
+    """The window as it is now, as ``SHOTS/<language>/<name>.png``."""
+    QApplication.processEvents()
+    folder = SHOTS / language
+    folder.mkdir(parents=True, exist_ok=True)
+    assert app.window.grab().save(str(folder / f"{name}.png"))
 
 
 def tap(qtbot, widget: QPushButton) -> None:

@@ -14,7 +14,16 @@ from devices.receipt import Row, layout
 from kiosk.app.qt import CounterApp
 from kiosk.services import Enrolment, EnrolmentResult, Sale, enrol, ring_up_sale
 from tests.devices.escpos_reader import read
-from tests.helpers.ui import SHOTS, WAIT, message, on_screen, scan_member, stored_balance, tap
+from tests.helpers.ui import (
+    SHOTS,
+    WAIT,
+    message,
+    on_screen,
+    scan_member,
+    shoot,
+    stored_balance,
+    tap,
+)
 from tests.ui.test_engine_screens import receipt_png
 from tests.ui.test_screens_hold_still import fits_unscrolled, overlaps
 from ui.i18n import LANGUAGES
@@ -63,13 +72,6 @@ def to_causes(qtbot, app: CounterApp, joined: EnrolmentResult | None = None) -> 
     tap(qtbot, w.member_screen.donate)
     on_screen(qtbot, app, "donate")
     return w.donate
-
-
-def shoot(app: CounterApp, language: str, name: str) -> None:
-    QApplication.processEvents()
-    folder = SHOTS / language
-    folder.mkdir(parents=True, exist_ok=True)
-    assert app.window.grab().save(str(folder / f"{name}.png"))
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from kiosk.app.qt import CounterApp
 from kiosk.engine.order_codes import order_payload
 from kiosk.engine.refunds import RefundLine
 from kiosk.services import Sale, SaleLine, order_to_refund, refund_lines, ring_up_sale
-from tests.helpers.ui import SHOTS, WAIT, message, scan_member, stored_balance, tap
+from tests.helpers.ui import WAIT, message, scan_member, shoot, stored_balance, tap
 from tests.ui.test_refund_list import open_refunds, row_of, rows, tap_row
 from ui.i18n import LANGUAGES
 from ui.screens.refund_tab import RefundTab
@@ -58,13 +57,6 @@ def to_lines(qtbot, app: CounterApp, ref: str) -> RefundTab:
 def to_question(qtbot, tab: RefundTab) -> None:
     tap(qtbot, tab.lines_button)
     qtbot.waitUntil(lambda: tab.confirm_button.isVisible(), timeout=WAIT)
-
-
-def shoot(app: CounterApp, language: str, name: str) -> None:
-    QApplication.processEvents()
-    folder = SHOTS / language
-    folder.mkdir(parents=True, exist_ok=True)
-    assert app.window.grab().save(str(folder / f"{name}.png"))
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app.qt import CounterApp
 from kiosk.services import Enrolment, EnrolmentResult, Sale, enrol, member_view, ring_up_sale
-from tests.helpers.ui import SHOTS, WAIT, key_in, message, on_screen, scan_member, tap
+from tests.helpers.ui import WAIT, key_in, message, on_screen, scan_member, shoot, tap
 from tests.ui.test_screens_hold_still import fits_unscrolled, overlaps
 from ui.i18n import LANGUAGES
 from ui.screens.transfer import TransferScreen
@@ -67,13 +67,6 @@ def balances(app: CounterApp, *ids: uuid.UUID) -> list[tuple[int, int]]:
     kiosk, embedded = app.counter.kiosk, app.running.embedded
     assert embedded is not None and embedded.ledger is not None
     return [(member_view(kiosk, i).balance, embedded.ledger.balance(i)) for i in ids]
-
-
-def shoot(app: CounterApp, language: str, name: str) -> None:
-    QApplication.processEvents()
-    folder = SHOTS / language
-    folder.mkdir(parents=True, exist_ok=True)
-    assert app.window.grab().save(str(folder / f"{name}.png"))
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))

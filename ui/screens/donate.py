@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.engine.donations import Cause
@@ -16,8 +16,7 @@ from kiosk.services import MemberView
 from kiosk.services.donation_choice import DonationRange, available_points, donation_range
 from kiosk.services.donations import donate
 from ui.context import ScreenContext
-from ui.theme import PRIMARY_PX
-from ui.widgets import ServiceScreen, button, label
+from ui.widgets import ServiceScreen, Stepper, button, label
 
 CAUSE_PX = 96  # a cause's button: two lines of large type
 
@@ -45,21 +44,8 @@ class DonateScreen(ServiceScreen):
             self.grid.setColumnStretch(column, 1)
         layout.addWidget(self.grid_host)
         layout.addStretch(1)
-        amount = QHBoxLayout()
-        self.minus = button("−", clicked=partial(self._step, -1))  # noqa: RUF001
-        self.plus = button("+", clicked=partial(self._step, 1))
-        for b in (self.minus, self.plus):
-            b.setFixedSize(PRIMARY_PX + 32, PRIMARY_PX)
-            b.setStyleSheet("font-size: 34px; font-weight: bold; padding: 0;")
-        self.amount = label()
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.amount.setMinimumWidth(220)
-        self.amount.setStyleSheet("font-size: 32px; font-weight: bold;")
-        amount.addStretch()
-        amount.addWidget(self.minus)
-        amount.addWidget(self.amount)
-        amount.addWidget(self.plus)
-        amount.addStretch()
+        amount = Stepper(self._step, 220)
+        self.minus, self.amount, self.plus = amount.minus, amount.amount, amount.plus
         layout.addLayout(amount)
         self.question = label("", wrap=True)
         layout.addWidget(self.question)

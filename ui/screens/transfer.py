@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from kiosk.members import Member
@@ -21,8 +21,7 @@ from kiosk.services.lost_cards import MemberMatch, find_members
 from kiosk.services.transfer_choice import PointsRange, available_points, transfer_range
 from kiosk.services.transfers import TransferResult, TransfersOffline, transfer
 from ui.context import ScreenContext
-from ui.theme import PRIMARY_PX
-from ui.widgets import Keypad, ServiceScreen, button, label
+from ui.widgets import Keypad, ServiceScreen, Stepper, button, label
 
 MAX_MATCHES = 3  # members sharing one phone number, shown as buttons to pick from
 
@@ -73,21 +72,8 @@ class TransferScreen(ServiceScreen):
             self.match_buttons.append(b)
             right.addWidget(b)
         right.addStretch(1)
-        amount = QHBoxLayout()
-        self.minus = button("−", clicked=partial(self._step, -1))  # noqa: RUF001
-        self.plus = button("+", clicked=partial(self._step, 1))
-        for b in (self.minus, self.plus):
-            b.setFixedSize(PRIMARY_PX + 32, PRIMARY_PX)
-            b.setStyleSheet("font-size: 34px; font-weight: bold; padding: 0;")
-        self.amount = label()
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.amount.setMinimumWidth(180)
-        self.amount.setStyleSheet("font-size: 32px; font-weight: bold;")
-        amount.addStretch()
-        amount.addWidget(self.minus)
-        amount.addWidget(self.amount)
-        amount.addWidget(self.plus)
-        amount.addStretch()
+        amount = Stepper(self._step, 180)
+        self.minus, self.amount, self.plus = amount.minus, amount.amount, amount.plus
         right.addLayout(amount)
         self.question = label("", wrap=True)
         self.question.setMinimumHeight(3 * self.question.fontMetrics().height())  # holds still
