@@ -127,7 +127,16 @@ def _sales(kiosk: Kiosk, member_id: uuid.UUID | None, order_ref: str | None,
            limit: int) -> tuple[RecentOrder, ...]:
     with kiosk.store.read() as tx:
         rows = tx.entries.recent_sales(kiosk.channel, member_id, order_ref, limit)
-    return tuple(RecentOrder(ref, member, name or "", when, amount, points, refunded)
+        # An order paid wholly by loyalty earned on NT$0: its refund reverses nothing of
+        # the earn, so whether it came back whole is its refunds' to say (rare: read them).
+        paid_by_loyalty = {ref for ref, _, _, _, amount, _, done in rows if not amount
+                           and not done}
+        whole_back = {ref for ref in paid_by_loyalty
+                      if (record := tx.orders.get(kiosk.channel, ref)) is not None
+                      and whole(record.order, refunded(tx.refunds.of_order(kiosk.channel,
+                                                                           ref)))}
+    return tuple(RecentOrder(ref, member, name or "", when, amount, points,
+                             refunded or ref in whole_back)
                  for ref, member, name, when, amount, points, refunded in rows)
 
 

@@ -14,6 +14,7 @@ from kiosk.services import (
     SaleLine,
     identify,
     order_to_refund,
+    recent_orders,
     refund_codes,
     refund_lines,
     refund_order,
@@ -108,3 +109,20 @@ def test_a_latte_refunded_takes_its_stamp_back(kiosk, member):
     assert identify(kiosk, member.card.payload).stamps[0][1] == 2
     refund_order(kiosk, "S-1")
     assert identify(kiosk, member.card.payload).stamps[0][1] == 0
+
+
+def test_an_order_paid_wholly_by_a_coupon_is_listed_as_refunded_once_back(kiosk, member,
+                                                                        clock):
+    """Four lattes fill the card; the free latte's order earned on NT$0, so its refund
+    reverses nothing of the earn: the list still says it came back."""
+    first = ring_up_sale(kiosk, Sale.of_basket(member.member.id,
+                                               (SaleLine("LATTE", 4, 120, "coffee"),), "F-1"))
+    [coupon] = first.coupons
+    clock.advance(minutes=1)
+    free = check_out(kiosk, Checkout(member.member.id, (SaleLine("LATTE", 1, 120, "coffee"),),
+                                     coupon_id=coupon.id_for(member.member.id),
+                                     order_ref="F-2"))
+    assert free.priced.net_minor == 0
+    refund_order(kiosk, "F-2")
+    [listed] = [o for o in recent_orders(kiosk) if o.order_ref == "F-2"]
+    assert listed.refunded
