@@ -243,6 +243,9 @@ def input_problem(problem: InputProblem) -> str:
         p.DONATION_SIZE: QCoreApplication.translate(
             "Messages", "That many points can't be given to this cause: at least its "
                         "minimum, at most {max}.").format(max=f"{MAX_DONATION:,}"),
+        p.TRANSFER: QCoreApplication.translate(
+            "Messages", "These points can't be given: a member gives to another member, "
+                        "within the store's limits for one transfer (shown on screen)."),
         p.PIN: QCoreApplication.translate(
             "Messages", "A manager PIN is {low} to {high} digits.").format(
                 low=MIN_PIN, high=MAX_PIN),

@@ -201,10 +201,17 @@ class CounterSession:
             self.go_idle()
 
     # -- results ---------------------------------------------------------------------------
+    def _still_here(self, member_id: uuid.UUID) -> bool:
+        """Whether the member a step was for is still the one at the counter: a result
+        that comes back after the counter went idle (or on to the next customer) is said,
+        but brings nobody back and offers no receipt of theirs to the next one."""
+        return self.member is not None and self.member.member.id == member_id
+
     def sale_done(self, result: CheckoutResult) -> None:
         self.view.say(lambda: news.sale_recorded(result.sale))
         (lines, total), payload, counter = self.view.basket(), self.card_payload, self.counter
-        self.offer_receipt(lambda: sale_receipt(counter, result, lines, total, payload))
+        if self._still_here(result.member_id):
+            self.offer_receipt(lambda: sale_receipt(counter, result, lines, total, payload))
         self.after_change(result.member_id)
 
     def sale_refused(self, exc: BaseException, checkout: Callable[[], Checkout]) -> None:
@@ -216,19 +223,22 @@ class CounterSession:
         self.view.say(lambda: news.reward_redeemed(result, counter.name(result.reward.names)))
         tier = counter.name(self.member.progress.tier.names) if self.member else None
         payload = self.card_payload
-        self.offer_receipt(lambda: redemption_receipt(counter, result, tier, payload))
+        if self._still_here(result.entry.member_id):
+            self.offer_receipt(lambda: redemption_receipt(counter, result, tier, payload))
         self.after_change(result.entry.member_id)
 
     def donated(self, result: DonationResult) -> None:
         """The member is thanked on the banner and may have it on paper too."""
         counter, payload = self.counter, self.card_payload
         self.view.say(lambda: news.points_donated(result, counter.name(result.cause.names)))
-        self.offer_receipt(lambda: donation_receipt(counter, result, payload))
+        if self._still_here(result.entry.member_id):
+            self.offer_receipt(lambda: donation_receipt(counter, result, payload))
         self.after_change(result.entry.member_id)
 
     def transferred(self, result: TransferResult, receiver: str) -> None:
         """Said on the banner with the giver's new balance; the giver's screen refreshed."""
         self.view.say(lambda: news.points_given(result, receiver))
+        self._forget_receipt()  # the last step's receipt is no longer this member's news
         self.after_change(result.given.member_id)
 
     def enrolled(self, result: EnrolmentResult) -> None:
@@ -258,6 +268,7 @@ class CounterSession:
     def refunded(self, result: RefundResult) -> None:
         money = self.counter.money(result.money_back_minor)
         self.view.say(lambda: news.order_refunded(result, money))
+        self._forget_receipt()  # a sale's receipt printed now would show its old figures
         self.after_change(None)
 
     def card_reissued(self, result: ReissueResult) -> None:
@@ -283,7 +294,7 @@ class CounterSession:
         """A change is committed: let sync send it now, and show the member's new state."""
         if self.sync_soon is not None:
             self.sync_soon()
-        if member_id is not None:
+        if member_id is not None and self._still_here(member_id):
             self.refresh_member(member_id)
 
     # -- receipts and cards ----------------------------------------------------------------

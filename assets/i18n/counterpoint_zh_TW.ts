@@ -452,49 +452,49 @@
 <context>
     <name>DonateScreen</name>
     <message>
-        <location filename="../../ui/screens/donate.py" line="123"/>
+        <location filename="../../ui/screens/donate.py" line="109"/>
         <source>Give points to a cause</source>
         <translation>捐點數做公益</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="124"/>
+        <location filename="../../ui/screens/donate.py" line="110"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="126"/>
+        <location filename="../../ui/screens/donate.py" line="112"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="131"/>
+        <location filename="../../ui/screens/donate.py" line="117"/>
         <source>{cause}
 from {n} points</source>
         <translation>{cause}
 {n} 點起</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="140"/>
+        <location filename="../../ui/screens/donate.py" line="126"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="144"/>
+        <location filename="../../ui/screens/donate.py" line="130"/>
         <source>Choose a cause, then how many points to give.</source>
         <translation>請選擇捐贈對象，再選擇要捐的點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="145"/>
+        <location filename="../../ui/screens/donate.py" line="131"/>
         <source>Give points</source>
         <translation>捐出點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="147"/>
+        <location filename="../../ui/screens/donate.py" line="133"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>可捐 {low} 到 {high} 點：按 − 或 + 調整。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="149"/>
+        <location filename="../../ui/screens/donate.py" line="135"/>
         <source>Give {n} points to {cause}</source>
         <translation>捐 {n} 點給{cause}</translation>
     </message>
@@ -1328,16 +1328,21 @@ from {n} points</source>
     </message>
     <message>
         <location filename="../../ui/messages.py" line="246"/>
+        <source>These points can&apos;t be given: a member gives to another member, within the store&apos;s limits for one transfer (shown on screen).</source>
+        <translation>無法轉贈這些點數：只能轉贈給其他會員，且每次須在本店的轉贈上下限之內（見畫面）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="249"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="249"/>
+        <location filename="../../ui/messages.py" line="252"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="251"/>
+        <location filename="../../ui/messages.py" line="254"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>
@@ -1385,155 +1390,155 @@ from {n} points</source>
 <context>
     <name>RefundTab</name>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="329"/>
+        <location filename="../../ui/screens/refund_tab.py" line="332"/>
         <source>{points} points</source>
         <translation>{points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="334"/>
+        <location filename="../../ui/screens/refund_tab.py" line="337"/>
         <source>Refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="336"/>
+        <location filename="../../ui/screens/refund_tab.py" line="339"/>
         <source>Partly refunded</source>
         <translation>部分已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="341"/>
+        <location filename="../../ui/screens/refund_tab.py" line="344"/>
         <source>Amount keyed in</source>
         <translation>手動輸入金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="347"/>
+        <location filename="../../ui/screens/refund_tab.py" line="350"/>
         <source>Recent orders of {name} at this kiosk: tap one</source>
         <translation>{name} 在本機的近期訂單：點選一筆</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="349"/>
+        <location filename="../../ui/screens/refund_tab.py" line="352"/>
         <source>Recent orders at this kiosk: tap one</source>
         <translation>本機近期訂單：點選一筆</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="350"/>
+        <location filename="../../ui/screens/refund_tab.py" line="353"/>
         <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
         <translation>這裡沒有可退款的銷售。也可輸入收據上的訂單編號。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="353"/>
+        <location filename="../../ui/screens/refund_tab.py" line="356"/>
         <source>Order number</source>
         <translation>訂單編號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="354"/>
+        <location filename="../../ui/screens/refund_tab.py" line="357"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="355"/>
         <location filename="../../ui/screens/refund_tab.py" line="358"/>
+        <location filename="../../ui/screens/refund_tab.py" line="361"/>
         <source>Refund…</source>
         <translation>退款…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="357"/>
+        <location filename="../../ui/screens/refund_tab.py" line="360"/>
         <source>All of it</source>
         <translation>全部退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="359"/>
+        <location filename="../../ui/screens/refund_tab.py" line="362"/>
         <source>Yes, refund</source>
         <translation>確定退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="356"/>
-        <location filename="../../ui/screens/refund_tab.py" line="360"/>
+        <location filename="../../ui/screens/refund_tab.py" line="359"/>
+        <location filename="../../ui/screens/refund_tab.py" line="363"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="410"/>
+        <location filename="../../ui/screens/refund_tab.py" line="413"/>
         <source>Refund order {order}?</source>
         <translation>要為訂單 {order} 退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="426"/>
+        <location filename="../../ui/screens/refund_tab.py" line="429"/>
         <source>Every point the order moved goes back.</source>
         <translation>此訂單異動的點數將全數退回。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="412"/>
+        <location filename="../../ui/screens/refund_tab.py" line="415"/>
         <source>Refund order {order} of {amount} for {name}?</source>
         <translation>要為 {name} 的訂單 {order}（{amount}）退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="380"/>
+        <location filename="../../ui/screens/refund_tab.py" line="383"/>
         <source>Order {order}: how many of each come back?</source>
         <translation>訂單 {order}：每項退回幾件？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="387"/>
+        <location filename="../../ui/screens/refund_tab.py" line="390"/>
         <source>{left} of {quantity} left · {price} each</source>
         <translation>共 {quantity} 件，剩 {left} 件可退 · 單價 {price}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="389"/>
+        <location filename="../../ui/screens/refund_tab.py" line="392"/>
         <source>All {quantity} refunded</source>
         <translation>{quantity} 件皆已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="396"/>
-        <location filename="../../ui/screens/refund_tab.py" line="421"/>
+        <location filename="../../ui/screens/refund_tab.py" line="399"/>
+        <location filename="../../ui/screens/refund_tab.py" line="424"/>
         <source>Money to give back: {amount}</source>
         <translation>應退還金額：{amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="404"/>
+        <location filename="../../ui/screens/refund_tab.py" line="407"/>
         <source>Refund the rest of order {order} for {name}?</source>
         <translation>要為 {name} 退還訂單 {order} 的其餘部分嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="405"/>
+        <location filename="../../ui/screens/refund_tab.py" line="408"/>
         <source>Refund the rest of order {order}?</source>
         <translation>要退還訂單 {order} 的其餘部分嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="407"/>
+        <location filename="../../ui/screens/refund_tab.py" line="410"/>
         <source>Refund part of order {order} for {name}?</source>
         <translation>要為 {name} 部分退款訂單 {order} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="408"/>
+        <location filename="../../ui/screens/refund_tab.py" line="411"/>
         <source>Refund part of order {order}?</source>
         <translation>要部分退款訂單 {order} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="413"/>
+        <location filename="../../ui/screens/refund_tab.py" line="416"/>
         <source>Refund order {order} of {amount}?</source>
         <translation>要為訂單 {order}（{amount}）退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="427"/>
+        <location filename="../../ui/screens/refund_tab.py" line="430"/>
         <source>The member&apos;s points don&apos;t change</source>
         <translation>會員點數不變</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="428"/>
+        <location filename="../../ui/screens/refund_tab.py" line="431"/>
         <source>Takes {points} points back from the member</source>
         <translation>從會員扣回 {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="430"/>
+        <location filename="../../ui/screens/refund_tab.py" line="433"/>
         <source>Gives {points} points back to the member</source>
         <translation>退還會員 {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="434"/>
+        <location filename="../../ui/screens/refund_tab.py" line="437"/>
         <source>Rung up {when}</source>
         <translation>結帳時間：{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="437"/>
+        <location filename="../../ui/screens/refund_tab.py" line="440"/>
         <source>Reason: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
@@ -1744,92 +1749,92 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="170"/>
+        <location filename="../../ui/screens/transfer.py" line="156"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="174"/>
+        <location filename="../../ui/screens/transfer.py" line="160"/>
         <source>Give points to another member</source>
         <translation>轉贈點數給其他會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="175"/>
+        <location filename="../../ui/screens/transfer.py" line="161"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="176"/>
+        <location filename="../../ui/screens/transfer.py" line="162"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>掃描對方的會員卡，或以電話查詢：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="177"/>
+        <location filename="../../ui/screens/transfer.py" line="163"/>
         <source>Phone number</source>
         <translation>電話號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="178"/>
+        <location filename="../../ui/screens/transfer.py" line="164"/>
         <source>Find by phone</source>
         <translation>以電話查詢</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="179"/>
+        <location filename="../../ui/screens/transfer.py" line="165"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="184"/>
+        <location filename="../../ui/screens/transfer.py" line="170"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="192"/>
+        <location filename="../../ui/screens/transfer.py" line="178"/>
         <source>To: {name}</source>
         <translation>給：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="196"/>
+        <location filename="../../ui/screens/transfer.py" line="182"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="201"/>
+        <location filename="../../ui/screens/transfer.py" line="187"/>
         <source>Give points</source>
         <translation>轉贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="203"/>
+        <location filename="../../ui/screens/transfer.py" line="189"/>
         <source>Give {n} points to {name}</source>
         <translation>轉贈 {n} 點給{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="211"/>
+        <location filename="../../ui/screens/transfer.py" line="197"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>轉贈點數的會員不能自己接收：請掃描或查詢另一位會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="214"/>
+        <location filename="../../ui/screens/transfer.py" line="200"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店沒有使用此電話號碼或卡號的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="216"/>
+        <location filename="../../ui/screens/transfer.py" line="202"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位會員使用此電話號碼：請點選接收點數的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="219"/>
+        <location filename="../../ui/screens/transfer.py" line="205"/>
         <source>First who receives the points, then how many.</source>
         <translation>先選接收點數的會員，再選點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="221"/>
+        <location filename="../../ui/screens/transfer.py" line="207"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用點數不足：每次轉贈至少 {n} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="223"/>
+        <location filename="../../ui/screens/transfer.py" line="209"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 點：點 − 或 + 調整點數。</translation>
     </message>

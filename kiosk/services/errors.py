@@ -70,6 +70,7 @@ class InputProblem(StrEnum):
     ADJUSTMENT_REASON = "adjustment_reason_missing"
     ADJUSTMENT_SIZE = "adjustment_size"
     DONATION_SIZE = "donation_size"
+    TRANSFER = "transfer_not_allowed"  # none in the program, to oneself, or out of bounds
     PIN = "pin_format"
     LEDGER_ADDRESS = "ledger_address"
     CONTROL_CHARACTER = "control_character"  # e.g. NUL: no database or receipt holds one

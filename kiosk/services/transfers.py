@@ -32,12 +32,12 @@ def transfer(kiosk: Kiosk, giver: uuid.UUID, receiver: uuid.UUID, points: int
     policy = kiosk.program.transfers
     if policy is None:
         raise InvalidInput(f"program {kiosk.program.version} has no transfers",
-                           InputProblem.ADJUSTMENT_SIZE)
+                           InputProblem.TRANSFER)
     if giver == receiver:
-        raise InvalidInput("a member can't give points to themself", InputProblem.ADJUSTMENT_SIZE)
+        raise InvalidInput("a member can't give points to themself", InputProblem.TRANSFER)
     if type(points) is not int or not policy.min_points <= points <= policy.max_points:
         raise InvalidInput(f"a transfer is {policy.min_points} to {policy.max_points} points",
-                           InputProblem.ADJUSTMENT_SIZE)
+                           InputProblem.TRANSFER)
     with kiosk.store.read() as tx:
         if tx.members.get(giver) is None or tx.members.get(receiver) is None:
             raise UnknownMember("both members must be known at this kiosk")

@@ -12,9 +12,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.engine.donations import Cause
-from kiosk.services import MemberView
+from kiosk.services import MemberView, member_view
 from kiosk.services.donation_choice import DonationRange, available_points, donation_range
-from kiosk.services.donations import donate
+from kiosk.services.donations import DonationResult, donate
+from kiosk.services.errors import Refusal
 from ui.context import ScreenContext
 from ui.widgets import ServiceScreen, Stepper, button, label
 
@@ -27,6 +28,8 @@ class DonateScreen(ServiceScreen):
 
     def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
+        self._fresh: MemberView | None = None  # the member read again after a refusal
+        self.failed.connect(self._caught_up)  # first: the window says it after this
         self.member: MemberView | None = None
         self.chosen: Cause | None = None
         self.range: DonationRange | None = None
@@ -58,7 +61,7 @@ class DonateScreen(ServiceScreen):
         self.retranslate()
 
     def start(self, member: MemberView) -> None:
-        self.member, self.chosen, self.range = member, None, None
+        self.member, self.chosen, self.range, self._fresh = member, None, None, None
         self._build()
         self.retranslate()
 
@@ -90,7 +93,28 @@ class DonateScreen(ServiceScreen):
         assert self.member is not None and self.chosen is not None
         kiosk, member_id = self.counter.kiosk, self.member.member.id
         cause_id, points = self.chosen.id, self.points
-        self.call(lambda: donate(kiosk, member_id, cause_id, points), self._given)
+
+        def give() -> DonationResult:
+            try:
+                return donate(kiosk, member_id, cause_id, points)
+            except Refusal:
+                # Points spent elsewhere meanwhile (another store's, pulled by a sync):
+                # read the member again, so the screen stops offering what they lack.
+                self._fresh = member_view(kiosk, member_id)
+                raise
+        self.call(give, self._given)
+
+    def _caught_up(self, _refusal: object) -> None:
+        """After a refusal, the member as the store has them now: the range and the
+        amount on offer follow (the refusal itself is said by the window)."""
+        fresh, self._fresh = self._fresh, None
+        if fresh is None:
+            return
+        self.member = fresh
+        if self.chosen is not None:
+            self.range = donation_range(self.chosen, self._available())
+            self.points = max(self.range.low, min(self.points, self.range.high))
+        self.retranslate()
 
     def _given(self, result: object) -> None:
         self.chosen, self.range = None, None  # given once: a second tap gives nothing more

@@ -221,6 +221,9 @@ class RefundTab(ServiceScreen):
             self.order_ref.clear()
             self.failed.emit(exc)
             return
+        if self.pages.currentIndex() != CHOOSE:  # mid-way through another order: the
+            self.chosen, self.preview = None, None  # scanned one replaces it, from the start
+            self.back()
         self.order_ref.setText(ref)
 
     def _entered(self) -> None:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from kiosk.members import Member
 from kiosk.presenters import short_phone
-from kiosk.services import MemberView
-from kiosk.services.errors import Unreachable
+from kiosk.services import MemberView, member_view
+from kiosk.services.errors import Refusal, Unreachable
 from kiosk.services.lost_cards import MemberMatch, find_members
 from kiosk.services.transfer_choice import PointsRange, available_points, transfer_range
 from kiosk.services.transfers import TransferResult, TransfersOffline, transfer
@@ -32,6 +32,8 @@ class TransferScreen(ServiceScreen):
 
     def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
+        self._fresh: MemberView | None = None  # the member read again after a refusal
+        self.failed.connect(self._caught_up)  # first: the window says it after this
         self.member: MemberView | None = None  # the giver
         self.receiver: tuple[Member, str] | None = None  # and their masked phone
         self.matches: list[MemberMatch] = []
@@ -89,7 +91,7 @@ class TransferScreen(ServiceScreen):
         self.retranslate()
 
     def start(self, member: MemberView) -> None:
-        self.member, self.receiver, self.range = member, None, None
+        self.member, self.receiver, self.range, self._fresh = member, None, None, None
         self.matches, self.problem = [], None
         self.phone.clear()
         self.retranslate()
@@ -145,7 +147,26 @@ class TransferScreen(ServiceScreen):
                 return transfer(kiosk, giver, receiver, points)
             except Unreachable as exc:  # said as a transfer's trouble, not a sync's
                 raise TransfersOffline(f"the ledger can't be reached: {exc}") from exc
+            except Refusal:
+                # Points spent elsewhere meanwhile, or a program with other limits: read
+                # the giver again, so the screen stops offering what they can't give.
+                self._fresh = member_view(kiosk, giver)
+                raise
         self.call(give, lambda result: self._given(result, name))
+
+    def _caught_up(self, _refusal: object) -> None:
+        """After a refusal, the giver as the store has them now, under the program in
+        force: the range and the amount on offer follow (the window says the refusal)."""
+        fresh, self._fresh = self._fresh, None
+        if fresh is None:
+            return
+        self.member = fresh
+        policy = self.counter.kiosk.program.transfers
+        if self.receiver is not None:
+            self.range = None if policy is None else transfer_range(policy, self._available())
+            if self.range is not None:
+                self.points = max(self.range.low, min(self.points, self.range.high))
+        self.retranslate()
 
     def _given(self, result: TransferResult, name: str) -> None:
         self.receiver, self.range = None, None  # given once: a second tap gives nothing more
