@@ -38,6 +38,10 @@ class PointsRange:
         """The step below ``points``, never under the minimum."""
         return self.clamp((points - 1) // self.step * self.step)
 
+    def moved(self, points: int, direction: int) -> int:
+        """A tap on plus (``direction`` > 0) or minus."""
+        return self.up(points) if direction > 0 else self.down(points)
+
 
 DonationRange = PointsRange
 """The name the donation screen knows it by."""

@@ -85,8 +85,7 @@ class DonateScreen(ServiceScreen):
 
     def _step(self, direction: int) -> None:
         if self.range is not None:
-            r = self.range
-            self.points = r.up(self.points) if direction > 0 else r.down(self.points)
+            self.points = self.range.moved(self.points, direction)
             self.retranslate()
 
     def _confirm(self) -> None:
@@ -113,7 +112,7 @@ class DonateScreen(ServiceScreen):
         self.member = fresh
         if self.chosen is not None:
             self.range = donation_range(self.chosen, self._available())
-            self.points = max(self.range.low, min(self.points, self.range.high))
+            self.points = self.range.clamp(self.points)
         self.retranslate()
 
     def _given(self, result: object) -> None:

@@ -133,8 +133,7 @@ class TransferScreen(ServiceScreen):
     # -- how many, and done ----------------------------------------------------------------
     def _step(self, direction: int) -> None:
         if self.range is not None:
-            r = self.range
-            self.points = r.up(self.points) if direction > 0 else r.down(self.points)
+            self.points = self.range.moved(self.points, direction)
             self.retranslate()
 
     def _confirm(self) -> None:
@@ -165,7 +164,7 @@ class TransferScreen(ServiceScreen):
         if self.receiver is not None:
             self.range = None if policy is None else transfer_range(policy, self._available())
             if self.range is not None:
-                self.points = max(self.range.low, min(self.points, self.range.high))
+                self.points = self.range.clamp(self.points)
         self.retranslate()
 
     def _given(self, result: TransferResult, name: str) -> None:
