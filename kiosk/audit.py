@@ -291,10 +291,29 @@ def reversal_problem(*, channel: str, points: int, amount_minor: int, member: ob
                      note: str | None = None, original_kind: EntryKind | str = EntryKind.EARN,
                      original_note: str | None = None,
                      original_reverses: object = None) -> Rejection | None:
-    """A reversal is recorded by the channel that recorded the original, and mirrors it: a
-    points entry is reversed by a ``reverse`` entry, a punch card's stamp entry by a stamp
-    entry on the same card (else a reversal of stamps would mint points, or the reverse),
-    and a reversal is never itself reversed."""
+    """A whole reversal: one that may reverse the original (:func:`reversal_kind_problem`)
+    and mirrors it exactly."""
+    problem = reversal_kind_problem(channel=channel, member=member, kind=kind, note=note,
+                                    original_channel=original_channel,
+                                    original_member=original_member,
+                                    original_kind=original_kind, original_note=original_note,
+                                    original_reverses=original_reverses)
+    if problem is None and (original_member != member or original_points != -points
+                            or original_amount != -amount_minor):
+        return Rejection(Rejected.MIRROR, "does not mirror the entry it reverses")
+    return problem
+
+
+def reversal_kind_problem(*, channel: str, member: object, kind: EntryKind | str,
+                          note: str | None, original_channel: str, original_member: object,
+                          original_kind: EntryKind | str, original_note: str | None,
+                          original_reverses: object) -> Rejection | None:
+    """Whether an entry may reverse ``original`` at all, whatever its amounts (a refund
+    by line reverses it in parts: ``sync/server/refunds.py`` checks those): recorded by the
+    channel that recorded the original, for the same member; a points entry is reversed
+    by a ``reverse`` entry, a punch card's stamp entry by a stamp entry on the same card
+    (else a reversal of stamps would mint points, or the reverse); a reversal is never
+    itself reversed."""
     if original_channel != channel:
         return Rejection(Rejected.OTHER_CHANNEL, f"reverses an entry of {original_channel}; "
                        "an order is refunded where it was rung up")
@@ -304,7 +323,6 @@ def reversal_problem(*, channel: str, points: int, amount_minor: int, member: ob
                        "on the same card, and points by a reverse entry")
     if original_reverses is not None:
         return Rejection(Rejected.MIRROR, "a reversal is not itself reversed")
-    if (original_member != member or original_points != -points
-            or original_amount != -amount_minor):
+    if original_member != member:
         return Rejection(Rejected.MIRROR, "does not mirror the entry it reverses")
     return None

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from kiosk.audit import Rejected, Rejection, reversal_problem
+from kiosk.audit import Rejected, Rejection, reversal_kind_problem, reversal_problem
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import (
     Refund,
@@ -146,13 +146,10 @@ class ReversalCheck:
                 original_reverses=original.reverses)
             if problem is None and count:
                 problem = Rejection(Rejected.ALREADY_REVERSED, "this entry was already reversed")
-        else:
-            # The same rules of kind, channel and member, checked on the mirror's shape;
-            # the amounts are checked against the refunds instead.
-            problem = reversal_problem(
-                channel=wire.channel, points=0, amount_minor=0, member=wire.member_id,
-                original_channel=original.channel, original_points=0, original_amount=0,
-                original_member=original.member_id, kind=wire.kind, note=wire.note,
+        else:  # the amounts are checked against the refunds instead of a mirror's
+            problem = reversal_kind_problem(
+                channel=wire.channel, member=wire.member_id, kind=wire.kind, note=wire.note,
+                original_channel=original.channel, original_member=original.member_id,
                 original_kind=original.kind, original_note=original.note,
                 original_reverses=original.reverses)
             if problem is None:
