@@ -127,17 +127,20 @@ def _sales(kiosk: Kiosk, member_id: uuid.UUID | None, order_ref: str | None,
            limit: int) -> tuple[RecentOrder, ...]:
     with kiosk.store.read() as tx:
         rows = tx.entries.recent_sales(kiosk.channel, member_id, order_ref, limit)
-        # An order paid wholly by loyalty earned on NT$0: its refund reverses nothing of
-        # the earn, so whether it came back whole is its refunds' to say (rare: read them).
-        paid_by_loyalty = {ref for ref, _, _, _, amount, _, done in rows if not amount
-                           and not done}
-        whole_back = {ref for ref in paid_by_loyalty
-                      if (record := tx.orders.get(kiosk.channel, ref)) is not None
-                      and whole(record.order, refunded(tx.refunds.of_order(kiosk.channel,
-                                                                           ref)))}
+        back = {ref: _back_whole(tx, kiosk.channel, ref) for ref, *_ in rows}
     return tuple(RecentOrder(ref, member, name or "", when, amount, points,
-                             refunded or ref in whole_back)
-                 for ref, member, name, when, amount, points, refunded in rows)
+                             earn_undone if (whole_back := back[ref]) is None else whole_back)
+                 for ref, member, name, when, amount, points, earn_undone in rows)
+
+
+def _back_whole(tx: UnitOfWork, channel: str, order_ref: str) -> bool | None:
+    """Whether the stored refunds hand the order back whole, as the ledger decides it: its
+    earn's reversals can't say (an order paid wholly by loyalty earned on NT$0; a reward's
+    free line comes back after all the spend did). None when no refund by line touched it:
+    then its earn's reversals say (an order recorded without lines is refunded whole)."""
+    refunds = tx.refunds.of_order(channel, order_ref)
+    record = tx.orders.get(channel, order_ref) if refunds else None
+    return None if record is None else whole(record.order, refunded(refunds))
 
 
 def scanned_order_ref(kiosk: Kiosk, text: str) -> str:
