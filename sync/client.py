@@ -31,6 +31,7 @@ from sync.protocol import (
     Hold,
     HoldRequest,
     MemberHistory,
+    MemberSearch,
     OrderLineWire,
     OrderRequest,
     OrderResult,
@@ -38,6 +39,8 @@ from sync.protocol import (
     PairResponse,
     PullResponse,
     RefundRequest,
+    ShopCardRequest,
+    ShopCardResult,
     TransferRequest,
     TransferResult,
     UploadRequest,
@@ -182,6 +185,18 @@ class LedgerClient:
     def member(self, member_id: uuid.UUID, limit: int = 50) -> MemberHistory:
         return self._call("GET", f"/v1/members/{member_id}", MemberHistory,
                           params={"limit": limit, "staff": "true"})
+
+    def find_members(self, phone: str) -> list[uuid.UUID]:
+        """The members with this phone number, however it is written (the shop's call)."""
+        return self._call("GET", "/v1/members", MemberSearch, params={"phone": phone}
+                          ).member_ids
+
+    def reissue_card(self, member_id: uuid.UUID, request_id: str) -> ShopCardResult:
+        """Replace a member's lost card (the shop's call); a retry under ``request_id``
+        answers the same card."""
+        with _refused_as_invalid():
+            body = ShopCardRequest(member_id=member_id, request_id=request_id)
+        return self._call("POST", "/v1/shop/cards", ShopCardResult, body)
 
 
 @contextmanager

@@ -603,3 +603,24 @@ class TransferRequest(Wire):
 
 class TransferResult(Wire):
     entries: list[EntryWire]  # the giving side, then the receiving side, with their seqs
+
+
+# -- a lost card replaced online (issue 15): the shop's side of `kiosk card reissue` --
+
+class ShopCardRequest(Wire):
+    """Cancel every card the member holds and issue a new one; ``request_id`` is made once
+    by the caller, so a retry answers the same card and cancels nothing more."""
+
+    member_id: uuid.UUID
+    request_id: Text64
+
+
+class ShopCardResult(Wire):
+    member_id: uuid.UUID
+    name: str  # the member's, to print on the card
+    card_no: str
+    card_payload: str  # the QR's text (CP1....), signed by the ledger's certified shop issuer
+    cancelled: list[str]  # the card numbers this request cancelled
+    issued_at: UtcTime
+    balance: int  # the member's: it stays, as it is theirs and not the card's
+    duplicate: bool  # a retry: the card issued before under this request id

@@ -55,6 +55,7 @@ from sync.server.ledger import Caller, Ledger, LedgerRefusal
 from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
 from sync.server.openapi import document_models, json_body, message, refusals
 from sync.server.reports import add_program_report_route
+from sync.server.shop_cards import ShopCards, add_shop_card_route
 from sync.server.shop_checkout import ShopLoyalty
 from sync.server.transfers import Transfers, add_transfer_route
 
@@ -251,6 +252,8 @@ def create_app(ledger: Ledger) -> FastAPI:
                         json_request_body)
     add_cause_route(app, ledger.engine, admin)  # GET /v1/reports/causes
     add_transfer_route(app, Transfers(counter), caller, json_request_body)  # POST /v1/transfers
+    add_shop_card_route(app, ShopCards(ledger.devices), shop,  # POST /v1/shop/cards
+                        json_request_body)
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     # Added last, so it runs first: a stranger's body is never read.

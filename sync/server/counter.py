@@ -39,6 +39,8 @@ from kiosk.engine.refunds import (
     whole,
 )
 from kiosk.ledger import Entry, EntryKind, balance, moves_points, reversal
+from kiosk.members import MemberInputError
+from kiosk.phones import phone_keys, region_of
 from kiosk.program import (
     Program,
     Tier,
@@ -370,9 +372,15 @@ class OnlineCounter:
                                  entries=[wire_of_row(r) for r in rows])
 
     def find_member(self, phone: str) -> list[uuid.UUID]:
+        """The members with this number however it is written (``0912-345-678``, ``+886 912
+        345 678``), read as the counter reads it (``kiosk.phones``, the program's region)."""
         with self.ledger.engine.connect() as conn:
-            return list(conn.execute(select(m.Member.id).where(m.Member.phone == phone))
-                        .scalars())
+            try:
+                keys = phone_keys(phone, region_of(self.ledger.current_program(conn).currency))
+            except MemberInputError:  # not a number: only a member stored with this text
+                keys = (phone,)
+            return list(conn.execute(select(m.Member.id).where(m.Member.phone.in_(keys))
+                                     .order_by(m.Member.enrolled_at, m.Member.id)).scalars())
 
     def overdrafts(self) -> list[dict[str, object]]:
         with self.ledger.engine.connect() as conn:

@@ -26,6 +26,12 @@ from sync.server.db import one_statement
 from sync.server.programs import Programs
 
 FIRST_CARD_PREFIX = 2000  # kiosks set up without a ledger issue under 1000
+SHOP_CARD_PREFIX = "1999"
+"""The numbers of the cards the ledger issues for the shop (a lost card replaced online):
+below every paired kiosk's prefix (2000 up; 19990 would be the 17,991st kiosk's) and apart
+from a standalone kiosk's default 1000, whose cards trust a root of their own anyway."""
+SHOP_ISSUER = "shop-issuer"
+"""The device its certificate names: the ledger's own issuer, so no device may take it."""
 DEVICE_KINDS = ("kiosk", "shop", "admin")
 # Tokens start with a letter: a urlsafe token starting with "-" reads as an option to
 # argparse (`kiosk shop ... --token -mHi...` failed), and the prefix says what a leaked
@@ -43,19 +49,44 @@ class Devices:
         self.clock = clock
         self.programs = programs
 
-    @staticmethod
-    def create_keys(conn: Connection) -> None:
-        """Create the root and shop-issuer keys in the caller's transaction, once."""
+    def create_keys(self, conn: Connection) -> None:
+        """Create the root and shop-issuer keys in the caller's transaction, once, and the
+        issuer's certificate (a ledger made before the shop replaced cards gets it here, at
+        its next start, so kiosks have it before the first such card)."""
         if conn.execute(select(m.LedgerKey.id)).first() is None:
             conn.execute(insert(m.LedgerKey).values(
                 id=1, root_private=DeviceKey.generate().to_bytes(),
                 issuer_private=DeviceKey.generate().to_bytes()))
+        self.issuer(conn)
+
+    def issuer(self, conn: Connection) -> tuple[DeviceKey, DeviceCertificate, bool]:
+        """The shop issuer's key, its certificate from the root for :data:`SHOP_CARD_PREFIX`
+        (made in the caller's transaction if the ledger has none yet, so it travels in
+        :meth:`state` like a kiosk's) and whether it was revoked."""
+        root, private = conn.execute(select(m.LedgerKey.root_private,
+                                            m.LedgerKey.issuer_private)).one()
+        key = DeviceKey.from_bytes(private)
+        mine = select(m.Certificate.document, m.Certificate.revoked).where(
+            m.Certificate.key_id == key.key_id)
+        row = conn.execute(mine).first()
+        if row is None:
+            cert = certify_device(DeviceKey.from_bytes(root), key.public_bytes(),
+                                  device_id=SHOP_ISSUER, card_prefix=SHOP_CARD_PREFIX,
+                                  issued_at=self.clock())
+            insert_ignore(conn, m.Certificate.__table__, [{
+                "key_id": cert.key_id, "device_id": SHOP_ISSUER,
+                "document": json.dumps(cert.to_dict()), "revoked": False}])
+            row = conn.execute(mine).one()  # the one kept, if a twin wrote first
+        return key, DeviceCertificate.from_dict(json.loads(row.document)), bool(row.revoked)
 
     def add_device(self, device_id: str, kind: str = "kiosk") -> tuple[str, str]:
         """Register a device; returns its id and a token shown this once (only its hash is
         kept). Kiosks get the next free card-number prefix."""
         if kind not in DEVICE_KINDS:
             raise LedgerRefusal(422, "invalid_kind", f"a device is one of {DEVICE_KINDS}")
+        if device_id == SHOP_ISSUER:
+            raise LedgerRefusal(409, "device_exists",
+                                f"{SHOP_ISSUER!r} is the ledger's own card issuer")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             if conn.execute(select(m.Device.id).where(m.Device.id == device_id)).first():

@@ -91,6 +91,20 @@ class Certificate(Base):
     revoked: Mapped[bool] = mapped_column(default=False)
 
 
+class ShopCard(Base):
+    """A card the ledger issued at the shop's request (a lost card replaced online, issue
+    15): kept by the caller's request id, so a retry answers the same card and cancels
+    nothing more, and the shop's serials are read from here (no device can add a row)."""
+
+    __tablename__ = "shop_cards"
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("members.id"))
+    card_no: Mapped[str] = mapped_column(String(12), unique=True)
+    cancelled: Mapped[str] = mapped_column(Text)  # the card numbers it cancelled, JSON
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class Revocation(Base):
     __tablename__ = "revocations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
