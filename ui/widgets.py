@@ -87,6 +87,19 @@ class Scrolling(QScrollArea):
         return super().eventFilter(watched, event)
 
 
+def reveal(widget: QWidget) -> None:
+    """Scroll the panel that holds ``widget`` so it shows whole, once the layout has
+    settled: on a small panel (800x480) the step's own button is below the fold just when
+    the cashier needs it (a cause or a receiver chosen)."""
+    def show() -> None:
+        area = widget.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None and widget.isVisible():
+            area.ensureWidgetVisible(widget, 0, 8)
+    QTimer.singleShot(0, show)
+
+
 def label(text: str = "", name: str | None = None, wrap: bool = False) -> QLabel:
     lbl = QLabel(text)
     if name:

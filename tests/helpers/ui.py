@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.app.qt import DEMO_PIN, CounterApp
 from kiosk.services import member_view
@@ -70,3 +70,9 @@ def demo_scan_list(app: CounterApp) -> list[tuple[str, str]]:
     from kiosk.app.qt import demo_scans
 
     return demo_scans(app.running)
+
+
+def in_view(app: CounterApp, widget: QWidget) -> bool:
+    """Whether ``widget`` shows whole in the window's scrolled panel (not below the fold)."""
+    viewport = app.window.scroll_area.viewport()
+    return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))

@@ -17,6 +17,7 @@ from tests.devices.escpos_reader import read
 from tests.helpers.ui import (
     SHOTS,
     WAIT,
+    in_view,
     message,
     on_screen,
     scan_member,
@@ -179,6 +180,9 @@ def test_the_member_and_donate_screens_fit_a_small_800x480_panel(qtbot, checkout
     QApplication.processEvents()
     assert overlaps(app) == []
     assert screen.cause_buttons["school-meals"].height() >= CAUSE_PX  # both lines show
+    # The panel scrolls to the amount and the button that gives it, once a cause is picked.
+    qtbot.waitUntil(lambda: in_view(app, screen.confirm) and in_view(app, screen.plus),
+                    timeout=WAIT)
     shoot(app, language, "800x480-donate")
 
 

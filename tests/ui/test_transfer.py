@@ -16,7 +16,16 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app.qt import CounterApp
 from kiosk.services import Enrolment, EnrolmentResult, Sale, enrol, member_view, ring_up_sale
-from tests.helpers.ui import WAIT, key_in, message, on_screen, scan_member, shoot, tap
+from tests.helpers.ui import (
+    WAIT,
+    in_view,
+    key_in,
+    message,
+    on_screen,
+    scan_member,
+    shoot,
+    tap,
+)
 from tests.ui.test_screens_hold_still import fits_unscrolled, overlaps
 from ui.i18n import LANGUAGES
 from ui.screens.transfer import TransferScreen
@@ -194,6 +203,9 @@ def test_the_member_and_transfer_screens_fit_a_small_800x480_panel(qtbot, transf
     tap(qtbot, w.member_screen.give)
     on_screen(qtbot, app, "transfer")
     scan_receiver(qtbot, app, receiver)
+    # The panel scrolls to the amount and the button that gives it, once a receiver is in.
+    qtbot.waitUntil(lambda: in_view(app, screen.confirm) and in_view(app, screen.plus),
+                    timeout=WAIT)
     tap(qtbot, screen.plus)
     QApplication.processEvents()
     assert overlaps(app) == []

@@ -17,7 +17,7 @@ from kiosk.services.donation_choice import DonationRange, available_points, dona
 from kiosk.services.donations import DonationResult, donate
 from kiosk.services.errors import Refusal
 from ui.context import ScreenContext
-from ui.widgets import ServiceScreen, Stepper, button, label
+from ui.widgets import ServiceScreen, Stepper, button, label, reveal
 
 CAUSE_PX = 96  # a cause's button: two lines of large type
 
@@ -82,6 +82,7 @@ class DonateScreen(ServiceScreen):
         self.range = donation_range(cause, self._available())
         self.points = self.range.low
         self.retranslate()
+        reveal(self.confirm)
 
     def _step(self, direction: int) -> None:
         if self.range is not None:

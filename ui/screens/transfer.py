@@ -21,7 +21,7 @@ from kiosk.services.lost_cards import MemberMatch, find_members
 from kiosk.services.transfer_choice import PointsRange, available_points, transfer_range
 from kiosk.services.transfers import TransferResult, TransfersOffline, transfer
 from ui.context import ScreenContext
-from ui.widgets import Keypad, ServiceScreen, Stepper, button, label
+from ui.widgets import Keypad, ServiceScreen, Stepper, button, label, reveal
 
 MAX_MATCHES = 3  # members sharing one phone number, shown as buttons to pick from
 
@@ -129,6 +129,8 @@ class TransferScreen(ServiceScreen):
             self.range = None if policy is None else transfer_range(policy, self._available())
             self.points = 0 if self.range is None else self.range.low
         self.retranslate()
+        if self.confirm.isEnabled():
+            reveal(self.confirm)
 
     # -- how many, and done ----------------------------------------------------------------
     def _step(self, direction: int) -> None:
