@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.app.cli_base import DEFAULT_PROGRAM, Output, Parser, code_quantity
+from kiosk.app.cli_shop_cards import add_shop_card_commands
+from kiosk.app.cli_shop_link import member_arg as _member_id
+from kiosk.app.cli_shop_link import shop_client as _shop_client
 from kiosk.reports import Basket, PeriodProblem
 from kiosk.services import Kiosk
 from kiosk.services.errors import InvalidInput, Refusal
@@ -445,27 +448,6 @@ def add_commands(sub: Any, command: Any) -> None:
 # -- the online shop, played from the command line ----------------------------------------
 
 
-def _shop_client(args: argparse.Namespace) -> Any:
-    import os
-
-    from sync.client import LedgerClient
-    from sync.pairing import ledger_address
-
-    token = args.token or os.environ.get("COUNTERPOINT_SHOP_TOKEN")
-    if not args.ledger_url or not token:
-        raise Refusal("the shop needs --ledger-url and --token (or COUNTERPOINT_SHOP_TOKEN)")
-    return LedgerClient(ledger_address(args.ledger_url), token)
-
-
-def _member_id(text: str) -> uuid.UUID:
-    """``--member`` as a member id: a malformed one is refused before anything is sent."""
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        raise InvalidInput(f"--member {text!r} is not a member id (a UUID, e.g. "
-                           "0192f1c4-7b1e-7c3a-9d2e-5a6b7c8d9e0f)") from None
-
-
 def _order_out(out: Output, result: Any, verb: str) -> int:
     out.result(result.model_dump(mode="json"),
                f"{verb} {result.order_ref}: {result.points:+d} points; balance "
@@ -616,3 +598,4 @@ def add_shop_commands(sub: Any, command: Any) -> None:
     q.add_argument("--channel", default="web", help="the shop's channel name")
     q = shop_command("member", cmd_shop_member, "a member's unified balance and history")
     q.add_argument("--member", required=True)
+    add_shop_card_commands(shop_command)  # member-find, card-reissue: a lost card
