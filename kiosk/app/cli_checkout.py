@@ -8,6 +8,8 @@ points as money) as options::
     {"lines": [{"code": "TEA-OOLONG", "quantity": 2, "unit_price": "65", "category": "tea"},
                {"code": "AMOUNT", "unit_price": "330"}]}
 
+(or the list of lines alone).
+
 ``--basket -`` reads standard input; ``--quote`` prices it and writes nothing.
 """
 
@@ -49,13 +51,17 @@ class _Basket(BaseModel):
 
 
 def parse_basket(text: str, minor_units: int) -> tuple[SaleLine, ...]:
-    """The basket's lines in minor units; InvalidInput naming the line and field if not."""
+    """The basket's lines in minor units; InvalidInput naming the line and field if not.
+    A list of lines alone is the basket of those lines."""
+    if text.lstrip().startswith("["):
+        text = f'{{"lines": {text}}}'
     try:
         basket = _Basket.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "basket"
-        raise InvalidInput(f"basket: {where}: {first['msg']}",
+        where = "".join(f"{part}: " if i == len(first["loc"]) - 1 else f"{part}."
+                        for i, part in enumerate(first["loc"]))
+        raise InvalidInput(f"basket: {where}{first['msg']}",
                            InputProblem.BASKET_LINE) from None
     lines = []
     for i, line in enumerate(basket.lines):
@@ -79,7 +85,7 @@ def coupon_id(text: str) -> uuid.UUID:
 def _read(source: str) -> str:
     if source == "-":
         text = sys.stdin.read(MAX_BASKET_BYTES + 1)
-    elif source.lstrip().startswith("{"):
+    elif source.lstrip().startswith(("{", "[")):  # the JSON itself, typed or piped in
         text = source
     else:
         try:

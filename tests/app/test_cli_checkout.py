@@ -50,6 +50,13 @@ def test_a_basket_with_a_reward_and_points_comes_out_as_the_order(data, card, tm
     assert again["duplicate"] and again["balance"] == 28  # a retry changes nothing
 
 
+def test_the_basket_may_be_just_its_lines(data, card):
+    """A till integration that sends the list of lines alone is understood."""
+    order = kiosk_json(data, "checkout", "--card", card, "--basket",
+                       json.dumps(BASKET["lines"]), "--order-ref", "C-L")
+    assert (order["net"], order["points"]) == ("1000", 10)
+
+
 def test_the_basket_can_come_on_standard_input(data, card):
     import subprocess
 
@@ -68,6 +75,11 @@ def test_the_basket_can_come_on_standard_input(data, card):
     (["--basket", '{"lines": [{"code": "X", "unit_price": "10", "price": 1}]}'],
      "invalid_input", "lines.0.price"),
     (["--basket", "/no/such/basket.json"], "invalid_input", "can't read"),
+    # Typed JSON that isn't valid says what is wrong with it, once, not "can't read" a
+    # file named like it.
+    (["--basket", '{bad'], "invalid_input", "basket: Invalid JSON"),
+    (["--basket", '[{"code": "X", "quantity": 0, "unit_price": "10"}]'], "invalid_input",
+     "basket: lines.0.quantity"),
     (["--points", "15"], "loyalty_refused", "steps of 10"),
     (["--points", "1000"], "loyalty_refused", "at most 500 points"),
     (["--coupon", "CPQ1.NOTHEX"], "invalid_input", "coupon QR"),
@@ -80,6 +92,7 @@ def test_a_refused_checkout_names_the_problem_and_changes_nothing(data, card, ar
     answer = kiosk_json(data, "checkout", "--card", card, *basket, *args, "--order-ref",
                         "C-X", expect=1)
     assert answer["error"]["code"] == code and message in answer["error"]["message"]
+    assert "basket: basket" not in answer["error"]["message"]
     assert kiosk_json(data, "balance", "--card", card)["balance"] == 140
 
 
