@@ -452,49 +452,49 @@
 <context>
     <name>DonateScreen</name>
     <message>
-        <location filename="../../ui/screens/donate.py" line="109"/>
+        <location filename="../../ui/screens/donate.py" line="133"/>
         <source>Give points to a cause</source>
         <translation>捐點數做公益</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="110"/>
+        <location filename="../../ui/screens/donate.py" line="134"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="112"/>
+        <location filename="../../ui/screens/donate.py" line="136"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="117"/>
+        <location filename="../../ui/screens/donate.py" line="141"/>
         <source>{cause}
 from {n} points</source>
         <translation>{cause}
 {n} 點起</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="126"/>
+        <location filename="../../ui/screens/donate.py" line="150"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="130"/>
+        <location filename="../../ui/screens/donate.py" line="154"/>
         <source>Choose a cause, then how many points to give.</source>
         <translation>請選擇捐贈對象，再選擇要捐的點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="131"/>
+        <location filename="../../ui/screens/donate.py" line="155"/>
         <source>Give points</source>
         <translation>捐出點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="133"/>
+        <location filename="../../ui/screens/donate.py" line="157"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>可捐 {low} 到 {high} 點：按 − 或 + 調整。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/donate.py" line="135"/>
+        <location filename="../../ui/screens/donate.py" line="159"/>
         <source>Give {n} points to {cause}</source>
         <translation>捐 {n} 點給{cause}</translation>
     </message>
@@ -1388,157 +1388,175 @@ from {n} points</source>
     </message>
 </context>
 <context>
-    <name>RefundTab</name>
+    <name>RefundLinePage</name>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="332"/>
-        <source>{points} points</source>
-        <translation>{points} 點</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="337"/>
-        <source>Refunded</source>
-        <translation>已退款</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="339"/>
-        <source>Partly refunded</source>
-        <translation>部分已退款</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="344"/>
+        <location filename="../../ui/screens/refund_line_page.py" line="60"/>
         <source>Amount keyed in</source>
         <translation>手動輸入金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="350"/>
-        <source>Recent orders of {name} at this kiosk: tap one</source>
-        <translation>{name} 在本機的近期訂單：點選一筆</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="352"/>
-        <source>Recent orders at this kiosk: tap one</source>
-        <translation>本機近期訂單：點選一筆</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="353"/>
-        <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
-        <translation>這裡沒有可退款的銷售。也可輸入收據上的訂單編號。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="356"/>
-        <source>Order number</source>
-        <translation>訂單編號</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="357"/>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="358"/>
-        <location filename="../../ui/screens/refund_tab.py" line="361"/>
-        <source>Refund…</source>
-        <translation>退款…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="360"/>
-        <source>All of it</source>
-        <translation>全部退回</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="362"/>
-        <source>Yes, refund</source>
-        <translation>確定退款</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="359"/>
-        <location filename="../../ui/screens/refund_tab.py" line="363"/>
+        <location filename="../../ui/screens/refund_line_page.py" line="65"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="413"/>
-        <source>Refund order {order}?</source>
-        <translation>要為訂單 {order} 退款嗎？</translation>
+        <location filename="../../ui/screens/refund_line_page.py" line="66"/>
+        <source>All of it</source>
+        <translation>全部退回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="429"/>
-        <source>Every point the order moved goes back.</source>
-        <translation>此訂單異動的點數將全數退回。</translation>
+        <location filename="../../ui/screens/refund_line_page.py" line="67"/>
+        <source>Refund…</source>
+        <translation>退款…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="415"/>
-        <source>Refund order {order} of {amount} for {name}?</source>
-        <translation>要為 {name} 的訂單 {order}（{amount}）退款嗎？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/refund_tab.py" line="383"/>
+        <location filename="../../ui/screens/refund_line_page.py" line="71"/>
         <source>Order {order}: how many of each come back?</source>
         <translation>訂單 {order}：每項退回幾件？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="390"/>
+        <location filename="../../ui/screens/refund_line_page.py" line="78"/>
         <source>{left} of {quantity} left · {price} each</source>
         <translation>共 {quantity} 件，剩 {left} 件可退 · 單價 {price}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="392"/>
+        <location filename="../../ui/screens/refund_line_page.py" line="80"/>
         <source>All {quantity} refunded</source>
         <translation>{quantity} 件皆已退款</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="399"/>
-        <location filename="../../ui/screens/refund_tab.py" line="424"/>
+        <location filename="../../ui/screens/refund_line_page.py" line="86"/>
         <source>Money to give back: {amount}</source>
         <translation>應退還金額：{amount}</translation>
     </message>
+</context>
+<context>
+    <name>RefundOrderList</name>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="407"/>
+        <location filename="../../ui/screens/refund_order_list.py" line="126"/>
+        <source>{points} points</source>
+        <translation>{points} 點</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="131"/>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="133"/>
+        <source>Partly refunded</source>
+        <translation>部分已退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="138"/>
+        <source>Recent orders of {name} at this kiosk: tap one</source>
+        <translation>{name} 在本機的近期訂單：點選一筆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="140"/>
+        <source>Recent orders at this kiosk: tap one</source>
+        <translation>本機近期訂單：點選一筆</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="141"/>
+        <source>No sales to refund here. A receipt&apos;s order number can be typed instead.</source>
+        <translation>這裡沒有可退款的銷售。也可輸入收據上的訂單編號。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="144"/>
+        <source>Order number</source>
+        <translation>訂單編號</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="145"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_order_list.py" line="146"/>
+        <source>Refund…</source>
+        <translation>退款…</translation>
+    </message>
+</context>
+<context>
+    <name>RefundQuestion</name>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="62"/>
+        <source>Yes, refund</source>
+        <translation>確定退款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="63"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="73"/>
         <source>Refund the rest of order {order} for {name}?</source>
         <translation>要為 {name} 退還訂單 {order} 的其餘部分嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="408"/>
+        <location filename="../../ui/screens/refund_question.py" line="74"/>
         <source>Refund the rest of order {order}?</source>
         <translation>要退還訂單 {order} 的其餘部分嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="410"/>
+        <location filename="../../ui/screens/refund_question.py" line="76"/>
         <source>Refund part of order {order} for {name}?</source>
         <translation>要為 {name} 部分退款訂單 {order} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="411"/>
+        <location filename="../../ui/screens/refund_question.py" line="77"/>
         <source>Refund part of order {order}?</source>
         <translation>要部分退款訂單 {order} 嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="416"/>
+        <location filename="../../ui/screens/refund_question.py" line="79"/>
+        <source>Refund order {order}?</source>
+        <translation>要為訂單 {order} 退款嗎？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="81"/>
+        <source>Refund order {order} of {amount} for {name}?</source>
+        <translation>要為 {name} 的訂單 {order}（{amount}）退款嗎？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="82"/>
         <source>Refund order {order} of {amount}?</source>
         <translation>要為訂單 {order}（{amount}）退款嗎？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="430"/>
+        <location filename="../../ui/screens/refund_question.py" line="90"/>
+        <source>Money to give back: {amount}</source>
+        <translation>應退還金額：{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="95"/>
+        <source>Every point the order moved goes back.</source>
+        <translation>此訂單異動的點數將全數退回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/refund_question.py" line="96"/>
         <source>The member&apos;s points don&apos;t change</source>
         <translation>會員點數不變</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="431"/>
+        <location filename="../../ui/screens/refund_question.py" line="97"/>
         <source>Takes {points} points back from the member</source>
         <translation>從會員扣回 {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="433"/>
+        <location filename="../../ui/screens/refund_question.py" line="99"/>
         <source>Gives {points} points back to the member</source>
         <translation>退還會員 {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="437"/>
+        <location filename="../../ui/screens/refund_question.py" line="103"/>
         <source>Rung up {when}</source>
         <translation>結帳時間：{when}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/refund_tab.py" line="440"/>
+        <location filename="../../ui/screens/refund_question.py" line="106"/>
         <source>Reason: {reason}</source>
         <translation>原因：{reason}</translation>
     </message>
@@ -1749,92 +1767,92 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="156"/>
+        <location filename="../../ui/screens/transfer.py" line="178"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="160"/>
+        <location filename="../../ui/screens/transfer.py" line="182"/>
         <source>Give points to another member</source>
         <translation>轉贈點數給其他會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="161"/>
+        <location filename="../../ui/screens/transfer.py" line="183"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="162"/>
+        <location filename="../../ui/screens/transfer.py" line="184"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>掃描對方的會員卡，或以電話查詢：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="163"/>
+        <location filename="../../ui/screens/transfer.py" line="185"/>
         <source>Phone number</source>
         <translation>電話號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="164"/>
+        <location filename="../../ui/screens/transfer.py" line="186"/>
         <source>Find by phone</source>
         <translation>以電話查詢</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="165"/>
+        <location filename="../../ui/screens/transfer.py" line="187"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="170"/>
+        <location filename="../../ui/screens/transfer.py" line="192"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="178"/>
+        <location filename="../../ui/screens/transfer.py" line="200"/>
         <source>To: {name}</source>
         <translation>給：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="182"/>
+        <location filename="../../ui/screens/transfer.py" line="204"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="187"/>
+        <location filename="../../ui/screens/transfer.py" line="209"/>
         <source>Give points</source>
         <translation>轉贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="189"/>
+        <location filename="../../ui/screens/transfer.py" line="211"/>
         <source>Give {n} points to {name}</source>
         <translation>轉贈 {n} 點給{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="197"/>
+        <location filename="../../ui/screens/transfer.py" line="219"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>轉贈點數的會員不能自己接收：請掃描或查詢另一位會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="200"/>
+        <location filename="../../ui/screens/transfer.py" line="222"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店沒有使用此電話號碼或卡號的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="202"/>
+        <location filename="../../ui/screens/transfer.py" line="224"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位會員使用此電話號碼：請點選接收點數的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="205"/>
+        <location filename="../../ui/screens/transfer.py" line="227"/>
         <source>First who receives the points, then how many.</source>
         <translation>先選接收點數的會員，再選點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="207"/>
+        <location filename="../../ui/screens/transfer.py" line="229"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用點數不足：每次轉贈至少 {n} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="209"/>
+        <location filename="../../ui/screens/transfer.py" line="231"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 點：點 − 或 + 調整點數。</translation>
     </message>
