@@ -100,6 +100,14 @@ def check_text(what: str, value: str | None, *, layout: bool = False) -> None:
         raise InvalidInput(f"the {what} {problem}", InputProblem.CONTROL_CHARACTER)
 
 
+def check_order_ref(order_ref: str | None) -> None:
+    """An order reference the wire takes (1 to 64 characters, no control characters): one
+    it would refuse is refused here, before it is written and quarantined at upload."""
+    if order_ref is not None and not 0 < len(order_ref) <= 64:
+        raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
+    check_text("order reference", order_ref)
+
+
 class Unreachable(Exception):
     """Known trouble from the world: a service the kiosk needs can't be reached right now.
     Not a refusal: the same request may succeed later, and nothing was lost."""

@@ -31,7 +31,7 @@ from kiosk.services.errors import (
     UnknownMember,
     UnknownReward,
     Unreachable,
-    check_text,
+    check_order_ref,
 )
 from kiosk.services.ports import UnitOfWork
 from kiosk.wallets import spendable
@@ -96,7 +96,7 @@ def store_day(program: Program, now: datetime) -> tuple[datetime, datetime]:
 
 def redeem(kiosk: Kiosk, member_id: uuid.UUID, reward_id: str,
            order_ref: str | None = None) -> RedemptionResult:
-    check_text("order reference", order_ref)
+    check_order_ref(order_ref)
     program = kiosk.program
     reward = program.reward(reward_id)
     if reward is None:

@@ -36,6 +36,7 @@ from kiosk.services.errors import (
     InvalidInput,
     Refusal,
     UnknownMember,
+    check_order_ref,
     check_text,
 )
 from kiosk.services.ports import UnitOfWork
@@ -125,9 +126,7 @@ def check_sale(program: Program, sale: Sale) -> None:
     if not _free_item_lines_fit(sale):
         raise InvalidInput(f"a basket line's code may not start with {REWARD_LINE} (a free "
                            "item reward's line)", InputProblem.BASKET_LINE)
-    if sale.order_ref is not None and not 0 < len(sale.order_ref) <= 64:
-        raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
-    check_text("order reference", sale.order_ref)
+    check_order_ref(sale.order_ref)
     check_text("approver", sale.approved_by)
 
 

@@ -33,3 +33,22 @@ def test_a_control_character_is_refused_at_the_counter_and_nothing_is_recorded(k
 def test_line_breaks_in_a_reason_are_fine(kiosk, member):
     ring_up_sale(kiosk, Sale(member.member.id, 4000, "T-0"))
     assert refund_order(kiosk, "T-0", "box damaged\ncustomer kept the receipt").points == -40
+
+
+@pytest.mark.parametrize("act", [
+    lambda k, m: ring_up_sale(k, Sale(m, 1000, "T" * 65)),
+    lambda k, m: redeem(k, m, "coffee", order_ref="T" * 65),
+    lambda k, m: redeem(k, m, "coffee", order_ref=""),
+], ids=["sale", "redemption", "empty redemption ref"])
+def test_an_order_reference_the_wire_refuses_is_refused_at_the_counter(kiosk, member, act):
+    """Over 64 characters the upload would refuse it and the entry would be kept back
+    (quarantined): the member's points spent here and never on the ledger."""
+    ring_up_sale(kiosk, Sale(member.member.id, 4000, "T-0"))
+    with kiosk.store.read() as tx:
+        before = tx.outbox.size()
+    with pytest.raises(InvalidInput) as refused:
+        act(kiosk, member.member.id)
+    assert refused.value.problem is InputProblem.ORDER_REF
+    assert "1 to 64 characters" in str(refused.value)
+    with kiosk.store.read() as tx:
+        assert (tx.outbox.size(), tx.entries.balance(member.member.id)) == (before, 90)
