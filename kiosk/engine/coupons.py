@@ -209,7 +209,9 @@ def coupons_for_order(rules: Sequence[CouponRule], order: Order, state: MemberSt
     """The coupons a member order issues (``order`` and ``period_spend`` triggers), in
     document order. ``state.spend_in(period)`` is the spend before this order; a period
     coupon is issued for each multiple of ``every`` this order's net paid crosses, with
-    the once key ``coupon:<rule>:<period>:<k>`` for the k-th multiple."""
+    the once key ``coupon:<rule>:<period>:<k>`` for the k-th multiple (k >= 1: a period
+    whose spend is below zero, after a refund, crosses nothing until it is above it, as
+    :func:`period_coupons` counts)."""
     if order.member_id is None:
         return ()
     paid = order.net_paid_minor
@@ -225,7 +227,7 @@ def coupons_for_order(rules: Sequence[CouponRule], order: Order, state: MemberSt
             every = to_minor(trigger.every, minor_units)
             before = state.spend_in(key)
             start = next_period_start(order.occurred_at, zone, trigger.period)
-            first = before // every + 1
+            first = max(before, 0) // every + 1  # a refund may leave the period below 0
             last = min((before + paid) // every, first + MAX_PERIOD_COUPONS - 1)
             for k in range(first, last + 1):
                 out.append(_issue(rule, f"coupon:{rule.id}:{key}:{k}", start, zone))
