@@ -30,6 +30,15 @@ def _port_free(port: int) -> bool:
         return True
 
 
+def _listening(port: int) -> socket.socket | None:
+    """A socket listening on ``port`` on loopback, or None when the port is taken (bound
+    and listening as uvicorn would have it, reusing a closing port)."""
+    try:
+        return socket.create_server(("127.0.0.1", port))
+    except OSError:
+        return None
+
+
 def free_port() -> int:
     """A port on loopback nobody listens on now (the OS picks it)."""
     with socket.socket() as s:
@@ -58,31 +67,32 @@ class EmbeddedLedger:
         self.ledger = Ledger(engine, lambda: datetime.now(UTC))
         self.ledger.initialise(self.program)
         app = create_app(self.ledger)
-        for attempt in range(3):
-            # Free when asked is no promise (another process may take it before uvicorn
-            # binds: two demo counters starting at once); a port lost so is tried again.
-            if attempt or not _port_free(self.port):
-                self.port = free_port()
-            if self._serve(app):
-                return
-        raise RuntimeError("the embedded ledger did not start")
+        # Free when looked at is no promise (another process may take it before the bind:
+        # two demo counters starting at once). The port is bound here, before any server
+        # thread runs, so one lost so is given up for one the OS picks, quietly; bound
+        # in that thread, uvicorn ended in a SystemExit that read like a crash.
+        sock = _listening(self.port) if _port_free(self.port) else None
+        if sock is None:
+            sock = socket.create_server(("127.0.0.1", 0))
+        self.port = int(sock.getsockname()[1])
+        self._serve(app, sock)
 
-    def _serve(self, app: FastAPI) -> bool:
-        """Serve ``app`` on ``self.port``; whether it came up (False: the port was taken)."""
+    def _serve(self, app: FastAPI, sock: socket.socket) -> None:
+        """Serve ``app`` on ``sock``, already listening, and wait until it is up."""
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
                                 access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="embedded-ledger",
-                                        daemon=True)
+        server = self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=lambda: server.run(sockets=[sock]),
+                                        name="embedded-ledger", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 20
-        while not self._server.started:
+        while not server.started:
             if not self._thread.is_alive():
-                return False
+                sock.close()  # uvicorn closes it on its way out only once it started
+                raise RuntimeError("the embedded ledger did not start")
             if time.monotonic() > deadline:
                 raise RuntimeError("the embedded ledger did not start")
             time.sleep(0.02)
-        return True
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
