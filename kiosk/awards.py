@@ -22,6 +22,7 @@ from kiosk.engine.bonuses import (
     birthday_year,
     local_midnight,
     order_bonuses,
+    window_end,
     window_start,
 )
 from kiosk.engine.coupons import (
@@ -86,7 +87,8 @@ def awards_for_order(program: Program, order: Order, state: MemberState | None) 
 def _birthday_gifts(program: Program, order: Order, state: MemberState
                     ) -> tuple[CouponIssue, ...]:
     """Birthday coupons, in the birthday bonus's window (the birthday month if the program
-    gives no points for birthdays), dated at the window's start like the bonus."""
+    gives no points for birthdays), dated at the window's start like the bonus and valid
+    for their days from its end (so never expired when given)."""
     if state.birthday is None or not program.coupons:
         return ()
     window = program.bonuses.birthday or Birthday(points=0)
@@ -94,8 +96,10 @@ def _birthday_gifts(program: Program, order: Order, state: MemberState
         program.zone).date())
     if year is None:
         return ()
-    start = local_midnight(window_start(window, state.birthday, year), program.zone)
-    return birthday_coupons(program.coupons, year=year, at=start, zone=program.zone)
+    first = window_start(window, state.birthday, year)
+    return birthday_coupons(program.coupons, year=year,
+                            at=local_midnight(first, program.zone),
+                            window_end=window_end(window, first), zone=program.zone)
 
 
 def enrolment_coupons(program: Program, *, enrolled_at: datetime, referred: bool

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.engine.bonuses import FIRST_PURCHASE
+from kiosk.engine.bonuses import BIRTHDAY, FIRST_PURCHASE, local_midnight, window_end
 from kiosk.engine.lots import Movement, Wallet, lot_dater, lot_dates, replay
 from kiosk.ledger import Entry, EntryKind, balance
 from kiosk.program import Program
 
 EXPIRE_NOTE = "expire:"  # an expiry entry's note: its once key, naming the lot
+BIRTHDAY_NOTE = f"{BIRTHDAY}:"  # a birthday bonus's note starts so: its lot is dated by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,18 @@ def entry_lot(program: Program, occurred_at: datetime, note: str | None, purchas
         # Dated at enrolment (a stable fact), granted maybe a year later: its age
         # isn't the lot's, so it doesn't expire by it.
         expires = None
+    elif expires is not None and note is not None and note.startswith(BIRTHDAY_NOTE):
+        expires = lot_dates(program.points, _birthday_counted_from(program, occurred_at),
+                            program.zone)[1]
     return available, expires
+
+
+def _birthday_counted_from(program: Program, occurred_at: datetime) -> datetime:
+    """A birthday bonus is dated at its window's start (a stable fact) but granted at any
+    visit in it: its lot ages from the window's last day, so it is never expired when
+    given."""
+    start = occurred_at.astimezone(program.zone).date()
+    return local_midnight(window_end(program.bonuses.birthday, start), program.zone)
 
 
 def entry_lot_dater(program: Program
@@ -78,7 +90,13 @@ def entry_lot_dater(program: Program
         available, expires = dates(occurred_at)
         if not purchase:
             available = occurred_at
-        return available, (None if note == FIRST_PURCHASE else expires)
+        if note is None or expires is None:
+            return available, expires
+        if note == FIRST_PURCHASE:
+            return available, None
+        if note.startswith(BIRTHDAY_NOTE):
+            return available, dates(_birthday_counted_from(program, occurred_at))[1]
+        return available, expires
 
     return lot
 

@@ -9,6 +9,7 @@ member first grants the same thing.
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,13 +25,14 @@ from kiosk.engine.orders import Award, MemberState, Order, derived_id
 from kiosk.ledger import EntryKind
 
 SIGNUP, BIRTHDAY, FIRST_PURCHASE, REFERRAL = "signup", "birthday", "first_purchase", "referral"
+MAX_WINDOW_DAYS = 60  # a "days" birthday window: at most this many days either side
 
 
 class Birthday(Doc):
     points: int = Field(ge=0, le=1_000_000, strict=True)
     window: Literal["month", "days"] = "month"
     """``month``: any visit in the birthday month; ``days``: within ``days`` of the day."""
-    days: int = Field(default=7, ge=0, le=60, strict=True)
+    days: int = Field(default=7, ge=0, le=MAX_WINDOW_DAYS, strict=True)
 
 
 class FirstPurchase(Doc):
@@ -69,6 +71,18 @@ def window_start(rule: Birthday, birthday: date, year: int) -> date:
     whichever visit in the window triggered it."""
     day = _birthday_in(year, birthday)
     return day.replace(day=1) if rule.window == "month" else day - timedelta(days=rule.days)
+
+
+def window_end(rule: Birthday | None, start: date) -> date:
+    """The last day of the birthday window that starts on ``start``: the latest day a
+    counter grants its gifts, so their validity counts from it (dated at the start, they
+    would be expired when a late visit gets them). Without a rule (a program that no
+    longer gives one) the widest window the document allows: never too early."""
+    if rule is None:
+        return start + timedelta(days=2 * MAX_WINDOW_DAYS)
+    if rule.window == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start + timedelta(days=2 * rule.days)
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -264,12 +264,16 @@ def welcome_coupons(rules: Sequence[CouponRule], *, referred: bool, at: datetime
 
 
 def birthday_coupons(rules: Sequence[CouponRule], *, year: int, at: datetime,
-                     zone: ZoneInfo) -> tuple[CouponIssue, ...]:
-    """The birthday gifts of ``year``, valid from ``at``. Pass a stable time (the start
-    of the birthday, or of its month, in the program's zone) so that two kiosks granting
-    it offline make identical copies. Once key ``coupon:<rule>:<year>``."""
-    return tuple(_issue(rule, f"coupon:{rule.id}:{year}", at, zone) for rule in rules
-                 if isinstance(rule.trigger, OnBirthday))
+                     window_end: date, zone: ZoneInfo) -> tuple[CouponIssue, ...]:
+    """The birthday gifts of ``year``, valid from ``at`` through ``valid_days`` after
+    ``window_end`` (the window's last local day, the latest a counter gives them: counted
+    from ``at`` a late visit's gift would be expired when given). Pass stable facts (the
+    window's start and end in the program's zone) so that two kiosks granting it offline
+    make identical copies. Once key ``coupon:<rule>:<year>``."""
+    counted_from = _start_of(window_end, zone)
+    return tuple(CouponIssue(rule=rule.id, once=f"coupon:{rule.id}:{year}", valid_from=at,
+                             expires_at=coupon_expiry(counted_from, rule.valid_days, zone))
+                 for rule in rules if isinstance(rule.trigger, OnBirthday))
 
 
 # -- using ----------------------------------------------------------------------------------

@@ -51,7 +51,13 @@ from kiosk.engine.lots import LeanMovement, expiry_due, replay, replay_lean
 from kiosk.engine.orders import DERIVED_NAMESPACE
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
-from kiosk.wallets import EXPIRE_NOTE, entry_lot_dater, entry_movement, expired_lot
+from kiosk.wallets import (
+    BIRTHDAY_NOTE,
+    EXPIRE_NOTE,
+    entry_lot_dater,
+    entry_movement,
+    expired_lot,
+)
 
 RANGE = 20_000  # members per range: one read, one replay, one short locked write
 MAX_WORKERS = 4
@@ -60,7 +66,8 @@ _STAMP, _REVERSE, _EXPIRE = EntryKind.STAMP.value, EntryKind.REVERSE.value, Entr
 _NAMESPACE = DERIVED_NAMESPACE.bytes
 
 _READ = ("SELECT uuid_send(member_id), uuid_send(id), kind, points, occurred_at, "
-         "uuid_send(reverses), CASE WHEN kind = 'expire' OR note = %(first)s THEN note END, "
+         "uuid_send(reverses), CASE WHEN kind = 'expire' OR note = %(first)s "
+         "OR note LIKE %(birthday)s THEN note END, "
          "order_ref IS NOT NULL FROM entries WHERE {where} ORDER BY member_id, seq")
 Row = tuple[bytes, bytes, str, int, datetime, bytes | None, str | None, bool]
 
@@ -217,7 +224,8 @@ def _read(conn: psycopg.Connection[Any], where: str, params: dict[str, Any]) -> 
         # tends to pick instead, in parallel workers that compete with the run's own.
         cur.execute("SET LOCAL enable_seqscan TO off")
         cur.execute("SET LOCAL enable_bitmapscan TO off")
-        cur.execute(_READ.format(where=where), {**params, "first": FIRST_PURCHASE})
+        cur.execute(_READ.format(where=where), {**params, "first": FIRST_PURCHASE,
+                                              "birthday": BIRTHDAY_NOTE + "%"})
         rows = cur.fetchall()
         # Back to the planner's own choice for the rest of an enclosing transaction.
         cur.execute("SET LOCAL enable_seqscan TO DEFAULT")

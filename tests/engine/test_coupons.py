@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -238,12 +238,15 @@ def test_welcome_coupons_for_everyone_and_for_referred_members() -> None:
 def test_a_birthday_gift_once_a_year() -> None:
     gift = rule("bday", value={"kind": "free_item", "item": "CAKE"}, trigger={"on": "birthday"})
     at = taipei("2026-05-01 00:00")
-    (this_year,) = birthday_coupons([gift, NEXT_TIME], year=2026, at=at, zone=TAIPEI)
+    end = date(2026, 5, 31)  # the window's last day: 30 days counted from it
+    (this_year,) = birthday_coupons([gift, NEXT_TIME], year=2026, at=at, window_end=end,
+                                    zone=TAIPEI)
     assert this_year == CouponIssue(rule="bday", once="coupon:bday:2026", valid_from=at,
-                                    expires_at=taipei("2026-06-01 00:00"))
-    (again,) = birthday_coupons([gift], year=2026, at=at + timedelta(hours=3), zone=TAIPEI)
+                                    expires_at=taipei("2026-07-01 00:00"))
+    (again,) = birthday_coupons([gift], year=2026, at=at + timedelta(hours=3),
+                                window_end=end, zone=TAIPEI)
     assert again.id_for(MEMBER) == this_year.id_for(MEMBER)
-    (next_year,) = birthday_coupons([gift], year=2027, at=at, zone=TAIPEI)
+    (next_year,) = birthday_coupons([gift], year=2027, at=at, window_end=end, zone=TAIPEI)
     assert next_year.id_for(MEMBER) != this_year.id_for(MEMBER)
 
 

@@ -155,11 +155,15 @@ PROGRAMS = st.sampled_from([parse_program(program_text(extra, version=f"lean-{i}
                             enumerate(['\n[points]\npending_days = 7\nexpiry = { after = '
                                        '"months", months = 12 }\n',
                                        '\n[points]\nexpiry = { after = "end_of_next_year" }\n',
+                                       '\n[points]\nexpiry = { after = "months", months = 1 }\n'
+                                       '\n[bonuses.birthday]\npoints = 100\nwindow = "days"'
+                                       '\ndays = 60\n',
                                        ""])])
 
 
 @settings(max_examples=200, deadline=None)
-@given(PROGRAMS, MOMENTS, st.sampled_from([None, FIRST_PURCHASE, "signup", "expire:x"]),
+@given(PROGRAMS, MOMENTS, st.sampled_from([None, FIRST_PURCHASE, "signup", "expire:x",
+                                           "birthday:2026"]),
        st.booleans())
 def test_the_entry_lot_dater_dates_entries_as_entry_lot_does(
         program: Program, moment: datetime, note: str | None, purchase: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from kiosk.awards import DERIVED_CHANNEL
-from kiosk.engine.bonuses import FIRST_PURCHASE
+from kiosk.engine.bonuses import FIRST_PURCHASE, local_midnight
 from kiosk.engine.lots import expiry_due, replay
 from kiosk.engine.orders import derived_id
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, parse_program
 from kiosk.wallets import entry_movement
-from sync.protocol import EntryWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, UploadRequest
 from sync.server import expiry_bulk
 from sync.server import models as m
 from sync.server.db import ledger_engine, migrate
@@ -36,6 +36,7 @@ from tests.helpers.program import program_text
 
 EXPIRY = '\n[points]\nexpiry = { after = "months", months = 12 }\n'
 PENDING = '\n[points]\npending_days = 7\nexpiry = { after = "months", months = 12 }\n'
+BIRTHDAY = '\n[bonuses.birthday]\npoints = 100\n'
 NOW = datetime(2028, 1, 10, tzinfo=UTC)
 K = EntryKind
 
@@ -71,8 +72,8 @@ def full_path(program: Program, rows: list[tuple[Any, ...]], when: datetime
 @st.composite
 def ledgers(draw: st.DrawFn) -> list[tuple[Any, ...]]:
     """Some members' entries as the run reads them (bytes ids, in member then seq order):
-    purchases and bonuses (a first-purchase bonus among them), redemptions, stamps,
-    expiries of earlier runs (some with a note naming no lot) and reversals."""
+    purchases and bonuses (a first-purchase and a birthday bonus among them), redemptions,
+    stamps, expiries of earlier runs (some with a note naming no lot) and reversals."""
     rows: list[tuple[Any, ...]] = []
     for _ in range(draw(st.integers(1, 6))):
         member = uuid.uuid4().bytes
@@ -84,7 +85,8 @@ def ledgers(draw: st.DrawFn) -> list[tuple[Any, ...]]:
             op = draw(st.sampled_from(["earn", "earn", "bonus", "redeem", "stamp", "expire",
                                        "reverse"]))
             if op in ("earn", "bonus"):
-                note = draw(st.sampled_from([None, FIRST_PURCHASE])) if op == "bonus" else None
+                note = (draw(st.sampled_from([None, FIRST_PURCHASE, "birthday:2025"]))
+                        if op == "bonus" else None)
                 mine.append((member, entry, op, draw(st.integers(1, 300)), when, None, note,
                              draw(st.booleans())))
             elif op == "redeem":
@@ -110,7 +112,8 @@ def ledgers(draw: st.DrawFn) -> list[tuple[Any, ...]]:
 
 
 PROGRAMS = [parse_program(program_text(extra, version=v))
-            for extra, v in ((EXPIRY, "bulk-1"), (PENDING, "bulk-2"))]
+            for extra, v in ((EXPIRY, "bulk-1"), (PENDING, "bulk-2"),
+                             (EXPIRY + BIRTHDAY, "bulk-3"))]
 
 
 @settings(max_examples=200, deadline=None)
@@ -292,3 +295,22 @@ def test_a_member_with_no_balance_row_gets_one_with_the_expiry_and_its_overdraft
     with books.engine.connect() as conn:
         owed = conn.execute(select(m.Overdraft.member_id, m.Overdraft.balance_after)).all()
     assert [tuple(r) for r in owed] == [(bare.id, -7)]
+
+
+def test_a_birthday_bonus_ages_from_its_windows_end_on_the_fast_path(books: Ledger) -> None:
+    """Dated at its window's start (1 March), granted at any visit in March: the run reads
+    its note, so its lot expires 12 months after 31 March, as the counter says."""
+    program = parse_program(program_text(EXPIRY + BIRTHDAY, version="bulk-birthday"))
+    books.publish_program(program)
+    member = MemberWire(id=uuid.uuid4(), name="M", phone="0912000001", channel="till-1",
+                        enrolled_at=at("2025-01-01T00:00"), birthday=date(1990, 3, 15))
+    note = "birthday:2026"
+    bonus = EntryWire(id=derived_id(member.id, note), member_id=member.id, kind="bonus",
+                      points=100, channel=DERIVED_CHANNEL, note=note, device_seq=1,
+                      occurred_at=local_midnight(date(2026, 3, 1), program.zone),
+                      program_version=program.version)
+    [result] = books.upload(KIOSK, UploadRequest(members=[member], entries=[bonus])).results
+    assert result.status == "accepted"
+    # 12 months from its date it would be gone on 2027-03-02; from the window's end, 04-01.
+    assert books.expiry.run(at("2027-03-15T00:00"), workers=1).entries == 0
+    assert books.expiry.run(at("2027-04-01T00:00"), workers=1).points == 100
