@@ -333,12 +333,16 @@ def _last_seq(request: UploadRequest) -> int:
 
 def _independent(request: UploadRequest, before: UploadRequest, base_tier: str) -> bool:
     """Whether a batch may reach the ledger before the batch ``before`` it: only entries
-    that add points, no reversal (whose original may be in that batch), and no tier above
+    that add points, no reversal (whose original may be in that batch), no tier above
     the first claimed for a member who buys in that batch (the ledger checks a claim
-    against the spend it knows, which may be that batch's)."""
+    against the spend it knows, which may be that batch's), and no other award of an
+    order whose earn is in that batch (it stands only with its earn)."""
     buyers = {e.member_id for e in before.entries if e.kind is EntryKind.EARN}
+    earned = {(e.channel, e.order_ref) for e in before.entries
+              if e.kind is EntryKind.EARN and e.order_ref is not None}
     return all(e.points >= 0 and e.reverses is None
                and (e.tier in (None, base_tier) or e.member_id not in buyers)
+               and (e.order_ref is None or (e.channel, e.order_ref) not in earned)
                for e in request.entries)
 
 

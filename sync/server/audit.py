@@ -129,7 +129,53 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
         out.update(_tiers_not_held(conn, entries, tiers))
     # A checkout's order and its redemption agree on the points spent (issue 15).
     out.update(checkout_problems(conn, device, todo, orders or {}, program_of, out))
+    out.update(_without_their_earn(conn, device, todo, records, out))
     return out
+
+
+def _without_their_earn(conn: Connection, device: str, todo: Sequence[EntryWire],
+                        records: Mapping[str, OrderRecord], out: Mapping[uuid.UUID, Rejection]
+                        ) -> dict[uuid.UUID, Rejection]:
+    """An order is judged once: its other entries (a promotion's points, its stamps) stand
+    only with its base earn, accepted in this upload or on the ledger before. Checked alone,
+    an order above the sale limit, or at a tier the member doesn't hold, had its earn
+    refused and its promotion's points taken."""
+    rest: dict[str, list[EntryWire]] = defaultdict(list)
+    earns: dict[str, EntryWire] = {}
+    for e in todo:
+        if (e.channel != device or e.order_ref is None or e.reverses is not None
+                or e.order_ref not in records or e.kind not in ORDER_KINDS):
+            continue
+        if e.kind is EntryKind.EARN and e.note is None:
+            earns.setdefault(e.order_ref, e)
+        else:
+            rest[e.order_ref].append(e)
+    if not rest:
+        return {}
+    stored = _orders_with_earn(conn, device, set(rest) - set(earns))
+    refused: dict[uuid.UUID, Rejection] = {}
+    for ref, others in rest.items():
+        earn = earns.get(ref)
+        if earn is None:
+            why = None if ref in stored else "its earn is not on the ledger"
+        else:
+            rejection = out.get(earn.id)
+            why = None if rejection is None else f"its earn was refused ({rejection.code})"
+        if why is not None:
+            refused.update({e.id: Rejection(Rejected.ORDER_AWARDS, f"order {ref!r}: {why}, "
+                                            "and its other awards go with it")
+                            for e in others if e.id not in out})
+    return refused
+
+
+def _orders_with_earn(conn: Connection, device: str, refs: set[str]) -> set[str]:
+    """Of these orders of ``device``, the ones whose base earn the ledger holds."""
+    if not refs:
+        return set()
+    e = _ENTRIES.c
+    return set(conn.execute(select(e.order_ref).where(
+        e.channel == device, e.order_ref.in_(list(refs)), e.kind == EntryKind.EARN.value,
+        e.note.is_(None), e.reverses.is_(None))).scalars())
 
 
 def _expected(cache: dict[str, Expected], record: OrderRecord, program: Program | None,
