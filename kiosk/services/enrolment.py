@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from kiosk.awards import enrolment_coupons
 from kiosk.cards import card_number, issue_card
+from kiosk.engine.bonuses import SIGNUP
+from kiosk.engine.orders import derived_id
 from kiosk.ledger import Entry
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
 from kiosk.program import awards_for_enrolment, store_today
@@ -74,9 +76,12 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
             raise UnknownMember("the referring member is not known at this kiosk")
         tx.members.add(member)
         card = new_card(tx, kiosk, member.id, now)
+        # The sign-up bonus is once per member (DESIGN, engine point 4): its id is derived
+        # from the member, so a second copy is the same entry, here and on the ledger.
         entries = tuple(
-            Entry(kiosk.new_id(), member.id, a.kind, a.points, kiosk.channel, now,
-                  kiosk.program.version, note=a.note, staff=kiosk.staff_name)
+            Entry(derived_id(member.id, SIGNUP) if a.note == SIGNUP else kiosk.new_id(),
+                  member.id, a.kind, a.points, kiosk.channel, now, kiosk.program.version,
+                  note=a.note, staff=kiosk.staff_name)
             for a in awards_for_enrolment(kiosk.program))
         tx.entries.append(entries)
         if kiosk.program.coupons:

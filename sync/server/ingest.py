@@ -21,17 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import sqlite
 
-from kiosk.audit import Rejected, Rejection
+from kiosk.audit import SIGNUP, Rejected, Rejection
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind, moves_points
-from kiosk.members import PROFILE
 from kiosk.services.context import Clock
 from sync.protocol import (
-    CardWire,
     EntryResult,
     EntryWire,
     MemberWire,
@@ -45,7 +43,6 @@ from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
 from sync.server.coupons import (
     issue_for_orders,
-    issue_on_enrolment,
     settle_whole_refunds,
     void_refunded,
 )
@@ -53,6 +50,7 @@ from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
 from sync.server.orders import check_channels, sent_records, store_orders
+from sync.server.profiles import as_claimed, store_members
 from sync.server.programs import Programs
 from sync.server.refunds import ReversalCheck, store_refunds
 from sync.server.revocations import store_revocations
@@ -74,6 +72,7 @@ class Ingest:
                                 "a kiosk numbers every entry it uploads (device_seq)")
         check_channels(caller, request.orders)
         kiosk = caller.kind == "kiosk"
+        members = as_claimed(caller, request.members)
         sent = sent_records(request.orders)  # the orders as records, once an upload
         if self._fresh_path_fits(request):
             # With no members or cards to store and no entry that takes points (so no
@@ -85,10 +84,10 @@ class Ingest:
             try:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
-                                    self.clock(), orders=sent, members=request.members,
+                                    self.clock(), orders=sent, members=members,
                                     worked=worked):
                         raise Conflict("the audit refuses an entry: answer one by one")
-                    self._store_members(conn, request.members, request.cards)
+                    store_members(conn, members, request.cards, self.programs.current_program)
                     store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
                                       self.clock())
                     records = store_orders(conn, caller, request.orders, self.clock(), sent)
@@ -108,13 +107,13 @@ class Ingest:
             except Conflict:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
-            self._store_members(conn, request.members, request.cards)
+            store_members(conn, members, request.cards, self.programs.current_program)
             store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
                               self.clock())
             records = store_orders(conn, caller, request.orders, self.clock(), sent)
             store_refunds(conn, caller, request.refunds, sent, self.clock())
             results = self.append(conn, caller, request.entries, receipts=kiosk,
-                                  orders=sent, members=request.members)
+                                  orders=sent, members=members)
             issue_for_orders(conn, caller.device_id, records, self.programs.program, {},
                              _earned(caller, [e for e, r in zip(request.entries, results,
                                                                 strict=True)
@@ -187,34 +186,6 @@ class Ingest:
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
                          .values(last_seq=new_head))
         return new_head - head
-
-    def _store_members(self, conn: Connection, members: Sequence[MemberWire],
-                       cards: Sequence[CardWire]) -> None:
-        insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
-        complete = [w for w in members if not w.profile_pending]
-        if complete:
-            # A member another store's kiosk knew only by the card (profile pending) takes
-            # the profile their own store enrolled them with; a complete one never changes.
-            conn.execute(update(m.Member).where(m.Member.id == bindparam("member"),
-                                                m.Member.profile_pending.is_(True))
-                         .values({**{c: bindparam(f"p_{c}") for c in PROFILE},
-                                  "profile_pending": False}),
-                         [{"member": w.id, **{f"p_{c}": getattr(w, c) for c in PROFILE}}
-                          for w in complete])
-        # A card's member comes with it, or is on the ledger already (lean uploads): a
-        # card for anyone else is refused whole, before the foreign key would (a 500).
-        sent = {w.id for w in members}
-        others = {c.member_id for c in cards} - sent
-        known = keys_present(conn, m.Member.__table__, "id", others) if others else set()
-        for i, card in enumerate(cards):
-            if card.member_id not in sent and card.member_id not in known:
-                raise LedgerRefusal(422, "unknown_member",
-                                    f"cards[{i}].member_id: the ledger does not know this "
-                                    "member; upload the member with its card")
-        insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
-        if complete:
-            issue_on_enrolment(conn, {w.id for w in complete},
-                               self.programs.current_program(conn))
 
     def _screen(self, conn: Connection, caller: Caller, entries: Sequence[EntryWire],
                 verdicts: dict[uuid.UUID, EntryResult],
@@ -346,13 +317,12 @@ class Ingest:
         for e in entries:
             row = stored.get(e.id)
             if row is None:
-                code, reason = ((Rejected.ALREADY_REVERSED, "this entry was already reversed")
-                                if e.reverses else (Rejected.ORDER_RECORDED, f"order "
-                                f"{e.order_ref!r} was already recorded on {e.channel}"))
+                code, reason = _breach(e)
                 verdicts[e.id] = EntryResult(id=e.id, status="rejected", reason=reason,
                                              code=code.value)
-            elif all(getattr(row, k) == v for k, v in wire_row(e).items()
-                     if k not in (_SAME_AWARD if e.channel == DERIVED_CHANNEL else _ID)):
+            elif (all(getattr(row, k) == getattr(e, k) for k in _SAME_AWARD)
+                  if e.channel == DERIVED_CHANNEL else
+                  all(getattr(row, k) == v for k, v in wire_row(e).items() if k != "id")):
                 verdicts[e.id] = EntryResult(id=e.id, status="duplicate", seq=row.seq)
             else:
                 verdicts[e.id] = EntryResult(
@@ -387,12 +357,25 @@ class Ingest:
 
 
 
-_ID = ("id",)
 # A once-only award (a derived id) is the same award whichever program version a kiosk
 # granted it under: two kiosks either side of a new version's publication both grant a
-# birthday, and the second copy is a duplicate, not a conflict to quarantine. Its points,
-# date and note must still match.
-_SAME_AWARD = ("id", "program_version")
+# birthday, maybe with other points or from another date. The first copy stands; the
+# second is its duplicate (the kiosk takes the ledger's copy when it pulls it), not a
+# conflict that would keep the kiosk's balance and the ledger's apart for good.
+_SAME_AWARD = ("member_id", "kind", "note", "channel")
+
+
+def _breach(e: EntryWire) -> tuple[Rejected, str]:
+    """Why an entry under a new id did not insert: it breaks one of the uniqueness rules
+    (the indexes on ``models.Entry``), each a thing that happens once."""
+    if e.reverses is not None:
+        return Rejected.ALREADY_REVERSED, "this entry was already reversed"
+    if e.kind is EntryKind.BONUS and e.note == SIGNUP:
+        return Rejected.BONUS, "this member's sign-up bonus is on the ledger already"
+    if e.kind is EntryKind.STAMP:
+        return Rejected.ORDER_RECORDED, (f"order {e.order_ref!r}'s stamps on {e.note} were "
+                                         f"already recorded on {e.channel}")
+    return Rejected.ORDER_RECORDED, f"order {e.order_ref!r} was already recorded on {e.channel}"
 
 
 def _earned(caller: Caller, stored: Iterable[EntryWire]) -> set[str]:

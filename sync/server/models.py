@@ -134,6 +134,9 @@ class Card(Base):
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+_ORDER_STAMP = "kind = 'stamp' AND order_ref IS NOT NULL AND reverses IS NULL"
+
+
 class Entry(Base):
     __tablename__ = "entries"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -165,6 +168,12 @@ class Entry(Base):
         Index("ux_entries_order_bonus", "channel", "order_ref", "note", unique=True,
               postgresql_where=text("kind = 'bonus' AND order_ref IS NOT NULL"),
               sqlite_where=text("kind = 'bonus' AND order_ref IS NOT NULL")),
+        # A sign-up bonus once per member, an order's stamps once per card (0012).
+        Index("ux_entries_signup", "member_id", unique=True,
+              postgresql_where=text("kind = 'bonus' AND note = 'signup'"),
+              sqlite_where=text("kind = 'bonus' AND note = 'signup'")),
+        Index("ux_entries_order_stamp", "channel", "order_ref", "note", unique=True,
+              postgresql_where=text(_ORDER_STAMP), sqlite_where=text(_ORDER_STAMP)),
         # A checkout's redemptions by their order, for the upload audit (0009).
         Index("ix_entries_checkout", "channel", "order_ref",
               postgresql_where=text("kind = 'redeem' AND note = 'checkout'"),

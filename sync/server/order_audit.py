@@ -78,7 +78,9 @@ def member_facts(conn: Connection, ids: Collection[uuid.UUID],
     pending: set[uuid.UUID] = set()
     for row in conn.execute(select(c.id, c.birthday, c.enrolled_at, c.profile_pending)
                             .where(c.id.in_(list(ids)))):
-        out[row.id] = MemberFacts(row.birthday, row.enrolled_at)
+        # A pending profile's facts are no one's word (a card's scanner guessed them).
+        out[row.id] = (MemberFacts(None, None) if row.profile_pending
+                       else MemberFacts(row.birthday, row.enrolled_at))
         if row.profile_pending:
             pending.add(row.id)
     for w in members:

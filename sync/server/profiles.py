@@ -1,0 +1,69 @@
+"""The members and cards an upload brings: a member's profile is the enrolling device's to
+write (the authority review: any kiosk's token wrote another store's member, birthday,
+enrolment and referrer, which once-only bonuses and coupons are checked against)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Connection, bindparam, update
+
+from kiosk.members import PROFILE
+from kiosk.program import Program
+from sync.protocol import CardWire, MemberWire
+from sync.server import models as m
+from sync.server.bulk import insert_ignore, keys_present
+from sync.server.calls import Caller, LedgerRefusal
+from sync.server.coupons import issue_on_enrolment
+
+log = logging.getLogger(__name__)
+
+
+def as_claimed(caller: Caller, members: Sequence[MemberWire]) -> list[MemberWire]:
+    """The request's members as the caller may write them: a complete profile is the
+    enrolling device's (its channel) to give. Another device's is taken as what it can
+    vouch for, a member known by a card (profile pending, none of the profile's facts):
+    it neither writes the facts the checks read nor stands in for the real profile,
+    which replaces it when the member's own store sends it."""
+    out = []
+    for w in members:
+        if w.profile_pending or w.channel == caller.device_id:
+            out.append(w)
+            continue
+        log.warning("device %s sent a profile of member %s, whom %s enrolled: kept as known "
+                    "by a card only", caller.device_id, w.id, w.channel)
+        out.append(MemberWire(id=w.id, name="", phone="", enrolled_at=w.enrolled_at,
+                              channel=w.channel, profile_pending=True))
+    return out
+
+
+def store_members(conn: Connection, members: Sequence[MemberWire], cards: Sequence[CardWire],
+                  program: Callable[[Connection], Program]) -> None:
+    """Store the members (as :func:`as_claimed` gives them) and cards of an upload, and
+    the welcome coupons of those whose profile arrives complete (``program``: the
+    current one)."""
+    insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
+    complete = [w for w in members if not w.profile_pending]
+    if complete:
+        # A member another store's kiosk knew only by the card (profile pending) takes
+        # the profile their own store enrolled them with; a complete one never changes.
+        conn.execute(update(m.Member).where(m.Member.id == bindparam("member"),
+                                            m.Member.profile_pending.is_(True))
+                     .values({**{c: bindparam(f"p_{c}") for c in PROFILE},
+                              "profile_pending": False}),
+                     [{"member": w.id, **{f"p_{c}": getattr(w, c) for c in PROFILE}}
+                      for w in complete])
+    # A card's member comes with it, or is on the ledger already (lean uploads): a
+    # card for anyone else is refused whole, before the foreign key would (a 500).
+    sent = {w.id for w in members}
+    others = {c.member_id for c in cards} - sent
+    known = keys_present(conn, m.Member.__table__, "id", others) if others else set()
+    for i, card in enumerate(cards):
+        if card.member_id not in sent and card.member_id not in known:
+            raise LedgerRefusal(422, "unknown_member",
+                                f"cards[{i}].member_id: the ledger does not know this "
+                                "member; upload the member with its card")
+    insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
+    if complete:
+        issue_on_enrolment(conn, {w.id for w in complete}, program(conn))
