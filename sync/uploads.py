@@ -33,6 +33,7 @@ from sync.protocol import (
 )
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
+ORDER_TAIL = 64  # entries past a batch's size that finish its last order
 ORDERS_BATCH = 20  # orders without entries per request: 500 lines each stays under 4 MB
 REVOCATIONS_BATCH = 100  # members' cancelled cards per request, each with their cards
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
@@ -244,7 +245,8 @@ class Uploader:
         Entries that can't go on the wire are quarantined on the way (kept here with the
         reason, their numbers sent as withheld), so they never hold the others back."""
         with self.kiosk.store.read() as tx:
-            batch = tx.outbox.batch(self.batch, after=after)
+            batch = _whole_orders(tx.outbox.batch(self.batch + ORDER_TAIL, after=after),
+                                  self.batch)
             if not batch:
                 return None
             request, unsendable = self._request(tx, batch)
@@ -329,6 +331,20 @@ class Uploader:
 def _last_seq(request: UploadRequest) -> int:
     return max([e.device_seq or 0 for e in request.entries[-1:]]
                + [w.device_seq for w in request.withheld[-1:]])
+
+
+def _whole_orders(rows: list[tuple[int, Entry]], size: int) -> list[tuple[int, Entry]]:
+    """The first ``size`` rows, and the rest of the last one's order: an order's entries
+    go up together (its other awards stand only with its earn, and a full card's coupon
+    with its stamp entry), unless one order alone makes more than ORDER_TAIL more."""
+    end = min(size, len(rows))
+    if 0 < end < len(rows):
+        last = rows[end - 1][1]
+        while (end < len(rows) and last.order_ref is not None
+               and (rows[end][1].channel, rows[end][1].order_ref)
+               == (last.channel, last.order_ref)):
+            end += 1
+    return rows[:end]
 
 
 def _independent(request: UploadRequest, before: UploadRequest, base_tier: str) -> bool:

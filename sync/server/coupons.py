@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, Table, and_, func, or_, select, update
 
-from kiosk.awards import awards_for_order, enrolment_coupons
+from kiosk.awards import awards_for_order, enrolment_coupons, expected_entries
 from kiosk.engine.coupons import (
     OnPeriodSpend,
     coupon_payload,
@@ -97,6 +97,7 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
         if issued:
             issuing.append((record, issued))
     problems = unproven_orders(conn, [record for record, _ in issuing])
+    problems.update(_stamps_missing(conn, channel, issuing, programs, worked))
     rows: list[dict[str, Any]] = []
     for record, issued in issuing:
         member, ref = record.order.member_id, record.order.order_ref
@@ -111,6 +112,40 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
                   "issued_order_ref": ref} for c in issued]
     if rows:
         insert_rows(conn, COUPONS, rows)
+
+
+def _stamps_missing(conn: Connection, channel: str,
+                    issuing: Sequence[tuple[OrderRecord, list[CouponIssue]]],
+                    programs: Mapping[str, tuple[Program, set[str]] | None],
+                    worked: Mapping[tuple[str, str], Awards]) -> dict[tuple[str, str], str]:
+    """Orders whose own stamp entries (a full card's take-back, net of this visit's new
+    stamps) are not on the ledger, by order key: a card's coupon stands only with them.
+    Sent without them, every order could claim the same stamps held and fill the card
+    again (an adversarial review's finding). One query for them all."""
+    wanted: dict[str, set[str]] = {}
+    for record, _ in issuing:
+        known = programs.get(record.program_version)
+        if known is None:
+            continue
+        ref = record.order.order_ref
+        awards = worked.get((channel, ref)) or awards_for_order(known[0], record.order,
+                                                                record.state)
+        cards = {note for note, (kind, points, _) in
+                 expected_entries(known[0], record, awards).items()
+                 if kind is EntryKind.STAMP and points and note is not None}
+        if cards:
+            wanted[ref] = cards
+    if not wanted:
+        return {}
+    e = ENTRIES.c
+    present: dict[str, set[str]] = {}
+    for ref, note in conn.execute(select(e.order_ref, e.note).where(
+            e.channel == channel, e.order_ref.in_(list(wanted)),
+            e.kind == EntryKind.STAMP.value, e.reverses.is_(None))):
+        present.setdefault(ref, set()).add(note)
+    missing = {ref: sorted(cards - present.get(ref, set())) for ref, cards in wanted.items()}
+    return {(channel, ref): f"its stamp entries ({', '.join(notes)}) are not on the ledger"
+            for ref, notes in missing.items() if notes}
 
 
 def _period_rules(program: Program) -> set[str]:

@@ -15,7 +15,7 @@ from kiosk.program import Program, parse_program
 from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_wire import KIOSK
-from tests.helpers.program import program_text
+from tests.helpers.program import COFFEE_CARD, program_text
 
 PROMOS = '''
 [[promotions]]
@@ -112,3 +112,29 @@ def test_an_orders_other_awards_without_its_earn_are_refused(ledger: Ledger) -> 
     assert {s for s, _ in verdicts(entries, ledger.upload(KIOSK, request)).values()} == {
         "accepted"}
     assert ledger.balance(member.id) == 20  # NT$1,000: 10 points, doubled
+
+
+def test_stamps_held_are_spent_once_however_the_orders_go_up(ledger: Ledger) -> None:
+    """The member holds 3 stamps on a 4-stamp card. Orders of one coffee each claimed those
+    3 stamps and went up with their earn but without their stamp entry (the full card's
+    take-back): the ledger counted the stamps from the entries, so every order filled the
+    card again and issued a free coffee. A card's coupon stands only with the order's
+    stamp entry."""
+    program = publish(ledger, COFFEE_CARD, "2026.2-authority-stamps")
+    member = person()
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[]))
+    honest, _ = order_upload(program, member, (OrderLine("LATTE", 3, 120, "coffee"),),
+                             MemberState("bronze", member.enrolled_at))
+    ledger.upload(KIOSK, honest)
+    for _ in range(5):
+        forged, _ = order_upload(program, member, (OrderLine("LATTE", 1, 120, "coffee"),),
+                                 MemberState("bronze", member.enrolled_at,
+                                             stamps=(("coffee", 3),)),
+                                 keep=lambda e: e.kind.value == "earn")
+        ledger.upload(KIOSK, forged)
+    assert ledger.coupons.of_member(member.id) == []  # no card was ever filled
+    filled, _ = order_upload(program, member, (OrderLine("LATTE", 1, 120, "coffee"),),
+                             MemberState("bronze", member.enrolled_at,
+                                         stamps=(("coffee", 3),)))
+    ledger.upload(KIOSK, filled)  # honestly, with its stamp entry: the free coffee
+    assert len(ledger.coupons.of_member(member.id)) == 1

@@ -170,3 +170,21 @@ def test_an_orders_other_awards_wait_for_the_batch_with_its_earn():
                             "bronze")
     assert _independent(UploadRequest(entries=[other]), UploadRequest(entries=[earn]),
                         "bronze")
+
+
+def test_a_batch_takes_the_rest_of_its_last_order():
+    """Cut at the batch's size, an order's stamp entry would go up after its earn was
+    answered: its card's coupon would never be issued (it stands only with the order's
+    stamp entry). The batch takes the rest of its last order, and stops there."""
+    from sync.uploads import _whole_orders
+    from tests.helpers.ledger_wire import members, sale
+
+    [member] = members(1)
+    rows = [(1, sale(member, 1, order_ref="R-1")), (2, sale(member, 2, order_ref="R-2")),
+            (3, sale(member, 3, kind="stamp", amount_minor=0, order_ref="R-2",
+                     note="card:coffee")),
+            (4, sale(member, 4, order_ref="R-3"))]
+    entries = [(seq, wire.to_entry()) for seq, wire in rows]
+    assert [seq for seq, _ in _whole_orders(entries, 2)] == [1, 2, 3]
+    assert [seq for seq, _ in _whole_orders(entries, 1)] == [1]
+    assert [seq for seq, _ in _whole_orders(entries, 9)] == [1, 2, 3, 4]
