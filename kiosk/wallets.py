@@ -120,10 +120,12 @@ def points_summary(program: Program, entries: Sequence[Entry], at: datetime) -> 
         return PointsSummary(total, total)
     lots = wallet(program, entries)
     zone = program.zone
-    return PointsSummary(
-        lots.balance, max(0, lots.available(at)),
-        tuple((when.astimezone(zone).date(), points) for when, points in lots.pending(at)),
-        tuple(lots.expiring(at, policy.warn_days, zone)))
+    pending: dict[date, int] = {}  # one line a day, as the member is told
+    for when, points in lots.pending(at):
+        day = when.astimezone(zone).date()
+        pending[day] = pending.get(day, 0) + points
+    return PointsSummary(lots.balance, max(0, lots.available(at)), tuple(pending.items()),
+                         tuple(lots.expiring(at, policy.warn_days, zone)))
 
 
 def spendable(program: Program, balance: int, entries: Callable[[], Sequence[Entry]],

@@ -6,7 +6,9 @@ that expire first. The *balance* is the sum of the movements, always; what the m
 *spend now* is a different number, and the counter shows both.
 
 Dates, stated once. Instants are UTC-aware; a date a person means is a calendar date in
-the program's zone. ``pending_days`` counts N x 24 hours from the moment of earning.
+the program's zone. ``pending_days`` names the local day points become spendable, N days
+after the local earn date, and they are from its start (the counter says "pending until
+2026-12-04": true for the whole of that day, never "the 4th, after 14:00").
 Expiry names the last usable *local day* and ``expires_at`` is the start of the local day
 after it: "after 12 months" makes the last usable day the local earn date + 12 months
 (clamped to the month's end: Jan 31 + 1 month is Feb 28, or 29), and "end of next year"
@@ -132,10 +134,20 @@ def lot_dates(policy: PointsPolicy, earned_at: datetime, zone: ZoneInfo
     if earned_at.tzinfo is None:
         raise ValueError("earned_at must be timezone-aware")
     earned_at = earned_at.astimezone(UTC)
-    available_at = earned_at + timedelta(days=policy.pending_days)
+    day = earned_at.astimezone(zone).date()
+    available_at = _released(policy.pending_days, earned_at, day, zone)
     if policy.expiry is None:
         return available_at, None
-    return available_at, _expires(policy.expiry, earned_at.astimezone(zone).date(), zone)
+    return available_at, _expires(policy.expiry, day, zone)
+
+
+def _released(pending_days: int, earned_at: datetime, local_day: date, zone: ZoneInfo
+              ) -> datetime:
+    """When points earned at ``earned_at`` (on ``local_day``) become spendable: at once,
+    or at the start of the local day ``pending_days`` later, the day the member is told."""
+    if not pending_days:
+        return earned_at
+    return _local_midnight(local_day + timedelta(days=pending_days), zone)
 
 
 @lru_cache(maxsize=8192)
@@ -155,22 +167,24 @@ def lot_dater(policy: PointsPolicy, zone: ZoneInfo
     """``lot_dates(policy, earned_at, zone)`` as a function of ``earned_at`` alone, for a
     ledger's expiry run that dates millions of lots: the same dates, with each local day's
     expiry worked out once."""
-    pending = timedelta(days=policy.pending_days)
+    pending = policy.pending_days
     expiry = policy.expiry
-    by_day: dict[date, datetime] = {}
+    by_day: dict[date, tuple[datetime | None, datetime | None]] = {}
 
     def dates(earned_at: datetime) -> tuple[datetime, datetime | None]:
         if earned_at.tzinfo is not UTC:
             if earned_at.tzinfo is None:
                 raise ValueError("earned_at must be timezone-aware")
             earned_at = earned_at.astimezone(UTC)
-        if expiry is None:
-            return earned_at + pending, None
+        if expiry is None and not pending:
+            return earned_at, None
         day = earned_at.astimezone(zone).date()
-        expires = by_day.get(day)
-        if expires is None:
-            expires = by_day[day] = _expires(expiry, day, zone)
-        return earned_at + pending, expires
+        known = by_day.get(day)
+        if known is None:  # (released at, expires at) of the day's lots
+            known = by_day[day] = (
+                _local_midnight(day + timedelta(days=pending), zone) if pending else None,
+                None if expiry is None else _expires(expiry, day, zone))
+        return known[0] or earned_at, known[1]
 
     return dates
 

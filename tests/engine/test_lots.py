@@ -77,7 +77,8 @@ def months(n: int, pending: int = 0) -> PointsPolicy:
 @pytest.mark.parametrize(("policy", "earned_at", "available_at", "expires_at"), [
     # Today's behaviour: spendable at once, never expires.
     (PointsPolicy(), T0, T0, None),
-    (PointsPolicy(pending_days=7), T0, T0 + timedelta(days=7), None),
+    # Pending 7 days from 2026-03-05 10:00 Taipei: from the start of 03-12 there.
+    (PointsPolicy(pending_days=7), T0, utc(2026, 3, 11, 16), None),
     # Earned 2026-03-05 in Taipei: usable through 2027-12-31 there.
     (NEXT_YEAR, T0, T0, utc(2027, 12, 31, 16)),
     # 23:59 on Dec 31 in Taipei is still 2026 there; 00:30 on Jan 1 is 2027.
@@ -89,7 +90,7 @@ def months(n: int, pending: int = 0) -> PointsPolicy:
     # 20:00 UTC on Mar 31 is already Apr 1 in Taipei: usable through 2027-04-01 there.
     (MONTHS_12, utc(2026, 3, 31, 20), utc(2026, 3, 31, 20), utc(2027, 4, 1, 16)),
     (MONTHS_12, utc(2026, 3, 31, 15, 59), utc(2026, 3, 31, 15, 59), utc(2027, 3, 31, 16)),
-    (months(3, pending=14), utc(2026, 11, 30, 23, 30), utc(2026, 12, 14, 23, 30),
+    (months(3, pending=14), utc(2026, 11, 30, 23, 30), utc(2026, 12, 14, 16),
      utc(2027, 3, 1, 16)),
 ])
 def test_lot_dates_are_the_days_a_person_means_in_the_store_zone(
@@ -102,10 +103,13 @@ def test_lot_dates_are_the_days_a_person_means_in_the_store_zone(
 
 # -- pending points -----------------------------------------------------------------------
 
+RELEASED = utc(2026, 3, 11, 16)  # 7 days after T0's local day, at its start (Taipei)
+
+
 @pytest.mark.parametrize(("after", "available", "pending"), [
-    (timedelta(0), 50, [(T0 + timedelta(days=7), 100)]),
-    (timedelta(days=7) - timedelta(seconds=1), 50, [(T0 + timedelta(days=7), 100)]),
-    (timedelta(days=7), 150, []),
+    (timedelta(0), 50, [(RELEASED, 100)]),
+    (RELEASED - T0 - timedelta(seconds=1), 50, [(RELEASED, 100)]),
+    (RELEASED - T0, 150, []),
     (timedelta(days=30), 150, []),
 ])
 def test_pending_points_are_released_after_the_return_window(
