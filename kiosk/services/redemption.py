@@ -34,7 +34,7 @@ from kiosk.services.errors import (
     check_order_ref,
 )
 from kiosk.services.ports import UnitOfWork
-from kiosk.wallets import spendable
+from kiosk.wallets import points_summary, spendable
 
 
 class Authoriser(Protocol):
@@ -146,6 +146,21 @@ def spend_points(kiosk: Kiosk, entry: Entry) -> tuple[int, str]:
     return balance, authorised
 
 
+def _not_spendable(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, balance: int,
+                   available: int) -> str:
+    """Why the balance isn't all available, for the refusal: points still pending, and
+    points past their expiry the ledger hasn't recorded yet (never called pending)."""
+    if available >= balance:
+        return ""
+    summary = points_summary(kiosk.program, tx.entries.of_member(entry.member_id),
+                             entry.occurred_at)
+    pending = sum(points for _, points in summary.pending)
+    held = [f"{pending} still pending"] if pending else []
+    if balance - available - pending > 0:
+        held.append(f"{balance - available - pending} expired")
+    return f" available now (of {balance}: {', '.join(held)})" if held else " available now"
+
+
 def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int) -> None:
     """The floor limits (DESIGN rule 6) for spending ``cost`` points without the ledger."""
     limits = kiosk.program.offline
@@ -158,8 +173,7 @@ def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int)
                           lambda: tx.entries.of_member(entry.member_id), entry.occurred_at)
     if available < cost:
         raise NotEnoughPoints(f"{cost} points needed, the member has {available}"
-                              + ("" if available == balance else
-                                 f" available now (the rest of {balance} is still pending)"))
+                              + _not_spendable(tx, kiosk, entry, balance, available))
     today = tx.entries.redeemed_between(
         entry.member_id, *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
     if today + cost > limits.max_points_per_member_per_day:
