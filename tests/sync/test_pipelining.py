@@ -44,7 +44,8 @@ def sync_over_a_slow_network(ledger: LedgerProcess, k: PairedKiosk, batch: int
     seqs = {e.id: e.seq for e in all_server_entries(k)}
     with k.kiosk.store.read() as tx:
         mine = sorted((e for m in tx.members.ids() for e in tx.entries.of_member(m)),
-                      key=lambda e: e.id)  # UUIDv7: the order they were made
+                      key=lambda e: (e.occurred_at, e.id))  # the order they were made (a
+        # sale's entries share its time and have UUIDv7 ids; the sign-up bonus's is derived)
     return connections, [seqs[e.id] for e in mine]
 
 
