@@ -24,6 +24,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
            "available": "Available now", "pending": "Pending until {date}",
            "expiring": "Expiring on {date}", "stamps": "{card}: {held} of {size} stamps",
            "coupon": "Coupon for next time: {name}, until {date}",
+           "coupon_from": "Coupon for next time: {name}, from {start} until {date}",
            "subtotal": "Subtotal", "to_pay": "To pay", "points_used": "Points used",
            "with_points": "Paid with {n} points", "gift": "{n} points",
            "gift_thanks": "Thank you for giving {n} points to {cause}!",
@@ -35,6 +36,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
               "pending": "{date} 起可用", "expiring": "{date} 到期",
               "stamps": "{card}：已集 {held}/{size} 個印章",  # noqa: RUF001
               "coupon": "下次可用優惠券：{name}（至 {date}）",  # noqa: RUF001
+              "coupon_from": "下次可用優惠券：{name}（{start} 起至 {date}）",  # noqa: RUF001
               "subtotal": "小計", "to_pay": "應付金額", "points_used": "使用點數",
               "with_points": "點數折抵 {n} 點", "gift": "{n} 點",
               "gift_thanks": "感謝您捐出 {n} 點給{cause}！",  # noqa: RUF001
@@ -47,6 +49,7 @@ CAPTIONS: dict[str, dict[str, str]] = {
               "pending": "{date} 起可用", "expiring": "{date} 到期",
               "stamps": "{card}：已集 {held}/{size} 个印章",  # noqa: RUF001
               "coupon": "下次可用优惠券：{name}（至 {date}）",  # noqa: RUF001
+              "coupon_from": "下次可用优惠券：{name}（{start} 起至 {date}）",  # noqa: RUF001
               "subtotal": "小计", "to_pay": "应付金额", "points_used": "使用积分",
               "with_points": "积分抵扣 {n} 分", "gift": "{n} 积分",
               "gift_thanks": "感谢您捐出 {n} 积分给{cause}！",  # noqa: RUF001
@@ -73,8 +76,10 @@ class Receipt:
     pending: tuple[tuple[str, int], ...] = ()  # (date text, points) not yet spendable
     expiring: tuple[tuple[str, int], ...] = ()  # (last usable day, points) soon to expire
     stamps: tuple[tuple[str, int, int], ...] = ()  # (punch card, stamps held, card size)
-    coupons: tuple[tuple[str, str, str], ...] = ()  # (coupon name, last day, QR text)
-    # issued this visit, each printed with its QR to scan next time
+    coupons: tuple[tuple[str, str, str, str], ...] = ()
+    # (coupon name, first day or "", last day, QR text) issued this visit, each printed
+    # with its QR to scan next time; the first day only when it starts later (a voucher
+    # for next quarter), or the member would come back tomorrow and be refused
     balance: int | None = None
     tier: str | None = None
     rewards: tuple[str, ...] = ()  # "Free drink (120 points)", already in the language
@@ -140,9 +145,10 @@ def layout(receipt: Receipt) -> list[Row]:
                  for day, n in receipt.expiring]
         rows += [Row("pair", words["stamps"].format(card=card, held=held, size=size))
                  for card, held, size in receipt.stamps]
-        for name, day, payload in receipt.coupons:
-            rows += [Row("pair", words["coupon"].format(name=name, date=day)),
-                     Row("qr", payload)]
+        for name, start, day, payload in receipt.coupons:
+            said = (words["coupon_from"].format(name=name, start=start, date=day) if start
+                    else words["coupon"].format(name=name, date=day))
+            rows += [Row("pair", said), Row("qr", payload)]
         if receipt.tier:
             rows.append(Row("pair", words["tier"], receipt.tier))
         if receipt.rewards:

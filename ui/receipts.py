@@ -9,7 +9,7 @@ nothing is read from the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from devices.receipt import CAPTIONS, Receipt
@@ -59,7 +59,7 @@ def sale_receipt(counter: ScreenContext, checkout: CheckoutResult,
         points_earned=result.points,
         points_lines=tuple((_source(counter, e), e.points) for e in result.entries
                            if moves_points(e.kind)),
-        **_points_after(result), **_cards_and_coupons(counter, result),
+        **_points_after(result), **_cards_and_coupons(counter, result, moment),
         balance=result.balance, tier=counter.name(result.tier.names),
         rewards=_within_reach(counter, result.balance), card_payload=card_payload,
         language=language, order_ref=result.order_ref, when=_when(counter, moment),
@@ -92,20 +92,30 @@ def _points_after(result: SaleResult) -> dict[str, Any]:
             "expiring": tuple((day.isoformat(), n) for day, n in after.expiring)}
 
 
-def _cards_and_coupons(counter: ScreenContext, result: SaleResult) -> dict[str, Any]:
+def _cards_and_coupons(counter: ScreenContext, result: SaleResult, moment: datetime
+                       ) -> dict[str, Any]:
     """The punch cards this visit stamped (held after, of the card's size) and the coupons
-    it issued (name, last usable day, the QR that names it), in the receipt's language."""
+    it issued (name, first day if it starts after this visit's day, last usable day, the
+    QR that names it), in the receipt's language."""
     program = counter.kiosk.program
     cards = {c.id: c for c in program.punch_cards}
     rules = {r.id: r for r in program.coupons}
     stamps = tuple((counter.name(cards[card].names), held, cards[card].size)
                    for card, held in result.stamps if card in cards)
     member = result.entries[0].member_id if result.entries else None
+    today = moment.astimezone(program.zone).date()
     coupons = tuple((counter.name(rules[c.rule].names) if c.rule in rules else c.rule,
+                     _first_day(c.valid_from, today, counter),
                      last_day(c.expires_at, program.zone).isoformat(),
                      coupon_payload(c.id_for(member)))
                     for c in result.coupons if member is not None)
     return {"stamps": stamps, "coupons": coupons}
+
+
+def _first_day(valid_from: datetime, today: date, counter: ScreenContext) -> str:
+    """A coupon's first local day, when it is after ``today`` (else "": usable next time)."""
+    day = valid_from.astimezone(counter.kiosk.program.zone).date()
+    return day.isoformat() if day > today else ""
 
 
 def _source(counter: ScreenContext, entry: Entry) -> str:
