@@ -33,6 +33,12 @@ def moves_points(kind: EntryKind) -> bool:
     return kind is not EntryKind.STAMP
 
 
+SPEND_KINDS = frozenset({EntryKind.EARN, EntryKind.REVERSE})
+"""The kinds whose ``amount_minor`` is a sale's spend (an earn's, negated by its reversal):
+the tier window and period vouchers count only theirs, and the ledger refuses any other
+kind that carries some (``kiosk.audit.audit``)."""
+
+
 # The sign each kind may carry; a reversal mirrors the entry it reverses and an
 # adjustment or transfer can go either way.
 _UTC_OFFSET = timedelta(0)
@@ -171,4 +177,5 @@ def summarize(entries: Iterable[Entry]) -> MemberSummary:
 
 def spend_since(entries: Iterable[Entry], since: datetime) -> int:
     """Net spend (refunds subtracted) in entries at or after ``since``: the tier basis."""
-    return sum(e.amount_minor for e in entries if e.occurred_at >= since)
+    return sum(e.amount_minor for e in entries
+               if e.occurred_at >= since and e.kind in SPEND_KINDS)

@@ -31,7 +31,7 @@ from kiosk.engine.coupons import (
 from kiosk.engine.orders import Awards, CouponIssue, Order, card_wallet
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import refunded, whole
-from kiosk.ledger import EntryKind
+from kiosk.ledger import SPEND_KINDS, EntryKind
 from kiosk.program import Program
 from sync.protocol import CouponUse, CouponWire
 from sync.server import models as m
@@ -158,7 +158,8 @@ def _spent(conn: Connection, member: uuid.UUID, program: Program, at: datetime
     ledger's entries have it (every channel's), by period key."""
     e = ENTRIES.c
     return {key: int(conn.execute(select(func.coalesce(func.sum(e.amount_minor), 0)).where(
-        e.member_id == member, e.occurred_at >= start, e.occurred_at < end)).scalar_one())
+        e.member_id == member, e.occurred_at >= start, e.occurred_at < end,
+        e.kind.in_([k.value for k in SPEND_KINDS]))).scalar_one())  # a sale's spend only
         for key, (start, end) in spend_windows(program.coupons, at, program.zone).items()}
 
 
