@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from kiosk.engine.doc import LANGUAGES
 from kiosk.ledger import Entry, EntryKind
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember, check_text
-from kiosk.services.redemption import store_day_start
+from kiosk.services.errors import (
+    InputProblem,
+    InvalidInput,
+    Refusal,
+    UnknownMember,
+    check_text,
+)
+from kiosk.services.redemption import store_day, store_day_start
 from kiosk.services.staff import (
     MAX_PIN,
     MIN_PIN,
@@ -31,6 +37,14 @@ from kiosk.services.staff import (
 from kiosk.staff import AuditAction, Role, StaffMember
 
 __all__ = ["MAX_PIN", "MIN_PIN", "NoManagerPin", "PinLocked", "WrongPin"]
+
+
+class AdjustmentLimitReached(Refusal):
+    """A member's adjustments at this kiosk today would pass the program's bound, which the
+    ledger holds every device to (``sync/server/floor_limits.py``): uploaded, it would be
+    refused and the member's balance here would disagree with the ledger's."""
+
+    code = "adjustment_limit"
 
 LANGUAGE_SETTING = "store_language"
 MAX_ADJUSTMENT = 100_000
@@ -100,7 +114,10 @@ class AdjustmentResult:
 def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
                   approved_by: str = FIRST_MANAGER) -> AdjustmentResult:
     """A manual correction: signed points with a reason that stays on the ledger, naming
-    the manager who approved it (the one who opened the manager screen)."""
+    the manager who approved it (the one who opened the manager screen). A member's
+    adjustments at one kiosk in a store day total at most the program's
+    ``limits.max_adjustment_points``, up and down alike: a correction, not a way to mint
+    (or drain) points."""
     check_text("reason", reason, layout=True)
     reason = " ".join(reason.split())
     if not reason:
@@ -116,6 +133,15 @@ def adjust_points(kiosk: Kiosk, member_id: uuid.UUID, points: int, reason: str,
     with kiosk.store.write() as tx:
         if tx.members.get(member_id) is None:
             raise UnknownMember("this member is not known at this kiosk")
+        start, end = store_day(kiosk.program, entry.occurred_at)
+        today = sum(abs(e.points) for e in tx.entries.of_member(member_id)
+                    if e.kind is EntryKind.ADJUST and e.channel == kiosk.channel
+                    and start <= e.occurred_at < end)
+        if today + abs(points) > bound:
+            raise AdjustmentLimitReached(
+                f"this member's adjustments here today come to {today} points; a kiosk may "
+                f"adjust a member by at most {bound} points a day (max_adjustment_points), "
+                "up and down alike")
         tx.entries.append([entry])
         record(tx, kiosk, AuditAction.ADJUSTMENT, f"{points:+d} · {reason}",
                approved_by=approved_by)
