@@ -119,9 +119,9 @@ class LedgerClient:
     def health(self) -> dict[str, str]:
         return self._call("GET", "/v1/health", Health).model_dump()
 
-    def pair(self, public_key: str) -> PairResponse:
+    def pair(self, public_key: str, store_name: str | None = None) -> PairResponse:
         with _refused_as_invalid():
-            body = PairRequest(public_key=public_key)
+            body = PairRequest(public_key=public_key, store_name=store_name)
         return self._call("POST", "/v1/pair", PairResponse, body)
 
     def state(self) -> DeviceState:

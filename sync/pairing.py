@@ -34,7 +34,7 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
     client = LedgerClient(ledger_url, token)
     try:
         key = DeviceKey.generate()
-        paired = client.pair(key_to_text(key.public_bytes()))
+        paired = client.pair(key_to_text(key.public_bytes()), store_name)
         state, skew = read_state(client, clock)
     finally:
         client.close()

@@ -454,6 +454,7 @@ class Health(Wire):
 
 class PairRequest(Wire):
     public_key: Annotated[Text, Field(min_length=52, max_length=52)]  # base32
+    store_name: Text64 | None = None  # the kiosk's store, kept if the ledger has none for it
 
 
 class PairResponse(Wire):

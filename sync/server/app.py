@@ -142,7 +142,7 @@ def create_app(ledger: Ledger) -> FastAPI:
             public_key = key_from_text(body.public_key)
         except ValueError as exc:
             raise LedgerRefusal(422, "invalid_key", str(exc)) from None
-        cert = ledger.pair(who, public_key)
+        cert = ledger.pair(who, public_key, body.store_name)
         return PairResponse(device_id=who.device_id, certificate=cert.to_dict())
 
     @app.get("/v1/state")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Literal
@@ -100,7 +101,7 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             out[e.id] = Rejection(Rejected.ENTRY_RULES, shape)
         else:
             todo.append(e)
-    records = order_records(conn, device, todo, orders or {})
+    records = _at_its_store(conn, device, order_records(conn, device, todo, orders or {}))
     derived = {e.member_id for e in todo if e.channel == DERIVED_CHANNEL}
     facts = member_facts(conn, derived, members) if derived else {}
     expected: dict[str, Expected] = {}  # what the rules give for each order, once
@@ -131,6 +132,19 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
     out.update(checkout_problems(conn, device, todo, orders or {}, program_of, out))
     out.update(_without_their_earn(conn, device, todo, records, out))
     return out
+
+
+def _at_its_store(conn: Connection, device: str, records: dict[str, OrderRecord]
+                  ) -> dict[str, OrderRecord]:
+    """The orders as rung up in the store the ledger has for ``device`` (recorded when it
+    paired, or by the operator): a store-limited promotion is judged with that, not with
+    the store an order names (any kiosk's token could name the flagship's)."""
+    if not records:
+        return records
+    store = conn.execute(select(m.Device.store_name).where(m.Device.id == device)).scalar()
+    return {ref: r if r.order.store == store else replace(r, order=replace(r.order,
+                                                                           store=store))
+            for ref, r in records.items()}
 
 
 def _without_their_earn(conn: Connection, device: str, todo: Sequence[EntryWire],

@@ -79,7 +79,8 @@ class Devices:
             row = conn.execute(mine).one()  # the one kept, if a twin wrote first
         return key, DeviceCertificate.from_dict(json.loads(row.document)), bool(row.revoked)
 
-    def add_device(self, device_id: str, kind: str = "kiosk") -> tuple[str, str]:
+    def add_device(self, device_id: str, kind: str = "kiosk", store: str | None = None
+                   ) -> tuple[str, str]:
         """Register a device; returns its id and a token shown this once (only its hash is
         kept). Kiosks get the next free card-number prefix."""
         if kind not in DEVICE_KINDS:
@@ -98,6 +99,7 @@ class Devices:
                 prefix = str(FIRST_CARD_PREFIX + taken)
             conn.execute(insert(m.Device).values(
                 id=device_id, kind=kind, token_hash=hash_token(token), card_prefix=prefix,
+                store_name=store,
                 created_at=self.clock(), acked_through=0))
         return device_id, token
 
@@ -116,13 +118,19 @@ class Devices:
             conn.execute(update(m.Certificate).where(m.Certificate.device_id == device_id)
                          .values(revoked=True))
 
-    def pair(self, caller: Caller, public_key: bytes) -> DeviceCertificate:
+    def pair(self, caller: Caller, public_key: bytes, store_name: str | None = None
+             ) -> DeviceCertificate:
         """Certify a kiosk's card-signing key for its prefix (once; a second pairing with
-        another key is refused, so a leaked token can't re-key a kiosk)."""
+        another key is refused, so a leaked token can't re-key a kiosk). The kiosk's store
+        is kept if the ledger has none for it yet: its store-limited promotions are judged
+        with it (the operator's word, ``set_store``, stands over the kiosk's)."""
         with self.engine.begin() as conn:
             device = conn.execute(select(m.Device).where(m.Device.id == caller.device_id)).one()
             if device.card_prefix is None:
                 raise LedgerRefusal(403, "not_a_kiosk", "only kiosks issue cards")
+            if store_name and device.store_name is None:
+                conn.execute(update(m.Device).where(m.Device.id == caller.device_id)
+                             .values(store_name=store_name))
             existing = conn.execute(select(m.Certificate.document).where(
                 m.Certificate.device_id == caller.device_id)).scalars().all()
             for document in existing:
@@ -138,6 +146,18 @@ class Devices:
                 key_id=cert.key_id, device_id=caller.device_id,
                 document=json.dumps(cert.to_dict()), revoked=False))
             return cert
+
+    def set_store(self, device_id: str, store: str) -> None:
+        """The store a kiosk stands in, by the ledger's operator."""
+        with self.engine.begin() as conn:
+            done = conn.execute(update(m.Device).where(m.Device.id == device_id)
+                                .values(store_name=store)).rowcount
+        if not done:
+            raise LedgerRefusal(404, "unknown_device", f"no device {device_id!r}")
+
+    def store_of(self, conn: Connection, device_id: str) -> str | None:
+        return conn.execute(select(m.Device.store_name)
+                            .where(m.Device.id == device_id)).scalar()
 
     def revoke_card(self, card_no: str) -> None:
         with self.engine.begin() as conn:

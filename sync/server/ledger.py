@@ -88,9 +88,15 @@ class Ledger:
         return self.programs.current_program(conn)
 
     # -- devices ----------------------------------------------------------------------------
-    def add_device(self, device_id: str, kind: str = "kiosk") -> tuple[str, str]:
-        """Register a device; returns its id and a token shown this once."""
-        return self.devices.add_device(device_id, kind)
+    def add_device(self, device_id: str, kind: str = "kiosk", store: str | None = None
+                   ) -> tuple[str, str]:
+        """Register a device (a kiosk: in ``store``); returns its id and a token shown
+        this once."""
+        return self.devices.add_device(device_id, kind, store)
+
+    def set_store(self, device_id: str, store: str) -> None:
+        """The store a kiosk stands in: its store-limited promotions are judged with it."""
+        self.devices.set_store(device_id, store)
 
     def authenticate(self, token: str) -> Caller | None:
         return self.devices.authenticate(token)
@@ -98,9 +104,11 @@ class Ledger:
     def revoke_device(self, device_id: str) -> None:
         self.devices.revoke_device(device_id)
 
-    def pair(self, caller: Caller, public_key: bytes) -> DeviceCertificate:
-        """Certify a kiosk's card-signing key for its prefix, once."""
-        return self.devices.pair(caller, public_key)
+    def pair(self, caller: Caller, public_key: bytes, store_name: str | None = None
+             ) -> DeviceCertificate:
+        """Certify a kiosk's card-signing key for its prefix, once (and keep its store, if
+        the ledger has none for it)."""
+        return self.devices.pair(caller, public_key, store_name)
 
     def revoke_card(self, card_no: str) -> None:
         self.devices.revoke_card(card_no)

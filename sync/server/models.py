@@ -56,6 +56,9 @@ class Device(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acked_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The store a kiosk stands in (its store-limited promotions): recorded when it pairs,
+    # or set by the ledger's operator; None until then.
+    store_name: Mapped[str | None] = mapped_column(String(64))
 
 
 class LedgerHead(Base):
