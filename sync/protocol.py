@@ -454,7 +454,8 @@ class Health(Wire):
 
 class PairRequest(Wire):
     public_key: Annotated[Text, Field(min_length=52, max_length=52)]  # base32
-    store_name: Text64 | None = None  # the kiosk's store, kept if the ledger has none for it
+    store_name: Annotated[Text, Field(min_length=1, max_length=200)] | None = None  # the
+    # kiosk's store (as its orders name it), kept if the ledger has none for it
 
 
 class PairResponse(Wire):

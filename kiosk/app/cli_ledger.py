@@ -242,13 +242,13 @@ def cmd_ledger_device_store(args: argparse.Namespace, data_dir: Path, out: Outpu
 
 
 def store_name(text: str) -> str:
-    """A store's name as orders carry it (1 to 64 characters, no control characters)."""
+    """A store's name as orders carry it (1 to 200 characters, no control characters)."""
     from kiosk.limits import text_problem
 
     problem = text_problem(text)
-    if not 0 < len(text) <= 64 or problem is not None:
+    if not 0 < len(text) <= 200 or problem is not None:
         said = "" if problem is None else f": it {problem}"
-        raise argparse.ArgumentTypeError(f"a store name is 1 to 64 characters{said}")
+        raise argparse.ArgumentTypeError(f"a store name is 1 to 200 characters{said}")
     return text
 
 

@@ -66,6 +66,8 @@ def _demo_kiosk(data_dir: Path, embedded: EmbeddedLedger) -> Kiosk:
         kiosk = bootstrap(data_dir)
         with kiosk.store.write() as tx:  # the embedded ledger may have had to move port
             tx.settings.set(LEDGER_URL, embedded.url)
+        if embedded.ledger is not None:  # paired before ledgers kept a kiosk's store
+            embedded.ledger.set_store(kiosk.channel, kiosk.device.store_name)
         return kiosk
     assert embedded.ledger is not None
     _, token = embedded.ledger.add_device(DEMO_DEVICE)

@@ -58,7 +58,7 @@ class Device(Base):
     acked_through: Mapped[int] = mapped_column(BigInteger, default=0)
     # The store a kiosk stands in (its store-limited promotions): recorded when it pairs,
     # or set by the ledger's operator; None until then.
-    store_name: Mapped[str | None] = mapped_column(String(64))
+    store_name: Mapped[str | None] = mapped_column(String(200))  # as orders carry it
 
 
 class LedgerHead(Base):

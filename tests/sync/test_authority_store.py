@@ -101,7 +101,7 @@ def test_the_ledgers_operator_sets_a_kiosks_store(tmp_path: Path) -> None:
     assert added["store"] == "旗艦店"
     moved = kiosk_json(data, "ledger", "device-store", "till-9", "Store till-1")
     assert moved == {"device_id": "till-9", "store": "Store till-1"}
-    refused = kiosk_json(data, "ledger", "device-store", "till-9", "x" * 65, expect=2)
-    assert "1 to 64 characters" in refused["error"]["message"]
+    refused = kiosk_json(data, "ledger", "device-store", "till-9", "x" * 201, expect=2)
+    assert "1 to 200 characters" in refused["error"]["message"]
     unknown = kiosk_json(data, "ledger", "device-store", "till-0", "A", expect=1)
     assert "no device 'till-0'" in unknown["error"]["message"]

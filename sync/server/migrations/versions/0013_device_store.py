@@ -21,7 +21,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("devices") as batch:
-        batch.add_column(sa.Column("store_name", sa.String(64), nullable=True))
+        batch.add_column(sa.Column("store_name", sa.String(200), nullable=True))
 
 
 def downgrade() -> None:
