@@ -194,7 +194,11 @@ def unproven_orders(conn: Connection, records: Sequence[OrderRecord]
 
 def _stamps_on_ledger(conn: Connection, cards: Sequence[tuple[Order, str]]) -> list[int]:
     """For each (order, card id): the stamps on the ledger on that card of the order's
-    member, less the order's own. On PostgreSQL one statement for them all, a look-up of
+    member, less the order's own, and not counting what other channels took off it (a
+    card filled at another kiosk while this one was offline: this one could not have known,
+    and filled it too; both coupons stand, the card goes below zero and is paid back by
+    the next stamps, like an overdraft). A channel's own take-backs count, so one device
+    fills a card once on the same stamps. On PostgreSQL one statement for them all, a look-up of
     one member's entries per card (an ``IN`` list of a few dozen members was planned as a
     scan of every entry while the table had no statistics yet: 12 ms a query on a new
     ledger, measured)."""
@@ -205,7 +209,8 @@ def _stamps_on_ledger(conn: Connection, cards: Sequence[tuple[Order, str]]) -> l
             cur.execute(
                 "SELECT (SELECT COALESCE(sum(e.points), 0) FROM entries e "
                 "WHERE e.member_id = q.member AND e.kind = 'stamp' AND e.note = q.note "
-                "AND NOT (e.channel = q.channel AND e.order_ref = q.ref)) "
+                "AND NOT (e.channel = q.channel AND e.order_ref = q.ref) "
+                "AND (e.points >= 0 OR e.channel = q.channel)) "
                 "FROM unnest(CAST(%(m)b AS uuid[]), CAST(%(n)b AS text[]), "
                 "CAST(%(c)b AS text[]), CAST(%(r)b AS text[])) WITH ORDINALITY "
                 "AS q(member, note, channel, ref, i) ORDER BY q.i",
@@ -217,7 +222,8 @@ def _stamps_on_ledger(conn: Connection, cards: Sequence[tuple[Order, str]]) -> l
     return [int(conn.execute(select(func.coalesce(func.sum(e.points), 0)).where(
         e.member_id == order.member_id, e.kind == EntryKind.STAMP.value,
         e.note == card_wallet(card),
-        ~and_(e.channel == order.channel, e.order_ref == order.order_ref))).scalar_one())
+        ~and_(e.channel == order.channel, e.order_ref == order.order_ref),
+        or_(e.points >= 0, e.channel == order.channel))).scalar_one())
         for order, card in cards]
 
 

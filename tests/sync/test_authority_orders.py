@@ -138,3 +138,46 @@ def test_stamps_held_are_spent_once_however_the_orders_go_up(ledger: Ledger) -> 
                                          stamps=(("coffee", 3),)))
     ledger.upload(KIOSK, filled)  # honestly, with its stamp entry: the free coffee
     assert len(ledger.coupons.of_member(member.id)) == 1
+
+
+def test_a_card_filled_at_two_kiosks_offline_keeps_its_stamps_and_coupons_in_step(
+        ledger: Ledger) -> None:
+    """The member holds 3 stamps of a 4-stamp card; two kiosks offline each sell them a
+    coffee and each fill the card (each hands over a free coffee, each records -3 net).
+    The ledger took both stamp entries but issued only the first kiosk's coupon: 5 stamps
+    bought, one coupon, the member 3 stamps in debt for a card they got nothing for. Now
+    both coupons stand and the card is paid back by the next stamps, like an overdraft;
+    the same kiosk can't fill it twice on the same stamps."""
+    from sqlalchemy import func, select
+
+    from sync.server import models as m
+    from sync.server.ledger import Caller
+
+    other = Caller("till-2", "kiosk")
+    program = publish(ledger, COFFEE_CARD, "2026.2-authority-two-fills")
+    ledger.add_device(other.device_id, "kiosk")
+    member = person()
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[]))
+    bought, _ = order_upload(program, member, (OrderLine("LATTE", 3, 120, "coffee"),),
+                             MemberState("bronze", member.enrolled_at))
+    ledger.upload(KIOSK, bought)
+    held = MemberState("bronze", member.enrolled_at, stamps=(("coffee", 3),))
+    for caller in (KIOSK, other):
+        request, entries = order_upload(program, member,
+                                        (OrderLine("LATTE", 1, 120, "coffee"),), held)
+        request = request.model_copy(update={
+            "orders": [o.model_copy(update={"channel": caller.device_id})
+                       for o in request.orders],
+            "entries": [e.model_copy(update={"channel": caller.device_id})
+                        for e in request.entries]})
+        answer = ledger.upload(caller, request)
+        assert {r.status for r in answer.results} == {"accepted"}
+    e = m.Entry.__table__.c
+    with ledger.engine.connect() as conn:
+        stamps = conn.execute(select(func.sum(e.points)).where(
+            e.member_id == member.id, e.kind == "stamp")).scalar_one()
+    coupons = len(ledger.coupons.of_member(member.id))
+    assert (coupons, stamps) == (2, -3)  # 2 x 4 - 3: the 5 stamps bought
+    again, _ = order_upload(program, member, (OrderLine("LATTE", 1, 120, "coffee"),), held)
+    ledger.upload(KIOSK, again)  # till-1 claims the stamps its own fill took: no coupon
+    assert len(ledger.coupons.of_member(member.id)) == 2
