@@ -163,7 +163,7 @@ def test_a_card_filled_at_two_kiosks_offline_keeps_its_stamps_and_coupons_in_ste
     ledger.upload(KIOSK, bought)
     held = MemberState("bronze", member.enrolled_at, stamps=(("coffee", 3),))
     for caller in (KIOSK, other):
-        request, entries = order_upload(program, member,
+        request, _ = order_upload(program, member,
                                         (OrderLine("LATTE", 1, 120, "coffee"),), held)
         request = request.model_copy(update={
             "orders": [o.model_copy(update={"channel": caller.device_id})
