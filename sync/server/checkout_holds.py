@@ -50,7 +50,8 @@ class CheckoutHolds:
             for coupon_id in req.coupon_ids:
                 found = self._coupon(conn, coupon_id)
                 refused = coupon_refusal(found, req.member_id, caller.device_id,
-                                         req.order_ref, now)
+                                         req.order_ref, now,
+                                         self.ledger.current_program(conn).zone)
                 if refused is not None:
                     raise refused
                 if found.used_at is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
@@ -25,9 +25,11 @@ DOUBLE_USES: Table = m.CouponDoubleUse.__table__  # type: ignore[assignment]
 
 
 def coupon_refusal(row: Any, member_id: uuid.UUID | None, channel: str, order_ref: str,
-                   now: datetime) -> LedgerRefusal | None:
+                   now: datetime, zone: tzinfo = UTC) -> LedgerRefusal | None:
     """Why ``channel``'s order ``order_ref`` can't hold or use this coupon now, or None.
-    The same order asking again (a retry) is never refused for its own hold or use."""
+    The same order asking again (a retry) is never refused for its own hold or use.
+    ``zone``: the program's, in which a coupon's days are said (its last day, as the
+    member's receipt says it, not the UTC instant it ends)."""
     c = row.id
     if member_id is not None and row.member_id != member_id:
         return LedgerRefusal(409, "coupon_not_members", f"coupon {c} belongs to another member")
@@ -44,10 +46,21 @@ def coupon_refusal(row: Any, member_id: uuid.UUID | None, channel: str, order_re
                              f"{row.held_order_ref} on {row.held_channel} until "
                              f"{row.held_until.isoformat()}")
     if row.used_at is None and not row.valid_from < now < row.expires_at:
-        when = ("is valid from " + row.valid_from.isoformat() if now <= row.valid_from
-                else "expired at " + row.expires_at.isoformat())
+        when = (f"is valid from {_day(row.valid_from, zone)}" if now <= row.valid_from
+                else f"was valid until {_day(row.expires_at - _INSTANT, zone)} and has "
+                     "expired")
         return LedgerRefusal(422, "coupon_not_valid", f"coupon {c} {when}")
     return None
+
+
+_INSTANT = timedelta(microseconds=1)  # a coupon ends at the midnight after its last day
+
+
+def _day(at: datetime, zone: tzinfo) -> str:
+    """The day ``at`` falls on where the program is, with the zone's name when it isn't
+    UTC (a shop's server and its customer may be in different places)."""
+    local = at.astimezone(zone)
+    return local.date().isoformat() + ("" if zone is UTC else f" ({zone})")
 
 
 def record_uses(conn: Connection, channel: str, records: Iterable[OrderRecord],

@@ -15,7 +15,7 @@ same order spending it again is a retry, answered as before.
 import logging
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
@@ -304,8 +304,10 @@ def _wire(row: Any) -> CouponWire:
 
 
 class Coupons:
-    def __init__(self, engine: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, engine: Any, clock: Callable[[], datetime],
+                 zone: Callable[[Connection], tzinfo] = lambda _: UTC) -> None:
         self.engine, self.clock = engine, clock
+        self.zone = zone  # the program's, in which a coupon's days are said
 
     def of_member(self, member_id: uuid.UUID) -> list[CouponWire]:
         """Every coupon the member was issued, used or not, soonest to expire first."""
@@ -321,7 +323,8 @@ class Coupons:
             row = conn.execute(select(COUPONS).where(c.id == coupon_id)).first()
             if row is None:
                 raise LedgerRefusal(404, "unknown_coupon", f"no coupon {coupon_id}")
-            refused = coupon_refusal(row, None, caller.device_id, order_ref, now)
+            refused = coupon_refusal(row, None, caller.device_id, order_ref, now,
+                                     self.zone(conn))
             if refused is not None:  # used or held by another order, withdrawn, not valid
                 raise refused
             if row.used_at is not None:

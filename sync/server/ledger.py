@@ -60,7 +60,7 @@ class Ledger:
         self.reading = Reading(engine)
         self.orders = Orders(engine)
         self.expiry = Expiry(engine, clock, self.programs, self.ingest)
-        self.coupons = Coupons(engine, clock)
+        self.coupons = Coupons(engine, clock, lambda conn: self.current_program(conn).zone)
 
     # -- set-up and program versions -------------------------------------------------------
     def initialise(self, program: Program, *, first_only: bool = False) -> bool:

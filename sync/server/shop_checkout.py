@@ -79,7 +79,7 @@ def _coupon_terms(conn: Connection, program: Program, *, channel: str, order_ref
                        .with_for_update()).first()
     if row is None:
         raise LedgerRefusal(404, "unknown_coupon", f"no coupon {coupon_id}")
-    refused = coupon_refusal(row, member_id, channel, order_ref, at)
+    refused = coupon_refusal(row, member_id, channel, order_ref, at, program.zone)
     if refused is not None:
         raise refused
     rule = next((r for r in program.coupons if r.id == row.rule), None)

@@ -160,6 +160,9 @@ def test_two_kiosks_issue_one_birthday_coupon_and_a_quarter_voucher_waits_for_it
     assert held["birthday-cake"]["id"] == str(cake)  # one copy of the two kiosks' coupon
     early = _use(ledger, shop, held["quarter-300"]["id"], "W-1")
     assert early.status_code == 422 and early.json()["code"] == "coupon_not_valid"
+    # Said in the store's days, as the receipt says them, not as a UTC instant.
+    first_day = quarter.astimezone(a.kiosk.program.zone).date()
+    assert f"is valid from {first_day} (Asia/Taipei)" in early.json()["message"]
     screen = identify(a.kiosk, joined.card.payload)
     assert {c.rule for c in screen.coupons} == {"birthday-cake", "quarter-300", "ten-off"}
     for k in (a, b):
@@ -271,3 +274,20 @@ def test_a_quarters_voucher_counts_every_channels_spend(ledger: LedgerProcess,
     rules = [c["rule"] for c in _coupons(ledger, shop_token, joined.member.id)]
     assert rules.count("quarter-300") == 1  # (and the shop order's own "ten-off")
     a.kiosk.store.close()
+
+
+def test_an_expired_coupon_is_said_by_its_last_day_in_the_stores_zone():
+    """A coupon valid through 30 December in Taipei ends at 16:00 UTC that day: the shop was
+    told 'expired at 2026-12-30T16:00:00+00:00', which reads as a day early."""
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from sync.server.coupon_uses import coupon_refusal
+
+    zone = ZoneInfo("Asia/Taipei")
+    row = SimpleNamespace(id=uuid.uuid4(), member_id=None, voided_at=None, used_at=None,
+                          held_until=None, valid_from=datetime(2026, 12, 1, tzinfo=zone),
+                          expires_at=datetime(2026, 12, 31, tzinfo=zone))
+    refused = coupon_refusal(row, None, "web", "W-1", datetime(2027, 1, 2, tzinfo=UTC), zone)
+    assert refused is not None
+    assert "was valid until 2026-12-30 (Asia/Taipei) and has expired" in str(refused)
