@@ -9,6 +9,7 @@ line, then promotions, then once-only bonuses, then punch cards' stamps, then co
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -218,30 +219,61 @@ def expected_entries(program: Program, record: OrderRecord, awards: Awards | Non
 
 def derived_problem(program: Program, *, entry_id: uuid.UUID, member_id: uuid.UUID,
                     points: int, note: str | None, occurred_at: datetime,
-                    birthday: date | None, enrolled_at: datetime | None) -> str | None:
+                    birthday: date | None, enrolled_at: datetime | None,
+                    purchased_minor: int) -> str | None:
     """Why an entry on :data:`DERIVED_CHANNEL` is not a bonus this program grants this
-    member (checked from stable facts the ledger holds: the member's birthday and
-    enrolment), or None."""
+    member (checked from stable facts the ledger holds: the member's birthday, enrolment
+    and ``purchased_minor``, the most they paid in one order the ledger has, 0 for none),
+    or None. The note must be exactly the once key the counter writes: another spelling of
+    the same year or bonus would derive another id, so a second bonus."""
     if note is None or entry_id != derived_id(member_id, note):
         return "a derived entry's id is not the one its note derives"
-    rule, _, year = note.partition(":")
+    rule = note.partition(":")[0]
     bonuses = program.bonuses
-    if rule == BIRTHDAY and bonuses.birthday and birthday and year.isdigit():
-        start = local_midnight(window_start(bonuses.birthday, birthday, int(year)),
-                               program.zone)
-        if points == bonuses.birthday.points and occurred_at == start:
-            return None
-        return (f"program {program.version} gives {bonuses.birthday.points} points for the "
-                f"{year} birthday, dated {start.isoformat()}")
-    if rule == FIRST_PURCHASE and not year and bonuses.first_purchase:
-        if points == bonuses.first_purchase.points and occurred_at == enrolled_at:
-            return None
-        return (f"program {program.version} gives {bonuses.first_purchase.points} points "
-                "for a first purchase, dated at enrolment")
+    if rule == BIRTHDAY and bonuses.birthday and birthday:
+        return _birthday_problem(program, bonuses.birthday, note, points, occurred_at,
+                                 birthday, enrolled_at)
+    first = bonuses.first_purchase
+    if rule == FIRST_PURCHASE and first:
+        if note != FIRST_PURCHASE:
+            return f"a first-purchase bonus's note is {FIRST_PURCHASE!r}, not {note!r}"
+        if points != first.points or occurred_at != enrolled_at:
+            return (f"program {program.version} gives {first.points} points for a first "
+                    "purchase, dated at enrolment")
+        least = max(program.minor(first.min_amount), 1)
+        if purchased_minor < least:
+            return (f"the ledger has no order of this member paying at least {least} (minor "
+                    "units): a first-purchase bonus needs their first purchase")
+        return None
     if rule == REFERRAL:  # it needs every channel's purchases and refunds
         return ("a referral bonus is granted by the ledger alone (sync/server/referrals.py), "
                 "never by a device")
     return f"program {program.version} grants no {rule!r} bonus to this member"
+
+
+_BIRTHDAY_NOTE = re.compile(r"birthday:([1-9][0-9]{3})")  # ASCII digits: as the counter writes
+
+
+def _birthday_problem(program: Program, rule: Birthday, note: str, points: int,
+                      occurred_at: datetime, birthday: date, enrolled_at: datetime | None
+                      ) -> str | None:
+    """The birthday bonus of the year its note names: its points, dated at the window's
+    start, of a window that was still open when the member enrolled."""
+    year = _BIRTHDAY_NOTE.fullmatch(note)
+    if year is None:
+        return f"a birthday bonus's note is birthday:<year> (four digits), not {note!r}"
+    try:
+        first = window_start(rule, birthday, int(year[1]))
+        start, last = local_midnight(first, program.zone), window_end(rule, first)
+    except (ValueError, OverflowError):
+        return f"{note!r}: the calendar holds no birthday window that year"
+    if points != rule.points or occurred_at != start:
+        return (f"program {program.version} gives {rule.points} points for the {year[1]} "
+                f"birthday, dated {start.isoformat()}")
+    if enrolled_at is None or last < enrolled_at.astimezone(program.zone).date():
+        return (f"the {year[1]} birthday window closed on {last.isoformat()}, before the "
+                "member enrolled")
+    return None
 
 
 def unapplied(program: Program) -> list[str]:

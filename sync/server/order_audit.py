@@ -6,8 +6,8 @@ what the rules give for that order, re-run under the version the order names wit
 member state it records (``kiosk.awards.expected_entries``): by the entry's note (None for
 the base earn), its kind, points and spend must match, and its version, tier, member and
 date must be the order's. An entry on the ``program`` channel (a once-only bonus under a
-derived id) may come from any device, and is checked against the member's birthday and
-enrolment as the ledger holds them (``kiosk.awards.derived_problem``).
+derived id) may come from any device, and is checked against the member's birthday,
+enrolment and orders as the ledger holds them (``kiosk.awards.derived_problem``).
 
 Each needs one query per upload at most: the orders the entries name, and the members of
 the derived entries.
@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from kiosk.audit import (
     FUTURE_TOLERANCE,
@@ -64,23 +64,27 @@ def order_records(conn: Connection, device: str, entries: Sequence[EntryWire],
 class MemberFacts:
     birthday: date | None
     enrolled_at: datetime | None
+    purchased_minor: int = 0  # the most they paid in one order the ledger has: 0, none
 
 
 def member_facts(conn: Connection, ids: Collection[uuid.UUID],
                  members: Sequence[MemberWire]) -> dict[uuid.UUID, MemberFacts]:
-    """The stable facts of these members as the ledger holds them (one query); a member in
+    """The stable facts of these members as the ledger holds them (one query), with their
+    largest order's net paid (a first-purchase bonus needs a purchase; an order stored with
+    this upload counts, on the path that stores orders before the audit); a member in
     this request counts when the ledger has none, or only a card's pending profile, which
     the request's complete one replaces."""
     if not ids:
         return {}
-    c = m.Member.__table__.c
+    c, o = m.Member.__table__.c, m.Order.__table__.c
+    paid = select(func.max(o.net_paid_minor)).where(o.member_id == c.id).scalar_subquery()
     out: dict[uuid.UUID, MemberFacts] = {}
     pending: set[uuid.UUID] = set()
-    for row in conn.execute(select(c.id, c.birthday, c.enrolled_at, c.profile_pending)
-                            .where(c.id.in_(list(ids)))):
+    for row in conn.execute(select(c.id, c.birthday, c.enrolled_at, c.profile_pending,
+                                   paid.label("paid")).where(c.id.in_(list(ids)))):
         # A pending profile's facts are no one's word (a card's scanner guessed them).
         out[row.id] = (MemberFacts(None, None) if row.profile_pending
-                       else MemberFacts(row.birthday, row.enrolled_at))
+                       else MemberFacts(row.birthday, row.enrolled_at, row.paid or 0))
         if row.profile_pending:
             pending.add(row.id)
     for w in members:
@@ -167,7 +171,8 @@ def derived_verdict(e: EntryWire, program: Program | None,
                          "with no spend")
     problem = derived_problem(program, entry_id=e.id, member_id=e.member_id,
                               points=e.points, note=e.note, occurred_at=e.occurred_at,
-                              birthday=member.birthday, enrolled_at=member.enrolled_at)
+                              birthday=member.birthday, enrolled_at=member.enrolled_at,
+                              purchased_minor=member.purchased_minor)
     return None if problem is None else Rejection(Rejected.DERIVED, problem)
 
 

@@ -281,14 +281,17 @@ def test_an_order_makes_one_entry_per_rule_and_derived_ones_under_their_ids():
         assert e.id == derived_id(MEMBER, e.note or "") and e.order_ref is None
         assert derived_problem(p, entry_id=e.id, member_id=MEMBER, points=e.points,
                                note=e.note, occurred_at=e.occurred_at,
-                               birthday=s.birthday, enrolled_at=s.enrolled_at) is None
+                               birthday=s.birthday, enrolled_at=s.enrolled_at,
+                               purchased_minor=record.order.net_paid_minor) is None
     birthday = entries[2]
     assert "100 points for the 2026 birthday" in (derived_problem(
         p, entry_id=birthday.id, member_id=MEMBER, points=500, note=birthday.note,
-        occurred_at=birthday.occurred_at, birthday=s.birthday, enrolled_at=None) or "")
+        occurred_at=birthday.occurred_at, birthday=s.birthday, enrolled_at=None,
+        purchased_minor=0) or "")
     assert "grants no" in (derived_problem(
         p, entry_id=derived_id(MEMBER, "anniversary:1"), member_id=MEMBER, points=5,
-        note="anniversary:1", occurred_at=TUESDAY, birthday=None, enrolled_at=None) or "")
+        note="anniversary:1", occurred_at=TUESDAY, birthday=None, enrolled_at=None,
+        purchased_minor=0) or "")
 
 
 COFFEE_SHOP = Path(__file__).parents[2] / "assets" / "examples" / "coffee-shop.toml"

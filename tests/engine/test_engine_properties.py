@@ -121,7 +121,8 @@ def test_what_a_kiosk_writes_is_what_the_ledger_expects_through_the_wire(
         if e.channel == DERIVED_CHANNEL:
             assert derived_problem(program, entry_id=e.id, member_id=MEMBER, points=e.points,
                                    note=e.note, occurred_at=e.occurred_at,
-                                   birthday=state.birthday, enrolled_at=ENROLLED) is None
+                                   birthday=state.birthday, enrolled_at=ENROLLED,
+                                   purchased_minor=order.net_paid_minor) is None
 
 
 @settings(max_examples=40, deadline=None)

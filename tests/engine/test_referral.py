@@ -126,7 +126,7 @@ def test_a_kiosk_may_not_grant_a_referral_bonus_itself() -> None:
     assert due is not None
     problem = derived_problem(program, entry_id=due.id, member_id=REFERRER, points=100,
                               note=due.award.once, occurred_at=due.at, birthday=None,
-                              enrolled_at=at("2026-01-01T00:00"))
+                              enrolled_at=at("2026-01-01T00:00"), purchased_minor=0)
     assert problem is not None and "granted by the ledger alone" in problem
     assert DERIVED_CHANNEL == "program"
 
