@@ -7,7 +7,7 @@ Members go in ranges of their ids (``RANGE`` members each), spread over worker p
 1. notes the ledger's head, then reads the range's entries in the replay's order (member,
    then seq) on its own connection: only the columns lots need, ids as bytes (a UUID
    object per id cost more than the rest of the read), no lock;
-2. replays each member who may have a lot due with :func:`~kiosk.engine.lots.replay_lean`
+2. replays each member who may have a lot due with :func:`~kiosk.engine.lots_lean.replay_lean`
    (:func:`~kiosk.engine.lots.replay` for a history with a reversal), makes an expiry row
    per lot due (the same id, member, points, date and note ``Ingest.append_trusted``
    would store) and stages the rows by COPY in a temporary table of its session;
@@ -47,7 +47,8 @@ import psycopg
 
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.bonuses import FIRST_PURCHASE
-from kiosk.engine.lots import LeanMovement, expiry_due, replay, replay_lean
+from kiosk.engine.lots import expiry_due, replay
+from kiosk.engine.lots_lean import LeanMovement, replay_lean
 from kiosk.engine.orders import DERIVED_NAMESPACE
 from kiosk.ledger import EntryKind
 from kiosk.program import Program

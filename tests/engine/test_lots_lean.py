@@ -16,15 +16,14 @@ from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.lots import (
     ExpireAfterMonths,
     ExpireEndOfNextYear,
-    LeanMovement,
     Movement,
     PointsPolicy,
     expiry_due,
     lot_dater,
     lot_dates,
     replay,
-    replay_lean,
 )
+from kiosk.engine.lots_lean import LeanMovement, replay_lean
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, parse_program
 from kiosk.wallets import entry_lot, entry_lot_dater
