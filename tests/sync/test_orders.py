@@ -248,7 +248,7 @@ def test_a_promotion_entry_without_its_order_is_refused(served, program):
 
 def test_the_same_birthday_bonus_from_two_kiosks_counts_once(served, program):
     one, two = Device(served), Device(served)
-    person = member(this_months_birthday())
+    person = member(this_months_birthday(), channel=one.name)  # enrolled where it's sent
     first, entries_one = rung_up(program[1], one, person)
     second, entries_two = rung_up(program[1], two, person)
     gift_one = [e for e in entries_one if e.channel == DERIVED_CHANNEL]
@@ -271,7 +271,7 @@ def test_the_same_birthday_bonus_from_two_kiosks_counts_once(served, program):
 
 def test_a_birthday_bonus_the_member_does_not_have_is_refused(served, program):
     till = Device(served)
-    person = member(this_months_birthday())
+    person = member(this_months_birthday(), channel=till.name)
     record, entries = rung_up(program[1], till, person)
     [gift] = [e for e in entries if e.channel == DERIVED_CHANNEL]
     early = changed(gift, occurred_at=gift.occurred_at - timedelta(days=1))
@@ -284,7 +284,7 @@ def test_a_birthday_bonus_the_member_does_not_have_is_refused(served, program):
     assert "gives 100 points" in (answers[1][2] or "")
     # The ledger's own record of the member decides: not born this month, no bonus.
     other_month = this_months_birthday().replace(month=this_months_birthday().month % 12 + 1)
-    stranger = member(other_month)
+    stranger = member(other_month, channel=till.name)
     claim = changed(gift, member_id=stranger.id,
                     id=derived_id(stranger.id, gift.note or ""), device_seq=till.seq + 1)
     till.seq += 1
