@@ -103,7 +103,7 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             todo.append(e)
     records = _at_its_store(conn, device, order_records(conn, device, todo, orders or {}))
     derived = {e.member_id for e in todo if e.channel == DERIVED_CHANNEL}
-    facts = member_facts(conn, derived, members) if derived else {}
+    facts = member_facts(conn, derived, members, orders) if derived else {}
     expected: dict[str, Expected] = {}  # what the rules give for each order, once
     for e in todo:
         record = (records.get(e.order_ref) if e.order_ref is not None and e.channel == device

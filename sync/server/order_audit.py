@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Connection, func, select
@@ -68,7 +68,9 @@ class MemberFacts:
 
 
 def member_facts(conn: Connection, ids: Collection[uuid.UUID],
-                 members: Sequence[MemberWire]) -> dict[uuid.UUID, MemberFacts]:
+                 members: Sequence[MemberWire],
+                 sent: Mapping[str, OrderRecord] | None = None
+                 ) -> dict[uuid.UUID, MemberFacts]:
     """The stable facts of these members as the ledger holds them (one query), with their
     largest order's net paid (a first-purchase bonus needs a purchase; an order stored with
     this upload counts, on the path that stores orders before the audit); a member in
@@ -90,6 +92,15 @@ def member_facts(conn: Connection, ids: Collection[uuid.UUID],
     for w in members:
         if w.id in ids and (w.id not in out or (w.id in pending and not w.profile_pending)):
             out[w.id] = MemberFacts(w.birthday, w.enrolled_at)
+    # The upload's own orders count as the stored ones do (both are the device's word):
+    # else a first purchase sent with its order was refused on the path that audits
+    # before it stores, and went again one entry at a time.
+    for record in (sent or {}).values():
+        member = record.order.member_id
+        facts = None if member is None else out.get(member)
+        if member is not None and facts is not None:
+            out[member] = replace(facts, purchased_minor=max(facts.purchased_minor,
+                                                             record.order.net_paid_minor))
     return out
 
 
