@@ -58,6 +58,7 @@ class Rejected(enum.StrEnum):
     REWARD_COST = "reward_cost"
     BONUS = "bonus_not_granted"
     ADJUSTMENT = "adjustment_out_of_bounds"
+    OFFLINE_LIMIT = "offline_limit"  # spent without a hold beyond the floor limits
     KIND = "kind_not_issued"  # a kind this program issues nowhere yet
     FUTURE = "dated_in_future"
     UNKNOWN_MEMBER = "unknown_member"

@@ -51,6 +51,7 @@ from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
 from sync.server.checkout_audit import checkout_problems
+from sync.server.floor_limits import floor_limit_problems
 from sync.server.order_audit import (
     ORDER_KINDS,
     Expected,
@@ -73,13 +74,14 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
                  programs: Programs, now: datetime, *,
                  orders: Mapping[str, OrderRecord] | None = None,
                  members: Sequence[MemberWire] = (),
-                 worked: Worked | None = None) -> dict[uuid.UUID, Rejection]:
+                 worked: Worked | None = None, held: bool = False) -> dict[uuid.UUID, Rejection]:
     """Every entry of the upload the ledger refuses, with the reason (the first copy of an
     id decides; a reversal's original is checked by the caller, which looks it up).
     ``orders`` (as records, by ref: ``orders.sent_records``) and ``members`` are the
     request's: an entry of an order (this request's or
     one stored) is checked against that order's rules (``order_audit.py``), and a derived
-    bonus against the member's facts."""
+    bonus against the member's facts. ``held``: the entries are being held online
+    (``counter.hold_points``), so the offline floor limits don't apply."""
     out: dict[uuid.UUID, Rejection] = {}
     tiers: list[tuple[EntryWire, Program, Tier]] = []
     seen: set[uuid.UUID] = set()
@@ -130,6 +132,8 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
         out.update(_tiers_not_held(conn, entries, tiers))
     # A checkout's order and its redemption agree on the points spent (issue 15).
     out.update(checkout_problems(conn, device, todo, orders or {}, program_of, out))
+    # Offline spends and adjustments within the program's daily bounds (floor_limits.py).
+    out.update(floor_limit_problems(conn, device, todo, program_of, out, held=held))
     out.update(_without_their_earn(conn, device, todo, records, out))
     return out
 

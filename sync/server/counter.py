@@ -101,7 +101,7 @@ class OnlineCounter:
         expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
         # Held points are points spent: the same audit as an uploaded redemption.
         refused = audit_upload(conn, caller.device_id, [entry], self.ledger.program,
-                               self.ledger.clock())
+                               self.ledger.clock(), held=True)
         if refused:
             [why] = refused.values()
             raise LedgerRefusal(422, why.code.value, why.message)
