@@ -38,6 +38,7 @@ from kiosk.services.manager import (
     MAX_ADJUSTMENT,
     MAX_PIN,
     MIN_PIN,
+    AdjustmentLimitReached,
     NoManagerPin,
     PinLocked,
     WrongPin,
@@ -152,6 +153,9 @@ SENTENCES: Mapping[str, Sentence] = {
         "Messages", "This person is no longer on this kiosk's staff."),
     NeedsApproval.code: lambda _: QCoreApplication.translate(
         "Messages", "A sale this large needs a manager's approval."),
+    AdjustmentLimitReached.code: lambda _: QCoreApplication.translate(
+        "Messages", "This member's points were adjusted at this kiosk today as far as the "
+                    "program allows. Nothing was changed."),
     # Pairing (sync.pairing).
     OtherLedger.code: lambda _: QCoreApplication.translate(
         "Messages", "That address is a different ledger from the one this kiosk is "

@@ -19,3 +19,24 @@ from ui.messages import describe
 def test_a_refused_donation_is_said_as_one(qapp, refusal, said, not_said) -> None:  # type: ignore[no-untyped-def]
     text = describe(refusal, quiet=True)
     assert said in text and not_said not in text
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "adjusted at this kiosk today as far as the program allows"),
+    ("zh-TW", "點數調整已達方案允許的上限"),
+    ("zh-CN", "积分调整已达方案允许的上限"),
+])
+def test_an_adjustment_past_the_days_bound_is_said_in_the_counters_language(
+        qapp, language, said) -> None:  # type: ignore[no-untyped-def]
+    """It showed the service's English sentence in every language."""
+    from kiosk.services.manager import AdjustmentLimitReached
+    from ui.i18n import Languages
+
+    languages = Languages(qapp)
+    languages.switch(language)
+    try:
+        text = describe(AdjustmentLimitReached("max_adjustment_points is 100000 a day"),
+                        quiet=True)
+    finally:
+        languages.switch("en")
+    assert said in text and "max_adjustment_points" not in text
