@@ -32,7 +32,7 @@ from kiosk.engine.checkout import (
 from kiosk.engine.donations import donation_problem
 from kiosk.engine.orders import NO_LOYALTY, Order
 from kiosk.engine.tier_policy import Event
-from kiosk.ledger import EntryKind
+from kiosk.ledger import SPEND_KINDS, EntryKind
 from kiosk.program import Program, Tier, points_for_amount, tier_standing
 
 # A device's clock may run this far ahead of the ledger's before its entries are refused
@@ -133,6 +133,9 @@ def audit(claim: Claim, *, device: str, program: Program | None,
     if claim.occurred_at > received_at + FUTURE_TOLERANCE:
         return Rejection(Rejected.FUTURE, f"dated {claim.occurred_at.isoformat()}, after the "
                        f"ledger's clock ({received_at.isoformat()}): check the device's clock")
+    if claim.amount_minor and claim.kind not in SPEND_KINDS:
+        return Rejection(Rejected.AMOUNT, f"a {claim.kind} entry carries no spend, not "
+                         f"{claim.amount_minor}: only a sale's earn (and its reversal) do")
     if claim.kind is EntryKind.EARN:
         return _earn(claim, program)
     if claim.kind is EntryKind.BONUS:

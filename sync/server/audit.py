@@ -39,7 +39,7 @@ from kiosk.awards import DERIVED_CHANNEL, awards_for_order, expected_entries
 from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.tier_policy import Event
-from kiosk.ledger import EntryKind, entry_problem
+from kiosk.ledger import SPEND_KINDS, EntryKind, entry_problem
 from kiosk.program import (
     TIER_POINT_KINDS,
     Program,
@@ -281,7 +281,7 @@ def _gross_event(e: EntryWire, basis: str) -> int:
     if basis == "points":
         counts = earns_tier_points(e.kind, e.points, e.order_ref) and e.points > 0
         return e.points if counts else 0
-    return max(e.amount_minor, 0)
+    return max(e.amount_minor, 0) if e.kind is EntryKind.EARN else 0
 
 
 def member_tier_events(conn: Connection, members: set[uuid.UUID], since: datetime,
@@ -296,7 +296,8 @@ def member_tier_events(conn: Connection, members: set[uuid.UUID], since: datetim
     e = _ENTRIES.c
     if basis == "spend":
         query = select(e.member_id, e.occurred_at, e.amount_minor).where(
-            e.amount_minor > 0 if gross else e.amount_minor != 0)
+            e.amount_minor > 0 if gross else e.amount_minor != 0,
+            e.kind.in_([k.value for k in SPEND_KINDS]))  # a sale's spend, no other
     else:
         earned = e.kind.in_([k.value for k in TIER_POINT_KINDS])
         query = select(e.member_id, e.occurred_at, e.points).where(
@@ -312,7 +313,7 @@ def member_tier_events(conn: Connection, members: set[uuid.UUID], since: datetim
 
 def _purchases_since(conn: Connection, members: set[uuid.UUID], since: datetime
                      ) -> dict[uuid.UUID, int]:
-    """Each member's purchases (amounts above zero) dated ``since`` or later. On PostgreSQL
+    """Each member's purchases (earns' amounts above zero) dated ``since`` or later. On PostgreSQL
     the ids go as one binary array (an IN list of a few hundred parameters cost more to
     build than the query took), each member's entries summed by a look-up of their own:
     ``member_id = ANY(...)`` was planned as a scan of every entry while a new ledger's
@@ -322,11 +323,13 @@ def _purchases_since(conn: Connection, members: set[uuid.UUID], since: datetime
         with pg_cursor(conn, named=False) as cur:
             cur.execute(
                 "SELECT q.member, (SELECT sum(amount_minor) FROM entries "
-                "WHERE member_id = q.member AND amount_minor > 0 AND occurred_at >= %(since)s) "
+                "WHERE member_id = q.member AND amount_minor > 0 AND kind = 'earn' "
+                "AND occurred_at >= %(since)s) "
                 f"FROM unnest(CAST(%(v)b AS {array_type(_ENTRIES, 'member_id', conn.dialect)})) "
                 "AS q(member)", {"v": list(members), "since": since})
             return {row[0]: int(row[1]) for row in cur.fetchall() if row[1] is not None}
     return {row[0]: int(row[1]) for row in conn.execute(
         select(e.member_id, func.sum(e.amount_minor))
-        .where(e.member_id.in_(members), e.amount_minor > 0, e.occurred_at >= since)
+        .where(e.member_id.in_(members), e.amount_minor > 0, e.occurred_at >= since,
+               e.kind == EntryKind.EARN.value)
         .group_by(e.member_id))}
