@@ -79,7 +79,7 @@ from sync.embedded import free_port
 from sync.protocol import EntryWire, OrderWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Caller, Ledger
-from sync.uploads import UPLOADS_IN_FLIGHT
+from sync.uploads import ORDER_TAIL, UPLOADS_IN_FLIGHT, independent, order_cut
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = ROOT / "assets" / "program.toml"
@@ -224,7 +224,14 @@ class Workload:
     program: Program | None = None  # the one the ledger publishes (None: the default)
 
     def batches(self, size: int) -> list[list[EntryWire]]:
-        return [self.entries[i:i + size] for i in range(0, len(self.entries), size)]
+        """Cut as the sync agent cuts the outbox: ``size`` entries and the rest of the last
+        one's order (``sync.uploads.order_cut``)."""
+        out, start, keys = [], 0, [(e.channel, e.order_ref) for e in self.entries]
+        while start < len(self.entries):
+            end = start + order_cut(keys[start:start + size + ORDER_TAIL], size)
+            out.append(self.entries[start:end])
+            start = end
+        return out
 
     def requests(self, size: int) -> list[UploadRequest]:
         """Each batch as the sync agent uploads it: with the orders its entries belong to."""
@@ -237,17 +244,11 @@ class Workload:
 
     def independent(self, size: int) -> list[bool]:
         """Whether each batch may go while the one before is in flight, as the agent
-        decides (``sync.uploads``): only points added, and no tier above the first claimed
-        for a member who buys in the batch before."""
+        decides (``sync.uploads.independent``)."""
         base = (self.program or load_program(PROGRAM)).tiers[0].id
-        batches = self.batches(size)
-        out = [True]
-        for before, batch in pairwise(batches):
-            buyers = {e.member_id for e in before if e.kind is EntryKind.EARN}
-            out.append(all(e.points >= 0 and e.reverses is None
-                           and (e.tier in (None, base) or e.member_id not in buyers)
-                           for e in batch))
-        return out
+        requests = [UploadRequest(entries=b) for b in self.batches(size)]
+        return [True] + [independent(batch, before, base)
+                         for before, batch in pairwise(requests)]
 
 
 def make_workload(n_members: int, n_entries: int, amount_minor: int = 500) -> Workload:
@@ -343,11 +344,12 @@ def raw_run(work: Workload, batch: int) -> float:
         _, engine = migrated_ledger(name, work.program)
         engine.dispose()
         load_members(name, work.members)
+        batches = work.batches(batch)
+        starts = [sum(len(b) for b in batches[:k]) for k in range(len(batches))]
         rows = [[(e.id, i + 1, e.member_id, e.kind.value, e.points, e.amount_minor,
                   e.channel, e.order_ref, e.program_version, e.occurred_at, e.reverses,
                   e.reward_id, e.note, DEVICE, e.device_seq) for i, e in enumerate(b, start)]
-                for start, b in zip(range(0, len(work.entries), batch),
-                                    work.batches(batch), strict=True)]
+                for start, b in zip(starts, batches, strict=True)]
         with psycopg.connect(psycopg_url(name)) as conn:
             checkpoint()
             t = time.perf_counter()

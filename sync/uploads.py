@@ -9,7 +9,7 @@ import contextlib
 import logging
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -75,8 +75,8 @@ class Uploader:
                                 thread_name_prefix="upload") as sender:
             while request is not None or in_flight:
                 while request is not None and len(in_flight) < UPLOADS_IN_FLIGHT and (
-                        not in_flight or _independent(request, in_flight[-1][0],
-                                                      self.kiosk.program.tiers[0].id)):
+                        not in_flight or independent(request, in_flight[-1][0],
+                                                     self.kiosk.program.tiers[0].id)):
                     in_flight.append((request, sender.submit(self.client.upload, request)))
                     request = self._next_request(after=_last_seq(request))
                 sent, answer = in_flight.popleft()
@@ -333,21 +333,25 @@ def _last_seq(request: UploadRequest) -> int:
                + [w.device_seq for w in request.withheld[-1:]])
 
 
-def _whole_orders(rows: list[tuple[int, Entry]], size: int) -> list[tuple[int, Entry]]:
-    """The first ``size`` rows, and the rest of the last one's order: an order's entries
-    go up together (its other awards stand only with its earn, and a full card's coupon
-    with its stamp entry), unless one order alone makes more than ORDER_TAIL more."""
-    end = min(size, len(rows))
-    if 0 < end < len(rows):
-        last = rows[end - 1][1]
-        while (end < len(rows) and last.order_ref is not None
-               and (rows[end][1].channel, rows[end][1].order_ref)
-               == (last.channel, last.order_ref)):
+def order_cut(orders: Sequence[tuple[str, str | None]], size: int) -> int:
+    """Where a batch of these entries' (channel, order ref) ends: after the first ``size``
+    and the rest of the last one's order. An order's entries go up together (its other
+    awards stand only with its earn, and a full card's coupon with its stamp entry), unless
+    one order alone makes more than are given."""
+    end = min(size, len(orders))
+    if 0 < end < len(orders) and orders[end - 1][1] is not None:
+        while end < len(orders) and orders[end] == orders[end - 1]:
             end += 1
-    return rows[:end]
+    return end
 
 
-def _independent(request: UploadRequest, before: UploadRequest, base_tier: str) -> bool:
+def _whole_orders(rows: list[tuple[int, Entry]], size: int) -> list[tuple[int, Entry]]:
+    """The outbox's first ``size`` rows and the rest of the last one's order (of the
+    ORDER_TAIL more read)."""
+    return rows[:order_cut([(e.channel, e.order_ref) for _, e in rows], size)]
+
+
+def independent(request: UploadRequest, before: UploadRequest, base_tier: str) -> bool:
     """Whether a batch may reach the ledger before the batch ``before`` it: only entries
     that add points, no reversal (whose original may be in that batch), no tier above
     the first claimed for a member who buys in that batch (the ledger checks a claim

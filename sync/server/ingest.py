@@ -49,7 +49,7 @@ from sync.server.coupons import (
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
-from sync.server.orders import check_channels, sent_records, store_orders
+from sync.server.orders import check_channels, records_of, sent_records, store_orders
 from sync.server.profiles import as_claimed, store_members
 from sync.server.programs import Programs
 from sync.server.refunds import ReversalCheck, store_refunds
@@ -93,8 +93,11 @@ class Ingest:
                     records = store_orders(conn, caller, request.orders, self.clock(), sent)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
-                    issue_for_orders(conn, caller.device_id, records, self.programs.program,
-                                     worked, _earned(caller, request.entries))
+                    issue_for_orders(conn, caller.device_id,
+                                     records + _stamped_late(conn, caller, request.entries,
+                                                             records),
+                                     self.programs.program, worked,
+                                     _earned(caller, request.entries))
                     record_uses(conn, caller.device_id, records, self.clock())
                     verdicts: dict[uuid.UUID, EntryResult] = {}
                     self._accepted(conn, request.entries, done.head, done.after, verdicts)
@@ -114,10 +117,11 @@ class Ingest:
             store_refunds(conn, caller, request.refunds, sent, self.clock())
             results = self.append(conn, caller, request.entries, receipts=kiosk,
                                   orders=sent, members=members)
-            issue_for_orders(conn, caller.device_id, records, self.programs.program, {},
-                             _earned(caller, [e for e, r in zip(request.entries, results,
-                                                                strict=True)
-                                              if r.status == "accepted"]))
+            accepted = [e for e, r in zip(request.entries, results, strict=True)
+                        if r.status == "accepted"]
+            issue_for_orders(conn, caller.device_id,
+                             records + _stamped_late(conn, caller, accepted, records),
+                             self.programs.program, {}, _earned(caller, accepted))
             record_uses(conn, caller.device_id, records, self.clock())
             # Last: an order refunded whole in this very upload was issued and spent its
             # coupons above; its refund withdraws them and gives back the ones it used.
@@ -376,6 +380,19 @@ def _breach(e: EntryWire) -> tuple[Rejected, str]:
         return Rejected.ORDER_RECORDED, (f"order {e.order_ref!r}'s stamps on {e.note} were "
                                          f"already recorded on {e.channel}")
     return Rejected.ORDER_RECORDED, f"order {e.order_ref!r} was already recorded on {e.channel}"
+
+
+def _stamped_late(conn: Connection, caller: Caller, stored: Iterable[EntryWire],
+                  records: Sequence[OrderRecord]) -> list[OrderRecord]:
+    """The stored orders whose stamp entries came in this upload without them (an order
+    cut by a batch's end, as older kiosks cut it): a card's coupon stands only with its
+    order's stamp entry, so it is issued now (``coupons.issue_for_orders`` keeps one
+    issued before as it was)."""
+    sent = {r.order.order_ref for r in records}
+    late = {e.order_ref for e in stored
+            if e.kind is EntryKind.STAMP and e.reverses is None and e.order_ref is not None
+            and e.channel == caller.device_id and e.order_ref not in sent}
+    return list(records_of(conn, caller.device_id, late).values()) if late else []
 
 
 def _earned(caller: Caller, stored: Iterable[EntryWire]) -> set[str]:

@@ -181,3 +181,23 @@ def test_a_card_filled_at_two_kiosks_offline_keeps_its_stamps_and_coupons_in_ste
     again, _ = order_upload(program, member, (OrderLine("LATTE", 1, 120, "coffee"),), held)
     ledger.upload(KIOSK, again)  # till-1 claims the stamps its own fill took: no coupon
     assert len(ledger.coupons.of_member(member.id)) == 2
+
+
+def test_an_order_cut_by_a_batchs_end_issues_its_card_coupon_when_its_stamps_come(
+        ledger: Ledger) -> None:
+    """An older kiosk cuts an order by the batch's size: its earn and the order go up in
+    one upload, its stamp entry in the next (without the order, on the ledger by then).
+    The coupon waits for the stamps, then is issued."""
+    program = publish(ledger, COFFEE_CARD, "2026.2-authority-cut")
+    member = person()
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[]))
+    request, entries = order_upload(program, member, (OrderLine("LATTE", 5, 120, "coffee"),),
+                                    MemberState("bronze", member.enrolled_at))
+    [stamp] = [e for e in entries if e.kind.value == "stamp"]  # +5, a full card's -4
+    first = ledger.upload(KIOSK, request.model_copy(update={
+        "entries": [e for e in entries if e is not stamp]}))
+    assert {r.status for r in first.results} == {"accepted"}
+    assert ledger.coupons.of_member(member.id) == []
+    second = ledger.upload(KIOSK, UploadRequest(entries=[stamp]))
+    assert [r.status for r in second.results] == ["accepted"]
+    assert [c.rule for c in ledger.coupons.of_member(member.id)] == ["free-coffee"]

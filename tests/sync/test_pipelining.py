@@ -158,7 +158,7 @@ def test_an_orders_other_awards_wait_for_the_batch_with_its_earn():
     """An order cut by the batch size: its promotion's points in the later batch stand
     only with its earn (the ledger refuses an order's other awards without it), so that
     batch is never sent before the earn's is numbered; another order's may be."""
-    from sync.uploads import _independent
+    from sync.uploads import independent
     from tests.helpers.ledger_wire import members, sale
 
     [member] = members(1)
@@ -167,9 +167,9 @@ def test_an_orders_other_awards_wait_for_the_batch_with_its_earn():
                  note="promo:double")
     other = sale(member, 3, 10, kind="bonus", amount_minor=0, order_ref="R-2",
                  note="promo:double")
-    assert not _independent(UploadRequest(entries=[promo]), UploadRequest(entries=[earn]),
+    assert not independent(UploadRequest(entries=[promo]), UploadRequest(entries=[earn]),
                             "bronze")
-    assert _independent(UploadRequest(entries=[other]), UploadRequest(entries=[earn]),
+    assert independent(UploadRequest(entries=[other]), UploadRequest(entries=[earn]),
                         "bronze")
 
 
