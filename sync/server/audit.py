@@ -61,6 +61,7 @@ from sync.server.order_audit import (
     order_verdict,
     orderless_bonus,
 )
+from sync.server.orders import orders_with_earn
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 
@@ -170,7 +171,7 @@ def _without_their_earn(conn: Connection, device: str, todo: Sequence[EntryWire]
             rest[e.order_ref].append(e)
     if not rest:
         return {}
-    stored = _orders_with_earn(conn, device, set(rest) - set(earns))
+    stored = orders_with_earn(conn, device, set(rest) - set(earns))
     refused: dict[uuid.UUID, Rejection] = {}
     for ref, others in rest.items():
         earn = earns.get(ref)
@@ -184,16 +185,6 @@ def _without_their_earn(conn: Connection, device: str, todo: Sequence[EntryWire]
                                             "and its other awards go with it")
                             for e in others if e.id not in out})
     return refused
-
-
-def _orders_with_earn(conn: Connection, device: str, refs: set[str]) -> set[str]:
-    """Of these orders of ``device``, the ones whose base earn the ledger holds."""
-    if not refs:
-        return set()
-    e = _ENTRIES.c
-    return set(conn.execute(select(e.order_ref).where(
-        e.channel == device, e.order_ref.in_(list(refs)), e.kind == EntryKind.EARN.value,
-        e.note.is_(None), e.reverses.is_(None))).scalars())
 
 
 def _expected(cache: dict[str, Expected], record: OrderRecord, program: Program | None,

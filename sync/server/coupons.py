@@ -40,7 +40,7 @@ from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import coupon_refusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
-from sync.server.orders import records_of
+from sync.server.orders import orders_with_earn, records_of
 from sync.server.refunds import REFUNDS, refunds_of
 
 log = logging.getLogger(__name__)
@@ -65,13 +65,9 @@ def issue_for_orders(conn: Connection, channel: str, records: Iterable[OrderReco
     mine = [r for r in records if r.order.member_id is not None and r.state is not None]
     if not mine:
         return
-    e = ENTRIES.c
     earned = set(earned)
     unknown = [r.order.order_ref for r in mine if r.order.order_ref not in earned]
-    if unknown:
-        earned.update(conn.execute(select(e.order_ref).where(
-            e.channel == channel, e.order_ref.in_(unknown),
-            e.kind == EntryKind.EARN.value)).scalars())
+    earned.update(orders_with_earn(conn, channel, unknown))
     programs: dict[str, tuple[Program, set[str]] | None] = {}  # with its period rules
     issuing: list[tuple[OrderRecord, list[CouponIssue]]] = []
     for record in mine:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, select
 
 from kiosk.engine.record import OrderRecord, record_json, record_of_json
+from kiosk.ledger import EntryKind
 from sync.protocol import OrderWire
 from sync.server import models as m
 from sync.server.bulk import array_type, insert_rows, pg_cursor
@@ -98,6 +99,17 @@ def store_orders(conn: Connection, caller: Caller, orders: Sequence[OrderWire],
             raise LedgerRefusal(422, "order_conflict", f"orders[{i}]: order {ref!r} was "
                                 f"recorded on {caller.device_id} with different content")
     return list(records.values())
+
+
+def orders_with_earn(conn: Connection, channel: str, refs: Collection[str]) -> set[str]:
+    """Of these orders of ``channel``, the ones whose base earn the ledger holds: an order's
+    other awards, and the coupons it issues, stand only with it."""
+    if not refs:
+        return set()
+    e = m.Entry.__table__.c
+    return set(conn.execute(select(e.order_ref).where(
+        e.channel == channel, e.order_ref.in_(list(refs)), e.kind == EntryKind.EARN.value,
+        e.note.is_(None), e.reverses.is_(None))).scalars())
 
 
 class Orders:
