@@ -9,23 +9,26 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from kiosk.engine.coupons import last_day
 from kiosk.engine.record import OrderRecord
 from sync.server import models as m
 from sync.server.calls import LedgerRefusal
 
 log = logging.getLogger(__name__)
+UTC_ZONE = ZoneInfo("UTC")
 COUPONS: Table = m.Coupon.__table__  # type: ignore[assignment]
 DOUBLE_USES: Table = m.CouponDoubleUse.__table__  # type: ignore[assignment]
 
 
 def coupon_refusal(row: Any, member_id: uuid.UUID | None, channel: str, order_ref: str,
-                   now: datetime, zone: tzinfo = UTC) -> LedgerRefusal | None:
+                   now: datetime, zone: ZoneInfo = UTC_ZONE) -> LedgerRefusal | None:
     """Why ``channel``'s order ``order_ref`` can't hold or use this coupon now, or None.
     The same order asking again (a retry) is never refused for its own hold or use.
     ``zone``: the program's, in which a coupon's days are said (its last day, as the
@@ -46,21 +49,18 @@ def coupon_refusal(row: Any, member_id: uuid.UUID | None, channel: str, order_re
                              f"{row.held_order_ref} on {row.held_channel} until "
                              f"{row.held_until.isoformat()}")
     if row.used_at is None and not row.valid_from < now < row.expires_at:
-        when = (f"is valid from {_day(row.valid_from, zone)}" if now <= row.valid_from
-                else f"was valid until {_day(row.expires_at - _INSTANT, zone)} and has "
-                     "expired")
+        when = (f"is valid from {_said(row.valid_from.astimezone(zone).date(), zone)}"
+                if now <= row.valid_from else
+                f"was valid until {_said(last_day(row.expires_at, zone), zone)} and has "
+                "expired")
         return LedgerRefusal(422, "coupon_not_valid", f"coupon {c} {when}")
     return None
 
 
-_INSTANT = timedelta(microseconds=1)  # a coupon ends at the midnight after its last day
-
-
-def _day(at: datetime, zone: tzinfo) -> str:
-    """The day ``at`` falls on where the program is, with the zone's name when it isn't
-    UTC (a shop's server and its customer may be in different places)."""
-    local = at.astimezone(zone)
-    return local.date().isoformat() + ("" if zone is UTC else f" ({zone})")
+def _said(day: date, zone: ZoneInfo) -> str:
+    """A day as the program's store has it, with the zone's name when it isn't UTC (a
+    shop's server and its customer may be in different places)."""
+    return day.isoformat() + ("" if zone == UTC_ZONE else f" ({zone})")
 
 
 def record_uses(conn: Connection, channel: str, records: Iterable[OrderRecord],

@@ -15,8 +15,9 @@ same order spending it again is a retry, answered as before.
 import logging
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, Table, and_, func, or_, select, update
@@ -37,7 +38,7 @@ from sync.protocol import CouponUse, CouponWire
 from sync.server import models as m
 from sync.server.bulk import insert_rows, pg_cursor
 from sync.server.calls import Caller, LedgerRefusal
-from sync.server.coupon_uses import coupon_refusal
+from sync.server.coupon_uses import UTC_ZONE, coupon_refusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
 from sync.server.orders import orders_with_earn, records_of
@@ -301,7 +302,7 @@ def _wire(row: Any) -> CouponWire:
 
 class Coupons:
     def __init__(self, engine: Any, clock: Callable[[], datetime],
-                 zone: Callable[[Connection], tzinfo] = lambda _: UTC) -> None:
+                 zone: Callable[[Connection], ZoneInfo] = lambda _: UTC_ZONE) -> None:
         self.engine, self.clock = engine, clock
         self.zone = zone  # the program's, in which a coupon's days are said
 
