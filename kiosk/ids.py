@@ -6,11 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-import uuid6
+from uuid_utils import compat
 
 IdFactory = Callable[[], uuid.UUID]
 
 
 def new_id() -> uuid.UUID:
-    """A fresh UUIDv7 (time-ordered, monotonic within the process)."""
-    return uuid.UUID(bytes=uuid6.uuid7().bytes)
+    """A fresh UUIDv7, monotonic within the process (RFC 9562's counter in the random
+    bits, so the time field stays the clock's). uuid-utils makes one in ~0.7 µs against
+    ~2.5 µs before (uuid6, and a copy into a stdlib UUID): a busy sale makes six or seven
+    (BENCHMARKS.md)."""
+    return compat.uuid7()
