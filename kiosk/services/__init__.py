@@ -21,6 +21,7 @@ from kiosk.services.sales import (
     SaleLine,
     SalePreview,
     SaleResult,
+    new_order_ref,
     preview_sale,
     ring_up_sale,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "identify",
     "member_for_card",
     "member_view",
+    "new_order_ref",
     "order_to_refund",
     "preview_sale",
     "recent_orders",

@@ -42,7 +42,14 @@ from kiosk.services.errors import (
 )
 from kiosk.services.ports import UnitOfWork
 from kiosk.services.redemption import within_offline_limits
-from kiosk.services.sales import Sale, SaleLine, SaleResult, check_sale, ring_up_sale
+from kiosk.services.sales import (
+    Sale,
+    SaleLine,
+    SaleResult,
+    check_sale,
+    new_order_ref,
+    ring_up_sale,
+)
 
 
 class CouponRefused(Refusal):
@@ -125,7 +132,7 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
              else _own(FoundCoupon(checkout.coupon_id, kept, True), checkout.member_id))
     used = _coupon(kiosk, checkout, now, found)
     priced = _price(program, checkout, used)
-    order_ref = checkout.order_ref or f"S-{kiosk.new_id().hex[:16]}"
+    order_ref = checkout.order_ref or new_order_ref(kiosk)
     entry = None if not priced.points_cost else Entry(
         kiosk.new_id(), checkout.member_id, EntryKind.REDEEM, -priced.points_cost,
         kiosk.channel, now, program.version, order_ref, reward_id=priced.loyalty.reward_id,

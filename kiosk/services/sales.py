@@ -112,6 +112,12 @@ class SaleResult:
     coupons: tuple[CouponIssue, ...] = ()  # issued by this order (a full card, a threshold)
 
 
+def new_order_ref(kiosk: Kiosk) -> str:
+    """A number for a sale the till gave none: the random end of a fresh id (its start is
+    the millisecond, shared by two orders rung up within one)."""
+    return f"S-{kiosk.new_id().hex[-16:]}"
+
+
 def check_sale(program: Program, sale: Sale) -> None:
     """Refuse what no sale may be, before anything is asked or written."""
     if sale.amount_minor <= 0:
@@ -150,7 +156,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
         return f"{program.currency} {format_amount(minor, program.minor_units)}"
 
     now = kiosk.clock()
-    order_ref = sale.order_ref or f"S-{kiosk.new_id().hex[:16]}"
+    order_ref = sale.order_ref or new_order_ref(kiosk)
     if sale.member_id is None:
         if needs_approval and not sale.approved_by:
             assert approval is not None

@@ -15,7 +15,15 @@ from devices.receipt import CAPTIONS
 from kiosk.engine.checkout import REWARD_LINE, Priced
 from kiosk.engine.orders import KEYED_AMOUNT
 from kiosk.money import to_minor
-from kiosk.services import MemberView, Refusal, Sale, SaleLine, SalePreview, preview_sale
+from kiosk.services import (
+    MemberView,
+    Refusal,
+    Sale,
+    SaleLine,
+    SalePreview,
+    new_order_ref,
+    preview_sale,
+)
 from kiosk.services.checkout import (
     Checkout,
     FoundCoupon,
@@ -100,7 +108,7 @@ class SaleScreen(ServiceScreen):
         an error can never ring the same sale up twice."""
         self.member = member
         self.digits, self.basket = "", []
-        self.order_ref = f"S-{self.counter.kiosk.new_id().hex[:16]}"
+        self.order_ref = new_order_ref(self.counter.kiosk)
         self.found, self.refused, self.looking = {}, {}, set()
         self.loyalty.start(member)
         self.retranslate()
