@@ -9,6 +9,10 @@ replacement, the ones the kiosk named and the ones it never heard of (a replacem
 in its turn and replaced at another store: the other store never saw it). A cancellation
 without such a replacement is logged and not kept: a device's token can't leave a member
 without a card, and a made-up card doesn't count as one.
+
+A card the shop issued (``sync/server/shop_cards.py``) replaces in the same way: a card of
+the member issued before it reaches the ledger later (a kiosk replaced the card while
+offline) and is cancelled on arrival, as it would have been had it come first.
 """
 
 import json
@@ -17,7 +21,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from kiosk.cards import CardError, DeviceCertificate, DeviceKey, TrustStore, verify_card
 from sync.protocol import CardWire, RevocationWire
@@ -55,9 +59,23 @@ def _replacement(cards: Sequence[CardWire], member_id: uuid.UUID,
     return None
 
 
+def _replaced_by_the_shop(conn: Connection, cards: Sequence[CardWire]) -> list[str]:
+    """The numbers of ``cards`` issued before the shop's latest replacement of their
+    member's card (the replacement itself is the shop's, never in a device's upload)."""
+    if not cards:
+        return []
+    s = m.ShopCard
+    latest = dict(conn.execute(select(s.member_id, func.max(s.issued_at)).where(
+        s.member_id.in_({c.member_id for c in cards})).group_by(s.member_id)).all())
+    return sorted(c.card_no for c in cards
+                  if c.member_id in latest and c.issued_at < latest[c.member_id])
+
+
 def store_revocations(conn: Connection, device_id: str, revocations: Sequence[RevocationWire],
                       cards: Sequence[CardWire], now: datetime) -> None:
     """In the upload's transaction, after its members and cards are stored."""
+    insert_ignore(conn, m.Revocation.__table__, [
+        {"card_no": no, "revoked_at": now} for no in _replaced_by_the_shop(conn, cards)])
     if not revocations:
         return
     trust = _trust_of(conn, device_id)

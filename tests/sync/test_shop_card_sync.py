@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from kiosk.cards import RevokedCard, verify_card
 from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale
+from kiosk.services.lost_cards import reissue_card
 from sync.client import LedgerClient
 from sync.server import models as m
 from sync.server.db import ledger_engine
@@ -120,3 +121,30 @@ def test_kiosks_strangers_unknown_members_and_bad_bodies_change_nothing(ledger, 
     # The back office may replace a card too.
     assert post(office, good).json()["cancelled"] == [joined.card.card_no]
     a.kiosk.store.close()
+
+
+def test_a_card_a_kiosk_issued_offline_before_the_shop_replaced_the_card_is_cancelled(
+        ledger, tmp_path):
+    """The member lost their card, had one made at a kiosk that was offline, lost that too
+    and asked the shop: the kiosk's card reaches the ledger after the shop's, issued before
+    it, and is cancelled like every card the member held when the shop replaced it."""
+    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    joined = enrol(a.kiosk, Enrolment("林志明", "0933-222-111", consent=True))
+    ring_up_sale(a.kiosk, Sale(joined.member.id, 2000, "A-1"))
+    a.agent().sync_once()
+    b.agent().sync_once()
+    offline = reissue_card(b.kiosk, joined.member.id)  # b is offline: not synced yet
+    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    new = shop.reissue_card(joined.member.id, "lost-2")
+    assert new.cancelled == [joined.card.card_no]  # the ledger doesn't know b's card yet
+    b.agent().sync_once()  # b's card arrives, issued before the shop's
+    a.agent().sync_once()
+    b.agent().sync_once()
+    for k in (a, b):
+        for old in (joined.card.payload, offline.card.payload):
+            with pytest.raises(RevokedCard, match="has been cancelled"):
+                identify(k.kiosk, old)
+        assert identify(k.kiosk, new.card_payload).balance == 70
+    assert ledger.check() == []
+    for k in (a, b):
+        k.kiosk.store.close()
