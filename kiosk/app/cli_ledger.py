@@ -1,6 +1,7 @@
 """Sub-commands of ``kiosk`` that talk to or run the central ledger: ``kiosk sync`` and
-``kiosk ledger serve|add-device|revoke-device|check``. Kept here so ``kiosk/`` itself
-never imports an HTTP stack."""
+``kiosk ledger serve|check|expire|report|...``; the ledger's device commands are in
+``cli_ledger_devices.py``, the online shop's (``kiosk shop ...``) in ``cli_shop.py``. Kept
+here so ``kiosk/`` itself never imports an HTTP stack."""
 
 from __future__ import annotations
 
@@ -11,33 +12,23 @@ import re
 import signal
 import sys
 import threading
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.app.cli_base import DEFAULT_PROGRAM, Output, Parser, code_quantity
-from kiosk.app.cli_shop_cards import add_shop_card_commands
-from kiosk.app.cli_shop_link import member_arg as _member_id
-from kiosk.app.cli_shop_link import shop_client as _shop_client
+from kiosk.app.cli_base import Output, Parser
+from kiosk.app.cli_ledger_base import now, open_ledger
+from kiosk.app.cli_ledger_devices import add_device_commands
+from kiosk.app.cli_shop import add_shop_commands
 from kiosk.reports import Basket, PeriodProblem
 from kiosk.services import Kiosk
-from kiosk.services.errors import InvalidInput, Refusal
+from kiosk.services.errors import Refusal
 
 if TYPE_CHECKING:
-    from sync.client import LedgerClient
     from sync.server.reports import ReportOf
 
 EXIT_OFFLINE = 4
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def default_ledger_db(data_dir: Path) -> str:
-    return f"sqlite:///{data_dir / 'ledger.db'}"
 
 
 def cmd_sync(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
@@ -88,34 +79,12 @@ def cmd_move_ledger(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     return 0
 
 
-def _ledger(args: argparse.Namespace, data_dir: Path) -> Any:
-    from kiosk.awards import unapplied
-    from kiosk.program import load_program
-    from sync.server.db import ledger_engine, migrate
-    from sync.server.ledger import Ledger
-
-    url = args.db or default_ledger_db(data_dir)
-    if url.startswith("sqlite"):
-        data_dir.mkdir(parents=True, exist_ok=True)
-    engine = ledger_engine(url)
-    migrate(engine)
-    ledger = Ledger(engine, _now)
-    given = getattr(args, "program", None)
-    program = load_program(Path(given) if given else DEFAULT_PROGRAM)
-    # The shipped default only starts a new ledger: run on a store's ledger, a command
-    # without --program (check, add-device, ...) must not make a newer default current.
-    if ledger.initialise(program, first_only=not given):
-        for part in unapplied(program):
-            print(f"note: program {program.version}: {part}", file=sys.stderr)
-    return ledger
-
-
 def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     import uvicorn
 
     from sync.server.app import create_app
 
-    ledger = _ledger(args, data_dir)
+    ledger = open_ledger(args, data_dir)
     if args.workers > 1 and ledger.engine.dialect.name != "postgresql":
         raise Refusal("--workers above 1 needs the ledger on PostgreSQL (--db)")
     out.result({"listening": f"http://{args.host}:{args.port}"},
@@ -164,7 +133,7 @@ def worker_app() -> Any:
     from sync.server.db import ledger_engine
     from sync.server.ledger import Ledger
 
-    app = create_app(Ledger(ledger_engine(os.environ[_WORKER_DB]), _now))
+    app = create_app(Ledger(ledger_engine(os.environ[_WORKER_DB]), now))
     _settle_heap()
     return app
 
@@ -214,59 +183,15 @@ def _settle_heap() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
-def cmd_ledger_add_device(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from sync.server.ledger import LedgerRefusal
-
-    ledger = _ledger(args, data_dir)
-    try:
-        device_id, token = ledger.add_device(args.name, args.kind, args.store)
-    except LedgerRefusal as exc:
-        raise Refusal(str(exc)) from None
-    out.result({"device_id": device_id, "kind": args.kind, "store": args.store,
-                "token": token},
-               f"Device {device_id} ({args.kind}) added. Its token, shown only now: {token}")
-    return 0
-
-
-def cmd_ledger_device_store(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from sync.server.ledger import LedgerRefusal
-
-    try:
-        _ledger(args, data_dir).set_store(args.name, args.store)
-    except LedgerRefusal as exc:
-        raise Refusal(str(exc)) from None
-    out.result({"device_id": args.name, "store": args.store},
-               f"Device {args.name} stands in {args.store}: its store-limited promotions "
-               "are judged with that store.")
-    return 0
-
-
-def store_name(text: str) -> str:
-    """A store's name as orders carry it (1 to 200 characters, no control characters)."""
-    from kiosk.limits import text_problem
-
-    problem = text_problem(text)
-    if not 0 < len(text) <= 200 or problem is not None:
-        said = "" if problem is None else f": it {problem}"
-        raise argparse.ArgumentTypeError(f"a store name is 1 to 200 characters{said}")
-    return text
-
-
-def cmd_ledger_revoke_device(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    _ledger(args, data_dir).revoke_device(args.name)
-    out.result({"device_id": args.name, "revoked": True}, f"Device {args.name} revoked.")
-    return 0
-
-
 def cmd_ledger_revoke_card(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    _ledger(args, data_dir).revoke_card(args.card_no)
+    open_ledger(args, data_dir).revoke_card(args.card_no)
     out.result({"card_no": args.card_no, "revoked": True},
                f"Card {args.card_no} revoked; kiosks refuse it after their next sync.")
     return 0
 
 
 def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    problems = _ledger(args, data_dir).check()
+    problems = open_ledger(args, data_dir).check()
     out.result({"ok": not problems, "problems": problems},
                "Ledger OK." if not problems else "\n".join(problems))
     return 0 if not problems else 1
@@ -274,7 +199,7 @@ def cmd_ledger_check(args: argparse.Namespace, data_dir: Path, out: Output) -> i
 
 def cmd_ledger_expire(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     at = _parse_time(args.at) if args.at else None
-    report = _ledger(args, data_dir).expire(at)
+    report = open_ledger(args, data_dir).expire(at)
     out.result({"members": report.members, "entries": report.entries, "points": report.points},
                f"{report.points} points expired in {report.entries} lots "
                f"({report.members} members replayed).")
@@ -283,7 +208,7 @@ def cmd_ledger_expire(args: argparse.Namespace, data_dir: Path, out: Output) -> 
 
 def cmd_ledger_referrals(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     at = _parse_time(args.at) if args.at else None
-    report = _referrals(_ledger(args, data_dir)).run(at)
+    report = _referrals(open_ledger(args, data_dir)).run(at)
     out.result({"members": report.members, "entries": report.entries, "points": report.points},
                f"{report.points} points granted in {report.entries} referral bonuses "
                f"({report.members} referred members due).")
@@ -303,7 +228,7 @@ def _parse_time(text: str) -> datetime:
 def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from sync.server.counter import OnlineCounter
 
-    rows = OnlineCounter(_ledger(args, data_dir)).overdrafts()
+    rows = OnlineCounter(open_ledger(args, data_dir)).overdrafts()
     out.result({"overdrafts": rows}, "\n".join(
         f"{r['recorded_at']} member {r['member_id']} on {r['channel']}: balance "
         f"{r['balance_after']}" for r in rows) or "No overdrafts.")
@@ -313,7 +238,7 @@ def cmd_ledger_overdrafts(args: argparse.Namespace, data_dir: Path, out: Output)
 def cmd_ledger_causes(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from sync.server.causes import cause_totals
 
-    with _ledger(args, data_dir).engine.connect() as conn:
+    with open_ledger(args, data_dir).engine.connect() as conn:
         rows = cause_totals(conn)
     out.result({"causes": rows}, "\n".join(
         f"{r['cause']}: {r['points']} points in {r['donations']} donations" for r in rows)
@@ -324,7 +249,7 @@ def cmd_ledger_causes(args: argparse.Namespace, data_dir: Path, out: Output) -> 
 def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from sync.server.counter import OnlineCounter
 
-    rows = OnlineCounter(_ledger(args, data_dir)).rejections(args.device)
+    rows = OnlineCounter(open_ledger(args, data_dir)).rejections(args.device)
     out.result({"rejections": [r.model_dump(mode="json") for r in rows]}, "\n".join(
         f"{r.device_id} #{r.device_seq} entry {r.entry_id}: {r.code}: {r.reason}"
         for r in rows) or "No rejections.")
@@ -334,7 +259,7 @@ def cmd_ledger_rejections(args: argparse.Namespace, data_dir: Path, out: Output)
 def cmd_ledger_clock_flags(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     from sync.server.counter import OnlineCounter
 
-    rows = OnlineCounter(_ledger(args, data_dir)).clock_flags(args.device)
+    rows = OnlineCounter(open_ledger(args, data_dir)).clock_flags(args.device)
     out.result({"clock_flags": [r.model_dump(mode="json") for r in rows]}, "\n".join(
         f"{r.device_id} #{r.device_seq} entry {r.entry_id}: dated "
         f"{r.occurred_at:%Y-%m-%d %H:%M}, after one dated "
@@ -357,7 +282,7 @@ def cmd_ledger_report(args: argparse.Namespace, data_dir: Path, out: Output) -> 
     from sync.server.reports import ProgramReportWire, read_program_report
 
     try:
-        found = read_program_report(_ledger(args, data_dir), args.start, args.end)
+        found = read_program_report(open_ledger(args, data_dir), args.start, args.end)
     except PeriodProblem as exc:
         out.error("usage", f"kiosk ledger report: {exc}")
         return 2
@@ -433,18 +358,7 @@ def add_commands(sub: Any, command: Any) -> None:
     q.add_argument("--workers", type=int, default=1, metavar="N",
                    help="serve from N processes (PostgreSQL only): the ledger's checks of "
                         "uploaded orders are Python, and one process uses one core")
-    q = ledger_command("add-device", cmd_ledger_add_device, "register a kiosk or the shop")
-    q.add_argument("name")
-    q.add_argument("--kind", choices=("kiosk", "shop", "admin"), default="kiosk")
-    q.add_argument("--store", type=store_name, help="the store a kiosk stands in (its "
-                   "store-limited promotions; else the store it names when it pairs)")
-    q = ledger_command("device-store", cmd_ledger_device_store,
-                       "set the store a kiosk stands in")
-    q.add_argument("name")
-    q.add_argument("store", type=store_name)
-    q = ledger_command("revoke-device", cmd_ledger_revoke_device,
-                       "withdraw a device's token and card key")
-    q.add_argument("name")
+    add_device_commands(ledger_command)
     q = ledger_command("revoke-card", cmd_ledger_revoke_card, "cancel a lost card")
     q.add_argument("card_no")
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
@@ -474,159 +388,3 @@ def add_commands(sub: Any, command: Any) -> None:
                    help="the day after the last day counted: the range is [from, to)")
     q = ledger_command("causes", cmd_ledger_causes, "what members gave each cause")
     add_shop_commands(sub, command)
-
-
-# -- the online shop, played from the command line ----------------------------------------
-
-
-def _order_out(out: Output, result: Any, verb: str) -> int:
-    out.result(result.model_dump(mode="json"),
-               f"{verb} {result.order_ref}: {result.points:+d} points; balance "
-               f"{result.balance} ({result.tier})"
-               + (" (already recorded)" if result.duplicate else "") + ".")
-    return 0
-
-
-def cmd_shop_order(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    """An online order of ``--amount`` (plus ``--shipping``, its own line), with what loyalty
-    pays: ``--reward`` (free shipping among them), ``--coupon``, ``--points``."""
-    from kiosk.engine.checkout import SHIPPING_LINE
-    from kiosk.engine.orders import KEYED_AMOUNT
-    from kiosk.money import to_minor
-    from kiosk.program import parse_program
-    from sync.protocol import OrderLineWire
-
-    member = _member_id(args.member)
-    client = _shop_client(args)
-    program = parse_program(client.state().program, format="json")
-    amount = to_minor(args.amount, program.minor_units)
-    lines = []
-    if args.shipping is not None:
-        shipping = to_minor(args.shipping, program.minor_units)
-        lines = [OrderLineWire(code=KEYED_AMOUNT, quantity=1, unit_price_minor=amount),
-                 OrderLineWire(code=SHIPPING_LINE, quantity=1, unit_price_minor=shipping)]
-        amount += shipping
-    coupon = None
-    if args.coupon is not None:
-        try:
-            coupon = uuid.UUID(args.coupon)
-        except ValueError:
-            raise InvalidInput(f"--coupon: {args.coupon!r} is not a coupon id") from None
-    result = client.order(member, amount, args.order_ref, lines, reward_id=args.reward,
-                          coupon_id=coupon, points=args.points)
-    return _order_out(out, result, "Order")
-
-
-def cmd_shop_refund(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    return _order_out(out, _shop_client(args).refund(args.order_ref, args.line or ()),
-                      "Refund of")
-
-
-def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    from kiosk.ledger import EntryKind
-    from kiosk.program import parse_program
-
-    client = _shop_client(args)
-    program = parse_program(client.state().program, format="json")
-    reward = program.reward(args.reward)
-    if reward is None:
-        raise Refusal(f"there is no reward {args.reward!r} in program {program.version}")
-    seq, balance = _spend_online(client, args, member_id=_member_id(args.member),
-                                 kind=EntryKind.REDEEM, points=-reward.cost,
-                                 program_version=program.version, reward_id=reward.id,
-                                 order_ref=args.order_ref)
-    out.result({"reward": reward.id, "points": -reward.cost, "seq": seq,
-                "balance": balance, "authorised": "online"},
-               f"Redeemed {reward.names.en} online for {reward.cost} points; balance {balance}.")
-    return 0
-
-
-def cmd_shop_donate(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    """A member gives points to one of the program's causes through the shop's API: held and
-    confirmed like a redemption (the ledger checks the cause and its bounds)."""
-    from kiosk.engine.donations import cause_note
-    from kiosk.ledger import EntryKind
-    from kiosk.program import parse_program
-
-    client = _shop_client(args)
-    program = parse_program(client.state().program, format="json")
-    cause = next((c for c in program.causes if c.id == args.cause), None)
-    if cause is None:
-        raise Refusal(f"there is no cause {args.cause!r} in program {program.version}")
-    seq, balance = _spend_online(client, args, member_id=_member_id(args.member),
-                                 kind=EntryKind.DONATE, points=-args.points,
-                                 program_version=program.version, note=cause_note(cause.id))
-    out.result({"cause": cause.id, "points": -args.points, "seq": seq, "balance": balance,
-                "authorised": "online"},
-               f"Thank you: {args.points} points given to {cause.names.en}; "
-               f"balance {balance}.")
-    return 0
-
-
-def _spend_online(client: LedgerClient, args: argparse.Namespace, **fields: Any
-                  ) -> tuple[int | None, int]:
-    """Hold and confirm an entry that spends points (a redemption, a donation) on the
-    shop's channel; an option the ledger's wire would refuse is named. Returns the
-    entry's seq and the member's balance after it."""
-    from pydantic import ValidationError
-
-    from kiosk.ids import new_id
-    from sync.protocol import EntryWire
-
-    try:
-        entry = EntryWire(id=new_id(), channel=args.channel, occurred_at=_now(), **fields)
-    except ValidationError as exc:  # --channel or --order-ref the ledger would refuse
-        first = exc.errors()[0]
-        option = "--" + "-".join(str(part) for part in first["loc"]).replace("_", "-")
-        raise InvalidInput(f"{option}: {first['msg']}") from None
-    client.reserve(entry)
-    result = client.confirm(entry.id)
-    return result.seq, client.balance(entry.member_id)
-
-
-def cmd_shop_member(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
-    member = _member_id(args.member)
-    history = _shop_client(args).member(member)
-    out.result(history.model_dump(mode="json"),
-               f"{history.member.name}: {history.balance} points ({history.available} "
-               f"available), {history.tier}; {len(history.entries)} recent entries.")
-    return 0
-
-
-def add_shop_commands(sub: Any, command: Any) -> None:
-    shop = sub.add_parser("shop", help="play the online shop against a ledger").add_subparsers(
-        dest="shop_command", required=True, parser_class=Parser)
-
-    def shop_command(name: str, handler: Any, help: str) -> argparse.ArgumentParser:
-        q: argparse.ArgumentParser = command(name, handler, help, needs_kiosk=False,
-                                             into=shop)
-        q.add_argument("--ledger-url", required=True)
-        q.add_argument("--token", help="the shop's device token (or COUNTERPOINT_SHOP_TOKEN)")
-        return q
-
-    q = shop_command("order", cmd_shop_order, "award points for an online order")
-    q.add_argument("--member", required=True, help="member id")
-    q.add_argument("--amount", required=True)
-    q.add_argument("--order-ref", required=True)
-    q.add_argument("--shipping", help="the shipping fee, as its own line (free shipping "
-                                      "takes it off)")
-    q.add_argument("--reward", help="a reward id from the program (e.g. free shipping)")
-    q.add_argument("--coupon", help="a coupon id the member holds")
-    q.add_argument("--points", type=int, default=0, help="points used as money")
-    q = shop_command("refund", cmd_shop_refund, "refund an online order, whole or by line")
-    q.add_argument("--order-ref", required=True)
-    q.add_argument("--line", action="append", type=code_quantity, metavar="CODE:QTY",
-                   help="refund QTY of the line(s) with product code CODE (repeatable)")
-    q = shop_command("redeem", cmd_shop_redeem, "redeem a reward online (held, confirmed)")
-    q.add_argument("--member", required=True)
-    q.add_argument("--reward", required=True)
-    q.add_argument("--order-ref")
-    q.add_argument("--channel", default="web", help="the shop's channel name")
-    q = shop_command("donate", cmd_shop_donate, "give a member's points to a cause online")
-    q.add_argument("--member", required=True)
-    q.add_argument("--cause", required=True, help="a cause id from the program")
-    q.add_argument("--points", required=True, type=int)
-    q.add_argument("--channel", default="web", help="the shop's channel name")
-    q = shop_command("member", cmd_shop_member, "a member's unified balance and history")
-    q.add_argument("--member", required=True)
-    add_shop_card_commands(shop_command)  # member-find, card-reissue: a lost card
