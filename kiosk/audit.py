@@ -50,6 +50,8 @@ class Rejected(enum.StrEnum):
     ENTRY_RULES = "entry_rules"  # breaks the ledger's own shape rules (sign, time zone, ...)
     WRONG_CHANNEL = "wrong_channel"  # claims another device's channel
     UNKNOWN_VERSION = "unknown_program_version"
+    VERSION_NOT_IN_FORCE = "version_not_in_force"  # an order under a version not in force
+    # at its date, nor replaced within the grace before it (kiosk.program_versions)
     AMOUNT = "amount_out_of_bounds"
     POINTS = "points_mismatch"  # not what the rules give for the recorded inputs
     UNKNOWN_TIER = "unknown_tier"

@@ -46,6 +46,7 @@ from kiosk.engine.tier_policy import (
 )
 from kiosk.engine.transfers import TransferPolicy
 from kiosk.ledger import EntryKind
+from kiosk.program_versions import EffectiveFrom
 
 MAX_ENTRY_POINTS = 10**9  # what one entry may carry on the wire (sync.protocol.EntryWire)
 _ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
@@ -109,6 +110,13 @@ class OfflinePolicy(Doc):
     max_points_per_redemption: int = Field(ge=0, strict=True)
     max_points_per_member_per_day: int = Field(ge=0, strict=True)
     max_consecutive_redemptions: int = Field(ge=0, strict=True)
+    version_grace_hours: int = Field(default=168, ge=0, le=8760, strict=True)
+    """Once this version takes effect, an order rung up under the version it replaces
+    still counts if dated within this many hours (a kiosk offline when this one was
+    announced keeps the one it has); later, the ledger refuses it (a stolen token can't
+    mint under a superseded, more generous version). A week by default: a kiosk back from
+    a holiday closure without its network; 0 cuts the old version off at once (a mistake
+    in it), which also refuses an online kiosk's orders until its next sync."""
 
 
 class Limits(Doc):
@@ -127,6 +135,9 @@ class Limits(Doc):
 class Program(Doc):
     schema_: Literal[1] = Field(alias="schema")
     version: str = Field(min_length=1, max_length=40)
+    effective_from: EffectiveFrom = None
+    """When this version takes effect (``kiosk.program_versions``); None: when the ledger
+    publishes it."""
     name: Names
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     minor_units: int = Field(ge=0, le=3, strict=True)

@@ -15,7 +15,9 @@ from kiosk.engine.orders import CouponIssue
 from kiosk.staff import StaffMember
 
 ACKED_THROUGH = "acked_through"  # setting: the ledger's last acknowledgement mark
-PROGRAM_VERSION = "program_version"  # setting: the program in force
+PROGRAM_VERSION = "program_version"  # setting: the program in force at the last sync
+ANNOUNCED_PROGRAMS = "announced_programs"  # setting: the versions the ledger announced to
+# take effect later, as JSON [[version, effective_from], ...] (kiosk.program_versions)
 
 
 class StorageError(Exception):

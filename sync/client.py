@@ -125,7 +125,8 @@ class LedgerClient:
         return self._call("POST", "/v1/pair", PairResponse, body)
 
     def state(self) -> DeviceState:
-        return self._call("GET", "/v1/state", DeviceState)
+        """The ledger's state, with the program versions announced to take effect later."""
+        return self._call("GET", "/v1/state", DeviceState, params={"announced": "true"})
 
     def upload(self, request: UploadRequest) -> UploadResponse:
         return self._call("POST", "/v1/upload", UploadResponse, request)

@@ -1,5 +1,6 @@
-"""The ledger's state as a kiosk installs it: the current program, the card-signing
-certificates and revocations, and the ledger's clock, read at pairing and at every round."""
+"""The ledger's state as a kiosk installs it: the program in force and those announced to
+take effect later, the card-signing certificates and revocations, and the ledger's clock,
+read at pairing and at every round."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from kiosk.cards import DeviceCertificate, key_from_text
-from kiosk.program import parse_program
-from kiosk.records import PROGRAM_VERSION
+from kiosk.program import ProgramError, parse_program
+from kiosk.records import ANNOUNCED_PROGRAMS, PROGRAM_VERSION
 from kiosk.services.context import LEDGER_TIME
 from kiosk.services.ports import UnitOfWork
 from sync.client import LedgerClient
-from sync.protocol import DeviceState
+from sync.protocol import AnnouncedProgram, DeviceState
 
 
 def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
@@ -30,19 +31,40 @@ def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
 
 def apply_state(tx: UnitOfWork, state: DeviceState, now: datetime,
                 ledger_time: str | None = None) -> None:
-    """Install the ledger's current program, certificates and revocations locally, and
-    the ledger's clock as read (``LedgerClock.correct``), which dates the kiosk's entries."""
+    """Install the ledger's program in force and those announced, certificates and
+    revocations locally, and the ledger's clock as read (``LedgerClock.correct``), which
+    dates the kiosk's entries."""
     if ledger_time is not None:
         tx.settings.set(LEDGER_TIME, ledger_time)
     program = parse_program(state.program, format="json")
     if tx.settings.get(PROGRAM_VERSION) != program.version:
         tx.settings.install_program(program.version, state.program, now)
+    announced = json.dumps(_kept(tx, state.announced, now))
+    if tx.settings.get(ANNOUNCED_PROGRAMS) != announced:
+        tx.settings.set(ANNOUNCED_PROGRAMS, announced)
     revoked = set(state.revoked_keys)
     for document in state.certificates:
         cert = DeviceCertificate.from_dict(document)
         tx.trust.upsert_certificate(cert.key_id, json.dumps(cert.to_dict()), cert.key_id in revoked)
     for card_no in state.revoked_cards:
         tx.trust.revoke_card(card_no, now)
+
+
+def _kept(tx: UnitOfWork, announced: list[AnnouncedProgram], now: datetime
+          ) -> list[tuple[str, str]]:
+    """The announced versions as the kiosk keeps them, each document checked once: one
+    it can't read (a field newer than this kiosk) is left out, and the version in force
+    stays in force past its time (upgrade the kiosks before publishing new fields)."""
+    out = []
+    for a in announced:
+        if tx.settings.program_document(a.version) is None:
+            try:
+                parse_program(a.program, format="json")
+            except ProgramError:
+                continue
+            tx.settings.keep_program(a.version, a.program, now)
+        out.append((a.version, a.effective_from.isoformat()))
+    return out
 
 
 def root_key(state: DeviceState) -> bytes:

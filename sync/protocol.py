@@ -393,16 +393,38 @@ class PullResponse(Wire):
     more: bool
 
 
+class AnnouncedProgram(Wire):
+    """A program version published to take effect later (DESIGN, the program engine, 8):
+    a kiosk keeps it and switches to it at ``effective_from``, online or not."""
+
+    version: str
+    program: str  # the canonical JSON document
+    effective_from: UtcTime
+
+
 class DeviceState(Wire):
     """What a kiosk caches besides entries: the program, trust, revocations."""
 
-    program_version: str
+    program_version: str  # the version in force now
     program: str  # the canonical JSON document
     root_public_key: str  # base32
     certificates: list[dict[str, str]]
     revoked_keys: list[str]
     revoked_cards: list[str]
     ledger_time: UtcTime | None = None  # the ledger's clock: kiosks date entries by it
+    announced: list[AnnouncedProgram] = Field(default_factory=list)
+    """The versions to take effect later, in order; only to a client that asks
+    (``GET /v1/state?announced=true``)."""
+
+    @model_serializer(mode="wrap")
+    def _without_none_announced(self, dump: SerializerFunctionWrapHandler
+                                ) -> dict[str, object]:
+        """No ``announced`` at all when there are none: a kiosk from before them refuses
+        a field it doesn't know, even an empty one."""
+        out: dict[str, object] = dump(self)
+        if not self.announced:
+            out.pop("announced", None)
+        return out
 
 
 class RejectionWire(Wire):

@@ -1,20 +1,22 @@
 """What every service needs, built once by :func:`kiosk.app.bootstrap.bootstrap`: the store, the
-cached program and trust store, this device's identity, a clock and an id factory."""
+cached programs and trust store, this device's identity, a clock and an id factory."""
 
 from __future__ import annotations
 
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cards import DeviceCertificate, DeviceKey, TrustStore
 from kiosk.ids import IdFactory
+from kiosk.limits import EARLIEST
 from kiosk.program import Program, parse_program
-from kiosk.records import DeviceRecord
+from kiosk.program_versions import Timetable
+from kiosk.records import ANNOUNCED_PROGRAMS, PROGRAM_VERSION, DeviceRecord
 from kiosk.services.errors import NotInitialised
 from kiosk.services.ports import Store, UnitOfWork
 from kiosk.staff import StaffMember
@@ -91,12 +93,24 @@ class Kiosk:
     device: DeviceRecord
     key: DeviceKey
     certificate: DeviceCertificate
-    program: Program
+    programs: Timetable[Program]  # the version in force at the last sync, then announced
     trust: TrustStore
     clock: LedgerClock
     new_id: IdFactory
     authoriser: Authoriser | None = None  # set when paired with a ledger
     on_duty: StaffMember | None = None  # who signed in at the counter (services/staff.py)
+    parsed: dict[str, Program] = field(default_factory=dict, repr=False)  # by version
+
+    @property
+    def program(self) -> Program:
+        """The version in force now: the kiosk switches to an announced one at its time,
+        offline too (DESIGN, the program engine, 8). A bisection on the clock when a
+        version is announced; nothing at all otherwise."""
+        return self.programs.at(self.clock)
+
+    @program.setter
+    def program(self, program: Program) -> None:
+        self.programs = Timetable.of([(EARLIEST, program)])
 
     @property
     def channel(self) -> str:
@@ -110,7 +124,7 @@ class Kiosk:
     def reload(self) -> None:
         """Re-read what sync may change underneath: the program and the trust store."""
         with self.store.read() as tx:
-            self.program, self.trust = load_program_and_trust(tx)
+            self.programs, self.trust = load_programs_and_trust(tx, self.parsed)
 
     @classmethod
     def open(cls, store: Store, clock: Clock, new_id: IdFactory) -> Kiosk:
@@ -118,20 +132,28 @@ class Kiosk:
             device = tx.devices.get()
             if device is None:
                 raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
-            program, trust = load_program_and_trust(tx)
+            parsed: dict[str, Program] = {}
+            programs, trust = load_programs_and_trust(tx, parsed)
             kept = tx.settings.get(LEDGER_TIME)
         certificate = DeviceCertificate.from_dict(json.loads(device.certificate))
         ledger_clock = LedgerClock(clock)
         ledger_clock.restore(kept)
         return cls(store, device, DeviceKey.from_bytes(device.signing_key), certificate,
-                   program, trust, ledger_clock, new_id)
+                   programs, trust, ledger_clock, new_id, parsed=parsed)
 
 
-def load_program_and_trust(tx: UnitOfWork) -> tuple[Program, TrustStore]:
+def load_programs_and_trust(tx: UnitOfWork, parsed: dict[str, Program]
+                            ) -> tuple[Timetable[Program], TrustStore]:
+    """The programs and the trust store as synced; each version parsed once (``parsed``,
+    by version: a document never changes)."""
     device = tx.devices.get()
-    document = tx.settings.program_document()
-    if device is None or document is None:
+    current = tx.settings.get(PROGRAM_VERSION)
+    if device is None or current is None:
         raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
+    announced = json.loads(tx.settings.get(ANNOUNCED_PROGRAMS) or "[]")
+    programs = Timetable.of(
+        (at, _parsed(tx, version, parsed)) for at, version in
+        [(EARLIEST, current)] + [(datetime.fromisoformat(t), v) for v, t in announced])
     certificates = [(DeviceCertificate.from_dict(json.loads(doc)), revoked)
                     for doc, revoked in tx.trust.certificates()]
     trust = TrustStore(
@@ -140,4 +162,14 @@ def load_program_and_trust(tx: UnitOfWork) -> tuple[Program, TrustStore]:
         revoked_cards=tx.trust.revoked_cards(),
         revoked_keys=frozenset(c.key_id for c, revoked in certificates if revoked),
     )
-    return parse_program(document, format="json"), trust
+    return programs, trust
+
+
+def _parsed(tx: UnitOfWork, version: str, parsed: dict[str, Program]) -> Program:
+    program = parsed.get(version)
+    if program is None:
+        document = tx.settings.program_document(version)
+        if document is None:
+            raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
+        program = parsed[version] = parse_program(document, format="json")
+    return program

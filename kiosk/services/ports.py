@@ -50,8 +50,12 @@ class Settings(Protocol):
         """Keep ``document`` (once per version) and make ``version`` the one in force."""
         ...
 
-    def program_document(self) -> str | None:
-        """The document of the program in force."""
+    def keep_program(self, version: str, document: str, at: datetime) -> None:
+        """Keep ``document`` (once per version): a version announced for later."""
+        ...
+
+    def program_document(self, version: str | None = None) -> str | None:
+        """The document of ``version``, or of the program in force."""
         ...
 
 

@@ -31,14 +31,17 @@ class SqliteSettings(Rows):
         set_setting(self.conn, key, value)
 
     def install_program(self, version: str, document: str, at: datetime) -> None:
+        self.keep_program(version, document, at)
+        self.set(PROGRAM_VERSION, version)
+
+    def keep_program(self, version: str, document: str, at: datetime) -> None:
         exists = self.conn.execute(select(m.ProgramVersion.version)
                                    .where(m.ProgramVersion.version == version)).first()
         if exists is None:
             self.conn.execute(insert(m.ProgramVersion).values(
                 version=version, document=document, installed_at=at))
-        self.set(PROGRAM_VERSION, version)
 
-    def program_document(self) -> str | None:
-        version = self.get(PROGRAM_VERSION)
+    def program_document(self, version: str | None = None) -> str | None:
+        version = version or self.get(PROGRAM_VERSION)
         return self.conn.execute(select(m.ProgramVersion.document)
                                  .where(m.ProgramVersion.version == version)).scalar()

@@ -65,6 +65,9 @@ MAX_PULL = 5000
 STAFF_QUERY = ("include who made each entry at the counter (`staff`); without it the field "
                "is left out, as clients from before it existed refuse unknown fields")
 
+ANNOUNCED_QUERY = ("include the program versions published to take effect later "
+                   "(`announced`), which a kiosk switches to at their time")
+
 
 def without_staff(answer: PullResponse | MemberHistory) -> Response:
     """The answer as a client from before entries named their staff reads it: the field
@@ -146,8 +149,10 @@ def create_app(ledger: Ledger) -> FastAPI:
         return PairResponse(device_id=who.device_id, certificate=cert.to_dict())
 
     @app.get("/v1/state")
-    def state(who: Annotated[Caller, Depends(caller)]) -> DeviceState:
-        return ledger.state()
+    def state(who: Annotated[Caller, Depends(caller)],
+              announced: Annotated[bool, Query(description=ANNOUNCED_QUERY)] = False,
+              ) -> DeviceState:
+        return ledger.state(announced=announced)
 
     @app.post("/v1/upload", openapi_extra=json_request_body(UploadRequest),
               response_model=UploadResponse, responses=refusals(422))

@@ -47,6 +47,7 @@ from kiosk.program import (
     earns_tier_points,
     tier_history_start,
 )
+from kiosk.program_versions import Timetable
 from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
@@ -60,8 +61,10 @@ from sync.server.order_audit import (
     order_records,
     order_verdict,
     orderless_bonus,
+    version_verdict,
 )
 from sync.server.orders import orders_with_earn
+from sync.server.programs import timetable
 
 _ENTRIES: Table = m.Entry.__table__  # type: ignore[assignment]
 
@@ -108,6 +111,7 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
     derived = {e.member_id for e in todo if e.channel == DERIVED_CHANNEL}
     facts = member_facts(conn, derived, members, orders) if derived else {}
     expected: dict[str, Expected] = {}  # what the rules give for each order, once
+    in_force: Timetable[str] | None = None  # the versions' times, read once if needed
     for e in todo:
         record = (records.get(e.order_ref) if e.order_ref is not None and e.channel == device
                   and e.kind in ORDER_KINDS and e.reverses is None else None)
@@ -117,8 +121,11 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             verdict = derived_verdict(e, program, facts, now)
         elif record is not None:
             program = program_of(record.program_version)
-            verdict = order_verdict(e, record, program, partial(
-                _expected, expected, record, program, {} if worked is None else worked), now)
+            if in_force is None:
+                in_force = timetable(conn)
+            verdict = version_verdict(in_force, record, program_of) or order_verdict(
+                e, record, program, partial(_expected, expected, record, program,
+                                            {} if worked is None else worked), now)
         else:
             program = program_of(e.program_version)
             verdict = audit(e, device=device, program=program, received_at=now)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from kiosk.cards import DeviceCertificate, DeviceKey, certify_device, key_to_text
 from kiosk.services.context import Clock
-from sync.protocol import DeviceState
+from sync.protocol import AnnouncedProgram, DeviceState
 from sync.server import models as m
 from sync.server.bulk import insert_ignore
 from sync.server.calls import Caller, LedgerRefusal
@@ -164,11 +164,14 @@ class Devices:
             insert_ignore(conn, m.Revocation.__table__,
                           [{"card_no": card_no, "revoked_at": self.clock()}])
 
-    def state(self) -> DeviceState:
-        """What a kiosk caches besides entries: the current program, the root key, the
-        certified keys and what is revoked."""
+    def state(self, *, announced: bool = False) -> DeviceState:
+        """What a kiosk caches besides entries: the program in force, the root key, the
+        certified keys and what is revoked; with ``announced``, the versions published to
+        take effect later too."""
+        now = self.clock()  # one moment: a version taking effect is in one list or the other
         with self.engine.connect() as conn:
-            document, program = self.programs.current(conn)
+            document, program = self.programs.current(conn, now)
+            later = self.programs.announced(conn, now) if announced else []
             root = conn.execute(select(m.LedgerKey.root_private)).scalar_one()
             certs = conn.execute(select(m.Certificate.document, m.Certificate.revoked)).all()
             revoked = conn.execute(select(m.Revocation.card_no)).scalars().all()
@@ -177,4 +180,6 @@ class Devices:
             root_public_key=key_to_text(DeviceKey.from_bytes(root).public_bytes()),
             certificates=[json.loads(c.document) for c in certs],
             revoked_keys=[json.loads(c.document)["key_id"] for c in certs if c.revoked],
-            revoked_cards=list(revoked), ledger_time=self.clock())
+            revoked_cards=list(revoked), ledger_time=now,
+            announced=[AnnouncedProgram(version=v, program=d, effective_from=at)
+                       for at, v, d in later])

@@ -43,7 +43,7 @@ from sync.server.devices import (
 from sync.server.expiry import Expiry, ExpiryReport
 from sync.server.ingest import Ingest
 from sync.server.orders import Orders
-from sync.server.programs import Programs
+from sync.server.programs import Programs, Published
 from sync.server.reading import Reading
 
 __all__ = ["DEVICE_KINDS", "FIRST_CARD_PREFIX", "TOKEN_PREFIX", "Caller", "Ledger",
@@ -75,16 +75,22 @@ class Ledger:
             self.programs.publish(conn, program)
             return True
 
-    def publish_program(self, program: Program) -> None:
+    def publish_program(self, program: Program) -> Published:
+        """Publish a version, to take effect at its ``effective_from`` (or now);
+        ProgramError if that has passed."""
         with self.engine.begin() as conn:
-            self.programs.publish(conn, program)
+            return self.programs.publish(conn, program)
+
+    def program_versions(self) -> list[Published]:
+        """Every version published, in the order they take effect."""
+        return self.programs.versions()
 
     def program(self, version: str, conn: Connection | None = None) -> Program | None:
         """A published version of the program (every one is kept), or None."""
         return self.programs.program(version, conn)
 
     def current_program(self, conn: Connection | None = None) -> Program:
-        """The version that applies now: the latest published."""
+        """The version in force now (``programs.py``)."""
         return self.programs.current_program(conn)
 
     # -- devices ----------------------------------------------------------------------------
@@ -113,8 +119,8 @@ class Ledger:
     def revoke_card(self, card_no: str) -> None:
         self.devices.revoke_card(card_no)
 
-    def state(self) -> DeviceState:
-        return self.devices.state()
+    def state(self, *, announced: bool = False) -> DeviceState:
+        return self.devices.state(announced=announced)
 
     # -- upload -----------------------------------------------------------------------------
     def upload(self, caller: Caller, request: UploadRequest) -> UploadResponse:

@@ -84,6 +84,7 @@ class Program(Base):
     version: Mapped[str] = mapped_column(String(40), primary_key=True)
     document: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    effective_from: Mapped[datetime] = mapped_column(UtcDateTime)  # migration 0014
 
 
 class Certificate(Base):

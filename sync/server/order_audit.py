@@ -1,5 +1,5 @@
 """The ledger's check of entries that belong to a recorded order, and of entries with a
-derived id (DESIGN, the program engine, points 3 and 4).
+derived id (DESIGN, the program engine, points 3, 4 and 8).
 
 An entry that names an order the ledger has (uploaded with it, or before) is compared with
 what the rules give for that order, re-run under the version the order names with the
@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
@@ -34,6 +34,7 @@ from kiosk.awards import derived_problem
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
+from kiosk.program_versions import Timetable, version_problem
 from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.orders import records_of
@@ -118,6 +119,23 @@ def _unknown(version: str) -> Rejection:
 
 def _awards(message: str) -> Rejection:
     return Rejection(Rejected.ORDER_AWARDS, message)
+
+
+def version_verdict(timetable: Timetable[str], record: OrderRecord,
+                    program_of: Callable[[str], Program | None]) -> Rejection | None:
+    """An order under a version not in force at its date, nor replaced within the grace
+    before it (``kiosk.program_versions.version_problem``): a stolen token can't ring up
+    under a superseded, more generous version, and an honest kiosk that was offline
+    when the next one was announced is not refused."""
+
+    def grace(successor: str) -> timedelta:
+        program = program_of(successor)
+        return timedelta(hours=0 if program is None else program.offline.version_grace_hours)
+
+    problem = version_problem(timetable, record.program_version, record.order.occurred_at,
+                              grace, early=FUTURE_TOLERANCE)
+    return None if problem is None else Rejection(
+        Rejected.VERSION_NOT_IN_FORCE, f"order {record.order.order_ref!r}: {problem}")
 
 
 def order_verdict(e: EntryWire, record: OrderRecord, program: Program | None,

@@ -141,11 +141,14 @@ class MemorySettings(_Part):
         self.d.settings[key] = value
 
     def install_program(self, version: str, document: str, at: datetime) -> None:
-        self.d.programs.setdefault(version, document)
+        self.keep_program(version, document, at)
         self.set(PROGRAM_VERSION, version)
 
-    def program_document(self) -> str | None:
-        version = self.get(PROGRAM_VERSION)
+    def keep_program(self, version: str, document: str, at: datetime) -> None:
+        self.d.programs.setdefault(version, document)
+
+    def program_document(self, version: str | None = None) -> str | None:
+        version = version or self.get(PROGRAM_VERSION)
         return None if version is None else self.d.programs.get(version)
 
 
