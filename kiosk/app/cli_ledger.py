@@ -1,6 +1,7 @@
 """Sub-commands of ``kiosk`` that talk to or run the central ledger: ``kiosk sync`` and
 ``kiosk ledger serve|check|expire|report|...``; the ledger's device commands are in
-``cli_ledger_devices.py``, the online shop's (``kiosk shop ...``) in ``cli_shop.py``. Kept
+``cli_ledger_devices.py``, its program versions' (publish, programs) in
+``cli_ledger_programs.py``, the online shop's (``kiosk shop ...``) in ``cli_shop.py``. Kept
 here so ``kiosk/`` itself never imports an HTTP stack."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.app.cli_base import Output, Parser
 from kiosk.app.cli_ledger_base import now, open_ledger
 from kiosk.app.cli_ledger_devices import add_device_commands
+from kiosk.app.cli_ledger_programs import add_program_commands
 from kiosk.app.cli_shop import add_shop_commands
 from kiosk.reports import Basket, PeriodProblem
 from kiosk.services import Kiosk
@@ -359,6 +361,7 @@ def add_commands(sub: Any, command: Any) -> None:
                    help="serve from N processes (PostgreSQL only): the ledger's checks of "
                         "uploaded orders are Python, and one process uses one core")
     add_device_commands(ledger_command)
+    add_program_commands(ledger_command)
     q = ledger_command("revoke-card", cmd_ledger_revoke_card, "cancel a lost card")
     q.add_argument("card_no")
     ledger_command("check", cmd_ledger_check, "check the ledger's invariants")
