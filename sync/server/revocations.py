@@ -10,9 +10,10 @@ in its turn and replaced at another store: the other store never saw it). A canc
 without such a replacement is logged and not kept: a device's token can't leave a member
 without a card, and a made-up card doesn't count as one.
 
-A card the shop issued (``sync/server/shop_cards.py``) replaces in the same way: a card of
-the member issued before it reaches the ledger later (a kiosk replaced the card while
-offline) and is cancelled on arrival, as it would have been had it come first.
+A member holds one card: the newest. A replacement that reaches the ledger after a card
+of the member issued later than it (the card lost again and replaced at another store, or
+by the shop, ``sync/server/shop_cards.py``, while this kiosk was offline) is cancelled on
+arrival with the cards it replaced, as it would have been had it come first.
 """
 
 import json
@@ -21,7 +22,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from kiosk.cards import CardError, DeviceCertificate, DeviceKey, TrustStore, verify_card
 from sync.protocol import CardWire, RevocationWire
@@ -59,23 +60,9 @@ def _replacement(cards: Sequence[CardWire], member_id: uuid.UUID,
     return None
 
 
-def _replaced_by_the_shop(conn: Connection, cards: Sequence[CardWire]) -> list[str]:
-    """The numbers of ``cards`` issued before the shop's latest replacement of their
-    member's card (the replacement itself is the shop's, never in a device's upload)."""
-    if not cards:
-        return []
-    s = m.ShopCard
-    latest = dict(conn.execute(select(s.member_id, func.max(s.issued_at)).where(
-        s.member_id.in_({c.member_id for c in cards})).group_by(s.member_id)).all())
-    return sorted(c.card_no for c in cards
-                  if c.member_id in latest and c.issued_at < latest[c.member_id])
-
-
 def store_revocations(conn: Connection, device_id: str, revocations: Sequence[RevocationWire],
                       cards: Sequence[CardWire], now: datetime) -> None:
     """In the upload's transaction, after its members and cards are stored."""
-    insert_ignore(conn, m.Revocation.__table__, [
-        {"card_no": no, "revoked_at": now} for no in _replaced_by_the_shop(conn, cards)])
     if not revocations:
         return
     trust = _trust_of(conn, device_id)
@@ -97,6 +84,9 @@ def store_revocations(conn: Connection, device_id: str, revocations: Sequence[Re
         mine = {no for no in named if owners.get(no) == member_id or (
             no not in owners and trust is not None and any(
                 no.startswith(cert.card_prefix) for cert in trust.certificates.values()))}
-        cancelled = sorted((older | mine) - {new.card_no})
+        replaced_since = conn.execute(select(c.card_no).where(
+            c.member_id == member_id, c.issued_at > new.issued_at).limit(1)).first()
+        cancelled = sorted((older | mine | {new.card_no}) - (
+            set() if replaced_since else {new.card_no}))
         insert_ignore(conn, m.Revocation.__table__,
                       [{"card_no": no, "revoked_at": now} for no in cancelled])

@@ -109,6 +109,33 @@ def test_a_second_loss_replaced_at_another_store_cancels_the_first_replacement(l
         k.kiosk.store.close()
 
 
+def test_of_two_replacements_made_offline_the_later_stands_whichever_syncs_first(ledger,
+                                                                                 tmp_path):
+    """The card lost twice in a day at two stores that were both offline: the replacement
+    made later is the card the member holds; the earlier one, reaching the ledger after
+    it, is cancelled on arrival, at every kiosk once they have synced."""
+    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+    ring_up_sale(a.kiosk, Sale(joined.member.id, 2000, "A-1"))
+    a.agent().sync_once()
+    b.agent().sync_once()
+    made = [(reissue_card(a.kiosk, joined.member.id), a),  # both offline from here
+            (reissue_card(b.kiosk, joined.member.id), b)]
+    # Later by the kiosks' clocks (each set by the ledger's, to within a millisecond).
+    (earlier, first), (later, second) = sorted(made, key=lambda m: m[0].card.issued_at)
+    second.agent().sync_once()  # the later replacement reaches the ledger first
+    first.agent().sync_once()
+    second.agent().sync_once()
+    for k in (a, b):
+        for old in (joined.card.payload, earlier.card.payload):
+            with pytest.raises(RevokedCard):
+                identify(k.kiosk, old)
+        assert identify(k.kiosk, later.card.payload).balance == 70
+    assert ledger.check() == []
+    for k in (a, b):
+        k.kiosk.store.close()
+
+
 def test_a_card_is_replaced_at_most_ten_times_before_a_sync_and_sync_goes_on(ledger, tmp_path):
     a = paired(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
