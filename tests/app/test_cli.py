@@ -12,23 +12,35 @@ import zxingcpp
 from PIL import Image
 
 from tests.codes import read_codes
-from tests.helpers.cli import KIOSK, kiosk, kiosk_json
+from tests.helpers.cli import KIOSK, copy_of, kiosk, kiosk_json
 from tests.helpers.program import PLAIN_PROGRAM
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    folder = tmp_path / "k1"
-    kiosk(folder, "init", "--store-name", "Test store", "--device-id", "till-1",
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """A kiosk set up through the real command, and a copy with a member enrolled through
+    it, once for the module: (set up, with the member, the member's card)."""
+    folder = tmp_path_factory.mktemp("cli")
+    kiosk(folder / "k1", "init", "--store-name", "Test store", "--device-id", "till-1",
           "--program", str(PLAIN_PROGRAM))
-    return folder
+    member = copy_of(folder / "k1", folder / "member" / "k1")
+    enrolled = kiosk_json(member, "member", "enroll", "--name", "王小明", "--phone",
+                          "0987-654-321", "--consent")
+    return folder / "k1", member, str(enrolled["card_payload"])
 
 
 @pytest.fixture
-def card(data: Path) -> str:
-    enrolled = kiosk_json(data, "member", "enroll", "--name", "王小明", "--phone",
-                          "0987-654-321", "--consent")
-    return str(enrolled["card_payload"])
+def data(request: pytest.FixtureRequest, templates: tuple[Path, Path, str],
+         tmp_path: Path) -> Path:
+    """A copy of the kiosk set up once, with the member enrolled if the test takes
+    ``card``."""
+    return copy_of(templates[1] if "card" in request.fixturenames else templates[0],
+                   tmp_path / "k1")
+
+
+@pytest.fixture
+def card(templates: tuple[Path, Path, str], data: Path) -> str:
+    return templates[2]
 
 
 def test_a_whole_counter_session_from_the_command_line(data, card):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import kiosk, kiosk_json
+from tests.helpers.cli import copy_of, kiosk, kiosk_json
 from tests.helpers.program import CHECKOUT, program_text
 
 BASKET = {"lines": [{"code": "TEA-OOLONG", "quantity": 2, "unit_price": "65",
@@ -15,21 +15,28 @@ BASKET = {"lines": [{"code": "TEA-OOLONG", "quantity": 2, "unit_price": "65",
                     {"code": "AMOUNT", "unit_price": "870"}]}  # NT$1,000
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    program = tmp_path / "program.toml"
+@pytest.fixture(scope="module")
+def enrolled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A kiosk set up, and a member enrolled and sold to, through the real command, once
+    for the module; each test works on a copy of its folder."""
+    folder = tmp_path_factory.mktemp("checkout")
+    program = folder / "program.toml"
     program.write_text(program_text(CHECKOUT), encoding="utf-8")
-    folder = tmp_path / "k1"
-    kiosk(folder, "init", "--device-id", "till-1", "--program", str(program))
-    return folder
+    kiosk(folder / "k1", "init", "--device-id", "till-1", "--program", str(program))
+    joined = kiosk_json(folder / "k1", "member", "enroll", "--name", "王小明", "--phone",
+                        "0987-654-321", "--consent")
+    kiosk(folder / "k1", "sale", "--card", joined["card_payload"], "--amount", "9000")  # 140
+    return folder / "k1", str(joined["card_payload"])
 
 
 @pytest.fixture
-def card(data: Path) -> str:
-    enrolled = kiosk_json(data, "member", "enroll", "--name", "王小明", "--phone",
-                          "0987-654-321", "--consent")
-    kiosk(data, "sale", "--card", enrolled["card_payload"], "--amount", "9000")  # 140 points
-    return str(enrolled["card_payload"])
+def data(enrolled: tuple[Path, str], tmp_path: Path) -> Path:
+    return copy_of(enrolled[0], tmp_path / "k1")
+
+
+@pytest.fixture
+def card(enrolled: tuple[Path, str]) -> str:
+    return enrolled[1]
 
 
 def test_a_basket_with_a_reward_and_points_comes_out_as_the_order(data, card, tmp_path):
