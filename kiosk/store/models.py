@@ -105,7 +105,8 @@ class Card(Base):
 
 
 class LedgerEntry(Base):
-    """Append-only (a trigger refuses updates of content and all deletes)."""
+    """Append-only (a trigger refuses updates of content and all deletes), but that the
+    ledger's copy of a once-only award replaces ours (migration 0014)."""
 
     __tablename__ = "entries"
     id: Mapped[uuid.UUID] = mapped_column(UUIDBlob, primary_key=True)

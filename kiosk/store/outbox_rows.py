@@ -12,11 +12,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert as upsert
 
+from kiosk.awards import DERIVED_CHANNEL
 from kiosk.ledger import Entry
 from kiosk.members import Member
 from kiosk.records import ACKED_THROUGH, CardRecord
 from kiosk.store import models as m
 from kiosk.store.columns import (
+    ENTRY_COLUMNS,
     INSERT_PULLED,
     OUTBOX_BATCH,
     card_values,
@@ -47,6 +49,18 @@ _PENDING_REDEMPTIONS = (
     "AND server_seq IS NULL AND NOT EXISTS (SELECT 1 FROM rejections r "
     "WHERE r.entry_id = entries.id)")
 _TOMBSTONE = "UPDATE outbox SET entry_id = NULL WHERE device_seq = ? AND " + _SETTLED
+# The ledger's copy of a once-only award (a derived id, kept once by the ledger: the first
+# copy it received) replaces ours where they differ, e.g. ours granted under an older
+# program version with another bonus; the same award (member, kind, note) or nothing
+# (migration 0014 allows no other change, and moves the balance by the difference).
+_AWARD = ("id", "member_id", "kind", "channel", "note")
+_CONTENT = tuple(c for c in ENTRY_COLUMNS if c not in _AWARD)
+TAKE_LEDGER_COPY = (
+    "UPDATE entries SET " + ", ".join(f"{c} = :{c}" for c in _CONTENT)
+    + ", server_seq = :seq WHERE id = :id AND channel = :channel "
+    "AND member_id = :member_id AND kind = :kind AND note IS :note "
+    "AND (server_seq IS NULL OR server_seq = :seq) AND NOT ("
+    + " AND ".join(f"{c} IS :{c}" for c in _CONTENT) + ")")
 
 
 class SqliteOutbox(Rows):
@@ -142,7 +156,8 @@ class SqlitePulled(Rows):
     def apply(self, members: Sequence[Member], cards: Sequence[CardRecord],
               entries: Sequence[tuple[Entry, int]]) -> int:
         """New entries are appended (the trigger moves balances), known ones get their
-        seq; returns how many were new."""
+        seq, and the ledger's copy of a once-only award replaces ours; returns how many
+        were new."""
         # What comes from the ledger is on the ledger, whether we had it already or not.
         if members:
             stmt = upsert(m.Member).on_conflict_do_update(
@@ -159,4 +174,8 @@ class SqlitePulled(Rows):
                               [(*entry_params(e), seq) for e, seq in entries]).rowcount
         # Those already here (ours, coming back) only learn their seq.
         raw.executemany(SET_SERVER_SEQ, [(seq, e.id.bytes) for e, seq in entries])
+        derived = [{**dict(zip(ENTRY_COLUMNS, entry_params(e), strict=True)), "seq": seq}
+                   for e, seq in entries if e.channel == DERIVED_CHANNEL]
+        if derived:
+            raw.executemany(TAKE_LEDGER_COPY, derived)
         return new

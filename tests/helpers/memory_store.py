@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.orders import CARD_WALLET, CouponIssue
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import Refund
@@ -423,10 +424,22 @@ class MemoryPulled(_Part):
         for e, seq in entries:
             if e.id in self.d.entries:
                 self.d.server_seqs.setdefault(e.id, seq)
+                self._take_ledger_copy(e, seq)
             else:
                 self.d.insert_entry(e, server_seq=seq)
                 new += 1
         return new
+
+    def _take_ledger_copy(self, e: Entry, seq: int) -> None:
+        """SQLite's TAKE_LEDGER_COPY and migration 0014's balance trigger."""
+        ours = self.d.entries[e.id]
+        if (e.channel != DERIVED_CHANNEL or ours == e or self.d.server_seqs[e.id] != seq
+                or (ours.member_id, ours.kind, ours.channel, ours.note)
+                != (e.member_id, e.kind, e.channel, e.note)):
+            return
+        self.d.entries[e.id] = e
+        if moves_points(e.kind) and e.id not in self.d.rejections:
+            self.d.balances[e.member_id] += e.points - ours.points
 
 
 class MemoryStaff(_Part):
