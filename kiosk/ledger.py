@@ -165,7 +165,8 @@ def summarize(entries: Iterable[Entry]) -> MemberSummary:
         if e.kind is EntryKind.STAMP:
             continue
         balance_ += e.points
-        spend += e.amount_minor
+        if e.kind in SPEND_KINDS:  # only a sale's (an older ledger's stray spend: not)
+            spend += e.amount_minor
         count += 1
         kinds[e.kind] = kinds.get(e.kind, 0) + e.points
         if e.kind in _NON_NEGATIVE:

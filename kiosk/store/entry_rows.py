@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, func, select
 
 from kiosk.engine.orders import CARD_WALLET
-from kiosk.ledger import Entry, EntryKind
+from kiosk.ledger import SPEND_KINDS, Entry, EntryKind
 from kiosk.program import TIER_POINT_KINDS
 from kiosk.records import SaleState
 from kiosk.store import models as m
@@ -38,13 +38,19 @@ _BALANCES = m.Balance.__table__
 _REJECTIONS = m.Rejection.__table__
 
 # Spend the ledger refused (or this kiosk held back) is not the member's: it leaves the
-# tier's sum. With no refusals (the usual store) the second sum reads an empty table.
-# Parameters: member, since, member, since.
+# tier's sum. With no refusals (the usual store) the second sum reads an empty table. Nor
+# is spend on an entry that is no sale (an older ledger's): the third sum, read from its
+# partial index (migration 0015), empty in the usual store.
+# Parameters: member, since, member, since, member, since.
+_SPEND_KINDS = "(" + ", ".join(f"'{k.value}'" for k in sorted(SPEND_KINDS)) + ")"
 TIER_SPEND = (
     "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries "
     " WHERE member_id = ? AND occurred_at >= ?) - "
     "(SELECT COALESCE(SUM(e.amount_minor), 0) FROM rejections r "
-    " JOIN entries e ON e.id = r.entry_id WHERE e.member_id = ? AND e.occurred_at >= ?)")
+    " JOIN entries e ON e.id = r.entry_id WHERE e.member_id = ? AND e.occurred_at >= ?"
+    f" AND e.kind IN {_SPEND_KINDS}) - "
+    "(SELECT COALESCE(SUM(amount_minor), 0) FROM entries WHERE member_id = ? "
+    f" AND occurred_at >= ? AND amount_minor <> 0 AND kind NOT IN {_SPEND_KINDS})")
 _SALE_STATE = (
     "SELECT (SELECT profile_pending FROM members WHERE id = ?), " + TIER_SPEND + ", "
     "(SELECT points FROM balances WHERE member_id = ?), "
@@ -59,7 +65,8 @@ _RECENT = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? "
            "ORDER BY occurred_at DESC, id DESC LIMIT ?")
 _NOT_REFUSED = " AND id NOT IN (SELECT entry_id FROM rejections)"
 _TIER_SPEND = ("SELECT occurred_at, amount_minor FROM entries WHERE member_id = ? "
-               "AND occurred_at >= ? AND amount_minor != 0" + _NOT_REFUSED)
+               f"AND occurred_at >= ? AND amount_minor != 0 AND kind IN {_SPEND_KINDS}"
+               + _NOT_REFUSED)
 _TIER_POINTS = (  # what kiosk.program.earns_tier_points counts
     "SELECT occurred_at, points FROM entries WHERE member_id = ? AND occurred_at >= ? "
     "AND order_ref IS NOT NULL AND (kind IN ("
@@ -89,8 +96,8 @@ class SqliteEntries(Rows):
         """Everything a sale must know before it writes, in one query."""
         row = self._raw().execute(_SALE_STATE, (
             member_id.bytes, member_id.bytes, to_micros(since), member_id.bytes,
-            to_micros(since), member_id.bytes, channel, order_ref, channel,
-            order_ref)).fetchone()
+            to_micros(since), member_id.bytes, to_micros(since), member_id.bytes, channel,
+            order_ref, channel, order_ref)).fetchone()
         return SaleState(row[0] is not None, int(row[1]), int(row[2] or 0),
                          None if row[3] is None else uuid.UUID(bytes=row[3]), bool(row[0]),
                          bool(row[4]))
@@ -116,7 +123,8 @@ class SqliteEntries(Rows):
 
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         row = self._raw().execute("SELECT " + TIER_SPEND, (
-            member_id.bytes, to_micros(since), member_id.bytes, to_micros(since))).fetchone()
+            member_id.bytes, to_micros(since), member_id.bytes, to_micros(since),
+            member_id.bytes, to_micros(since))).fetchone()
         return int(row[0])
 
     def tier_events(self, member_id: uuid.UUID, since: datetime,

@@ -142,6 +142,10 @@ class LedgerEntry(Base):
         # Redemptions waiting for the ledger, counted by the offline floor (migration 0011).
         Index("ix_entries_pending_redeem", "id",
               sqlite_where=text("kind = 'redeem' AND server_seq IS NULL")),
+        # Spend on an entry that is no sale (an older ledger's): left out of the tier's sums,
+        # which read it here; empty in the usual store, so a sale writes no page of it.
+        Index("ix_entries_stray_spend", "member_id", "occurred_at", "amount_minor",
+              sqlite_where=text("amount_minor <> 0 AND kind NOT IN ('earn', 'reverse')")),
     )
 
 

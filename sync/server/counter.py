@@ -38,7 +38,7 @@ from kiosk.engine.refunds import (
     still_to_undo,
     whole,
 )
-from kiosk.ledger import Entry, EntryKind, balance, moves_points, reversal
+from kiosk.ledger import SPEND_KINDS, Entry, EntryKind, balance, moves_points, reversal
 from kiosk.members import MemberInputError
 from kiosk.phones import phone_keys, region_of
 from kiosk.program import (
@@ -78,6 +78,9 @@ MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
 # of their order; one dated this much before an earlier one is from a clock that went back.
 CLOCK_TOLERANCE = timedelta(minutes=10)
+# Only a sale carries spend: an older ledger's entries may carry some on another kind,
+# which the member's tier and period spend leave out (as the audit's sums do).
+_A_SALES_SPEND = ENTRIES.c.kind.in_([k.value for k in SPEND_KINDS])
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,8 @@ class OnlineCounter:
                 .group_by(ENTRIES.c.note)) if note}
         spend = {key: int(conn.execute(select(func.coalesce(func.sum(
             ENTRIES.c.amount_minor), 0)).where(ENTRIES.c.member_id == member_id,
-                                               ENTRIES.c.occurred_at >= start)).scalar_one())
+                                               ENTRIES.c.occurred_at >= start,
+                                               _A_SALES_SPEND)).scalar_one())
                  for key, start in spend_periods(program.coupons, now, program.zone).items()}
         return member_state(tier.id, member, bought, stamps, spend)
 
@@ -450,7 +454,7 @@ class OnlineCounter:
         since = tier_window_start(program, now)
         spend = conn.execute(select(func.coalesce(func.sum(ENTRIES.c.amount_minor), 0))
                              .where(ENTRIES.c.member_id == member_id,
-                                    ENTRIES.c.occurred_at >= since)).scalar_one()
+                                    ENTRIES.c.occurred_at >= since, _A_SALES_SPEND)).scalar_one()
         return tier_for_spend(program, int(spend))
 
     def _balance(self, conn: Connection, member_id: uuid.UUID) -> int:

@@ -21,7 +21,7 @@ from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.orders import CARD_WALLET, CouponIssue
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import Refund
-from kiosk.ledger import Entry, EntryKind, balance_mismatches, moves_points
+from kiosk.ledger import SPEND_KINDS, Entry, EntryKind, balance_mismatches, moves_points
 from kiosk.members import PROFILE, Member
 from kiosk.program import earns_tier_points
 from kiosk.records import (
@@ -278,14 +278,15 @@ class MemoryEntries(_Part):
     def spend_since(self, member_id: uuid.UUID, since: datetime) -> int:
         return sum(e.amount_minor for e in self.d.entries.values()
                    if e.member_id == member_id and e.occurred_at >= since
-                   and e.id not in self.d.rejections)
+                   and e.kind in SPEND_KINDS and e.id not in self.d.rejections)
 
     def tier_events(self, member_id: uuid.UUID, since: datetime,
                     basis: Literal["spend", "points"]) -> list[tuple[datetime, int]]:
         mine = [e for e in self.d.entries.values() if e.member_id == member_id
                 and e.occurred_at >= since and e.id not in self.d.rejections]
         if basis == "spend":
-            return [(e.occurred_at, e.amount_minor) for e in mine if e.amount_minor]
+            return [(e.occurred_at, e.amount_minor) for e in mine
+                    if e.amount_minor and e.kind in SPEND_KINDS]
         return [(e.occurred_at, e.points) for e in mine
                 if earns_tier_points(e.kind, e.points, e.order_ref)]
 
