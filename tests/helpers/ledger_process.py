@@ -29,12 +29,14 @@ PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database(template: str | None = None) -> Iterator[str]:
     """A fresh PostgreSQL database, as a SQLAlchemy URL, dropped afterwards whatever
-    happens; a test that needs it fails (never skips) without the server."""
+    happens; a test that needs it fails (never skips) without the server. With
+    ``template`` (a database's name), the new database starts as a copy of that one."""
     name = f"cp_test_{secrets.token_hex(6)}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
         yield f"{base}/{name}"

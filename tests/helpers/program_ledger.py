@@ -18,7 +18,7 @@ BOTH_DATABASES = [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"
 def ledger_on_program(request: pytest.FixtureRequest, tmp_path: Path, text: str
                       ) -> Iterator[LedgerProcess]:
     """A fixture's body: the ledger serving ``text`` (checked valid first), killed after."""
-    db = (request.getfixturevalue("pg_url") if request.param == "postgres"
+    db = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
           else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
     (tmp_path / "ledger").mkdir()
     document = tmp_path / "program.toml"

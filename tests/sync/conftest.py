@@ -20,14 +20,38 @@ from tests.helpers.program import PLAIN_PROGRAM
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database; a test that needs it fails (never skips) without it."""
+    """A fresh, empty PostgreSQL database; a test that needs it fails (never skips)
+    without it."""
     with postgres_database() as url:
         yield url
 
 
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[str]:
+    """An empty PostgreSQL database migrated to head, once per test process (each xdist
+    worker has its own): the template of ``pg_migrated_url``. Nothing connects to it
+    after the migration, as CREATE DATABASE ... TEMPLATE requires."""
+    with postgres_database() as url:
+        engine = ledger_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url.rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def pg_ledger(pg_url: str, tmp_path: Path) -> Iterator[LedgerProcess]:
-    ledger = start_ledger(pg_url, tmp_path / "ledger")
+def pg_migrated_url(pg_schema: str) -> Iterator[str]:
+    """A fresh PostgreSQL database of the test's own, created as a copy of ``pg_schema``:
+    what ``migrate`` makes of an empty one, without running the migrations again for
+    every test (a ledger's start and ``migrate`` find it at head and leave it). Tests of
+    the migrations themselves, and of a ledger's first start on an empty database, take
+    ``pg_url`` or ``postgres_database()``."""
+    with postgres_database(template=pg_schema) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_ledger(pg_migrated_url: str, tmp_path: Path) -> Iterator[LedgerProcess]:
+    ledger = start_ledger(pg_migrated_url, tmp_path / "ledger")
     yield ledger
     ledger.kill()
 
@@ -55,7 +79,7 @@ def in_process_ledger(url: str, program: Path = PLAIN_PROGRAM) -> Ledger:
 @pytest.fixture(params=["postgres", "sqlite"])
 def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
     """The ledger's operations called directly (no HTTP), with a kiosk and a shop."""
-    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
+    url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
            else f"sqlite:///{tmp_path / 'ledger.db'}")
     ledger = in_process_ledger(url)
     yield ledger
@@ -63,8 +87,8 @@ def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
 
 
 @pytest.fixture
-def pg_inproc(pg_url: str) -> Iterator[Ledger]:
+def pg_inproc(pg_migrated_url: str) -> Iterator[Ledger]:
     """The ledger in-process on PostgreSQL only (row locks that SQLite doesn't take)."""
-    ledger = in_process_ledger(pg_url)
+    ledger = in_process_ledger(pg_migrated_url)
     yield ledger
     ledger.engine.dispose()
