@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Literal
 
@@ -52,6 +52,7 @@ from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
 from sync.server.checkout_audit import checkout_problems
+from sync.server.entry_rows import as_utc
 from sync.server.floor_limits import floor_limit_problems
 from sync.server.order_audit import (
     ORDER_KINDS,
@@ -305,7 +306,7 @@ def member_tier_events(conn: Connection, members: set[uuid.UUID], since: datetim
     out: dict[uuid.UUID, list[Event]] = defaultdict(list)
     for member, at, amount in conn.execute(query.where(e.member_id.in_(members),
                                                        e.occurred_at >= since)):
-        out[member].append((at if at.tzinfo else at.replace(tzinfo=UTC), int(amount)))
+        out[member].append((as_utc(at), int(amount)))
     return dict(out)
 
 

@@ -4,6 +4,7 @@ compares rows), the pull and the shop's look-ups (which read them)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table
@@ -23,3 +24,9 @@ def wire_row(e: EntryWire) -> dict[str, Any]:
 
 def wire_of_row(row: Any) -> EntryWire:
     return EntryWire(**{name: getattr(row, name) for name in ENTRY_FIELDS}, seq=row.seq)
+
+
+def as_utc(at: datetime) -> datetime:
+    """A time as a row gives it back, in UTC: SQLite's comes back naive (it is UTC; the
+    zone is lost), PostgreSQL's aware in the session's zone."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Connection, select
@@ -37,7 +37,7 @@ from kiosk.program import Program
 from kiosk.services.redemption import store_day
 from sync.protocol import EntryWire
 from sync.server import models as m
-from sync.server.entry_rows import ENTRIES
+from sync.server.entry_rows import ENTRIES, as_utc
 
 ProgramOf = Callable[[str], Program | None]
 Day = tuple[datetime, datetime]
@@ -144,7 +144,7 @@ class _Point(NamedTuple):
 
     @classmethod
     def of(cls, e: EntryWire) -> _Point:
-        return cls(e.id, e.member_id, _utc(e.occurred_at), e.points)
+        return cls(e.id, e.member_id, as_utc(e.occurred_at), e.points)
 
 
 def _device_kind(conn: Connection, device: str) -> str | None:
@@ -176,19 +176,15 @@ def _stored(conn: Connection, device: str, kind: EntryKind, claims: Sequence[Ent
         e.member_id.in_(list({w.member_id for w in claims})),
         e.occurred_at >= min(days[w.id][0] for w in claims),
         e.occurred_at < max(days[w.id][1] for w in claims)))
-    return [_Point(r.id, r.member_id, _utc(r.occurred_at), int(r.points))
+    return [_Point(r.id, r.member_id, as_utc(r.occurred_at), int(r.points))
             for r in rows if r.id not in sent]
 
 
 def _day(e: EntryWire, program_of: ProgramOf) -> Day:
     program = program_of(e.program_version)
     assert program is not None
-    return store_day(program, _utc(e.occurred_at))
+    return store_day(program, as_utc(e.occurred_at))
 
 
 def _date(program: Program, day: Day) -> str:
     return day[0].astimezone(program.zone).date().isoformat()
-
-
-def _utc(at: datetime) -> datetime:
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
