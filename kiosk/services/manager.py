@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from kiosk.engine.doc import LANGUAGES
-from kiosk.ledger import Entry, EntryKind
+from kiosk.ledger import SPEND_KINDS, Entry, EntryKind
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     InputProblem,
@@ -177,7 +177,7 @@ def todays_figures(kiosk: Kiosk) -> DayFigures:
     return DayFigures(
         enrolments=enrolments,
         sales=sum(1 for e in entries if e.kind is EntryKind.EARN),
-        sales_minor=sum(e.amount_minor for e in entries),
+        sales_minor=sum(e.amount_minor for e in entries if e.kind in SPEND_KINDS),
         refunds=sum(1 for e in entries if e.kind is EntryKind.REVERSE and e.amount_minor < 0),
         points_issued=issued, points_redeemed=redeemed,
         redemptions=sum(1 for e in entries if e.kind is EntryKind.REDEEM))
