@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import subprocess
+import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,10 @@ from kiosk.services.redemption import redeem
 from sync.client import LedgerClient
 from sync.errors import LedgerRefused
 from sync.protocol import OrderLineWire
-from tests.helpers.checkout_ledger import checkout_ledger, get
+from tests.helpers.checkout_ledger import VERSION, checkout_ledger, get
 from tests.helpers.cli import KIOSK
-from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired, postgres_database
+from tests.helpers.program import CHECKOUT, program_text
 from tests.helpers.program_ledger import BOTH_DATABASES
 
 TEA = OrderLineWire(code="TEA-OOLONG", quantity=2, unit_price_minor=250, category="tea")
@@ -41,6 +44,31 @@ def shop_member(ledger, tmp_path):  # type: ignore[no-untyped-def]
     k.agent().sync_once()
     yield k, joined.member.id, LedgerClient(ledger.url, ledger.add_device("web", "shop"))
     k.kiosk.store.close()
+
+
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def refusing(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[tuple[PairedKiosk, uuid.UUID, LedgerClient]]:
+    """``shop_member`` once per database for the module's refusals: each refused order
+    must leave the member's 140 points as they were, which each test asserts, so they
+    can share one ledger and one member."""
+    folder = tmp_path_factory.mktemp("refusing")
+    with ExitStack() as stack:
+        db = (stack.enter_context(postgres_database(
+            template=request.getfixturevalue("pg_schema")))
+              if request.param == "postgres" else f"sqlite:///{folder / 'ledger' / 'ledger.db'}")
+        (folder / "ledger").mkdir()
+        document = folder / "program.toml"
+        document.write_text(program_text(CHECKOUT, version=VERSION), encoding="utf-8")
+        ledger = LedgerProcess(db, folder / "ledger", program=document)
+        ledger.start()
+        stack.callback(ledger.kill)
+        k = paired(ledger, folder, "till-a")
+        stack.callback(k.kiosk.store.close)
+        joined = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+        ring_up_sale(k.kiosk, Sale(joined.member.id, 9000, "TOP-UP"))  # 50 + 90 points
+        k.agent().sync_once()
+        yield k, joined.member.id, LedgerClient(ledger.url, ledger.add_device("web", "shop"))
 
 
 def test_free_shipping_and_points_pay_part_of_a_shop_order(shop_member, ledger):
@@ -80,9 +108,9 @@ def test_a_reward_off_the_tea_lines_only(shop_member):
     ([TEA, MUG], {"points": 15}, "points are used in steps of 10, not 15"),
     ([TEA, MUG], {"points": 500}, "at most 450 points can pay for this bill"),
 ])
-def test_what_an_order_cannot_use_is_refused_and_changes_nothing(shop_member, lines, asked,
+def test_what_an_order_cannot_use_is_refused_and_changes_nothing(refusing, lines, asked,
                                                                   said):
-    _, member, shop = shop_member
+    _, member, shop = refusing
     amount = sum(x.quantity * x.unit_price_minor for x in lines)
     with pytest.raises(LedgerRefused, match=said) as refused:
         shop.order(member, amount, "W-9", lines, **asked)
@@ -90,8 +118,8 @@ def test_what_an_order_cannot_use_is_refused_and_changes_nothing(shop_member, li
     assert shop.balance(member) == 140
 
 
-def test_points_beyond_what_the_member_has_are_refused(shop_member):
-    _, member, shop = shop_member
+def test_points_beyond_what_the_member_has_are_refused(refusing):
+    _, member, shop = refusing
     big = OrderLineWire(code="SOFA", quantity=1, unit_price_minor=5000)
     with pytest.raises(LedgerRefused, match="140 points available") as refused:
         shop.order(member, 5000, "W-8", [big], points=200)
@@ -99,8 +127,8 @@ def test_points_beyond_what_the_member_has_are_refused(shop_member):
     assert shop.balance(member) == 140
 
 
-def test_the_counter_does_not_offer_the_shops_free_shipping(shop_member):
-    k, member, _ = shop_member
+def test_the_counter_does_not_offer_the_shops_free_shipping(refusing):
+    k, member, _ = refusing
     assert "free-shipping" not in {r.id for r in k.kiosk.program.counter_rewards}
     with pytest.raises(UnknownReward, match="the online shop's"):
         redeem(k.kiosk, member, "free-shipping")
