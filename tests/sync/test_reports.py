@@ -144,7 +144,9 @@ def seed_march(ledger: Ledger) -> None:
     Cat each redeem a coffee: 120 redeemed.
     """
     program = parse_program(PROGRAM)
-    ledger.publish_program(program)
+    # Published in January: the version in force when the orders are dated (an order under
+    # a version that took effect after its date is refused).
+    Ledger(ledger.engine, lambda: taipei(1, 1)).publish_program(program)
     ledger.add_device(TILL_2.device_id, "kiosk")
     one_, two = Till(TILL_1, program), Till(TILL_2, program)
     cat = one_.enrol("Cat", taipei(2, 15))
