@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import time
@@ -43,6 +44,14 @@ def postgres_database(template: str | None = None) -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def sqlite_copy(schema: Path, path: Path) -> str:
+    """A SQLite ledger database at ``path`` (a new file), as a copy of ``schema`` (the
+    ``sqlite_ledger_schema`` fixture: what ``migrate`` makes of a new file), as a URL."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(schema, path)
+    return f"sqlite:///{path}"
 
 
 @dataclass

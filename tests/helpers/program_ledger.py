@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.program import parse_program
-from tests.helpers.ledger_process import LedgerProcess
+from tests.helpers.ledger_process import LedgerProcess, sqlite_copy
 
 BOTH_DATABASES = [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"]
 """The parameters of a fixture that runs its test on each database."""
@@ -19,8 +19,9 @@ def ledger_on_program(request: pytest.FixtureRequest, tmp_path: Path, text: str
                       ) -> Iterator[LedgerProcess]:
     """A fixture's body: the ledger serving ``text`` (checked valid first), killed after."""
     db = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
-          else f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}")
-    (tmp_path / "ledger").mkdir()
+          else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
+                           tmp_path / "ledger" / "ledger.db"))
+    (tmp_path / "ledger").mkdir(exist_ok=True)
     document = tmp_path / "program.toml"
     document.write_text(text, encoding="utf-8")
     parse_program(text)  # the test's own program is valid

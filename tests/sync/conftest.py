@@ -13,7 +13,7 @@ import pytest
 from kiosk.program import load_program
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
-from tests.helpers.ledger_process import LedgerProcess, postgres_database, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, postgres_database, sqlite_copy, start_ledger
 from tests.helpers.ledger_wire import KIOSK, SHOP
 from tests.helpers.program import PLAIN_PROGRAM
 
@@ -57,8 +57,9 @@ def pg_ledger(pg_migrated_url: str, tmp_path: Path) -> Iterator[LedgerProcess]:
 
 
 @pytest.fixture
-def sqlite_ledger(tmp_path: Path) -> Iterator[LedgerProcess]:
-    ledger = start_ledger(f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}", tmp_path / "ledger")
+def sqlite_ledger(sqlite_ledger_schema: Path, tmp_path: Path) -> Iterator[LedgerProcess]:
+    ledger = start_ledger(sqlite_copy(sqlite_ledger_schema, tmp_path / "ledger" / "ledger.db"),
+                          tmp_path / "ledger")
     yield ledger
     ledger.kill()
 
@@ -80,7 +81,8 @@ def in_process_ledger(url: str, program: Path = PLAIN_PROGRAM) -> Ledger:
 def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
     """The ledger's operations called directly (no HTTP), with a kiosk and a shop."""
     url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
-           else f"sqlite:///{tmp_path / 'ledger.db'}")
+           else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
+                            tmp_path / "ledger.db"))
     ledger = in_process_ledger(url)
     yield ledger
     ledger.engine.dispose()
