@@ -18,12 +18,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from kiosk.records import StorageError as StorageError  # defined below the services
 
-DATABASE_ERRORS = (OperationalError, sqlite3.OperationalError)
-"""What SQLite raises when the disk or the database fails (SQLAlchemy wraps the second)."""
+DATABASE_ERRORS = (DatabaseError, sqlite3.DatabaseError)
+"""What to catch at the store's edges (SQLAlchemy wraps the second); of these only a
+:func:`disk_failure` is a StorageError: the rest (an IntegrityError is a constraint or the
+append-only trigger refusing) go on as they were."""
+
+_DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 DISK_ERRNOS = _FULL_ERRNOS | {errno.EIO, errno.EROFS}
@@ -31,6 +35,17 @@ DISK_ERRNOS = _FULL_ERRNOS | {errno.EIO, errno.EROFS}
 _NEARLY_FULL = 1 << 20
 """Free bytes below which a disk I/O error is taken for a full disk: SQLite reports a WAL
 or shared-memory file it could not grow as an I/O error, not as SQLITE_FULL."""
+
+
+def disk_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` (one of :data:`DATABASE_ERRORS`) is the disk or the database file
+    failing: an OperationalError (I/O, full, can't open, locked) or a plain DatabaseError,
+    which is what SQLite says of a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB). Not its
+    other subclasses: a constraint (IntegrityError) or a misuse is no storage trouble."""
+    if isinstance(exc, OperationalError):
+        return True
+    cause = getattr(exc, "orig", None) or exc
+    return type(cause) in (sqlite3.OperationalError, sqlite3.DatabaseError)
 
 
 def storage_error(exc: BaseException, where: Path) -> StorageError:
@@ -44,6 +59,11 @@ def storage_error(exc: BaseException, where: Path) -> StorageError:
     if isinstance(cause, OSError):
         return StorageError(f"could not write {where}: {cause.strerror or cause}; "
                             "nothing was recorded")
+    if _code(cause) in _DAMAGED:
+        return StorageError(
+            f"the kiosk's database {where} is damaged ({cause}): nothing was read or "
+            "recorded; keep the file (entries not yet synced are only in it) and restore "
+            "the data folder from a backup, or set the kiosk up again in a new one")
     return StorageError(f"the kiosk's database in {folder} failed: {cause}; "
                         "nothing was recorded")
 
@@ -51,13 +71,19 @@ def storage_error(exc: BaseException, where: Path) -> StorageError:
 def _is_full(cause: BaseException, folder: Path) -> bool:
     if isinstance(cause, OSError):
         return cause.errno in _FULL_ERRNOS
-    code = getattr(cause, "sqlite_errorcode", None)
+    code = _code(cause)
     if code is None:
         return False
-    if code & 0xFF == sqlite3.SQLITE_FULL:
+    if code == sqlite3.SQLITE_FULL:
         return True
-    return code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _free(
+    return code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _free(
         folder) < _NEARLY_FULL
+
+
+def _code(cause: BaseException) -> int | None:
+    """SQLite's primary result code for ``cause``, if it is SQLite's error."""
+    code = getattr(cause, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
 
 
 def _free(folder: Path) -> int:
@@ -77,6 +103,8 @@ def on_disk(where: Path) -> Iterator[None]:
     try:
         yield
     except (*DATABASE_ERRORS, OSError) as exc:
+        if not isinstance(exc, OSError) and not disk_failure(exc):
+            raise
         raise storage_error(exc, where) from exc
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from kiosk.records import StorageError as StorageError  # where callers import it from
 from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
-from kiosk.store.disk import DATABASE_ERRORS, storage_error
+from kiosk.store.disk import DATABASE_ERRORS, disk_failure, storage_error
 from kiosk.store.unit_of_work import SqliteUnitOfWork
 
 
@@ -43,6 +43,8 @@ class LocalStore:
             with self.engine.connect() as conn, conn.begin():
                 yield SqliteUnitOfWork(conn)
         except DATABASE_ERRORS as exc:
+            if not disk_failure(exc):
+                raise
             raise storage_error(exc, self.path) from exc
 
     @contextmanager
@@ -76,6 +78,8 @@ class LocalStore:
                 else:
                     driver.execute("COMMIT")
             except DATABASE_ERRORS as exc:
+                if not disk_failure(exc):
+                    raise
                 self._drop_writer()
                 raise storage_error(exc, self.path) from exc
         if self.checkpointer is not None:
