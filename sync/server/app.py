@@ -11,13 +11,11 @@ client's too (422 with the field named), capped in size (413), and database trou
 import uuid
 from typing import Annotated, Any
 
-import psycopg
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
 
 from kiosk.cards import key_from_text
 from kiosk.engine.orders import OrderLine
@@ -52,7 +50,13 @@ from sync.server.checkout_holds import CheckoutHolds, add_checkout_routes
 from sync.server.counter import OnlineCounter
 from sync.server.coupons import add_coupon_routes
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
-from sync.server.middleware import Authenticate, BodyLimit, caller_of, unavailable
+from sync.server.middleware import (
+    DATABASE_ERRORS,
+    Authenticate,
+    BodyLimit,
+    caller_of,
+    database_down,
+)
 from sync.server.openapi import document_models, json_body, message, refusals
 from sync.server.reports import add_program_report_route
 from sync.server.shop_cards import ShopCards, add_shop_card_route
@@ -117,10 +121,8 @@ def create_app(ledger: Ledger) -> FastAPI:
                   for e in exc.errors()]
         return JSONResponse({"code": "invalid", "detail": detail}, 422)
 
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(psycopg.OperationalError)
-    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
-        return unavailable()
+    for kind in DATABASE_ERRORS:
+        app.add_exception_handler(kind, database_down)
 
     json_bodies: list[type[BaseModel]] = []
 

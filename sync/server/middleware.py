@@ -2,6 +2,7 @@
 bearer token, checked once per request and before the body is read) and how big the body
 may be. Their answers are the same JSON bodies the routes' refusals have."""
 
+import sqlite3
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -9,7 +10,7 @@ import psycopg
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from sync.server.ledger import Caller, LedgerRefusal
 
@@ -70,8 +71,26 @@ async def _answer(send: Send, response: JSONResponse) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-# The batch statements run on the driver's cursor, so psycopg's own error arrives too.
-DATABASE_DOWN = (OperationalError, psycopg.OperationalError)
+# The batch statements run on the driver's cursor, so the driver's own errors arrive too.
+DATABASE_ERRORS = (DatabaseError, psycopg.DatabaseError, sqlite3.DatabaseError)
+"""What to catch where the database is used; of these only :func:`database_trouble` is
+answered 503."""
+
+
+def database_trouble(exc: BaseException) -> bool:
+    """Whether ``exc`` (one of :data:`DATABASE_ERRORS`) is the database failing rather than
+    a bug: down, unreachable or out of space (an OperationalError), or damaged (SQLite's
+    plain DatabaseError for a corrupt file or one that is no database; PostgreSQL's class
+    XX, data_corrupted and index_corrupted among it, psycopg's InternalError). Not a
+    constraint (IntegrityError: the ledger turns the ones it expects into conflicts) nor
+    a statement the database refuses (ProgrammingError)."""
+    if isinstance(exc, OperationalError):
+        return True
+    cause = getattr(exc, "orig", None) or exc
+    return (isinstance(cause, (psycopg.OperationalError, psycopg.InternalError))
+            or type(cause) in (sqlite3.OperationalError, sqlite3.DatabaseError))
+
+
 _CALLER = "counterpoint.caller"  # where Authenticate leaves the caller in the scope's state
 
 
@@ -85,6 +104,14 @@ def unavailable() -> JSONResponse:
     return JSONResponse({"code": "unavailable",
                          "message": "the ledger database is unavailable; retry"}, 503,
                         headers={"Retry-After": "2"})
+
+
+async def database_down(_: Request, exc: Exception) -> JSONResponse:
+    """The routes' handler of :data:`DATABASE_ERRORS`: a 503 to retry for the database's
+    trouble; anything else is raised on, a bug (500) as before."""
+    if not database_trouble(exc):
+        raise exc
+    return unavailable()
 
 
 class Authenticate:
@@ -109,7 +136,9 @@ class Authenticate:
         if scheme.lower() == "bearer" and token:
             try:
                 found = await run_in_threadpool(self.authenticate, token)
-            except DATABASE_DOWN:  # outside FastAPI's handlers: answered here the same
+            except DATABASE_ERRORS as exc:  # outside FastAPI's handlers: answered the same
+                if not database_trouble(exc):
+                    raise
                 await _answer(send, unavailable())
                 return
         if found is None:
