@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.app.cli_base import Output, Parser
-from kiosk.app.cli_ledger_base import now, open_ledger
+from kiosk.app.cli_ledger_base import ledger_database, now, open_ledger
 from kiosk.app.cli_ledger_devices import add_device_commands
 from kiosk.app.cli_ledger_programs import add_program_commands
 from kiosk.app.cli_shop import add_shop_commands
@@ -346,8 +346,9 @@ def add_commands(sub: Any, command: Any) -> None:
     def ledger_command(name: str, handler: Any, help: str) -> argparse.ArgumentParser:
         q: argparse.ArgumentParser = command(name, handler, help, needs_kiosk=False,
                                              into=ledger)
-        q.add_argument("--db", help="database URL (default: SQLite in the data folder), "
-                                    "e.g. postgresql+psycopg://user@host/db")
+        q.add_argument("--db", type=ledger_database,
+                       help="database URL (default: SQLite in the data folder), "
+                            "e.g. postgresql+psycopg://user@host/db")
         return q
 
     q = ledger_command("serve", cmd_ledger_serve, "run the ledger's HTTP API")

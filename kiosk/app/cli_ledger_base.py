@@ -6,12 +6,14 @@ cycle."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.app.cli_base import DEFAULT_PROGRAM
+from kiosk.records import StorageError
 
 
 def now() -> datetime:
@@ -22,15 +24,53 @@ def default_ledger_db(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'ledger.db'}"
 
 
+_LEDGER_DATABASES = frozenset({("postgresql", "psycopg"), ("sqlite", "pysqlite")})
+_SQLITE_DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def ledger_database(text: str) -> str:
+    """``--db``: a URL of a database the ledger runs on; anything else is refused by
+    argparse, a usage error (exit 2), before anything is opened."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(text)
+        kind = (url.get_backend_name(), url.get_driver_name())
+    except ArgumentError:  # not a URL, or a scheme SQLAlchemy has no dialect for
+        kind = None
+    if kind not in _LEDGER_DATABASES:  # the URL is not echoed: it may hold a password
+        raise argparse.ArgumentTypeError(
+            "not a database the ledger runs on: postgresql+psycopg://user@host/db or "
+            "sqlite:///path/to/ledger.db")
+    return text
+
+
 def open_ledger(args: argparse.Namespace, data_dir: Path) -> Any:
+    """The ledger on ``--db`` (default: SQLite in ``data_dir``), migrated, its program
+    published. A database that can't be used (can't be opened or reached, damaged, out
+    of space) is a StorageError (exit 3) naming it without its password."""
+    from kiosk.store.disk import on_disk
+    from sync.server.middleware import DATABASE_ERRORS, database_trouble
+
+    url = args.db or default_ledger_db(data_dir)
+    if url.startswith("sqlite"):
+        with on_disk(data_dir):
+            data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _open(args, url)
+    except DATABASE_ERRORS as exc:
+        if not database_trouble(exc):
+            raise
+        raise _unusable(exc, url) from exc
+
+
+def _open(args: argparse.Namespace, url: str) -> Any:
     from kiosk.awards import unapplied
     from kiosk.program import load_program
     from sync.server.db import ledger_engine, migrate
     from sync.server.ledger import Ledger
 
-    url = args.db or default_ledger_db(data_dir)
-    if url.startswith("sqlite"):
-        data_dir.mkdir(parents=True, exist_ok=True)
     engine = ledger_engine(url)
     migrate(engine)
     ledger = Ledger(engine, now)
@@ -42,3 +82,20 @@ def open_ledger(args: argparse.Namespace, data_dir: Path) -> Any:
         for part in unapplied(program):
             print(f"note: program {program.version}: {part}", file=sys.stderr)
     return ledger
+
+
+def _unusable(exc: BaseException, url: str) -> StorageError:
+    """The ledger's database failing, in one line that names it (the file, or the server
+    and database without the password) and keeps the driver's words."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = ((parsed.database or "(in memory)") if parsed.get_backend_name() == "sqlite"
+            else parsed.set(query={}).render_as_string(hide_password=True))
+    cause = getattr(exc, "orig", None) or exc
+    reason = " ".join(str(cause).split())  # libpq's messages run over several lines
+    if getattr(cause, "sqlite_errorcode", 0) & 0xFF in _SQLITE_DAMAGED:
+        return StorageError(f"the ledger's database {name} is damaged ({reason}): nothing "
+                            "was recorded; restore it from a backup")
+    return StorageError(f"the ledger's database {name} can't be used: {reason}; "
+                        "nothing was recorded")
