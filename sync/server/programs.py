@@ -116,7 +116,10 @@ class Programs:
         """The versions published to take effect after ``at`` (default now), in order:
         (effective_from, version, canonical document)."""
         out = []
-        for start, version in timetable(conn).after(at or self.clock()):
+        table, moment = timetable(conn), at or self.clock()
+        for start, version in table.after(moment):
+            if version == table.at(moment):
+                continue  # a new ledger's first version, in force before its time too
             found = self.published(conn, version)
             assert found is not None
             out.append((start, version, found[0]))

@@ -230,3 +230,17 @@ def test_migration_0014_dates_every_earlier_version_by_its_publication(books) ->
         rows = conn.execute(text("SELECT effective_from, published_at FROM programs")).all()
     assert len(rows) == 1 and rows[0][0] == rows[0][1]
     assert ledger.current_program().version == "2026.2"
+
+
+def test_a_new_ledgers_first_version_is_in_force_before_its_time_too(tmp_path: Path) -> None:
+    """There is no other to use: current, not announced (a kiosk would keep it twice)."""
+    engine = ledger_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    migrate(engine)
+    try:
+        ledger = Ledger(engine, Clock(START))
+        ledger.initialise(doubled())
+        assert ledger.current_program().version == "2026.3"
+        assert ledger.state(announced=True).announced == []
+        assert [v.standing for v in ledger.program_versions()] == ["current"]
+    finally:
+        engine.dispose()
