@@ -45,7 +45,7 @@ def batch(program: Program, n: int, start: int = 1) -> UploadRequest:
                             enrolled_at=datetime.now(UTC) - timedelta(days=9),
                             channel=KIOSK.device_id,
                             birthday=date(1990, today.month, min(today.day, 28)))
-        order = Order(KIOSK.device_id, f"B-{new_id().hex[:12]}",
+        order = Order(KIOSK.device_id, f"B-{new_id().hex[-12:]}",
                       datetime.now(UTC) - timedelta(minutes=1),
                       (OrderLine("TEA", 2, 250, "tea"),), person.id)
         record = record_for(program, order, MemberState("bronze", person.enrolled_at,
