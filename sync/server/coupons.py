@@ -41,7 +41,7 @@ from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import UTC_ZONE, coupon_refusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
-from sync.server.orders import orders_with_earn, records_of
+from sync.server.orders import ORDERS, orders_with_earn, records_of
 from sync.server.refunds import REFUNDS, refunds_of
 
 log = logging.getLogger(__name__)
@@ -314,13 +314,24 @@ class Coupons:
         return [_wire(r) for r in rows]
 
     def use(self, caller: Caller, coupon_id: uuid.UUID, order_ref: str) -> CouponWire:
-        """Spend the coupon on the caller's order ``order_ref``, once across every channel."""
-        now, c = self.clock(), COUPONS.c
+        """Spend the coupon on the caller's order ``order_ref``, once across every channel:
+        only the order's member's coupon (409 ``coupon_not_members``, as the checkout hold
+        and the shop's order answer), on an order the caller has recorded (404
+        ``unknown_order``)."""
+        now, c, o = self.clock(), COUPONS.c, ORDERS.c
         with self.engine.begin() as conn:
             row = conn.execute(select(COUPONS).where(c.id == coupon_id)).first()
             if row is None:
                 raise LedgerRefusal(404, "unknown_coupon", f"no coupon {coupon_id}")
-            refused = coupon_refusal(row, None, caller.device_id, order_ref, now,
+            order = conn.execute(select(o.member_id).where(
+                o.channel == caller.device_id, o.order_ref == order_ref)).first()
+            if order is None:
+                raise LedgerRefusal(404, "unknown_order",
+                                    f"no order {order_ref!r} on {caller.device_id}")
+            if order.member_id is None:
+                raise LedgerRefusal(409, "coupon_not_members", f"coupon {coupon_id} belongs "
+                                    f"to a member, order {order_ref!r} to no member")
+            refused = coupon_refusal(row, order.member_id, caller.device_id, order_ref, now,
                                      self.zone(conn))
             if refused is not None:  # used or held by another order, withdrawn, not valid
                 raise refused
@@ -355,7 +366,8 @@ def add_coupon_routes(app: FastAPI, coupons: Coupons, caller: Callable[..., Any]
     def use_coupon(coupon_id: uuid.UUID,
                    body: Annotated[CouponUse, Depends(json_body(CouponUse))],
                    who: Annotated[Caller, Depends(caller)]) -> CouponWire:
-        """Spend the coupon on one of the caller's orders: once across every kiosk and the
-        shop (409 ``coupon_used`` names where it went), inside its validity window (422
+        """Spend the coupon on one of the caller's orders (404 ``unknown_order``), its
+        member's own (409 ``coupon_not_members``): once across every kiosk and the shop
+        (409 ``coupon_used`` names where it went), inside its validity window (422
         ``coupon_not_valid``); the same order again is answered as the first time."""
         return coupons.use(who, coupon_id, body.order_ref)

@@ -103,6 +103,10 @@ def test_a_coupon_spent_offline_and_at_the_shop_counts_once_and_is_reported(
     coupon = ring_up_sale(a.kiosk, Sale(member, 3000, "A-1")).coupons[0].id_for(member)
     a.agent().sync_once()
     shop = ledger.add_device("web", "shop")
+    made = requests.post(f"{ledger.url}/v1/shop/orders", timeout=10, json={
+        "member_id": str(member), "order_ref": "W-1", "amount_minor": 100},
+        headers={"Authorization": f"Bearer {shop}"})  # the order it is spent on
+    assert made.status_code == 200, made.text
     spent = requests.post(f"{ledger.url}/v1/coupons/{coupon}/use", json={"order_ref": "W-1"},
                           headers={"Authorization": f"Bearer {shop}"}, timeout=10)
     assert spent.status_code == 200, spent.text

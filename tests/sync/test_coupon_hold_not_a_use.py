@@ -38,6 +38,10 @@ def test_released_hold_leaves_an_offline_use_unrecorded(ledger, tmp_path):
                              json={"order_ref": "B-1", "coupon_ids": [str(coupon)]})
     assert released.status_code == 200, released.text
     shop = ledger.add_device("web", "shop")
+    made = requests.post(f"{ledger.url}/v1/shop/orders", timeout=10, json={
+        "member_id": str(member), "order_ref": "W-1", "amount_minor": 100},
+        headers={"Authorization": f"Bearer {shop}"})  # the order it is spent on
+    assert made.status_code == 200, made.text
     again = requests.post(f"{ledger.url}/v1/coupons/{coupon}/use", json={"order_ref": "W-1"},
                           headers={"Authorization": f"Bearer {shop}"}, timeout=10)
     assert again.status_code == 409, (

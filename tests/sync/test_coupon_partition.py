@@ -65,6 +65,10 @@ def test_a_coupon_spent_at_two_partitioned_kiosks_counts_once_and_is_reported(
             double["first_order_ref"]) == ("till-b", "B-2", "till-a", "A-2")
     assert get(ledger, "/v1/reports/rejections") == []  # both sales stand, both earn
     shop = ledger.add_device("web", "shop")
+    made = requests.post(f"{ledger.url}/v1/shop/orders", timeout=10, json={
+        "member_id": str(member), "order_ref": "W-1", "amount_minor": 100},
+        headers={"Authorization": f"Bearer {shop}"})  # the order it is spent on
+    assert made.status_code == 200, made.text
     again = requests.post(f"{ledger.url}/v1/coupons/{cake}/use", json={"order_ref": "W-1"},
                           headers={"Authorization": f"Bearer {shop}"}, timeout=10)
     assert again.status_code == 409 and again.json()["code"] == "coupon_used"

@@ -66,10 +66,22 @@ def _coupons(ledger: LedgerProcess, token: str, member: uuid.UUID) -> list[dict[
     return list(answer.json())
 
 
-def _use(ledger: LedgerProcess, token: str, coupon: object, order_ref: str
-         ) -> requests.Response:
+def _use(ledger: LedgerProcess, token: str, coupon: object, order_ref: str,
+         member: uuid.UUID | None = None) -> requests.Response:
+    """``POST /v1/coupons/{id}/use`` on the caller's order ``order_ref``; ``member``: the
+    shop's order for them made first (a coupon is spent on an order the ledger has)."""
+    if member is not None:
+        _shop_order(ledger, token, member, order_ref)
     return requests.post(f"{ledger.url}/v1/coupons/{coupon}/use", json={"order_ref": order_ref},
                          headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def _shop_order(ledger: LedgerProcess, token: str, member: uuid.UUID, order_ref: str,
+                amount_minor: int = 100) -> None:
+    answer = requests.post(f"{ledger.url}/v1/shop/orders", timeout=10, json={
+        "member_id": str(member), "order_ref": order_ref, "amount_minor": amount_minor},
+        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
 
 
 def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
@@ -93,10 +105,13 @@ def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
         (str(coupon), "ten-off", coupon_payload(coupon), None)]
     assert held[0]["issued_order_ref"] == "A-2"
 
-    used = _use(ledger, shop, coupon, "W-7")
+    used = _use(ledger, shop, coupon, "W-7", member)
     assert used.status_code == 200, used.text
     assert (used.json()["used_channel"], used.json()["used_order_ref"]) == ("web", "W-7")
     assert _use(ledger, shop, coupon, "W-7").status_code == 200  # a retry, answered the same
+    b.agent().sync_once()  # till-b's own order, for the member it now knows
+    ring_up_sale(b.kiosk, Sale(member, 100, "B-1"))
+    b.agent().sync_once()
     again = _use(ledger, b.token, coupon, "B-1")  # another till, another order: once only
     assert again.status_code == 409, again.text
     assert again.json()["code"] == "coupon_used"
@@ -158,7 +173,7 @@ def test_two_kiosks_issue_one_birthday_coupon_and_a_quarter_voucher_waits_for_it
     held = {c["rule"]: c for c in _coupons(ledger, shop, member)}
     assert sorted(held) == ["birthday-cake", "quarter-300", "ten-off"]
     assert held["birthday-cake"]["id"] == str(cake)  # one copy of the two kiosks' coupon
-    early = _use(ledger, shop, held["quarter-300"]["id"], "W-1")
+    early = _use(ledger, shop, held["quarter-300"]["id"], "W-1", member)
     assert early.status_code == 422 and early.json()["code"] == "coupon_not_valid"
     # Said in the store's days, as the receipt says them, not as a UTC instant.
     first_day = quarter.astimezone(a.kiosk.program.zone).date()
@@ -176,6 +191,8 @@ def test_of_two_uses_at_once_exactly_one_wins(ledger: LedgerProcess, tmp_path: P
     a.agent().sync_once()
     coupon = next(c for c in big.coupons if c.rule == "ten-off").id_for(joined.member.id)
     tokens = [ledger.add_device(f"shop-{i}", "shop") for i in range(4)]
+    for i, token in enumerate(tokens):
+        _shop_order(ledger, token, joined.member.id, f"W-{i}")
     answers: list[int] = []
     start = threading.Barrier(len(tokens))
 
@@ -252,7 +269,7 @@ def test_a_refunded_order_takes_its_coupon_back_everywhere(ledger: LedgerProcess
     shop = ledger.add_device("web", "shop")
     [held] = _coupons(ledger, shop, joined.member.id)
     assert held["id"] == str(coupon) and held["voided_at"] is not None
-    refused = _use(ledger, shop, coupon, "W-1")
+    refused = _use(ledger, shop, coupon, "W-1", joined.member.id)
     assert refused.status_code == 409 and refused.json()["code"] == "coupon_void"
     a.kiosk.store.close()
 
@@ -291,3 +308,27 @@ def test_an_expired_coupon_is_said_by_its_last_day_in_the_stores_zone():
     refused = coupon_refusal(row, None, "web", "W-1", datetime(2027, 1, 2, tzinfo=UTC), zone)
     assert refused is not None
     assert "was valid until 2026-12-30 (Asia/Taipei) and has expired" in str(refused)
+
+
+def test_a_coupon_is_spent_only_on_its_members_order_and_one_the_ledger_has(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    """Review: ``POST /v1/coupons/{id}/use`` spent mum's coupon on her son's order (200),
+    where the checkout hold and the shop's order refuse exactly that; and on an order
+    nobody recorded."""
+    a = paired(ledger, tmp_path, "till-a")
+    mum = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
+    son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True)).member.id
+    big = ring_up_sale(a.kiosk, Sale.of_basket(mum, bag(3200), order_ref="A-1"))
+    coupon = big.coupons[0].id_for(mum)
+    a.agent().sync_once()
+    a.kiosk.store.close()
+    shop = ledger.add_device("web", "shop")
+    theirs = _use(ledger, shop, coupon, "W-SON", son)
+    assert theirs.status_code == 409, theirs.text
+    assert theirs.json()["code"] == "coupon_not_members"
+    assert "another member" in theirs.json()["message"]
+    nowhere = _use(ledger, shop, coupon, "W-NONE")
+    assert nowhere.status_code == 404 and nowhere.json()["code"] == "unknown_order"
+    [held] = _coupons(ledger, shop, mum)
+    assert held["used_at"] is None  # still hers to spend
+    assert _use(ledger, shop, coupon, "W-MUM", mum).status_code == 200
