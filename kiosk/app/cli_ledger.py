@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.app.cli_base import Output, Parser
-from kiosk.app.cli_ledger_base import ledger_database, now, open_ledger
+from kiosk.app.cli_ledger_base import ledger_database, now, on_its_database, open_ledger
 from kiosk.app.cli_ledger_devices import add_device_commands
 from kiosk.app.cli_ledger_programs import add_program_commands
 from kiosk.app.cli_shop import add_shop_commands
@@ -344,8 +344,8 @@ def add_commands(sub: Any, command: Any) -> None:
         dest="ledger_command", required=True, parser_class=Parser)
 
     def ledger_command(name: str, handler: Any, help: str) -> argparse.ArgumentParser:
-        q: argparse.ArgumentParser = command(name, handler, help, needs_kiosk=False,
-                                             into=ledger)
+        q: argparse.ArgumentParser = command(name, on_its_database(handler), help,
+                                             needs_kiosk=False, into=ledger)
         q.add_argument("--db", type=ledger_database,
                        help="database URL (default: SQLite in the data folder), "
                             "e.g. postgresql+psycopg://user@host/db")

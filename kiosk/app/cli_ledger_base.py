@@ -6,13 +6,14 @@ cycle."""
 from __future__ import annotations
 
 import argparse
+import functools
 import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.app.cli_base import DEFAULT_PROGRAM
+from kiosk.app.cli_base import DEFAULT_PROGRAM, DirCommand, Output
 from kiosk.records import StorageError
 
 
@@ -46,31 +47,37 @@ def ledger_database(text: str) -> str:
     return text
 
 
+def on_its_database(handler: DirCommand) -> DirCommand:
+    """``handler``, a ``kiosk ledger`` command, with its database's trouble anywhere in
+    it (opening, migrating, the command's own reads and writes) a StorageError (exit 3)
+    naming the database without its password: a SQLite file that can't be opened or is
+    damaged, a PostgreSQL server nobody runs or a database it doesn't have."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
+        try:
+            return handler(args, data_dir, out)
+        except Exception as exc:
+            from sync.server.middleware import DATABASE_ERRORS, database_trouble
+
+            if not isinstance(exc, DATABASE_ERRORS) or not database_trouble(exc):
+                raise
+            raise _unusable(exc, args.db or default_ledger_db(data_dir)) from exc
+
+    return run
+
+
 def open_ledger(args: argparse.Namespace, data_dir: Path) -> Any:
-    """The ledger on ``--db`` (default: SQLite in ``data_dir``), migrated, its program
-    published. A database that can't be used (can't be opened or reached, damaged, out
-    of space) is a StorageError (exit 3) naming it without its password."""
+    from kiosk.awards import unapplied
+    from kiosk.program import load_program
     from kiosk.store.disk import on_disk
-    from sync.server.middleware import DATABASE_ERRORS, database_trouble
+    from sync.server.db import ledger_engine, migrate
+    from sync.server.ledger import Ledger
 
     url = args.db or default_ledger_db(data_dir)
     if url.startswith("sqlite"):
         with on_disk(data_dir):
             data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        return _open(args, url)
-    except DATABASE_ERRORS as exc:
-        if not database_trouble(exc):
-            raise
-        raise _unusable(exc, url) from exc
-
-
-def _open(args: argparse.Namespace, url: str) -> Any:
-    from kiosk.awards import unapplied
-    from kiosk.program import load_program
-    from sync.server.db import ledger_engine, migrate
-    from sync.server.ledger import Ledger
-
     engine = ledger_engine(url)
     migrate(engine)
     ledger = Ledger(engine, now)

@@ -1,18 +1,22 @@
 """The ``kiosk ledger`` commands on a database they can't use say so in one line and exit
 3, as the kiosk's own commands do (README: exit codes): a SQLite file that can't be
 opened or is no database, a PostgreSQL server nobody runs or a database it doesn't have.
-The line names the database, never its password. A ``--db`` that is no database the
-ledger runs on is a usage error (exit 2), said before anything is opened."""
+The line names the database, never its password; so does a database that went bad under
+the command, on either database. A ``--db`` that is no database the ledger runs on is a
+usage error (exit 2), said before anything is opened."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from tests.helpers.cli import kiosk, kiosk_json
-from tests.helpers.ledger_process import PG_ADMIN
+from tests.helpers.damaged_database import damage
+from tests.helpers.ledger_process import PG_ADMIN, postgres_database
+from tests.helpers.program_ledger import BOTH_DATABASES
 
 REPORT = ["ledger", "report", "--from", "2026-01-01", "--to", "2026-02-01"]
 
@@ -52,6 +56,26 @@ def test_a_ledger_command_on_a_sqlite_file_that_is_no_database_is_exit_3(
     line = one_line(kiosk(tmp_path / "ledger", *REPORT, "--db", f"sqlite:///{db}",
                           expect=3).stderr)
     assert line.startswith(f"error: the ledger's database {db} is damaged"), line
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def ledger_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A ledger's database, made by a command as a store owner's first one would be."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}"
+        return
+    with postgres_database() as url:
+        yield url
+
+
+def test_a_database_that_went_bad_under_a_command_is_exit_3(tmp_path: Path, ledger_db: str
+                                                             ) -> None:
+    kiosk(tmp_path / "ledger", "ledger", "check", "--db", ledger_db)
+    damage(ledger_db, "entries", "read")
+    error = kiosk_json(tmp_path / "ledger", *REPORT, "--db", ledger_db, expect=3)["error"]
+    assert error["code"] == "storage"
+    assert error["message"].startswith("the ledger's database "), error
+    assert "\n" not in error["message"]
 
 
 @pytest.mark.parametrize("db", ["bogus://user:s3cret@host/db", "not a url",
