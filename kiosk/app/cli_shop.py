@@ -16,7 +16,7 @@ from kiosk.app.cli_base import Output, Parser, code_quantity
 from kiosk.app.cli_ledger_base import now
 from kiosk.app.cli_shop_cards import add_shop_card_commands
 from kiosk.app.cli_shop_link import member_arg, shop_client
-from kiosk.services.errors import InvalidInput, Refusal
+from kiosk.services.errors import InputProblem, InvalidInput, Refusal
 
 if TYPE_CHECKING:
     from sync.client import LedgerClient
@@ -87,7 +87,7 @@ def cmd_shop_redeem(args: argparse.Namespace, data_dir: Path, out: Output) -> in
 def cmd_shop_donate(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     """A member gives points to one of the program's causes through the shop's API: held and
     confirmed like a redemption (the ledger checks the cause and its bounds)."""
-    from kiosk.engine.donations import cause_note
+    from kiosk.engine.donations import cause_note, donation_problem
     from kiosk.ledger import EntryKind
     from kiosk.program import parse_program
 
@@ -96,6 +96,8 @@ def cmd_shop_donate(args: argparse.Namespace, data_dir: Path, out: Output) -> in
     cause = next((c for c in program.causes if c.id == args.cause), None)
     if cause is None:
         raise Refusal(f"there is no cause {args.cause!r} in program {program.version}")
+    if problem := donation_problem([cause], cause_note(cause.id), -args.points):
+        raise InvalidInput(problem, InputProblem.DONATION_SIZE)  # as `kiosk donate` says it
     seq, balance = _spend_online(client, args, member_id=member_arg(args.member),
                                  kind=EntryKind.DONATE, points=-args.points,
                                  program_version=program.version, note=cause_note(cause.id))
