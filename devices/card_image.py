@@ -6,7 +6,9 @@ writes files; nothing here decides whether a card is genuine.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 from pathlib import Path
 
 import qrcode
@@ -18,9 +20,12 @@ from devices import fonts
 from kiosk.cards import CardError, grouped_card_number, parse_card
 from kiosk.store.disk import storage_error, write_whole
 
-__all__ = ["CARD_SIZE_PX", "DPI", "card_qr", "render_card", "save_card"]
+__all__ = ["CARD_SIZE_PX", "CARD_SUFFIXES", "DPI", "card_qr", "check_card_path", "render_card",
+           "save_card"]
 
 DPI = 300
+CARD_SUFFIXES = (".png", ".pdf")
+"""What :func:`save_card` writes, chosen by the file's suffix."""
 CARD_SIZE_PX = (1011, 638)
 """CR80 (85.6 x 54 mm, a bank card) at 300 dpi."""
 
@@ -139,8 +144,27 @@ def _fitted(draw: ImageDraw.ImageDraw, text: str, width: int, font: Font) -> str
     return shown
 
 
+def check_card_path(path: Path) -> None:
+    """Whether :func:`save_card` can write a card at ``path``, asked before a card is
+    issued for it: ValueError if its suffix is neither .png nor .pdf, StorageError (the
+    path named) if its folder doesn't exist or can't be written, or it is a folder."""
+    if path.suffix.lower() not in CARD_SUFFIXES:
+        raise ValueError(f"cards are saved as .png or .pdf, not {path.name!r}")
+    folder = path.parent
+    if not folder.is_dir():
+        problem: OSError = FileNotFoundError(errno.ENOENT, f"there is no folder {folder}")
+    elif path.is_dir():
+        problem = IsADirectoryError(errno.EISDIR, "it is a folder")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problem = PermissionError(errno.EACCES, f"the folder {folder} can't be written")
+    else:
+        return
+    raise storage_error(problem, path)
+
+
 def save_card(image: Image.Image, path: Path) -> None:
-    """Write ``image`` as PNG or PDF, chosen by suffix; ValueError for anything else.
+    """Write ``image`` as PNG or PDF, chosen by suffix; ValueError for anything else
+    (:func:`check_card_path` says so before there is an image to write).
 
     Both record 300 dpi, so a PDF page is exactly CR80 and prints at true size. A
     black-and-white card goes into the PDF as lossless 1-bit: the default JPEG would

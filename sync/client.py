@@ -106,8 +106,8 @@ class LedgerClient:
             try:
                 body = response.json()
                 code, message = str(body.get("code", "refused")), str(
-                    body.get("message", body.get("detail", "refused")))
-            except ValueError:
+                    body.get("message") or _problems(body.get("detail")) or "refused")
+            except (ValueError, AttributeError):  # not JSON, or not an object
                 code, message = "refused", response.text[:200]
             raise LedgerRefused(response.status_code, code, message)
         try:
@@ -198,6 +198,26 @@ class LedgerClient:
         with _refused_as_invalid():
             body = ShopCardRequest(member_id=member_id, request_id=request_id)
         return self._call("POST", "/v1/shop/cards", ShopCardResult, body)
+
+
+_WHERE = ("body", "query", "path", "header")
+"""Where a field of a request was: not part of its name."""
+
+
+def _problems(detail: object) -> str | None:
+    """A 422's ``detail`` (each field and what is wrong with it, as FastAPI lists them) as
+    a sentence: ``phone: String should have at least 6 characters``, as
+    :func:`_refused_as_invalid` says it; another detail as its text."""
+    if not isinstance(detail, list):
+        return None if detail is None else str(detail)
+    said = []
+    for error in detail:
+        if not isinstance(error, dict) or "msg" not in error:
+            return str(detail)
+        loc = [str(part) for part in error.get("loc") or ()]
+        field = ".".join(loc[1:] if loc[:1] and loc[0] in _WHERE else loc)
+        said.append(f"{field}: {error['msg']}" if field else str(error["msg"]))
+    return "; ".join(said) or None
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from pathlib import Path
 import platformdirs
 
 from kiosk.cards import DeviceKey, certify_device
+from kiosk.cards.card_numbers import check_prefix
 from kiosk.ids import IdFactory, new_id
 from kiosk.program import Program, program_json
 from kiosk.records import DeviceRecord
@@ -54,8 +55,10 @@ def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
     """Set up a kiosk that is its own card authority until it is paired with a ledger.
 
     A fresh root key certifies this kiosk's card-signing key and is then thrown away, so
-    nobody, this kiosk included, can certify another key under it later.
+    nobody, this kiosk included, can certify another key under it later. A card prefix
+    that is no prefix is a ValueError before the store is made.
     """
+    check_prefix(card_prefix)
     return standalone_kiosk(open_store(data_dir / STORE_FILE), store_name=store_name,
                             program=program, device_id=device_id, card_prefix=card_prefix,
                             clock=clock, ids=ids, where=data_dir)

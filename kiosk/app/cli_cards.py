@@ -6,12 +6,18 @@
 The search is a phone number however it is written, or a card number. A reissue cancels
 every card the member holds and issues a new one (``--out`` draws it, to print); more than
 one member found asks for ``--member``.
+
+``--out`` is checked before anything is recorded (:func:`card_out`, also for ``kiosk card
+render`` and ``kiosk shop card-reissue``); a card issued and then not drawn is still shown
+(:func:`issued_card_out`).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,49 @@ from kiosk.app.cli_staff import approver
 from kiosk.services import Kiosk
 from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember
 from kiosk.services.lost_cards import MemberMatch, find_members, reissue_card
+from kiosk.store import StorageError
+
+
+def card_out(text: str) -> Path:
+    """``--out`` as a path a card can be drawn to, checked before anything is recorded: a
+    suffix other than .png or .pdf is refused (exit 1), a folder that doesn't exist or
+    can't be written is a storage error (exit 3), each naming the path."""
+    from devices.card_image import check_card_path
+
+    path = Path(text)
+    try:
+        check_card_path(path)
+    except ValueError as exc:
+        raise InvalidInput(f"--out: {exc}") from None
+    return path
+
+
+def issued_card_out(out: Output, data: dict[str, Any], text: str, path: Path | None,
+                    draw: Callable[[Path], None], again: str) -> int:
+    """Print a card just issued, drawn to ``path`` first when one was asked for.
+
+    The card is recorded by now, so an image that still can't be written (the disk
+    filled since :func:`card_out` looked) must not hide it: the card is printed all the
+    same, with its payload, and the error after it (on stderr, or ``error`` beside the
+    card's fields with ``--json``), saying ``again``: how to draw it again. Exit 3.
+    """
+    if path is None:
+        out.result(data, text)
+        return 0
+    try:
+        draw(path)
+    except (StorageError, OSError) as exc:
+        cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else cause
+        problem = (f"the new card is issued, but its image could not be written to {path}: "
+                   f"{reason}; {again}")
+        out.result({**data, "out": None, "error": {"code": "storage", "message": problem}},
+                   f"{text} Card payload: {data['card_payload']}")
+        if not out.as_json:
+            print(f"error: {problem}", file=sys.stderr)
+        return 3
+    out.result({**data, "out": str(path)}, f"{text} Card written to {path}.")
+    return 0
 
 
 def _match(m: MemberMatch) -> dict[str, Any]:
@@ -36,6 +85,7 @@ def cmd_member_find(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_card_reissue(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
+    path = card_out(args.out) if args.out else None  # before: a reissue can't be undone
     found = find_members(kiosk, args.query)
     if args.member:
         try:
@@ -53,17 +103,17 @@ def cmd_card_reissue(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int
     data: dict[str, Any] = {"member_id": str(result.member.id), "card_no": result.card.card_no,
                             "card_payload": result.card.payload,
                             "revoked": list(result.revoked), "balance": result.balance}
-    if args.out:
+
+    def draw(path: Path) -> None:
         from devices.card_image import render_card, save_card
 
-        path = Path(args.out)
         save_card(render_card(result.card.payload, result.card.card_no, result.member.name,
                               kiosk.device.store_name), path)
-        data["out"] = str(path)
-    out.result(data, f"New card {result.card.card_no} for {result.member.name}; cancelled "
-               f"{', '.join(result.revoked) or 'none'}. Balance {result.balance}."
-               + (f" Card written to {args.out}." if args.out else ""))
-    return 0
+
+    return issued_card_out(
+        out, data, f"New card {result.card.card_no} for {result.member.name}; cancelled "
+        f"{', '.join(result.revoked) or 'none'}. Balance {result.balance}.", path, draw,
+        f"draw it again with `kiosk card render {result.card.card_no} --out FILE`")
 
 
 def add_card_commands(command: Any, member: Any, card: Any, at_counter: Any) -> None:

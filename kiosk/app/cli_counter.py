@@ -13,8 +13,10 @@ from pathlib import Path
 from kiosk import presenters
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.app.cli_base import DEFAULT_PROGRAM, Output
+from kiosk.app.cli_cards import card_out
 from kiosk.app.cli_staff import approver
 from kiosk.cards import is_valid_card_number
+from kiosk.cards.card_numbers import check_prefix
 from kiosk.money import to_minor
 from kiosk.program import load_program
 from kiosk.services import (
@@ -37,6 +39,10 @@ from kiosk.services.errors import InvalidInput, UnknownMember
 def cmd_init(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     if bool(args.ledger_url) != bool(args.device_token):
         raise InvalidInput("pairing needs both --ledger-url and --device-token")
+    try:  # before the store is made: a refused init leaves no kiosk.db behind
+        check_prefix(args.card_prefix)
+    except ValueError as exc:
+        raise InvalidInput(f"--card-prefix: {exc}") from None
     if args.ledger_url:
         from sync.pairing import pair_kiosk
 
@@ -89,13 +95,13 @@ def cmd_enroll(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 def cmd_card_render(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     from devices.card_image import render_card, save_card
 
+    path = card_out(args.out)
     member_id = _member_ref(kiosk, args.member)
     with kiosk.store.read() as tx:
         member, cards = tx.members.get(member_id), tx.cards.of_member(member_id)
     if member is None or not cards:
         raise UnknownMember(f"member {args.member} has no card at this kiosk")
     card = cards[-1]
-    path = Path(args.out)
     save_card(render_card(card.payload, card.card_no, member.name,
                           kiosk.device.store_name), path)
     out.result({"member_id": str(member_id), "card_no": card.card_no, "out": str(path)},

@@ -7,7 +7,8 @@ reissue`` replace one at a kiosk.
 
 The ledger cancels every card the member holds and issues a new one; a retry with the same
 ``--request-id`` answers the same card and cancels nothing more (without one, a new id is
-made and printed, to retry with).
+made and printed, to retry with: also when the ledger can't be reached, or the card's
+``--out`` can't be written after all; ``--out`` is checked before the ledger is asked).
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app.cli_base import Output
+from kiosk.app.cli_cards import card_out, issued_card_out
 from kiosk.app.cli_shop_link import member_arg, shop_client
 from kiosk.members import mask_phone
-from kiosk.services.errors import InvalidInput
-
-CARD_SUFFIXES = (".png", ".pdf")
+from kiosk.services.errors import Unreachable
 
 
 def cmd_shop_member_find(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
@@ -43,28 +43,30 @@ def cmd_shop_member_find(args: argparse.Namespace, data_dir: Path, out: Output) 
 
 def cmd_shop_card_reissue(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     member = member_arg(args.member)
-    path = Path(args.out) if args.out else None
-    if path is not None and path.suffix.lower() not in CARD_SUFFIXES:  # before, not after
-        raise InvalidInput(f"--out: cards are saved as .png or .pdf, not {path.name!r}")
+    path = card_out(args.out) if args.out else None  # before the ledger cancels anything
     request_id = args.request_id or f"reissue-{uuid.uuid4()}"
     client = shop_client(args)
     try:
         result = client.reissue_card(member, request_id)
+    except Unreachable as exc:  # the ledger may have replaced the card before the line fell
+        raise Unreachable(f"{exc}; the card may be replaced already: ask again with "
+                          f"--request-id {request_id} (it replaces it once)") from exc
     finally:
         client.close()
     data: dict[str, Any] = {"request_id": request_id, **result.model_dump(mode="json")}
-    if path is not None:
+
+    def draw(path: Path) -> None:
         from devices.card_image import render_card, save_card
 
         save_card(render_card(result.card_payload, result.card_no, result.name or None,
                               args.brand), path)
-        data["out"] = str(path)
-    out.result(data, f"New card {result.card_no} for {result.name or result.member_id}; "
-               f"cancelled {', '.join(result.cancelled) or 'none'}. Balance {result.balance}."
-               + (" (issued before under this request id)" if result.duplicate else "")
-               + (f" Card written to {path}." if path else "")
-               + f" Request id: {request_id}.")
-    return 0
+
+    return issued_card_out(
+        out, data, f"New card {result.card_no} for {result.name or result.member_id}; "
+        f"cancelled {', '.join(result.cancelled) or 'none'}. Balance {result.balance}."
+        + (" (issued before under this request id)" if result.duplicate else "")
+        + f" Request id: {request_id}.", path, draw,
+        f"draw it again with the same command and --request-id {request_id}")
 
 
 def add_shop_card_commands(shop_command: Any) -> None:

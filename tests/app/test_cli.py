@@ -120,6 +120,15 @@ def test_a_rendered_card_decodes_back_to_the_members_payload(data, card, tmp_pat
     assert kiosk_json(data, "balance", "--card", code.text)["balance"] == 50
 
 
+@pytest.mark.parametrize("out", ["card.txt", "card", "no/such/folder/card.png"])
+def test_a_card_rendered_where_it_cant_be_written_is_refused_in_a_line(data, card, tmp_path,
+                                                                       out):
+    proc = kiosk(data, "card", "render", card, "--out", str(tmp_path / out),
+                 expect=3 if "/" in out else 1)
+    assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert (".png or .pdf" if "/" not in out else "there is no folder") in proc.stderr
+
+
 STORE_CATALOGUE = """schema = 1
 currency = "HKD"
 minor_units = 1
@@ -169,6 +178,16 @@ def test_an_invalid_program_document_is_named_at_init(tmp_path):
     err = kiosk_json(tmp_path / "k", "init", "--program", str(bad), expect=1)
     assert err["error"]["code"] == "invalid_program"
     assert "tiers[1].multiplier" in err["error"]["message"]
+
+
+@pytest.mark.parametrize("prefix", ["abc", "99999999999", ""])
+def test_a_bad_card_prefix_is_named_at_init_and_makes_no_store(tmp_path, prefix):
+    err = kiosk_json(tmp_path / "k", "init", "--card-prefix", prefix, expect=1)
+    assert err["error"]["code"] == "invalid_input"
+    assert err["error"]["message"] == (f"--card-prefix: a card prefix is 4 to 6 digits, not "
+                                       f"{prefix!r}")
+    assert not (tmp_path / "k" / "kiosk.db").exists()
+    kiosk(tmp_path / "k", "init", "--card-prefix", "2000")  # and a good one goes through
 
 
 def test_the_stores_language_is_set_from_the_command_line(data):

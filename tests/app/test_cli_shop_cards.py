@@ -4,15 +4,20 @@ card through a real `kiosk ledger serve` process, and a kiosk set up with `kiosk
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 import zxingcpp
 from PIL import Image
 
+from kiosk.app.cli import main
+from kiosk.services import Enrolment, enrol
+from kiosk.store.disk import storage_error
 from tests.helpers.cli import kiosk, kiosk_json
-from tests.helpers.ledger_process import LedgerProcess, start_ledger
+from tests.helpers.ledger_process import LedgerProcess, paired, start_ledger
 
 
 @pytest.fixture
@@ -77,3 +82,67 @@ def test_the_shop_commands_refuse_plainly(ledger, tmp_path):
     offline = kiosk_json(web, "shop", "card-reissue", "--member", member, "--ledger-url",
                          "http://127.0.0.1:9", "--token", "cpt_x", expect=4)
     assert offline["error"]["code"] == "offline"
+    assert "--request-id reissue-" in offline["error"]["message"]  # to ask again with
+
+
+def test_a_phone_the_ledger_refuses_is_said_in_a_sentence(ledger, tmp_path):
+    shop = ("--ledger-url", ledger.url, "--token", ledger.add_device("web", "shop"))
+    short = kiosk_json(tmp_path / "web", "shop", "member-find", "12345", *shop, expect=1)
+    assert short["error"] == {"code": "invalid", "message": "the ledger refused: phone: "
+                              "String should have at least 6 characters (422)"}
+
+
+@pytest.fixture
+def on_ledger(ledger: LedgerProcess, tmp_path: Path) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """A member enrolled at a till and synced: their id, their card's number, and the
+    shop's ``--ledger-url`` and ``--token``."""
+    till = paired(ledger, tmp_path, "till-a")
+    joined = enrol(till.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+    till.agent().sync_once()
+    till.kiosk.store.close()
+    yield (str(joined.member.id), joined.card.card_no,
+           ("--ledger-url", ledger.url, "--token", ledger.add_device("web", "shop")))
+
+
+def _revoked(ledger: LedgerProcess, shop: tuple[str, ...]) -> list[str]:
+    state = requests.get(f"{ledger.url}/v1/state", timeout=10,
+                         headers={"Authorization": f"Bearer {shop[-1]}"}).json()
+    return list(state["revoked_cards"])
+
+
+def test_a_shop_reissue_to_an_out_that_cant_be_written_asks_the_ledger_nothing(
+        ledger, on_ledger, tmp_path):
+    member, card_no, shop = on_ledger
+    for out, expect, said in (("no/dir/card.png", 3, f"could not write {tmp_path}/no/dir/"),
+                              ("card.txt", 1, "--out: cards are saved as .png or .pdf")):
+        refused = kiosk_json(tmp_path / "web", "shop", "card-reissue", "--member", member,
+                             "--out", str(tmp_path / out), *shop, expect=expect)
+        assert refused["error"]["message"].startswith(said), refused
+    assert card_no not in _revoked(ledger, shop)
+
+
+def test_a_shop_card_whose_image_then_fails_is_still_shown_with_its_request_id(
+        ledger, on_ledger, tmp_path, monkeypatch, capsys):
+    member, card_no, shop = on_ledger
+
+    def disk_full(image: object, path: Path) -> None:  # as write_whole says a full disk
+        full = OSError(28, "No space left on device")
+        raise storage_error(full, path) from full
+
+    monkeypatch.setattr("devices.card_image.save_card", disk_full)
+    out = tmp_path / "new.png"
+    assert main(["shop", "card-reissue", "--member", member, "--out", str(out), *shop,
+                 "--json"]) == 3
+    new = json.loads(capsys.readouterr().out)
+    assert new["cancelled"] == [card_no] == _revoked(ledger, shop)
+    assert new["request_id"].startswith("reissue-") and new["card_payload"].startswith("CP1.")
+    assert new["error"]["message"] == (
+        f"the new card is issued, but its image could not be written to {out}: No space "
+        f"left on device; draw it again with the same command and --request-id "
+        f"{new['request_id']}")
+    monkeypatch.undo()
+    again = kiosk_json(tmp_path / "web", "shop", "card-reissue", "--member", member,
+                       "--request-id", new["request_id"], "--out", str(out), *shop)
+    assert again["duplicate"] and again["card_no"] == new["card_no"]
+    [code] = zxingcpp.read_barcodes(Image.open(out))
+    assert code.text == new["card_payload"]
