@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kiosk.services import Kiosk
+from kiosk.services.errors import InvalidInput, product_code
 
 DEFAULT_PROGRAM = Path(__file__).resolve().parents[2] / "assets" / "program.toml"
 
@@ -47,11 +48,14 @@ DirCommand = Callable[[argparse.Namespace, Path, "Output"], int]
 
 
 def code_quantity(text: str) -> tuple[str, int]:
-    """``CODE:QTY`` (``--line``) as (code, quantity): argparse says what is wrong with it."""
+    """``CODE:QTY`` (``--line``) as (code, quantity): argparse says what is wrong with it.
+    The code is read as a sale's basket reads it (``product_code``), so a line the checkout
+    took is refunded by the code it was sent with."""
     code, colon, quantity = text.rpartition(":")
     if not colon or not code.strip() or not quantity.strip().isdigit() or int(quantity) < 1:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not CODE:QTY (a product code, a colon and a quantity of 1 or more)")
-    if len(code) > 64 or not code.isprintable():
-        raise argparse.ArgumentTypeError(f"{code!r} is no product code")
-    return code.strip(), int(quantity)
+    try:
+        return product_code(code), int(quantity)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None

@@ -30,7 +30,7 @@ from kiosk.engine.coupons import parse_coupon_payload
 from kiosk.money import AmountError, to_minor
 from kiosk.services import Kiosk, SaleLine, member_for_card
 from kiosk.services.checkout import Checkout, check_out, quote_checkout
-from kiosk.services.errors import InputProblem, InvalidInput
+from kiosk.services.errors import InputProblem, InvalidInput, product_code
 
 MAX_BASKET_BYTES = 1_000_000
 
@@ -70,7 +70,8 @@ def parse_basket(text: str, minor_units: int) -> tuple[SaleLine, ...]:
         except AmountError as exc:
             raise InvalidInput(f"basket: lines.{i}.unit_price: {exc}",
                                InputProblem.BASKET_LINE) from None
-        lines.append(SaleLine(line.code, line.quantity, price, line.category))
+        code = product_code(line.code, f"code of basket line {i + 1}")  # as a refund reads it
+        lines.append(SaleLine(code, line.quantity, price, line.category))
     return tuple(lines)
 
 

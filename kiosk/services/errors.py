@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kiosk.engine.order_codes import ORDER_PREFIX
 from kiosk.limits import text_problem
 
 
@@ -102,10 +103,51 @@ def check_text(what: str, value: str | None, *, layout: bool = False) -> None:
 
 def check_order_ref(order_ref: str | None) -> None:
     """An order reference the wire takes (1 to 64 characters, no control characters): one
-    it would refuse is refused here, before it is written and quarantined at upload."""
+    it would refuse is refused here, before it is written and quarantined at upload. And
+    one its own refund can find: a refund reads anything starting with ``CPO1.`` as a
+    receipt's scanned order QR (``kiosk.engine.order_codes``), so no order may be called
+    so (typed with spaces before it too: the refund screen strips what is typed)."""
     if order_ref is not None and not 0 < len(order_ref) <= 64:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     check_text("order reference", order_ref)
+    if order_ref is not None and order_ref.lstrip().startswith(ORDER_PREFIX):
+        raise InvalidInput(f"an order reference may not start with {ORDER_PREFIX} (a "
+                           "receipt's order QR starts so)")
+
+
+MAX_CODE = 64  # the wire's Text64
+
+
+def product_code(typed: str, what: str = "product code") -> str:
+    """A product code as it is typed or sent (a basket's line, ``kiosk refund --line``) in
+    the one form the counter keeps and refunds by: without the spaces around it, which
+    nobody sees on a receipt (a till that pads " SP " means SP, and the cashier refunding
+    it types SP). InvalidInput, naming ``what``, if it is no product code then
+    (:func:`check_code`)."""
+    code = typed.strip()
+    check_code(code, what)
+    return code
+
+
+def check_code(code: str, what: str = "product code") -> None:
+    """One rule for a product code, applied to a sale's lines (``check_sale``) and to the
+    codes a refund names, so every line a sale takes can be refunded by its code: 1 to 64
+    characters (the wire's), none of them a space at either end (:func:`product_code`
+    takes those off what is typed) and every one a character a receipt shows
+    (``str.isprintable``). Refused rather than kept as sent: a control character (NUL,
+    ESC) can't go up to the ledger at all, and an invisible one (a zero-width space, a
+    right-to-left override that turns what the receipt shows around) makes a code that
+    looks like another, which the cashier can neither read off the receipt nor type back
+    at a refund; it is a mistake in the till's catalogue, said at the first sale."""
+    if code != code.strip():
+        raise InvalidInput(f"the {what} {code!r} begins or ends with a space")
+    if not 0 < len(code) <= MAX_CODE:
+        raise InvalidInput(f"the {what} is 1 to {MAX_CODE} characters")
+    check_text(what, code)
+    hidden = next((ch for ch in code if not ch.isprintable()), None)
+    if hidden is not None:
+        raise InvalidInput(f"the {what} {code!r} contains a character a receipt doesn't "
+                           f"show (U+{ord(hidden):04X})", InputProblem.CONTROL_CHARACTER)
 
 
 class Unreachable(Exception):

@@ -32,7 +32,13 @@ from kiosk.engine.refunds import (
 )
 from kiosk.ledger import Entry, balance, moves_points, reversal
 from kiosk.services.context import Kiosk
-from kiosk.services.errors import AlreadyRefunded, InvalidInput, UnknownOrder, check_text
+from kiosk.services.errors import (
+    AlreadyRefunded,
+    InvalidInput,
+    UnknownOrder,
+    check_text,
+    product_code,
+)
 from kiosk.services.ports import UnitOfWork
 from kiosk.services.staff import acting
 from kiosk.services.staff import record as record_audit
@@ -146,12 +152,17 @@ def _back_whole(tx: UnitOfWork, channel: str, order_ref: str) -> bool | None:
 def scanned_order_ref(kiosk: Kiosk, text: str) -> str:
     """The order number in a receipt's scanned order QR (``CPO1.…``), or ``text`` itself
     (a typed number). A receipt of another kiosk or the shop is refused, naming where it
-    can be refunded: an order is refunded where it was rung up."""
+    can be refunded: an order is refunded where it was rung up. No order is numbered
+    ``CPO1.…`` now (``check_order_ref``); one an older version took is found as typed."""
     if not text.startswith(ORDER_PREFIX):
         return text
     try:
         code = parse_order_payload(text)
     except ValueError as exc:
+        with kiosk.store.read() as tx:
+            if (tx.orders.get(kiosk.channel, text) is not None
+                    or tx.entries.sale(kiosk.channel, text) is not None):
+                return text
         raise InvalidInput(str(exc)) from None
     if code.channel != kiosk.channel:
         raise OrderElsewhere(f"order {code.order_ref!r} was rung up at {code.channel}, not "
@@ -226,7 +237,10 @@ def refund_lines(kiosk: Kiosk, order_ref: str, lines: Sequence[RefundLine],
 def refund_codes(kiosk: Kiosk, order_ref: str, codes: Sequence[tuple[str, int]],
                  note: str | None = None, approved_by: str | None = None) -> RefundResult:
     """Refund ``CODE:QTY`` pairs of the order (``kiosk refund --line``): each code's
-    quantity from its lines in order."""
+    quantity from its lines in order. A code is read as a sale's basket reads it
+    (``product_code``: the one rule), so every line a sale took is found by its code."""
+    codes = [(product_code(code), quantity) for code, quantity in codes]
+
     def pick(order: Order, before: Quantities) -> Sequence[RefundLine]:
         try:
             return lines_for_codes(order, before, codes)

@@ -32,10 +32,12 @@ from kiosk.program import Program, Tier, tier_window_start
 from kiosk.records import SaleState
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
+    MAX_CODE,
     InputProblem,
     InvalidInput,
     Refusal,
     UnknownMember,
+    check_code,
     check_order_ref,
     check_text,
 )
@@ -129,6 +131,12 @@ def check_sale(program: Program, sale: Sale) -> None:
     if any(line.quantity <= 0 or line.unit_price_minor < 0 for line in sale.lines):
         raise InvalidInput("basket lines need a positive quantity and a price",
                            InputProblem.BASKET_LINE)
+    for i, line in enumerate(sale.lines, 1):  # text the wire refuses would never go up
+        check_code(line.code, f"code of basket line {i}")
+        if line.category is not None and not 0 < len(line.category) <= MAX_CODE:
+            raise InvalidInput(f"the category of basket line {i} is 1 to {MAX_CODE} "
+                               "characters", InputProblem.BASKET_LINE)
+        check_text(f"category of basket line {i}", line.category)
     if not _free_item_lines_fit(sale):
         raise InvalidInput(f"a basket line's code may not start with {REWARD_LINE} (a free "
                            "item reward's line)", InputProblem.BASKET_LINE)
