@@ -6,16 +6,28 @@ from __future__ import annotations
 import uuid
 from contextlib import suppress
 
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
 from kiosk.engine.orders import CouponIssue
 from kiosk.ledger import Entry
 from kiosk.records import KeptCoupon
 from kiosk.services.checkout import CouponRefused
 from kiosk.services.errors import NotEnoughPoints, UnknownMember
+from kiosk.services.transfers import TransferNotSent
 from sync.agent import SyncAgent
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
 from sync.protocol import CheckoutHoldRequest, CheckoutRef, EntryWire, TransferRequest
 
 ONLINE_TIMEOUT = (1.5, 4.0)  # a cashier waits this long at most before offline rules apply
+# A transfer whose answer doesn't come is asked again under its id, while the cashier waits.
+TRANSFER_TRIES = stop_after_attempt(3) | stop_after_delay(6)
+TRANSFER_PAUSE = wait_random_exponential(multiplier=0.2, max=1)
 
 
 class LedgerAuthoriser:
@@ -51,10 +63,30 @@ class LedgerAuthoriser:
 
     def transfer(self, transfer_id: uuid.UUID, giver: uuid.UUID, receiver: uuid.UUID,
                  points: int) -> list[tuple[Entry, int]]:
-        self.agent.upload()  # what the giver earned here, there first
+        """The ledger's transfer ``transfer_id``, asked again under the same id when the
+        answer doesn't come (:data:`TRANSFER_TRIES`): the ledger makes it once and answers
+        a retry with it. TransferNotSent when no request reached it; LedgerUnavailable
+        when one may have (the caller can't tell whether the points moved)."""
         try:
-            result = self.client.transfer(TransferRequest(
-                id=transfer_id, from_member=giver, to_member=receiver, points=points))
+            self.agent.upload()  # what the giver earned here, there first
+        except LedgerUnavailable as exc:
+            raise TransferNotSent(str(exc)) from exc
+        request = TransferRequest(id=transfer_id, from_member=giver, to_member=receiver,
+                                  points=points)
+        sent = False
+        try:
+            for attempt in Retrying(retry=retry_if_exception_type(LedgerUnavailable),
+                                    stop=TRANSFER_TRIES, wait=TRANSFER_PAUSE, reraise=True):
+                with attempt:
+                    try:
+                        result = self.client.transfer(request)
+                    except LedgerUnavailable as exc:
+                        sent = sent or not _never_sent(exc)
+                        raise
+        except LedgerUnavailable as exc:
+            if not sent:
+                raise TransferNotSent(str(exc)) from exc
+            raise
         except LedgerRefused as exc:
             if exc.code == "not_enough_points":
                 raise NotEnoughPoints(f"the ledger declined: {exc}") from None
@@ -114,3 +146,16 @@ class LedgerAuthoriser:
         return CheckoutRef(order_ref=order_ref, entry_id=None if entry is None else entry.id,
                            coupon_ids=list(coupon_ids))
 
+
+def _never_sent(exc: LedgerUnavailable) -> bool:
+    """Whether the request surely never reached the ledger: no connection was made. A
+    reset, a timeout waiting for the answer or a 5xx may come after the ledger committed."""
+    import requests
+    from urllib3.exceptions import NewConnectionError
+
+    cause = exc.__cause__
+    if isinstance(cause, requests.ConnectTimeout):
+        return True
+    if isinstance(cause, requests.ConnectionError) and cause.args:
+        return isinstance(getattr(cause.args[0], "reason", None), NewConnectionError)
+    return False

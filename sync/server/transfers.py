@@ -3,7 +3,6 @@ giver's available points (less live holds) must cover it, under ``[transfers]``;
 entries are the ledger's own (the kind is refused from any device's upload, so only this
 call makes one), on the caller's channel, ids derived from the caller's transfer id."""
 
-import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -27,7 +26,7 @@ class Transfers:
         if req.from_member == req.to_member:
             raise LedgerRefusal(422, "same_member", "a member can't give points to themself")
         with self.ledger.engine.begin() as conn:
-            done = self._done(conn, req.id)
+            done = self._done(conn, caller, req)
             if done is not None:
                 return done  # a retry: moved once
             program = self.ledger.current_program(conn)
@@ -54,14 +53,18 @@ class Transfers:
                                channel=caller.device_id, occurred_at=now,
                                program_version=program.version, note=in_note)]
             self.ledger.ingest.append_trusted(conn, caller.device_id, sides)
-            result = self._done(conn, req.id)
+            result = self._done(conn, caller, req)
         assert result is not None
         return result
 
     @staticmethod
-    def _done(conn: Any, transfer_id: uuid.UUID) -> TransferResult | None:
-        """The transfer made before under this id (a retry); 409 if the id is another
-        entry's."""
+    def _done(conn: Any, caller: Caller, req: TransferRequest) -> TransferResult | None:
+        """The transfer made before under this id: a retry of the same transfer (the same
+        members and points, from the same channel) is answered with it; 409 ``conflict``
+        if the id is another entry's or another transfer's (DESIGN invariant 4: never a
+        silent duplicate), which also keeps a device that guesses an id from reading back
+        another device's transfer."""
+        transfer_id = req.id
         rows = {r.id: r for r in conn.execute(select(ENTRIES).where(
             ENTRIES.c.id.in_([transfer_id, received_id(transfer_id)])))}
         if not rows:
@@ -69,6 +72,10 @@ class Transfers:
         given, received = rows.get(transfer_id), rows.get(received_id(transfer_id))
         if given is None or received is None or given.kind != EntryKind.TRANSFER.value:
             raise LedgerRefusal(409, "conflict", f"entry {transfer_id} is not a transfer")
+        if (given.channel, given.member_id, received.member_id, -given.points) != (
+                caller.device_id, req.from_member, req.to_member, req.points):
+            raise LedgerRefusal(409, "conflict", f"transfer {transfer_id} was made before "
+                                "with other content: a new transfer needs a new id")
         return TransferResult(entries=[wire_of_row(given), wire_of_row(received)])
 
 

@@ -4,7 +4,9 @@ the keypad and found), the points are picked with large minus and plus (from the
 program's transfer minimum to its maximum or what the giver has,
 kiosk.services.transfer_choice), and a button that says exactly what it will do runs
 ``transfer`` on a worker. Online only: the ledger holds the giver's points and writes both
-sides, so an unreachable ledger is said as such and nothing changes."""
+sides, so an unreachable ledger is said as such and nothing changes; when the ledger was
+asked and no answer came, the points may have moved: the offer stays on screen and
+tapping it again finishes that transfer once (its id is kept, kiosk.services.transfers)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,12 @@ from kiosk.services import MemberView, member_view
 from kiosk.services.errors import Refusal, Unreachable
 from kiosk.services.lost_cards import MemberMatch, find_members
 from kiosk.services.transfer_choice import PointsRange, available_points, transfer_range
-from kiosk.services.transfers import TransferResult, TransfersOffline, transfer
+from kiosk.services.transfers import (
+    TransferResult,
+    TransfersOffline,
+    TransferUnsure,
+    transfer,
+)
 from ui.context import ScreenContext
 from ui.widgets import Keypad, ServiceScreen, Stepper, button, label, reveal
 
@@ -146,6 +153,11 @@ class TransferScreen(ServiceScreen):
         def give() -> TransferResult:
             try:
                 return transfer(kiosk, giver, receiver, points)
+            except TransferUnsure:
+                # No answer: the points may have moved. Not "nothing was changed": said as
+                # the ledger out of reach; the offer stays, and tapping it again asks under
+                # the same id (kiosk.services.transfers), so it is made once.
+                raise
             except Unreachable as exc:  # said as a transfer's trouble, not a sync's
                 raise TransfersOffline(f"the ledger can't be reached: {exc}") from exc
             except Refusal:
