@@ -130,7 +130,9 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
                 if in_force is None:
                     in_force = timetable(conn)
                 program = program_of(record.program_version)
-                judged[ref] = (program, version_verdict(in_force, record, program_of),
+                judged[ref] = (program, version_verdict(
+                    in_force, record.program_version, record.order.occurred_at, program_of,
+                    f"order {ref!r}"),
                                partial(_expected, expected, record, program,
                                        {} if worked is None else worked))
             program, out_of_force, rules = judged[ref]
@@ -140,6 +142,13 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
             verdict = audit(e, device=device, program=program, received_at=now)
             if isinstance(verdict, Rejection) and verdict.code is Rejected.BONUS:
                 verdict = orderless_bonus(e, program) or verdict
+            if not isinstance(verdict, Rejection) and program is not None:
+                # Held to the version in force at its date as an order is (a sign-up
+                # bonus, dated at the enrolment, was in force then too).
+                if in_force is None:
+                    in_force = timetable(conn)
+                verdict = version_verdict(in_force, e.program_version, e.occurred_at,
+                                          program_of, f"entry {e.id}") or verdict
         if isinstance(verdict, Rejection):
             out[e.id] = verdict
         elif (verdict is not None and verdict.tier is not None and program is not None

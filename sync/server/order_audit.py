@@ -121,21 +121,22 @@ def _awards(message: str) -> Rejection:
     return Rejection(Rejected.ORDER_AWARDS, message)
 
 
-def version_verdict(timetable: Timetable[str], record: OrderRecord,
-                    program_of: Callable[[str], Program | None]) -> Rejection | None:
-    """An order under a version not in force at its date, nor replaced within the grace
-    before it (``kiosk.program_versions.version_problem``): a stolen token can't ring up
-    under a superseded, more generous version, and an honest kiosk that was offline
-    when the next one was announced is not refused."""
+def version_verdict(timetable: Timetable[str], version: str, at: datetime,
+                    program_of: Callable[[str], Program | None], subject: str
+                    ) -> Rejection | None:
+    """An order or entry (``subject``, as the refusal names it) under a version not in
+    force at its date ``at``, nor replaced within the grace before it
+    (``kiosk.program_versions.version_problem``): a stolen token can't ring up under a
+    superseded, more generous version, and an honest kiosk that was offline when the next
+    one was announced is not refused."""
 
     def grace(successor: str) -> timedelta:
         program = program_of(successor)
         return timedelta(hours=0 if program is None else program.offline.version_grace_hours)
 
-    problem = version_problem(timetable, record.program_version, record.order.occurred_at,
-                              grace, early=FUTURE_TOLERANCE)
+    problem = version_problem(timetable, version, at, grace, early=FUTURE_TOLERANCE)
     return None if problem is None else Rejection(
-        Rejected.VERSION_NOT_IN_FORCE, f"order {record.order.order_ref!r}: {problem}")
+        Rejected.VERSION_NOT_IN_FORCE, f"{subject}: {problem}")
 
 
 def order_verdict(e: EntryWire, record: OrderRecord, program: Program | None,

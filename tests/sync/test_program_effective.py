@@ -244,3 +244,31 @@ def test_a_new_ledgers_first_version_is_in_force_before_its_time_too(tmp_path: P
         assert [v.standing for v in ledger.program_versions()] == ["current"]
     finally:
         engine.dispose()
+
+
+def test_an_entry_without_an_order_is_held_to_the_version_in_force_too(books) -> None:
+    """An adjustment, a redemption or an older kiosk's plain earn names a version too: one
+    replaced long before its date is refused like an order's (a superseded version's
+    bigger adjustment bound or cheaper rewards are no way around the rule); under the
+    version in force the same entries stand."""
+    ledger, clock = books
+    member = member_on(ledger)
+    ledger.publish_program(doubled())
+    clock.now = SWITCH + timedelta(days=8)
+    at = clock.now - timedelta(minutes=5)
+
+    def orderless(version: str, earned: int) -> list[tuple[str, str | None]]:
+        entries = [EntryWire(id=uuid.uuid4(), member_id=member.id, kind=kind, points=points,
+                             channel=KIOSK.device_id, occurred_at=at, program_version=version,
+                             order_ref=ref, amount_minor=amount, note=note,
+                             device_seq=next(_seq))
+                   for kind, points, ref, amount, note in (
+                       ("earn", earned, f"P-{uuid.uuid4().hex[:10]}", 1_000, None),
+                       ("adjust", 5, None, 0, "a stamp the till missed"))]
+        answer = ledger.upload(KIOSK, UploadRequest(entries=entries))
+        return [(r.status, r.code) for r in answer.results]
+
+    assert orderless("2026.2", 10) == [("rejected", "version_not_in_force")] * 2
+    assert ledger.balance(member.id) == 0
+    assert orderless("2026.3", 20) == [("accepted", None)] * 2  # 2 points per NT$100
+    assert ledger.balance(member.id) == 25
