@@ -2,8 +2,9 @@
 
 Exit codes: 0 done; 1 refused (bad card, not enough points, bad input...), nothing changed;
 2 usage error; 3 the disk or database failed (full, I/O error, won't open; reads too),
-nothing changed; 4 the ledger could not be reached (nothing lost; retry later). One 3
-changed something: a card reissued but not drawn to ``--out`` (the card is printed).
+nothing changed; 4 the ledger could not be reached (nothing lost; retry later), except a
+transfer whose answer was lost (it may have moved: asked again, it goes under the same id).
+One 3 changed something: a card reissued but not drawn to ``--out`` (the card is printed).
 """
 
 from __future__ import annotations
