@@ -7,12 +7,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from kiosk.app.bootstrap import bootstrap
 from kiosk.ids import new_id
 from kiosk.ledger import Entry, EntryKind
 from kiosk.members import Member
-from kiosk.services import Kiosk, verify_store
+from kiosk.services import Kiosk, context, verify_store
 from sync.client import LedgerClient
+from sync.pairing import pair_kiosk
 from sync.protocol import EntryWire
 from tests.helpers.ledger_process import LedgerProcess, PairedKiosk
 
@@ -84,3 +89,21 @@ class DeviceClock:
 
     def __call__(self) -> datetime:
         return datetime.now(UTC) + self.off
+
+
+def paired_with(ledger: LedgerProcess, folder: Path, clock: DeviceClock) -> PairedKiosk:
+    """A kiosk (till-1) paired with ``ledger`` that tells the time by ``clock``."""
+    token = ledger.add_device("till-1")
+    kiosk = pair_kiosk(folder / "till-1", ledger_url=ledger.url, token=token,
+                       store_name="Store 1", clock=clock)
+    return PairedKiosk(kiosk, token, ledger.url, folder / "till-1")
+
+
+def rebooted(k: PairedKiosk, clock: DeviceClock, monkeypatch: pytest.MonkeyPatch,
+             off: timedelta) -> PairedKiosk:
+    """The kiosk's machine restarted (a new boot, one per ``off``), its clock now ``off``:
+    until it syncs, the kiosk has only that clock to date entries by (``LedgerClock``)."""
+    k.kiosk.store.close()
+    monkeypatch.setattr(context, "_boot_id", lambda: f"boot {off}")
+    clock.off = off
+    return PairedKiosk(bootstrap(k.data_dir, clock=clock), k.token, k.url, k.data_dir)

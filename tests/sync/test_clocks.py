@@ -14,31 +14,10 @@ import requests
 
 from kiosk.audit import Rejected
 from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale, verify_store
-from sync.pairing import pair_kiosk
-from tests.helpers.ledger import DeviceClock, all_server_entries
-from tests.helpers.ledger_process import LedgerProcess, PairedKiosk
+from tests.helpers.ledger import DeviceClock, all_server_entries, paired_with, rebooted
+from tests.helpers.ledger_process import LedgerProcess
 
 TWO_YEARS = timedelta(days=730)
-
-
-def paired_with(ledger: LedgerProcess, folder: Path, clock: DeviceClock) -> PairedKiosk:
-    token = ledger.add_device("till-1")
-    kiosk = pair_kiosk(folder / "till-1", ledger_url=ledger.url, token=token,
-                       store_name="Store 1", clock=clock)
-    return PairedKiosk(kiosk, token, ledger.url, folder / "till-1")
-
-
-def rebooted(k: PairedKiosk, clock: DeviceClock, monkeypatch: pytest.MonkeyPatch,
-             off: timedelta) -> PairedKiosk:
-    """The kiosk's machine restarted (a new boot), its clock now ``off``: until it syncs,
-    the kiosk has only that clock to date entries by."""
-    from kiosk.app.bootstrap import bootstrap
-    from kiosk.services import context
-
-    k.kiosk.store.close()
-    monkeypatch.setattr(context, "_boot_id", lambda: "another boot")
-    clock.off = off
-    return PairedKiosk(bootstrap(k.data_dir, clock=clock), k.token, k.url, k.data_dir)
 
 
 def near_now(moment: datetime) -> bool:

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app.bootstrap import bootstrap
 from kiosk.program import Program, parse_program
-from kiosk.services import Enrolment, Sale, context, enrol, identify, ring_up_sale
-from sync.pairing import pair_kiosk
+from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale
 from sync.server.db import ledger_engine
 from sync.server.ledger import Ledger
-from tests.helpers.ledger import DeviceClock
+from tests.helpers.ledger import DeviceClock, paired_with, rebooted
 from tests.helpers.ledger_process import LedgerProcess, PairedKiosk
 from tests.helpers.program import program_text
 
@@ -28,23 +26,6 @@ id = "double"
 names = { en = "Double points", zh-TW = "雙倍點數", zh-CN = "双倍点数" }
 multiplier = 2
 '''
-
-
-def paired_with(ledger: LedgerProcess, folder: Path, clock: DeviceClock) -> PairedKiosk:
-    token = ledger.add_device("till-1")
-    kiosk = pair_kiosk(folder / "till-1", ledger_url=ledger.url, token=token,
-                       store_name="Store 1", clock=clock)
-    return PairedKiosk(kiosk, token, ledger.url, folder / "till-1")
-
-
-def rebooted(k: PairedKiosk, clock: DeviceClock, monkeypatch: pytest.MonkeyPatch,
-             off: timedelta) -> PairedKiosk:
-    """The kiosk's machine restarted, its clock now ``off``: without a sync, the kiosk
-    dates by that clock (``LedgerClock``)."""
-    k.kiosk.store.close()
-    monkeypatch.setattr(context, "_boot_id", lambda: f"boot {off}")
-    clock.off = off
-    return PairedKiosk(bootstrap(k.data_dir, clock=clock), k.token, k.url, k.data_dir)
 
 
 def announce(ledger: LedgerProcess, at: datetime) -> Program:
