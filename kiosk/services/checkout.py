@@ -108,7 +108,8 @@ def quote_checkout(kiosk: Kiosk, checkout: Checkout, found: FoundCoupon | None =
                    ) -> Quote:
     """The bill as loyalty would leave it (nothing is written). ``found``: the coupon
     looked up already; else it is looked up now (online, another store's at the ledger)."""
-    program, now = kiosk.program, kiosk.clock()
+    now = kiosk.clock()
+    program = kiosk.programs.at(now)
     _check(program, checkout)
     used = _coupon(kiosk, checkout, now, found)
     priced = _price(program, checkout, used)
@@ -119,8 +120,10 @@ def quote_checkout(kiosk: Kiosk, checkout: Checkout, found: FoundCoupon | None =
 
 
 def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
-    """Ring up the visit with what loyalty pays for it; refusals change nothing."""
-    program, now = kiosk.program, kiosk.clock()
+    """Ring up the visit with what loyalty pays for it; refusals change nothing. Priced and
+    rung up under one program version, the one in force at its moment."""
+    now = kiosk.clock()
+    program = kiosk.programs.at(now)
     _check(program, checkout)
     with kiosk.store.read() as tx:  # one look at the store for both (a sale waits for it)
         earlier = (None if checkout.order_ref is None
@@ -153,7 +156,7 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
     sale = Sale(checkout.member_id, priced.gross_minor, order_ref, priced.lines,
                 checkout.approved_by, priced.loyalty)
     try:
-        result = ring_up_sale(kiosk, sale, payment)
+        result = ring_up_sale(kiosk, sale, payment, at=now)
     except (Refusal, StorageError):
         if authorised == "online" and kiosk.authoriser is not None:
             kiosk.authoriser.release_checkout(order_ref, entry, coupon_ids)
@@ -173,8 +176,9 @@ def _rung_up_before(kiosk: Kiosk, checkout: Checkout, record: OrderRecord) -> Ch
     used for another member or basket."""
     assert checkout.order_ref is not None
     order, used = record.order, record.order.loyalty
+    program = kiosk.programs.at(order.occurred_at)  # as it was priced
     try:
-        priced = price_order(kiosk.program, order)
+        priced = price_order(program, order)
     except CheckoutProblem:
         priced = None
     same = (priced is not None and order.member_id == checkout.member_id
@@ -187,7 +191,7 @@ def _rung_up_before(kiosk: Kiosk, checkout: Checkout, record: OrderRecord) -> Ch
                            "member or basket", InputProblem.ORDER_REUSED)
     sale = ring_up_sale(kiosk, Sale(checkout.member_id, priced.gross_minor,
                                     checkout.order_ref, priced.lines, None, priced.loyalty))
-    rule = next((r for r in kiosk.program.coupons if used.coupon_rules[:1] == (r.id,)), None)
+    rule = next((r for r in program.coupons if used.coupon_rules[:1] == (r.id,)), None)
     return CheckoutResult(checkout.member_id, sale, priced, None, rule, "offline")
 
 
@@ -276,7 +280,7 @@ def _coupon(kiosk: Kiosk, checkout: Checkout, now: datetime,
             found: FoundCoupon | None = None) -> _Used | None:
     """The coupon asked for, if it is this member's and can pay for the basket now;
     CouponRefused naming why not. ``found``: looked up already (:func:`find_coupon`)."""
-    program, coupon_id = kiosk.program, checkout.coupon_id
+    program, coupon_id = kiosk.programs.at(now), checkout.coupon_id
     if coupon_id is None:
         return None
     if found is None or found.coupon_id != coupon_id:

@@ -152,10 +152,15 @@ def _free_item_lines_fit(sale: Sale) -> bool:
                         and sale.lines[-1].code == free[0])
 
 
-def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> SaleResult:
+def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None, *,
+                 at: datetime | None = None) -> SaleResult:
     """Ring the sale up as an order; ``payment``: what loyalty pays for it (a checkout),
-    written in the same transaction."""
-    program = kiosk.program
+    written in the same transaction. ``at``: the moment of the sale (a checkout's, which
+    priced it), now if not given; the order is judged by the program version in force
+    then, one version for all of it, as the ledger judges it (a sale at a version's switch
+    never mixes two)."""
+    now = at or kiosk.clock()
+    program = kiosk.programs.at(now)
     check_sale(program, sale)
     approval = program.approval_sale_minor
     needs_approval = approval is not None and sale.amount_minor > approval
@@ -163,13 +168,12 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
     def money(minor: int) -> str:
         return f"{program.currency} {format_amount(minor, program.minor_units)}"
 
-    now = kiosk.clock()
     order_ref = sale.order_ref or new_order_ref(kiosk)
     if sale.member_id is None:
         if needs_approval and not sale.approved_by:
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
-        return _non_member_sale(kiosk, sale, order_ref, now,
+        return _non_member_sale(kiosk, program, sale, order_ref, now,
                                 money(sale.amount_minor) if needs_approval else None)
     with kiosk.store.write() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
@@ -186,7 +190,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
             assert approval is not None
             raise NeedsApproval(sale.amount_minor, approval, money(approval))
         paid = 0 if payment is None else payment.write(tx, state)
-        order, entries = _order_and_entries(tx, kiosk, sale, order_ref, now, tier)
+        order, entries = _order_and_entries(tx, kiosk, program, sale, order_ref, now, tier)
         tx.orders.add(order)
         tx.entries.append(entries)
         if needs_approval:
@@ -203,12 +207,12 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None) -> Sa
                       order.coupons)
 
 
-def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime,
-                     approved: str | None) -> SaleResult:
+def _non_member_sale(kiosk: Kiosk, program: Program, sale: Sale, order_ref: str,
+                     now: datetime, approved: str | None) -> SaleResult:
     """The order alone: no points, nothing personal; the reports compare its basket.
     ``approved``: the amount, when a manager let it above the approval limit (the trail
     says who, as for a member's sale)."""
-    first = kiosk.program.tiers[0]
+    first = program.tiers[0]
     with kiosk.store.write() as tx:
         earlier = tx.orders.get(kiosk.channel, order_ref)
         if earlier is not None:
@@ -217,7 +221,7 @@ def _non_member_sale(kiosk: Kiosk, sale: Sale, order_ref: str, now: datetime,
                 raise InvalidInput(f"order {order_ref} was already rung up with a different "
                                    "member or amount", InputProblem.ORDER_REUSED)
             return SaleResult(order_ref, (), 0, 0, first, True)
-        tx.orders.add(record_for(kiosk.program, _order(kiosk, sale, order_ref, now), None))
+        tx.orders.add(record_for(program, _order(kiosk, sale, order_ref, now), None))
         if approved is not None:
             record(tx, kiosk, AuditAction.SALE_APPROVED, f"{order_ref} · {approved}",
                    approved_by=sale.approved_by)
@@ -238,14 +242,15 @@ class SalePreview:
 def preview_sale(kiosk: Kiosk, sale: Sale) -> SalePreview:
     """The points the sale would earn now and the promotions that apply, as ringing it up
     would make them (nothing is written)."""
-    program, now = kiosk.program, kiosk.clock()
+    now = kiosk.clock()
+    program = kiosk.programs.at(now)
     if sale.member_id is None:
         return SalePreview(0, ())
     with kiosk.store.read() as tx:
         state = tx.entries.sale_state(sale.member_id, tier_window_start(program, now),
                                       kiosk.channel, None)
         tier = _tier(tx, program, sale.member_id, state, now)
-        order, entries = _order_and_entries(tx, kiosk, sale, "preview", now, tier)
+        order, entries = _order_and_entries(tx, kiosk, program, sale, "preview", now, tier)
     applied = {a.rule for a in order.awards if a.points}
     return SalePreview(balance(entries),
                        tuple(p for p in program.promotions if p.rule in applied),
@@ -268,9 +273,10 @@ def _tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, state: SaleSta
     return member_tier(tx, program, member_id, now, state.spend_minor).tier
 
 
-def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, sale: Sale, order_ref: str,
-                       now: datetime, tier: Tier) -> tuple[OrderRecord, tuple[Entry, ...]]:
-    program, member_id = kiosk.program, sale.member_id
+def _order_and_entries(tx: UnitOfWork, kiosk: Kiosk, program: Program, sale: Sale,
+                       order_ref: str, now: datetime, tier: Tier
+                       ) -> tuple[OrderRecord, tuple[Entry, ...]]:
+    member_id = sale.member_id
     assert member_id is not None  # a non-member sale makes no entries
     order = record_for(program, _order(kiosk, sale, order_ref, now),
                        _member_state(tx, program, member_id, tier, now))

@@ -3,10 +3,16 @@ the rest earns, and it all commits as one order; a refusal changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 import pytest
 
+from kiosk.app.bootstrap import initialise_standalone
+from kiosk.limits import EARLIEST
 from kiosk.program import Program, parse_program
-from kiosk.services import Sale, SaleLine, identify, ring_up_sale
+from kiosk.program_versions import Timetable
+from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale
 from kiosk.services.checkout import (
     Checkout,
     CouponRefused,
@@ -15,6 +21,7 @@ from kiosk.services.checkout import (
     quote_checkout,
 )
 from kiosk.services.errors import InvalidInput, NotEnoughPoints, UnknownReward
+from tests.helpers.clock import FakeClock
 from tests.helpers.program import CHECKOUT, program_text
 
 KEYED = SaleLine("AMOUNT", 1, 1000)
@@ -126,3 +133,44 @@ def test_the_quote_says_how_many_points_may_pay(kiosk, member):
     assert quote.max_points == 450  # half of the NT$900 left after the reward
     assert quote.priced.net_minor == 900
     assert points_of(kiosk, member) == 250  # nothing written
+
+
+@dataclass
+class SteppingClock(FakeClock):
+    """A clock that moves on by ``step`` each time it is read: a slow machine's checkout
+    across a program version's switch."""
+
+    step: timedelta = timedelta(0)
+
+    def __call__(self) -> datetime:
+        at = self.now
+        self.now += self.step
+        return at
+
+
+@pytest.mark.sqlite_only
+def test_a_checkout_across_a_versions_switch_is_priced_and_rung_up_under_one(tmp_path,
+                                                                           program):
+    """The reward costs 100 points until the switch and 200 after it: a checkout begun a
+    moment before it is priced, charged and recorded under the version in force when it
+    began, never priced under one and recorded under the other (which the ledger
+    refuses)."""
+    clock = SteppingClock()
+    kiosk = initialise_standalone(tmp_path / "kiosk", store_name="Test store",
+                                  program=program, device_id="test-kiosk", clock=clock)
+    member = enrol(kiosk, Enrolment("陳美玲", "0912-345-678", consent=True))
+    top_up(kiosk, member, 30000)
+    dearer = parse_program(program_text(CHECKOUT, "2026.3").replace(
+        "amount = 100\ncost = 100", "amount = 100\ncost = 200", 1))
+    kiosk.programs = Timetable.of([(EARLIEST, program), (clock.now + timedelta(seconds=1),
+                                                          dearer)])
+    clock.step = timedelta(seconds=0.6)
+    result = check_out(kiosk, Checkout(member.member.id, (KEYED,), reward_id="nt100-off",
+                                       order_ref="SWITCH-1"))
+    clock.step = timedelta(0)
+    assert result.redemption is not None and result.redemption.points == -100
+    with kiosk.store.read() as tx:
+        order = tx.orders.get(kiosk.channel, "SWITCH-1")
+    assert order is not None and order.program_version == program.version
+    assert {e.program_version for e in result.sale.entries} == {program.version}
+    kiosk.store.close()
