@@ -46,7 +46,7 @@ from kiosk.services.manager import (
 from kiosk.services.refunds import OrderElsewhere
 from kiosk.services.sales import NeedsApproval
 from kiosk.services.staff import NotAManager, UnknownStaff
-from kiosk.services.transfers import TransfersOffline
+from kiosk.services.transfers import TransfersOffline, TransferUnsure
 from sync.errors import LedgerRefused, OtherLedger
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,11 @@ def describe(exc: BaseException, *, quiet: bool = False) -> str:
         return QCoreApplication.translate(
             "Messages", "Could not save: the disk is full or not available. "
                         "Nothing was recorded; please call the manager.")
+    if isinstance(exc, TransferUnsure):  # sent, never answered: it may have been made
+        return QCoreApplication.translate(
+            "Messages", "The ledger did not answer: the points may have moved or not. Tap "
+                        "the button again to finish this same transfer; it is never given "
+                        "twice.")
     if isinstance(exc, Unreachable):
         return QCoreApplication.translate(
             "Messages", "The central ledger cannot be reached right now.")

@@ -1117,7 +1117,7 @@ from {n} points</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="200"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
@@ -1242,112 +1242,117 @@ from {n} points</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="201"/>
+        <location filename="../../ui/messages.py" line="195"/>
+        <source>The ledger did not answer: the points may have moved or not. Tap the button again to finish this same transfer; it is never given twice.</source>
+        <translation>总账没有回应：积分可能已经转出，也可能没有。请再按一次按钮，完成同一笔转赠；绝不会转赠两次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="203"/>
+        <location filename="../../ui/messages.py" line="208"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="206"/>
+        <location filename="../../ui/messages.py" line="211"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="210"/>
+        <location filename="../../ui/messages.py" line="215"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="214"/>
+        <location filename="../../ui/messages.py" line="219"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="222"/>
+        <location filename="../../ui/messages.py" line="227"/>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="223"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>这个金额超过本店单笔交易的上限。是不是把商品条码扫进了金额栏？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="226"/>
+        <location filename="../../ui/messages.py" line="231"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>购物清单的每一项都需要数量和价格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="233"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>订单编号为 1 至 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="230"/>
+        <location filename="../../ui/messages.py" line="235"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此订单编号已用于其他会员或金额结账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="233"/>
+        <location filename="../../ui/messages.py" line="238"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>请输入会员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="234"/>
+        <location filename="../../ui/messages.py" line="239"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="236"/>
+        <location filename="../../ui/messages.py" line="241"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="238"/>
+        <location filename="../../ui/messages.py" line="243"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>会员须同意隐私声明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="240"/>
+        <location filename="../../ui/messages.py" line="245"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未来的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="242"/>
+        <location filename="../../ui/messages.py" line="247"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>请填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="244"/>
+        <location filename="../../ui/messages.py" line="249"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="247"/>
+        <location filename="../../ui/messages.py" line="252"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此积分无法捐给这个公益项目：至少为其最低积分，最多 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="250"/>
+        <location filename="../../ui/messages.py" line="255"/>
         <source>These points can&apos;t be given: a member gives to another member, within the store&apos;s limits for one transfer (shown on screen).</source>
         <translation>无法转赠这些积分：只能转赠给其他会员，且每次须在本店的转赠上下限之内（见画面）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="253"/>
+        <location filename="../../ui/messages.py" line="258"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店长密码为 {low} 至 {high} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="256"/>
+        <location filename="../../ui/messages.py" line="261"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="258"/>
+        <location filename="../../ui/messages.py" line="263"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
     </message>
@@ -1569,77 +1574,77 @@ from {n} points</source>
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="234"/>
+        <location filename="../../ui/screens/sale.py" line="242"/>
         <source>Total {amount}</source>
         <translation>合计 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="172"/>
+        <location filename="../../ui/screens/sale.py" line="180"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="183"/>
+        <location filename="../../ui/screens/sale.py" line="191"/>
         <source>{card} +{n}</source>
         <translation>{card} +{n} 个印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="186"/>
+        <location filename="../../ui/screens/sale.py" line="194"/>
         <source>Coupon: {coupon}</source>
         <translation>优惠券：{coupon}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="231"/>
+        <location filename="../../ui/screens/sale.py" line="239"/>
         <source>To pay {amount} (of {total})</source>
         <translation>应付 {amount}（原价 {total}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="269"/>
+        <location filename="../../ui/screens/sale.py" line="277"/>
         <source>Checking the coupon…</source>
         <translation>正在确认优惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="291"/>
+        <location filename="../../ui/screens/sale.py" line="299"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="340"/>
+        <location filename="../../ui/screens/sale.py" line="348"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="342"/>
+        <location filename="../../ui/screens/sale.py" line="350"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="343"/>
+        <location filename="../../ui/screens/sale.py" line="351"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>输入的金额（加在扫描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="344"/>
+        <location filename="../../ui/screens/sale.py" line="352"/>
         <source>Clear amount</source>
         <translation>清除金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="345"/>
+        <location filename="../../ui/screens/sale.py" line="353"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>扫描的商品（点选一项可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="346"/>
+        <location filename="../../ui/screens/sale.py" line="354"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="347"/>
+        <location filename="../../ui/screens/sale.py" line="355"/>
         <source>Confirm sale</source>
         <translation>确认结账</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="348"/>
+        <location filename="../../ui/screens/sale.py" line="356"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1772,92 +1777,92 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="178"/>
+        <location filename="../../ui/screens/transfer.py" line="190"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="182"/>
+        <location filename="../../ui/screens/transfer.py" line="194"/>
         <source>Give points to another member</source>
         <translation>转赠积分给其他会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="183"/>
+        <location filename="../../ui/screens/transfer.py" line="195"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="184"/>
+        <location filename="../../ui/screens/transfer.py" line="196"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>扫描对方的会员卡，或按电话查找：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="185"/>
+        <location filename="../../ui/screens/transfer.py" line="197"/>
         <source>Phone number</source>
         <translation>电话号码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="186"/>
+        <location filename="../../ui/screens/transfer.py" line="198"/>
         <source>Find by phone</source>
         <translation>按电话查找</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="187"/>
+        <location filename="../../ui/screens/transfer.py" line="199"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="192"/>
+        <location filename="../../ui/screens/transfer.py" line="204"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="200"/>
+        <location filename="../../ui/screens/transfer.py" line="212"/>
         <source>To: {name}</source>
         <translation>给：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="204"/>
+        <location filename="../../ui/screens/transfer.py" line="216"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="209"/>
+        <location filename="../../ui/screens/transfer.py" line="221"/>
         <source>Give points</source>
         <translation>转赠积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="211"/>
+        <location filename="../../ui/screens/transfer.py" line="223"/>
         <source>Give {n} points to {name}</source>
         <translation>转赠 {n} 积分给{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="219"/>
+        <location filename="../../ui/screens/transfer.py" line="231"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>转赠积分的会员不能自己接收：请扫描或查找另一位会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="222"/>
+        <location filename="../../ui/screens/transfer.py" line="234"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店没有使用此电话号码或卡号的会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="224"/>
+        <location filename="../../ui/screens/transfer.py" line="236"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位会员使用此电话号码：请点选接收积分的会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="227"/>
+        <location filename="../../ui/screens/transfer.py" line="239"/>
         <source>First who receives the points, then how many.</source>
         <translation>先选接收积分的会员，再选积分数。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="229"/>
+        <location filename="../../ui/screens/transfer.py" line="241"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用积分不足：每次转赠至少 {n} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="231"/>
+        <location filename="../../ui/screens/transfer.py" line="243"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 积分：点 − 或 + 调整数量。</translation>
     </message>

@@ -1117,7 +1117,7 @@ from {n} points</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="200"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
@@ -1242,112 +1242,117 @@ from {n} points</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="201"/>
+        <location filename="../../ui/messages.py" line="195"/>
+        <source>The ledger did not answer: the points may have moved or not. Tap the button again to finish this same transfer; it is never given twice.</source>
+        <translation>總帳沒有回應：點數可能已經轉出，也可能沒有。請再按一次按鈕，完成同一筆轉贈；絕不會轉贈兩次。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="206"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="203"/>
+        <location filename="../../ui/messages.py" line="208"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="206"/>
+        <location filename="../../ui/messages.py" line="211"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="210"/>
+        <location filename="../../ui/messages.py" line="215"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="214"/>
+        <location filename="../../ui/messages.py" line="219"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="222"/>
+        <location filename="../../ui/messages.py" line="227"/>
         <source>The amount must be more than zero.</source>
         <translation>金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="223"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>這個金額超過本店單筆交易的上限。是不是把商品條碼掃進了金額欄？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="226"/>
+        <location filename="../../ui/messages.py" line="231"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>購物清單的每一項都需要數量和價格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="233"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>訂單編號為 1 至 64 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="230"/>
+        <location filename="../../ui/messages.py" line="235"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此訂單編號已用於其他會員或金額結帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="233"/>
+        <location filename="../../ui/messages.py" line="238"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>請輸入會員姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="234"/>
+        <location filename="../../ui/messages.py" line="239"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="236"/>
+        <location filename="../../ui/messages.py" line="241"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="238"/>
+        <location filename="../../ui/messages.py" line="243"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>會員須同意隱私權聲明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="240"/>
+        <location filename="../../ui/messages.py" line="245"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未來的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="242"/>
+        <location filename="../../ui/messages.py" line="247"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>請填寫調整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="244"/>
+        <location filename="../../ui/messages.py" line="249"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="247"/>
+        <location filename="../../ui/messages.py" line="252"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此點數無法捐給這個公益項目：至少為其最低點數，最多 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="250"/>
+        <location filename="../../ui/messages.py" line="255"/>
         <source>These points can&apos;t be given: a member gives to another member, within the store&apos;s limits for one transfer (shown on screen).</source>
         <translation>無法轉贈這些點數：只能轉贈給其他會員，且每次須在本店的轉贈上下限之內（見畫面）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="253"/>
+        <location filename="../../ui/messages.py" line="258"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="256"/>
+        <location filename="../../ui/messages.py" line="261"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="258"/>
+        <location filename="../../ui/messages.py" line="263"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>
@@ -1569,77 +1574,77 @@ from {n} points</source>
 <context>
     <name>SaleScreen</name>
     <message>
-        <location filename="../../ui/screens/sale.py" line="234"/>
+        <location filename="../../ui/screens/sale.py" line="242"/>
         <source>Total {amount}</source>
         <translation>總計 {amount}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="172"/>
+        <location filename="../../ui/screens/sale.py" line="180"/>
         <source>Earns {n} points</source>
         <translation>可得 {n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="183"/>
+        <location filename="../../ui/screens/sale.py" line="191"/>
         <source>{card} +{n}</source>
         <translation>{card} +{n} 個印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="186"/>
+        <location filename="../../ui/screens/sale.py" line="194"/>
         <source>Coupon: {coupon}</source>
         <translation>優惠券：{coupon}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="231"/>
+        <location filename="../../ui/screens/sale.py" line="239"/>
         <source>To pay {amount} (of {total})</source>
         <translation>應付 {amount}（原價 {total}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="269"/>
+        <location filename="../../ui/screens/sale.py" line="277"/>
         <source>Checking the coupon…</source>
         <translation>正在確認優惠券…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="291"/>
+        <location filename="../../ui/screens/sale.py" line="299"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="340"/>
+        <location filename="../../ui/screens/sale.py" line="348"/>
         <source>New sale for {name}</source>
         <translation>{name} 的新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="342"/>
+        <location filename="../../ui/screens/sale.py" line="350"/>
         <source>New sale</source>
         <translation>新交易</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="343"/>
+        <location filename="../../ui/screens/sale.py" line="351"/>
         <source>Amount keyed in (added to the scanned items)</source>
         <translation>輸入的金額（加在掃描的商品之外）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="344"/>
+        <location filename="../../ui/screens/sale.py" line="352"/>
         <source>Clear amount</source>
         <translation>清除金額</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="345"/>
+        <location filename="../../ui/screens/sale.py" line="353"/>
         <source>Scanned items (tap one to remove it)</source>
         <translation>掃描的商品（點選一項可移除）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="346"/>
+        <location filename="../../ui/screens/sale.py" line="354"/>
         <source>Remove one of this item</source>
         <translation>移除一件此商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="347"/>
+        <location filename="../../ui/screens/sale.py" line="355"/>
         <source>Confirm sale</source>
         <translation>確認結帳</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/sale.py" line="348"/>
+        <location filename="../../ui/screens/sale.py" line="356"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1772,92 +1777,92 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="178"/>
+        <location filename="../../ui/screens/transfer.py" line="190"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="182"/>
+        <location filename="../../ui/screens/transfer.py" line="194"/>
         <source>Give points to another member</source>
         <translation>轉贈點數給其他會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="183"/>
+        <location filename="../../ui/screens/transfer.py" line="195"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="184"/>
+        <location filename="../../ui/screens/transfer.py" line="196"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>掃描對方的會員卡，或以電話查詢：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="185"/>
+        <location filename="../../ui/screens/transfer.py" line="197"/>
         <source>Phone number</source>
         <translation>電話號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="186"/>
+        <location filename="../../ui/screens/transfer.py" line="198"/>
         <source>Find by phone</source>
         <translation>以電話查詢</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="187"/>
+        <location filename="../../ui/screens/transfer.py" line="199"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="192"/>
+        <location filename="../../ui/screens/transfer.py" line="204"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="200"/>
+        <location filename="../../ui/screens/transfer.py" line="212"/>
         <source>To: {name}</source>
         <translation>給：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="204"/>
+        <location filename="../../ui/screens/transfer.py" line="216"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="209"/>
+        <location filename="../../ui/screens/transfer.py" line="221"/>
         <source>Give points</source>
         <translation>轉贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="211"/>
+        <location filename="../../ui/screens/transfer.py" line="223"/>
         <source>Give {n} points to {name}</source>
         <translation>轉贈 {n} 點給{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="219"/>
+        <location filename="../../ui/screens/transfer.py" line="231"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>轉贈點數的會員不能自己接收：請掃描或查詢另一位會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="222"/>
+        <location filename="../../ui/screens/transfer.py" line="234"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店沒有使用此電話號碼或卡號的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="224"/>
+        <location filename="../../ui/screens/transfer.py" line="236"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位會員使用此電話號碼：請點選接收點數的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="227"/>
+        <location filename="../../ui/screens/transfer.py" line="239"/>
         <source>First who receives the points, then how many.</source>
         <translation>先選接收點數的會員，再選點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="229"/>
+        <location filename="../../ui/screens/transfer.py" line="241"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用點數不足：每次轉贈至少 {n} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="231"/>
+        <location filename="../../ui/screens/transfer.py" line="243"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 點：點 − 或 + 調整點數。</translation>
     </message>

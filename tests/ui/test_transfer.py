@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app.qt import CounterApp
 from kiosk.services import Enrolment, EnrolmentResult, Sale, enrol, member_view, ring_up_sale
+from kiosk.services.errors import Unreachable
 from tests.helpers.ui import (
     WAIT,
     in_view,
@@ -38,6 +39,8 @@ GIVE = {"en": "Give 30 points to 陳小明", "zh-TW": "轉贈 30 點給陳小明
 GIVEN = {"en": "30 points given to 陳小明. Balance: 110",
          "zh-TW": "已轉贈 30 點給陳小明。餘額：110",  # noqa: RUF001
          "zh-CN": "已转赠 30 积分给陳小明。余额：110"}  # noqa: RUF001
+UNSURE = {"en": "the points may have moved or not", "zh-TW": "點數可能已經轉出",
+          "zh-CN": "积分可能已经转出"}
 OFFLINE = {"en": "only while the ledger can be reached", "zh-TW": "連得上總帳",
            "zh-CN": "连得上总账"}
 
@@ -185,6 +188,43 @@ def test_with_the_ledger_stopped_the_transfer_is_refused_and_nothing_changes(
     assert screen.confirm.text() == "Give 20 points to 陳小明"  # to try again
     kiosk = app.counter.kiosk
     assert [member_view(kiosk, m.member.id).balance for m in (giver, receiver)] == [140, 50]
+
+
+def test_a_transfer_whose_answer_was_lost_says_so_and_tapped_again_is_made_once(
+        qtbot, transfer_app, monkeypatch):
+    """The ledger makes the transfer and its answer never arrives (the connection reset):
+    the screen says the points may have moved, not that nothing changed, and offers the
+    same transfer again; tapped again, it goes under the same id and moves the points once."""
+    app, w = transfer_app, transfer_app.window
+    w.resize(1024, 768)
+    giver, receiver = members(app)
+    screen = to_transfer(qtbot, app, giver)
+    scan_receiver(qtbot, app, receiver)
+    tap(qtbot, screen.plus)
+    authoriser = app.counter.kiosk.authoriser
+    assert authoriser is not None
+    made = type(authoriser).transfer
+    lost: list[bool] = []
+
+    def answer_lost(self, *args, **kwargs):
+        sides = made(self, *args, **kwargs)  # the ledger moves the points...
+        if not lost:
+            lost.append(True)  # ...and the first answer never reaches the counter
+            raise Unreachable("connection reset by peer")
+        return sides
+
+    monkeypatch.setattr(type(authoriser), "transfer", answer_lost)
+    tap(qtbot, screen.confirm)
+    for language in LANGUAGES:
+        w.set_language(language)
+        assert UNSURE[language] in message(qtbot, app, "error")
+        shoot(app, language, "transfer-unsure")
+    w.set_language("en")
+    assert w.current == "transfer" and screen.confirm.text() == "Give 20 points to 陳小明"
+    with qtbot.waitSignal(screen.completed, timeout=WAIT):
+        tap(qtbot, screen.confirm)  # the cashier taps again, as the screen says
+    assert "20 points given to 陳小明. Balance: 120" in message(qtbot, app, "info")
+    assert balances(app, giver.member.id, receiver.member.id) == [(120, 120), (70, 70)]
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
