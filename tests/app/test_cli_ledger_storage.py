@@ -85,3 +85,17 @@ def test_a_db_that_is_no_database_the_ledger_runs_on_is_a_usage_error(
     line = one_line(kiosk(tmp_path / "ledger", *REPORT, "--db", db, expect=2).stderr)
     assert "--db: not a database the ledger runs on" in line and "s3cret" not in line
     assert not (tmp_path / "ledger").exists()  # nothing was opened or made
+
+
+def test_the_ledgers_check_finds_a_damaged_sqlite_table_it_would_not_otherwise_read(
+        tmp_path: Path) -> None:
+    """``ledger check`` counts and sums through the indexes, so a damaged table page went
+    unread and it said "Ledger OK."; SQLite's own check of every page is part of it now,
+    and a damaged page is said as any damaged database is (exit 3, one line)."""
+    db = f"sqlite:///{tmp_path / 'ledger' / 'ledger.db'}"
+    kiosk(tmp_path / "ledger", "ledger", "check", "--db", db)
+    damage(db, "entries", "read")
+    answer = kiosk(tmp_path / "ledger", "ledger", "check", "--db", db, expect=3)
+    assert "Ledger OK" not in answer.stdout
+    assert one_line(answer.stderr).startswith(f"error: the ledger's database {db[10:]} is "
+                                              "damaged"), answer.stderr
