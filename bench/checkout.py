@@ -26,12 +26,18 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bench.common import alternating, machine, median_of_runs, percentile, timed
+from bench.common import (
+    alternating,
+    in_fresh_folders,
+    machine,
+    median_of_runs,
+    percentile,
+    timed,
+)
 from bench.durable_sale import BLOCK, raw_insert
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.engine.checkout import CHECKOUT_NOTE
@@ -157,14 +163,9 @@ def main() -> None:
     parser.add_argument("--holds", type=int, default=1000)
     parser.add_argument("--dir", default=str(ROOT / "bench" / "data" / "checkout"))
     args = parser.parse_args()
-    runs = []
-    for _ in range(args.runs):
-        folder = Path(args.dir)
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        runs.append(online_run(folder, args.holds) if args.online
-                    else offline_run(folder, args.checkouts))
-        shutil.rmtree(folder, ignore_errors=True)
+    runs = in_fresh_folders(Path(args.dir), args.runs,
+                            lambda folder: online_run(folder, args.holds) if args.online
+                            else offline_run(folder, args.checkouts))
     result = median_of_runs(runs)
     if not args.online:
         result["ratio_p50"] = result["checkout_p50_ms"] / result["raw_p50_ms"]

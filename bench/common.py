@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
@@ -37,6 +39,18 @@ def alternating(first: Callable[[], object], second: Callable[[], object], n: in
         b += timed(second, block)
         between()
     return a, b
+
+
+def in_fresh_folders(folder: Path, runs: int, run: Callable[[Path], dict[str, float]]
+                     ) -> list[dict[str, float]]:
+    """``run`` ``runs`` times, each in ``folder`` made empty for it, and removed after."""
+    out = []
+    for _ in range(runs):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        out.append(run(folder))
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
 
 
 def median_of_runs(runs: Sequence[dict[str, float]]) -> dict[str, float]:

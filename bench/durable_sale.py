@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import alternating, machine, median_of_runs, percentile, timed
+from bench.common import (
+    alternating,
+    in_fresh_folders,
+    machine,
+    median_of_runs,
+    percentile,
+    timed,
+)
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.program import load_program
 from kiosk.services import Enrolment, Sale, SaleLine, enrol, ring_up_sale
@@ -98,15 +104,12 @@ def main() -> None:
     parser.add_argument("--basket", action="store_true",
                         help="ring up a three-line basket instead of a keyed NT$500")
     args = parser.parse_args()
-    runs = []
-    for _ in range(args.runs):
-        folder = Path(args.dir)
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+    def run(folder: Path) -> dict[str, float]:
         raw, sale = one_run(folder, args.sales, Path(args.program), args.basket)
-        runs.append({"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
-                     "sale_p50_ms": percentile(sale, 50), "sale_p99_ms": percentile(sale, 99)})
-        shutil.rmtree(folder, ignore_errors=True)
+        return {"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
+                "sale_p50_ms": percentile(sale, 50), "sale_p99_ms": percentile(sale, 99)}
+
+    runs = in_fresh_folders(Path(args.dir), args.runs, run)
     result = median_of_runs(runs)
     result["ratio_p50"] = result["sale_p50_ms"] / result["raw_p50_ms"]
     result["ratio_p99"] = result["sale_p99_ms"] / result["raw_p99_ms"]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,7 +34,14 @@ from typing import Any
 from sqlalchemy import event
 
 from bench.checkout import checkout_of
-from bench.common import alternating, machine, median_of_runs, percentile, timed
+from bench.common import (
+    alternating,
+    in_fresh_folders,
+    machine,
+    median_of_runs,
+    percentile,
+    timed,
+)
 from bench.durable_sale import BLOCK, ROOT, raw_insert, sale_of
 from kiosk.store.repository import LocalStore
 from kiosk.store.session import Session
@@ -162,18 +168,15 @@ def main() -> None:
     parser.add_argument("--basket", action="store_true")
     parser.add_argument("--checkout", action="store_true")
     args = parser.parse_args()
-    runs = []
-    for _ in range(args.runs):
-        folder = Path(args.dir)
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+    def run(folder: Path) -> dict[str, float]:
         if args.checkout:
             workload = checkout_of(folder, args.sales)  # two checkouts a member in all
         else:
             sale, close = sale_of(folder, Path(args.program), args.basket)
             workload = (sale, close, lambda: None)
-        runs.append(one_run(folder, args.sales, workload))
-        shutil.rmtree(folder, ignore_errors=True)
+        return one_run(folder, args.sales, workload)
+
+    runs = in_fresh_folders(Path(args.dir), args.runs, run)
     result = median_of_runs(runs)
     result["floor_ratio_p50"] = result["floor_p50_ms"] / result["raw_p50_ms"]
     print(json.dumps({"machine": machine(), "runs": args.runs, "sales_per_run": args.sales,
