@@ -73,6 +73,17 @@ def program_text(extra: str = PROMOTIONS, version: str | None = None) -> str:
     return text
 
 
+QUARTER_VOUCHER = '''
+[[coupons]]
+id = "quarter300"
+names = { en = "NT$300 per NT$10,000 a quarter", zh-TW = "季消費禮", zh-CN = "季消费礼" }
+value = { kind = "amount_off", amount = 300 }
+valid_days = 90
+trigger = { on = "period_spend", every = 10000, period = "quarter" }
+'''
+"""A NT$300 voucher for every NT$10,000 spent in a calendar quarter (period spend)."""
+
+
 CHECKOUT = '''
 [[rewards]]
 id = "free-shipping"

@@ -13,16 +13,8 @@ from kiosk.program import parse_program
 from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_wire import KIOSK, members, sale
-from tests.helpers.program import program_text
+from tests.helpers.program import QUARTER_VOUCHER, program_text
 
-PERIOD = '''
-[[coupons]]
-id = "quarter300"
-names = { en = "NT$300 per NT$10,000 a quarter", zh-TW = "季消費禮", zh-CN = "季消费礼" }
-value = { kind = "amount_off", amount = 300 }
-valid_days = 90
-trigger = { on = "period_spend", every = 10000, period = "quarter" }
-'''
 _seq = iter(range(1, 10**6))
 
 
@@ -56,7 +48,7 @@ def test_period_vouchers_count_only_what_was_bought(ledger: Ledger) -> None:
     """The ledger counted a quarter's spend from every entry's amount_minor: a 1-point
     adjustment 'carrying' NT$1,000,000, then an honest NT$100 sale, and it issued 100
     NT$300 vouchers."""
-    program = parse_program(program_text(PERIOD, "2026.2-review-period"))
+    program = parse_program(program_text(QUARTER_VOUCHER, "2026.2-review-period"))
     ledger.publish_program(program)
     member = MemberWire(id=uuid.uuid4(), name="陳美玲", phone="0912345678",
                         enrolled_at=datetime.now(UTC) - timedelta(days=30),

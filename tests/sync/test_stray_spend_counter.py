@@ -17,16 +17,7 @@ from sync.server.counter import OnlineCounter
 from sync.server.ledger import Ledger
 from sync.server.orders import records_of
 from tests.helpers.ledger_wire import KIOSK, SHOP, sale
-from tests.helpers.program import program_text
-
-PERIOD = '''
-[[coupons]]
-id = "quarter300"
-names = { en = "NT$300 per NT$10,000 a quarter", zh-TW = "季消費禮", zh-CN = "季消费礼" }
-value = { kind = "amount_off", amount = 300 }
-valid_days = 90
-trigger = { on = "period_spend", every = 10000, period = "quarter" }
-'''
+from tests.helpers.program import QUARTER_VOUCHER, program_text
 
 
 def _member_with_stray_spend(ledger: Ledger, version: str, amount_minor: int) -> MemberWire:
@@ -63,7 +54,7 @@ def test_an_old_adjustments_spend_raises_no_tier_for_the_shop(ledger: Ledger) ->
 def test_the_period_spend_a_shop_order_records_is_its_sales_only(ledger: Ledger) -> None:
     """The member state kept with the order is what anyone re-runs its rules with (and a
     period voucher counts from): the quarter's spend before it is the NT$100 bought."""
-    program = parse_program(program_text(PERIOD, "2026.2-stray-period"))
+    program = parse_program(program_text(QUARTER_VOUCHER, "2026.2-stray-period"))
     ledger.publish_program(program)
     member = _member_with_stray_spend(ledger, program.version, 9_800)  # bronze still
     OnlineCounter(ledger).order(SHOP, member.id, 100, "W-1")
