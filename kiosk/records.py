@@ -54,6 +54,15 @@ class SaleState:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendFloor:
+    """What the offline floor limits read before points are spent without the ledger."""
+
+    balance: int
+    redeemed_today: int  # points this device redeemed for the member on the store's day
+    waiting: int  # redemptions made here the ledger hasn't answered for
+
+
+@dataclass(frozen=True, slots=True)
 class KeptCoupon:
     """A coupon this kiosk holds for a member, and the order here that used it, if any."""
 

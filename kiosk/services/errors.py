@@ -139,6 +139,9 @@ def check_code(code: str, what: str = "product code") -> None:
     right-to-left override that turns what the receipt shows around) makes a code that
     looks like another, which the cashier can neither read off the receipt nor type back
     at a refund; it is a mistake in the till's catalogue, said at the first sale."""
+    if (0 < len(code) <= MAX_CODE and code.isprintable() and code[0] != " "
+            and code[-1] != " "):
+        return  # the usual code: a printable one has no other space nor control character
     if code != code.strip():
         raise InvalidInput(f"the {what} {code!r} begins or ends with a space")
     if not 0 < len(code) <= MAX_CODE:

@@ -19,7 +19,14 @@ from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import Refund
 from kiosk.ledger import Entry
 from kiosk.members import Member
-from kiosk.records import CardRecord, DeviceRecord, KeptCoupon, PinState, SaleState
+from kiosk.records import (
+    CardRecord,
+    DeviceRecord,
+    KeptCoupon,
+    PinState,
+    SaleState,
+    SpendFloor,
+)
 from kiosk.staff import AuditEvent, StaffMember
 
 SaleSummary = tuple[str, uuid.UUID, str | None, datetime, int, int, bool]
@@ -254,9 +261,11 @@ class Entries(Protocol):
         one member's or one order's."""
         ...
 
-    def redeemed_between(self, member_id: uuid.UUID, start: datetime, end: datetime,
-                         channel: str) -> int:
-        """Points this device redeemed for the member dated in [start, end)."""
+    def spend_floor(self, member_id: uuid.UUID, start: datetime, end: datetime,
+                    channel: str) -> SpendFloor:
+        """The member's balance, the points this device (``channel``) redeemed for them
+        dated in [start, end), and the redemptions made here the ledger hasn't answered
+        for (numbered or refused): what the offline floor limits read, in one look."""
         ...
 
     def since(self, since: datetime, channel: str) -> list[Entry]:
@@ -270,8 +279,6 @@ class Outbox(Protocol):
     def size(self) -> int:
         """Entries not yet acknowledged."""
         ...
-
-    def pending_redemptions(self) -> int: ...
 
     def batch(self, limit: int, after: int = 0) -> list[tuple[int, Entry]]:
         """The oldest entries not yet acknowledged (numbered above ``after``), with this

@@ -168,19 +168,19 @@ def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int)
         raise OfflineLimitReached(
             f"{cost} points is more than the {limits.max_points_per_redemption} a kiosk "
             "may redeem at once while offline")
-    balance = tx.entries.balance(entry.member_id)
+    floor = tx.entries.spend_floor(entry.member_id,
+                                   *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
+    balance, today = floor.balance, floor.redeemed_today
     available = spendable(kiosk.program, balance,
                           lambda: tx.entries.of_member(entry.member_id), entry.occurred_at)
     if available < cost:
         raise NotEnoughPoints(f"{cost} points needed, the member has {available}"
                               + _not_spendable(tx, kiosk, entry, balance, available))
-    today = tx.entries.redeemed_between(
-        entry.member_id, *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
     if today + cost > limits.max_points_per_member_per_day:
         raise OfflineLimitReached(
             f"this member has redeemed {today} points here today; offline the limit is "
             f"{limits.max_points_per_member_per_day} a day")
-    if tx.outbox.pending_redemptions() >= limits.max_consecutive_redemptions:
+    if floor.waiting >= limits.max_consecutive_redemptions:
         raise OfflineLimitReached(
             f"{limits.max_consecutive_redemptions} redemptions are waiting to reach the "
             "ledger; no more can be taken offline until the kiosk syncs")

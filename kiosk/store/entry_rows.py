@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 from kiosk.engine.orders import CARD_WALLET
 from kiosk.ledger import SPEND_KINDS, Entry, EntryKind
 from kiosk.program import TIER_POINT_KINDS
-from kiosk.records import SaleState
+from kiosk.records import SaleState, SpendFloor
 from kiosk.store import models as m
 from kiosk.store.columns import (
     ENTRY_LIST,
@@ -77,9 +77,18 @@ _STAMPS = ("SELECT note, SUM(points) FROM entries WHERE member_id = ? AND kind =
            "AND id NOT IN (SELECT entry_id FROM rejections) GROUP BY note")
 
 
-_REDEEMED_BETWEEN = ("SELECT coalesce(sum(points), 0) FROM entries WHERE member_id = ? "
-                     "AND occurred_at >= ? AND occurred_at < ? AND channel = ? "
-                     "AND kind = 'redeem'")
+# The offline floor's three figures in one statement: the balance; this device's
+# redemptions for the member on the day (a voided one still counts, which errs on the safe
+# side; bounded on both sides, so one dated ahead by a clock set forward counts on its own
+# day only); and the redemptions waiting for the ledger's answer, from their own index
+# (migration 0011).
+_SPEND_FLOOR = (
+    "SELECT (SELECT points FROM balances WHERE member_id = ?), "
+    "(SELECT coalesce(sum(points), 0) FROM entries WHERE member_id = ? AND occurred_at >= ? "
+    "AND occurred_at < ? AND channel = ? AND kind = 'redeem'), "
+    "(SELECT count(*) FROM entries INDEXED BY ix_entries_pending_redeem WHERE kind = 'redeem' "
+    "AND server_seq IS NULL AND NOT EXISTS (SELECT 1 FROM rejections r "
+    "WHERE r.entry_id = entries.id))")
 
 
 class SqliteEntries(Rows):
@@ -190,15 +199,13 @@ class SqliteEntries(Rows):
         return [(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]), bool(r[6]))
                 for r in self.conn.execute(query)]
 
-    def redeemed_between(self, member_id: uuid.UUID, start: datetime, end: datetime,
-                         channel: str) -> int:
-        """A voided redemption still counts, which errs on the safe side of an offline
-        limit. Bounded on both sides: one dated in the future by a clock set ahead counts
-        on its own day, not on every day until then. Plain SQL: every offline redemption
-        and checkout reads it (SQLAlchemy's statement cost ~0.4 ms, BENCHMARKS.md)."""
-        spent = self._raw().execute(_REDEEMED_BETWEEN, (
-            member_id.bytes, to_micros(start), to_micros(end), channel)).fetchone()[0]
-        return -int(spent)
+    def spend_floor(self, member_id: uuid.UUID, start: datetime, end: datetime,
+                    channel: str) -> SpendFloor:
+        """Plain SQL, one statement: every offline redemption and checkout reads it."""
+        balance, spent, waiting = self._raw().execute(_SPEND_FLOOR, (
+            member_id.bytes, member_id.bytes, to_micros(start), to_micros(end),
+            channel)).fetchone()
+        return SpendFloor(int(balance or 0), -int(spent), int(waiting))
 
     def since(self, since: datetime, channel: str) -> list[Entry]:
         """What the manager's day figures add up."""

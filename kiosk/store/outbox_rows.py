@@ -44,10 +44,6 @@ _SETTLED = (  # an outbox row whose entry the ledger has answered for
 _CLEARED = ("SELECT count(*) FROM outbox WHERE device_seq <= ? AND entry_id IS NOT NULL AND "
             + _SETTLED)
 _CLEAR_OUTBOX = "DELETE FROM outbox WHERE device_seq < ? AND " + _SETTLED
-_PENDING_REDEMPTIONS = (
-    "SELECT count(*) FROM entries INDEXED BY ix_entries_pending_redeem WHERE kind = 'redeem' "
-    "AND server_seq IS NULL AND NOT EXISTS (SELECT 1 FROM rejections r "
-    "WHERE r.entry_id = entries.id)")
 _TOMBSTONE = "UPDATE outbox SET entry_id = NULL WHERE device_seq = ? AND " + _SETTLED
 # The ledger's copy of a once-only award (a derived id, kept once by the ledger: the first
 # copy it received) replaces ours where they differ, e.g. ours granted under an older
@@ -69,11 +65,6 @@ class SqliteOutbox(Rows):
     def size(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(_OUTBOX)
                                      .where(_OUTBOX.c.entry_id.is_not(None))).scalar_one())
-
-    def pending_redemptions(self) -> int:
-        """Redemptions made here the ledger hasn't answered for (numbered or refused):
-        the outbox's, read from their own index (migration 0011)."""
-        return int(self._raw().execute(_PENDING_REDEMPTIONS).fetchone()[0])
 
     def batch(self, limit: int, after: int = 0) -> list[tuple[int, Entry]]:
         rows = self._raw().execute(OUTBOX_BATCH, (after, limit))

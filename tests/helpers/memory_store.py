@@ -32,6 +32,7 @@ from kiosk.records import (
     KeptCoupon,
     PinState,
     SaleState,
+    SpendFloor,
 )
 from kiosk.services.ports import SaleSummary
 from kiosk.staff import AuditEvent, Role, StaffMember
@@ -340,11 +341,14 @@ class MemoryEntries(_Part):
                           e.occurred_at, e.amount_minor, points, e.id in done))
         return found
 
-    def redeemed_between(self, member_id: uuid.UUID, start: datetime, end: datetime,
-                         channel: str) -> int:
-        return -sum(e.points for e in self.d.entries.values()
-                    if e.member_id == member_id and start <= e.occurred_at < end
-                    and e.channel == channel and e.kind is EntryKind.REDEEM)
+    def spend_floor(self, member_id: uuid.UUID, start: datetime, end: datetime,
+                    channel: str) -> SpendFloor:
+        today = -sum(e.points for e in self.d.entries.values()
+                     if e.member_id == member_id and start <= e.occurred_at < end
+                     and e.channel == channel and e.kind is EntryKind.REDEEM)
+        waiting = sum(1 for i in self.d.outbox.values()
+                      if i is not None and self.d.entries[i].kind is EntryKind.REDEEM)
+        return SpendFloor(self.balance(member_id), today, waiting)
 
     def since(self, since: datetime, channel: str) -> list[Entry]:
         return sorted((e for e in self.d.entries.values()
@@ -356,9 +360,6 @@ class MemoryOutbox(_Part):
     def size(self) -> int:
         return sum(1 for i in self.d.outbox.values() if i is not None)
 
-    def pending_redemptions(self) -> int:
-        return sum(1 for i in self.d.outbox.values()
-                   if i is not None and self.d.entries[i].kind is EntryKind.REDEEM)
 
     def batch(self, limit: int, after: int = 0) -> list[tuple[int, Entry]]:
         return [(seq, self.d.entries[i]) for seq, i in sorted(self.d.outbox.items())
