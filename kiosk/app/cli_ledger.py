@@ -98,10 +98,12 @@ def cmd_ledger_serve(args: argparse.Namespace, data_dir: Path, out: Output) -> i
     if args.workers > 1:
         # The ledger keeps no state between calls (the database numbers entries under
         # the ledger_head row lock), so each worker process builds its own on the same
-        # database; migrated and published here, once.
+        # database; migrated and published here, once. Their loop spreads a kiosk's
+        # connections over them (``sync/server/workers.py``).
         os.environ[_WORKER_DB] = args.db
         _serve_workers(uvicorn.Config(f"{__name__}:worker_app", factory=True,
                                       workers=args.workers, host=args.host, port=args.port,
+                                      loop="sync.server.workers:SpreadingLoop",
                                       log_level="warning", access_log=False))
         return 0
     app = create_app(ledger)
