@@ -125,7 +125,7 @@ def check_out(kiosk: Kiosk, checkout: Checkout) -> CheckoutResult:
     now = kiosk.clock()
     program = kiosk.programs.at(now)
     _check(program, checkout)
-    with kiosk.store.read() as tx:  # one look at the store for both (a sale waits for it)
+    with kiosk.store.peek() as tx:  # one look at the store for both (a sale waits for it)
         earlier = (None if checkout.order_ref is None
                    else tx.orders.get(kiosk.channel, checkout.order_ref))
         kept = None if checkout.coupon_id is None else tx.orders.coupon(checkout.coupon_id)

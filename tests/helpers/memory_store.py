@@ -631,6 +631,8 @@ class MemoryStore:
             data = self._data  # a write replaces it whole, never changes it in place
         yield MemoryUnitOfWork(data)
 
+    peek = read
+
     @contextmanager
     def write(self) -> Iterator[MemoryUnitOfWork]:
         with self._lock:
