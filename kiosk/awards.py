@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import uuid
+import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -32,7 +34,7 @@ from kiosk.engine.coupons import (
     coupons_for_order,
     welcome_coupons,
 )
-from kiosk.engine.earning import BASE, base_awards, exact_line_points
+from kiosk.engine.earning import BASE, EarnIndex, base_awards, earn_index
 from kiosk.engine.orders import (
     POINTS,
     Award,
@@ -42,12 +44,47 @@ from kiosk.engine.orders import (
     Order,
     derived_id,
 )
-from kiosk.engine.promotions import Promotion, promotions_on
-from kiosk.engine.promotions import promotion_awards as _promotion_awards
-from kiosk.engine.punch_cards import punch_all
+from kiosk.engine.promotions import (
+    Campaign,
+    Promotion,
+    campaigns,
+    promotion_awards,
+    promotions_on,
+    running_campaigns,
+)
+from kiosk.engine.punch_cards import CardPlan, card_plans, stamp_cards
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What every order reads of a program, worked out once per program object (the
+    ledger re-runs every uploaded order; the counter every sale)."""
+
+    earn: EarnIndex
+    campaigns: tuple[Campaign, ...]
+    cards: tuple[CardPlan, ...]
+
+
+_PLANS: dict[int, tuple[weakref.ref[Program], _Plan]] = {}
+
+
+def _plan(program: Program) -> _Plan:
+    """The program's :class:`_Plan`, by the program object itself: a frozen program never
+    changes, and a copy with a change (``model_copy``) is another object, so another
+    plan. Forgotten with the program."""
+    key = id(program)
+    known = _PLANS.get(key)
+    if known is not None and known[0]() is program:
+        return known[1]
+    plan = _Plan(earn_index(program.earn, program.earn_per_minor),
+                 campaigns(program.promotions),
+                 card_plans(program.punch_cards, program.coupons,
+                            minor_units=program.minor_units))
+    _PLANS[key] = (weakref.ref(program, lambda _: _PLANS.pop(key, None)), plan)
+    return plan
 
 
 def awards_for_order(program: Program, order: Order, state: MemberState | None) -> Awards:
@@ -55,21 +92,24 @@ def awards_for_order(program: Program, order: Order, state: MemberState | None) 
     recorded for the reports all the same)."""
     if order.member_id is None or state is None:
         return Awards()
+    plan = _plan(program)
     tier = program.find_tier(state.tier) or program.tiers[0]
     nets = order.line_nets()
-    exact = exact_line_points(program.earn, order, nets, program.earn_per_minor,
-                              tier.multiplier)
+    nums, common = plan.earn.weights(order.lines, nets, tier.multiplier)
     earns = sum(nets) >= program.min_spend_minor
-    awards = base_awards(program.earn, nets, exact, earns)
+    rounding = plan.earn.rounding
+    awards = base_awards(nets, nums, common, rounding, earns)
     # Each section runs only when the document has it: most sales are plain earns, and
     # every microsecond here is one the cashier waits for (BENCHMARKS.md, durable sale).
     applied: tuple[str, ...] = ()
     zone = program.zone
-    if program.promotions:
-        promos, applied = _promotion_awards(program.promotions, program.promotion_stacking,
-                                            order, tier.id, exact, earns,
-                                            program.earn.rounding, zone)
-        awards += promos
+    if plan.campaigns:
+        running = running_campaigns(plan.campaigns, tier=tier.id, channel=order.channel,
+                                    store=order.store, at=order.occurred_at, zone=zone)
+        if running:
+            promos, applied = promotion_awards(running, program.promotion_stacking, order,
+                                               nums, common, earns, rounding)
+            awards += promos
     bonuses = program.bonuses
     if bonuses.birthday or bonuses.first_purchase:
         first = bonuses.first_purchase
@@ -77,8 +117,7 @@ def awards_for_order(program: Program, order: Order, state: MemberState | None) 
                                 program.minor(first.min_amount) if first else 0)
     if not program.coupons:
         return Awards(awards, applied)
-    stamps, card_coupons = punch_all(program.punch_cards, program.coupons, order, state,
-                                     zone=zone, minor_units=program.minor_units)
+    stamps, card_coupons = stamp_cards(plan.cards, order, nets, state, zone=zone)
     coupons = coupons_for_order(program.coupons, order, state, zone=zone,
                                 minor_units=program.minor_units)
     return Awards(awards + stamps, applied,

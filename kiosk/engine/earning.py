@@ -12,7 +12,8 @@ paid for (a reward, a coupon, points used as money) earns nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -21,11 +22,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kiosk.engine.doc import Code, Doc, Money, Multiplier
-from kiosk.engine.orders import Award, Order, OrderLine, split_pro_rata
+from kiosk.engine.orders import Award, OrderLine, split_pro_rata
 from kiosk.ledger import EntryKind
 
 Rounding = Literal["floor", "half_up", "half_even"]
 BASE = "earn"  # the rule name of base earn awards
+_EARN = EntryKind.EARN
 
 
 class LineRule(Doc):
@@ -79,23 +81,59 @@ def round_ratio(num: int, den: int, rounding: Rounding) -> int:
     return round(Fraction(num, den))  # half to even
 
 
-def exact_line_points(earn: Earn, order: Order, nets: Sequence[int], per_minor: int,
-                      tier_multiplier: Decimal) -> tuple[Fraction, ...]:
-    """Each line's exact (unrounded) base points: the weights every multiplier works on."""
-    out = []
-    tier = as_fraction(tier_multiplier)
-    # A line without a rule of its own: net * points / per * tier as one fraction (one
-    # gcd, not a fraction and then a product of two).
-    points, per = earn.points * tier.numerator, per_minor * tier.denominator
-    for line, net in zip(order.lines, nets, strict=True):
-        rule = earn.rule_for(line) if earn.lines else None
-        if rule is None:
-            out.append(Fraction(net * points, per))
-            continue
-        exact = (Fraction(net * earn.points, per_minor) * as_fraction(rule.multiplier)
-                 + line.quantity * rule.points_per_item)
-        out.append(exact * tier)
-    return tuple(out)
+@dataclass(frozen=True, slots=True)
+class EarnIndex:
+    """The earn section as every order reads it, worked out once per program: each
+    product's and category's rule by name, and a line's exact points as an integer over
+    one denominator per tier (``per * tier denominator * scale``), so an order makes no
+    Fraction. Scaling every line's exact points by one positive number changes no
+    rounding and no split (both compare ratios), so the awards are those of the
+    fractions."""
+
+    points: int  # net * points * scale: the numerator of a line without a rule of its own
+    per_minor: int
+    scale: int  # the lcm of the line rules' multiplier denominators
+    products: Mapping[str, tuple[int, int]]  # code -> (net factor, quantity factor)
+    categories: Mapping[str, tuple[int, int]]
+    rounding: Rounding
+
+    def weights(self, lines: Sequence[OrderLine], nets: Sequence[int],
+                tier_multiplier: Decimal) -> tuple[list[int], int]:
+        """Each line's exact base points ``(line net / per * points * line multiplier +
+        quantity * points_per_item) * tier multiplier`` as integer numerators over the
+        returned denominator: the weights every multiplier works on."""
+        tier = as_fraction(tier_multiplier)
+        num = tier.numerator
+        if not (self.products or self.categories):
+            plain = self.points * num
+            return [net * plain for net in nets], self.per_minor * tier.denominator * self.scale
+        out = []
+        for line, net in zip(lines, nets, strict=True):
+            rule = self.products.get(line.code)
+            if rule is None and line.category is not None:
+                rule = self.categories.get(line.category)
+            out.append(net * self.points * num if rule is None
+                       else (net * rule[0] + line.quantity * rule[1]) * num)
+        return out, self.per_minor * tier.denominator * self.scale
+
+
+def earn_index(earn: Earn, per_minor: int) -> EarnIndex:
+    """The :class:`EarnIndex` of ``earn`` (``per_minor``: ``earn.per`` in minor units). A
+    product's rule is the first naming it and wins over its category's, the first naming
+    that (as :meth:`Earn.rule_for` reads them)."""
+    scale = math.lcm(*(as_fraction(r.multiplier).denominator for r in earn.lines))
+    products: dict[str, tuple[int, int]] = {}
+    categories: dict[str, tuple[int, int]] = {}
+    for rule in earn.lines:
+        m = as_fraction(rule.multiplier)
+        factors = (earn.points * m.numerator * (scale // m.denominator),
+                   rule.points_per_item * per_minor * scale)
+        if rule.product is not None:
+            products.setdefault(rule.product, factors)
+        elif rule.category is not None:
+            categories.setdefault(rule.category, factors)
+    return EarnIndex(earn.points * scale, per_minor, scale, products, categories,
+                     earn.rounding)
 
 
 @lru_cache(maxsize=256)
@@ -111,14 +149,6 @@ def extra_of(multiplier: Decimal) -> Fraction:
     return as_fraction(multiplier) - 1
 
 
-def over_common(exact: Sequence[Fraction]) -> tuple[list[int], int]:
-    """Exact points as integer numerators over one common denominator: every rule of a
-    sale sums, rounds and spreads them, and integers do it without a Fraction (and its
-    gcd) per step (BENCHMARKS.md, durable sale)."""
-    common = math.lcm(*(e.denominator for e in exact)) if exact else 1
-    return [e.numerator * (common // e.denominator) for e in exact], common
-
-
 def rounded_and_spread(nums: Sequence[int], denominator: int, rounding: Rounding
                        ) -> tuple[int, ...]:
     """The whole points of exact points ``nums / denominator`` (their sum rounded once)
@@ -130,13 +160,13 @@ def rounded_and_spread(nums: Sequence[int], denominator: int, rounding: Rounding
     return split_pro_rata(total, nums)
 
 
-def base_awards(earn: Earn, nets: Sequence[int], exact: Sequence[Fraction], earns: bool
-                ) -> tuple[Award, ...]:
+def base_awards(nets: Sequence[int], nums: Sequence[int], denominator: int,
+                rounding: Rounding, earns: bool) -> tuple[Award, ...]:
     """One earn award per line, carrying the line's net as spend (so the order's spend is on
     the ledger exactly once, even when it earns nothing); no points below the minimum
-    spend (``earns`` False)."""
-    nums, common = over_common(exact)
-    parts = (rounded_and_spread(nums, common, earn.rounding) if earns
+    spend (``earns`` False). ``nums / denominator``: the lines' exact points
+    (:meth:`EarnIndex.weights`)."""
+    parts = (rounded_and_spread(nums, denominator, rounding) if earns
              else (0,) * len(nums))
-    return tuple(Award(EntryKind.EARN, points, BASE, line=i, amount_minor=net)
-                 for i, (points, net) in enumerate(zip(parts, nets, strict=True)))
+    return tuple([Award(_EARN, points, BASE, i, net)
+                  for i, (points, net) in enumerate(zip(parts, nets, strict=True))])

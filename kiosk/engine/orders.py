@@ -196,9 +196,13 @@ def split_pro_rata(total: int, weights: Sequence[int]) -> tuple[int, ...]:
         return ()
     if whole <= 0:
         return (total,) + (0,) * (len(weights) - 1) if total else (0,) * len(weights)
-    parts = [total * w // whole for w in weights]
+    parts, remainders = [], []
+    for w in weights:
+        part, remainder = divmod(total * w, whole)
+        parts.append(part)
+        remainders.append(remainder)
     rest = total - sum(parts)
-    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
-    for i in order[:rest]:
-        parts[i] += 1
+    if rest:  # a stable sort keeps the earlier weight first among equal remainders
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:rest]:
+            parts[i] += 1
     return tuple(parts)

@@ -13,21 +13,23 @@ Dates and hours are the program's time zone's, as a store owner means them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from fractions import Fraction
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 
 from kiosk.engine.doc import Code, Doc, Identifier, Multiplier, Names
-from kiosk.engine.earning import Rounding, extra_of, over_common, rounded_and_spread
+from kiosk.engine.earning import Rounding, extra_of, rounded_and_spread
 from kiosk.engine.orders import Award, Order, OrderLine
 from kiosk.ledger import EntryKind
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Stacking = Literal["best", "all"]
+_BONUS = EntryKind.BONUS
 
 
 class Promotion(Doc):
@@ -91,41 +93,95 @@ def promotions_on(promotions: Sequence[Promotion], *, tier: str, channel: str,
                  if p.runs_at(local) and p.offered_to(tier, channel, store))
 
 
-def promotion_awards(promotions: Sequence[Promotion], stacking: Stacking, order: Order,
-                     tier: str, exact: Sequence[Fraction], earns: bool, rounding: Rounding,
-                     zone: ZoneInfo) -> tuple[tuple[Award, ...], tuple[str, ...]]:
-    """The extra points of every promotion that applies to the order, per line, and the
-    ids of those that applied (in document order)."""
-    running = promotions_on(promotions, tier=tier, channel=order.channel, store=order.store,
-                            at=order.occurred_at, zone=zone)
-    chosen: dict[int, set[str]] = {}  # line -> the multiplier promotions it gets, by id
-    for i, line in enumerate(order.lines):
-        mine = [p for p in running if p.multiplier is not None and p.covers(line)]
-        if stacking == "best" and mine:
-            mine = [max(mine, key=lambda p: p.multiplier or 0)]  # ties: the first listed
-        chosen[i] = {p.id for p in mine}  # ids: comparing models field by field is slow
+@dataclass(frozen=True, slots=True, eq=False)
+class Campaign:
+    """A promotion as every order reads it, worked out once per program: its rule name, its
+    multiplier's extra as a ratio of integers and its conditions as sets. Compared by
+    identity: one per promotion."""
+
+    promotion: Promotion
+    rule: str
+    extra: tuple[int, int] | None  # (multiplier - 1) as numerator, denominator; None: bonus
+    multiplier: Decimal  # 0 for a bonus promotion
+    per_item: bool  # a bonus promotion's points are per item (else once per order)
+    timeless: bool  # no dates, weekdays or hours: on at every moment
+    anyone: bool  # no tiers, channels or stores: offered to every member everywhere
+    everything: bool  # no products or categories: covers every line
+    products: frozenset[str]
+    categories: frozenset[str]
+
+    def covers(self, line: OrderLine) -> bool:
+        return self.everything or line.code in self.products or (
+            line.category is not None and line.category in self.categories)
+
+
+def campaigns(promotions: Sequence[Promotion]) -> tuple[Campaign, ...]:
+    """Each promotion's :class:`Campaign`, in document order."""
+    out = []
+    for p in promotions:
+        extra = None if p.multiplier is None else extra_of(p.multiplier)
+        out.append(Campaign(
+            p, p.rule, None if extra is None else (extra.numerator, extra.denominator),
+            p.multiplier or Decimal(0), p.bonus_per == "item",
+            not (p.starts or p.ends or p.weekdays or p.hours),
+            not (p.tiers or p.channels or p.stores), not (p.products or p.categories),
+            frozenset(p.products), frozenset(p.categories)))
+    return tuple(out)
+
+
+def promotion_awards(running: Sequence[Campaign], stacking: Stacking, order: Order,
+                     nums: Sequence[int], denominator: int, earns: bool, rounding: Rounding
+                     ) -> tuple[tuple[Award, ...], tuple[str, ...]]:
+    """The extra points of every running campaign (:func:`running_campaigns`) that applies
+    to the order, per line, and the ids of those that applied (in document order).
+    ``nums / denominator``: the lines' exact base points (``EarnIndex.weights``)."""
+    lines = order.lines
+    # Each line's multiplier campaigns: all that cover it, or ("best") the first highest.
+    chosen: list[list[Campaign]] = [[] for _ in lines]
+    for c in running:
+        if c.extra is not None:
+            for i, line in enumerate(lines):
+                if c.covers(line):
+                    mine = chosen[i]
+                    if stacking == "all" or not mine:
+                        mine.append(c)
+                    elif c.multiplier > mine[0].multiplier:
+                        mine[0] = c
     awards: list[Award] = []
     applied: list[str] = []
-    nums, common = over_common(exact)
-    for promo in running:
-        if promo.multiplier is not None:
-            extra = extra_of(promo.multiplier)  # the weights: exact * extra
-            weights = [nums[i] * extra.numerator if promo.id in chosen[i] and earns else 0
-                       for i in range(len(order.lines))]
+    for c in running:
+        if c.extra is not None:
+            if not earns:
+                continue  # no line earns: nothing to round or spread
+            num, den = c.extra
+            weights = [w * num if c in mine else 0 for w, mine in zip(nums, chosen, strict=True)]
             if not any(weights):
-                continue  # it covers no line that earns: nothing to round or spread
-            parts = rounded_and_spread(weights, common * extra.denominator, rounding)
-            lines = [i for i, part in enumerate(parts) if part]
+                continue  # it covers no line that earns
+            parts = rounded_and_spread(weights, denominator * den, rounding)
+            got = [Award(_BONUS, points, c.rule, i) for i, points in enumerate(parts) if points]
         else:
-            lines = [i for i, line in enumerate(order.lines)
-                     if promo.covers(line) and line.quantity > 0]
-            if promo.bonus_per == "order":
-                lines = lines[:1]
-            parts = tuple(promo.bonus_points * (order.lines[i].quantity
-                                                if promo.bonus_per == "item" else 1)
-                          if i in lines else 0 for i in range(len(order.lines)))
-        if lines:
-            applied.append(promo.id)
-        awards += [Award(EntryKind.BONUS, points, promo.rule, line=i)
-                   for i, points in enumerate(parts) if points]
+            covered = [i for i, line in enumerate(lines) if line.quantity > 0 and c.covers(line)]
+            bonus = c.promotion.bonus_points
+            got = ([Award(_BONUS, bonus * lines[i].quantity, c.rule, i) for i in covered]
+                   if c.per_item else
+                   [Award(_BONUS, bonus, c.rule, covered[0])] if covered else [])
+        if got:
+            applied.append(c.promotion.id)
+            awards += got
     return tuple(awards), tuple(applied)
+
+
+def running_campaigns(all_: Sequence[Campaign], *, tier: str, channel: str,
+                      store: str | None, at: datetime, zone: ZoneInfo
+                      ) -> list[Campaign]:
+    """The campaigns running for this member here and now (:func:`promotions_on`)."""
+    local = None
+    out = []
+    for c in all_:
+        if not c.timeless:
+            local = local or at.astimezone(zone)
+            if not c.promotion.runs_at(local):
+                continue
+        if c.anyone or c.promotion.offered_to(tier, channel, store):
+            out.append(c)
+    return out

@@ -18,6 +18,7 @@ same stamps.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -36,6 +37,8 @@ from kiosk.engine.orders import (
     card_wallet,
 )
 from kiosk.ledger import EntryKind
+
+_STAMP = EntryKind.STAMP
 
 MAX_FILLS = 100
 """The most full cards one order fills (a bigger basket of one card's products is a typing
@@ -95,14 +98,19 @@ def stamps_by_line(card: PunchCard, order: Order, *, minor_units: int
     qualifying lines' net paid must reach ``min_amount``."""
     if order.member_id is None:
         return ()
-    lines = [(i, line, net)
-             for i, (line, net) in enumerate(zip(order.lines, order.line_nets(), strict=True))
-             if net > 0 and line.quantity > 0 and qualifies(card, line)]
-    if not lines or sum(net for _, _, net in lines) < to_minor(card.min_amount, minor_units):
+    return _stamps_by_line(card, order.lines, order.line_nets(),
+                           to_minor(card.min_amount, minor_units))
+
+
+def _stamps_by_line(card: PunchCard, lines: Sequence[OrderLine], nets: Sequence[int],
+                    min_minor: int) -> tuple[tuple[int | None, int], ...]:
+    got = [(i, line, net) for i, (line, net) in enumerate(zip(lines, nets, strict=True))
+           if net > 0 and line.quantity > 0 and qualifies(card, line)]
+    if not got or sum(net for _, _, net in got) < min_minor:
         return ()
     if card.per == "item":
-        return tuple((i, line.quantity) for i, line, _ in lines)
-    return ((lines[0][0] if len(lines) == 1 else None, 1),)
+        return tuple((i, line.quantity) for i, line, _ in got)
+    return ((got[0][0] if len(got) == 1 else None, 1),)
 
 
 def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone: ZoneInfo,
@@ -114,7 +122,13 @@ def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone:
     ``card:<card>:<channel>:<order ref>:<n>`` (n = 1, 2, ...). Stamps held after are
     ``(held + new) % size``. ``held`` is below zero when a refund took back stamps that
     had already filled a card (its coupon issued): the next stamps make that up first."""
-    by_line = stamps_by_line(card, order, minor_units=minor_units)
+    return _punch(card, order, stamps_by_line(card, order, minor_units=minor_units), held,
+                  coupon, zone)
+
+
+def _punch(card: PunchCard, order: Order, by_line: tuple[tuple[int | None, int], ...],
+           held: int, coupon: CouponRule, zone: ZoneInfo
+           ) -> tuple[list[Award], list[CouponIssue]]:
     new = sum(n for _, n in by_line)
     if new == 0:
         return [], []
@@ -122,22 +136,38 @@ def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone:
     # order fills more than MAX_FILLS cards: a recorded state or basket beyond that is a
     # corrupt or forged record, and the rules must not build a coupon per claimed fill.
     held = min(held, card.size - 1)
-    rule, wallet = f"card:{card.id}", card_wallet(card.id)
+    rule = wallet = card_wallet(card.id)  # the card's rule is its wallet: card:<id>
     if new > card.size * MAX_FILLS:
         new, by_line = card.size * MAX_FILLS, ((None, card.size * MAX_FILLS),)
-    awards = [Award(kind=EntryKind.STAMP, points=n, rule=rule, line=line, wallet=wallet)
-              for line, n in by_line]
+    awards = [Award(_STAMP, n, rule, line, 0, wallet) for line, n in by_line]
     fills = max(0, (held + new) // card.size)
     if fills == 0:
         return awards, []
-    awards.append(Award(kind=EntryKind.STAMP, points=-card.size * fills, rule=rule,
-                        wallet=wallet))
+    awards.append(Award(_STAMP, -card.size * fills, rule, None, 0, wallet))
     expires = coupon_expiry(order.occurred_at, coupon.valid_days, zone)
-    coupons = [CouponIssue(rule=coupon.id,
-                           once=f"card:{card.id}:{order.channel}:{order.order_ref}:{n}",
-                           valid_from=order.occurred_at, expires_at=expires)
+    coupons = [CouponIssue(coupon.id, f"card:{card.id}:{order.channel}:{order.order_ref}:{n}",
+                           order.occurred_at, expires)
                for n in range(1, fills + 1)]
     return awards, coupons
+
+
+@dataclass(frozen=True, slots=True)
+class CardPlan:
+    """A punch card as every order reads it, worked out once per program: the coupon it
+    issues and its minimum in minor units."""
+
+    card: PunchCard
+    coupon: CouponRule
+    min_minor: int
+
+
+def card_plans(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponRule], *,
+               minor_units: int) -> tuple[CardPlan, ...]:
+    """Each card's :class:`CardPlan`, in document order. The cards must have passed
+    :func:`check_punch_cards` (a card whose coupon is missing is a KeyError)."""
+    rules = {r.id: r for r in coupon_rules}
+    return tuple(CardPlan(card, rules[card.coupon], to_minor(card.min_amount, minor_units))
+                 for card in cards)
 
 
 def punch_all(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponRule], order: Order,
@@ -146,14 +176,28 @@ def punch_all(cards: Sequence[PunchCard], coupon_rules: Sequence[CouponRule], or
     """Every card's awards and coupons for ``order``, in document order, with the stamps
     held from ``state.stamps_on``. The cards must have passed :func:`check_punch_cards`
     (a card whose coupon is missing is a KeyError)."""
-    rules = {r.id: r for r in coupon_rules}
+    if order.member_id is None:
+        return (), ()
+    return stamp_cards(card_plans(cards, coupon_rules, minor_units=minor_units), order,
+                       order.line_nets(), state, zone=zone)
+
+
+def stamp_cards(cards: Sequence[CardPlan], order: Order, nets: Sequence[int],
+                state: MemberState, *, zone: ZoneInfo
+                ) -> tuple[tuple[Award, ...], tuple[CouponIssue, ...]]:
+    """:func:`punch_all` for a member ``order`` with the cards planned once per program
+    (``nets``: the order's ``line_nets()``, worked out once)."""
+    held = dict(state.stamps)
     awards: list[Award] = []
     coupons: list[CouponIssue] = []
-    for card in cards:
-        got, issued = punch(card, order, state.stamps_on(card.id), coupon=rules[card.coupon],
-                            zone=zone, minor_units=minor_units)
-        awards += got
-        coupons += issued
+    for plan in cards:
+        card = plan.card
+        by_line = _stamps_by_line(card, order.lines, nets, plan.min_minor)
+        if by_line:
+            got, issued = _punch(card, order, by_line, held.get(card.id, 0), plan.coupon,
+                                 zone)
+            awards += got
+            coupons += issued
     return tuple(awards), tuple(coupons)
 
 
