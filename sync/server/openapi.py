@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sync.protocol import PROSE_PATTERN, TEXT_PATTERN, ErrorBody, Invalid
+from sync.protocol import PROSE_PATTERN, TEXT_PATTERN, ErrorBody, Invalid, PreciseUtcTime
 
 _REFUSALS = {
     403: "this device may not make this call",
@@ -53,8 +53,31 @@ def json_body(model: type[W]) -> Callable[[Request], Awaitable[W]]:
         except ValidationError as exc:
             raise RequestValidationError(
                 [{**e, "loc": ("body", *e["loc"])}
-                 for e in exc.errors(include_url=False, include_input=False)]) from None
+                 for e in precise(exc.errors(include_url=False))]) from None
     return parse
+
+
+_PRECISE_TIME = TypeAdapter(PreciseUtcTime)
+
+
+def precise(errors: list[Any]) -> list[Any]:
+    """The errors without their input, and each of a time's (``utc_time``: one for every
+    way a time can be wrong, see ``sync.protocol.UtcTime``) as pydantic's own: naive, out
+    of bounds or no time at all, found again from the value in question."""
+    out = []
+    for e in errors:
+        value = e.pop("input", None)
+        if e["type"] != "utc_time":
+            out.append(e)
+            continue
+        try:
+            _PRECISE_TIME.validate_python(value)
+        except ValidationError as exc:
+            out += [{**x, "loc": (*e["loc"], *x["loc"])}
+                    for x in exc.errors(include_url=False, include_input=False)]
+        else:  # not expected: a time the fast check refused but the precise one takes
+            out.append(e)
+    return out
 
 
 def document_models(app: FastAPI, models: list[type[BaseModel]],
