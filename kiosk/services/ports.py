@@ -28,6 +28,7 @@ from kiosk.records import (
     SpendFloor,
 )
 from kiosk.staff import AuditEvent, StaffMember
+from kiosk.wallets import LotRow
 
 SaleSummary = tuple[str, uuid.UUID, str | None, datetime, int, int, bool]
 """(order ref, member, name, time, amount, the points of the order's entries but
@@ -244,6 +245,10 @@ class Entries(Protocol):
 
     def of_member(self, member_id: uuid.UUID) -> list[Entry]:
         """Oldest first."""
+        ...
+
+    def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
+        """``of_member``'s entries, in its order, as the lots read them."""
         ...
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:

@@ -34,7 +34,8 @@ from kiosk.services.errors import (
     check_order_ref,
 )
 from kiosk.services.ports import UnitOfWork
-from kiosk.wallets import points_summary, spendable
+from kiosk.services.views import member_points
+from kiosk.wallets import PointsSummary
 
 
 class Authoriser(Protocol):
@@ -146,14 +147,11 @@ def spend_points(kiosk: Kiosk, entry: Entry) -> tuple[int, str]:
     return balance, authorised
 
 
-def _not_spendable(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, balance: int,
-                   available: int) -> str:
+def _not_spendable(summary: PointsSummary | None, balance: int, available: int) -> str:
     """Why the balance isn't all available, for the refusal: points still pending, and
     points past their expiry the ledger hasn't recorded yet (never called pending)."""
-    if available >= balance:
+    if available >= balance or summary is None:
         return ""
-    summary = points_summary(kiosk.program, tx.entries.of_member(entry.member_id),
-                             entry.occurred_at)
     pending = sum(points for _, points in summary.pending)
     held = [f"{pending} still pending"] if pending else []
     if balance - available - pending > 0:
@@ -171,11 +169,13 @@ def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int)
     floor = tx.entries.spend_floor(entry.member_id,
                                    *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
     balance, today = floor.balance, floor.redeemed_today
-    available = spendable(kiosk.program, balance,
-                          lambda: tx.entries.of_member(entry.member_id), entry.occurred_at)
+    policy = kiosk.program.points
+    summary = (member_points(tx, kiosk.program, entry.member_id, entry.occurred_at)
+               if policy.pending_days or policy.expiry is not None else None)
+    available = balance if summary is None else summary.available
     if available < cost:
         raise NotEnoughPoints(f"{cost} points needed, the member has {available}"
-                              + _not_spendable(tx, kiosk, entry, balance, available))
+                              + _not_spendable(summary, balance, available))
     if today + cost > limits.max_points_per_member_per_day:
         raise OfflineLimitReached(
             f"this member has redeemed {today} points here today; offline the limit is "

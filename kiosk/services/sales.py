@@ -43,9 +43,9 @@ from kiosk.services.errors import (
 )
 from kiosk.services.ports import UnitOfWork
 from kiosk.services.staff import record
-from kiosk.services.views import member_tier
+from kiosk.services.views import member_points, member_tier
 from kiosk.staff import AuditAction
-from kiosk.wallets import PointsSummary, points_summary
+from kiosk.wallets import PointsSummary
 
 SaleLine = OrderLine
 """A basket line as the sale screen and the CLI give it: a product code (or ``AMOUNT`` for a
@@ -196,7 +196,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None, *,
         if needs_approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
                    f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)
-        after = (points_summary(program, tx.entries.of_member(sale.member_id), now)
+        after = (member_points(tx, program, sale.member_id, now)
                  if program.points.pending_days or program.points.expiry else None)
     points = balance(entries)
     applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(

@@ -26,7 +26,7 @@ from kiosk.program import (
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import UnknownMember
 from kiosk.services.ports import UnitOfWork
-from kiosk.wallets import PointsSummary, points_summary
+from kiosk.wallets import PointsSummary, lean_points_summary, points_summary
 
 RECENT_ACTIVITY = 10
 
@@ -68,22 +68,27 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
         cards = tx.cards.of_member(member_id)
         card_no = cards[-1].card_no if cards else None
     points = None
-    recent: list[Entry] | None = None
     if program.points.pending_days or program.points.expiry is not None:
-        entries = tx.entries.of_member(member_id)
-        points = points_summary(program, entries, now)
-        # Read anyway, in (time, id) order: the recent activity is their last ones.
-        recent = entries[::-1][:RECENT_ACTIVITY]
+        points = member_points(tx, program, member_id, now)
     held = tx.entries.stamps(member_id) if program.punch_cards else {}
     return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
                       rewards_within_reach(program, balance if points is None
                                            else points.available),
-                      recent if recent is not None
-                      else tx.entries.recent(member_id, RECENT_ACTIVITY), points,
+                      tx.entries.recent(member_id, RECENT_ACTIVITY), points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
                                      store=kiosk.device.store_name, at=now),
                       tuple((card, held.get(card.id, 0)) for card in program.punch_cards),
                       tuple(tx.orders.coupons(member_id, now)) if program.coupons else ())
+
+
+def member_points(tx: UnitOfWork, program: Program, member_id: uuid.UUID, at: datetime
+                  ) -> PointsSummary:
+    """The member's points as the counter tells them (available, pending, expiring), off
+    their whole history: the lean replay, or the full one for a history with a reversal."""
+    summary = lean_points_summary(program, tx.entries.lot_rows(member_id), at)
+    if summary is None:
+        summary = points_summary(program, tx.entries.of_member(member_id), at)
+    return summary
 
 
 def member_tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, now: datetime,

@@ -30,6 +30,7 @@ from kiosk.store.columns import (
 )
 from kiosk.store.session import Rows
 from kiosk.store.types import from_micros, to_micros
+from kiosk.wallets import LotRow
 
 _ENTRIES = m.LedgerEntry.__table__
 _E = _ENTRIES.c
@@ -61,6 +62,8 @@ _SALE_STATE = (
 # each cost 0.3-0.5 ms more than the query itself (BENCHMARKS.md, identify).
 _BALANCE = "SELECT points FROM balances WHERE member_id = ?"
 _OF_MEMBER = f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? ORDER BY occurred_at, id"
+_LOT_ROWS = ("SELECT id, kind, points, occurred_at, reverses, note, order_ref IS NOT NULL "
+             "FROM entries WHERE member_id = ? ORDER BY occurred_at, id")
 _RECENT = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? "
            "ORDER BY occurred_at DESC, id DESC LIMIT ?")
 _NOT_REFUSED = " AND id NOT IN (SELECT entry_id FROM rejections)"
@@ -152,6 +155,11 @@ class SqliteEntries(Rows):
     def of_member(self, member_id: uuid.UUID) -> list[Entry]:
         return [entry_of_params(r) for r in self._raw().execute(_OF_MEMBER,
                                                                 (member_id.bytes,))]
+
+    def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
+        return [(entry_id, kind, points, from_micros(at), reverses, note, bool(purchase))
+                for entry_id, kind, points, at, reverses, note, purchase
+                in self._raw().execute(_LOT_ROWS, (member_id.bytes,))]
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:
         row = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(

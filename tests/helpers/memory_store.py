@@ -36,6 +36,7 @@ from kiosk.records import (
 )
 from kiosk.services.ports import SaleSummary
 from kiosk.staff import AuditEvent, Role, StaffMember
+from kiosk.wallets import LotRow
 
 
 class Refused(Exception):
@@ -298,6 +299,11 @@ class MemoryEntries(_Part):
     def of_member(self, member_id: uuid.UUID) -> list[Entry]:
         return sorted((e for e in self.d.entries.values() if e.member_id == member_id),
                       key=lambda e: (e.occurred_at, e.id))
+
+    def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
+        return [(e.id.bytes, e.kind.value, e.points, e.occurred_at,
+                 None if e.reverses is None else e.reverses.bytes, e.note,
+                 e.order_ref is not None) for e in self.of_member(member_id)]
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:
         return next((e for e in self.d.entries.values() if e.kind is EntryKind.EARN

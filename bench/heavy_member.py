@@ -1,0 +1,119 @@
+"""A regular's card: identify -> member view, and a durable sale, for members with long
+histories (a daily coffee for three years is ~1,000 visits, 2,000-3,000 entries).
+
+    .venv/bin/python -m bench.heavy_member [--history 100 1000 3000 10000] [--runs 3]
+                                           [--program bench/programs/member_view.toml]
+
+``bench.identify`` measures a million members of about five entries each; a member's own
+history is what a scan of a regular replays (their points' lots under pending days and
+expiry, their tier under the tier policy, their stamps). Seeds one store with one member
+per history size (entries as ``bench.identify`` makes them: earns, promotion bonuses,
+stamps and one redemption in ten, spread over the two years before now, as if synced),
+then times ``identify`` of each member's card and a three-line sale for them (durable,
+each one adding to the history like a real visit), median of ``--runs`` runs of 50 each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from bench.common import machine, median_of_runs, percentile, timed
+from bench.identify import _visit
+from kiosk.app.bootstrap import bootstrap, initialise_standalone
+from kiosk.cards import card_number, issue_card
+from kiosk.engine.orders import card_wallet
+from kiosk.ids import new_id
+from kiosk.program import load_program
+from kiosk.services import Sale, SaleLine, identify, ring_up_sale
+from kiosk.store import STORE_FILE
+from kiosk.store.types import to_micros
+
+ROOT = Path(__file__).resolve().parent.parent
+BASKET = (SaleLine("TEA-OOLONG", 2, 65, "tea"), SaleLine("CAKE-SUN", 1, 40, "cake"),
+          SaleLine("amount", 1, 330))
+SAMPLES = 50
+
+
+def seed(folder: Path, histories: list[int], program_path: Path) -> list[tuple[str, bytes]]:
+    """One member per history size, with about that many entries; their card payloads."""
+    program = load_program(program_path)
+    kiosk = initialise_standalone(folder, store_name="bench", program=program,
+                                  device_id="bench", card_prefix="1000")
+    key, cert, now = kiosk.key, kiosk.certificate, kiosk.clock()
+    kiosk.store.close()
+    db = sqlite3.connect(folder / STORE_FILE, isolation_level=None)
+    rng = random.Random(11)
+    end = to_micros(now)
+    start = end - 2 * 365 * 86_400 * 10**6
+    cards = [card_wallet(c.id) for c in program.punch_cards]
+    out, seq, order = [], 0, 0
+    db.execute("BEGIN")
+    for i, size in enumerate(histories):
+        mid = new_id()
+        card_no = card_number(cert.card_prefix, i + 1)
+        payload = issue_card(key, cert, member_id=mid, card_no=card_no)
+        db.execute("INSERT INTO members (id, name, phone, enrolled_at, channel, consent, "
+                   "on_ledger) VALUES (?,?,?,?,?,1,1)",
+                   (mid.bytes, f"Regular {size}", f"09{i:08d}", start, "bench"))
+        db.execute("INSERT INTO cards (card_no, member_id, key_id, payload, issued_at, "
+                   "on_ledger) VALUES (?,?,?,?,?,1)", (card_no, mid.bytes, cert.key_id,
+                                                       payload, start))
+        rows: list[tuple[object, ...]] = []
+        times = sorted(rng.randrange(start, end) for _ in range(size))
+        while len(rows) < size:
+            rows += _visit(rng, mid.bytes, times[len(rows)], order, cards, program.version)
+            order += 1
+        db.executemany("INSERT INTO entries (id, member_id, kind, points, amount_minor, "
+                       "channel, order_ref, program_version, occurred_at, note, tier, "
+                       "server_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                       [(*row, seq + j + 1) for j, row in enumerate(rows)])
+        seq += len(rows)
+        out.append((payload, mid.bytes))
+    db.execute("COMMIT")
+    db.execute("ANALYZE")
+    db.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--history", type=int, nargs="+", default=[100, 1000, 3000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--program", default=str(ROOT / "bench" / "programs"
+                                                 / "member_view.toml"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench" / "data") as tmp:
+        folder = Path(tmp) / "kiosk"
+        members = seed(folder, args.history, Path(args.program))
+        kiosk = bootstrap(folder)
+        numbers = iter(range(10**9))
+        result = {}
+        for size, (payload, member) in zip(args.history, members, strict=True):
+            member_id = identify(kiosk, payload).member.id
+            assert member_id.bytes == member
+
+            def sale(member_id=member_id) -> None:  # type: ignore[no-untyped-def]
+                ring_up_sale(kiosk, Sale.of_basket(member_id, BASKET, f"H-{next(numbers)}"))
+
+            runs = []
+            for _ in range(args.runs):
+                scans = timed(lambda payload=payload: identify(kiosk, payload), SAMPLES)
+                sales = timed(sale, SAMPLES)
+                runs.append({"identify_p50_ms": percentile(scans, 50),
+                             "identify_p99_ms": percentile(scans, 99),
+                             "sale_p50_ms": percentile(sales, 50),
+                             "sale_p99_ms": percentile(sales, 99)})
+            result[str(size)] = {k: round(v, 2) for k, v in median_of_runs(runs).items()}
+        kiosk.store.close()
+    print(json.dumps({"machine": machine(), "program": Path(args.program).name,
+                      "runs": args.runs, "samples_per_run": SAMPLES,
+                      "by_history_entries": result}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
