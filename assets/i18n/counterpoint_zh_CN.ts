@@ -1777,92 +1777,97 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="190"/>
+        <location filename="../../ui/screens/transfer.py" line="197"/>
         <source>Member from another store</source>
         <translation>其他门店的会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="194"/>
+        <location filename="../../ui/screens/transfer.py" line="201"/>
         <source>Give points to another member</source>
         <translation>转赠积分给其他会员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="195"/>
+        <location filename="../../ui/screens/transfer.py" line="203"/>
+        <source>Available: not known until the transfer is tapped again</source>
+        <translation>可用点数：再按一次转赠后才知道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="205"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="196"/>
+        <location filename="../../ui/screens/transfer.py" line="206"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>扫描对方的会员卡，或按电话查找：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="197"/>
+        <location filename="../../ui/screens/transfer.py" line="207"/>
         <source>Phone number</source>
         <translation>电话号码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="198"/>
+        <location filename="../../ui/screens/transfer.py" line="208"/>
         <source>Find by phone</source>
         <translation>按电话查找</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="199"/>
+        <location filename="../../ui/screens/transfer.py" line="209"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="204"/>
+        <location filename="../../ui/screens/transfer.py" line="214"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="212"/>
+        <location filename="../../ui/screens/transfer.py" line="222"/>
         <source>To: {name}</source>
         <translation>给：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="216"/>
+        <location filename="../../ui/screens/transfer.py" line="226"/>
         <source>{n} points</source>
         <translation>{n} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="221"/>
+        <location filename="../../ui/screens/transfer.py" line="231"/>
         <source>Give points</source>
         <translation>转赠积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="223"/>
+        <location filename="../../ui/screens/transfer.py" line="233"/>
         <source>Give {n} points to {name}</source>
         <translation>转赠 {n} 积分给{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="231"/>
+        <location filename="../../ui/screens/transfer.py" line="241"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>转赠积分的会员不能自己接收：请扫描或查找另一位会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="234"/>
+        <location filename="../../ui/screens/transfer.py" line="244"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店没有使用此电话号码或卡号的会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="236"/>
+        <location filename="../../ui/screens/transfer.py" line="246"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位会员使用此电话号码：请点选接收积分的会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="239"/>
+        <location filename="../../ui/screens/transfer.py" line="249"/>
         <source>First who receives the points, then how many.</source>
         <translation>先选接收积分的会员，再选积分数。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="241"/>
+        <location filename="../../ui/screens/transfer.py" line="251"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用积分不足：每次转赠至少 {n} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="243"/>
+        <location filename="../../ui/screens/transfer.py" line="253"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 积分：点 − 或 + 调整数量。</translation>
     </message>

@@ -1777,92 +1777,97 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="190"/>
+        <location filename="../../ui/screens/transfer.py" line="197"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="194"/>
+        <location filename="../../ui/screens/transfer.py" line="201"/>
         <source>Give points to another member</source>
         <translation>轉贈點數給其他會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="195"/>
+        <location filename="../../ui/screens/transfer.py" line="203"/>
+        <source>Available: not known until the transfer is tapped again</source>
+        <translation>可用點數：再按一次轉贈後才知道</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/transfer.py" line="205"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="196"/>
+        <location filename="../../ui/screens/transfer.py" line="206"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>掃描對方的會員卡，或以電話查詢：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="197"/>
+        <location filename="../../ui/screens/transfer.py" line="207"/>
         <source>Phone number</source>
         <translation>電話號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="198"/>
+        <location filename="../../ui/screens/transfer.py" line="208"/>
         <source>Find by phone</source>
         <translation>以電話查詢</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="199"/>
+        <location filename="../../ui/screens/transfer.py" line="209"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="204"/>
+        <location filename="../../ui/screens/transfer.py" line="214"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="212"/>
+        <location filename="../../ui/screens/transfer.py" line="222"/>
         <source>To: {name}</source>
         <translation>給：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="216"/>
+        <location filename="../../ui/screens/transfer.py" line="226"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="221"/>
+        <location filename="../../ui/screens/transfer.py" line="231"/>
         <source>Give points</source>
         <translation>轉贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="223"/>
+        <location filename="../../ui/screens/transfer.py" line="233"/>
         <source>Give {n} points to {name}</source>
         <translation>轉贈 {n} 點給{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="231"/>
+        <location filename="../../ui/screens/transfer.py" line="241"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>轉贈點數的會員不能自己接收：請掃描或查詢另一位會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="234"/>
+        <location filename="../../ui/screens/transfer.py" line="244"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店沒有使用此電話號碼或卡號的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="236"/>
+        <location filename="../../ui/screens/transfer.py" line="246"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位會員使用此電話號碼：請點選接收點數的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="239"/>
+        <location filename="../../ui/screens/transfer.py" line="249"/>
         <source>First who receives the points, then how many.</source>
         <translation>先選接收點數的會員，再選點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="241"/>
+        <location filename="../../ui/screens/transfer.py" line="251"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用點數不足：每次轉贈至少 {n} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="243"/>
+        <location filename="../../ui/screens/transfer.py" line="253"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 點：點 − 或 + 調整點數。</translation>
     </message>

@@ -214,13 +214,18 @@ def test_a_transfer_whose_answer_was_lost_says_so_and_tapped_again_is_made_once(
         return sides
 
     monkeypatch.setattr(type(authoriser), "transfer", answer_lost)
+    assert screen.available.text() == "Available: 140 points"
     tap(qtbot, screen.confirm)
     for language in LANGUAGES:
         w.set_language(language)
         assert UNSURE[language] in message(qtbot, app, "error")
+        # The points may have gone: no figure from before the transfer on the screen.
+        assert "140" not in screen.available.text()
         shoot(app, language, "transfer-unsure")
     w.set_language("en")
     assert w.current == "transfer" and screen.confirm.text() == "Give 20 points to 陳小明"
+    assert screen.available.text() == ("Available: not known until the transfer is tapped "
+                                       "again")
     with qtbot.waitSignal(screen.completed, timeout=WAIT):
         tap(qtbot, screen.confirm)  # the cashier taps again, as the screen says
     assert "20 points given to 陳小明. Balance: 120" in message(qtbot, app, "info")

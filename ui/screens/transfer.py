@@ -40,6 +40,7 @@ class TransferScreen(ServiceScreen):
     def __init__(self, counter: ScreenContext) -> None:
         super().__init__(counter)
         self._fresh: MemberView | None = None  # the member read again after a refusal
+        self._unsure = False  # a transfer went unanswered: the giver's points not known
         self.failed.connect(self._caught_up)  # first: the window says it after this
         self.member: MemberView | None = None  # the giver
         self.receiver: tuple[Member, str] | None = None  # and their masked phone
@@ -99,7 +100,7 @@ class TransferScreen(ServiceScreen):
 
     def start(self, member: MemberView) -> None:
         self.member, self.receiver, self.range, self._fresh = member, None, None, None
-        self.matches, self.problem = [], None
+        self.matches, self.problem, self._unsure = [], None, False
         self.phone.clear()
         self.retranslate()
 
@@ -167,9 +168,14 @@ class TransferScreen(ServiceScreen):
                 raise
         self.call(give, lambda result: self._given(result, name))
 
-    def _caught_up(self, _refusal: object) -> None:
+    def _caught_up(self, refusal: object) -> None:
         """After a refusal, the giver as the store has them now, under the program in
-        force: the range and the amount on offer follow (the window says the refusal)."""
+        force: the range and the amount on offer follow (the window says the refusal).
+        After no answer, what the giver has is not known here until a retry is answered
+        (the ledger may have moved the points): the screen says so, not the old figure."""
+        self._unsure = isinstance(refusal, TransferUnsure)
+        if self._unsure:
+            self.retranslate()
         fresh, self._fresh = self._fresh, None
         if fresh is None:
             return
@@ -182,6 +188,7 @@ class TransferScreen(ServiceScreen):
         self.retranslate()
 
     def _given(self, result: TransferResult, name: str) -> None:
+        self._unsure = False
         self.receiver, self.range = None, None  # given once: a second tap gives nothing more
         self.retranslate()
         self.completed.emit(result, name)
@@ -192,7 +199,10 @@ class TransferScreen(ServiceScreen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Give points to another member"))
-        self.available.setText(self.tr("Available: {n} points").format(n=self._available()))
+        self.available.setText(
+            self.tr("Available: not known until the transfer is tapped again")
+            if self._unsure else
+            self.tr("Available: {n} points").format(n=self._available()))
         self.prompt.setText(self.tr("Scan their card, or find them by phone:"))
         self.phone.setPlaceholderText(self.tr("Phone number"))
         self.search.setText(self.tr("Find by phone"))
