@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from kiosk.engine.frozen import quick_init
+
 
 class EntryKind(enum.StrEnum):
     EARN = "earn"
@@ -53,6 +55,7 @@ class LedgerError(ValueError):
     """An entry that breaks the ledger's rules; a bug upstream, never a cashier's mistake."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One immutable change of a member's points.

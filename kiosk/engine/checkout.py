@@ -34,6 +34,7 @@ from pydantic import Field
 
 from kiosk.engine.coupons import CouponRule, coupon_discount_minor
 from kiosk.engine.doc import Doc, Money, to_minor
+from kiosk.engine.frozen import quick_init
 from kiosk.engine.orders import LoyaltyUsed, Order, OrderLine
 
 CHECKOUT_NOTE = "checkout"
@@ -78,6 +79,7 @@ def check_points_as_money(policy: PointsAsMoney | None, minor_units: int) -> Non
                          f"finer than the currency's {minor_units} decimals; raise step")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RewardTerms:
     """The part of a program's reward that prices a checkout (kept apart from the document
@@ -122,12 +124,14 @@ class RewardTerms:
         return base
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CouponTerms:
     coupon_id: uuid.UUID
     rule: CouponRule
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Discount:
     """One discount line of the receipt: ``source`` is ``reward:<id>``, ``coupon:<rule>``
@@ -137,6 +141,7 @@ class Discount:
     amount_minor: int
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Priced:
     """The basket as loyalty leaves it."""

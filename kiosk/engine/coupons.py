@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -138,7 +139,9 @@ def _local(at: datetime, zone: ZoneInfo) -> datetime:
     return at.astimezone(zone)
 
 
+@lru_cache(maxsize=1024)
 def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    """The start (UTC) of a local day: every coupon's expiry asks, and few days are asked."""
     return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 

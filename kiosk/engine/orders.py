@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiosk.engine.frozen import quick_init
 from kiosk.ledger import EntryKind
 
 DERIVED_NAMESPACE = uuid.UUID("5a1e6c2e-7d0b-4c59-9a43-0c6f2d1b8e55")
@@ -38,6 +39,7 @@ def card_wallet(card_id: str) -> str:
     return f"{CARD_WALLET}{card_id}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     """One line of an order: a scanned product, or a keyed amount (code ``AMOUNT``)."""
@@ -55,6 +57,7 @@ class OrderLine:
 KEYED_AMOUNT = "AMOUNT"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LoyaltyUsed:
     """What loyalty paid for on the order: it is not money the member paid, so it earns
@@ -74,6 +77,7 @@ NO_LOYALTY = LoyaltyUsed()
 """An order loyalty paid nothing for (a plain sale)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Order:
     channel: str  # the kiosk's channel or "web"
@@ -113,6 +117,7 @@ class Order:
         return split_pro_rata(self.net_paid_minor, totals)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MemberState:
     """What the counter knew of the member when it rang the order up (recorded with the
@@ -133,6 +138,7 @@ class MemberState:
         return dict(self.period_spend).get(period, 0)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Award:
     """Points (or stamps, in a card's wallet) that a rule grants for an order.
@@ -157,6 +163,7 @@ class Award:
         return None if self.once is None else derived_id(member_id, self.once)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CouponIssue:
     """A coupon a rule issues: what it is worth is the rule's (``coupons[]`` by id, in the
@@ -172,6 +179,7 @@ class CouponIssue:
         return derived_id(member_id, self.once)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Awards:
     """Everything the rules grant for one order, in a fixed order (the ledger compares)."""

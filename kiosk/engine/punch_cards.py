@@ -104,13 +104,13 @@ def stamps_by_line(card: PunchCard, order: Order, *, minor_units: int
 
 def _stamps_by_line(card: PunchCard, lines: Sequence[OrderLine], nets: Sequence[int],
                     min_minor: int) -> tuple[tuple[int | None, int], ...]:
-    got = [(i, line, net) for i, (line, net) in enumerate(zip(lines, nets, strict=True))
+    got = [i for i, (line, net) in enumerate(zip(lines, nets, strict=True))
            if net > 0 and line.quantity > 0 and qualifies(card, line)]
-    if not got or sum(net for _, _, net in got) < min_minor:
+    if not got or sum([nets[i] for i in got]) < min_minor:
         return ()
     if card.per == "item":
-        return tuple((i, line.quantity) for i, line, _ in got)
-    return ((got[0][0] if len(got) == 1 else None, 1),)
+        return tuple([(i, lines[i].quantity) for i in got])
+    return ((got[0] if len(got) == 1 else None, 1),)
 
 
 def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone: ZoneInfo,
@@ -209,4 +209,7 @@ def stamps_after(state: MemberState, awards: Sequence[Award]) -> tuple[tuple[str
         if a.wallet.startswith(CARD_WALLET):
             card = a.wallet.removeprefix(CARD_WALLET)
             moved[card] = moved.get(card, 0) + a.points
-    return tuple((card, state.stamps_on(card) + n) for card, n in moved.items())
+    if not moved:
+        return ()
+    held = dict(state.stamps)
+    return tuple([(card, held.get(card, 0) + n) for card, n in moved.items()])

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 
+from kiosk.engine.frozen import quick_init
 from kiosk.engine.orders import Award, CouponIssue, MemberState, Order
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class OrderRecord:
     order: Order
