@@ -9,13 +9,16 @@ history is what a scan of a regular replays (their points' lots under pending da
 expiry, their tier under the tier policy, their stamps). Seeds one store with one member
 per history size (entries as ``bench.identify`` makes them: earns, promotion bonuses,
 stamps and one redemption in ten, spread over the two years before now, as if synced),
-then times ``identify`` of each member's card and a three-line sale for them (durable,
-each one adding to the history like a real visit), median of ``--runs`` runs of 50 each.
+then times ``identify`` of a member's card and a three-line sale for them (durable, each
+adding ~4 entries to their history, as a real visit), median of ``--runs`` runs of 50 of
+each; scans and sales go round ``PER_SIZE`` members of each size, so the last sale finds
+a history at most ~30 entries longer than seeded.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sqlite3
@@ -37,10 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BASKET = (SaleLine("TEA-OOLONG", 2, 65, "tea"), SaleLine("CAKE-SUN", 1, 40, "cake"),
           SaleLine("amount", 1, 330))
 SAMPLES = 50
+PER_SIZE = 20  # members of each history size, taken in turn
 
 
-def seed(folder: Path, histories: list[int], program_path: Path) -> list[tuple[str, bytes]]:
-    """One member per history size, with about that many entries; their card payloads."""
+def seed(folder: Path, histories: list[int], program_path: Path
+         ) -> list[list[tuple[str, bytes]]]:
+    """``PER_SIZE`` members per history size, with about that many entries each: their
+    card payloads and ids, by size."""
     program = load_program(program_path)
     kiosk = initialise_standalone(folder, store_name="bench", program=program,
                                   device_id="bench", card_prefix="1000")
@@ -51,9 +57,12 @@ def seed(folder: Path, histories: list[int], program_path: Path) -> list[tuple[s
     end = to_micros(now)
     start = end - 2 * 365 * 86_400 * 10**6
     cards = [card_wallet(c.id) for c in program.punch_cards]
-    out, seq, order = [], 0, 0
+    out: list[list[tuple[str, bytes]]] = []
+    seq = order = 0
     db.execute("BEGIN")
-    for i, size in enumerate(histories):
+    for i, size in enumerate(s for s in histories for _ in range(PER_SIZE)):
+        if i % PER_SIZE == 0:
+            out.append([])
         mid = new_id()
         card_no = card_number(cert.card_prefix, i + 1)
         payload = issue_card(key, cert, member_id=mid, card_no=card_no)
@@ -73,7 +82,7 @@ def seed(folder: Path, histories: list[int], program_path: Path) -> list[tuple[s
                        "server_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        [(*row, seq + j + 1) for j, row in enumerate(rows)])
         seq += len(rows)
-        out.append((payload, mid.bytes))
+        out[-1].append((payload, mid.bytes))
     db.execute("COMMIT")
     db.execute("ANALYZE")
     db.close()
@@ -93,16 +102,21 @@ def main() -> None:
         kiosk = bootstrap(folder)
         numbers = iter(range(10**9))
         result = {}
-        for size, (payload, member) in zip(args.history, members, strict=True):
-            member_id = identify(kiosk, payload).member.id
-            assert member_id.bytes == member
+        for size, group in zip(args.history, members, strict=True):
+            ids = [identify(kiosk, payload).member.id for payload, _ in group]
+            assert [m.bytes for m in ids] == [member for _, member in group]
+            turn = itertools.count()
 
-            def sale(member_id=member_id) -> None:  # type: ignore[no-untyped-def]
-                ring_up_sale(kiosk, Sale.of_basket(member_id, BASKET, f"H-{next(numbers)}"))
+            def scan(group=group, turn=turn) -> None:  # type: ignore[no-untyped-def]
+                identify(kiosk, group[next(turn) % PER_SIZE][0])
+
+            def sale(ids=ids, turn=turn) -> None:  # type: ignore[no-untyped-def]
+                ring_up_sale(kiosk, Sale.of_basket(ids[next(turn) % PER_SIZE], BASKET,
+                                                   f"H-{next(numbers)}"))
 
             runs = []
             for _ in range(args.runs):
-                scans = timed(lambda payload=payload: identify(kiosk, payload), SAMPLES)
+                scans = timed(scan, SAMPLES)
                 sales = timed(sale, SAMPLES)
                 runs.append({"identify_p50_ms": percentile(scans, 50),
                              "identify_p99_ms": percentile(scans, 99),
