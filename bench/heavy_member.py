@@ -21,20 +21,16 @@ import argparse
 import itertools
 import json
 import random
-import sqlite3
 import tempfile
 from pathlib import Path
 
 from bench.common import machine, median_of_runs, percentile, timed
-from bench.identify import _visit
-from kiosk.app.bootstrap import bootstrap, initialise_standalone
+from bench.identify import _visit, blank_store
+from kiosk.app.bootstrap import bootstrap
 from kiosk.cards import card_number, issue_card
 from kiosk.engine.orders import card_wallet
 from kiosk.ids import new_id
-from kiosk.program import load_program
 from kiosk.services import Sale, SaleLine, identify, ring_up_sale
-from kiosk.store import STORE_FILE
-from kiosk.store.types import to_micros
 
 ROOT = Path(__file__).resolve().parent.parent
 BASKET = (SaleLine("TEA-OOLONG", 2, 65, "tea"), SaleLine("CAKE-SUN", 1, 40, "cake"),
@@ -47,15 +43,11 @@ def seed(folder: Path, histories: list[int], program_path: Path
          ) -> list[list[tuple[str, bytes]]]:
     """``PER_SIZE`` members per history size, with about that many entries each: their
     card payloads and ids, by size."""
-    program = load_program(program_path)
-    kiosk = initialise_standalone(folder, store_name="bench", program=program,
-                                  device_id="bench", card_prefix="1000")
-    key, cert, now = kiosk.key, kiosk.certificate, kiosk.clock()
-    kiosk.store.close()
-    db = sqlite3.connect(folder / STORE_FILE, isolation_level=None)
+    blank = blank_store(folder, program_path)
+    db, program, key, cert, start = (blank.db, blank.program, blank.key, blank.cert,
+                                     blank.start)
     rng = random.Random(11)
-    end = to_micros(now)
-    start = end - 2 * 365 * 86_400 * 10**6
+    times_between = (start, blank.end)
     cards = [card_wallet(c.id) for c in program.punch_cards]
     out: list[list[tuple[str, bytes]]] = []
     seq = order = 0
@@ -73,7 +65,7 @@ def seed(folder: Path, histories: list[int], program_path: Path
                    "on_ledger) VALUES (?,?,?,?,?,1)", (card_no, mid.bytes, cert.key_id,
                                                        payload, start))
         rows: list[tuple[object, ...]] = []
-        times = sorted(rng.randrange(start, end) for _ in range(size))
+        times = sorted(rng.randrange(*times_between) for _ in range(size))
         while len(rows) < size:
             rows += _visit(rng, mid.bytes, times[len(rows)], order, cards, program.version)
             order += 1

@@ -21,14 +21,15 @@ import json
 import random
 import sqlite3
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import machine, median_of_runs, percentile, timed
 from kiosk.app.bootstrap import bootstrap, initialise_standalone
-from kiosk.cards import card_number, issue_card
+from kiosk.cards import DeviceCertificate, DeviceKey, card_number, issue_card
 from kiosk.engine.orders import card_wallet
 from kiosk.ids import new_id
-from kiosk.program import load_program
+from kiosk.program import Program, load_program
 from kiosk.services import identify
 from kiosk.store import STORE_FILE
 from kiosk.store.types import to_micros
@@ -37,7 +38,19 @@ ROOT = Path(__file__).resolve().parent.parent
 BATCH = 50_000
 
 
-def seed(folder: Path, members: int, entries: int, program_path: Path) -> None:
+@dataclass(frozen=True)
+class Blank:
+    """A new kiosk's store, open on the driver for seeding, and what seeding needs."""
+
+    db: sqlite3.Connection
+    program: Program
+    key: DeviceKey
+    cert: DeviceCertificate
+    start: int  # two years before now, in the store's microseconds
+    end: int  # now
+
+
+def blank_store(folder: Path, program_path: Path) -> Blank:
     program = load_program(program_path)
     kiosk = initialise_standalone(folder, store_name="bench", program=program,
                                   device_id="bench", card_prefix="1000")
@@ -45,9 +58,15 @@ def seed(folder: Path, members: int, entries: int, program_path: Path) -> None:
     kiosk.store.close()
     db = sqlite3.connect(folder / STORE_FILE, isolation_level=None)
     db.execute("PRAGMA synchronous=OFF")  # seeding only; the measured reads don't care
-    rng = random.Random(7)
     end = to_micros(now)
-    start = end - 2 * 365 * 86_400 * 10**6
+    return Blank(db, program, key, cert, end - 2 * 365 * 86_400 * 10**6, end)
+
+
+def seed(folder: Path, members: int, entries: int, program_path: Path) -> None:
+    blank = blank_store(folder, program_path)
+    db, program, key, cert, start, end = (blank.db, blank.program, blank.key, blank.cert,
+                                          blank.start, blank.end)
+    rng = random.Random(7)
     ids: list[bytes] = []
     t0 = time.perf_counter()
     for base in range(0, members, BATCH):

@@ -20,6 +20,30 @@ from kiosk.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from kiosk.store.disk import DATABASE_ERRORS, disk_failure, storage_error
 from kiosk.store.unit_of_work import SqliteUnitOfWork
 
+
+@contextmanager
+def _on_driver(conn: Connection, work: SqliteUnitOfWork, begin: str
+               ) -> Iterator[SqliteUnitOfWork]:
+    """A transaction begun and ended on the driver connection (SQLAlchemy's own begin and
+    commit cost a sale more than one of its index pages, BENCHMARKS.md); SQLAlchemy
+    statements inside still join it (the engine's begin hook sees it open) and end with
+    it. Committed when the block ends normally, rolled back when it raises."""
+    driver = work.driver
+    driver.execute(begin)
+    try:
+        yield work
+    except BaseException:
+        if conn.in_transaction():
+            conn.rollback()
+        elif driver.in_transaction:
+            driver.execute("ROLLBACK")
+        raise
+    if conn.in_transaction():
+        conn.commit()
+    else:
+        driver.execute("COMMIT")
+
+
 IDLE_READERS = 2  # the counter's thread and a worker's: the pool keeps the rest
 
 
@@ -51,21 +75,8 @@ class LocalStore:
         unit = None
         try:
             unit = self._reader()
-            conn, work = unit
-            driver = work.driver
-            driver.execute("BEGIN")
-            try:
+            with _on_driver(*unit, "BEGIN") as work:
                 yield work
-            except BaseException:
-                if conn.in_transaction():
-                    conn.rollback()
-                elif driver.in_transaction:
-                    driver.execute("ROLLBACK")
-                raise
-            if conn.in_transaction():  # a SQLAlchemy statement joined it
-                conn.commit()
-            else:
-                driver.execute("COMMIT")
         except DATABASE_ERRORS as exc:
             if unit is not None:
                 unit[0].invalidate()
@@ -114,15 +125,8 @@ class LocalStore:
         connection reads them again (a checkout's look before it rings up: ~16 µs)."""
         with self._write_lock:
             try:
-                writer, work = self._writer_unit()
-                work.driver.execute("BEGIN")
-                try:
+                with _on_driver(*self._writer_unit(), "BEGIN") as work:
                     yield work
-                finally:
-                    if writer.in_transaction():
-                        writer.rollback()
-                    elif work.driver.in_transaction:
-                        work.driver.execute("ROLLBACK")
             except DATABASE_ERRORS as exc:
                 if not disk_failure(exc):
                     raise
@@ -131,29 +135,12 @@ class LocalStore:
 
     @contextmanager
     def write(self) -> Iterator[SqliteUnitOfWork]:
-        """A write transaction that is committed (durably) when the block ends normally.
-
-        The transaction is begun and committed on the driver connection: SQLAlchemy's own
-        begin and commit cost a sale more than one of its index pages (BENCHMARKS.md).
-        SQLAlchemy statements inside the block still join it (the engine's begin hook sees
-        the transaction open), and are committed with it."""
+        """A write transaction that is committed (durably) when the block ends normally,
+        on the one writer connection, begun IMMEDIATE (:func:`_on_driver`)."""
         with self._write_lock:
             try:
-                writer, work = self._writer_unit()
-                driver = work.driver
-                driver.execute("BEGIN IMMEDIATE")
-                try:
+                with _on_driver(*self._writer_unit(), "BEGIN IMMEDIATE") as work:
                     yield work
-                except BaseException:
-                    if writer.in_transaction():
-                        writer.rollback()
-                    elif driver.in_transaction:
-                        driver.execute("ROLLBACK")
-                    raise
-                if writer.in_transaction():
-                    writer.commit()
-                else:
-                    driver.execute("COMMIT")
             except DATABASE_ERRORS as exc:
                 if not disk_failure(exc):
                     raise
