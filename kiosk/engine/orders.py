@@ -91,7 +91,7 @@ class Order:
 
     @property
     def gross_minor(self) -> int:
-        return sum(line.total_minor for line in self.lines)
+        return sum([line.quantity * line.unit_price_minor for line in self.lines])
 
     @property
     def net_paid_minor(self) -> int:
@@ -193,7 +193,7 @@ class Awards:
 
     @property
     def points(self) -> int:
-        return sum(a.points for a in self.awards if a.wallet == POINTS)
+        return sum([a.points for a in self.awards if a.wallet == POINTS])
 
 
 def split_pro_rata(total: int, weights: Sequence[int]) -> tuple[int, ...]:

@@ -129,7 +129,7 @@ def punch(card: PunchCard, order: Order, held: int, *, coupon: CouponRule, zone:
 def _punch(card: PunchCard, order: Order, by_line: tuple[tuple[int | None, int], ...],
            held: int, coupon: CouponRule, zone: ZoneInfo
            ) -> tuple[list[Award], list[CouponIssue]]:
-    new = sum(n for _, n in by_line)
+    new = sum([n for _, n in by_line])
     if new == 0:
         return [], []
     # An honest counter never holds a full card (it turns into its coupon at once), and no
