@@ -190,8 +190,13 @@ def next_period_start(at: datetime, zone: ZoneInfo, period: Period) -> datetime:
 
 def coupon_expiry(valid_from: datetime, valid_days: int, zone: ZoneInfo) -> datetime:
     """The start of the local day after the last valid day (module docstring)."""
-    last = _local(valid_from, zone).date() + timedelta(days=valid_days)
-    return _start_of(last + timedelta(days=1), zone)
+    return _expiry(_local(valid_from, zone).date(), valid_days, zone)
+
+
+@lru_cache(maxsize=1024)
+def _expiry(first: date, valid_days: int, zone: ZoneInfo) -> datetime:
+    """:func:`coupon_expiry` by the local day of issue: a day's coupons share it."""
+    return _start_of(first + timedelta(days=valid_days + 1), zone)
 
 
 def last_day(expires_at: datetime, zone: ZoneInfo) -> date:
