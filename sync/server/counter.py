@@ -49,7 +49,7 @@ from kiosk.program import (
     tier_standing,
     tier_window_start,
 )
-from kiosk.wallets import spendable
+from kiosk.wallets import LotRow, lean_points_summary, spendable
 from sync.protocol import (
     ClockFlag,
     EntryResult,
@@ -68,7 +68,7 @@ from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
 from sync.server.coupons import issue_for_orders, settle_whole_refunds, void_refunded
-from sync.server.entry_rows import ENTRIES, wire_of_row
+from sync.server.entry_rows import ENTRIES, as_utc, wire_of_row
 from sync.server.ledger import Ledger
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
@@ -180,12 +180,28 @@ class OnlineCounter:
         program, what is available now), less what other holds have taken."""
         balance = conn.execute(select(m.Balance.points).where(
             m.Balance.member_id == member_id)).scalar() or 0
-        balance = spendable(self.ledger.current_program(conn), int(balance),
-                            lambda: self._entries(conn, member_id), self.ledger.clock())
+        program, now = self.ledger.current_program(conn), self.ledger.clock()
+        policy = program.points
+        if policy.pending_days or policy.expiry is not None:
+            summary = lean_points_summary(program, self._lot_rows(conn, member_id), now)
+            balance = (summary.available if summary is not None  # else: a reversal in it
+                       else spendable(program, int(balance),
+                                      lambda: self._entries(conn, member_id), now))
         held = conn.execute(select(func.coalesce(func.sum(m.Reservation.points), 0)).where(
             m.Reservation.member_id == member_id, m.Reservation.state == "held",
             m.Reservation.expires_at > self.ledger.clock())).scalar_one()
         return int(balance) + int(held)
+
+    def _lot_rows(self, conn: Connection, member_id: uuid.UUID) -> list[LotRow]:
+        """The member's entries as the lots read them, in the ledger's order: a regular's
+        thousands of entries replayed at every hold (~10x cheaper than as entries)."""
+        E = ENTRIES.c
+        rows = conn.execute(select(E.id, E.kind, E.points, E.occurred_at, E.reverses, E.note,
+                                   E.order_ref).where(E.member_id == member_id)
+                            .order_by(E.seq))
+        return [(i.bytes, kind, points, as_utc(at), None if back is None else back.bytes,
+                 note, order_ref is not None)
+                for i, kind, points, at, back, note, order_ref in rows]
 
     def _entries(self, conn: Connection, member_id: uuid.UUID) -> list[Entry]:
         return [wire_of_row(r).to_entry() for r in conn.execute(
