@@ -194,7 +194,7 @@ class OnlineCounter:
 
     def _lot_rows(self, conn: Connection, member_id: uuid.UUID) -> list[LotRow]:
         """The member's entries as the lots read them, in the ledger's order: a regular's
-        thousands of entries replayed at every hold (~10x cheaper than as entries)."""
+        thousands of entries are replayed at every hold, and as plain rows, not entries."""
         E = ENTRIES.c
         rows = conn.execute(select(E.id, E.kind, E.points, E.occurred_at, E.reverses, E.note,
                                    E.order_ref).where(E.member_id == member_id)
