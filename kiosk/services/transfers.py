@@ -110,6 +110,14 @@ def transfer(kiosk: Kiosk, giver: uuid.UUID, receiver: uuid.UUID, points: int
     return TransferResult(given, received, *balances)
 
 
+def unanswered(kiosk: Kiosk, giver: uuid.UUID) -> bool:
+    """Whether a transfer from ``giver`` was asked for within the retry window and never
+    answered: the ledger may have moved their points, so what this kiosk holds of them is
+    not to be told as what they have until the same transfer is asked again."""
+    with kiosk.store.read() as tx:
+        return any(key.startswith(f"{giver}>") for key in _unfinished(tx, kiosk.clock()))
+
+
 def _unfinished(tx: UnitOfWork, now: datetime) -> dict[str, tuple[str, str]]:
     """The transfers asked for within the window whose answer never came, by key."""
     kept: dict[str, list[str]] = json.loads(tx.settings.get(UNFINISHED) or "{}")

@@ -26,6 +26,7 @@ from kiosk.services.transfers import (
     TransfersOffline,
     TransferUnsure,
     transfer,
+    unanswered,
 )
 from ui.context import ScreenContext
 from ui.widgets import Keypad, ServiceScreen, Stepper, button, label, reveal
@@ -100,7 +101,8 @@ class TransferScreen(ServiceScreen):
 
     def start(self, member: MemberView) -> None:
         self.member, self.receiver, self.range, self._fresh = member, None, None, None
-        self.matches, self.problem, self._unsure = [], None, False
+        self.matches, self.problem = [], None
+        self._unsure = unanswered(self.counter.kiosk, member.member.id)
         self.phone.clear()
         self.retranslate()
 
@@ -168,16 +170,17 @@ class TransferScreen(ServiceScreen):
                 raise
         self.call(give, lambda result: self._given(result, name))
 
-    def _caught_up(self, refusal: object) -> None:
+    def _caught_up(self, _refusal: object) -> None:
         """After a refusal, the giver as the store has them now, under the program in
         force: the range and the amount on offer follow (the window says the refusal).
         After no answer, what the giver has is not known here until a retry is answered
-        (the ledger may have moved the points): the screen says so, not the old figure."""
-        self._unsure = isinstance(refusal, TransferUnsure)
-        if self._unsure:
-            self.retranslate()
+        (the ledger may have moved the points): the screen says so, not the old figure,
+        until that transfer is answered (``unanswered``), whatever failed since."""
+        if self.member is not None:
+            self._unsure = unanswered(self.counter.kiosk, self.member.member.id)
         fresh, self._fresh = self._fresh, None
         if fresh is None:
+            self.retranslate()
             return
         self.member = fresh
         policy = self.counter.kiosk.program.transfers
@@ -188,7 +191,8 @@ class TransferScreen(ServiceScreen):
         self.retranslate()
 
     def _given(self, result: TransferResult, name: str) -> None:
-        self._unsure = False
+        assert self.member is not None
+        self._unsure = unanswered(self.counter.kiosk, self.member.member.id)
         self.receiver, self.range = None, None  # given once: a second tap gives nothing more
         self.retranslate()
         self.completed.emit(result, name)
