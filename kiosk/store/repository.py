@@ -71,20 +71,23 @@ class LocalStore:
 
         Begun and ended on the driver, on a connection kept between reads (up to
         ``IDLE_READERS`` of them): SQLAlchemy's checkout, begin and commit cost a read
-        ~15 µs, as much as the member view's own queries."""
+        ~15 µs, as much as the member view's own queries. A read that raised gives its
+        connection up: a cursor its traceback keeps would hold the old snapshot into the
+        next read (a member screen with the points from before a sale). Cursors don't
+        leave the block: every repository returns what it read as values."""
         unit = None
         try:
             unit = self._reader()
             with _on_driver(*unit, "BEGIN") as work:
                 yield work
-        except DATABASE_ERRORS as exc:
+        except BaseException as exc:
             if unit is not None:
                 unit[0].invalidate()
                 unit[0].close()
                 unit = None
-            if not disk_failure(exc):
-                raise
-            raise storage_error(exc, self.path) from exc
+            if isinstance(exc, DATABASE_ERRORS) and disk_failure(exc):
+                raise storage_error(exc, self.path) from exc
+            raise
         finally:
             if unit is not None:
                 self._put_back(unit)
