@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from kiosk.engine.frozen import quick_init
+from kiosk.frozen import quick_init
 
 
 class EntryKind(enum.StrEnum):

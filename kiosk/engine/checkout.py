@@ -34,8 +34,8 @@ from pydantic import Field
 
 from kiosk.engine.coupons import CouponRule, coupon_discount_minor
 from kiosk.engine.doc import Doc, Money, to_minor
-from kiosk.engine.frozen import quick_init
 from kiosk.engine.orders import LoyaltyUsed, Order, OrderLine
+from kiosk.frozen import quick_init
 
 CHECKOUT_NOTE = "checkout"
 """The note of a checkout's redeem entry: the reward's cost and the points used as money,

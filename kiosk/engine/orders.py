@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.engine.frozen import quick_init
+from kiosk.frozen import quick_init
 from kiosk.ledger import EntryKind
 
 DERIVED_NAMESPACE = uuid.UUID("5a1e6c2e-7d0b-4c59-9a43-0c6f2d1b8e55")

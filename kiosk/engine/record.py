@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from pydantic import TypeAdapter, ValidationError
 
-from kiosk.engine.frozen import quick_init
 from kiosk.engine.orders import Award, CouponIssue, MemberState, Order
+from kiosk.frozen import quick_init
 
 
 @quick_init

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.engine.frozen import quick_init
 from kiosk.engine.orders import Award, Order, OrderLine
+from kiosk.frozen import quick_init
 from kiosk.ledger import Entry, EntryKind, LedgerError
 
 

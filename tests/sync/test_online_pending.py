@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.engine.refunds import RefundLine
 from kiosk.services import Enrolment, Sale, enrol, redeem, refund_lines, ring_up_sale
 from kiosk.services.errors import NotEnoughPoints
-from kiosk.engine.refunds import RefundLine
 from kiosk.services.sales import SaleLine
 from sync.client import LedgerClient
 from tests.helpers.checkout_ledger import online
