@@ -1789,7 +1789,7 @@ from {n} points</source>
     <message>
         <location filename="../../ui/screens/transfer.py" line="203"/>
         <source>Available: not known until the transfer is tapped again</source>
-        <translation>可用点数：再按一次转赠后才知道</translation>
+        <translation>可用：再按一次转赠后才知道</translation>
     </message>
     <message>
         <location filename="../../ui/screens/transfer.py" line="205"/>
