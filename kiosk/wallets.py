@@ -117,7 +117,7 @@ def points_summary(program: Program, entries: Sequence[Entry], at: datetime) -> 
     expiry is just the balance (no replay)."""
     policy = program.points
     total = balance(entries)
-    if policy.pending_days == 0 and policy.expiry is None:
+    if not policy.has_lots:
         return PointsSummary(total, total)
     lots = wallet(program, entries)
     zone = program.zone
@@ -134,7 +134,7 @@ def spendable(program: Program, balance: int, entries: Callable[[], Sequence[Ent
     """What a redemption may take now: the balance, or, when the program has pending days
     or expiry, the points available (read off the entries only then)."""
     policy = program.points
-    if policy.pending_days == 0 and policy.expiry is None:
+    if not policy.has_lots:
         return balance
     return points_summary(program, entries(), at).available
 
@@ -169,7 +169,7 @@ def lean_points_summary(program: Program, rows: Iterable[LotRow], at: datetime
     lean = replay_lean(movements)
     if lean is None:
         return None
-    if policy.pending_days == 0 and policy.expiry is None:
+    if not policy.has_lots:
         return PointsSummary(lean.balance, lean.balance)
     return _summary(lean, at, policy.warn_days, program)
 

@@ -88,6 +88,12 @@ class PointsPolicy(Doc):
     warn_days: int = Field(default=30, strict=True)
     """The counter warns of points that expire within this many days."""
 
+    @property
+    def has_lots(self) -> bool:
+        """Whether points wait or expire: only then is a member's history replayed into
+        lots; otherwise all of the balance is available."""
+        return self.pending_days > 0 or self.expiry is not None
+
     @field_validator("pending_days")
     @classmethod
     def _pending(cls, value: int) -> int:

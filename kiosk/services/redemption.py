@@ -169,9 +169,7 @@ def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int)
     floor = tx.entries.spend_floor(entry.member_id,
                                    *store_day(kiosk.program, entry.occurred_at), kiosk.channel)
     balance, today = floor.balance, floor.redeemed_today
-    policy = kiosk.program.points
-    summary = (member_points(tx, kiosk.program, entry.member_id, entry.occurred_at)
-               if policy.pending_days or policy.expiry is not None else None)
+    summary = member_points(tx, kiosk.program, entry.member_id, entry.occurred_at)
     available = balance if summary is None else summary.available
     if available < cost:
         raise NotEnoughPoints(f"{cost} points needed, the member has {available}"

@@ -196,8 +196,7 @@ def ring_up_sale(kiosk: Kiosk, sale: Sale, payment: Payment | None = None, *,
         if needs_approval:
             record(tx, kiosk, AuditAction.SALE_APPROVED,
                    f"{order_ref} · {money(sale.amount_minor)}", approved_by=sale.approved_by)
-        after = (member_points(tx, program, sale.member_id, now)
-                 if program.points.pending_days or program.points.expiry else None)
+        after = member_points(tx, program, sale.member_id, now)
     points = balance(entries)
     applied = tuple(rule.removeprefix("promo:") for rule in dict.fromkeys(
         a.rule for a in order.awards if a.rule.startswith("promo:") and a.points))

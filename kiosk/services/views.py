@@ -67,9 +67,7 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
     if card_no is None:
         cards = tx.cards.of_member(member_id)
         card_no = cards[-1].card_no if cards else None
-    points = None
-    if program.points.pending_days or program.points.expiry is not None:
-        points = member_points(tx, program, member_id, now)
+    points = member_points(tx, program, member_id, now)
     held = tx.entries.stamps(member_id) if program.punch_cards else {}
     return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
                       rewards_within_reach(program, balance if points is None
@@ -82,9 +80,12 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
 
 
 def member_points(tx: UnitOfWork, program: Program, member_id: uuid.UUID, at: datetime
-                  ) -> PointsSummary:
+                  ) -> PointsSummary | None:
     """The member's points as the counter tells them (available, pending, expiring), off
-    their whole history: the lean replay, or the full one for a history with a reversal."""
+    their whole history: the lean replay, or the full one for a history with a reversal.
+    None under a program whose points neither wait nor expire (the balance says it all)."""
+    if not program.points.has_lots:
+        return None
     summary = lean_points_summary(program, tx.entries.lot_rows(member_id), at)
     if summary is None:
         summary = points_summary(program, tx.entries.of_member(member_id), at)

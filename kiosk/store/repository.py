@@ -58,11 +58,11 @@ class LocalStore:
         self._write_lock = threading.Lock()
         self._writer: Connection | None = None
         self._writer_work: SqliteUnitOfWork | None = None
+        """The writer's unit of work, kept with it: its repositories hold nothing but the
+        connection, and building them for every sale cost it ~10 µs (BENCHMARKS.md)."""
         self._readers_lock = threading.Lock()
         self._idle_readers: list[tuple[Connection, SqliteUnitOfWork]] = []
         self._closed = False
-        """The writer's unit of work, kept with it: its repositories hold nothing but the
-        connection, and building them for every sale cost it ~10 µs (BENCHMARKS.md)."""
 
     @contextmanager
     def read(self) -> Iterator[SqliteUnitOfWork]:
@@ -106,20 +106,13 @@ class LocalStore:
         return conn, SqliteUnitOfWork(conn, driver)
 
     def _put_back(self, unit: tuple[Connection, SqliteUnitOfWork]) -> None:
-        """Kept for the next read, or given back to the pool (the writer may need one)."""
-        conn = unit[0]
-        if conn.invalidated or conn.closed:
-            return
-        driver = unit[1].driver
-        if driver.in_transaction:  # a failure left it open: never hand on a transaction
-            conn.invalidate()
-            conn.close()
-            return
+        """A read that ended normally (committed): its connection kept for the next read,
+        or given back to the pool (the writer may need one)."""
         with self._readers_lock:
             if not self._closed and len(self._idle_readers) < IDLE_READERS:
                 self._idle_readers.append(unit)
                 return
-        conn.close()
+        unit[0].close()
 
     @contextmanager
     def peek(self) -> Iterator[SqliteUnitOfWork]:

@@ -181,8 +181,7 @@ class OnlineCounter:
         balance = conn.execute(select(m.Balance.points).where(
             m.Balance.member_id == member_id)).scalar() or 0
         program, now = self.ledger.current_program(conn), self.ledger.clock()
-        policy = program.points
-        if policy.pending_days or policy.expiry is not None:
+        if program.points.has_lots:
             summary = lean_points_summary(program, self._lot_rows(conn, member_id), now)
             balance = (summary.available if summary is not None  # else: a reversal in it
                        else spendable(program, int(balance),
