@@ -99,7 +99,6 @@ def offline_run(folder: Path, n: int) -> dict[str, float]:
     insert = raw_insert(folder)
     members = max(1, n // 2)  # two checkouts a member: within their points and coupons
     checkout, close, synced = checkout_of(folder, members)
-    timed(insert, 20)
     raw, took = alternating(insert, checkout, n, BLOCK, between=synced)
     close()
     return {"raw_p50_ms": percentile(raw, 50), "raw_p99_ms": percentile(raw, 99),
