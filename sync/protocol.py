@@ -52,6 +52,7 @@ from kiosk.engine.refunds import Refund, RefundLine
 from kiosk.ledger import Entry, EntryKind
 from kiosk.limits import CONTROL, CONTROL_BUT_LAYOUT, EARLIEST, INT64_MAX, INT64_MIN, LATEST
 from kiosk.members import Member
+from sync.printable import code_pattern
 
 MAX_BATCH = 1000
 PROTOCOL = "counterpoint-ledger/1"
@@ -104,6 +105,15 @@ Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]  # one line, no c
 Prose = Annotated[str, StringConstraints(pattern=PROSE_PATTERN)]  # may have line breaks
 Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 Text64 = Annotated[Text, Field(min_length=1, max_length=64)]
+CODE_PATTERN = code_pattern()
+ProductCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN, min_length=1,
+                                               max_length=64)]
+"""A product code, taken exactly when the counter takes it (``check_code`` in
+``kiosk/services/errors.py``): 1 to 64 characters a receipt shows (``str.isprintable``:
+no control character, and no invisible one such as a zero-width space, a byte order mark
+or a space other than U+0020, which make a code that looks like another), with no space at
+either end. A pattern of explicit ranges (``sync/printable.py``), so pydantic's core checks
+it as it checks :data:`Text`."""
 
 
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
@@ -201,7 +211,7 @@ Key = Annotated[Text, Field(min_length=1, max_length=200)]  # a derived award's 
 
 
 class OrderLineWire(Wire):
-    code: Text64
+    code: ProductCode
     quantity: int = Field(strict=True, ge=1, le=10**6)
     unit_price_minor: Money
     category: Text64 | None = None
@@ -353,7 +363,7 @@ class OrderWire(Wire):
 
 
 class CodeQuantity(Wire):
-    code: Text64
+    code: ProductCode
     quantity: int = Field(strict=True, gt=0, le=10**6)
 
 

@@ -115,7 +115,7 @@ def check_order_ref(order_ref: str | None) -> None:
                            "receipt's order QR starts so)")
 
 
-MAX_CODE = 64  # the wire's Text64
+MAX_CODE = 64  # the wire's ProductCode (sync/protocol.py)
 
 
 def product_code(typed: str, what: str = "product code") -> str:
@@ -138,7 +138,9 @@ def check_code(code: str, what: str = "product code") -> None:
     ESC) can't go up to the ledger at all, and an invisible one (a zero-width space, a
     right-to-left override that turns what the receipt shows around) makes a code that
     looks like another, which the cashier can neither read off the receipt nor type back
-    at a refund; it is a mistake in the till's catalogue, said at the first sale."""
+    at a refund; it is a mistake in the till's catalogue, said at the first sale. The
+    ledger's wire takes exactly these codes (``sync.protocol.ProductCode``), so a shop's
+    order or refund is held to the same rule."""
     if (0 < len(code) <= MAX_CODE and code.isprintable() and code[0] != " "
             and code[-1] != " "):
         return  # the usual code: a printable one has no other space nor control character

@@ -9,7 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sync.protocol import PROSE_PATTERN, TEXT_PATTERN, ErrorBody, Invalid, PreciseUtcTime
+from sync.protocol import (
+    CODE_PATTERN,
+    PROSE_PATTERN,
+    TEXT_PATTERN,
+    ErrorBody,
+    Invalid,
+    PreciseUtcTime,
+)
 
 _REFUSALS = {
     403: "this device may not make this call",
@@ -31,7 +38,9 @@ W = TypeVar("W", bound=BaseModel)
 
 _PATTERN_MEANS = {TEXT_PATTERN: "control characters (such as NUL) are not allowed here",
                   PROSE_PATTERN: "control characters other than tabs and line breaks "
-                                 "are not allowed here"}
+                                 "are not allowed here",
+                  CODE_PATTERN: "a product code is 1 to 64 characters a receipt shows, with "
+                                "no space at either end"}
 
 
 def message(error: Any) -> str:

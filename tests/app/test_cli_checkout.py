@@ -134,7 +134,10 @@ def test_a_refund_by_line_from_the_command_line(data, card):
      "code of basket line 2 'SP\\u200bA' contains a character a receipt doesn't show "
      "(U+200B)"),
     ({"code": "SP\u202eA", "unit_price": "10"}, "(U+202E)"),
-], ids=["nul-in-code", "escape-in-category", "zero-width-space", "rtl-override"])
+    ({"code": "\ufeffSP", "unit_price": "10"}, "(U+FEFF)"),
+    ({"code": "SP\u3000A", "unit_price": "10"}, "(U+3000)"),
+], ids=["nul-in-code", "escape-in-category", "zero-width-space", "rtl-override",
+        "byte-order-mark", "ideographic-space"])
 def test_a_basket_line_the_wire_or_a_refund_cant_take_is_refused_naming_it(data, card, line,
                                                                           said):
     """Review: a NUL in a code or an ESC in a category was acknowledged at the counter and

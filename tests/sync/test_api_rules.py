@@ -87,6 +87,18 @@ def order() -> dict[str, Any]:
     return {"member_id": MEMBER, "amount_minor": 480, "order_ref": "WEB-1"}
 
 
+def order_with_lines() -> dict[str, Any]:
+    return order() | {"lines": [{"code": "烏龍茶-01", "quantity": 2, "unit_price_minor": 240}]}
+
+
+def refund_of_lines() -> dict[str, Any]:
+    return {"order_ref": "WEB-1", "lines": [{"code": "烏龍茶-01", "quantity": 1}]}
+
+
+INVISIBLE_CODES = ["烏龍茶\u200b-01", "\ufeff烏龍茶-01", "烏龍茶\u300001", "烏龍茶-01\u2060",
+                   " 烏龍茶-01", "烏龍茶-01\u00a0"]
+
+
 def changed(body: dict[str, Any], where: tuple[str | int, ...], value: Any) -> dict[str, Any]:
     out = copy.deepcopy(body)
     into: Any = out
@@ -134,6 +146,12 @@ BODIES = [
     ("/v1/shop/orders", "shop", order, ("order_ref",), f"WEB{NUL}1"),
     ("/v1/shop/orders", "shop", order, ("amount_minor",), BIG),
     ("/v1/shop/refunds", "shop", lambda: {"order_ref": "WEB-1"}, ("order_ref",), f"W{NUL}"),
+    # A product code the counter refuses (kiosk.services.errors.check_code): one with a
+    # character a receipt doesn't show, or a space at either end.
+    *[("/v1/shop/orders", "shop", order_with_lines, ("lines", 0, "code"), code)
+      for code in INVISIBLE_CODES],
+    *[("/v1/shop/refunds", "shop", refund_of_lines, ("lines", 0, "code"), code)
+      for code in INVISIBLE_CODES],
     ("/v1/pair", "kiosk", lambda: {"public_key": "A" * 52}, ("public_key",), "A" * 51 + NUL),
 ]
 
@@ -194,6 +212,17 @@ def test_the_refusal_says_what_is_wrong_in_words(ledger):
     assert error["msg"] == "control characters (such as NUL) are not allowed here"
 
 
+def test_a_code_refused_says_what_a_code_may_be(ledger):
+    process, tokens = ledger
+    answer = requests.post(process.url + "/v1/shop/orders",
+                           json=changed(order_with_lines(), ("lines", 0, "code"), "SP\u200b"),
+                           headers={"Authorization": f"Bearer {tokens['shop']}"}, timeout=30)
+    [error] = answer.json()["detail"]
+    assert (error["loc"], error["msg"]) == (
+        ["body", "lines", 0, "code"], "a product code is 1 to 64 characters a receipt "
+        "shows, with no space at either end")
+
+
 def test_the_same_bodies_unbroken_are_accepted(ledger):
     """The table's bodies are refused for the one field changed, nothing else: here they
     go through (a note may have line breaks and tabs; names any script)."""
@@ -214,6 +243,14 @@ def test_the_same_bodies_unbroken_are_accepted(ledger):
     for after in (0, BIG - 1):
         assert requests.get(process.url + "/v1/entries", params={"after": after},
                             headers=kiosk, timeout=30).status_code == 200
+    shop_order = order_with_lines() | {"order_ref": "WEB-LINES"}  # codes in any script
+    shop_order["lines"].append({"code": "TEA OOLONG", "quantity": 1, "unit_price_minor": 0})
+    answer = requests.post(process.url + "/v1/shop/orders", json=shop_order, headers=shop,
+                           timeout=30)
+    assert answer.status_code == 200, answer.text
+    answer = requests.post(process.url + "/v1/shop/refunds", headers=shop, timeout=30,
+                           json=refund_of_lines() | {"order_ref": "WEB-LINES"})
+    assert answer.status_code == 200, answer.text
 
 
 # -- found by the schema fuzzer (tests/sync/test_schema_fuzz.py) ------------------------
