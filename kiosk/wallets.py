@@ -5,7 +5,8 @@ read the same numbers off the same entries.
 
 Lot dates come from the current program's policy: a policy change re-dates lots earned
 before it (the ledger keeps every version; per-version dates are for when policies
-change in the field)."""
+change in the field). A received transfer's lot expires no later than its note says (the
+giver's points it came from: ``kiosk/engine/transfers.py``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from datetime import date, datetime, timedelta
 from kiosk.engine.bonuses import BIRTHDAY, FIRST_PURCHASE, local_midnight, window_end
 from kiosk.engine.lots import Movement, Wallet, last_usable_day, lot_dater, lot_dates, replay
 from kiosk.engine.lots_lean import LeanMovement, LeanWallet, replay_lean
+from kiosk.engine.transfers import RECEIVED_NOTE, carried_expiry
 from kiosk.ledger import Entry, EntryKind, balance
 from kiosk.program import Program
 
@@ -69,7 +71,16 @@ def entry_lot(program: Program, occurred_at: datetime, note: str | None, purchas
     elif expires is not None and note is not None and note.startswith(BIRTHDAY_NOTE):
         expires = lot_dates(program.points, _birthday_counted_from(program, occurred_at),
                             program.zone)[1]
+    elif expires is not None and note is not None and note.startswith(RECEIVED_NOTE):
+        expires = _received_expiry(expires, note)
     return available, expires
+
+
+def _received_expiry(expires: datetime, note: str) -> datetime:
+    """A received transfer's lot expires by its own date or, if earlier, the one its note
+    carries (the giver's points keep their age); a note without one leaves its own."""
+    carried = carried_expiry(note)
+    return expires if carried is None or expires <= carried else carried
 
 
 def _birthday_counted_from(program: Program, occurred_at: datetime) -> datetime:
@@ -97,6 +108,8 @@ def entry_lot_dater(program: Program
             return available, None
         if note.startswith(BIRTHDAY_NOTE):
             return available, dates(_birthday_counted_from(program, occurred_at))[1]
+        if note.startswith(RECEIVED_NOTE):
+            return available, _received_expiry(expires, note)
         return available, expires
 
     return lot
@@ -154,6 +167,15 @@ def lean_points_summary(program: Program, rows: Iterable[LotRow], at: datetime
     entries, replayed at every scan and sale: ~10x cheaper); None for a history with a
     reversal, which only the full replay reads (the caller's turn)."""
     policy = program.points
+    lean = replay_lean(_lean_movements(program, rows))
+    if lean is None:
+        return None
+    if not policy.has_lots:
+        return PointsSummary(lean.balance, lean.balance)
+    return _summary(lean, at, policy.warn_days, program)
+
+
+def _lean_movements(program: Program, rows: Iterable[LotRow]) -> list[LeanMovement]:
     lot_of = entry_lot_dater(program)
     movements: list[LeanMovement] = []
     for entry_id, kind, points, occurred_at, reverses, note, purchase in rows:
@@ -166,12 +188,23 @@ def lean_points_summary(program: Program, rows: Iterable[LotRow], at: datetime
             named = None if lot is None else lot.bytes
         movements.append((entry_id, kind, points, occurred_at, available, expires, reverses,
                           named))
-    lean = replay_lean(movements)
-    if lean is None:
+    return movements
+
+
+def first_spent_expiry(program: Program, rows: Iterable[LotRow],
+                       entries: Callable[[], Sequence[Entry]], at: datetime
+                       ) -> datetime | None:
+    """When the points a spending at ``at`` takes expire at the earliest: spending takes the
+    spendable lots that expire first, so it is the first of them's ``expires_at`` (None: it
+    never expires, nor do any after it, or the program's points don't). What a transfer's
+    received side carries. ``rows`` as :func:`lean_points_summary` reads them; ``entries``
+    the same, read only for a history with a reversal (the full replay's turn)."""
+    if program.points.expiry is None:
         return None
-    if not policy.has_lots:
-        return PointsSummary(lean.balance, lean.balance)
-    return _summary(lean, at, policy.warn_days, program)
+    lean = replay_lean(_lean_movements(program, rows))
+    lots = lean.wallet() if lean is not None else wallet(program, entries())
+    first = lots.first_spent(at)
+    return None if first is None else first.expires_at
 
 
 def _summary(lean: LeanWallet, at: datetime, warn_days: int, program: Program

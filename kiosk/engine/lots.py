@@ -288,6 +288,12 @@ class Wallet:
     def lot(self, lot_id: uuid.UUID) -> Lot | None:
         return next((lot for lot in self.lots if lot.id == lot_id), None)
 
+    def first_spent(self, at: datetime) -> Lot | None:
+        """The lot a spending at ``at`` takes from first: of the spendable lots with points
+        left, the one that expires first (the spending order); None if there is none."""
+        return min((lot for lot in self.lots if lot.left > 0 and lot.spendable(at)),
+                   key=_spending_order, default=None)
+
 
 @dataclass(slots=True)
 class _Replay:

@@ -1,16 +1,25 @@
 """Points a member gives another (a family pool, issue 15): online only, the ledger writes
 both sides at once after holding the giver's available points. ``[transfers]`` in the
-program turns them on and bounds one transfer."""
+program turns them on and bounds one transfer.
+
+Given points keep their age: the received side's note carries when the points it moves
+expire at the latest (the earliest expiry among the giver's lots the transfer takes, in
+spending order), and its lot expires then if its own date says later
+(``kiosk/wallets.py``). Points about to expire can't be passed back and forth between
+two members to stay alive."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from pydantic import Field
 
 from kiosk.engine.doc import Doc
 
 TRANSFER_NOTE = "transfer:"
+RECEIVED_NOTE = f"{TRANSFER_NOTE}from:"  # how a received side's note starts
+CARRIED_NOTE = ";expires:"  # then, if its points expire: the latest time they do
 
 
 class TransferPolicy(Doc):
@@ -19,9 +28,29 @@ class TransferPolicy(Doc):
     """The fewest and the most points one transfer moves."""
 
 
-def transfer_notes(giver: uuid.UUID, receiver: uuid.UUID) -> tuple[str, str]:
-    """The notes of a transfer's two entries: each names the other member."""
-    return f"{TRANSFER_NOTE}to:{receiver}", f"{TRANSFER_NOTE}from:{giver}"
+def transfer_notes(giver: uuid.UUID, receiver: uuid.UUID, expires_at: datetime | None = None
+                   ) -> tuple[str, str]:
+    """The notes of a transfer's two entries: each names the other member; the received
+    side's also says ``expires_at``, when the points it moves expire at the latest (None:
+    they never do, and it says nothing)."""
+    received = f"{RECEIVED_NOTE}{giver}"
+    if expires_at is not None:
+        received += f"{CARRIED_NOTE}{expires_at.astimezone(UTC).isoformat()}"
+    return f"{TRANSFER_NOTE}to:{receiver}", received
+
+
+def carried_expiry(received_note: str) -> datetime | None:
+    """When the points of a received side (its note starts with :data:`RECEIVED_NOTE`)
+    expire at the latest, UTC; None if its note says nothing of it (a transfer made before
+    notes carried it, or of points that never expire)."""
+    _, carries, when = received_note.partition(CARRIED_NOTE)
+    if not carries:
+        return None
+    try:
+        expires_at = datetime.fromisoformat(when)
+    except ValueError:
+        return None
+    return None if expires_at.tzinfo is None else expires_at.astimezone(UTC)
 
 
 def received_id(transfer_id: uuid.UUID) -> uuid.UUID:

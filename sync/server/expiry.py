@@ -12,7 +12,8 @@ without a lock and re-checked under the ``ledger_head`` lock every append takes
 chunks, each in one transaction that takes that lock before its replay.
 
 Lot dates come from the current program's ``points`` policy, as on the kiosks
-(``kiosk/wallets.py``).
+(``kiosk/wallets.py``). A received transfer's lot may expire by the giver's points it came
+from, so long before its own date says: a member who received one is always replayed.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, or_, select
 
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.lots import ExpireAfterMonths, Movement, PointsPolicy, expiry_due, replay
+from kiosk.engine.transfers import RECEIVED_NOTE
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
 from kiosk.services.context import Clock
@@ -50,7 +52,8 @@ class ExpiryReport:
 
 def earliest_unexpired(policy: PointsPolicy, at: datetime, zone: Any) -> datetime:
     """Points earned at or after this can't have expired by ``at``: only members with a
-    positive entry before it are replayed. Conservative (a few days early is harmless)."""
+    positive entry before it (or a received transfer, which may carry an older expiry) are
+    replayed. Conservative (a few days early is harmless)."""
     expiry = policy.expiry
     if isinstance(expiry, ExpireAfterMonths):
         return at - timedelta(days=28 * expiry.months)
@@ -83,7 +86,7 @@ class Expiry:
         with self.engine.connect() as conn:
             members = list(conn.execute(select(e.member_id).distinct().where(
                 e.points > 0, e.kind.not_in([EntryKind.REVERSE.value, EntryKind.STAMP.value]),
-                e.occurred_at < since)
+                or_(e.occurred_at < since, e.note.startswith(RECEIVED_NOTE)))
                 .order_by(e.member_id)).scalars())
         made = points = 0
         for start in range(0, len(members), chunk):

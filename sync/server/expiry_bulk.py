@@ -50,6 +50,7 @@ from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.lots import expiry_due, replay
 from kiosk.engine.lots_lean import LeanMovement, replay_lean
 from kiosk.engine.orders import DERIVED_NAMESPACE
+from kiosk.engine.transfers import RECEIVED_NOTE
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
 from kiosk.wallets import (
@@ -68,7 +69,7 @@ _NAMESPACE = DERIVED_NAMESPACE.bytes
 
 _READ = ("SELECT uuid_send(member_id), uuid_send(id), kind, points, occurred_at, "
          "uuid_send(reverses), CASE WHEN kind = 'expire' OR note = %(first)s "
-         "OR note LIKE %(birthday)s THEN note END, "
+         "OR note LIKE %(birthday)s OR note LIKE %(received)s THEN note END, "
          "order_ref IS NOT NULL FROM entries WHERE {where} ORDER BY member_id, seq")
 Row = tuple[bytes, bytes, str, int, datetime, bytes | None, str | None, bool]
 
@@ -226,7 +227,8 @@ def _read(conn: psycopg.Connection[Any], where: str, params: dict[str, Any]) -> 
         cur.execute("SET LOCAL enable_seqscan TO off")
         cur.execute("SET LOCAL enable_bitmapscan TO off")
         cur.execute(_READ.format(where=where), {**params, "first": FIRST_PURCHASE,
-                                              "birthday": BIRTHDAY_NOTE + "%"})
+                                              "birthday": BIRTHDAY_NOTE + "%",
+                                              "received": RECEIVED_NOTE + "%"})
         rows = cur.fetchall()
         # Back to the planner's own choice for the rest of an enclosing transaction.
         cur.execute("SET LOCAL enable_seqscan TO DEFAULT")
@@ -252,7 +254,9 @@ def expiries(job: Job, rows: Iterable[Row]) -> tuple[list[bytes], list[tuple[Any
             available = expires = lot = None
             if points > 0 and kind != _REVERSE:
                 available, expires = lot_of(occurred_at, note, purchase)
-                old = old or occurred_at < since
+                # A received transfer may carry an older expiry (expiry.py's rule).
+                old = old or occurred_at < since or (
+                    note is not None and note.startswith(RECEIVED_NOTE))
             if kind == _EXPIRE:
                 named = expired_lot(note)
                 lot = named.bytes if named is not None else None

@@ -1,16 +1,22 @@
 """Transfers between members (issue 15): online only, both sides in one transaction. The
 giver's available points (less live holds) must cover it, under ``[transfers]``; the two
 entries are the ledger's own (the kind is refused from any device's upload, so only this
-call makes one), on the caller's channel, ids derived from the caller's transfer id."""
+call makes one), on the caller's channel, ids derived from the caller's transfer id. The
+received side's note carries when the given points expire at the latest, worked out here
+from the giver's lots (``kiosk/engine/transfers.py``), so they keep their age."""
 
+import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from kiosk.engine.transfers import received_id, transfer_notes
 from kiosk.ledger import EntryKind
+from kiosk.program import Program
+from kiosk.wallets import first_spent_expiry
 from sync.protocol import EntryWire, TransferRequest, TransferResult
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import OnlineCounter
@@ -44,7 +50,9 @@ class Transfers:
                 raise LedgerRefusal(409, "not_enough_points", f"{req.points} points needed, "
                                     f"{available} available")
             now = self.ledger.clock()
-            out_note, in_note = transfer_notes(req.from_member, req.to_member)
+            out_note, in_note = transfer_notes(
+                req.from_member, req.to_member,
+                self._expires_by(conn, program, req.from_member, now))
             sides = [EntryWire(id=req.id, member_id=req.from_member, kind=EntryKind.TRANSFER,
                                points=-req.points, channel=caller.device_id, occurred_at=now,
                                program_version=program.version, note=out_note),
@@ -56,6 +64,18 @@ class Transfers:
             result = self._done(conn, caller, req)
         assert result is not None
         return result
+
+    def _expires_by(self, conn: Connection, program: Program, giver: uuid.UUID,
+                    now: datetime) -> datetime | None:
+        """When the points a transfer from ``giver`` at ``now`` takes expire at the latest:
+        the earliest expiry among the lots it takes (it is the next spending the giver's
+        replay meets: their available points cover it, so spendable lots pay it, those that
+        expire first first). None for points that never expire."""
+        if program.points.expiry is None:
+            return None
+        counter = self.counter
+        return first_spent_expiry(program, counter._lot_rows(conn, giver),
+                                  lambda: counter._entries(conn, giver), now)
 
     @staticmethod
     def _done(conn: Any, caller: Caller, req: TransferRequest) -> TransferResult | None:

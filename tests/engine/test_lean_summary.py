@@ -16,15 +16,24 @@ from hypothesis import strategies as st
 from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.lots import Movement, replay
 from kiosk.engine.lots_lean import replay_lean
+from kiosk.engine.transfers import transfer_notes
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program, parse_program
-from kiosk.wallets import EXPIRE_NOTE, LotRow, lean_points_summary, points_summary, wallet
+from kiosk.wallets import (
+    EXPIRE_NOTE,
+    LotRow,
+    first_spent_expiry,
+    lean_points_summary,
+    points_summary,
+    wallet,
+)
 from tests.engine.test_lots_lean import histories as lot_histories
 from tests.engine.test_lots_lean import lean
 from tests.helpers.program import PROMOTIONS, program_text
 
 K = EntryKind
 MEMBER = uuid.UUID("00000000-0000-4000-8000-00000000000b")
+GIVER = uuid.UUID("00000000-0000-4000-8000-00000000000c")
 T0 = datetime(2025, 2, 27, 15, 30, tzinfo=UTC)  # late evening in Taipei: days differ
 POLICIES = [
     "pending_days = 7\nexpiry = { after = \"months\", months = 12 }\nwarn_days = 30",
@@ -44,11 +53,12 @@ def rows_of(entries: list[Entry]) -> list[LotRow]:
 @st.composite
 def histories(draw: st.DrawFn, reversals: bool = False) -> list[Entry]:
     """Purchases (pending) and bonuses (birthday, first purchase, sign-up: spendable at
-    once), spending that may overdraw, the ledger's expiries (of a lot, part of one, one
-    it doesn't know), stamps, at moments that tie or lie months apart."""
+    once), received transfers (carrying an expiry before or after their own, or none),
+    spending that may overdraw, the ledger's expiries (of a lot, part of one, one it
+    doesn't know), stamps, at moments that tie or lie months apart."""
     out: list[Entry] = []
     at = T0
-    ops = ["buy", "buy", "bonus", "spend", "spend", "expire", "stamp"]
+    ops = ["buy", "buy", "bonus", "received", "spend", "spend", "expire", "stamp"]
     for n in range(draw(st.integers(0, 40))):
         at += timedelta(hours=draw(st.sampled_from([0, 3, 24, 24 * 20, 24 * 150])))
         op = draw(st.sampled_from(ops + (["reverse"] if reversals else [])))
@@ -61,6 +71,12 @@ def histories(draw: st.DrawFn, reversals: bool = False) -> list[Entry]:
             note = draw(st.sampled_from([None, "birthday:2025", FIRST_PURCHASE, "signup"]))
             out.append(Entry(eid, MEMBER, K.BONUS, draw(st.integers(1, 200)), "k", at, "v",
                              note=note))
+        elif op == "received":
+            carried = draw(st.sampled_from([None, 1, 20, 200, 500]))
+            note = transfer_notes(GIVER, MEMBER, None if carried is None
+                                  else at + timedelta(days=carried))[1]
+            out.append(Entry(eid, MEMBER, K.TRANSFER, draw(st.integers(1, 300)), "web", at,
+                             "v", note=note))
         elif op == "spend":
             out.append(Entry(eid, MEMBER, draw(st.sampled_from([K.REDEEM, K.DONATE,
                                                                 K.TRANSFER, K.ADJUST])),
@@ -100,6 +116,16 @@ def test_the_lean_summary_is_the_full_one(entries: list[Entry], program: Program
     for at in _moments(program, entries):
         assert lean_points_summary(program, rows_of(entries), at) == \
             points_summary(program, entries, at)
+        assert first_spent_expiry(program, rows_of(entries), lambda: entries, at) == \
+            _first_spent_expiry(program, entries, at)
+
+
+def _first_spent_expiry(program: Program, entries: list[Entry], at: datetime
+                        ) -> datetime | None:
+    """What a transfer at ``at`` carries, off the full replay: the expiry of the first lot
+    a spending takes, if the program's points expire."""
+    first = wallet(program, entries).first_spent(at)
+    return None if first is None or program.points.expiry is None else first.expires_at
 
 
 @settings(max_examples=100, deadline=None)
@@ -111,6 +137,9 @@ def test_a_history_with_a_reversal_is_left_to_the_full_replay(entries: list[Entr
         assert lean is None
     else:
         assert lean == points_summary(program, entries, T0)
+    last = entries[-1].occurred_at if entries else T0
+    assert first_spent_expiry(program, rows_of(entries), lambda: entries, last) == \
+        _first_spent_expiry(program, entries, last)
 
 
 @settings(max_examples=300, deadline=None)

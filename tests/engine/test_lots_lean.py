@@ -24,6 +24,7 @@ from kiosk.engine.lots import (
     replay,
 )
 from kiosk.engine.lots_lean import LeanMovement, replay_lean
+from kiosk.engine.transfers import transfer_notes
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, parse_program
 from kiosk.wallets import entry_lot, entry_lot_dater
@@ -51,7 +52,9 @@ def histories(draw: st.DrawFn, reversals: bool = False) -> list[Movement]:
         if op == "earn":
             pending = timedelta(days=draw(st.sampled_from([0, 7, 30])))
             life = draw(st.sampled_from([None, 10, 60, 400]))
-            movements.append(Movement(mid, draw(st.sampled_from([K.EARN, K.BONUS, K.ADJUST])),
+            # A received transfer's lot is one too, its expiry maybe carried (any date).
+            movements.append(Movement(mid, draw(st.sampled_from([K.EARN, K.BONUS, K.ADJUST,
+                                                                 K.TRANSFER])),
                                       draw(st.integers(1, 500)), at, at + pending,
                                       None if life is None else at + timedelta(days=life)))
         elif op == "spend":
@@ -160,9 +163,17 @@ PROGRAMS = st.sampled_from([parse_program(program_text(extra, version=f"lean-{i}
                                        ""])])
 
 
+# A received transfer's note, carrying an expiry (before or after the lot's own, or none) or
+# made before notes carried one.
+RECEIVED = st.one_of(
+    st.builds(lambda moment: transfer_notes(MEMBER, MEMBER, moment)[1], MOMENTS),
+    st.just(transfer_notes(MEMBER, MEMBER)[1]),
+    st.just(f"{transfer_notes(MEMBER, MEMBER)[1]};expires:never"))
+
+
 @settings(max_examples=200, deadline=None)
-@given(PROGRAMS, MOMENTS, st.sampled_from([None, FIRST_PURCHASE, "signup", "expire:x",
-                                           "birthday:2026"]),
+@given(PROGRAMS, MOMENTS, st.one_of(st.sampled_from([None, FIRST_PURCHASE, "signup", "expire:x",
+                                                     "birthday:2026"]), RECEIVED),
        st.booleans())
 def test_the_entry_lot_dater_dates_entries_as_entry_lot_does(
         program: Program, moment: datetime, note: str | None, purchase: bool) -> None:

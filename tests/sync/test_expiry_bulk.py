@@ -22,6 +22,7 @@ from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.bonuses import FIRST_PURCHASE, local_midnight
 from kiosk.engine.lots import expiry_due, replay
 from kiosk.engine.orders import derived_id
+from kiosk.engine.transfers import RECEIVED_NOTE, transfer_notes
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, parse_program
 from kiosk.wallets import entry_movement
@@ -55,8 +56,8 @@ def full_path(program: Program, rows: list[tuple[Any, ...]], when: datetime
     out = []
     for member in dict.fromkeys(r[0] for r in rows):
         mine = [r for r in rows if r[0] == member]
-        if not any(r[3] > 0 and r[2] not in ("reverse", "stamp") and r[4] < since
-                   for r in mine):
+        if not any(r[3] > 0 and r[2] not in ("reverse", "stamp") and (
+                r[4] < since or (r[6] or "").startswith(RECEIVED_NOTE)) for r in mine):
             continue
         member_id = uuid.UUID(bytes=member)
         wallet = replay(entry_movement(
@@ -72,8 +73,10 @@ def full_path(program: Program, rows: list[tuple[Any, ...]], when: datetime
 @st.composite
 def ledgers(draw: st.DrawFn) -> list[tuple[Any, ...]]:
     """Some members' entries as the run reads them (bytes ids, in member then seq order):
-    purchases and bonuses (a first-purchase and a birthday bonus among them), redemptions,
-    stamps, expiries of earlier runs (some with a note naming no lot) and reversals."""
+    purchases and bonuses (a first-purchase and a birthday bonus among them), received
+    transfers (carrying an expiry before or after their own, or none; some received long
+    after the run's ``since``), redemptions, stamps, expiries of earlier runs (some with a
+    note naming no lot) and reversals."""
     rows: list[tuple[Any, ...]] = []
     for _ in range(draw(st.integers(1, 6))):
         member = uuid.uuid4().bytes
@@ -82,13 +85,21 @@ def ledgers(draw: st.DrawFn) -> list[tuple[Any, ...]]:
         for _ in range(draw(st.integers(0, 12))):
             when += timedelta(hours=draw(st.sampled_from([0, 5, 24 * 20, 24 * 150])))
             entry = uuid.uuid4().bytes
-            op = draw(st.sampled_from(["earn", "earn", "bonus", "redeem", "stamp", "expire",
-                                       "reverse"]))
+            op = draw(st.sampled_from(["earn", "earn", "bonus", "received", "redeem", "stamp",
+                                       "expire", "reverse"]))
             if op in ("earn", "bonus"):
                 note = (draw(st.sampled_from([None, FIRST_PURCHASE, "birthday:2025"]))
                         if op == "bonus" else None)
                 mine.append((member, entry, op, draw(st.integers(1, 300)), when, None, note,
                              draw(st.booleans())))
+            elif op == "received":
+                carried = draw(st.sampled_from([None, -400, 1, 60, 500]))  # days after when
+                note = transfer_notes(uuid.uuid4(), uuid.UUID(bytes=member), None
+                                      if carried is None else when + timedelta(days=carried))[1]
+                # Some a year after the rest: received after ``since``, maybe expired.
+                mine.append((member, entry, "transfer", draw(st.integers(1, 300)),
+                             when + timedelta(days=draw(st.sampled_from([0, 400]))), None,
+                             note, False))
             elif op == "redeem":
                 mine.append((member, entry, op, -draw(st.integers(1, 400)), when, None, None,
                              False))
