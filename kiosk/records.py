@@ -58,8 +58,8 @@ class SpendFloor:
     """What the offline floor limits read before points are spent without the ledger."""
 
     balance: int
-    redeemed_today: int  # points this device redeemed for the member on the store's day
-    waiting: int  # redemptions made here the ledger hasn't answered for
+    redeemed_today: int  # points this device redeemed or donated for the member today
+    waiting: int  # redemptions and donations made here the ledger hasn't answered for
 
 
 @dataclass(frozen=True, slots=True)

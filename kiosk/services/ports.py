@@ -268,9 +268,10 @@ class Entries(Protocol):
 
     def spend_floor(self, member_id: uuid.UUID, start: datetime, end: datetime,
                     channel: str) -> SpendFloor:
-        """The member's balance, the points this device (``channel``) redeemed for them
-        dated in [start, end), and the redemptions made here the ledger hasn't answered
-        for (numbered or refused): what the offline floor limits read, in one look."""
+        """The member's balance, the points this device (``channel``) redeemed or donated
+        for them dated in [start, end), and the redemptions and donations made here the
+        ledger hasn't answered for (numbered or refused): what the offline floor limits
+        read, in one look."""
         ...
 
     def since(self, since: datetime, channel: str) -> list[Entry]:

@@ -160,7 +160,10 @@ def _not_spendable(summary: PointsSummary | None, balance: int, available: int) 
 
 
 def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int) -> None:
-    """The floor limits (DESIGN rule 6) for spending ``cost`` points without the ledger."""
+    """The floor limits (DESIGN rule 6) for spending ``cost`` points without the ledger.
+    What they count as spent is every spend they let through: redemptions (a checkout's
+    points among them) and donations alike, so the day's limit and the count waiting for
+    the ledger bound what a member may overdraw, whatever the points were spent on."""
     limits = kiosk.program.offline
     if cost > limits.max_points_per_redemption:
         raise OfflineLimitReached(
@@ -176,9 +179,10 @@ def within_offline_limits(tx: UnitOfWork, kiosk: Kiosk, entry: Entry, cost: int)
                               + _not_spendable(summary, balance, available))
     if today + cost > limits.max_points_per_member_per_day:
         raise OfflineLimitReached(
-            f"this member has redeemed {today} points here today; offline the limit is "
-            f"{limits.max_points_per_member_per_day} a day")
+            f"this member has redeemed {today} points here today (donations count too); "
+            f"offline the limit is {limits.max_points_per_member_per_day} a day")
     if floor.waiting >= limits.max_consecutive_redemptions:
         raise OfflineLimitReached(
             f"{limits.max_consecutive_redemptions} redemptions are waiting to reach the "
-            "ledger; no more can be taken offline until the kiosk syncs")
+            "ledger (donations count too); no more can be taken offline until the kiosk "
+            "syncs")

@@ -80,16 +80,20 @@ _STAMPS = ("SELECT note, SUM(points) FROM entries WHERE member_id = ? AND kind =
            "AND id NOT IN (SELECT entry_id FROM rejections) GROUP BY note")
 
 
+# What the offline floor counts as spent: a redemption (a checkout's points among them)
+# and a donation, both taken within the floor (kiosk.services.redemption); the ledger
+# counts the same (sync/server/floor_limits.py). The index below holds the same kinds.
+_FLOOR_KINDS = "kind IN ('redeem', 'donate')"
 # The offline floor's three figures in one statement: the balance; this device's
-# redemptions for the member on the day (a voided one still counts, which errs on the safe
-# side; bounded on both sides, so one dated ahead by a clock set forward counts on its own
-# day only); and the redemptions waiting for the ledger's answer, from their own index
-# (migration 0011).
+# redemptions and donations for the member on the day (a voided one still counts, which
+# errs on the safe side; bounded on both sides, so one dated ahead by a clock set forward
+# counts on its own day only); and those waiting for the ledger's answer, from their own
+# index (migration 0016; its WHERE is the query's, word for word, or SQLite can't use it).
 _SPEND_FLOOR = (
     "SELECT (SELECT points FROM balances WHERE member_id = ?), "
     "(SELECT coalesce(sum(points), 0) FROM entries WHERE member_id = ? AND occurred_at >= ? "
-    "AND occurred_at < ? AND channel = ? AND kind = 'redeem'), "
-    "(SELECT count(*) FROM entries INDEXED BY ix_entries_pending_redeem WHERE kind = 'redeem' "
+    f"AND occurred_at < ? AND channel = ? AND {_FLOOR_KINDS}), "
+    f"(SELECT count(*) FROM entries INDEXED BY ix_entries_pending_spend WHERE {_FLOOR_KINDS} "
     "AND server_seq IS NULL AND NOT EXISTS (SELECT 1 FROM rejections r "
     "WHERE r.entry_id = entries.id))")
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 _SCRIPTS = Path(__file__).with_name("migrations")
-KIOSK_HEAD = "0015"
+KIOSK_HEAD = "0016"
 """The kiosk store's newest revision, so a start-up on an up-to-date store need not import
 Alembic at all (a test keeps it equal to the scripts' head)."""
 

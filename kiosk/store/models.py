@@ -139,9 +139,10 @@ class LedgerEntry(Base):
               sqlite_where=text("reverses IS NOT NULL")),
         Index("ux_entries_server_seq", "server_seq", unique=True,
               sqlite_where=text("server_seq IS NOT NULL")),
-        # Redemptions waiting for the ledger, counted by the offline floor (migration 0011).
-        Index("ix_entries_pending_redeem", "id",
-              sqlite_where=text("kind = 'redeem' AND server_seq IS NULL")),
+        # Redemptions and donations waiting for the ledger, counted by the offline floor
+        # (migrations 0011 and 0016).
+        Index("ix_entries_pending_spend", "id",
+              sqlite_where=text("kind IN ('redeem', 'donate') AND server_seq IS NULL")),
         # Spend on an entry that is no sale (an older ledger's): left out of the tier's sums,
         # which read it here; empty in the usual store, so a sale writes no page of it.
         Index("ix_entries_stray_spend", "member_id", "occurred_at", "amount_minor",

@@ -6,11 +6,12 @@ to drain a member's).
 * Spending without a hold (an offline redemption, checkout or donation: an online one's
   hold has the entry's id) stays within the ``[offline]`` floor limits, as the counter
   checks them (``kiosk.services.redemption.within_offline_limits``): at most
-  ``max_points_per_redemption`` at once; the member's redemptions at this device in the
-  store day of the entry, with it, at most ``max_points_per_member_per_day`` (the counter's
-  sum: redeem entries only, a donation is held to it but not added to it); and fewer than
-  ``max_consecutive_redemptions`` redemptions ahead of it in the same upload (all of them
-  were waiting at the counter when it was made; across uploads the day's sum bounds).
+  ``max_points_per_redemption`` at once; the member's redemptions and donations at this
+  device in the store day of the entry, with it, at most ``max_points_per_member_per_day``
+  (the counter's sum, ``kiosk.store.entry_rows``: both kinds, as each is held to it); and
+  fewer than ``max_consecutive_redemptions`` redemptions or donations ahead of it in the
+  same upload (all of them were waiting at the counter when it was made; across uploads
+  the day's sum bounds).
 * Adjustments: one device's adjustments of one member in a store day total at most
   ``limits.max_adjustment_points``, up and down alike (``kiosk.services.manager``).
 
@@ -43,7 +44,7 @@ ProgramOf = Callable[[str], Program | None]
 Day = tuple[datetime, datetime]
 
 _HOLDS = m.Reservation.__table__
-_SPENDS = (EntryKind.REDEEM, EntryKind.DONATE)
+_SPENDS = (EntryKind.REDEEM, EntryKind.DONATE)  # what the floor holds, and counts
 
 
 def floor_limit_problems(conn: Connection, device: str, entries: Sequence[EntryWire],
@@ -73,49 +74,49 @@ def _offline_spends(conn: Connection, device: str, mine: Sequence[EntryWire],
     if not unheld:
         return {}
     days = {e.id: _day(e, program_of) for e in spends if e.id in unheld}
-    stored = _stored(conn, device, EntryKind.REDEEM, [e for e in spends if e.id in unheld],
-                     days, mine)
+    stored = _stored(conn, device, _SPENDS, [e for e in spends if e.id in unheld], days, mine)
     held = _held(conn, device, stored)
-    redeemed = [p for p in stored if p.id not in held]  # grows with this upload's own
+    spent = [p for p in stored if p.id not in held]  # grows with this upload's own
     out: dict[uuid.UUID, Rejection] = {}
-    waiting = 0  # redemptions ahead in this upload: all were waiting at the counter
+    waiting = 0  # spends ahead in this upload: all were waiting at the counter
     for e in mine:
         if e.id in unheld:
             program = program_of(e.program_version)
             assert program is not None
-            why = _floor_problem(program, e, days[e.id], waiting, redeemed)
+            why = _floor_problem(program, e, days[e.id], waiting, spent)
             if why is not None:
                 out[e.id] = Rejection(Rejected.OFFLINE_LIMIT, f"spent without a hold: {why}")
-            elif e.kind is EntryKind.REDEEM:
-                redeemed.append(_Point.of(e))
-        if e.kind is EntryKind.REDEEM:
+            else:
+                spent.append(_Point.of(e))
+        if e.kind in _SPENDS:
             waiting += 1
     return out
 
 
 def _floor_problem(program: Program, e: EntryWire, day: Day, waiting: int,
-                   redeemed: Iterable[_Point]) -> str | None:
+                   spent: Iterable[_Point]) -> str | None:
     """Why the counter's floor limits would not have let ``e`` through, or None."""
     limits, cost = program.offline, -e.points
     if cost > limits.max_points_per_redemption:
         return (f"{cost} points is more than the {limits.max_points_per_redemption} a kiosk "
                 "may redeem at once while offline")
     if waiting >= limits.max_consecutive_redemptions:
-        return (f"{waiting} redemptions were waiting ahead of it; offline a kiosk takes at "
-                f"most {limits.max_consecutive_redemptions} before it syncs")
-    today = -sum(p.points for p in redeemed
+        return (f"{waiting} redemptions were waiting ahead of it (donations count too); "
+                f"offline a kiosk takes at most {limits.max_consecutive_redemptions} before "
+                "it syncs")
+    today = -sum(p.points for p in spent
                  if p.member_id == e.member_id and day[0] <= p.occurred_at < day[1])
     if today + cost > limits.max_points_per_member_per_day:
-        return (f"the member's redemptions at this kiosk on {_date(program, day)} would "
-                f"come to {today + cost} points; offline the limit is "
-                f"{limits.max_points_per_member_per_day} a day")
+        return (f"the member's redemptions and donations at this kiosk on "
+                f"{_date(program, day)} would come to {today + cost} points; offline the "
+                f"limit is {limits.max_points_per_member_per_day} a day")
     return None
 
 
 def _adjustments(conn: Connection, device: str, adjusts: Sequence[EntryWire],
                  program_of: ProgramOf) -> dict[uuid.UUID, Rejection]:
     days = {e.id: _day(e, program_of) for e in adjusts}
-    adjusted = _stored(conn, device, EntryKind.ADJUST, adjusts, days, adjusts)
+    adjusted = _stored(conn, device, (EntryKind.ADJUST,), adjusts, days, adjusts)
     out: dict[uuid.UUID, Rejection] = {}
     for e in adjusts:
         program = program_of(e.program_version)
@@ -165,14 +166,16 @@ def _held(conn: Connection, device: str, spends: Sequence[_Point]) -> set[uuid.U
         if wanted[row.id] == (row.member_id, row.points)}
 
 
-def _stored(conn: Connection, device: str, kind: EntryKind, claims: Sequence[EntryWire],
-            days: Mapping[uuid.UUID, Day], upload: Sequence[EntryWire]) -> list[_Point]:
-    """The ledger's ``kind`` entries of ``device`` for the claims' members in their store
-    days (this upload's own left out: a replay's are counted where they stand in it)."""
+def _stored(conn: Connection, device: str, kinds: Collection[EntryKind],
+            claims: Sequence[EntryWire], days: Mapping[uuid.UUID, Day],
+            upload: Sequence[EntryWire]) -> list[_Point]:
+    """The ledger's entries of ``kinds`` of ``device`` for the claims' members in their
+    store days (this upload's own left out: a replay's are counted where they stand in
+    it)."""
     e = ENTRIES.c
     sent = {w.id for w in upload}
     rows = conn.execute(select(e.id, e.member_id, e.occurred_at, e.points).where(
-        e.channel == device, e.kind == kind.value,
+        e.channel == device, e.kind.in_([k.value for k in kinds]),
         e.member_id.in_(list({w.member_id for w in claims})),
         e.occurred_at >= min(days[w.id][0] for w in claims),
         e.occurred_at < max(days[w.id][1] for w in claims)))

@@ -349,11 +349,12 @@ class MemoryEntries(_Part):
 
     def spend_floor(self, member_id: uuid.UUID, start: datetime, end: datetime,
                     channel: str) -> SpendFloor:
+        floor = (EntryKind.REDEEM, EntryKind.DONATE)  # kiosk/store/entry_rows.py's
         today = -sum(e.points for e in self.d.entries.values()
                      if e.member_id == member_id and start <= e.occurred_at < end
-                     and e.channel == channel and e.kind is EntryKind.REDEEM)
+                     and e.channel == channel and e.kind in floor)
         waiting = sum(1 for i in self.d.outbox.values()
-                      if i is not None and self.d.entries[i].kind is EntryKind.REDEEM)
+                      if i is not None and self.d.entries[i].kind in floor)
         return SpendFloor(self.balance(member_id), today, waiting)
 
     def since(self, since: datetime, channel: str) -> list[Entry]:
