@@ -38,7 +38,7 @@ from kiosk.engine.refunds import (
     still_to_undo,
     whole,
 )
-from kiosk.ledger import SPEND_KINDS, Entry, EntryKind, balance, moves_points, reversal
+from kiosk.ledger import SPEND_KINDS, EntryKind, balance, moves_points, reversal
 from kiosk.members import MemberInputError
 from kiosk.phones import phone_keys, region_of
 from kiosk.program import (
@@ -49,7 +49,7 @@ from kiosk.program import (
     tier_standing,
     tier_window_start,
 )
-from kiosk.wallets import LotRow, lean_points_summary, spendable
+from kiosk.wallets import lean_points_summary, spendable
 from sync.protocol import (
     ClockFlag,
     EntryResult,
@@ -68,7 +68,7 @@ from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
 from sync.server.coupons import issue_for_orders, settle_whole_refunds, void_refunded
-from sync.server.entry_rows import ENTRIES, as_utc, wire_of_row
+from sync.server.entry_rows import ENTRIES, member_entries, member_lot_rows, wire_of_row
 from sync.server.ledger import Ledger
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
@@ -182,29 +182,14 @@ class OnlineCounter:
             m.Balance.member_id == member_id)).scalar() or 0
         program, now = self.ledger.current_program(conn), self.ledger.clock()
         if program.points.has_lots:
-            summary = lean_points_summary(program, self._lot_rows(conn, member_id), now)
+            summary = lean_points_summary(program, member_lot_rows(conn, member_id), now)
             balance = (summary.available if summary is not None  # else: a reversal in it
                        else spendable(program, int(balance),
-                                      lambda: self._entries(conn, member_id), now))
+                                      lambda: member_entries(conn, member_id), now))
         held = conn.execute(select(func.coalesce(func.sum(m.Reservation.points), 0)).where(
             m.Reservation.member_id == member_id, m.Reservation.state == "held",
             m.Reservation.expires_at > self.ledger.clock())).scalar_one()
         return int(balance) + int(held)
-
-    def _lot_rows(self, conn: Connection, member_id: uuid.UUID) -> list[LotRow]:
-        """The member's entries as the lots read them, in the ledger's order: a regular's
-        thousands of entries are replayed at every hold, and as plain rows, not entries."""
-        E = ENTRIES.c
-        rows = conn.execute(select(E.id, E.kind, E.points, E.occurred_at, E.reverses, E.note,
-                                   E.order_ref).where(E.member_id == member_id)
-                            .order_by(E.seq))
-        return [(i.bytes, kind, points, as_utc(at), None if back is None else back.bytes,
-                 note, order_ref is not None)
-                for i, kind, points, at, back, note, order_ref in rows]
-
-    def _entries(self, conn: Connection, member_id: uuid.UUID) -> list[Entry]:
-        return [wire_of_row(r).to_entry() for r in conn.execute(
-            select(ENTRIES).where(ENTRIES.c.member_id == member_id).order_by(ENTRIES.c.seq))]
 
     def _hold(self, conn: Connection, row: Any) -> Hold:
         state = row.state

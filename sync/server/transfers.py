@@ -20,7 +20,7 @@ from kiosk.wallets import first_spent_expiry
 from sync.protocol import EntryWire, TransferRequest, TransferResult
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import OnlineCounter
-from sync.server.entry_rows import ENTRIES, wire_of_row
+from sync.server.entry_rows import ENTRIES, member_entries, member_lot_rows, wire_of_row
 from sync.server.openapi import json_body, refusals
 
 
@@ -73,9 +73,8 @@ class Transfers:
         expire first first). None for points that never expire."""
         if program.points.expiry is None:
             return None
-        counter = self.counter
-        return first_spent_expiry(program, counter._lot_rows(conn, giver),
-                                  lambda: counter._entries(conn, giver), now)
+        return first_spent_expiry(program, member_lot_rows(conn, giver),
+                                  lambda: member_entries(conn, giver), now)
 
     @staticmethod
     def _done(conn: Any, caller: Caller, req: TransferRequest) -> TransferResult | None:
