@@ -47,8 +47,9 @@ from bench.ledger_ingest import (
 )
 from kiosk.app.bootstrap import bootstrap
 from kiosk.ledger import Entry, EntryKind
-from kiosk.program import points_for_amount, tier_for_spend
+from kiosk.program import points_for_amount
 from kiosk.services import Enrolment, Kiosk, Sale, enrol, ring_up_sale
+from kiosk.tiers import tier_for_spend
 from sync.agent import SyncAgent, SyncReport
 from sync.client import LedgerClient
 from sync.pairing import pair_kiosk

@@ -74,7 +74,8 @@ from kiosk.awards import member_state, order_entries, record_for
 from kiosk.engine.orders import CARD_WALLET, Order, OrderLine
 from kiosk.ids import new_id
 from kiosk.ledger import EntryKind
-from kiosk.program import Program, load_program, points_for_amount, tier_for_spend
+from kiosk.program import Program, load_program, points_for_amount
+from kiosk.tiers import tier_for_spend
 from sync.embedded import free_port
 from sync.protocol import EntryWire, OrderWire, UploadRequest
 from sync.server.db import ledger_engine, migrate

@@ -33,7 +33,8 @@ from kiosk.engine.donations import donation_problem
 from kiosk.engine.orders import NO_LOYALTY, Order
 from kiosk.engine.tier_policy import Event
 from kiosk.ledger import SPEND_KINDS, EntryKind
-from kiosk.program import Program, Tier, points_for_amount, tier_standing
+from kiosk.program import Program, Tier, points_for_amount
+from kiosk.tiers import tier_standing
 
 # A device's clock may run this far ahead of the ledger's before its entries are refused
 # as dated in the future (a clock set a day or two years ahead would otherwise steer tiers
@@ -282,7 +283,7 @@ def tier_not_reached(program: Program, tier: Tier, gross_events: Iterable[Event]
                      at: datetime) -> Rejection | None:
     """Under a tier policy other than the window's spend: whether a member whose
     purchases (refunds left out, as for :func:`tier_not_held`) are ``gross_events`` could
-    hold ``tier`` at ``at`` (:func:`kiosk.program.tier_standing`)."""
+    hold ``tier`` at ``at`` (:func:`kiosk.tiers.tier_standing`)."""
     held = tier_standing(program, gross_events, at).tier
     if program.tiers.index(held) >= program.tiers.index(tier):
         return None

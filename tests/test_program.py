@@ -22,9 +22,8 @@ from kiosk.program import (
     points_for_amount,
     program_json,
     rewards_within_reach,
-    tier_for_spend,
-    tier_progress,
 )
+from kiosk.tiers import tier_for_spend, tier_progress
 from tests.helpers.program import PLAIN_PROGRAM
 
 TEXT = PLAIN_PROGRAM.read_text(encoding="utf-8")

@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.program import parse_program, tier_history_start, tier_standing
+from kiosk.program import parse_program
+from kiosk.tiers import tier_history_start, tier_standing
 from tests.helpers.program import PLAIN_PROGRAM
 
 AT = datetime(2030, 3, 1, 4, tzinfo=UTC)

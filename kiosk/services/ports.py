@@ -235,7 +235,7 @@ class Entries(Protocol):
                     basis: Literal["spend", "points"]) -> list[tuple[datetime, int]]:
         """The member's qualifying events dated ``since`` or later, leaving out what the
         ledger refused: (occurred_at, spend) of every entry with a spend, or (occurred_at,
-        points) of the entries :func:`kiosk.program.earns_tier_points` counts. Read only
+        points) of the entries :func:`kiosk.tiers.earns_tier_points` counts. Read only
         under a tier policy other than the rolling window's spend."""
         ...
 

@@ -28,7 +28,7 @@ from kiosk.engine.punch_cards import stamps_after
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import Entry, balance
 from kiosk.money import format_amount
-from kiosk.program import Program, Tier, tier_window_start
+from kiosk.program import Program, Tier
 from kiosk.records import SaleState
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
@@ -45,6 +45,7 @@ from kiosk.services.ports import UnitOfWork
 from kiosk.services.staff import record
 from kiosk.services.views import member_points, member_tier
 from kiosk.staff import AuditAction
+from kiosk.tiers import tier_window_start
 from kiosk.wallets import PointsSummary
 
 SaleLine = OrderLine

@@ -13,19 +13,17 @@ from kiosk.engine.promotions import Promotion
 from kiosk.engine.punch_cards import PunchCard
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
-from kiosk.program import (
-    Program,
-    RewardOffer,
+from kiosk.program import Program, RewardOffer, rewards_within_reach
+from kiosk.services.context import Kiosk
+from kiosk.services.errors import UnknownMember
+from kiosk.services.ports import UnitOfWork
+from kiosk.tiers import (
     TierProgress,
-    rewards_within_reach,
     tier_history_start,
     tier_progress,
     tier_standing,
     tier_window_start,
 )
-from kiosk.services.context import Kiosk
-from kiosk.services.errors import UnknownMember
-from kiosk.services.ports import UnitOfWork
 from kiosk.wallets import PointsSummary, lean_points_summary, points_summary
 
 RECENT_ACTIVITY = 10
@@ -98,7 +96,7 @@ def member_tier(tx: UnitOfWork, program: Program, member_id: uuid.UUID, now: dat
     ``tier_policy``. Today's rule (the rolling window's spend, up and down at once) needs
     only ``window_spend``, which the caller read anyway (a sale in its one state query);
     any other policy replays the member's qualifying events since
-    :func:`kiosk.program.tier_history_start`."""
+    :func:`kiosk.tiers.tier_history_start`."""
     if program.tier_by_window_spend:
         return tier_progress(program, window_spend)
     events = tx.entries.tier_events(member_id, tier_history_start(program, now),

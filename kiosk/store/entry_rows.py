@@ -17,7 +17,6 @@ from sqlalchemy import and_, func, select
 
 from kiosk.engine.orders import CARD_WALLET
 from kiosk.ledger import SPEND_KINDS, Entry, EntryKind
-from kiosk.program import TIER_POINT_KINDS
 from kiosk.records import SaleState, SpendFloor
 from kiosk.store import models as m
 from kiosk.store.columns import (
@@ -30,6 +29,7 @@ from kiosk.store.columns import (
 )
 from kiosk.store.session import Rows
 from kiosk.store.types import from_micros, to_micros
+from kiosk.tiers import TIER_POINT_KINDS
 from kiosk.wallets import LotRow
 
 _ENTRIES = m.LedgerEntry.__table__
@@ -70,7 +70,7 @@ _NOT_REFUSED = " AND id NOT IN (SELECT entry_id FROM rejections)"
 _TIER_SPEND = ("SELECT occurred_at, amount_minor FROM entries WHERE member_id = ? "
                f"AND occurred_at >= ? AND amount_minor != 0 AND kind IN {_SPEND_KINDS}"
                + _NOT_REFUSED)
-_TIER_POINTS = (  # what kiosk.program.earns_tier_points counts
+_TIER_POINTS = (  # what kiosk.tiers.earns_tier_points counts
     "SELECT occurred_at, points FROM entries WHERE member_id = ? AND occurred_at >= ? "
     "AND order_ref IS NOT NULL AND (kind IN ("
     + ", ".join(f"'{k.value}'" for k in sorted(TIER_POINT_KINDS)) + ") "

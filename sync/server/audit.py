@@ -40,14 +40,9 @@ from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.tier_policy import Event
 from kiosk.ledger import SPEND_KINDS, EntryKind, entry_problem
-from kiosk.program import (
-    TIER_POINT_KINDS,
-    Program,
-    Tier,
-    earns_tier_points,
-    tier_history_start,
-)
+from kiosk.program import Program, Tier
 from kiosk.program_versions import Timetable
+from kiosk.tiers import TIER_POINT_KINDS, earns_tier_points, tier_history_start
 from sync.protocol import EntryWire, MemberWire
 from sync.server import models as m
 from sync.server.bulk import array_type, pg_cursor
@@ -329,9 +324,9 @@ def member_tier_events(conn: Connection, members: set[uuid.UUID], since: datetim
                        basis: Literal["spend", "points"], *, gross: bool
                        ) -> dict[uuid.UUID, list[Event]]:
     """Each member's qualifying events on the ledger dated ``since`` or later, as
-    :func:`kiosk.program.tier_standing` takes them: (occurred_at, spend) of each entry
+    :func:`kiosk.tiers.tier_standing` takes them: (occurred_at, spend) of each entry
     with a spend, or (occurred_at, points) of the entries
-    :func:`kiosk.program.earns_tier_points` counts. ``gross``: purchases only, refunds
+    :func:`kiosk.tiers.earns_tier_points` counts. ``gross``: purchases only, refunds
     left out (the audit's upper bound). Read only under a tier policy other than the
     rolling window's spend."""
     e = _ENTRIES.c

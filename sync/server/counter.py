@@ -41,14 +41,8 @@ from kiosk.engine.refunds import (
 from kiosk.ledger import SPEND_KINDS, EntryKind, balance, moves_points, reversal
 from kiosk.members import MemberInputError
 from kiosk.phones import phone_keys, region_of
-from kiosk.program import (
-    Program,
-    Tier,
-    tier_for_spend,
-    tier_history_start,
-    tier_standing,
-    tier_window_start,
-)
+from kiosk.program import Program, Tier
+from kiosk.tiers import tier_for_spend, tier_history_start, tier_standing, tier_window_start
 from kiosk.wallets import lean_points_summary, spendable
 from sync.protocol import (
     ClockFlag,
@@ -445,7 +439,7 @@ class OnlineCounter:
     def _tier(self, conn: Connection, program: Program, member_id: uuid.UUID) -> Tier:
         """The member's tier now, as a counter works it out: today's rule from the window's
         spend in one sum; another tier policy from the member's events since its history
-        bound (``kiosk.program.tier_standing``)."""
+        bound (``kiosk.tiers.tier_standing``)."""
         now = self.ledger.clock()
         if not program.tier_by_window_spend:
             events = member_tier_events(conn, {member_id}, tier_history_start(program, now),

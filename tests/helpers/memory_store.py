@@ -23,7 +23,6 @@ from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import Refund
 from kiosk.ledger import SPEND_KINDS, Entry, EntryKind, balance_mismatches, moves_points
 from kiosk.members import PROFILE, Member
-from kiosk.program import earns_tier_points
 from kiosk.records import (
     ACKED_THROUGH,
     PROGRAM_VERSION,
@@ -36,6 +35,7 @@ from kiosk.records import (
 )
 from kiosk.services.ports import SaleSummary
 from kiosk.staff import AuditEvent, Role, StaffMember
+from kiosk.tiers import earns_tier_points
 from kiosk.wallets import LotRow
 
 

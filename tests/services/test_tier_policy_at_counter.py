@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kiosk.program import ProgramError, parse_program, tier_history_start
+from kiosk.program import ProgramError, parse_program
 from kiosk.services import Sale, identify, member_view, refund_order, ring_up_sale
+from kiosk.tiers import tier_history_start
 from tests.helpers.program import PLAIN_PROGRAM
 
 CALENDAR_RETAIN = '''
