@@ -62,6 +62,25 @@ _MARK = (
     "WHERE id = %(device_id)s) ")
 _NO_MARK = "mark AS (SELECT 0 AS value) "
 
+# The same mark when the batch's numbers are one run, %(lo)s to %(hi)s (as a kiosk sends
+# its outbox): the batch is then one range, not 500 numbers to sort and rank. The mark is
+# the least x at or above the old mark, among the old mark, the batch's last number and
+# the receipts above the old mark, whose next number x + 1 has not arrived (in the run
+# from the old mark up, every number but the last has its next one; the last is the
+# first that hasn't). On the numbers above it, the same as _MARK's: 0.4 ms of
+# PostgreSQL's time under the head's lock against 1.1-1.5 ms for a batch of 500.
+_RUN_MARK = (
+    "device AS (SELECT acked_through FROM devices WHERE id = %(device_id)s FOR UPDATE), "
+    "received AS (SELECT r.device_seq FROM receipts r, device "
+    "WHERE r.device_id = %(device_id)s AND r.device_seq > device.acked_through), "
+    "mark AS (SELECT min(c.x) AS value FROM device, (SELECT acked_through FROM device "
+    "UNION ALL SELECT CAST(%(hi)s AS bigint) UNION ALL SELECT device_seq FROM received) "
+    "AS c(x) WHERE c.x >= device.acked_through "
+    "AND NOT c.x + 1 BETWEEN %(lo)s AND %(hi)s "
+    "AND NOT EXISTS (SELECT FROM received WHERE received.device_seq = c.x + 1)), "
+    "moved AS (UPDATE devices SET acked_through = mark.value FROM mark "
+    "WHERE id = %(device_id)s) ")
+
 
 # Columns that one kiosk's batch mostly fills with one value: then that value goes once,
 # not an array of 500 (each array dumped cost ~0.08 ms of the ledger's Python).
@@ -69,7 +88,9 @@ _SAME = ("channel", "program_version", "tier", "staff")
 
 
 @cache
-def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
+def _statement(dialect: Dialect, receipts: bool, taking: bool, run: bool = False) -> str:
+    """The batch's statement; ``run``: with receipts, the batch's numbers are one run
+    (``%(lo)s`` to ``%(hi)s``, in order), and the mark is worked out from its ends."""
     table = m.Entry.__table__
     arrays = ", ".join(f"CAST(%({c})b AS {array_type(table, c, dialect)})" for c in _COLUMNS)
     columns = ", ".join(
@@ -81,6 +102,10 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
                "WHERE device_seq IS NOT NULL), " if receipts else "")
     above = ("ARRAY(SELECT device_seq FROM received WHERE device_seq > mark.value "
              "ORDER BY device_seq)" if receipts else "NULL")
+    if receipts and run:  # the batch's numbers above the mark are a range of it
+        above = ("ARRAY(SELECT device_seq FROM received WHERE device_seq > mark.value "
+                 "UNION ALL SELECT generate_series(GREATEST(CAST(%(lo)s AS bigint), "
+                 "mark.value + 1), CAST(%(hi)s AS bigint)) ORDER BY 1)")
     # The head's row lock is what makes concurrent appends queue up (seq gap-free and
     # visible in order); UPDATE takes it as SELECT ... FOR UPDATE would.
     return (
@@ -97,7 +122,7 @@ def _statement(dialect: Dialect, receipts: bool, taking: bool) -> str:
         "balance AS (INSERT INTO balances (member_id, points) "
         "SELECT member_id, points FROM total ON CONFLICT (member_id) DO UPDATE "
         "SET points = balances.points + excluded.points RETURNING member_id, points), "
-        + (_MARK if receipts else _NO_MARK)
+        + ((_RUN_MARK if run else _MARK) if receipts else _NO_MARK)
         # The head as this statement's snapshot saw it: if another upload committed
         # while this one waited for the head's lock, the two differ (see Appended).
         + f"SELECT head.base, mark.value, {above}, "
@@ -138,6 +163,14 @@ def _arrays(entries: Sequence[EntryWire]) -> dict[str, Any]:
     return arrays
 
 
+def _one_run(numbers: list[int | None] | None) -> bool:
+    """Whether a batch's device numbers are consecutive, in order (none missing)."""
+    if not numbers or numbers[0] is None:
+        return False
+    first = numbers[0]
+    return numbers == list(range(first, first + len(numbers)))
+
+
 def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str, *,
                  receipts: bool, received_at: datetime) -> Appended:
     """Insert ``entries``, numbered after the ledger's head, and move their members'
@@ -147,9 +180,12 @@ def append_fresh(conn: Connection, entries: Sequence[EntryWire], device_id: str,
     arrays: dict[str, Any] = _arrays(entries)
     arrays["kind"] = [e.kind.value for e in entries]
     taking = any(e.points < 0 and moves_points(e.kind) for e in entries)
+    run = receipts and _one_run(arrays["device_seq"])
+    if run:
+        arrays["lo"], arrays["hi"] = arrays["device_seq"][0], arrays["device_seq"][-1]
     try:
         with pg_cursor(conn, named=False) as cur:
-            cur.execute(_statement(conn.dialect, receipts, taking),
+            cur.execute(_statement(conn.dialect, receipts, taking, run),
                         {**arrays, "n": len(entries), "device_id": device_id,
                          "received_at": received_at})
             rows = cur.fetchall()

@@ -99,14 +99,15 @@ class Ingest:
                                      self.programs.program, worked,
                                      _earned(caller, request.entries))
                     record_uses(conn, caller.device_id, records, self.clock())
-                    verdicts: dict[uuid.UUID, EntryResult] = {}
-                    self._accepted(conn, request.entries, done.head, done.after, verdicts)
+                    self._settle(conn, request.entries, done.after)
+                # Answered once committed: building the 500 answers (~1 ms) is no work to
+                # do while holding the head's lock, which the next upload waits for.
+                results = _answers(request.entries, done.head)
                 acked, gaps = done.acked_through, _missing(done.acked_through, done.above)
                 if kiosk and done.raced and self._received(caller, acked + 1):
                     with self.engine.begin() as conn:
                         acked, gaps = self._mark(conn, caller)
-                return UploadResponse(results=[verdicts[e.id] for e in request.entries],
-                                      acked_through=acked, gaps=gaps)
+                return UploadResponse(results=results, acked_through=acked, gaps=gaps)
             except Conflict:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
@@ -272,11 +273,13 @@ class Ingest:
                   after: dict[uuid.UUID, int], verdicts: dict[uuid.UUID, EntryResult]) -> None:
         """Answer the entries just numbered from ``head``, and settle what those that took
         points leave behind, given each member's balance ``after``."""
-        # Validated as one list: pydantic's core then builds the 500 answers of a busy
-        # upload in 0.6 ms, against 1.5 ms for one model_construct (Python) per answer.
-        answers = _ANSWERS.validate_python(
-            [{"id": e.id, "status": "accepted", "seq": head + i} for i, e in enumerate(fresh, 1)])
-        verdicts.update(zip([e.id for e in fresh], answers, strict=True))
+        verdicts.update(zip([e.id for e in fresh], _answers(fresh, head), strict=True))
+        self._settle(conn, fresh, after)
+
+    def _settle(self, conn: Connection, fresh: Sequence[EntryWire],
+                after: dict[uuid.UUID, int]) -> None:
+        """What the entries just stored that took points leave behind, given each member's
+        balance ``after``: the holds they consume and the overdrafts they make."""
         taking = [e for e in fresh if e.points < 0 and moves_points(e.kind)]
         if taking:
             # An entry that took points arriving here consumes any hold made for it...
@@ -400,6 +403,14 @@ def _earned(caller: Caller, stored: Iterable[EntryWire]) -> set[str]:
     upload put on the ledger): their coupons need no look-up of it."""
     return {e.order_ref for e in stored if e.kind is EntryKind.EARN
             and e.channel == caller.device_id and e.order_ref is not None}
+
+
+def _answers(fresh: Sequence[EntryWire], head: int) -> list[EntryResult]:
+    """"accepted" for each of the entries just numbered from ``head``, in order."""
+    # Validated as one list: pydantic's core then builds the 500 answers of a busy upload
+    # in 0.6 ms, against 1.5 ms for one model_construct (Python) per answer.
+    return _ANSWERS.validate_python(
+        [{"id": e.id, "status": "accepted", "seq": head + i} for i, e in enumerate(fresh, 1)])
 
 
 def _per_position(entries: Sequence[EntryWire],
