@@ -129,13 +129,39 @@ def campaigns(promotions: Sequence[Promotion]) -> tuple[Campaign, ...]:
     return tuple(out)
 
 
+_Promoted = tuple[tuple[Award, ...], tuple[str, ...]]
+_WORKED: dict[tuple[object, ...], tuple[tuple[Campaign, ...], _Promoted]] = {}
+_MOST_WORKED = 4096
+
+
 def promotion_awards(running: Sequence[Campaign], stacking: Stacking, order: Order,
                      nums: Sequence[int], denominator: int, earns: bool, rounding: Rounding
-                     ) -> tuple[tuple[Award, ...], tuple[str, ...]]:
+                     ) -> _Promoted:
     """The extra points of every running campaign (:func:`running_campaigns`) that applies
     to the order, per line, and the ids of those that applied (in document order).
-    ``nums / denominator``: the lines' exact base points (``EarnIndex.weights``)."""
-    lines = order.lines
+    ``nums / denominator``: the lines' exact base points (``EarnIndex.weights``).
+
+    Of the order they read its lines only, so equal inputs give equal awards (frozen
+    values): they are worked out once per (campaigns, lines, base points), a few dozen
+    baskets a day, not once per order (a quarter of the engine's time for an order the
+    ledger re-runs). The campaigns are keyed by identity and kept with the entry, so no
+    other object takes their ids while it stands."""
+    key = (tuple(map(id, running)), stacking, order.lines, tuple(nums), denominator, earns,
+           rounding)
+    found = _WORKED.get(key)
+    if found is not None:
+        return found[1]
+    worked = _promotion_awards(running, stacking, order.lines, nums, denominator, earns,
+                               rounding)
+    if len(_WORKED) >= _MOST_WORKED:
+        _WORKED.clear()
+    _WORKED[key] = (tuple(running), worked)
+    return worked
+
+
+def _promotion_awards(running: Sequence[Campaign], stacking: Stacking,
+                      lines: Sequence[OrderLine], nums: Sequence[int], denominator: int,
+                      earns: bool, rounding: Rounding) -> _Promoted:
     # Each line's multiplier campaigns: all that cover it, or ("best") the first highest.
     chosen: list[list[Campaign]] = [[] for _ in lines]
     for c in running:
