@@ -134,15 +134,34 @@ def _stamps_missing(conn: Connection, channel: str,
             wanted[ref] = cards
     if not wanted:
         return {}
-    e = ENTRIES.c
     present: dict[str, set[str]] = {}
-    for ref, note in conn.execute(select(e.order_ref, e.note).where(
-            e.channel == channel, e.order_ref.in_(list(wanted)),
-            e.kind == EntryKind.STAMP.value, e.reverses.is_(None))):
+    for ref, note in _stamp_notes(conn, channel, list(wanted)):
         present.setdefault(ref, set()).add(note)
     missing = {ref: sorted(cards - present.get(ref, set())) for ref, cards in wanted.items()}
     return {(channel, ref): f"its stamp entries ({', '.join(notes)}) are not on the ledger"
             for ref, notes in missing.items() if notes}
+
+
+def _stamp_notes(conn: Connection, channel: str, refs: list[str]) -> list[Any]:
+    """(order ref, card) of the stamp entries of these orders of ``channel`` (not their
+    reversals). On PostgreSQL a look-up of each order's own (``ux_entries_order_stamp``):
+    ``order_ref IN (...)`` was planned as a scan of every stamp entry of the channel,
+    filtered (12 ms at 100,000 entries, growing with the ledger), under the head's lock."""
+    if conn.dialect.name == "postgresql":
+        with pg_cursor(conn, named=False) as cur:
+            cur.execute(
+                # OFFSET 0 keeps the look-up per order (else it is planned as a join).
+                "SELECT q.ref, e.note FROM unnest(CAST(%(r)b AS text[])) AS q(ref) "
+                "CROSS JOIN LATERAL (SELECT e.note FROM entries e WHERE e.channel = %(c)s "
+                "AND e.order_ref = q.ref AND e.kind = 'stamp' AND e.reverses IS NULL "
+                "OFFSET 0) AS e",
+                {"c": channel, "r": refs})
+            found: list[Any] = cur.fetchall()
+            return found
+    e = ENTRIES.c
+    return list(conn.execute(select(e.order_ref, e.note).where(
+        e.channel == channel, e.order_ref.in_(refs), e.kind == EntryKind.STAMP.value,
+        e.reverses.is_(None))))
 
 
 def _period_rules(program: Program) -> set[str]:

@@ -106,6 +106,16 @@ def orders_with_earn(conn: Connection, channel: str, refs: Collection[str]) -> s
     other awards, and the coupons it issues, stand only with it."""
     if not refs:
         return set()
+    if conn.dialect.name == "postgresql":
+        # A look-up of each order's earn (``ux_entries_sale_order``), a subquery per ref:
+        # ``order_ref IN (...)``, or EXISTS (a semi-join), was planned as a scan of every
+        # earn of the channel, filtered (9 ms at 30,000 entries, growing with the ledger).
+        with pg_cursor(conn, named=False) as cur:
+            cur.execute("SELECT q.ref FROM unnest(CAST(%(r)b AS text[])) AS q(ref) "
+                        "WHERE (SELECT true FROM entries e WHERE e.channel = %(c)s "
+                        "AND e.order_ref = q.ref AND e.kind = 'earn' AND e.note IS NULL "
+                        "AND e.reverses IS NULL LIMIT 1)", {"c": channel, "r": list(refs)})
+            return {row[0] for row in cur.fetchall()}
     e = m.Entry.__table__.c
     return set(conn.execute(select(e.order_ref).where(
         e.channel == channel, e.order_ref.in_(list(refs)), e.kind == EntryKind.EARN.value,
