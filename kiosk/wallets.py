@@ -18,12 +18,14 @@ from datetime import date, datetime, timedelta
 from kiosk.engine.bonuses import BIRTHDAY, FIRST_PURCHASE, local_midnight, window_end
 from kiosk.engine.lots import Movement, Wallet, last_usable_day, lot_dater, lot_dates, replay
 from kiosk.engine.lots_lean import LeanMovement, LeanWallet, replay_lean
-from kiosk.engine.transfers import RECEIVED_NOTE, carried_expiry
+from kiosk.engine.transfers import MAX_RECEIVED_PARTS, RECEIVED_NOTE, carried_expiry
 from kiosk.ledger import Entry, EntryKind, balance
 from kiosk.program import Program
 
 EXPIRE_NOTE = "expire:"  # an expiry entry's note: its once key, naming the lot
 BIRTHDAY_NOTE = f"{BIRTHDAY}:"  # a birthday bonus's note starts so: its lot is dated by it
+
+_TRANSFER = EntryKind.TRANSFER.value  # the only kind whose note may carry an expiry
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +57,13 @@ def entry_movement(program: Program, entry_id: uuid.UUID, kind: EntryKind, point
     """An entry's fields as the lots see them (the kiosk's entries and the ledger's rows)."""
     available = expires = None
     if points > 0 and kind is not EntryKind.REVERSE:
-        available, expires = entry_lot(program, occurred_at, note, purchase)
+        available, expires = entry_lot(program, occurred_at, note, purchase, kind)
     lot = expired_lot(note) if kind is EntryKind.EXPIRE else None
     return Movement(entry_id, kind, points, occurred_at, available, expires, reverses, lot)
 
 
-def entry_lot(program: Program, occurred_at: datetime, note: str | None, purchase: bool
-              ) -> tuple[datetime, datetime | None]:
+def entry_lot(program: Program, occurred_at: datetime, note: str | None, purchase: bool,
+              kind: str = EntryKind.EARN) -> tuple[datetime, datetime | None]:
     """(available_at, expires_at) of the lot an entry that adds points opens."""
     available, expires = lot_window(program, occurred_at, purchase)
     if note == FIRST_PURCHASE:
@@ -71,16 +73,21 @@ def entry_lot(program: Program, occurred_at: datetime, note: str | None, purchas
     elif expires is not None and note is not None and note.startswith(BIRTHDAY_NOTE):
         expires = lot_dates(program.points, _birthday_counted_from(program, occurred_at),
                             program.zone)[1]
-    elif expires is not None and note is not None and note.startswith(RECEIVED_NOTE):
-        expires = _received_expiry(expires, note)
+    elif expires is not None and kind == _TRANSFER and note is not None \
+            and note.startswith(RECEIVED_NOTE):
+        expires = _received_expiry(expires, note, occurred_at)
     return available, expires
 
 
-def _received_expiry(expires: datetime, note: str) -> datetime:
+def _received_expiry(expires: datetime, note: str, occurred_at: datetime) -> datetime:
     """A received transfer's lot expires by its own date or, if earlier, the one its note
-    carries (the giver's points keep their age); a note without one leaves its own."""
+    carries (the giver's points keep their age); a note without one leaves its own, and
+    so does one that carries a time before the transfer (the giver's points were
+    spendable then: only a note the ledger didn't write says so)."""
     carried = carried_expiry(note)
-    return expires if carried is None or expires <= carried else carried
+    if carried is None or carried < occurred_at:
+        return expires
+    return min(expires, carried)
 
 
 def _birthday_counted_from(program: Program, occurred_at: datetime) -> datetime:
@@ -91,13 +98,13 @@ def _birthday_counted_from(program: Program, occurred_at: datetime) -> datetime:
     return local_midnight(window_end(program.bonuses.birthday, start), program.zone)
 
 
-def entry_lot_dater(program: Program
-                    ) -> Callable[[datetime, str | None, bool], tuple[datetime, datetime | None]]:
-    """``entry_lot(program, occurred_at, note, purchase)`` as a function of the entry's
+def entry_lot_dater(program: Program) -> Callable[
+        [datetime, str | None, bool, str], tuple[datetime, datetime | None]]:
+    """``entry_lot(program, occurred_at, note, purchase, kind)`` as a function of the entry's
     fields alone, for a ledger's expiry run over millions of entries: the same dates."""
     dates = lot_dater(program.points, program.zone)
 
-    def lot(occurred_at: datetime, note: str | None, purchase: bool
+    def lot(occurred_at: datetime, note: str | None, purchase: bool, kind: str
             ) -> tuple[datetime, datetime | None]:
         available, expires = dates(occurred_at)
         if not purchase:
@@ -108,8 +115,8 @@ def entry_lot_dater(program: Program
             return available, None
         if note.startswith(BIRTHDAY_NOTE):
             return available, dates(_birthday_counted_from(program, occurred_at))[1]
-        if note.startswith(RECEIVED_NOTE):
-            return available, _received_expiry(expires, note)
+        if kind == _TRANSFER and note.startswith(RECEIVED_NOTE):
+            return available, _received_expiry(expires, note, occurred_at)
         return available, expires
 
     return lot
@@ -181,7 +188,7 @@ def _lean_movements(program: Program, rows: Iterable[LotRow]) -> list[LeanMoveme
     for entry_id, kind, points, occurred_at, reverses, note, purchase in rows:
         available = expires = None
         if points > 0 and kind != _REVERSE:
-            available, expires = lot_of(occurred_at, note, purchase)
+            available, expires = lot_of(occurred_at, note, purchase, kind)
         named = None
         if kind == _EXPIRE:
             lot = expired_lot(note)
@@ -191,20 +198,28 @@ def _lean_movements(program: Program, rows: Iterable[LotRow]) -> list[LeanMoveme
     return movements
 
 
-def first_spent_expiry(program: Program, rows: Iterable[LotRow],
-                       entries: Callable[[], Sequence[Entry]], at: datetime
-                       ) -> datetime | None:
-    """When the points a spending at ``at`` takes expire at the earliest: spending takes the
-    spendable lots that expire first, so it is the first of them's ``expires_at`` (None: it
-    never expires, nor do any after it, or the program's points don't). What a transfer's
-    received side carries. ``rows`` as :func:`lean_points_summary` reads them; ``entries``
-    the same, read only for a history with a reversal (the full replay's turn)."""
+def transfer_parts(program: Program, rows: Iterable[LotRow],
+                   entries: Callable[[], Sequence[Entry]], points: int, at: datetime
+                   ) -> list[tuple[int, datetime | None]]:
+    """The receiving side of a transfer of ``points`` at ``at``: (points, expires_at) of
+    each entry, one per expiry among the giver's lots it takes, in spending order (None:
+    never expires). Past :data:`MAX_RECEIVED_PARTS` the last ones are one part at the
+    latest of their dates, so no point given expires sooner than it would have; the
+    points that never expire stay a part of their own. ``rows`` as
+    :func:`lean_points_summary` reads them; ``entries`` the same, read only for a history
+    with a reversal (the full replay's turn)."""
     if program.points.expiry is None:
-        return None
+        return [(points, None)]
     lean = replay_lean(_lean_movements(program, rows))
     lots = lean.wallet() if lean is not None else wallet(program, entries())
-    first = lots.first_spent(at)
-    return None if first is None else first.expires_at
+    taken = lots.taken_by(points, at)
+    lasting = [part for part in taken if part[1] is None]
+    dated = [part for part in taken if part[1] is not None]
+    if len(dated) + len(lasting) > MAX_RECEIVED_PARTS:
+        keep = MAX_RECEIVED_PARTS - len(lasting) - 1
+        tail = dated[keep:]
+        dated = [*dated[:keep], (sum(p for p, _ in tail), tail[-1][1])]
+    return dated + lasting
 
 
 def _summary(lean: LeanWallet, at: datetime, warn_days: int, program: Program

@@ -73,7 +73,7 @@ def points_given(result: TransferResult, receiver: str) -> str:
     balance."""
     return QCoreApplication.translate(
         "CounterWindow", "{points} points given to {name}. Balance: {balance}").format(
-        points=result.received.points, name=receiver, balance=result.giver_balance)
+        points=result.points, name=receiver, balance=result.giver_balance)
 
 
 def order_refunded(result: RefundResult, money_back: str) -> str:

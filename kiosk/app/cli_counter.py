@@ -152,8 +152,7 @@ def cmd_transfer(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
     result = transfer(kiosk, giver, receiver, args.points)
     out.result({"points": -result.given.points, "giver_balance": result.giver_balance,
                 "receiver_balance": result.receiver_balance,
-                "entries": [presenters.entry_dict(result.given),
-                            presenters.entry_dict(result.received)]},
+                "entries": [presenters.entry_dict(e) for e in (result.given, *result.received)]},
                f"{-result.given.points} points moved. Balances: giver {result.giver_balance}, "
                f"receiver {result.receiver_balance}.")
     return 0

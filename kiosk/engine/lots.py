@@ -288,11 +288,24 @@ class Wallet:
     def lot(self, lot_id: uuid.UUID) -> Lot | None:
         return next((lot for lot in self.lots if lot.id == lot_id), None)
 
-    def first_spent(self, at: datetime) -> Lot | None:
-        """The lot a spending at ``at`` takes from first: of the spendable lots with points
-        left, the one that expires first (the spending order); None if there is none."""
-        return min((lot for lot in self.lots if lot.left > 0 and lot.spendable(at)),
-                   key=_spending_order, default=None)
+    def taken_by(self, points: int, at: datetime) -> list[tuple[int, datetime | None]]:
+        """What a spending of ``points`` at ``at`` takes, in spending order: (points,
+        expires_at) of each spendable lot it takes from, lots that expire at the same time
+        as one; what the spendable lots don't cover, last, as never expiring (None)."""
+        taken: list[tuple[int, datetime | None]] = []
+        for lot in sorted((x for x in self.lots if x.left > 0 and x.spendable(at)),
+                          key=_spending_order):
+            if points <= 0:
+                break
+            take = min(points, lot.left)
+            points -= take
+            if taken and taken[-1][1] == lot.expires_at:
+                taken[-1] = (taken[-1][0] + take, lot.expires_at)
+            else:
+                taken.append((take, lot.expires_at))
+        if points > 0:
+            taken.append((points, None))
+        return taken
 
 
 @dataclass(slots=True)

@@ -2,11 +2,12 @@
 both sides at once after holding the giver's available points. ``[transfers]`` in the
 program turns them on and bounds one transfer.
 
-Given points keep their age: the received side's note carries when the points it moves
-expire at the latest (the earliest expiry among the giver's lots the transfer takes, in
-spending order), and its lot expires then if its own date says later
-(``kiosk/wallets.py``). Points about to expire can't be passed back and forth between
-two members to stay alive."""
+Given points keep their age: the receiving side is one entry per expiry among the giver's
+lots the transfer takes (in spending order: ``kiosk/wallets.py`` ``transfer_parts``), each
+note carrying that expiry, and each lot expires then if its own date says later. Points
+about to expire can't be passed back and forth between two members to stay alive, and
+points that would have lasted keep lasting. Only a ``transfer`` entry's note is read so:
+a device's adjustment with such a note is just a note."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from kiosk.engine.doc import Doc
 TRANSFER_NOTE = "transfer:"
 RECEIVED_NOTE = f"{TRANSFER_NOTE}from:"  # how a received side's note starts
 CARRIED_NOTE = ";expires:"  # then, if its points expire: the latest time they do
+MAX_RECEIVED_PARTS = 24
+"""The most entries a transfer's receiving side is made of, one per expiry of the giver's
+lots it takes; past that the latest of them are one entry (``kiosk/wallets.py``)."""
 
 
 class TransferPolicy(Doc):
@@ -48,11 +52,12 @@ def carried_expiry(received_note: str) -> datetime | None:
         return None
     try:
         expires_at = datetime.fromisoformat(when)
-    except ValueError:
+        return None if expires_at.tzinfo is None else expires_at.astimezone(UTC)
+    except (ValueError, OverflowError):  # not a time, or one no UTC time can be
         return None
-    return None if expires_at.tzinfo is None else expires_at.astimezone(UTC)
 
 
-def received_id(transfer_id: uuid.UUID) -> uuid.UUID:
-    """The receiving side's entry id, derived from the giving side's (the transfer's id)."""
-    return uuid.uuid5(transfer_id, "received")
+def received_id(transfer_id: uuid.UUID, part: int = 0) -> uuid.UUID:
+    """The id of the receiving side's entry ``part`` (0, 1, ... in spending order), derived
+    from the giving side's (the transfer's id)."""
+    return uuid.uuid5(transfer_id, "received" if part == 0 else f"received:{part}")

@@ -63,9 +63,14 @@ class TransferNotSent(Unreachable):
 @dataclass(frozen=True, slots=True)
 class TransferResult:
     given: Entry
-    received: Entry
+    received: tuple[Entry, ...]  # one entry per expiry of the points given (the ledger's)
     giver_balance: int
     receiver_balance: int
+
+    @property
+    def points(self) -> int:
+        """The points that moved."""
+        return -self.given.points
 
 
 def transfer(kiosk: Kiosk, giver: uuid.UUID, receiver: uuid.UUID, points: int
@@ -106,8 +111,8 @@ def transfer(kiosk: Kiosk, giver: uuid.UUID, receiver: uuid.UUID, points: int
         tx.pulled.apply([], [], sides)  # numbered by the ledger: kept, not sent again
         _forget(tx, key)
         balances = tx.entries.balance(giver), tx.entries.balance(receiver)
-    (given, _), (received, _) = sides
-    return TransferResult(given, received, *balances)
+    (given, _), *received = sides
+    return TransferResult(given, tuple(entry for entry, _ in received), *balances)
 
 
 def unanswered(kiosk: Kiosk, giver: uuid.UUID) -> bool:

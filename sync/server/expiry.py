@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, or_, select
+from sqlalchemy import Connection, Engine, and_, or_, select
 
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.lots import ExpireAfterMonths, Movement, PointsPolicy, expiry_due, replay
@@ -86,7 +86,8 @@ class Expiry:
         with self.engine.connect() as conn:
             members = list(conn.execute(select(e.member_id).distinct().where(
                 e.points > 0, e.kind.not_in([EntryKind.REVERSE.value, EntryKind.STAMP.value]),
-                or_(e.occurred_at < since, e.note.startswith(RECEIVED_NOTE)))
+                or_(e.occurred_at < since, and_(e.kind == EntryKind.TRANSFER.value,
+                                                 e.note.startswith(RECEIVED_NOTE))))
                 .order_by(e.member_id)).scalars())
         made = points = 0
         for start in range(0, len(members), chunk):

@@ -65,11 +65,13 @@ RANGE = 20_000  # members per range: one read, one replay, one short locked writ
 MAX_WORKERS = 4
 
 _STAMP, _REVERSE, _EXPIRE = EntryKind.STAMP.value, EntryKind.REVERSE.value, EntryKind.EXPIRE.value
+_TRANSFER = EntryKind.TRANSFER.value
 _NAMESPACE = DERIVED_NAMESPACE.bytes
 
 _READ = ("SELECT uuid_send(member_id), uuid_send(id), kind, points, occurred_at, "
          "uuid_send(reverses), CASE WHEN kind = 'expire' OR note = %(first)s "
-         "OR note LIKE %(birthday)s OR note LIKE %(received)s THEN note END, "
+         "OR note LIKE %(birthday)s OR (kind = 'transfer' AND note LIKE %(received)s) "
+         "THEN note END, "
          "order_ref IS NOT NULL FROM entries WHERE {where} ORDER BY member_id, seq")
 Row = tuple[bytes, bytes, str, int, datetime, bytes | None, str | None, bool]
 
@@ -253,10 +255,10 @@ def expiries(job: Job, rows: Iterable[Row]) -> tuple[list[bytes], list[tuple[Any
                 continue  # a punch card's stamps are no lot of points
             available = expires = lot = None
             if points > 0 and kind != _REVERSE:
-                available, expires = lot_of(occurred_at, note, purchase)
+                available, expires = lot_of(occurred_at, note, purchase, kind)
                 # A received transfer may carry an older expiry (expiry.py's rule).
                 old = old or occurred_at < since or (
-                    note is not None and note.startswith(RECEIVED_NOTE))
+                    kind == _TRANSFER and note is not None and note.startswith(RECEIVED_NOTE))
             if kind == _EXPIRE:
                 named = expired_lot(note)
                 lot = named.bytes if named is not None else None

@@ -2,21 +2,19 @@
 giver's available points (less live holds) must cover it, under ``[transfers]``; the two
 entries are the ledger's own (the kind is refused from any device's upload, so only this
 call makes one), on the caller's channel, ids derived from the caller's transfer id. The
-received side's note carries when the given points expire at the latest, worked out here
-from the giver's lots (``kiosk/engine/transfers.py``), so they keep their age."""
+receiving side is an entry per expiry of the giver's lots the transfer takes, each note
+carrying it, worked out here from the giver's lots (``kiosk/engine/transfers.py``), so
+given points keep their age."""
 
-import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
-from kiosk.engine.transfers import received_id, transfer_notes
+from kiosk.engine.transfers import MAX_RECEIVED_PARTS, received_id, transfer_notes
 from kiosk.ledger import EntryKind
-from kiosk.program import Program
-from kiosk.wallets import first_spent_expiry
+from kiosk.wallets import transfer_parts
 from sync.protocol import EntryWire, TransferRequest, TransferResult
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import OnlineCounter
@@ -50,31 +48,23 @@ class Transfers:
                 raise LedgerRefusal(409, "not_enough_points", f"{req.points} points needed, "
                                     f"{available} available")
             now = self.ledger.clock()
-            out_note, in_note = transfer_notes(
-                req.from_member, req.to_member,
-                self._expires_by(conn, program, req.from_member, now))
-            sides = [EntryWire(id=req.id, member_id=req.from_member, kind=EntryKind.TRANSFER,
-                               points=-req.points, channel=caller.device_id, occurred_at=now,
-                               program_version=program.version, note=out_note),
-                     EntryWire(id=received_id(req.id), member_id=req.to_member,
-                               kind=EntryKind.TRANSFER, points=req.points,
-                               channel=caller.device_id, occurred_at=now,
-                               program_version=program.version, note=in_note)]
+            given = EntryWire(id=req.id, member_id=req.from_member, kind=EntryKind.TRANSFER,
+                              points=-req.points, channel=caller.device_id, occurred_at=now,
+                              program_version=program.version,
+                              note=transfer_notes(req.from_member, req.to_member)[0])
+            parts = transfer_parts(program, member_lot_rows(conn, req.from_member),
+                                   lambda: member_entries(conn, req.from_member),
+                                   req.points, now)
+            sides = [given] + [
+                EntryWire(id=received_id(req.id, part), member_id=req.to_member,
+                          kind=EntryKind.TRANSFER, points=points, channel=caller.device_id,
+                          occurred_at=now, program_version=program.version,
+                          note=transfer_notes(req.from_member, req.to_member, expires_at)[1])
+                for part, (points, expires_at) in enumerate(parts)]
             self.ledger.ingest.append_trusted(conn, caller.device_id, sides)
             result = self._done(conn, caller, req)
         assert result is not None
         return result
-
-    def _expires_by(self, conn: Connection, program: Program, giver: uuid.UUID,
-                    now: datetime) -> datetime | None:
-        """When the points a transfer from ``giver`` at ``now`` takes expire at the latest:
-        the earliest expiry among the lots it takes (it is the next spending the giver's
-        replay meets: their available points cover it, so spendable lots pay it, those that
-        expire first first). None for points that never expire."""
-        if program.points.expiry is None:
-            return None
-        return first_spent_expiry(program, member_lot_rows(conn, giver),
-                                  lambda: member_entries(conn, giver), now)
 
     @staticmethod
     def _done(conn: Any, caller: Caller, req: TransferRequest) -> TransferResult | None:
@@ -84,18 +74,21 @@ class Transfers:
         silent duplicate), which also keeps a device that guesses an id from reading back
         another device's transfer."""
         transfer_id = req.id
+        ids = [received_id(transfer_id, part) for part in range(MAX_RECEIVED_PARTS)]
         rows = {r.id: r for r in conn.execute(select(ENTRIES).where(
-            ENTRIES.c.id.in_([transfer_id, received_id(transfer_id)])))}
+            ENTRIES.c.id.in_([transfer_id, *ids])))}
         if not rows:
             return None
-        given, received = rows.get(transfer_id), rows.get(received_id(transfer_id))
-        if given is None or received is None or given.kind != EntryKind.TRANSFER.value:
+        given = rows.get(transfer_id)
+        received = [rows[i] for i in ids if i in rows]
+        if given is None or not received or given.kind != EntryKind.TRANSFER.value:
             raise LedgerRefusal(409, "conflict", f"entry {transfer_id} is not a transfer")
-        if (given.channel, given.member_id, received.member_id, -given.points) != (
-                caller.device_id, req.from_member, req.to_member, req.points):
+        if (given.channel, given.member_id, {r.member_id for r in received}, -given.points,
+                sum(r.points for r in received)) != (
+                caller.device_id, req.from_member, {req.to_member}, req.points, req.points):
             raise LedgerRefusal(409, "conflict", f"transfer {transfer_id} was made before "
                                 "with other content: a new transfer needs a new id")
-        return TransferResult(entries=[wire_of_row(given), wire_of_row(received)])
+        return TransferResult(entries=[wire_of_row(given), *map(wire_of_row, received)])
 
 
 def add_transfer_route(app: FastAPI, transfers: Transfers, caller: Callable[..., Any],

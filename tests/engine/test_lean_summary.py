@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.lots import Movement, replay
 from kiosk.engine.lots_lean import replay_lean
-from kiosk.engine.transfers import transfer_notes
+from kiosk.engine.transfers import MAX_RECEIVED_PARTS, transfer_notes
 from kiosk.ledger import Entry, EntryKind
 from kiosk.program import Program, parse_program
 from kiosk.wallets import (
     EXPIRE_NOTE,
     LotRow,
-    first_spent_expiry,
     lean_points_summary,
     points_summary,
+    transfer_parts,
     wallet,
 )
 from tests.engine.test_lots_lean import histories as lot_histories
@@ -116,16 +116,19 @@ def test_the_lean_summary_is_the_full_one(entries: list[Entry], program: Program
     for at in _moments(program, entries):
         assert lean_points_summary(program, rows_of(entries), at) == \
             points_summary(program, entries, at)
-        assert first_spent_expiry(program, rows_of(entries), lambda: entries, at) == \
-            _first_spent_expiry(program, entries, at)
+        _same_parts(program, entries, at)
 
 
-def _first_spent_expiry(program: Program, entries: list[Entry], at: datetime
-                        ) -> datetime | None:
-    """What a transfer at ``at`` carries, off the full replay: the expiry of the first lot
-    a spending takes, if the program's points expire."""
-    first = wallet(program, entries).first_spent(at)
-    return None if first is None or program.points.expiry is None else first.expires_at
+def _same_parts(program: Program, entries: list[Entry], at: datetime) -> None:
+    """What a transfer of the giver's available points at ``at`` is made of, off the lean
+    replay, is what the full replay says: the lots a spending takes, in spending order."""
+    full = wallet(program, entries)
+    points = full.available(at)
+    if points <= 0:
+        return
+    taken = [(points, None)] if program.points.expiry is None else full.taken_by(points, at)
+    if len(taken) <= MAX_RECEIVED_PARTS:
+        assert transfer_parts(program, rows_of(entries), lambda: entries, points, at) == taken
 
 
 @settings(max_examples=100, deadline=None)
@@ -138,8 +141,7 @@ def test_a_history_with_a_reversal_is_left_to_the_full_replay(entries: list[Entr
     else:
         assert lean == points_summary(program, entries, T0)
     last = entries[-1].occurred_at if entries else T0
-    assert first_spent_expiry(program, rows_of(entries), lambda: entries, last) == \
-        _first_spent_expiry(program, entries, last)
+    _same_parts(program, entries, last)
 
 
 @settings(max_examples=300, deadline=None)

@@ -174,8 +174,9 @@ RECEIVED = st.one_of(
 @settings(max_examples=200, deadline=None)
 @given(PROGRAMS, MOMENTS, st.one_of(st.sampled_from([None, FIRST_PURCHASE, "signup", "expire:x",
                                                      "birthday:2026"]), RECEIVED),
-       st.booleans())
+       st.booleans(), st.sampled_from([EntryKind.EARN, EntryKind.BONUS, EntryKind.TRANSFER]))
 def test_the_entry_lot_dater_dates_entries_as_entry_lot_does(
-        program: Program, moment: datetime, note: str | None, purchase: bool) -> None:
-    assert entry_lot_dater(program)(moment, note, purchase) == \
-        entry_lot(program, moment, note, purchase)
+        program: Program, moment: datetime, note: str | None, purchase: bool,
+        kind: EntryKind) -> None:
+    assert entry_lot_dater(program)(moment, note, purchase, kind) == \
+        entry_lot(program, moment, note, purchase, kind)

@@ -1,8 +1,10 @@
-"""Given points keep their age (issue 15's transfers): the received side's note carries
-when the giver's points it came from expire, and its lot expires then if its own date says
-later, in both replays; the ledger works that date out as the first lot a spending takes.
-A received side without one (made before notes carried it) expires by its own date, and a
-program whose points don't expire dates nothing."""
+"""Given points keep their age (issue 15's transfers): the receiving side is an entry per
+expiry of the giver's lots the transfer takes, each note carrying it, and its lot expires
+then if its own date says later, in both replays. A received side without one (made
+before notes carried it) expires by its own date, and a program whose points don't expire
+dates nothing. Only a transfer's note is read so: an adjustment whose note looks like one
+(a device may write any note on it) is just a note, and no carried time can break a
+replay."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from kiosk.engine.transfers import carried_expiry, transfer_notes
+from kiosk.engine.transfers import MAX_RECEIVED_PARTS, carried_expiry, transfer_notes
 from kiosk.ledger import Entry, EntryKind
-from kiosk.program import parse_program
+from kiosk.program import Program, parse_program
 from kiosk.wallets import (
     entry_lot,
     entry_lot_dater,
-    first_spent_expiry,
     lean_points_summary,
     points_summary,
+    transfer_parts,
+    wallet,
 )
 from tests.engine.test_lean_summary import rows_of
 from tests.helpers.program import program_text
@@ -60,38 +63,76 @@ def test_the_received_side_carries_the_givers_expiry_and_reads_it_back() -> None
 def test_a_received_lot_expires_by_the_givers_points_if_they_expire_first(
         note: str, expires_at: datetime) -> None:
     # Spendable at once, as a transfer's points always were (it has no order).
-    assert entry_lot(MONTHS_12, T0, note, False) == (T0, expires_at)
-    assert entry_lot_dater(MONTHS_12)(T0, note, False) == (T0, expires_at)
+    assert entry_lot(MONTHS_12, T0, note, False, K.TRANSFER) == (T0, expires_at)
+    assert entry_lot_dater(MONTHS_12)(T0, note, False, K.TRANSFER) == (T0, expires_at)
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "1969-12-31T00:00:00+00:00",
+                                  "2026-11-19T00:00:00+00:00", "9999-12-31T23:59:59-01:00"])
+def test_a_carried_time_no_transfer_can_carry_leaves_the_lots_own_date(when: str) -> None:
+    """Before the transfer (its giver's points were spendable then), or no UTC time at all:
+    only a note the ledger didn't write says so, and it must not break a replay."""
+    note = f"transfer:from:{GIVER};expires:{when}"
+    assert entry_lot(MONTHS_12, T0, note, False, K.TRANSFER) == (T0, OWN)
+    assert entry_lot_dater(MONTHS_12)(T0, note, False, K.TRANSFER) == (T0, OWN)
+
+
+def test_only_a_transfers_note_carries_an_expiry() -> None:
+    note = received(datetime(2027, 1, 6, 16, tzinfo=UTC))
+    for kind in (K.ADJUST, K.BONUS, K.EARN):
+        assert entry_lot(MONTHS_12, T0, note, False, kind) == (T0, OWN)
+        assert entry_lot_dater(MONTHS_12)(T0, note, False, kind) == (T0, OWN)
 
 
 def test_without_expiry_a_received_lot_never_expires() -> None:
     note = received(datetime(2027, 1, 6, 16, tzinfo=UTC))
-    assert entry_lot(NO_EXPIRY, T0, note, False) == (T0, None)
-    assert entry_lot_dater(NO_EXPIRY)(T0, note, False) == (T0, None)
+    assert entry_lot(NO_EXPIRY, T0, note, False, K.TRANSFER) == (T0, None)
+    assert entry_lot_dater(NO_EXPIRY)(T0, note, False, K.TRANSFER) == (T0, None)
 
 
 def entry(n: int, kind: EntryKind, points: int, at: datetime, **changes: object) -> Entry:
     return Entry(uuid.UUID(int=n), GIVER, kind, points, "k", at, "v", **changes)
 
 
-def test_a_transfer_carries_the_expiry_of_the_first_lot_spending_takes() -> None:
+def test_the_receiving_side_is_a_part_per_expiry_of_the_lots_the_transfer_takes() -> None:
     old = T0 - timedelta(days=330)
     history = [entry(1, K.BONUS, 50, old, note="signup"),  # last day 2026-12-25 (Taipei)
                entry(2, K.EARN, 100, T0 - timedelta(days=3), order_ref="O-1"),  # pending
                entry(3, K.BONUS, 30, T0 - timedelta(days=1), note="signup")]  # 2027-11-19
     first = datetime(2026, 12, 25, 16, tzinfo=UTC)
-    assert first_spent_expiry(MONTHS_12, rows_of(history), lambda: history, T0) == first
-    spent = [*history, entry(4, K.REDEEM, -50, T0)]  # the oldest lot is spent: the next
-    # spendable one (the purchase's points are pending)
-    assert first_spent_expiry(MONTHS_12, rows_of(spent), lambda: spent, T0) == \
-        datetime(2027, 11, 19, 16, tzinfo=UTC)
+    later = datetime(2027, 11, 19, 16, tzinfo=UTC)
+
+    def parts(entries: list[Entry], points: int, at: datetime = T0,
+              program: Program = MONTHS_12) -> list[tuple[int, datetime | None]]:
+        return transfer_parts(program, rows_of(entries), lambda: entries, points, at)
+
+    # The oldest lot first, then the next spendable one (the purchase's points pending).
+    assert parts(history, 80) == [(50, first), (30, later)]
+    assert parts(history, 20) == [(20, first)]
+    spent = [*history, entry(4, K.REDEEM, -50, T0)]  # the oldest lot is spent
+    assert parts(spent, 30) == [(30, later)]
     # Once the oldest expired: the purchase's (spendable by then, last day 2027-11-17).
-    assert first_spent_expiry(MONTHS_12, rows_of(history), lambda: history,
-                              first) == datetime(2027, 11, 17, 16, tzinfo=UTC)
+    assert parts(history, 130, first) == [(100, datetime(2027, 11, 17, 16, tzinfo=UTC)),
+                                          (30, later)]
     # A history with a reversal: the full replay says it (the entries, read only then).
     reversed_ = [*history, entry(5, K.REVERSE, -30, T0, reverses=uuid.UUID(int=3))]
-    assert first_spent_expiry(MONTHS_12, rows_of(reversed_), lambda: reversed_, T0) == first
-    assert first_spent_expiry(NO_EXPIRY, rows_of(history), lambda: history, T0) is None
+    assert parts(reversed_, 50) == [(50, first)]
+    assert parts(history, 80, program=NO_EXPIRY) == [(80, None)]
+
+
+def test_past_the_most_parts_the_latest_are_one_at_the_latest_date() -> None:
+    """A giver whose points came a few at a time: the last parts merge, and none of their
+    points expires sooner than it would have (the merged ones may last a little longer)."""
+    days = MAX_RECEIVED_PARTS + 6
+    history = [entry(n, K.BONUS, 10, T0 - timedelta(days=days - n), note="signup")
+               for n in range(days)]
+    parts = transfer_parts(MONTHS_12, rows_of(history), lambda: history, 10 * days, T0)
+    dates = [lot.expires_at for lot in sorted(
+        wallet(MONTHS_12, history).lots, key=lambda lot: lot.available_at)]
+    assert len(parts) == MAX_RECEIVED_PARTS
+    assert sum(points for points, _ in parts) == 10 * days
+    assert parts[:-1] == [(10, when) for when in dates[:MAX_RECEIVED_PARTS - 1]]
+    assert parts[-1] == (70, dates[-1])
 
 
 def test_points_passed_back_and_forth_expire_when_the_first_givers_did() -> None:
@@ -103,7 +144,7 @@ def test_points_passed_back_and_forth_expire_when_the_first_givers_did() -> None
     at, giver, receiver = T0, GIVER, MEMBER
     for n in range(2, 12, 2):  # five transfers, two weeks apart, the last on 2027-01-15
         rows = histories[giver]
-        carried = first_spent_expiry(MONTHS_12, rows_of(rows), lambda r=rows: r, at)
+        [(_, carried)] = transfer_parts(MONTHS_12, rows_of(rows), lambda r=rows: r, 100, at)
         out_note, in_note = transfer_notes(giver, receiver, carried)
         histories[giver].append(Entry(uuid.UUID(int=n), giver, K.TRANSFER, -100, "web", at,
                                       "v", note=out_note))

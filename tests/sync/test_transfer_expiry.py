@@ -20,7 +20,7 @@ from kiosk.ledger import Entry
 from kiosk.program import Program, parse_program
 from kiosk.services import Kiosk, member_view
 from kiosk.services.transfers import transfer
-from sync.protocol import TransferRequest, UploadRequest
+from sync.protocol import PullResponse, TransferRequest, UploadRequest
 from sync.server.counter import OnlineCounter
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
@@ -166,3 +166,58 @@ def test_a_program_without_expiry_carries_nothing(tmp_path: Path, clock: FakeClo
         id=uuid.uuid4(), from_member=mum, to_member=son, points=100))
     assert [e.note for e in made.entries] == [f"transfer:to:{son}", f"transfer:from:{mum}"]
     engine.dispose()
+
+
+def test_a_transfer_from_two_lots_expires_only_the_points_that_were_about_to(
+        books: Ledger, clock: FakeClock) -> None:
+    """Mum has 10 points about to expire (2027-01-05) and 490 that last until 2027-11-01;
+    she gives 500 to her son. Each part keeps its own day: on 2027-01-06 he has lost the
+    10 that mum would have, no more (the receiving side carried the first lot's day for
+    all 500 at first: 490 points lost)."""
+    mum, son = members(2)
+    answer = books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+        sale(mum, 1, 10, occurred_at=EARNED), sale(mum, 2, 490, occurred_at=OWN)]))
+    assert [r.status for r in answer.results] == ["accepted"] * 2
+    clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
+    made = Transfers(OnlineCounter(books)).transfer(KIOSK, TransferRequest(
+        id=uuid.uuid4(), from_member=mum.id, to_member=son.id, points=500))
+    assert [e.points for e in made.entries] == [-500, 10, 490]
+    clock.now = EXPIRED + timedelta(days=1)
+    books.expire()
+    assert books.balance(son.id) == 490
+
+
+FORGED = "transfer:from:{};expires:{}"
+
+
+def forged(books: Ledger, when: str) -> uuid.UUID:
+    """A device's adjustment whose note looks like a received transfer's, carrying a time
+    no transfer can (a device may write any note on an adjustment)."""
+    mum, son = members(2)
+    adjust = sale(mum, 2, 50, kind="adjust", amount_minor=0, order_ref=None,
+                  occurred_at=EARNED, note=FORGED.format(son.id, when))
+    answer = books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+        sale(mum, 1, 120, occurred_at=EARNED), adjust]))
+    assert [r.status for r in answer.results] == ["accepted"] * 2
+    return mum.id
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "1969-12-31T00:00:00+00:00"])
+def test_an_adjustment_that_looks_like_a_transfer_breaks_no_replay(
+        kiosk: Kiosk, books: Ledger, clock: FakeClock, when: str) -> None:
+    """Found by review: the first time parses and overflows in UTC, and every replay of
+    the member raised (the ledger's holds a 500, its expiry run for the whole chain, the
+    kiosk's member scan); the second dated an expiry in 1969, which no kiosk's pull could
+    read (sync stopped everywhere). Only a transfer's note carries an expiry now, and a
+    time before the entry carries none."""
+    mum = forged(books, when)
+    with books.engine.begin() as conn:
+        assert OnlineCounter(books).available_points(conn, mum) == 170
+    pull(kiosk, books)
+    assert member_view(kiosk, mum).balance == 170
+    clock.now = EARNED + timedelta(days=400)
+    report = books.expire()
+    assert report.entries == 2  # both lots, each on its own day
+    page = books.pull(0, 1000)
+    PullResponse.model_validate_json(page.model_dump_json())  # what a kiosk's client reads
+    assert books.balance(mum) == 0
