@@ -32,7 +32,7 @@ from kiosk.engine.checkout import (
 from kiosk.engine.donations import donation_problem
 from kiosk.engine.orders import NO_LOYALTY, Order
 from kiosk.engine.tier_policy import Event
-from kiosk.ledger import SPEND_KINDS, EntryKind
+from kiosk.ledger import REVERSIBLE, SPEND_KINDS, EntryKind
 from kiosk.program import Program, Tier, points_for_amount
 from kiosk.tiers import tier_standing
 
@@ -78,6 +78,7 @@ class Rejected(enum.StrEnum):
     LOYALTY = "loyalty_mismatch"  # an order's discount is not what its loyalty gives
     DONATION = "donation"  # to no cause the program has, or out of its bounds
     REFUND = "beyond_refund"  # reverses more than the order's refunds give back
+    NOT_REVERSIBLE = "not_reversible"  # reverses a kind no device takes back (a transfer...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,10 +321,16 @@ def reversal_kind_problem(*, channel: str, member: object, kind: EntryKind | str
     channel that recorded the original, for the same member; a points entry is reversed
     by a ``reverse`` entry, a punch card's stamp entry by a stamp entry on the same card
     (else a reversal of stamps would mint points, or the reverse); a reversal is never
-    itself reversed."""
+    itself reversed; and only what an order or a redemption recorded is taken back
+    (``kiosk.ledger.REVERSIBLE``): a transfer's two entries are on the channel that asked
+    for it, and its reversal would give the giver back what the receiver keeps."""
     if original_channel != channel:
         return Rejection(Rejected.OTHER_CHANNEL, f"reverses an entry of {original_channel}; "
                        "an order is refunded where it was rung up")
+    if original_reverses is None and EntryKind(original_kind) not in REVERSIBLE:
+        return Rejection(Rejected.NOT_REVERSIBLE, "reverses an entry of kind "
+                         f"{EntryKind(original_kind).value!r}: a device takes back only what "
+                         "an order or a redemption recorded")
     stamps = EntryKind(original_kind) is EntryKind.STAMP
     if (EntryKind(kind) is EntryKind.STAMP) != stamps or (stamps and note != original_note):
         return Rejection(Rejected.MIRROR, "a punch card's stamps are reversed by a stamp entry "

@@ -50,6 +50,13 @@ _NON_POSITIVE = {EntryKind.REDEEM, EntryKind.EXPIRE, EntryKind.DONATE}
 # points) that points at the one it reverses, like a reverse entry does for points.
 _REVERSING = {EntryKind.REVERSE, EntryKind.STAMP}
 
+REVERSIBLE = frozenset({EntryKind.EARN, EntryKind.BONUS, EntryKind.REDEEM, EntryKind.STAMP})
+"""The kinds a device may take back: what an order or a redemption records, undone by a
+refund (in parts, or whole) or a voided redemption. Never a transfer (the ledger's own,
+both sides at once: undoing one side mints points), an expiry, a donation (given to its
+cause) or an adjustment (a correction is a new adjustment, within the day's bound): the
+ledger refuses a device's reversal of one (``kiosk.audit.reversal_kind_problem``)."""
+
 
 class LedgerError(ValueError):
     """An entry that breaks the ledger's rules; a bug upstream, never a cashier's mistake."""
@@ -119,6 +126,9 @@ def reversal(original: Entry, *, id: uuid.UUID, occurred_at: datetime, channel: 
     the points balance."""
     if original.reverses is not None:
         raise LedgerError("a reversal is not itself reversed; record a new entry instead")
+    if original.kind not in REVERSIBLE:
+        raise LedgerError(f"an entry of kind {original.kind.value!r} is not taken back by a "
+                          "reversal: only what an order or a redemption recorded is")
     kind = EntryKind.REVERSE
     if original.kind is EntryKind.STAMP:
         kind, note = EntryKind.STAMP, original.note

@@ -66,6 +66,20 @@ def test_a_reversal_mirrors_the_entry_it_corrects():
         reversal(back, id=new_id(), occurred_at=AT, channel="x", program_version="v")
 
 
+@pytest.mark.parametrize("kind,points", [(EntryKind.TRANSFER, -120), (EntryKind.TRANSFER, 120),
+                                         (EntryKind.EXPIRE, -30), (EntryKind.DONATE, -20),
+                                         (EntryKind.ADJUST, 10)])
+def test_only_what_an_order_or_a_redemption_recorded_is_reversed(kind, points):
+    """A refund at the counter (or the shop's) never takes back a transfer, an expiry, a
+    donation or an adjustment: undoing the giver's side of a transfer mints points."""
+    with pytest.raises(LedgerError, match=f"kind '{kind.value}' is not taken back"):
+        reversal(entry(kind, points, note="why"), id=new_id(), occurred_at=AT,
+                 channel="store-1", program_version="2026.2")
+    for kept, some in ((EntryKind.EARN, 10), (EntryKind.BONUS, 5), (EntryKind.REDEEM, -60)):
+        assert reversal(entry(kept, some), id=new_id(), occurred_at=AT, channel="store-1",
+                        program_version="2026.2").points == -some
+
+
 def test_summary_separates_earned_redeemed_and_spend():
     entries = [entry(points=100, amount_minor=5000), entry(EntryKind.BONUS, 50),
                entry(EntryKind.REDEEM, -60), entry(EntryKind.ADJUST, -5)]

@@ -30,7 +30,7 @@ from kiosk.engine.refunds import (
     still_to_undo,
     whole,
 )
-from kiosk.ledger import Entry, balance, moves_points, reversal
+from kiosk.ledger import REVERSIBLE, Entry, balance, moves_points, reversal
 from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     AlreadyRefunded,
@@ -212,7 +212,7 @@ def points_if_refunded(kiosk: Kiosk, order_ref: str, lines: Sequence[RefundLine]
     with kiosk.store.read() as tx:
         record = tx.orders.get(kiosk.channel, order_ref)
         found = [row for row in tx.entries.of_order(kiosk.channel, order_ref)
-                 if row[0].reverses is None]
+                 if row[0].reverses is None and row[0].kind in REVERSIBLE]
         before = refunded(tx.refunds.of_order(kiosk.channel, order_ref))
     if record is None:
         return -sum(e.points + p for e, p, _ in found if moves_points(e.kind))
@@ -258,8 +258,10 @@ def _refund(kiosk: Kiosk, order_ref: str, pick: Pick, note: str | None,
         note = f"{note} (approved by {approved_by})"[:200]
     now = kiosk.clock()
     with kiosk.store.write() as tx:
+        # What the order's sale and redemption recorded; never another kind that names the
+        # order (a device may write any order ref on an adjustment: it is not refunded).
         found = [(e, p, a) for e, p, a in tx.entries.of_order(kiosk.channel, order_ref)
-                 if e.reverses is None]
+                 if e.reverses is None and e.kind in REVERSIBLE]
         record = tx.orders.get(kiosk.channel, order_ref)
         if not found and (record is None or record.order.member_id is None):
             raise UnknownOrder(f"no points were recorded for order {order_ref!r} "

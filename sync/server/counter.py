@@ -38,7 +38,7 @@ from kiosk.engine.refunds import (
     still_to_undo,
     whole,
 )
-from kiosk.ledger import SPEND_KINDS, EntryKind, balance, moves_points, reversal
+from kiosk.ledger import REVERSIBLE, SPEND_KINDS, EntryKind, balance, moves_points, reversal
 from kiosk.members import MemberInputError
 from kiosk.phones import phone_keys, region_of
 from kiosk.program import Program, Tier
@@ -295,9 +295,10 @@ class OnlineCounter:
             # First: a second refund of the order waits here, then reads what this one did.
             lock_order(conn, caller.device_id, order_ref)
             record = records_of(conn, caller.device_id, [order_ref]).get(order_ref)
-            rows = conn.execute(select(ENTRIES).where(
+            rows = conn.execute(select(ENTRIES).where(  # what a refund takes back, no more:
                 ENTRIES.c.channel == caller.device_id, ENTRIES.c.order_ref == order_ref,
-                ENTRIES.c.reverses.is_(None)).order_by(ENTRIES.c.seq)).all()
+                ENTRIES.c.reverses.is_(None), ENTRIES.c.kind.in_([k.value for k in REVERSIBLE])
+            ).order_by(ENTRIES.c.seq)).all()
             if not rows:
                 raise LedgerRefusal(404, "unknown_order",
                                     f"nothing to refund for order {order_ref!r}")
