@@ -52,7 +52,7 @@ from kiosk.engine.refunds import Refund, RefundLine
 from kiosk.ledger import Entry, EntryKind
 from kiosk.limits import CONTROL, CONTROL_BUT_LAYOUT, EARLIEST, INT64_MAX, INT64_MIN, LATEST
 from kiosk.members import Member
-from sync.printable import code_pattern
+from kiosk.printable import code_pattern
 
 MAX_BATCH = 1000
 PROTOCOL = "counterpoint-ledger/1"
@@ -108,12 +108,22 @@ Text64 = Annotated[Text, Field(min_length=1, max_length=64)]
 CODE_PATTERN = code_pattern()
 ProductCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN, min_length=1,
                                                max_length=64)]
-"""A product code, taken exactly when the counter takes it (``check_code`` in
-``kiosk/services/errors.py``): 1 to 64 characters a receipt shows (``str.isprintable``:
-no control character, and no invisible one such as a zero-width space, a byte order mark
-or a space other than U+0020, which make a code that looks like another), with no space at
-either end. A pattern of explicit ranges (``sync/printable.py``), so pydantic's core checks
-it as it checks :data:`Text`."""
+"""A product code as NEW input (a shop's order or refund), taken exactly when the counter
+takes one (``check_code`` in ``kiosk/services/errors.py``): 1 to 64 characters a receipt
+shows (``kiosk.printable``, the table both read: no control character, and no invisible
+one such as a zero-width space, a byte order mark or a space other than U+0020, which make
+a code that looks like another), with no space at either end. A pattern of explicit
+ranges, so pydantic's core checks it as it checks :data:`Text`. What a counter already
+took (a kiosk's order, an order read back) is :data:`Text64`: a counter before this rule
+took such codes, and nothing it took may be held back from the ledger."""
+
+PATTERN_MEANS = {TEXT_PATTERN: "control characters (such as NUL) are not allowed here",
+                 PROSE_PATTERN: "control characters other than tabs and line breaks are "
+                                "not allowed here",
+                 CODE_PATTERN: "a product code is 1 to 64 characters a receipt shows, with "
+                               "no space at either end"}
+"""What a refusal by each of the wire's patterns means, in plain words (the API's 422,
+``sync.server.openapi``; the sync detail, ``sync.uploads``)."""
 
 
 ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
@@ -210,11 +220,22 @@ Points = Annotated[int, Field(strict=True, ge=-(10**9), le=10**9)]
 Key = Annotated[Text, Field(min_length=1, max_length=200)]  # a derived award's once key
 
 
-class OrderLineWire(Wire):
-    code: ProductCode
+class RecordedLineWire(Wire):
+    """An order's line as a counter took it (:class:`OrderWire`: a kiosk's upload, an
+    order read back): its code is :data:`Text64`, as a counter before ``check_code`` took
+    it, so an order queued then still goes up and one stored then still reads back."""
+
+    code: Text64
     quantity: int = Field(strict=True, ge=1, le=10**6)
     unit_price_minor: Money
     category: Text64 | None = None
+
+
+class OrderLineWire(RecordedLineWire):
+    """A shop order's line (:class:`OrderRequest`): new input, so its code is a
+    :data:`ProductCode`, the counter's rule."""
+
+    code: ProductCode
 
 
 class LoyaltyWire(Wire):
@@ -288,7 +309,7 @@ class OrderWire(Wire):
     channel: Text64
     order_ref: Text64
     occurred_at: UtcTime
-    lines: list[OrderLineWire] = Field(max_length=MAX_LINES)
+    lines: list[RecordedLineWire] = Field(max_length=MAX_LINES)
     member_id: uuid.UUID | None = None
     store: Annotated[Text, Field(max_length=200)] | None = None
     loyalty: LoyaltyWire = LoyaltyWire()
@@ -300,7 +321,7 @@ class OrderWire(Wire):
 
     @field_validator("lines")
     @classmethod
-    def _gross(cls, lines: list[OrderLineWire]) -> list[OrderLineWire]:
+    def _gross(cls, lines: list[RecordedLineWire]) -> list[RecordedLineWire]:
         gross = sum(line.quantity * line.unit_price_minor for line in lines)
         if gross > 10**13:
             raise ValueError(f"the lines add up to {gross}, more than 10**13 minor units")
@@ -363,6 +384,10 @@ class OrderWire(Wire):
 
 
 class CodeQuantity(Wire):
+    """A line a shop's refund names by code (:class:`RefundRequest`): new input, a
+    :data:`ProductCode`. A line a counter stored before that rule (``TEA\\u200b``) is
+    named by the code a receipt shows for it (``TEA``: ``kiosk.printable.as_shown``)."""
+
     code: ProductCode
     quantity: int = Field(strict=True, gt=0, le=10**6)
 

@@ -21,6 +21,7 @@ from kiosk.services.ports import UnitOfWork
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
 from sync.protocol import (
     MAX_BATCH,
+    PATTERN_MEANS,
     CardWire,
     EntryWire,
     MemberWire,
@@ -379,10 +380,13 @@ def _part(request: UploadRequest, entries: list[EntryWire]) -> UploadRequest:
 
 
 def _why(exc: ValidationError) -> str:
-    """The wire's refusal in plain words (the manager reads it on the sync detail)."""
+    """The wire's refusal in plain words (the manager reads it on the sync detail): a
+    pattern's by what that pattern means (``PATTERN_MEANS``, the API's own words), not
+    every one as a control character."""
     def said(err: Any) -> str:
-        if err["type"] == "string_pattern_mismatch":  # the wire's text rules (kiosk/limits)
-            return "has a control character (an invisible code such as NUL)"
+        if err["type"] == "string_pattern_mismatch":
+            pattern = str((err.get("ctx") or {}).get("pattern"))
+            return PATTERN_MEANS.get(pattern, "not in a form the wire takes")
         return str(err["msg"])
-    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])} {said(err)}"
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {said(err)}"
                      for err in exc.errors(include_url=False))[:400]

@@ -29,6 +29,7 @@ from kiosk.engine.earning import BASE
 from kiosk.engine.orders import Award, Order, OrderLine
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind
+from kiosk.printable import as_shown
 
 MAX_REFUND_LINES = 500
 """The most lines one refund names (as many as an order may hold)."""
@@ -91,14 +92,19 @@ def refund_problem(order: Order, before: Quantities, lines: Sequence[RefundLine]
 
 def lines_for_codes(order: Order, before: Quantities, wanted: Sequence[tuple[str, int]]
                     ) -> tuple[RefundLine, ...]:
-    """``CODE:QTY`` pairs (the command line's, a scanned receipt's) as order lines: each
-    code's quantity taken from its lines in order, from what is left of each. ValueError
-    names a code the order doesn't hold, or more than is left of it."""
+    """``CODE:QTY`` pairs (the command line's, a scanned receipt's, a shop's) as order
+    lines: each code's quantity taken from its lines in order, from what is left of each.
+    A line is named by its code as a receipt shows it (``kiosk.printable.as_shown``): one
+    a counter took before ``check_code`` (``"\\ufeffTEA"``, ``"TEA\\u200b"``, ``"SP "``)
+    by the code typed for it (``TEA``, ``SP``), which is all a cashier or a shop can type;
+    a code ``check_code`` takes reads as itself. ValueError names a code the order doesn't
+    hold, or more than is left of it."""
     taken: dict[int, int] = {}
+    shown = [as_shown(line.code) for line in order.lines]
     for code, quantity in wanted:
         if quantity <= 0:
             raise ValueError(f"{code}: a refund hands back at least 1")
-        mine = [i for i, line in enumerate(order.lines) if line.code == code]
+        mine = [i for i, line_code in enumerate(shown) if line_code == as_shown(code)]
         if not mine:
             raise ValueError(f"order {order.order_ref!r} has no line {code!r}")
         need = quantity

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from kiosk.engine.order_codes import ORDER_PREFIX
 from kiosk.limits import text_problem
+from kiosk.printable import shows
 
 
 class Refusal(Exception):
@@ -134,22 +135,24 @@ def check_code(code: str, what: str = "product code") -> None:
     codes a refund names, so every line a sale takes can be refunded by its code: 1 to 64
     characters (the wire's), none of them a space at either end (:func:`product_code`
     takes those off what is typed) and every one a character a receipt shows
-    (``str.isprintable``). Refused rather than kept as sent: a control character (NUL,
-    ESC) can't go up to the ledger at all, and an invisible one (a zero-width space, a
-    right-to-left override that turns what the receipt shows around) makes a code that
-    looks like another, which the cashier can neither read off the receipt nor type back
-    at a refund; it is a mistake in the till's catalogue, said at the first sale. The
-    ledger's wire takes exactly these codes (``sync.protocol.ProductCode``), so a shop's
-    order or refund is held to the same rule."""
-    if (0 < len(code) <= MAX_CODE and code.isprintable() and code[0] != " "
-            and code[-1] != " "):
-        return  # the usual code: a printable one has no other space nor control character
+    (``kiosk.printable``: ``str.isprintable``'s of Unicode 14, whatever Python runs the
+    counter). Refused rather than kept as sent: a control character (NUL, ESC) can't go
+    up to the ledger at all, and an invisible one (a zero-width space, a right-to-left
+    override that turns what the receipt shows around) makes a code that looks like
+    another, which the cashier can neither read off the receipt nor type back at a
+    refund; it is a mistake in the till's catalogue, said at the first sale. The ledger's
+    wire holds a shop's new order or refund to exactly these codes
+    (``sync.protocol.ProductCode``, the same table); what a counter already took goes up
+    as it was taken."""
+    if (0 < len(code) <= MAX_CODE and code[0] != " " and code[-1] != " "
+            and (code.isprintable() if code.isascii() else shows(code))):
+        return  # the usual code (ASCII's printable ones are so in every Unicode)
     if code != code.strip():
         raise InvalidInput(f"the {what} {code!r} begins or ends with a space")
     if not 0 < len(code) <= MAX_CODE:
         raise InvalidInput(f"the {what} is 1 to {MAX_CODE} characters")
     check_text(what, code)
-    hidden = next((ch for ch in code if not ch.isprintable()), None)
+    hidden = next((ch for ch in code if not shows(ch)), None)
     if hidden is not None:
         raise InvalidInput(f"the {what} {code!r} contains a character a receipt doesn't "
                            f"show (U+{ord(hidden):04X})", InputProblem.CONTROL_CHARACTER)

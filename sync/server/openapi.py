@@ -9,14 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sync.protocol import (
-    CODE_PATTERN,
-    PROSE_PATTERN,
-    TEXT_PATTERN,
-    ErrorBody,
-    Invalid,
-    PreciseUtcTime,
-)
+from sync.protocol import PATTERN_MEANS, ErrorBody, Invalid, PreciseUtcTime
 
 _REFUSALS = {
     403: "this device may not make this call",
@@ -36,18 +29,12 @@ def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 W = TypeVar("W", bound=BaseModel)
 
-_PATTERN_MEANS = {TEXT_PATTERN: "control characters (such as NUL) are not allowed here",
-                  PROSE_PATTERN: "control characters other than tabs and line breaks "
-                                 "are not allowed here",
-                  CODE_PATTERN: "a product code is 1 to 64 characters a receipt shows, with "
-                                "no space at either end"}
-
 
 def message(error: Any) -> str:
     """pydantic's message, or what a pattern of ``sync.protocol`` means instead of it."""
     pattern = str((error.get("ctx") or {}).get("pattern"))
-    if error["type"] == "string_pattern_mismatch" and pattern in _PATTERN_MEANS:
-        return _PATTERN_MEANS[pattern]
+    if error["type"] == "string_pattern_mismatch" and pattern in PATTERN_MEANS:
+        return PATTERN_MEANS[pattern]
     return str(error["msg"])
 
 

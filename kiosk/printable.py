@@ -1,23 +1,30 @@
-"""The characters a receipt shows, as a regex character class the ledger's wire checks in
-pydantic's Rust core: ``str.isprintable``'s characters less the space (the counter's rule
-for a product code, ``kiosk.services.errors.check_code``), spelled as explicit ranges.
+"""The characters a receipt shows, frozen at one Unicode version: the counter's rule for a
+product code (``kiosk.services.errors.check_code``) and the ledger's wire
+(``sync.protocol.ProductCode``, a regex character class checked in pydantic's Rust core)
+both read this table, so they take the same codes whatever Python runs them. Asking the
+running Python's ``str.isprintable`` instead made the counter take, on Python 3.12 or
+later (Unicode 15 and on), a character new there that its own uploader then refused.
 
-Explicit, because the schema's pattern is read by three engines: pydantic's Rust regex,
-Python's ``re`` (which has no ``\\p{..}`` classes, and in which the schema fuzzer draws
-values) and JSON Schema validators. ``\\uXXXX`` and ``\\UXXXXXXXX`` mean the same in all
-three. Computing the ranges from ``str.isprintable`` takes a quarter of a second, too
-long for every start of the ``kiosk`` command, so they are written out here for the
-Unicode of the Python the project runs on; ``python -m sync.printable`` writes them again
-for another (tests/sync/test_wire_product_codes.py checks every code point).
+The table is ``str.isprintable``'s characters of Unicode 14 (Python 3.11) less the space,
+spelled as explicit ranges: the schema's pattern is read by three engines, pydantic's
+Rust regex, Python's ``re`` (which has no ``\\p{..}`` classes, and in which the schema
+fuzzer draws values) and JSON Schema validators, and ``\\uXXXX`` and ``\\UXXXXXXXX`` mean
+the same in all three. Computing the ranges from ``str.isprintable`` takes a quarter of a
+second, too long for every start of the ``kiosk`` command, so they are written out here;
+``python -m kiosk.printable`` writes them again from a Python of another Unicode, should
+the project move its table on (tests/sync/test_wire_product_codes.py checks every code
+point against Python 3.11's).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 
-UNICODE_VERSION = "14.0.0"  # Python 3.11's
+UNICODE_VERSION = "14.0.0"  # Python 3.11's; the table's, whatever Python reads it
 
 # Each a code point, or two joined by "-": a range, both ends in it. In hex.
 _SHOWN = """
@@ -105,7 +112,8 @@ def _ranges(text: str) -> Iterator[tuple[int, int]]:
 
 
 SHOWN: tuple[tuple[int, int], ...] = tuple(_ranges(_SHOWN))
-"""The code points ``str.isprintable`` takes, less the space (U+0020), as ranges."""
+"""The code points Python 3.11's ``str.isprintable`` takes (Unicode 14), less the space
+(U+0020), as ranges."""
 
 
 def _escaped(code: int) -> str:
@@ -126,6 +134,34 @@ def code_pattern() -> str:
     return f"^{shown}(?: *{shown})*$"
 
 
+@cache
+def _shown_or_space() -> re.Pattern[str]:
+    # Compiled at the first code with a character past ASCII (5 ms), not at import.
+    return re.compile(shown_class()[:-1] + " ]*")
+
+
+def shows(text: str) -> bool:
+    """Whether a receipt shows every character of ``text`` (a space, U+0020, among them),
+    by the table: ASCII by ``str.isprintable`` (the same in every Unicode), the rest by
+    one regex match (~0.1 us for a short code: this is on the sale's path)."""
+    if text.isascii():
+        return text.isprintable()
+    return _shown_or_space().fullmatch(text) is not None
+
+
+def as_shown(text: str) -> str:
+    """``text`` as a receipt shows it: a whitespace character is a space, another character
+    a receipt doesn't show (a byte order mark, a zero-width space, a control character) is
+    left out, and there are no spaces at either end. A product code a counter before
+    ``check_code`` took (``"\\ufeffTEA"`` from a spreadsheet's CSV, ``"TEA\\u200b"``,
+    ``"SP "``) reads as the code its cashier or shop types (``TEA``, ``SP``); a code
+    ``check_code`` takes reads as itself."""
+    if not shows(text):
+        text = "".join(" " if ch.isspace() else ch for ch in text
+                       if ch.isspace() or shows(ch))
+    return text.strip(" ")
+
+
 def computed() -> Iterator[tuple[int, int]]:
     """:data:`SHOWN` as this Python's ``str.isprintable`` says it."""
     start = None
@@ -139,7 +175,7 @@ def computed() -> Iterator[tuple[int, int]]:
 
 
 def main() -> None:
-    """Prints :data:`_SHOWN` for this Python's Unicode (``python -m sync.printable``)."""
+    """Prints :data:`_SHOWN` for this Python's Unicode (``python -m kiosk.printable``)."""
     line = ""
     for low, high in computed():
         item = f"{low:x}" if low == high else f"{low:x}-{high:x}"
