@@ -97,14 +97,17 @@ def lines_for_codes(order: Order, before: Quantities, wanted: Sequence[tuple[str
     A line is named by its code as a receipt shows it (``kiosk.printable.as_shown``): one
     a counter took before ``check_code`` (``"\\ufeffTEA"``, ``"TEA\\u200b"``, ``"SP "``)
     by the code typed for it (``TEA``, ``SP``), which is all a cashier or a shop can type;
-    a code ``check_code`` takes reads as itself. ValueError names a code the order doesn't
+    a code ``check_code`` takes reads as itself, and its own line goes before those that
+    only show alike (their prices may differ). ValueError names a code the order doesn't
     hold, or more than is left of it."""
     taken: dict[int, int] = {}
     shown = [as_shown(line.code) for line in order.lines]
     for code, quantity in wanted:
         if quantity <= 0:
             raise ValueError(f"{code}: a refund hands back at least 1")
-        mine = [i for i, line_code in enumerate(shown) if line_code == as_shown(code)]
+        exact = [i for i, line in enumerate(order.lines) if line.code == code]
+        mine = exact + [i for i, line_code in enumerate(shown)  # the exact line first
+                        if line_code == as_shown(code) and i not in exact]
         if not mine:
             raise ValueError(f"order {order.order_ref!r} has no line {code!r}")
         need = quantity

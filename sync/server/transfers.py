@@ -4,9 +4,11 @@ entries are the ledger's own (the kind is refused from any device's upload, so o
 call makes one), on the caller's channel, ids derived from the caller's transfer id. The
 receiving side is an entry per expiry of the giver's lots the transfer takes, each note
 carrying it, worked out here from the giver's lots (``kiosk/engine/transfers.py``), so
-given points keep their age."""
+given points keep their age; each a microsecond after the one before, so a kiosk, which
+replays a member's entries by time, replays them in the ledger's order."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
@@ -43,6 +45,9 @@ class Transfers:
                                     f"to {policy.max_points} points")
             for member in sorted((req.from_member, req.to_member)):  # one order: no deadlock
                 self.counter.lock_member(conn, member)
+            done = self._done(conn, caller, req)  # a retry that waited for the first
+            if done is not None:
+                return done
             available = self.counter.available_points(conn, req.from_member)
             if available < req.points:
                 raise LedgerRefusal(409, "not_enough_points", f"{req.points} points needed, "
@@ -58,7 +63,8 @@ class Transfers:
             sides = [given] + [
                 EntryWire(id=received_id(req.id, part), member_id=req.to_member,
                           kind=EntryKind.TRANSFER, points=points, channel=caller.device_id,
-                          occurred_at=now, program_version=program.version,
+                          occurred_at=now + timedelta(microseconds=part),  # their order
+                          program_version=program.version,
                           note=transfer_notes(req.from_member, req.to_member, expires_at)[1])
                 for part, (points, expires_at) in enumerate(parts)]
             self.ledger.ingest.append_trusted(conn, caller.device_id, sides)

@@ -44,3 +44,14 @@ def test_lines_that_read_alike_on_the_receipt_are_one_code(kiosk, member, monkey
                                                 SaleLine("TEA\u200b", 1, 1000)), monkeypatch)
     result = refund_codes(kiosk, "OLD-1", [("TEA", 2)])
     assert result.lines == (RefundLine(0, 1), RefundLine(1, 1)) and result.whole
+
+
+def test_a_code_that_names_a_line_exactly_refunds_that_line_first(kiosk, member, monkeypatch):
+    """Found by review: with "TEA\\u200b" at NT$5 before "TEA" at NT$3, "TEA:1" refunded the
+    first (the lines that print alike taken in order), handing back money for a line the
+    cashier never typed. The exact line goes first, those that only print alike after."""
+    rung_up_by_an_older_counter(kiosk, member, (SaleLine("TEA\u200b", 1, 500),
+                                                SaleLine("TEA", 1, 300)), monkeypatch)
+    result = refund_codes(kiosk, "OLD-1", [("TEA", 1)])
+    assert result.lines == (RefundLine(1, 1),)
+    assert result.money_back_minor == 300

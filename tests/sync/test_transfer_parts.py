@@ -1,0 +1,181 @@
+"""A transfer's receiving side in parts (one per expiry of the giver's points it takes),
+as a second review found it wanting: a retry racing the first request is answered with
+the transfer made, not refused (the kiosk would forget the id and a new attempt move the
+points twice); and a kiosk replays the parts in the ledger's order, so a receiver in debt
+has the same points expire at the counter and at the ledger."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, text
+
+from kiosk.engine.transfers import received_id
+from kiosk.program import Program
+from kiosk.services import Kiosk, member_view
+from kiosk.wallets import lean_points_summary
+from sync.protocol import TransferRequest, TransferResult, UploadRequest
+from sync.server.calls import LedgerRefusal
+from sync.server.counter import OnlineCounter
+from sync.server.db import ledger_engine, migrate
+from sync.server.entry_rows import member_lot_rows
+from sync.server.ledger import Ledger
+from sync.server.transfers import Transfers
+from tests.helpers.clock import FakeClock
+from tests.helpers.ledger_wire import KIOSK, members, sale
+from tests.sync.test_transfer_expiry import (  # noqa: F401
+    EARNED,
+    EXPIRED,
+    OWN,
+    books,
+    program,
+    pull,
+)
+
+JAN = datetime(2026, 1, 5, 4, 0, tzinfo=UTC)
+FEB = datetime(2026, 2, 5, 4, 0, tzinfo=UTC)
+NOV = datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def pg_books(pg_url: str, program: Program, clock: FakeClock  # noqa: F811
+             ) -> Iterator[Ledger]:
+    engine = ledger_engine(pg_url)
+    migrate(engine)
+    ledger = Ledger(engine, clock)
+    ledger.initialise(program)
+    ledger.add_device(KIOSK.device_id, "kiosk")
+    yield ledger
+    engine.dispose()
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the request never came to the members' locks"
+        threading.Event().wait(0.01)
+
+
+def _waiting_for_a_lock(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()")).scalar_one())
+
+
+def _twice_while_held(ledger: Ledger, req: TransferRequest, held: list[uuid.UUID]
+                      ) -> list[TransferResult | LedgerRefusal]:
+    """The transfer asked twice under one id while another hold on the members is in
+    progress: both requests wait at the members' locks, the second (the kiosk's retry)
+    behind the first, then go on in turn once the hold lets go."""
+    transfers = Transfers(OnlineCounter(ledger))
+    answers: list[TransferResult | LedgerRefusal] = []
+
+    def ask() -> None:
+        try:
+            answers.append(transfers.transfer(KIOSK, req))
+        except LedgerRefusal as exc:
+            answers.append(exc)
+
+    with ledger.engine.connect() as blocker, blocker.begin():
+        for member in held:
+            blocker.execute(text("INSERT INTO balances (member_id, points) VALUES (:m, 0) "
+                                 "ON CONFLICT DO NOTHING"), {"m": member})
+        blocker.execute(text("SELECT points FROM balances WHERE member_id = ANY(:m) "
+                             "FOR UPDATE"), {"m": held})
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for waiting, thread in enumerate(threads, 1):
+            thread.start()
+
+            def queued(waiting: int = waiting) -> bool:
+                return _waiting_for_a_lock(ledger.engine) >= waiting
+
+            _wait_until(queued)
+    for thread in threads:
+        thread.join(30)
+    return answers
+
+
+@pytest.mark.postgres
+def test_a_retry_that_races_the_first_request_is_answered_with_the_transfer(
+        pg_books: Ledger, clock: FakeClock) -> None:
+    """Mum's 150 due in January are one part; the retry, worked out again after the first
+    had moved them, took February's 100 and 50 of November's: two parts, 200 against 150
+    asked, answered 409 conflict "a new transfer needs a new id"."""
+    mum, son = members(2)
+    answer = pg_books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+        sale(mum, 1, 150, occurred_at=JAN), sale(mum, 2, 100, occurred_at=FEB),
+        sale(mum, 3, 100, occurred_at=NOV)]))
+    assert [r.status for r in answer.results] == ["accepted"] * 3
+    clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
+    req = TransferRequest(id=uuid.uuid4(), from_member=mum.id, to_member=son.id, points=150)
+    answers = _twice_while_held(pg_books, req, [mum.id, son.id])
+    assert [type(a) for a in answers] == [TransferResult, TransferResult]
+    assert answers[0] == answers[1]
+    assert pg_books.balance(mum.id) == 200 and pg_books.balance(son.id) == 150
+
+
+@pytest.mark.postgres
+def test_a_retry_that_races_the_first_from_a_giver_with_just_enough_is_not_refused(
+        pg_books: Ledger, clock: FakeClock) -> None:
+    """Older than the parts: it was refused 409 not_enough_points (the points it asked
+    about had just moved, under its own id)."""
+    mum, son = members(2)
+    answer = pg_books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+        sale(mum, 1, 150, occurred_at=JAN)]))
+    assert [r.status for r in answer.results] == ["accepted"]
+    clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
+    req = TransferRequest(id=uuid.uuid4(), from_member=mum.id, to_member=son.id, points=150)
+    answers = _twice_while_held(pg_books, req, [mum.id, son.id])
+    assert [type(a) for a in answers] == [TransferResult, TransferResult]
+    assert pg_books.balance(mum.id) == 0 and pg_books.balance(son.id) == 150
+
+
+def _id_whose_parts_sort_backwards() -> uuid.UUID:
+    while True:
+        transfer_id = uuid.uuid4()
+        if received_id(transfer_id, 1).bytes < received_id(transfer_id, 0).bytes:
+            return transfer_id
+
+
+def test_the_kiosk_and_the_ledger_agree_on_a_receiver_in_debt(
+        kiosk: Kiosk, books: Ledger, clock: FakeClock) -> None:  # noqa: F811
+    """The parts shared one time, and a kiosk replays a member's entries by time, then id:
+    the ledger's first part (mum's 10 due 2027-01-05) paid 10 of the son's debt there and
+    none at the kiosk, which said "10 expire on 2027-01-05" and then showed 440 available
+    where the ledger holds 450."""
+    mum, son = members(2)
+    debt = sale(son, 3, -50, kind="adjust", amount_minor=0, order_ref=None,
+                occurred_at=OWN, note="correction")
+    answer = books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+        sale(mum, 1, 10, occurred_at=EARNED), sale(mum, 2, 490, occurred_at=OWN), debt]))
+    assert [r.status for r in answer.results] == ["accepted"] * 3, answer.results
+    clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
+    made = Transfers(OnlineCounter(books)).transfer(KIOSK, TransferRequest(
+        id=_id_whose_parts_sort_backwards(), from_member=mum.id, to_member=son.id,
+        points=500))
+    assert [e.points for e in made.entries] == [-500, 10, 490]
+    pulled = pull(kiosk, books)
+
+    def ledger_view(at: datetime) -> tuple[int, tuple[object, ...]]:
+        with books.engine.connect() as conn:
+            summary = lean_points_summary(kiosk.program, member_lot_rows(conn, son.id), at)
+        assert summary is not None
+        return summary.available, summary.expiring
+
+    clock.now = datetime(2026, 12, 20, 4, tzinfo=UTC)  # 16 days before mum's 10 expire
+    view = member_view(kiosk, son.id).points
+    assert view is not None
+    assert (view.available, view.expiring) == ledger_view(clock.now)
+    clock.now = EXPIRED + timedelta(days=1)
+    books.expire()
+    pull(kiosk, books, pulled)
+    view = member_view(kiosk, son.id).points
+    assert view is not None
+    assert books.balance(son.id) == 450
+    assert view.available == ledger_view(clock.now)[0] == 450
