@@ -12,11 +12,13 @@ a device's adjustment with such a note is just a note."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from pydantic import Field
 
 from kiosk.engine.doc import Doc
+from kiosk.ledger import Entry, EntryKind
 
 TRANSFER_NOTE = "transfer:"
 RECEIVED_NOTE = f"{TRANSFER_NOTE}from:"  # how a received side's note starts
@@ -61,3 +63,27 @@ def received_id(transfer_id: uuid.UUID, part: int = 0) -> uuid.UUID:
     """The id of the receiving side's entry ``part`` (0, 1, ... in spending order), derived
     from the giving side's (the transfer's id)."""
     return uuid.uuid5(transfer_id, "received" if part == 0 else f"received:{part}")
+
+
+def one_line_per_transfer(recent: list[Entry]) -> list[Entry]:
+    """A member's activity, newest first, with a transfer's receiving parts (one an expiry
+    of the points given, each a microsecond after the one before) as one line: the first
+    part, holding them all. Ten lines of "Transfer +10" at the same minute said nothing
+    of the 120 points received, and pushed the member's own visits off the screen."""
+    out: list[Entry] = []
+    for entry in recent:
+        last = out[-1] if out else None
+        if (last is not None and _received(entry) and _received(last)
+                and entry.note is not None and last.note is not None
+                and entry.note.partition(CARRIED_NOTE)[0] == last.note.partition(CARRIED_NOTE)[0]
+                and timedelta(0) < last.occurred_at - entry.occurred_at
+                <= timedelta(microseconds=MAX_RECEIVED_PARTS)):
+            out[-1] = replace(entry, points=entry.points + last.points)
+        else:
+            out.append(entry)
+    return out
+
+
+def _received(entry: Entry) -> bool:
+    return (entry.kind is EntryKind.TRANSFER and entry.points > 0
+            and (entry.note or "").startswith(RECEIVED_NOTE))

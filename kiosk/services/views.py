@@ -11,6 +11,7 @@ from kiosk.cards import CardClaim, CardError, verify_card
 from kiosk.engine.orders import CouponIssue
 from kiosk.engine.promotions import Promotion
 from kiosk.engine.punch_cards import PunchCard
+from kiosk.engine.transfers import MAX_RECEIVED_PARTS, one_line_per_transfer
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
 from kiosk.program import Program, RewardOffer, rewards_within_reach
@@ -70,7 +71,9 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
     return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
                       rewards_within_reach(program, balance if points is None
                                            else points.available),
-                      tx.entries.recent(member_id, RECENT_ACTIVITY), points,
+                      one_line_per_transfer(tx.entries.recent(
+                          member_id, RECENT_ACTIVITY + MAX_RECEIVED_PARTS))[:RECENT_ACTIVITY],
+                      points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
                                      store=kiosk.device.store_name, at=now),
                       tuple((card, held.get(card.id, 0)) for card in program.punch_cards),

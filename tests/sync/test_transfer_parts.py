@@ -179,3 +179,25 @@ def test_the_kiosk_and_the_ledger_agree_on_a_receiver_in_debt(
     assert view is not None
     assert books.balance(son.id) == 450
     assert view.available == ledger_view(clock.now)[0] == 450
+
+
+def test_a_transfer_in_parts_is_one_line_of_the_receivers_activity(
+        kiosk: Kiosk, books: Ledger, clock: FakeClock) -> None:  # noqa: F811
+    """From a giver with points from 12 days, 12 parts: the son's activity was ten
+    "Transfer +10" lines at one minute, his own sale of a moment before pushed off the
+    screen, and nothing said he received 120 points."""
+    mum, son = members(2)
+    start = datetime(2026, 1, 5, 4, 0, tzinfo=UTC)
+    earned = [sale(mum, n + 1, 10, occurred_at=start + timedelta(days=n)) for n in range(12)]
+    own = sale(son, 13, 7, occurred_at=datetime(2026, 11, 20, 3, tzinfo=UTC))
+    answer = books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[*earned, own]))
+    assert {r.status for r in answer.results} == {"accepted"}
+    clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
+    made = Transfers(OnlineCounter(books)).transfer(KIOSK, TransferRequest(
+        id=uuid.uuid4(), from_member=mum.id, to_member=son.id, points=120))
+    assert len(made.entries) == 13
+    pull(kiosk, books)
+    recent = member_view(kiosk, son.id).recent
+    assert [(e.kind, e.points) for e in recent[:2]] == [("transfer", 120), ("earn", 7)]
+    assert recent[0].id == made.entries[1].id  # the first part, holding them all
+    assert len(recent) == 2  # all of his activity
