@@ -26,6 +26,8 @@ EXPIRE_NOTE = "expire:"  # an expiry entry's note: its once key, naming the lot
 BIRTHDAY_NOTE = f"{BIRTHDAY}:"  # a birthday bonus's note starts so: its lot is dated by it
 
 _TRANSFER = EntryKind.TRANSFER.value  # the only kind whose note may carry an expiry
+_PARTS_APART = timedelta(microseconds=MAX_RECEIVED_PARTS)  # a transfer's parts' times
+# (each a microsecond after the one before: sync/server/transfers.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ def _received_expiry(expires: datetime, note: str, occurred_at: datetime) -> dat
     so does one that carries a time before the transfer (the giver's points were
     spendable then: only a note the ledger didn't write says so)."""
     carried = carried_expiry(note)
-    if carried is None or carried < occurred_at:
+    if carried is None or carried < occurred_at - _PARTS_APART:
         return expires
     return min(expires, carried)
 
@@ -203,9 +205,10 @@ def transfer_parts(program: Program, rows: Iterable[LotRow],
                    ) -> list[tuple[int, datetime | None]]:
     """The receiving side of a transfer of ``points`` at ``at``: (points, expires_at) of
     each entry, one per expiry among the giver's lots it takes, in spending order (None:
-    never expires). Past :data:`MAX_RECEIVED_PARTS` the last ones are one part at the
-    latest of their dates, so no point given expires sooner than it would have; the
-    points that never expire stay a part of their own. ``rows`` as
+    never expires; ``at``: none of the giver's lots holds them, they expire at once).
+    Past :data:`MAX_RECEIVED_PARTS` the last ones are one part at the latest of their
+    dates, so no point given expires sooner than it would have; the points that never
+    expire stay a part of their own. ``rows`` as
     :func:`lean_points_summary` reads them; ``entries`` the same, read only for a history
     with a reversal (the full replay's turn)."""
     if program.points.expiry is None:
@@ -218,7 +221,7 @@ def transfer_parts(program: Program, rows: Iterable[LotRow],
     if len(dated) + len(lasting) > MAX_RECEIVED_PARTS:
         keep = MAX_RECEIVED_PARTS - len(lasting) - 1
         tail = dated[keep:]
-        dated = [*dated[:keep], (sum(p for p, _ in tail), tail[-1][1])]
+        dated = [*dated[:keep], (sum(p for p, _ in tail), max(d for _, d in tail if d))]
     return dated + lasting
 
 

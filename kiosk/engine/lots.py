@@ -291,7 +291,8 @@ class Wallet:
     def taken_by(self, points: int, at: datetime) -> list[tuple[int, datetime | None]]:
         """What a spending of ``points`` at ``at`` takes, in spending order: (points,
         expires_at) of each spendable lot it takes from, lots that expire at the same time
-        as one; what the spendable lots don't cover, last, as never expiring (None)."""
+        as one; what the spendable lots don't cover, last, as expiring at ``at`` (none of
+        the points behind it are there: a lot the caller counted as it expired, say)."""
         taken: list[tuple[int, datetime | None]] = []
         for lot in sorted((x for x in self.lots if x.left > 0 and x.spendable(at)),
                           key=_spending_order):
@@ -304,7 +305,7 @@ class Wallet:
             else:
                 taken.append((take, lot.expires_at))
         if points > 0:
-            taken.append((points, None))
+            taken.append((points, at))
         return taken
 
 

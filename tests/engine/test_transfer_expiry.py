@@ -118,6 +118,12 @@ def test_the_receiving_side_is_a_part_per_expiry_of_the_lots_the_transfer_takes(
     reversed_ = [*history, entry(5, K.REVERSE, -30, T0, reverses=uuid.UUID(int=3))]
     assert parts(reversed_, 50) == [(50, first)]
     assert parts(history, 80, program=NO_EXPIRY) == [(80, None)]
+    # More than the giver's spendable lots hold (one expired as the ledger counted it):
+    # the rest expires at once, never lasting for ever (second review).
+    assert parts(history, 100) == [(50, first), (30, later), (20, T0)]
+    note = transfer_notes(GIVER, MEMBER, T0)[1]
+    moment = T0 + timedelta(microseconds=2)  # the third part
+    assert entry_lot(MONTHS_12, moment, note, False, K.TRANSFER) == (moment, T0)
 
 
 def test_past_the_most_parts_the_latest_are_one_at_the_latest_date() -> None:
