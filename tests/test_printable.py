@@ -17,32 +17,14 @@ from bisect import bisect_right
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from kiosk.printable import SHOWN, UNICODE_VERSION, as_shown
-from kiosk.services.errors import InvalidInput, check_code
-from sync.protocol import OrderLineWire
+from tests.sync.test_wire_product_codes import counter_takes, wire_takes
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWER = ["\U0001f6dc", "\U00031350", "\u2ffc", "\U0002ebf0"]
 """Printable in Python 3.12 (Unicode 15.0: WIRELESS, a CJK Extension H ideograph) or 3.13
 (15.1: an ideographic description character, a CJK Extension I ideograph), not in 3.11."""
-
-
-def counter_takes(code: str) -> bool:
-    try:
-        check_code(code)
-    except InvalidInput:
-        return False
-    return True
-
-
-def wire_takes(code: str) -> bool:
-    try:
-        OrderLineWire(code=code, quantity=1, unit_price_minor=1)
-    except ValidationError:
-        return False
-    return True
 
 
 STARTS = [low for low, _ in SHOWN]

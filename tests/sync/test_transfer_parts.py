@@ -9,20 +9,18 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
 
 from kiosk.engine.transfers import received_id
-from kiosk.program import Program
 from kiosk.services import Kiosk, member_view
 from kiosk.wallets import lean_points_summary
 from sync.protocol import TransferRequest, TransferResult, UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.counter import OnlineCounter
-from sync.server.db import ledger_engine, migrate
 from sync.server.entry_rows import member_lot_rows
 from sync.server.ledger import Ledger
 from sync.server.transfers import Transfers
@@ -40,18 +38,6 @@ from tests.sync.test_transfer_expiry import (  # noqa: F401
 JAN = datetime(2026, 1, 5, 4, 0, tzinfo=UTC)
 FEB = datetime(2026, 2, 5, 4, 0, tzinfo=UTC)
 NOV = datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def pg_books(pg_url: str, program: Program, clock: FakeClock  # noqa: F811
-             ) -> Iterator[Ledger]:
-    engine = ledger_engine(pg_url)
-    migrate(engine)
-    ledger = Ledger(engine, clock)
-    ledger.initialise(program)
-    ledger.add_device(KIOSK.device_id, "kiosk")
-    yield ledger
-    engine.dispose()
 
 
 def _wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
@@ -101,39 +87,39 @@ def _twice_while_held(ledger: Ledger, req: TransferRequest, held: list[uuid.UUID
     return answers
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize("books", ["postgres"], indirect=True)  # its lock queue
 def test_a_retry_that_races_the_first_request_is_answered_with_the_transfer(
-        pg_books: Ledger, clock: FakeClock) -> None:
+        books: Ledger, clock: FakeClock) -> None:  # noqa: F811
     """Mum's 150 due in January are one part; the retry, worked out again after the first
     had moved them, took February's 100 and 50 of November's: two parts, 200 against 150
     asked, answered 409 conflict "a new transfer needs a new id"."""
     mum, son = members(2)
-    answer = pg_books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+    answer = books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
         sale(mum, 1, 150, occurred_at=JAN), sale(mum, 2, 100, occurred_at=FEB),
         sale(mum, 3, 100, occurred_at=NOV)]))
     assert [r.status for r in answer.results] == ["accepted"] * 3
     clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
     req = TransferRequest(id=uuid.uuid4(), from_member=mum.id, to_member=son.id, points=150)
-    answers = _twice_while_held(pg_books, req, [mum.id, son.id])
+    answers = _twice_while_held(books, req, [mum.id, son.id])
     assert [type(a) for a in answers] == [TransferResult, TransferResult]
     assert answers[0] == answers[1]
-    assert pg_books.balance(mum.id) == 200 and pg_books.balance(son.id) == 150
+    assert books.balance(mum.id) == 200 and books.balance(son.id) == 150
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize("books", ["postgres"], indirect=True)  # its lock queue
 def test_a_retry_that_races_the_first_from_a_giver_with_just_enough_is_not_refused(
-        pg_books: Ledger, clock: FakeClock) -> None:
+        books: Ledger, clock: FakeClock) -> None:  # noqa: F811
     """Older than the parts: it was refused 409 not_enough_points (the points it asked
     about had just moved, under its own id)."""
     mum, son = members(2)
-    answer = pg_books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
+    answer = books.upload(KIOSK, UploadRequest(members=[mum, son], entries=[
         sale(mum, 1, 150, occurred_at=JAN)]))
     assert [r.status for r in answer.results] == ["accepted"]
     clock.now = datetime(2026, 11, 20, 4, tzinfo=UTC)
     req = TransferRequest(id=uuid.uuid4(), from_member=mum.id, to_member=son.id, points=150)
-    answers = _twice_while_held(pg_books, req, [mum.id, son.id])
+    answers = _twice_while_held(books, req, [mum.id, son.id])
     assert [type(a) for a in answers] == [TransferResult, TransferResult]
-    assert pg_books.balance(mum.id) == 0 and pg_books.balance(son.id) == 150
+    assert books.balance(mum.id) == 0 and books.balance(son.id) == 150
 
 
 def _id_whose_parts_sort_backwards() -> uuid.UUID:
