@@ -50,8 +50,6 @@ from kiosk.store.session import Session
 
 Workload = tuple[Callable[[], None], Callable[[], None], Callable[[], None]]
 Statement = tuple[str, Any, bool]  # SQL, parameters, executemany
-_BEGIN: Statement = ("BEGIN IMMEDIATE", (), False)
-_COMMIT: Statement = ("COMMIT", (), False)
 
 
 class _Recorder:
@@ -76,17 +74,10 @@ class _Recorder:
 @contextmanager
 def recording(store: LocalStore, log: list[Statement]) -> Iterator[None]:
     """Every statement ``store`` runs meanwhile, into ``log``."""
-    raw, write = Session.raw, LocalStore.write
+    raw = Session.raw
 
-    def recorded_raw(self: Session) -> Any:
+    def recorded_raw(self: Session) -> Any:  # the store begins and commits on it too
         return _Recorder(raw(self), log)
-
-    @contextmanager
-    def recorded_write(self: LocalStore) -> Iterator[Any]:
-        log.append(_BEGIN)
-        with write(self) as tx:
-            yield tx
-        log.append(_COMMIT)
 
     def on_statement(_conn: Any, _cursor: Any, sql: str, params: Any, _context: Any,
                      many: bool) -> None:
@@ -94,13 +85,11 @@ def recording(store: LocalStore, log: list[Statement]) -> Iterator[None]:
             log.append((sql, params, many))
 
     Session.raw = recorded_raw  # type: ignore[method-assign]
-    LocalStore.write = recorded_write  # type: ignore[method-assign]
     event.listen(store.engine, "before_cursor_execute", on_statement)
     try:
         yield
     finally:
         Session.raw = raw  # type: ignore[method-assign]
-        LocalStore.write = write  # type: ignore[method-assign]
         event.remove(store.engine, "before_cursor_execute", on_statement)
 
 
