@@ -18,7 +18,12 @@ from datetime import date, datetime, timedelta
 from kiosk.engine.bonuses import BIRTHDAY, FIRST_PURCHASE, local_midnight, window_end
 from kiosk.engine.lots import Movement, Wallet, last_usable_day, lot_dater, lot_dates, replay
 from kiosk.engine.lots_lean import LeanMovement, LeanWallet, replay_lean
-from kiosk.engine.transfers import MAX_RECEIVED_PARTS, RECEIVED_NOTE, carried_expiry
+from kiosk.engine.transfers import (
+    MAX_RECEIVED_PARTS,
+    RECEIVED_NOTE,
+    RECEIVED_SPREAD,
+    carried_expiry,
+)
 from kiosk.ledger import Entry, EntryKind, balance
 from kiosk.program import Program
 
@@ -26,8 +31,6 @@ EXPIRE_NOTE = "expire:"  # an expiry entry's note: its once key, naming the lot
 BIRTHDAY_NOTE = f"{BIRTHDAY}:"  # a birthday bonus's note starts so: its lot is dated by it
 
 _TRANSFER = EntryKind.TRANSFER.value  # the only kind whose note may carry an expiry
-_PARTS_APART = timedelta(microseconds=MAX_RECEIVED_PARTS)  # a transfer's parts' times
-# (each a microsecond after the one before: sync/server/transfers.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,7 @@ def _received_expiry(expires: datetime, note: str, occurred_at: datetime) -> dat
     so does one that carries a time before the transfer (the giver's points were
     spendable then: only a note the ledger didn't write says so)."""
     carried = carried_expiry(note)
-    if carried is None or carried < occurred_at - _PARTS_APART:
+    if carried is None or carried < occurred_at - RECEIVED_SPREAD:
         return expires
     return min(expires, carried)
 

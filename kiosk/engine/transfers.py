@@ -26,6 +26,9 @@ CARRIED_NOTE = ";expires:"  # then, if its points expire: the latest time they d
 MAX_RECEIVED_PARTS = 24
 """The most entries a transfer's receiving side is made of, one per expiry of the giver's
 lots it takes; past that the latest of them are one entry (``kiosk/wallets.py``)."""
+RECEIVED_SPREAD = timedelta(microseconds=MAX_RECEIVED_PARTS)
+"""How far a transfer's receiving parts lie after the transfer: each a microsecond after
+the one before (:func:`part_moment`)."""
 
 
 class TransferPolicy(Doc):
@@ -65,6 +68,19 @@ def received_id(transfer_id: uuid.UUID, part: int = 0) -> uuid.UUID:
     return uuid.uuid5(transfer_id, "received" if part == 0 else f"received:{part}")
 
 
+def part_moment(at: datetime, part: int) -> datetime:
+    """When a transfer made at ``at`` dates its receiving part ``part``: a microsecond after
+    the one before, so a kiosk, which replays a member's entries by time, replays them in
+    the ledger's order."""
+    return at + timedelta(microseconds=part)
+
+
+def received_parts_in(recent: list[Entry]) -> bool:
+    """Whether a member's activity holds a transfer's receiving part (so reading more of
+    it may fold parts into one line: :func:`one_line_per_transfer`)."""
+    return any(map(_received, recent))
+
+
 def one_line_per_transfer(recent: list[Entry]) -> list[Entry]:
     """A member's activity, newest first, with a transfer's receiving parts (one an expiry
     of the points given, each a microsecond after the one before) as one line: the first
@@ -76,8 +92,7 @@ def one_line_per_transfer(recent: list[Entry]) -> list[Entry]:
         if (last is not None and _received(entry) and _received(last)
                 and entry.note is not None and last.note is not None
                 and entry.note.partition(CARRIED_NOTE)[0] == last.note.partition(CARRIED_NOTE)[0]
-                and timedelta(0) < last.occurred_at - entry.occurred_at
-                <= timedelta(microseconds=MAX_RECEIVED_PARTS)):
+                and timedelta(0) < last.occurred_at - entry.occurred_at <= RECEIVED_SPREAD):
             out[-1] = replace(entry, points=entry.points + last.points)
         else:
             out.append(entry)

@@ -11,7 +11,11 @@ from kiosk.cards import CardClaim, CardError, verify_card
 from kiosk.engine.orders import CouponIssue
 from kiosk.engine.promotions import Promotion
 from kiosk.engine.punch_cards import PunchCard
-from kiosk.engine.transfers import MAX_RECEIVED_PARTS, one_line_per_transfer
+from kiosk.engine.transfers import (
+    MAX_RECEIVED_PARTS,
+    one_line_per_transfer,
+    received_parts_in,
+)
 from kiosk.ledger import Entry
 from kiosk.members import Member, mask_phone
 from kiosk.program import Program, RewardOffer, rewards_within_reach
@@ -71,13 +75,22 @@ def member_view_in(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID,
     return MemberView(member, mask_phone(member.phone), card_no, balance, progress,
                       rewards_within_reach(program, balance if points is None
                                            else points.available),
-                      one_line_per_transfer(tx.entries.recent(
-                          member_id, RECENT_ACTIVITY + MAX_RECEIVED_PARTS))[:RECENT_ACTIVITY],
-                      points,
+                      _recent(tx, member_id), points,
                       promotions_for(program, progress.tier.id, channel=kiosk.channel,
                                      store=kiosk.device.store_name, at=now),
                       tuple((card, held.get(card.id, 0)) for card in program.punch_cards),
                       tuple(tx.orders.coupons(member_id, now)) if program.coupons else ())
+
+
+def _recent(tx: UnitOfWork, member_id: uuid.UUID) -> list[Entry]:
+    """The member's last RECENT_ACTIVITY lines, a transfer's receiving parts one line; as
+    many parts more are read only when the lines hold one (a scan's usual read stays ten
+    rows)."""
+    recent = tx.entries.recent(member_id, RECENT_ACTIVITY)
+    if not received_parts_in(recent):
+        return recent
+    return one_line_per_transfer(tx.entries.recent(
+        member_id, RECENT_ACTIVITY + MAX_RECEIVED_PARTS))[:RECENT_ACTIVITY]
 
 
 def member_points(tx: UnitOfWork, program: Program, member_id: uuid.UUID, at: datetime

@@ -4,17 +4,20 @@ entries are the ledger's own (the kind is refused from any device's upload, so o
 call makes one), on the caller's channel, ids derived from the caller's transfer id. The
 receiving side is an entry per expiry of the giver's lots the transfer takes, each note
 carrying it, worked out here from the giver's lots (``kiosk/engine/transfers.py``), so
-given points keep their age; each a microsecond after the one before, so a kiosk, which
-replays a member's entries by time, replays them in the ledger's order."""
+given points keep their age; each dated by ``part_moment``, in the ledger's order."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import select
 
-from kiosk.engine.transfers import MAX_RECEIVED_PARTS, received_id, transfer_notes
+from kiosk.engine.transfers import (
+    MAX_RECEIVED_PARTS,
+    part_moment,
+    received_id,
+    transfer_notes,
+)
 from kiosk.ledger import EntryKind
 from kiosk.wallets import transfer_parts
 from sync.protocol import EntryWire, TransferRequest, TransferResult
@@ -63,7 +66,7 @@ class Transfers:
             sides = [given] + [
                 EntryWire(id=received_id(req.id, part), member_id=req.to_member,
                           kind=EntryKind.TRANSFER, points=points, channel=caller.device_id,
-                          occurred_at=now + timedelta(microseconds=part),  # their order
+                          occurred_at=part_moment(now, part),
                           program_version=program.version,
                           note=transfer_notes(req.from_member, req.to_member, expires_at)[1])
                 for part, (points, expires_at) in enumerate(parts)]
