@@ -6,8 +6,9 @@ the refunded lines take back, never more than the order spent comes back.
 A refund that is none (of an order the ledger doesn't hold, or more than is left of a
 line) is not kept; the reversals it would have justified are then refused one by one
 with a reason, like any entry the ledger refuses (no poison pill). An entry reversed
-without any refund (a device from before refunds by line, a redemption voided) must be
-reversed whole, once, as before.
+without any refund (an order recorded before orders had lines, a redemption of no
+recorded order) must be reversed whole, once, as before; an entry of an order the ledger
+holds by line comes back only with a refund of its lines.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class ReversalCheck:
         key = (original.channel, original.order_ref)
         record, refunds = self._records.get(key), self._refunds.get(key, [])
         back_points, back_amount, count = self._back.get(original.id, (0, 0, 0))
-        if record is None or not refunds:
+        if record is None:
             problem = reversal_problem(
                 channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
                 member=wire.member_id, original_channel=original.channel,
@@ -152,6 +153,13 @@ class ReversalCheck:
                 original_channel=original.channel, original_member=original.member_id,
                 original_kind=original.kind, original_note=original.note,
                 original_reverses=original.reverses)
+            if problem is None and not refunds:
+                # A device refunds an order it recorded by line with the refund kept
+                # beside the reversals: a whole mirror with none would give a checkout's
+                # points back while the member keeps the goods, as often as it liked.
+                problem = Rejection(Rejected.REFUND, (
+                    f"order {original.order_ref!r} was recorded with its lines: what it "
+                    "recorded comes back only with a refund of its lines, and none came"))
             if problem is None:
                 kind = EntryKind(original.kind)
                 most = still_to_undo(record, refunded(refunds), kind=kind, note=original.note,

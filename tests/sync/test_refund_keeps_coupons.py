@@ -19,9 +19,10 @@ import pytest
 
 from kiosk.awards import order_entries, record_for
 from kiosk.engine.orders import MemberState, Order, OrderLine
+from kiosk.engine.refunds import Refund, rest_of
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import parse_program
-from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, OrderWire, RefundWire, UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
@@ -51,7 +52,9 @@ def ledger(tmp_path: Path) -> Iterator[Ledger]:
 
 
 class Till:
-    """What an honest kiosk uploads: orders with their entries, refunds as reversals."""
+    """What an honest kiosk uploads: orders with their entries, a refund of every line
+    kept beside its reversals (a whole mirror with no refund is refused for an order the
+    ledger holds by line: ``test_checkout_void.py``)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger, self.seq = ledger, 0
@@ -61,9 +64,12 @@ class Till:
         self.ledger.upload(KIOSK, UploadRequest(members=[self.member], entries=[]))
         self.stamps = 0
         self.entries: dict[str, list[EntryWire]] = {}
+        self.orders: dict[str, Order] = {}
 
-    def _send(self, wires: list[EntryWire], orders: list[OrderWire] = ()) -> None:
-        answer = self.ledger.upload(KIOSK, UploadRequest(entries=wires, orders=list(orders)))
+    def _send(self, wires: list[EntryWire], orders: list[OrderWire] = (),
+              refunds: list[RefundWire] = ()) -> None:
+        answer = self.ledger.upload(KIOSK, UploadRequest(entries=wires, orders=list(orders),
+                                                         refunds=list(refunds)))
         assert [r.status for r in answer.results] == ["accepted"] * len(wires), answer
 
     def _wire(self, e: Entry) -> EntryWire:
@@ -80,16 +86,20 @@ class Till:
         self._send(wires, [OrderWire.of(record)])
         self.stamps += sum(w.points for w in wires if w.kind is EntryKind.STAMP)
         self.entries[ref] = wires
+        self.orders[ref] = order
         return [c.id_for(self.member.id) for c in record.coupons]
 
     def refund(self, ref: str) -> None:
+        at = datetime.now(UTC) - timedelta(minutes=1)
         reversals = []
         for w in self.entries[ref]:
             original = w.to_entry()
             reversals.append(self._wire(reversal(
-                original, id=uuid.uuid4(), occurred_at=datetime.now(UTC) - timedelta(minutes=1),
-                channel=KIOSK.device_id, program_version=VERSION)))
-        self._send(reversals)
+                original, id=uuid.uuid4(), occurred_at=at, channel=KIOSK.device_id,
+                program_version=VERSION)))
+        every_line = Refund(uuid.uuid4(), KIOSK.device_id, ref, at,
+                            rest_of(self.orders[ref], {}))
+        self._send(reversals, refunds=[RefundWire.of(every_line)])
         self.stamps += sum(w.points for w in reversals if w.kind is EntryKind.STAMP)
 
     def usable(self, coupon: uuid.UUID) -> bool:

@@ -22,11 +22,12 @@ import requests
 
 from kiosk.awards import order_entries, record_for
 from kiosk.engine.orders import MemberState, Order, OrderLine
+from kiosk.engine.refunds import Refund, rest_of
 from kiosk.ids import new_id
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import Program, parse_program
 from kiosk.reports import Basket, PeriodProblem
-from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, OrderWire, RefundWire, UploadRequest
 from sync.server.db import ledger_engine
 from sync.server.ledger import Caller, Ledger
 from sync.server.reports import ProgramReportWire, read_program_report
@@ -85,6 +86,7 @@ class Till:
     members: list[MemberWire] = field(default_factory=list)
     orders: list[OrderWire] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    refunds: list[RefundWire] = field(default_factory=list)
 
     def enrol(self, name: str, at: datetime) -> MemberWire:
         person = MemberWire(id=new_id(), name=name, phone=f"09{uuid.uuid4().int % 10**8:08d}",
@@ -112,13 +114,17 @@ class Till:
                                   reward_id="coffee"))
 
     def refund(self, sale: Entry, at: datetime) -> None:
+        """Every line of the sale's order, the refund kept beside its reversal."""
+        [order] = [w.to_record().order for w in self.orders if w.order_ref == sale.order_ref]
+        self.refunds.append(RefundWire.of(Refund(new_id(), self.caller.device_id,
+                                                 order.order_ref, at, rest_of(order, {}))))
         self.entries.append(reversal(sale, id=new_id(), occurred_at=at,
                                      channel=self.caller.device_id,
                                      program_version=self.program.version, note="refund"))
 
     def upload(self, ledger: Ledger) -> None:
         answer = ledger.upload(self.caller, UploadRequest(
-            members=self.members, orders=self.orders,
+            members=self.members, orders=self.orders, refunds=self.refunds,
             entries=[EntryWire.of(e, device_seq=i + 1) for i, e in enumerate(self.entries)]))
         assert {r.status for r in answer.results} == {"accepted"}, answer.results
 
