@@ -999,47 +999,52 @@ from {n} points</source>
         <translation>捐贈</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="237"/>
-        <source>Transfer</source>
-        <translation>轉移</translation>
+        <location filename="../../ui/screens/member.py" line="239"/>
+        <source>Points received</source>
+        <translation>受贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="239"/>
+        <location filename="../../ui/screens/member.py" line="240"/>
+        <source>Points given</source>
+        <translation>轉贈點數</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/member.py" line="242"/>
         <source>online shop</source>
         <translation>網路商店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="241"/>
+        <location filename="../../ui/screens/member.py" line="244"/>
         <source>the program</source>
         <translation>會員方案</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="243"/>
+        <location filename="../../ui/screens/member.py" line="246"/>
         <source>this store</source>
         <translation>本店</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="251"/>
+        <location filename="../../ui/screens/member.py" line="254"/>
         <source>{card}  {n} stamps</source>
         <translation>{card}  {n} 個印章</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="268"/>
+        <location filename="../../ui/screens/member.py" line="271"/>
         <source>Birthday bonus</source>
         <translation>生日禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="269"/>
+        <location filename="../../ui/screens/member.py" line="272"/>
         <source>First purchase bonus</source>
         <translation>首購禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="270"/>
+        <location filename="../../ui/screens/member.py" line="273"/>
         <source>Referral bonus</source>
         <translation>推薦禮點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/member.py" line="271"/>
+        <location filename="../../ui/screens/member.py" line="274"/>
         <source>Welcome bonus</source>
         <translation>入會禮點數</translation>
     </message>
@@ -1777,97 +1782,97 @@ from {n} points</source>
 <context>
     <name>TransferScreen</name>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="197"/>
+        <location filename="../../ui/screens/transfer.py" line="201"/>
         <source>Member from another store</source>
         <translation>其他門市的會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="201"/>
+        <location filename="../../ui/screens/transfer.py" line="205"/>
         <source>Give points to another member</source>
         <translation>轉贈點數給其他會員</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="203"/>
+        <location filename="../../ui/screens/transfer.py" line="207"/>
         <source>Available: not known until the transfer is tapped again</source>
         <translation>可用：再按一次轉贈後才知道</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="205"/>
+        <location filename="../../ui/screens/transfer.py" line="209"/>
         <source>Available: {n} points</source>
         <translation>可用：{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="206"/>
+        <location filename="../../ui/screens/transfer.py" line="210"/>
         <source>Scan their card, or find them by phone:</source>
         <translation>掃描對方的會員卡，或以電話查詢：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="207"/>
+        <location filename="../../ui/screens/transfer.py" line="211"/>
         <source>Phone number</source>
         <translation>電話號碼</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="208"/>
+        <location filename="../../ui/screens/transfer.py" line="212"/>
         <source>Find by phone</source>
         <translation>以電話查詢</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="209"/>
+        <location filename="../../ui/screens/transfer.py" line="213"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="214"/>
+        <location filename="../../ui/screens/transfer.py" line="218"/>
         <source>{name} ({phone})</source>
         <translation>{name}（{phone}）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="222"/>
+        <location filename="../../ui/screens/transfer.py" line="226"/>
         <source>To: {name}</source>
         <translation>給：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="226"/>
+        <location filename="../../ui/screens/transfer.py" line="230"/>
         <source>{n} points</source>
         <translation>{n} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="231"/>
+        <location filename="../../ui/screens/transfer.py" line="235"/>
         <source>Give points</source>
         <translation>轉贈點數</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="233"/>
+        <location filename="../../ui/screens/transfer.py" line="237"/>
         <source>Give {n} points to {name}</source>
         <translation>轉贈 {n} 點給{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="241"/>
+        <location filename="../../ui/screens/transfer.py" line="245"/>
         <source>The member giving the points can&apos;t receive them: scan or find another member.</source>
         <translation>轉贈點數的會員不能自己接收：請掃描或查詢另一位會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="244"/>
+        <location filename="../../ui/screens/transfer.py" line="248"/>
         <source>No member here has this phone number or card number.</source>
         <translation>本店沒有使用此電話號碼或卡號的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="246"/>
+        <location filename="../../ui/screens/transfer.py" line="250"/>
         <source>Several members have this phone number: tap the one who receives the points.</source>
         <translation>有多位會員使用此電話號碼：請點選接收點數的會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="249"/>
+        <location filename="../../ui/screens/transfer.py" line="253"/>
         <source>First who receives the points, then how many.</source>
         <translation>先選接收點數的會員，再選點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="251"/>
+        <location filename="../../ui/screens/transfer.py" line="255"/>
         <source>Too few points available: one transfer is at least {n} points.</source>
         <translation>可用點數不足：每次轉贈至少 {n} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/transfer.py" line="253"/>
+        <location filename="../../ui/screens/transfer.py" line="257"/>
         <source>From {low} to {high} points: tap − or + to change how many.</source>
         <translation>{low} 至 {high} 點：點 − 或 + 調整點數。</translation>
     </message>

@@ -41,6 +41,8 @@ GIVEN = {"en": "30 points given to 陳小明. Balance: 110",
          "zh-CN": "已转赠 30 积分给陳小明。余额：110"}  # noqa: RUF001
 UNSURE = {"en": "the points may have moved or not", "zh-TW": "點數可能已經轉出",
           "zh-CN": "积分可能已经转出"}
+GIVEN_LINE = {"en": "Points given", "zh-TW": "轉贈點數", "zh-CN": "转赠积分"}
+RECEIVED_LINE = {"en": "Points received", "zh-TW": "受贈點數", "zh-CN": "受赠积分"}
 OFFLINE = {"en": "only while the ledger can be reached", "zh-TW": "連得上總帳",
            "zh-CN": "连得上总账"}
 
@@ -72,6 +74,15 @@ def scan_receiver(qtbot, app: CounterApp, receiver: EnrolmentResult) -> None:
     app.window.handle_scan(receiver.card.payload)
     qtbot.waitUntil(lambda: screen.receiver is not None
                     and screen.receiver[0].id == receiver.member.id, timeout=WAIT)
+
+
+def activity(app: CounterApp, word: str) -> list[str]:
+    """The member screen's activity lines that name ``word``, each from ``word`` to its
+    points."""
+    screen = app.window.member_screen
+    lines = [screen.activity.item(i).text() for i in range(screen.activity.count())]
+    return [line[line.index(word):].partition("  ·")[0].strip() for line in lines
+            if word in line]
 
 
 def balances(app: CounterApp, *ids: uuid.UUID) -> list[tuple[int, int]]:
@@ -115,6 +126,17 @@ def test_thirty_points_go_to_a_scanned_member_and_both_balances_change(
     assert balances(app, giver.member.id, receiver.member.id) == [(110, 110), (80, 80)]
     assert fits_unscrolled(app)
     shoot(app, language, "member-transferred")
+
+    assert activity(app, GIVEN_LINE[language]) == [f"{GIVEN_LINE[language]}  -30"]
+
+    # The receiver's card next: the transfer is one line of their activity, saying which
+    # side of it they were on.
+    w.handle_scan(receiver.card.payload)
+    qtbot.waitUntil(lambda: w.member is not None
+                    and w.member.member.id == receiver.member.id, timeout=WAIT)
+    assert activity(app, RECEIVED_LINE[language]) == [f"{RECEIVED_LINE[language]}  +30"]
+    assert fits_unscrolled(app)
+    shoot(app, language, "member-received")
 
 
 def test_the_receiver_is_found_by_phone_on_the_keypad(qtbot, transfer_app):

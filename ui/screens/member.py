@@ -234,7 +234,10 @@ class MemberScreen(Screen):
         kinds = {EntryKind.EARN: self.tr("Purchase"), EntryKind.BONUS: self.tr("Bonus"),
                  EntryKind.REDEEM: self.tr("Reward"), EntryKind.ADJUST: self.tr("Adjustment"),
                  EntryKind.REVERSE: self.tr("Refund"), EntryKind.EXPIRE: self.tr("Expired"),
-                 EntryKind.DONATE: self.tr("Donation"), EntryKind.TRANSFER: self.tr("Transfer")}
+                 EntryKind.DONATE: self.tr("Donation"),
+                 # which side of a transfer this member was on, not just "Transfer"
+                 EntryKind.TRANSFER: (self.tr("Points received") if e.points > 0
+                                      else self.tr("Points given"))}
         if e.channel == "web":
             where = self.tr("online shop")
         elif e.channel == DERIVED_CHANNEL:
