@@ -21,9 +21,9 @@ from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_s
 from kiosk.services.refunds import refund_order
 from sync.client import LedgerClient
 from sync.protocol import OrderWire, UploadRequest
-from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired
 from tests.helpers.program import program_text
-from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
+from tests.helpers.program_ledger import BOTH_DATABASES, own_name, shared_ledger_on_program
 
 COUPONS = '''
 [[coupons]]
@@ -54,9 +54,16 @@ def bag(amount: int) -> tuple[SaleLine, ...]:
     return (SaleLine("BAG-1", 1, amount, "bags"),)
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from ledger_on_program(request, tmp_path, program_text(COUPONS, version=VERSION))
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[LedgerProcess]:
+    """One ledger for the module's tests: each pairs devices and enrols members of its own."""
+    yield from shared_ledger_on_program(request, tmp_path_factory,
+                                        program_text(COUPONS, version=VERSION))
+
+
+def till(ledger: LedgerProcess, folder: Path, name: str) -> PairedKiosk:
+    return paired(ledger, folder, own_name(name))
 
 
 def _coupons(ledger: LedgerProcess, token: str, member: uuid.UUID) -> list[dict[str, object]]:
@@ -86,7 +93,7 @@ def _shop_order(ledger: LedgerProcess, token: str, member: uuid.UUID, order_ref:
 
 def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
         ledger: LedgerProcess, tmp_path: Path) -> None:
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     member = joined.member.id
     small = ring_up_sale(a.kiosk, Sale.of_basket(member, bag(2999), order_ref="A-1"))
@@ -99,7 +106,8 @@ def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
     assert [c.id_for(member) for c in seen.coupons] == [coupon]
     a.agent().sync_once()
 
-    shop = ledger.add_device("web", "shop")
+    web = own_name("web")
+    shop = ledger.add_device(web, "shop")
     held = _coupons(ledger, shop, member)
     assert [(c["id"], c["rule"], c["payload"], c["used_at"]) for c in held] == [
         (str(coupon), "ten-off", coupon_payload(coupon), None)]
@@ -107,7 +115,7 @@ def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
 
     used = _use(ledger, shop, coupon, "W-7", member)
     assert used.status_code == 200, used.text
-    assert (used.json()["used_channel"], used.json()["used_order_ref"]) == ("web", "W-7")
+    assert (used.json()["used_channel"], used.json()["used_order_ref"]) == (web, "W-7")
     assert _use(ledger, shop, coupon, "W-7").status_code == 200  # a retry, answered the same
     b.agent().sync_once()  # till-b's own order, for the member it now knows
     ring_up_sale(b.kiosk, Sale(member, 100, "B-1"))
@@ -115,7 +123,7 @@ def test_a_big_order_issues_a_coupon_for_next_time_used_once_anywhere(
     again = _use(ledger, b.token, coupon, "B-1")  # another till, another order: once only
     assert again.status_code == 409, again.text
     assert again.json()["code"] == "coupon_used"
-    assert "web" in again.json()["message"] and "W-7" in again.json()["message"]
+    assert web in again.json()["message"] and "W-7" in again.json()["message"]
     unknown = _use(ledger, shop, uuid.uuid4(), "W-8")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_coupon"
     for k in (a, b):
@@ -126,7 +134,7 @@ def test_the_ledger_issues_what_the_rules_give_not_what_a_device_says(
         ledger: LedgerProcess, tmp_path: Path) -> None:
     """A kiosk claims a coupon for an order under the threshold: the ledger re-runs the
     rules and issues none."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     member = joined.member.id
     ring_up_sale(a.kiosk, Sale.of_basket(member, bag(500), order_ref="A-1"))
@@ -139,13 +147,13 @@ def test_the_ledger_issues_what_the_rules_give_not_what_a_device_says(
          "valid_from": record.order.occurred_at, "expires_at": datetime(2030, 1, 1, tzinfo=UTC)}]})
     a.agent().sync_once()
     LedgerClient(ledger.url, a.token).upload(UploadRequest(entries=[], orders=[forged]))
-    assert _coupons(ledger, ledger.add_device("web", "shop"), member) == []
+    assert _coupons(ledger, ledger.add_device(own_name("web"), "shop"), member) == []
     a.kiosk.store.close()
 
 
 def test_two_kiosks_issue_one_birthday_coupon_and_a_quarter_voucher_waits_for_its_quarter(
         ledger: LedgerProcess, tmp_path: Path) -> None:
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     b.agent().sync_once()
     now = datetime.now(UTC).astimezone(a.kiosk.program.zone)
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, now.month, 1),
@@ -169,7 +177,7 @@ def test_two_kiosks_issue_one_birthday_coupon_and_a_quarter_voucher_waits_for_it
     assert [(c.valid_from, c.once.rsplit(":", 1)[1]) for c in vouchers] == [(quarter, "1")]
     a.agent().sync_once()
 
-    shop = ledger.add_device("web", "shop")
+    shop = ledger.add_device(own_name("web"), "shop")
     held = {c["rule"]: c for c in _coupons(ledger, shop, member)}
     assert sorted(held) == ["birthday-cake", "quarter-300", "ten-off"]
     assert held["birthday-cake"]["id"] == str(cake)  # one copy of the two kiosks' coupon
@@ -185,12 +193,12 @@ def test_two_kiosks_issue_one_birthday_coupon_and_a_quarter_voucher_waits_for_it
 
 
 def test_of_two_uses_at_once_exactly_one_wins(ledger: LedgerProcess, tmp_path: Path) -> None:
-    a = paired(ledger, tmp_path, "till-a")
+    a = till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     big = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, bag(5000), order_ref="A-1"))
     a.agent().sync_once()
     coupon = next(c for c in big.coupons if c.rule == "ten-off").id_for(joined.member.id)
-    tokens = [ledger.add_device(f"shop-{i}", "shop") for i in range(4)]
+    tokens = [ledger.add_device(own_name(f"shop-{i}"), "shop") for i in range(4)]
     for i, token in enumerate(tokens):
         _shop_order(ledger, token, joined.member.id, f"W-{i}")
     answers: list[int] = []
@@ -226,14 +234,16 @@ trigger = { on = "welcome", referred_only = true }
 '''
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def welcome_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from ledger_on_program(request, tmp_path, program_text(WELCOME, version="2026.2-welcome"))
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def welcome_ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                   ) -> Iterator[LedgerProcess]:
+    yield from shared_ledger_on_program(request, tmp_path_factory,
+                                        program_text(WELCOME, version="2026.2-welcome"))
 
 
 def test_a_new_member_gets_the_welcome_coupons_a_referred_one_the_friends_gift_too(
         welcome_ledger: LedgerProcess, tmp_path: Path) -> None:
-    a = paired(welcome_ledger, tmp_path, "till-a")
+    a = till(welcome_ledger, tmp_path, "till-a")
     first = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     friend = enrol(a.kiosk, Enrolment("王小美", "0922111000", consent=True,
                                       referrer_id=first.member.id))
@@ -241,7 +251,7 @@ def test_a_new_member_gets_the_welcome_coupons_a_referred_one_the_friends_gift_t
     on_kiosk = identify(a.kiosk, friend.card.payload).coupons
     assert [c.rule for c in on_kiosk] == ["welcome", "friend"]
     a.agent().sync_once()
-    shop = welcome_ledger.add_device("web", "shop")
+    shop = welcome_ledger.add_device(own_name("web"), "shop")
     on_ledger = _coupons(welcome_ledger, shop, friend.member.id)
     # The ledger issued them itself, from the member it stored: the very coupons (ids,
     # dates) the kiosk issued offline.
@@ -258,7 +268,7 @@ def test_a_refunded_order_takes_its_coupon_back_everywhere(ledger: LedgerProcess
                                                            tmp_path: Path) -> None:
     """Review of issue 14: a refund left the order's coupon usable ("spend NT$3,000, 10%
     off", refund, repeat). The kiosk stops listing it; the ledger withdraws its copy."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     big = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, bag(3200), order_ref="A-1"))
     coupon = big.coupons[0].id_for(joined.member.id)
@@ -266,7 +276,7 @@ def test_a_refunded_order_takes_its_coupon_back_everywhere(ledger: LedgerProcess
     refund_order(a.kiosk, "A-1")
     assert identify(a.kiosk, joined.card.payload).coupons == ()
     a.agent().sync_once()
-    shop = ledger.add_device("web", "shop")
+    shop = ledger.add_device(own_name("web"), "shop")
     [held] = _coupons(ledger, shop, joined.member.id)
     assert held["id"] == str(coupon) and held["voided_at"] is not None
     refused = _use(ledger, shop, coupon, "W-1", joined.member.id)
@@ -279,10 +289,10 @@ def test_a_quarters_voucher_counts_every_channels_spend(ledger: LedgerProcess,
     """Review of issue 14: NT$9,000 in the online shop, then NT$2,000 at a kiosk that
     hadn't heard of it: the kiosk issues nothing (it knows of NT$2,000), and the ledger,
     which counts every channel's spend, issues the NT$300 voucher the NT$11,000 earn."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     a.agent().sync_once()
-    shop_token = ledger.add_device("web", "shop")
+    shop_token = ledger.add_device(own_name("web"), "shop")
     LedgerClient(ledger.url, shop_token).order(joined.member.id, 9000, "W-1")
     at_kiosk = ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, bag(2000),
                                                     order_ref="A-1"))
@@ -315,14 +325,14 @@ def test_a_coupon_is_spent_only_on_its_members_order_and_one_the_ledger_has(
     """Review: ``POST /v1/coupons/{id}/use`` spent mum's coupon on her son's order (200),
     where the checkout hold and the shop's order refuse exactly that; and on an order
     nobody recorded."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = till(ledger, tmp_path, "till-a")
     mum = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
     son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True)).member.id
     big = ring_up_sale(a.kiosk, Sale.of_basket(mum, bag(3200), order_ref="A-1"))
     coupon = big.coupons[0].id_for(mum)
     a.agent().sync_once()
     a.kiosk.store.close()
-    shop = ledger.add_device("web", "shop")
+    shop = ledger.add_device(own_name("web"), "shop")
     theirs = _use(ledger, shop, coupon, "W-SON", son)
     assert theirs.status_code == 409, theirs.text
     assert theirs.json()["code"] == "coupon_not_members"

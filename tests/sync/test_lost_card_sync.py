@@ -19,18 +19,30 @@ from kiosk.services.lost_cards import find_members, reissue_card
 from sync.client import LedgerClient
 from sync.errors import LedgerRefused
 from sync.protocol import CardWire, RevocationWire, UploadRequest
-from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired
 from tests.helpers.program import PLAIN_PROGRAM
-from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
+from tests.helpers.program_ledger import (
+    BOTH_DATABASES,
+    own_name,
+    own_phone,
+    shared_ledger_on_program,
+)
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from ledger_on_program(request, tmp_path, PLAIN_PROGRAM.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[LedgerProcess]:
+    """One ledger for the module's tests: each pairs tills and enrols a member of its own."""
+    yield from shared_ledger_on_program(request, tmp_path_factory,
+                                        PLAIN_PROGRAM.read_text(encoding="utf-8"))
+
+
+def till(ledger: LedgerProcess, folder: Path, name: str) -> PairedKiosk:
+    return paired(ledger, folder, own_name(name))
 
 
 def test_a_replaced_card_is_refused_at_another_store_after_sync(ledger, tmp_path):
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     ring_up_sale(a.kiosk, Sale(joined.member.id, 2000, "A-1"))
     a.agent().sync_once()
@@ -52,7 +64,7 @@ def test_a_replaced_card_is_refused_at_another_store_after_sync(ledger, tmp_path
 def test_a_device_cannot_cancel_a_members_only_card(ledger, tmp_path):
     """A stolen token sends a revocation of another member's card with no replacement:
     the ledger doesn't keep it, and the card still works everywhere."""
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     a.agent().sync_once()
     LedgerClient(ledger.url, b.token).upload(UploadRequest(entries=[], revoked_cards=[
@@ -67,7 +79,7 @@ def test_a_device_cannot_cancel_a_members_only_card(ledger, tmp_path):
 
 
 def test_a_made_up_card_is_no_replacement_to_cancel_a_members_card_for(ledger, tmp_path):
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     a.agent().sync_once()
     # till-b's token (stolen): an unsigned junk "card" for the member, and the revocation
@@ -86,8 +98,9 @@ def test_a_made_up_card_is_no_replacement_to_cancel_a_members_card_for(ledger, t
 
 def test_a_second_loss_replaced_at_another_store_cancels_the_first_replacement(ledger,
                                                                                tmp_path):
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
-    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
+    phone = own_phone()  # found by it at store b, among every member the ledger has
+    joined = enrol(a.kiosk, Enrolment("陳美玲", phone, consent=True))
     ring_up_sale(a.kiosk, Sale(joined.member.id, 2000, "A-1"))
     a.agent().sync_once()
     b.agent().sync_once()  # b knows the member and card 1
@@ -97,7 +110,7 @@ def test_a_second_loss_replaced_at_another_store_cancels_the_first_replacement(l
     with pytest.raises(RevokedCard):
         identify(b.kiosk, joined.card.payload)
     # card 2 lost as well; the member goes to store b
-    [found] = find_members(b.kiosk, "0912-345-678")
+    [found] = find_members(b.kiosk, f"{phone[:4]}-{phone[4:7]}-{phone[7:]}")
     reissue_card(b.kiosk, found.member.id)
     b.agent().sync_once()
     a.agent().sync_once()
@@ -114,7 +127,7 @@ def test_of_two_replacements_made_offline_the_later_stands_whichever_syncs_first
     """The card lost twice in a day at two stores that were both offline: the replacement
     made later is the card the member holds; the earlier one, reaching the ledger after
     it, is cancelled on arrival, at every kiosk once they have synced."""
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     ring_up_sale(a.kiosk, Sale(joined.member.id, 2000, "A-1"))
     a.agent().sync_once()
@@ -137,7 +150,7 @@ def test_of_two_replacements_made_offline_the_later_stands_whichever_syncs_first
 
 
 def test_a_card_is_replaced_at_most_ten_times_before_a_sync_and_sync_goes_on(ledger, tmp_path):
-    a = paired(ledger, tmp_path, "till-a")
+    a = till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     from kiosk.services.errors import InvalidInput
     for _ in range(9):
@@ -152,7 +165,7 @@ def test_a_card_is_replaced_at_most_ten_times_before_a_sync_and_sync_goes_on(led
 
 def test_a_revocation_refused_by_an_old_ledger_is_sent_again_after_the_upgrade(ledger,
                                                                                  tmp_path):
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = till(ledger, tmp_path, "till-a"), till(ledger, tmp_path, "till-b")
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     ring_up_sale(a.kiosk, Sale(joined.member.id, 2000, "A-1"))
     a.agent().sync_once()
