@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.program import parse_program
-from tests.helpers.ledger_process import LedgerProcess, sqlite_copy
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired, sqlite_copy
 
 BOTH_DATABASES = [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"]
 """The parameters of a fixture that runs its test on each database."""
@@ -77,3 +77,9 @@ def own_phone() -> str:
     """A mobile number (09 and eight digits) no other test's member on a shared ledger
     has, for the tests that look members up by phone."""
     return "09" + f"{uuid.uuid4().int % 10**8:08d}"
+
+
+def own_till(ledger: LedgerProcess, folder: Path, name: str) -> PairedKiosk:
+    """A kiosk paired with ``ledger`` under ``name`` made a name of its own (:func:`own_name`),
+    its folder in ``folder``."""
+    return paired(ledger, folder, own_name(name))

@@ -24,9 +24,14 @@ from kiosk.services import (
 )
 from sync.client import LedgerClient
 from sync.protocol import OrderLineWire
-from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess
 from tests.helpers.program import program_text
-from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
+from tests.helpers.program_ledger import (
+    BOTH_DATABASES,
+    own_name,
+    own_till,
+    shared_ledger_on_program,
+)
 
 EVERY_DAY = '''
 [[promotions]]
@@ -44,15 +49,18 @@ points = 30
 TEA = SaleLine("TEA-OOLONG", 4, 65, "tea")  # NT$260: 2 points, 2 more on tea
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from ledger_on_program(request, tmp_path, program_text(EVERY_DAY, version="2026.2-promo"))
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[LedgerProcess]:
+    """One ledger for the module's tests: each pairs devices and enrols members of its own."""
+    yield from shared_ledger_on_program(request, tmp_path_factory,
+                                        program_text(EVERY_DAY, version="2026.2-promo"))
 
 
 @pytest.mark.parametrize("first", ["a", "b"])
 def test_two_kiosks_offline_grant_the_birthday_once_and_the_ledger_agrees(
         ledger: LedgerProcess, tmp_path: Path, first: str) -> None:
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = own_till(ledger, tmp_path, "till-a"), own_till(ledger, tmp_path, "till-b")
     b.agent().sync_once()  # b trusts a's card key
     this_month = datetime.now(UTC).astimezone(a.kiosk.program.zone).month
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, this_month, 1),
@@ -75,7 +83,7 @@ def test_two_kiosks_offline_grant_the_birthday_once_and_the_ledger_agrees(
         k.agent().sync_once()
 
     expected = 50 + (2 + 2) * 2 + 100 + 30
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     history = shop.member(joined.member.id)
     assert history.balance == expected
     assert sorted(e.note or "" for e in history.entries if e.channel == "program") == [
@@ -92,7 +100,7 @@ def test_two_kiosks_offline_grant_the_birthday_once_and_the_ledger_agrees(
 
 def test_a_non_member_sale_reaches_the_ledger_as_an_order(ledger: LedgerProcess,
                                                           tmp_path: Path) -> None:
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     ring_up_sale(a.kiosk, Sale.of_basket(None, (TEA,), order_ref="WALK-IN-1"))
     a.agent().sync_once()
     answer = requests.get(f"{ledger.url}/v1/orders/{a.kiosk.channel}/WALK-IN-1",
@@ -109,18 +117,19 @@ def test_a_non_member_sale_reaches_the_ledger_as_an_order(ledger: LedgerProcess,
 def test_the_shops_orders_earn_by_the_same_engine(ledger: LedgerProcess, tmp_path: Path) -> None:
     """The shop sends lines: tea earns the promotion; the birthday and first purchase a
     kiosk already granted offline are not granted again online."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     this_month = datetime.now(UTC).astimezone(a.kiosk.program.zone).month
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, this_month, 1),
                                       consent=True))
     ring_up_sale(a.kiosk, Sale.of_basket(joined.member.id, (TEA,)))  # grants both, offline
     a.agent().sync_once()
-    token = ledger.add_device("web", "shop")
+    web = own_name("web")
+    token = ledger.add_device(web, "shop")
     shop = LedgerClient(ledger.url, token)
     online = shop.order(joined.member.id, 260, "W-1", [OrderLineWire(
         code="TEA-OOLONG", quantity=4, unit_price_minor=65, category="tea")])
     assert online.points == 2 + 2  # base and the tea promotion; no second birthday
-    stored = requests.get(f"{ledger.url}/v1/orders/web/W-1",
+    stored = requests.get(f"{ledger.url}/v1/orders/{web}/W-1",
                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert stored.status_code == 200 and stored.json()["lines"][0]["category"] == "tea"
     keyed = shop.order(joined.member.id, 260, "W-2")  # no lines: one keyed amount, no tea
@@ -134,7 +143,7 @@ def test_once_only_bonuses_dated_by_stable_facts_raise_no_clock_flag(
         ledger: LedgerProcess, tmp_path: Path) -> None:
     """The birthday bonus is dated at the start of the birthday month and the first
     purchase at enrolment, before the sale that granted them: not a clock gone back."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     this_month = datetime.now(UTC).astimezone(a.kiosk.program.zone).month
     joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", birthday=date(1990, this_month, 1),
                                       consent=True))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -26,21 +25,28 @@ from sync.client import LedgerClient, LedgerRefused
 from sync.protocol import EntryWire, TransferRequest, UploadRequest
 from tests.helpers.chaos_proxy import ChaosProxy, Fault
 from tests.helpers.checkout_ledger import VERSION, online
-from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.ledger_process import LedgerProcess
 from tests.helpers.program import CHECKOUT, program_text
-from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
+from tests.helpers.program_ledger import (
+    BOTH_DATABASES,
+    own_name,
+    own_till,
+    shared_ledger_on_program,
+)
 
 TRANSFERS = "\n[transfers]\nmin_points = 10\nmax_points = 500\n"
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from ledger_on_program(request, tmp_path,
-                                 program_text(CHECKOUT + TRANSFERS, version=VERSION))
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[LedgerProcess]:
+    """One ledger for the module's tests: each pairs devices and enrols members of its own."""
+    yield from shared_ledger_on_program(request, tmp_path_factory,
+                                        program_text(CHECKOUT + TRANSFERS, version=VERSION))
 
 
 def test_a_transfer_moves_points_once_and_both_see_it(ledger, tmp_path):
-    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    a, b = own_till(ledger, tmp_path, "till-a"), own_till(ledger, tmp_path, "till-b")
     mum = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True))
     ring_up_sale(a.kiosk, Sale(mum.member.id, 5000, "A-1"))  # mum: 100 points
@@ -57,7 +63,7 @@ def test_a_transfer_moves_points_once_and_both_see_it(ledger, tmp_path):
     a.agent().sync_once()
     b.agent().sync_once()
     assert identify(b.kiosk, son.card.payload).balance == 80  # another store sees it
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     assert (shop.balance(mum.member.id), shop.balance(son.member.id)) == (70, 80)
     again = LedgerClient(ledger.url, a.token).transfer(TransferRequest(
         id=moved.given.id, from_member=mum.member.id, to_member=son.member.id, points=30))
@@ -68,10 +74,10 @@ def test_a_transfer_moves_points_once_and_both_see_it(ledger, tmp_path):
 
 
 def test_a_device_cannot_upload_a_transfer_of_its_own(ledger, tmp_path):
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True))
     a.agent().sync_once()
-    minted = Entry(uuid.uuid4(), son.member.id, EntryKind.TRANSFER, 500, "till-a",
+    minted = Entry(uuid.uuid4(), son.member.id, EntryKind.TRANSFER, 500, a.kiosk.channel,
                    datetime.now(UTC), VERSION, note="transfer:from:nobody")
     answer = LedgerClient(ledger.url, a.token).upload(UploadRequest(entries=[
         EntryWire.of(minted, device_seq=1000)]))
@@ -83,14 +89,14 @@ def test_the_same_transfer_id_with_other_content_is_a_conflict(ledger, tmp_path)
     """Review: the ledger answered 200 with the first transfer to the same id with other
     members or points, or from another device (one guessing an id read another's
     transfer back): never a silent duplicate (DESIGN invariant 4)."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     mum = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
     son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True)).member.id
     ring_up_sale(a.kiosk, Sale(mum, 5000, "A-1"))  # mum: 100 points
     a.agent().sync_once()
     a.kiosk.store.close()
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
-    other = LedgerClient(ledger.url, ledger.add_device("web-2", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
+    other = LedgerClient(ledger.url, ledger.add_device(own_name("web-2"), "shop"))
     tid = uuid.uuid4()
     made = shop.transfer(TransferRequest(id=tid, from_member=mum, to_member=son, points=30))
     for client, giver, receiver, points in [(shop, son, mum, 10), (shop, mum, son, 40),
@@ -112,12 +118,12 @@ def test_a_transfer_whose_answer_was_lost_moves_the_points_once_when_asked_again
     and the cashier's retry made a fresh id: the points moved twice. Now it is asked again
     under its id while the cashier waits, then said as unsure (not "nothing lost"), and the
     same transfer asked again goes under the same id: moved once."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     mum = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
     son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True)).member.id
     ring_up_sale(a.kiosk, Sale(mum, 5000, "A-1"))  # mum: 100 points
     a.agent().sync_once()  # the outbox is empty: the transfer is the only call
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     with ChaosProxy("127.0.0.1", ledger.port) as proxy:
         a.kiosk.authoriser = LedgerAuthoriser(a.agent(url=proxy.url, timeout=(0.5, 2.0)))
         proxy.set_fault(Fault.RESET)  # the request arrives; the answer never does
@@ -138,7 +144,7 @@ def test_a_transfer_whose_answer_was_lost_moves_the_points_once_when_asked_again
 
 
 def test_a_transfer_that_never_reached_the_ledger_says_nothing_moved(ledger, tmp_path):
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     mum = enrol(a.kiosk, Enrolment("陳美玲", "0912345678", consent=True)).member.id
     son = enrol(a.kiosk, Enrolment("陳小明", "0912345679", consent=True)).member.id
     ring_up_sale(a.kiosk, Sale(mum, 5000, "A-1"))
@@ -149,5 +155,5 @@ def test_a_transfer_that_never_reached_the_ledger_says_nothing_moved(ledger, tmp
     with pytest.raises(TransferNotSent):
         transfer(a.kiosk, mum, son, 30)
     a.kiosk.store.close()
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     assert (shop.balance(mum), shop.balance(son)) == (100, 50)
