@@ -85,7 +85,7 @@ class Ingest:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
                                     self.clock(), orders=sent, members=members,
-                                    worked=worked):
+                                    worked=worked, read_ahead=True):
                         raise Conflict("the audit refuses an entry: answer one by one")
                     store_members(conn, members, request.cards, self.programs.current_program)
                     store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
