@@ -16,14 +16,16 @@ from kiosk.services import Enrolment, Sale, SaleLine, enrol, ring_up_sale
 from kiosk.services.checkout import Checkout, check_out
 from kiosk.store import STORE_FILE
 from sync.client import LedgerClient
-from tests.helpers.checkout_ledger import KEYED, checkout_ledger, get, online
-from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired
-from tests.helpers.program_ledger import BOTH_DATABASES
+from tests.helpers.checkout_ledger import KEYED, online, rejections, shared_checkout_ledger
+from tests.helpers.ledger_process import LedgerProcess, PairedKiosk
+from tests.helpers.program_ledger import BOTH_DATABASES, own_name, own_till
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from checkout_ledger(request, tmp_path)
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[LedgerProcess]:
+    """One ledger for the module's tests: each pairs devices and enrols members of its own."""
+    yield from shared_checkout_ledger(request, tmp_path_factory)
 
 
 
@@ -35,7 +37,7 @@ def test_online_retry_of_a_checkout_that_spent_every_point_is_a_duplicate(
     """The till retries the same order_ref (it crashed before hearing back). check_out makes
     a NEW redeem entry id and asks the ledger to hold the points again; the member has none
     left, so the retry is refused NotEnoughPoints instead of answered 'already rung up'."""
-    k = paired(ledger, tmp_path, "till-a")
+    k = own_till(ledger, tmp_path, "till-a")
     joined = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     member = joined.member.id
     ring_up_sale(k.kiosk, Sale(member, 9000, "TOP-UP"))  # 140 points
@@ -73,7 +75,7 @@ def test_an_order_stripped_of_its_loyalty_earns_on_money_paid_in_points(
     'checkout', order C-1) but uploads the order with no loyalty and earns on the whole
     NT$1,000 (10 points, not 9). loyalty_problem sees NO_LOYALTY and passes; the checkout
     redeem entry is never matched to its order's points_used."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     member = joined.member.id
     ring_up_sale(a.kiosk, Sale(member, 9000, "TOP-UP"))
@@ -82,7 +84,7 @@ def test_an_order_stripped_of_its_loyalty_earns_on_money_paid_in_points(
             earn_sql="UPDATE entries SET points = 10, amount_minor = 1000 "
                      "WHERE order_ref = 'C-1' AND kind = 'earn'")
     a.agent().sync_once()
-    rejected = get(ledger, "/v1/reports/rejections")
+    rejected = rejections(ledger, a.kiosk.channel)
     assert rejected, "the ledger accepted an earn on NT$100 paid in points"
     a.kiosk.store.close()
 
@@ -91,15 +93,15 @@ def test_a_checkout_redeem_entry_smaller_than_the_orders_points_used_is_refused(
         ledger: LedgerProcess, tmp_path: Path) -> None:
     """The order says 100 points paid NT$100 (and earns on NT$900, consistent), but its
     checkout redeem entry takes only 10 points: a NT$90 discount no points paid for."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     member = joined.member.id
     ring_up_sale(a.kiosk, Sale(member, 9000, "TOP-UP"))
     check_out(a.kiosk, Checkout(member, (KEYED,), points=100, order_ref="C-1"))
     _tamper(a, "C-1", redeem_points=-10)
     a.agent().sync_once()
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
-    rejected = get(ledger, "/v1/reports/rejections")
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
+    rejected = rejections(ledger, a.kiosk.channel)
     assert rejected, f"accepted: balance {shop.balance(member)} (140 - 10 + 9)"
     a.kiosk.store.close()
 
@@ -108,7 +110,7 @@ def test_a_checkout_order_uploaded_without_any_redeem_entry_is_refused(
         ledger: LedgerProcess, tmp_path: Path) -> None:
     """The order claims reward nt100-off + 20 points (NT$120 off) but no redeem entry is
     ever uploaded: the discount was never paid for in points."""
-    a = paired(ledger, tmp_path, "till-a")
+    a = own_till(ledger, tmp_path, "till-a")
     joined = enrol(a.kiosk, Enrolment("林志明", "0933444555", consent=True))
     member = joined.member.id
     ring_up_sale(a.kiosk, Sale(member, 9000, "TOP-UP"))
@@ -121,6 +123,6 @@ def test_a_checkout_order_uploaded_without_any_redeem_entry_is_refused(
         db.execute("UPDATE entries SET order_ref = 'ELSEWHERE', note = 'checkout' "
                    "WHERE order_ref = 'C-1' AND kind = 'redeem'")
     a.agent().sync_once()
-    rejected = get(ledger, "/v1/reports/rejections")
+    rejected = rejections(ledger, a.kiosk.channel)
     assert rejected, "an order's loyalty accepted with no redeem entry of its own"
     a.kiosk.store.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -19,28 +18,30 @@ from kiosk.services.refunds import refund_lines, refund_order
 from sync.client import LedgerClient
 from sync.errors import LedgerRefused
 from sync.protocol import OrderLineWire
-from tests.helpers.checkout_ledger import checkout_ledger, get, online
-from tests.helpers.ledger_process import LedgerProcess, paired
-from tests.helpers.program_ledger import BOTH_DATABASES
+from tests.helpers.checkout_ledger import online, rejections, shared_checkout_ledger
+from tests.helpers.ledger_process import LedgerProcess
+from tests.helpers.program_ledger import BOTH_DATABASES, own_name, own_till
 
 KETTLE = SaleLine("KETTLE", 1, 2000, "kitchen")
 CUPS = SaleLine("CUP", 4, 250, "kitchen")
 
 
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from checkout_ledger(request, tmp_path)
+@pytest.fixture(scope="module", params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[LedgerProcess]:
+    """One ledger for the module's tests: each pairs devices and enrols members of its own."""
+    yield from shared_checkout_ledger(request, tmp_path_factory)
 
 
 def test_partial_refunds_of_a_checkout_agree_with_the_ledger(ledger, tmp_path):
-    k = paired(ledger, tmp_path, "till-a")
+    k = own_till(ledger, tmp_path, "till-a")
     joined = enrol(k.kiosk, Enrolment("陳美玲", "0912345678", consent=True))
     member = joined.member.id
     ring_up_sale(k.kiosk, Sale(member, 9000, "TOP-UP"))  # 50 + 90
     online(k)
     check_out(k.kiosk, Checkout(member, (KETTLE, CUPS), points=100, order_ref="C-1"))
     k.agent().sync_once()
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     refund_lines(k.kiosk, "C-1", [RefundLine(1, 2)], approved_by="Mei")
     k.agent().sync_once()
     assert shop.balance(member) == identify(k.kiosk, joined.card.payload).balance
@@ -49,14 +50,14 @@ def test_partial_refunds_of_a_checkout_agree_with_the_ledger(ledger, tmp_path):
     k.agent().sync_once()
     assert identify(k.kiosk, joined.card.payload).balance == 140
     assert shop.balance(member) == 140
-    assert get(ledger, "/v1/reports/rejections") == []
+    assert rejections(ledger, k.kiosk.channel) == []
     k.kiosk.store.close()
 
 
 def test_a_reversal_beyond_the_refunded_lines_is_refused(ledger, tmp_path):
     """A tampered till records a refund of one cup and reverses the whole order's earn:
     the ledger refuses the reversal, naming what the refund takes back."""
-    k = paired(ledger, tmp_path, "till-b")
+    k = own_till(ledger, tmp_path, "till-b")
     joined = enrol(k.kiosk, Enrolment("林志明", "0922333444", consent=True))
     ring_up_sale(k.kiosk, Sale.of_basket(joined.member.id, (KETTLE, CUPS), "T-1"))
     k.agent().sync_once()
@@ -68,10 +69,10 @@ def test_a_reversal_beyond_the_refunded_lines_is_refused(ledger, tmp_path):
                                     channel=k.kiosk.channel,
                                     program_version=k.kiosk.program.version)])
     k.agent().sync_once()
-    [refused] = get(ledger, "/v1/reports/rejections")
+    [refused] = rejections(ledger, k.kiosk.channel)
     assert refused["code"] == "beyond_refund"
     assert "take back -2 and -250 more" in str(refused["reason"])
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     assert shop.balance(joined.member.id) == 50 + 30  # the order's points stand
     k.kiosk.store.close()
 
@@ -79,7 +80,7 @@ def test_a_reversal_beyond_the_refunded_lines_is_refused(ledger, tmp_path):
 def test_a_refund_that_reverses_nothing_still_reaches_the_ledger(ledger, tmp_path):
     """A line at zero (a free bag) handed back moves no points: its refund goes up on its
     own, and the rest of the order is refunded as usual after it."""
-    k = paired(ledger, tmp_path, "till-c")
+    k = own_till(ledger, tmp_path, "till-c")
     joined = enrol(k.kiosk, Enrolment("王小華", "0933444555", consent=True))
     ring_up_sale(k.kiosk, Sale.of_basket(joined.member.id, (KETTLE, SaleLine("BAG", 1, 0)),
                                          "Z-1"))
@@ -90,17 +91,17 @@ def test_a_refund_that_reverses_nothing_still_reaches_the_ledger(ledger, tmp_pat
         assert tx.refunds.unsent(10) == []
     refund_order(k.kiosk, "Z-1")
     k.agent().sync_once()
-    assert get(ledger, "/v1/reports/rejections") == []
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    assert rejections(ledger, k.kiosk.channel) == []
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     assert shop.balance(joined.member.id) == 50
     k.kiosk.store.close()
 
 
 def test_the_shop_refunds_by_line_with_the_same_engine(ledger, tmp_path):
-    k = paired(ledger, tmp_path, "till-d")
+    k = own_till(ledger, tmp_path, "till-d")
     joined = enrol(k.kiosk, Enrolment("張雅婷", "0944555666", consent=True))
     k.agent().sync_once()
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     lines = [OrderLineWire(code="KETTLE", quantity=1, unit_price_minor=2000),
              OrderLineWire(code="CUP", quantity=4, unit_price_minor=250)]
     assert shop.order(joined.member.id, 3000, "W-1", lines).points == 30
@@ -120,7 +121,7 @@ def test_a_counter_checkout_with_a_reward_off_the_tea_syncs_and_refunds_by_line(
     """Offline, 20% off the tea lines only: the ledger prices the order again and takes
     it; returning the tea hands back what the tea cost after its discount (NT$400), not a
     share of the whole bill's discount."""
-    k = paired(ledger, tmp_path, "till-e")
+    k = own_till(ledger, tmp_path, "till-e")
     joined = enrol(k.kiosk, Enrolment("黃美華", "0955666777", consent=True))
     member = joined.member.id
     ring_up_sale(k.kiosk, Sale(member, 9000, "TOP-UP"))  # 140 points
@@ -131,7 +132,7 @@ def test_a_counter_checkout_with_a_reward_off_the_tea_syncs_and_refunds_by_line(
     back = refund_lines(k.kiosk, "T-20", [RefundLine(0, 2)])
     assert back.money_back_minor == 400
     k.agent().sync_once()
-    assert get(ledger, "/v1/reports/rejections") == []
-    shop = LedgerClient(ledger.url, ledger.add_device("web", "shop"))
+    assert rejections(ledger, k.kiosk.channel) == []
+    shop = LedgerClient(ledger.url, ledger.add_device(own_name("web"), "shop"))
     assert shop.balance(member) == identify(k.kiosk, joined.card.payload).balance
     k.kiosk.store.close()
