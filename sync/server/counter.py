@@ -63,6 +63,7 @@ from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
 from sync.server.coupons import issue_for_orders, settle_whole_refunds, void_refunded
 from sync.server.entry_rows import ENTRIES, member_entries, member_lot_rows, wire_of_row
+from sync.server.floor_limits import LAPSED
 from sync.server.ledger import Ledger
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
@@ -111,7 +112,7 @@ class OnlineCounter:
             return existing
         if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
             raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
-        available = self.available_points(conn, entry.member_id)
+        available = self.points_to_take(conn, entry.member_id)
         if available + entry.points < 0:
             raise LedgerRefusal(409, "not_enough_points",
                                 f"{-entry.points} points needed, {available} available")
@@ -185,9 +186,19 @@ class OnlineCounter:
             m.Reservation.expires_at > self.ledger.clock())).scalar_one()
         return int(balance) + int(held)
 
+    def points_to_take(self, conn: Connection, member_id: uuid.UUID) -> int:
+        """:meth:`available_points`, for a caller about to take some (a hold, an order's
+        points as money, a transfer; the member locked): the member's holds past their time
+        and not confirmed are marked lapsed, their points this taker's now, so an entry
+        naming one is no longer the ledger's yes (``floor_limits._held``)."""
+        conn.execute(update(m.Reservation).where(
+            m.Reservation.member_id == member_id, m.Reservation.state == "held",
+            m.Reservation.expires_at <= self.ledger.clock()).values(state=LAPSED))
+        return self.available_points(conn, member_id)
+
     def _hold(self, conn: Connection, row: Any) -> Hold:
         state = row.state
-        if state == "held" and row.expires_at <= self.ledger.clock():
+        if state == LAPSED or (state == "held" and row.expires_at <= self.ledger.clock()):
             state = "expired"
         return Hold(id=row.id, member_id=row.member_id, points=row.points, state=state,
                     expires_at=row.expires_at.isoformat(),
@@ -231,7 +242,7 @@ class OnlineCounter:
                     conn, program, channel=caller.device_id, order_ref=order_ref,
                     member_id=member_id, lines=basket, at=now, reward_id=loyalty.reward_id,
                     coupon_id=loyalty.coupon_id, points=loyalty.points,
-                    available=self.available_points(conn, member_id))
+                    available=self.points_to_take(conn, member_id))
             record = record_for(program, Order(
                 caller.device_id, order_ref, now, priced.lines if priced else basket,
                 member_id, store=caller.device_id,
@@ -244,6 +255,11 @@ class OnlineCounter:
                                                    version=program.version)
             if spent:  # first: the audit finds it when it checks the order's earn
                 made = (spent, *made)
+                # The ledger's yes, as for a hold: the shop spends through nothing else.
+                conn.execute(insert(m.Reservation).values(
+                    id=spent.id, member_id=member_id, device_id=caller.device_id,
+                    points=spent.points, entry=EntryWire.of(spent).model_dump_json(),
+                    state="confirmed", expires_at=now))
             derived = [e.id for e in made if e.channel == DERIVED_CHANNEL]
             granted = keys_present(conn, ENTRIES, "id", derived) if derived else set()
             entries = [EntryWire.of(e) for e in made if e.id not in granted]

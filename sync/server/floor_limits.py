@@ -12,6 +12,10 @@ to drain a member's).
   fewer than ``max_consecutive_redemptions`` redemptions or donations ahead of it in the
   same upload (all of them were waiting at the counter when it was made; across uploads
   the day's sum bounds).
+* The shop spends only through a hold or an order, never offline: a redemption or
+  donation it uploads with no hold is refused.
+* A hold past its time stays the ledger's yes for its entry until the ledger gives its
+  points to another taker; then the entry is spent without one (:func:`_held`).
 * Adjustments: one device's adjustments of one member in a store day total at most
   ``limits.max_adjustment_points``, up and down alike (``kiosk.services.manager``).
 
@@ -45,6 +49,7 @@ Day = tuple[datetime, datetime]
 
 _HOLDS = m.Reservation.__table__
 _SPENDS = (EntryKind.REDEEM, EntryKind.DONATE)  # what the floor holds, and counts
+LAPSED = "lapsed"  # a hold past its time whose points the ledger has given to another taker
 
 
 def floor_limit_problems(conn: Connection, device: str, entries: Sequence[EntryWire],
@@ -57,9 +62,9 @@ def floor_limit_problems(conn: Connection, device: str, entries: Sequence[EntryW
     mine = [e for e in entries if e.channel == device and e.id not in refused
             and program_of(e.program_version) is not None]
     spends = [] if held else [e for e in mine if e.kind in _SPENDS and e.points < 0]
-    if spends and _device_kind(conn, device) != "shop":
-        # The shop spends only in an order's own transaction, against the member's
-        # available points (``counter.OnlineCounter.order``): nothing offline to bound.
+    if spends and _device_kind(conn, device) == "shop":
+        out.update(_unheld_shop_spends(conn, device, spends))
+    elif spends:
         out.update(_offline_spends(conn, device, mine, spends, program_of))
     adjusts = [e for e in mine if e.kind is EntryKind.ADJUST]
     if adjusts:
@@ -91,6 +96,19 @@ def _offline_spends(conn: Connection, device: str, mine: Sequence[EntryWire],
         if e.kind in _SPENDS:
             waiting += 1
     return out
+
+
+def _unheld_shop_spends(conn: Connection, device: str, spends: Sequence[EntryWire]
+                        ) -> dict[uuid.UUID, Rejection]:
+    """The shop is never offline: it spends only through the ledger's yes, a hold (``POST
+    /v1/holds``, a checkout's) or an order, whose redemption the ledger holds for it
+    (``counter.OnlineCounter.order``). One it uploads with no hold is refused whole, else a
+    leaked shop token could upload any member's points away, each only an overdraft."""
+    held = _held(conn, device, [_Point.of(e) for e in spends])
+    return {e.id: Rejection(Rejected.OFFLINE_LIMIT, (
+                "spent without a hold: the shop spends a member's points only through a "
+                "hold or an order the ledger checks against their available points"))
+            for e in spends if e.id not in held}
 
 
 def _floor_problem(program: Program, e: EntryWire, day: Day, waiting: int,
@@ -155,14 +173,20 @@ def _device_kind(conn: Connection, device: str) -> str | None:
 
 def _held(conn: Connection, device: str, spends: Sequence[_Point]) -> set[uuid.UUID]:
     """The spends a hold of this device authorised online: one with the entry's id, member
-    and points, not voided (an expired one still counts: the counter was told yes)."""
+    and points, neither voided nor lapsed. One past its time still counts (the counter was
+    told yes, and its entry may come later) until the ledger gives its points to another
+    taker (``counter.OnlineCounter.points_to_take`` marks it ``lapsed``): from then on its
+    entry is spent without a yes, an offline spend held to the floor limits. Else one
+    member's points could be held again and again for one-second holds, each entry then
+    exempt from every bound."""
     if not spends:
         return set()
     h = _HOLDS.c
     wanted = {p.id: (p.member_id, p.points) for p in spends}
     return {row.id for row in conn.execute(
         select(h.id, h.member_id, h.points).where(
-            h.id.in_(list(wanted)), h.device_id == device, h.state != "voided"))
+            h.id.in_(list(wanted)), h.device_id == device,
+            h.state.not_in(("voided", LAPSED))))
         if wanted[row.id] == (row.member_id, row.points)}
 
 

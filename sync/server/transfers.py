@@ -51,7 +51,7 @@ class Transfers:
             done = self._done(conn, caller, req)  # a retry that waited for the first
             if done is not None:
                 return done
-            available = self.counter.available_points(conn, req.from_member)
+            available = self.counter.points_to_take(conn, req.from_member)
             if available < req.points:
                 raise LedgerRefusal(409, "not_enough_points", f"{req.points} points needed, "
                                     f"{available} available")
