@@ -21,12 +21,14 @@ HELP = ("Scan a card (or paste its payload), then: sale AMOUNT | redeem REWARD |
 
 
 def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
-                status: Callable[[], str] | None = None) -> int:
-    """A line-based counter: a keyboard-wedge scanner types the payload and Enter."""
+                status: Callable[[], str] | None = None, demo: bool = False) -> int:
+    """A line-based counter: a keyboard-wedge scanner types the payload and Enter. The demo
+    starts by listing its members' cards to paste; a store's counter never does (a card's
+    payload is all a scanner needs to spend that member's points, review 27)."""
     print(f"{kiosk.device.store_name}: kiosk {kiosk.device.device_id}, program "
-          f"{kiosk.program.version}. Cards are in {cards_dir}.")
+          f"{kiosk.program.version}." + (f" Cards are in {cards_dir}." if demo else ""))
     with kiosk.store.read() as tx:
-        for member_id in tx.members.ids():
+        for member_id in tx.members.ids() if demo else ():
             cards = tx.cards.of_member(member_id)
             if cards:
                 print(f"  demo card {cards[-1].card_no}: {cards[-1].payload}")
@@ -72,7 +74,7 @@ def run(data_dir: Path, *, demo: bool, program_path: Path, stdin: TextIO = sys.s
     with counter_session(data_dir, demo=demo, program_path=program_path) as counter:
         try:
             return run_counter(counter.kiosk, data_dir / "cards", stdin=stdin,
-                               status=counter.status)
+                               status=counter.status, demo=demo)
         except KeyboardInterrupt:  # a sale under way was committed whole or not at all
             print("\nStopped.", flush=True)
             return 0
