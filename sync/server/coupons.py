@@ -38,7 +38,7 @@ from sync.protocol import CouponUse, CouponWire
 from sync.server import models as m
 from sync.server.bulk import insert_rows, pg_cursor
 from sync.server.calls import Caller, LedgerRefusal
-from sync.server.coupon_uses import UTC_ZONE, coupon_refusal
+from sync.server.coupon_uses import DOUBLE_USES, UTC_ZONE, coupon_refusal
 from sync.server.entry_rows import ENTRIES
 from sync.server.openapi import json_body, refusals
 from sync.server.orders import ORDERS, orders_with_earn, records_of
@@ -300,14 +300,28 @@ def _taken_back(conn: Connection, channel: str, ref: str, now: datetime) -> None
     """An order refunded whole: its unused coupons can no longer be used ("spend NT$3,000,
     10% off next time" is not for an order taken back, and a refunded card-filling order
     gives its stamps back, not its coupon too), and the coupons it used are usable again
-    (DESIGN, engine point 7: what the order redeemed comes back; a coupon is not split)."""
-    c = COUPONS.c
-    conn.execute(update(COUPONS).where(
-        c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
-        c.voided_at.is_(None)).values(voided_at=now))
+    (DESIGN, engine point 7: what the order redeemed comes back; a coupon is not split),
+    unless another order used it too (a double use): then it is that order's use."""
+    c, d = COUPONS.c, DOUBLE_USES.c
+    unused = [c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
+              c.voided_at.is_(None)]
+    conn.execute(update(COUPONS).where(*unused).values(voided_at=now))
+    # The other orders that used a coupon this one used first (one query, mostly no row).
+    others = conn.execute(select(d.coupon_id, d.channel, d.order_ref, d.recorded_at).join(
+        COUPONS, c.id == d.coupon_id).where(
+        c.used_channel == channel, c.used_order_ref == ref,
+        ~and_(d.channel == channel, d.order_ref == ref))
+        .order_by(d.recorded_at, d.channel, d.order_ref)).all()
     conn.execute(update(COUPONS).where(
         c.used_channel == channel, c.used_order_ref == ref).values(
         used_at=None, used_channel=None, used_order_ref=None))
+    passed: set[uuid.UUID] = set()
+    for other in others:  # the earliest recorded other use takes the coupon over
+        if other.coupon_id not in passed:
+            passed.add(other.coupon_id)
+            conn.execute(update(COUPONS).where(c.id == other.coupon_id).values(
+                used_at=other.recorded_at, used_channel=other.channel,
+                used_order_ref=other.order_ref))
 
 
 def issue_on_enrolment(conn: Connection, members: Collection[uuid.UUID], program: Program

@@ -1,0 +1,83 @@
+"""A birthday coupon two offline tills both used (a double use, reported) stays used when
+the first sale is refunded: the other till's sale still used it. Before, the refund made
+the coupon unused again and the shop or any online till took it a third time, with nothing
+in the double-use report; the store owner gave away another cake unreported and the
+member's coupon list showed it unused (found at review 27)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import requests
+
+from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale
+from kiosk.services.checkout import Checkout, check_out
+from kiosk.services.refunds import refund_order
+from tests.helpers.checkout_ledger import get
+from tests.helpers.ledger_process import LedgerProcess, paired
+from tests.helpers.program import CHECKOUT, program_text
+from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
+
+CAKE = '''
+[[coupons]]
+id = "birthday-cake"
+names = { en = "Birthday cake", zh-TW = "生日蛋糕", zh-CN = "生日蛋糕" }
+value = { kind = "free_item", item = "CAKE" }
+valid_days = 30
+trigger = { on = "birthday" }
+'''
+BASKET = (SaleLine("CAKE", 1, 120, "cake"), SaleLine("AMOUNT", 1, 500))
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
+    yield from ledger_on_program(request, tmp_path,
+                                 program_text(CHECKOUT + CAKE, version="2026.2-cake"))
+
+
+def test_refunding_the_first_use_of_a_double_used_coupon_frees_it_for_a_third_use(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    """Two tills cut off from the ledger both give the member the free birthday cake (a
+    double use, reported). Then the first sale is refunded at its till. The ledger's
+    whole-refund path clears the coupon's use outright, though the other till's sale still
+    used it: the coupon is 'unused' again and the shop (or any till online) accepts it a
+    third time, with nothing in the double-use report about that use. The store owner
+    gives away a second cake unreported; the member's coupon list shows it unused."""
+    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    b.agent().sync_once()
+    today = datetime.now(UTC).astimezone(a.kiosk.program.zone)
+    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678",
+                                      birthday=date(1990, today.month, 1), consent=True))
+    member = joined.member.id
+    a.agent().sync_once()
+    identify(b.kiosk, joined.card.payload)
+    b.agent().sync_once()
+    at_a = ring_up_sale(a.kiosk, Sale(member, 100, "A-1"))
+    ring_up_sale(b.kiosk, Sale(member, 100, "B-1"))
+    [cake] = [c.id_for(member) for c in at_a.coupons if c.rule == "birthday-cake"]
+    check_out(a.kiosk, Checkout(member, BASKET, coupon_id=cake, order_ref="A-2"))
+    check_out(b.kiosk, Checkout(member, BASKET, coupon_id=cake, order_ref="B-2"))
+    a.agent().sync_once()
+    b.agent().sync_once()
+    [double] = get(ledger, "/v1/reports/coupon-double-uses")
+    assert (double["order_ref"], double["first_order_ref"]) == ("B-2", "A-2")
+
+    refund_order(a.kiosk, "A-2")  # the first sale taken back; B-2's cake was still eaten
+    a.agent().sync_once()
+    held = {c["id"]: c for c in get(ledger, f"/v1/members/{member}/coupons", "shop")}
+    state = held[str(cake)]
+    shop = ledger.add_device("web", "shop")
+    made = requests.post(f"{ledger.url}/v1/shop/orders", timeout=10, json={
+        "member_id": str(member), "order_ref": "W-1", "amount_minor": 100},
+        headers={"Authorization": f"Bearer {shop}"})
+    assert made.status_code == 200, made.text
+    again = requests.post(f"{ledger.url}/v1/coupons/{cake}/use", json={"order_ref": "W-1"},
+                          headers={"Authorization": f"Bearer {shop}"}, timeout=10)
+    try:
+        assert again.status_code == 409, (again.status_code, again.text[:160])
+        assert state["used_order_ref"] == "B-2", f"coupon shown as {state}"
+    finally:
+        for k in (a, b):
+            k.kiosk.store.close()
