@@ -29,7 +29,7 @@ from kiosk.engine.coupons import (
     period_coupons,
     spend_windows,
 )
-from kiosk.engine.orders import Awards, CouponIssue, Order, card_wallet
+from kiosk.engine.orders import Awards, CouponIssue, Order, card_wallet, derived_id
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import refunded, whole
 from kiosk.ledger import SPEND_KINDS, EntryKind
@@ -46,7 +46,8 @@ from sync.server.refunds import REFUNDS, refunds_of
 
 log = logging.getLogger(__name__)
 COUPONS: Table = m.Coupon.__table__  # type: ignore[assignment]
-ENROLMENT = "enrolment"  # the "order" a welcome coupon was issued by
+ENROLMENT = "enrolment"  # the "order" a welcome coupon was issued by (an order may be
+# called so too: a welcome coupon is told by its id, :func:`_taken_back`)
 ProgramOf = Callable[[str, Connection], Program | None]
 
 
@@ -305,6 +306,11 @@ def _taken_back(conn: Connection, channel: str, ref: str, now: datetime) -> None
     c, d = COUPONS.c, DOUBLE_USES.c
     unused = [c.issued_channel == channel, c.issued_order_ref == ref, c.used_at.is_(None),
               c.voided_at.is_(None)]
+    if ref == ENROLMENT:  # an order may be called so: the welcome coupons are not its own
+        # (told by their ids, derived as kiosk.engine.coupons.welcome_coupons derives them)
+        unused.append(c.id.in_([row.id for row in conn.execute(
+            select(c.id, c.member_id, c.rule).where(*unused))
+            if row.id != derived_id(row.member_id, f"coupon:{row.rule}:welcome")]))
     conn.execute(update(COUPONS).where(*unused).values(voided_at=now))
     # The other orders that used a coupon this one used first (one query, mostly no row).
     others = conn.execute(select(d.coupon_id, d.channel, d.order_ref, d.recorded_at).join(
