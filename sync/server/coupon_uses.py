@@ -1,7 +1,9 @@
 """Coupons spent (issue 15): why an order can't hold or use a coupon now, and the uses the
 orders a device uploads record, with a coupon two orders used (two counters took it while
 offline) recorded as a double use and reported like an overdraft: the second sale
-happened, so it is not refused.
+happened, so it is not refused. So is a coupon an order used though the ledger had
+withdrawn it, or outside its validity window (an offline till's use): spent on the order
+and reported as a double use whose first order is the one that issued it.
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def record_uses(conn: Connection, channel: str, records: Iterable[OrderRecord],
                 now: datetime) -> None:
     """The coupons these orders of ``channel`` used, spent on them (in the caller's
     transaction, after the coupons those orders issue). The sale happened: a coupon
-    another order used first is recorded as a double use; one another checkout only holds
+    another order used first is recorded as a double use (so is one the ledger withdrew, or
+    used outside its validity window: its first order is the one that issued it; the goods
+    are gone, and nothing passes silently); one another checkout only holds
     is spent on this order (a hold is not a use: that checkout's confirm finds it gone);
     another member's coupon, or one the ledger never issued, is not spent (the order's
     earn was refused for the first: ``checkout_audit``) and is logged."""
@@ -84,18 +88,24 @@ def record_uses(conn: Connection, channel: str, records: Iterable[OrderRecord],
                             else "another member's")
                 continue
             mine = (channel, order.order_ref)
+            first: tuple[str, str] = (row.used_channel or "", row.used_order_ref or "")
             if row.used_at is None:
                 conn.execute(update(COUPONS).where(c.id == coupon_id).values(
                     used_at=now, used_channel=channel, used_order_ref=order.order_ref,
                     held_channel=None, held_order_ref=None, held_until=None))
-                continue
-            if (row.used_channel, row.used_order_ref) == mine:
+                if (row.voided_at is None
+                        and row.valid_from < order.occurred_at < row.expires_at):
+                    continue
+                # Withdrawn (its order refunded whole) or out of its window at the sale:
+                # spent all the same, and reported as a double use of its issuing order.
+                first = (row.issued_channel, row.issued_order_ref)
+            elif (row.used_channel, row.used_order_ref) == mine:
                 continue  # a retried upload
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
             conn.execute(dialect.insert(DOUBLE_USES).values(
                 coupon_id=coupon_id, channel=channel, order_ref=order.order_ref,
-                member_id=row.member_id, first_channel=row.used_channel or "",
-                first_order_ref=row.used_order_ref or "", recorded_at=now)
+                member_id=row.member_id, first_channel=first[0],
+                first_order_ref=first[1], recorded_at=now)
                 .on_conflict_do_nothing())
 
 
