@@ -186,12 +186,20 @@ def order_verdict(e: EntryWire, record: OrderRecord, program: Program | None,
 def derived_verdict(e: EntryWire, program: Program | None,
                     facts: dict[uuid.UUID, MemberFacts], now: datetime) -> Rejection | None:
     """A once-only bonus under a derived id, from any device: one the program grants this
-    member, dated by the stable fact the ledger holds."""
+    member, dated by the stable fact the ledger holds, under a version that has taken
+    effect. (It is dated by that fact, not by the sale that granted it under the sale's
+    version, so it is not held to the version in force at its date: a first purchase is
+    dated at an enrolment years before; but the sale was rung up by now.)"""
     if program is None:
         return _unknown(e.program_version)
     future = _future(e, now)
     if future is not None:
         return future
+    starts = program.effective_from
+    if starts is not None and starts > now + FUTURE_TOLERANCE:
+        return Rejection(Rejected.VERSION_NOT_IN_FORCE, f"entry {e.id}: program "
+                         f"{program.version} takes effect at {starts.isoformat()}, after the "
+                         f"ledger's clock ({now.isoformat()})")
     member = facts.get(e.member_id)
     if member is None:
         return Rejection(Rejected.UNKNOWN_MEMBER,
