@@ -44,8 +44,13 @@ class EnrolmentResult:
 
 
 def new_card(tx: UnitOfWork, kiosk: Kiosk, member_id: uuid.UUID, now: datetime) -> CardRecord:
-    """The member's next card, numbered from this kiosk's range and signed with its key."""
+    """The member's next card, numbered from this kiosk's range and signed with its key.
+    A number a card here holds already is passed over: one pulled from the ledger (this
+    kiosk's own from before its store was set up again, or a row a ledger kept unchecked,
+    review 27) would make every enrolment fail on the store's unique number."""
     card_no = card_number(kiosk.certificate.card_prefix, tx.devices.take_card_serial())
+    while tx.cards.get(card_no) is not None:
+        card_no = card_number(kiosk.certificate.card_prefix, tx.devices.take_card_serial())
     payload = issue_card(kiosk.key, kiosk.certificate, member_id=member_id, card_no=card_no)
     card = CardRecord(card_no, member_id, kiosk.certificate.key_id, payload, now)
     tx.cards.add(card)

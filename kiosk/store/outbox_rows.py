@@ -157,8 +157,14 @@ class SqlitePulled(Rows):
             SqliteMembers(self._session).complete_profiles(
                 [x for x in members if not x.profile_pending])
         if cards:
-            stmt = upsert(m.Card).on_conflict_do_update(
-                index_elements=["card_no"], set_={"on_ledger": True})
+            # A number we hold already is on the ledger if the ledger's card is ours; a
+            # different card under it (a ledger that kept rows unchecked, review 27) is
+            # skipped: our card stays as issued, and waits to go up if it hasn't.
+            card = upsert(m.Card)
+            stmt = card.on_conflict_do_update(
+                index_elements=["card_no"], set_={"on_ledger": True},
+                where=(m.Card.member_id == card.excluded.member_id)
+                & (m.Card.payload == card.excluded.payload))
             self.conn.execute(stmt, [{**card_values(c), "on_ledger": True} for c in cards])
         raw = self._raw()
         new = raw.executemany(INSERT_PULLED,

@@ -40,9 +40,11 @@ def as_claimed(caller: Caller, members: Sequence[MemberWire]) -> list[MemberWire
 
 def store_members(conn: Connection, members: Sequence[MemberWire], cards: Sequence[CardWire],
                   program: Callable[[Connection], Program]) -> None:
-    """Store the members (as :func:`as_claimed` gives them) and cards of an upload, and
-    the welcome coupons of those whose profile arrives complete (``program``: the
-    current one)."""
+    """Store the members (as :func:`as_claimed` gives them) of an upload, and the welcome
+    coupons of those whose profile arrives complete (``program``: the current one). Its
+    cards' members must be sent or known; the cards themselves are kept by
+    :func:`sync.server.revocations.store_revocations`, which checks that the device
+    issued them."""
     insert_ignore(conn, m.Member.__table__, [w.model_dump() for w in members])
     complete = [w for w in members if not w.profile_pending]
     if complete:
@@ -64,6 +66,5 @@ def store_members(conn: Connection, members: Sequence[MemberWire], cards: Sequen
             raise LedgerRefusal(422, "unknown_member",
                                 f"cards[{i}].member_id: the ledger does not know this "
                                 "member; upload the member with its card")
-    insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in cards])
     if complete:
         issue_on_enrolment(conn, {w.id for w in complete}, program(conn))

@@ -1,5 +1,14 @@
-"""Cards a kiosk cancelled when it replaced a member's lost card (issue 15), kept on the
-ledger's revocation list, which every kiosk syncs.
+"""The cards an upload brings, and those a kiosk cancelled when it replaced a member's lost
+card (issue 15), kept on the ledger's revocation list, which every kiosk syncs.
+
+A card is kept only if the uploading device issued it (review 27: rows were stored as
+sent, first copy kept, and passed to every kiosk, so a device's token could take another
+kiosk's next numbers, hold a lost card's number under another member, or date a made-up
+card 2999 so that every later replacement counted as older): its payload verifies against
+the device's own certified key (so its number is in the device's range), names the row's
+member, number and key, and it is not dated after the ledger's clock beyond the tolerance
+entries get (``kiosk.audit.FUTURE_TOLERANCE``). Any other card is left out with a log
+line; the rest of the upload goes through.
 
 A device may cancel a member's cards only by giving them a new one: the request that
 carries the cancellation carries the replacement, and the replacement must be a card that
@@ -24,6 +33,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
+from kiosk.audit import FUTURE_TOLERANCE
 from kiosk.cards import CardError, DeviceCertificate, DeviceKey, TrustStore, verify_card
 from sync.protocol import CardWire, RevocationWire
 from sync.server import models as m
@@ -44,31 +54,47 @@ def _trust_of(conn: Connection, device_id: str) -> TrustStore | None:
     return TrustStore(DeviceKey.from_bytes(root).public_bytes(), certificates)
 
 
-def _replacement(cards: Sequence[CardWire], member_id: uuid.UUID,
-                 trust: TrustStore | None) -> CardWire | None:
-    """The newest card of the request for this member that the device itself issued."""
+def _issued_by(card: CardWire, trust: TrustStore | None, now: datetime) -> str | None:
+    """Why the device did not issue this card, or None if it did."""
     if trust is None:
-        return None
-    for card in sorted((c for c in cards if c.member_id == member_id),
-                       key=lambda c: c.issued_at, reverse=True):
-        try:
-            claim = verify_card(card.payload, trust)
-        except CardError:
-            continue
-        if claim.card_no == card.card_no and claim.member_id == member_id:
-            return card
+        return "the device has no certified card key"
+    try:
+        claim = verify_card(card.payload, trust)
+    except CardError as e:
+        return str(e)
+    if (claim.card_no, claim.member_id, claim.key_id) != (card.card_no, card.member_id,
+                                                          card.key_id):
+        return "its payload names another card, member or key"
+    if card.issued_at > now + FUTURE_TOLERANCE:
+        return f"dated {card.issued_at.isoformat()}, after the ledger's clock"
     return None
+
+
+def _replacement(cards: Sequence[CardWire], member_id: uuid.UUID) -> CardWire | None:
+    """The newest card of the request for this member (all of them the device's own)."""
+    return max((c for c in cards if c.member_id == member_id),
+               key=lambda c: c.issued_at, default=None)
 
 
 def store_revocations(conn: Connection, device_id: str, revocations: Sequence[RevocationWire],
                       cards: Sequence[CardWire], now: datetime) -> None:
-    """In the upload's transaction, after its members and cards are stored."""
+    """In the upload's transaction, after its members are stored: the cards the device
+    issued, then its cancellations."""
+    trust = _trust_of(conn, device_id) if cards or revocations else None
+    kept = []
+    for card in cards:
+        why = _issued_by(card, trust, now)
+        if why is None:
+            kept.append(card)
+        else:
+            log.warning("device %s sent card %s of member %s that it did not issue (%s): "
+                        "not kept", device_id, card.card_no, card.member_id, why)
+    insert_ignore(conn, m.Card.__table__, [w.model_dump() for w in kept])
     if not revocations:
         return
-    trust = _trust_of(conn, device_id)
     c = m.Card
     for member_id in dict.fromkeys(r.member_id for r in revocations):
-        new = _replacement(cards, member_id, trust)
+        new = _replacement(kept, member_id)
         if new is None:
             log.warning("device %s cancelled cards of member %s without a card of its own "
                         "for them: not kept", device_id, member_id)

@@ -10,9 +10,9 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
-from kiosk.cards import card_number, verify_card
+from kiosk.cards import DeviceKey, card_number, issue_card, verify_card
 from kiosk.program import load_program
 from sync.protocol import CardWire, ShopCardRequest, UploadRequest
 from sync.server import models as m
@@ -23,18 +23,24 @@ from tests.helpers.ledger_wire import KIOSK, SHOP, members
 from tests.helpers.program import PLAIN_PROGRAM
 from tests.helpers.state_trust import trust_of
 
+KIOSK_KEY = DeviceKey.generate()
 
-def kiosk_card(member_id: uuid.UUID, serial: int, prefix: str = "2000") -> CardWire:
-    """A card as a kiosk's upload carries it (the ledger keeps it as sent)."""
-    return CardWire(card_no=card_number(prefix, serial), member_id=member_id,
-                    key_id="ABCDEFGH", payload="CP1.X", issued_at=datetime.now(UTC))
+
+def kiosk_card(ledger: Ledger, member_id: uuid.UUID, serial: int) -> CardWire:
+    """A card as the kiosk's upload carries it: signed with its certified key (the ledger
+    keeps only cards the uploading device issued), numbered in its prefix, 2000."""
+    cert = ledger.pair(KIOSK, KIOSK_KEY.public_bytes())  # once; the same key again is a no-op
+    card_no = card_number(cert.card_prefix, serial)
+    return CardWire(card_no=card_no, member_id=member_id, key_id=cert.key_id,
+                    payload=issue_card(KIOSK_KEY, cert, member_id=member_id, card_no=card_no),
+                    issued_at=datetime.now(UTC))
 
 
 def with_cards(ledger: Ledger, *serials: int) -> uuid.UUID:
     """A member the kiosk enrolled, with cards of these serials; returns their id."""
     [member] = members(1)
     ledger.upload(KIOSK, UploadRequest(members=[member], entries=[],
-                                       cards=[kiosk_card(member.id, s) for s in serials]))
+                                       cards=[kiosk_card(ledger, member.id, s) for s in serials]))
     return member.id
 
 
@@ -74,7 +80,7 @@ def test_a_retry_answers_the_same_card_and_cancels_nothing_more(ledger):
     member = with_cards(ledger, 1)
     first = reissue(ledger, member, "lost-1")
     # Meanwhile a kiosk gave the member a card: the retry must not cancel it.
-    ledger.upload(KIOSK, UploadRequest(entries=[], cards=[kiosk_card(member, 7)]))
+    ledger.upload(KIOSK, UploadRequest(entries=[], cards=[kiosk_card(ledger, member, 7)]))
     before = rows(ledger)
     again = reissue(ledger, member, "lost-1")
     assert again.duplicate and again.model_copy(update={"duplicate": False}) == first
@@ -126,11 +132,14 @@ def test_a_ledger_made_before_gets_the_issuers_certificate(ledger):
 
 
 def test_a_number_a_made_up_card_took_is_skipped(ledger):
-    """No kiosk accepts a card a device uploaded under the shop's prefix (it isn't
-    signed), but its row holds the number: the shop's next card takes the one after."""
+    """A ledger before review 27 kept a card a device uploaded under the shop's prefix (not
+    signed: no kiosk accepts it), and its row holds the number: the shop's next card takes
+    the one after. (Such an upload is refused now, tests/sync/test_card_rows_verified.py.)"""
     member = with_cards(ledger, 1)
-    ledger.upload(KIOSK, UploadRequest(entries=[], cards=[
-        kiosk_card(member, 1, prefix=SHOP_CARD_PREFIX)]))
+    with ledger.engine.begin() as conn:
+        conn.execute(insert(m.Card).values(
+            card_no=card_number(SHOP_CARD_PREFIX, 1), member_id=member, key_id="ABCDEFGH",
+            payload="CP1.X", issued_at=datetime.now(UTC)))
     assert reissue(ledger, member, "lost-1").card_no == card_number(SHOP_CARD_PREFIX, 2)
 
 
