@@ -340,8 +340,13 @@ def parse_program(text: str, *, format: Literal["toml", "json"] = "toml") -> Pro
 
 
 def load_program(path: Path) -> Program:
-    return parse_program(path.read_text(encoding="utf-8"),
-                         format="json" if path.suffix == ".json" else "toml")
+    """The program document in ``path``; a file that can't be read (missing, a folder, not
+    UTF-8) is a :class:`ProgramError` naming it, as a bad field is."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramError(f"can't read the program document {path}: {exc}") from None
+    return parse_program(text, format="json" if path.suffix == ".json" else "toml")
 
 
 def program_json(program: Program) -> str:
