@@ -15,6 +15,8 @@ render`` and ``kiosk shop card-reissue``); a card issued and then not drawn is s
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 import uuid
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from kiosk.services import Kiosk
 from kiosk.services.errors import InputProblem, InvalidInput, UnknownMember
 from kiosk.services.lost_cards import MemberMatch, find_members, reissue_card
 from kiosk.store import StorageError
+from kiosk.store.disk import storage_error
 
 
 def card_out(text: str) -> Path:
@@ -40,6 +43,28 @@ def card_out(text: str) -> Path:
         check_card_path(path)
     except ValueError as exc:
         raise InvalidInput(f"--out: {exc}") from None
+    return path
+
+
+def out_folder(text: str) -> Path:
+    """``--out`` as a folder files are written into (``kiosk label render``), made if it
+    isn't there, checked before anything is drawn as :func:`card_out` checks a card's
+    folder: a path that is a file or lies under one, or a folder that can't be made or
+    written, is a storage error naming it (exit 3)."""
+    path = Path(text)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file of that name
+        raise storage_error(NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder"),
+                            path) from None
+    except NotADirectoryError:
+        raise storage_error(NotADirectoryError(errno.ENOTDIR, "it lies under a file"),
+                            path) from None
+    except OSError as exc:
+        raise storage_error(exc, path) from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise storage_error(PermissionError(errno.EACCES, "the folder can't be written"),
+                            path)
     return path
 
 

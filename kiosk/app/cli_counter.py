@@ -13,7 +13,7 @@ from pathlib import Path
 from kiosk import presenters
 from kiosk.app.bootstrap import initialise_standalone
 from kiosk.app.cli_base import DEFAULT_PROGRAM, Output
-from kiosk.app.cli_cards import card_out
+from kiosk.app.cli_cards import card_out, out_folder
 from kiosk.app.cli_staff import approver
 from kiosk.cards import is_valid_card_number
 from kiosk.cards.card_numbers import check_prefix
@@ -234,8 +234,7 @@ def cmd_label_render(args: argparse.Namespace, data_dir: Path, out: Output) -> i
             out.error("unknown_product", f"not in {path.name}: {', '.join(missing)}")
             return 1
         products = [p for p in found.values() if p is not None]
-    folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = out_folder(args.out)
     written = []
     for product in products:
         target = folder / f"{product.sku}-{args.symbology}.png"
