@@ -117,9 +117,11 @@ def test_another_stores_member_profile_is_not_one_any_kiosk_may_write(ledger: Le
     real = MemberWire(id=member_id, name="陳美玲", phone="0912345678",
                       enrolled_at=datetime.now(UTC) - timedelta(days=1),
                       channel=HOME.device_id, birthday=date(1990, 3, 15))
-    # till-3 scanned the card (profile pending) before till-2's enrolment went up.
+    # till-3 scanned the card (profile pending) before till-2's enrolment went up; the
+    # pending member names the card's issuer, till-2, as a kiosk does (kiosk/services/
+    # views.py): only till-2 completes it (tests/sync/test_pending_profile_owner.py).
     pending = MemberWire(id=member_id, name="", phone="", enrolled_at=real.enrolled_at,
-                         channel=SCANNER.device_id, profile_pending=True)
+                         channel=HOME.device_id, profile_pending=True)
     ledger.upload(SCANNER, UploadRequest(members=[pending], entries=[]))
 
     today = datetime.now(ZONE).date()
