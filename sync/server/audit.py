@@ -16,11 +16,12 @@ against the member's facts (``order_audit.py``): a query per upload each, when n
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
@@ -273,7 +274,8 @@ def _window_tiers_not_held(conn: Connection, entries: Sequence[EntryWire],
     # Read ahead for the same window and these members (a member's sum is the same
     # whichever others are read with it), or read now.
     known = (early.known.result() if early is not None and early.since == since
-             and members <= early.members else _purchases_since(conn, members, since))
+             and members <= early.members and early.reading()
+             else _purchases_since(conn, members, since))
     # Purchases earlier in this same upload count too (a sale that lifted the member into
     # silver, then a sale at silver). Ones already on the ledger (a replay) are counted
     # above as well, which only makes the bound looser.
@@ -310,6 +312,13 @@ class _Ahead:
     since: datetime
     members: frozenset[uuid.UUID]
     known: Future[dict[uuid.UUID, int]]
+    connected: threading.Event = field(default_factory=threading.Event)
+
+    def reading(self) -> bool:
+        """Whether the read has its connection (so its answer is on its way): one still
+        waiting for the pool, which every upload's own transaction may be holding, is
+        never waited for; the audit reads on its own connection instead."""
+        return self.known.done() or self.connected.is_set()
 
 
 def _purchases_ahead(conn: Connection, todo: Sequence[EntryWire],
@@ -336,13 +345,16 @@ def _purchases_ahead(conn: Connection, todo: Sequence[EntryWire],
         members.add(e.member_id)
     if since is None:
         return None
+    connected = threading.Event()
     return _Ahead(since, frozenset(members),
-                  _READS.submit(_read_purchases, conn.engine, members, since))
+                  _READS.submit(_read_purchases, conn.engine, members, since, connected),
+                  connected)
 
 
-def _read_purchases(engine: Engine, members: set[uuid.UUID], since: datetime
-                    ) -> dict[uuid.UUID, int]:
+def _read_purchases(engine: Engine, members: set[uuid.UUID], since: datetime,
+                    connected: threading.Event) -> dict[uuid.UUID, int]:
     with one_statement(engine) as conn:
+        connected.set()
         return _purchases_since(conn, members, since)
 
 

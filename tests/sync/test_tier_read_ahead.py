@@ -48,6 +48,24 @@ def _read(since: datetime, members: set[uuid.UUID], known: dict[uuid.UUID, int]
     return audit._Ahead(since, frozenset(members), done)
 
 
+def test_a_read_still_waiting_for_a_connection_is_not_waited_for(engine: Engine) -> None:
+    """Every connection of the pool may be an upload's own transaction, each waiting for
+    its read ahead: the audit then reads on its own connection (no deadlock)."""
+    program = load_program(WINDOW_PROGRAM)
+    silver = program.find_tier("silver")
+    assert silver is not None
+    late = _earn(ALICE, program, "silver", minutes=5)
+    pending: Future[dict[uuid.UUID, int]] = Future()  # never answered
+    stuck = audit._Ahead(audit._window_start(late, program), frozenset({ALICE}), pending)
+    with engine.connect() as conn:
+        refused = audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
+                                               stuck)
+    assert refused[late.id].code.value == "tier_not_held"  # the ledger's own read
+    connected = audit._Ahead(stuck.since, stuck.members, pending)
+    connected.connected.set()
+    assert connected.reading() and not stuck.reading()
+
+
 def test_the_claims_ask_for_what_was_read_ahead(engine: Engine) -> None:
     program = load_program(WINDOW_PROGRAM)
     silver = program.find_tier("silver")
