@@ -19,6 +19,7 @@ from datetime import datetime
 from kiosk.audit import price_order
 from kiosk.engine.checkout import (
     CHECKOUT_NOTE,
+    REWARD_LINE,
     CheckoutProblem,
     CouponTerms,
     Priced,
@@ -181,8 +182,11 @@ def _rung_up_before(kiosk: Kiosk, checkout: Checkout, record: OrderRecord) -> Ch
         priced = price_order(program, order)
     except CheckoutProblem:
         priced = None
+    # The basket as the till sent it: the priced lines but a free item reward's own, last.
+    basket = None if priced is None else tuple(
+        line for line in priced.lines if not line.code.startswith(REWARD_LINE))
     same = (priced is not None and order.member_id == checkout.member_id
-            and priced.lines[:len(checkout.lines)] == checkout.lines
+            and basket == checkout.lines
             and (used.reward_id, used.coupon_ids[:1], used.points_used) == (
                 checkout.reward_id, (checkout.coupon_id,) if checkout.coupon_id else (),
                 checkout.points))
