@@ -111,6 +111,11 @@ def check_order_ref(order_ref: str | None) -> None:
     if order_ref is not None and not 0 < len(order_ref) <= 64:
         raise InvalidInput("an order reference is 1 to 64 characters", InputProblem.ORDER_REF)
     check_text("order reference", order_ref)
+    if order_ref is not None and (order_ref != order_ref.strip() or not shows(order_ref)):
+        # As a product code's (:func:`check_code`): the refund screen takes the number as
+        # typed and stripped, and a receipt shows no zero-width space or right-to-left
+        # override: a number with one is found by nobody, or is another order's (review 27).
+        check_code(order_ref, "order reference")
     if order_ref is not None and order_ref.lstrip().startswith(ORDER_PREFIX):
         raise InvalidInput(f"an order reference may not start with {ORDER_PREFIX} (a "
                            "receipt's order QR starts so)")
