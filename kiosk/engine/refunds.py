@@ -101,6 +101,7 @@ def lines_for_codes(order: Order, before: Quantities, wanted: Sequence[tuple[str
     only show alike (their prices may differ). ValueError names a code the order doesn't
     hold, or more than is left of it."""
     taken: dict[int, int] = {}
+    asked: dict[str, int] = {}  # by code as shown: the same code named twice adds up
     shown = [as_shown(line.code) for line in order.lines]
     for code, quantity in wanted:
         if quantity <= 0:
@@ -117,10 +118,11 @@ def lines_for_codes(order: Order, before: Quantities, wanted: Sequence[tuple[str
             if take > 0:
                 taken[i] = taken.get(i, 0) + take
                 need -= take
-        if need:
-            left = quantity - need
+        asked[as_shown(code)] = asked.get(as_shown(code), 0) + quantity
+        if need:  # what was left of the code before this refund, and all it asks of it
+            left = sum(order.lines[i].quantity - before.get(i, 0) for i in mine)
             raise ValueError(f"{code}: {left} left to refund on order {order.order_ref!r}, "
-                             f"{quantity} asked")
+                             f"{asked[as_shown(code)]} asked")
     return tuple(RefundLine(i, n) for i, n in sorted(taken.items()))
 
 
