@@ -48,7 +48,7 @@ from kiosk.program import ProgramError
 from kiosk.services import (
     Refusal,
 )
-from kiosk.services.errors import Unreachable
+from kiosk.services.errors import InvalidInput, Unreachable
 from kiosk.store import StorageError
 from kiosk.store.disk import DISK_ERRNOS, storage_error
 
@@ -180,6 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         out.error("usage", str(exc))
         return 2
+    except InvalidInput as exc:  # an argument no command can take (not UTF-8)
+        out.error(exc.code, str(exc))
+        return 1
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     try:
         if not args.needs_kiosk:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from kiosk.limits import text_problem
 from kiosk.services import Kiosk
-from kiosk.services.errors import InvalidInput, product_code
+from kiosk.services.errors import InputProblem, InvalidInput, product_code
 
 DEFAULT_PROGRAM = Path(__file__).resolve().parents[2] / "assets" / "program.toml"
 
@@ -21,9 +23,31 @@ class UsageError(Exception):
     pass
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class Parser(argparse.ArgumentParser):
+    """argparse, with usage errors raised (:class:`UsageError`) instead of exiting, and
+    every text argument of every command checked once: one that is not UTF-8 (a Big5
+    terminal's bytes reach Python as lone surrogates, which no database, JSON or receipt
+    can hold) is refused naming the argument (InvalidInput, exit 1)."""
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None,
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:  # a subcommand's parser checks its own
+            value = getattr(parsed, action.dest, None)
+            for item in value if isinstance(value, list) else [value]:
+                found = isinstance(item, str) and _SURROGATE.search(item)
+                if found:
+                    name = "/".join(action.option_strings) or action.metavar or action.dest
+                    raise InvalidInput(f"{name} {text_problem(found.group())}",
+                                       InputProblem.CONTROL_CHARACTER)
+        return parsed, extras
 
 
 class Output:
