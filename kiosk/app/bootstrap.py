@@ -17,11 +17,13 @@ from kiosk.ids import IdFactory, new_id
 from kiosk.program import Program, program_json
 from kiosk.records import DeviceRecord
 from kiosk.services.context import Clock, Kiosk, utc_now
-from kiosk.services.errors import AlreadyInitialised
+from kiosk.services.errors import AlreadyInitialised, InvalidInput, check_text
 from kiosk.services.ports import Store
 from kiosk.store import STORE_FILE, open_store
 
 STANDALONE_CARD_PREFIX = "1000"
+MAX_STORE_NAME = 200  # the wire's store (sync/protocol.py): a pairing sends it
+MAX_DEVICE_ID = 64  # every entry's channel: the wire's Text64, a receipt's order QR's
 
 
 def resolve_data_dir(explicit: str | Path | None) -> Path:
@@ -48,6 +50,25 @@ def is_initialised(data_dir: Path) -> bool:
         store.close()
 
 
+def check_setup_names(store_name: str, device_id: str | None) -> None:
+    """Refuse a store name or device id the rest of the counter would refuse
+    (InvalidInput naming which), before anything is made. The store name heads every
+    receipt, which goes raw to the ESC/POS printer (ESC i cuts the paper), and a pairing
+    sends it: 1 to 200 characters of one line, no control characters. The device id is
+    every entry's channel and on every receipt's order QR: 1 to 64 printable characters."""
+    if not store_name.strip() or len(store_name) > MAX_STORE_NAME:
+        raise InvalidInput(f"a store name is 1 to {MAX_STORE_NAME} characters")
+    check_text("store name", store_name)
+    if device_id is None:
+        return  # one is made
+    if not 0 < len(device_id) <= MAX_DEVICE_ID:
+        raise InvalidInput(f"a device id is 1 to {MAX_DEVICE_ID} characters")
+    check_text("device id", device_id)
+    if not device_id.isprintable():
+        raise InvalidInput("a device id is printable characters only (it is on every "
+                           "receipt's order QR)")
+
+
 def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
                           device_id: str | None = None,
                           card_prefix: str = STANDALONE_CARD_PREFIX,
@@ -56,8 +77,10 @@ def initialise_standalone(data_dir: Path, *, store_name: str, program: Program,
 
     A fresh root key certifies this kiosk's card-signing key and is then thrown away, so
     nobody, this kiosk included, can certify another key under it later. A card prefix
-    that is no prefix is a ValueError before the store is made.
+    that is no prefix is a ValueError, a store name or device id the counter refuses an
+    InvalidInput (:func:`check_setup_names`), before the store is made.
     """
+    check_setup_names(store_name, device_id)
     check_prefix(card_prefix)
     return standalone_kiosk(open_store(data_dir / STORE_FILE), store_name=store_name,
                             program=program, device_id=device_id, card_prefix=card_prefix,

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk import presenters
-from kiosk.app.bootstrap import initialise_standalone
+from kiosk.app.bootstrap import check_setup_names, initialise_standalone
 from kiosk.app.cli_base import DEFAULT_PROGRAM, Output
 from kiosk.app.cli_cards import card_out, out_folder
 from kiosk.app.cli_staff import approver
@@ -39,6 +39,7 @@ from kiosk.services.errors import InvalidInput, UnknownMember
 def cmd_init(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
     if bool(args.ledger_url) != bool(args.device_token):
         raise InvalidInput("pairing needs both --ledger-url and --device-token")
+    check_setup_names(args.store_name, args.device_id)  # the pairing sends the store name
     try:  # before the store is made: a refused init leaves no kiosk.db behind
         check_prefix(args.card_prefix)
     except ValueError as exc:
