@@ -3,6 +3,7 @@ any kiosk can verify it before the ledger has heard of the member."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from kiosk.engine.bonuses import SIGNUP
 from kiosk.engine.orders import derived_id
 from kiosk.ledger import Entry
 from kiosk.members import Member, MemberInputError, clean_name, normalize_phone
+from kiosk.phones import phone_keys, region_of
 from kiosk.program import awards_for_enrolment, store_today
 from kiosk.records import CardRecord
 from kiosk.services.context import Kiosk
@@ -63,7 +65,9 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
     check_text("name", form.name, layout=True)
     check_text("phone", form.phone, layout=True)
     try:
-        name, phone = clean_name(form.name), normalize_phone(form.phone)
+        # Full-width digits from a Chinese keyboard are digits (as finding a member reads them)
+        name = clean_name(form.name)
+        phone = normalize_phone(unicodedata.normalize("NFKC", form.phone))
     except MemberInputError as exc:
         raise InvalidInput(str(exc), InputProblem(exc.problem)) from None
     if not form.consent:
@@ -74,8 +78,14 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
         raise InvalidInput("a birthday cannot be in the future", InputProblem.BIRTHDAY_FUTURE)
     member = Member(kiosk.new_id(), name, phone, now, kiosk.channel, form.birthday,
                     form.referrer_id, form.consent)
+    # The number in every form a member's may be stored in: 0912-345-678 and
+    # +886 912 345 678 are one phone, as finding a member by it says (review 27).
+    try:
+        keys = (phone, *phone_keys(form.phone, region_of(kiosk.program.currency)))
+    except MemberInputError:
+        keys = (phone,)
     with kiosk.store.write() as tx:
-        if tx.members.with_phone(phone):
+        if any(tx.members.with_phone(key) for key in keys):
             raise DuplicateMember("this phone number already belongs to a member")
         if form.referrer_id is not None and tx.members.get(form.referrer_id) is None:
             raise UnknownMember("the referring member is not known at this kiosk")
