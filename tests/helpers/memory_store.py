@@ -426,9 +426,10 @@ class MemoryPulled(_Part):
             self.d.members.setdefault(x.id, x)
             self.d.members_on_ledger.add(x.id)
         MemoryMembers(self.d).complete_profiles([x for x in members if not x.profile_pending])
-        for c in cards:
-            self.d.cards.setdefault(c.card_no, c)
-            self.d.cards_on_ledger.add(c.card_no)
+        for c in cards:  # as SqlitePulled: a different card under a number held is skipped
+            held = self.d.cards.setdefault(c.card_no, c)
+            if (held.member_id, held.payload) == (c.member_id, c.payload):
+                self.d.cards_on_ledger.add(c.card_no)
         new = 0
         for e, seq in entries:
             if e.id in self.d.entries:
