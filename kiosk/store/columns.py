@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlalchemy import Column
 
-from kiosk.ledger import Entry, EntryKind
+from kiosk.ledger import Entry, EntryKind, LedgerError
 from kiosk.members import Member
 from kiosk.records import CardRecord
 from kiosk.store import models as m
-from kiosk.store.types import from_micros, to_micros
+from kiosk.store.types import DamagedValue, from_micros, row_key, to_micros
 
 ENTRY_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
 MEMBER_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Member))
@@ -50,14 +50,28 @@ OUTBOX_BATCH = (
     "ORDER BY o.device_seq LIMIT ?")
 
 
-def _compile(name: str, arg: str, body: str, namespace: Mapping[str, Any]) -> Any:
+def _compile(name: str, arg: str, body: str, namespace: Mapping[str, Any],
+             table: str | None = None) -> Any:
+    """``table``: a row's mapper, where a value that doesn't decode (a time, an id, a
+    kind) is a :class:`DamagedValue` naming the table and the row (its first column). A
+    row that decodes into an entry the ledger's rules refuse stays a LedgerError, which
+    ``kiosk verify`` lists."""
     scope: dict[str, Any] = {}
-    exec(f"def {name}({arg}):\n    return {body}\n", dict(namespace), scope)
+    code = f"def {name}({arg}):\n    return {body}\n"
+    if table is not None:  # a try costs nothing until it catches
+        where = f"'{table} row ' + row_key({arg}[0])"
+        code = (f"def {name}({arg}):\n    try:\n        return {body}\n"
+                f"    except DamagedValue as exc:\n        raise exc.at({where}) from None\n"
+                f"    except LedgerError:\n        raise\n"
+                f"    except (ValueError, TypeError) as exc:\n"
+                f"        raise DamagedValue({where}, exc) from None\n")
+    exec(code, dict(namespace), scope)
     return scope[name]
 
 
 _NAMES = {"UUID": uuid.UUID, "EntryKind": EntryKind, "Entry": Entry, "Member": Member,
-          "CardRecord": CardRecord, "to_micros": to_micros, "from_micros": from_micros}
+          "CardRecord": CardRecord, "to_micros": to_micros, "from_micros": from_micros,
+          "DamagedValue": DamagedValue, "row_key": row_key, "LedgerError": LedgerError}
 
 
 def _call(cls: str, columns: tuple[str, ...], ways: Mapping[str, str]) -> str:
@@ -80,12 +94,13 @@ entry_params: Callable[[Entry], tuple[Any, ...]] = _compile(
 """An entry as the parameters of :data:`INSERT_ENTRY`."""
 
 entry_of_params: Callable[[Any], Entry] = _compile(
-    "entry_of_params", "r", _call("Entry", ENTRY_COLUMNS, _FROM_STORED), _NAMES)
+    "entry_of_params", "r", _call("Entry", ENTRY_COLUMNS, _FROM_STORED), _NAMES, "entries")
 """The inverse of :func:`entry_params`: an entry from its stored columns."""
 
 # Through SQLAlchemy, the column types (kiosk/store/types.py) decode uuids and times.
 entry_of_row: Callable[[Any], Entry] = _compile(
-    "entry_of_row", "r", _call("Entry", ENTRY_COLUMNS, {"kind": "EntryKind({v})"}), _NAMES)
+    "entry_of_row", "r", _call("Entry", ENTRY_COLUMNS, {"kind": "EntryKind({v})"}), _NAMES,
+    "entries")
 """An entry from a row selected as :data:`ENTRY_TABLE_COLUMNS` (more may follow)."""
 
 member_of_row: Callable[[Any], Member] = _compile(

@@ -28,7 +28,7 @@ from kiosk.store.columns import (
     entry_params,
 )
 from kiosk.store.session import Rows
-from kiosk.store.types import from_micros, to_micros
+from kiosk.store.types import DamagedValue, from_micros, to_micros
 from kiosk.tiers import TIER_POINT_KINDS
 from kiosk.wallets import LotRow
 
@@ -150,7 +150,12 @@ class SqliteEntries(Rows):
         (member, time)."""
         rows = self._raw().execute(_TIER_SPEND if basis == "spend" else _TIER_POINTS,
                                    (member_id.bytes, to_micros(since)))
-        return [(from_micros(at), int(amount)) for at, amount in rows]
+        try:
+            return [(from_micros(at), int(amount)) for at, amount in rows]
+        except DamagedValue as exc:
+            raise exc.at(f"entries of member {member_id}") from None
+        except (ValueError, TypeError) as exc:
+            raise DamagedValue(f"entries of member {member_id}", exc) from None
 
     def recent(self, member_id: uuid.UUID, limit: int) -> list[Entry]:
         return [entry_of_params(r) for r in self._raw().execute(_RECENT,
@@ -161,9 +166,12 @@ class SqliteEntries(Rows):
                                                                 (member_id.bytes,))]
 
     def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
-        return [(entry_id, kind, points, from_micros(at), reverses, note, bool(purchase))
-                for entry_id, kind, points, at, reverses, note, purchase
-                in self._raw().execute(_LOT_ROWS, (member_id.bytes,))]
+        try:
+            return [(entry_id, kind, points, from_micros(at), reverses, note, bool(purchase))
+                    for entry_id, kind, points, at, reverses, note, purchase
+                    in self._raw().execute(_LOT_ROWS, (member_id.bytes,))]
+        except DamagedValue as exc:
+            raise exc.at(f"entries of member {member_id}") from None
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:
         row = self.conn.execute(select(*ENTRY_TABLE_COLUMNS).where(

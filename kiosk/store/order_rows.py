@@ -14,7 +14,7 @@ from kiosk.engine.record import OrderRecord, record_json, record_of_json
 from kiosk.records import KeptCoupon
 from kiosk.store import models as m
 from kiosk.store.session import Rows
-from kiosk.store.types import from_micros, to_micros
+from kiosk.store.types import DamagedValue, from_micros, to_micros
 
 _O = m.OrderRow.__table__.c
 _C = m.CouponRow.__table__.c
@@ -30,6 +30,15 @@ _INSERT_COUPON = ("INSERT OR IGNORE INTO coupons (id, member_id, rule, once, val
                   "expires_at) VALUES (?, ?, ?, ?, ?, ?)")
 _INSERT = ("INSERT INTO orders (channel, order_ref, member_id, occurred_at, record, on_ledger) "
            "VALUES (?, ?, ?, ?, ?, 0)")
+
+
+def order_of_row(record: str | bytes, channel: str, order_ref: str) -> OrderRecord:
+    """An order's stored record back: one that doesn't read is a :class:`DamagedValue`
+    naming the order (a storage error, not a ValueError: the cashier's input is fine)."""
+    try:
+        return record_of_json(record)
+    except ValueError as exc:
+        raise DamagedValue(f"orders row {channel!r}/{order_ref!r}", exc) from None
 
 
 class SqliteOrders(Rows):
@@ -82,20 +91,21 @@ class SqliteOrders(Rows):
         """Plain SQL: a checkout asks it first, whether it was rung up before."""
         row = self._raw().execute("SELECT record FROM orders WHERE channel = ? AND "
                                   "order_ref = ?", (channel, order_ref)).fetchone()
-        return None if row is None else record_of_json(row[0])
+        return None if row is None else order_of_row(row[0], channel, order_ref)
 
     def to_upload(self, keys: Iterable[tuple[str, str]]) -> list[OrderRecord]:
         wanted = list(set(keys))
         if not wanted:
             return []
-        rows = self.conn.execute(select(_O.record).where(
+        rows = self.conn.execute(select(_O.record, _O.channel, _O.order_ref).where(
             _O.on_ledger.is_(False), tuple_(_O.channel, _O.order_ref).in_(wanted)))
-        return [record_of_json(r) for r in rows.scalars()]
+        return [order_of_row(*r) for r in rows]
 
     def unsent(self, limit: int) -> list[OrderRecord]:
-        rows = self.conn.execute(select(_O.record).where(_O.on_ledger.is_(False))
+        rows = self.conn.execute(select(_O.record, _O.channel, _O.order_ref)
+                                 .where(_O.on_ledger.is_(False))
                                  .order_by(_O.occurred_at).limit(limit))
-        return [record_of_json(r) for r in rows.scalars()]
+        return [order_of_row(*r) for r in rows]
 
     def mark_on_ledger(self, keys: Iterable[tuple[str, str]]) -> None:
         wanted = list(set(keys))
