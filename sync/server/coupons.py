@@ -322,12 +322,20 @@ def _taken_back(conn: Connection, channel: str, ref: str, now: datetime) -> None
         c.used_channel == channel, c.used_order_ref == ref).values(
         used_at=None, used_channel=None, used_order_ref=None))
     passed: set[uuid.UUID] = set()
-    for other in others:  # the earliest recorded other use takes the coupon over
-        if other.coupon_id not in passed:
+    for other in others:  # the earliest other use that still stands takes the coupon over
+        if other.coupon_id not in passed and _stands(conn, other.channel, other.order_ref):
             passed.add(other.coupon_id)
             conn.execute(update(COUPONS).where(c.id == other.coupon_id).values(
                 used_at=other.recorded_at, used_channel=other.channel,
                 used_order_ref=other.order_ref))
+
+
+def _stands(conn: Connection, channel: str, ref: str) -> bool:
+    """Whether ``channel``'s order ``ref`` is not refunded whole (a coupon's other use
+    taken back before this one was, review 27, is no use to hand the coupon to)."""
+    record = records_of(conn, channel, [ref]).get(ref)
+    return record is None or not whole(record.order, refunded(
+        refunds_of(conn, channel, [ref]).get(ref, [])))
 
 
 def issue_on_enrolment(conn: Connection, members: Collection[uuid.UUID], program: Program

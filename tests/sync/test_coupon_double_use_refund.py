@@ -81,3 +81,48 @@ def test_refunding_the_first_use_of_a_double_used_coupon_frees_it_for_a_third_us
     finally:
         for k in (a, b):
             k.kiosk.store.close()
+
+
+# Second review (27): the coupon handed to the other use only if that order still stands.
+def test_both_uses_refunded_gives_the_coupon_back(
+        ledger: LedgerProcess, tmp_path: Path) -> None:
+    """Both sales brought back, the second use first: the member's birthday cake is theirs
+    again, not 'used by B-2', a sale taken back."""
+    a, b = paired(ledger, tmp_path, "till-a"), paired(ledger, tmp_path, "till-b")
+    b.agent().sync_once()
+    today = datetime.now(UTC).astimezone(a.kiosk.program.zone)
+    joined = enrol(a.kiosk, Enrolment("陳美玲", "0912345678",
+                                      birthday=date(1990, today.month, 1), consent=True))
+    member = joined.member.id
+    a.agent().sync_once()
+    identify(b.kiosk, joined.card.payload)
+    b.agent().sync_once()
+    at_a = ring_up_sale(a.kiosk, Sale(member, 100, "A-1"))
+    ring_up_sale(b.kiosk, Sale(member, 100, "B-1"))
+    [cake] = [c.id_for(member) for c in at_a.coupons if c.rule == "birthday-cake"]
+    check_out(a.kiosk, Checkout(member, BASKET, coupon_id=cake, order_ref="A-2"))
+    check_out(b.kiosk, Checkout(member, BASKET, coupon_id=cake, order_ref="B-2"))
+    a.agent().sync_once()
+    b.agent().sync_once()
+    [double] = get(ledger, "/v1/reports/coupon-double-uses")
+    assert (double["order_ref"], double["first_order_ref"]) == ("B-2", "A-2")
+
+    refund_order(b.kiosk, "B-2")  # the double use taken back first
+    b.agent().sync_once()
+    refund_order(a.kiosk, "A-2")  # then the first use: neither sale stands
+    a.agent().sync_once()
+    held = {c["id"]: c for c in get(ledger, f"/v1/members/{member}/coupons", "shop")}
+    state = held[str(cake)]
+    shop = ledger.add_device("web", "shop")
+    made = requests.post(f"{ledger.url}/v1/shop/orders", timeout=10, json={
+        "member_id": str(member), "order_ref": "W-1", "amount_minor": 100},
+        headers={"Authorization": f"Bearer {shop}"})
+    assert made.status_code == 200, made.text
+    use = requests.post(f"{ledger.url}/v1/coupons/{cake}/use", json={"order_ref": "W-1"},
+                        headers={"Authorization": f"Bearer {shop}"}, timeout=10)
+    try:
+        assert state.get("used_order_ref") is None, f"coupon shown as {state}"
+        assert use.status_code == 200, (use.status_code, use.text[:160])
+    finally:
+        for k in (a, b):
+            k.kiosk.store.close()
