@@ -8,7 +8,8 @@ line) is not kept; the reversals it would have justified are then refused one by
 with a reason, like any entry the ledger refuses (no poison pill). An entry reversed
 without any refund (an order recorded before orders had lines, a redemption of no
 recorded order) must be reversed whole, once, as before; an entry of an order the ledger
-holds by line comes back only with a refund of its lines.
+holds by line that gave the member something back when reversed (the points or stamps it
+spent) comes back only with a refund of its lines.
 """
 
 from __future__ import annotations
@@ -137,7 +138,10 @@ class ReversalCheck:
         key = (original.channel, original.order_ref)
         record, refunds = self._records.get(key), self._refunds.get(key, [])
         back_points, back_amount, count = self._back.get(original.id, (0, 0, 0))
-        if record is None:
+        if record is None or (not refunds and original.points >= 0):
+            # A whole mirror: of an order with no lines, of a redemption of none, or one
+            # that only takes back what the order gave (a kiosk from before refunds by line
+            # refunded so, and its queued refunds still go up so: they mint nothing).
             problem = reversal_problem(
                 channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
                 member=wire.member_id, original_channel=original.channel,
@@ -154,12 +158,12 @@ class ReversalCheck:
                 original_kind=original.kind, original_note=original.note,
                 original_reverses=original.reverses)
             if problem is None and not refunds:
-                # A device refunds an order it recorded by line with the refund kept
-                # beside the reversals: a whole mirror with none would give a checkout's
-                # points back while the member keeps the goods, as often as it liked.
+                # What the order spent (its checkout's points, a full card's stamps) comes
+                # back only with a refund of its lines: a whole mirror with none would give
+                # it back while the member keeps the goods, as often as a token liked.
                 problem = Rejection(Rejected.REFUND, (
                     f"order {original.order_ref!r} was recorded with its lines: what it "
-                    "recorded comes back only with a refund of its lines, and none came"))
+                    "spent comes back only with a refund of its lines, and none came"))
             if problem is None:
                 kind = EntryKind(original.kind)
                 most = still_to_undo(record, refunded(refunds), kind=kind, note=original.note,
