@@ -112,10 +112,11 @@ class OnlineCounter:
             return existing
         if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
             raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
-        available = self.points_to_take(conn, entry.member_id)
+        available = self.available_points(conn, entry.member_id)
         if available + entry.points < 0:
             raise LedgerRefusal(409, "not_enough_points",
                                 f"{-entry.points} points needed, {available} available")
+        self.take_over_lapsed(conn, entry.member_id, -entry.points)
         conn.execute(insert(m.Reservation).values(
             id=entry.id, member_id=entry.member_id, device_id=caller.device_id,
             points=entry.points, entry=entry.model_dump_json(), state="held",
@@ -186,15 +187,28 @@ class OnlineCounter:
             m.Reservation.expires_at > self.ledger.clock())).scalar_one()
         return int(balance) + int(held)
 
-    def points_to_take(self, conn: Connection, member_id: uuid.UUID) -> int:
-        """:meth:`available_points`, for a caller about to take some (a hold, an order's
-        points as money, a transfer; the member locked): the member's holds past their time
-        and not confirmed are marked lapsed, their points this taker's now, so an entry
-        naming one is no longer the ledger's yes (``floor_limits._held``)."""
-        conn.execute(update(m.Reservation).where(
-            m.Reservation.member_id == member_id, m.Reservation.state == "held",
-            m.Reservation.expires_at <= self.ledger.clock()).values(state=LAPSED))
-        return self.available_points(conn, member_id)
+    def take_over_lapsed(self, conn: Connection, member_id: uuid.UUID, points: int) -> None:
+        """A taker of ``points`` the member has available (a hold, an order's points as
+        money, a transfer; the member locked). Holds past their time and not confirmed
+        still promise theirs to their entries, which may come later (``floor_limits._held``),
+        unless this taker needs those points: only then, the soonest lapsed first, are they
+        marked lapsed, their entries then spent without a yes (held to the floor limits)."""
+        r = m.Reservation.__table__.c
+        lapsed = conn.execute(select(r.id, r.points).where(
+            r.member_id == member_id, r.state == "held", r.expires_at <= self.ledger.clock())
+            .order_by(r.expires_at, r.id)).all()
+        if not lapsed:
+            return
+        free = self.available_points(conn, member_id) + sum(int(p) for _, p in lapsed)
+        taken = []
+        for hold_id, held in lapsed:  # held < 0: the points its entry may still take
+            if free >= points:
+                break
+            free -= int(held)
+            taken.append(hold_id)
+        if taken:
+            conn.execute(update(m.Reservation).where(m.Reservation.id.in_(taken))
+                         .values(state=LAPSED))
 
     def _hold(self, conn: Connection, row: Any) -> Hold:
         state = row.state
@@ -242,7 +256,7 @@ class OnlineCounter:
                     conn, program, channel=caller.device_id, order_ref=order_ref,
                     member_id=member_id, lines=basket, at=now, reward_id=loyalty.reward_id,
                     coupon_id=loyalty.coupon_id, points=loyalty.points,
-                    available=self.points_to_take(conn, member_id))
+                    available=self.available_points(conn, member_id))
             record = record_for(program, Order(
                 caller.device_id, order_ref, now, priced.lines if priced else basket,
                 member_id, store=caller.device_id,
@@ -256,6 +270,7 @@ class OnlineCounter:
             if spent:  # first: the audit finds it when it checks the order's earn
                 made = (spent, *made)
                 # The ledger's yes, as for a hold: the shop spends through nothing else.
+                self.take_over_lapsed(conn, member_id, -spent.points)
                 conn.execute(insert(m.Reservation).values(
                     id=spent.id, member_id=member_id, device_id=caller.device_id,
                     points=spent.points, entry=EntryWire.of(spent).model_dump_json(),

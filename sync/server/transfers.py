@@ -51,10 +51,11 @@ class Transfers:
             done = self._done(conn, caller, req)  # a retry that waited for the first
             if done is not None:
                 return done
-            available = self.counter.points_to_take(conn, req.from_member)
+            available = self.counter.available_points(conn, req.from_member)
             if available < req.points:
                 raise LedgerRefusal(409, "not_enough_points", f"{req.points} points needed, "
                                     f"{available} available")
+            self.counter.take_over_lapsed(conn, req.from_member, req.points)
             now = self.ledger.clock()
             given = EntryWire(id=req.id, member_id=req.from_member, kind=EntryKind.TRANSFER,
                               points=-req.points, channel=caller.device_id, occurred_at=now,
