@@ -6,9 +6,9 @@ sent, first copy kept, and passed to every kiosk, so a device's token could take
 kiosk's next numbers, hold a lost card's number under another member, or date a made-up
 card 2999 so that every later replacement counted as older): its payload verifies against
 the device's own certified key (so its number is in the device's range), names the row's
-member, number and key, and it is not dated after the ledger's clock beyond the tolerance
-entries get (``kiosk.audit.FUTURE_TOLERANCE``). Any other card is left out with a log
-line; the rest of the upload goes through.
+member, number and key. One dated after the ledger's clock beyond the tolerance entries
+get (``kiosk.audit.FUTURE_TOLERANCE``) is kept dated at the ledger's clock. Any other card
+is left out with a log line; the rest of the upload goes through.
 
 A device may cancel a member's cards only by giving them a new one: the request that
 carries the cancellation carries the replacement, and the replacement must be a card that
@@ -65,8 +65,6 @@ def _issued_by(card: CardWire, trust: TrustStore | None, now: datetime) -> str |
     if (claim.card_no, claim.member_id, claim.key_id) != (card.card_no, card.member_id,
                                                           card.key_id):
         return "its payload names another card, member or key"
-    if card.issued_at > now + FUTURE_TOLERANCE:
-        return f"dated {card.issued_at.isoformat()}, after the ledger's clock"
     return None
 
 
@@ -85,7 +83,12 @@ def store_revocations(conn: Connection, device_id: str, revocations: Sequence[Re
     for card in cards:
         why = _issued_by(card, trust, now)
         if why is None:
-            kept.append(card)
+            # Dated ahead of the ledger (a kiosk's clock fast until its first sync): kept,
+            # dated at the ledger's clock, so a later replacement still outranks it. Left
+            # out, it was lost for good, and a shop's replacement of it cancelled nothing
+            # (second review 27).
+            kept.append(card if card.issued_at <= now + FUTURE_TOLERANCE
+                        else card.model_copy(update={"issued_at": now}))
         else:
             log.warning("device %s sent card %s of member %s that it did not issue (%s): "
                         "not kept", device_id, card.card_no, card.member_id, why)
