@@ -72,7 +72,6 @@ class Ingest:
                                 "a kiosk numbers every entry it uploads (device_seq)")
         check_channels(caller, request.orders)
         kiosk = caller.kind == "kiosk"
-        members = as_claimed(caller, request.members)
         sent = sent_records(request.orders)  # the orders as records, once an upload
         if self._fresh_path_fits(request):
             # With no members or cards to store and no entry that takes points (so no
@@ -83,6 +82,7 @@ class Ingest:
             worked: Worked = {}  # the orders' awards, worked out once for both uses
             try:
                 with one_statement(self.engine) if single else self.engine.begin() as conn:
+                    members = as_claimed(caller, request.members, conn)
                     if audit_upload(conn, caller.device_id, request.entries, self.programs.program,
                                     self.clock(), orders=sent, members=members,
                                     worked=worked, read_ahead=True):
@@ -111,6 +111,7 @@ class Ingest:
             except Conflict:
                 pass  # rolled back; the careful path below decides entry by entry
         with self.engine.begin() as conn:
+            members = as_claimed(caller, request.members, conn)
             store_members(conn, members, request.cards, self.programs.current_program)
             store_revocations(conn, caller.device_id, request.revoked_cards, request.cards,
                               self.clock())

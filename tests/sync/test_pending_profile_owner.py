@@ -13,7 +13,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from kiosk.awards import DERIVED_CHANNEL
@@ -31,10 +30,6 @@ HOME = Caller("till-2", "kiosk")  # the member's own store
 SCANNER = Caller("till-3", "kiosk")  # a store that saw their card first
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the profile is kept, but the forged birthday's bonuses are judged before it is "
-    "stored: until sync/server/ingest.py passes the upload's connection to as_claimed "
-    "(review 27, the lead's patch), when this marker goes"))
 def test_a_kiosk_claiming_its_own_channel_writes_another_stores_pending_member(
         ledger: Ledger) -> None:
     """The member enrolled at till-2, which is offline; till-3 saw their card, so the
