@@ -4,35 +4,17 @@ like an overdraft: the goods are gone. Before, the ledger marked it used silentl
 owner's reports showed nothing though a withdrawn coupon was spent (found at review 27)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
-from kiosk.services import Enrolment, Sale, SaleLine, enrol, identify, ring_up_sale
+from kiosk.services import Enrolment, Sale, enrol, identify, ring_up_sale
 from kiosk.services.checkout import Checkout, check_out
 from kiosk.services.refunds import refund_order
 from tests.helpers.checkout_ledger import get
 from tests.helpers.ledger_process import LedgerProcess, paired
-from tests.helpers.program import CHECKOUT, program_text
-from tests.helpers.program_ledger import BOTH_DATABASES, ledger_on_program
+from tests.sync.test_coupon_partition import BASKET, ledger
 
-CAKE = '''
-[[coupons]]
-id = "birthday-cake"
-names = { en = "Birthday cake", zh-TW = "生日蛋糕", zh-CN = "生日蛋糕" }
-value = { kind = "free_item", item = "CAKE" }
-valid_days = 30
-trigger = { on = "birthday" }
-'''
-BASKET = (SaleLine("CAKE", 1, 120, "cake"), SaleLine("AMOUNT", 1, 500))
-
-
-@pytest.fixture(params=BOTH_DATABASES)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LedgerProcess]:
-    yield from ledger_on_program(request, tmp_path,
-                                 program_text(CHECKOUT + CAKE, version="2026.2-cake"))
+__all__ = ["ledger"]  # the fixture: the partition test's ledger serving its cake
 
 
 def test_a_withdrawn_coupon_spent_offline_is_recorded_as_used_and_not_reported(
