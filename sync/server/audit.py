@@ -29,6 +29,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, Table, and_, func, or_, select
 
 from kiosk.audit import (
+    FUTURE_TOLERANCE,
     TIER_WINDOW_SLACK,
     Audited,
     Rejected,
@@ -130,6 +131,15 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
         if e.channel == DERIVED_CHANNEL:
             program = program_of(e.program_version)
             verdict = derived_verdict(e, program, facts, now)
+            if verdict is None and program is not None:
+                # Dated by its fact, granted by a sale since: its version was in force at
+                # some moment from that date (less the grace) to now, not one replaced
+                # before it (second review 27: an old, more generous version's birthday).
+                if in_force is None:
+                    in_force = timetable(conn)
+                verdict = version_verdict(
+                    in_force, e.program_version, e.occurred_at, program_of, f"entry {e.id}",
+                    early=max(now - e.occurred_at, timedelta(0)) + FUTURE_TOLERANCE)
         elif record is not None:
             ref = record.order.order_ref
             if ref not in judged:

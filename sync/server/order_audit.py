@@ -122,8 +122,8 @@ def _awards(message: str) -> Rejection:
 
 
 def version_verdict(timetable: Timetable[str], version: str, at: datetime,
-                    program_of: Callable[[str], Program | None], subject: str
-                    ) -> Rejection | None:
+                    program_of: Callable[[str], Program | None], subject: str,
+                    early: timedelta = FUTURE_TOLERANCE) -> Rejection | None:
     """An order or entry (``subject``, as the refusal names it) under a version not in
     force at its date ``at``, nor replaced within the grace before it
     (``kiosk.program_versions.version_problem``): a stolen token can't ring up under a
@@ -134,7 +134,7 @@ def version_verdict(timetable: Timetable[str], version: str, at: datetime,
         program = program_of(successor)
         return timedelta(hours=0 if program is None else program.offline.version_grace_hours)
 
-    problem = version_problem(timetable, version, at, grace, early=FUTURE_TOLERANCE)
+    problem = version_problem(timetable, version, at, grace, early=early)
     return None if problem is None else Rejection(
         Rejected.VERSION_NOT_IN_FORCE, f"{subject}: {problem}")
 
