@@ -1,10 +1,5 @@
-"""Online operations on the ledger: redemption holds (reserve, then confirm or void, like a
-card authorisation) for kiosks and the shop, and the shop's orders, refunds and look-ups.
-
-Holds are how a balance can't go negative online: a reservation is granted only while
-the balance minus every live hold covers it. The reservation id is the redeem entry's own
-id, so confirming it, or a kiosk later uploading that same entry, records it exactly once.
-"""
+"""Online operations on the ledger for a device that waits: the shop's orders and refunds,
+look-ups and reports, beside the redemption holds they build on (``holds.py``)."""
 
 from __future__ import annotations
 
@@ -15,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, func, insert, select
 
 from kiosk.awards import DERIVED_CHANNEL, member_state, order_entries, record_for
 from kiosk.engine.coupons import spend_periods
@@ -43,12 +37,10 @@ from kiosk.members import MemberInputError
 from kiosk.phones import phone_keys, region_of
 from kiosk.program import Program, Tier
 from kiosk.tiers import tier_for_spend, tier_history_start, tier_standing, tier_window_start
-from kiosk.wallets import lean_points_summary, spendable
 from sync.protocol import (
     ClockFlag,
     EntryResult,
     EntryWire,
-    Hold,
     MemberHistory,
     MemberWire,
     OrderResult,
@@ -57,19 +49,17 @@ from sync.protocol import (
     RejectionWire,
 )
 from sync.server import models as m
-from sync.server.audit import audit_upload, member_tier_events
+from sync.server.audit import member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
 from sync.server.coupons import issue_for_orders, settle_whole_refunds, void_refunded
-from sync.server.entry_rows import ENTRIES, member_entries, member_lot_rows, wire_of_row
-from sync.server.floor_limits import LAPSED
-from sync.server.ledger import Ledger
+from sync.server.entry_rows import ENTRIES, wire_of_row
+from sync.server.holds import Holds
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
 from sync.server.shop_checkout import ShopLoyalty, checkout_redemption, price_shop_order
 
-MAX_HOLD = timedelta(minutes=10)
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
 # of their order; one dated this much before an earlier one is from a clock that went back.
 CLOCK_TOLERANCE = timedelta(minutes=10)
@@ -79,144 +69,10 @@ _A_SALES_SPEND = ENTRIES.c.kind.in_([k.value for k in SPEND_KINDS])
 
 
 @dataclass(frozen=True)
-class OnlineCounter:
-    """What the ledger does for a device while it waits (holds, the shop's sales and
-    refunds, look-ups, reports), as opposed to what a device uploads for later."""
-
-    ledger: Ledger
-
-    # -- holds ----------------------------------------------------------------------------
-    def reserve(self, caller: Caller, entry: EntryWire, hold_seconds: int) -> Hold:
-        with self.ledger.engine.begin() as conn:
-            return self._hold(conn, self.hold_points(conn, caller, entry, hold_seconds))
-
-    def hold_points(self, conn: Connection, caller: Caller, entry: EntryWire,
-                    hold_seconds: int) -> Any:
-        """Hold a redeem entry's points in the caller's transaction; the reservation row."""
-        if entry.kind not in (EntryKind.REDEEM, EntryKind.DONATE) or entry.points >= 0:
-            raise LedgerRefusal(422, "not_a_redemption", "only redemptions and donations can "
-                                "be held")
-        expires = self.ledger.clock() + min(timedelta(seconds=hold_seconds), MAX_HOLD)
-        # Held points are points spent: the same audit as an uploaded redemption.
-        refused = audit_upload(conn, caller.device_id, [entry], self.ledger.program,
-                               self.ledger.clock(), held=True)
-        if refused:
-            [why] = refused.values()
-            raise LedgerRefusal(422, why.code.value, why.message)
-        self.lock_member(conn, entry.member_id)
-        existing = conn.execute(select(m.Reservation).where(
-            m.Reservation.id == entry.id)).first()
-        if existing is not None:
-            if existing.entry != entry.model_dump_json():
-                raise LedgerRefusal(409, "conflict", "another hold has this id")
-            return existing
-        if conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == entry.id)).first():
-            raise LedgerRefusal(409, "already_recorded", "this redemption is recorded")
-        available = self.available_points(conn, entry.member_id)
-        if available + entry.points < 0:
-            raise LedgerRefusal(409, "not_enough_points",
-                                f"{-entry.points} points needed, {available} available")
-        self.take_over_lapsed(conn, entry.member_id, -entry.points)
-        conn.execute(insert(m.Reservation).values(
-            id=entry.id, member_id=entry.member_id, device_id=caller.device_id,
-            points=entry.points, entry=entry.model_dump_json(), state="held",
-            expires_at=expires))
-        return conn.execute(select(m.Reservation).where(m.Reservation.id == entry.id)).one()
-
-    def confirm(self, caller: Caller, hold_id: uuid.UUID) -> EntryResult:
-        with self.ledger.engine.begin() as conn:
-            return self.confirm_points(conn, caller, hold_id)
-
-    def confirm_points(self, conn: Connection, caller: Caller, hold_id: uuid.UUID
-                       ) -> EntryResult:
-        """Record a held redemption in the caller's transaction."""
-        row = conn.execute(select(m.Reservation).where(
-            m.Reservation.id == hold_id).with_for_update()).first()
-        if row is None or row.device_id != caller.device_id:  # a hold is its maker's
-            raise LedgerRefusal(404, "unknown_hold", "no such hold")
-        recorded = conn.execute(select(ENTRIES.c.seq).where(
-            ENTRIES.c.id == hold_id)).scalar()
-        if recorded is not None:  # confirmed before, or uploaded by the kiosk
-            return EntryResult(id=hold_id, status="duplicate", seq=recorded)
-        if row.state == "voided" or row.expires_at <= self.ledger.clock():
-            raise LedgerRefusal(410, "hold_expired", "this hold was voided or expired")
-        entry = EntryWire.model_validate_json(row.entry)
-        [result] = self.ledger.append(conn, caller, [entry])
-        return result
-
-    def void(self, caller: Caller, hold_id: uuid.UUID) -> Hold:
-        with self.ledger.engine.begin() as conn:
-            self.void_points(conn, caller, hold_id)
-            return self._hold(conn, conn.execute(select(m.Reservation).where(
-                m.Reservation.id == hold_id)).one())
-
-    def void_points(self, conn: Connection, caller: Caller, hold_id: uuid.UUID) -> None:
-        """Release a hold in the caller's transaction."""
-        row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)).first()
-        if row is None or row.device_id != caller.device_id:
-            raise LedgerRefusal(404, "unknown_hold", "no such hold")
-        if row.state == "confirmed":
-            raise LedgerRefusal(409, "already_confirmed",
-                                "this redemption is recorded; refund it instead")
-        conn.execute(update(m.Reservation).where(m.Reservation.id == hold_id)
-                     .values(state="voided"))
-
-    def lock_member(self, conn: Connection, member_id: uuid.UUID) -> None:
-        """Serialise holds per member (the balance row, as a lock), never across members."""
-        if conn.execute(select(m.Member.id).where(m.Member.id == member_id)).first() is None:
-            raise LedgerRefusal(404, "unknown_member", "the ledger does not know this member")
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(m.Balance.__table__).values(member_id=member_id, points=0)
-                     .on_conflict_do_nothing())
-        conn.execute(select(m.Balance.points).where(m.Balance.member_id == member_id)
-                     .with_for_update())
-
-    def available_points(self, conn: Connection, member_id: uuid.UUID) -> int:
-        """The points a hold may take: the balance (or, with pending days or expiry in the
-        program, what is available now), less what other holds have taken."""
-        balance = conn.execute(select(m.Balance.points).where(
-            m.Balance.member_id == member_id)).scalar() or 0
-        program, now = self.ledger.current_program(conn), self.ledger.clock()
-        if program.points.has_lots:
-            summary = lean_points_summary(program, member_lot_rows(conn, member_id), now)
-            balance = (summary.available if summary is not None  # else: a reversal in it
-                       else spendable(program, int(balance),
-                                      lambda: member_entries(conn, member_id), now))
-        held = conn.execute(select(func.coalesce(func.sum(m.Reservation.points), 0)).where(
-            m.Reservation.member_id == member_id, m.Reservation.state == "held",
-            m.Reservation.expires_at > self.ledger.clock())).scalar_one()
-        return int(balance) + int(held)
-
-    def take_over_lapsed(self, conn: Connection, member_id: uuid.UUID, points: int) -> None:
-        """A taker of ``points`` the member has available (a hold, an order's points as
-        money, a transfer; the member locked). Holds past their time and not confirmed
-        still promise theirs to their entries, which may come later (``floor_limits._held``),
-        unless this taker needs those points: only then, the soonest lapsed first, are they
-        marked lapsed, their entries then spent without a yes (held to the floor limits)."""
-        r = m.Reservation.__table__.c
-        lapsed = conn.execute(select(r.id, r.points).where(
-            r.member_id == member_id, r.state == "held", r.expires_at <= self.ledger.clock())
-            .order_by(r.expires_at, r.id)).all()
-        if not lapsed:
-            return
-        free = self.available_points(conn, member_id) + sum(int(p) for _, p in lapsed)
-        taken = []
-        for hold_id, held in lapsed:  # held < 0: the points its entry may still take
-            if free >= points:
-                break
-            free -= int(held)
-            taken.append(hold_id)
-        if taken:
-            conn.execute(update(m.Reservation).where(m.Reservation.id.in_(taken))
-                         .values(state=LAPSED))
-
-    def _hold(self, conn: Connection, row: Any) -> Hold:
-        state = row.state
-        if state == LAPSED or (state == "held" and row.expires_at <= self.ledger.clock()):
-            state = "expired"
-        return Hold(id=row.id, member_id=row.member_id, points=row.points, state=state,
-                    expires_at=row.expires_at.isoformat(),
-                    available_after=self.available_points(conn, row.member_id))
+class OnlineCounter(Holds):
+    """What the ledger does for a device while it waits (holds: :class:`Holds`; the
+    shop's sales and refunds, look-ups, reports), as opposed to what a device uploads for
+    later."""
 
     # -- the shop -------------------------------------------------------------------------
     def order(self, caller: Caller, member_id: uuid.UUID, amount_minor: int,
