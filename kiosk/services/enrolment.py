@@ -80,10 +80,8 @@ def enrol(kiosk: Kiosk, form: Enrolment) -> EnrolmentResult:
                     form.referrer_id, form.consent)
     # The number in every form a member's may be stored in: 0912-345-678 and
     # +886 912 345 678 are one phone, as finding a member by it says (review 27).
-    try:
-        keys = (phone, *phone_keys(form.phone, region_of(kiosk.program.currency)))
-    except MemberInputError:
-        keys = (phone,)
+    # (phone_keys' first is ``phone`` itself, read as above, so it can't refuse here.)
+    keys = phone_keys(form.phone, region_of(kiosk.program.currency))
     with kiosk.store.write() as tx:
         if any(tx.members.with_phone(key) for key in keys):
             raise DuplicateMember("this phone number already belongs to a member")

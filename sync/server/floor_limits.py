@@ -175,7 +175,7 @@ def _held(conn: Connection, device: str, spends: Sequence[_Point]) -> set[uuid.U
     """The spends a hold of this device authorised online: one with the entry's id, member
     and points, neither voided nor lapsed. One past its time still counts (the counter was
     told yes, and its entry may come later) until the ledger gives its points to another
-    taker (``counter.OnlineCounter.take_over_lapsed`` marks it ``lapsed``): from then on its
+    taker (``holds.Holds.take_over_lapsed`` marks it ``lapsed``): from then on its
     entry is spent without a yes, an offline spend held to the floor limits. Else one
     member's points could be held again and again for one-second holds, each entry then
     exempt from every bound."""

@@ -54,7 +54,7 @@ def _trust_of(conn: Connection, device_id: str) -> TrustStore | None:
     return TrustStore(DeviceKey.from_bytes(root).public_bytes(), certificates)
 
 
-def _issued_by(card: CardWire, trust: TrustStore | None, now: datetime) -> str | None:
+def _issued_by(card: CardWire, trust: TrustStore | None) -> str | None:
     """Why the device did not issue this card, or None if it did."""
     if trust is None:
         return "the device has no certified card key"
@@ -81,7 +81,7 @@ def store_revocations(conn: Connection, device_id: str, revocations: Sequence[Re
     trust = _trust_of(conn, device_id) if cards or revocations else None
     kept = []
     for card in cards:
-        why = _issued_by(card, trust, now)
+        why = _issued_by(card, trust)
         if why is None:
             # Dated ahead of the ledger (a kiosk's clock fast until its first sync): kept,
             # dated at the ledger's clock, so a later replacement still outranks it. Left
