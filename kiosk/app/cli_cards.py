@@ -5,7 +5,8 @@
 
 The search is a phone number however it is written, or a card number. A reissue cancels
 every card the member holds and issues a new one (``--out`` draws it, to print); more than
-one member found asks for ``--member``.
+one member found asks for ``--member``. A card number already cancelled (an old lost card)
+is refused, naming the current card: replacing it would cancel the card the member holds.
 
 ``--out`` is checked before anything is recorded (:func:`card_out`, also for ``kiosk card
 render`` and ``kiosk shop card-reissue``); a card issued and then not drawn is still shown
@@ -124,7 +125,8 @@ def cmd_card_reissue(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int
     if len(found) > 1:
         raise InvalidInput(f"{len(found)} members found for {args.query!r}: name one with "
                            "--member (`kiosk member find` lists them)", InputProblem.PHONE)
-    result = reissue_card(kiosk, found[0].member.id, approver(kiosk, args.approved_by))
+    result = reissue_card(kiosk, found[0].member.id, approver(kiosk, args.approved_by),
+                          found_by=args.query)
     data: dict[str, Any] = {"member_id": str(result.member.id), "card_no": result.card.card_no,
                             "card_payload": result.card.payload,
                             "revoked": list(result.revoked), "balance": result.balance}

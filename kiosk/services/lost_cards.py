@@ -9,7 +9,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 
-from kiosk.cards import is_valid_card_number
+from kiosk.cards import RevokedCard, is_valid_card_number
 from kiosk.members import Member, MemberInputError, mask_phone
 from kiosk.phones import phone_keys, region_of
 from kiosk.records import CardRecord
@@ -74,10 +74,24 @@ def find_members(kiosk: Kiosk, query: str) -> list[MemberMatch]:
                             tx.entries.balance(m.id)) for m in members]
 
 
-def reissue_card(kiosk: Kiosk, member_id: uuid.UUID,
-                 approved_by: str | None = None) -> ReissueResult:
-    """Cancel every card the member holds and issue a new one, in one transaction."""
+def _card_searched(query: str | None) -> str | None:
+    """The card number a search names (as :func:`find_members` reads it), or None."""
+    if query is None:
+        return None
+    digits = "".join(unicodedata.normalize("NFKC", query).split())
+    return digits if is_valid_card_number(digits) else None
+
+
+def reissue_card(kiosk: Kiosk, member_id: uuid.UUID, approved_by: str | None = None,
+                 found_by: str | None = None) -> ReissueResult:
+    """Cancel every card the member holds and issue a new one, in one transaction.
+
+    ``found_by`` is the search that found the member (:func:`find_members`'s query): when
+    it names one of their cards that is already cancelled (an old lost card, found again),
+    the lost card was replaced before, and replacing it again would cancel the card the
+    member now holds: RevokedCard, naming the current card, and nothing changes."""
     check_text("approver", approved_by)
+    named = _card_searched(found_by)
     now = kiosk.clock()
     with kiosk.store.write() as tx:
         member = tx.members.get(member_id)
@@ -94,6 +108,11 @@ def reissue_card(kiosk: Kiosk, member_id: uuid.UUID,
         revoked = tx.trust.revoked_cards()
         known = [c.card_no for c in tx.cards.of_member(member_id)]
         old = tuple(no for no in known if no not in revoked)
+        if named in known and named in revoked:
+            now_held = (f"the member's current card is {', '.join(old)}: search by it or by "
+                        "their phone number to replace it" if old else "the member holds no "
+                        "card now: search by their phone number to issue one")
+            raise RevokedCard(f"card {named} is already cancelled; {now_held}")
         # Every card known here goes up again with the replacement, cancelled ones too:
         # the ledger then cancels all the member's older cards, those this kiosk never saw
         # (a replacement lost in its turn, issued at another store).

@@ -57,6 +57,18 @@ def _cards(data: Path) -> list[str]:
     return kiosk_json(data, "member", "find", "0987-654-321")["members"][0]["cards"]
 
 
+def test_reissuing_an_already_cancelled_card_is_refused_and_changes_nothing(data, joined):
+    """An old lost card's number typed again: before, the member's current card was
+    cancelled and yet another issued."""
+    new = kiosk_json(data, "card", "reissue", joined["card_no"])
+    refused = kiosk_json(data, "card", "reissue", joined["card_no"], expect=1)
+    assert refused["error"]["code"] == "revoked"
+    message = refused["error"]["message"]
+    assert f"{joined['card_no']} is already cancelled" in message and new["card_no"] in message
+    assert _cards(data) == [new["card_no"]]
+    assert kiosk_json(data, "balance", "--card", new["card_payload"])["balance"] == new["balance"]
+
+
 @pytest.mark.parametrize("out, expect, said", [
     ("card.txt", 1, "--out: cards are saved as .png or .pdf, not 'card.txt'"),
     ("no/such/dir/card.png", 3, "there is no folder"),

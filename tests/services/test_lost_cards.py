@@ -66,3 +66,17 @@ def test_an_unknown_member_is_refused_and_nothing_changes(kiosk, member):
     with pytest.raises(UnknownMember):
         reissue_card(kiosk, uuid.uuid4())
     assert identify(kiosk, member.card.payload).member.id == member.member.id
+
+
+def test_an_old_cancelled_card_named_again_is_refused_and_nothing_changes(kiosk, member):
+    """The lost card found again later: replacing 'it' would cancel the member's current
+    card (the one in their pocket) and issue yet another. Refused, naming the current one."""
+    current = reissue_card(kiosk, member.member.id, found_by=member.card.card_no)
+    with pytest.raises(RevokedCard, match=f"{member.card.card_no} is already cancelled; .*"
+                                          f"{current.card.card_no}"):
+        reissue_card(kiosk, member.member.id, found_by=member.card.card_no)
+    assert identify(kiosk, current.card.payload).member.id == member.member.id
+    [found] = find_members(kiosk, member.card.card_no)  # still finds who had it
+    assert found.cards == (current.card.card_no,)
+    again = reissue_card(kiosk, member.member.id, found_by=current.card.card_no)
+    assert again.revoked == (current.card.card_no,)  # the current card, named: replaced

@@ -70,3 +70,27 @@ def test_a_manager_replaces_a_lost_card_found_by_phone(qtbot, app, paper, langua
     qtbot.waitUntil(lambda: w.member is not None and w.member.member.id == member.id,
                     timeout=WAIT)
     assert w.member.balance == balance
+
+
+def test_an_old_cancelled_card_number_is_refused_and_the_current_card_stays(qtbot, app):
+    """The lost card's number typed again after it was replaced: before, the member's
+    current card was cancelled and yet another issued."""
+    from kiosk.services.lost_cards import find_members, reissue_card
+
+    w = app.window
+    scan_member(qtbot, app, 0)
+    assert w.member is not None
+    member_id, kiosk = w.member.member.id, app.counter.kiosk
+    [old] = find_members(kiosk, w.member.member.phone)[0].cards
+    current = reissue_card(kiosk, member_id, found_by=old)
+    manager_unlock(qtbot, app)
+    qtbot.waitUntil(lambda: w.manager.unlocked, timeout=WAIT)
+    tab = w.manager.lost_card_tab
+    w.manager.tabs.setCurrentWidget(tab)
+    qtbot.keyClicks(tab.query, old)
+    tap(qtbot, tab.search)
+    qtbot.waitUntil(lambda: tab.replace.isEnabled(), timeout=WAIT)
+    tap(qtbot, tab.replace)
+    assert "reported lost" in message(qtbot, app, "error")
+    [found] = find_members(kiosk, current.card.card_no)
+    assert found.cards == (current.card.card_no,)

@@ -26,6 +26,7 @@ class LostCardTab(ServiceScreen):
         self.approver, self._call = approver, call
         self.matches: list[MemberMatch] = []
         self.searched = False  # a search came back (none found is said)
+        self.searched_for = ""  # what it was: an old cancelled card's number is refused
         layout = QVBoxLayout(self)
         self.prompt = label("", wrap=True)
         self.query = QLineEdit()
@@ -48,6 +49,7 @@ class LostCardTab(ServiceScreen):
 
     def _find(self) -> None:
         kiosk, query = self.counter.kiosk, self.query.text()
+        self.searched_for = query
         self._call(lambda: find_members(kiosk, query), self._found)
 
     def _found(self, matches: list[MemberMatch]) -> None:
@@ -61,9 +63,10 @@ class LostCardTab(ServiceScreen):
         row = self.results.currentRow()
         if not 0 <= row < len(self.matches):
             return
-        kiosk, approver = self.counter.kiosk, self.approver()
+        kiosk, approver, query = self.counter.kiosk, self.approver(), self.searched_for
         member_id = self.matches[row].member.id
-        self._call(lambda: reissue_card(kiosk, member_id, approver), self._replaced)
+        self._call(lambda: reissue_card(kiosk, member_id, approver, found_by=query),
+                   self._replaced)
 
     def _replaced(self, result: ReissueResult) -> None:
         self.matches, self.searched = [], False
