@@ -16,6 +16,7 @@ from tenacity import Retrying, retry_if_exception, stop_never, wait_random_expon
 
 from kiosk.records import CardRecord, StorageError
 from kiosk.services import Kiosk
+from kiosk.services.context import DamagedSetting
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
 from sync.ledger_state import apply_state, read_state
 from sync.status import SyncStatus as SyncStatus  # what the screens read
@@ -160,7 +161,11 @@ class SyncAgent:
     # -- download -----------------------------------------------------------------------
     def _pull(self) -> tuple[int, int]:
         with self.kiosk.store.read() as tx:
-            cursor = int(tx.settings.get(CURSOR) or 0)
+            kept = tx.settings.get(CURSOR)
+        try:
+            cursor = int(kept or 0)
+        except ValueError as exc:
+            raise DamagedSetting(CURSOR, exc) from None
         pulled = 0
         while True:
             # Our own entries we have, with their seqs from the upload's answers.

@@ -16,7 +16,7 @@ from kiosk.ids import IdFactory
 from kiosk.limits import EARLIEST
 from kiosk.program import Program, parse_program
 from kiosk.program_versions import Timetable
-from kiosk.records import ANNOUNCED_PROGRAMS, PROGRAM_VERSION, DeviceRecord
+from kiosk.records import ANNOUNCED_PROGRAMS, PROGRAM_VERSION, DeviceRecord, StorageError
 from kiosk.services.errors import NotInitialised
 from kiosk.services.ports import Store, UnitOfWork
 from kiosk.staff import StaffMember
@@ -32,6 +32,18 @@ def utc_now() -> datetime:
 
 
 LEDGER_TIME = "ledger_time"  # setting: the ledger's clock as last read, and when (see below)
+
+
+class DamagedSetting(StorageError):
+    """A setting sync keeps that doesn't decode (a flipped sector, a hand edit): a storage
+    error, reads included, said as kiosk.store's DamagedValue says a damaged row (the use
+    cases reach the store only through its ports), not a ValueError at every command."""
+
+    def __init__(self, key: str, problem: object) -> None:
+        super().__init__(
+            f"the kiosk's database is damaged (setting {key}: {problem}): nothing was "
+            "recorded; keep the data folder (entries not yet synced are only in it) and "
+            "restore it from a backup, or set the kiosk up again in a new one")
 
 
 def _steady() -> float:
@@ -80,11 +92,20 @@ class LedgerClock:
         return f"{ledger_then.isoformat()}|{steady_then!r}|{_boot_id()}"
 
     def restore(self, kept: str | None) -> None:
-        ledger_then, steady_then, boot = (kept or "||").split("|", 2)
-        if kept and boot and boot == _boot_id():
-            self._anchor = (datetime.fromisoformat(ledger_then), float(steady_then))
-            self.offset = self._anchor[0] - self.device() + timedelta(
-                seconds=self.steady() - self._anchor[1])
+        """Take back a reading :meth:`correct` kept, if taken in this boot; one that
+        doesn't decode is a :class:`DamagedSetting`."""
+        if not kept:
+            return
+        try:
+            ledger_then, steady_then, boot = kept.split("|", 2)
+            if not boot or boot != _boot_id():
+                return
+            anchor = (datetime.fromisoformat(ledger_then), float(steady_then))
+            # A time without its zone, NaN or out of range fails here, not at a sale.
+            offset = anchor[0] - self.device() + timedelta(seconds=self.steady() - anchor[1])
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise DamagedSetting(LEDGER_TIME, exc) from None
+        self._anchor, self.offset = anchor, offset
 
 
 @dataclass
@@ -150,10 +171,9 @@ def load_programs_and_trust(tx: UnitOfWork, parsed: dict[str, Program]
     current = tx.settings.get(PROGRAM_VERSION)
     if device is None or current is None:
         raise NotInitialised("this kiosk is not set up yet: run `kiosk init` first")
-    announced = json.loads(tx.settings.get(ANNOUNCED_PROGRAMS) or "[]")
+    announced = _announced(tx.settings.get(ANNOUNCED_PROGRAMS))
     programs = Timetable.of(
-        (at, _parsed(tx, version, parsed)) for at, version in
-        [(EARLIEST, current)] + [(datetime.fromisoformat(t), v) for v, t in announced])
+        (at, _parsed(tx, version, parsed)) for at, version in [(EARLIEST, current), *announced])
     certificates = [(DeviceCertificate.from_dict(json.loads(doc)), revoked)
                     for doc, revoked in tx.trust.certificates()]
     trust = TrustStore(
@@ -163,6 +183,19 @@ def load_programs_and_trust(tx: UnitOfWork, parsed: dict[str, Program]
         revoked_keys=frozenset(c.key_id for c, revoked in certificates if revoked),
     )
     return programs, trust
+
+
+def _announced(kept: str | None) -> list[tuple[datetime, str]]:
+    """The announced versions as kept (``[[version, effective_from], ...]``), each with
+    its time; a value that doesn't decode is a :class:`DamagedSetting`."""
+    try:
+        out = [(datetime.fromisoformat(at), version) for version, at in json.loads(kept or "[]")]
+        for at, version in out:
+            if at.utcoffset() is None or not isinstance(version, str):
+                raise ValueError(f"{version!r} at {at} is not a version at a time with its zone")
+    except (ValueError, TypeError) as exc:
+        raise DamagedSetting(ANNOUNCED_PROGRAMS, exc) from None
+    return out
 
 
 def _parsed(tx: UnitOfWork, version: str, parsed: dict[str, Program]) -> Program:
