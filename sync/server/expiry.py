@@ -11,6 +11,18 @@ without a lock and re-checked under the ``ledger_head`` lock every append takes
 (``expiry_bulk.py`` says how, and why that is enough); on SQLite (the demo ledger) in
 chunks, each in one transaction that takes that lock before its replay.
 
+A member with a live hold (reserved, not yet confirmed, voided or past its time) is left
+out of the run: the hold's points are promised to its redemption, which the ledger records
+only when the hold is confirmed, after the run. The run does not count them as spent
+instead: a hold may still be voided, and an expiry of the rest would take the lot's
+derived id, so the voided points could never expire. Left out, the member is replayed by
+the first run after the hold ends, which makes the entries a run with no hold would have
+made (dated when the lot expired), the confirmed redemption spent first. The cost: that
+member's points expire a run late (a hold lasts at most ``holds.MAX_HOLD``); an expired
+lot can't be spent meanwhile all the same (``Lot.spendable``). A hold made after the run
+starts can't promise a lot due by then (``Holds.available_points`` counts only lots
+spendable at the hold's time).
+
 Lot dates come from the current program's ``points`` policy, as on the kiosks
 (``kiosk/wallets.py``). A received transfer's lot may expire by the giver's points it came
 from, so long before its own date says: a member who received one is always replayed.
@@ -94,7 +106,9 @@ class Expiry:
             with self.engine.begin() as conn:
                 conn.execute(select(m.LedgerHead.last_seq).where(m.LedgerHead.id == 1)
                              .with_for_update())  # no upload lands mid-replay
-                due = list(self._due(conn, program, members[start:start + chunk], at))
+                due = _not_held(conn, list(self._due(conn, program,
+                                                     members[start:start + chunk], at)),
+                                self.clock())
                 if due:
                     self.ingest.append_trusted(conn, DERIVED_CHANNEL, due)
             made += len(due)
@@ -123,6 +137,18 @@ def _expiries(program: Program, member: uuid.UUID, movements: list[Movement],
         yield EntryWire(id=due.id, member_id=member, kind=EntryKind.EXPIRE,
                         points=due.award.points, channel=DERIVED_CHANNEL, occurred_at=due.at,
                         program_version=program.version, note=f"{EXPIRE_NOTE}{due.lot}")
+
+
+def _not_held(conn: Connection, due: list[EntryWire], now: datetime) -> list[EntryWire]:
+    """``due`` less the expiries of members with a live hold (the module's docstring)."""
+    r = m.Reservation.__table__.c
+    members = sorted({e.member_id for e in due})
+    held: set[uuid.UUID] = set()
+    for i in range(0, len(members), 500):  # SQLite's parameter limit
+        held.update(conn.execute(select(r.member_id).where(
+            r.member_id.in_(members[i:i + 500]), r.state == "held", r.expires_at > now))
+            .scalars())
+    return [e for e in due if e.member_id not in held]
 
 
 def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]:
