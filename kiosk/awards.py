@@ -276,9 +276,11 @@ def derived_problem(program: Program, *, entry_id: uuid.UUID, member_id: uuid.UU
     if rule == FIRST_PURCHASE and first:
         if note != FIRST_PURCHASE:
             return f"a first-purchase bonus's note is {FIRST_PURCHASE!r}, not {note!r}"
-        if points != first.points or occurred_at != enrolled_at:
+        # Dated at enrolment, or at the purchase when that came first (an enrolment dated
+        # by a clock that ran ahead: ``order_bonuses``); an earlier date gains nothing.
+        if points != first.points or enrolled_at is None or occurred_at > enrolled_at:
             return (f"program {program.version} gives {first.points} points for a first "
-                    "purchase, dated at enrolment")
+                    "purchase, dated at enrolment (or at the purchase, if earlier)")
         least = max(program.minor(first.min_amount), 1)
         if purchased_minor < least:
             return (f"the ledger has no order of this member paying at least {least} (minor "

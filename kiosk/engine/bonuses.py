@@ -116,9 +116,12 @@ def order_bonuses(bonuses: Bonuses, order: Order, state: MemberState, zone: Zone
     if (first and first.points and state.purchases_before == 0
             and state.enrolled_at is not None and net >= min_first_minor and net > 0):
         # Dated at enrolment: a stable fact, whichever kiosk saw the first purchase (with
-        # no enrolment known, nothing stable to date it by: no bonus).
+        # no enrolment known, nothing stable to date it by: no bonus). Never after the
+        # purchase: an enrolment dated by a clock that ran ahead would date the bonus in
+        # the ledger's future, and the ledger refuses what is dated there (the shop's
+        # first order for that member was refused whole until its clock caught up).
         out.append(Award(EntryKind.BONUS, first.points, FIRST_PURCHASE, once=FIRST_PURCHASE,
-                         at=state.enrolled_at))
+                         at=min(state.enrolled_at, order.occurred_at)))
     return tuple(out)
 
 

@@ -149,3 +149,21 @@ def test_a_first_purchase_bonus_uploaded_with_its_order_is_accepted(books, monke
                                                 orders=[OrderWire.of(record)]))
     assert [r.status for r in answer.results] == ["accepted", "accepted"]
     assert ledger.balance(member.id) == 5 + 30
+
+
+def test_a_first_purchase_bonus_dated_after_enrolment_is_refused(books) -> None:
+    """Dated at enrolment, or at the purchase when that came first (a clock that ran ahead
+    at enrolment: tests/sync/test_first_purchase_clock_ahead.py), never later: a later
+    date would keep its points from expiring when the program says."""
+    ledger, program = books
+    member = person(None, datetime.now(UTC) - timedelta(days=3))
+    order = Order(KIOSK.device_id, "R-late", datetime.now(UTC) - timedelta(minutes=1),
+                  (OrderLine("TEA", 1, 500),), member.id)
+    record = record_for(program, order, MemberState("bronze", member.enrolled_at))
+    earn, bonus = [EntryWire.of(e, device_seq=seq) for seq, e in enumerate(
+        order_entries(record, new_id=uuid.uuid4, staff=None), start=1)]
+    late = bonus.model_copy(update={"occurred_at": member.enrolled_at + timedelta(days=1)})
+    answer = ledger.upload(KIOSK, UploadRequest(members=[member], entries=[earn, late],
+                                                orders=[OrderWire.of(record)]))
+    assert [r.status for r in answer.results] == ["accepted", "rejected"]
+    assert ledger.balance(member.id) == 5
