@@ -34,7 +34,7 @@ from kiosk.engine.coupons import CouponRule, check_coupon_rules
 from kiosk.engine.doc import Code, Doc, Identifier, Money, Names, check_unique_ids
 from kiosk.engine.donations import Cause, check_causes
 from kiosk.engine.earning import Earn
-from kiosk.engine.lots import PointsPolicy
+from kiosk.engine.points_policy import PointsPolicy
 from kiosk.engine.promotions import Promotion, Stacking
 from kiosk.engine.punch_cards import PunchCard, check_punch_cards
 from kiosk.engine.tier_policy import TierPolicy

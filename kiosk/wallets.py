@@ -1,7 +1,8 @@
 """A member's points as the counter tells them: the balance, what is available to spend
 now, what is pending (the return window) and what expires soon, from the entries and the
-program's ``points`` policy (``kiosk/engine/lots.py``). Pure: the kiosk and the ledger
-read the same numbers off the same entries.
+program's ``points`` policy (``kiosk/engine/points_policy.py``, replayed into lots by
+``kiosk/engine/lots.py``). Pure: the kiosk and the ledger read the same numbers off the
+same entries.
 
 Lot dates come from the current program's policy: a policy change re-dates lots earned
 before it (the ledger keeps every version; per-version dates are for when policies
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kiosk.engine.bonuses import BIRTHDAY, FIRST_PURCHASE, local_midnight, window_end
-from kiosk.engine.lots import Movement, Wallet, last_usable_day, lot_dater, lot_dates, replay
+from kiosk.engine.lots import Movement, Wallet, replay
 from kiosk.engine.lots_lean import LeanMovement, LeanWallet, replay_lean
+from kiosk.engine.points_policy import last_usable_day, lot_dater, lot_dates
 from kiosk.engine.transfers import (
     MAX_RECEIVED_PARTS,
     RECEIVED_NOTE,

@@ -13,7 +13,15 @@ import pytest
 from pydantic import BaseModel
 
 from kiosk.awards import unapplied
-from kiosk.engine import bonuses, coupons, earning, lots, promotions, punch_cards, tier_policy
+from kiosk.engine import (
+    bonuses,
+    coupons,
+    earning,
+    points_policy,
+    promotions,
+    punch_cards,
+    tier_policy,
+)
 from kiosk.program import (
     FixedDiscount,
     FreeItem,
@@ -53,7 +61,7 @@ SECTIONS: list[type[BaseModel]] = [
     bonuses.FirstPurchase, bonuses.Referral, coupons.CouponRule, coupons.PercentOff,
     coupons.AmountOff, coupons.FreeItem, coupons.OnOrder, coupons.OnPeriodSpend,
     coupons.OnWelcome, coupons.OnBirthday, coupons.OnPunchCard, punch_cards.PunchCard,
-    lots.PointsPolicy, lots.ExpireAfterMonths, lots.ExpireEndOfNextYear,
+    points_policy.PointsPolicy, points_policy.ExpireAfterMonths, points_policy.ExpireEndOfNextYear,
     tier_policy.TierPolicy]
 
 

@@ -12,19 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.engine.lots import (
+from kiosk.engine.lots import Movement, Wallet, expiry_due, movement, replay
+from kiosk.engine.orders import derived_id
+from kiosk.engine.points_policy import (
     ExpireAfterMonths,
     ExpireEndOfNextYear,
-    Movement,
     PointsPolicy,
-    Wallet,
-    expiry_due,
     lot_dates,
-    movement,
     parse_points,
-    replay,
 )
-from kiosk.engine.orders import derived_id
 from kiosk.ledger import Entry, EntryKind
 
 TAIPEI = ZoneInfo("Asia/Taipei")

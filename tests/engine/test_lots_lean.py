@@ -13,17 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.engine.bonuses import FIRST_PURCHASE
-from kiosk.engine.lots import (
+from kiosk.engine.lots import Movement, expiry_due, replay
+from kiosk.engine.lots_lean import LeanMovement, replay_lean
+from kiosk.engine.points_policy import (
     ExpireAfterMonths,
     ExpireEndOfNextYear,
-    Movement,
     PointsPolicy,
-    expiry_due,
     lot_dater,
     lot_dates,
-    replay,
 )
-from kiosk.engine.lots_lean import LeanMovement, replay_lean
 from kiosk.engine.transfers import transfer_notes
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, parse_program
