@@ -4,9 +4,7 @@ Every movement that adds points opens a *lot* with an ``available_at`` (earned p
 locked through the return window) and an ``expires_at``; spending takes from the lots
 that expire first. The *balance* is the sum of the movements, always; what the member may
 *spend now* is a different number, and the counter shows both. A lot's dates come from
-the program's ``points`` section (``points_policy.py``; its ``PointsPolicy`` and
-``ExpireAfterMonths`` are re-exported here for ``sync/server/expiry.py`` until it imports
-them from there).
+the program's ``points`` section (``points_policy.py``).
 
 Spending, stated once. Movements are replayed in the ledger's order of truth. A negative
 movement takes from the lots spendable at its own time, earliest ``expires_at`` first
@@ -31,9 +29,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.engine.orders import Award, derived_id
-from kiosk.engine.points_policy import ExpireAfterMonths as ExpireAfterMonths
-from kiosk.engine.points_policy import PointsPolicy as PointsPolicy
-from kiosk.engine.points_policy import last_usable_day, lot_dates
+from kiosk.engine.points_policy import PointsPolicy, last_usable_day, lot_dates
 from kiosk.ledger import Entry, EntryKind
 
 

@@ -39,7 +39,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, or_, select
 
 from kiosk.awards import DERIVED_CHANNEL
-from kiosk.engine.lots import ExpireAfterMonths, Movement, PointsPolicy, expiry_due, replay
+from kiosk.engine.lots import Movement, expiry_due, replay
+from kiosk.engine.points_policy import ExpireAfterMonths, PointsPolicy
 from kiosk.engine.transfers import RECEIVED_NOTE
 from kiosk.ledger import EntryKind
 from kiosk.program import Program
