@@ -8,7 +8,8 @@ points as money) as options::
     {"lines": [{"code": "TEA-OOLONG", "quantity": 2, "unit_price": "65", "category": "tea"},
                {"code": "AMOUNT", "unit_price": "330"}]}
 
-(or the list of lines alone).
+(or the list of lines alone). A file may start with a byte order mark (Notepad's); a key
+given twice in one object is refused, naming it.
 
 ``--basket -`` reads standard input; ``--quote`` prices it and writes nothing.
 """
@@ -16,6 +17,7 @@ points as money) as options::
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import uuid
 from pathlib import Path
@@ -33,6 +35,7 @@ from kiosk.services.checkout import Checkout, check_out, quote_checkout
 from kiosk.services.errors import InputProblem, InvalidInput, product_code
 
 MAX_BASKET_BYTES = 1_000_000
+BOM = "\ufeff"
 
 
 class _Line(BaseModel):
@@ -50,11 +53,39 @@ class _Basket(BaseModel):
     lines: list[_Line] = Field(min_length=1, max_length=500)
 
 
+class _KeyTwice(Exception):
+    """A JSON object that names a key twice (the basket's ``object_pairs_hook``)."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _KeyTwice(key)
+        seen[key] = value
+    return seen
+
+
+def _check_keys_once(text: str) -> None:
+    """Refuse a basket with a key given twice (two ``lines``, a line's two ``unit_price``):
+    JSON parsers differ on which one counts, and pydantic's quietly takes the last, so a
+    till's basket would be read one way of two. Text that isn't JSON is left to pydantic,
+    which says what is wrong with it."""
+    try:
+        json.loads(text, object_pairs_hook=_once)
+    except _KeyTwice as twice:
+        raise InvalidInput(f"basket: the key {twice.args[0][:64]!r} is given twice in one object",
+                           InputProblem.BASKET_LINE) from None
+    except (ValueError, RecursionError):
+        return
+
+
 def parse_basket(text: str, minor_units: int) -> tuple[SaleLine, ...]:
     """The basket's lines in minor units; InvalidInput naming the line and field if not.
     A list of lines alone is the basket of those lines."""
     if text.lstrip().startswith("["):
         text = f'{{"lines": {text}}}'
+    _check_keys_once(text)
     try:
         basket = _Basket.model_validate_json(text)
     except ValidationError as exc:
@@ -84,6 +115,8 @@ def coupon_id(text: str) -> uuid.UUID:
 
 
 def _read(source: str) -> str:
+    """The basket's text, from a file, standard input or the argument itself; without the
+    byte order mark Windows Notepad starts a UTF-8 file with (JSON has no place for it)."""
     if source == "-":
         text = sys.stdin.read(MAX_BASKET_BYTES + 1)
     elif source.lstrip().startswith(("{", "[")):  # the JSON itself, typed or piped in
@@ -98,7 +131,7 @@ def _read(source: str) -> str:
     if len(text) > MAX_BASKET_BYTES:
         raise InvalidInput(f"--basket: more than {MAX_BASKET_BYTES} bytes",
                            InputProblem.BASKET_LINE)
-    return text
+    return text.removeprefix(BOM)
 
 
 def cmd_checkout(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:

@@ -64,6 +64,16 @@ def test_the_basket_may_be_just_its_lines(data, card):
     assert (order["net"], order["points"]) == ("1000", 10)
 
 
+@pytest.mark.parametrize("basket", [BASKET, BASKET["lines"]], ids=["basket", "lines"])
+def test_a_basket_file_saved_with_a_byte_order_mark_is_read(data, card, tmp_path, basket):
+    """Windows Notepad starts a UTF-8 file with U+FEFF: it was refused as invalid JSON."""
+    saved = tmp_path / "basket.json"
+    saved.write_text(json.dumps(basket), encoding="utf-8-sig")
+    order = kiosk_json(data, "checkout", "--card", card, "--basket", str(saved),
+                       "--order-ref", "C-B")
+    assert (order["net"], order["points"]) == ("1000", 10)
+
+
 def test_the_basket_can_come_on_standard_input(data, card):
     import subprocess
 
@@ -87,6 +97,13 @@ def test_the_basket_can_come_on_standard_input(data, card):
     (["--basket", '{bad'], "invalid_input", "basket: Invalid JSON"),
     (["--basket", '[{"code": "X", "quantity": 0, "unit_price": "10"}]'], "invalid_input",
      "basket: lines.0.quantity"),
+    # A key given twice: JSON parsers differ on which one counts (pydantic's takes the
+    # last), so the till's basket is refused rather than read one way of two.
+    (["--basket", '{"lines": [{"code": "X", "unit_price": "10"}], "lines": '
+                  '[{"code": "Y", "unit_price": "1"}]}'], "invalid_input",
+     "basket: the key 'lines' is given twice"),
+    (["--basket", '[{"code": "X", "unit_price": "10", "unit_price": "1"}]'], "invalid_input",
+     "basket: the key 'unit_price' is given twice"),
     (["--points", "15"], "loyalty_refused", "steps of 10"),
     (["--points", "1000"], "loyalty_refused", "at most 500 points"),
     (["--coupon", "CPQ1.NOTHEX"], "invalid_input", "coupon QR"),
