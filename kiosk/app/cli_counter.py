@@ -34,6 +34,7 @@ from kiosk.services import (
     verify_store,
 )
 from kiosk.services.errors import InvalidInput, UnknownMember
+from kiosk.services.refunds import RefundNeedsApproval
 
 
 def cmd_init(args: argparse.Namespace, data_dir: Path, out: Output) -> int:
@@ -160,13 +161,19 @@ def cmd_transfer(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
 
 
 def cmd_refund(args: argparse.Namespace, kiosk: Kiosk, out: Output) -> int:
-    """The whole order, or ``--line CODE:QTY`` (as often as needed)."""
+    """The whole order, or ``--line CODE:QTY`` (as often as needed). At a kiosk with
+    staff, ``--approved-by`` names the manager (no PIN: whoever runs this can read the
+    store anyway); without it the refund is refused, naming the option."""
     approved_by = approver(kiosk, args.approved_by)
     order_ref = scanned_order_ref(kiosk, args.order_ref)  # a receipt's QR, or the number
-    if args.line:
-        result = refund_codes(kiosk, order_ref, args.line, args.reason, approved_by)
-    else:
-        result = refund_order(kiosk, order_ref, args.reason, approved_by=approved_by)
+    try:
+        if args.line:
+            result = refund_codes(kiosk, order_ref, args.line, args.reason, approved_by)
+        else:
+            result = refund_order(kiosk, order_ref, args.reason, approved_by=approved_by)
+    except RefundNeedsApproval:
+        raise RefundNeedsApproval("a refund at this kiosk needs a manager's approval: name "
+                                  "the manager with --approved-by NAME") from None
     out.result(presenters.refund_dict(result, kiosk.program),
                presenters.refund_text(result, kiosk.program))
     return 0

@@ -4,9 +4,10 @@ as the touchscreen app."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +16,8 @@ from kiosk.app.runtime import counter_session
 from kiosk.cards import CardError
 from kiosk.money import AmountError, to_minor
 from kiosk.services import Kiosk, Refusal, Sale, identify, redeem, refund_order, ring_up_sale
+from kiosk.services.refunds import RefundNeedsApproval
+from kiosk.services.staff import check_pin, list_staff, staff_named
 
 HELP = ("Scan a card (or paste its payload), then: sale AMOUNT | redeem REWARD | "
         "refund ORDER | clear | status | help | quit")
@@ -34,7 +37,8 @@ def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
                 print(f"  demo card {cards[-1].card_no}: {cards[-1].payload}")
     print(HELP)
     member: uuid.UUID | None = None
-    for raw in stdin:
+    lines = iter(stdin)
+    for raw in lines:
         line = raw.strip()
         word, _, rest = line.partition(" ")
         try:
@@ -57,7 +61,12 @@ def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
             elif word == "redeem" and member is not None:
                 print(presenters.redemption_text(redeem(kiosk, member, rest.strip())))
             elif word == "refund":
-                print(presenters.refund_text(refund_order(kiosk, rest.strip()),
+                ref = rest.strip()
+                if not ref:
+                    print("! Name the order: refund ORDER")
+                    continue
+                approver = _manager_approval(kiosk, ref, lines, stdin)
+                print(presenters.refund_text(refund_order(kiosk, ref, approved_by=approver),
                                              kiosk.program))
             else:
                 view = identify(kiosk, line)
@@ -66,6 +75,28 @@ def run_counter(kiosk: Kiosk, cards_dir: Path, *, stdin: TextIO = sys.stdin,
         except (CardError, Refusal, AmountError) as exc:
             print(f"! {exc}")
     return 0
+
+
+def _manager_approval(kiosk: Kiosk, order_ref: str, lines: Iterator[str], stdin: TextIO
+                      ) -> str | None:
+    """The manager who approves a refund, by name and PIN (as the touchscreen's manager
+    screen asks them), at a kiosk with staff; None at one without (as before staff had
+    names). A wrong PIN, a cashier's name or nobody's is refused (``Refusal``), and counts
+    towards that person's lock like any PIN pad's; the refund's line of the trail names
+    the manager."""
+    if not list_staff(kiosk):
+        return None
+    print("A refund needs a manager's approval. Manager's name:", flush=True)
+    name = next(lines, "").strip()
+    if not name:
+        raise RefundNeedsApproval("refund cancelled: no manager named")
+    person = staff_named(kiosk, name)
+    if stdin is sys.stdin and stdin.isatty():
+        pin = getpass.getpass(f"{person.name}'s PIN: ")
+    else:
+        print(f"{person.name}'s PIN:", flush=True)
+        pin = next(lines, "").strip()
+    return check_pin(kiosk, person.id, pin, manager=True, detail=f"refund {order_ref}").name
 
 
 def run(data_dir: Path, *, demo: bool, program_path: Path, stdin: TextIO = sys.stdin) -> int:

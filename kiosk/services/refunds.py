@@ -35,12 +35,13 @@ from kiosk.services.context import Kiosk
 from kiosk.services.errors import (
     AlreadyRefunded,
     InvalidInput,
+    Refusal,
     UnknownOrder,
     check_text,
     product_code,
 )
 from kiosk.services.ports import UnitOfWork
-from kiosk.services.staff import acting
+from kiosk.services.staff import NotAManager, UnknownStaff, acting, needs_sign_in
 from kiosk.services.staff import record as record_audit
 from kiosk.staff import AuditAction
 
@@ -53,6 +54,16 @@ class OrderElsewhere(UnknownOrder):
     def __init__(self, message: str, channel: str) -> None:
         super().__init__(message)
         self.channel = channel
+
+
+class RefundNeedsApproval(Refusal):
+    """A refund with no manager named to approve it at a kiosk that asks who is at the
+    counter (``staff.needs_sign_in``): a refund takes points back and hands money out, so
+    whoever stands at the counter (the text counter's keyboard, a script) doesn't do it
+    alone. The touchscreen's manager screen, the text counter and ``kiosk refund
+    --approved-by`` name the manager."""
+
+    code = "refund_needs_approval"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,15 +260,39 @@ def refund_codes(kiosk: Kiosk, order_ref: str, codes: Sequence[tuple[str, int]],
     return _refund(kiosk, order_ref, pick, note, approved_by)
 
 
+def _approver(tx: UnitOfWork, approved_by: str | None) -> str | None:
+    """The manager a refund names, as the staff list spells them: at a kiosk with staff,
+    a manager of it, required once the counter asks who is there (a kiosk with only its
+    one manager works as before); at a kiosk with no staff, the name as given (a kiosk
+    from before staff had names)."""
+    people = tx.staff.active()
+    if not people:
+        return approved_by
+    if approved_by is None:
+        if needs_sign_in(people):
+            raise RefundNeedsApproval("a refund at this kiosk needs a manager's approval: "
+                                      "name the manager who approved it")
+        return None
+    person = tx.staff.by_name(approved_by)
+    if person is None:
+        raise UnknownStaff(f"nobody named {approved_by!r} is on this kiosk's staff")
+    if not person.is_manager:
+        raise NotAManager(f"{person.name} is not a manager on this kiosk: a refund is "
+                          "approved by a manager")
+    return person.name
+
+
 def _refund(kiosk: Kiosk, order_ref: str, pick: Pick, note: str | None,
             approved_by: str | None, whole_only: bool = False) -> RefundResult:
     check_text("reason", note, layout=True)
     check_text("approver", approved_by)
-    note = note or "refund"
-    if approved_by is not None:
-        note = f"{note} (approved by {approved_by})"[:200]
+    approved_by = approved_by or None  # the manager screen's "" when nobody opened it
     now = kiosk.clock()
     with kiosk.store.write() as tx:
+        approved_by = _approver(tx, approved_by)
+        note = note or "refund"
+        if approved_by is not None:
+            note = f"{note} (approved by {approved_by})"[:200]
         # What the order's sale and redemption recorded; never another kind that names the
         # order (a device may write any order ref on an adjustment: it is not refunded).
         found = [(e, p, a) for e, p, a in tx.entries.of_order(kiosk.channel, order_ref)

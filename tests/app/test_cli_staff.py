@@ -38,6 +38,10 @@ def test_staff_are_added_listed_and_named_on_what_they_do(data: Path) -> None:
     sale = kiosk_json(data, "sale", "--card", card, "--amount", "150000", "--order-ref",
                       "BIG-1", "--staff", "林美", "--approved-by", "grace ho")
     assert {e["staff"] for e in sale["entries"]} == {"林美"}
+    unapproved = kiosk_json(data, "refund", "--order-ref", "BIG-1", "--staff", "林美",
+                            expect=1)  # review 28b: a cashier alone refunded any order
+    assert unapproved["error"]["code"] == "refund_needs_approval"
+    assert "--approved-by" in unapproved["error"]["message"]
     refund = kiosk_json(data, "refund", "--order-ref", "BIG-1", "--staff", "林美",
                         "--approved-by", "Grace Ho")
     assert "(approved by Grace Ho)" in refund["entries"][0]["note"]

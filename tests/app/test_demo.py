@@ -33,6 +33,7 @@ def test_the_demo_sets_up_members_with_printed_cards_and_serves_a_counter(tmp_pa
     assert code.text == payload
 
     out = counter(data, f"{payload}\nsale 1234\nredeem coffee\nrefund DEMO-0-1\n"
+                        "Grace Ho\n1234\n"  # the approving manager (the README's demo staff)
                         "https://not.ours.example\nsale 12.5\nstatus\nquit\n")
     # The demo runs the shipped program, whose promotions depend on the day (double
     # points on Tuesdays), and its history is dated back from today: the numbers are

@@ -33,7 +33,8 @@ def test_the_cashier_signed_in_is_named_on_every_entry_they_make(kiosk, member):
     assert {e.staff for e in sale.entries} == {"Mei Lin"}
     ken = add_staff(kiosk, "陳建國", Role.CASHIER, "2468")
     sign_in(kiosk, ken.id, "2468")  # the quick switch: the next sale is his
-    [refund] = refund_order(kiosk, "S-1").entries
+    add_staff(kiosk, "Grace", Role.MANAGER, "9753")
+    [refund] = refund_order(kiosk, "S-1", approved_by="Grace").entries
     assert refund.staff == "陳建國"
     with kiosk.store.read() as tx:  # and so it is stored, not only returned
         stored = {e.id: e.staff for e in tx.entries.of_member(member.member.id)}

@@ -108,7 +108,8 @@ def test_the_plus_stops_at_what_is_left_and_all_of_it_refunds_the_rest(qtbot, ap
     scan_member(qtbot, app, 1)
     before = stored_balance(app)
     sold(qtbot, app, "CUPS-2")
-    refund_lines(app.counter.kiosk, "CUPS-2", [RefundLine(1, 2)])  # two cups, earlier
+    refund_lines(app.counter.kiosk, "CUPS-2", [RefundLine(1, 2)],  # two cups, earlier
+                 approved_by="Grace Ho")  # the demo's manager
     tab = to_lines(qtbot, app, "CUPS-2")
     assert "Partly refunded" in rows(tab)[row_of(tab, "CUPS-2")]
     assert "2 of 4 left" in tab.picker.details[1].text()

@@ -54,7 +54,8 @@ def test_an_order_paid_by_points_half_refunded_can_still_be_refunded(qtbot, poin
     paid = check_out(kiosk, Checkout(member_id, (SaleLine("LATTE", 2, 120, "coffee"),),
                                      points=240, order_ref="PTS-1"))
     assert paid.priced.net_minor == 0
-    refund_lines(kiosk, "PTS-1", [RefundLine(0, 1)])  # one latte of the two
+    refund_lines(kiosk, "PTS-1", [RefundLine(0, 1)],  # one latte of the two
+                 approved_by="Grace Ho")  # the demo's manager
 
     open_refunds(qtbot, app, "PTS-1")
     tab = w.manager.refund_tab
