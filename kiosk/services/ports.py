@@ -247,8 +247,13 @@ class Entries(Protocol):
         """Oldest first."""
         ...
 
+    def lot_entries(self, member_id: uuid.UUID) -> list[Entry]:
+        """The member's entries the lots replay: those the balance counts, so none the
+        ledger refused or this kiosk held back. Oldest first."""
+        ...
+
     def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
-        """``of_member``'s entries, in its order, as the lots read them."""
+        """``lot_entries``, in its order, as the lots read them."""
         ...
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:

@@ -96,13 +96,14 @@ def _recent(tx: UnitOfWork, member_id: uuid.UUID) -> list[Entry]:
 def member_points(tx: UnitOfWork, program: Program, member_id: uuid.UUID, at: datetime
                   ) -> PointsSummary | None:
     """The member's points as the counter tells them (available, pending, expiring), off
-    their whole history: the lean replay, or the full one for a history with a reversal.
-    None under a program whose points neither wait nor expire (the balance says it all)."""
+    their whole history but what the ledger refused (out of the balance too): the lean
+    replay, or the full one for a history with a reversal. None under a program whose
+    points neither wait nor expire (the balance says it all)."""
     if not program.points.has_lots:
         return None
     summary = lean_points_summary(program, tx.entries.lot_rows(member_id), at)
     if summary is None:
-        summary = points_summary(program, tx.entries.of_member(member_id), at)
+        summary = points_summary(program, tx.entries.lot_entries(member_id), at)
     return summary
 
 

@@ -62,11 +62,16 @@ _SALE_STATE = (
 # each cost 0.3-0.5 ms more than the query itself (BENCHMARKS.md, identify).
 _BALANCE = "SELECT points FROM balances WHERE member_id = ?"
 _OF_MEMBER = f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? ORDER BY occurred_at, id"
-_LOT_ROWS = ("SELECT id, kind, points, occurred_at, reverses, note, order_ref IS NOT NULL "
-             "FROM entries WHERE member_id = ? ORDER BY occurred_at, id")
 _RECENT = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? "
            "ORDER BY occurred_at DESC, id DESC LIMIT ?")
 _NOT_REFUSED = " AND id NOT IN (SELECT entry_id FROM rejections)"
+# What the lots replay (available, pending, expiring): the entries the balance counts, so
+# none the ledger refused or this kiosk held back (the rejections_leave_balance trigger
+# took them out of the balance).
+_LOT_ENTRIES = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ?" + _NOT_REFUSED
+                + " ORDER BY occurred_at, id")
+_LOT_ROWS = ("SELECT id, kind, points, occurred_at, reverses, note, order_ref IS NOT NULL "
+             "FROM entries WHERE member_id = ?" + _NOT_REFUSED + " ORDER BY occurred_at, id")
 _TIER_SPEND = ("SELECT occurred_at, amount_minor FROM entries WHERE member_id = ? "
                f"AND occurred_at >= ? AND amount_minor != 0 AND kind IN {_SPEND_KINDS}"
                + _NOT_REFUSED)
@@ -163,6 +168,10 @@ class SqliteEntries(Rows):
 
     def of_member(self, member_id: uuid.UUID) -> list[Entry]:
         return [entry_of_params(r) for r in self._raw().execute(_OF_MEMBER,
+                                                                (member_id.bytes,))]
+
+    def lot_entries(self, member_id: uuid.UUID) -> list[Entry]:
+        return [entry_of_params(r) for r in self._raw().execute(_LOT_ENTRIES,
                                                                 (member_id.bytes,))]
 
     def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:

@@ -300,10 +300,13 @@ class MemoryEntries(_Part):
         return sorted((e for e in self.d.entries.values() if e.member_id == member_id),
                       key=lambda e: (e.occurred_at, e.id))
 
+    def lot_entries(self, member_id: uuid.UUID) -> list[Entry]:
+        return [e for e in self.of_member(member_id) if e.id not in self.d.rejections]
+
     def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
         return [(e.id.bytes, e.kind.value, e.points, e.occurred_at,
                  None if e.reverses is None else e.reverses.bytes, e.note,
-                 e.order_ref is not None) for e in self.of_member(member_id)]
+                 e.order_ref is not None) for e in self.lot_entries(member_id)]
 
     def sale(self, channel: str, order_ref: str) -> Entry | None:
         return next((e for e in self.d.entries.values() if e.kind is EntryKind.EARN
