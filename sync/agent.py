@@ -186,9 +186,16 @@ class SyncAgent:
         state, skew = read_state(self.client, clock.device)
         kept = clock.correct(skew) if skew is not None else None
         with self.kiosk.store.write() as tx:
-            apply_state(tx, state, clock(), kept)
-        if skew is not None:
-            self._set(clock_skew=skew)
+            problems = tuple(apply_state(tx, state, clock(), kept))
+        before = self.status.ledger_state_problems
+        for problem in problems:
+            if problem not in before:  # once, not every round
+                log.warning("sync: %s", problem)
+        changes: dict[str, object] = {} if skew is None else {"clock_skew": skew}
+        if problems != before:
+            changes["ledger_state_problems"] = problems
+        if changes:
+            self._set(**changes)
         self.kiosk.reload()
 
 

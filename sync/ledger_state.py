@@ -30,24 +30,46 @@ def read_state(client: LedgerClient, device_clock: Callable[[], datetime]
 
 
 def apply_state(tx: UnitOfWork, state: DeviceState, now: datetime,
-                ledger_time: str | None = None) -> None:
+                ledger_time: str | None = None) -> list[str]:
     """Install the ledger's program in force and those announced, certificates and
     revocations locally, and the ledger's clock as read (``LedgerClock.correct``), which
-    dates the kiosk's entries."""
+    dates the kiosk's entries. Returns what this kiosk couldn't read and left out.
+
+    A program in force it can't read (published by a newer ledger) leaves the version it
+    has in force, and a certificate it can't read is left out (its cards are refused
+    here), so the round goes on to upload and pull: one unreadable document must not keep
+    the counter's sales from the ledger. With no version in force yet (pairing), the
+    ProgramError stands: there is nothing to keep."""
+    problems = []
     if ledger_time is not None:
         tx.settings.set(LEDGER_TIME, ledger_time)
-    program = parse_program(state.program, format="json")
-    if tx.settings.get(PROGRAM_VERSION) != program.version:
-        tx.settings.install_program(program.version, state.program, now)
+    in_force = tx.settings.get(PROGRAM_VERSION)
+    try:
+        program = parse_program(state.program, format="json")
+    except ProgramError as exc:
+        if in_force is None:
+            raise
+        problems.append(f"the ledger's program {state.program_version} can't be read by "
+                        f"this kiosk ({exc}); {in_force} stays in force here: upgrade "
+                        "this kiosk")
+    else:
+        if in_force != program.version:
+            tx.settings.install_program(program.version, state.program, now)
     announced = json.dumps(_kept(tx, state.announced, now))
     if tx.settings.get(ANNOUNCED_PROGRAMS) != announced:
         tx.settings.set(ANNOUNCED_PROGRAMS, announced)
     revoked = set(state.revoked_keys)
     for document in state.certificates:
-        cert = DeviceCertificate.from_dict(document)
+        try:
+            cert = DeviceCertificate.from_dict(document)
+        except ValueError as exc:
+            problems.append(f"a card-signing certificate from the ledger can't be read by "
+                            f"this kiosk ({exc}); cards it signed are refused here")
+            continue
         tx.trust.upsert_certificate(cert.key_id, json.dumps(cert.to_dict()), cert.key_id in revoked)
     for card_no in state.revoked_cards:
         tx.trust.revoke_card(card_no, now)
+    return problems
 
 
 def _kept(tx: UnitOfWork, announced: list[AnnouncedProgram], now: datetime

@@ -24,6 +24,9 @@ class SyncStatus:
     held_back: int = 0  # entries the ledger refused or this kiosk held back, this week
     held_back_reasons: tuple[str, ...] = ()  # the latest few, for the sync detail
     clock_skew: timedelta | None = None  # the ledger's clock minus this device's
+    # What of the ledger's state this kiosk couldn't read and left out at the last round (a
+    # program in force from a newer ledger, a certificate): upgrade the kiosk.
+    ledger_state_problems: tuple[str, ...] = ()
 
     @property
     def clock_off(self) -> bool:
