@@ -111,7 +111,8 @@ def online_run(folder: Path, holds: int) -> dict[str, float]:
     from sync.agent import SyncAgent
     from sync.client import LedgerClient
     from sync.pairing import pair_kiosk
-    from sync.protocol import CheckoutHoldRequest, CheckoutRef, EntryWire
+    from sync.protocol import EntryWire
+    from sync.wire_holds import CheckoutHoldRequest, CheckoutRef
 
     members = 100
     with fresh_database() as database:

@@ -1,6 +1,6 @@
 """What the ledger's database can hold, as pure rules shared by the counter and the wire.
 
-The ledger refuses on the wire (``sync/protocol.py`` builds its types from these) what its
+The ledger refuses on the wire (``sync/wire_types.py`` builds its types from these) what its
 databases can't store or its code can't compute with: text with control characters
 (PostgreSQL refuses NUL outright; the others are never part of a name, a phone number or
 an order number), integers beyond 64 bits, and times whose conversion to UTC overflows.

@@ -1,6 +1,6 @@
 """The characters a receipt shows, frozen at one Unicode version: the counter's rule for a
 product code (``kiosk.services.errors.check_code``) and the ledger's wire
-(``sync.protocol.ProductCode``, a regex character class checked in pydantic's Rust core)
+(``sync.wire_types.ProductCode``, a regex character class checked in pydantic's Rust core)
 both read this table, so they take the same codes whatever Python runs them. Asking the
 running Python's ``str.isprintable`` instead made the counter take, on Python 3.12 or
 later (Unicode 15 and on), a character new there that its own uploader then refused.
@@ -129,7 +129,7 @@ def shown_class() -> str:
 def code_pattern() -> str:
     """A product code's characters: shown ones, and spaces only between two of them (a
     space at either end is one nobody sees on a receipt). Its length is a constraint of
-    its own (``sync.protocol.ProductCode``)."""
+    its own (``sync.wire_types.ProductCode``)."""
     shown = shown_class()
     return f"^{shown}(?: *{shown})*$"
 

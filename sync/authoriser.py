@@ -22,7 +22,8 @@ from kiosk.services.errors import NotEnoughPoints, UnknownMember
 from kiosk.services.transfers import TransferNotSent
 from sync.agent import SyncAgent
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
-from sync.protocol import CheckoutHoldRequest, CheckoutRef, EntryWire, TransferRequest
+from sync.protocol import EntryWire
+from sync.wire_holds import CheckoutHoldRequest, CheckoutRef, TransferRequest
 
 ONLINE_TIMEOUT = (1.5, 4.0)  # a cashier waits this long at most before offline rules apply
 # A transfer whose answer doesn't come is asked again under its id, while the cashier waits.

@@ -21,17 +21,17 @@ from kiosk.services.ports import UnitOfWork
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
 from sync.protocol import (
     MAX_BATCH,
-    PATTERN_MEANS,
     CardWire,
     EntryWire,
     MemberWire,
     OrderWire,
-    RefundWire,
     RevocationWire,
     UploadRequest,
     UploadResponse,
     Withheld,
 )
+from sync.wire_orders import RefundWire
+from sync.wire_types import PATTERN_MEANS
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 ORDER_TAIL = 64  # entries past a batch's size that finish its last order

@@ -7,7 +7,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from kiosk.limits import text_problem
-from sync.protocol import Prose, Text
+from sync.wire_types import Prose, Text
 
 
 @pytest.mark.parametrize(("text", "layout", "problem"), [

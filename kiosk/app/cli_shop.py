@@ -37,7 +37,7 @@ def cmd_shop_order(args: argparse.Namespace, data_dir: Path, out: Output) -> int
     from kiosk.engine.orders import KEYED_AMOUNT
     from kiosk.money import to_minor
     from kiosk.program import parse_program
-    from sync.protocol import OrderLineWire
+    from sync.wire_shop import OrderLineWire
 
     member = member_arg(args.member)
     client = shop_client(args)

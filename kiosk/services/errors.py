@@ -121,7 +121,7 @@ def check_order_ref(order_ref: str | None) -> None:
                            "receipt's order QR starts so)")
 
 
-MAX_CODE = 64  # the wire's ProductCode (sync/protocol.py)
+MAX_CODE = 64  # the wire's ProductCode (sync/wire_types.py)
 
 
 def product_code(typed: str, what: str = "product code") -> str:
@@ -147,7 +147,7 @@ def check_code(code: str, what: str = "product code") -> None:
     another, which the cashier can neither read off the receipt nor type back at a
     refund; it is a mistake in the till's catalogue, said at the first sale. The ledger's
     wire holds a shop's new order or refund to exactly these codes
-    (``sync.protocol.ProductCode``, the same table); what a counter already took goes up
+    (``sync.wire_types.ProductCode``, the same table); what a counter already took goes up
     as it was taken."""
     if (0 < len(code) <= MAX_CODE and code[0] != " " and code[-1] != " "
             and (code.isprintable() if code.isascii() else shows(code))):

@@ -2,9 +2,9 @@
 
 Every call but ``/v1/health`` and the documentation carries a device's bearer token; a
 wrong or revoked token gets 401 before anything else about the request is looked at, and
-writes nothing. Bodies are validated by the wire schemas of ``sync/protocol.py``, the
-client's too (422 with the field named), capped in size (413), and database trouble is a
-503 to retry, never a 500.
+writes nothing. Bodies are validated by the wire schemas (``sync/protocol.py``,
+``sync/wire_*.py``), the client's too (422 with the field named), capped in size (413), and
+database trouble is a 503 to retry, never a 500.
 """
 
 
@@ -22,25 +22,17 @@ from kiosk.engine.orders import OrderLine
 from kiosk.limits import INT64_MAX
 from sync.protocol import (
     PROTOCOL,
-    TEXT_PATTERN,
     BalanceResponse,
     ClockFlag,
     DeviceState,
     EntryResult,
     ErrorBody,
     Health,
-    Hold,
-    HoldRequest,
     Invalid,
-    MemberHistory,
-    MemberSearch,
-    OrderRequest,
-    OrderResult,
     OrderWire,
     PairRequest,
     PairResponse,
     PullResponse,
-    RefundRequest,
     RejectionWire,
     UploadRequest,
     UploadResponse,
@@ -62,6 +54,9 @@ from sync.server.reports import add_program_report_route
 from sync.server.shop_cards import ShopCards, add_shop_card_route
 from sync.server.shop_checkout import ShopLoyalty
 from sync.server.transfers import Transfers, add_transfer_route
+from sync.wire_holds import Hold, HoldRequest
+from sync.wire_shop import MemberHistory, MemberSearch, OrderRequest, OrderResult, RefundRequest
+from sync.wire_types import TEXT_PATTERN
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_PULL = 5000

@@ -19,13 +19,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, select, update
 
-from sync.protocol import CheckoutHold, CheckoutHoldRequest, CheckoutRef
 from sync.server import models as m
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import OnlineCounter
 from sync.server.coupon_uses import COUPONS, coupon_refusal, double_uses
 from sync.server.holds import MAX_HOLD
 from sync.server.openapi import json_body, refusals
+from sync.wire_holds import CheckoutHold, CheckoutHoldRequest, CheckoutRef
 
 
 class CheckoutHolds:

@@ -37,17 +37,7 @@ from kiosk.members import MemberInputError
 from kiosk.phones import phone_keys, region_of
 from kiosk.program import Program, Tier
 from kiosk.tiers import tier_for_spend, tier_history_start, tier_standing, tier_window_start
-from sync.protocol import (
-    ClockFlag,
-    EntryResult,
-    EntryWire,
-    MemberHistory,
-    MemberWire,
-    OrderResult,
-    OrderWire,
-    RefundWire,
-    RejectionWire,
-)
+from sync.protocol import ClockFlag, EntryResult, EntryWire, MemberWire, OrderWire, RejectionWire
 from sync.server import models as m
 from sync.server.audit import member_tier_events
 from sync.server.bulk import keys_present
@@ -59,6 +49,8 @@ from sync.server.holds import Holds
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
 from sync.server.shop_checkout import ShopLoyalty, checkout_redemption, price_shop_order
+from sync.wire_orders import RefundWire
+from sync.wire_shop import MemberHistory, OrderResult
 
 # Entries made at once (a sale and a redemption from two threads) may be dated a moment out
 # of their order; one dated this much before an earlier one is from a clock that went back.

@@ -18,13 +18,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.ledger import EntryKind
 from kiosk.wallets import lean_points_summary, spendable
-from sync.protocol import EntryResult, EntryWire, Hold
+from sync.protocol import EntryResult, EntryWire
 from sync.server import models as m
 from sync.server.audit import audit_upload
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.entry_rows import ENTRIES, member_entries, member_lot_rows
 from sync.server.floor_limits import LAPSED
 from sync.server.ledger import Ledger
+from sync.wire_holds import Hold
 
 MAX_HOLD = timedelta(minutes=10)
 

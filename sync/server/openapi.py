@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sync.protocol import PATTERN_MEANS, ErrorBody, Invalid, PreciseUtcTime
+from sync.protocol import ErrorBody, Invalid
+from sync.wire_types import PATTERN_MEANS, PreciseUtcTime
 
 _REFUSALS = {
     403: "this device may not make this call",
@@ -31,7 +32,7 @@ W = TypeVar("W", bound=BaseModel)
 
 
 def message(error: Any) -> str:
-    """pydantic's message, or what a pattern of ``sync.protocol`` means instead of it."""
+    """pydantic's message, or what a pattern of ``sync.wire_types`` means instead of it."""
     pattern = str((error.get("ctx") or {}).get("pattern"))
     if error["type"] == "string_pattern_mismatch" and pattern in PATTERN_MEANS:
         return PATTERN_MEANS[pattern]
@@ -58,7 +59,7 @@ _PRECISE_TIME = TypeAdapter(PreciseUtcTime)
 
 def precise(errors: list[Any]) -> list[Any]:
     """The errors without their input, and each of a time's (``utc_time``: one for every
-    way a time can be wrong, see ``sync.protocol.UtcTime``) as pydantic's own: naive, out
+    way a time can be wrong, see ``sync.wire_types.UtcTime``) as pydantic's own: naive, out
     of bounds or no time at all, found again from the value in question."""
     out = []
     for e in errors:

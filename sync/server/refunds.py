@@ -34,11 +34,12 @@ from kiosk.engine.refunds import (
     still_to_undo,
 )
 from kiosk.ledger import EntryKind
-from sync.protocol import EntryWire, RefundWire
+from sync.protocol import EntryWire
 from sync.server import models as m
 from sync.server.bulk import insert_ignore
 from sync.server.calls import Caller
 from sync.server.orders import ORDERS, records_of
+from sync.wire_orders import RefundWire
 
 log = logging.getLogger(__name__)
 

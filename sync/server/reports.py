@@ -44,7 +44,6 @@ from kiosk.reports import (
     period,
     program_report,
 )
-from sync.protocol import Wire
 from sync.server import models as m
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.entry_rows import ENTRIES
@@ -52,6 +51,7 @@ from sync.server.ledger import Ledger
 from sync.server.middleware import caller_of
 from sync.server.openapi import refusals
 from sync.server.orders import ORDERS
+from sync.wire_types import Wire
 
 MEMBERS: Table = m.Member.__table__  # type: ignore[assignment]
 

@@ -18,12 +18,12 @@ from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, func, insert, select
 
 from kiosk.cards import CARD_NUMBER_LENGTH, card_number, issue_card
-from sync.protocol import ShopCardRequest, ShopCardResult
 from sync.server import models as m
 from sync.server.bulk import insert_ignore
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.devices import SHOP_CARD_PREFIX, Devices
 from sync.server.openapi import json_body, refusals
+from sync.wire_shop import ShopCardRequest, ShopCardResult
 
 _LAST_SERIAL = 10 ** (CARD_NUMBER_LENGTH - 1 - len(SHOP_CARD_PREFIX)) - 1
 

@@ -20,11 +20,12 @@ from kiosk.engine.transfers import (
 )
 from kiosk.ledger import EntryKind
 from kiosk.wallets import transfer_parts
-from sync.protocol import EntryWire, TransferRequest, TransferResult
+from sync.protocol import EntryWire
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import OnlineCounter
 from sync.server.entry_rows import ENTRIES, member_entries, member_lot_rows, wire_of_row
 from sync.server.openapi import json_body, refusals
+from sync.wire_holds import TransferRequest, TransferResult
 
 
 class Transfers:

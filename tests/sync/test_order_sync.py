@@ -23,7 +23,7 @@ from kiosk.services import (
     verify_store,
 )
 from sync.client import LedgerClient
-from sync.protocol import OrderLineWire
+from sync.wire_shop import OrderLineWire
 from tests.helpers.ledger_process import LedgerProcess
 from tests.helpers.program import program_text
 from tests.helpers.program_ledger import (

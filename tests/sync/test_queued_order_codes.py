@@ -19,14 +19,10 @@ from pydantic import ValidationError
 
 from kiosk.services import Enrolment, Kiosk, Sale, SaleLine, enrol, ring_up_sale
 from kiosk.services import sales as sales_module
-from sync.protocol import (
-    OrderLineWire,
-    OrderWire,
-    RecordedLineWire,
-    RevocationWire,
-    UploadRequest,
-)
+from sync.protocol import OrderWire, RevocationWire, UploadRequest
 from sync.uploads import Uploader, _why
+from sync.wire_orders import RecordedLineWire
+from sync.wire_shop import OrderLineWire
 from tests.helpers.ledger_process import LedgerProcess, paired
 
 OLDER_CODES = pytest.mark.parametrize("code", ["\ufeffTEA", "SP ", "TEA\u200b"],

@@ -17,7 +17,7 @@ from kiosk.services.checkout import Checkout, check_out
 from kiosk.services.refunds import refund_lines, refund_order
 from sync.client import LedgerClient
 from sync.errors import LedgerRefused
-from sync.protocol import OrderLineWire
+from sync.wire_shop import OrderLineWire
 from tests.helpers.checkout_ledger import online, rejections, shared_checkout_ledger
 from tests.helpers.ledger_process import LedgerProcess
 from tests.helpers.program_ledger import BOTH_DATABASES, own_name, own_till

@@ -22,10 +22,11 @@ from kiosk.engine.orders import MemberState, Order, OrderLine
 from kiosk.engine.refunds import Refund, rest_of
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import parse_program
-from sync.protocol import EntryWire, MemberWire, OrderWire, RefundWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
+from sync.wire_orders import RefundWire
 from tests.helpers.ledger_wire import KIOSK
 from tests.helpers.program import COFFEE_CARD, program_text
 

@@ -27,10 +27,11 @@ from kiosk.ids import new_id
 from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.program import Program, parse_program
 from kiosk.reports import Basket, PeriodProblem
-from sync.protocol import EntryWire, MemberWire, OrderWire, RefundWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.db import ledger_engine
 from sync.server.ledger import Caller, Ledger
 from sync.server.reports import ProgramReportWire, read_program_report
+from sync.wire_orders import RefundWire
 from tests.helpers.cli import kiosk, kiosk_json
 from tests.helpers.ledger_process import LedgerProcess, postgres_database, start_ledger
 

@@ -18,12 +18,13 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.program import Program, parse_program
-from sync.protocol import EntryWire, TransferRequest, UploadRequest
+from sync.protocol import EntryWire, UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.counter import OnlineCounter
 from sync.server.entry_rows import ENTRIES, wire_of_row
 from sync.server.ledger import Ledger
 from sync.server.transfers import Transfers
+from sync.wire_holds import TransferRequest
 from tests.helpers.clock import FakeClock
 from tests.helpers.ledger_wire import KIOSK, members, sale
 from tests.helpers.program import program_text

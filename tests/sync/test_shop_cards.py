@@ -14,11 +14,12 @@ from sqlalchemy import delete, func, insert, select
 
 from kiosk.cards import DeviceKey, card_number, issue_card, verify_card
 from kiosk.program import load_program
-from sync.protocol import CardWire, ShopCardRequest, UploadRequest
+from sync.protocol import CardWire, UploadRequest
 from sync.server import models as m
 from sync.server.devices import SHOP_CARD_PREFIX, SHOP_ISSUER
 from sync.server.ledger import Caller, Ledger, LedgerRefusal
 from sync.server.shop_cards import ShopCards
+from sync.wire_shop import ShopCardRequest
 from tests.helpers.ledger_wire import KIOSK, SHOP, members
 from tests.helpers.program import PLAIN_PROGRAM
 from tests.helpers.state_trust import trust_of

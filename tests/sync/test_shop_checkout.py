@@ -19,7 +19,7 @@ from kiosk.services.errors import UnknownReward
 from kiosk.services.redemption import redeem
 from sync.client import LedgerClient
 from sync.errors import LedgerRefused
-from sync.protocol import OrderLineWire
+from sync.wire_shop import OrderLineWire
 from tests.helpers.checkout_ledger import VERSION, checkout_ledger, get
 from tests.helpers.cli import KIOSK
 from tests.helpers.ledger_process import LedgerProcess, PairedKiosk, paired, postgres_database

@@ -20,11 +20,12 @@ from kiosk.ledger import Entry
 from kiosk.program import Program, parse_program
 from kiosk.services import Kiosk, member_view
 from kiosk.services.transfers import transfer
-from sync.protocol import PullResponse, TransferRequest, UploadRequest
+from sync.protocol import PullResponse, UploadRequest
 from sync.server.counter import OnlineCounter
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from sync.server.transfers import Transfers
+from sync.wire_holds import TransferRequest
 from tests.helpers.clock import FakeClock
 from tests.helpers.ledger_wire import KIOSK, members, sale
 from tests.helpers.program import program_text

@@ -18,12 +18,13 @@ from sqlalchemy import Engine, text
 from kiosk.engine.transfers import received_id
 from kiosk.services import Kiosk, member_view
 from kiosk.wallets import lean_points_summary
-from sync.protocol import TransferRequest, TransferResult, UploadRequest
+from sync.protocol import UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.counter import OnlineCounter
 from sync.server.entry_rows import member_lot_rows
 from sync.server.ledger import Ledger
 from sync.server.transfers import Transfers
+from sync.wire_holds import TransferRequest, TransferResult
 from tests.helpers.clock import FakeClock
 from tests.helpers.ledger_wire import KIOSK, members, sale
 from tests.sync.test_transfer_expiry import (  # noqa: F401

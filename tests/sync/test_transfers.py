@@ -22,7 +22,8 @@ from kiosk.services.transfers import (
 )
 from sync.authoriser import LedgerAuthoriser
 from sync.client import LedgerClient, LedgerRefused
-from sync.protocol import EntryWire, TransferRequest, UploadRequest
+from sync.protocol import EntryWire, UploadRequest
+from sync.wire_holds import TransferRequest
 from tests.helpers.chaos_proxy import ChaosProxy, Fault
 from tests.helpers.checkout_ledger import VERSION, online
 from tests.helpers.ledger_process import LedgerProcess

@@ -1,4 +1,4 @@
-"""Times on the wire (``sync.protocol.UtcTime``): a UTC time in JSON is taken in pydantic's
+"""Times on the wire (``sync.wire_types.UtcTime``): a UTC time in JSON is taken in pydantic's
 core, any other offset converted to UTC, and a time that is wrong is still a 422 naming the
 field with pydantic's own words for what is wrong with it."""
 
@@ -16,8 +16,9 @@ import requests
 from pydantic import TypeAdapter, ValidationError
 
 from kiosk.ledger import entry_problem
-from sync.protocol import EntryWire, OrderWire, UploadRequest, UtcTime
+from sync.protocol import EntryWire, OrderWire, UploadRequest
 from sync.server.openapi import precise
+from sync.wire_types import UtcTime
 from tests.helpers.ledger_process import LedgerProcess, start_ledger
 
 TIME = TypeAdapter(UtcTime)

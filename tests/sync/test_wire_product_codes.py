@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from kiosk.printable import UNICODE_VERSION, code_pattern
 from kiosk.services.errors import InvalidInput, check_code
-from sync.protocol import CodeQuantity, OrderLineWire, RefundRequest
+from sync.wire_shop import CodeQuantity, OrderLineWire, RefundRequest
 
 INVISIBLE = ["SP\u200bA", "\ufeffSP", "SP\u3000A", "SP\u00a0", "\u2060SP", "SP\u202eA",
              "SP\u00adA", "\U000e0041SP", "SP\U000f0000", "SP\u0378", "SP\u2028A", " SP",

@@ -1,5 +1,5 @@
 """An uploaded order as the record the ledger checks and keeps (``OrderWire.to_record``):
-equal lines, awards and loyalty are one object (``sync.protocol.shared``), and the record
+equal lines, awards and loyalty are one object (``sync.wire_orders.shared``), and the record
 is the same value as the counter's."""
 
 from __future__ import annotations
