@@ -39,7 +39,6 @@ from kiosk.program import Program, Tier
 from kiosk.tiers import tier_for_spend, tier_history_start, tier_standing, tier_window_start
 from sync.protocol import ClockFlag, EntryResult, EntryWire, MemberWire, OrderWire, RejectionWire
 from sync.server import models as m
-from sync.server.audit import member_tier_events
 from sync.server.bulk import keys_present
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.coupon_uses import record_uses
@@ -49,6 +48,7 @@ from sync.server.holds import Holds
 from sync.server.orders import records_of, store_orders
 from sync.server.refunds import lock_order, refunds_of, store_refunds
 from sync.server.shop_checkout import ShopLoyalty, checkout_redemption, price_shop_order
+from sync.server.tier_audit import member_tier_events
 from sync.wire_orders import RefundWire
 from sync.wire_shop import MemberHistory, OrderResult
 

@@ -1,5 +1,5 @@
 """The members' purchases for an upload's tier claims, read ahead on a connection of their
-own while the rules run (``audit._purchases_ahead``): used only when the claims the audit
+own while the rules run (``tier_audit.purchases_ahead``): used only when the claims the audit
 finds ask for the same window start and for members it read, otherwise read again on the
 upload's own connection."""
 
@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from kiosk.ledger import EntryKind
 from kiosk.program import Program, load_program
 from sync.protocol import EntryWire
-from sync.server import audit
+from sync.server import tier_audit
 from sync.server.db import ledger_engine
 from tests.helpers.program import ROOT
 
@@ -42,10 +42,10 @@ def _earn(member: uuid.UUID, program: Program, tier: str | None, minutes: int = 
 
 
 def _read(since: datetime, members: set[uuid.UUID], known: dict[uuid.UUID, int]
-          ) -> audit._Ahead:
+          ) -> tier_audit._Ahead:
     done: Future[dict[uuid.UUID, int]] = Future()
     done.set_result(known)
-    return audit._Ahead(since, frozenset(members), done)
+    return tier_audit._Ahead(since, frozenset(members), done)
 
 
 def test_a_read_still_waiting_for_a_connection_is_not_waited_for(engine: Engine) -> None:
@@ -56,12 +56,12 @@ def test_a_read_still_waiting_for_a_connection_is_not_waited_for(engine: Engine)
     assert silver is not None
     late = _earn(ALICE, program, "silver", minutes=5)
     pending: Future[dict[uuid.UUID, int]] = Future()  # never answered
-    stuck = audit._Ahead(audit._window_start(late, program), frozenset({ALICE}), pending)
+    stuck = tier_audit._Ahead(tier_audit._window_start(late, program), frozenset({ALICE}), pending)
     with engine.connect() as conn:
-        refused = audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
-                                               stuck)
+        refused = tier_audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
+                                                    stuck)
     assert refused[late.id].code.value == "tier_not_held"  # the ledger's own read
-    connected = audit._Ahead(stuck.since, stuck.members, pending)
+    connected = tier_audit._Ahead(stuck.since, stuck.members, pending)
     connected.connected.set()
     assert connected.reading() and not stuck.reading()
 
@@ -71,19 +71,19 @@ def test_the_claims_ask_for_what_was_read_ahead(engine: Engine) -> None:
     silver = program.find_tier("silver")
     assert silver is not None and program.tier_by_window_spend
     late = _earn(ALICE, program, "silver", minutes=5)
-    start = audit._window_start(late, program)
+    start = tier_audit._window_start(late, program)
     # A read ahead of the same window and members is used as it is: here it says Alice
     # spent enough, though the ledger (empty) has nothing of hers.
     with engine.connect() as conn:
         ahead = _read(start, {ALICE, BOB}, {ALICE: 10**9})
-        assert audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
-                                            ahead) == {}
+        assert tier_audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
+                                                 ahead) == {}
         # Another window start, or a member not read: read again, and the ledger's
         # (nothing) refuses the claim.
         for other in (_read(start - timedelta(seconds=1), {ALICE}, {ALICE: 10**9}),
                       _read(start, {BOB}, {ALICE: 10**9})):
-            refused = audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
-                                                   other)
+            refused = tier_audit._window_tiers_not_held(conn, [late], [(late, program, silver)],
+                                                        other)
             assert refused[late.id].code.value == "tier_not_held"
 
 
@@ -96,10 +96,10 @@ def test_what_is_read_ahead_covers_every_claim_the_audit_can_find(engine: Engine
         _earn(ALICE, program, "silver", minutes=-3, kind=EntryKind.BONUS),  # not an earn
     ]
     with engine.connect() as conn:
-        ahead = audit._purchases_ahead(conn, entries, lambda version: program)
+        ahead = tier_audit.purchases_ahead(conn, entries, lambda version: program)
         assert ahead is not None
         assert ahead.members == {ALICE, BOB}
-        assert ahead.since == audit._window_start(entries[1], program)
+        assert ahead.since == tier_audit._window_start(entries[1], program)
         assert ahead.known.result() == {}  # nothing on the ledger yet
         # Nothing that could claim: nothing read.
-        assert audit._purchases_ahead(conn, entries[2:], lambda version: program) is None
+        assert tier_audit.purchases_ahead(conn, entries[2:], lambda version: program) is None
