@@ -4,6 +4,7 @@ store. The private key never leaves the kiosk."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,8 +12,9 @@ from urllib.parse import urlsplit
 from kiosk.cards import DeviceCertificate, DeviceKey, key_to_text
 from kiosk.ids import IdFactory, new_id
 from kiosk.records import DeviceRecord
-from kiosk.services.context import Clock, Kiosk, LedgerClock, utc_now
+from kiosk.services.context import Clock, DamagedSetting, Kiosk, LedgerClock, utc_now
 from kiosk.services.errors import AlreadyInitialised, InputProblem, InvalidInput
+from kiosk.services.ports import Store, UnitOfWork
 from kiosk.store import STORE_FILE, open_store
 from sync.authoriser import ONLINE_TIMEOUT
 from sync.client import LedgerClient
@@ -22,18 +24,32 @@ from sync.ledger_state import apply_state, read_state, root_key
 
 LEDGER_URL = "ledger_url"
 DEVICE_TOKEN = "device_token"
+PAIRING_KEY = "pairing_key"  # setting: the key sent to be certified, until pairing is done
 
 
 def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
                clock: Clock = utc_now, ids: IdFactory = new_id) -> Kiosk:
+    """Pair the kiosk in ``data_dir``; safe to run again after it was cut off. The key is
+    kept before the ledger is asked to certify it, and sent again by a retry with the
+    same token (the ledger answers the same certificate for the same key, and refuses
+    another key for a paired device: a key lost after it was certified burnt the token)."""
     store = open_store(data_dir / STORE_FILE)
-    with store.read() as tx:
+    try:
+        return _pair(store, data_dir, ledger_url, token, store_name, clock, ids)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _pair(store: Store, data_dir: Path, ledger_url: str, token: str, store_name: str,
+          clock: Clock, ids: IdFactory) -> Kiosk:
+    with store.write() as tx:
         if tx.devices.get() is not None:
             raise AlreadyInitialised(f"{data_dir} already holds a kiosk; "
                                      "choose another --data-dir")
+        key = _key_for(tx, token)
     client = LedgerClient(ledger_url, token)
     try:
-        key = DeviceKey.generate()
         paired = client.pair(key_to_text(key.public_bytes()), store_name)
         state, skew = read_state(client, clock)
     finally:
@@ -49,7 +65,23 @@ def pair_kiosk(data_dir: Path, *, ledger_url: str, token: str, store_name: str,
         apply_state(tx, state, now, kept)
         tx.settings.set(LEDGER_URL, ledger_url)
         tx.settings.set(DEVICE_TOKEN, token)
+        tx.settings.set(PAIRING_KEY, "")  # the device row holds it now
     return Kiosk.open(store, clock, ids)
+
+
+def _key_for(tx: UnitOfWork, token: str) -> DeviceKey:
+    """The key an earlier try with ``token`` sent, or a new one kept for the next try
+    (another token is another device: two devices never share a key)."""
+    device = hashlib.sha256(token.encode()).hexdigest()
+    kept_for, _, kept_key = (tx.settings.get(PAIRING_KEY) or "").partition(":")
+    if kept_for == device and kept_key:
+        try:
+            return DeviceKey.from_bytes(bytes.fromhex(kept_key))
+        except ValueError as exc:
+            raise DamagedSetting(PAIRING_KEY, exc) from None
+    key = DeviceKey.generate()
+    tx.settings.set(PAIRING_KEY, f"{device}:{key.to_bytes().hex()}")
+    return key
 
 
 def ledger_address(url: str) -> str:
