@@ -249,7 +249,8 @@ class Entries(Protocol):
 
     def lot_entries(self, member_id: uuid.UUID) -> list[Entry]:
         """The member's entries the lots replay: those the balance counts, so none the
-        ledger refused or this kiosk held back. Oldest first."""
+        ledger refused or this kiosk held back; in the ledger's order (its seq), then
+        those it has not numbered yet in the order they were made here."""
         ...
 
     def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:

@@ -67,11 +67,16 @@ _RECENT = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ? "
 _NOT_REFUSED = " AND id NOT IN (SELECT entry_id FROM rejections)"
 # What the lots replay (available, pending, expiring): the entries the balance counts, so
 # none the ledger refused or this kiosk held back (the rejections_leave_balance trigger
-# took them out of the balance).
+# took them out of the balance), in the ledger's order: its seq, then what it has not
+# numbered yet in the order it was made here (the rowid: entries are never deleted, and
+# the outbox numbers them in that order), as it will number them. Not by time: an expiry
+# is dated when its lot expired, and a spend that reached the ledger after the expiry
+# run, dated before it, is replayed after it there.
+_LOT_ORDER = " ORDER BY server_seq IS NULL, server_seq, rowid"
 _LOT_ENTRIES = (f"SELECT {ENTRY_LIST} FROM entries WHERE member_id = ?" + _NOT_REFUSED
-                + " ORDER BY occurred_at, id")
+                + _LOT_ORDER)
 _LOT_ROWS = ("SELECT id, kind, points, occurred_at, reverses, note, order_ref IS NOT NULL "
-             "FROM entries WHERE member_id = ?" + _NOT_REFUSED + " ORDER BY occurred_at, id")
+             "FROM entries WHERE member_id = ?" + _NOT_REFUSED + _LOT_ORDER)
 _TIER_SPEND = ("SELECT occurred_at, amount_minor FROM entries WHERE member_id = ? "
                f"AND occurred_at >= ? AND amount_minor != 0 AND kind IN {_SPEND_KINDS}"
                + _NOT_REFUSED)

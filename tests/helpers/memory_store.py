@@ -301,7 +301,10 @@ class MemoryEntries(_Part):
                       key=lambda e: (e.occurred_at, e.id))
 
     def lot_entries(self, member_id: uuid.UUID) -> list[Entry]:
-        return [e for e in self.of_member(member_id) if e.id not in self.d.rejections]
+        seqs = self.d.server_seqs  # not numbered yet: as appended (a stable sort)
+        return sorted((e for e in self.d.entries.values()
+                       if e.member_id == member_id and e.id not in self.d.rejections),
+                      key=lambda e: (e.id not in seqs, seqs.get(e.id, 0)))
 
     def lot_rows(self, member_id: uuid.UUID) -> list[LotRow]:
         return [(e.id.bytes, e.kind.value, e.points, e.occurred_at,
