@@ -78,6 +78,7 @@ class OnlineCounter(Holds):
             raise LedgerRefusal(422, "invalid_amount", "an order amount must be above zero")
         now = self.ledger.clock()
         with self.ledger.engine.begin() as conn:
+            self.lock_head(conn)  # it appends: the head before the member (holds.py)
             self.lock_member(conn, member_id)
             program = self.ledger.current_program(conn)
             if amount_minor > program.max_sale_minor:  # as at the counter (sales.py)

@@ -47,7 +47,8 @@ class Transfers:
             if not policy.min_points <= req.points <= policy.max_points:
                 raise LedgerRefusal(422, "transfer_size", f"a transfer is {policy.min_points} "
                                     f"to {policy.max_points} points")
-            for member in sorted((req.from_member, req.to_member)):  # one order: no deadlock
+            self.counter.lock_head(conn)  # it appends: the head, then the members in id
+            for member in sorted((req.from_member, req.to_member)):  # order (holds.py)
                 self.counter.lock_member(conn, member)
             done = self._done(conn, caller, req)  # a retry that waited for the first
             if done is not None:
