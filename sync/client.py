@@ -2,8 +2,9 @@
 (requests has none by default); failures come back as two kinds: the ledger can't be
 reached now (retry later) or it refused the request (don't retry the same thing).
 
-Bodies both ways are the server's own models (``sync/protocol.py``): a request the wire
-types refuse is refused here as the ledger would (422), before anything is sent."""
+Bodies both ways are the server's own models (``sync/protocol.py``, ``sync/wire_*.py``):
+a request the wire types refuse is refused here as the ledger would (422), before anything
+is sent."""
 
 from __future__ import annotations
 
@@ -19,34 +20,38 @@ from sync.errors import LedgerRefused as LedgerRefused  # where callers catch th
 from sync.errors import LedgerUnavailable as LedgerUnavailable
 from sync.protocol import (
     BalanceResponse,
-    CheckoutHold,
-    CheckoutHoldRequest,
-    CheckoutRef,
-    CodeQuantity,
     CouponWire,
     DeviceState,
     EntryResult,
     EntryWire,
     Health,
+    PairRequest,
+    PairResponse,
+    PullResponse,
+    UploadRequest,
+    UploadResponse,
+)
+from sync.wire_holds import (
+    CheckoutHold,
+    CheckoutHoldRequest,
+    CheckoutRef,
     Hold,
     HoldRequest,
+    TransferRequest,
+    TransferResult,
+)
+from sync.wire_shop import (
+    CodeQuantity,
     MemberHistory,
     MemberSearch,
     OrderLineWire,
     OrderRequest,
     OrderResult,
-    PairRequest,
-    PairResponse,
-    PullResponse,
     RefundRequest,
     ShopCardRequest,
     ShopCardResult,
-    TransferRequest,
-    TransferResult,
-    UploadRequest,
-    UploadResponse,
-    Wire,
 )
+from sync.wire_types import PATTERN_MEANS, Wire
 
 if TYPE_CHECKING:
     import requests
@@ -229,4 +234,7 @@ def _refused_as_invalid() -> Iterator[None]:
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise LedgerRefused(422, "invalid", f"{field}: {first['msg']}") from None
+        pattern = str((first.get("ctx") or {}).get("pattern"))  # in words, as the API's 422
+        said = PATTERN_MEANS.get(pattern, first["msg"]) \
+            if first["type"] == "string_pattern_mismatch" else first["msg"]
+        raise LedgerRefused(422, "invalid", f"{field}: {said}") from None

@@ -97,6 +97,8 @@ def refund_of_lines() -> dict[str, Any]:
 
 INVISIBLE_CODES = ["烏龍茶\u200b-01", "\ufeff烏龍茶-01", "烏龍茶\u300001", "烏龍茶-01\u2060",
                    " 烏龍茶-01", "烏龍茶-01\u00a0"]
+INVISIBLE_REFS = ["WEB\u200b-1", "\ufeffWEB-1", "WEB\u30001", "WEB-1\u2060", " WEB-1", "WEB-1 ",
+                  "WEB-1\u00a0", "WEB\u202e-1"]
 
 
 def changed(body: dict[str, Any], where: tuple[str | int, ...], value: Any) -> dict[str, Any]:
@@ -152,6 +154,9 @@ BODIES = [
       for code in INVISIBLE_CODES],
     *[("/v1/shop/refunds", "shop", refund_of_lines, ("lines", 0, "code"), code)
       for code in INVISIBLE_CODES],
+    # A new shop order's number the counter refuses (check_order_ref): the same rule. A
+    # refund's stays Text64: it names an order the ledger may have taken before the rule.
+    *[("/v1/shop/orders", "shop", order, ("order_ref",), ref) for ref in INVISIBLE_REFS],
     ("/v1/pair", "kiosk", lambda: {"public_key": "A" * 52}, ("public_key",), "A" * 51 + NUL),
 ]
 
@@ -205,8 +210,8 @@ def test_a_query_the_database_cannot_hold_is_a_422_naming_the_parameter(
 
 def test_the_refusal_says_what_is_wrong_in_words(ledger):
     process, tokens = ledger
-    answer = requests.post(process.url + "/v1/shop/orders",
-                           json=changed(order(), ("order_ref",), f"W{NUL}"),
+    answer = requests.post(process.url + "/v1/shop/refunds",  # a new order's: below
+                           json={"order_ref": f"W{NUL}"},
                            headers={"Authorization": f"Bearer {tokens['shop']}"}, timeout=30)
     [error] = answer.json()["detail"]
     assert error["msg"] == "control characters (such as NUL) are not allowed here"
@@ -221,6 +226,17 @@ def test_a_code_refused_says_what_a_code_may_be(ledger):
     assert (error["loc"], error["msg"]) == (
         ["body", "lines", 0, "code"], "a product code is 1 to 64 characters a receipt "
         "shows, with no space at either end")
+
+
+def test_an_order_ref_refused_says_what_an_order_number_may_be(ledger):
+    process, tokens = ledger
+    answer = requests.post(process.url + "/v1/shop/orders",
+                           json=changed(order(), ("order_ref",), "WEB-1\u200b"),
+                           headers={"Authorization": f"Bearer {tokens['shop']}"}, timeout=30)
+    [error] = answer.json()["detail"]
+    assert (error["loc"], error["msg"]) == (
+        ["body", "order_ref"], "an order reference is 1 to 64 characters a receipt shows, "
+        "with no space at either end")
 
 
 def test_the_same_bodies_unbroken_are_accepted(ledger):

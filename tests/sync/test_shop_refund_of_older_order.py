@@ -15,10 +15,11 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from kiosk.engine.orders import OrderLine
-from sync.protocol import RefundRequest, UploadRequest
+from sync.protocol import UploadRequest
 from sync.server.calls import LedgerRefusal
 from sync.server.counter import OnlineCounter
 from sync.server.ledger import Ledger
+from sync.wire_shop import OrderRequest, RefundRequest
 from tests.helpers.ledger_wire import KIOSK, SHOP, members, sale
 
 CODE = "TEA\u200b"  # as the shop's catalogue had it; the wire took it before 597b294
@@ -68,3 +69,21 @@ def test_the_shop_still_may_not_name_a_code_with_an_invisible_character() -> Non
         RefundRequest.model_validate_json(
             '{"order_ref": "W-1", "lines": [{"code": "TEA\\u200b", "quantity": 1}]}')
     assert [e["loc"] for e in refused.value.errors()] == [("lines", 0, "code")]
+
+
+REF = "W-2\u200b"  # an order number the shop's wire took before it held refs to the rule
+
+
+def test_an_older_shop_order_whose_number_has_an_invisible_character_reads_back_and_refunds(
+        ledger: Ledger) -> None:
+    """A new order's number is held to the counter's rule (a 422); one the ledger took
+    before still answers and refunds by the number it was stored under."""
+    [member] = members(1)
+    ledger.upload(KIOSK, UploadRequest(members=[member], entries=[sale(member, 1)]))
+    counter = OnlineCounter(ledger)
+    earned = counter.order(SHOP, member.id, 1000, REF, ()).points  # as the ledger took it
+    assert ledger.order(SHOP, "web", REF).order_ref == REF
+    assert shop_refund(counter, '{"order_ref": "W-2\\u200b"}') == -earned
+    with pytest.raises(ValidationError, match="order_ref"):
+        OrderRequest.model_validate_json(
+            f'{{"member_id": "{member.id}", "amount_minor": 1000, "order_ref": "W-3\\u200b"}}')
