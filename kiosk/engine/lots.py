@@ -15,9 +15,12 @@ earn takes from the lot it reverses first, then like any spending (so a refund o
 that already paid for something makes a debt). A reversal of a spending gives back what it
 took, last taken first: each lot's share as a new lot with that lot's dates (so restored
 points expire when they would have; its id is derived from the reversal's and the lot's,
-so every replay makes the same), and what was debt, or a reversed expiry, as a lot with
-the reversal's own dates. An expiry takes what its lot has left; if it says more (a bug
-upstream), the excess is debt, so no other lot loses a point to it.
+so every replay makes the same), and what was debt as a lot with the reversal's own dates.
+A reversal of an expiry dated after its lot expired gives the points back for good (its
+own dates); one dated before then gives them back like a spending's, with the lot's dates:
+the ledger's correction for a spend dated before an expiry that reached it after the
+expiry, whose points that spend then takes first. An expiry takes what its lot has left;
+if it says more (a bug upstream), the excess is debt, so no other lot loses a point to it.
 """
 
 from __future__ import annotations
@@ -194,7 +197,8 @@ class _Replay:
                 parts.append((source, amount - given))
             points -= given
             lot = self.lots.get(source) if source is not None else None
-            if lot is None or original_kind is EntryKind.EXPIRE:
+            if lot is None or (original_kind is EntryKind.EXPIRE
+                               and lot.expired(m.occurred_at)):
                 own += given
             else:
                 self.open(uuid.uuid5(m.id, str(lot.id)), given, lot.available_at,

@@ -49,6 +49,12 @@ from sync.server.coupons import (
 from sync.server.db import one_statement
 from sync.server.entry_rows import ENTRIES, wire_row
 from sync.server.fresh_batch import Conflict, append_fresh
+from sync.server.late_spends import (
+    corrections,
+    dated_before_expiries,
+    late_spends,
+    numbered_after,
+)
 from sync.server.orders import check_channels, records_of, sent_records, store_orders
 from sync.server.profiles import as_claimed, store_members
 from sync.server.programs import Programs
@@ -93,6 +99,10 @@ class Ingest:
                     records = store_orders(conn, caller, request.orders, self.clock(), sent)
                     done = append_fresh(conn, request.entries, caller.device_id,
                                         receipts=kiosk, received_at=self.clock())
+                    # Checked under the head's lock the append took (an expiry run can't
+                    # land between): such a spend needs its corrections numbered first.
+                    if not single and dated_before_expiries(conn, request.entries):
+                        raise Conflict("a spend dated before an expiry: corrected first")
                     issue_for_orders(conn, caller.device_id,
                                      records + _stamped_late(conn, caller, request.entries,
                                                              records),
@@ -167,7 +177,14 @@ class Ingest:
                             .with_for_update()).scalar_one()
         verdicts: dict[uuid.UUID, EntryResult] = {}
         candidates = self._screen(conn, caller, entries, verdicts, orders, members)
-        new_head = self._insert_entries(conn, caller, candidates, head, verdicts)
+        new_head = head
+        # A spend dated before an expiry it finds recorded: that expiry corrected first.
+        for late, part in numbered_after(candidates, late_spends(conn, candidates)):
+            if late is not None:
+                new_head = self._insert_entries(
+                    conn, Caller(DERIVED_CHANNEL, "ledger"),
+                    corrections(conn, self.programs.current_program(conn), late), new_head, {})
+            new_head = self._insert_entries(conn, caller, part, new_head, verdicts)
         if new_head != head:
             conn.execute(update(m.LedgerHead).where(m.LedgerHead.id == 1)
                          .values(last_seq=new_head))

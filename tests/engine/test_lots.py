@@ -232,6 +232,21 @@ def test_a_reversed_expiry_gives_the_points_back_for_good() -> None:
     assert expiry_due(wallet, MEMBER, utc(2030, 1, 1), TAIPEI) == []
 
 
+def test_an_expiry_reversed_before_its_lot_expired_gives_back_to_the_lot() -> None:
+    """The ledger's correction for a spend dated before an expiry that reached it after
+    (sync/server/late_spends.py): numbered before the spend, its points have the lot's dates,
+    so the spend takes them rather than a later lot, and nothing is left to expire again."""
+    lot = earn(1, 100, T0, expires=utc(2027, 3, 31, 16))
+    later = earn(2, 50, T0 + timedelta(days=90), expires=utc(2027, 6, 30, 16))
+    [expired] = expire_all(replay([lot, later]), utc(2027, 4, 1))
+    when = T0 + timedelta(days=150)  # the late spend's time
+    fix = Movement(mid(8), K.REVERSE, 60, when, reverses=expired.id)
+    wallet = replay([lot, later, expired, fix, spend(9, 60, when)])
+    assert (wallet.balance, wallet.debt, wallet.available(utc(2027, 4, 2))) == (50, 0, 50)
+    assert [(d.lot, -d.award.points) for d in expiry_due(wallet, MEMBER, utc(2027, 7, 1),
+                                                         TAIPEI)] == [(later.id, 50)]
+
+
 def test_an_expiry_never_takes_more_than_its_lot_has_left() -> None:
     lot, other = earn(1, 100, T0, expires=utc(2027, 3, 31, 16)), earn(2, 50, T0)
     wrong = Movement(mid(3), K.EXPIRE, -120, utc(2027, 4, 1), lot=lot.id)  # a bug upstream
