@@ -11,6 +11,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -161,15 +162,35 @@ class Uploader:
     def _upload_refunds(self) -> None:
         """Refunds no reversal carried up (one whose lines undid no points, or whose
         reversals were kept back): after the orders, so the ledger holds each one's order.
-        The ledger keeps a refund of its order or leaves it out, never refuses the request
-        for it; either way it must not hold the next ones back."""
+        The ledger keeps a refund of its order or leaves it out; one that can't go on the
+        wire (dated by a clock that read 3001) or that the ledger refuses anyway (a rule of
+        another version) is left out with a log line: none may hold the next ones back."""
         while True:
             with self.kiosk.store.read() as tx:
                 refunds = tx.refunds.unsent(ORDERS_BATCH)
             if not refunds:
                 return
-            self.client.upload(UploadRequest(entries=[],
-                                             refunds=[RefundWire.of(r) for r in refunds]))
+            wires: list[RefundWire] = []
+            for refund in refunds:
+                try:
+                    wires.append(RefundWire.of(refund))
+                except ValidationError as exc:
+                    log.warning("refund %s of order %s can't be sent: %s", refund.id,
+                                refund.order_ref, _why(exc))
+            try:
+                self.client.upload(UploadRequest(entries=[], refunds=wires))
+            except LedgerRefused as exc:
+                if exc.status not in (SPLIT, 422):
+                    raise
+                for wire in wires:  # one by one: only the one refused is left out
+                    try:
+                        self.client.upload(UploadRequest(entries=[], refunds=[wire]))
+                    except LedgerRefused as one:
+                        if one.status not in (SPLIT, 422):
+                            raise
+                        log.warning("the ledger refused refund %s of order %s: %s",
+                                    wire.id, wire.order_ref, one)
+            # Sent, or never sendable: as orders (it stays here, and the log says why).
             with self.kiosk.store.write() as tx:
                 tx.refunds.mark_on_ledger([r.id for r in refunds])
 
@@ -303,9 +324,16 @@ class Uploader:
                 orders[record.key] = OrderWire.of(record)
             except ValidationError as exc:
                 broken_order[record.key] = f"its order can't be sent: {_why(exc)}"
-        refunds = [RefundWire.of(r) for r in tx.refunds.to_upload(
-            {(e.channel, e.order_ref) for _, e in batch
-             if e.order_ref and e.channel == channel and e.reverses is not None})]
+        refunds: list[RefundWire] = []
+        broken_refund: dict[tuple[str, str | None, datetime], str] = {}  # its reversals
+        for refund in tx.refunds.to_upload({(e.channel, e.order_ref) for _, e in batch
+                                            if e.order_ref and e.channel == channel
+                                            and e.reverses is not None}):
+            try:
+                refunds.append(RefundWire.of(refund))
+            except ValidationError as exc:  # its reversals were made with it, at its time
+                broken_refund[refund.channel, refund.order_ref, refund.occurred_at] = (
+                    f"its refund can't be sent: {_why(exc)}")
         entries: list[EntryWire] = []
         withheld: list[Withheld] = []
         for seq, e in batch:
@@ -318,6 +346,9 @@ class Uploader:
                 continue
             if (e.channel, e.order_ref) in broken_order:
                 unsendable.append((e.id, broken_order[e.channel, e.order_ref]))
+                continue
+            if e.reverses is not None and (e.channel, e.order_ref, e.occurred_at) in broken_refund:
+                unsendable.append((e.id, broken_refund[e.channel, e.order_ref, e.occurred_at]))
                 continue
             try:
                 entries.append(EntryWire.of(e, device_seq=seq))
