@@ -118,11 +118,15 @@ class Holds:
                 m.Reservation.id == hold_id)).one())
 
     def void_points(self, conn: Connection, caller: Caller, hold_id: uuid.UUID) -> None:
-        """Release a hold in the caller's transaction."""
-        row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)).first()
+        """Release a hold in the caller's transaction. The hold is read locked: a confirm of
+        it under way is waited for, then refused here (409), never overwritten as voided
+        with its redemption recorded."""
+        row = conn.execute(select(m.Reservation).where(m.Reservation.id == hold_id)
+                           .with_for_update()).first()
         if row is None or row.device_id != caller.device_id:
             raise LedgerRefusal(404, "unknown_hold", "no such hold")
-        if row.state == "confirmed":
+        recorded = conn.execute(select(ENTRIES.c.id).where(ENTRIES.c.id == hold_id)).first()
+        if row.state == "confirmed" or recorded is not None:  # (a lapsed hold's entry too)
             raise LedgerRefusal(409, "already_confirmed",
                                 "this redemption is recorded; refund it instead")
         conn.execute(update(m.Reservation).where(m.Reservation.id == hold_id)
