@@ -197,22 +197,22 @@ class Uploader:
     def _upload_revocations(self) -> None:
         """Cards this kiosk cancelled (a lost card replaced), with the members' new cards:
         the ledger tells every other kiosk. Once the outbox is through, like orders, in
-        requests the wire allows; one the ledger refuses stays here and goes again next
-        round (the pull is never held up by it)."""
+        requests the wire allows; one the ledger refuses, or whose member's record can't go
+        on the wire, stays here and goes again next round (the pull is never held up by
+        it)."""
         with self.kiosk.store.read() as tx:
             revoked = tx.trust.unsent_revocations()
         for start in range(0, len(revoked), REVOCATIONS_BATCH):
             part = revoked[start:start + REVOCATIONS_BATCH]
             owners = {member for _, member, _ in part}
             with self.kiosk.store.read() as tx:
-                members = [MemberWire.of(m) for m in tx.members.to_upload(owners)]
-                newest = {}
-                for card in sorted(tx.cards.of_members(owners), key=lambda c: c.issued_at):
-                    newest[card.member_id] = card
-                cards = [CardWire(card_no=c.card_no, member_id=c.member_id,
-                                  key_id=c.key_id, payload=c.payload, issued_at=c.issued_at)
-                         for c in newest.values()]  # the replacement each: the ledger needs
-                # no more (an older one it never got is cancelled by its number)
+                members, cards, broken = self._owners(tx, owners)
+            for no, member, _ in part:
+                if member in broken:
+                    log.warning("cancelled card %s waits here: %s", no, broken[member])
+            part = [r for r in part if r[1] not in broken]
+            if not part:
+                continue
             request = UploadRequest(entries=[], members=members, cards=cards, revoked_cards=[
                 RevocationWire(card_no=no, member_id=member, revoked_at=at)
                 for no, member, at in part])
@@ -228,6 +228,34 @@ class Uploader:
                 tx.outbox.mark_on_ledger([w.id for w in members], [c.card_no for c in cards])
                 tx.trust.mark_revocations_sent([no for no, _, _ in part])
             self.cancelled_cards = True
+
+    @staticmethod
+    def _owners(tx: UnitOfWork, owners: set[uuid.UUID]
+                ) -> tuple[list[MemberWire], list[CardWire], dict[uuid.UUID, str]]:
+        """What the ledger needs with cards cancelled here: their members' records if not
+        sent yet, and each one's replacement (no more: an older card it never got is
+        cancelled by its number); and the members whose record or card can't go on the
+        wire, with why (their cancelled cards wait: no poison pill)."""
+        members: list[MemberWire] = []
+        broken: dict[uuid.UUID, str] = {}
+        for m in tx.members.to_upload(owners):
+            try:
+                members.append(MemberWire.of(m))
+            except ValidationError as exc:
+                broken[m.id] = f"the member's record can't be sent: {_why(exc)}"
+        newest = {}
+        for card in sorted(tx.cards.of_members(owners), key=lambda c: c.issued_at):
+            newest[card.member_id] = card
+        cards: list[CardWire] = []
+        for c in newest.values():
+            try:
+                cards.append(CardWire(card_no=c.card_no, member_id=c.member_id,
+                                      key_id=c.key_id, payload=c.payload,
+                                      issued_at=c.issued_at))
+            except ValidationError as exc:
+                broken.setdefault(c.member_id, f"the member's card can't be sent: {_why(exc)}")
+        return ([m for m in members if m.id not in broken],
+                [c for c in cards if c.member_id not in broken], broken)
 
     def _settle(self, in_flight: deque[tuple[UploadRequest, Future[UploadResponse]]]
                 ) -> None:
