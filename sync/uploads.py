@@ -366,8 +366,7 @@ class Uploader:
         withheld: list[Withheld] = []
         for seq, e in batch:
             if e.id in quarantined:
-                withheld.append(Withheld(device_seq=seq, entry_id=e.id,
-                                         reason=quarantined[e.id][:500]))
+                withheld.append(_withheld(seq, e.id, quarantined[e.id]))
                 continue
             if e.member_id in broken:
                 unsendable.append((e.id, broken[e.member_id]))
@@ -386,6 +385,17 @@ class Uploader:
                              cards=[c for c in cards if c.member_id not in broken],
                              entries=entries, withheld=withheld,
                              orders=list(orders.values()), refunds=refunds), unsendable
+
+
+def _withheld(seq: int, entry_id: uuid.UUID, reason: str) -> Withheld:
+    """An entry kept back, as its number goes up: with its reason, or a plain one if that
+    can't go on the wire (a control character a ledger's refusal echoed); the kiosk
+    keeps the words it has."""
+    try:
+        return Withheld(device_seq=seq, entry_id=entry_id, reason=reason[:500])
+    except ValidationError:
+        return Withheld(device_seq=seq, entry_id=entry_id,
+                        reason="kept back at the kiosk (its reason can't go on the wire)")
 
 
 def _last_seq(request: UploadRequest) -> int:
