@@ -219,7 +219,7 @@ def create_app(ledger: Ledger) -> FastAPI:
 
     @app.post("/v1/shop/orders", openapi_extra=json_request_body(OrderRequest),
               responses=refusals(403, 404, 409, 422))
-    def order(body: Annotated[OrderRequest, Depends(json_body(OrderRequest))],
+    def order(body: Annotated[OrderRequest, Depends(json_body(OrderRequest, keys_once=True))],
               who: Annotated[Caller, Depends(shop)]) -> OrderResult:
         return counter.order(who, body.member_id, body.amount_minor, body.order_ref,
                              tuple(OrderLine(x.code, x.quantity, x.unit_price_minor,

@@ -120,7 +120,7 @@ def add_checkout_routes(app: FastAPI, holds: CheckoutHolds, caller: Callable[...
     @app.post("/v1/checkouts", status_code=201, openapi_extra=request_body(CheckoutHoldRequest),
               responses=refusals(404, 409, 422))
     def hold_checkout(body: Annotated[CheckoutHoldRequest,
-                                      Depends(json_body(CheckoutHoldRequest))],
+                                      Depends(json_body(CheckoutHoldRequest, keys_once=True))],
                       who: Annotated[Caller, Depends(caller)]) -> CheckoutHold:
         """Hold a checkout's points and coupon for the caller's order until it is confirmed
         or released (or the hold lapses): 409 ``not_enough_points``, ``coupon_used``,
@@ -129,14 +129,16 @@ def add_checkout_routes(app: FastAPI, holds: CheckoutHolds, caller: Callable[...
 
     @app.post("/v1/checkouts/confirm", openapi_extra=request_body(CheckoutRef),
               responses=refusals(404, 410, 422))
-    def confirm_checkout(body: Annotated[CheckoutRef, Depends(json_body(CheckoutRef))],
+    def confirm_checkout(body: Annotated[CheckoutRef, Depends(json_body(CheckoutRef,
+                                                                        keys_once=True))],
                          who: Annotated[Caller, Depends(caller)]) -> CheckoutHold:
         """Spend what the checkout held (410 ``hold_expired`` if it lapsed)."""
         return holds.confirm(who, body)
 
     @app.post("/v1/checkouts/release", openapi_extra=request_body(CheckoutRef),
               responses=refusals(404, 409, 422))
-    def release_checkout(body: Annotated[CheckoutRef, Depends(json_body(CheckoutRef))],
+    def release_checkout(body: Annotated[CheckoutRef, Depends(json_body(CheckoutRef,
+                                                                        keys_once=True))],
                          who: Annotated[Caller, Depends(caller)]) -> CheckoutHold:
         """Let go of what the checkout held."""
         return holds.release(who, body)
