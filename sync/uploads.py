@@ -12,7 +12,6 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -20,26 +19,23 @@ from kiosk.ledger import Entry, EntryKind
 from kiosk.services import Kiosk
 from kiosk.services.ports import UnitOfWork
 from sync.client import LedgerClient, LedgerRefused, LedgerUnavailable
+from sync.late_uploads import SPLIT, upload_orders, upload_refunds, upload_revocations
+from sync.late_uploads import why as _why
 from sync.protocol import (
     MAX_BATCH,
     CardWire,
     EntryWire,
     MemberWire,
     OrderWire,
-    RevocationWire,
     UploadRequest,
     UploadResponse,
     Withheld,
 )
 from sync.wire_orders import RefundWire
-from sync.wire_types import PATTERN_MEANS
 
 UPLOAD_BATCH = MAX_BATCH  # the most the ledger takes in one request: fewer round trips
 ORDER_TAIL = 64  # entries past a batch's size that finish its last order
-ORDERS_BATCH = 20  # orders without entries per request: 500 lines each stays under 4 MB
-REVOCATIONS_BATCH = 100  # members' cancelled cards per request, each with their cards
 UPLOADS_IN_FLIGHT = 2  # one parsed by the ledger while its database writes the other
-SPLIT = 413  # a body over the ledger's limit: sent again in halves (never a poison pill)
 
 Gaps = tuple[tuple[int, int], ...]
 log = logging.getLogger(__name__)
@@ -122,140 +118,11 @@ class Uploader:
                     self._acknowledge(later, pending.result())
                 in_flight.clear()
                 request = self._next_request(after=0)
-        self._upload_orders()
-        self._upload_refunds()
-        self._upload_revocations()
-        return counts["accepted"], counts["duplicate"], counts["rejected"]
-
-    def _upload_orders(self) -> None:
-        """Orders no entry carried up: non-member sales (recorded for the reports), and
-        orders whose entries were kept back. They go once the outbox is through, so an
-        order with entries always travels with them."""
-        while True:
-            with self.kiosk.store.read() as tx:
-                records = tx.orders.unsent(ORDERS_BATCH)
-            if not records:
-                return
-            wires: list[OrderWire] = []
-            for record in records:
-                try:
-                    wires.append(OrderWire.of(record))
-                except ValidationError as exc:
-                    log.warning("order %s can't be sent: %s", record.key, _why(exc))
-            try:
-                self.client.upload(UploadRequest(entries=[], orders=wires))
-            except LedgerRefused as exc:
-                if exc.status not in (SPLIT, 422):
-                    raise
-                for wire in wires:  # one by one: only the one refused is left out
-                    try:
-                        self.client.upload(UploadRequest(entries=[], orders=[wire]))
-                    except LedgerRefused as one:
-                        if one.status not in (SPLIT, 422):
-                            raise
-                        log.warning("the ledger refused order %s: %s", wire.key, one)
-            # Sent, or never sendable: either way it must not hold the next ones back (it
-            # stays in this kiosk's store, and the log says why).
-            with self.kiosk.store.write() as tx:
-                tx.orders.mark_on_ledger([r.key for r in records])
-
-    def _upload_refunds(self) -> None:
-        """Refunds no reversal carried up (one whose lines undid no points, or whose
-        reversals were kept back): after the orders, so the ledger holds each one's order.
-        The ledger keeps a refund of its order or leaves it out; one that can't go on the
-        wire (dated by a clock that read 3001) or that the ledger refuses anyway (a rule of
-        another version) is left out with a log line: none may hold the next ones back."""
-        while True:
-            with self.kiosk.store.read() as tx:
-                refunds = tx.refunds.unsent(ORDERS_BATCH)
-            if not refunds:
-                return
-            wires: list[RefundWire] = []
-            for refund in refunds:
-                try:
-                    wires.append(RefundWire.of(refund))
-                except ValidationError as exc:
-                    log.warning("refund %s of order %s can't be sent: %s", refund.id,
-                                refund.order_ref, _why(exc))
-            try:
-                self.client.upload(UploadRequest(entries=[], refunds=wires))
-            except LedgerRefused as exc:
-                if exc.status not in (SPLIT, 422):
-                    raise
-                for wire in wires:  # one by one: only the one refused is left out
-                    try:
-                        self.client.upload(UploadRequest(entries=[], refunds=[wire]))
-                    except LedgerRefused as one:
-                        if one.status not in (SPLIT, 422):
-                            raise
-                        log.warning("the ledger refused refund %s of order %s: %s",
-                                    wire.id, wire.order_ref, one)
-            # Sent, or never sendable: as orders (it stays here, and the log says why).
-            with self.kiosk.store.write() as tx:
-                tx.refunds.mark_on_ledger([r.id for r in refunds])
-
-    def _upload_revocations(self) -> None:
-        """Cards this kiosk cancelled (a lost card replaced), with the members' new cards:
-        the ledger tells every other kiosk. Once the outbox is through, like orders, in
-        requests the wire allows; one the ledger refuses, or whose member's record can't go
-        on the wire, stays here and goes again next round (the pull is never held up by
-        it)."""
-        with self.kiosk.store.read() as tx:
-            revoked = tx.trust.unsent_revocations()
-        for start in range(0, len(revoked), REVOCATIONS_BATCH):
-            part = revoked[start:start + REVOCATIONS_BATCH]
-            owners = {member for _, member, _ in part}
-            with self.kiosk.store.read() as tx:
-                members, cards, broken = self._owners(tx, owners)
-            for no, member, _ in part:
-                if member in broken:
-                    log.warning("cancelled card %s waits here: %s", no, broken[member])
-            part = [r for r in part if r[1] not in broken]
-            if not part:
-                continue
-            request = UploadRequest(entries=[], members=members, cards=cards, revoked_cards=[
-                RevocationWire(card_no=no, member_id=member, revoked_at=at)
-                for no, member, at in part])
-            try:
-                self.client.upload(request)
-            except LedgerRefused as exc:
-                if exc.status not in (SPLIT, 422):
-                    raise
-                log.warning("the ledger refused the cancelled cards %s: %s; sent again next "
-                            "round", [no for no, _, _ in part], exc)
-                continue
-            with self.kiosk.store.write() as tx:
-                tx.outbox.mark_on_ledger([w.id for w in members], [c.card_no for c in cards])
-                tx.trust.mark_revocations_sent([no for no, _, _ in part])
+        upload_orders(self.kiosk, self.client)
+        upload_refunds(self.kiosk, self.client)
+        if upload_revocations(self.kiosk, self.client):
             self.cancelled_cards = True
-
-    @staticmethod
-    def _owners(tx: UnitOfWork, owners: set[uuid.UUID]
-                ) -> tuple[list[MemberWire], list[CardWire], dict[uuid.UUID, str]]:
-        """What the ledger needs with cards cancelled here: their members' records if not
-        sent yet, and each one's replacement (no more: an older card it never got is
-        cancelled by its number); and the members whose record or card can't go on the
-        wire, with why (their cancelled cards wait: no poison pill)."""
-        members: list[MemberWire] = []
-        broken: dict[uuid.UUID, str] = {}
-        for m in tx.members.to_upload(owners):
-            try:
-                members.append(MemberWire.of(m))
-            except ValidationError as exc:
-                broken[m.id] = f"the member's record can't be sent: {_why(exc)}"
-        newest = {}
-        for card in sorted(tx.cards.of_members(owners), key=lambda c: c.issued_at):
-            newest[card.member_id] = card
-        cards: list[CardWire] = []
-        for c in newest.values():
-            try:
-                cards.append(CardWire(card_no=c.card_no, member_id=c.member_id,
-                                      key_id=c.key_id, payload=c.payload,
-                                      issued_at=c.issued_at))
-            except ValidationError as exc:
-                broken.setdefault(c.member_id, f"the member's card can't be sent: {_why(exc)}")
-        return ([m for m in members if m.id not in broken],
-                [c for c in cards if c.member_id not in broken], broken)
+        return counts["accepted"], counts["duplicate"], counts["rejected"]
 
     def _settle(self, in_flight: deque[tuple[UploadRequest, Future[UploadResponse]]]
                 ) -> None:
@@ -446,16 +313,3 @@ def _part(request: UploadRequest, entries: list[EntryWire]) -> UploadRequest:
                          entries=entries, withheld=request.withheld,
                          orders=[o for o in request.orders if o.key in orders],
                          refunds=[r for r in request.refunds if r.key in orders])
-
-
-def _why(exc: ValidationError) -> str:
-    """The wire's refusal in plain words (the manager reads it on the sync detail): a
-    pattern's by what that pattern means (``PATTERN_MEANS``, the API's own words), not
-    every one as a control character."""
-    def said(err: Any) -> str:
-        if err["type"] == "string_pattern_mismatch":
-            pattern = str((err.get("ctx") or {}).get("pattern"))
-            return PATTERN_MEANS.get(pattern, "not in a form the wire takes")
-        return str(err["msg"])
-    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {said(err)}"
-                     for err in exc.errors(include_url=False))[:400]

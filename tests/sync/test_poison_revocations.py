@@ -37,7 +37,7 @@ def test_a_cancelled_card_of_an_unsendable_member_does_not_stop_the_pull(
     reissue_card(a.kiosk, joined.member.id)  # the card was lost
     reissue_card(a.kiosk, fine.member.id)  # so was this one
 
-    with caplog.at_level(logging.WARNING, logger="sync.uploads"):
+    with caplog.at_level(logging.WARNING, logger="sync.late_uploads"):
         a.agent().sync_once()
     with a.kiosk.store.read() as tx:
         assert tx.members.get(other.id) is not None, "the pull never came"
