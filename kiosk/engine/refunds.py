@@ -13,22 +13,25 @@ sequence of partial refunds adds up exactly to the whole order once every line i
 - What the order spent (points as money, a reward's cost) comes back in proportion to
   the refunded share of the order's gross; a coupon it used, when the whole order is.
 - The money the member gets back is the refunded lines' share of the net amount paid.
+- A first-purchase bonus the order earned (stored with its awards, on the derived
+  channel) comes back with the whole order (:func:`bonuses_back`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 
 from pydantic import TypeAdapter, ValidationError
 
+from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.earning import BASE
-from kiosk.engine.orders import Award, Order, OrderLine
+from kiosk.engine.orders import POINTS, Award, Order, OrderLine
 from kiosk.engine.record import OrderRecord
-from kiosk.ledger import EntryKind
+from kiosk.ledger import Entry, EntryKind, reversal
 from kiosk.printable import as_shown
 
 MAX_REFUND_LINES = 500
@@ -166,12 +169,52 @@ def reversed_awards(record: OrderRecord, done: Quantities
     out: dict[tuple[EntryKind, str | None], tuple[int, int]] = {}
     for award in record.awards:
         if award.once is not None:
-            continue  # a once-only bonus is the member's, not the order's
+            continue  # a once-only bonus has an entry of its own: bonuses_back
         key = (award.kind, None if award.rule == BASE else award.rule)
         points, amount = _award_part(award, record.order.lines, done, full)
         was = out.get(key, (0, 0))
         out[key] = (was[0] + points, was[1] + amount)
     return out
+
+
+RETURNED_BONUSES = frozenset({FIRST_PURCHASE})
+"""The once-only bonuses an order's refund takes back with it (by rule)."""
+
+
+def bonuses_back(record: OrderRecord, done: Quantities) -> tuple[Award, ...]:
+    """The once-only bonuses of the order that ``done`` takes back, cumulatively: the
+    first-purchase bonus its stored awards say it earned, once every line is back (a
+    purchase handed back whole is no purchase; one with a line kept still is). Its entry
+    has a derived id on the derived channel and no order ref, so nothing of the order's
+    own entries reverses it (review 28b: buy, refund, keep the bonus).
+
+    A birthday bonus stays: it is for a visit in the birthday window, which its rule gives
+    with or without a purchase, and a refund does not undo the visit.
+
+    Trade-offs, against granting the first-purchase bonus only once the purchase is past
+    the return window (as the referral bonus is): the member sees the bonus at the
+    counter, offline too, and old kiosks' bonuses stand as they were; but a member who
+    hands their first purchase back loses the bonus for good (its id is derived once per
+    member, and the purchase still counts as bought before), and when two counters both
+    granted it offline for two "first" purchases, a whole refund of either takes back the
+    one bonus the ledger keeps."""
+    if record.order.member_id is None or not whole(record.order, done):
+        return ()
+    return tuple(a for a in record.awards if a.once is not None and a.wallet == POINTS
+                 and a.rule in RETURNED_BONUSES)
+
+
+def bonus_reversal(bonus: Entry, order_ref: str, *, id: uuid.UUID, occurred_at: datetime,
+                   channel: str, program_version: str, note: str | None = None,
+                   staff: str | None = None) -> Entry:
+    """The entry that takes a once-only ``bonus`` (its stored entry, on the derived
+    channel) back with the whole refund of ``channel``'s order ``order_ref``: a whole
+    mirror made on the refunding channel and naming the order, which the ledger checks
+    against that order's stored awards and refunds (``sync/server/refunds.py``). The
+    counter and the shop's refund make it alike."""
+    return replace(reversal(bonus, id=id, occurred_at=occurred_at, channel=channel,
+                            program_version=program_version, note=note, staff=staff),
+                   order_ref=order_ref)
 
 
 def gross_share(order: Order, done: Quantities) -> Fraction:

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.engine.order_codes import ORDER_PREFIX, parse_order_payload
-from kiosk.engine.orders import Order
+from kiosk.engine.orders import Order, derived_id
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import (
     Quantities,
     Refund,
     RefundLine,
     after,
+    bonus_reversal,
+    bonuses_back,
     coupons_back,
     lines_for_codes,
     money_back,
@@ -225,10 +227,11 @@ def points_if_refunded(kiosk: Kiosk, order_ref: str, lines: Sequence[RefundLine]
         found = [row for row in tx.entries.of_order(kiosk.channel, order_ref)
                  if row[0].reverses is None and row[0].kind in REVERSIBLE]
         before = refunded(tx.refunds.of_order(kiosk.channel, order_ref))
+        bonuses = [] if record is None else _bonuses(tx, record, after(before, lines))
     if record is None:
         return -sum(e.points + p for e, p, _ in found if moves_points(e.kind))
     return sum(more[0] for e, more in _to_undo(record, after(before, lines), found)
-               if moves_points(e.kind))
+               if moves_points(e.kind)) - sum(e.points for e in bonuses)
 
 
 def refund_order(kiosk: Kiosk, order_ref: str, note: str | None = None,
@@ -305,6 +308,12 @@ def _refund(kiosk: Kiosk, order_ref: str, pick: Pick, note: str | None,
             raise UnknownOrder(f"order {order_ref!r} is ambiguous: it names several members")
 
         def back(e: Entry, points: int, amount: int) -> Entry:
+            if e.channel != kiosk.channel:  # a once-only bonus (_bonuses): whole, naming
+                # the order, which the ledger checks it against
+                return bonus_reversal(e, order_ref, id=kiosk.new_id(), occurred_at=now,
+                                      channel=kiosk.channel,
+                                      program_version=kiosk.program.version, note=note,
+                                      staff=acting(kiosk, approved_by))
             return reversal(e, id=kiosk.new_id(), occurred_at=now, channel=kiosk.channel,
                             program_version=kiosk.program.version, note=note,
                             staff=acting(kiosk, approved_by), part=(points, amount))
@@ -336,6 +345,20 @@ def _refund(kiosk: Kiosk, order_ref: str, pick: Pick, note: str | None,
                         returned)
 
 
+def _bonuses(tx: UnitOfWork, record: OrderRecord, done: Quantities) -> list[Entry]:
+    """The stored entries of the once-only bonuses ``done`` takes back with the order
+    (``bonuses_back``: its first-purchase bonus, with the whole order) that nothing has
+    reversed yet (the shop's refund of another "first" order may have)."""
+    member = record.order.member_id
+    wanted = {derived_id(member, a.once) for a in bonuses_back(record, done)
+              if a.once is not None and member is not None}
+    if not wanted or member is None:
+        return []
+    held = tx.entries.of_member(member)
+    undone = {e.reverses for e in held if e.reverses in wanted}
+    return [e for e in held if e.id in wanted and e.id not in undone]
+
+
 def _by_line(tx: UnitOfWork, kiosk: Kiosk, record: OrderRecord,
              found: Sequence[tuple[Entry, int, int]], pick: Pick,
              back: Callable[[Entry, int, int], Entry], now: datetime,
@@ -353,6 +376,7 @@ def _by_line(tx: UnitOfWork, kiosk: Kiosk, record: OrderRecord,
         raise InvalidInput(problem)
     done = after(before, lines)
     entries = [back(e, *more) for e, more in _to_undo(record, done, found)]
+    entries += [back(e, -e.points, -e.amount_minor) for e in _bonuses(tx, record, done)]
     tx.refunds.add(Refund(kiosk.new_id(), kiosk.channel, order.order_ref, now, lines,
                           approved_by))
     full = whole(order, done)

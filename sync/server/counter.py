@@ -21,11 +21,15 @@ from kiosk.engine.orders import (
     MemberState,
     Order,
     OrderLine,
+    derived_id,
 )
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import (
+    Quantities,
     Refund,
     after,
+    bonus_reversal,
+    bonuses_back,
     lines_for_codes,
     refunded,
     rest_of,
@@ -186,11 +190,15 @@ class OnlineCounter(Holds):
                 select(ENTRIES.c.reverses, func.sum(ENTRIES.c.points),
                        func.sum(ENTRIES.c.amount_minor)).where(
                     ENTRIES.c.reverses.in_([r.id for r in rows])).group_by(ENTRIES.c.reverses))}
-            parts = self._refund_parts(conn, caller, record, rows, back, lines, now)
+            parts, done = self._refund_parts(conn, caller, record, rows, back, lines, now)
             backs = [reversal(wire_of_row(r).to_entry(), id=uuid.uuid4(), occurred_at=now,
                               channel=caller.device_id, program_version=program.version,
                               note="refund", part=part)
                      for r, part in zip(rows, parts, strict=True) if part != (0, 0)]
+            backs += [bonus_reversal(wire_of_row(r).to_entry(), order_ref, id=uuid.uuid4(),
+                                     occurred_at=now, channel=caller.device_id,
+                                     program_version=program.version, note="refund")
+                      for r in _bonuses(conn, record, done)]
             results = self.ledger.append(conn, caller, [EntryWire.of(b) for b in backs])
             for refused in (r for r in results if r.status == "rejected"):
                 # Not "200, refunded" with a reversal left out: nothing is kept.
@@ -207,8 +215,10 @@ class OnlineCounter(Holds):
     def _refund_parts(self, conn: Connection, caller: Caller, record: OrderRecord | None,
                       rows: Sequence[Any], back: Mapping[uuid.UUID, tuple[int, int]],
                       lines: Sequence[tuple[str, int]], now: datetime
-                      ) -> list[tuple[int, int]]:
-        """Each entry's reversal (points, spend; (0, 0) for none), the refund kept first."""
+                      ) -> tuple[list[tuple[int, int]], dict[int, int]]:
+        """Each entry's reversal (points, spend; (0, 0) for none), the refund kept first,
+        and what the order's refunds hand back now (nothing known of an order without
+        lines)."""
         if record is None:  # an order from before orders had lines: whole, once
             if lines:
                 raise LedgerRefusal(422, "invalid", f"order {rows[0].order_ref!r} has no "
@@ -216,7 +226,7 @@ class OnlineCounter(Holds):
             if back:
                 raise LedgerRefusal(404, "unknown_order", f"nothing left to refund for order "
                                     f"{rows[0].order_ref!r}")
-            return [(-r.points, -r.amount_minor) for r in rows]
+            return [(-r.points, -r.amount_minor) for r in rows], {}
         order = record.order
         before = refunded(refunds_of(conn, caller.device_id, [order.order_ref])
                           .get(order.order_ref, []))
@@ -233,7 +243,7 @@ class OnlineCounter(Holds):
         return [still_to_undo(record, done, kind=EntryKind(r.kind), note=r.note,
                               points=r.points, amount_minor=r.amount_minor,
                               back_points=back.get(r.id, (0, 0))[0],
-                              back_amount=back.get(r.id, (0, 0))[1]) for r in rows]
+                              back_amount=back.get(r.id, (0, 0))[1]) for r in rows], done
 
     def history(self, member_id: uuid.UUID, limit: int) -> MemberHistory:
         with self.ledger.engine.connect() as conn:
@@ -335,4 +345,21 @@ class OnlineCounter(Holds):
     def _balance(self, conn: Connection, member_id: uuid.UUID) -> int:
         return int(conn.execute(select(m.Balance.points).where(
             m.Balance.member_id == member_id)).scalar() or 0)
+
+
+def _bonuses(conn: Connection, record: OrderRecord | None, done: Quantities) -> list[Any]:
+    """The ledger's rows of the once-only bonuses ``done`` takes back with the order
+    (``bonuses_back``: its first-purchase bonus, with the whole order) that nothing has
+    reversed yet (a kiosk's refund of another "first" order may have)."""
+    member = None if record is None else record.order.member_id
+    if record is None or member is None:
+        return []
+    wanted = [derived_id(member, a.once) for a in bonuses_back(record, done)
+              if a.once is not None]
+    if not wanted:
+        return []
+    back = ENTRIES.alias("back")
+    return list(conn.execute(select(ENTRIES).where(
+        ENTRIES.c.id.in_(wanted), ~select(back.c.id).where(
+            back.c.reverses == ENTRIES.c.id).exists())))
 

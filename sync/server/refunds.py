@@ -10,6 +10,11 @@ without any refund (an order recorded before orders had lines, a redemption of n
 recorded order) must be reversed whole, once, as before; an entry of an order the ledger
 holds by line that gave the member something back when reversed (the points or stamps it
 spent) comes back only with a refund of its lines.
+
+A once-only bonus the order's stored awards say it earned (its first-purchase bonus, an
+entry with a derived id on the derived channel) is reversed by the device that recorded
+the order, naming it, once its refunds hand it back whole (``bonuses_back``); a device
+from before that refunds the order whole without it, and that stands too.
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select
 
 from kiosk.audit import Rejected, Rejection, reversal_kind_problem, reversal_problem
+from kiosk.awards import DERIVED_CHANNEL
+from kiosk.engine.orders import Award
 from kiosk.engine.record import OrderRecord
 from kiosk.engine.refunds import (
+    RETURNED_BONUSES,
     Refund,
+    bonuses_back,
     refund_json,
     refund_of_json,
     refund_problem,
@@ -134,12 +143,57 @@ class ReversalCheck:
                 self._records[channel, ref] = records.get(ref)
                 self._refunds[channel, ref] = refunds.get(ref, [])
 
+    def _order(self, channel: str, ref: str) -> tuple[OrderRecord | None, list[Refund]]:
+        """``channel``'s order ``ref`` and its stored refunds (read once)."""
+        key = (channel, ref)
+        if key not in self._records:
+            self._records[key] = records_of(self.conn, channel, [ref]).get(ref)
+            self._refunds[key] = refunds_of(self.conn, channel, [ref]).get(ref, [])
+        return self._records[key], self._refunds.get(key, [])
+
+    def _bonus_of(self, wire: EntryWire, original: Any) -> tuple[OrderRecord, Award] | None:
+        """The order ``wire`` names and the award in its stored record that ``original``
+        (an entry on the derived channel) is the entry of, if it is a bonus an order's
+        refund takes back (``RETURNED_BONUSES``); None otherwise."""
+        if original.channel != DERIVED_CHANNEL or wire.order_ref is None:
+            return None
+        record, _ = self._order(wire.channel, wire.order_ref)
+        if record is None or record.order.member_id != wire.member_id:
+            return None
+        return next(((record, a) for a in record.awards
+                     if a.once is not None and a.once == original.note
+                     and a.rule in RETURNED_BONUSES
+                     and a.id_for(wire.member_id) == original.id), None)
+
+    def _bonus_problem(self, wire: EntryWire, original: Any, record: OrderRecord,
+                       award: Award, count: int) -> Rejection | None:
+        """A once-only bonus taken back with its order: a whole mirror, once, by the device
+        that recorded the order, once the order's refunds hand it back whole."""
+        problem = reversal_problem(
+            channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
+            member=wire.member_id, original_channel=wire.channel,
+            original_points=original.points, original_amount=original.amount_minor,
+            original_member=original.member_id, kind=wire.kind, note=wire.note,
+            original_kind=original.kind, original_note=original.note,
+            original_reverses=original.reverses)
+        if problem is None and count:
+            problem = Rejection(Rejected.ALREADY_REVERSED, "this entry was already reversed")
+        _, refunds = self._order(wire.channel, record.order.order_ref)
+        if problem is None and award not in bonuses_back(record, refunded(refunds)):
+            problem = Rejection(Rejected.REFUND, (
+                f"the {award.rule} bonus comes back with the whole order; the refunds of "
+                f"order {record.order.order_ref!r} leave some of it"))
+        return problem
+
     def problem(self, wire: EntryWire, original: Any) -> Rejection | None:
         """Why ``wire`` may not reverse ``original`` (None: it may, and it counts)."""
         key = (original.channel, original.order_ref)
         record, refunds = self._records.get(key), self._refunds.get(key, [])
         back_points, back_amount, count = self._back.get(original.id, (0, 0, 0))
-        if record is None or (not refunds and original.points >= 0):
+        bonus = self._bonus_of(wire, original)
+        if bonus is not None:
+            problem = self._bonus_problem(wire, original, *bonus, count)
+        elif record is None or (not refunds and original.points >= 0):
             # A whole mirror: of an order with no lines, of a redemption of none, or one
             # that only takes back what the order gave (a kiosk from before refunds by line
             # refunded so, and its queued refunds still go up so: they mint nothing).
