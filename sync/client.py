@@ -116,7 +116,9 @@ class LedgerClient:
                 code, message = "refused", response.text[:200]
             raise LedgerRefused(response.status_code, code, message)
         try:
-            return model.model_validate_json(response.content)
+            # A newer ledger's answer may carry fields this kiosk doesn't know: read what
+            # it knows (what a kiosk *sends* is held to the schema, by the ledger).
+            return model.model_validate_json(response.content, extra="ignore")
         except ValueError as exc:
             # A proxy or a half-read body: not the ledger's answer, so not final.
             raise LedgerUnavailable(f"unreadable answer from the ledger: {exc}") from exc
