@@ -209,8 +209,10 @@ def create_app(ledger: Ledger) -> FastAPI:
                 who: Annotated[Caller, Depends(caller)]) -> Hold:
         return counter.reserve(who, body.entry, body.hold_seconds)
 
-    @app.post("/v1/redemptions/{hold_id}/confirm", responses=refusals(404, 410))
+    @app.post("/v1/redemptions/{hold_id}/confirm", responses=refusals(404, 410, 422))
     def confirm(hold_id: uuid.UUID, who: Annotated[Caller, Depends(caller)]) -> EntryResult:
+        """Record the held redemption: 410 ``hold_expired``; 422 with the audit's code if
+        the ledger refuses it now (the hold is then voided)."""
         return counter.confirm(who, hold_id)
 
     @app.post("/v1/redemptions/{hold_id}/void", responses=refusals(404, 409))

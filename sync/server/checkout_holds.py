@@ -23,7 +23,7 @@ from sync.server import models as m
 from sync.server.calls import Caller, LedgerRefusal
 from sync.server.counter import OnlineCounter
 from sync.server.coupon_uses import COUPONS, coupon_refusal, double_uses
-from sync.server.holds import MAX_HOLD
+from sync.server.holds import MAX_HOLD, refusal
 from sync.server.openapi import json_body, refusals
 from sync.wire_holds import CheckoutHold, CheckoutHoldRequest, CheckoutRef
 
@@ -63,30 +63,39 @@ class CheckoutHolds:
                             coupon_ids=req.coupon_ids, expires_at=expires)
 
     def confirm(self, caller: Caller, ref: CheckoutRef) -> CheckoutHold:
-        """Spend what is held: the redemption recorded, the coupons used by the order."""
-        now, c = self.ledger.clock(), COUPONS.c
+        """Spend what is held: the redemption recorded, the coupons used by the order. A
+        redemption the ledger refuses is the checkout's refusal (422, ``holds.refusal``):
+        its hold is voided (its points free again) and no coupon is used; the coupons'
+        holds stay, till released or lapsed."""
         with self.ledger.engine.begin() as conn:
-            points = 0
+            points, refused = 0, None
             if ref.entry_id is not None:
-                self.counter.confirm_points(conn, caller, ref.entry_id)
+                refused = refusal(self.counter.confirm_points(conn, caller, ref.entry_id))
                 points = conn.execute(select(m.Reservation.points).where(
                     m.Reservation.id == ref.entry_id)).scalar_one()
-            for coupon_id in ref.coupon_ids:
-                found = self._coupon(conn, coupon_id)
-                if (found.used_channel, found.used_order_ref) == (caller.device_id,
-                                                                 ref.order_ref):
-                    continue  # confirmed before, or the order's upload recorded it
-                if (found.held_channel, found.held_order_ref) != (caller.device_id,
-                                                                 ref.order_ref) \
-                        or found.held_until is None or found.held_until <= now:
-                    raise LedgerRefusal(410, "hold_expired", f"the hold on coupon "
-                                        f"{coupon_id} lapsed or was released")
-                conn.execute(update(COUPONS).where(c.id == coupon_id, c.used_at.is_(None))
-                             .values(used_at=now, used_channel=caller.device_id,
-                                     used_order_ref=ref.order_ref, held_channel=None,
-                                     held_order_ref=None, held_until=None))
+            if refused is None:
+                self._use_coupons(conn, caller, ref)
+        if refused is not None:  # committed: the hold voided, nothing else
+            raise refused
         return CheckoutHold(order_ref=ref.order_ref, state="confirmed", points=points,
                             coupon_ids=ref.coupon_ids)
+
+    def _use_coupons(self, conn: Connection, caller: Caller, ref: CheckoutRef) -> None:
+        now, c = self.ledger.clock(), COUPONS.c
+        for coupon_id in ref.coupon_ids:
+            found = self._coupon(conn, coupon_id)
+            if (found.used_channel, found.used_order_ref) == (caller.device_id,
+                                                             ref.order_ref):
+                continue  # confirmed before, or the order's upload recorded it
+            if (found.held_channel, found.held_order_ref) != (caller.device_id,
+                                                             ref.order_ref) \
+                    or found.held_until is None or found.held_until <= now:
+                raise LedgerRefusal(410, "hold_expired", f"the hold on coupon "
+                                    f"{coupon_id} lapsed or was released")
+            conn.execute(update(COUPONS).where(c.id == coupon_id, c.used_at.is_(None))
+                         .values(used_at=now, used_channel=caller.device_id,
+                                 used_order_ref=ref.order_ref, held_channel=None,
+                                 held_order_ref=None, held_until=None))
 
     def release(self, caller: Caller, ref: CheckoutRef) -> CheckoutHold:
         """Let go of what is held (a checkout the counter could not write)."""

@@ -88,11 +88,18 @@ class Holds:
 
     def confirm(self, caller: Caller, hold_id: uuid.UUID) -> EntryResult:
         with self.ledger.engine.begin() as conn:
-            return self.confirm_points(conn, caller, hold_id)
+            result = self.confirm_points(conn, caller, hold_id)
+        refused = refusal(result)
+        if refused is not None:  # committed: the hold voided, nothing recorded
+            raise refused
+        return result
 
     def confirm_points(self, conn: Connection, caller: Caller, hold_id: uuid.UUID
                        ) -> EntryResult:
-        """Record a held redemption in the caller's transaction."""
+        """Record a held redemption in the caller's transaction. One the ledger refuses
+        (its audit, at the confirm, finds it spends what is spent already) voids its hold,
+        so its points are free again, and is answered "rejected": the caller commits that
+        and answers the :func:`refusal`, writing nothing else."""
         found = conn.execute(select(m.Reservation.device_id, m.Reservation.member_id).where(
             m.Reservation.id == hold_id)).first()
         if found is None or found.device_id != caller.device_id:  # a hold is its maker's
@@ -109,6 +116,9 @@ class Holds:
             raise LedgerRefusal(410, "hold_expired", "this hold was voided or expired")
         entry = EntryWire.model_validate_json(row.entry)
         [result] = self.ledger.append(conn, caller, [entry])
+        if result.status == "rejected":
+            conn.execute(update(m.Reservation).where(m.Reservation.id == hold_id)
+                         .values(state="voided"))
         return result
 
     def void(self, caller: Caller, hold_id: uuid.UUID) -> Hold:
@@ -194,3 +204,11 @@ class Holds:
         return Hold(id=row.id, member_id=row.member_id, points=row.points, state=state,
                     expires_at=row.expires_at.isoformat(),
                     available_after=self.available_points(conn, row.member_id))
+
+
+def refusal(result: EntryResult) -> LedgerRefusal | None:
+    """A confirm's answer when the ledger refused the held redemption: 422 with the
+    audit's code and reason (not "200, rejected", nor a checkout "confirmed")."""
+    if result.status != "rejected":
+        return None
+    return LedgerRefusal(422, result.code or "rejected", result.reason or "refused")
