@@ -1,6 +1,6 @@
 """How the ledger's API reads request bodies and documents its answers: bodies parsed by
 pydantic's own JSON parser in one pass, validation errors that name the field, and the
-refusals every route may give (401, 403, 413, 422, 503) in the OpenAPI schema."""
+refusals every route may give (401, 403, 413, 415, 422, 503) in the OpenAPI schema."""
 
 import json
 from collections.abc import Awaitable, Callable
@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sync.protocol import ErrorBody, Invalid
+from sync.server.calls import LedgerRefusal
 from sync.wire_types import PATTERN_MEANS, PreciseUtcTime
 
 _REFUSALS = {
@@ -76,6 +77,12 @@ def json_body(model: type[W], *, keys_once: bool = False
     422, with the field named under ``body``. ``keys_once``: a key given twice is refused
     (:func:`_keys_once`, a second parse: for a checkout's small bodies, not the upload)."""
     async def parse(request: Request) -> W:
+        kind = request.headers.get("content-type")
+        if kind is not None and kind.split(";")[0].strip().lower() != "application/json":
+            # Every body is JSON (the schema says so); one with no label is read as JSON,
+            # as FastAPI reads it.
+            raise LedgerRefusal(415, "unsupported_media_type", "a request body is JSON: "
+                                "send it with Content-Type: application/json")
         raw = await request.body()
         if keys_once:
             _keys_once(raw)
@@ -163,3 +170,5 @@ def _document_answers(document: dict[str, Any], public: set[str | None]) -> None
                                              "Retry-After", "seconds to wait"))
             if method == "post":
                 answers.setdefault("413", _error("the body is over the size cap"))
+            if "requestBody" in operation:
+                answers.setdefault("415", _error("the body is not labelled application/json"))
