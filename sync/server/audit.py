@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 
 from kiosk.audit import FUTURE_TOLERANCE, Audited, Rejected, Rejection, audit
 from kiosk.awards import DERIVED_CHANNEL, awards_for_order, expected_entries
+from kiosk.engine.bonuses import FIRST_PURCHASE
 from kiosk.engine.orders import Awards
 from kiosk.engine.record import OrderRecord
 from kiosk.ledger import EntryKind, entry_problem
@@ -35,6 +36,7 @@ from sync.server.floor_limits import floor_limit_problems
 from sync.server.order_audit import (
     ORDER_KINDS,
     Expected,
+    MemberFacts,
     derived_verdict,
     member_facts,
     order_records,
@@ -115,9 +117,10 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
                 # before it (second review 27: an old, more generous version's birthday).
                 if in_force is None:
                     in_force = timetable(conn)
+                since = _granted_since(e, facts.get(e.member_id), now)
                 verdict = version_verdict(
-                    in_force, e.program_version, e.occurred_at, program_of, f"entry {e.id}",
-                    early=max(now - e.occurred_at, timedelta(0)) + FUTURE_TOLERANCE)
+                    in_force, e.program_version, since, program_of, f"entry {e.id}",
+                    early=max(now - since, timedelta(0)) + FUTURE_TOLERANCE)
         elif record is not None:
             ref = record.order.order_ref
             if ref not in judged:
@@ -156,6 +159,17 @@ def audit_upload(conn: Connection, device: str, entries: Sequence[EntryWire],
     out.update(floor_limit_problems(conn, device, todo, program_of, out, held=held))
     out.update(_without_their_earn(conn, device, todo, records, out))
     return out
+
+
+def _granted_since(e: EntryWire, facts: MemberFacts | None, now: datetime) -> datetime:
+    """The moment from which a derived bonus's version must have been in force: its date;
+    for a first-purchase bonus, which may be dated before enrolment (the purchase, when a
+    clock ran ahead at enrolment), not before the enrolment as far as it has happened
+    (second review 28: dated years back, it named a version replaced before the member
+    enrolled, 500 points where the program gives 30)."""
+    if e.note != FIRST_PURCHASE or facts is None or facts.enrolled_at is None:
+        return e.occurred_at
+    return max(e.occurred_at, min(as_utc(facts.enrolled_at), now))
 
 
 def _at_its_store(store: str | None, records: dict[str, OrderRecord]

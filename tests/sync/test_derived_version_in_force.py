@@ -6,17 +6,21 @@ birthday points in the books (found at review 27)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kiosk.awards import DERIVED_CHANNEL
+import pytest
+
+from kiosk.awards import DERIVED_CHANNEL, order_entries, record_for
 from kiosk.engine.bonuses import local_midnight, window_start
-from kiosk.engine.orders import derived_id
+from kiosk.engine.orders import MemberState, Order, OrderLine, derived_id
 from kiosk.program import parse_program
-from sync.protocol import EntryWire, MemberWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, OrderWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
+from tests.helpers.ledger_process import sqlite_copy
 from tests.helpers.ledger_wire import KIOSK
 from tests.helpers.program import program_text
 from tests.sync.test_spends_need_a_yes import Clock
@@ -99,3 +103,54 @@ def test_a_birthday_bonus_under_a_version_replaced_before_its_date_is_refused(
     assert [r.status for r in honest.results] == ["accepted"]
     assert ledger.balance(member.id) == 100
     ledger.engine.dispose()
+
+
+OLD_FIRST = parse_program(program_text("\n[bonuses.first_purchase]\npoints = 500\n",
+                                       "2025.1-old"))
+NEW_FIRST = parse_program(program_text("\n[bonuses.first_purchase]\npoints = 30\n",
+                                       "2026.2-new"))
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def replaced_books(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    """A ledger whose generous first-purchase version (500 points) was replaced in June
+    2025 by today's (30)."""
+    url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
+           else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
+                            tmp_path / "ledger.db"))
+    engine = ledger_engine(url)
+    migrate(engine)
+    clock = [datetime(2025, 1, 1, tzinfo=UTC)]
+    ledger = Ledger(engine, lambda: clock[0])
+    ledger.initialise(OLD_FIRST)
+    clock[0] = datetime(2025, 6, 1, tzinfo=UTC)
+    ledger.publish_program(NEW_FIRST)
+    clock[0] = datetime.now(UTC)
+    ledger.add_device(KIOSK.device_id, "kiosk")
+    yield ledger
+    engine.dispose()
+
+
+def test_a_first_purchase_bonus_dated_before_enrolment_names_no_version_replaced_before_it(
+        replaced_books: Ledger) -> None:
+    """A first-purchase bonus may be dated before enrolment (the purchase, when a clock
+    ran ahead at enrolment: test_first_purchase_clock_ahead.py); dated years back, it named
+    a version replaced before the member enrolled and 500 points landed where the program
+    gives 30 (second review 28). Its version must have been in force since enrolment."""
+    enrolled = datetime.now(UTC) - timedelta(days=3)
+    member = MemberWire(id=uuid.uuid4(), name="A", phone="0912000777",
+                        channel=KIOSK.device_id, enrolled_at=enrolled)
+    order = Order(KIOSK.device_id, "R-1", datetime.now(UTC) - timedelta(minutes=1),
+                  (OrderLine("TEA", 1, 500),), member.id)
+    record = record_for(NEW_FIRST, order, MemberState("bronze", enrolled))
+    earn = next(EntryWire.of(e, device_seq=1)
+                for e in order_entries(record, new_id=uuid.uuid4, staff=None)
+                if e.note is None)
+    forged = EntryWire(id=derived_id(member.id, "first_purchase"), member_id=member.id,
+                       kind="bonus", points=500, channel=DERIVED_CHANNEL,
+                       occurred_at=datetime(2025, 3, 1, tzinfo=UTC),
+                       program_version=OLD_FIRST.version, note="first_purchase", device_seq=2)
+    answer = replaced_books.upload(KIOSK, UploadRequest(
+        members=[member], entries=[earn, forged], orders=[OrderWire.of(record)]))
+    assert [r.status for r in answer.results] == ["accepted", "rejected"]
+    assert replaced_books.balance(member.id) == 5
