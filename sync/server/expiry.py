@@ -11,14 +11,20 @@ without a lock and re-checked under the ``ledger_head`` lock every append takes
 (``expiry_bulk.py`` says how, and why that is enough); on SQLite (the demo ledger) in
 chunks, each in one transaction that takes that lock before its replay.
 
-A member with a live hold (reserved, not yet confirmed, voided or past its time) is left
-out of the run: the hold's points are promised to its redemption, which the ledger records
-only when the hold is confirmed, after the run. The run does not count them as spent
-instead: a hold may still be voided, and an expiry of the rest would take the lot's
-derived id, so the voided points could never expire. Left out, the member is replayed by
-the first run after the hold ends, which makes the entries a run with no hold would have
-made (dated when the lot expired), the confirmed redemption spent first. The cost: that
-member's points expire a run late (a hold lasts at most ``holds.MAX_HOLD``); an expired
+A lot that a live hold (reserved, not yet confirmed, voided or past its time) may have
+promised is left out of the run: the hold's points are promised to its redemption, which
+the ledger records only when the hold is confirmed, after the run. A hold promises only
+lots spendable when it was made (``Holds.available_points``), so one made after a lot
+expired spares none of it: else a hold made before each run and voided after would keep
+expired points for ever. A reservation keeps no time it was made, only ``expires_at``, at
+most ``expiry_bulk.LONGEST_HOLD`` after it: a lot due later than that less the longest
+hold is spared (a lot due up to that long before the hold was made is too: one run's
+delay at most). The run does not count the held points as spent instead: a hold may still
+be voided, and an expiry of the rest would take the lot's derived id, so the voided points
+could never expire. Left out, the lot is expired by the
+first run after the hold ends, which makes the entry a run with no hold would have made
+(dated when the lot expired), the confirmed redemption spent first. The cost: that lot's
+points expire a run late (a hold lasts at most ``holds.MAX_HOLD``); an expired
 lot can't be spent meanwhile all the same (``Lot.spendable``). A hold made after the run
 starts can't promise a lot due by then (``Holds.available_points`` counts only lots
 spendable at the hold's time).
@@ -36,7 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, or_, select
+from sqlalchemy import Connection, Engine, and_, func, or_, select
 
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.lots import Movement, expiry_due, replay
@@ -141,15 +147,18 @@ def _expiries(program: Program, member: uuid.UUID, movements: list[Movement],
 
 
 def _not_held(conn: Connection, due: list[EntryWire], now: datetime) -> list[EntryWire]:
-    """``due`` less the expiries of members with a live hold (the module's docstring)."""
+    """``due`` less the expiries of lots a live hold may have promised (the module's
+    docstring): each member's earliest live hold, made at the earliest ``LONGEST_HOLD``
+    before its end, spares the lots due after that."""
     r = m.Reservation.__table__.c
     members = sorted({e.member_id for e in due})
-    held: set[uuid.UUID] = set()
+    made: dict[uuid.UUID, datetime] = {}
     for i in range(0, len(members), 500):  # SQLite's parameter limit
-        held.update(conn.execute(select(r.member_id).where(
-            r.member_id.in_(members[i:i + 500]), r.state == "held", r.expires_at > now))
-            .scalars())
-    return [e for e in due if e.member_id not in held]
+        made.update((member, ends - expiry_bulk.LONGEST_HOLD) for member, ends in conn.execute(
+            select(r.member_id, func.min(r.expires_at)).where(
+                r.member_id.in_(members[i:i + 500]), r.state == "held", r.expires_at > now)
+            .group_by(r.member_id)))
+    return [e for e in due if e.member_id not in made or e.occurred_at <= made[e.member_id]]
 
 
 def _entries_of(conn: Connection, members: Sequence[uuid.UUID]) -> Iterator[Any]:

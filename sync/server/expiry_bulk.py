@@ -14,8 +14,8 @@ Members go in ranges of their ids (``RANGE`` members each), spread over worker p
 3. in one short transaction, takes the ``ledger_head`` lock that every append takes, and
    re-checks: a member of the range with an entry numbered after the head noted in 1
    (spending that landed since the read) is read and replayed again, under the lock, and
-   their rows staged again; drops the rows of a member with a live hold (``expiry.py``
-   says why); then inserts the staged rows (numbered gap-free from the
+   their rows staged again; drops the rows of lots a live hold may have promised
+   (``expiry.py`` says which, and why); then inserts the staged rows (numbered gap-free from the
    head; an id the ledger holds already is left out, so two runs at once keep one copy),
    moves the balances, records an overdraft for an expiry that leaves a balance below
    zero, and moves the head. The lock is held for this database work only (BENCHMARKS.md:
@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
@@ -64,6 +64,9 @@ from kiosk.wallets import (
 
 RANGE = 20_000  # members per range: one read, one replay, one short locked write
 MAX_WORKERS = 4
+# ``holds.MAX_HOLD`` (holds imports the ledger, which imports the run): a hold was made at
+# most this long before its ``expires_at`` (the reservation keeps no time of its own).
+LONGEST_HOLD = timedelta(minutes=10)
 
 _STAMP, _REVERSE, _EXPIRE = EntryKind.STAMP.value, EntryKind.REVERSE.value, EntryKind.EXPIRE.value
 _TRANSFER = EntryKind.TRANSFER.value
@@ -109,10 +112,11 @@ _BALANCES = (
     "SELECT r.id, r.member_id, %(channel)s, moved.points, %(now)s "
     "FROM moved JOIN expiry_rows r USING (member_id) WHERE moved.points < 0 "
     "ON CONFLICT DO NOTHING")
-# A member with a live hold is left to the next run (expiry.py): few are, so their rows go
-# by the reservations' member index from the staged rows.
+# An expiry of a lot a live hold may have promised is left to the next run (expiry.py): few
+# members hold, so their rows go by the reservations' member index from the staged rows.
 _HELD = ("DELETE FROM expiry_rows e USING reservations r WHERE r.member_id = e.member_id "
-         "AND r.state = 'held' AND r.expires_at > %(now)s")
+         "AND r.state = 'held' AND r.expires_at > %(now)s "
+         "AND r.expires_at - %(longest)s < e.occurred_at")
 # A hold made under an entry's id is confirmed by it (Ingest._accepted; none is, for a
 # derived id: kept so the two paths store the same).
 _HOLDS = ("UPDATE reservations r SET state = 'confirmed' FROM expiry_rows e "
@@ -206,7 +210,7 @@ def expire_range(conn: psycopg.Connection[Any], job: Job, lo: uuid.UUID | None,
                          {"moved": moved})
             stage(conn, more, start=len(rows), fresh=False)
             replayed += again
-        conn.execute(_HELD, {"now": job.now})
+        conn.execute(_HELD, {"now": job.now, "longest": LONGEST_HOLD})
         made, points = write(conn, job, head)
     return len(replayed), made, -points
 

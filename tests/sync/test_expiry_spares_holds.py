@@ -17,7 +17,8 @@ from kiosk.engine.orders import derived_id
 from kiosk.program import parse_program
 from sync.protocol import EntryWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
-from sync.server.holds import Holds
+from sync.server.expiry_bulk import LONGEST_HOLD
+from sync.server.holds import MAX_HOLD, Holds
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_wire import KIOSK, members, sale
 from tests.helpers.program import program_text
@@ -66,7 +67,8 @@ def held_at_the_lots_last_minute(ledger: Ledger, clock: Clock) -> tuple[uuid.UUI
     return earn.id, spend
 
 
-def test_an_expiry_run_does_not_take_points_a_live_hold_promised(books):
+def test_an_expiry_run_does_not_take_points_a_live_hold_promised(
+        books: tuple[Ledger, Clock]) -> None:
     ledger, clock = books
     _, spend = held_at_the_lots_last_minute(ledger, clock)
     clock.now = LOT_EXPIRES + timedelta(seconds=30)  # the counter confirms its hold
@@ -77,7 +79,8 @@ def test_an_expiry_run_does_not_take_points_a_live_hold_promised(books):
     assert ledger.check() == []
 
 
-def test_points_of_a_voided_hold_expire_at_the_next_run(books):
+def test_points_of_a_voided_hold_expire_at_the_next_run(
+        books: tuple[Ledger, Clock]) -> None:
     ledger, clock = books
     lot, spend = held_at_the_lots_last_minute(ledger, clock)
     clock.now = LOT_EXPIRES + timedelta(seconds=30)
@@ -90,3 +93,34 @@ def test_points_of_a_voided_hold_expire_at_the_next_run(books):
     assert (expiry.id, expiry.occurred_at) == (
         derived_id(spend.member_id, f"expire:{lot}"), LOT_EXPIRES)
     assert ledger.check() == []
+
+
+def test_holds_made_after_a_lot_expired_do_not_keep_it_from_expiring(
+        books: tuple[Ledger, Clock]) -> None:
+    """A hold made after the lot expired can only promise other points: a 60-point hold
+    made before each nightly run and voided after it doesn't keep the lot's 100 (review
+    28c)."""
+    ledger, clock = books
+    member = members(1)[0]
+    old = sale(member, 1, 100, occurred_at=EARNED)  # expires LOT_EXPIRES
+    fresh = sale(member, 2, 60, occurred_at=LOT_EXPIRES - timedelta(days=30))
+    clock.now = LOT_EXPIRES - timedelta(days=29)
+    assert [r.status for r in ledger.upload(KIOSK, UploadRequest(
+        members=[member], entries=[old, fresh])).results] == ["accepted"] * 2
+    for night in range(1, 4):  # nightly runs, each with a 60-point hold live
+        run = LOT_EXPIRES + timedelta(days=night)
+        clock.now = run - timedelta(minutes=2)
+        hold = EntryWire(id=uuid.uuid4(), member_id=member.id, kind="redeem", points=-60,
+                         channel=KIOSK.device_id, occurred_at=clock.now,
+                         program_version="2026.2", reward_id="coffee")
+        Holds(ledger).reserve(KIOSK, hold, 600)
+        clock.now = run
+        ledger.expire(run)
+        clock.now = run + timedelta(minutes=1)
+        Holds(ledger).void(KIOSK, hold.id)
+        assert ledger.balance(member.id) == 60, f"night {night}: the expired 100 kept"
+    assert ledger.check() == []
+
+
+def test_expiry_knows_how_long_a_hold_lasts() -> None:
+    assert LONGEST_HOLD == MAX_HOLD
