@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from tests.helpers import zygote
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
 
 def kiosk(data: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None):
-    proc = subprocess.run([KIOSK, "--data-dir", str(data), *args], capture_output=True,
-                          text=True, timeout=60, env=env)
+    """``kiosk --data-dir DATA *args`` as its own process (forked from a zygote that has
+    the imports done: tests/helpers/zygote.py)."""
+    proc = zygote.run(["--data-dir", str(data), *args], env=env, timeout=60)
     assert proc.returncode == expect, (proc.stdout, proc.stderr)
     return proc
 

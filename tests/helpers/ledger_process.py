@@ -23,7 +23,7 @@ from sync.agent import SyncAgent
 from sync.client import LedgerClient
 from sync.embedded import free_port
 from sync.pairing import pair_kiosk
-from tests.helpers.cli import KIOSK as KIOSK_COMMAND
+from tests.helpers import zygote
 from tests.helpers.program import PLAIN_PROGRAM
 
 PG_ADMIN = os.environ.get("COUNTERPOINT_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -61,7 +61,7 @@ class LedgerProcess:
     db: str
     data_dir: Path
     port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
+    proc: zygote.ZygoteProcess | subprocess.Popen[bytes] | None = None
     program: Path | None = PLAIN_PROGRAM
     """`--program`: the document to publish at start (None: the shipped default)."""
 
@@ -71,11 +71,12 @@ class LedgerProcess:
 
     def start(self) -> None:
         log = (self.data_dir / "ledger.log").open("ab")
-        self.proc = subprocess.Popen(
-            [KIOSK_COMMAND, "--data-dir", str(self.data_dir), "ledger", "serve", "--db", self.db,
-             "--port", str(self.port),
-             *(["--program", str(self.program)] if self.program else [])],
-            stdout=log, stderr=log)
+        with log:
+            self.proc = zygote.popen(
+                ["--data-dir", str(self.data_dir), "ledger", "serve", "--db", self.db,
+                 "--port", str(self.port),
+                 *(["--program", str(self.program)] if self.program else [])],
+                stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, (self.data_dir / "ledger.log").read_text()
@@ -92,9 +93,8 @@ class LedgerProcess:
             self.proc.wait(timeout=30)
 
     def cli(self, *args: str) -> dict[str, object]:
-        proc = subprocess.run([KIOSK_COMMAND, "--data-dir", str(self.data_dir), "ledger", *args,
-                               "--db", self.db, "--json"], capture_output=True, text=True,
-                              timeout=60)
+        proc = zygote.run(["--data-dir", str(self.data_dir), "ledger", *args, "--db", self.db,
+                           "--json"], timeout=60)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         return dict(json.loads(proc.stdout))
 
