@@ -179,7 +179,7 @@ class Ingest:
         candidates = self._screen(conn, caller, entries, verdicts, orders, members)
         new_head = head
         # A spend dated before an expiry it finds recorded: that expiry corrected first.
-        for late, part in numbered_after(candidates, late_spends(conn, candidates)):
+        for late, part in numbered_after(candidates, late_spends(conn, candidates, caller)):
             if late is not None:
                 new_head = self._insert_entries(
                     conn, Caller(DERIVED_CHANNEL, "ledger"),

@@ -21,7 +21,9 @@ for spends within the window, and nothing bounds how long a kiosk stays offline;
 member's expired points would stay in their balance that much longer. A correction costs
 a read of the member's entries, only for a spend dated before one of the member's recorded
 expiries (found by one query per upload that spends; on PostgreSQL's one-statement path,
-after its append under the head's lock, and such a batch goes the careful way instead).
+after its append under the head's lock, and such a batch goes the careful way instead),
+and one query of the device's numbering (a spend its device made after an entry dated
+later gets none: :func:`back_dated`).
 """
 
 from __future__ import annotations
@@ -39,20 +41,54 @@ from kiosk.ledger import EntryKind, moves_points
 from kiosk.program import Program
 from kiosk.wallets import expired_lot, wallet
 from sync.protocol import EntryWire
+from sync.server import models as m
 from sync.server.bulk import keys_present
+from sync.server.calls import Caller
 from sync.server.entry_rows import ENTRIES, as_utc, member_entries
 
 UNEXPIRE_NOTE = "unexpire:"  # a correction's note: the spend it was made for
 
 
-def late_spends(conn: Connection, entries: Iterable[EntryWire]) -> set[uuid.UUID]:
-    """The ids of the spends among ``entries``, new to the ledger, dated before an expiry of
-    their member's that the ledger holds: each needs :func:`corrections` first."""
+def late_spends(conn: Connection, entries: Sequence[EntryWire], caller: Caller
+                ) -> set[uuid.UUID]:
+    """The ids of the spends among ``entries`` (a batch ``caller`` sent), new to the
+    ledger, dated before an expiry of their member's that the ledger holds and not numbered
+    after anything dated later (:func:`back_dated`): each needs :func:`corrections` first."""
     late = dated_before_expiries(conn, entries)
     if not late:
         return set()
     known = keys_present(conn, ENTRIES, "id", {e.id for e in late})
-    return {e.id for e in late if e.id not in known}
+    late = [e for e in late if e.id not in known]
+    dated_back = back_dated(conn, caller.device_id, entries, late) if late else set()
+    return {e.id for e in late if e.id not in dated_back}
+
+
+def back_dated(conn: Connection, device_id: str, batch: Sequence[EntryWire],
+               spends: Sequence[EntryWire]) -> set[uuid.UUID]:
+    """The ids of ``spends`` that their device numbered after an entry dated later (on the
+    ledger or in ``batch``): made after it, whatever their date says (a clock set back, a
+    stolen token), so maybe after the expiry too. Such a spend gets no correction: its
+    overdraft is recorded, as any spend past the balance. One query (by the receipts' key)
+    finds the device's entries numbered below the spend and dated after it: none for a
+    device whose clock ran true (it dates its entries in order). Not counted: the program
+    channel's, dated by a stable fact, not the clock (as ``counter.clock_flags``). No
+    tolerance: a spend dated a second early gets no correction (an overdraft, no worse than
+    before corrections)."""
+    numbered = [e for e in spends if e.device_seq is not None]
+    if not numbered:
+        return set()
+    top = max(e.device_seq for e in numbered if e.device_seq is not None)
+    earliest = min(e.occurred_at for e in numbered)
+    R, E = m.Receipt.__table__.c, ENTRIES.c
+    marks = [(int(seq), as_utc(when)) for seq, when in conn.execute(
+        select(R.device_seq, E.occurred_at).select_from(
+            m.Receipt.__table__.join(ENTRIES, E.id == R.entry_id)).where(
+            R.device_id == device_id, R.device_seq < top, E.occurred_at > earliest,
+            E.channel != DERIVED_CHANNEL))]
+    marks += [(e.device_seq, e.occurred_at) for e in batch
+              if e.device_seq is not None and e.channel != DERIVED_CHANNEL]
+    return {e.id for e in numbered if any(
+        seq < (e.device_seq or 0) and when > e.occurred_at for seq, when in marks)}
 
 
 def dated_before_expiries(conn: Connection, entries: Iterable[EntryWire]) -> list[EntryWire]:

@@ -16,7 +16,7 @@ import pytest
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.orders import derived_id
 from kiosk.program import parse_program
-from sync.protocol import EntryWire, UploadRequest
+from sync.protocol import EntryWire, MemberWire, UploadRequest
 from sync.server.db import ledger_engine, migrate
 from sync.server.ledger import Ledger
 from tests.helpers.ledger_wire import KIOSK, members, sale
@@ -49,7 +49,7 @@ def coffee(member_id: uuid.UUID, when: datetime, seq: int, points: int = 60) -> 
                      reward_id="coffee", device_seq=seq)
 
 
-def upload(books: Ledger, member, entries: list[EntryWire]) -> list[str]:
+def upload(books: Ledger, member: MemberWire, entries: list[EntryWire]) -> list[str]:
     return [r.status for r in books.upload(KIOSK, UploadRequest(
         members=[member], entries=entries)).results]
 
@@ -72,7 +72,7 @@ def history(books: Ledger, late_spend: bool) -> tuple[uuid.UUID, EntryWire]:
     return member.id, spend
 
 
-def test_an_expiry_never_takes_points_a_late_offline_spend_took(books: Ledger):
+def test_an_expiry_never_takes_points_a_late_offline_spend_took(books: Ledger) -> None:
     """The same facts, the spend reaching the ledger before or after the expiry run: the
     member ends with the same balance (lot 1's 40 unspent and lot 2's 50 expire)."""
     member, _ = history(books, late_spend=False)
@@ -92,7 +92,7 @@ def test_an_expiry_never_takes_points_a_late_offline_spend_took(books: Ledger):
     assert books.check() == []
 
 
-def test_a_late_spend_sent_again_is_corrected_once(books: Ledger):
+def test_a_late_spend_sent_again_is_corrected_once(books: Ledger) -> None:
     member, spend = history(books, late_spend=True)
     before = len(books.pull(0, 100).entries)
     again = books.upload(KIOSK, UploadRequest(entries=[spend]))
@@ -101,7 +101,7 @@ def test_a_late_spend_sent_again_is_corrected_once(books: Ledger):
     assert books.balance(member) == 100
 
 
-def test_two_late_spends_take_what_the_expiry_took_and_no_more(books: Ledger):
+def test_two_late_spends_take_what_the_expiry_took_and_no_more(books: Ledger) -> None:
     """Lot 1's 100 expired whole; two coffees of 60 dated before it arrive after: the first
     takes 60 of it, the second its last 40 and 20 of lot 2, as if both had come in time."""
     member = members(1)[0]
@@ -116,3 +116,34 @@ def test_two_late_spends_take_what_the_expiry_took_and_no_more(books: Ledger):
     assert books.expire(at("2027-07-01T00:00")).points == 30  # lot 2's last 30
     assert books.balance(member.id) == 0
     assert books.check() == []
+
+
+def test_a_spend_numbered_after_a_later_sale_does_not_revive_expired_points(
+        books: Ledger) -> None:
+    """A device whose own numbering shows a spend was made after the expiry (its sale no. 2
+    dated after the run, then no. 3 dated long before: a clock set back, or a stolen
+    token) gets no expired points back for it: an ordinary overdraft (review 28c)."""
+    member = members(1)[0]
+    assert upload(books, member, [sale(member, 1, 100, occurred_at=at("2026-01-05T04:00"))]) \
+        == ["accepted"]
+    assert books.expire(at("2027-03-01T00:00")).points == 100
+    assert upload(books, member, [sale(member, 2, 5, occurred_at=at("2027-04-01T04:00"))]) \
+        == ["accepted"]
+    assert upload(books, member, [coffee(member.id, at("2026-08-01T04:00"), 3)]) \
+        == ["accepted"]
+    entries = [e for e in books.pull(0, 100).entries if e.member_id == member.id]
+    assert [e for e in entries if e.kind == "reverse"] == [], "expired points spent"
+    assert books.balance(member.id) == 5 - 60  # an overdraft, as any spend past the balance
+
+
+def test_a_back_dated_spend_in_the_same_batch_as_a_later_sale_is_not_corrected(
+        books: Ledger) -> None:
+    member = members(1)[0]
+    assert upload(books, member, [sale(member, 1, 100, occurred_at=at("2026-01-05T04:00"))]) \
+        == ["accepted"]
+    assert books.expire(at("2027-03-01T00:00")).points == 100
+    assert upload(books, member, [sale(member, 2, 5, occurred_at=at("2027-04-01T04:00")),
+                                  coffee(member.id, at("2026-08-01T04:00"), 3)]) \
+        == ["accepted"] * 2
+    assert [e for e in books.pull(0, 100).entries if e.kind == "reverse"] == []
+    assert books.balance(member.id) == 5 - 60
