@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 
 from kiosk.awards import DERIVED_CHANNEL
 from kiosk.engine.lots import Lot
@@ -46,7 +46,11 @@ from sync.server.bulk import keys_present
 from sync.server.calls import Caller
 from sync.server.entry_rows import ENTRIES, as_utc, member_entries
 
-UNEXPIRE_NOTE = "unexpire:"  # a correction's note: the spend it was made for
+UNEXPIRE_NOTE = "unexpire:"
+# A literal, not a bound parameter: a partial index is used only where the query's own
+# text implies its predicate (ix_entries_expiry, migration 0015; on PostgreSQL, a prepared
+# statement's generic plan too).
+_EXPIRES = text("entries.kind = 'expire'")  # a correction's note: the spend it was made for
 
 
 def late_spends(conn: Connection, entries: Sequence[EntryWire], caller: Caller
@@ -107,7 +111,7 @@ def dated_before_expiries(conn: Connection, entries: Iterable[EntryWire]) -> lis
     for i in range(0, len(members), 500):  # SQLite's parameter limit
         latest.update((member, as_utc(at)) for member, at in conn.execute(
             select(E.member_id, func.max(E.occurred_at)).where(
-                E.member_id.in_(members[i:i + 500]), E.kind == EntryKind.EXPIRE.value)
+                E.member_id.in_(members[i:i + 500]), _EXPIRES)
             .group_by(E.member_id)))
     return [e for e in spends if e.member_id in latest and e.occurred_at < latest[e.member_id]]
 

@@ -178,6 +178,9 @@ class Entry(Base):
               sqlite_where=text("kind = 'bonus' AND note = 'signup'")),
         Index("ux_entries_order_stamp", "channel", "order_ref", "note", unique=True,
               postgresql_where=text(_ORDER_STAMP), sqlite_where=text(_ORDER_STAMP)),
+        # The members' expiries by date, for a spend that comes after a run (0015).
+        Index("ix_entries_expiry", "member_id", "occurred_at",
+              postgresql_where=text("kind = 'expire'"), sqlite_where=text("kind = 'expire'")),
         # A checkout's redemptions by their order, for the upload audit (0009).
         Index("ix_entries_checkout", "channel", "order_ref",
               postgresql_where=text("kind = 'redeem' AND note = 'checkout'"),
