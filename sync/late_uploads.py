@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -23,6 +24,7 @@ REVOCATIONS_BATCH = 100  # members' cancelled cards per request, each with their
 SPLIT = 413  # a body over the ledger's limit: sent again in halves (never a poison pill)
 
 log = logging.getLogger(__name__)
+W = TypeVar("W", OrderWire, RefundWire)
 
 
 def upload_orders(kiosk: Kiosk, client: LedgerClient) -> None:
@@ -40,18 +42,8 @@ def upload_orders(kiosk: Kiosk, client: LedgerClient) -> None:
                 wires.append(OrderWire.of(record))
             except ValidationError as exc:
                 log.warning("order %s can't be sent: %s", record.key, why(exc))
-        try:
-            client.upload(UploadRequest(entries=[], orders=wires))
-        except LedgerRefused as exc:
-            if exc.status not in (SPLIT, 422):
-                raise
-            for wire in wires:  # one by one: only the one refused is left out
-                try:
-                    client.upload(UploadRequest(entries=[], orders=[wire]))
-                except LedgerRefused as one:
-                    if one.status not in (SPLIT, 422):
-                        raise
-                    log.warning("the ledger refused order %s: %s", wire.key, one)
+        _send(client, wires, lambda some: UploadRequest(entries=[], orders=some),
+              lambda wire: f"order {wire.key}")
         # Sent, or never sendable: either way it must not hold the next ones back (it
         # stays in this kiosk's store, and the log says why).
         with kiosk.store.write() as tx:
@@ -76,19 +68,8 @@ def upload_refunds(kiosk: Kiosk, client: LedgerClient) -> None:
             except ValidationError as exc:
                 log.warning("refund %s of order %s can't be sent: %s", refund.id,
                             refund.order_ref, why(exc))
-        try:
-            client.upload(UploadRequest(entries=[], refunds=wires))
-        except LedgerRefused as exc:
-            if exc.status not in (SPLIT, 422):
-                raise
-            for wire in wires:  # one by one: only the one refused is left out
-                try:
-                    client.upload(UploadRequest(entries=[], refunds=[wire]))
-                except LedgerRefused as one:
-                    if one.status not in (SPLIT, 422):
-                        raise
-                    log.warning("the ledger refused refund %s of order %s: %s",
-                                wire.id, wire.order_ref, one)
+        _send(client, wires, lambda some: UploadRequest(entries=[], refunds=some),
+              lambda wire: f"refund {wire.id} of order {wire.order_ref}")
         # Sent, or never sendable: as orders (it stays here, and the log says why).
         with kiosk.store.write() as tx:
             tx.refunds.mark_on_ledger([r.id for r in refunds])
@@ -171,3 +152,21 @@ def why(exc: ValidationError) -> str:
         return str(err["msg"])
     return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {said(err)}"
                      for err in exc.errors(include_url=False))[:400]
+
+
+def _send(client: LedgerClient, wires: list[W], request: Callable[[list[W]], UploadRequest],
+          name: Callable[[W], str]) -> None:
+    """``wires`` in one request; if the ledger refuses it as too big or invalid, one by
+    one, so that only what it refuses is left out (with a log line naming it)."""
+    try:
+        client.upload(request(wires))
+    except LedgerRefused as exc:
+        if exc.status not in (SPLIT, 422):
+            raise
+        for wire in wires:
+            try:
+                client.upload(request([wire]))
+            except LedgerRefused as one:
+                if one.status not in (SPLIT, 422):
+                    raise
+                log.warning("the ledger refused %s: %s", name(wire), one)

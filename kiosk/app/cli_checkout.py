@@ -17,7 +17,6 @@ given twice in one object is refused, naming it.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import uuid
 from pathlib import Path
@@ -29,6 +28,7 @@ from kiosk import presenters
 from kiosk.app.cli_base import Output
 from kiosk.app.cli_staff import approver
 from kiosk.engine.coupons import parse_coupon_payload
+from kiosk.json_keys import key_given_twice
 from kiosk.money import AmountError, to_minor
 from kiosk.services import Kiosk, SaleLine, member_for_card
 from kiosk.services.checkout import Checkout, check_out, quote_checkout
@@ -53,39 +53,15 @@ class _Basket(BaseModel):
     lines: list[_Line] = Field(min_length=1, max_length=500)
 
 
-class _KeyTwice(Exception):
-    """A JSON object that names a key twice (the basket's ``object_pairs_hook``)."""
-
-
-def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _KeyTwice(key)
-        seen[key] = value
-    return seen
-
-
-def _check_keys_once(text: str) -> None:
-    """Refuse a basket with a key given twice (two ``lines``, a line's two ``unit_price``):
-    JSON parsers differ on which one counts, and pydantic's quietly takes the last, so a
-    till's basket would be read one way of two. Text that isn't JSON is left to pydantic,
-    which says what is wrong with it."""
-    try:
-        json.loads(text, object_pairs_hook=_once)
-    except _KeyTwice as twice:
-        raise InvalidInput(f"basket: the key {twice.args[0][:64]!r} is given twice in one object",
-                           InputProblem.BASKET_LINE) from None
-    except (ValueError, RecursionError):
-        return
-
-
 def parse_basket(text: str, minor_units: int) -> tuple[SaleLine, ...]:
     """The basket's lines in minor units; InvalidInput naming the line and field if not.
     A list of lines alone is the basket of those lines."""
     if text.lstrip().startswith("["):
         text = f'{{"lines": {text}}}'
-    _check_keys_once(text)
+    twice = key_given_twice(text)
+    if twice is not None:
+        raise InvalidInput(f"basket: the key {twice!r} is given twice in one object",
+                           InputProblem.BASKET_LINE)
     try:
         basket = _Basket.model_validate_json(text)
     except ValidationError as exc:

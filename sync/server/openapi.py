@@ -2,7 +2,6 @@
 pydantic's own JSON parser in one pass, validation errors that name the field, and the
 refusals every route may give (401, 403, 413, 415, 422, 503) in the OpenAPI schema."""
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -10,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from kiosk.json_keys import key_given_twice
 from sync.protocol import ErrorBody, Invalid
 from sync.server.calls import LedgerRefusal
 from sync.wire_types import PATTERN_MEANS, PreciseUtcTime
@@ -41,32 +41,13 @@ def message(error: Any) -> str:
     return str(error["msg"])
 
 
-class _KeyTwice(Exception):
-    """A JSON object that names a key twice (:func:`_keys_once`'s ``object_pairs_hook``)."""
-
-
-def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _KeyTwice(key)
-        seen[key] = value
-    return seen
-
-
 def _keys_once(raw: bytes) -> None:
-    """A 422 naming a key a body gives twice in one object: JSON parsers differ on which
-    counts (pydantic's takes the last), so a checkout could be read one way by its sender
-    and another here. Bytes that aren't JSON are left to pydantic's words."""
-    try:
-        json.loads(raw, object_pairs_hook=_once)
-    except _KeyTwice as twice:
-        key = str(twice.args[0])[:64]
+    """A 422 naming a key a body gives twice in one object (``kiosk.json_keys``)."""
+    key = key_given_twice(raw)
+    if key is not None:
         raise RequestValidationError([{
             "type": "key_twice", "loc": ("body", key),
-            "msg": f"the key {key!r} is given twice in one object"}]) from None
-    except (ValueError, RecursionError):
-        return
+            "msg": f"the key {key!r} is given twice in one object"}])
 
 
 def json_body(model: type[W], *, keys_once: bool = False

@@ -91,15 +91,29 @@ def in_process_ledger(url: str, program: Path = PLAIN_PROGRAM) -> Ledger:
     return ledger
 
 
-@pytest.fixture(params=["postgres", "sqlite"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    """The ledger's operations called directly (no HTTP), with a kiosk and a shop."""
+def in_process_ledger_on(request: pytest.FixtureRequest, tmp_path: Path,
+                         program: Path = PLAIN_PROGRAM) -> Iterator[Ledger]:
+    """A fixture's body: :func:`in_process_ledger` on the database its parameter names
+    ("postgres" or "sqlite"), serving ``program``, disposed of after."""
     url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
            else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
                             tmp_path / "ledger.db"))
-    ledger = in_process_ledger(url)
+    ledger = in_process_ledger(url, program)
     yield ledger
     ledger.engine.dispose()
+
+
+def program_file(tmp_path: Path, text: str) -> Path:
+    """The program document ``text``, written to the test's folder."""
+    document = tmp_path / "program.toml"
+    document.write_text(text, encoding="utf-8")
+    return document
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    """The ledger's operations called directly (no HTTP), with a kiosk and a shop."""
+    yield from in_process_ledger_on(request, tmp_path)
 
 
 @pytest.fixture

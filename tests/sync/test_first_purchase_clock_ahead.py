@@ -20,24 +20,16 @@ from kiosk.ledger import EntryKind
 from sync.protocol import MemberWire, UploadRequest
 from sync.server.counter import OnlineCounter
 from sync.server.ledger import Ledger
-from tests.helpers.ledger_process import sqlite_copy
 from tests.helpers.ledger_wire import KIOSK, SHOP
 from tests.helpers.program import program_text
-from tests.sync.conftest import in_process_ledger
+from tests.sync.conftest import in_process_ledger_on, program_file
 
 FIRST = "\n[bonuses.first_purchase]\npoints = 30\n"
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
 def first_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    doc = tmp_path / "program.toml"
-    doc.write_text(program_text(FIRST), encoding="utf-8")
-    url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
-           else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
-                            tmp_path / "ledger.db"))
-    ledger = in_process_ledger(url, doc)
-    yield ledger
-    ledger.engine.dispose()
+    yield from in_process_ledger_on(request, tmp_path, program_file(tmp_path, program_text(FIRST)))
 
 
 def test_a_member_enrolled_by_a_kiosk_whose_clock_ran_ahead_can_buy_at_the_shop(

@@ -24,7 +24,7 @@ from sync.protocol import UploadRequest
 from sync.server.counter import OnlineCounter
 from sync.server.ledger import Ledger
 from tests.helpers.checkout_ledger import rejections
-from tests.helpers.ledger_process import LedgerProcess, sqlite_copy
+from tests.helpers.ledger_process import LedgerProcess
 from tests.helpers.ledger_wire import KIOSK, SHOP, members
 from tests.helpers.program import program_text
 from tests.helpers.program_ledger import (
@@ -34,7 +34,7 @@ from tests.helpers.program_ledger import (
     own_till,
     shared_ledger_on_program,
 )
-from tests.sync.conftest import in_process_ledger
+from tests.sync.conftest import in_process_ledger_on, program_file
 
 FIRST = "\n[bonuses.first_purchase]\npoints = 30\n"
 KETTLE = SaleLine("KETTLE", 1, 2000, "kitchen")
@@ -43,14 +43,7 @@ CUPS = SaleLine("CUP", 4, 250, "kitchen")
 
 @pytest.fixture(params=["postgres", "sqlite"])
 def first_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    doc = tmp_path / "program.toml"
-    doc.write_text(program_text(FIRST), encoding="utf-8")
-    url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
-           else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
-                            tmp_path / "ledger.db"))
-    ledger = in_process_ledger(url, doc)
-    yield ledger
-    ledger.engine.dispose()
+    yield from in_process_ledger_on(request, tmp_path, program_file(tmp_path, program_text(FIRST)))
 
 
 @pytest.fixture(scope="module", params=BOTH_DATABASES)

@@ -27,22 +27,15 @@ from sync.server.coupon_uses import COUPONS
 from sync.server.ledger import Ledger
 from sync.server.shop_checkout import ShopLoyalty
 from sync.wire_holds import CheckoutHoldRequest, CheckoutRef
-from tests.helpers.ledger_process import sqlite_copy
 from tests.helpers.ledger_wire import KIOSK, SHOP, members, sale
 from tests.helpers.program import CHECKOUT, program_text
-from tests.sync.conftest import in_process_ledger
+from tests.sync.conftest import in_process_ledger_on, program_file
 
 
 @pytest.fixture(params=["postgres", "sqlite"])
 def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    doc = tmp_path / "program.toml"
-    doc.write_text(program_text(CHECKOUT), encoding="utf-8")
-    url = (request.getfixturevalue("pg_migrated_url") if request.param == "postgres"
-           else sqlite_copy(request.getfixturevalue("sqlite_ledger_schema"),
-                            tmp_path / "ledger.db"))
-    ledger = in_process_ledger(url, doc)
-    yield ledger
-    ledger.engine.dispose()
+    yield from in_process_ledger_on(request, tmp_path,
+                                    program_file(tmp_path, program_text(CHECKOUT)))
 
 
 def _redemption(member_id: uuid.UUID, order_ref: str) -> EntryWire:
