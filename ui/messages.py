@@ -34,6 +34,7 @@ from kiosk.services.errors import (
     UnknownOrder,
     Unreachable,
 )
+from kiosk.services.lost_cards import CardAlreadyReplaced
 from kiosk.services.manager import (
     MAX_ADJUSTMENT,
     MAX_PIN,
@@ -110,6 +111,14 @@ SENTENCES: Mapping[str, Sentence] = {
     RevokedCard.code: lambda _: QCoreApplication.translate(
         "Messages", "This card has been reported lost and is blocked. "
                     "Please ask the member for their new card."),
+    CardAlreadyReplaced.code: lambda exc: (QCoreApplication.translate(
+        "Messages", "Card {card} was already replaced: the member's card now is {current}. "
+                    "To replace that one, search by it or by their phone number.").format(
+            card=exc.card_no, current=", ".join(exc.current)) if exc.current
+        else QCoreApplication.translate(
+            "Messages", "Card {card} was already replaced, and the member holds no card "
+                        "now: search by their phone number to issue one.").format(
+            card=exc.card_no)),
     CardError.code: lambda _: QCoreApplication.translate(
         "Messages", "This card cannot be used."),
     # Members, points and orders (kiosk.services.errors).

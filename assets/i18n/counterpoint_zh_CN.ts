@@ -781,37 +781,37 @@ from {n} points</source>
         <translation>设备 {device}，{store}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="72"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="75"/>
         <source>New card {card} for {name}; cancelled: {old}. Balance: {points} points.</source>
         <translation>已为 {name} 发出新卡 {card}；已停用：{old}。余额：{points} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="85"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="88"/>
         <source>The member&apos;s phone number, or the lost card&apos;s number:</source>
         <translation>会员的手机号码，或丢失卡片的卡号：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="87"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="90"/>
         <source>0912-345-678 or the card number</source>
         <translation>0912-345-678 或卡号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="89"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="92"/>
         <source>Find</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="90"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="93"/>
         <source>Cancel their cards and issue a new one</source>
         <translation>停用旧卡并发出新卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="95"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="98"/>
         <source>{name} ({phone}) · cards {cards} · {points} points</source>
         <translation>{name}（{phone}）· 卡号 {cards} · {points} 积分</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="102"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="105"/>
         <source>No member found.</source>
         <translation>查无会员。</translation>
     </message>
@@ -1052,312 +1052,322 @@ from {n} points</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="102"/>
+        <location filename="../../ui/messages.py" line="103"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>这不是 Counterpoint 会员卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="104"/>
+        <location filename="../../ui/messages.py" line="105"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>无法完整读取此卡，请再扫描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="106"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的终端发行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="108"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通过安全检查，无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已挂失停用，请向会员索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="113"/>
+        <location filename="../../ui/messages.py" line="122"/>
         <source>This card cannot be used.</source>
         <translation>此卡无法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="116"/>
+        <location filename="../../ui/messages.py" line="125"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡为真卡，但本机尚无此会员资料，请待同步后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="119"/>
+        <location filename="../../ui/messages.py" line="128"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>这位会员是在其他门店加入的，本机尚未同步其账户。联网后即可使用积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="126"/>
+        <location filename="../../ui/messages.py" line="135"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前无法连接总账，且已超过离线上限，请联网后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="129"/>
+        <location filename="../../ui/messages.py" line="138"/>
         <source>This order has already been refunded.</source>
         <translation>此订单已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="131"/>
+        <location filename="../../ui/messages.py" line="140"/>
         <source>No points were recorded for this order number.</source>
         <translation>此订单号没有积分记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="136"/>
+        <location filename="../../ui/messages.py" line="145"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手机号码已有会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="64"/>
+        <location filename="../../ui/messages.py" line="65"/>
         <source>Please check the input:</source>
         <translation>请检查输入内容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="191"/>
+        <location filename="../../ui/messages.py" line="200"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>无法保存：磁盘已满或不可用。未记录任何数据，请联系店长。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="200"/>
+        <location filename="../../ui/messages.py" line="209"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前无法连接总账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="91"/>
+        <location filename="../../ui/messages.py" line="92"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密码错误次数过多，请于 {n} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="157"/>
         <source>Wrong PIN.</source>
         <translation>密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="56"/>
+        <location filename="../../ui/messages.py" line="57"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本机尚未设置店长：请用 `kiosk manager-pin 密码` 或 `kiosk staff add 名字 --role manager --pin 密码` 设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>This coupon has already been used.</source>
         <translation>此优惠券已使用过。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="70"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>This coupon can&apos;t be used yet: a coupon works from the next visit on.</source>
         <translation>此优惠券尚不能使用：优惠券自下次消费起适用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>This coupon has expired.</source>
         <translation>此优惠券已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="73"/>
+        <location filename="../../ui/messages.py" line="74"/>
         <source>The basket is below this coupon&apos;s minimum spend.</source>
         <translation>消费金额未达此优惠券的最低消费。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="75"/>
+        <location filename="../../ui/messages.py" line="76"/>
         <source>This coupon&apos;s free item is not in the basket.</source>
         <translation>此优惠券的免费商品不在购物清单中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77"/>
+        <location filename="../../ui/messages.py" line="78"/>
         <source>This coupon belongs to another member.</source>
         <translation>此优惠券属于其他会员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="79"/>
+        <location filename="../../ui/messages.py" line="80"/>
         <source>This coupon can only be checked while the kiosk is online.</source>
         <translation>此优惠券须在本机联网时才能确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="81"/>
+        <location filename="../../ui/messages.py" line="82"/>
         <source>This coupon was withdrawn when its order was refunded.</source>
         <translation>此优惠券的原订单已退款，优惠券已作废。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="83"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>This coupon is no longer part of the program.</source>
         <translation>此优惠券已不在会员方案中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="86"/>
+        <location filename="../../ui/messages.py" line="87"/>
         <source>This coupon is not known for this member.</source>
         <translation>查无此会员的这张优惠券。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="122"/>
+        <location filename="../../ui/messages.py" line="114"/>
+        <source>Card {card} was already replaced: the member&apos;s card now is {current}. To replace that one, search by it or by their phone number.</source>
+        <translation>卡号 {card} 已补发过新卡：会员当前的卡是 {current}。如需补发这张，请以它的卡号或会员的手机号码查询。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="118"/>
+        <source>Card {card} was already replaced, and the member holds no card now: search by their phone number to issue one.</source>
+        <translation>卡号 {card} 已补发过新卡，会员当前没有有效的卡：请以会员的手机号码查询以发出新卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="131"/>
         <source>The member doesn&apos;t have enough points available for this.</source>
         <translation>会员可用积分不足。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="124"/>
+        <location filename="../../ui/messages.py" line="133"/>
         <source>This cause is no longer in the program: please choose another.</source>
         <translation>此公益项目已不在方案中，请选择其他项目。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="133"/>
+        <location filename="../../ui/messages.py" line="142"/>
         <source>This receipt is from {channel}: the order is refunded there.</source>
         <translation>此收据来自 {channel}：请在该处办理退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="139"/>
+        <location filename="../../ui/messages.py" line="148"/>
         <source>Points can move between members only while the ledger can be reached. Nothing was changed; try again when the kiosk is online.</source>
         <translation>积分只能在连得上总账时于会员之间转赠。没有任何变更；请在本机联网后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="144"/>
+        <location filename="../../ui/messages.py" line="153"/>
         <source>That many points can&apos;t pay for this bill: see the limit on screen.</source>
         <translation>这笔消费无法抵扣这么多积分，请看屏幕上的上限。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="150"/>
+        <location filename="../../ui/messages.py" line="159"/>
         <source>Only a manager can do this.</source>
         <translation>只有店长可以执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="152"/>
+        <location filename="../../ui/messages.py" line="161"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本机的员工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="154"/>
+        <location filename="../../ui/messages.py" line="163"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>这么大额的销售需要店长批准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="156"/>
+        <location filename="../../ui/messages.py" line="165"/>
         <source>This member&apos;s points were adjusted at this kiosk today as far as the program allows. Nothing was changed.</source>
         <translation>此会员今天在本机的积分调整已达方案允许的上限，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="160"/>
+        <location filename="../../ui/messages.py" line="169"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此地址是另一个总账，不是本机配对的总账。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="185"/>
+        <location filename="../../ui/messages.py" line="194"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>总账不接受本机的设备令牌。未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="204"/>
         <source>The ledger did not answer: the points may have moved or not. Tap the button again to finish this same transfer; it is never given twice.</source>
         <translation>总账没有回应：积分可能已经转出，也可能没有。请再按一次按钮，完成同一笔转赠；绝不会转赠两次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="206"/>
+        <location filename="../../ui/messages.py" line="215"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未设置小票打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="208"/>
+        <location filename="../../ui/messages.py" line="217"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>这台机器无法使用 USB 打印机：缺少 libusb 库。请改用其他方式连接打印机，或联系技术人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="211"/>
+        <location filename="../../ui/messages.py" line="220"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>小票打印机没有响应。请确认电源已打开、已连接且有纸，然后再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="215"/>
+        <location filename="../../ui/messages.py" line="224"/>
         <source>The device is not available:</source>
         <translation>设备不可用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="219"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>出现错误，已记录，请再试一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="227"/>
+        <location filename="../../ui/messages.py" line="236"/>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="237"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>这个金额超过本店单笔交易的上限。是不是把商品条码扫进了金额栏？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="231"/>
+        <location filename="../../ui/messages.py" line="240"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>购物清单的每一项都需要数量和价格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="233"/>
+        <location filename="../../ui/messages.py" line="242"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>订单编号为 1 至 64 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="235"/>
+        <location filename="../../ui/messages.py" line="244"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此订单编号已用于其他会员或金额结账。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="238"/>
+        <location filename="../../ui/messages.py" line="247"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>请输入会员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="239"/>
+        <location filename="../../ui/messages.py" line="248"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="241"/>
+        <location filename="../../ui/messages.py" line="250"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>这不是有效的电话号码：需要 6 至 15 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="243"/>
+        <location filename="../../ui/messages.py" line="252"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>会员须同意隐私声明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="245"/>
+        <location filename="../../ui/messages.py" line="254"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未来的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="247"/>
+        <location filename="../../ui/messages.py" line="256"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>请填写调整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="249"/>
+        <location filename="../../ui/messages.py" line="258"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次调整为增加或扣除 1 至 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="252"/>
+        <location filename="../../ui/messages.py" line="261"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此积分无法捐给这个公益项目：至少为其最低积分，最多 {max} 积分。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="255"/>
+        <location filename="../../ui/messages.py" line="264"/>
         <source>These points can&apos;t be given: a member gives to another member, within the store&apos;s limits for one transfer (shown on screen).</source>
         <translation>无法转赠这些积分：只能转赠给其他会员，且每次须在本店的转赠上下限之内（见画面）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="258"/>
+        <location filename="../../ui/messages.py" line="267"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店长密码为 {low} 至 {high} 位数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="261"/>
+        <location filename="../../ui/messages.py" line="270"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>总账地址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="263"/>
+        <location filename="../../ui/messages.py" line="272"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>内容含有控制字符（例如 NUL 这类看不见的代码），请重新输入。</translation>
     </message>

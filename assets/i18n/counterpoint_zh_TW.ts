@@ -781,37 +781,37 @@ from {n} points</source>
         <translation>裝置 {device}，{store}</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="72"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="75"/>
         <source>New card {card} for {name}; cancelled: {old}. Balance: {points} points.</source>
         <translation>已為 {name} 發出新卡 {card}；已停用：{old}。餘額：{points} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="85"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="88"/>
         <source>The member&apos;s phone number, or the lost card&apos;s number:</source>
         <translation>會員的手機號碼，或遺失卡片的卡號：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="87"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="90"/>
         <source>0912-345-678 or the card number</source>
         <translation>0912-345-678 或卡號</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="89"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="92"/>
         <source>Find</source>
         <translation>搜尋</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="90"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="93"/>
         <source>Cancel their cards and issue a new one</source>
         <translation>停用舊卡並發出新卡</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="95"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="98"/>
         <source>{name} ({phone}) · cards {cards} · {points} points</source>
         <translation>{name}（{phone}）· 卡號 {cards} · {points} 點</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/lost_card_tab.py" line="102"/>
+        <location filename="../../ui/screens/lost_card_tab.py" line="105"/>
         <source>No member found.</source>
         <translation>查無會員。</translation>
     </message>
@@ -1052,312 +1052,322 @@ from {n} points</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="102"/>
+        <location filename="../../ui/messages.py" line="103"/>
         <source>That is not a Counterpoint membership card.</source>
         <translation>這不是 Counterpoint 會員卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="104"/>
+        <location filename="../../ui/messages.py" line="105"/>
         <source>The card could not be read completely. Please scan it again.</source>
         <translation>無法完整讀取此卡，請再掃描一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="106"/>
+        <location filename="../../ui/messages.py" line="107"/>
         <source>This card comes from a kiosk this store does not trust yet.</source>
         <translation>此卡由本店尚未信任的機台發行。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="108"/>
+        <location filename="../../ui/messages.py" line="109"/>
         <source>This card failed the security check and cannot be used.</source>
         <translation>此卡未通過安全檢查，無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="110"/>
+        <location filename="../../ui/messages.py" line="111"/>
         <source>This card has been reported lost and is blocked. Please ask the member for their new card.</source>
         <translation>此卡已掛失停用，請向會員索取新卡。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="113"/>
+        <location filename="../../ui/messages.py" line="122"/>
         <source>This card cannot be used.</source>
         <translation>此卡無法使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="116"/>
+        <location filename="../../ui/messages.py" line="125"/>
         <source>The card is genuine, but this member is not known here yet. Try again after the kiosk has synced.</source>
         <translation>此卡為真卡，但本機尚無此會員資料，請待同步後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="119"/>
+        <location filename="../../ui/messages.py" line="128"/>
         <source>This member joined at another store and this kiosk has not synced their account yet. Their points can be used once the kiosk is online.</source>
         <translation>這位會員是在其他門市加入的，本機尚未同步其帳戶。連線後即可使用點數。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="126"/>
+        <location filename="../../ui/messages.py" line="135"/>
         <source>The ledger cannot be reached and this is over the offline limit. Try again when the kiosk is online.</source>
         <translation>目前無法連線總帳，且已超過離線上限，請於連線後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="129"/>
+        <location filename="../../ui/messages.py" line="138"/>
         <source>This order has already been refunded.</source>
         <translation>此訂單已退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="131"/>
+        <location filename="../../ui/messages.py" line="140"/>
         <source>No points were recorded for this order number.</source>
         <translation>此訂單編號沒有點數紀錄。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="136"/>
+        <location filename="../../ui/messages.py" line="145"/>
         <source>A member with this phone number already exists.</source>
         <translation>此手機號碼已有會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="64"/>
+        <location filename="../../ui/messages.py" line="65"/>
         <source>Please check the input:</source>
         <translation>請檢查輸入內容：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="191"/>
+        <location filename="../../ui/messages.py" line="200"/>
         <source>Could not save: the disk is full or not available. Nothing was recorded; please call the manager.</source>
         <translation>無法儲存：磁碟已滿或無法使用。未記錄任何資料，請聯絡店長。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="200"/>
+        <location filename="../../ui/messages.py" line="209"/>
         <source>The central ledger cannot be reached right now.</source>
         <translation>目前無法連線總帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="91"/>
+        <location filename="../../ui/messages.py" line="92"/>
         <source>Too many wrong PINs. Try again in {n} seconds.</source>
         <translation>密碼錯誤次數過多，請於 {n} 秒後再試。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="148"/>
+        <location filename="../../ui/messages.py" line="157"/>
         <source>Wrong PIN.</source>
         <translation>密碼錯誤。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="56"/>
+        <location filename="../../ui/messages.py" line="57"/>
         <source>No manager is set up on this kiosk: set one with `kiosk manager-pin PIN` or `kiosk staff add NAME --role manager --pin PIN`.</source>
         <translation>本機尚未設定店長：請用 `kiosk manager-pin 密碼` 或 `kiosk staff add 名字 --role manager --pin 密碼` 設定。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="69"/>
+        <location filename="../../ui/messages.py" line="70"/>
         <source>This coupon has already been used.</source>
         <translation>此優惠券已使用過。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="70"/>
+        <location filename="../../ui/messages.py" line="71"/>
         <source>This coupon can&apos;t be used yet: a coupon works from the next visit on.</source>
         <translation>此優惠券尚不能使用：優惠券自下次消費起適用。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="72"/>
+        <location filename="../../ui/messages.py" line="73"/>
         <source>This coupon has expired.</source>
         <translation>此優惠券已過期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="73"/>
+        <location filename="../../ui/messages.py" line="74"/>
         <source>The basket is below this coupon&apos;s minimum spend.</source>
         <translation>消費金額未達此優惠券的最低消費。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="75"/>
+        <location filename="../../ui/messages.py" line="76"/>
         <source>This coupon&apos;s free item is not in the basket.</source>
         <translation>此優惠券的免費商品不在購物清單中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="77"/>
+        <location filename="../../ui/messages.py" line="78"/>
         <source>This coupon belongs to another member.</source>
         <translation>此優惠券屬於其他會員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="79"/>
+        <location filename="../../ui/messages.py" line="80"/>
         <source>This coupon can only be checked while the kiosk is online.</source>
         <translation>此優惠券須在本機連線時才能確認。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="81"/>
+        <location filename="../../ui/messages.py" line="82"/>
         <source>This coupon was withdrawn when its order was refunded.</source>
         <translation>此優惠券的原訂單已退款，優惠券已作廢。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="83"/>
+        <location filename="../../ui/messages.py" line="84"/>
         <source>This coupon is no longer part of the program.</source>
         <translation>此優惠券已不在會員方案中。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="86"/>
+        <location filename="../../ui/messages.py" line="87"/>
         <source>This coupon is not known for this member.</source>
         <translation>查無此會員的這張優惠券。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="122"/>
+        <location filename="../../ui/messages.py" line="114"/>
+        <source>Card {card} was already replaced: the member&apos;s card now is {current}. To replace that one, search by it or by their phone number.</source>
+        <translation>卡號 {card} 已補發過新卡：會員目前的卡是 {current}。若要補發這張，請以它的卡號或會員的手機號碼查詢。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="118"/>
+        <source>Card {card} was already replaced, and the member holds no card now: search by their phone number to issue one.</source>
+        <translation>卡號 {card} 已補發過新卡，會員目前沒有有效的卡：請以會員的手機號碼查詢以發出新卡。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="131"/>
         <source>The member doesn&apos;t have enough points available for this.</source>
         <translation>會員可用點數不足。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="124"/>
+        <location filename="../../ui/messages.py" line="133"/>
         <source>This cause is no longer in the program: please choose another.</source>
         <translation>此公益項目已不在方案中，請選擇其他項目。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="133"/>
+        <location filename="../../ui/messages.py" line="142"/>
         <source>This receipt is from {channel}: the order is refunded there.</source>
         <translation>此收據來自 {channel}：請在該處辦理退款。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="139"/>
+        <location filename="../../ui/messages.py" line="148"/>
         <source>Points can move between members only while the ledger can be reached. Nothing was changed; try again when the kiosk is online.</source>
         <translation>點數只能在連得上總帳時於會員之間轉贈。沒有任何變更；請在本機連線後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="144"/>
+        <location filename="../../ui/messages.py" line="153"/>
         <source>That many points can&apos;t pay for this bill: see the limit on screen.</source>
         <translation>這筆消費無法折抵這麼多點數，請看畫面上的上限。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="150"/>
+        <location filename="../../ui/messages.py" line="159"/>
         <source>Only a manager can do this.</source>
         <translation>只有店長可以執行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="152"/>
+        <location filename="../../ui/messages.py" line="161"/>
         <source>This person is no longer on this kiosk&apos;s staff.</source>
         <translation>此人已不是本機的員工。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="154"/>
+        <location filename="../../ui/messages.py" line="163"/>
         <source>A sale this large needs a manager&apos;s approval.</source>
         <translation>這麼大額的銷售需要店長核准。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="156"/>
+        <location filename="../../ui/messages.py" line="165"/>
         <source>This member&apos;s points were adjusted at this kiosk today as far as the program allows. Nothing was changed.</source>
         <translation>此會員今天在本機的點數調整已達方案允許的上限，未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="160"/>
+        <location filename="../../ui/messages.py" line="169"/>
         <source>That address is a different ledger from the one this kiosk is paired with. Nothing was changed.</source>
         <translation>此位址是另一個總帳，不是本機配對的總帳。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="185"/>
+        <location filename="../../ui/messages.py" line="194"/>
         <source>The ledger did not accept this kiosk&apos;s device token. Nothing was changed.</source>
         <translation>總帳不接受本機的裝置權杖。未做任何變更。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="195"/>
+        <location filename="../../ui/messages.py" line="204"/>
         <source>The ledger did not answer: the points may have moved or not. Tap the button again to finish this same transfer; it is never given twice.</source>
         <translation>總帳沒有回應：點數可能已經轉出，也可能沒有。請再按一次按鈕，完成同一筆轉贈；絕不會轉贈兩次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="206"/>
+        <location filename="../../ui/messages.py" line="215"/>
         <source>No receipt printer is set up.</source>
         <translation>尚未設定收據印表機。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="208"/>
+        <location filename="../../ui/messages.py" line="217"/>
         <source>USB printers can&apos;t be used on this machine: the libusb library is missing. Connect the printer another way, or ask a technician.</source>
         <translation>這台機器無法使用 USB 印表機：缺少 libusb 函式庫。請改用其他方式連接印表機，或洽詢技術人員。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="211"/>
+        <location filename="../../ui/messages.py" line="220"/>
         <source>The receipt printer is not answering. Check that it is switched on, connected and has paper, then try again.</source>
         <translation>收據印表機沒有回應。請確認電源已開啟、已連接且有紙，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="215"/>
+        <location filename="../../ui/messages.py" line="224"/>
         <source>The device is not available:</source>
         <translation>裝置無法使用：</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="219"/>
+        <location filename="../../ui/messages.py" line="228"/>
         <source>Something went wrong. It has been logged; please try again.</source>
         <translation>發生錯誤，已記錄，請再試一次。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="227"/>
+        <location filename="../../ui/messages.py" line="236"/>
         <source>The amount must be more than zero.</source>
         <translation>金額必須大於零。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="228"/>
+        <location filename="../../ui/messages.py" line="237"/>
         <source>That amount is over this store&apos;s limit for one sale. Was a product&apos;s barcode scanned into the amount?</source>
         <translation>這個金額超過本店單筆交易的上限。是不是把商品條碼掃進了金額欄？</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="231"/>
+        <location filename="../../ui/messages.py" line="240"/>
         <source>Every basket line needs a quantity and a price.</source>
         <translation>購物清單的每一項都需要數量和價格。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="233"/>
+        <location filename="../../ui/messages.py" line="242"/>
         <source>An order number is 1 to 64 characters.</source>
         <translation>訂單編號為 1 至 64 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="235"/>
+        <location filename="../../ui/messages.py" line="244"/>
         <source>This order number was already rung up for another member or amount.</source>
         <translation>此訂單編號已用於其他會員或金額結帳。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="238"/>
+        <location filename="../../ui/messages.py" line="247"/>
         <source>Please enter the member&apos;s name.</source>
         <translation>請輸入會員姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="239"/>
+        <location filename="../../ui/messages.py" line="248"/>
         <source>A name can be at most {max} characters.</source>
         <translation>姓名最多 {max} 個字元。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="241"/>
+        <location filename="../../ui/messages.py" line="250"/>
         <source>That is not a phone number: it needs 6 to 15 digits.</source>
         <translation>這不是有效的電話號碼：需要 6 至 15 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="243"/>
+        <location filename="../../ui/messages.py" line="252"/>
         <source>The member must accept the privacy notice to join.</source>
         <translation>會員須同意隱私權聲明才能加入。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="245"/>
+        <location filename="../../ui/messages.py" line="254"/>
         <source>A birthday cannot be in the future.</source>
         <translation>生日不能是未來的日期。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="247"/>
+        <location filename="../../ui/messages.py" line="256"/>
         <source>Please give a reason for the adjustment.</source>
         <translation>請填寫調整原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="249"/>
+        <location filename="../../ui/messages.py" line="258"/>
         <source>An adjustment is 1 to {max} points, up or down.</source>
         <translation>每次調整為增加或扣除 1 至 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="252"/>
+        <location filename="../../ui/messages.py" line="261"/>
         <source>That many points can&apos;t be given to this cause: at least its minimum, at most {max}.</source>
         <translation>此點數無法捐給這個公益項目：至少為其最低點數，最多 {max} 點。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="255"/>
+        <location filename="../../ui/messages.py" line="264"/>
         <source>These points can&apos;t be given: a member gives to another member, within the store&apos;s limits for one transfer (shown on screen).</source>
         <translation>無法轉贈這些點數：只能轉贈給其他會員，且每次須在本店的轉贈上下限之內（見畫面）。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="258"/>
+        <location filename="../../ui/messages.py" line="267"/>
         <source>A manager PIN is {low} to {high} digits.</source>
         <translation>店長密碼為 {low} 至 {high} 位數字。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="261"/>
+        <location filename="../../ui/messages.py" line="270"/>
         <source>A ledger address looks like https://ledger.example.com:8470.</source>
         <translation>總帳位址的格式如 https://ledger.example.com:8470。</translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="263"/>
+        <location filename="../../ui/messages.py" line="272"/>
         <source>This contains a control character (an invisible code such as NUL). Please type it again.</source>
         <translation>內容含有控制字元（例如 NUL 這類看不見的代碼），請重新輸入。</translation>
     </message>

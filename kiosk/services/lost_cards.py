@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from kiosk.cards import RevokedCard, is_valid_card_number
 from kiosk.members import Member, MemberInputError, mask_phone
@@ -74,6 +75,20 @@ def find_members(kiosk: Kiosk, query: str) -> list[MemberMatch]:
                             tx.entries.balance(m.id)) for m in members]
 
 
+class CardAlreadyReplaced(RevokedCard):
+    """The search named a card that is already cancelled (a lost card replaced before):
+    replacing it again would cancel the card the member holds now (``current``)."""
+
+    code: ClassVar[str] = "card_already_replaced"
+
+    def __init__(self, card_no: str, current: tuple[str, ...]) -> None:
+        self.card_no, self.current = card_no, current
+        now_held = (f"the member's current card is {', '.join(current)}: search by it or by "
+                    "their phone number to replace it" if current else "the member holds no "
+                    "card now: search by their phone number to issue one")
+        super().__init__(f"card {card_no} is already cancelled; {now_held}")
+
+
 def _card_searched(query: str | None) -> str | None:
     """The card number a search names (as :func:`find_members` reads it), or None."""
     if query is None:
@@ -109,10 +124,7 @@ def reissue_card(kiosk: Kiosk, member_id: uuid.UUID, approved_by: str | None = N
         known = [c.card_no for c in tx.cards.of_member(member_id)]
         old = tuple(no for no in known if no not in revoked)
         if named in known and named in revoked:
-            now_held = (f"the member's current card is {', '.join(old)}: search by it or by "
-                        "their phone number to replace it" if old else "the member holds no "
-                        "card now: search by their phone number to issue one")
-            raise RevokedCard(f"card {named} is already cancelled; {now_held}")
+            raise CardAlreadyReplaced(named, old)
         # Every card known here goes up again with the replacement, cancelled ones too:
         # the ledger then cancels all the member's older cards, those this kiosk never saw
         # (a replacement lost in its turn, issued at another store).

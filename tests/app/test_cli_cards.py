@@ -62,7 +62,7 @@ def test_reissuing_an_already_cancelled_card_is_refused_and_changes_nothing(data
     cancelled and yet another issued."""
     new = kiosk_json(data, "card", "reissue", joined["card_no"])
     refused = kiosk_json(data, "card", "reissue", joined["card_no"], expect=1)
-    assert refused["error"]["code"] == "revoked"
+    assert refused["error"]["code"] == "card_already_replaced"
     message = refused["error"]["message"]
     assert f"{joined['card_no']} is already cancelled" in message and new["card_no"] in message
     assert _cards(data) == [new["card_no"]]
