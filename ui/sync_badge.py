@@ -22,11 +22,14 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False,
              False: translate("SyncStatus", "Offline"),
              None: translate("SyncStatus", "Connecting…")}[status.online]
     # The badge shares the top bar with the language buttons, so it names one warning (the
-    # detail has them all): entries held back, else a clock that is off (the badge is
-    # amber for it either way); with a warning to show, "0 waiting" gives way to it.
+    # detail has them all): entries held back, else a clock that is off, else a ledger
+    # state this kiosk can't read (the badge is amber for each); with a warning to show,
+    # "0 waiting" gives way to it.
     warning = (translate("SyncStatus", "{n} held back").format(n=status.held_back)
                if status.held_back else
-               translate("SyncStatus", "Clock off") if status.clock_off else None)
+               translate("SyncStatus", "Clock off") if status.clock_off else
+               translate("SyncStatus", "Update needed") if status.ledger_state_problems
+               else None)
     if status.pending_uploads or warning is None:
         text = translate("SyncStatus", "{state} · {n} waiting").format(
             state=state, n=status.pending_uploads)
@@ -54,6 +57,12 @@ def describe_sync(status: SyncStatus | None, *, detail: bool = False,
                       translate("SyncStatus", "This device's clock is {n} minutes behind "
                                 "the ledger's. Entries are dated by the ledger's time; "
                                 "please set the clock right.")).format(n=f"{minutes:,}"))
+    if status.ledger_state_problems:
+        # A program in force or a certificate from a newer ledger: the kiosk keeps what it
+        # had and syncs on (no poison pill), but someone must upgrade it.
+        lines.append(translate("SyncStatus", "This kiosk can't read part of what the ledger "
+                               "sent and keeps what it had; please update this kiosk:"))
+        lines += [f"  • {problem}" for problem in status.ledger_state_problems]
     if status.held_back:
         # Entries the ledger refused or this kiosk can't send: kept here, never retried,
         # and nothing after them waits. The reasons are the ledger's or the wire's words.
@@ -79,7 +88,8 @@ class SyncBadge(QPushButton):
         self.status = status
         state = "unknown" if status is None or status.online is None else (
             "offline" if not status.online
-            else "warning" if status.clock_off or status.held_back else "online")
+            else "warning" if status.clock_off or status.held_back
+            or status.ledger_state_problems else "online")
         self.setProperty("state", state)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -1739,52 +1739,62 @@ from {n} points</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="31"/>
+        <location filename="../../ui/sync_badge.py" line="34"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 条待传</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27"/>
+        <location filename="../../ui/sync_badge.py" line="28"/>
         <source>{n} held back</source>
         <translation>{n} 笔暂留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="29"/>
+        <location filename="../../ui/sync_badge.py" line="30"/>
         <source>Clock off</source>
         <translation>时钟不准</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="40"/>
+        <location filename="../../ui/sync_badge.py" line="31"/>
+        <source>Update needed</source>
+        <translation>需要更新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="43"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="42"/>
+        <location filename="../../ui/sync_badge.py" line="45"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="43"/>
+        <location filename="../../ui/sync_badge.py" line="46"/>
         <source>Sent {up}, received {down}</source>
         <translation>已发送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="46"/>
+        <location filename="../../ui/sync_badge.py" line="49"/>
         <source>Last error: {error}</source>
         <translation>上次错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="50"/>
+        <location filename="../../ui/sync_badge.py" line="53"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本机时钟比总账快了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="54"/>
+        <location filename="../../ui/sync_badge.py" line="57"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本机时钟比总账慢了 {n} 分钟。记录会以总账的时间为准；请把时钟调准。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="60"/>
+        <location filename="../../ui/sync_badge.py" line="63"/>
+        <source>This kiosk can&apos;t read part of what the ledger sent and keeps what it had; please update this kiosk:</source>
+        <translation>本机无法读取总账传来的部分内容，将沿用原有设置；请更新本机程序：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="69"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往总账、保留在本机的记录：</translation>
     </message>

@@ -1739,52 +1739,62 @@ from {n} points</source>
         <translation>連線中…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="31"/>
+        <location filename="../../ui/sync_badge.py" line="34"/>
         <source>{state} · {n} waiting</source>
         <translation>{state} · {n} 筆待傳</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="27"/>
+        <location filename="../../ui/sync_badge.py" line="28"/>
         <source>{n} held back</source>
         <translation>{n} 筆暫留</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="29"/>
+        <location filename="../../ui/sync_badge.py" line="30"/>
         <source>Clock off</source>
         <translation>時鐘不準</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="40"/>
+        <location filename="../../ui/sync_badge.py" line="31"/>
+        <source>Update needed</source>
+        <translation>需要更新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="43"/>
         <source>never</source>
         <translation>從未</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="42"/>
+        <location filename="../../ui/sync_badge.py" line="45"/>
         <source>Last successful sync: {time}</source>
         <translation>上次成功同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="43"/>
+        <location filename="../../ui/sync_badge.py" line="46"/>
         <source>Sent {up}, received {down}</source>
         <translation>已傳送 {up}，已接收 {down}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="46"/>
+        <location filename="../../ui/sync_badge.py" line="49"/>
         <source>Last error: {error}</source>
         <translation>上次錯誤：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="50"/>
+        <location filename="../../ui/sync_badge.py" line="53"/>
         <source>This device&apos;s clock is {n} minutes ahead of the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳快了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="54"/>
+        <location filename="../../ui/sync_badge.py" line="57"/>
         <source>This device&apos;s clock is {n} minutes behind the ledger&apos;s. Entries are dated by the ledger&apos;s time; please set the clock right.</source>
         <translation>本機時鐘比總帳慢了 {n} 分鐘。紀錄會以總帳的時間為準；請把時鐘調正確。</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_badge.py" line="60"/>
+        <location filename="../../ui/sync_badge.py" line="63"/>
+        <source>This kiosk can&apos;t read part of what the ledger sent and keeps what it had; please update this kiosk:</source>
+        <translation>本機無法讀取總帳傳來的部分內容，將沿用原有設定；請更新本機程式：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_badge.py" line="69"/>
         <source>Held back from the ledger, kept on this kiosk:</source>
         <translation>未送往總帳、保留在本機的紀錄：</translation>
     </message>

@@ -63,3 +63,29 @@ def test_the_last_sync_is_told_in_the_stores_time_zone_not_the_machines(qtbot, a
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_ledger_state_this_kiosk_cant_read_asks_for_an_update(qtbot, app: CounterApp):
+    """A program in force (or a certificate) from a newer ledger that this kiosk can't
+    read: the kiosk keeps what it had and syncs on (tests/sync/test_unreadable_program.py),
+    and the counter says so, or nobody would know to update it."""
+    from datetime import UTC, datetime
+
+    from sync.status import SyncStatus
+    from ui.sync_badge import SyncBadge, describe_sync
+
+    problem = "program 2027.1 can't be read here (keeping 2026.2): a_new_section"
+    status = SyncStatus(online=True, last_success=datetime.now(UTC),
+                        ledger_state_problems=(problem,))
+    badge = SyncBadge()
+    qtbot.addWidget(badge)
+    badge.show_status(status)
+    assert (badge.text(), badge.property("state")) == ("Online · Update needed", "warning")
+    detail = describe_sync(status, detail=True)
+    assert "please update this kiosk:" in detail and problem in detail
+    for language, update in (("zh-TW", "需要更新"), ("zh-CN", "需要更新")):
+        app.window.set_language(language)
+        assert update in describe_sync(status)
+        assert "總帳" in describe_sync(status, detail=True) if language == "zh-TW" else \
+            "总账" in describe_sync(status, detail=True)
+    app.window.set_language("en")
