@@ -169,13 +169,8 @@ class ReversalCheck:
                        award: Award, count: int) -> Rejection | None:
         """A once-only bonus taken back with its order: a whole mirror, once, by the device
         that recorded the order, once the order's refunds hand it back whole."""
-        problem = reversal_problem(
-            channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
-            member=wire.member_id, original_channel=wire.channel,
-            original_points=original.points, original_amount=original.amount_minor,
-            original_member=original.member_id, kind=wire.kind, note=wire.note,
-            original_kind=original.kind, original_note=original.note,
-            original_reverses=original.reverses)
+        # Its mirror is checked on the refunding channel: the bonus is on the derived one.
+        problem = _mirror_problem(wire, original, wire.channel)
         if problem is None and count:
             problem = Rejection(Rejected.ALREADY_REVERSED, "this entry was already reversed")
         _, refunds = self._order(wire.channel, record.order.order_ref)
@@ -197,13 +192,7 @@ class ReversalCheck:
             # A whole mirror: of an order with no lines, of a redemption of none, or one
             # that only takes back what the order gave (a kiosk from before refunds by line
             # refunded so, and its queued refunds still go up so: they mint nothing).
-            problem = reversal_problem(
-                channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
-                member=wire.member_id, original_channel=original.channel,
-                original_points=original.points, original_amount=original.amount_minor,
-                original_member=original.member_id, kind=wire.kind, note=wire.note,
-                original_kind=original.kind, original_note=original.note,
-                original_reverses=original.reverses)
+            problem = _mirror_problem(wire, original, original.channel)
             if problem is None and count:
                 problem = Rejection(Rejected.ALREADY_REVERSED, "this entry was already reversed")
         else:  # the amounts are checked against the refunds instead of a mirror's
@@ -239,3 +228,16 @@ class ReversalCheck:
 def _within(value: int, most: int) -> bool:
     """Whether ``value`` goes the way of ``most`` and no further (0 always fits)."""
     return 0 <= value <= most if most >= 0 else most <= value <= 0
+
+
+def _mirror_problem(wire: EntryWire, original: Any, original_channel: str
+                    ) -> Rejection | None:
+    """Why ``wire`` is not a whole mirror of ``original`` (read as on
+    ``original_channel``), or None."""
+    return reversal_problem(
+        channel=wire.channel, points=wire.points, amount_minor=wire.amount_minor,
+        member=wire.member_id, original_channel=original_channel,
+        original_points=original.points, original_amount=original.amount_minor,
+        original_member=original.member_id, kind=wire.kind, note=wire.note,
+        original_kind=original.kind, original_note=original.note,
+        original_reverses=original.reverses)
