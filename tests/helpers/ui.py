@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.app.qt import DEMO_PIN, CounterApp
 from kiosk.services import member_view
+from tests.devices.escpos_reader import Printout, UnknownCommand, read
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "build/screenshots")
@@ -25,6 +26,27 @@ def shoot(app: CounterApp, language: str, name: str) -> None:
     folder = SHOTS / language
     folder.mkdir(parents=True, exist_ok=True)
     assert app.window.grab().save(str(folder / f"{name}.png"))
+
+
+def whole_printout(qtbot, paper: Path) -> Printout:
+    """The receipt printer's file (a file printer: ``tests.helpers.devices.file_printer``)
+    once a whole receipt is in it, ended by its cut. The printer writes from a worker
+    thread, so a file that merely exists, or isn't empty, may be read mid-write (a raster
+    cut short: seen in CI)."""
+    got: list[Printout] = []
+
+    def whole() -> bool:
+        try:
+            out = read(paper.read_bytes()) if paper.exists() else None
+        except UnknownCommand:  # a command cut short: still being written
+            return False
+        if out is None or not out.items or out.items[-1] != "cut":
+            return False
+        got.append(out)
+        return True
+
+    qtbot.waitUntil(whole, timeout=WAIT)
+    return got[-1]
 
 
 def tap(qtbot, widget: QPushButton) -> None:

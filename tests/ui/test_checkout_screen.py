@@ -10,8 +10,7 @@ import pytest
 
 from devices.receipt import layout
 from kiosk.services import Enrolment, Sale, enrol, ring_up_sale
-from tests.devices.escpos_reader import read
-from tests.helpers.ui import SHOTS, WAIT, key_in, on_screen, tap
+from tests.helpers.ui import SHOTS, WAIT, key_in, on_screen, tap, whole_printout
 from tests.ui.test_engine_screens import receipt_png
 from ui.i18n import LANGUAGES
 
@@ -75,8 +74,7 @@ def test_a_reward_a_coupon_and_points_pay_at_the_checkout(qtbot, checkout_app, l
     if language == "en":  # the printer's bytes say the same (Chinese prints as an image)
         tap(qtbot, w.receipt_button)
         paper = tmp_path / "paper.bin"
-        qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=WAIT)
-        text = [" ".join(line.split()) for line in read(paper.read_bytes()).text]
+        text = [" ".join(line.split()) for line in whole_printout(qtbot, paper).text]
         for expected in ("Subtotal NT$1,000", "NT$100 off -NT$100",
                          "10% off next time -NT$100", "Paid with 40 points -NT$40",
                          "To pay NT$760", "Points used -140"):

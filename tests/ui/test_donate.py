@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 from devices.receipt import Row, layout
 from kiosk.app.qt import CounterApp
 from kiosk.services import Enrolment, EnrolmentResult, Sale, enrol, ring_up_sale
-from tests.devices.escpos_reader import read
 from tests.helpers.ui import (
     SHOTS,
     WAIT,
@@ -24,6 +23,7 @@ from tests.helpers.ui import (
     shoot,
     stored_balance,
     tap,
+    whole_printout,
 )
 from tests.ui.test_engine_screens import receipt_png
 from tests.ui.test_screens_hold_still import fits_unscrolled, overlaps
@@ -114,8 +114,7 @@ def test_twenty_points_go_to_school_meals_and_the_member_is_thanked(
     receipt_png(receipt, SHOTS / language / "receipt-donation.png")
     tap(qtbot, w.receipt_button)
     paper = tmp_path / "paper.bin"
-    qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=WAIT)
-    printout = read(paper.read_bytes())
+    printout = whole_printout(qtbot, paper)
     assert printout.items[-1] == "cut"
     if language == "en":  # Chinese prints as an image: its words are checked above
         text = [" ".join(line.split()) for line in printout.text]

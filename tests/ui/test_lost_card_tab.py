@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 
 from devices.settings import DeviceSettings
-from tests.devices.escpos_reader import read
 from tests.helpers.devices import file_printer
-from tests.helpers.ui import SHOTS, WAIT, manager_unlock, message, on_screen, scan_member, tap
+from tests.helpers.ui import (
+    SHOTS,
+    WAIT,
+    manager_unlock,
+    message,
+    on_screen,
+    scan_member,
+    tap,
+    whole_printout,
+)
 from ui.i18n import LANGUAGES
 
 pytestmark = pytest.mark.gui
@@ -59,8 +67,7 @@ def test_a_manager_replaces_a_lost_card_found_by_phone(qtbot, app, paper, langua
     tap(qtbot, w.manager.close_button)
     qtbot.waitUntil(lambda: w.receipt_button.isVisible(), timeout=WAIT)
     tap(qtbot, w.receipt_button)  # the new card, on the receipt printer
-    qtbot.waitUntil(lambda: paper.exists() and paper.stat().st_size > 0, timeout=WAIT)
-    [qr] = read(paper.read_bytes()).qr_codes
+    [qr] = whole_printout(qtbot, paper).qr_codes
     new_payload = qr.payload.decode()
     assert new_payload != old_payload
     w.handle_scan(old_payload)  # the old card: refused at once
