@@ -21,6 +21,7 @@ from tests.helpers.ui import (
     on_screen,
     scan_member,
     tap,
+    whole_printout,
 )
 
 
@@ -130,5 +131,4 @@ def test_the_manager_sets_up_the_printer_and_a_wrong_setting_saves_nothing(qtbot
     assert stored["camera"]["enabled"] is True
     assert "Camera: " in page.state.text() and "Camera: off" not in page.state.text()
     tap(qtbot, next(b for b in page.findChildren(QPushButton) if b is page.test))
-    qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=WAIT)
-    assert read(target.read_bytes()).items[-1] == "cut"
+    assert whole_printout(qtbot, target).items[-1] == "cut"  # a whole test page
